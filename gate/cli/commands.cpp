@@ -1,0 +1,255 @@
+#include "gate/cli/commands.h"
+
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "gate/git/repository.h"
+#include "gate/journal.h"
+#include "gate/lock.h"
+#include "gate/operation.h"
+#include "gate/snapshot/snapshot_store.h"
+#include "gate/util/clock.h"
+#include "gate/util/error.h"
+#include "gate/util/signals.h"
+#include "reporters/status_report.h"
+
+namespace autofix::cli {
+
+namespace {
+
+constexpr const char* kProgram = "autofix-gate";
+
+struct Options {
+  std::string dir = ".";
+  bool json = false;
+  std::string message;
+  std::string snapshot_id;
+  std::optional<size_t> keep;
+  std::optional<double> older_than_days;
+  std::string command_line;
+};
+
+void say(const std::string& message) { std::cerr << kProgram << ": " << message << "\n"; }
+
+void print_json(const nlohmann::json& j) { std::cout << j.dump(2) << "\n"; }
+
+// The snapshot an unfinished operation depends on: never dropped or pruned.
+std::optional<std::string> protected_snapshot(const git::Repository& repo) {
+  std::optional<JournalEntry> e = Journal(repo.state_dir()).read();
+  return e ? e->snapshot : std::nullopt;
+}
+
+void drop_snapshot(const git::Repository& repo, const std::string& id) {
+  if (protected_snapshot(repo) == id)
+    throw Error(ErrorKind::busy, "snapshot " + id + " belongs to an unfinished operation",
+                "run `autofix-gate recover` first");
+  snapshot::SnapshotStore(repo).drop(id);
+  git_reference_remove(repo.get(), (std::string(snapshot::kDiscardedRefPrefix) + id).c_str());
+  git_error_clear();
+}
+
+int cmd_snapshot(const Options& o) {
+  git::Repository repo = git::Repository::open(o.dir);
+  RepositoryLock lock = lock_repository(repo, o.command_line, say);
+  repo.require_idle();
+  snapshot::StoredSnapshot s = snapshot::SnapshotStore(repo).create(o.message);
+  if (o.json) {
+    nlohmann::json j = snapshot::to_json(s.manifest);
+    j["commit"] = git::to_hex(s.commit);
+    j["ref"] = snapshot::SnapshotStore::ref_name(s.manifest.id);
+    print_json(j);
+  } else {
+    std::cout << s.manifest.id << "\n";
+  }
+  return exit_code::ok;
+}
+
+int cmd_restore(const Options& o) {
+  git::Repository repo = git::Repository::open(o.dir);
+  snapshot::RestoreReport report = restore_under_journal(repo, o.snapshot_id, o.command_line, say);
+  if (o.json) print_json(reporters::restore_json(o.snapshot_id, report));
+  else std::cout << reporters::restore_text(o.snapshot_id, report);
+  return exit_code::ok;
+}
+
+int cmd_recover(const Options& o) {
+  git::Repository repo = git::Repository::open(o.dir);
+  Recovery r = recover(repo, o.command_line, say);
+  if (o.json) {
+    nlohmann::json j = {{"recovered", r.unfinished.has_value()}, {"ended_processes", r.ended_processes}};
+    if (r.unfinished) j["operation"] = r.unfinished->operation;
+    if (r.restore) j["restore"] = reporters::restore_json(*r.unfinished->snapshot, *r.restore);
+    print_json(j);
+  } else if (!r.unfinished) {
+    std::cout << "nothing to recover: no unfinished operation\n";
+  } else if (r.restore) {
+    std::cout << "recovered the interrupted '" << r.unfinished->operation << "': "
+              << reporters::restore_text(*r.unfinished->snapshot, *r.restore);
+  } else {
+    std::cout << "recovered the interrupted '" << r.unfinished->operation
+              << "': it had not changed the tree yet (no snapshot was taken)\n";
+  }
+  return exit_code::ok;
+}
+
+int cmd_status(const Options& o) {
+  git::Repository repo = git::Repository::open(o.dir);
+  reporters::StatusModel s;
+  s.workdir = repo.workdir().string();
+  s.lock = RepositoryLock::holder(repo.state_dir());
+  s.unfinished = Journal(repo.state_dir()).read();
+  s.git_operation = repo.operation_in_progress();
+  for (auto& stored : snapshot::SnapshotStore(repo).list()) s.snapshots.push_back(std::move(stored.manifest));
+  if (o.json) print_json(reporters::status_json(s));
+  else std::cout << reporters::status_text(s);
+  return exit_code::ok;
+}
+
+int cmd_snapshots_list(const Options& o) {
+  git::Repository repo = git::Repository::open(o.dir);
+  std::vector<snapshot::Manifest> manifests;
+  for (auto& stored : snapshot::SnapshotStore(repo).list()) manifests.push_back(std::move(stored.manifest));
+  if (o.json) {
+    nlohmann::json j = nlohmann::json::array();
+    for (const auto& m : manifests) j.push_back(reporters::snapshot_summary_json(m));
+    print_json(j);
+  } else {
+    std::cout << reporters::snapshot_list_text(manifests);
+  }
+  return exit_code::ok;
+}
+
+int cmd_snapshots_drop(const Options& o) {
+  git::Repository repo = git::Repository::open(o.dir);
+  RepositoryLock lock = lock_repository(repo, o.command_line, say);
+  drop_snapshot(repo, o.snapshot_id);
+  std::cout << "dropped snapshot " << o.snapshot_id << "\n";
+  return exit_code::ok;
+}
+
+int cmd_snapshots_prune(const Options& o) {
+  if (!o.keep && !o.older_than_days)
+    throw Error(ErrorKind::usage, "prune needs --keep N, --older-than DAYS, or both",
+                "`--keep 10` keeps the ten newest; `--older-than 7` drops those older than a week");
+  git::Repository repo = git::Repository::open(o.dir);
+  RepositoryLock lock = lock_repository(repo, o.command_line, say);
+  std::vector<snapshot::StoredSnapshot> all = snapshot::SnapshotStore(repo).list();  // oldest first
+  auto now = std::chrono::system_clock::now();
+  size_t dropped = 0;
+  for (size_t i = 0; i < all.size(); ++i) {
+    const snapshot::Manifest& m = all[i].manifest;
+    bool beyond_keep = !o.keep || all.size() - i > *o.keep;
+    bool old = !o.older_than_days ||
+               now - parse_iso8601_utc(m.created) > std::chrono::duration<double, std::ratio<86400>>(*o.older_than_days);
+    if (!(beyond_keep && old)) continue;
+    if (protected_snapshot(repo) == m.id) {
+      say("kept snapshot " + m.id + ": an unfinished operation needs it");
+      continue;
+    }
+    drop_snapshot(repo, m.id);
+    ++dropped;
+    if (!o.json) std::cout << "dropped snapshot " << m.id << "\n";
+  }
+  if (o.json) print_json({{"dropped", dropped}, {"kept", all.size() - dropped}});
+  else std::cout << "pruned " << dropped << " snapshot(s), " << all.size() - dropped << " kept\n";
+  return exit_code::ok;
+}
+
+std::string join_command_line(int argc, char** argv) {
+  std::string s = kProgram;
+  for (int i = 1; i < argc; ++i) s += std::string(" ") + argv[i];
+  return s;
+}
+
+void add_dir_option(CLI::App* app, Options& o) {
+  app->add_option("-C,--directory", o.dir, "Run in DIR (any directory inside the work tree)")->type_name("DIR");
+}
+
+}  // namespace
+
+int run(int argc, char** argv) {
+  Options o;
+  o.command_line = join_command_line(argc, argv);
+  CLI::App app{"AutofixGate: snapshot, verify and accept or roll back automated fixes", kProgram};
+  app.set_version_flag("--version", std::string(kProgram) + " " + AUTOFIX_GATE_VERSION);
+  app.require_subcommand(1);
+  app.footer("Exit codes: 0 ok/accepted, 1 rejected, 2 usage or repository error (nothing changed), "
+             "3 needs review, 4 gate error, 130/143 interrupted (tree restored). See docs/exit-codes.md.");
+
+  std::function<int()> action;
+
+  CLI::App* snapshot = app.add_subcommand(
+      "snapshot",
+      "Save the whole work tree (tracked and untracked files, index, HEAD) under refs/autofix/snapshots/<id> "
+      "and print the id. Ignored files are not saved (and restore never touches them); submodules and nested "
+      "repositories are left alone. The manifest lists what was left out.");
+  add_dir_option(snapshot, o);
+  snapshot->add_option("-m,--message", o.message, "Note stored with the snapshot");
+  snapshot->add_flag("--json", o.json, "Print the manifest as JSON instead of the id");
+  snapshot->callback([&] { action = [&] { return cmd_snapshot(o); }; });
+
+  CLI::App* restore = app.add_subcommand(
+      "restore", "Make the work tree, index and HEAD identical to a snapshot, then verify every path");
+  restore->add_option("id", o.snapshot_id, "Snapshot id (see `snapshots list`)")->required();
+  add_dir_option(restore, o);
+  restore->add_flag("--json", o.json, "Print what was done as JSON");
+  restore->callback([&] { action = [&] { return cmd_restore(o); }; });
+
+  CLI::App* recover_cmd = app.add_subcommand(
+      "recover", "Finish an operation that was interrupted (crash, kill -9): end its processes, restore its snapshot");
+  add_dir_option(recover_cmd, o);
+  recover_cmd->add_flag("--json", o.json, "Print what was done as JSON");
+  recover_cmd->callback([&] { action = [&] { return cmd_recover(o); }; });
+
+  CLI::App* status = app.add_subcommand("status", "Show the lock, any unfinished operation, and the snapshots");
+  add_dir_option(status, o);
+  status->add_flag("--json", o.json, "Print as JSON");
+  status->callback([&] { action = [&] { return cmd_status(o); }; });
+
+  CLI::App* snapshots = app.add_subcommand("snapshots", "List, drop or prune snapshots");
+  snapshots->require_subcommand(1);
+  CLI::App* list = snapshots->add_subcommand("list", "List snapshots, oldest first");
+  add_dir_option(list, o);
+  list->add_flag("--json", o.json, "Print as JSON");
+  list->callback([&] { action = [&] { return cmd_snapshots_list(o); }; });
+  CLI::App* drop = snapshots->add_subcommand("drop", "Delete one snapshot");
+  drop->add_option("id", o.snapshot_id, "Snapshot id")->required();
+  add_dir_option(drop, o);
+  drop->callback([&] { action = [&] { return cmd_snapshots_drop(o); }; });
+  CLI::App* prune = snapshots->add_subcommand(
+      "prune", "Delete old snapshots: those beyond the N newest and/or older than DAYS (both given: both must hold)");
+  add_dir_option(prune, o);
+  prune->add_option("--keep", o.keep, "Keep the N newest")->check(CLI::NonNegativeNumber);
+  prune->add_option("--older-than", o.older_than_days, "Only drop snapshots older than DAYS")
+      ->check(CLI::NonNegativeNumber);
+  prune->add_flag("--json", o.json, "Print as JSON");
+  prune->callback([&] { action = [&] { return cmd_snapshots_prune(o); }; });
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? exit_code::ok : exit_code::usage;
+  }
+
+  install_interrupt_handlers();
+  try {
+    int rc = action();
+    if (int s = pending_interrupt(); s != 0) return exit_code_for_signal(s);
+    return rc;
+  } catch (const Interrupted& i) {
+    say("interrupted");
+    return exit_code_for_signal(i.signal_number);
+  } catch (const Error& e) {
+    std::cerr << kProgram << ": error: " << e.what() << "\n";
+    if (!e.hint().empty()) std::cerr << kProgram << ": hint: " << e.hint() << "\n";
+    return exit_code_for(e.kind());
+  } catch (const std::exception& e) {
+    std::cerr << kProgram << ": internal error: " << e.what() << "\n";
+    return exit_code::gate_error;
+  }
+}
+
+}  // namespace autofix::cli

@@ -1,0 +1,34 @@
+#pragma once
+// The journal says "an operation is changing this tree, and here is the snapshot that undoes it".
+// It is written (atomically, fsynced) before the tree is touched and removed only when the tree is
+// in its final state, so after a crash or kill -9 `recover` knows exactly what to restore.
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace autofix {
+
+struct JournalEntry {
+  std::string operation;                  // "restore", "attempt", ...
+  std::optional<std::string> snapshot;    // what `recover` restores; none while the snapshot is being taken
+  int pid = 0;                            // the gate process
+  std::optional<int> process_group;       // children the gate started: ended by `recover` before restoring
+  std::string started;                    // ISO 8601 UTC
+  std::string phase;                      // the step in progress, for messages
+};
+
+class Journal {
+ public:
+  explicit Journal(std::filesystem::path state_dir) : path_(std::move(state_dir) / "journal.json") {}
+
+  // nullopt when no operation is unfinished. Throws Error(internal) with the path when it is unreadable.
+  std::optional<JournalEntry> read() const;
+  void write(const JournalEntry& entry) const;
+  void clear() const;
+  const std::filesystem::path& path() const noexcept { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+}  // namespace autofix

@@ -1,0 +1,147 @@
+#include "gate/operation.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <thread>
+#include <utility>
+
+#include "gate/util/clock.h"
+#include "gate/util/error.h"
+
+namespace autofix {
+
+namespace {
+
+std::string now_iso() { return format_iso8601_utc(std::chrono::system_clock::now()); }
+
+// TERM, a grace period, then KILL: a fixer still writing after the restore would corrupt the tree.
+bool end_process_group(int pgid, const MessageSink& say) {
+  if (pgid <= 1 || ::kill(-pgid, 0) != 0) return false;
+  say("ending process group " + std::to_string(pgid) + " left by the interrupted gate");
+  ::kill(-pgid, SIGTERM);
+  for (int i = 0; i < 50 && ::kill(-pgid, 0) == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  if (::kill(-pgid, 0) == 0) ::kill(-pgid, SIGKILL);
+  for (int i = 0; i < 50 && ::kill(-pgid, 0) == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  return true;
+}
+
+snapshot::RestoreReport restore_id(const git::Repository& repo, const std::string& id) {
+  snapshot::SnapshotStore store(repo);
+  snapshot::StoredSnapshot snap = store.load(id);
+  return snapshot::restore_snapshot(repo, snap, store.index_bytes(snap.manifest));
+}
+
+}  // namespace
+
+RepositoryLock lock_repository(const git::Repository& repo, const std::string& command, const MessageSink& say) {
+  std::string takeover;
+  RepositoryLock lock = RepositoryLock::acquire(repo.state_dir(), command, &takeover);
+  if (!takeover.empty()) say(takeover);
+  Journal journal(repo.state_dir());
+  if (std::optional<JournalEntry> e = journal.read())
+    throw Error(ErrorKind::busy,
+                "an interrupted '" + e->operation + "' (pid " + std::to_string(e->pid) + ", started " + e->started +
+                    ", in phase '" + e->phase + "') left this work tree unfinished",
+                "run `autofix-gate recover` to restore it" +
+                    (e->snapshot ? " from snapshot " + *e->snapshot : std::string()) + " before anything else");
+  return lock;
+}
+
+Operation Operation::begin(const git::Repository& repo, const std::string& name, const std::string& message,
+                           const std::string& command_line, MessageSink say) {
+  RepositoryLock lock = lock_repository(repo, command_line, say);
+  repo.require_idle();
+  Operation op(repo, std::move(lock), std::move(say));
+  op.entry_ = JournalEntry{name, std::nullopt, static_cast<int>(::getpid()), std::nullopt, now_iso(), "snapshot"};
+  op.journal_.write(op.entry_);
+  try {
+    op.snapshot_ = snapshot::SnapshotStore(repo).create(message);
+  } catch (...) {
+    op.journal_.clear();  // nothing was touched yet
+    throw;
+  }
+  op.entry_.snapshot = op.snapshot_.manifest.id;
+  op.entry_.phase = "started";
+  op.journal_.write(op.entry_);
+  op.open_ = true;
+  return op;
+}
+
+Operation::Operation(Operation&& other) noexcept
+    : repo_(other.repo_),
+      lock_(std::move(other.lock_)),
+      journal_(std::move(other.journal_)),
+      say_(std::move(other.say_)),
+      entry_(std::move(other.entry_)),
+      snapshot_(std::move(other.snapshot_)),
+      open_(std::exchange(other.open_, false)) {}
+
+void Operation::set_phase(const std::string& phase) {
+  entry_.phase = phase;
+  journal_.write(entry_);
+}
+
+void Operation::set_process_group(std::optional<int> process_group) {
+  entry_.process_group = process_group;
+  journal_.write(entry_);
+}
+
+void Operation::finish() {
+  if (!open_) return;
+  journal_.clear();
+  open_ = false;
+}
+
+snapshot::RestoreReport Operation::roll_back() {
+  if (!open_) throw Error(ErrorKind::internal, "roll_back() on an operation that has ended");
+  set_phase("rollback");
+  snapshot::SnapshotStore store(*repo_);
+  snapshot::RestoreReport report = snapshot::restore_snapshot(*repo_, snapshot_, store.index_bytes(snapshot_.manifest));
+  journal_.clear();
+  open_ = false;
+  return report;
+}
+
+Operation::~Operation() {
+  if (!open_) return;
+  try {
+    roll_back();
+    say_("rolled back to snapshot " + snapshot_.manifest.id);
+  } catch (const std::exception& e) {
+    say_(std::string("error: rollback failed: ") + e.what() + "; the journal is kept: run `autofix-gate recover`");
+  }
+}
+
+snapshot::RestoreReport restore_under_journal(const git::Repository& repo, const std::string& id,
+                                              const std::string& command_line, const MessageSink& say) {
+  RepositoryLock lock = lock_repository(repo, command_line, say);
+  snapshot::SnapshotStore(repo).load(id);  // an unknown id is refused before the journal is written
+  Journal journal(repo.state_dir());
+  journal.write(JournalEntry{"restore", id, static_cast<int>(::getpid()), std::nullopt, now_iso(), "restore"});
+  snapshot::RestoreReport report = restore_id(repo, id);
+  journal.clear();
+  return report;
+}
+
+Recovery recover(const git::Repository& repo, const std::string& command_line, const MessageSink& say) {
+  std::string takeover;
+  RepositoryLock lock = RepositoryLock::acquire(repo.state_dir(), command_line, &takeover);
+  if (!takeover.empty()) say(takeover);
+  Journal journal(repo.state_dir());
+  Recovery result;
+  result.unfinished = journal.read();
+  if (!result.unfinished) return result;
+  const JournalEntry& e = *result.unfinished;
+  if (e.process_group) result.ended_processes = end_process_group(*e.process_group, say);
+  if (e.snapshot) {
+    say("restoring snapshot " + *e.snapshot + " of the interrupted '" + e.operation + "' (phase '" + e.phase + "')");
+    result.restore = restore_id(repo, *e.snapshot);
+  }
+  journal.clear();
+  return result;
+}
+
+}  // namespace autofix

@@ -1,0 +1,203 @@
+#include "gate/snapshot/manifest.h"
+
+#include "gate/git/handles.h"
+#include "gate/util/error.h"
+#include "gate/util/paths.h"
+
+namespace autofix::snapshot {
+
+using nlohmann::json;
+
+const char* to_string(HeadState::Kind kind) noexcept {
+  switch (kind) {
+    case HeadState::Kind::branch: return "branch";
+    case HeadState::Kind::detached: return "detached";
+    case HeadState::Kind::unborn: return "unborn";
+  }
+  return "unborn";
+}
+
+namespace {
+
+json oid_or_null(const std::optional<git_oid>& oid) { return oid ? json(git::to_hex(*oid)) : json(nullptr); }
+
+json timestamp_json(const Timestamp& t) { return {{"seconds", t.seconds}, {"nanoseconds", t.nanoseconds}}; }
+
+class Reader {
+ public:
+  explicit Reader(std::string source) : source_(std::move(source)) {}
+
+  const json& field(const json& object, const char* name) {
+    if (!object.is_object() || !object.contains(name)) fail(std::string("missing field '") + name + "'");
+    return object.at(name);
+  }
+  std::string string(const json& object, const char* name) {
+    const json& v = field(object, name);
+    if (!v.is_string()) fail(std::string("field '") + name + "' is not a string");
+    return v.get<std::string>();
+  }
+  int64_t integer(const json& object, const char* name) {
+    const json& v = field(object, name);
+    if (!v.is_number_integer()) fail(std::string("field '") + name + "' is not an integer");
+    return v.get<int64_t>();
+  }
+  bool boolean(const json& object, const char* name) {
+    const json& v = field(object, name);
+    if (!v.is_boolean()) fail(std::string("field '") + name + "' is not a boolean");
+    return v.get<bool>();
+  }
+  git_oid oid(const json& object, const char* name) {
+    std::string hex = string(object, name);
+    git_oid out;
+    if (hex.size() != GIT_OID_HEXSZ || git_oid_fromstr(&out, hex.c_str()) != 0)
+      fail(std::string("field '") + name + "' is not an object id");
+    return out;
+  }
+  std::optional<git_oid> optional_oid(const json& object, const char* name) {
+    if (field(object, name).is_null()) return std::nullopt;
+    return oid(object, name);
+  }
+  std::vector<std::string> strings(const json& object, const char* name) {
+    const json& v = field(object, name);
+    if (!v.is_array()) fail(std::string("field '") + name + "' is not a list");
+    std::vector<std::string> out;
+    for (const json& item : v) {
+      if (!item.is_string()) fail(std::string("field '") + name + "' holds a non-string");
+      out.push_back(item.get<std::string>());
+    }
+    return out;
+  }
+  [[noreturn]] void fail(const std::string& what) {
+    throw Error(ErrorKind::internal, "malformed snapshot manifest in " + source_ + ": " + what,
+                "the snapshot cannot be restored by this version; inspect it with `git show " + source_ + "`");
+  }
+
+ private:
+  std::string source_;
+};
+
+ChangeKind change_kind_from(const std::string& s, Reader& r) {
+  if (s == "added") return ChangeKind::added;
+  if (s == "modified") return ChangeKind::modified;
+  if (s == "deleted") return ChangeKind::deleted;
+  r.fail("unknown change kind '" + s + "'");
+}
+
+}  // namespace
+
+json to_json(const Manifest& m) {
+  json changes = json::array();
+  for (const Change& c : m.scan.changes) {
+    json entry = {{"path", c.path}, {"kind", to_string(c.kind)}};
+    if (c.kind != ChangeKind::deleted) {
+      entry["oid"] = git::to_hex(c.state.oid);
+      entry["mode"] = c.state.mode;
+    }
+    changes.push_back(std::move(entry));
+  }
+  const ScanStats& s = m.scan.stats;
+  return {
+      {"format", m.format},
+      {"id", m.id},
+      {"created", m.created},
+      {"message", m.message},
+      {"tool_version", m.tool_version},
+      {"workdir", m.workdir},
+      {"head",
+       {{"kind", to_string(m.head.kind)}, {"ref", m.head.ref}, {"oid", oid_or_null(m.head.oid)}}},
+      {"index",
+       {{"present", m.index.present},
+        {"blob", oid_or_null(m.index.blob)},
+        {"mtime", timestamp_json(m.index.mtime)},
+        {"entries", m.index.entries},
+        {"conflicts", m.index.conflicts}}},
+      {"trees", {{"worktree", git::to_hex(m.worktree_tree)}, {"staged", oid_or_null(m.staged_tree)}}},
+      {"full", m.scan.full},
+      {"changes", std::move(changes)},
+      {"empty_dirs", m.scan.empty_dirs},
+      {"counts",
+       {{"files", s.files},
+        {"untracked_files", s.untracked_files},
+        {"changed_files", m.scan.changes.size()},
+        {"symlinks", s.symlinks},
+        {"executables", s.executables},
+        {"directories", s.directories},
+        {"hashed_files", s.hashed_files},
+        {"hashed_bytes", s.hashed_bytes}}},
+      {"left_out",
+       {{"ignored_policy", "ignored files are not saved and are never touched by restore"},
+        {"ignored", m.scan.ignored},
+        {"submodules", m.scan.submodules},
+        {"nested_repositories", m.scan.nested_repositories},
+        {"special_files", m.scan.special_files}}},
+  };
+}
+
+Manifest manifest_from_json(const json& j, const std::string& source) {
+  Reader r(source);
+  Manifest m;
+  m.format = static_cast<int>(r.integer(j, "format"));
+  if (m.format != kManifestFormat) r.fail("format " + std::to_string(m.format) + " is not supported");
+  m.id = r.string(j, "id");
+  m.created = r.string(j, "created");
+  m.message = r.string(j, "message");
+  m.tool_version = r.string(j, "tool_version");
+  m.workdir = r.string(j, "workdir");
+
+  const json& head = r.field(j, "head");
+  std::string kind = r.string(head, "kind");
+  if (kind == "branch") m.head.kind = HeadState::Kind::branch;
+  else if (kind == "detached") m.head.kind = HeadState::Kind::detached;
+  else if (kind == "unborn") m.head.kind = HeadState::Kind::unborn;
+  else r.fail("unknown head kind '" + kind + "'");
+  m.head.ref = r.string(head, "ref");
+  m.head.oid = r.optional_oid(head, "oid");
+
+  const json& index = r.field(j, "index");
+  m.index.present = r.boolean(index, "present");
+  m.index.blob = r.optional_oid(index, "blob");
+  const json& mtime = r.field(index, "mtime");
+  m.index.mtime = {r.integer(mtime, "seconds"), r.integer(mtime, "nanoseconds")};
+  m.index.entries = static_cast<size_t>(r.integer(index, "entries"));
+  m.index.conflicts = r.boolean(index, "conflicts");
+  if (m.index.present && !m.index.blob) r.fail("index is present but has no blob");
+
+  const json& trees = r.field(j, "trees");
+  m.worktree_tree = r.oid(trees, "worktree");
+  m.staged_tree = r.optional_oid(trees, "staged");
+
+  m.scan.full = r.boolean(j, "full");
+  const json& changes = r.field(j, "changes");
+  if (!changes.is_array()) r.fail("field 'changes' is not a list");
+  for (const json& c : changes) {
+    Change change;
+    change.path = r.string(c, "path");
+    if (!is_safe_relative_path(change.path))
+      r.fail("change path '" + change.path + "' is outside the work tree");
+    change.kind = change_kind_from(r.string(c, "kind"), r);
+    if (change.kind != ChangeKind::deleted) {
+      change.state.oid = r.oid(c, "oid");
+      change.state.mode = static_cast<uint32_t>(r.integer(c, "mode"));
+      if (change.state.mode != 0100644 && change.state.mode != 0100755 && change.state.mode != 0120000)
+        r.fail("change '" + change.path + "' has unsupported mode " + std::to_string(change.state.mode));
+    }
+    m.scan.changes.push_back(std::move(change));
+  }
+  m.scan.empty_dirs = r.strings(j, "empty_dirs");
+  const json& left_out = r.field(j, "left_out");
+  m.scan.ignored = r.strings(left_out, "ignored");
+  m.scan.submodules = r.strings(left_out, "submodules");
+  m.scan.nested_repositories = r.strings(left_out, "nested_repositories");
+  m.scan.special_files = r.strings(left_out, "special_files");
+  const json& counts = r.field(j, "counts");
+  m.scan.stats.files = static_cast<size_t>(r.integer(counts, "files"));
+  m.scan.stats.untracked_files = static_cast<size_t>(r.integer(counts, "untracked_files"));
+  m.scan.stats.symlinks = static_cast<size_t>(r.integer(counts, "symlinks"));
+  m.scan.stats.executables = static_cast<size_t>(r.integer(counts, "executables"));
+  m.scan.stats.directories = static_cast<size_t>(r.integer(counts, "directories"));
+  m.scan.stats.hashed_files = static_cast<size_t>(r.integer(counts, "hashed_files"));
+  m.scan.stats.hashed_bytes = static_cast<uint64_t>(r.integer(counts, "hashed_bytes"));
+  return m;
+}
+
+}  // namespace autofix::snapshot

@@ -1,0 +1,51 @@
+#pragma once
+// The manifest of a snapshot: everything needed to restore it besides the objects themselves,
+// stored as manifest.json in the snapshot's commit and shown by `snapshot --json` and `status`.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "gate/snapshot/worktree_scan.h"
+
+namespace autofix::snapshot {
+
+inline constexpr int kManifestFormat = 1;
+
+struct HeadState {
+  enum class Kind { branch, detached, unborn };
+  Kind kind = Kind::unborn;
+  std::string ref;  // "refs/heads/main" for branch and unborn; empty when detached
+  std::optional<git_oid> oid;  // the commit HEAD resolved to; none when unborn
+};
+
+struct IndexRecord {
+  bool present = false;           // the repository had an index file
+  std::optional<git_oid> blob;    // its exact bytes, stored as a blob
+  Timestamp mtime;                // the index file's mtime: the racy-entry limit for its stat data
+  size_t entries = 0;
+  bool conflicts = false;
+};
+
+struct Manifest {
+  int format = kManifestFormat;
+  std::string id;
+  std::string created;  // ISO 8601 UTC
+  std::string message;
+  std::string tool_version;
+  std::string workdir;
+  HeadState head;
+  IndexRecord index;
+  git_oid worktree_tree{};
+  std::optional<git_oid> staged_tree;
+  ScanResult scan;  // changes against the index, empty directories, and what was left out
+};
+
+nlohmann::json to_json(const Manifest& manifest);
+// Throws Error(internal) naming the field when the JSON is not a manifest this version can restore.
+Manifest manifest_from_json(const nlohmann::json& json, const std::string& source);
+
+const char* to_string(HeadState::Kind kind) noexcept;
+
+}  // namespace autofix::snapshot

@@ -1,0 +1,357 @@
+#include "gate/snapshot/restore.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <random>
+#include <set>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "gate/util/atomic_file.h"
+#include "gate/util/error.h"
+#include "gate/util/paths.h"
+
+namespace autofix::snapshot {
+
+namespace {
+
+std::string parent_of(const std::string& path) {
+  size_t slash = path.rfind('/');
+  return slash == std::string::npos ? std::string() : path.substr(0, slash);
+}
+
+bool is_gitignore(const std::string& path) { return path == ".gitignore" || path.ends_with("/.gitignore"); }
+
+// A file's state as implied by a scan: listed changes first, else the index's stage-0 entry.
+class StateView {
+ public:
+  StateView(const ScanResult& scan, git_index* index) : scan_(scan), index_(index) {
+    for (const Change& c : scan.changes) changes_.emplace(c.path, &c);
+  }
+  std::optional<FileState> at(const std::string& path) const {
+    if (auto it = changes_.find(path); it != changes_.end()) {
+      if (it->second->kind == ChangeKind::deleted) return std::nullopt;
+      return it->second->state;
+    }
+    if (scan_.full) return std::nullopt;
+    const git_index_entry* e = git_index_get_bypath(index_, path.c_str(), 0);
+    if (!e || e->mode == GIT_FILEMODE_COMMIT) return std::nullopt;
+    return FileState{e->id, e->mode};
+  }
+  const ScanResult& scan() const { return scan_; }
+
+ private:
+  const ScanResult& scan_;
+  git_index* index_;
+  std::unordered_map<std::string, const Change*> changes_;
+};
+
+struct Difference {
+  std::string path;
+  std::optional<FileState> wanted;  // nullopt: the file must not exist
+};
+
+std::vector<Difference> differences(const StateView& wanted, const StateView& current) {
+  std::set<std::string> paths;
+  for (const Change& c : wanted.scan().changes) paths.insert(c.path);
+  for (const Change& c : current.scan().changes) paths.insert(c.path);
+  std::vector<Difference> out;
+  for (const std::string& p : paths) {
+    std::optional<FileState> w = wanted.at(p);
+    std::optional<FileState> c = current.at(p);
+    if (w.has_value() != c.has_value() || (w && !(*w == *c))) out.push_back({p, w});
+  }
+  return out;
+}
+
+class WorkTreeWriter {
+ public:
+  WorkTreeWriter(const git::Repository& repo, RestoreReport& report) : repo_(repo), report_(report) {}
+
+  std::string abs(const std::string& rel) const { return (repo_.workdir() / rel).string(); }
+
+  // Removes whatever is at `rel` (a file, a link, or a whole directory that now stands where a file was).
+  void remove_path(const std::string& rel) {
+    struct stat st;
+    std::string p = abs(rel);
+    if (::lstat(p.c_str(), &st) != 0) {
+      if (errno == ENOENT) return;
+      throw_errno("cannot stat", p, errno);
+    }
+    if (S_ISDIR(st.st_mode)) {
+      std::error_code ec;
+      std::filesystem::remove_all(p, ec);
+      if (ec) throw Error(ErrorKind::io, "cannot remove directory '" + p + "': " + ec.message());
+      report_.directories_removed.push_back(rel);
+      return;
+    }
+    if (::unlink(p.c_str()) != 0 && errno != ENOENT) throw_errno("cannot remove", p, errno);
+  }
+
+  // Makes every component of `dir` a real directory: a file or symbolic link in the way is removed,
+  // so that nothing is ever written through a link to outside the work tree.
+  void ensure_directory(const std::string& dir) {
+    if (dir.empty()) return;
+    ensure_directory(parent_of(dir));
+    std::string p = abs(dir);
+    struct stat st;
+    if (::lstat(p.c_str(), &st) == 0) {
+      if (S_ISDIR(st.st_mode)) return;
+      if (::unlink(p.c_str()) != 0) throw_errno("cannot remove", p, errno);
+    } else if (errno != ENOENT) {
+      throw_errno("cannot stat", p, errno);
+    }
+    if (::mkdir(p.c_str(), 0777) != 0 && errno != EEXIST) throw_errno("cannot create directory", p, errno);
+    report_.directories_created.push_back(dir);
+  }
+
+  void write(const std::string& rel, const FileState& state, const std::string& content) {
+    ensure_directory(parent_of(rel));
+    std::string p = abs(rel);
+    struct stat st;
+    if (::lstat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) remove_path(rel);
+    std::string tmp = p + ".autofix-tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++);
+    if (state.mode == GIT_FILEMODE_LINK) {
+      if (::symlink(content.c_str(), tmp.c_str()) != 0) throw_errno("cannot create symbolic link", tmp, errno);
+    } else {
+      mode_t mode = state.mode == GIT_FILEMODE_BLOB_EXECUTABLE ? 0777 : 0666;  // the umask applies, as in git
+      UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode));
+      if (!fd) throw_errno("cannot create", tmp, errno);
+      try {
+        write_all(fd.get(), content, tmp);
+      } catch (...) {
+        ::unlink(tmp.c_str());
+        throw;
+      }
+    }
+    if (::rename(tmp.c_str(), p.c_str()) != 0) {
+      int err = errno;
+      ::unlink(tmp.c_str());
+      throw_errno("cannot put restored file in place", p, err);
+    }
+    report_.written.push_back(rel);
+  }
+
+  // Removes `dir` and its parents while they are empty and not directories of the snapshot.
+  void prune_empty_directories(std::string dir, const std::function<bool(const std::string&)>& keep) {
+    while (!dir.empty() && !keep(dir)) {
+      if (::rmdir(abs(dir).c_str()) != 0) break;  // not empty (ignored files) or gone: stop here
+      report_.directories_removed.push_back(dir);
+      dir = parent_of(dir);
+    }
+  }
+
+ private:
+  const git::Repository& repo_;
+  RestoreReport& report_;
+  unsigned counter_ = 0;
+};
+
+std::string blob_content(git_repository* repo, const git_oid& oid, const std::string& path) {
+  git::BlobPtr blob;
+  git::check(git_blob_lookup(git::out(blob), repo, &oid),
+             "cannot read the saved content of '" + path + "' (object " + git::to_hex(oid) + ")");
+  return std::string(static_cast<const char*>(git_blob_rawcontent(blob.get())),
+                     static_cast<size_t>(git_blob_rawsize(blob.get())));
+}
+
+// The directories the snapshot had: parents of its files, and its empty directories.
+std::unordered_set<std::string> snapshot_directories(const StateView& wanted, git_index* index) {
+  std::unordered_set<std::string> dirs;
+  auto add_parents = [&](const std::string& path) {
+    for (std::string d = parent_of(path); !d.empty() && dirs.insert(d).second; d = parent_of(d)) {
+    }
+  };
+  const ScanResult& scan = wanted.scan();
+  if (!scan.full) {
+    size_t n = git_index_entrycount(index);
+    for (size_t i = 0; i < n; ++i) {
+      const char* p = git_index_get_byindex(index, i)->path;
+      if (wanted.at(p)) add_parents(p);
+    }
+  }
+  for (const Change& c : scan.changes)
+    if (c.kind != ChangeKind::deleted) add_parents(c.path);
+  for (const std::string& d : scan.empty_dirs) {
+    dirs.insert(d);
+    add_parents(d);
+  }
+  for (const std::string& d : scan.nested_repositories) add_parents(d);
+  for (const std::string& d : scan.submodules) add_parents(d);
+  return dirs;
+}
+
+void restore_index(const git::Repository& repo, const std::optional<std::string>& bytes, RestoreReport& report) {
+  std::filesystem::path path = repo.git_dir() / "index";
+  std::optional<std::string> current = read_file_if_exists(path);
+  if (current == bytes) return;
+  if (bytes) {
+    write_file_atomically(path, *bytes, 0644);
+  } else if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
+    throw_errno("cannot remove", path.string(), errno);
+  }
+  report.index_rewritten = true;
+}
+
+void restore_head(const git::Repository& repo, const Manifest& m, RestoreReport& report) {
+  HeadState now = read_head(repo);
+  git_repository* r = repo.get();
+  std::string log = "autofix-gate: restore snapshot " + m.id;
+  bool same_oid = now.oid.has_value() == m.head.oid.has_value() && (!now.oid || git_oid_equal(&*now.oid, &*m.head.oid));
+  if (now.kind == m.head.kind && now.ref == m.head.ref && same_oid) return;
+  git::ReferencePtr ref;
+  switch (m.head.kind) {
+    case HeadState::Kind::detached:
+      git::check(git_repository_set_head_detached(r, &*m.head.oid), "cannot detach HEAD at the snapshot's commit");
+      break;
+    case HeadState::Kind::branch:
+      git::check(git_reference_create(git::out(ref), r, m.head.ref.c_str(), &*m.head.oid, 1, log.c_str()),
+                 "cannot move " + m.head.ref + " back to " + git::to_hex(*m.head.oid));
+      git::check(git_reference_symbolic_create(git::out(ref), r, "HEAD", m.head.ref.c_str(), 1, log.c_str()),
+                 "cannot point HEAD at " + m.head.ref);
+      break;
+    case HeadState::Kind::unborn: {
+      git::ReferencePtr branch;
+      if (git_reference_lookup(git::out(branch), r, m.head.ref.c_str()) == 0)
+        git::check(git_reference_delete(branch.get()), "cannot delete " + m.head.ref + ", which was unborn");
+      git_error_clear();
+      git::check(git_reference_symbolic_create(git::out(ref), r, "HEAD", m.head.ref.c_str(), 1, log.c_str()),
+                 "cannot point HEAD at " + m.head.ref);
+      break;
+    }
+  }
+  report.head_moved = true;
+}
+
+git::IndexPtr open_index(const git::Repository& repo) {
+  git::IndexPtr index;
+  std::filesystem::path path = repo.git_dir() / "index";
+  struct stat st;
+  if (::lstat(path.c_str(), &st) == 0)
+    git::check(git_index_open(git::out(index), path.c_str()), "cannot read the index '" + path.string() + "'");
+  else
+    git::check(git_index_new(git::out(index)), "cannot create an empty index");
+  return index;
+}
+
+// Keeps the work tree that is about to be discarded reachable, so a mistaken restore loses nothing.
+std::optional<git_oid> keep_discarded(const git::Repository& repo, git_index* index, const ScanResult& current,
+                                      const Manifest& m) {
+  git_oid tree_oid = write_worktree_tree(repo, index, current);
+  git::TreePtr tree;
+  git::check(git_tree_lookup(git::out(tree), repo.get(), &tree_oid), "cannot read the discarded tree");
+  git::SignaturePtr sig;
+  git::check(git_signature_now(git::out(sig), "AutofixGate", "autofix-gate@localhost"), "cannot create a signature");
+  git_oid commit;
+  std::string message = "autofix-gate: work tree discarded by restoring snapshot " + m.id + "\n";
+  git::check(git_commit_create(&commit, repo.get(), nullptr, sig.get(), sig.get(), nullptr, message.c_str(),
+                               tree.get(), 0, nullptr),
+             "cannot record the discarded work tree");
+  git::ReferencePtr ref;
+  git::check(git_reference_create(git::out(ref), repo.get(), (std::string(kDiscardedRefPrefix) + m.id).c_str(),
+                                  &commit, 1, message.c_str()),
+             "cannot create ref for the discarded work tree");
+  return commit;
+}
+
+std::string describe(const std::vector<Difference>& diffs) {
+  std::string out;
+  size_t shown = 0;
+  for (const Difference& d : diffs) {
+    if (shown++ == 10) {
+      out += ", and " + std::to_string(diffs.size() - 10) + " more";
+      break;
+    }
+    if (!out.empty()) out += ", ";
+    out += "'" + d.path + "' (" + (d.wanted ? "content or mode differs" : "should not exist") + ")";
+  }
+  return out;
+}
+
+}  // namespace
+
+RestoreReport restore_snapshot(const git::Repository& repo, const StoredSnapshot& snapshot,
+                               const std::optional<std::string>& index_bytes) {
+  const Manifest& m = snapshot.manifest;
+  for (const Change& c : m.scan.changes)
+    if (!is_safe_relative_path(c.path))
+      throw Error(ErrorKind::internal, "snapshot " + m.id + " names a path outside the work tree: '" + c.path + "'");
+  RestoreReport report;
+  restore_index(repo, index_bytes, report);
+  git::IndexPtr index = open_index(repo);
+  StateView wanted(m.scan, index.get());
+  WorkTreeWriter writer(repo, report);
+  ScanOptions hash_only{m.index.mtime, false};
+
+  // Ignore rules decide what a scan sees, so .gitignore files are put back first and the scan repeated.
+  ScanResult current = scan_worktree(repo, index.get(), ScanOptions{m.index.mtime, true});
+  for (int round = 0;; ++round) {
+    std::vector<Difference> diffs = differences(wanted, StateView(current, index.get()));
+    bool any_gitignore = std::any_of(diffs.begin(), diffs.end(), [](const Difference& d) { return is_gitignore(d.path); });
+    if (!any_gitignore || round == 2) break;
+    if (round == 0 && !diffs.empty()) report.discarded_commit = keep_discarded(repo, index.get(), current, m);
+    for (const Difference& d : diffs) {
+      if (!is_gitignore(d.path)) continue;
+      if (d.wanted) writer.write(d.path, *d.wanted, blob_content(repo.get(), d.wanted->oid, d.path));
+      else writer.remove_path(d.path);
+    }
+    git_attr_cache_flush(repo.get());
+    current = scan_worktree(repo, index.get(), ScanOptions{m.index.mtime, true});
+  }
+
+  std::vector<Difference> diffs = differences(wanted, StateView(current, index.get()));
+  if (!diffs.empty() && !report.discarded_commit)
+    report.discarded_commit = keep_discarded(repo, index.get(), current, m);
+
+  std::optional<std::unordered_set<std::string>> dirs;
+  auto keep_dir = [&](const std::string& d) {
+    if (!dirs) dirs = snapshot_directories(wanted, index.get());
+    return dirs->count(d) > 0;
+  };
+  // Removals first, deepest first, so a file that must become a directory is out of the way.
+  for (auto it = diffs.rbegin(); it != diffs.rend(); ++it) {
+    if (it->wanted) continue;
+    writer.remove_path(it->path);
+    report.removed.push_back(it->path);
+    writer.prune_empty_directories(parent_of(it->path), keep_dir);
+  }
+  for (const Difference& d : diffs)
+    if (d.wanted) writer.write(d.path, *d.wanted, blob_content(repo.get(), d.wanted->oid, d.path));
+  // Directories the fix created and left empty go; empty directories of the snapshot come back.
+  for (const std::string& d : current.empty_dirs)
+    if (!keep_dir(d)) writer.prune_empty_directories(d, keep_dir);
+  for (const std::string& d : m.scan.empty_dirs) {
+    struct stat st;
+    if (::lstat(writer.abs(d).c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) writer.ensure_directory(d);
+  }
+  restore_head(repo, m, report);
+
+  // Proof: scan again and compare with the snapshot, path by path.
+  ScanResult after = scan_worktree(repo, index.get(), hash_only);
+  std::vector<Difference> left = differences(wanted, StateView(after, index.get()));
+  if (!left.empty())
+    throw Error(ErrorKind::verification,
+                "restore of snapshot " + m.id + " left " + std::to_string(left.size()) +
+                    " path(s) different from the snapshot: " + describe(left),
+                "the snapshot is intact under " + SnapshotStore::ref_name(m.id) +
+                    "; run `autofix-gate restore " + m.id + "` again, and report this if it persists");
+  std::vector<std::string> missing_dirs;
+  std::set_difference(m.scan.empty_dirs.begin(), m.scan.empty_dirs.end(), after.empty_dirs.begin(),
+                      after.empty_dirs.end(), std::back_inserter(missing_dirs));
+  if (!missing_dirs.empty())
+    throw Error(ErrorKind::verification,
+                "restore of snapshot " + m.id + " did not bring back the empty directory '" + missing_dirs.front() + "'");
+  if (read_file_if_exists(repo.git_dir() / "index") != index_bytes)
+    throw Error(ErrorKind::verification, "restore of snapshot " + m.id + " left the index different from the snapshot");
+  HeadState head = read_head(repo);
+  if (head.kind != m.head.kind || head.ref != m.head.ref || head.oid.has_value() != m.head.oid.has_value() ||
+      (head.oid && !git_oid_equal(&*head.oid, &*m.head.oid)))
+    throw Error(ErrorKind::verification, "restore of snapshot " + m.id + " left HEAD different from the snapshot");
+  return report;
+}
+
+}  // namespace autofix::snapshot

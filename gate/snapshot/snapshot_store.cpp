@@ -1,0 +1,224 @@
+#include "gate/snapshot/snapshot_store.h"
+
+#include <sys/stat.h>
+
+#include <random>
+
+#include "gate/util/atomic_file.h"
+#include "gate/util/clock.h"
+#include "gate/util/error.h"
+
+namespace autofix::snapshot {
+
+namespace {
+
+using TreeBuilderPtr = std::unique_ptr<git_treebuilder, git::Deleter<git_treebuilder_free>>;
+
+std::string new_snapshot_id() {
+  static std::mt19937_64 rng{std::random_device{}()};
+  char suffix[8];
+  std::snprintf(suffix, sizeof suffix, "%06llx", static_cast<unsigned long long>(rng() & 0xffffff));
+  return format_compact_utc(std::chrono::system_clock::now()) + "-" + suffix;
+}
+
+bool valid_snapshot_id(const std::string& id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (char c : id)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') return false;
+  return true;
+}
+
+struct IndexFile {
+  std::optional<std::string> bytes;
+  git::IndexPtr index;
+  Timestamp mtime;
+};
+
+// Reads the index file's bytes and parses the very same file, retrying if git rewrote it in between.
+IndexFile read_index_consistently(const git::Repository& repo) {
+  std::filesystem::path path = repo.git_dir() / "index";
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    IndexFile f;
+    f.mtime = index_file_mtime(repo);
+    f.bytes = read_file_if_exists(path);
+    git::check(git_repository_index(git::out(f.index), repo.get()), "cannot open the index");
+    git::check(git_index_read(f.index.get(), 1), "cannot read the index '" + path.string() + "'");
+    std::optional<std::string> again = read_file_if_exists(path);
+    if (again == f.bytes && index_file_mtime(repo) == f.mtime) return f;
+  }
+  throw Error(ErrorKind::repository_state, "the index '" + path.string() + "' keeps changing while it is saved",
+              "stop the other git process working in this repository and try again");
+}
+
+void insert(git_treebuilder* builder, const char* name, const git_oid& oid, git_filemode_t mode) {
+  git::check(git_treebuilder_insert(nullptr, builder, name, &oid, mode),
+             std::string("cannot add '") + name + "' to the snapshot tree");
+}
+
+git_oid write_blob(git_repository* repo, const std::string& content, const char* what) {
+  git_oid oid;
+  git::check(git_blob_create_from_buffer(&oid, repo, content.data(), content.size()),
+             std::string("cannot store ") + what);
+  return oid;
+}
+
+std::string read_blob(git_repository* repo, const git_oid& oid, const std::string& what) {
+  git::BlobPtr blob;
+  git::check(git_blob_lookup(git::out(blob), repo, &oid), "cannot read " + what);
+  return std::string(static_cast<const char*>(git_blob_rawcontent(blob.get())),
+                     static_cast<size_t>(git_blob_rawsize(blob.get())));
+}
+
+}  // namespace
+
+HeadState read_head(const git::Repository& repo) {
+  HeadState head;
+  git::ReferencePtr ref;
+  git::check(git_reference_lookup(git::out(ref), repo.get(), "HEAD"), "cannot read HEAD");
+  if (git_reference_type(ref.get()) == GIT_REFERENCE_SYMBOLIC) {
+    head.ref = git_reference_symbolic_target(ref.get());
+    git_oid oid;
+    int rc = git_reference_name_to_id(&oid, repo.get(), head.ref.c_str());
+    if (rc == GIT_ENOTFOUND) {
+      git_error_clear();
+      head.kind = HeadState::Kind::unborn;
+      return head;
+    }
+    git::check(rc, "cannot resolve HEAD's branch '" + head.ref + "'");
+    head.kind = HeadState::Kind::branch;
+    head.oid = oid;
+    return head;
+  }
+  head.kind = HeadState::Kind::detached;
+  head.oid = *git_reference_target(ref.get());
+  return head;
+}
+
+StoredSnapshot SnapshotStore::create(const std::string& message) {
+  repo_.require_idle();
+  git_repository* repo = repo_.get();
+  StoredSnapshot out;
+  Manifest& m = out.manifest;
+  m.id = new_snapshot_id();
+  m.created = format_iso8601_utc(std::chrono::system_clock::now());
+  m.message = message;
+  m.tool_version = AUTOFIX_GATE_VERSION;
+  m.workdir = repo_.workdir().string();
+  m.head = read_head(repo_);
+
+  IndexFile index = read_index_consistently(repo_);
+  m.index.present = index.bytes.has_value();
+  m.index.mtime = index.mtime;
+  m.index.entries = git_index_entrycount(index.index.get());
+  m.index.conflicts = git_index_has_conflicts(index.index.get()) != 0;
+
+  m.scan = scan_worktree(repo_, index.index.get(), ScanOptions{index.mtime, true});
+  m.worktree_tree = write_worktree_tree(repo_, index.index.get(), m.scan);
+  m.staged_tree = write_index_tree(repo_, index.index.get());
+
+  TreeBuilderPtr root;
+  git::check(git_treebuilder_new(git::out(root), repo, nullptr), "cannot start the snapshot tree");
+  insert(root.get(), "worktree", m.worktree_tree, GIT_FILEMODE_TREE);
+  if (m.staged_tree) insert(root.get(), "staged", *m.staged_tree, GIT_FILEMODE_TREE);
+  if (index.bytes) {
+    m.index.blob = write_blob(repo, *index.bytes, "the index");
+    insert(root.get(), "index", *m.index.blob, GIT_FILEMODE_BLOB);
+  }
+  if (m.index.conflicts) {
+    TreeBuilderPtr conflicts;
+    git::check(git_treebuilder_new(git::out(conflicts), repo, nullptr), "cannot start the conflicts tree");
+    size_t n = git_index_entrycount(index.index.get());
+    for (size_t i = 0; i < n; ++i) {
+      const git_index_entry* e = git_index_get_byindex(index.index.get(), i);
+      if (GIT_INDEX_ENTRY_STAGE(e) == 0 || e->mode == GIT_FILEMODE_COMMIT) continue;
+      std::string name = std::to_string(GIT_INDEX_ENTRY_STAGE(e)) + "-" + git::to_hex(e->id);
+      insert(conflicts.get(), name.c_str(), e->id, GIT_FILEMODE_BLOB);
+    }
+    git_oid conflicts_tree;
+    git::check(git_treebuilder_write(&conflicts_tree, conflicts.get()), "cannot write the conflicts tree");
+    insert(root.get(), "conflicts", conflicts_tree, GIT_FILEMODE_TREE);
+  }
+  git_oid manifest_blob = write_blob(repo, to_json(m).dump(2) + "\n", "the snapshot manifest");
+  insert(root.get(), "manifest.json", manifest_blob, GIT_FILEMODE_BLOB);
+  git_oid root_tree_oid;
+  git::check(git_treebuilder_write(&root_tree_oid, root.get()), "cannot write the snapshot tree");
+
+  git::TreePtr root_tree;
+  git::check(git_tree_lookup(git::out(root_tree), repo, &root_tree_oid), "cannot read the snapshot tree");
+  git::CommitPtr parent;
+  if (m.head.oid) git::check(git_commit_lookup(git::out(parent), repo, &*m.head.oid), "cannot read HEAD's commit");
+  const git_commit* parents[] = {parent.get()};
+  git::SignaturePtr signature;
+  git::check(git_signature_now(git::out(signature), "AutofixGate", "autofix-gate@localhost"),
+             "cannot create a signature");
+  std::string commit_message = "autofix-gate snapshot " + m.id + "\n";
+  if (!message.empty()) commit_message += "\n" + message + "\n";
+  git::check(git_commit_create(&out.commit, repo, nullptr, signature.get(), signature.get(), nullptr,
+                               commit_message.c_str(), root_tree.get(), parent ? 1 : 0, parents),
+             "cannot write the snapshot commit");
+  git::ReferencePtr ref;
+  git::check(git_reference_create(git::out(ref), repo, ref_name(m.id).c_str(), &out.commit, 0,
+                                  ("autofix-gate: snapshot " + m.id).c_str()),
+             "cannot create ref " + ref_name(m.id));
+  return out;
+}
+
+StoredSnapshot SnapshotStore::load(const std::string& id) const {
+  if (!valid_snapshot_id(id))
+    throw Error(ErrorKind::usage, "'" + id + "' is not a snapshot id", "list snapshots with `autofix-gate snapshots list`");
+  git_repository* repo = repo_.get();
+  StoredSnapshot out;
+  int rc = git_reference_name_to_id(&out.commit, repo, ref_name(id).c_str());
+  if (rc == GIT_ENOTFOUND) {
+    git_error_clear();
+    throw Error(ErrorKind::usage, "no snapshot '" + id + "' in '" + repo_.workdir().string() + "'",
+                "list snapshots with `autofix-gate snapshots list`");
+  }
+  git::check(rc, "cannot read ref " + ref_name(id));
+  git::CommitPtr commit;
+  git::check(git_commit_lookup(git::out(commit), repo, &out.commit), "cannot read snapshot commit " + id);
+  git::TreePtr tree;
+  git::check(git_commit_tree(git::out(tree), commit.get()), "cannot read snapshot tree " + id);
+  const git_tree_entry* manifest_entry = git_tree_entry_byname(tree.get(), "manifest.json");
+  if (!manifest_entry)
+    throw Error(ErrorKind::internal, "snapshot " + id + " has no manifest.json", "it was not written by autofix-gate");
+  std::string text = read_blob(repo, *git_tree_entry_id(manifest_entry), "the manifest of snapshot " + id);
+  nlohmann::json json = nlohmann::json::parse(text, nullptr, false);
+  if (json.is_discarded())
+    throw Error(ErrorKind::internal, "snapshot " + id + " has a manifest that is not JSON");
+  out.manifest = manifest_from_json(json, ref_name(id));
+  if (out.manifest.id != id)
+    throw Error(ErrorKind::internal, "snapshot ref " + id + " holds the manifest of snapshot " + out.manifest.id);
+  return out;
+}
+
+std::optional<std::string> SnapshotStore::index_bytes(const Manifest& manifest) const {
+  if (!manifest.index.present) return std::nullopt;
+  return read_blob(repo_.get(), *manifest.index.blob, "the index saved by snapshot " + manifest.id);
+}
+
+std::vector<StoredSnapshot> SnapshotStore::list() const {
+  std::vector<std::string> ids;
+  git::ReferenceIteratorPtr it;
+  git::check(git_reference_iterator_glob_new(git::out(it), repo_.get(), (std::string(kSnapshotRefPrefix) + "*").c_str()),
+             "cannot list snapshot refs");
+  const char* name = nullptr;
+  int rc;
+  while ((rc = git_reference_next_name(&name, it.get())) == 0)
+    ids.emplace_back(std::string(name).substr(std::string(kSnapshotRefPrefix).size()));
+  if (rc != GIT_ITEROVER) git::check(rc, "cannot list snapshot refs");
+  git_error_clear();
+  std::vector<StoredSnapshot> out;
+  for (const std::string& id : ids) out.push_back(load(id));
+  std::sort(out.begin(), out.end(), [](const StoredSnapshot& a, const StoredSnapshot& b) {
+    return std::tie(a.manifest.created, a.manifest.id) < std::tie(b.manifest.created, b.manifest.id);
+  });
+  return out;
+}
+
+void SnapshotStore::drop(const std::string& id) {
+  load(id);  // same error for a bad or unknown id
+  git::check(git_reference_remove(repo_.get(), ref_name(id).c_str()), "cannot delete ref " + ref_name(id));
+}
+
+}  // namespace autofix::snapshot

@@ -1,0 +1,50 @@
+#pragma once
+// Snapshots live in the repository's own object store as commits under refs/autofix/snapshots/<id>,
+// so `git gc` keeps them and `git show` can inspect them. Each commit's tree holds:
+//   worktree/       every saved file of the work tree (tracked and untracked, not ignored)
+//   staged/         the index's tree (absent when the index has conflicts)
+//   index           the index file's exact bytes
+//   conflicts/      one entry per conflict-stage blob, so that gc keeps them too
+//   manifest.json   HEAD, counts, changes against the index, and what was left out
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gate/git/repository.h"
+#include "gate/snapshot/manifest.h"
+
+namespace autofix::snapshot {
+
+inline constexpr const char* kSnapshotRefPrefix = "refs/autofix/snapshots/";
+
+struct StoredSnapshot {
+  Manifest manifest;
+  git_oid commit{};
+};
+
+class SnapshotStore {
+ public:
+  explicit SnapshotStore(const git::Repository& repo) : repo_(repo) {}
+
+  // Saves HEAD, the index and the whole work tree. Touches nothing in the work tree or index.
+  StoredSnapshot create(const std::string& message);
+
+  // Throws Error(usage) naming the id when there is no such snapshot.
+  StoredSnapshot load(const std::string& id) const;
+  // The exact bytes of the index the snapshot saved; nullopt when the repository had no index.
+  std::optional<std::string> index_bytes(const Manifest& manifest) const;
+
+  // Oldest first.
+  std::vector<StoredSnapshot> list() const;
+  void drop(const std::string& id);
+
+  static std::string ref_name(const std::string& id) { return kSnapshotRefPrefix + id; }
+
+ private:
+  const git::Repository& repo_;
+};
+
+// The HEAD of the repository now.
+HeadState read_head(const git::Repository& repo);
+
+}  // namespace autofix::snapshot

@@ -1,0 +1,82 @@
+#pragma once
+// Reads the work tree the way `git status` does: one directory walk, trusting the index's stat data
+// for files that have not changed, hashing only the rest. The result is the work tree expressed as
+// its difference from the index, which is all a snapshot needs to store and all a restore needs to read.
+#include <compare>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gate/git/repository.h"
+
+namespace autofix::snapshot {
+
+struct Timestamp {
+  int64_t seconds = 0;
+  int64_t nanoseconds = 0;
+  auto operator<=>(const Timestamp&) const = default;
+};
+
+// One file of the work tree in git's terms: its blob and its mode (0100644, 0100755 or 0120000).
+struct FileState {
+  git_oid oid{};
+  uint32_t mode = 0;
+  bool operator==(const FileState& other) const noexcept {
+    return mode == other.mode && git_oid_equal(&oid, &other.oid);
+  }
+};
+
+enum class ChangeKind { added, modified, deleted };
+const char* to_string(ChangeKind kind) noexcept;
+
+// How one path of the work tree differs from the index's stage-0 entry.
+struct Change {
+  std::string path;
+  ChangeKind kind = ChangeKind::modified;
+  FileState state;  // the work tree's file; zero for deleted
+};
+
+struct ScanStats {
+  size_t files = 0;            // regular files and symlinks that are part of the snapshot
+  size_t untracked_files = 0;  // of those, the ones the index does not know
+  size_t symlinks = 0;
+  size_t executables = 0;
+  size_t directories = 0;
+  size_t hashed_files = 0;  // files whose stat data could not be trusted, so their content was read
+  uint64_t hashed_bytes = 0;
+};
+
+struct ScanResult {
+  // The index had conflicts, so it has no tree: `changes` then lists every file as added.
+  bool full = false;
+  std::vector<Change> changes;                   // sorted by path
+  std::vector<std::string> empty_dirs;           // non-ignored directories that hold no saved file
+  std::vector<std::string> submodules;           // gitlinks: left alone
+  std::vector<std::string> nested_repositories;  // untracked directories with their own .git: left alone
+  std::vector<std::string> ignored;              // top-most ignored paths: not saved
+  std::vector<std::string> special_files;        // fifos, sockets, devices: not saved
+  ScanStats stats;
+};
+
+struct ScanOptions {
+  // Index entries whose mtime or ctime is at or after the index file's own mtime are "racy":
+  // their stat data cannot prove the content unchanged, so they are hashed.
+  Timestamp index_mtime;
+  // Store the content of changed files as blobs (a snapshot); false only hashes (a verification).
+  bool store_blobs = true;
+};
+
+ScanResult scan_worktree(const git::Repository& repo, git_index* index, const ScanOptions& options);
+
+// The mtime of the index file, or zero when there is none.
+Timestamp index_file_mtime(const git::Repository& repo);
+
+// Writes the tree that holds the whole work tree: the index's tree with `result.changes` applied.
+// Only the directories on the path of a change are written again; the rest is shared with the index.
+git_oid write_worktree_tree(const git::Repository& repo, git_index* index, const ScanResult& result);
+
+// Writes the index's own tree (stage 0). Returns nullopt when the index has conflicts.
+std::optional<git_oid> write_index_tree(const git::Repository& repo, git_index* index);
+
+}  // namespace autofix::snapshot

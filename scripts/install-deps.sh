@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs everything AutofixGate needs to build, test and benchmark, from Debian's packages only.
+# Safe to run again; needs root (or sudo) on a Debian 12 machine.
+set -euo pipefail
+
+packages=(
+  build-essential g++ cmake ninja-build pkg-config git python3
+  libgit2-dev
+  libboost-dev libboost-filesystem-dev   # Boost.Process is header-only but needs Boost.Filesystem
+  nlohmann-json3-dev libpugixml-dev libcli11-dev
+  libgtest-dev libgmock-dev
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages already installed"
+  exit 0
+fi
+
+sudo_cmd=()
+if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
+echo "install-deps: installing ${missing[*]}"
+"${sudo_cmd[@]}" apt-get update -q
+DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
