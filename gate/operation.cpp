@@ -29,9 +29,7 @@ bool end_process_group(int pgid, const MessageSink& say) {
 }
 
 snapshot::RestoreReport restore_id(const git::Repository& repo, const std::string& id) {
-  snapshot::SnapshotStore store(repo);
-  snapshot::StoredSnapshot snap = store.load(id);
-  return snapshot::restore_snapshot(repo, snap, store.index_bytes(snap.manifest));
+  return snapshot::restore_snapshot(repo, snapshot::SnapshotStore(repo).load(id));
 }
 
 }  // namespace
@@ -98,8 +96,7 @@ void Operation::finish() {
 snapshot::RestoreReport Operation::roll_back() {
   if (!open_) throw Error(ErrorKind::internal, "roll_back() on an operation that has ended");
   set_phase("rollback");
-  snapshot::SnapshotStore store(*repo_);
-  snapshot::RestoreReport report = snapshot::restore_snapshot(*repo_, snapshot_, store.index_bytes(snapshot_.manifest));
+  snapshot::RestoreReport report = snapshot::restore_snapshot(*repo_, snapshot_);
   journal_.clear();
   open_ = false;
   return report;

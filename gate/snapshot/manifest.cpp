@@ -1,5 +1,9 @@
 #include "gate/snapshot/manifest.h"
 
+#include <sys/stat.h>
+
+#include <cerrno>
+
 #include "gate/git/handles.h"
 #include "gate/util/error.h"
 #include "gate/util/paths.h"
@@ -22,6 +26,10 @@ namespace {
 json oid_or_null(const std::optional<git_oid>& oid) { return oid ? json(git::to_hex(*oid)) : json(nullptr); }
 
 json timestamp_json(const Timestamp& t) { return {{"seconds", t.seconds}, {"nanoseconds", t.nanoseconds}}; }
+
+json stamp_json(const FileStamp& s) {
+  return {{"inode", s.inode}, {"size", s.size}, {"mtime", timestamp_json(s.mtime)}, {"ctime", timestamp_json(s.ctime)}};
+}
 
 class Reader {
  public:
@@ -85,6 +93,16 @@ ChangeKind change_kind_from(const std::string& s, Reader& r) {
 
 }  // namespace
 
+std::optional<FileStamp> file_stamp(const std::string& path) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) {
+    if (errno == ENOENT) return std::nullopt;
+    throw_errno("cannot stat", path, errno);
+  }
+  return FileStamp{static_cast<uint64_t>(st.st_ino), static_cast<uint64_t>(st.st_size),
+                   {st.st_mtim.tv_sec, st.st_mtim.tv_nsec}, {st.st_ctim.tv_sec, st.st_ctim.tv_nsec}};
+}
+
 json to_json(const Manifest& m) {
   json changes = json::array();
   for (const Change& c : m.scan.changes) {
@@ -109,6 +127,7 @@ json to_json(const Manifest& m) {
        {{"present", m.index.present},
         {"blob", oid_or_null(m.index.blob)},
         {"mtime", timestamp_json(m.index.mtime)},
+        {"stamp", stamp_json(m.index.stamp)},
         {"entries", m.index.entries},
         {"conflicts", m.index.conflicts}}},
       {"trees", {{"worktree", git::to_hex(m.worktree_tree)}, {"staged", oid_or_null(m.staged_tree)}}},
@@ -158,6 +177,13 @@ Manifest manifest_from_json(const json& j, const std::string& source) {
   m.index.blob = r.optional_oid(index, "blob");
   const json& mtime = r.field(index, "mtime");
   m.index.mtime = {r.integer(mtime, "seconds"), r.integer(mtime, "nanoseconds")};
+  const json& stamp = r.field(index, "stamp");
+  auto timestamp = [&](const char* name) {
+    const json& t = r.field(stamp, name);
+    return Timestamp{r.integer(t, "seconds"), r.integer(t, "nanoseconds")};
+  };
+  m.index.stamp = {static_cast<uint64_t>(r.integer(stamp, "inode")), static_cast<uint64_t>(r.integer(stamp, "size")),
+                   timestamp("mtime"), timestamp("ctime")};
   m.index.entries = static_cast<size_t>(r.integer(index, "entries"));
   m.index.conflicts = r.boolean(index, "conflicts");
   if (m.index.present && !m.index.blob) r.fail("index is present but has no blob");

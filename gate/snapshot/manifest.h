@@ -20,10 +20,20 @@ struct HeadState {
   std::optional<git_oid> oid;  // the commit HEAD resolved to; none when unborn
 };
 
+// Identifies one version of a file: git replaces the index by rename, so a rewrite changes the inode.
+struct FileStamp {
+  uint64_t inode = 0;
+  uint64_t size = 0;
+  Timestamp mtime;
+  Timestamp ctime;
+  bool operator==(const FileStamp&) const = default;
+};
+
 struct IndexRecord {
   bool present = false;           // the repository had an index file
   std::optional<git_oid> blob;    // its exact bytes, stored as a blob
   Timestamp mtime;                // the index file's mtime: the racy-entry limit for its stat data
+  FileStamp stamp;                // lets a restore see that the index is untouched without reading it
   size_t entries = 0;
   bool conflicts = false;
 };
@@ -47,5 +57,8 @@ nlohmann::json to_json(const Manifest& manifest);
 Manifest manifest_from_json(const nlohmann::json& json, const std::string& source);
 
 const char* to_string(HeadState::Kind kind) noexcept;
+
+// The stamp of the file at `path`, or nullopt when it does not exist.
+std::optional<FileStamp> file_stamp(const std::string& path);
 
 }  // namespace autofix::snapshot

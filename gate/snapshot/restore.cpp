@@ -14,6 +14,7 @@
 #include "gate/util/atomic_file.h"
 #include "gate/util/error.h"
 #include "gate/util/paths.h"
+#include "gate/util/trace.h"
 
 namespace autofix::snapshot {
 
@@ -185,16 +186,35 @@ std::unordered_set<std::string> snapshot_directories(const StateView& wanted, gi
   return dirs;
 }
 
-void restore_index(const git::Repository& repo, const std::optional<std::string>& bytes, RestoreReport& report) {
+using IndexBytesLoader = std::function<std::optional<std::string>()>;
+
+void restore_index(const git::Repository& repo, const Manifest& m, const IndexBytesLoader& saved_bytes,
+                   RestoreReport& report) {
   std::filesystem::path path = repo.git_dir() / "index";
-  std::optional<std::string> current = read_file_if_exists(path);
-  if (current == bytes) return;
-  if (bytes) {
-    write_file_atomically(path, *bytes, 0644);
-  } else if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
-    throw_errno("cannot remove", path.string(), errno);
+  std::optional<FileStamp> stamp = file_stamp(path.string());
+  if (!m.index.present) {
+    if (!stamp) return;
+    if (::unlink(path.c_str()) != 0 && errno != ENOENT) throw_errno("cannot remove", path.string(), errno);
+    report.index_rewritten = true;
+    return;
   }
+  if (stamp && *stamp == m.index.stamp) return;  // the very file the snapshot saved
+  std::optional<std::string> bytes = saved_bytes();
+  if (read_file_if_exists(path) == bytes) return;
+  write_file_atomically(path, *bytes, 0644);
   report.index_rewritten = true;
+}
+
+bool index_matches(const git::Repository& repo, const Manifest& m) {
+  std::filesystem::path path = repo.git_dir() / "index";
+  std::optional<FileStamp> stamp = file_stamp(path.string());
+  if (!m.index.present) return !stamp;
+  if (!stamp) return false;
+  if (*stamp == m.index.stamp) return true;
+  std::string bytes = read_file(path);
+  git_oid oid;
+  git::check(git_odb_hash(&oid, bytes.data(), bytes.size(), GIT_OBJECT_BLOB), "cannot hash the index");
+  return git_oid_equal(&oid, &*m.index.blob);
 }
 
 void restore_head(const git::Repository& repo, const Manifest& m, RestoreReport& report) {
@@ -258,6 +278,33 @@ std::optional<git_oid> keep_discarded(const git::Repository& repo, git_index* in
   return commit;
 }
 
+// Whether the file system now holds what the difference asked for (lstat, then the bytes).
+bool on_disk_as(const git::Repository& repo, const Difference& d) {
+  std::string p = (repo.workdir() / d.path).string();
+  struct stat st;
+  if (::lstat(p.c_str(), &st) != 0) {
+    if (errno != ENOENT) throw_errno("cannot stat", p, errno);
+    return !d.wanted;
+  }
+  if (!d.wanted) return false;
+  std::string content;
+  uint32_t mode;
+  if (S_ISLNK(st.st_mode)) {
+    mode = GIT_FILEMODE_LINK;
+    std::error_code ec;
+    content = std::filesystem::read_symlink(p, ec).string();
+    if (ec) throw Error(ErrorKind::io, "cannot read symbolic link '" + p + "': " + ec.message());
+  } else if (S_ISREG(st.st_mode)) {
+    mode = (st.st_mode & S_IXUSR) ? GIT_FILEMODE_BLOB_EXECUTABLE : GIT_FILEMODE_BLOB;
+    content = read_file(p);
+  } else {
+    return false;
+  }
+  git_oid oid;
+  git::check(git_odb_hash(&oid, content.data(), content.size(), GIT_OBJECT_BLOB), "cannot hash '" + p + "'");
+  return mode == d.wanted->mode && git_oid_equal(&oid, &d.wanted->oid);
+}
+
 std::string describe(const std::vector<Difference>& diffs) {
   std::string out;
   size_t shown = 0;
@@ -274,21 +321,28 @@ std::string describe(const std::vector<Difference>& diffs) {
 
 }  // namespace
 
-RestoreReport restore_snapshot(const git::Repository& repo, const StoredSnapshot& snapshot,
-                               const std::optional<std::string>& index_bytes) {
+namespace {
+
+RestoreReport restore(const git::Repository& repo, const StoredSnapshot& snapshot, const IndexBytesLoader& saved_index) {
   const Manifest& m = snapshot.manifest;
   for (const Change& c : m.scan.changes)
     if (!is_safe_relative_path(c.path))
       throw Error(ErrorKind::internal, "snapshot " + m.id + " names a path outside the work tree: '" + c.path + "'");
   RestoreReport report;
-  restore_index(repo, index_bytes, report);
-  git::IndexPtr index = open_index(repo);
+  git::IndexPtr index;
+  {
+    TraceScope t("restore: index");
+    restore_index(repo, m, saved_index, report);
+    index = open_index(repo);
+  }
   StateView wanted(m.scan, index.get());
   WorkTreeWriter writer(repo, report);
-  ScanOptions hash_only{m.index.mtime, false};
 
   // Ignore rules decide what a scan sees, so .gitignore files are put back first and the scan repeated.
+  std::vector<Difference> touched;  // every path this restore changed, verified at the end
+  std::optional<TraceScope> phase("restore: scan work tree");
   ScanResult current = scan_worktree(repo, index.get(), ScanOptions{m.index.mtime, true});
+  phase.reset();
   for (int round = 0;; ++round) {
     std::vector<Difference> diffs = differences(wanted, StateView(current, index.get()));
     bool any_gitignore = std::any_of(diffs.begin(), diffs.end(), [](const Difference& d) { return is_gitignore(d.path); });
@@ -296,6 +350,7 @@ RestoreReport restore_snapshot(const git::Repository& repo, const StoredSnapshot
     if (round == 0 && !diffs.empty()) report.discarded_commit = keep_discarded(repo, index.get(), current, m);
     for (const Difference& d : diffs) {
       if (!is_gitignore(d.path)) continue;
+      touched.push_back(d);
       if (d.wanted) writer.write(d.path, *d.wanted, blob_content(repo.get(), d.wanted->oid, d.path));
       else writer.remove_path(d.path);
     }
@@ -303,9 +358,11 @@ RestoreReport restore_snapshot(const git::Repository& repo, const StoredSnapshot
     current = scan_worktree(repo, index.get(), ScanOptions{m.index.mtime, true});
   }
 
+  phase.emplace("restore: write files");
   std::vector<Difference> diffs = differences(wanted, StateView(current, index.get()));
   if (!diffs.empty() && !report.discarded_commit)
     report.discarded_commit = keep_discarded(repo, index.get(), current, m);
+  touched.insert(touched.end(), diffs.begin(), diffs.end());
 
   std::optional<std::unordered_set<std::string>> dirs;
   auto keep_dir = [&](const std::string& d) {
@@ -330,28 +387,42 @@ RestoreReport restore_snapshot(const git::Repository& repo, const StoredSnapshot
   }
   restore_head(repo, m, report);
 
-  // Proof: scan again and compare with the snapshot, path by path.
-  ScanResult after = scan_worktree(repo, index.get(), hash_only);
-  std::vector<Difference> left = differences(wanted, StateView(after, index.get()));
+  phase.emplace("restore: verify");
+  // Proof, path by path: the scan showed every other path equal to the snapshot, so each path this
+  // restore changed is read back from disk and compared with the snapshot's content and mode.
+  std::vector<Difference> left;
+  for (const Difference& d : touched)
+    if (!on_disk_as(repo, d)) left.push_back(d);
   if (!left.empty())
     throw Error(ErrorKind::verification,
                 "restore of snapshot " + m.id + " left " + std::to_string(left.size()) +
                     " path(s) different from the snapshot: " + describe(left),
                 "the snapshot is intact under " + SnapshotStore::ref_name(m.id) +
                     "; run `autofix-gate restore " + m.id + "` again, and report this if it persists");
-  std::vector<std::string> missing_dirs;
-  std::set_difference(m.scan.empty_dirs.begin(), m.scan.empty_dirs.end(), after.empty_dirs.begin(),
-                      after.empty_dirs.end(), std::back_inserter(missing_dirs));
-  if (!missing_dirs.empty())
-    throw Error(ErrorKind::verification,
-                "restore of snapshot " + m.id + " did not bring back the empty directory '" + missing_dirs.front() + "'");
-  if (read_file_if_exists(repo.git_dir() / "index") != index_bytes)
+  for (const std::string& d : m.scan.empty_dirs) {
+    struct stat st;
+    if (::lstat(writer.abs(d).c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+      throw Error(ErrorKind::verification,
+                  "restore of snapshot " + m.id + " did not bring back the directory '" + d + "'");
+  }
+  if (!index_matches(repo, m))
     throw Error(ErrorKind::verification, "restore of snapshot " + m.id + " left the index different from the snapshot");
   HeadState head = read_head(repo);
   if (head.kind != m.head.kind || head.ref != m.head.ref || head.oid.has_value() != m.head.oid.has_value() ||
       (head.oid && !git_oid_equal(&*head.oid, &*m.head.oid)))
     throw Error(ErrorKind::verification, "restore of snapshot " + m.id + " left HEAD different from the snapshot");
   return report;
+}
+
+}  // namespace
+
+RestoreReport restore_snapshot(const git::Repository& repo, const StoredSnapshot& snapshot) {
+  return restore(repo, snapshot, [&] { return SnapshotStore(repo).index_bytes(snapshot.manifest); });
+}
+
+RestoreReport restore_snapshot(const git::Repository& repo, const StoredSnapshot& snapshot,
+                               const std::optional<std::string>& index_bytes) {
+  return restore(repo, snapshot, [&] { return index_bytes; });
 }
 
 }  // namespace autofix::snapshot

@@ -29,6 +29,10 @@ struct RestoreReport {
 inline constexpr const char* kDiscardedRefPrefix = "refs/autofix/discarded/";
 
 // Restores `snapshot` and verifies the result; throws Error(verification) naming the paths that differ.
+// The saved index is read from the object store only when the index file changed since the snapshot.
+RestoreReport restore_snapshot(const git::Repository& repo, const StoredSnapshot& snapshot);
+
+// The same, with the saved index bytes already at hand.
 RestoreReport restore_snapshot(const git::Repository& repo, const StoredSnapshot& snapshot,
                                const std::optional<std::string>& index_bytes);
 

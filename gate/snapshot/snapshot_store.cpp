@@ -7,6 +7,7 @@
 #include "gate/util/atomic_file.h"
 #include "gate/util/clock.h"
 #include "gate/util/error.h"
+#include "gate/util/trace.h"
 
 namespace autofix::snapshot {
 
@@ -29,24 +30,60 @@ bool valid_snapshot_id(const std::string& id) {
 }
 
 struct IndexFile {
-  std::optional<std::string> bytes;
+  std::optional<std::string> bytes;  // read only when the blob is not known already
+  std::optional<git_oid> blob;       // known from the cache: this exact file was saved before
   git::IndexPtr index;
-  Timestamp mtime;
+  std::optional<FileStamp> stamp;
 };
 
-// Reads the index file's bytes and parses the very same file, retrying if git rewrote it in between.
+// <git_dir>/autofix/index-blob.json remembers the blob of the last index version saved, keyed by the
+// index file's stamp, so that an unchanged index (often megabytes) is neither read nor hashed again.
+std::filesystem::path index_cache_path(const git::Repository& repo) { return repo.state_dir() / "index-blob.json"; }
+
+std::optional<git_oid> cached_index_blob(const git::Repository& repo, const FileStamp& stamp) {
+  std::optional<std::string> text = read_file_if_exists(index_cache_path(repo));
+  if (!text) return std::nullopt;
+  nlohmann::json j = nlohmann::json::parse(*text, nullptr, false);
+  if (!j.is_object()) return std::nullopt;
+  try {
+    FileStamp cached{j.at("inode").get<uint64_t>(), j.at("size").get<uint64_t>(),
+                     {j.at("mtime_s").get<int64_t>(), j.at("mtime_ns").get<int64_t>()},
+                     {j.at("ctime_s").get<int64_t>(), j.at("ctime_ns").get<int64_t>()}};
+    std::string hex = j.at("blob").get<std::string>();
+    git_oid oid;
+    if (!(cached == stamp) || hex.size() != GIT_OID_HEXSZ || git_oid_fromstr(&oid, hex.c_str()) != 0)
+      return std::nullopt;
+    git::OdbPtr odb;
+    git::check(git_repository_odb(git::out(odb), repo.get()), "cannot open the object database");
+    if (!git_odb_exists(odb.get(), &oid)) return std::nullopt;
+    return oid;
+  } catch (const nlohmann::json::exception&) {
+    return std::nullopt;  // a damaged cache is only a slower snapshot
+  }
+}
+
+void remember_index_blob(const git::Repository& repo, const FileStamp& stamp, const git_oid& blob) {
+  nlohmann::json j = {{"inode", stamp.inode},         {"size", stamp.size},
+                      {"mtime_s", stamp.mtime.seconds}, {"mtime_ns", stamp.mtime.nanoseconds},
+                      {"ctime_s", stamp.ctime.seconds}, {"ctime_ns", stamp.ctime.nanoseconds},
+                      {"blob", git::to_hex(blob)}};
+  write_file_atomically(index_cache_path(repo), j.dump() + "\n", 0644, Durability::cache);
+}
+
+// Reads the index file and parses the very same version of it (libgit2 re-reads only when the file
+// changed since it last loaded it), retrying if git rewrote it in between.
 IndexFile read_index_consistently(const git::Repository& repo) {
-  std::filesystem::path path = repo.git_dir() / "index";
+  std::string path = (repo.git_dir() / "index").string();
   for (int attempt = 0; attempt < 3; ++attempt) {
     IndexFile f;
-    f.mtime = index_file_mtime(repo);
-    f.bytes = read_file_if_exists(path);
+    f.stamp = file_stamp(path);
+    if (f.stamp) f.blob = cached_index_blob(repo, *f.stamp);
+    if (!f.blob) f.bytes = read_file_if_exists(path);
     git::check(git_repository_index(git::out(f.index), repo.get()), "cannot open the index");
-    git::check(git_index_read(f.index.get(), 1), "cannot read the index '" + path.string() + "'");
-    std::optional<std::string> again = read_file_if_exists(path);
-    if (again == f.bytes && index_file_mtime(repo) == f.mtime) return f;
+    git::check(git_index_read(f.index.get(), 0), "cannot read the index '" + path + "'");
+    if (file_stamp(path) == f.stamp && (f.blob || f.bytes.has_value() == f.stamp.has_value())) return f;
   }
-  throw Error(ErrorKind::repository_state, "the index '" + path.string() + "' keeps changing while it is saved",
+  throw Error(ErrorKind::repository_state, "the index '" + path + "' keeps changing while it is saved",
               "stop the other git process working in this repository and try again");
 }
 
@@ -55,9 +92,15 @@ void insert(git_treebuilder* builder, const char* name, const git_oid& oid, git_
              std::string("cannot add '") + name + "' to the snapshot tree");
 }
 
+// Stores a blob unless the object store has it already (git_blob_create_from_buffer would compress
+// the content first either way, which for a large index costs more than everything else).
 git_oid write_blob(git_repository* repo, const std::string& content, const char* what) {
   git_oid oid;
-  git::check(git_blob_create_from_buffer(&oid, repo, content.data(), content.size()),
+  git::check(git_odb_hash(&oid, content.data(), content.size(), GIT_OBJECT_BLOB), std::string("cannot hash ") + what);
+  git::OdbPtr odb;
+  git::check(git_repository_odb(git::out(odb), repo), "cannot open the object database");
+  if (git_odb_exists(odb.get(), &oid)) return oid;
+  git::check(git_odb_write(&oid, odb.get(), content.data(), content.size(), GIT_OBJECT_BLOB),
              std::string("cannot store ") + what);
   return oid;
 }
@@ -106,13 +149,23 @@ StoredSnapshot SnapshotStore::create(const std::string& message) {
   m.workdir = repo_.workdir().string();
   m.head = read_head(repo_);
 
-  IndexFile index = read_index_consistently(repo_);
-  m.index.present = index.bytes.has_value();
-  m.index.mtime = index.mtime;
+  IndexFile index = [&] {
+    TraceScope t("snapshot: read index");
+    return read_index_consistently(repo_);
+  }();
+  m.index.present = index.stamp.has_value();
+  if (index.stamp) {
+    m.index.stamp = *index.stamp;
+    m.index.mtime = index.stamp->mtime;
+  }
   m.index.entries = git_index_entrycount(index.index.get());
   m.index.conflicts = git_index_has_conflicts(index.index.get()) != 0;
 
-  m.scan = scan_worktree(repo_, index.index.get(), ScanOptions{index.mtime, true});
+  {
+    TraceScope t("snapshot: scan work tree");
+    m.scan = scan_worktree(repo_, index.index.get(), ScanOptions{m.index.mtime, true});
+  }
+  TraceScope write_trace("snapshot: write objects");
   m.worktree_tree = write_worktree_tree(repo_, index.index.get(), m.scan);
   m.staged_tree = write_index_tree(repo_, index.index.get());
 
@@ -120,8 +173,12 @@ StoredSnapshot SnapshotStore::create(const std::string& message) {
   git::check(git_treebuilder_new(git::out(root), repo, nullptr), "cannot start the snapshot tree");
   insert(root.get(), "worktree", m.worktree_tree, GIT_FILEMODE_TREE);
   if (m.staged_tree) insert(root.get(), "staged", *m.staged_tree, GIT_FILEMODE_TREE);
-  if (index.bytes) {
-    m.index.blob = write_blob(repo, *index.bytes, "the index");
+  if (index.stamp) {
+    m.index.blob = index.blob;
+    if (!m.index.blob) {
+      m.index.blob = write_blob(repo, *index.bytes, "the index");
+      remember_index_blob(repo_, *index.stamp, *m.index.blob);
+    }
     insert(root.get(), "index", *m.index.blob, GIT_FILEMODE_BLOB);
   }
   if (m.index.conflicts) {

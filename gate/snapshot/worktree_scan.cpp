@@ -9,7 +9,13 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <condition_variable>
+#include <deque>
 #include <map>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "gate/util/atomic_file.h"
 #include "gate/util/error.h"
@@ -34,12 +40,31 @@ constexpr uint32_t kModeGitlink = 0160000;
 
 using DirPtr = std::unique_ptr<DIR, decltype([](DIR* d) { ::closedir(d); })>;
 
-uint32_t git_mode_of(const struct stat& st) {
-  if (S_ISLNK(st.st_mode)) return kModeSymlink;
-  return (st.st_mode & S_IXUSR) ? kModeExecutable : kModeFile;
+// The part of struct stat the scan needs (a third of its size: the walk keeps one per file).
+struct FileStat {
+  uint32_t mode = 0;
+  uint32_t ctime_ns = 0;
+  uint32_t mtime_ns = 0;
+  int64_t mtime_s = 0;
+  int64_t ctime_s = 0;
+  uint64_t size = 0;
+  uint64_t ino = 0;
+  FileStat() = default;
+  explicit FileStat(const struct stat& st)
+      : mode(st.st_mode),
+        ctime_ns(static_cast<uint32_t>(st.st_ctim.tv_nsec)),
+        mtime_ns(static_cast<uint32_t>(st.st_mtim.tv_nsec)),
+        mtime_s(st.st_mtim.tv_sec),
+        ctime_s(st.st_ctim.tv_sec),
+        size(static_cast<uint64_t>(st.st_size)),
+        ino(static_cast<uint64_t>(st.st_ino)) {}
+};
+
+uint32_t git_mode_of(const FileStat& st) {
+  if (S_ISLNK(st.mode)) return kModeSymlink;
+  return (st.mode & S_IXUSR) ? kModeExecutable : kModeFile;
 }
 
-std::string join(const std::string& dir, const char* name) { return dir.empty() ? name : dir + "/" + name; }
 
 bool is_racy(const git_index_entry& e, const Timestamp& index_mtime) {
   Timestamp m{e.mtime.seconds, e.mtime.nanoseconds};
@@ -48,13 +73,11 @@ bool is_racy(const git_index_entry& e, const Timestamp& index_mtime) {
 }
 
 // Same comparison as git's ie_match_stat: what a write to the file would change.
-bool stat_matches(const git_index_entry& e, const struct stat& st) {
-  auto ns_matches = [](uint32_t recorded, long actual) { return recorded == 0 || recorded == actual; };
-  return e.file_size == static_cast<uint32_t>(st.st_size) &&
-         e.mtime.seconds == static_cast<int32_t>(st.st_mtim.tv_sec) &&
-         ns_matches(e.mtime.nanoseconds, st.st_mtim.tv_nsec) &&
-         e.ctime.seconds == static_cast<int32_t>(st.st_ctim.tv_sec) &&
-         ns_matches(e.ctime.nanoseconds, st.st_ctim.tv_nsec) && e.ino == static_cast<uint32_t>(st.st_ino) &&
+bool stat_matches(const git_index_entry& e, const FileStat& st) {
+  auto ns_matches = [](uint32_t recorded, uint32_t actual) { return recorded == 0 || recorded == actual; };
+  return e.file_size == static_cast<uint32_t>(st.size) && e.mtime.seconds == static_cast<int32_t>(st.mtime_s) &&
+         ns_matches(e.mtime.nanoseconds, st.mtime_ns) && e.ctime.seconds == static_cast<int32_t>(st.ctime_s) &&
+         ns_matches(e.ctime.nanoseconds, st.ctime_ns) && e.ino == static_cast<uint32_t>(st.ino) &&
          e.mode == git_mode_of(st);
 }
 
@@ -92,18 +115,68 @@ bool filters_possible(const git::Repository& repo, git_index* index) {
   return false;
 }
 
+// Stage-0 entries by path, and every directory that holds a tracked path, for lookups that do not
+// touch libgit2 (the walk runs on several threads; libgit2 objects are not safe to share).
+class IndexLookup {
+ public:
+  explicit IndexLookup(git_index* index) {
+    size_t n = git_index_entrycount(index);
+    entries_.reserve(n);
+    for (size_t i = 0; i < n; ++i) {
+      const git_index_entry* e = git_index_get_byindex(index, i);
+      std::string_view path = e->path;
+      if (GIT_INDEX_ENTRY_STAGE(e) == 0) entries_.emplace(path, i);
+      else conflicts_.insert(path);
+      for (size_t slash = path.rfind('/'); slash != std::string_view::npos; slash = path.rfind('/', slash - 1)) {
+        if (!directories_.insert(path.substr(0, slash)).second || slash == 0) break;
+      }
+    }
+  }
+  // Position of the stage-0 entry for `path`, or -1.
+  ptrdiff_t find(std::string_view path) const {
+    auto it = entries_.find(path);
+    return it == entries_.end() ? -1 : static_cast<ptrdiff_t>(it->second);
+  }
+  bool is_conflicted(std::string_view path) const { return conflicts_.count(path) > 0; }
+  bool is_tracked_directory(std::string_view path) const { return directories_.count(path) > 0; }
+
+ private:
+  std::unordered_map<std::string_view, size_t> entries_;
+  std::unordered_set<std::string_view> conflicts_;
+  std::unordered_set<std::string_view> directories_;
+};
+
+// What the parallel walk collects: every directory it entered and every non-directory in them.
+struct WalkedDirectory {
+  std::string path;
+  ptrdiff_t parent = -1;
+  bool holds_something = false;
+};
+
+struct WalkedFile {
+  std::string path;
+  size_t directory = 0;
+  FileStat st;
+};
+
 class Scanner {
  public:
   Scanner(const git::Repository& repo, git_index* index, const ScanOptions& options)
-      : repo_(repo), index_(index), options_(options), visited_(git_index_entrycount(index), false) {
+      : repo_(repo), index_(index), options_(options), lookup_(index), visited_(git_index_entrycount(index), false) {
     git::check(git_repository_odb(git::out(odb_), repo.get()), "cannot open the object database");
     result_.full = git_index_has_conflicts(index) != 0;
     filters_ = filters_possible(repo, index);
+    root_ = repo.workdir().string();
   }
 
   ScanResult run() {
-    walk("");
+    walk_in_parallel();
+    for (const auto& found : files_)
+      for (const WalkedFile& f : found) classify(f);
     collect_unvisited_entries();
+    for (const WalkedDirectory& d : dirs_)
+      if (!d.holds_something && !d.path.empty()) result_.empty_dirs.push_back(d.path);
+    result_.stats.directories = dirs_.size();
     std::sort(result_.changes.begin(), result_.changes.end(),
               [](const Change& a, const Change& b) { return a.path < b.path; });
     for (auto* list : {&result_.empty_dirs, &result_.submodules, &result_.nested_repositories, &result_.ignored,
@@ -113,80 +186,171 @@ class Scanner {
   }
 
  private:
-  // Returns whether the directory holds anything the snapshot keeps (a file, or something left alone).
-  bool walk(const std::string& dir) {
-    std::string abs = dir.empty() ? repo_.workdir().string() : (repo_.workdir() / dir).string();
-    DirPtr d(::opendir(abs.c_str()));
-    if (!d) throw_errno("cannot read directory", abs, errno);
-    ++result_.stats.directories;
-    bool holds_something = false;
-    errno = 0;
-    while (dirent* de = ::readdir(d.get())) {
+  // ---- walk: directory reads and lstat on a small thread pool; this is where the time goes ----
+
+  void walk_in_parallel() {
+    dirs_.push_back({"", -1, false});
+    pending_.push_back(0);
+    unsigned threads = std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
+    std::vector<std::thread> pool;
+    std::vector<std::vector<WalkedFile>> found(threads);
+    std::exception_ptr failure;
+    for (unsigned t = 0; t < threads; ++t)
+      pool.emplace_back([this, &found, &failure, t] {
+        try {
+          walk_worker(found[t]);
+        } catch (...) {
+          std::lock_guard lock(mutex_);
+          if (!failure) failure = std::current_exception();
+          stop_ = true;
+          wake_.notify_all();
+        }
+      });
+    for (auto& th : pool) th.join();
+    if (failure) std::rethrow_exception(failure);
+    files_ = std::move(found);
+  }
+
+  void walk_worker(std::vector<WalkedFile>& out) {
+    for (;;) {
+      size_t dir_id;
+      std::string dir_path;
+      {
+        std::unique_lock lock(mutex_);
+        wake_.wait(lock, [this] { return stop_ || !pending_.empty() || busy_ == 0; });
+        if (stop_ || (pending_.empty() && busy_ == 0)) {
+          wake_.notify_all();
+          return;
+        }
+        dir_id = pending_.front();
+        pending_.pop_front();
+        dir_path = dirs_[dir_id].path;
+        ++busy_;
+      }
+      read_directory(dir_id, dir_path, out);
+      {
+        std::lock_guard lock(mutex_);
+        --busy_;
+        wake_.notify_all();
+      }
+    }
+  }
+
+  void read_directory(size_t dir_id, const std::string& dir, std::vector<WalkedFile>& out) {
+    std::string abs = dir.empty() ? root_ : root_ + "/" + dir;
+    int fd = ::open(abs.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) throw_errno("cannot open directory", abs, errno);
+    DirPtr d(::fdopendir(fd));
+    if (!d) {
+      ::close(fd);
+      throw_errno("cannot read directory", abs, errno);
+    }
+    std::vector<std::string> subdirs;
+    for (;;) {
+      errno = 0;
+      dirent* de = ::readdir(d.get());
+      if (!de) {
+        if (errno != 0) throw_errno("cannot read directory", abs, errno);
+        break;
+      }
       const char* name = de->d_name;
       if (name[0] == '.' && (name[1] == 0 || (name[1] == '.' && name[2] == 0))) continue;
       if (dir.empty() && std::strcmp(name, ".git") == 0) continue;
-      std::string path = join(dir, name);
-      if (visit(path, de->d_type)) holds_something = true;
-      errno = 0;
+      WalkedFile f;
+      struct stat st;
+      if (::fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+        if (errno == ENOENT) continue;  // vanished while we looked: as if it was never there
+        throw_errno("cannot stat", abs + "/" + name, errno);
+      }
+      f.st = FileStat(st);
+      f.path = dir.empty() ? std::string(name) : dir + "/" + name;
+      if (S_ISDIR(f.st.mode)) {
+        ptrdiff_t pos = lookup_.find(f.path);
+        if (pos >= 0 && git_index_get_byindex(index_, static_cast<size_t>(pos))->mode == kModeGitlink) {
+          f.directory = dir_id;
+          out.push_back(std::move(f));  // a checked-out submodule: classified (and left alone) later
+          continue;
+        }
+        if (!lookup_.is_tracked_directory(f.path)) {
+          struct stat git_st;
+          if (::fstatat(fd, (std::string(name) + "/.git").c_str(), &git_st, AT_SYMLINK_NOFOLLOW) == 0 ||
+              untracked_directory_ignored(f.path)) {
+            f.directory = dir_id;
+            out.push_back(std::move(f));  // nested repository or ignored directory: classified later
+            continue;
+          }
+        }
+        subdirs.push_back(std::move(f.path));
+        continue;
+      }
+      f.directory = dir_id;
+      out.push_back(std::move(f));
     }
-    if (errno != 0) throw_errno("cannot read directory", abs, errno);
-    if (!holds_something && !dir.empty()) result_.empty_dirs.push_back(dir);
-    return holds_something;
+    if (subdirs.empty()) return;
+    std::lock_guard lock(mutex_);
+    for (std::string& sub : subdirs) {
+      dirs_.push_back({std::move(sub), static_cast<ptrdiff_t>(dir_id), false});
+      pending_.push_back(dirs_.size() - 1);
+    }
+    wake_.notify_all();
   }
 
-  bool visit(const std::string& path, unsigned char d_type) {
-    size_t pos = 0;
-    const git_index_entry* entry = find_stage0(path, &pos);
+  bool untracked_directory_ignored(const std::string& path) {
+    std::lock_guard lock(git_mutex_);
+    return is_ignored(path + "/");
+  }
+
+  // ---- classification: single-threaded, compares each file with the index ----
+
+  void classify(const WalkedFile& f) {
+    ptrdiff_t pos = lookup_.find(f.path);
+    const git_index_entry* entry = pos >= 0 ? git_index_get_byindex(index_, static_cast<size_t>(pos)) : nullptr;
     if (entry && entry->mode == kModeGitlink) {
-      visited_[pos] = true;
-      result_.submodules.push_back(path);
-      return true;
+      visited_[static_cast<size_t>(pos)] = true;
+      result_.submodules.push_back(f.path);
+      mark_holds(f.directory);
+      return;
     }
-    struct stat st;
-    std::string abs = (repo_.workdir() / path).string();
-    if (::lstat(abs.c_str(), &st) != 0) {
-      if (errno == ENOENT) return false;  // vanished while we looked: as if never there
-      throw_errno("cannot stat", abs, errno);
+    if (S_ISDIR(f.st.mode)) {  // set aside by the walk: a nested repository or an ignored directory
+      struct stat git_st;
+      if (::lstat((root_ + "/" + f.path + "/.git").c_str(), &git_st) == 0 && !is_ignored(f.path + "/")) {
+        result_.nested_repositories.push_back(f.path);
+        mark_holds(f.directory);
+      } else {
+        result_.ignored.push_back(f.path + "/");
+      }
+      return;
     }
-    (void)d_type;
-    if (S_ISDIR(st.st_mode)) return visit_directory(path, abs);
-    if (!S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode)) {
-      if (!is_tracked(path) && is_ignored(path)) return false;
-      result_.special_files.push_back(path);
-      return false;
+    std::string abs = root_ + "/" + f.path;
+    if (!S_ISREG(f.st.mode) && !S_ISLNK(f.st.mode)) {
+      if (entry || lookup_.is_conflicted(f.path) || !is_ignored(f.path)) result_.special_files.push_back(f.path);
+      return;
     }
     if (entry) {
-      visited_[pos] = true;
-      visit_tracked_file(path, abs, *entry, st);
-      return true;
+      visited_[static_cast<size_t>(pos)] = true;
+      visit_tracked_file(f.path, abs, *entry, f.st);
+      mark_holds(f.directory);
+      return;
     }
-    if (!has_conflict_entry(path) && is_ignored(path)) {
-      result_.ignored.push_back(path);
-      return false;
+    if (!lookup_.is_conflicted(f.path) && is_ignored(f.path)) {
+      result_.ignored.push_back(f.path);
+      return;
     }
-    FileState state = read_file_state(abs, st, nullptr);
-    result_.changes.push_back({path, ChangeKind::added, state});
+    FileState state = read_file_state(abs, f.st, nullptr);
+    result_.changes.push_back({f.path, ChangeKind::added, state});
     ++result_.stats.untracked_files;
     count_file(state);
-    return true;
+    mark_holds(f.directory);
   }
 
-  bool visit_directory(const std::string& path, const std::string& abs) {
-    if (is_tracked_directory(path)) return walk(path);
-    if (is_ignored(path + "/")) {
-      result_.ignored.push_back(path + "/");
-      return false;
-    }
-    struct stat st;
-    if (::lstat((abs + "/.git").c_str(), &st) == 0) {
-      result_.nested_repositories.push_back(path);
-      return true;
-    }
-    return walk(path);
+  void mark_holds(size_t dir) {
+    for (ptrdiff_t d = static_cast<ptrdiff_t>(dir); d >= 0 && !dirs_[static_cast<size_t>(d)].holds_something;
+         d = dirs_[static_cast<size_t>(d)].parent)
+      dirs_[static_cast<size_t>(d)].holds_something = true;
   }
 
   void visit_tracked_file(const std::string& path, const std::string& abs, const git_index_entry& entry,
-                          const struct stat& st) {
+                          const FileStat& st) {
     FileState index_state{entry.id, entry.mode};
     bool intent_to_add = (entry.flags_extended & GIT_INDEX_ENTRY_INTENT_TO_ADD) != 0;
     FileState state;
@@ -203,12 +367,12 @@ class Scanner {
   }
 
   // Hashes the file (or the link's target) and stores it unless it is `known` already.
-  FileState read_file_state(const std::string& abs, const struct stat& st, const FileState* known) {
+  FileState read_file_state(const std::string& abs, const FileStat& st, const FileState* known) {
     FileState state;
     state.mode = git_mode_of(st);
     std::string content;
-    if (S_ISLNK(st.st_mode)) {
-      content.resize(static_cast<size_t>(st.st_size) + 1);
+    if (S_ISLNK(st.mode)) {
+      content.resize(static_cast<size_t>(st.size) + 1);
       for (;;) {
         ssize_t n = ::readlink(abs.c_str(), content.data(), content.size());
         if (n < 0) throw_errno("cannot read symbolic link", abs, errno);
@@ -225,7 +389,7 @@ class Scanner {
     result_.stats.hashed_bytes += content.size();
     git::check(git_odb_hash(&state.oid, content.data(), content.size(), GIT_OBJECT_BLOB), "cannot hash " + abs);
     if (known && git_oid_equal(&state.oid, &known->oid)) return state;  // already in the object store
-    if (options_.store_blobs) {
+    if (options_.store_blobs && !git_odb_exists(odb_.get(), &state.oid)) {
       git_oid written;
       git::check(git_odb_write(&written, odb_.get(), content.data(), content.size(), GIT_OBJECT_BLOB),
                  "cannot store the content of '" + abs + "'");
@@ -237,35 +401,6 @@ class Scanner {
     ++result_.stats.files;
     if (state.mode == kModeSymlink) ++result_.stats.symlinks;
     if (state.mode == kModeExecutable) ++result_.stats.executables;
-  }
-
-  const git_index_entry* find_stage0(const std::string& path, size_t* pos) {
-    const git_index_entry* e = git_index_get_bypath(index_, path.c_str(), 0);
-    if (!e) return nullptr;
-    if (git_index_find(pos, index_, path.c_str()) != 0) return nullptr;
-    // git_index_find returns the first entry for the path; with conflicts stage 0 cannot coexist.
-    return e;
-  }
-
-  bool has_conflict_entry(const std::string& path) {
-    if (!result_.full) return false;
-    for (int stage = 1; stage <= 3; ++stage)
-      if (git_index_get_bypath(index_, path.c_str(), stage)) return true;
-    return false;
-  }
-
-  bool is_tracked(const std::string& path) {
-    return git_index_get_bypath(index_, path.c_str(), 0) != nullptr || has_conflict_entry(path);
-  }
-
-  bool is_tracked_directory(const std::string& path) {
-    size_t pos = 0;
-    std::string prefix = path + "/";
-    if (git_index_find_prefix(&pos, index_, prefix.c_str()) != 0) {
-      git_error_clear();
-      return false;
-    }
-    return true;
   }
 
   bool is_ignored(const std::string& path) {
@@ -304,10 +439,22 @@ class Scanner {
   const git::Repository& repo_;
   git_index* index_;
   const ScanOptions& options_;
+  IndexLookup lookup_;
   git::OdbPtr odb_;
   std::vector<bool> visited_;
   bool filters_ = false;
+  std::string root_;
   ScanResult result_;
+
+  // Walk state, shared by the pool under mutex_.
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<size_t> pending_;
+  std::deque<WalkedDirectory> dirs_;  // deque: references stay valid while workers append
+  size_t busy_ = 0;
+  bool stop_ = false;
+  std::mutex git_mutex_;  // libgit2 calls from walk threads, one at a time
+  std::vector<std::vector<WalkedFile>> files_;  // one list per walk thread
 };
 
 // A directory of pending changes: the tree-building counterpart of the sorted change list.

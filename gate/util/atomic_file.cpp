@@ -45,7 +45,8 @@ void fsync_directory(const std::filesystem::path& dir) {
   if (::fsync(fd.get()) != 0) throw_errno("cannot fsync directory", dir.string(), errno);
 }
 
-void write_file_atomically(const std::filesystem::path& path, std::string_view content, mode_t mode) {
+void write_file_atomically(const std::filesystem::path& path, std::string_view content, mode_t mode,
+                           Durability durability) {
   static thread_local std::mt19937_64 rng{std::random_device{}()};
   std::filesystem::path tmp = path;
   tmp += ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(rng() & 0xffffff);
@@ -54,7 +55,8 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view c
     if (!fd) throw_errno("cannot create", tmp.string(), errno);
     try {
       write_all(fd.get(), content, tmp);
-      if (::fsync(fd.get()) != 0) throw_errno("cannot fsync", tmp.string(), errno);
+      if (durability == Durability::durable && ::fsync(fd.get()) != 0)
+        throw_errno("cannot fsync", tmp.string(), errno);
     } catch (...) {
       ::unlink(tmp.c_str());
       throw;
@@ -65,7 +67,8 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view c
     ::unlink(tmp.c_str());
     throw_errno("cannot rename temporary over", path.string(), err);
   }
-  fsync_directory(path.has_parent_path() ? path.parent_path() : std::filesystem::path("."));
+  if (durability == Durability::durable)
+    fsync_directory(path.has_parent_path() ? path.parent_path() : std::filesystem::path("."));
 }
 
 std::optional<std::string> read_file_if_exists(const std::filesystem::path& path) {

@@ -28,9 +28,15 @@ class UniqueFd {
   int fd_ = -1;
 };
 
-// Writes `content` to a temporary beside `path`, fsyncs it, renames it over `path` and fsyncs the directory.
+enum class Durability {
+  durable,  // fsync the file and its directory: survives power loss (journal, reports)
+  cache,    // no fsync: a process crash still leaves the old or the new file, never a torn one
+};
+
+// Writes `content` to a temporary beside `path` and renames it over `path` (fsyncing both when durable).
 // A crash leaves either the old file or the new one, never a torn one.
-void write_file_atomically(const std::filesystem::path& path, std::string_view content, mode_t mode = 0644);
+void write_file_atomically(const std::filesystem::path& path, std::string_view content, mode_t mode = 0644,
+                           Durability durability = Durability::durable);
 
 // Writes all of `content` to `fd`; `path` only names the file in errors.
 void write_all(int fd, std::string_view content, const std::filesystem::path& path);
