@@ -49,14 +49,14 @@ RepositoryLock lock_repository(const git::Repository& repo, const std::string& c
 }
 
 Operation Operation::begin(const git::Repository& repo, const std::string& name, const std::string& message,
-                           const std::string& command_line, MessageSink say) {
+                           const std::string& command_line, MessageSink say, const std::vector<std::string>& excluded) {
   RepositoryLock lock = lock_repository(repo, command_line, say);
   repo.require_idle();
   Operation op(repo, std::move(lock), std::move(say));
   op.entry_ = JournalEntry{name, std::nullopt, static_cast<int>(::getpid()), std::nullopt, now_iso(), "snapshot"};
   op.journal_.write(op.entry_);
   try {
-    op.snapshot_ = snapshot::SnapshotStore(repo).create(message);
+    op.snapshot_ = snapshot::SnapshotStore(repo).create(message, excluded);
   } catch (...) {
     op.journal_.clear();  // nothing was touched yet
     throw;

@@ -6,6 +6,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "gate/git/repository.h"
 #include "gate/journal.h"
@@ -23,8 +24,10 @@ RepositoryLock lock_repository(const git::Repository& repo, const std::string& c
 
 class Operation {
  public:
+  // `excluded` paths are left out of the snapshot and never touched by its restore (build and report dirs).
   static Operation begin(const git::Repository& repo, const std::string& name, const std::string& message,
-                         const std::string& command_line, MessageSink say);
+                         const std::string& command_line, MessageSink say,
+                         const std::vector<std::string>& excluded = {});
   Operation(Operation&& other) noexcept;
   Operation& operator=(Operation&&) = delete;
   ~Operation();

@@ -43,7 +43,10 @@ std::string CappedOutput::text() const {
 
 std::string ProcessResult::describe() const {
   if (interrupted) return "stopped because the gate was interrupted";
-  if (timed_out) return "timed out after " + std::to_string(duration.count() / 1000) + " s";
+  if (timed_out) {
+    auto ms = (limit.count() > 0 ? limit : duration).count();
+    return "timed out after " + (ms % 1000 == 0 ? std::to_string(ms / 1000) + " s" : std::to_string(ms) + " ms");
+  }
   if (signal != 0) return "killed by signal " + std::to_string(signal) + " (" + strsignal(signal) + ")";
   return "exit code " + std::to_string(exit_code);
 }
@@ -95,6 +98,7 @@ class PipeReader {
 ProcessResult run_process(const ProcessSpec& spec) {
   if (spec.argv.empty()) throw Error(ErrorKind::usage, "empty command");
   ProcessResult result;
+  result.limit = spec.timeout;
   asio::io_context io;
   bp::async_pipe out_pipe(io), err_pipe(io);
   CappedOutput out(spec.output_cap), err(spec.output_cap);

@@ -50,6 +50,7 @@ struct ProcessResult {
   bool err_truncated = false;
   int process_group = 0;
   std::chrono::milliseconds duration{0};
+  std::chrono::milliseconds limit{0};  // the timeout it ran under (0: none)
   bool succeeded() const noexcept { return signal == 0 && exit_code == 0 && !timed_out && !interrupted; }
   // "exit code 3", "killed by signal 9", "timed out after 600 s", ...
   std::string describe() const;

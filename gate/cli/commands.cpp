@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "gate/attempt.h"
 #include "gate/git/repository.h"
 #include "gate/journal.h"
 #include "gate/lock.h"
@@ -13,6 +14,8 @@
 #include "gate/util/clock.h"
 #include "gate/util/error.h"
 #include "gate/util/signals.h"
+#include "reporters/attempt_report.h"
+#include "reporters/progress.h"
 #include "reporters/status_report.h"
 
 namespace autofix::cli {
@@ -29,6 +32,12 @@ struct Options {
   std::optional<size_t> keep;
   std::optional<double> older_than_days;
   std::string command_line;
+  AttemptOptions attempt;
+  std::string on_accept = "branch";
+  unsigned timeout_s = 600;
+  std::optional<std::string> build_dir;
+  std::optional<std::string> report_dir;
+  std::optional<std::string> patch;
 };
 
 void say(const std::string& message) { std::cerr << kProgram << ": " << message << "\n"; }
@@ -157,6 +166,45 @@ int cmd_snapshots_prune(const Options& o) {
   return exit_code::ok;
 }
 
+AttemptOptions attempt_options(Options& o) {
+  AttemptOptions a = o.attempt;
+  a.directory = o.dir;
+  a.patch_file = o.patch;
+  a.on_accept = on_accept_from(o.on_accept);
+  a.timeout = std::chrono::seconds(o.timeout_s);
+  if (o.build_dir) a.build_dir = *o.build_dir;
+  if (o.report_dir) a.report_dir = *o.report_dir;
+  a.command_line = o.command_line;
+  return a;
+}
+
+int cmd_attempt(Options& o) {
+  reporters::Progress progress = reporters::Progress::for_stderr();
+  AttemptOutcome outcome = run_attempt(attempt_options(o), progress);
+  const AttemptResult& r = outcome.result;
+  if (o.json) {
+    print_json(reporters::attempt_json(r));
+  } else {
+    std::cout << "verdict: " << to_string(r.verdict) << ": " << r.reason << "\n";
+    if (r.branch) std::cout << "branch: " << *r.branch << "\n";
+    if (!r.dry_run || r.patch_applied) std::cout << "reports: " << outcome.report_dir.string() << "\n";
+  }
+  return outcome.exit_code;
+}
+
+int cmd_baseline(Options& o) {
+  reporters::Progress progress = reporters::Progress::for_stderr();
+  BaselineOutcome b = compute_baseline(attempt_options(o), progress);
+  if (o.json) {
+    print_json({{"key", b.info.key}, {"cached", b.info.cached}, {"runs", b.info.runs}, {"tests", b.tests},
+                {"passed", b.passed}});
+  } else {
+    std::cout << "baseline " << b.info.key.substr(0, 12) << (b.info.cached ? " (stored already)" : " (computed)")
+              << ": " << b.passed << "/" << b.tests << " tests pass without a fix\n";
+  }
+  return exit_code::ok;
+}
+
 std::string join_command_line(int argc, char** argv) {
   std::string s = kProgram;
   for (int i = 1; i < argc; ++i) s += std::string(" ") + argv[i];
@@ -189,6 +237,39 @@ int run(int argc, char** argv) {
   snapshot->add_option("-m,--message", o.message, "Note stored with the snapshot");
   snapshot->add_flag("--json", o.json, "Print the manifest as JSON instead of the id");
   snapshot->callback([&] { action = [&] { return cmd_snapshot(o); }; });
+
+  CLI::App* attempt = app.add_subcommand(
+      "attempt",
+      "Try one fix: snapshot, baseline, apply the patch or run the fixer, build, test, compare with the baseline, "
+      "then accept (exit 0) or roll back (exit 1); reports in the report directory");
+  add_dir_option(attempt, o);
+  attempt->add_option("--patch", o.patch, "The fix as a patch file ('-' reads standard input)")->type_name("FILE");
+  attempt->add_option("fixer", o.attempt.fixer, "Or: a fixer command after --, run from the repository root")
+      ->type_name("-- FIXER ARGS...");
+  attempt->add_option("--build-dir", o.build_dir, "Build directory (default: build/ in the repository)")->type_name("DIR");
+  attempt->add_option("--report-dir", o.report_dir, "Where reports go (default: <build dir>/autofix)")->type_name("DIR");
+  attempt->add_flag("--dry-run", o.attempt.dry_run,
+                    "Patch: check it applies and show the plan, changing nothing. Fixer: run everything, always roll back");
+  attempt->add_option("--on-accept", o.on_accept, "branch (default): commit on autofix/<id> and restore your "
+                      "checkout; keep: leave the fix in the work tree; commit: commit on the current branch")
+      ->check(CLI::IsMember({"branch", "keep", "commit"}));
+  attempt->add_option("--require-fixed", o.attempt.require_fixed, "Tests that must go from failing to passing")
+      ->type_name("TEST...");
+  attempt->add_option("--timeout", o.timeout_s, "Limit in seconds for the fixer, the build and the tests, each")
+      ->check(CLI::PositiveNumber);
+  attempt->add_option("-j,--jobs", o.attempt.jobs, "Build and test parallelism (default: cores)");
+  attempt->add_flag("--json", o.json, "Print report.json on stdout");
+  attempt->callback([&] { action = [&] { return cmd_attempt(o); }; });
+
+  CLI::App* baseline = app.add_subcommand(
+      "baseline", "Build and test the tree as it is and store the result, so attempts against it skip that");
+  add_dir_option(baseline, o);
+  baseline->add_option("--build-dir", o.build_dir, "Build directory (default: build/ in the repository)");
+  baseline->add_option("--timeout", o.timeout_s, "Limit in seconds for the build and the tests, each")
+      ->check(CLI::PositiveNumber);
+  baseline->add_option("-j,--jobs", o.attempt.jobs, "Build and test parallelism (default: cores)");
+  baseline->add_flag("--json", o.json, "Print as JSON");
+  baseline->callback([&] { action = [&] { return cmd_baseline(o); }; });
 
   CLI::App* restore = app.add_subcommand(
       "restore", "Make the work tree, index and HEAD identical to a snapshot, then verify every path");

@@ -148,7 +148,8 @@ json to_json(const Manifest& m) {
         {"ignored", m.scan.ignored},
         {"submodules", m.scan.submodules},
         {"nested_repositories", m.scan.nested_repositories},
-        {"special_files", m.scan.special_files}}},
+        {"special_files", m.scan.special_files},
+        {"excluded", m.excluded}}},
   };
 }
 
@@ -215,6 +216,9 @@ Manifest manifest_from_json(const json& j, const std::string& source) {
   m.scan.submodules = r.strings(left_out, "submodules");
   m.scan.nested_repositories = r.strings(left_out, "nested_repositories");
   m.scan.special_files = r.strings(left_out, "special_files");
+  m.excluded = r.strings(left_out, "excluded");
+  for (const std::string& e : m.excluded)
+    if (!is_safe_relative_path(e)) r.fail("excluded path '" + e + "' is outside the work tree");
   const json& counts = r.field(j, "counts");
   m.scan.stats.files = static_cast<size_t>(r.integer(counts, "files"));
   m.scan.stats.untracked_files = static_cast<size_t>(r.integer(counts, "untracked_files"));

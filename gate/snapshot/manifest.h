@@ -50,6 +50,7 @@ struct Manifest {
   git_oid worktree_tree{};
   std::optional<git_oid> staged_tree;
   ScanResult scan;  // changes against the index, empty directories, and what was left out
+  std::vector<std::string> excluded;  // treated as ignored: the gate's own build and report directories
 };
 
 nlohmann::json to_json(const Manifest& manifest);

@@ -341,7 +341,7 @@ RestoreReport restore(const git::Repository& repo, const StoredSnapshot& snapsho
   // Ignore rules decide what a scan sees, so .gitignore files are put back first and the scan repeated.
   std::vector<Difference> touched;  // every path this restore changed, verified at the end
   std::optional<TraceScope> phase("restore: scan work tree");
-  ScanResult current = scan_worktree(repo, index.get(), ScanOptions{m.index.mtime, true});
+  ScanResult current = scan_worktree(repo, index.get(), ScanOptions{m.index.mtime, true, m.excluded});
   phase.reset();
   for (int round = 0;; ++round) {
     std::vector<Difference> diffs = differences(wanted, StateView(current, index.get()));
@@ -355,7 +355,7 @@ RestoreReport restore(const git::Repository& repo, const StoredSnapshot& snapsho
       else writer.remove_path(d.path);
     }
     git_attr_cache_flush(repo.get());
-    current = scan_worktree(repo, index.get(), ScanOptions{m.index.mtime, true});
+    current = scan_worktree(repo, index.get(), ScanOptions{m.index.mtime, true, m.excluded});
   }
 
   phase.emplace("restore: write files");

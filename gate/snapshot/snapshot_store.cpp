@@ -7,6 +7,7 @@
 #include "gate/util/atomic_file.h"
 #include "gate/util/clock.h"
 #include "gate/util/error.h"
+#include "gate/util/paths.h"
 #include "gate/util/trace.h"
 
 namespace autofix::snapshot {
@@ -137,7 +138,7 @@ HeadState read_head(const git::Repository& repo) {
   return head;
 }
 
-StoredSnapshot SnapshotStore::create(const std::string& message) {
+StoredSnapshot SnapshotStore::create(const std::string& message, const std::vector<std::string>& excluded) {
   repo_.require_idle();
   git_repository* repo = repo_.get();
   StoredSnapshot out;
@@ -148,6 +149,10 @@ StoredSnapshot SnapshotStore::create(const std::string& message) {
   m.tool_version = AUTOFIX_GATE_VERSION;
   m.workdir = repo_.workdir().string();
   m.head = read_head(repo_);
+  m.excluded = excluded;
+  for (const std::string& e : excluded)
+    if (!is_safe_relative_path(e))
+      throw Error(ErrorKind::usage, "cannot exclude '" + e + "' from the snapshot: it is not a path inside the work tree");
 
   IndexFile index = [&] {
     TraceScope t("snapshot: read index");
@@ -163,7 +168,7 @@ StoredSnapshot SnapshotStore::create(const std::string& message) {
 
   {
     TraceScope t("snapshot: scan work tree");
-    m.scan = scan_worktree(repo_, index.index.get(), ScanOptions{m.index.mtime, true});
+    m.scan = scan_worktree(repo_, index.index.get(), ScanOptions{m.index.mtime, true, m.excluded});
   }
   TraceScope write_trace("snapshot: write objects");
   m.worktree_tree = write_worktree_tree(repo_, index.index.get(), m.scan);

@@ -27,7 +27,8 @@ class SnapshotStore {
   explicit SnapshotStore(const git::Repository& repo) : repo_(repo) {}
 
   // Saves HEAD, the index and the whole work tree. Touches nothing in the work tree or index.
-  StoredSnapshot create(const std::string& message);
+  // `excluded` paths (relative to the work tree) are treated as ignored, now and by the restore.
+  StoredSnapshot create(const std::string& message, const std::vector<std::string>& excluded = {});
 
   // Throws Error(usage) naming the id when there is no such snapshot.
   StoredSnapshot load(const std::string& id) const;

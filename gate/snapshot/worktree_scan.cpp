@@ -404,6 +404,7 @@ class Scanner {
   }
 
   bool is_ignored(const std::string& path) {
+    if (!options_.excluded.empty() && is_excluded(options_.excluded, path)) return true;
     int ignored = 0;
     git::check(git_ignore_path_is_ignored(&ignored, repo_.get(), path.c_str()),
                "cannot evaluate ignore rules for '" + path + "'");
@@ -534,8 +535,12 @@ git_oid write_worktree_tree(const git::Repository& repo, git_index* index, const
     if (!staged) throw Error(ErrorKind::internal, "index has conflicts but the scan was not in full mode");
     git::check(git_tree_lookup(git::out(base), repo.get(), &*staged), "cannot read the index's tree");
   }
+  return apply_changes(repo, base.get(), result.changes);
+}
+
+git_oid apply_changes(const git::Repository& repo, const git_tree* base, const std::vector<Change>& changes) {
   ChangeNode root;
-  for (const Change& c : result.changes) {
+  for (const Change& c : changes) {
     ChangeNode* node = &root;
     size_t start = 0;
     for (;;) {
@@ -546,13 +551,20 @@ git_oid write_worktree_tree(const git::Repository& repo, git_index* index, const
     }
     node->change = &c;
   }
-  std::optional<git_oid> tree = build_tree(repo.get(), root, base.get(), "");
+  std::optional<git_oid> tree = build_tree(repo.get(), root, base, "");
   if (tree) return *tree;
   git_oid empty;
   TreeBuilderPtr builder;
   git::check(git_treebuilder_new(git::out(builder), repo.get(), nullptr), "cannot start the empty tree");
   git::check(git_treebuilder_write(&empty, builder.get()), "cannot write the empty tree");
   return empty;
+}
+
+bool is_excluded(const std::vector<std::string>& excluded, std::string_view path) noexcept {
+  if (path.ends_with('/')) path.remove_suffix(1);
+  for (const std::string& e : excluded)
+    if (path == e || (path.size() > e.size() && path.starts_with(e) && path[e.size()] == '/')) return true;
+  return false;
 }
 
 }  // namespace autofix::snapshot

@@ -65,6 +65,8 @@ struct ScanOptions {
   Timestamp index_mtime;
   // Store the content of changed files as blobs (a snapshot); false only hashes (a verification).
   bool store_blobs = true;
+  // Paths treated as ignored, whatever .gitignore says: the gate's own build and report directories.
+  std::vector<std::string> excluded;
 };
 
 ScanResult scan_worktree(const git::Repository& repo, git_index* index, const ScanOptions& options);
@@ -75,6 +77,13 @@ Timestamp index_file_mtime(const git::Repository& repo);
 // Writes the tree that holds the whole work tree: the index's tree with `result.changes` applied.
 // Only the directories on the path of a change are written again; the rest is shared with the index.
 git_oid write_worktree_tree(const git::Repository& repo, git_index* index, const ScanResult& result);
+
+// Writes `base` (null: the empty tree) with `changes` applied; only directories on the path of a change
+// are written again. A deleted path that `base` does not have is not an error.
+git_oid apply_changes(const git::Repository& repo, const git_tree* base, const std::vector<Change>& changes);
+
+// Whether `path` is one of `excluded` or lies below one.
+bool is_excluded(const std::vector<std::string>& excluded, std::string_view path) noexcept;
 
 // Writes the index's own tree (stage 0). Returns nullopt when the index has conflicts.
 std::optional<git_oid> write_index_tree(const git::Repository& repo, git_index* index);

@@ -1,0 +1,52 @@
+#pragma once
+// One fix attempt: snapshot → baseline → apply → build → test → classify → decide → accept or roll back.
+#include <chrono>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gate/attempt_result.h"
+#include "reporters/progress.h"
+
+namespace autofix {
+
+enum class OnAccept { branch, keep, commit };
+OnAccept on_accept_from(const std::string& text);  // throws Error(usage) for anything else
+const char* to_string(OnAccept mode) noexcept;
+
+struct AttemptOptions {
+  std::filesystem::path directory = ".";
+  std::optional<std::string> patch_file;      // a path, or "-" for standard input
+  std::vector<std::string> fixer;             // a command run from the repository root
+  std::optional<std::filesystem::path> build_dir;   // default <root>/build
+  std::optional<std::filesystem::path> report_dir;  // default <build dir>/autofix
+  bool dry_run = false;
+  OnAccept on_accept = OnAccept::branch;
+  std::vector<std::string> require_fixed;
+  std::chrono::seconds timeout{600};          // for the fixer, the build and the tests, each
+  unsigned jobs = 0;                          // build and test parallelism; 0: cores
+  std::string command_line;
+};
+
+struct AttemptOutcome {
+  AttemptResult result;
+  std::filesystem::path report_dir;
+  int exit_code = 0;
+};
+
+// Runs the attempt and writes report.json, junit.xml and summary.md. Throws Error only for problems
+// found before anything changed (usage, repository state, lock); everything later becomes a verdict.
+AttemptOutcome run_attempt(const AttemptOptions& options, reporters::Progress& progress);
+
+struct BaselineOutcome {
+  BaselineInfo info;
+  size_t tests = 0;
+  size_t passed = 0;
+};
+
+// `autofix-gate baseline`: builds and tests the tree as it is and stores the result (or reports the
+// stored one), so later attempts against this tree skip it.
+BaselineOutcome compute_baseline(const AttemptOptions& options, reporters::Progress& progress);
+
+}  // namespace autofix

@@ -1,0 +1,134 @@
+#include "gate/attempt_result.h"
+
+#include <algorithm>
+#include <unordered_map>
+
+#include "gate/util/error.h"
+
+namespace autofix {
+
+const char* to_string(Verdict v) noexcept {
+  switch (v) {
+    case Verdict::accepted: return "accepted";
+    case Verdict::rejected: return "rejected";
+    case Verdict::needs_review: return "needs_review";
+    case Verdict::error: return "error";
+  }
+  return "error";
+}
+
+int exit_code_for(Verdict v) noexcept {
+  switch (v) {
+    case Verdict::accepted: return exit_code::ok;
+    case Verdict::rejected: return exit_code::rejected;
+    case Verdict::needs_review: return exit_code::needs_review;
+    case Verdict::error: return exit_code::gate_error;
+  }
+  return exit_code::gate_error;
+}
+
+const char* to_string(RunStatus s) noexcept {
+  switch (s) {
+    case RunStatus::passed: return "passed";
+    case RunStatus::failed: return "failed";
+    case RunStatus::timeout: return "timeout";
+    case RunStatus::not_run: return "not_run";
+    case RunStatus::skipped: return "skipped";
+  }
+  return "not_run";
+}
+
+const char* to_string(Transition t) noexcept {
+  switch (t) {
+    case Transition::FAIL_TO_PASS: return "FAIL_TO_PASS";
+    case Transition::PASS_TO_PASS: return "PASS_TO_PASS";
+    case Transition::PASS_TO_FAIL: return "PASS_TO_FAIL";
+    case Transition::FAIL_TO_FAIL: return "FAIL_TO_FAIL";
+    case Transition::MISSING: return "MISSING";
+    case Transition::NEW: return "NEW";
+  }
+  return "NEW";
+}
+
+size_t AttemptResult::tests_run() const {
+  return static_cast<size_t>(std::count_if(tests.begin(), tests.end(), [](const TestOutcome& t) {
+    return t.after && t.after->status != RunStatus::not_run;
+  }));
+}
+
+size_t AttemptResult::tests_passed() const {
+  return static_cast<size_t>(std::count_if(tests.begin(), tests.end(), [](const TestOutcome& t) {
+    return t.after && t.after->status == RunStatus::passed;
+  }));
+}
+
+std::vector<std::string> AttemptResult::names_with(Transition t) const {
+  std::vector<std::string> out;
+  for (const TestOutcome& o : tests)
+    if (o.transition == t) out.push_back(o.name);
+  return out;
+}
+
+std::vector<TestOutcome> classify(const std::vector<TestRecord>& baseline, const std::vector<TestRecord>& after) {
+  std::unordered_map<std::string, const TestRecord*> before;
+  for (const TestRecord& r : baseline) before.emplace(r.name, &r);
+  std::vector<TestOutcome> out;
+  std::unordered_map<std::string, bool> seen;
+  for (const TestRecord& r : after) {
+    if (seen.emplace(r.name, true).second == false) continue;  // duplicate names: the first one counts
+    TestOutcome o;
+    o.name = r.name;
+    o.after = r;
+    auto it = before.find(r.name);
+    if (it == before.end()) {
+      o.transition = Transition::NEW;
+    } else {
+      o.baseline = *it->second;
+      bool was = it->second->status == RunStatus::passed;
+      bool now = r.status == RunStatus::passed;
+      o.transition = was ? (now ? Transition::PASS_TO_PASS : Transition::PASS_TO_FAIL)
+                         : (now ? Transition::FAIL_TO_PASS : Transition::FAIL_TO_FAIL);
+    }
+    out.push_back(std::move(o));
+  }
+  for (const TestRecord& r : baseline) {
+    if (seen.count(r.name)) continue;
+    seen.emplace(r.name, true);
+    TestOutcome o;
+    o.name = r.name;
+    o.baseline = r;
+    o.transition = Transition::MISSING;
+    out.push_back(std::move(o));
+  }
+  std::sort(out.begin(), out.end(), [](const TestOutcome& a, const TestOutcome& b) { return a.name < b.name; });
+  return out;
+}
+
+Decision decide(const AttemptResult& r) {
+  if (!r.build.ok) {
+    std::string why = "the build failed with the fix";
+    if (!r.build.errors.empty()) why += ": " + r.build.errors.front();
+    return {Verdict::rejected, why};
+  }
+  if (r.tests_run() == 0) return {Verdict::error, "no test ran after the fix: the gate cannot judge it"};
+  std::vector<std::string> broken = r.names_with(Transition::PASS_TO_FAIL);
+  if (!broken.empty())
+    return {Verdict::rejected, std::to_string(broken.size()) + " test(s) passed before the fix and fail with it: " +
+                                   broken.front() + (broken.size() > 1 ? ", ..." : "")};
+  std::vector<std::string> missing = r.names_with(Transition::MISSING);
+  if (!missing.empty())
+    return {Verdict::rejected, std::to_string(missing.size()) + " test(s) ran before the fix and are gone with it: " +
+                                   missing.front() + (missing.size() > 1 ? ", ..." : "")};
+  for (const std::string& name : r.require_fixed) {
+    auto it = std::find_if(r.tests.begin(), r.tests.end(), [&](const TestOutcome& t) { return t.name == name; });
+    if (it == r.tests.end()) return {Verdict::rejected, "required test '" + name + "' did not run"};
+    if (it->transition != Transition::FAIL_TO_PASS)
+      return {Verdict::rejected,
+              "required test '" + name + "' is " + to_string(it->transition) + ", not FAIL_TO_PASS"};
+  }
+  size_t fixed = r.names_with(Transition::FAIL_TO_PASS).size();
+  return {Verdict::accepted, "the build passed, no test regressed" +
+                                 (fixed ? ", " + std::to_string(fixed) + " test(s) fixed" : std::string())};
+}
+
+}  // namespace autofix

@@ -1,0 +1,78 @@
+#include "gate/baseline.h"
+
+#include <git2.h>
+
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "gate/util/atomic_file.h"
+#include "gate/util/error.h"
+
+namespace autofix {
+
+namespace {
+
+RunStatus status_from(const std::string& s) {
+  for (RunStatus r : {RunStatus::passed, RunStatus::failed, RunStatus::timeout, RunStatus::not_run, RunStatus::skipped})
+    if (s == to_string(r)) return r;
+  throw Error(ErrorKind::internal, "unknown test status '" + s + "'");
+}
+
+}  // namespace
+
+std::string baseline_key(const std::string& worktree_tree, const std::filesystem::path& build_dir,
+                         const std::string& cmake_cache_text) {
+  std::ostringstream material;
+  material << "tree " << worktree_tree << "\nbuild_dir " << build_dir.string() << "\n";
+  // User-visible cache entries decide what is built (build type, options); internal ones do not.
+  std::istringstream lines(cmake_cache_text);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.empty() || line[0] == '#' || line[0] == '/') continue;
+    if (line.find(":INTERNAL=") != std::string::npos || line.find(":STATIC=") != std::string::npos) continue;
+    material << line << "\n";
+  }
+  std::string text = material.str();
+  git_oid oid;
+  git_odb_hash(&oid, text.data(), text.size(), GIT_OBJECT_BLOB);
+  char hex[GIT_OID_HEXSZ + 1];
+  git_oid_tostr(hex, sizeof hex, &oid);
+  return hex;
+}
+
+std::optional<BaselineRecord> BaselineCache::load(const std::string& key) const {
+  std::optional<std::string> text = read_file_if_exists(path_for(key));
+  if (!text) return std::nullopt;
+  nlohmann::json j = nlohmann::json::parse(*text, nullptr, false);
+  try {
+    BaselineRecord r;
+    r.key = j.at("key").get<std::string>();
+    if (r.key != key) return std::nullopt;
+    r.tree = j.at("tree").get<std::string>();
+    r.created = j.at("created").get<std::string>();
+    r.runs = j.at("runs").get<int>();
+    r.build_ok = j.at("build_ok").get<bool>();
+    r.build_errors = j.at("build_errors").get<std::vector<std::string>>();
+    for (const auto& t : j.at("tests"))
+      r.tests.push_back({t.at("name").get<std::string>(), status_from(t.at("status").get<std::string>()),
+                         t.at("duration_s").get<double>(), t.at("output").get<std::string>()});
+    return r;
+  } catch (const std::exception&) {
+    return std::nullopt;  // damaged: computed again
+  }
+}
+
+void BaselineCache::store(const BaselineRecord& r) const {
+  std::error_code ec;
+  std::filesystem::create_directories(dir_, ec);
+  if (ec) throw Error(ErrorKind::io, "cannot create '" + dir_.string() + "': " + ec.message());
+  nlohmann::json tests = nlohmann::json::array();
+  for (const TestRecord& t : r.tests)
+    tests.push_back({{"name", t.name}, {"status", to_string(t.status)}, {"duration_s", t.duration_s}, {"output", t.output}});
+  nlohmann::json j = {{"format", 1},          {"key", r.key},           {"tree", r.tree},
+                      {"created", r.created}, {"runs", r.runs},         {"build_ok", r.build_ok},
+                      {"build_errors", r.build_errors}, {"tests", tests}};
+  // Test output is untrusted: invalid UTF-8 is replaced rather than failing the dump.
+  write_file_atomically(path_for(r.key), j.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+}
+
+}  // namespace autofix

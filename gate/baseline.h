@@ -1,0 +1,40 @@
+#pragma once
+// The baseline is the build and test result of the tree without the fix. It is stored under
+// <git_dir>/autofix/baselines/<key>.json, keyed by the snapshot's work-tree tree and the build
+// configuration, so many attempts against one tree build and test it once.
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gate/attempt_result.h"
+
+namespace autofix {
+
+struct BaselineRecord {
+  std::string key;
+  std::string tree;     // the work-tree tree id it was computed on
+  std::string created;  // ISO 8601 UTC
+  int runs = 0;         // how often the suite ran for this key (a counter for tests and reports)
+  bool build_ok = false;
+  std::vector<std::string> build_errors;
+  std::vector<TestRecord> tests;
+};
+
+// A stable key: the tree id plus the build directory and the user-set CMake cache entries.
+std::string baseline_key(const std::string& worktree_tree, const std::filesystem::path& build_dir,
+                         const std::string& cmake_cache_text);
+
+class BaselineCache {
+ public:
+  explicit BaselineCache(const std::filesystem::path& state_dir) : dir_(state_dir / "baselines") {}
+  // nullopt when absent; a damaged file is treated as absent (and overwritten by the next store).
+  std::optional<BaselineRecord> load(const std::string& key) const;
+  void store(const BaselineRecord& record) const;
+  std::filesystem::path path_for(const std::string& key) const { return dir_ / (key + ".json"); }
+
+ private:
+  std::filesystem::path dir_;
+};
+
+}  // namespace autofix

@@ -1,0 +1,18 @@
+#include "gate/report_files.h"
+
+#include "gate/util/atomic_file.h"
+#include "gate/util/error.h"
+#include "reporters/attempt_report.h"
+
+namespace autofix {
+
+void write_report_files(const AttemptResult& result, const std::filesystem::path& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) throw Error(ErrorKind::io, "cannot create report directory '" + dir.string() + "': " + ec.message());
+  write_file_atomically(dir / "report.json", reporters::dump_json(reporters::attempt_json(result)) + "\n");
+  write_file_atomically(dir / "junit.xml", reporters::attempt_junit(result));
+  write_file_atomically(dir / "summary.md", reporters::attempt_summary(result));
+}
+
+}  // namespace autofix

@@ -1,0 +1,258 @@
+#include "reporters/attempt_report.h"
+
+#include <pugixml.hpp>
+
+#include <cstdio>
+#include <map>
+#include <sstream>
+
+namespace autofix::reporters {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr Transition kTransitions[] = {Transition::FAIL_TO_PASS, Transition::PASS_TO_PASS, Transition::PASS_TO_FAIL,
+                                       Transition::FAIL_TO_FAIL, Transition::MISSING,      Transition::NEW};
+
+json record_json(const std::optional<TestRecord>& r) {
+  if (!r) return nullptr;
+  return {{"status", to_string(r->status)}, {"duration_s", r->duration_s}};
+}
+
+std::string seconds(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f", s);
+  return buf;
+}
+
+// XML 1.0 cannot carry most control characters, even escaped: replace them.
+std::string xml_safe(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (unsigned char c : text) out += (c < 0x20 && c != '\n' && c != '\t' && c != '\r') ? '?' : static_cast<char>(c);
+  return out;
+}
+
+void property(pugi::xml_node props, const char* name, const std::string& value) {
+  pugi::xml_node p = props.append_child("property");
+  p.append_attribute("name") = name;
+  p.append_attribute("value") = xml_safe(value).c_str();
+}
+
+}  // namespace
+
+std::string dump_json(const json& j, int indent) {
+  return j.dump(indent, ' ', false, json::error_handler_t::replace);
+}
+
+json attempt_json(const AttemptResult& r) {
+  json status = json::object();
+  for (Transition t : kTransitions) status[to_string(t)] = r.names_with(t);
+  json files = json::array();
+  for (const FileChange& f : r.files_changed) files.push_back({{"path", f.path}, {"status", f.status}});
+  json durations = json::object();
+  for (const auto& [phase, s] : r.durations) durations[phase] = durations.value(phase, 0.0) + s;
+  json tests = json::array();
+  for (const TestOutcome& t : r.tests)
+    tests.push_back({{"name", t.name},
+                     {"transition", to_string(t.transition)},
+                     {"baseline", record_json(t.baseline)},
+                     {"after", record_json(t.after)}});
+  json j = {{"verdict", to_string(r.verdict)},
+            {"reason", r.reason},
+            {"attempt_id", r.attempt_id},
+            {"snapshot", r.snapshot},
+            {"started", r.started},
+            {"dry_run", r.dry_run},
+            {"on_accept", r.on_accept},
+            {"patch_applied", r.patch_applied},
+            {"files_changed", files},
+            {"build", {{"ok", r.build.ok}, {"ran", r.build.ran}, {"duration_s", r.build.duration_s},
+                       {"errors", r.build.errors}, {"failure", r.build.failure}}},
+            {"baseline", {{"key", r.baseline.key}, {"cached", r.baseline.cached}, {"runs", r.baseline.runs},
+                          {"build_ok", r.baseline.build_ok}}},
+            {"tests_status", status},
+            {"tests_run", r.tests_run()},
+            {"tests_passed", r.tests_passed()},
+            {"require_fixed", r.require_fixed},
+            {"tests", tests},
+            {"durations", durations},
+            {"branch", r.branch ? json(*r.branch) : json(nullptr)},
+            {"commit", r.commit ? json(*r.commit) : json(nullptr)}};
+  if (r.fixer)
+    j["fixer"] = {{"command", r.fixer->command}, {"result", r.fixer->result}, {"ok", r.fixer->ok},
+                  {"stdout", r.fixer->out}, {"stderr", r.fixer->err}};
+  return j;
+}
+
+std::string attempt_junit(const AttemptResult& r) {
+  pugi::xml_document doc;
+  pugi::xml_node decl = doc.append_child(pugi::node_declaration);
+  decl.append_attribute("version") = "1.0";
+  decl.append_attribute("encoding") = "UTF-8";
+  pugi::xml_node suites = doc.append_child("testsuites");
+  suites.append_attribute("name") = "autofix-gate";
+  size_t total_tests = 0, total_failures = 0, total_skipped = 0;
+
+  auto suite = [&](const char* name) {
+    pugi::xml_node s = suites.append_child("testsuite");
+    s.append_attribute("name") = name;
+    s.append_attribute("timestamp") = r.started.c_str();
+    return s;
+  };
+  auto finish_suite = [&](pugi::xml_node s, size_t tests, size_t failures, size_t skipped, double time) {
+    s.append_attribute("tests") = tests;
+    s.append_attribute("failures") = failures;
+    s.append_attribute("errors") = 0;
+    s.append_attribute("skipped") = skipped;
+    s.append_attribute("time") = seconds(time).c_str();
+    total_tests += tests;
+    total_failures += failures;
+    total_skipped += skipped;
+  };
+
+  // The verdict itself is a test case, so a CI job that only reads JUnit sees it.
+  pugi::xml_node gate = suite("gate");
+  pugi::xml_node verdict = gate.append_child("testcase");
+  verdict.append_attribute("classname") = "autofix.gate";
+  verdict.append_attribute("name") = "verdict";
+  verdict.append_attribute("time") = "0";
+  pugi::xml_node vprops = verdict.append_child("properties");
+  property(vprops, "verdict", to_string(r.verdict));
+  property(vprops, "attempt_id", r.attempt_id);
+  if (r.branch) property(vprops, "branch", *r.branch);
+  if (r.verdict != Verdict::accepted) {
+    pugi::xml_node f = verdict.append_child("failure");
+    f.append_attribute("message") = xml_safe(std::string(to_string(r.verdict)) + ": " + r.reason).c_str();
+    f.append_attribute("type") = to_string(r.verdict);
+  }
+  finish_suite(gate, 1, r.verdict == Verdict::accepted ? 0 : 1, 0, 0);
+
+  pugi::xml_node build = suite("build");
+  size_t build_failures = 0;
+  if (r.build.ran) {
+    pugi::xml_node c = build.append_child("testcase");
+    c.append_attribute("classname") = "autofix.build";
+    c.append_attribute("name") = "build";
+    c.append_attribute("time") = seconds(r.build.duration_s).c_str();
+    if (!r.build.ok) {
+      ++build_failures;
+      pugi::xml_node f = c.append_child("failure");
+      f.append_attribute("message") = xml_safe(r.build.failure).c_str();
+      f.append_attribute("type") = "build";
+      std::string errors;
+      for (const auto& e : r.build.errors) errors += e + "\n";
+      f.text().set(xml_safe(errors).c_str());
+    }
+  }
+  finish_suite(build, r.build.ran ? 1 : 0, build_failures, 0, r.build.duration_s);
+
+  pugi::xml_node tests = suite("tests");
+  size_t failures = 0, skipped = 0;
+  double time = 0;
+  for (const TestOutcome& t : r.tests) {
+    pugi::xml_node c = tests.append_child("testcase");
+    size_t dot = t.name.rfind('.');
+    std::string classname = dot == std::string::npos ? "tests" : t.name.substr(0, dot);
+    c.append_attribute("classname") = xml_safe(classname).c_str();
+    c.append_attribute("name") = xml_safe(t.name).c_str();
+    double d = t.after ? t.after->duration_s : 0;
+    time += d;
+    c.append_attribute("time") = seconds(d).c_str();
+    pugi::xml_node props = c.append_child("properties");
+    property(props, "baseline", t.baseline ? to_string(t.baseline->status) : "absent");
+    property(props, "after", t.after ? to_string(t.after->status) : "absent");
+    property(props, "transition", to_string(t.transition));
+    auto fail = [&](const std::string& message, const std::string& output) {
+      ++failures;
+      pugi::xml_node f = c.append_child("failure");
+      f.append_attribute("message") = xml_safe(message).c_str();
+      f.append_attribute("type") = to_string(t.transition);
+      f.text().set(xml_safe(output).c_str());
+    };
+    auto skip = [&](const std::string& message) {
+      ++skipped;
+      c.append_child("skipped").append_attribute("message") = xml_safe(message).c_str();
+    };
+    switch (t.transition) {
+      case Transition::PASS_TO_FAIL:
+        fail("regression: passed at baseline, " + std::string(to_string(t.after->status)) + " with the fix",
+             t.after->output);
+        break;
+      case Transition::MISSING:
+        fail("missing: ran at baseline (" + std::string(to_string(t.baseline->status)) + "), absent with the fix", "");
+        break;
+      case Transition::FAIL_TO_FAIL:
+        skip("failing at baseline and with the fix");
+        break;
+      case Transition::NEW:
+        if (t.after->status != RunStatus::passed) skip("new test, " + std::string(to_string(t.after->status)));
+        break;
+      case Transition::FAIL_TO_PASS:
+      case Transition::PASS_TO_PASS:
+        break;
+    }
+    if (t.after && !t.after->output.empty() && t.transition != Transition::PASS_TO_FAIL)
+      c.append_child("system-out").text().set(xml_safe(t.after->output).c_str());
+  }
+  finish_suite(tests, r.tests.size(), failures, skipped, time);
+
+  suites.append_attribute("tests") = total_tests;
+  suites.append_attribute("failures") = total_failures;
+  suites.append_attribute("errors") = 0;
+  suites.append_attribute("skipped") = total_skipped;
+  std::ostringstream out;
+  doc.save(out, "  ", pugi::format_default, pugi::encoding_utf8);
+  return out.str();
+}
+
+std::string attempt_summary(const AttemptResult& r) {
+  std::ostringstream m;
+  const char* headline = r.verdict == Verdict::accepted   ? "Accepted"
+                         : r.verdict == Verdict::rejected ? "Rejected"
+                         : r.verdict == Verdict::needs_review ? "Needs review"
+                                                              : "Error";
+  m << "## AutofixGate: " << headline << "\n\n" << r.reason << ".\n\n";
+  std::vector<std::string> broken = r.names_with(Transition::PASS_TO_FAIL);
+  std::vector<std::string> missing = r.names_with(Transition::MISSING);
+  if (!broken.empty()) {
+    m << "**Regressions** (passed before the fix, fail with it):\n\n";
+    for (const auto& b : broken) m << "- `" << b << "`\n";
+    m << "\n";
+  }
+  if (!missing.empty()) {
+    m << "**Missing tests** (ran before the fix, gone with it):\n\n";
+    for (const auto& b : missing) m << "- `" << b << "`\n";
+    m << "\n";
+  }
+  if (r.build.ran && !r.build.ok) {
+    m << "**Build failed**: " << r.build.failure << "\n\n```\n";
+    for (const auto& e : r.build.errors) m << e << "\n";
+    m << "```\n\n";
+  }
+  m << "| | |\n|---|---|\n";
+  m << "| attempt | `" << r.attempt_id << "` |\n";
+  if (r.branch) m << "| branch | `" << *r.branch << "` |\n";
+  m << "| tests run / passed | " << r.tests_run() << " / " << r.tests_passed() << " |\n";
+  for (Transition t : kTransitions) m << "| " << to_string(t) << " | " << r.names_with(t).size() << " |\n";
+  m << "| baseline | " << (r.baseline.cached ? "reused" : "computed") << " |\n";
+  m << "\n";
+  std::vector<std::string> fixed = r.names_with(Transition::FAIL_TO_PASS);
+  if (!fixed.empty()) {
+    m << "Fixed:\n\n";
+    for (const auto& f : fixed) m << "- `" << f << "`\n";
+    m << "\n";
+  }
+  if (!r.files_changed.empty()) {
+    m << "Files changed by the fix:\n\n";
+    for (const auto& f : r.files_changed) m << "- `" << f.path << "` (" << f.status << ")\n";
+    m << "\n";
+  }
+  if (r.fixer) m << "Fixer `" << (r.fixer->command.empty() ? "" : r.fixer->command.front()) << "`: " << r.fixer->result << "\n\n";
+  if (r.verdict != Verdict::accepted || r.on_accept == "branch")
+    m << "The work tree was restored to snapshot `" << r.snapshot << "` and verified.\n";
+  return m.str();
+}
+
+}  // namespace autofix::reporters

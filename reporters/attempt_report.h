@@ -1,0 +1,19 @@
+#pragma once
+// The three renderings of an attempt's result: report.json for tools, junit.xml for CI test readers
+// (GitLab, Jenkins, GitHub actions that read JUnit), summary.md for people. Pure: strings out.
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "gate/attempt_result.h"
+
+namespace autofix::reporters {
+
+nlohmann::json attempt_json(const AttemptResult& result);
+std::string attempt_junit(const AttemptResult& result);
+std::string attempt_summary(const AttemptResult& result);
+
+// JSON text that never fails on invalid UTF-8 from test output (it is replaced).
+std::string dump_json(const nlohmann::json& j, int indent = 2);
+
+}  // namespace autofix::reporters

@@ -1,0 +1,448 @@
+#include "runners/ctest_runner.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <thread>
+#include <tuple>
+
+#include <nlohmann/json.hpp>
+
+#include "gate/util/error.h"
+#include "gate/util/signals.h"
+
+namespace autofix::runners {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+constexpr size_t kMaxShowOnlyBytes = 64 * 1024 * 1024;
+constexpr size_t kMaxLogBytes = 16 * 1024 * 1024;  // of ctest.log, only the end is read (its summary is there)
+constexpr size_t kMaxBinaryXmlFiles = 100'000;
+
+std::string quoted(const fs::path& p) { return "'" + p.string() + "'"; }
+
+// Up to `cap` bytes of a file: all of it, or (tail_only) its last `cap` bytes; a larger file is
+// refused otherwise. Throws Error(io).
+std::string read_file_capped(const fs::path& path, size_t cap, bool tail_only = false) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw_errno("cannot open", path.string(), errno);
+  in.seekg(0, std::ios::end);
+  std::streamoff size = in.tellg();
+  if (size < 0) throw_errno("cannot read", path.string(), errno);
+  std::streamoff start = 0;
+  if (static_cast<uint64_t>(size) > cap) {
+    if (!tail_only)
+      throw Error(ErrorKind::io, "cannot read " + quoted(path) + ": it is " + std::to_string(size) +
+                                     " bytes, more than the limit of " + std::to_string(cap));
+    start = size - static_cast<std::streamoff>(cap);
+  }
+  std::string content(static_cast<size_t>(size - start), '\0');
+  in.seekg(start);
+  in.read(content.data(), static_cast<std::streamsize>(content.size()));
+  if (in.gcount() != static_cast<std::streamsize>(content.size())) throw_errno("cannot read", path.string(), errno);
+  return content;
+}
+
+void require_test_dir(const fs::path& build_dir) {
+  std::error_code ec;
+  if (!fs::is_regular_file(build_dir / "CTestTestfile.cmake", ec))
+    throw Error(ErrorKind::usage, "no CTest tests in " + quoted(build_dir) + " (it has no CTestTestfile.cmake)",
+                "give the build directory of a project configured with enable_testing()");
+}
+
+// Throws Interrupted (or, should the flag be gone already, an Error) for a run the gate's interrupt ended.
+void rethrow_interrupt(const std::string& what) {
+  throw_if_interrupted();
+  throw Error(ErrorKind::internal, what + " was stopped by an interrupt");
+}
+
+std::string excerpt_of(const ProcessResult& r) {
+  std::string text = r.err.empty() ? r.out : r.err;
+  return cap_text(text, 2048);
+}
+
+const json* member(const json& object, const char* key) {
+  auto it = object.find(key);
+  return it == object.end() ? nullptr : &*it;
+}
+
+// '*' and '?' glob, linear backtracking (no exponential blow-up on hostile patterns).
+bool glob_matches(std::string_view pattern, std::string_view text) {
+  size_t p = 0, t = 0, star = std::string_view::npos, mark = 0;
+  while (t < text.size()) {
+    if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == text[t])) {
+      ++p;
+      ++t;
+    } else if (p < pattern.size() && pattern[p] == '*') {
+      star = p++;
+      mark = t;
+    } else if (star != std::string_view::npos) {
+      p = star + 1;
+      t = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.size() && pattern[p] == '*') ++p;
+  return p == pattern.size();
+}
+
+bool any_pattern_matches(std::string_view patterns, std::string_view name) {
+  size_t start = 0;
+  while (true) {
+    size_t colon = patterns.find(':', start);
+    std::string_view pattern = patterns.substr(start, colon == std::string_view::npos ? colon : colon - start);
+    if (glob_matches(pattern, name)) return true;
+    if (colon == std::string_view::npos) return false;
+    start = colon + 1;
+  }
+}
+
+// A CTest test that may have written one of the XML files: it ran, and its command names the binary.
+struct Candidate {
+  size_t test_index;
+  std::optional<std::string> gtest_filter;
+  bool has_file = false;
+  bool binary_wrote_xml = false;  // some XML file carries the name of a binary in its command
+};
+
+// A filter that names one test exactly (what gtest_discover_tests passes): one case, no file of its own.
+bool selects_one_case(const std::optional<std::string>& filter) {
+  return filter && !filter->empty() && filter->find_first_of("*?:-") == std::string::npos;
+}
+
+// "sample_tests_12" -> ("sample_tests", 12) when the prefix is a known binary; "sample_tests" -> (…, 0).
+std::optional<std::pair<std::string, unsigned>> binary_of(const std::string& stem,
+                                                          const std::map<std::string, std::vector<Candidate*>>& by_exe) {
+  if (by_exe.contains(stem)) return std::pair{stem, 0u};
+  size_t underscore = stem.rfind('_');
+  if (underscore == std::string::npos || underscore + 1 == stem.size()) return std::nullopt;
+  std::string_view digits = std::string_view(stem).substr(underscore + 1);
+  unsigned n = 0;
+  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
+  if (ec != std::errc() || end != digits.data() + digits.size()) return std::nullopt;
+  std::string prefix = stem.substr(0, underscore);
+  if (!by_exe.contains(prefix)) return std::nullopt;
+  return std::pair{prefix, n};
+}
+
+// Reads every XML under gtest_dir and attributes each multi-case file to the CTest test that wrote it.
+std::vector<TestResult> read_binary_cases(const fs::path& gtest_dir, const std::vector<TestResult>& tests,
+                                          const std::vector<DiscoveredTest>& discovered,
+                                          std::vector<std::string>& warnings) {
+  std::map<std::string, const DiscoveredTest*> by_name;
+  for (const auto& d : discovered) by_name.emplace(d.name, &d);
+  std::vector<Candidate> candidates;
+  candidates.reserve(tests.size());
+  std::map<std::string, std::vector<Candidate*>> by_exe;
+  for (size_t i = 0; i < tests.size(); ++i) {
+    const TestResult& t = tests[i];
+    bool ran = t.status != TestStatus::not_run && !(t.status == TestStatus::skipped && t.message == "Disabled");
+    auto found = by_name.find(t.name);
+    if (!ran || found == by_name.end() || found->second->command.empty()) continue;
+    Candidate c{i, std::nullopt};
+    for (const auto& arg : found->second->command)
+      if (arg.starts_with("--gtest_filter=")) c.gtest_filter = arg.substr(std::string_view("--gtest_filter=").size());
+    candidates.push_back(std::move(c));
+  }
+  for (auto& c : candidates) {
+    const auto& command = by_name.at(tests[c.test_index].name)->command;
+    std::vector<std::string> names{fs::path(command.front()).filename().string()};
+    // Wrappers (emulators, valgrind, ...) put the binary later in the command.
+    for (size_t k = 1; k < command.size(); ++k)
+      if (!command[k].starts_with("-") && command[k].find('/') != std::string::npos)
+        names.push_back(fs::path(command[k]).filename().string());
+    std::sort(names.begin(), names.end());
+    names.erase(std::unique(names.begin(), names.end()), names.end());
+    for (const auto& n : names)
+      if (!n.empty()) by_exe[n].push_back(&c);
+  }
+
+  // (binary, index, path): GoogleTest's own order of choosing names.
+  std::vector<std::tuple<std::string, unsigned, fs::path>> files;
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(gtest_dir, ec); !ec && it != fs::recursive_directory_iterator();
+       it.increment(ec)) {
+    if (it.depth() > 8) it.disable_recursion_pending();
+    std::error_code status_ec;
+    if (!it->is_regular_file(status_ec) || it->is_symlink(status_ec) || it->path().extension() != ".xml") continue;
+    if (files.size() >= kMaxBinaryXmlFiles) {
+      warnings.push_back("more than " + std::to_string(kMaxBinaryXmlFiles) + " XML files in " + quoted(gtest_dir) +
+                         "; the rest were not read");
+      break;
+    }
+    std::string stem = it->path().stem().string();
+    auto binary = binary_of(stem, by_exe);
+    if (!binary) {
+      warnings.push_back(quoted(it->path()) + " was left out: no CTest test that ran runs a binary named '" +
+                         cap_text(stem, 256) + "'");
+      continue;
+    }
+    files.emplace_back(binary->first, binary->second, it->path());
+  }
+  if (ec) throw Error(ErrorKind::io, "cannot list " + quoted(gtest_dir) + ": " + ec.message());
+  std::sort(files.begin(), files.end());
+
+  // Parse every file first, then hand out the files that fit the fewest tests first: a file only one
+  // test can have written goes to that test before an ambiguous file takes it.
+  struct Parsed {
+    fs::path path;
+    std::string exe;
+    std::vector<TestResult> cases;
+    std::vector<Candidate*> fits;
+  };
+  std::vector<Parsed> parsed;
+  for (const auto& [exe, index, path] : files) {
+    for (Candidate* c : by_exe.at(exe)) c->binary_wrote_xml = true;
+    std::vector<TestResult> cases =
+        parse_test_binary_xml(read_file_capped(path, kMaxXmlBytes), std::string(), path.string());
+    if (cases.size() <= 1) continue;  // one case: a gtest_discover_tests test, already a CTest test
+    Parsed p{path, exe, std::move(cases), {}};
+    for (Candidate* c : by_exe.at(exe)) {
+      bool all_match = !c->gtest_filter || std::all_of(p.cases.begin(), p.cases.end(), [&](const TestResult& r) {
+                         return gtest_filter_matches(*c->gtest_filter, r.name);
+                       });
+      if (all_match) p.fits.push_back(c);
+    }
+    parsed.push_back(std::move(p));
+  }
+  std::stable_sort(parsed.begin(), parsed.end(),
+                   [](const Parsed& a, const Parsed& b) { return a.fits.size() < b.fits.size(); });
+
+  std::vector<std::vector<TestResult>> per_test(tests.size());
+  for (Parsed& p : parsed) {
+    auto free = std::find_if(p.fits.begin(), p.fits.end(), [](const Candidate* c) { return !c->has_file; });
+    if (free == p.fits.end()) {
+      warnings.push_back(quoted(p.path) + " was left out: " +
+                         (p.fits.empty() ? "no CTest test running '" + p.exe + "' selects all of its cases"
+                                         : "every CTest test running '" + p.exe + "' that fits has a file already"));
+      continue;
+    }
+    (*free)->has_file = true;
+    const std::string& owner = tests[(*free)->test_index].name;
+    for (auto& r : p.cases) {
+      r.name = owner + "::" + r.name;
+      r.ctest_test = owner;
+    }
+    per_test[(*free)->test_index] = std::move(p.cases);
+  }
+  for (const Candidate& c : candidates) {
+    const TestResult& t = tests[c.test_index];
+    bool ran_to_its_end = t.status == TestStatus::passed || t.status == TestStatus::failed;
+    if (c.binary_wrote_xml && !c.has_file && ran_to_its_end && !selects_one_case(c.gtest_filter))
+      warnings.push_back("no per-case results for '" + t.name +
+                         "': its binary writes XML, but no file with more than one case fits it (a binary that"
+                         " crashes writes none; runs of one binary that overlap can overwrite each other's file)");
+  }
+  std::vector<TestResult> all;
+  for (auto& v : per_test) std::move(v.begin(), v.end(), std::back_inserter(all));
+  return all;
+}
+
+std::string seconds_argument(std::chrono::milliseconds ms) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f", static_cast<double>(ms.count()) / 1000.0);
+  return buf;
+}
+
+}  // namespace
+
+bool gtest_filter_matches(std::string_view filter, std::string_view full_name) {
+  size_t dash = filter.find('-');
+  std::string_view positive = filter.substr(0, dash);
+  std::string_view negative = dash == std::string_view::npos ? std::string_view() : filter.substr(dash + 1);
+  bool included = positive.empty() ? true : any_pattern_matches(positive, full_name);
+  return included && !(dash != std::string_view::npos && any_pattern_matches(negative, full_name));
+}
+
+std::vector<DiscoveredTest> parse_show_only_json(std::string_view text, std::string_view source) {
+  auto bad = [&](const std::string& what) -> Error {
+    return Error(ErrorKind::internal, std::string(source) + " is not CTest's json-v1: " + what,
+                 "check that ctest is CMake 3.14 or newer and that the build directory is intact");
+  };
+  json doc;
+  try {
+    doc = json::parse(text.begin(), text.end());
+  } catch (const json::exception& e) {
+    throw bad(std::string("malformed JSON (") + e.what() + ")");
+  }
+  if (!doc.is_object()) throw bad("not a JSON object");
+  const json* kind = member(doc, "kind");
+  if (!kind || !kind->is_string() || *kind != "ctestInfo") throw bad("its \"kind\" is not \"ctestInfo\"");
+  const json* version = member(doc, "version");
+  const json* major = version && version->is_object() ? member(*version, "major") : nullptr;
+  if (!major || !major->is_number_integer() || *major != 1) throw bad("its \"version.major\" is not 1");
+  const json* tests = member(doc, "tests");
+  if (!tests || !tests->is_array()) throw bad("it has no \"tests\" array");
+
+  std::vector<DiscoveredTest> result;
+  result.reserve(tests->size());
+  for (const json& t : *tests) {
+    if (!t.is_object()) throw bad("a test is not an object");
+    const json* name = member(t, "name");
+    if (!name || !name->is_string() || name->get_ref<const std::string&>().empty())
+      throw bad("a test has no name");
+    DiscoveredTest d;
+    d.name = name->get<std::string>();
+    if (const json* command = member(t, "command")) {
+      if (!command->is_array()) throw bad("the command of '" + d.name + "' is not an array");
+      for (const json& arg : *command) {
+        if (!arg.is_string()) throw bad("the command of '" + d.name + "' holds a non-string");
+        d.command.push_back(arg.get<std::string>());
+      }
+    }
+    if (const json* properties = member(t, "properties")) {
+      if (!properties->is_array()) throw bad("the properties of '" + d.name + "' are not an array");
+      for (const json& p : *properties) {
+        const json* pname = p.is_object() ? member(p, "name") : nullptr;
+        const json* value = p.is_object() ? member(p, "value") : nullptr;
+        if (!pname || !pname->is_string() || !value) throw bad("a property of '" + d.name + "' has no name or value");
+        const std::string& key = pname->get_ref<const std::string&>();
+        if (key == "LABELS") {
+          if (value->is_string()) d.labels.push_back(value->get<std::string>());
+          else if (value->is_array())
+            for (const json& l : *value)
+              if (l.is_string()) d.labels.push_back(l.get<std::string>());
+        } else if (key == "WORKING_DIRECTORY" && value->is_string()) {
+          d.working_directory = value->get<std::string>();
+        } else if (key == "TIMEOUT" && value->is_number()) {
+          d.timeout = value->get<double>();
+        }
+      }
+    }
+    result.push_back(std::move(d));
+  }
+  return result;
+}
+
+std::vector<DiscoveredTest> discover_tests(const fs::path& build_dir, const std::vector<std::string>& labels,
+                                           const std::string& ctest) {
+  require_test_dir(build_dir);
+  ProcessSpec spec;
+  spec.argv = {ctest, "--show-only=json-v1"};
+  for (const auto& label : labels) {
+    spec.argv.push_back("-L");
+    spec.argv.push_back(label);
+  }
+  spec.working_directory = build_dir;
+  spec.output_cap = kMaxShowOnlyBytes;
+  spec.timeout = std::chrono::minutes(10);  // PRE_TEST discovery runs test binaries
+  const std::string what = "`" + ctest + " --show-only=json-v1` in " + quoted(build_dir);
+  ProcessResult r = run_process(spec);
+  if (r.interrupted) rethrow_interrupt(what);
+  if (!r.succeeded())
+    throw Error(ErrorKind::internal, what + " failed (" + r.describe() + "): " + excerpt_of(r),
+                "run it yourself in the build directory to see why");
+  if (r.out_truncated)
+    throw Error(ErrorKind::internal, what + " printed more than " + std::to_string(kMaxShowOnlyBytes) + " bytes");
+  return parse_show_only_json(r.out, what);
+}
+
+CTestRun run_ctest(const CTestOptions& options) {
+  require_test_dir(options.build_dir);
+  if (options.output_dir.empty()) throw Error(ErrorKind::usage, "run_ctest needs an output directory");
+  const fs::path out = fs::absolute(options.output_dir);
+  const fs::path junit = out / "ctest-junit.xml";
+  const fs::path log = out / "ctest.log";
+  const fs::path gtest_dir = out / "gtest";
+  std::error_code ec;
+  fs::create_directories(out, ec);
+  if (ec) throw Error(ErrorKind::io, "cannot create " + quoted(out) + ": " + ec.message());
+  // Nothing from an earlier run may be mistaken for this one's.
+  for (const fs::path& stale : {junit, log}) {
+    fs::remove(stale, ec);
+    if (ec) throw Error(ErrorKind::io, "cannot remove " + quoted(stale) + ": " + ec.message());
+  }
+  fs::remove_all(gtest_dir, ec);
+  if (!ec) fs::create_directories(gtest_dir, ec);
+  if (ec) throw Error(ErrorKind::io, "cannot empty " + quoted(gtest_dir) + ": " + ec.message());
+
+  const std::vector<DiscoveredTest> discovered = discover_tests(options.build_dir, options.labels, options.ctest);
+
+  unsigned jobs = options.jobs != 0 ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
+  ProcessSpec spec;
+  spec.argv = {options.ctest,
+               "--output-junit", junit.string(),
+               "--output-log", log.string(),
+               "-j", std::to_string(jobs),
+               "--no-tests=error",
+               "--test-output-size-passed", "4096",
+               "--test-output-size-failed", "65536",
+               "--test-output-truncation", "middle"};
+  if (options.timeout.count() > 0) {
+    spec.argv.push_back("--timeout");
+    spec.argv.push_back(seconds_argument(options.timeout));
+  }
+  for (const auto& label : options.labels) {
+    spec.argv.push_back("-L");
+    spec.argv.push_back(label);
+  }
+  if (!options.tests_regex.empty()) {
+    std::string regex;
+    for (const auto& r : options.tests_regex) regex += (regex.empty() ? "(" : "|(") + r + ")";
+    spec.argv.push_back("-R");
+    spec.argv.push_back(regex);
+  }
+  spec.working_directory = options.build_dir;
+  spec.environment = {{"GTEST_OUTPUT", "xml:" + gtest_dir.string() + "/"}};
+  spec.timeout = options.overall_timeout;
+  spec.on_started = options.on_started;
+
+  const std::string what = "ctest in " + quoted(options.build_dir);
+  CTestRun run;
+  run.junit_file = junit;
+  run.process = run_process(spec);
+  const ProcessResult& p = run.process;
+  if (p.interrupted) rethrow_interrupt(what);
+  if (p.timed_out)
+    throw Error(ErrorKind::internal, what + " did not finish within " + seconds_argument(options.overall_timeout) +
+                                         " s and was stopped",
+                "raise the time limit, or find the test that hangs in " + quoted(log));
+  if (p.signal != 0 || (p.exit_code != 0 && p.exit_code != 8))
+    throw Error(ErrorKind::internal, what + " failed (" + p.describe() + "): " + excerpt_of(p),
+                "run ctest yourself in the build directory to see why");
+
+  if (!fs::exists(junit, ec))
+    throw Error(ErrorKind::io, what + " wrote no JUnit report at " + quoted(junit) + " (" + p.describe() + "): " +
+                                   excerpt_of(p));
+  run.tests = parse_ctest_junit(read_file_capped(junit, kMaxXmlBytes), junit.string());
+  if (run.tests.empty())
+    throw Error(ErrorKind::internal, what + " ran no test: " + excerpt_of(p),
+                "check the labels and test name patterns, and that the project registers tests");
+
+  if (!fs::exists(log, ec)) throw Error(ErrorKind::io, what + " wrote no log at " + quoted(log));
+  const auto failures = parse_ctest_log_failures(read_file_capped(log, kMaxLogBytes, /*tail_only=*/true));
+  for (TestResult& t : run.tests) {
+    auto it = failures.find(t.name);
+    if (it == failures.end()) continue;
+    const std::string& reason = it->second;
+    if (reason == "Timeout") {
+      t.status = TestStatus::timeout;
+      t.message = reason;
+    } else if (t.status == TestStatus::passed || t.status == TestStatus::skipped) {
+      // The log says it failed: believe the worse of the two.
+      t.status = TestStatus::failed;
+      t.message = reason;
+    } else if (t.message.empty()) {
+      t.message = reason;
+    }
+  }
+  bool any_failed = std::any_of(run.tests.begin(), run.tests.end(), [](const TestResult& t) {
+    return t.status == TestStatus::failed || t.status == TestStatus::timeout || t.status == TestStatus::not_run;
+  });
+  if (p.exit_code == 8 && !any_failed)
+    throw Error(ErrorKind::internal, what + " reported failure (exit code 8) but its JUnit report shows none: " +
+                                         excerpt_of(p),
+                "look at " + quoted(log));
+
+  run.cases = read_binary_cases(gtest_dir, run.tests, discovered, run.warnings);
+  return run;
+}
+
+}  // namespace autofix::runners

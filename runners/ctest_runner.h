@@ -1,0 +1,95 @@
+#pragma once
+// Runs a project's tests through CTest and reads back what happened, per CTest test and, for binaries
+// that run many cases as one CTest test, per case. Fails closed: when CTest cannot be run, dies, or
+// leaves no readable report, this throws; it never returns an empty or guessed "all passed".
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "runners/junit_reader.h"
+#include "runners/process.h"
+
+namespace autofix::runners {
+
+// One test as `ctest --show-only=json-v1` describes it.
+struct DiscoveredTest {
+  std::string name;
+  std::vector<std::string> command;  // empty when CTest cannot find the test's executable
+  std::vector<std::string> labels;
+  std::string working_directory;
+  std::optional<double> timeout;  // the TIMEOUT property, in seconds
+};
+
+// Runs `ctest --show-only=json-v1` (with one -L per label; CTest treats each as a regular expression
+// and keeps the tests that match all of them) in build_dir. `ctest` is the program to run.
+// Throws Error(usage) when build_dir has no CTestTestfile.cmake, Error(internal) when ctest fails or
+// prints something that is not json-v1.
+std::vector<DiscoveredTest> discover_tests(const std::filesystem::path& build_dir,
+                                           const std::vector<std::string>& labels = {},
+                                           const std::string& ctest = "ctest");
+
+// Parses json-v1 (`kind` "ctestInfo", `version.major` 1). `source` names it in error messages.
+// Throws Error(internal) for anything else.
+std::vector<DiscoveredTest> parse_show_only_json(std::string_view json, std::string_view source = "ctest output");
+
+struct CTestRun {
+  std::vector<TestResult> tests;  // one per CTest test, in CTest's order (disabled and not-run ones included)
+  // Per-case results from the XML files test binaries wrote (GoogleTest through GTEST_OUTPUT), named
+  // "<ctest test>::<case>", only for CTest tests that ran more than one case: a gtest_discover_tests
+  // test, itself one case, adds nothing.
+  std::vector<TestResult> cases;
+  ProcessResult process;                 // ctest itself (exit code 8 when tests failed: not an error)
+  std::filesystem::path junit_file;      // <output_dir>/ctest-junit.xml
+  std::vector<std::string> warnings;     // XML files that could not be attributed to a CTest test, ...
+};
+
+struct CTestOptions {
+  std::filesystem::path build_dir;
+  std::filesystem::path output_dir;  // ours: ctest-junit.xml, ctest.log and gtest/ are replaced on every run
+  unsigned jobs = 0;                 // 0: the number of cores
+  std::vector<std::string> labels;   // -L, each a regular expression (tests must match all)
+  // Default time limit for each test without a TIMEOUT property (`ctest --timeout`); 0: CTest's default.
+  std::chrono::milliseconds timeout{0};
+  // Limit for the whole ctest run; when it is reached ctest is stopped and run_ctest throws. 0: none.
+  std::chrono::milliseconds overall_timeout{0};
+  // Tests whose names match any of these regular expressions (-R "(a)|(b)"); empty: all tests.
+  std::vector<std::string> tests_regex;
+  std::function<void(int process_group)> on_started;  // ctest's process group, e.g. for the journal
+  std::string ctest = "ctest";                         // the program to run
+};
+
+// Runs, in options.build_dir:
+//   ctest --output-junit <output_dir>/ctest-junit.xml --output-log <output_dir>/ctest.log -j N
+//         --no-tests=error --test-output-size-passed 4096 --test-output-size-failed 65536
+//         --test-output-truncation middle [--timeout S] [-L label]... [-R regex]
+// with GTEST_OUTPUT=xml:<output_dir>/gtest/ so each GoogleTest binary writes <binary>.xml there
+// (GoogleTest picks <binary>_1.xml, _2.xml, ... when the name is taken). Then:
+//   - CTest's JUnit gives one result per CTest test (see junit_reader.h for the mapping); the FAILED list
+//     of ctest.log turns failures CTest reported as "Timeout" into TestStatus::timeout and gives crashes
+//     their reason ("SEGFAULT", ...) as message.
+//   - each XML under gtest/ is attributed to a CTest test through the test's command (from
+//     discover_tests): its executable's file name must be the XML's name (less "_<n>"), and a
+//     --gtest_filter in the command must match every case in the file. Files with at most one case are
+//     left out (a gtest_discover_tests test is one case). Each CTest test gets at most one file; files
+//     that fit fewer tests are handed out first, and a file that fits several tests still without one
+//     (the same binary registered twice as a whole) goes to the first in CTest's order. A file nobody
+//     fits is left out with a warning, as is a test whose binary wrote XML but no file fits it.
+// Limits of the per-case results: a binary that is killed (timeout, crash) writes no XML, so its CTest
+// test has no cases; GoogleTest chooses its file name when it starts and writes the file when it ends,
+// so two runs of one binary overlapping in time can overwrite each other's file (then the surviving
+// file's cases are attributed by its content, and the other run has no cases).
+// Throws Error(usage) for a build directory without tests; Error(internal) when ctest cannot be run,
+// is killed or times out, exits with a code other than 0 or 8, ran no test, or exits 8 while its report
+// shows no failure; Error(io) when the JUnit report or the log is missing, unreadable or malformed, or a
+// test binary's XML under gtest/ is malformed. Throws Interrupted when the gate was interrupted.
+CTestRun run_ctest(const CTestOptions& options);
+
+// GoogleTest's filter syntax "POSITIVE[-NEGATIVE]", ':'-separated patterns with '*' and '?', against a
+// full test name "Suite.Case". An empty positive part means "*".
+bool gtest_filter_matches(std::string_view filter, std::string_view full_name);
+
+}  // namespace autofix::runners
