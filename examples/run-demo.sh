@@ -1,6 +1,12 @@
 #!/usr/bin/env bash
-# Demonstrates AutofixGate's snapshot and rollback on a throwaway copy of examples/calculator:
-# a user's uncommitted work, a fix applied and built, then an exact rollback, rebuilt.
+# Runs AutofixGate on a throwaway copy of examples/calculator (a CMake project with GoogleTest tests
+# and one real bug) with each example fix, and shows every verdict:
+#   correct fix → accepted (exit 0), committed on autofix/<id>, your checkout untouched
+#   a fix that breaks another module → rejected (exit 1), tree restored
+#   a patch that does not apply → rejected (exit 1), nothing changed
+#   a "fix" that deletes the failing test → rejected (exit 1): the test is MISSING
+#   a fixer that hangs → rejected (exit 1) after --timeout, its processes ended, tree restored
+#   a fixer command that repairs the code → accepted, kept in the work tree (--on-accept keep)
 #
 #   examples/run-demo.sh [PATH/TO/autofix-gate]
 set -euo pipefail
@@ -17,44 +23,50 @@ export GIT_AUTHOR_NAME=Demo GIT_AUTHOR_EMAIL=demo@example.com GIT_COMMITTER_NAME
 cd "$repo"
 git init -q -b main && git add . && git commit -q -m "calculator with a bug in mean()"
 
-step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
-build_and_test() {
-  cmake -S . -B build -G Ninja >/dev/null
-  cmake --build build >/dev/null
-  ./build/app/calc "1, 2, 6"
-  ctest --test-dir build 2>&1 | grep -E 'tests passed|tests failed' || true
+bold() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+failures=0
+# attempt EXPECTED-EXIT DESCRIPTION ARGS...: runs one attempt and checks its exit code and the tree.
+attempt() {
+  local expected=$1 what=$2; shift 2
+  bold "$what"
+  echo "\$ autofix-gate attempt $*"
+  local before rc=0
+  before=$(git status --porcelain=v2 --untracked-files=all; git ls-files -s)
+  "$gate" attempt "$@" || rc=$?
+  local after
+  after=$(git status --porcelain=v2 --untracked-files=all; git ls-files -s)
+  if [ "$rc" -ne "$expected" ]; then
+    echo "run-demo: expected exit $expected, got $rc" >&2; failures=$((failures + 1))
+  fi
+  if [ "$expected" -ne 0 ] && [ "$before" != "$after" ]; then
+    echo "run-demo: the tree changed after a refused fix" >&2; failures=$((failures + 1))
+  fi
+  head -3 build/autofix/summary.md | tail -1
 }
 
-step "the user has uncommitted work: a staged note and an untracked scratch file"
+bold "your uncommitted work: a staged note and an untracked scratch file (kept through every attempt)"
 echo "TODO: document mean()" > NOTES.md && git add NOTES.md
 echo "scratch" > scratch.txt
 git status --short
-git status --porcelain=v2 --untracked-files=all > "$work/status-before"
-git ls-files -s > "$work/index-before"
 
-step "baseline build: MathTest.MeanOfThreeValues fails"
-build_and_test
-
-step "autofix-gate snapshot"
-id=$("$gate" snapshot -m "before the fix")
-echo "snapshot $id"
-
-step "a fixer changes the tree: applies a patch, stages it, leaves a stray file"
-git apply "$here/fixes/correct-fix.diff" && git add mathlib/mathlib.cpp
-echo "fixer log" > fixer.log
-git status --short
-build_and_test
-
-step "autofix-gate restore $id"
-"$gate" restore "$id"
+attempt 0 "a correct fix" --patch "$here/fixes/correct-fix.diff"
+git log --oneline -1 "$(git branch --list 'autofix/*' --format='%(refname:short)' | head -1)"
 git status --short
 
-step "the tree, index and user work are exactly as before"
-git status --porcelain=v2 --untracked-files=all | diff -u "$work/status-before" - && echo "status: identical"
-git ls-files -s | diff -u "$work/index-before" - && echo "index:  identical"
+attempt 1 "a fix that repairs mean() but breaks the formatter module" --patch "$here/fixes/breaks-other-module.diff"
+attempt 1 "a patch that does not apply" --patch "$here/fixes/does-not-apply.diff"
+attempt 1 "a \"fix\" that deletes the failing test" --patch "$here/fixes/deletes-failing-test.diff"
+attempt 1 "a fixer that hangs (limited to 5 s)" --timeout 5 -- "$here/fixers/hanging-fixer.sh"
+attempt 0 "a fixer command, its fix kept in the work tree" --on-accept keep -- "$here/fixers/sed-fix.sh"
+git status --short
 
-step "rebuild after the rollback: the restored source is rebuilt, the bug is back"
-build_and_test
+bold "reports of the last attempt: $repo/build/autofix"
+ls build/autofix
+bold "autofix-gate status"
+"$gate" status | head -4
 
-step "autofix-gate status"
-"$gate" status
+if [ "$failures" -ne 0 ]; then
+  echo "run-demo: $failures unexpected result(s)" >&2
+  exit 1
+fi
+bold "every verdict as expected"

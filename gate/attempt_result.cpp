@@ -104,6 +104,16 @@ std::vector<TestOutcome> classify(const std::vector<TestRecord>& baseline, const
   return out;
 }
 
+namespace {
+// "a, b, c and 2 more"
+std::string name_list(const std::vector<std::string>& names) {
+  std::string out;
+  for (size_t i = 0; i < names.size() && i < 3; ++i) out += (i ? ", " : "") + names[i];
+  if (names.size() > 3) out += " and " + std::to_string(names.size() - 3) + " more";
+  return out;
+}
+}  // namespace
+
 Decision decide(const AttemptResult& r) {
   if (!r.build.ok) {
     std::string why = "the build failed with the fix";
@@ -113,12 +123,12 @@ Decision decide(const AttemptResult& r) {
   if (r.tests_run() == 0) return {Verdict::error, "no test ran after the fix: the gate cannot judge it"};
   std::vector<std::string> broken = r.names_with(Transition::PASS_TO_FAIL);
   if (!broken.empty())
-    return {Verdict::rejected, std::to_string(broken.size()) + " test(s) passed before the fix and fail with it: " +
-                                   broken.front() + (broken.size() > 1 ? ", ..." : "")};
+    return {Verdict::rejected,
+            std::to_string(broken.size()) + " test(s) passed before the fix and fail with it: " + name_list(broken)};
   std::vector<std::string> missing = r.names_with(Transition::MISSING);
   if (!missing.empty())
-    return {Verdict::rejected, std::to_string(missing.size()) + " test(s) ran before the fix and are gone with it: " +
-                                   missing.front() + (missing.size() > 1 ? ", ..." : "")};
+    return {Verdict::rejected,
+            std::to_string(missing.size()) + " test(s) ran before the fix and are gone with it: " + name_list(missing)};
   for (const std::string& name : r.require_fixed) {
     auto it = std::find_if(r.tests.begin(), r.tests.end(), [&](const TestOutcome& t) { return t.name == name; });
     if (it == r.tests.end()) return {Verdict::rejected, "required test '" + name + "' did not run"};

@@ -213,7 +213,7 @@ std::string attempt_summary(const AttemptResult& r) {
                          : r.verdict == Verdict::rejected ? "Rejected"
                          : r.verdict == Verdict::needs_review ? "Needs review"
                                                               : "Error";
-  m << "## AutofixGate: " << headline << "\n\n" << r.reason << ".\n\n";
+  m << "## AutofixGate: " << headline << "\n\n" << r.reason << (r.reason.ends_with('.') ? "" : ".") << "\n\n";
   std::vector<std::string> broken = r.names_with(Transition::PASS_TO_FAIL);
   std::vector<std::string> missing = r.names_with(Transition::MISSING);
   if (!broken.empty()) {
