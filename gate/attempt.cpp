@@ -93,8 +93,12 @@ RunStatus run_status(runners::TestStatus s) {
 
 std::vector<TestRecord> to_records(const runners::CTestRun& run) {
   std::vector<TestRecord> out;
-  for (const auto& t : run.tests) out.push_back({t.name, run_status(t.status), t.duration_s, t.output_excerpt});
-  for (const auto& c : run.cases) out.push_back({c.name, run_status(c.status), c.duration_s, c.output_excerpt});
+  auto output = [](const runners::TestResult& t) {
+    if (t.message.empty()) return t.output_excerpt;
+    return t.output_excerpt.empty() ? t.message : t.message + "\n" + t.output_excerpt;
+  };
+  for (const auto& t : run.tests) out.push_back({t.name, run_status(t.status), t.duration_s, output(t)});
+  for (const auto& c : run.cases) out.push_back({c.name, run_status(c.status), c.duration_s, output(c)});
   return out;
 }
 
@@ -125,6 +129,7 @@ class Phases {
 
 struct TestRun {
   std::vector<TestRecord> records;
+  std::vector<std::string> warnings;  // e.g. a test binary's XML that could not be matched to its test
 };
 
 TestRun run_suite(const Layout& l, const fs::path& output_dir, const AttemptOptions& o, Operation* op) {
@@ -132,11 +137,12 @@ TestRun run_suite(const Layout& l, const fs::path& output_dir, const AttemptOpti
   c.build_dir = l.build_dir;
   c.output_dir = output_dir;
   c.jobs = o.jobs;
-  c.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(o.timeout);
+  c.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(o.timeout);          // each test
+  c.overall_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(o.timeout);  // the whole run
   if (op) c.on_started = [op](int pg) { op->set_process_group(pg); };
   runners::CTestRun run = runners::run_ctest(c);
   if (op) op->set_process_group(std::nullopt);
-  return {to_records(run)};
+  return {to_records(run), run.warnings};
 }
 
 runners::BuildResult build(const Layout& l, const AttemptOptions& o, Operation* op) {
@@ -187,7 +193,9 @@ BaselineRecord ensure_baseline(const git::Repository& repo, const Layout& l, con
   }
   phases.end("built");
   phases.begin("baseline", "running the tests without the fix");
-  record.tests = run_suite(l, l.report_dir / "baseline-tests", o, op).records;
+  TestRun run = run_suite(l, l.report_dir / "baseline-tests", o, op);
+  for (const std::string& w : run.warnings) phases.note("[baseline] warning: " + w);
+  record.tests = std::move(run.records);
   size_t passed = static_cast<size_t>(std::count_if(record.tests.begin(), record.tests.end(),
                                                     [](const TestRecord& t) { return t.status == RunStatus::passed; }));
   phases.end(std::to_string(passed) + "/" + std::to_string(record.tests.size()) + " passed");
@@ -445,6 +453,7 @@ AttemptOutcome run_attempt(const AttemptOptions& o, reporters::Progress& progres
         if (b.ok) {
           phases.begin("test", "running the tests with the fix");
           TestRun after_run = run_suite(l, l.report_dir / "tests", o, &op);
+          for (const std::string& w : after_run.warnings) phases.note("[test] warning: " + w);
           result.tests = classify(baseline.tests, after_run.records);
           phases.end(std::to_string(result.tests_passed()) + "/" + std::to_string(result.tests_run()) + " passed");
         }

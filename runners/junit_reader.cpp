@@ -229,20 +229,19 @@ std::vector<TestResult> parse_ctest_junit(const std::string& xml, std::string_vi
       // A <failure> wins over whatever the status claims.
       r.status = TestStatus::failed;
       r.message = child_message(testcase, {"failure", "error"});
-      std::string_view m = r.message;
-      if (m.find("Timeout") != std::string_view::npos || m.find("timeout") != std::string_view::npos)
-        r.status = TestStatus::timeout;  // newer CTest versions may say so; 3.25 leaves the message empty
-    } else if (status == "run" || (status.empty() && !has_child(testcase, "skipped"))) {
-      r.status = TestStatus::passed;
+      if (r.message == "Timeout") r.status = TestStatus::timeout;  // CTest 3.25 leaves it empty; later may not
     } else if (status == "disabled") {
       r.status = TestStatus::skipped;
       r.message = "Disabled";
-    } else if (status == "notrun" || (status.empty() && has_child(testcase, "skipped"))) {
+    } else if (status == "notrun" || has_child(testcase, "skipped")) {
+      // A <skipped> element wins over a claimed "run": never a pass.
       r.message = child_message(testcase, {"skipped"});
       bool skipped_on_purpose = starts_with(r.message, "SKIP_RETURN_CODE") ||
                                 starts_with(r.message, "SKIP_REGULAR_EXPRESSION_MATCHED") || status.empty();
       r.status = skipped_on_purpose ? TestStatus::skipped : TestStatus::not_run;
       if (r.message.empty()) r.message = "Not Run";
+    } else if (status == "run" || status.empty()) {
+      r.status = TestStatus::passed;
     } else {
       // "fail" without a <failure> element, or a status we do not know: not a pass.
       r.status = TestStatus::failed;

@@ -14,6 +14,9 @@
 //   status="notrun", any other message ("Unable to find executable", "Required Files Missing",
 //                    "Fixture dependency failed", ...) -> not_run (CTest counts these as failures)
 //   status="disabled" (DISABLED property)             -> skipped
+// A <failure>/<error> element makes a test failed, and a <skipped> one keeps it from passing, whatever
+// its status claims; an unknown status is a failure. A failure message "Timeout" (which 3.25 never
+// writes) is a timeout.
 #include <cstddef>
 #include <map>
 #include <string>

@@ -1,9 +1,12 @@
 #include "runners/process.h"
 
+#include <dirent.h>
 #include <signal.h>
 #include <sys/wait.h>
 
 #include <array>
+#include <cstdio>
+#include <cstring>
 #include <optional>
 
 #include <boost/asio.hpp>
@@ -52,7 +55,33 @@ std::string ProcessResult::describe() const {
 }
 
 bool process_group_alive(int process_group) noexcept {
-  return process_group > 1 && ::kill(-process_group, 0) == 0;
+  if (process_group <= 1 || ::kill(-process_group, 0) != 0) return false;
+  // kill() also succeeds for zombies, which an init that reaps slowly (containers) can keep for long:
+  // look for a member that is not one.
+  DIR* proc = ::opendir("/proc");
+  if (!proc) return true;
+  bool alive = false;
+  while (dirent* de = ::readdir(proc)) {
+    if (de->d_name[0] < '0' || de->d_name[0] > '9') continue;
+    char path[64];
+    std::snprintf(path, sizeof path, "/proc/%s/stat", de->d_name);
+    FILE* f = std::fopen(path, "re");
+    if (!f) continue;
+    char buf[512];
+    size_t n = std::fread(buf, 1, sizeof buf - 1, f);
+    std::fclose(f);
+    buf[n] = 0;
+    const char* close = std::strrchr(buf, ')');  // the command name may hold spaces and parentheses
+    char state = 0;
+    int ppid = 0, pgrp = 0;
+    if (close && std::sscanf(close + 1, " %c %d %d", &state, &ppid, &pgrp) == 3 && pgrp == process_group &&
+        state != 'Z' && state != 'X') {
+      alive = true;
+      break;
+    }
+  }
+  ::closedir(proc);
+  return alive;
 }
 
 namespace {

@@ -1,0 +1,359 @@
+#include "runners/ctest_runner.h"
+
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <map>
+
+#include <gtest/gtest.h>
+
+#include "gate/util/error.h"
+#include "tests/support/test_support.h"
+
+namespace autofix::runners {
+namespace {
+
+namespace fs = std::filesystem;
+using autofix::testing::TempDir;
+using autofix::testing::write_file;
+using namespace std::chrono_literals;
+
+fs::path data_dir() { return fs::path(__FILE__).parent_path().parent_path() / "data" / "junit"; }
+
+std::map<std::string, std::string> statuses(const std::vector<TestResult>& results) {
+  std::map<std::string, std::string> map;
+  for (const auto& r : results) map.emplace(r.name, to_string(r.status));
+  return map;
+}
+
+// ---- json-v1 and filters --------------------------------------------------------------------------
+
+TEST(CTestShowOnly, ParsesTheRealJson) {
+  auto tests = parse_show_only_json(autofix::testing::read_file(data_dir() / "ctest_show_only.json"));
+  ASSERT_EQ(tests.size(), 26u);
+  std::map<std::string, DiscoveredTest> by_name;
+  for (const auto& t : tests) by_name.emplace(t.name, t);
+  const DiscoveredTest& adds = by_name.at("discovered.Math.Adds");
+  ASSERT_EQ(adds.command.size(), 3u);
+  EXPECT_EQ(fs::path(adds.command[0]).filename(), "sample_tests");
+  EXPECT_EQ(adds.command[1], "--gtest_filter=Math.Adds");
+  EXPECT_EQ(adds.labels, std::vector<std::string>{"discovered"});
+  ASSERT_TRUE(adds.timeout.has_value());
+  EXPECT_EQ(*adds.timeout, 2.0);
+  EXPECT_FALSE(adds.working_directory.empty());
+  const DiscoveredTest& whole = by_name.at("whole_binary");
+  EXPECT_EQ(whole.command.back(), "--gtest_filter=-Slow.*");
+  EXPECT_TRUE(whole.labels.empty());
+  EXPECT_FALSE(whole.timeout.has_value());
+  EXPECT_TRUE(by_name.at("not_run_missing_program").command.empty());  // CTest could not find it
+  EXPECT_EQ(by_name.at("name with spaces (and parens)").timeout, 1.0);
+}
+
+TEST(CTestShowOnly, RefusesAnythingElse) {
+  auto kind_of = [](const std::string& text) {
+    try {
+      parse_show_only_json(text, "the output");
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("the output"), std::string::npos) << e.what();
+      return e.kind();
+    }
+    ADD_FAILURE() << "accepted: " << text;
+    return ErrorKind::usage;
+  };
+  EXPECT_EQ(kind_of(""), ErrorKind::internal);
+  EXPECT_EQ(kind_of("{\"kind\": \"ctestInfo\", "), ErrorKind::internal);
+  EXPECT_EQ(kind_of("[]"), ErrorKind::internal);
+  EXPECT_EQ(kind_of(R"({"kind":"other","version":{"major":1},"tests":[]})"), ErrorKind::internal);
+  EXPECT_EQ(kind_of(R"({"kind":"ctestInfo","version":{"major":2},"tests":[]})"), ErrorKind::internal);
+  EXPECT_EQ(kind_of(R"({"kind":"ctestInfo","version":{"major":1}})"), ErrorKind::internal);
+  EXPECT_EQ(kind_of(R"({"kind":"ctestInfo","version":{"major":1},"tests":[{"command":["x"]}]})"),
+            ErrorKind::internal);
+  EXPECT_EQ(kind_of(R"({"kind":"ctestInfo","version":{"major":1},"tests":[{"name":"a","command":"x"}]})"),
+            ErrorKind::internal);
+  EXPECT_TRUE(parse_show_only_json(R"({"kind":"ctestInfo","version":{"major":1,"minor":0},"tests":[]})").empty());
+}
+
+TEST(CTestGtestFilter, FollowsGoogleTestSyntax) {
+  EXPECT_TRUE(gtest_filter_matches("", "A.b"));
+  EXPECT_TRUE(gtest_filter_matches("*", "A.b"));
+  EXPECT_TRUE(gtest_filter_matches("A.b", "A.b"));
+  EXPECT_FALSE(gtest_filter_matches("A.b", "A.bc"));
+  EXPECT_TRUE(gtest_filter_matches("A.*:B.*", "B.x"));
+  EXPECT_TRUE(gtest_filter_matches("A.?", "A.x"));
+  EXPECT_FALSE(gtest_filter_matches("A.?", "A.xy"));
+  EXPECT_TRUE(gtest_filter_matches("-Slow.*", "Math.Adds"));
+  EXPECT_FALSE(gtest_filter_matches("-Slow.*", "Slow.Sleeps"));
+  EXPECT_FALSE(gtest_filter_matches("Math.*-Math.Subtracts", "Math.Subtracts"));
+  EXPECT_TRUE(gtest_filter_matches("Math.*-Math.Subtracts:Slow.*", "Math.Adds"));
+  EXPECT_TRUE(gtest_filter_matches("Values/Param.*", "Values/Param.IsSmall/1"));
+  // Hostile patterns stay fast.
+  EXPECT_FALSE(gtest_filter_matches(std::string(200, '*') + "b", std::string(5000, 'a')));
+}
+
+// ---- failing closed, with a fake ctest ------------------------------------------------------------
+
+// A build directory with a fake `ctest`: `--show-only=json-v1` prints show.json; a run executes `body`
+// with $junit and $log set to the --output-junit and --output-log paths.
+class FakeCTest {
+ public:
+  explicit FakeCTest(const std::string& body,
+                     const std::string& show_only =
+                         R"({"kind":"ctestInfo","version":{"major":1,"minor":0},"tests":[{"name":"t","command":["/bin/true"]}]})") {
+    build_ = dir_ / "build dir";
+    write_file(build_ / "CTestTestfile.cmake", "# fake\n");
+    write_file(dir_ / "show.json", show_only);
+    program_ = dir_ / "fake ctest";
+    write_file(program_, "#!/bin/sh\n"
+                         "junit=; log=; prev=\n"
+                         "for a in \"$@\"; do\n"
+                         "  case \"$a\" in --show-only=*) cat \"" + (dir_ / "show.json").string() + "\"; exit 0;; esac\n"
+                         "  case \"$prev\" in --output-junit) junit=$a;; --output-log) log=$a;; esac\n"
+                         "  prev=$a\n"
+                         "done\n" +
+                         body + "\n");
+    ::chmod(program_.c_str(), 0755);
+  }
+  CTestOptions options() const {
+    CTestOptions o;
+    o.build_dir = build_;
+    o.output_dir = dir_ / "out";
+    o.jobs = 1;
+    o.ctest = program_.string();
+    return o;
+  }
+  const fs::path& build() const { return build_; }
+
+ private:
+  TempDir dir_;
+  fs::path build_;
+  fs::path program_;
+};
+
+const std::string kPassingJunit = R"(printf '<testsuite tests="1"><testcase name="t" status="run"/></testsuite>' > "$junit")";
+
+Error run_error(const CTestOptions& options) {
+  try {
+    run_ctest(options);
+  } catch (const Error& e) {
+    return e;
+  }
+  ADD_FAILURE() << "run_ctest did not throw";
+  return Error(ErrorKind::usage, "");
+}
+
+TEST(CTestRunner, FakeHappyPath) {
+  FakeCTest fake(kPassingJunit + "\n: > \"$log\"\nexit 0");
+  int group = 0;
+  CTestOptions o = fake.options();
+  o.on_started = [&](int g) { group = g; };
+  CTestRun run = run_ctest(o);
+  ASSERT_EQ(run.tests.size(), 1u);
+  EXPECT_EQ(run.tests[0].status, TestStatus::passed);
+  EXPECT_TRUE(run.cases.empty());
+  EXPECT_EQ(run.process.exit_code, 0);
+  EXPECT_GT(group, 0);
+  EXPECT_EQ(run.junit_file, fs::absolute(o.output_dir) / "ctest-junit.xml");
+}
+
+TEST(CTestRunner, FailsClosedWhenCTestCrashes) {
+  FakeCTest fake(kPassingJunit + "\nkill -SEGV $$");
+  Error e = run_error(fake.options());
+  EXPECT_EQ(e.kind(), ErrorKind::internal);
+  EXPECT_NE(std::string(e.what()).find("signal 11"), std::string::npos) << e.what();
+}
+
+TEST(CTestRunner, FailsClosedOnUnexpectedExitCode) {
+  FakeCTest fake(kPassingJunit + "\n: > \"$log\"\necho 'CMake Error: something' >&2\nexit 2");
+  Error e = run_error(fake.options());
+  EXPECT_EQ(e.kind(), ErrorKind::internal);
+  EXPECT_NE(std::string(e.what()).find("exit code 2"), std::string::npos) << e.what();
+  EXPECT_NE(std::string(e.what()).find("CMake Error: something"), std::string::npos) << e.what();
+}
+
+TEST(CTestRunner, FailsClosedWithoutJunit) {
+  FakeCTest fake(": > \"$log\"\nexit 8");
+  Error e = run_error(fake.options());
+  EXPECT_EQ(e.kind(), ErrorKind::io);
+  EXPECT_NE(std::string(e.what()).find("wrote no JUnit report"), std::string::npos) << e.what();
+}
+
+TEST(CTestRunner, FailsClosedOnMalformedJunit) {
+  FakeCTest fake(R"(printf '<testsuite tests="1"><testcase name="t" sta' > "$junit")"
+                 "\n: > \"$log\"\nexit 8");
+  Error e = run_error(fake.options());
+  EXPECT_EQ(e.kind(), ErrorKind::io);
+  EXPECT_NE(std::string(e.what()).find("ctest-junit.xml"), std::string::npos) << e.what();
+}
+
+TEST(CTestRunner, FailsClosedWhenNoTestRan) {
+  FakeCTest fake(R"(printf '<testsuite tests="0"/>' > "$junit")"
+                 "\n: > \"$log\"\necho 'No tests were found!!!' >&2\nexit 8");
+  Error e = run_error(fake.options());
+  EXPECT_EQ(e.kind(), ErrorKind::internal);
+  EXPECT_NE(std::string(e.what()).find("ran no test"), std::string::npos) << e.what();
+}
+
+TEST(CTestRunner, FailsClosedWhenExitCodeAndReportDisagree) {
+  FakeCTest fake(kPassingJunit + "\n: > \"$log\"\nexit 8");
+  Error e = run_error(fake.options());
+  EXPECT_EQ(e.kind(), ErrorKind::internal);
+  EXPECT_NE(std::string(e.what()).find("shows none"), std::string::npos) << e.what();
+}
+
+TEST(CTestRunner, FailsClosedWithoutLog) {
+  FakeCTest fake(kPassingJunit + "\nexit 0");
+  EXPECT_EQ(run_error(fake.options()).kind(), ErrorKind::io);
+}
+
+TEST(CTestRunner, TheLogsFailedListWinsOverAPassingJunitEntry) {
+  FakeCTest fake(kPassingJunit + "\nprintf 'The following tests FAILED:\\n\\t  1 - t (Timeout)\\nErrors\\n' > \"$log\"\nexit 8");
+  CTestRun run = run_ctest(fake.options());
+  ASSERT_EQ(run.tests.size(), 1u);
+  EXPECT_EQ(run.tests[0].status, TestStatus::timeout);
+  EXPECT_EQ(run.tests[0].message, "Timeout");
+}
+
+TEST(CTestRunner, FailsClosedWhenTheRunOutlivesItsLimit) {
+  FakeCTest fake("sleep 30");
+  CTestOptions o = fake.options();
+  o.overall_timeout = 300ms;
+  Error e = run_error(o);
+  EXPECT_EQ(e.kind(), ErrorKind::internal);
+  EXPECT_NE(std::string(e.what()).find("did not finish"), std::string::npos) << e.what();
+}
+
+TEST(CTestRunner, DiscoveryFailuresAreErrors) {
+  FakeCTest malformed("exit 0", "{\"kind\": \"ctestInfo\", \"tests\": [");
+  try {
+    discover_tests(malformed.build(), {}, malformed.options().ctest);
+    FAIL() << "malformed JSON accepted";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::internal);
+    EXPECT_NE(std::string(e.what()).find("malformed JSON"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(run_error(malformed.options()).kind(), ErrorKind::internal);  // before running anything
+
+  TempDir empty;
+  try {
+    discover_tests(empty.path());
+    FAIL() << "a directory without tests was accepted";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::usage);
+    EXPECT_NE(std::string(e.what()).find("CTestTestfile.cmake"), std::string::npos) << e.what();
+  }
+  CTestOptions o;
+  o.build_dir = empty.path();
+  o.output_dir = empty.path() / "out";
+  EXPECT_EQ(run_error(o).kind(), ErrorKind::usage);
+}
+
+// ---- end to end: a real CMake project with GoogleTest ---------------------------------------------
+
+const char* kProjectCMake = R"(cmake_minimum_required(VERSION 3.25)
+project(CTestRunnerE2E CXX)
+enable_testing()
+find_package(GTest REQUIRED)
+include(GoogleTest)
+add_executable(sample sample.cpp)
+target_link_libraries(sample PRIVATE GTest::gtest_main)
+gtest_discover_tests(sample TEST_PREFIX "each.")
+# The whole binary as one test (without the slow case), and once more for one suite only. RUN_SERIAL:
+# runs of one binary that overlap could overwrite each other's XML file.
+add_test(NAME whole COMMAND sample --gtest_filter=-Slow.*)
+add_test(NAME whole_math COMMAND sample --gtest_filter=Math.*)
+set_tests_properties(whole whole_math PROPERTIES RUN_SERIAL TRUE LABELS whole)
+add_test(NAME skip_code COMMAND sh -c "exit 77")
+set_tests_properties(skip_code PROPERTIES SKIP_RETURN_CODE 77)
+add_test(NAME off COMMAND true)
+set_tests_properties(off PROPERTIES DISABLED TRUE)
+add_test(NAME missing COMMAND /nonexistent/program)
+)";
+
+const char* kProjectSource = R"(#include <chrono>
+#include <string>
+#include <thread>
+#include <gtest/gtest.h>
+TEST(Math, Adds) { EXPECT_EQ(1 + 1, 2); }
+TEST(Math, Subtracts) { EXPECT_EQ(3 - 1, 1) << "subtraction is broken"; }
+TEST(Math, Skipped) { GTEST_SKIP() << "not today"; }
+TEST(Strings, Joins) { EXPECT_EQ(std::string("a") + "b", "ab"); }
+TEST(Strings, DISABLED_Later) { FAIL(); }
+TEST(Slow, Sleeps) { std::this_thread::sleep_for(std::chrono::seconds(30)); }
+)";
+
+TEST(CTestRunnerEndToEnd, StatusesPerTestAndPerCase) {
+  TempDir dir;
+  write_file(dir / "src/CMakeLists.txt", kProjectCMake);
+  write_file(dir / "src/sample.cpp", kProjectSource);
+  auto configure = autofix::testing::run(
+      {"cmake", "-S", (dir / "src").string(), "-B", (dir / "build").string(), "-G", "Ninja",
+       "-DCMAKE_BUILD_TYPE=Debug"},
+      dir.path());
+  ASSERT_TRUE(configure.succeeded()) << configure.out << configure.err;
+  auto build = autofix::testing::run({"ninja", "-C", (dir / "build").string(), "-j", "2"}, dir.path());
+  ASSERT_TRUE(build.succeeded()) << build.out << build.err;
+
+  CTestOptions o;
+  o.build_dir = dir / "build";
+  o.output_dir = dir / "gate out";
+  o.jobs = 2;
+  o.timeout = 3s;  // each.Slow.Sleeps has no TIMEOUT property: this default stops it
+  o.overall_timeout = 120s;
+  CTestRun run = run_ctest(o);
+  EXPECT_EQ(run.process.exit_code, 8) << run.process.out;
+  std::map<std::string, std::string> expected_tests{
+      {"each.Math.Adds", "passed"},
+      {"each.Math.Subtracts", "failed"},
+      {"each.Math.Skipped", "skipped"},
+      {"each.Strings.Joins", "passed"},
+      {"each.Strings.Later", "skipped"},  // gtest_discover_tests marks DISABLED_ tests DISABLED
+      {"each.Slow.Sleeps", "timeout"},
+      {"whole", "failed"},
+      {"whole_math", "failed"},
+      {"skip_code", "skipped"},
+      {"off", "skipped"},
+      {"missing", "not_run"},
+  };
+  EXPECT_EQ(statuses(run.tests), expected_tests) << run.process.out;
+  std::map<std::string, std::string> expected_cases{
+      {"whole::Math.Adds", "passed"},
+      {"whole::Math.Subtracts", "failed"},
+      {"whole::Math.Skipped", "skipped"},
+      {"whole::Strings.Joins", "passed"},
+      {"whole::Strings.DISABLED_Later", "skipped"},
+      {"whole_math::Math.Adds", "passed"},
+      {"whole_math::Math.Subtracts", "failed"},
+      {"whole_math::Math.Skipped", "skipped"},
+  };
+  EXPECT_EQ(statuses(run.cases), expected_cases);
+  EXPECT_TRUE(run.warnings.empty()) << run.warnings.front();
+  for (const auto& c : run.cases) {
+    EXPECT_EQ(c.name.substr(0, c.ctest_test.size() + 2), c.ctest_test + "::");
+    if (c.name == "whole::Math.Subtracts") {
+      EXPECT_NE(c.output_excerpt.find("subtraction is broken"), std::string::npos) << c.output_excerpt;
+    }
+  }
+  for (const auto& t : run.tests) {
+    if (t.name == "each.Slow.Sleeps") {
+      EXPECT_EQ(t.message, "Timeout");
+    }
+  }
+  EXPECT_TRUE(fs::exists(run.junit_file));
+
+  // Selecting by label and by name; a run where everything passes exits 0 and is no error.
+  o.labels = {"whole"};
+  o.tests_regex = {"^whole$"};
+  CTestRun selected = run_ctest(o);
+  EXPECT_EQ(statuses(selected.tests), (std::map<std::string, std::string>{{"whole", "failed"}}));
+  EXPECT_EQ(selected.cases.size(), 5u);
+  o.labels.clear();
+  o.tests_regex = {"Adds", "Joins"};
+  CTestRun passing = run_ctest(o);
+  EXPECT_EQ(passing.process.exit_code, 0);
+  EXPECT_EQ(statuses(passing.tests),
+            (std::map<std::string, std::string>{{"each.Math.Adds", "passed"}, {"each.Strings.Joins", "passed"}}));
+  EXPECT_TRUE(passing.cases.empty());
+}
+
+}  // namespace
+}  // namespace autofix::runners
