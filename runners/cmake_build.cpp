@@ -14,6 +14,8 @@ ProcessResult run_step(const BuildOptions& o, std::vector<std::string> argv, std
   spec.timeout = timeout;
   spec.on_started = o.on_started;
   spec.output_cap = 512 * 1024;
+  // Untranslated diagnostics, so "error:" lines can be found whatever the user's language.
+  spec.environment = {{"LC_ALL", "C"}};
   return run_process(spec);
 }
 

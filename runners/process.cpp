@@ -63,9 +63,8 @@ bool process_group_alive(int process_group) noexcept {
   bool alive = false;
   while (dirent* de = ::readdir(proc)) {
     if (de->d_name[0] < '0' || de->d_name[0] > '9') continue;
-    char path[64];
-    std::snprintf(path, sizeof path, "/proc/%s/stat", de->d_name);
-    FILE* f = std::fopen(path, "re");
+    std::string path = std::string("/proc/") + de->d_name + "/stat";
+    FILE* f = std::fopen(path.c_str(), "re");
     if (!f) continue;
     char buf[512];
     size_t n = std::fread(buf, 1, sizeof buf - 1, f);
