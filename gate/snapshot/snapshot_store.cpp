@@ -4,6 +4,8 @@
 
 #include <random>
 
+#include <git2/sys/odb_backend.h>
+
 #include "gate/util/atomic_file.h"
 #include "gate/util/clock.h"
 #include "gate/util/error.h"
@@ -113,6 +115,30 @@ std::string read_blob(git_repository* repo, const git_oid& oid, const std::strin
                      static_cast<size_t>(git_blob_rawsize(blob.get())));
 }
 
+// The index file is large (about 90 bytes an entry) and new whenever git rewrites it. Deflating it at
+// zlib's default level costs more than the rest of a snapshot, so it goes through a loose-object
+// writer of its own at level 1: a valid loose object, about three times faster to write.
+git_oid write_index_blob(const git::Repository& repo, const std::string& content) {
+  git_oid oid;
+  git::check(git_odb_hash(&oid, content.data(), content.size(), GIT_OBJECT_BLOB), "cannot hash the index");
+  git::OdbPtr existing;
+  git::check(git_repository_odb(git::out(existing), repo.get()), "cannot open the object database");
+  if (git_odb_exists(existing.get(), &oid)) return oid;
+  std::string objects = std::string(git_repository_commondir(repo.get())) + "objects";
+  git_odb_backend* backend = nullptr;
+  git::check(git_odb_backend_loose(&backend, objects.c_str(), 1, 0, 0, 0),
+             "cannot open the object directory '" + objects + "'");
+  git::OdbPtr fast;
+  git::check(git_odb_new(git::out(fast)), "cannot create an object database");
+  if (int rc = git_odb_add_backend(fast.get(), backend, 1); rc < 0) {
+    backend->free(backend);
+    git::check(rc, "cannot add the loose-object writer");
+  }
+  git::check(git_odb_write(&oid, fast.get(), content.data(), content.size(), GIT_OBJECT_BLOB),
+             "cannot store the index");
+  return oid;
+}
+
 }  // namespace
 
 HeadState read_head(const git::Repository& repo) {
@@ -181,7 +207,7 @@ StoredSnapshot SnapshotStore::create(const std::string& message, const std::vect
   if (index.stamp) {
     m.index.blob = index.blob;
     if (!m.index.blob) {
-      m.index.blob = write_blob(repo, *index.bytes, "the index");
+      m.index.blob = write_index_blob(repo_, *index.bytes);
       remember_index_blob(repo_, *index.stamp, *m.index.blob);
     }
     insert(root.get(), "index", *m.index.blob, GIT_FILEMODE_BLOB);
