@@ -135,6 +135,10 @@ ProcessResult run_process(const ProcessSpec& spec) {
   std::vector<std::string> args(spec.argv.begin() + 1, spec.argv.end());
   boost::filesystem::path program = resolve_program(spec.argv.front());
   std::string cwd = spec.working_directory.empty() ? "." : spec.working_directory.string();
+  // Boost.Process ignores a failed chdir in the child: check here rather than run in the wrong place.
+  if (std::error_code ec; !std::filesystem::is_directory(cwd, ec))
+    throw Error(ErrorKind::usage, "cannot run '" + spec.argv.front() + "': its working directory does not exist",
+                "check that '" + cwd + "' is a directory");
 
   auto start = std::chrono::steady_clock::now();
   std::error_code launch_error;
@@ -179,8 +183,10 @@ ProcessResult run_process(const ProcessSpec& spec) {
       // The child is gone; whatever it left in its group (daemons, stray children) goes too,
       // and then the pipes close because no writer is left.
       if (process_group_alive(pgid)) {
-        ::kill(-pgid, kill_at ? SIGKILL : SIGTERM);
-        if (!kill_at) kill_at = now + spec.grace;
+        if (!kill_at) {  // SIGTERM now; SIGKILL above once the grace period is over
+          ::kill(-pgid, SIGTERM);
+          kill_at = now + spec.grace;
+        }
       } else {
         // Let the readers drain to EOF; a process that left the group (setsid) may still hold a pipe,
         // so stop waiting for it after a moment.

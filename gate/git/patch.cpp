@@ -4,8 +4,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <climits>
+#include <cstdint>
 #include <cstring>
 #include <cstdio>
 #include <map>
@@ -25,6 +27,9 @@
 //      binary base, and where each hunk's context is (simulating libgit2's in-order application);
 //   5. make hunk positions and modes explicit in the text where step 4 found they must be;
 //   6. parse that text again and dry-run git_apply (GIT_APPLY_CHECK); apply_patch then applies it.
+// Before step 2, what libgit2 1.5 misreads in valid `git diff` output is rewritten: names with
+// blanks are quoted, and an empty-file entry gets the "-- " separator its parser needs. All
+// rewrites keep the line count except that separator (libgit2's line numbers are mapped back).
 
 namespace autofix::git {
 namespace {
@@ -285,7 +290,7 @@ struct RawFile {
   bool mode_lines = false;  // old/new mode, new file mode or deleted file mode
   bool binary = false;
   bool ends_at_index = false;  // an empty file added or deleted: the header ends with its index line
-  std::optional<std::string> quoted_header;  // the `diff --git` line with its names quoted, when they have blanks
+  std::map<size_t, std::string> quoted;  // header lines rewritten with quoted names (libgit2 1.5 splits at blanks)
   std::vector<RawHunk> hunks;
 };
 
@@ -336,6 +341,12 @@ std::optional<RawHunk> parse_hunk_header(std::string_view line) {
 }
 
 bool is_file_header(std::string_view line) { return starts_with(line, "diff --git "); }
+
+// The "-- " line before the version in `git format-patch` output; libgit2 takes it as the end of an entry.
+bool is_signature(std::string_view line) {
+  line = chomp(line);
+  return line == "-- " || line == "--";
+}
 
 void refuse_combined(std::string_view line, size_t index) {
   if (starts_with(line, "diff --cc ") || starts_with(line, "diff --combined "))
@@ -397,13 +408,13 @@ class Scanner {
       check_prefixed(names->first, i);
       f.name = check_prefixed(names->second, i);
       if (rest.find('"') == std::string_view::npos && rest.find_first_of(" \t") != rest.rfind(' '))
-        f.quoted_header = "diff --git " + quote(names->first) + " " + quote(names->second) + "\n";
+        f.quoted[i] = "diff --git " + quote(names->first) + " " + quote(names->second) + "\n";
     }
     bool new_file = false, deleted_file = false, content_headers = false;
     for (++i; i < scan_.lines.size(); ++i) {
       std::string_view l = line(i);
       if (is_file_header(l) || starts_with(l, "@@ -") || starts_with(l, "GIT binary patch") ||
-          starts_with(l, "Binary files "))
+          starts_with(l, "Binary files ") || is_signature(l))
         break;
       refuse_crlf(l, i);
       refuse_combined(l, i);
@@ -441,11 +452,13 @@ class Scanner {
         } else {
           f.name = check_prefixed(name, i);
         }
-      } else if (take(s, "rename from ") || take(s, "rename old ") || take(s, "copy from ")) {
-        require_safe(header_name(s, i), " at " + at_line(i));
-      } else if (take(s, "rename to ") || take(s, "rename new ") || take(s, "copy to ")) {
-        f.name = header_name(s, i);
-        require_safe(f.name, " at " + at_line(i));
+      } else if (take(s, "rename from ") || take(s, "rename old ") || take(s, "copy from ") || take(s, "rename to ") ||
+                 take(s, "rename new ") || take(s, "copy to ")) {
+        std::string name = header_name(s, i);
+        require_safe(name, " at " + at_line(i));
+        if (starts_with(l, "rename to ") || starts_with(l, "rename new ") || starts_with(l, "copy to ")) f.name = name;
+        if (s.front() != '"' && name.find_first_of(" \t") != std::string::npos)
+          f.quoted[i] = std::string(chomp(l).substr(0, chomp(l).size() - s.size())) + quote(name) + "\n";
       } else if (take(s, "similarity index ") || take(s, "dissimilarity index ")) {
       } else {
         refuse("unexpected " + at_line(i) + " in the header of " + show(f.name) + ": " + show(s, 60), kUseGitDiff);
@@ -453,7 +466,7 @@ class Scanner {
     }
     if (f.name.empty()) f.name = "(file at " + at_line(f.line) + ")";
     bool body_follows = i < scan_.lines.size() && (starts_with(line(i), "@@ -") || starts_with(line(i), "GIT binary patch") ||
-                                                   starts_with(line(i), "Binary files "));
+                                                   starts_with(line(i), "Binary files ") || is_signature(line(i)));
     f.ends_at_index = f.index_line && *f.index_line + 1 == i && !content_headers && !body_follows;
 
     if (i < scan_.lines.size() && starts_with(line(i), "Binary files "))
@@ -527,7 +540,7 @@ class Scanner {
     for (; i < scan_.lines.size() && !is_file_header(line(i)); ++i) {
       std::string_view l = chomp(line(i));
       refuse_combined(l, i);
-      if (l == "-- " || l == "--") {
+      if (is_signature(l)) {
         while (i + 1 < scan_.lines.size() && !is_file_header(line(i + 1))) ++i;
         continue;
       }
@@ -689,8 +702,8 @@ void check_entry(Entry& e) {
   if (!d.old_file.path || !d.new_file.path)  // git_apply would crash on it
     refuse("libgit2 cannot tell the file names apart in the entry at " + at_line(e.raw->line),
            "quote names with blanks as `git diff` does, or regenerate the patch");
-  std::string old_path = d.old_file.path ? d.old_file.path : "";
-  std::string new_path = d.new_file.path ? d.new_file.path : "";
+  std::string old_path = d.old_file.path;
+  std::string new_path = d.new_file.path;
   e.name = d.status == GIT_DELTA_DELETED ? old_path : new_path;
   const std::string where = " in the entry at " + at_line(e.raw->line);
   require_safe(old_path, where);
@@ -856,8 +869,8 @@ std::vector<HunkImage> hunk_images(const Entry& e) {
     img.raw = &e.raw->hunks[h];
     int count = git_patch_num_lines_in_hunk(e.patch.get(), h);
     check(count, "cannot read a hunk of the patch");
-    std::string* last_pre = nullptr;
-    std::string* last_post = nullptr;
+    constexpr size_t kNone = SIZE_MAX;
+    size_t last_pre = kNone, last_post = kNone;  // where the previous patch line went
     bool seen_change = false, context_after_change = false;
     for (int k = 0; k < count; ++k) {
       const git_diff_line* line = nullptr;
@@ -867,22 +880,22 @@ std::vector<HunkImage> hunk_images(const Entry& e) {
         case GIT_DIFF_LINE_CONTEXT:
           img.pre.push_back(content);
           img.post.push_back(content);
-          last_pre = &img.pre.back();
-          last_post = &img.post.back();
+          last_pre = img.pre.size() - 1;
+          last_post = img.post.size() - 1;
           if (!seen_change) img.leading_context = true;
           else context_after_change = true;
           break;
         case GIT_DIFF_LINE_DELETION:
           img.pre.push_back(content);
-          last_pre = &img.pre.back();
-          last_post = nullptr;
+          last_pre = img.pre.size() - 1;
+          last_post = kNone;
           seen_change = true;
           context_after_change = false;
           break;
         case GIT_DIFF_LINE_ADDITION:
           img.post.push_back(content);
-          last_post = &img.post.back();
-          last_pre = nullptr;
+          last_post = img.post.size() - 1;
+          last_pre = kNone;
           seen_change = true;
           context_after_change = false;
           break;
@@ -890,8 +903,9 @@ std::vector<HunkImage> hunk_images(const Entry& e) {
         case GIT_DIFF_LINE_ADD_EOFNL:
         case GIT_DIFF_LINE_DEL_EOFNL:
           if (k > 0) {
-            if (last_pre && !last_pre->empty() && last_pre->back() == '\n') last_pre->pop_back();
-            if (last_post && !last_post->empty() && last_post->back() == '\n') last_post->pop_back();
+            for (std::string* prev : {last_pre != kNone ? &img.pre[last_pre] : nullptr,
+                                      last_post != kNone ? &img.post[last_post] : nullptr})
+              if (prev && !prev->empty() && prev->back() == '\n') prev->pop_back();
           }
           break;
         default:
@@ -1021,6 +1035,310 @@ void check_binary_base(const Entry& e, const std::string& content) {
            kRegenerate);
 }
 
+// ---------------------------------------------------------------------------------------------
+// Binary changes. libgit2 1.5 inflates their data in a loop that never ends when the zlib stream is
+// truncated (libgit2 #7342, fixed long after 1.5), even in a dry run, and it inflates without a
+// size limit; so every side is inflated here first, bounded, and the change is checked against
+// the object ids of its index line.
+
+constexpr size_t kMaxBinarySize = size_t{64} << 20;
+
+// A zlib stream (RFC 1950/1951) decoded after Mark Adler's puff, bounded by `limit` output bytes:
+// nullopt for anything malformed, truncated, followed by more bytes, or longer than the limit.
+class Inflater {
+ public:
+  Inflater(std::string_view in, size_t limit) : in_(in), limit_(limit) {}
+
+  std::optional<std::string> run() {
+    if (in_.size() < 2) return std::nullopt;
+    unsigned cmf = byte(0), flg = byte(1);
+    if ((cmf & 0x0f) != 8 || (cmf >> 4) > 7 || (cmf * 256 + flg) % 31 != 0 || (flg & 0x20)) return std::nullopt;
+    pos_ = 2;
+    for (bool last = false; !last;) {
+      int final_block = bits(1), type = bits(2);
+      if (final_block < 0 || type < 0) return std::nullopt;
+      last = final_block == 1;
+      bool ok = type == 0 ? stored() : type == 1 ? fixed() : type == 2 ? dynamic() : false;
+      if (!ok) return std::nullopt;
+    }
+    if (pos_ + 4 != in_.size()) return std::nullopt;  // the Adler-32, then nothing
+    uint32_t want = (uint32_t{byte(pos_)} << 24) | (uint32_t{byte(pos_ + 1)} << 16) | (uint32_t{byte(pos_ + 2)} << 8) |
+                    uint32_t{byte(pos_ + 3)};
+    uint32_t a = 1, b = 0;
+    for (unsigned char c : out_) {
+      a = (a + c) % 65521;
+      b = (b + a) % 65521;
+    }
+    if (((b << 16) | a) != want) return std::nullopt;
+    return std::move(out_);
+  }
+
+ private:
+  struct Huffman {
+    std::array<short, 16> count{};  // codes of each length
+    std::vector<short> symbol;      // symbols ordered by code
+  };
+
+  unsigned byte(size_t i) const { return static_cast<unsigned char>(in_[i]); }
+
+  int bits(int need) {
+    long value = bitbuf_;
+    while (bitcnt_ < need) {
+      if (pos_ >= in_.size()) return -1;
+      value |= static_cast<long>(byte(pos_++)) << bitcnt_;
+      bitcnt_ += 8;
+    }
+    bitbuf_ = value >> need;
+    bitcnt_ -= need;
+    return static_cast<int>(value & ((1L << need) - 1));
+  }
+
+  // 0 for a complete code, > 0 for an incomplete one, < 0 for an over-subscribed one.
+  static int build(Huffman& h, const short* length, int n) {
+    h.count.fill(0);
+    h.symbol.assign(static_cast<size_t>(n), 0);
+    for (int s = 0; s < n; ++s) h.count[static_cast<size_t>(length[s])]++;
+    if (h.count[0] == n) return 0;
+    int left = 1;
+    for (size_t len = 1; len < 16; ++len) {
+      left = left * 2 - h.count[len];
+      if (left < 0) return left;
+    }
+    std::array<short, 16> offset{};
+    for (size_t len = 1; len < 15; ++len) offset[len + 1] = static_cast<short>(offset[len] + h.count[len]);
+    for (int s = 0; s < n; ++s)
+      if (length[s]) h.symbol[static_cast<size_t>(offset[static_cast<size_t>(length[s])]++)] = static_cast<short>(s);
+    return left;
+  }
+
+  int decode(const Huffman& h) {
+    int code = 0, first = 0, index = 0;
+    for (size_t len = 1; len < 16; ++len) {
+      int bit = bits(1);
+      if (bit < 0) return -1;
+      code |= bit;
+      int count = h.count[len];
+      if (code - count < first) return h.symbol[static_cast<size_t>(index + (code - first))];
+      index += count;
+      first = (first + count) << 1;
+      code <<= 1;
+    }
+    return -1;
+  }
+
+  bool stored() {
+    bitbuf_ = 0;
+    bitcnt_ = 0;
+    if (pos_ + 4 > in_.size()) return false;
+    unsigned len = byte(pos_) | (byte(pos_ + 1) << 8), nlen = byte(pos_ + 2) | (byte(pos_ + 3) << 8);
+    pos_ += 4;
+    if (len != (~nlen & 0xffff) || pos_ + len > in_.size() || out_.size() + len > limit_) return false;
+    out_.append(in_.substr(pos_, len));
+    pos_ += len;
+    return true;
+  }
+
+  bool codes(const Huffman& lencode, const Huffman& distcode) {
+    static constexpr short kLengthBase[29] = {3,  4,  5,  6,  7,  8,  9,  10, 11,  13,  15,  17,  19,  23, 27,
+                                              31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258};
+    static constexpr short kLengthExtra[29] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2,
+                                               2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0};
+    static constexpr short kDistBase[30] = {1,   2,   3,   4,   5,   7,    9,    13,   17,   25,   33,   49,    65,    97,    129,
+                                            193, 257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577};
+    static constexpr short kDistExtra[30] = {0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6,
+                                             6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13};
+    for (;;) {
+      int symbol = decode(lencode);
+      if (symbol < 0) return false;
+      if (symbol < 256) {
+        if (out_.size() >= limit_) return false;
+        out_ += static_cast<char>(symbol);
+        continue;
+      }
+      if (symbol == 256) return true;
+      symbol -= 257;
+      if (symbol >= 29) return false;
+      int extra = bits(kLengthExtra[symbol]);
+      if (extra < 0) return false;
+      size_t len = static_cast<size_t>(kLengthBase[symbol] + extra);
+      int dsym = decode(distcode);
+      if (dsym < 0 || dsym >= 30) return false;
+      int dextra = bits(kDistExtra[dsym]);
+      if (dextra < 0) return false;
+      size_t dist = static_cast<size_t>(kDistBase[dsym] + dextra);
+      if (dist > out_.size() || out_.size() + len > limit_) return false;
+      for (size_t k = 0; k < len; ++k) out_ += out_[out_.size() - dist];
+    }
+  }
+
+  bool fixed() {
+    static const std::pair<Huffman, Huffman> tables = [] {
+      short lengths[288];
+      for (int s = 0; s < 288; ++s) lengths[s] = s < 144 ? 8 : s < 256 ? 9 : s < 280 ? 7 : 8;
+      std::pair<Huffman, Huffman> t;
+      build(t.first, lengths, 288);
+      for (int s = 0; s < 30; ++s) lengths[s] = 5;
+      build(t.second, lengths, 30);
+      return t;
+    }();
+    return codes(tables.first, tables.second);
+  }
+
+  bool dynamic() {
+    static constexpr short kOrder[19] = {16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15};
+    int nlen = bits(5), ndist = bits(5), ncode = bits(4);
+    if (nlen < 0 || ndist < 0 || ncode < 0) return false;
+    nlen += 257;
+    ndist += 1;
+    ncode += 4;
+    if (nlen > 286 || ndist > 30) return false;
+    short lengths[286 + 30] = {};
+    for (int i = 0; i < ncode; ++i) {
+      int len = bits(3);
+      if (len < 0) return false;
+      lengths[kOrder[i]] = static_cast<short>(len);
+    }
+    Huffman lencode, distcode;
+    if (build(lencode, lengths, 19) != 0) return false;
+    for (int index = 0; index < nlen + ndist;) {
+      int symbol = decode(lencode);
+      if (symbol < 0) return false;
+      if (symbol < 16) {
+        lengths[index++] = static_cast<short>(symbol);
+        continue;
+      }
+      short len = 0;
+      int repeat = symbol == 16 ? bits(2) : symbol == 17 ? bits(3) : bits(7);
+      if (repeat < 0) return false;
+      if (symbol == 16) {
+        if (index == 0) return false;
+        len = lengths[index - 1];
+        repeat += 3;
+      } else {
+        repeat += symbol == 17 ? 3 : 11;
+      }
+      if (index + repeat > nlen + ndist) return false;
+      while (repeat--) lengths[index++] = len;
+    }
+    if (lengths[256] == 0) return false;
+    int err = build(lencode, lengths, nlen);
+    if (err < 0 || (err > 0 && nlen != lencode.count[0] + lencode.count[1])) return false;
+    err = build(distcode, lengths + nlen, ndist);
+    if (err < 0 || (err > 0 && ndist != distcode.count[0] + distcode.count[1])) return false;
+    return codes(lencode, distcode);
+  }
+
+  std::string_view in_;
+  size_t limit_;
+  size_t pos_ = 0;
+  long bitbuf_ = 0;
+  int bitcnt_ = 0;
+  std::string out_;
+};
+
+// git's binary delta (a base size, a result size, then copy and insert instructions); nullopt when
+// it does not fit `base`.
+std::optional<std::string> apply_git_delta(std::string_view base, std::string_view delta) {
+  size_t pos = 0;
+  auto varint = [&](size_t& value) {
+    value = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      if (pos >= delta.size()) return false;
+      unsigned char c = static_cast<unsigned char>(delta[pos++]);
+      value |= static_cast<size_t>(c & 0x7f) << shift;
+      if (!(c & 0x80)) return true;
+    }
+    return false;
+  };
+  size_t base_size = 0, result_size = 0;
+  if (!varint(base_size) || !varint(result_size) || base_size != base.size() || result_size > kMaxBinarySize)
+    return std::nullopt;
+  std::string out;
+  out.reserve(result_size);
+  while (pos < delta.size()) {
+    unsigned char cmd = static_cast<unsigned char>(delta[pos++]);
+    if (cmd & 0x80) {
+      size_t offset = 0, len = 0;
+      for (int k = 0; k < 7; ++k) {
+        if (!(cmd & (1 << k))) continue;
+        if (pos >= delta.size()) return std::nullopt;
+        size_t b = static_cast<unsigned char>(delta[pos++]);
+        if (k < 4) offset |= b << (8 * k);
+        else len |= b << (8 * (k - 4));
+      }
+      if (len == 0) len = 0x10000;
+      if (offset > base.size() || len > base.size() - offset || out.size() + len > result_size) return std::nullopt;
+      out.append(base.substr(offset, len));
+    } else if (cmd) {
+      if (cmd > delta.size() - pos || out.size() + cmd > result_size) return std::nullopt;
+      out.append(delta.substr(pos, cmd));
+      pos += cmd;
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (out.size() != result_size) return std::nullopt;
+  return out;
+}
+
+struct BinarySide {
+  git_diff_binary_t type = GIT_DIFF_BINARY_NONE;
+  std::string data;  // deflated, as libgit2 decoded it from base85
+  size_t inflated = 0;
+};
+
+// The two sides of each binary entry, as libgit2 read them.
+std::map<const git_diff_delta*, std::pair<BinarySide, BinarySide>> binary_data(git_diff* diff) {
+  std::map<const git_diff_delta*, std::pair<BinarySide, BinarySide>> sides;
+  auto on_file = [](const git_diff_delta*, float, void*) { return 0; };
+  auto on_binary = [](const git_diff_delta* delta, const git_diff_binary* binary, void* payload) {
+    auto* out = static_cast<std::map<const git_diff_delta*, std::pair<BinarySide, BinarySide>>*>(payload);
+    auto copy_side = [](const git_diff_binary_file& f) {
+      return BinarySide{f.type, std::string(f.data ? f.data : "", f.datalen), f.inflatedlen};
+    };
+    (*out)[delta] = {copy_side(binary->old_file), copy_side(binary->new_file)};
+    return 0;
+  };
+  check(git_diff_foreach(diff, on_file, on_binary, nullptr, nullptr, &sides), "cannot read the binary data of the patch");
+  return sides;
+}
+
+// Inflates one side, or refuses.
+std::string inflate_side(const BinarySide& side, const std::string& name, const char* which) {
+  if (side.inflated > kMaxBinarySize)
+    refuse("binary change to " + show(name) + " is larger than " + std::to_string(kMaxBinarySize >> 20) + " MiB (" +
+               std::to_string(side.inflated) + " bytes)",
+           "a candidate fix should not carry large binary files");
+  if (side.data.empty()) return {};
+  std::optional<std::string> out = Inflater(side.data, side.inflated).run();
+  if (!out || out->size() != side.inflated)
+    refuse("the " + std::string(which) + " binary data of " + show(name) +
+               " is corrupt (truncated, or not the zlib stream of its stated " + std::to_string(side.inflated) +
+               " bytes)",
+           "regenerate it with `git diff --binary` and pass it unchanged");
+  return *out;
+}
+
+// Both sides must inflate; the forward side, applied to `preimage`, must give the new object id.
+void check_binary(const Entry& e, const std::pair<BinarySide, BinarySide>& sides, const std::string& preimage) {
+  const auto& [reverse, forward] = sides;
+  std::string forward_data = inflate_side(forward, e.name, "forward");
+  inflate_side(reverse, e.name, "reverse");
+  if (e.delta->status == GIT_DELTA_DELETED) return;
+  std::optional<std::string> result;
+  if (forward.data.empty()) result = preimage;  // libgit2: no data means unchanged
+  else if (forward.type == GIT_DIFF_BINARY_LITERAL) result = forward_data;
+  else if (forward.type == GIT_DIFF_BINARY_DELTA) result = apply_git_delta(preimage, forward_data);
+  if (!result)
+    refuse("the binary delta of " + show(e.name) + " does not fit the file in the work tree", kRegenerate);
+  git_oid id;
+  check(git_odb_hash(&id, result->data(), result->size(), GIT_OBJECT_BLOB), "cannot hash '" + e.name + "'");
+  if (!git_oid_equal(&id, &e.delta->new_file.id))
+    refuse("the binary change to " + show(e.name) + " does not produce the content its index line names (" +
+               to_hex(id).substr(0, 12) + ", the index line says " + to_hex(e.delta->new_file.id).substr(0, 12) + ")",
+           "regenerate it with `git diff --binary` and pass it unchanged");
+}
+
 // A modify, rename or copy without explicit mode lines keeps the work tree's mode (as `git apply`
 // does); libgit2 would write 100644, or whatever an index line says.
 void keep_mode(Entry& e, const Scan& scan, Edits& edits) {
@@ -1129,7 +1447,7 @@ Prepared prepare(const Repository& repo, std::string_view patch_text) {
   Edits edits;
   for (const RawFile& f : scan.files) {
     if (f.ends_at_index) edits.insert_after[*f.index_line] = "-- \n";
-    if (f.quoted_header) edits.replace[f.line] = *f.quoted_header;
+    for (const auto& [index, line] : f.quoted) edits.replace[index] = line;
   }
   DiffPtr diff = parse(edits.empty() ? text : rebuild(scan, edits), edits);
   std::vector<Entry> entries = entries_of(diff.get(), scan);
@@ -1140,6 +1458,7 @@ Prepared prepare(const Repository& repo, std::string_view patch_text) {
 
   // 4
   WorkTree tree(repo);
+  const auto binaries = binary_data(diff.get());
   for (Entry& e : entries) {
     const git_diff_delta& d = *e.delta;
     const char* verb = doing(d.status);
@@ -1154,12 +1473,18 @@ Prepared prepare(const Repository& repo, std::string_view patch_text) {
                  mode_text(e.worktree_mode) + " in the work tree",
              kRegenerate);
     tree.require_writable(e.file, d.status);
+    std::string content = has_preimage ? tree.read(e.file.old_path) : std::string();
+    if (e.file.binary) {
+      auto sides = binaries.find(e.delta);
+      if (sides == binaries.end())
+        throw Error(ErrorKind::internal, "libgit2 gives no binary data for " + show(e.name));
+      if (has_preimage) check_binary_base(e, content);
+      check_binary(e, sides->second, content);
+    }
     if (!has_preimage) continue;
     if (e.file.old_mode == 0) e.file.old_mode = e.worktree_mode;
-    std::string content = tree.read(e.file.old_path);
-    if (e.file.binary) check_binary_base(e, content);
-    else if (d.status == GIT_DELTA_DELETED) check_deletion(e, content);
-    else place_hunks(e, content, edits);
+    if (!e.file.binary && d.status == GIT_DELTA_DELETED) check_deletion(e, content);
+    if (!e.file.binary && d.status != GIT_DELTA_DELETED) place_hunks(e, content, edits);
     keep_mode(e, scan, edits);
   }
 

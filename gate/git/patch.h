@@ -19,21 +19,28 @@
 //   - a file that must exist but does not (modify, delete, rename or copy source), or must not exist
 //     but does (add, rename or copy target); a parent that is a file; the same path in two file
 //     entries; one path used both as a file and as a directory;
-//   - a deletion whose removed lines are not the whole file; a hunk whose context and removed lines
-//     are not in the file; a binary change without data (`Binary files ... differ`), without an
-//     index line, without full object ids, or made against other content than the work tree's.
+//   - a deletion whose removed lines are not the whole file (libgit2 never compares them); a hunk
+//     whose context and removed lines are not in the file; old-mode lines that contradict the work
+//     tree; a binary change without data (`Binary files ... differ`), without an index line,
+//     without full object ids, or made against other content than the work tree's;
+//   - a file or directory the process cannot write (access()), so that libgit2 does not stop halfway.
 // Also refused, with Error(repository_state): a repository that is not idle (Repository::require_idle).
 //
-// Two things are made explicit before libgit2 sees the patch, both as `git apply` does them:
+// The text libgit2 applies is the patch with a few things made explicit, as `git apply` reads them:
 //   - a hunk whose context sits at another line than its header says is applied where the context
-//     is (the nearest exact match, never fuzzy); PatchFile::hunks_at_offset counts them;
-//   - a file entry that names no mode keeps the file's mode in the work tree (libgit2 alone would
-//     drop the executable bit).
+//     is (the nearest exact match after the previous hunk, never fuzzy); PatchFile::hunks_at_offset
+//     counts them (libgit2 1.5 only tries the line the header names);
+//   - a modify, rename or copy without old/new mode lines keeps the file's mode in the work tree
+//     (libgit2 alone writes 100644, or the index line's mode, dropping the executable bit or
+//     stopping halfway with a checkout conflict);
+//   - names with blanks are quoted, and an empty file added or deleted gets a "-- " separator:
+//     libgit2 1.5 cannot parse either form of valid `git diff` output, and an unparsed name once
+//     crashed git_apply (NULL path).
 //
 // Notes on libgit2 1.5: the dry run (GIT_APPLY_CHECK) writes the postimage blobs into the object
-// database (unreferenced; gc removes them); the real apply rewrites .git/index (same entries) and
-// writes the work tree file by file, so a failure midway (disk full, a file made immutable) leaves
-// the files before it changed: the caller's snapshot must roll back.
+// database (unreferenced; gc removes them); the real apply takes .git/index.lock and rewrites
+// .git/index (same entries), and writes the work tree file by file, so a failure midway (disk full)
+// leaves the files before it changed: the caller's snapshot must roll back.
 #include <cstdint>
 #include <string>
 #include <string_view>

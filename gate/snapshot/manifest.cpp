@@ -118,6 +118,7 @@ json to_json(const Manifest& m) {
       {"format", m.format},
       {"id", m.id},
       {"created", m.created},
+      {"created_ns", m.created_ns},
       {"message", m.message},
       {"tool_version", m.tool_version},
       {"workdir", m.workdir},
@@ -160,6 +161,7 @@ Manifest manifest_from_json(const json& j, const std::string& source) {
   if (m.format != kManifestFormat) r.fail("format " + std::to_string(m.format) + " is not supported");
   m.id = r.string(j, "id");
   m.created = r.string(j, "created");
+  m.created_ns = r.integer(j, "created_ns");
   m.message = r.string(j, "message");
   m.tool_version = r.string(j, "tool_version");
   m.workdir = r.string(j, "workdir");
@@ -211,10 +213,15 @@ Manifest manifest_from_json(const json& j, const std::string& source) {
     m.scan.changes.push_back(std::move(change));
   }
   m.scan.empty_dirs = r.strings(j, "empty_dirs");
+  for (const std::string& d : m.scan.empty_dirs)
+    if (!is_safe_relative_path(d)) r.fail("directory '" + d + "' is outside the work tree");
   const json& left_out = r.field(j, "left_out");
   m.scan.ignored = r.strings(left_out, "ignored");
   m.scan.submodules = r.strings(left_out, "submodules");
   m.scan.nested_repositories = r.strings(left_out, "nested_repositories");
+  for (const auto* list : {&m.scan.submodules, &m.scan.nested_repositories})
+    for (const std::string& d : *list)
+      if (!is_safe_relative_path(d)) r.fail("path '" + d + "' is outside the work tree");
   m.scan.special_files = r.strings(left_out, "special_files");
   m.excluded = r.strings(left_out, "excluded");
   for (const std::string& e : m.excluded)

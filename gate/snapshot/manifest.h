@@ -41,7 +41,8 @@ struct IndexRecord {
 struct Manifest {
   int format = kManifestFormat;
   std::string id;
-  std::string created;  // ISO 8601 UTC
+  std::string created;     // ISO 8601 UTC
+  int64_t created_ns = 0;  // nanoseconds since the epoch: orders snapshots taken within one second
   std::string message;
   std::string tool_version;
   std::string workdir;

@@ -200,9 +200,22 @@ void restore_index(const git::Repository& repo, const Manifest& m, const IndexBy
   }
   if (stamp && *stamp == m.index.stamp) return;  // the very file the snapshot saved
   std::optional<std::string> bytes = saved_bytes();
-  if (read_file_if_exists(path) == bytes) return;
-  write_file_atomically(path, *bytes, 0644);
-  report.index_rewritten = true;
+  if (read_file_if_exists(path) != bytes) {
+    write_file_atomically(path, *bytes, 0644);
+    report.index_rewritten = true;
+  }
+  // The index's own mtime is what makes git re-check entries written in the same tick as it
+  // ("racy" entries): a fresh mtime would make git trust their stat data and miss a modification.
+  std::optional<FileStamp> now = file_stamp(path.string());
+  if (m.index.mtime != Timestamp{} && now && now->mtime != m.index.mtime) {
+    struct timespec times[2];
+    times[0].tv_sec = 0;
+    times[0].tv_nsec = UTIME_OMIT;
+    times[1].tv_sec = static_cast<time_t>(m.index.mtime.seconds);
+    times[1].tv_nsec = static_cast<long>(m.index.mtime.nanoseconds);
+    if (::utimensat(AT_FDCWD, path.c_str(), times, AT_SYMLINK_NOFOLLOW) != 0)
+      throw_errno("cannot set the modification time of", path.string(), errno);
+  }
 }
 
 bool index_matches(const git::Repository& repo, const Manifest& m) {
@@ -283,10 +296,12 @@ bool on_disk_as(const git::Repository& repo, const Difference& d) {
   std::string p = (repo.workdir() / d.path).string();
   struct stat st;
   if (::lstat(p.c_str(), &st) != 0) {
-    if (errno != ENOENT) throw_errno("cannot stat", p, errno);
+    if (errno != ENOENT && errno != ENOTDIR) throw_errno("cannot stat", p, errno);
     return !d.wanted;
   }
-  if (!d.wanted) return false;
+  // A directory is not a file: where the snapshot has no file, a directory may stand (one the
+  // snapshot needs for other files, or one holding only ignored files).
+  if (!d.wanted) return S_ISDIR(st.st_mode);
   std::string content;
   uint32_t mode;
   if (S_ISLNK(st.st_mode)) {
@@ -328,6 +343,9 @@ RestoreReport restore(const git::Repository& repo, const StoredSnapshot& snapsho
   for (const Change& c : m.scan.changes)
     if (!is_safe_relative_path(c.path))
       throw Error(ErrorKind::internal, "snapshot " + m.id + " names a path outside the work tree: '" + c.path + "'");
+  for (const std::string& d : m.scan.empty_dirs)
+    if (!is_safe_relative_path(d))
+      throw Error(ErrorKind::internal, "snapshot " + m.id + " names a directory outside the work tree: '" + d + "'");
   RestoreReport report;
   git::IndexPtr index;
   {
@@ -343,13 +361,17 @@ RestoreReport restore(const git::Repository& repo, const StoredSnapshot& snapsho
   std::optional<TraceScope> phase("restore: scan work tree");
   ScanResult current = scan_worktree(repo, index.get(), ScanOptions{m.index.mtime, true, m.excluded});
   phase.reset();
-  for (int round = 0;; ++round) {
-    std::vector<Difference> diffs = differences(wanted, StateView(current, index.get()));
-    bool any_gitignore = std::any_of(diffs.begin(), diffs.end(), [](const Difference& d) { return is_gitignore(d.path); });
-    if (!any_gitignore || round == 2) break;
-    if (round == 0 && !diffs.empty()) report.discarded_commit = keep_discarded(repo, index.get(), current, m);
-    for (const Difference& d : diffs) {
-      if (!is_gitignore(d.path)) continue;
+  // A .gitignore may also hide itself (a new one that lists ".gitignore" or "*"): an ignored .gitignore
+  // the snapshot does not have goes too. Each round can reveal more, so a few rounds are allowed.
+  for (int round = 0; round < 8; ++round) {
+    std::vector<Difference> fixes;
+    for (Difference& d : differences(wanted, StateView(current, index.get())))
+      if (is_gitignore(d.path)) fixes.push_back(std::move(d));
+    for (const std::string& p : current.ignored)
+      if (is_gitignore(p) && !wanted.at(p)) fixes.push_back({p, std::nullopt});
+    if (fixes.empty()) break;
+    if (!report.discarded_commit) report.discarded_commit = keep_discarded(repo, index.get(), current, m);
+    for (const Difference& d : fixes) {
       touched.push_back(d);
       if (d.wanted) writer.write(d.path, *d.wanted, blob_content(repo.get(), d.wanted->oid, d.path));
       else writer.remove_path(d.path);

@@ -82,8 +82,13 @@ IndexFile read_index_consistently(const git::Repository& repo) {
     f.stamp = file_stamp(path);
     if (f.stamp) f.blob = cached_index_blob(repo, *f.stamp);
     if (!f.blob) f.bytes = read_file_if_exists(path);
-    git::check(git_repository_index(git::out(f.index), repo.get()), "cannot open the index");
-    git::check(git_index_read(f.index.get(), 0), "cannot read the index '" + path + "'");
+    if (f.stamp) {
+      git::check(git_repository_index(git::out(f.index), repo.get()), "cannot open the index");
+      git::check(git_index_read(f.index.get(), 0), "cannot read the index '" + path + "'");
+    } else {
+      // No index file: an empty index, not the repository's cached one (which may hold a deleted file's entries).
+      git::check(git_index_new(git::out(f.index)), "cannot create an empty index");
+    }
     if (file_stamp(path) == f.stamp && (f.blob || f.bytes.has_value() == f.stamp.has_value())) return f;
   }
   throw Error(ErrorKind::repository_state, "the index '" + path + "' keeps changing while it is saved",
@@ -170,7 +175,9 @@ StoredSnapshot SnapshotStore::create(const std::string& message, const std::vect
   StoredSnapshot out;
   Manifest& m = out.manifest;
   m.id = new_snapshot_id();
-  m.created = format_iso8601_utc(std::chrono::system_clock::now());
+  auto now = std::chrono::system_clock::now();
+  m.created = format_iso8601_utc(now);
+  m.created_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count();
   m.message = message;
   m.tool_version = AUTOFIX_GATE_VERSION;
   m.workdir = repo_.workdir().string();
@@ -299,7 +306,7 @@ std::vector<StoredSnapshot> SnapshotStore::list() const {
   std::vector<StoredSnapshot> out;
   for (const std::string& id : ids) out.push_back(load(id));
   std::sort(out.begin(), out.end(), [](const StoredSnapshot& a, const StoredSnapshot& b) {
-    return std::tie(a.manifest.created, a.manifest.id) < std::tie(b.manifest.created, b.manifest.id);
+    return std::tie(a.manifest.created_ns, a.manifest.id) < std::tie(b.manifest.created_ns, b.manifest.id);
   });
   return out;
 }

@@ -40,7 +40,12 @@ SystemTime parse_iso8601_utc(const std::string& text) {
   }
   tm.tm_year -= 1900;
   tm.tm_mon -= 1;
-  return std::chrono::system_clock::from_time_t(timegm(&tm));
+  SystemTime t = std::chrono::system_clock::from_time_t(timegm(&tm));
+  // timegm normalises out-of-range fields (month 13, second 61) and sscanf skips spaces and accepts
+  // short fields: only text that formats back to itself is the form we write.
+  if (format_iso8601_utc(t) != text)
+    throw Error(ErrorKind::usage, "not a UTC time of the form YYYY-MM-DDTHH:MM:SSZ: '" + text + "'");
+  return t;
 }
 
 }  // namespace autofix

@@ -1,0 +1,145 @@
+#include "gate/journal.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "gate/util/error.h"
+#include "tests/support/test_support.h"
+
+namespace autofix {
+namespace {
+
+namespace fs = std::filesystem;
+using autofix::testing::TempDir;
+
+JournalEntry full_entry() {
+  return JournalEntry{"attempt", "20261122T041940Z-abc123", 4242, 4343, "2026-11-22T04:19:40Z", "tier 2"};
+}
+
+void expect_same(const JournalEntry& a, const JournalEntry& b) {
+  EXPECT_EQ(a.operation, b.operation);
+  EXPECT_EQ(a.snapshot, b.snapshot);
+  EXPECT_EQ(a.pid, b.pid);
+  EXPECT_EQ(a.process_group, b.process_group);
+  EXPECT_EQ(a.started, b.started);
+  EXPECT_EQ(a.phase, b.phase);
+}
+
+TEST(Journal, PathIsJournalJsonInTheStateDirectory) {
+  Journal j(fs::path("/x y/state"));
+  EXPECT_EQ(j.path(), fs::path("/x y/state/journal.json"));
+}
+
+TEST(Journal, NoFileMeansNoUnfinishedOperation) {
+  TempDir dir;
+  EXPECT_EQ(Journal(dir.path()).read(), std::nullopt);
+}
+
+TEST(Journal, RoundTripWithEveryField) {
+  TempDir dir;
+  Journal j(dir.path());
+  j.write(full_entry());
+  std::optional<JournalEntry> read = j.read();
+  ASSERT_TRUE(read);
+  expect_same(*read, full_entry());
+}
+
+TEST(Journal, RoundTripWithoutSnapshotOrProcessGroup) {
+  TempDir dir;
+  Journal j(dir.path());
+  JournalEntry e{"restore", std::nullopt, 17, std::nullopt, "2026-01-01T00:00:00Z", "snapshot"};
+  j.write(e);
+  std::optional<JournalEntry> read = j.read();
+  ASSERT_TRUE(read);
+  expect_same(*read, e);
+}
+
+TEST(Journal, FileIsFormattedJsonWithNullsForMissingValues) {
+  TempDir dir;
+  Journal j(dir.path());
+  j.write(JournalEntry{"restore", std::nullopt, 17, std::nullopt, "2026-01-01T00:00:00Z", "snapshot"});
+  nlohmann::json written = nlohmann::json::parse(testing::read_file(j.path()));
+  nlohmann::json expected = {{"format", 1},         {"operation", "restore"},
+                             {"snapshot", nullptr}, {"pid", 17},
+                             {"process_group", nullptr}, {"started", "2026-01-01T00:00:00Z"},
+                             {"phase", "snapshot"}};
+  EXPECT_EQ(written, expected);
+}
+
+TEST(Journal, WriteReplacesThePreviousEntry) {
+  TempDir dir;
+  Journal j(dir.path());
+  j.write(full_entry());
+  JournalEntry next = full_entry();
+  next.phase = "rollback";
+  next.process_group = std::nullopt;
+  j.write(next);
+  expect_same(*j.read(), next);
+  std::vector<std::string> names;
+  for (const auto& e : fs::directory_iterator(dir.path())) names.push_back(e.path().filename().string());
+  EXPECT_EQ(names, std::vector<std::string>{"journal.json"});
+}
+
+TEST(Journal, ClearRemovesTheFileAndIsIdempotent) {
+  TempDir dir;
+  Journal j(dir.path());
+  j.write(full_entry());
+  j.clear();
+  EXPECT_FALSE(fs::exists(j.path()));
+  EXPECT_EQ(j.read(), std::nullopt);
+  EXPECT_NO_THROW(j.clear());
+}
+
+void expect_unreadable(const std::string& content, const std::string& why) {
+  TempDir dir;
+  Journal j(dir.path());
+  testing::write_file(j.path(), content);
+  try {
+    j.read();
+    ADD_FAILURE() << "accepted: " << content;
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::internal);
+    std::string what = e.what();
+    EXPECT_EQ(what.rfind("the journal '" + j.path().string() + "' is unreadable: ", 0), 0u) << what;
+    EXPECT_NE(what.find(why), std::string::npos) << what;
+    EXPECT_NE(e.hint().find("autofix-gate restore"), std::string::npos) << e.hint();
+  }
+}
+
+TEST(Journal, MalformedFileIsAnInternalErrorNamingThePath) {
+  expect_unreadable("{ this is not json", "not a JSON object");
+  expect_unreadable("", "not a JSON object");
+  expect_unreadable("[1, 2]", "not a JSON object");
+  expect_unreadable("\"a string\"", "not a JSON object");
+}
+
+TEST(Journal, MissingOrMistypedFieldIsAnInternalErrorNamingThePath) {
+  nlohmann::json good = {{"format", 1},        {"operation", "attempt"}, {"snapshot", "s"},
+                         {"pid", 1},           {"process_group", nullptr}, {"started", "t"},
+                         {"phase", "p"}};
+  for (const char* field : {"operation", "snapshot", "pid", "process_group", "started", "phase"}) {
+    nlohmann::json j = good;
+    j.erase(field);
+    expect_unreadable(j.dump(), field);
+  }
+  nlohmann::json wrong = good;
+  wrong["pid"] = "not a number";
+  expect_unreadable(wrong.dump(), "type must be number");
+  wrong = good;
+  wrong["snapshot"] = 12;
+  expect_unreadable(wrong.dump(), "type must be string");
+}
+
+TEST(Journal, WriteIntoMissingDirectoryIsAnIoError) {
+  TempDir dir;
+  Journal j(dir / "missing");
+  try {
+    j.write(full_entry());
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::io);
+  }
+}
+
+}  // namespace
+}  // namespace autofix

@@ -1,0 +1,156 @@
+#include "reporters/status_report.h"
+
+#include <gtest/gtest.h>
+
+namespace autofix::reporters {
+namespace {
+
+using nlohmann::json;
+
+git_oid oid_of(char digit) {
+  git_oid oid;
+  git_oid_fromstr(&oid, std::string(40, digit).c_str());
+  return oid;
+}
+
+snapshot::Manifest manifest(const std::string& id, const std::string& message) {
+  snapshot::Manifest m;
+  m.id = id;
+  m.created = "2026-11-22T04:19:40Z";
+  m.message = message;
+  m.head.kind = snapshot::HeadState::Kind::branch;
+  m.head.ref = "refs/heads/main";
+  m.head.oid = oid_of('a');
+  m.scan.stats.files = 12;
+  m.scan.stats.untracked_files = 2;
+  m.scan.changes = {{"x.txt", snapshot::ChangeKind::modified, {}}, {"y.txt", snapshot::ChangeKind::added, {}}};
+  return m;
+}
+
+StatusModel busy_model() {
+  StatusModel s;
+  s.workdir = "/home/me/my project";
+  s.lock = LockHolder{4242, "2026-11-22T04:20:00Z", "autofix-gate attempt --fix ./fix.sh"};
+  s.unfinished = JournalEntry{"attempt", "20261122T041940Z-abc123", 4242, 4300, "2026-11-22T04:20:01Z", "tier 2"};
+  s.git_operation = "merge";
+  s.snapshots = {manifest("20261122T041940Z-abc123", "before fix"), manifest("20261122T041941Z-def456", "")};
+  return s;
+}
+
+TEST(StatusText, IdleRepository) {
+  StatusModel s;
+  s.workdir = "/repo";
+  EXPECT_EQ(status_text(s),
+            "repository: /repo\n"
+            "lock:       free\n"
+            "journal:    clean\n"
+            "snapshots:  0\n");
+}
+
+TEST(StatusText, ShowsLockHolderUnfinishedOperationAndSnapshots) {
+  EXPECT_EQ(status_text(busy_model()),
+            "repository: /home/me/my project\n"
+            "lock:       held by pid 4242 since 2026-11-22T04:20:00Z (autofix-gate attempt --fix ./fix.sh)\n"
+            "journal:    UNFINISHED attempt (pid 4242, phase 'tier 2', started 2026-11-22T04:20:01Z), snapshot "
+            "20261122T041940Z-abc123\n"
+            "            run `autofix-gate recover` to restore the tree\n"
+            "git:        a merge is in progress\n"
+            "snapshots:  2\n"
+            "  20261122T041940Z-abc123  2026-11-22T04:19:40Z  refs/heads/main at aaaaaaaaaaaa  12 files, 2 changed  "
+            "\"before fix\"\n"
+            "  20261122T041941Z-def456  2026-11-22T04:19:40Z  refs/heads/main at aaaaaaaaaaaa  12 files, 2 changed\n");
+}
+
+TEST(StatusText, UnfinishedOperationWithoutSnapshot) {
+  StatusModel s;
+  s.workdir = "/repo";
+  s.unfinished = JournalEntry{"restore", std::nullopt, 7, std::nullopt, "t", "snapshot"};
+  std::string text = status_text(s);
+  EXPECT_NE(text.find("journal:    UNFINISHED restore (pid 7, phase 'snapshot', started t)\n"), std::string::npos)
+      << text;
+  EXPECT_EQ(text.find(", snapshot "), std::string::npos) << text;
+}
+
+TEST(StatusJson, ShowsLockHolderUnfinishedOperationAndSnapshots) {
+  json j = status_json(busy_model());
+  EXPECT_EQ(j["workdir"], "/home/me/my project");
+  EXPECT_EQ(j["lock"], (json{{"pid", 4242}, {"started", "2026-11-22T04:20:00Z"},
+                             {"command", "autofix-gate attempt --fix ./fix.sh"}}));
+  EXPECT_EQ(j["unfinished_operation"], (json{{"operation", "attempt"},
+                                             {"snapshot", "20261122T041940Z-abc123"},
+                                             {"pid", 4242},
+                                             {"process_group", 4300},
+                                             {"started", "2026-11-22T04:20:01Z"},
+                                             {"phase", "tier 2"}}));
+  EXPECT_EQ(j["git_operation_in_progress"], "merge");
+  ASSERT_EQ(j["snapshots"].size(), 2u);
+  EXPECT_EQ(j["snapshots"][0], (json{{"id", "20261122T041940Z-abc123"},
+                                     {"created", "2026-11-22T04:19:40Z"},
+                                     {"message", "before fix"},
+                                     {"head", {{"kind", "branch"}, {"ref", "refs/heads/main"}, {"oid", std::string(40, 'a')}}},
+                                     {"files", 12},
+                                     {"changed_files", 2},
+                                     {"untracked_files", 2}}));
+  EXPECT_EQ(j["snapshots"][1]["id"], "20261122T041941Z-def456");
+}
+
+TEST(StatusJson, IdleRepositoryHasNulls) {
+  StatusModel s;
+  s.workdir = "/repo";
+  EXPECT_EQ(status_json(s), (json{{"workdir", "/repo"},
+                                  {"lock", nullptr},
+                                  {"unfinished_operation", nullptr},
+                                  {"git_operation_in_progress", nullptr},
+                                  {"snapshots", json::array()}}));
+}
+
+TEST(SnapshotListText, DescribesEachHeadKind) {
+  snapshot::Manifest detached = manifest("d", "");
+  detached.head = {snapshot::HeadState::Kind::detached, "", oid_of('b')};
+  snapshot::Manifest unborn = manifest("u", "");
+  unborn.head = {snapshot::HeadState::Kind::unborn, "refs/heads/trunk", std::nullopt};
+  unborn.scan.changes.clear();
+  EXPECT_EQ(snapshot_list_text({detached, unborn}),
+            "d  2026-11-22T04:19:40Z  detached at bbbbbbbbbbbb  12 files, 2 changed\n"
+            "u  2026-11-22T04:19:40Z  refs/heads/trunk (no commits yet)  12 files, 0 changed\n");
+  EXPECT_EQ(snapshot_list_text({}), "no snapshots\n");
+  EXPECT_EQ(snapshot_summary_json(unborn)["head"]["oid"], nullptr);
+}
+
+snapshot::RestoreReport busy_report() {
+  snapshot::RestoreReport r;
+  r.written = {"a.txt", "b.txt"};
+  r.removed = {"new.txt"};
+  r.directories_removed = {"new dir"};
+  r.index_rewritten = true;
+  r.head_moved = true;
+  r.discarded_commit = oid_of('c');
+  return r;
+}
+
+TEST(RestoreText, NothingChanged) {
+  EXPECT_EQ(restore_text("S1", snapshot::RestoreReport{}), "work tree already matches snapshot S1 (verified)\n");
+}
+
+TEST(RestoreText, SaysWhatWasDone) {
+  EXPECT_EQ(restore_text("S1", busy_report()),
+            "restored snapshot S1 (verified): 2 file(s) written, 1 removed, 1 directorie(s) removed, index restored, "
+            "HEAD restored\n"
+            "the discarded work tree is kept as refs/autofix/discarded/S1\n");
+}
+
+TEST(RestoreJson, SaysWhatWasDone) {
+  EXPECT_EQ(restore_json("S1", busy_report()), (json{{"snapshot", "S1"},
+                                                     {"written", {"a.txt", "b.txt"}},
+                                                     {"removed", {"new.txt"}},
+                                                     {"directories_removed", {"new dir"}},
+                                                     {"directories_created", json::array()},
+                                                     {"index_rewritten", true},
+                                                     {"head_moved", true},
+                                                     {"discarded", "refs/autofix/discarded/S1"},
+                                                     {"verified", true}}));
+  EXPECT_EQ(restore_json("S1", snapshot::RestoreReport{})["discarded"], nullptr);
+}
+
+}  // namespace
+}  // namespace autofix::reporters
