@@ -7,7 +7,7 @@ packages=(
   build-essential g++ cmake ninja-build pkg-config git python3
   libgit2-dev
   libboost-dev libboost-filesystem-dev   # Boost.Process is header-only but needs Boost.Filesystem
-  nlohmann-json3-dev libpugixml-dev libcli11-dev
+  nlohmann-json3-dev libpugixml-dev libcli11-dev zlib1g-dev
   libgtest-dev libgmock-dev
 )
 

@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include <algorithm>
 #include <array>
@@ -1043,198 +1044,24 @@ void check_binary_base(const Entry& e, const std::string& content) {
 
 constexpr size_t kMaxBinarySize = size_t{64} << 20;
 
-// A zlib stream (RFC 1950/1951) decoded after Mark Adler's puff, bounded by `limit` output bytes:
-// nullopt for anything malformed, truncated, followed by more bytes, or longer than the limit.
-class Inflater {
- public:
-  Inflater(std::string_view in, size_t limit) : in_(in), limit_(limit) {}
-
-  std::optional<std::string> run() {
-    if (in_.size() < 2) return std::nullopt;
-    unsigned cmf = byte(0), flg = byte(1);
-    if ((cmf & 0x0f) != 8 || (cmf >> 4) > 7 || (cmf * 256 + flg) % 31 != 0 || (flg & 0x20)) return std::nullopt;
-    pos_ = 2;
-    for (bool last = false; !last;) {
-      int final_block = bits(1), type = bits(2);
-      if (final_block < 0 || type < 0) return std::nullopt;
-      last = final_block == 1;
-      bool ok = type == 0 ? stored() : type == 1 ? fixed() : type == 2 ? dynamic() : false;
-      if (!ok) return std::nullopt;
-    }
-    if (pos_ + 4 != in_.size()) return std::nullopt;  // the Adler-32, then nothing
-    uint32_t want = (uint32_t{byte(pos_)} << 24) | (uint32_t{byte(pos_ + 1)} << 16) | (uint32_t{byte(pos_ + 2)} << 8) |
-                    uint32_t{byte(pos_ + 3)};
-    uint32_t a = 1, b = 0;
-    for (unsigned char c : out_) {
-      a = (a + c) % 65521;
-      b = (b + a) % 65521;
-    }
-    if (((b << 16) | a) != want) return std::nullopt;
-    return std::move(out_);
-  }
-
- private:
-  struct Huffman {
-    std::array<short, 16> count{};  // codes of each length
-    std::vector<short> symbol;      // symbols ordered by code
-  };
-
-  unsigned byte(size_t i) const { return static_cast<unsigned char>(in_[i]); }
-
-  int bits(int need) {
-    long value = bitbuf_;
-    while (bitcnt_ < need) {
-      if (pos_ >= in_.size()) return -1;
-      value |= static_cast<long>(byte(pos_++)) << bitcnt_;
-      bitcnt_ += 8;
-    }
-    bitbuf_ = value >> need;
-    bitcnt_ -= need;
-    return static_cast<int>(value & ((1L << need) - 1));
-  }
-
-  // 0 for a complete code, > 0 for an incomplete one, < 0 for an over-subscribed one.
-  static int build(Huffman& h, const short* length, int n) {
-    h.count.fill(0);
-    h.symbol.assign(static_cast<size_t>(n), 0);
-    for (int s = 0; s < n; ++s) h.count[static_cast<size_t>(length[s])]++;
-    if (h.count[0] == n) return 0;
-    int left = 1;
-    for (size_t len = 1; len < 16; ++len) {
-      left = left * 2 - h.count[len];
-      if (left < 0) return left;
-    }
-    std::array<short, 16> offset{};
-    for (size_t len = 1; len < 15; ++len) offset[len + 1] = static_cast<short>(offset[len] + h.count[len]);
-    for (int s = 0; s < n; ++s)
-      if (length[s]) h.symbol[static_cast<size_t>(offset[static_cast<size_t>(length[s])]++)] = static_cast<short>(s);
-    return left;
-  }
-
-  int decode(const Huffman& h) {
-    int code = 0, first = 0, index = 0;
-    for (size_t len = 1; len < 16; ++len) {
-      int bit = bits(1);
-      if (bit < 0) return -1;
-      code |= bit;
-      int count = h.count[len];
-      if (code - count < first) return h.symbol[static_cast<size_t>(index + (code - first))];
-      index += count;
-      first = (first + count) << 1;
-      code <<= 1;
-    }
-    return -1;
-  }
-
-  bool stored() {
-    bitbuf_ = 0;
-    bitcnt_ = 0;
-    if (pos_ + 4 > in_.size()) return false;
-    unsigned len = byte(pos_) | (byte(pos_ + 1) << 8), nlen = byte(pos_ + 2) | (byte(pos_ + 3) << 8);
-    pos_ += 4;
-    if (len != (~nlen & 0xffff) || pos_ + len > in_.size() || out_.size() + len > limit_) return false;
-    out_.append(in_.substr(pos_, len));
-    pos_ += len;
-    return true;
-  }
-
-  bool codes(const Huffman& lencode, const Huffman& distcode) {
-    static constexpr short kLengthBase[29] = {3,  4,  5,  6,  7,  8,  9,  10, 11,  13,  15,  17,  19,  23, 27,
-                                              31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258};
-    static constexpr short kLengthExtra[29] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2,
-                                               2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0};
-    static constexpr short kDistBase[30] = {1,   2,   3,   4,   5,   7,    9,    13,   17,   25,   33,   49,    65,    97,    129,
-                                            193, 257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577};
-    static constexpr short kDistExtra[30] = {0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6,
-                                             6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13};
-    for (;;) {
-      int symbol = decode(lencode);
-      if (symbol < 0) return false;
-      if (symbol < 256) {
-        if (out_.size() >= limit_) return false;
-        out_ += static_cast<char>(symbol);
-        continue;
-      }
-      if (symbol == 256) return true;
-      symbol -= 257;
-      if (symbol >= 29) return false;
-      int extra = bits(kLengthExtra[symbol]);
-      if (extra < 0) return false;
-      size_t len = static_cast<size_t>(kLengthBase[symbol] + extra);
-      int dsym = decode(distcode);
-      if (dsym < 0 || dsym >= 30) return false;
-      int dextra = bits(kDistExtra[dsym]);
-      if (dextra < 0) return false;
-      size_t dist = static_cast<size_t>(kDistBase[dsym] + dextra);
-      if (dist > out_.size() || out_.size() + len > limit_) return false;
-      for (size_t k = 0; k < len; ++k) out_ += out_[out_.size() - dist];
-    }
-  }
-
-  bool fixed() {
-    static const std::pair<Huffman, Huffman> tables = [] {
-      short lengths[288];
-      for (int s = 0; s < 288; ++s) lengths[s] = s < 144 ? 8 : s < 256 ? 9 : s < 280 ? 7 : 8;
-      std::pair<Huffman, Huffman> t;
-      build(t.first, lengths, 288);
-      for (int s = 0; s < 30; ++s) lengths[s] = 5;
-      build(t.second, lengths, 30);
-      return t;
-    }();
-    return codes(tables.first, tables.second);
-  }
-
-  bool dynamic() {
-    static constexpr short kOrder[19] = {16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15};
-    int nlen = bits(5), ndist = bits(5), ncode = bits(4);
-    if (nlen < 0 || ndist < 0 || ncode < 0) return false;
-    nlen += 257;
-    ndist += 1;
-    ncode += 4;
-    if (nlen > 286 || ndist > 30) return false;
-    short lengths[286 + 30] = {};
-    for (int i = 0; i < ncode; ++i) {
-      int len = bits(3);
-      if (len < 0) return false;
-      lengths[kOrder[i]] = static_cast<short>(len);
-    }
-    Huffman lencode, distcode;
-    if (build(lencode, lengths, 19) != 0) return false;
-    for (int index = 0; index < nlen + ndist;) {
-      int symbol = decode(lencode);
-      if (symbol < 0) return false;
-      if (symbol < 16) {
-        lengths[index++] = static_cast<short>(symbol);
-        continue;
-      }
-      short len = 0;
-      int repeat = symbol == 16 ? bits(2) : symbol == 17 ? bits(3) : bits(7);
-      if (repeat < 0) return false;
-      if (symbol == 16) {
-        if (index == 0) return false;
-        len = lengths[index - 1];
-        repeat += 3;
-      } else {
-        repeat += symbol == 17 ? 3 : 11;
-      }
-      if (index + repeat > nlen + ndist) return false;
-      while (repeat--) lengths[index++] = len;
-    }
-    if (lengths[256] == 0) return false;
-    int err = build(lencode, lengths, nlen);
-    if (err < 0 || (err > 0 && nlen != lencode.count[0] + lencode.count[1])) return false;
-    err = build(distcode, lengths + nlen, ndist);
-    if (err < 0 || (err > 0 && ndist != distcode.count[0] + distcode.count[1])) return false;
-    return codes(lencode, distcode);
-  }
-
-  std::string_view in_;
-  size_t limit_;
-  size_t pos_ = 0;
-  long bitbuf_ = 0;
-  int bitcnt_ = 0;
-  std::string out_;
-};
+// A zlib stream inflated with zlib itself, bounded by `limit` output bytes: nullopt for anything
+// malformed, truncated, or longer than the limit (Z_FINISH into a buffer of exactly `limit` bytes).
+std::optional<std::string> inflate_bounded(std::string_view in, size_t limit) {
+  z_stream zs{};
+  if (inflateInit(&zs) != Z_OK) return std::nullopt;
+  std::string out(limit, '\0');
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  zs.avail_in = static_cast<uInt>(in.size());
+  zs.next_out = reinterpret_cast<Bytef*>(out.data());
+  zs.avail_out = static_cast<uInt>(limit);
+  int rc = inflate(&zs, Z_FINISH);
+  size_t produced = limit - zs.avail_out;
+  bool trailing = zs.avail_in != 0;
+  inflateEnd(&zs);
+  if (rc != Z_STREAM_END || trailing) return std::nullopt;
+  out.resize(produced);
+  return out;
+}
 
 // git's binary delta (a base size, a result size, then copy and insert instructions); nullopt when
 // it does not fit `base`.
@@ -1310,7 +1137,7 @@ std::string inflate_side(const BinarySide& side, const std::string& name, const 
                std::to_string(side.inflated) + " bytes)",
            "a candidate fix should not carry large binary files");
   if (side.data.empty()) return {};
-  std::optional<std::string> out = Inflater(side.data, side.inflated).run();
+  std::optional<std::string> out = inflate_bounded(side.data, side.inflated);
   if (!out || out->size() != side.inflated)
     refuse("the " + std::string(which) + " binary data of " + show(name) +
                " is corrupt (truncated, or not the zlib stream of its stated " + std::to_string(side.inflated) +
