@@ -34,7 +34,7 @@ std::optional<JournalEntry> Journal::read() const {
   }
 }
 
-void Journal::write(const JournalEntry& e) const {
+void Journal::write(const JournalEntry& e, bool durable) const {
   nlohmann::json j = {
       {"format", 1},
       {"operation", e.operation},
@@ -44,7 +44,7 @@ void Journal::write(const JournalEntry& e) const {
       {"started", e.started},
       {"phase", e.phase},
   };
-  write_file_atomically(path_, j.dump(2) + "\n");
+  write_file_atomically(path_, j.dump(2) + "\n", 0644, durable ? Durability::durable : Durability::cache);
 }
 
 void Journal::clear() const {

@@ -23,7 +23,9 @@ class Journal {
 
   // nullopt when no operation is unfinished. Throws Error(internal) with the path when it is unreadable.
   std::optional<JournalEntry> read() const;
-  void write(const JournalEntry& entry) const;
+  // `durable` fsyncs: needed when the entry is first written (it must outlive a power cut that the
+  // tree changes outlive). Later updates (phase, process group) only need to survive a process crash.
+  void write(const JournalEntry& entry, bool durable = true) const;
   void clear() const;
   const std::filesystem::path& path() const noexcept { return path_; }
 

@@ -77,14 +77,15 @@ Operation::Operation(Operation&& other) noexcept
       snapshot_(std::move(other.snapshot_)),
       open_(std::exchange(other.open_, false)) {}
 
+// Updates need only survive a crash of this process: after a power cut no process is left to end.
 void Operation::set_phase(const std::string& phase) {
   entry_.phase = phase;
-  journal_.write(entry_);
+  journal_.write(entry_, false);
 }
 
 void Operation::set_process_group(std::optional<int> process_group) {
   entry_.process_group = process_group;
-  journal_.write(entry_);
+  journal_.write(entry_, false);
 }
 
 void Operation::finish() {

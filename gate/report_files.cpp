@@ -10,9 +10,12 @@ void write_report_files(const AttemptResult& result, const std::filesystem::path
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) throw Error(ErrorKind::io, "cannot create report directory '" + dir.string() + "': " + ec.message());
-  write_file_atomically(dir / "report.json", reporters::dump_json(reporters::attempt_json(result)) + "\n");
-  write_file_atomically(dir / "junit.xml", reporters::attempt_junit(result));
-  write_file_atomically(dir / "summary.md", reporters::attempt_summary(result));
+  // Whole or absent, never torn; not fsynced: a report is read right away, and after a power cut the
+  // attempt is recovered and run again anyway.
+  const auto cache = Durability::cache;
+  write_file_atomically(dir / "report.json", reporters::dump_json(reporters::attempt_json(result)) + "\n", 0644, cache);
+  write_file_atomically(dir / "junit.xml", reporters::attempt_junit(result), 0644, cache);
+  write_file_atomically(dir / "summary.md", reporters::attempt_summary(result), 0644, cache);
 }
 
 }  // namespace autofix
