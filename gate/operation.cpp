@@ -116,6 +116,9 @@ Operation::~Operation() {
 snapshot::RestoreReport restore_under_journal(const git::Repository& repo, const std::string& id,
                                               const std::string& command_line, const MessageSink& say) {
   RepositoryLock lock = lock_repository(repo, command_line, say);
+  // A merge, rebase or index.lock belongs to another operation: a restore would tear it apart.
+  // (`recover` does not ask: finishing an interrupted gate's own restore must always be possible.)
+  repo.require_idle();
   snapshot::SnapshotStore(repo).load(id);  // an unknown id is refused before the journal is written
   Journal journal(repo.state_dir());
   journal.write(JournalEntry{"restore", id, static_cast<int>(::getpid()), std::nullopt, now_iso(), "restore"});

@@ -293,10 +293,18 @@ std::optional<git_oid> keep_discarded(const git::Repository& repo, git_index* in
 
 // Whether the file system now holds what the difference asked for (lstat, then the bytes).
 bool on_disk_as(const git::Repository& repo, const Difference& d) {
+  // Each parent must be a real directory: a path reached through a symbolic link (or below a file)
+  // is not part of the work tree, whatever lstat of the whole path would find through the link.
+  std::string dir = repo.workdir().string();
+  for (size_t slash = d.path.find('/'); slash != std::string::npos; slash = d.path.find('/', slash + 1)) {
+    struct stat parent;
+    std::string p = dir + "/" + d.path.substr(0, slash);
+    if (::lstat(p.c_str(), &parent) != 0 || !S_ISDIR(parent.st_mode)) return !d.wanted;
+  }
   std::string p = (repo.workdir() / d.path).string();
   struct stat st;
   if (::lstat(p.c_str(), &st) != 0) {
-    if (errno != ENOENT && errno != ENOTDIR) throw_errno("cannot stat", p, errno);
+    if (errno != ENOENT && errno != ENOTDIR && errno != ELOOP) throw_errno("cannot stat", p, errno);
     return !d.wanted;
   }
   // A directory is not a file: where the snapshot has no file, a directory may stand (one the

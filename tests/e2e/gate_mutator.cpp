@@ -2,13 +2,14 @@
 // given as argv[1] (snapshot, then random mutations, then rollback), printing each step, so that a
 // test can kill it with SIGKILL at any point and check that `autofix-gate recover` restores the tree.
 //
-//   gate_mutator REPO SEED MUTATIONS [SLEEP_MS [child]]
+//   gate_mutator REPO SEED MUTATIONS [SLEEP_MS [child] [type-changes]]
 //
 // Every step line ends with " t=<ms>", the milliseconds since the program started, so that a test can
 // learn from one uninterrupted run when the rollback begins:
 //   snapshot <id> t=..   mutation <n> t=..   rollback t=..   done t=..   interrupted t=..
 // With "child", a process group of its own is started before the mutations and recorded in the journal
 // (as a fixer's would be), so that `recover` has to end it: "child <pgid>" is printed.
+// With "type-changes", some mutations also replace a file by a directory.
 //
 // Ignored files are never mutated (restore leaves them alone by design), nor is anything under .git.
 // Exit: 0 after rolling back; 130/143 when interrupted (after rolling back); 4 on an error.
@@ -72,9 +73,11 @@ class FileSet {
   std::vector<fs::path> files_;
 };
 
-void mutate(FileSet& files, std::mt19937& rng, int step_number) {
+void mutate(FileSet& files, std::mt19937& rng, int step_number, bool type_changes) {
   const fs::path& root = files.root();
-  switch (rng() % 8) {
+  unsigned kind = rng() % 8;
+  if (kind == 5 && !type_changes) kind = 0;
+  switch (kind) {
     case 0:
     case 1: {  // modify or truncate a file
       if (files.empty()) break;
@@ -148,14 +151,23 @@ pid_t start_child() {
 
 int main(int argc, char** argv) {
   if (argc < 4) {
-    std::cerr << "usage: gate_mutator REPO SEED MUTATIONS [SLEEP_MS [child]]\n";
+    std::cerr << "usage: gate_mutator REPO SEED MUTATIONS [SLEEP_MS [child] [type-changes]]\n";
     return 2;
   }
   fs::path repo_dir = argv[1];
   std::mt19937 rng(static_cast<unsigned>(std::stoul(argv[2])));
   int mutations = std::stoi(argv[3]);
   int sleep_ms = argc > 4 ? std::stoi(argv[4]) : 0;
-  bool with_child = argc > 5 && std::string(argv[5]) == "child";
+  bool with_child = false, type_changes = false;
+  for (int i = 5; i < argc; ++i) {
+    std::string flag = argv[i];
+    if (flag == "child") with_child = true;
+    else if (flag == "type-changes") type_changes = true;
+    else {
+      std::cerr << "gate_mutator: unknown flag '" << flag << "'\n";
+      return 2;
+    }
+  }
   autofix::install_interrupt_handlers();
   auto say = [](const std::string& m) { std::cerr << "gate_mutator: " << m << "\n"; };
   pid_t child = 0;
@@ -173,7 +185,7 @@ int main(int argc, char** argv) {
     FileSet files(repo.workdir(), repo.get());
     for (int i = 0; i < mutations; ++i) {
       autofix::throw_if_interrupted();
-      mutate(files, rng, i);
+      mutate(files, rng, i, type_changes);
       step("mutation " + std::to_string(i));
       if (sleep_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(sleep_ms));
     }

@@ -111,7 +111,8 @@ std::string sha1_of(const std::string& content) {
 
 void collect(const fs::path& root, const fs::path& dir, std::map<std::string, std::string>& out) {
   for (const auto& entry : fs::directory_iterator(dir)) {
-    std::string rel = fs::relative(entry.path(), root).generic_string();
+    // lexically: fs::relative would follow a symbolic link and key it by its target.
+    std::string rel = entry.path().lexically_relative(root).generic_string();
     if (rel == ".git") continue;
     struct stat st;
     if (::lstat(entry.path().c_str(), &st) != 0) throw std::runtime_error("cannot stat " + entry.path().string());

@@ -1,0 +1,289 @@
+#pragma once
+// Shared by the attempt end-to-end tests (attempt_test.cpp, attempt_kill_test.cpp,
+// attempt_processes_test.cpp): a throwaway copy of examples/calculator, committed in a fresh
+// repository under a path with spaces, with its build directory already built, so that each
+// attempt only rebuilds what the fix touches.
+//
+// ctest runs every test in a process of its own, so the pre-built template is kept on disk beside
+// the test binary ("attempt template/<key of the example's files>"), built by the first test that
+// needs it (the others wait on a file lock) and reused by every later run until the example changes.
+// A CMake build directory holds absolute paths (Makefiles, CMakeCache.txt, CTestTestfile.cmake,
+// dependency files): a plain `cp -a` would still build the template's sources. Each copy is therefore
+// relocated: every text file under build/ has the template's root replaced by the copy's root, with
+// its mtime kept, so make sees exactly the same picture (Unix Makefiles, whose state is mtimes and
+// text; Ninja's .ninja_log hashes the command lines and would rebuild everything).
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdint>
+#include <fstream>
+#include <iostream>
+#include <mutex>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/e2e/e2e_helpers.h"
+
+namespace autofix::testing::attempt {
+
+inline fs::path examples_dir() { return AUTOFIX_GATE_EXAMPLES; }
+inline fs::path data_dir() { return AUTOFIX_GATE_ATTEMPT_DATA; }
+inline std::string example_fix(const std::string& name) { return (examples_dir() / "fixes" / name).string(); }
+inline std::string example_fixer(const std::string& name) { return (examples_dir() / "fixers" / name).string(); }
+
+constexpr const char* kFixedTest = "MathTest.MeanOfThreeValues";
+constexpr int kExampleTests = 10;
+
+namespace detail {
+
+// FNV-1a over every path and byte of the example (and the recipe version below): the template's key.
+inline std::string example_key() {
+  constexpr const char* kRecipe = "calculator template v1: git init -b main, commit, Unix Makefiles, build";
+  uint64_t h = 1469598103934665603ull;
+  auto mix = [&](const std::string& s) {
+    for (unsigned char c : s) {
+      h ^= c;
+      h *= 1099511628211ull;
+    }
+    h ^= 0xff;
+    h *= 1099511628211ull;
+  };
+  mix(kRecipe);
+  std::vector<fs::path> files;
+  for (const auto& e : fs::recursive_directory_iterator(examples_dir() / "calculator"))
+    if (e.is_regular_file()) files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  for (const fs::path& f : files) {
+    mix(f.lexically_relative(examples_dir()).generic_string());
+    mix(read_file(f));
+  }
+  std::ostringstream s;
+  s << std::hex << h;
+  return s.str();
+}
+
+// The test binary's own directory (the template lives in the build tree, removed with it).
+inline fs::path binary_dir() { return fs::read_symlink("/proc/self/exe").parent_path(); }
+
+inline void must(const runners::ProcessResult& r, const std::string& what) {
+  if (!r.succeeded()) throw std::runtime_error(what + " failed: " + show(r));
+}
+
+// Holds an exclusive flock on a file for its lifetime.
+class FileLock {
+ public:
+  explicit FileLock(const fs::path& path) {
+    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd_ < 0) throw std::runtime_error("cannot open " + path.string());
+    while (::flock(fd_, LOCK_EX) != 0)
+      if (errno != EINTR) throw std::runtime_error("cannot lock " + path.string());
+  }
+  ~FileLock() { ::close(fd_); }
+  FileLock(const FileLock&) = delete;
+  FileLock& operator=(const FileLock&) = delete;
+
+ private:
+  int fd_ = -1;
+};
+
+inline fs::path build_template() {
+  fs::path base = binary_dir() / "attempt template";
+  fs::create_directories(base);
+  FileLock lock(base / "lock");
+  std::string key = example_key();
+  fs::path dir = base / key;
+  fs::path repo = dir / "calculator project";
+  if (fs::exists(dir / "complete")) return repo;
+  for (const auto& e : fs::directory_iterator(base))
+    if (e.is_directory()) fs::remove_all(e.path());  // stale templates, or one whose build was cut short
+  auto start = std::chrono::steady_clock::now();
+  fs::create_directories(dir);
+  fs::copy(examples_dir() / "calculator", repo, fs::copy_options::recursive);
+  git(repo, {"init", "-q", "-b", "main"});
+  git(repo, {"add", "-A"});
+  git(repo, {"commit", "-q", "-m", "calculator with a bug in mean()"});
+  must(run({"cmake", "-S", repo.string(), "-B", (repo / "build").string(), "-G", "Unix Makefiles"}, repo),
+       "configuring the calculator template");
+  must(run({"cmake", "--build", (repo / "build").string(), "-j", "2"}, repo), "building the calculator template");
+  write_file(dir / "complete", repo.string() + "\n");
+  std::cout << "[ template ] built " << repo << " in "
+            << std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count()
+            << " ms\n";
+  return repo;
+}
+
+inline std::string make_escaped(const std::string& path) {
+  std::string out;
+  for (char c : path) {
+    if (c == ' ') out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+inline void replace_all(std::string& text, const std::string& from, const std::string& to) {
+  for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
+    text.replace(at, from.size(), to);
+}
+
+// Points a copied build directory at its new source and build paths, keeping every mtime.
+inline void relocate_build_dir(const fs::path& build, const fs::path& from_root, const fs::path& to_root) {
+  const std::vector<std::pair<std::string, std::string>> pairs = {
+      {from_root.string(), to_root.string()}, {make_escaped(from_root.string()), make_escaped(to_root.string())}};
+  for (const auto& e : fs::recursive_directory_iterator(build)) {
+    if (!e.is_regular_file() || e.is_symlink()) continue;
+    std::string text = read_file(e.path());
+    if (text.find('\0') != std::string::npos) continue;  // objects and executables: paths there are only strings
+    std::string changed = text;
+    for (const auto& [from, to] : pairs) replace_all(changed, from, to);
+    if (changed == text) continue;
+    fs::file_time_type mtime = fs::last_write_time(e.path());
+    write_file(e.path(), changed);
+    fs::last_write_time(e.path(), mtime);
+  }
+}
+
+}  // namespace detail
+
+// The template's repository (built once; see above).
+inline const fs::path& template_repo() {
+  static std::once_flag once;
+  static fs::path repo;
+  std::call_once(once, [] { repo = detail::build_template(); });
+  return repo;
+}
+
+// A fresh copy of the built calculator repository: <temp dir with spaces>/calculator project.
+class Calculator {
+ public:
+  Calculator() : repo_(tmp_ / "calculator project") {
+    const fs::path& from = template_repo();
+    detail::must(run({"cp", "-a", from.string(), repo_.string()}, tmp_.path()), "copying the calculator template");
+    detail::relocate_build_dir(repo_ / "build", from, repo_);
+    git(repo_, {"update-index", "-q", "--refresh"});  // new inodes: let the index catch up, as after a clone
+    head_ = trimmed(git(repo_, {"rev-parse", "HEAD"}));
+  }
+
+  const fs::path& repo() const { return repo_; }
+  const fs::path& tmp() const { return tmp_.path(); }
+  fs::path build() const { return repo_ / "build"; }
+  fs::path reports() const { return build() / "autofix"; }
+  fs::path journal() const { return repo_ / ".git" / "autofix" / "journal.json"; }
+  const std::string& original_head() const { return head_; }
+
+  // `autofix-gate attempt ARGS...` in the repository (two build jobs: the machine is shared).
+  runners::ProcessResult attempt(std::vector<std::string> args) const {
+    args.insert(args.begin(), {"attempt", "-j", "2"});
+    auto start = std::chrono::steady_clock::now();
+    runners::ProcessResult r = gate(repo_, args, std::chrono::minutes(5));
+    std::string line;
+    for (const auto& a : args) line += " " + a;
+    std::cout << "[ attempt  ]" << line << " -> " << r.describe() << " in "
+              << std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count()
+              << " ms\n";
+    return r;
+  }
+
+  nlohmann::json report() const {
+    nlohmann::json j = nlohmann::json::parse(read_file(reports() / "report.json"), nullptr, false);
+    if (j.is_discarded()) throw std::runtime_error("report.json is not JSON: " + read_file(reports() / "report.json"));
+    return j;
+  }
+
+  std::string git_out(const std::vector<std::string>& args) const { return trimmed(git(repo_, args)); }
+
+  static std::string trimmed(std::string s) {
+    while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
+    return s;
+  }
+
+ private:
+  TempDir tmp_;
+  fs::path repo_;
+  std::string head_;
+};
+
+// The fingerprint without the (ignored) build directory, which every attempt changes by design.
+inline TreeFingerprint source_fingerprint(const fs::path& repo) {
+  TreeFingerprint f = exact_fingerprint(repo);
+  std::erase_if(f.entries, [](const auto& e) { return e.first == "build" || e.first.starts_with("build/"); });
+  return f;
+}
+
+// Lines of `text` as a list (empty lines dropped).
+inline std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty()) out.push_back(line);
+  return out;
+}
+
+// Refs under `prefix` ("refs/heads/autofix/", "refs/autofix/").
+inline std::vector<std::string> refs_under(const fs::path& repo, const std::string& prefix) {
+  return lines_of(git(repo, {"for-each-ref", "--format=%(refname)", prefix}));
+}
+
+inline std::vector<std::string> json_strings(const nlohmann::json& array) {
+  std::vector<std::string> out;
+  for (const auto& v : array) out.push_back(v.get<std::string>());
+  return out;
+}
+
+// A pid is gone when kill(pid, 0) fails with ESRCH. Orphans are reaped by PID 1, which may take a
+// moment, so a zombie is waited for (a running process is not: it is reported at once after `limit`).
+inline bool pid_gone(int pid) { return ::kill(pid, 0) == -1 && errno == ESRCH; }
+
+inline std::string process_state(int pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat;
+  std::getline(in, stat);
+  size_t close = stat.rfind(')');
+  if (close == std::string::npos || close + 2 >= stat.size()) return "gone";
+  std::ifstream cmd("/proc/" + std::to_string(pid) + "/cmdline");
+  std::string cmdline((std::istreambuf_iterator<char>(cmd)), std::istreambuf_iterator<char>());
+  std::replace(cmdline.begin(), cmdline.end(), '\0', ' ');
+  return std::string("state ") + stat[close + 2] + " (" + cmdline + ")";
+}
+
+// Running processes (zombies have no working directory) whose working directory is `dir` or below:
+// what a fixer, a build or a test left behind in the repository.
+inline std::vector<int> processes_in(const fs::path& dir) {
+  std::vector<int> out;
+  const std::string root = dir.string();
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator("/proc", ec)) {
+    const std::string name = e.path().filename().string();
+    if (name.empty() || !std::all_of(name.begin(), name.end(), [](char ch) { return ch >= '0' && ch <= '9'; }))
+      continue;
+    std::error_code link_ec;
+    std::string cwd = fs::read_symlink(e.path() / "cwd", link_ec).string();
+    if (link_ec) continue;
+    if (cwd == root || cwd.starts_with(root + "/")) out.push_back(std::stoi(name));
+  }
+  return out;
+}
+
+inline std::string describe_processes(const std::vector<int>& pids) {
+  std::string out;
+  for (int pid : pids) out += "\n  " + std::to_string(pid) + ": " + process_state(pid);
+  return out.empty() ? " none" : out;
+}
+
+// Pids, one per line, as a fixer or a test wrote them.
+inline std::vector<int> read_pids(const fs::path& file) {
+  std::vector<int> out;
+  if (!fs::exists(file)) return out;
+  for (const std::string& line : lines_of(read_file(file))) out.push_back(std::stoi(line));
+  return out;
+}
+
+}  // namespace autofix::testing::attempt

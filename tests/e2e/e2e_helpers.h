@@ -1,0 +1,112 @@
+#pragma once
+// Helpers for the end-to-end tests only: running gate_mutator and signalling it at a chosen moment,
+// reading the binary's JSON, and building the fingerprint a restore must produce when ignored files
+// (which restore never touches) changed after the snapshot.
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/support/test_support.h"
+
+namespace autofix::testing {
+
+fs::path mutator_binary();
+
+// Exit code, signal, stdout and stderr of a finished process, for failure messages.
+std::string show(const runners::ProcessResult& r);
+
+// Runs `argv` in `cwd` with git_environment(), like run(), but without run()'s 20 ms polling: a plain
+// posix_spawn and a blocking read, for the hot loops of the randomized test (about 20 commands per
+// iteration). No timeout, no process group; never throws for a non-zero exit.
+runners::ProcessResult quick_run(const std::vector<std::string>& argv, const fs::path& cwd);
+// git() and gate() over quick_run(): git throws with stderr when it fails.
+std::string quick_git(const fs::path& repo, const std::vector<std::string>& args);
+runners::ProcessResult quick_gate(const fs::path& cwd, const std::vector<std::string>& args);
+
+// Runs `argv` in `cwd` (with git_environment()) and sends `signal` to its whole process group `delay`
+// after it started, unless it ended first. Whether the signal arrived in time is in result.signal
+// (SIGKILL) or the exit code (a handled SIGTERM/SIGINT).
+runners::ProcessResult run_and_signal(const std::vector<std::string>& argv, const fs::path& cwd,
+                                      std::chrono::microseconds delay, int signal);
+// The same, but the delay starts when `trigger` (polled every 200 µs from the start) first returns true;
+// no signal is sent if the process ends before that.
+runners::ProcessResult run_and_signal(const std::vector<std::string>& argv, const fs::path& cwd,
+                                      const std::function<bool()>& trigger, std::chrono::microseconds delay,
+                                      int signal);
+
+// True when the repository's journal records an operation in `phase` (e.g. "rollback").
+bool journal_in_phase(const fs::path& repo, const std::string& phase);
+
+// A process running on a thread of its own, for tests that act while it runs (a gate holding the lock).
+class BackgroundProcess {
+ public:
+  BackgroundProcess(std::vector<std::string> argv, fs::path cwd);
+  ~BackgroundProcess();  // SIGKILLs the group if still running, then waits
+  BackgroundProcess(const BackgroundProcess&) = delete;
+  BackgroundProcess& operator=(const BackgroundProcess&) = delete;
+  // Sends `signal` to the whole process group (once it has started).
+  void signal(int signal_number);
+  // Waits for the end and returns the result (only once).
+  runners::ProcessResult wait();
+  int process_group();
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  int process_group_ = 0;
+  bool finished_ = false;
+  runners::ProcessResult result_;
+  std::string error_;
+  std::thread thread_;
+};
+
+// Polls `condition` every 20 ms for up to `limit`; returns whether it became true.
+bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds limit = std::chrono::seconds(20));
+
+// gate_mutator REPO SEED MUTATIONS SLEEP_MS [child] [type-changes] as argv.
+std::vector<std::string> mutator_argv(const fs::path& repo, unsigned seed, int mutations, int sleep_ms,
+                                      bool with_child = false, bool type_changes = false);
+
+// The " t=<ms>" of the first stdout line starting with `step` ("rollback", "done", ...), or -1.
+long step_time_ms(const std::string& out, const std::string& step);
+bool has_step(const std::string& out, const std::string& step);
+
+// Parses a command's stdout as JSON; throws std::runtime_error showing the process when it is not.
+nlohmann::json json_of(const runners::ProcessResult& r);
+
+// `autofix-gate snapshot -m message` in `repo`; throws unless it exits 0. Returns the id.
+std::string make_snapshot(const fs::path& repo, const std::string& message = {});
+// Ids from `snapshots list --json`, in the order listed.
+std::vector<std::string> listed_snapshot_ids(const fs::path& repo);
+nlohmann::json status_json(const fs::path& repo);
+
+void make_symlink(const std::string& target, const fs::path& link);
+void set_executable(const fs::path& path, bool executable);
+
+// The map fingerprint() means to build for the work tree ("file 755 <sha1>", "link <target>", "dir"),
+// keyed by each path's own name, without running git (cheap enough to call between mutations).
+std::map<std::string, std::string> tree_entries(const fs::path& repo);
+
+// fingerprint() with tree_entries() for the paths. fingerprint() keys each entry by
+// fs::relative(path, root), which resolves symbolic links: a link to a file in the tree is recorded
+// under its target's name (clobbering the target's own entry or clobbered by it), a link to a file
+// outside under "../../etc/...", and a link loop makes it throw. The e2e tests use this instead;
+// Support.FingerprintKeysLinksByTheirOwnNames shows the difference.
+TreeFingerprint exact_fingerprint(const fs::path& repo);
+
+// `expected` with every path `ignored` selects replaced by its state in `now` (present or absent):
+// restore leaves ignored files exactly as they are, so a changed ignored file stays changed.
+TreeFingerprint with_ignored_from(TreeFingerprint expected, const std::map<std::string, std::string>& now,
+                                  const std::function<bool(const std::string&)>& ignored);
+
+// Lines of `text` containing `needle` removed (used to set aside a submodule's own status line).
+std::string without_lines_containing(const std::string& text, const std::string& needle);
+
+}  // namespace autofix::testing
