@@ -1,6 +1,7 @@
 #include "gate/operation.h"
 
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -26,6 +27,24 @@ bool end_process_group(int pgid, const MessageSink& say) {
   if (::kill(-pgid, 0) == 0) ::kill(-pgid, SIGKILL);
   for (int i = 0; i < 50 && ::kill(-pgid, 0) == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
   return true;
+}
+
+// The interrupted gate (libgit2 applying a patch) or a child it started (a fixer running git) can die
+// holding .git/index.lock. Once their processes are gone, a lock created after the operation started
+// is theirs and stale; an older one belongs to someone else and is left alone.
+void remove_stale_index_lock(const git::Repository& repo, const JournalEntry& e, const MessageSink& say) {
+  std::filesystem::path lock = repo.git_dir() / "index.lock";
+  struct stat st;
+  if (::lstat(lock.c_str(), &st) != 0) return;
+  SystemTime started;
+  try {
+    started = parse_iso8601_utc(e.started);
+  } catch (const Error&) {
+    return;
+  }
+  if (std::chrono::system_clock::from_time_t(st.st_mtim.tv_sec) < started) return;  // journal time is in seconds
+  if (::unlink(lock.c_str()) != 0 && errno != ENOENT) throw_errno("cannot remove stale", lock.string(), errno);
+  say("removed " + lock.string() + ", left by the interrupted '" + e.operation + "'");
 }
 
 snapshot::RestoreReport restore_id(const git::Repository& repo, const std::string& id) {
@@ -137,6 +156,7 @@ Recovery recover(const git::Repository& repo, const std::string& command_line, c
   if (!result.unfinished) return result;
   const JournalEntry& e = *result.unfinished;
   if (e.process_group) result.ended_processes = end_process_group(*e.process_group, say);
+  remove_stale_index_lock(repo, e, say);
   if (e.snapshot) {
     say("restoring snapshot " + *e.snapshot + " of the interrupted '" + e.operation + "' (phase '" + e.phase + "')");
     result.restore = restore_id(repo, *e.snapshot);

@@ -13,7 +13,7 @@
 // each shard has kMinKillsPerShard. Every run gets a new untracked file, so that it is a new tree with a
 // baseline of its own, like the measured run.
 //
-// Known product bug (BUG_KillWhileApplyingLeavesIndexLockThatRecoverKeeps below): a kill that lands in
+// Formerly a product bug (KillWhileApplyingLeavesNoIndexLockAfterRecover below): a kill that lands in
 // phase 'apply' while libgit2 holds .git/index.lock leaves that lock after recover; the shards report it
 // when it happens.
 #include <gtest/gtest.h>
@@ -249,7 +249,7 @@ TEST_P(AttemptKillAnywhere, RecoverAfterSigkillAnywhereRestoresTheTree) {
 
 INSTANTIATE_TEST_SUITE_P(Shards, AttemptKillAnywhere, ::testing::Range(0, kShards));
 
-// BUG: a SIGKILL while the gate applies a patch leaves .git/index.lock behind (libgit2's git_apply
+// Regression (fixed): a SIGKILL while the gate applies a patch leaves .git/index.lock behind (libgit2's git_apply
 // takes it to rewrite the index, see gate/git/patch.h), and `autofix-gate recover` exits 0 without
 // removing it: every later `autofix-gate attempt` then refuses with exit 2 ("another git process is
 // writing the index"), and so does git itself (`git add`: "Unable to create '.git/index.lock'").
@@ -257,7 +257,7 @@ INSTANTIATE_TEST_SUITE_P(Shards, AttemptKillAnywhere, ::testing::Range(0, kShard
 // reports it, then removes the lock to go on); here a patch that adds many files makes the apply long
 // enough to kill the gate while it holds the lock, every time.
 // Expected: after recover no index.lock, the next attempt exits 0. Actual: the lock stays, exit 2.
-TEST(AttemptKill, BUG_KillWhileApplyingLeavesIndexLockThatRecoverKeeps) {
+TEST(AttemptKill, KillWhileApplyingLeavesNoIndexLockAfterRecover) {
   Calculator c;
   const fs::path repo = c.repo();
   const fs::path index_lock = repo / ".git" / "index.lock";

@@ -414,7 +414,7 @@ TEST(Attempt, BaselineIsComputedOnceForATree) {
   EXPECT_EQ(keys.size(), 1u) << "three attempts against one tree used different baseline keys";
 }
 
-// BUG: one unreadable per-binary GoogleTest XML file makes the whole attempt an error (exit 4), although
+// Regression (fixed): one unreadable per-binary GoogleTest XML file makes the whole attempt an error (exit 4), although
 // every CTest test passed. The gate runs `ctest -j N` with GTEST_OUTPUT=xml:<dir>/; runs of one binary
 // that overlap can pick the same "unique" file name (GoogleTest checks the name is free, then opens it),
 // and both write it: the shorter report followed by the tail of the longer one. The runner already
@@ -425,7 +425,7 @@ TEST(Attempt, BaselineIsComputedOnceForATree) {
 //   (Start-end tags mismatch at byte 596)
 // Here a CMake test leaves exactly such a file, so the failure is deterministic.
 // Expected: exit 0, accepted (the file left out with a warning). Actual: exit 4, verdict error.
-TEST(Attempt, BUG_OverlappingGtestXmlTurnsAPassingRunIntoAnError) {
+TEST(Attempt, DamagedGtestXmlIsAWarningNotAnError) {
   Calculator c;
   std::string cmake = read_file(c.repo() / "CMakeLists.txt");
   cmake += "\nadd_test(NAME OverlappingXml COMMAND sh \"" +

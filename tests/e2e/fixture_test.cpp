@@ -259,7 +259,7 @@ TEST(Fixture, DirectoryReplacedByAFile) {
   EXPECT_TRUE(after == before) << describe_difference(before, after);
 }
 
-// BUG: `restore` verifies each path it changed with lstat() on the whole path, so a path under a symbolic
+// Regression (fixed): `restore` verifies each path it changed with lstat() on the whole path, so a path under a symbolic
 // link it has just put back is looked up through that link. Snapshot: the link `here -> .` and the file x;
 // after the snapshot `here` becomes a directory holding x. The restore puts the link back, then checks
 // that "here/x" (a file that must not exist) is absent, finds the top-level x through the link, and
@@ -283,7 +283,7 @@ TEST(Fixture, LinkToADirectoryReplacedByADirectory) {
   EXPECT_TRUE(after == before) << describe_difference(before, after);
 }
 
-// BUG: the same lookup through a restored link fails outright on a link loop. Snapshot: `loop -> loop`;
+// Regression (fixed): the same lookup through a restored link fails outright on a link loop. Snapshot: `loop -> loop`;
 // after the snapshot `loop` becomes a directory holding f. The restore puts the link back, then fails:
 // exit 4, "cannot stat '<repo>/loop/f': Too many levels of symbolic links" (only ENOENT and ENOTDIR
 // count as "absent"), journal left. Randomized seed 20253 finds this too (link a/b/f -> f).
@@ -503,7 +503,7 @@ TEST(Fixture, SubmodulesNestedRepositoriesAndSpecialFilesAreLeftAlone) {
   EXPECT_EQ(git(repo / "sub module", {"status", "--porcelain=v2"}), sub_status);
 }
 
-// SUPPORT BUG (tests/support/test_support.cpp, not the product): fingerprint() keys entries by
+// Regression (fixed) (tests/support/test_support.cpp, not the product): fingerprint() keys entries by
 // fs::relative(path, root), which follows symbolic links, so links are recorded under their targets'
 // names and a link loop throws. Fix: `entry.path().lexically_relative(root)`. Until then the e2e tests
 // use exact_fingerprint(); this test passes once fingerprint() agrees with it.

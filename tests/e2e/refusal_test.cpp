@@ -88,7 +88,7 @@ TEST(Refusal, MergeInProgress) {
   ASSERT_TRUE(fs::exists(repo / ".git/MERGE_HEAD"));
   expect_refusal(repo, {"snapshot"}, "a merge is in progress", "git merge --abort");
   EXPECT_EQ(status_json(repo).at("git_operation_in_progress"), "merge");
-  // BUG: `restore` never checks the repository state (restore_under_journal has no require_idle()).
+  // Regression (fixed): `restore` never checks the repository state (restore_under_journal has no require_idle()).
   // Expected: exit 2 naming the merge, nothing changed. Actual: exit 0, "restored snapshot ... (verified):
   // 1 file(s) written, 0 removed, index restored": the conflict stages 1-3 of conflict.txt are replaced by
   // one stage-0 entry, conflict.txt by the snapshot's content, and MERGE_HEAD stays, so git still
@@ -103,7 +103,7 @@ TEST(Refusal, RebaseInProgress) {
   std::string id = make_snapshot(repo, "before the rebase");
   ASSERT_NE(run({"git", "rebase", "-q", "other"}, repo).exit_code, 0) << "the rebase should stop on a conflict";
   expect_refusal(repo, {"snapshot"}, "a rebase is in progress", "git rebase");
-  // BUG: as for a merge, `restore` goes ahead in the middle of a rebase: exit 0, HEAD moved from the
+  // Regression (fixed): as for a merge, `restore` goes ahead in the middle of a rebase: exit 0, HEAD moved from the
   // rebase's detached HEAD back to refs/heads/main, the conflicted index and conflict.txt replaced, and
   // .git/rebase-merge left behind.
   expect_refusal(repo, {"restore", id}, "a rebase is in progress");
@@ -118,7 +118,7 @@ TEST(Refusal, IndexLockPresent) {
   write_file(repo / "a.txt", "changed\n");
   write_file(repo / ".git/index.lock", "");
   expect_refusal(repo, {"snapshot"}, "index.lock");
-  // BUG: `restore` ignores .git/index.lock: exit 0, a.txt rewritten (and .git/index too whenever it
+  // Regression (fixed): `restore` ignores .git/index.lock: exit 0, a.txt rewritten (and .git/index too whenever it
   // differs) while another git process holds the index lock, where `snapshot` refuses.
   expect_refusal(repo, {"restore", id}, "index.lock");
   fs::remove(repo / ".git/index.lock");

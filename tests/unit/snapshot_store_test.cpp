@@ -150,7 +150,7 @@ TEST_F(SnapshotStoreTest, ListIsOldestFirst) {
   EXPECT_EQ(ids_of(store.list()), (std::vector<std::string>{a, b}));
 }
 
-// BUG: snapshot_store.cpp:302 (list) sorts by (created, id); `created` has one-second resolution and the
+// Regression (fixed): snapshot_store.cpp:302 (list) sorts by (created, id); `created` has one-second resolution and the
 // id ends in a random suffix (new_snapshot_id: "%06llx" of rng()), so snapshots taken within the same
 // second come back in random order, not oldest first (and `snapshots prune --keep N`, which relies on
 // this order, can drop a newer snapshot and keep an older one). Input: six snapshots taken one after
@@ -312,7 +312,7 @@ TEST_F(SnapshotStoreTest, SnapshotSurvivesGarbageCollection) {
   EXPECT_EQ(SnapshotStore(again).index_bytes(s.manifest), autofix::testing::read_file(repo_ / ".git" / "index"));
 }
 
-// BUG: snapshot_store.cpp:86 (read_index_consistently) calls git_index_read(index, 0) on the repository's
+// Regression (fixed): snapshot_store.cpp:86 (read_index_consistently) calls git_index_read(index, 0) on the repository's
 // cached index. With force == 0, libgit2 keeps the entries it loaded earlier when the index file no
 // longer exists. So in a process that already took a snapshot, a snapshot taken after the index file
 // was removed (`rm .git/index`, or a restore to a snapshot without one) is computed against the stale
