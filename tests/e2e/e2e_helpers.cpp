@@ -304,45 +304,6 @@ void set_executable(const fs::path& path, bool executable) {
                   executable ? fs::perm_options::add : fs::perm_options::remove);
 }
 
-namespace {
-
-std::string blob_sha1(const std::string& content) {
-  git_oid oid;
-  git_odb_hash(&oid, content.data(), content.size(), GIT_OBJECT_BLOB);
-  char buf[GIT_OID_HEXSZ + 1];
-  git_oid_tostr(buf, sizeof buf, &oid);
-  return buf;
-}
-
-// Must describe paths exactly as fingerprint() does (checked by a test).
-void collect(const fs::path& root, const fs::path& dir, std::map<std::string, std::string>& out) {
-  for (const auto& entry : fs::directory_iterator(dir)) {
-    // lexically: fs::relative() would resolve a symbolic link to its target (and throw on a loop)
-    std::string rel = entry.path().lexically_relative(root).generic_string();
-    if (rel == ".git") continue;
-    struct stat st;
-    if (::lstat(entry.path().c_str(), &st) != 0) throw std::runtime_error("cannot stat " + entry.path().string());
-    if (S_ISLNK(st.st_mode)) {
-      out[rel] = "link " + fs::read_symlink(entry.path()).string();
-    } else if (S_ISDIR(st.st_mode)) {
-      out[rel] = "dir";
-      collect(root, entry.path(), out);
-    } else if (S_ISREG(st.st_mode)) {
-      out[rel] = std::string("file ") + ((st.st_mode & S_IXUSR) ? "755 " : "644 ") + blob_sha1(read_file(entry.path()));
-    } else {
-      out[rel] = "special";
-    }
-  }
-}
-
-}  // namespace
-
-std::map<std::string, std::string> tree_entries(const fs::path& repo) {
-  std::map<std::string, std::string> out;
-  collect(repo, repo, out);
-  return out;
-}
-
 TreeFingerprint exact_fingerprint(const fs::path& repo) {
   TreeFingerprint f;
   f.entries = tree_entries(repo);

@@ -90,15 +90,8 @@ nlohmann::json status_json(const fs::path& repo);
 void make_symlink(const std::string& target, const fs::path& link);
 void set_executable(const fs::path& path, bool executable);
 
-// The map fingerprint() means to build for the work tree ("file 755 <sha1>", "link <target>", "dir"),
-// keyed by each path's own name, without running git (cheap enough to call between mutations).
-std::map<std::string, std::string> tree_entries(const fs::path& repo);
-
-// fingerprint() with tree_entries() for the paths. fingerprint() keys each entry by
-// fs::relative(path, root), which resolves symbolic links: a link to a file in the tree is recorded
-// under its target's name (clobbering the target's own entry or clobbered by it), a link to a file
-// outside under "../../etc/...", and a link loop makes it throw. The e2e tests use this instead;
-// Support.FingerprintKeysLinksByTheirOwnNames shows the difference.
+// fingerprint(), with git run through the lighter posix_spawn runner (the property and kill tests call
+// it thousands of times). Support.FingerprintKeysLinksByTheirOwnNames checks both agree.
 TreeFingerprint exact_fingerprint(const fs::path& repo);
 
 // `expected` with every path `ignored` selects replaced by its state in `now` (present or absent):

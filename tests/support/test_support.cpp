@@ -131,9 +131,15 @@ void collect(const fs::path& root, const fs::path& dir, std::map<std::string, st
 
 }  // namespace
 
+std::map<std::string, std::string> tree_entries(const fs::path& repo) {
+  std::map<std::string, std::string> out;
+  collect(repo, repo, out);
+  return out;
+}
+
 TreeFingerprint fingerprint(const fs::path& repo) {
   TreeFingerprint f;
-  collect(repo, repo, f.entries);
+  f.entries = tree_entries(repo);
   f.index = git(repo, {"ls-files", "-s"});
   f.status = git(repo, {"--no-optional-locks", "status", "--porcelain=v2", "--untracked-files=all"});
   runners::ProcessResult sym = run({"git", "symbolic-ref", "-q", "HEAD"}, repo);

@@ -60,6 +60,8 @@ struct TreeFingerprint {
   bool operator==(const TreeFingerprint& other) const = default;
 };
 TreeFingerprint fingerprint(const fs::path& repo);
+// Just the entries part: every path below `repo` (.git excluded), keyed by its own name.
+std::map<std::string, std::string> tree_entries(const fs::path& repo);
 // A readable list of what differs, for test failure messages.
 std::string describe_difference(const TreeFingerprint& expected, const TreeFingerprint& actual);
 
