@@ -45,6 +45,7 @@ const char* to_string(OnAccept mode) noexcept {
 namespace {
 
 struct Layout {
+  const git::Repository* repo = nullptr;
   fs::path root;
   fs::path build_dir;
   fs::path report_dir;
@@ -57,6 +58,7 @@ fs::path absolute_from(const fs::path& base, const fs::path& p) {
 
 Layout resolve_layout(const git::Repository& repo, const AttemptOptions& o) {
   Layout l;
+  l.repo = &repo;
   l.root = repo.workdir();
   fs::path cwd = fs::absolute(o.directory);
   l.build_dir = o.build_dir ? absolute_from(cwd, *o.build_dir) : l.root / "build";
@@ -152,7 +154,11 @@ runners::BuildResult build(const Layout& l, const AttemptOptions& o, Operation* 
   b.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(o.timeout);
   b.jobs = o.jobs;
   if (op) b.on_started = [op](int pg) { op->set_process_group(pg); };
+  // After `recover` ended a build half way, its outputs cannot be trusted: rebuild everything once.
+  std::filesystem::path marker = interrupted_build_marker(*l.repo);
+  b.clean_first = fs::exists(marker);
   runners::BuildResult r = runners::configure_and_build(b);
+  if (b.clean_first) fs::remove(marker);
   if (op) op->set_process_group(std::nullopt);
   return r;
 }

@@ -9,6 +9,7 @@
 #include <thread>
 #include <utility>
 
+#include "gate/util/atomic_file.h"
 #include "gate/util/clock.h"
 #include "gate/util/error.h"
 
@@ -29,22 +30,30 @@ bool end_process_group(int pgid, const MessageSink& say) {
   return true;
 }
 
-// The interrupted gate (libgit2 applying a patch) or a child it started (a fixer running git) can die
-// holding .git/index.lock. Once their processes are gone, a lock created after the operation started
-// is theirs and stale; an older one belongs to someone else and is left alone.
-void remove_stale_index_lock(const git::Repository& repo, const JournalEntry& e, const MessageSink& say) {
-  std::filesystem::path lock = repo.git_dir() / "index.lock";
-  struct stat st;
-  if (::lstat(lock.c_str(), &st) != 0) return;
+// The interrupted gate (libgit2 applying a patch or writing a ref) or a child it started (a fixer
+// running git) can die holding a git lock file. Once their processes are gone, a lock created after the
+// operation started is theirs and stale; an older one belongs to someone else and is left alone.
+void remove_stale_git_locks(const git::Repository& repo, const JournalEntry& e, const MessageSink& say) {
   SystemTime started;
   try {
     started = parse_iso8601_utc(e.started);
   } catch (const Error&) {
     return;
   }
-  if (std::chrono::system_clock::from_time_t(st.st_mtim.tv_sec) < started) return;  // journal time is in seconds
-  if (::unlink(lock.c_str()) != 0 && errno != ENOENT) throw_errno("cannot remove stale", lock.string(), errno);
-  say("removed " + lock.string() + ", left by the interrupted '" + e.operation + "'");
+  std::vector<std::filesystem::path> candidates = {repo.git_dir() / "index.lock", repo.git_dir() / "HEAD.lock",
+                                                   repo.git_dir() / "packed-refs.lock"};
+  std::error_code ec;
+  for (auto it = std::filesystem::recursive_directory_iterator(repo.git_dir() / "refs", ec);
+       !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec))
+    if (it->path().extension() == ".lock") candidates.push_back(it->path());
+  for (const auto& lock : candidates) {
+    struct stat st;
+    if (::lstat(lock.c_str(), &st) != 0) continue;
+    // The journal's time has whole seconds: compare at that resolution.
+    if (std::chrono::system_clock::from_time_t(st.st_mtim.tv_sec) < started) continue;
+    if (::unlink(lock.c_str()) != 0 && errno != ENOENT) throw_errno("cannot remove stale", lock.string(), errno);
+    say("removed " + lock.string() + ", left by the interrupted '" + e.operation + "'");
+  }
 }
 
 snapshot::RestoreReport restore_id(const git::Repository& repo, const std::string& id) {
@@ -146,6 +155,10 @@ snapshot::RestoreReport restore_under_journal(const git::Repository& repo, const
   return report;
 }
 
+std::filesystem::path interrupted_build_marker(const git::Repository& repo) {
+  return repo.state_dir() / "build-interrupted";
+}
+
 Recovery recover(const git::Repository& repo, const std::string& command_line, const MessageSink& say) {
   std::string takeover;
   RepositoryLock lock = RepositoryLock::acquire(repo.state_dir(), command_line, &takeover);
@@ -156,7 +169,11 @@ Recovery recover(const git::Repository& repo, const std::string& command_line, c
   if (!result.unfinished) return result;
   const JournalEntry& e = *result.unfinished;
   if (e.process_group) result.ended_processes = end_process_group(*e.process_group, say);
-  remove_stale_index_lock(repo, e, say);
+  remove_stale_git_locks(repo, e, say);
+  if (e.phase == "configure" || e.phase == "baseline" || e.phase == "build") {
+    write_file_atomically(interrupted_build_marker(repo), e.started + "\n");
+    say("the interrupted gate was building: its next build starts clean");
+  }
   if (e.snapshot) {
     say("restoring snapshot " + *e.snapshot + " of the interrupted '" + e.operation + "' (phase '" + e.phase + "')");
     result.restore = restore_id(repo, *e.snapshot);

@@ -3,6 +3,7 @@
 // lock → journal → snapshot → work → (keep | roll back) → journal cleared → unlock.
 // The Operation object is the rollback guard: destroyed without finish() or roll_back()
 // (an exception, an interrupt), it restores the snapshot.
+#include <filesystem>
 #include <functional>
 #include <optional>
 #include <string>
@@ -63,6 +64,10 @@ struct Recovery {
   std::optional<snapshot::RestoreReport> restore;  // what the restore did
   bool ended_processes = false;                  // a leftover process group was ended first
 };
+
+// A build killed half way can leave outputs that look newer than their sources but are truncated
+// (an archive cut short by the kill): `recover` leaves this marker, and the next build starts clean.
+std::filesystem::path interrupted_build_marker(const git::Repository& repo);
 
 // Ends what an interrupted gate left running, restores its snapshot and clears the journal.
 Recovery recover(const git::Repository& repo, const std::string& command_line, const MessageSink& say);

@@ -60,8 +60,9 @@ BuildResult configure_and_build(const BuildOptions& o) {
     }
   }
   unsigned jobs = o.jobs ? o.jobs : std::max(1u, std::thread::hardware_concurrency());
-  ProcessResult build = run_step(o, {"cmake", "--build", o.build_dir.string(), "-j", std::to_string(jobs)},
-                                 remaining(o, start));
+  std::vector<std::string> argv{"cmake", "--build", o.build_dir.string(), "-j", std::to_string(jobs)};
+  if (o.clean_first) argv.push_back("--clean-first");
+  ProcessResult build = run_step(o, argv, remaining(o, start));
   result.output = build.out + build.err;
   if (!build.succeeded()) {
     result.errors = first_errors(result.output);

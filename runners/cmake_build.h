@@ -16,6 +16,7 @@ struct BuildOptions {
   std::chrono::milliseconds timeout{0};
   unsigned jobs = 0;                               // 0: as many as cores
   std::vector<std::string> configure_arguments;    // extra `cmake -S -B` arguments on first configure
+  bool clean_first = false;                        // `--clean-first`: outputs of a killed build cannot be trusted
   std::function<void(int process_group)> on_started;
 };
 

@@ -115,7 +115,10 @@ class KillRig {
       nlohmann::json status = status_json(repo_);
       EXPECT_TRUE(status.at("unfinished_operation").is_null()) << where << status.dump(2);
       EXPECT_TRUE(status.at("lock").is_null()) << where << status.dump(2);
-      if (phase == "mutate" || phase == "rollback") {
+      // During "mutate" the journal is always there. During "rollback" the mutator may already have
+      // cleared it (it clears the journal, then prints "done"): then there is nothing to recover,
+      // and the fingerprint check above is what matters.
+      if (phase == "mutate") {
         nlohmann::json j = json_of(rec);
         EXPECT_TRUE(j.at("recovered").get<bool>()) << where << j.dump(2);
         EXPECT_EQ(j.value("operation", ""), "mutate") << where << j.dump(2);

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -115,7 +116,10 @@ void collect(const fs::path& root, const fs::path& dir, std::map<std::string, st
     std::string rel = entry.path().lexically_relative(root).generic_string();
     if (rel == ".git") continue;
     struct stat st;
-    if (::lstat(entry.path().c_str(), &st) != 0) throw std::runtime_error("cannot stat " + entry.path().string());
+    if (::lstat(entry.path().c_str(), &st) != 0) {
+      if (errno == ENOENT) continue;  // vanished while we looked (a build tool's temporary file)
+      throw std::runtime_error("cannot stat " + entry.path().string());
+    }
     if (S_ISLNK(st.st_mode)) {
       out[rel] = "link " + fs::read_symlink(entry.path()).string();
     } else if (S_ISDIR(st.st_mode)) {
