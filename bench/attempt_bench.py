@@ -21,13 +21,14 @@ import os
 import platform
 import re
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from bench_common import describe_exit, isolated_env
 
 # Bump when a prepared repository changes shape, so cached repositories are rebuilt.
 GENERATOR_VERSION = 1
@@ -58,34 +59,7 @@ class BenchError(Exception):
 
 def make_env(workdir: Path) -> dict[str, str]:
     """A fixed, isolated environment for git, cmake, ctest and autofix-gate alike."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(DROPPED_ENV_PREFIXES) and k not in DROPPED_ENV}
-    home = workdir / "home"  # empty: no ~/.gitconfig or ~/.config/git/attributes for libgit2 either
-    home.mkdir(parents=True, exist_ok=True)
-    env.update(
-        HOME=str(home),
-        LC_ALL="C",  # autofix-gate runs its builds with LC_ALL=C; the bare side does the same
-        GIT_CONFIG_GLOBAL=os.devnull,
-        GIT_CONFIG_NOSYSTEM="1",
-        GIT_AUTHOR_NAME="AutofixGate Bench",
-        GIT_AUTHOR_EMAIL="bench@autofix-gate.invalid",
-        GIT_AUTHOR_DATE="2024-01-01T00:00:00Z",
-        GIT_COMMITTER_NAME="AutofixGate Bench",
-        GIT_COMMITTER_EMAIL="bench@autofix-gate.invalid",
-        GIT_COMMITTER_DATE="2024-01-01T00:00:00Z",
-        GIT_TERMINAL_PROMPT="0",
-    )
-    return env
-
-
-def describe_exit(returncode: int) -> str:
-    if returncode < 0:
-        try:
-            name = signal.Signals(-returncode).name
-        except ValueError:
-            name = f"signal {-returncode}"
-        return f"killed by {name}"
-    return f"exit {returncode}"
+    return isolated_env(workdir, DROPPED_ENV_PREFIXES, frozenset(DROPPED_ENV))
 
 
 def failure(what: str, cmd: list[str], returncode: int, out: str, err: str) -> BenchError:

@@ -19,12 +19,13 @@ import json
 import os
 import platform
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from bench_common import describe_exit, isolated_env
 
 # Bump when the generated repository changes shape, so cached repositories are regenerated.
 GENERATOR_VERSION = 1
@@ -60,33 +61,7 @@ class BenchError(Exception):
 
 def make_env(workdir: Path) -> dict[str, str]:
     """A fixed, isolated environment for git and autofix-gate alike."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_") and k != "XDG_CONFIG_HOME"}
-    home = workdir / "home"  # empty: no ~/.gitconfig or ~/.config/git/attributes for libgit2 either
-    home.mkdir(parents=True, exist_ok=True)
-    env.update(
-        HOME=str(home),
-        LC_ALL="C",
-        GIT_CONFIG_GLOBAL=os.devnull,
-        GIT_CONFIG_NOSYSTEM="1",
-        GIT_AUTHOR_NAME="AutofixGate Bench",
-        GIT_AUTHOR_EMAIL="bench@autofix-gate.invalid",
-        GIT_AUTHOR_DATE="2024-01-01T00:00:00Z",
-        GIT_COMMITTER_NAME="AutofixGate Bench",
-        GIT_COMMITTER_EMAIL="bench@autofix-gate.invalid",
-        GIT_COMMITTER_DATE="2024-01-01T00:00:00Z",
-        GIT_TERMINAL_PROMPT="0",
-    )
-    return env
-
-
-def describe_exit(returncode: int) -> str:
-    if returncode < 0:
-        try:
-            name = signal.Signals(-returncode).name
-        except ValueError:
-            name = f"signal {-returncode}"
-        return f"killed by {name}"
-    return f"exit {returncode}"
+    return isolated_env(workdir)
 
 
 class Runner:
