@@ -38,6 +38,16 @@ const char* to_string(RunStatus s) noexcept {
   return "not_run";
 }
 
+const char* to_string(TierStatus s) noexcept {
+  switch (s) {
+    case TierStatus::passed: return "passed";
+    case TierStatus::failed: return "failed";
+    case TierStatus::skipped: return "skipped";
+    case TierStatus::error: return "error";
+  }
+  return "error";
+}
+
 const char* to_string(Transition t) noexcept {
   switch (t) {
     case Transition::FAIL_TO_PASS: return "FAIL_TO_PASS";
@@ -46,6 +56,7 @@ const char* to_string(Transition t) noexcept {
     case Transition::FAIL_TO_FAIL: return "FAIL_TO_FAIL";
     case Transition::MISSING: return "MISSING";
     case Transition::NEW: return "NEW";
+    case Transition::FLAKY: return "FLAKY";
   }
   return "NEW";
 }

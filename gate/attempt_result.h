@@ -16,7 +16,8 @@ enum class RunStatus { passed, failed, timeout, not_run, skipped };
 const char* to_string(RunStatus s) noexcept;
 
 // How a test changed between the baseline (the tree without the fix) and the fixed tree.
-enum class Transition { FAIL_TO_PASS, PASS_TO_PASS, PASS_TO_FAIL, FAIL_TO_FAIL, MISSING, NEW };
+// FLAKY: the test's result changed between runs of one tree; neither a fix nor a regression.
+enum class Transition { FAIL_TO_PASS, PASS_TO_PASS, PASS_TO_FAIL, FAIL_TO_FAIL, MISSING, NEW, FLAKY };
 const char* to_string(Transition t) noexcept;
 
 struct TestRecord {
@@ -31,6 +32,65 @@ struct TestOutcome {
   std::optional<TestRecord> baseline;
   std::optional<TestRecord> after;
   Transition transition = Transition::PASS_TO_PASS;
+  std::vector<RunStatus> reruns;  // extra runs on the tree that showed the change, in order
+  bool baseline_flaky = false;    // the baseline's own re-runs disagreed
+  int known_flakes = 0;           // how often earlier attempts saw this test flake
+};
+
+// One problem a tier found: an analyzer warning, a secret, a sanitizer report, a failing command.
+struct Finding {
+  std::string rule;         // checker name ("bugprone-use-after-move"), secret rule, sanitizer error kind
+  std::string file;         // repository-relative, '/'-separated; empty when not tied to a file
+  int line = 0;             // 1-based; 0 when unknown
+  int column = 0;
+  std::string severity = "error";  // error, warning, note (SARIF's levels)
+  std::string message;
+  std::string fingerprint;  // stable across line shifts (see gate/findings.h)
+  std::string state = "new";  // against the baseline: new, unchanged, absent (fixed by the change)
+  std::string detail;       // more text: a sanitizer report's first frames, the test that printed it
+};
+
+enum class TierStatus { passed, failed, skipped, error };
+const char* to_string(TierStatus s) noexcept;
+
+struct TierResult {
+  std::string name;
+  std::string kind;          // ctest, clang-tidy, cppcheck, sanitizers, secrets, command
+  bool required = true;      // advisory tiers report but never reject (unless the change is high risk)
+  TierStatus status = TierStatus::skipped;
+  std::string reason;        // one line: why it passed, failed or was skipped
+  double duration_s = 0;
+  std::vector<Finding> findings;    // new ones decide; unchanged and absent are reported
+  std::vector<std::string> tests;   // the tests this tier selected (ctest, sanitizers, command JUnit)
+};
+
+// How a regression connects to the change (see gate/cascade.h).
+struct CascadeEntry {
+  std::string test;
+  std::string kind;                 // direct, cascading, unrelated, unknown
+  std::string changed_file;         // empty for unrelated and unknown
+  std::vector<std::string> chain;   // test target → ... → changed file
+};
+
+// A test weakened by the fix (see gate/tampering.h).
+struct TamperFinding {
+  std::string kind;   // missing, disabled, skipped, unregistered, labels_changed, property_changed, test_source_edited
+  std::string file;   // repository-relative; empty when only the test is known
+  int line = 0;
+  std::string test;   // the affected test, when known
+  std::string detail;
+  bool downgraded = false;  // --allow-test-edits turned it into a warning
+};
+
+struct RiskAssessment {
+  std::string level = "normal";  // normal, high, critical
+  std::string pattern;           // the pattern that matched
+  std::string path;              // the changed path it matched
+};
+
+struct LaneChoice {
+  std::string lane = "standard";  // docs, standard, heavy
+  std::string reason;
 };
 
 struct BuildOutcome {
@@ -79,6 +139,15 @@ struct AttemptResult {
   std::optional<std::string> branch;   // the accept branch
   std::optional<std::string> commit;   // the accept commit
   std::string started;                 // ISO 8601 UTC
+  std::vector<TierResult> tiers;       // in configured order
+  std::vector<CascadeEntry> cascading; // one per regression
+  std::vector<TamperFinding> tampering;
+  RiskAssessment risk;
+  LaneChoice lane;
+  std::optional<std::string> shard;    // "K/N" for a partial result of `verify --shard`
+  std::string mode = "attempt";        // attempt or verify
+  std::optional<std::string> base;     // verify: the base commit
+  std::optional<std::string> head;     // verify: the head commit
 
   size_t tests_run() const;
   size_t tests_passed() const;

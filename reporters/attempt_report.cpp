@@ -12,8 +12,17 @@ using nlohmann::json;
 
 namespace {
 
+// The failed runs of a flaky test: the first run on the tree that showed the change and its re-runs.
+std::vector<RunStatus> flaky_failures(const TestOutcome& t) {
+  std::vector<RunStatus> runs;
+  if (t.after && t.after->status != RunStatus::passed) runs.push_back(t.after->status);
+  for (RunStatus r : t.reruns)
+    if (r != RunStatus::passed) runs.push_back(r);
+  return runs;
+}
+
 constexpr Transition kTransitions[] = {Transition::FAIL_TO_PASS, Transition::PASS_TO_PASS, Transition::PASS_TO_FAIL,
-                                       Transition::FAIL_TO_FAIL, Transition::MISSING,      Transition::NEW};
+                                       Transition::FAIL_TO_FAIL, Transition::MISSING,      Transition::NEW, Transition::FLAKY};
 
 json record_json(const std::optional<TestRecord>& r) {
   if (!r) return nullptr;
@@ -188,6 +197,12 @@ std::string attempt_junit(const AttemptResult& r) {
         break;
       case Transition::NEW:
         if (t.after->status != RunStatus::passed) skip("new test, " + std::string(to_string(t.after->status)));
+        break;
+      case Transition::FLAKY:
+        // Surefire's form, which Jenkins and GitLab read: a passing case with one element per failed run.
+        for (RunStatus run : flaky_failures(t))
+          c.append_child("flakyFailure").append_attribute("message") =
+              (std::string("flaky: ") + to_string(run) + " in one of its runs").c_str();
         break;
       case Transition::FAIL_TO_PASS:
       case Transition::PASS_TO_PASS:

@@ -320,7 +320,30 @@ std::vector<DiscoveredTest> parse_show_only_json(std::string_view text, std::str
           d.working_directory = value->get<std::string>();
         } else if (key == "TIMEOUT" && value->is_number()) {
           d.timeout = value->get<double>();
+        } else if (key == "WILL_FAIL" && value->is_boolean()) {
+          d.will_fail = value->get<bool>();
+        } else if (key == "DISABLED" && value->is_boolean()) {
+          d.disabled = value->get<bool>();
+        } else if (key == "SKIP_RETURN_CODE" && value->is_number_integer()) {
+          d.skip_return_code = value->get<int>();
         }
+      }
+    }
+    // Where the test was registered: backtraceGraph.nodes[backtrace] names a file and a line. Best effort;
+    // a graph that does not fit is ignored (it only adds file and line to findings).
+    const json* bt = member(t, "backtrace");
+    const json* graph = member(doc, "backtraceGraph");
+    if (bt && bt->is_number_unsigned() && graph && graph->is_object()) {
+      const json* nodes = member(*graph, "nodes");
+      const json* files = member(*graph, "files");
+      size_t index = bt->get<size_t>();
+      if (nodes && nodes->is_array() && files && files->is_array() && index < nodes->size() && (*nodes)[index].is_object()) {
+        const json& node = (*nodes)[index];
+        const json* file = member(node, "file");
+        const json* line = member(node, "line");
+        if (file && file->is_number_unsigned() && file->get<size_t>() < files->size() && (*files)[file->get<size_t>()].is_string())
+          d.source_file = (*files)[file->get<size_t>()].get<std::string>();
+        if (line && line->is_number_integer()) d.source_line = line->get<int>();
       }
     }
     result.push_back(std::move(d));

@@ -22,6 +22,11 @@ struct DiscoveredTest {
   std::vector<std::string> labels;
   std::string working_directory;
   std::optional<double> timeout;  // the TIMEOUT property, in seconds
+  bool will_fail = false;         // WILL_FAIL: a failing run counts as a pass
+  bool disabled = false;          // DISABLED
+  std::optional<int> skip_return_code;  // SKIP_RETURN_CODE
+  std::string source_file;        // the CMakeLists.txt (or script) that registered it, when CTest says
+  int source_line = 0;
 };
 
 // Runs `ctest --show-only=json-v1` (with one -L per label; CTest treats each as a regular expression
