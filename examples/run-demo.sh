@@ -4,7 +4,7 @@
 #   correct fix → accepted (exit 0), committed on autofix/<id>, your checkout untouched
 #   a fix that breaks another module → rejected (exit 1), tree restored
 #   a patch that does not apply → rejected (exit 1), nothing changed
-#   a "fix" that deletes the failing test → rejected (exit 1): the test is MISSING
+#   a "fix" that deletes the failing test → needs review (exit 3): kept on autofix/review/<id>, tree restored
 #   a fixer that hangs → rejected (exit 1) after --timeout, its processes ended, tree restored
 #   a fixer command that repairs the code → accepted, kept in the work tree (--on-accept keep)
 #
@@ -55,7 +55,7 @@ git status --short
 
 attempt 1 "a fix that repairs mean() but breaks the formatter module" --patch "$here/fixes/breaks-other-module.diff"
 attempt 1 "a patch that does not apply" --patch "$here/fixes/does-not-apply.diff"
-attempt 1 "a \"fix\" that deletes the failing test" --patch "$here/fixes/deletes-failing-test.diff"
+attempt 3 "a \"fix\" that deletes the failing test" --patch "$here/fixes/deletes-failing-test.diff"
 attempt 1 "a fixer that hangs (limited to 5 s)" --timeout 5 -- "$here/fixers/hanging-fixer.sh"
 attempt 0 "a fixer command, its fix kept in the work tree" --on-accept keep -- "$here/fixers/sed-fix.sh"
 git status --short

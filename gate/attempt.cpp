@@ -7,6 +7,8 @@
 #include <sstream>
 
 #include "gate/baseline.h"
+#include "gate/judge.h"
+#include "gate/pipeline.h"
 #include "gate/git/patch.h"
 #include "gate/git/repository.h"
 #include "gate/operation.h"
@@ -44,34 +46,6 @@ const char* to_string(OnAccept mode) noexcept {
 
 namespace {
 
-struct Layout {
-  const git::Repository* repo = nullptr;
-  fs::path root;
-  fs::path build_dir;
-  fs::path report_dir;
-  std::vector<std::string> excluded;  // build and report directories inside the work tree
-};
-
-fs::path absolute_from(const fs::path& base, const fs::path& p) {
-  return (p.is_absolute() ? p : base / p).lexically_normal();
-}
-
-Layout resolve_layout(const git::Repository& repo, const AttemptOptions& o) {
-  Layout l;
-  l.repo = &repo;
-  l.root = repo.workdir();
-  fs::path cwd = fs::absolute(o.directory);
-  l.build_dir = o.build_dir ? absolute_from(cwd, *o.build_dir) : l.root / "build";
-  l.report_dir = o.report_dir ? absolute_from(cwd, *o.report_dir) : l.build_dir / "autofix";
-  for (const fs::path& p : {l.build_dir, l.report_dir}) {
-    fs::path rel = p.lexically_relative(l.root);
-    if (rel.empty() || *rel.begin() == "..") continue;
-    if (rel == ".") throw Error(ErrorKind::usage, "the build or report directory cannot be the repository root");
-    l.excluded.push_back(rel.generic_string());
-  }
-  return l;
-}
-
 std::string read_patch(const std::string& file) {
   if (file == "-") {
     std::string text((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
@@ -80,171 +54,6 @@ std::string read_patch(const std::string& file) {
   std::optional<std::string> text = read_file_if_exists(file);
   if (!text) throw Error(ErrorKind::usage, "no such patch file: '" + file + "'", "pass --patch FILE or --patch - for standard input");
   return *text;
-}
-
-RunStatus run_status(runners::TestStatus s) {
-  switch (s) {
-    case runners::TestStatus::passed: return RunStatus::passed;
-    case runners::TestStatus::failed: return RunStatus::failed;
-    case runners::TestStatus::timeout: return RunStatus::timeout;
-    case runners::TestStatus::not_run: return RunStatus::not_run;
-    case runners::TestStatus::skipped: return RunStatus::skipped;
-  }
-  return RunStatus::not_run;
-}
-
-std::vector<TestRecord> to_records(const runners::CTestRun& run) {
-  std::vector<TestRecord> out;
-  auto output = [](const runners::TestResult& t) {
-    if (t.message.empty()) return t.output_excerpt;
-    return t.output_excerpt.empty() ? t.message : t.message + "\n" + t.output_excerpt;
-  };
-  for (const auto& t : run.tests) out.push_back({t.name, run_status(t.status), t.duration_s, output(t)});
-  for (const auto& c : run.cases) out.push_back({c.name, run_status(c.status), c.duration_s, output(c)});
-  return out;
-}
-
-std::string cmake_cache_text(const fs::path& build_dir) {
-  return read_file_if_exists(build_dir / "CMakeCache.txt").value_or("");
-}
-
-// Phases after the snapshot report through this: progress lines, durations, and the journal.
-class Phases {
- public:
-  Phases(reporters::Progress& progress, AttemptResult& result, Operation* op)
-      : progress_(progress), result_(result), op_(op) {}
-  void begin(const std::string& phase, const std::string& what) {
-    throw_if_interrupted();
-    current_ = phase;
-    if (op_) op_->set_phase(phase);
-    progress_.begin(phase, what);
-  }
-  void end(const std::string& outcome) { result_.durations.emplace_back(current_, progress_.end(outcome)); }
-  void note(const std::string& message) { progress_.note(message); }
-
- private:
-  reporters::Progress& progress_;
-  AttemptResult& result_;
-  Operation* op_;
-  std::string current_;
-};
-
-struct TestRun {
-  std::vector<TestRecord> records;
-  std::vector<std::string> warnings;  // e.g. a test binary's XML that could not be matched to its test
-};
-
-TestRun run_suite(const Layout& l, const fs::path& output_dir, const AttemptOptions& o, Operation* op) {
-  runners::CTestOptions c;
-  c.build_dir = l.build_dir;
-  c.output_dir = output_dir;
-  c.jobs = o.jobs;
-  c.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(o.timeout);          // each test
-  c.overall_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(o.timeout);  // the whole run
-  if (op) c.on_started = [op](int pg) { op->set_process_group(pg); };
-  runners::CTestRun run = runners::run_ctest(c);
-  if (op) op->set_process_group(std::nullopt);
-  return {to_records(run), run.warnings};
-}
-
-runners::BuildResult build(const Layout& l, const AttemptOptions& o, Operation* op) {
-  runners::BuildOptions b;
-  b.source_dir = l.root;
-  b.build_dir = l.build_dir;
-  b.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(o.timeout);
-  b.jobs = o.jobs;
-  if (op) b.on_started = [op](int pg) { op->set_process_group(pg); };
-  // After `recover` ended a build half way, its outputs cannot be trusted: rebuild everything once.
-  std::filesystem::path marker = interrupted_build_marker(*l.repo);
-  b.clean_first = fs::exists(marker);
-  runners::BuildResult r = runners::configure_and_build(b);
-  if (b.clean_first) fs::remove(marker);
-  if (op) op->set_process_group(std::nullopt);
-  return r;
-}
-
-// Builds and tests the tree as it is now, unless a stored baseline has the same key.
-BaselineRecord ensure_baseline(const git::Repository& repo, const Layout& l, const std::string& tree,
-                               const AttemptOptions& o, Operation* op, Phases& phases, BaselineInfo& info) {
-  BaselineCache cache(repo.state_dir());
-  // The build must be configured before the key is known: the key includes the CMake cache.
-  if (!fs::exists(l.build_dir / "CMakeCache.txt")) {
-    phases.begin("configure", "configuring " + l.build_dir.string());
-    runners::BuildResult configured = build(l, o, op);
-    phases.end(configured.ok ? "configured and built" : configured.failure);
-  }
-  std::string key = baseline_key(tree, l.build_dir, cmake_cache_text(l.build_dir));
-  info.key = key;
-  if (std::optional<BaselineRecord> stored = cache.load(key)) {
-    info.cached = true;
-    info.runs = stored->runs;
-    info.build_ok = stored->build_ok;
-    phases.note("[baseline] reusing the stored baseline " + key.substr(0, 12) + " (" +
-                std::to_string(stored->tests.size()) + " tests)");
-    return *stored;
-  }
-  BaselineRecord record;
-  record.key = key;
-  record.tree = tree;
-  record.created = format_iso8601_utc(std::chrono::system_clock::now());
-  record.runs = 1;
-  phases.begin("baseline", "building the tree without the fix");
-  runners::BuildResult b = build(l, o, op);
-  record.build_ok = b.ok;
-  record.build_errors = b.errors;
-  if (!b.ok) {
-    phases.end(b.failure);
-    info.build_ok = false;
-    return record;  // not stored: a broken baseline is worth recomputing next time
-  }
-  phases.end("built");
-  phases.begin("baseline", "running the tests without the fix");
-  TestRun run = run_suite(l, l.report_dir / "baseline-tests", o, op);
-  for (const std::string& w : run.warnings) phases.note("[baseline] warning: " + w);
-  record.tests = std::move(run.records);
-  size_t passed = static_cast<size_t>(std::count_if(record.tests.begin(), record.tests.end(),
-                                                    [](const TestRecord& t) { return t.status == RunStatus::passed; }));
-  phases.end(std::to_string(passed) + "/" + std::to_string(record.tests.size()) + " passed");
-  cache.store(record);
-  info.runs = record.runs;
-  info.build_ok = true;
-  return record;
-}
-
-// The work tree as a tree object, scanned against the current index.
-git_oid current_worktree_tree(const git::Repository& repo, const std::vector<std::string>& excluded) {
-  git::IndexPtr index;
-  git::check(git_repository_index(git::out(index), repo.get()), "cannot open the index");
-  git::check(git_index_read(index.get(), 0), "cannot read the index");
-  std::optional<snapshot::FileStamp> stamp = snapshot::file_stamp((repo.git_dir() / "index").string());
-  snapshot::ScanOptions options{stamp ? stamp->mtime : snapshot::Timestamp{}, true, excluded};
-  snapshot::ScanResult scan = snapshot::scan_worktree(repo, index.get(), options);
-  return snapshot::write_worktree_tree(repo, index.get(), scan);
-}
-
-using DiffPtr = git::DiffPtr;
-
-DiffPtr diff_trees(const git::Repository& repo, const git_oid& before, const git_oid& after) {
-  git::TreePtr a, b;
-  git::check(git_tree_lookup(git::out(a), repo.get(), &before), "cannot read the snapshot's tree");
-  git::check(git_tree_lookup(git::out(b), repo.get(), &after), "cannot read the fixed tree");
-  DiffPtr diff;
-  git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
-  git::check(git_diff_tree_to_tree(git::out(diff), repo.get(), a.get(), b.get(), &opts), "cannot compare the trees");
-  return diff;
-}
-
-std::vector<FileChange> changed_files(git_diff* diff) {
-  std::vector<FileChange> out;
-  size_t n = git_diff_num_deltas(diff);
-  for (size_t i = 0; i < n; ++i) {
-    const git_diff_delta* d = git_diff_get_delta(diff, i);
-    std::string status = d->status == GIT_DELTA_ADDED     ? "added"
-                         : d->status == GIT_DELTA_DELETED ? "deleted"
-                                                          : "modified";
-    out.push_back({d->status == GIT_DELTA_DELETED ? d->old_file.path : d->new_file.path, status});
-  }
-  return out;
 }
 
 std::string commit_message(const AttemptOptions& o, const AttemptResult& r) {
@@ -345,11 +154,11 @@ void commit_on_current_branch(const git::Repository& repo, const snapshot::Manif
   git::check(git_index_write(index.get()), "cannot write the index");
 }
 
-void write_reports_or_warn(const AttemptResult& result, const fs::path& dir, Phases& phases) {
+void write_reports_or_warn(const AttemptResult& result, const fs::path& dir, reporters::Progress& progress) {
   try {
     write_report_files(result, dir);
   } catch (const std::exception& e) {
-    phases.note(std::string("warning: cannot write the reports: ") + e.what());
+    progress.note(std::string("warning: cannot write the reports: ") + e.what());
   }
 }
 
@@ -357,19 +166,41 @@ std::string plan_text(const AttemptOptions& o, const Layout& l, const git::Patch
   std::ostringstream out;
   out << "dry run: the patch applies cleanly: " << git::describe(patch) << "\n"
       << "plan: snapshot the work tree; baseline build and tests in " << l.build_dir.string()
-      << " (reused when stored); apply the patch; build; run the tests; compare with the baseline; on accept: "
+      << " (reused when stored); apply the patch; build; run the tiers; compare with the baseline; on accept: "
       << to_string(o.on_accept) << "; reports in " << l.report_dir.string() << "\n";
   return out.str();
 }
 
 }  // namespace
 
+RunSettings run_settings(const AttemptOptions& o, const GateConfig& config) {
+  RunSettings s;
+  s.timeout = o.timeout;
+  s.jobs = o.jobs;
+  s.flaky_reruns = o.flaky_reruns.value_or(config.flaky_reruns);
+  return s;
+}
+
+GateConfig effective_config(const AttemptOptions& o, const git::Repository& repo) {
+  fs::path cwd = fs::absolute(o.directory);
+  std::optional<fs::path> explicit_file;
+  if (o.config_file) explicit_file = o.config_file->is_absolute() ? *o.config_file : cwd / *o.config_file;
+  fs::path build_dir = o.build_dir ? (o.build_dir->is_absolute() ? *o.build_dir : cwd / *o.build_dir)
+                                   : repo.workdir() / "build";
+  GateConfig config = load_config(explicit_file, repo.workdir(), build_dir);
+  if (o.flaky_reruns) config.flaky_reruns = *o.flaky_reruns;
+  if (o.allow_test_edits) config.allow_test_edits = true;
+  return config;
+}
+
 AttemptOutcome run_attempt(const AttemptOptions& o, reporters::Progress& progress) {
   if (o.patch_file.has_value() == !o.fixer.empty())
     throw Error(ErrorKind::usage, "give exactly one fix: --patch FILE (or -) or -- FIXER COMMAND ...");
   git::Repository repo = git::Repository::open(o.directory);
   repo.require_idle();
-  Layout l = resolve_layout(repo, o);
+  GateConfig config = effective_config(o, repo);
+  Layout l = resolve_layout(repo, o.directory, o.build_dir, o.report_dir, config);
+  RunSettings settings = run_settings(o, config);
   AttemptOutcome outcome;
   outcome.report_dir = l.report_dir;
   AttemptResult& result = outcome.result;
@@ -377,7 +208,6 @@ AttemptOutcome run_attempt(const AttemptOptions& o, reporters::Progress& progres
   result.dry_run = o.dry_run;
   result.on_accept = to_string(o.on_accept);
   result.require_fixed = o.require_fixed;
-  Phases unjournaled(progress, result, nullptr);
 
   // A patch is read and checked before anything changes: a bad one costs nothing.
   std::optional<std::string> patch;
@@ -396,8 +226,8 @@ AttemptOutcome run_attempt(const AttemptOptions& o, reporters::Progress& progres
       if (e.kind() != ErrorKind::usage) throw;
       result.verdict = Verdict::rejected;
       result.reason = std::string("the patch was refused: ") + e.what();
-      unjournaled.note("[apply] " + result.reason);
-      if (!o.dry_run) write_reports_or_warn(result, l.report_dir, unjournaled);
+      progress.note("[apply] " + result.reason);
+      write_reports_or_warn(result, l.report_dir, progress);
       outcome.exit_code = exit_code::rejected;
       return outcome;
     }
@@ -408,12 +238,13 @@ AttemptOutcome run_attempt(const AttemptOptions& o, reporters::Progress& progres
   const snapshot::Manifest& snap = op.snapshot().manifest;
   result.snapshot = snap.id;
   result.attempt_id = snap.id;
-  Phases phases(progress, result, &op);
+  Phases phases(progress, result.durations, &op);
   progress.note("[snapshot] " + snap.id + ": " + std::to_string(snap.scan.stats.files) + " files saved");
 
   bool keep_fix = false;
   try {
-    BaselineRecord baseline = ensure_baseline(repo, l, git::to_hex(snap.worktree_tree), o, &op, phases, result.baseline);
+    BaselineRecord baseline =
+        ensure_baseline(repo, l, git::to_hex(snap.worktree_tree), settings, config, phases, result.baseline);
     if (!baseline.build_ok) {
       result.verdict = Verdict::error;
       result.reason = "the tree without the fix does not build, so the fix cannot be judged" +
@@ -422,7 +253,6 @@ AttemptOutcome run_attempt(const AttemptOptions& o, reporters::Progress& progres
       result.verdict = Verdict::error;
       result.reason = "no tests ran on the tree without the fix";
     } else {
-      // Apply.
       if (patch) {
         phases.begin("apply", "applying the patch");
         git::PatchSummary applied = git::apply_patch(repo, *patch);
@@ -443,7 +273,7 @@ AttemptOutcome run_attempt(const AttemptOptions& o, reporters::Progress& progres
       }
       // What the fix changed, read from the tree itself.
       git_oid after = current_worktree_tree(repo, l.excluded);
-      DiffPtr fix = diff_trees(repo, snap.worktree_tree, after);
+      git::DiffPtr fix = diff_trees(repo, snap.worktree_tree, after);
       result.files_changed = changed_files(fix.get());
       if (result.fixer && !result.fixer->ok) {
         result.verdict = Verdict::rejected;
@@ -452,29 +282,32 @@ AttemptOutcome run_attempt(const AttemptOptions& o, reporters::Progress& progres
         result.verdict = Verdict::rejected;
         result.reason = "the fix changed nothing";
       } else {
-        phases.begin("build", "building with the fix");
-        runners::BuildResult b = build(l, o, &op);
-        result.build = {true, b.ok, b.duration_s, b.errors, b.failure};
-        phases.end(b.ok ? "built" : b.failure);
-        if (b.ok) {
-          phases.begin("test", "running the tests with the fix");
-          TestRun after_run = run_suite(l, l.report_dir / "tests", o, &op);
-          for (const std::string& w : after_run.warnings) phases.note("[test] warning: " + w);
-          result.tests = classify(baseline.tests, after_run.records);
-          phases.end(std::to_string(result.tests_passed()) + "/" + std::to_string(result.tests_run()) + " passed");
-        }
-        Decision d = decide(result);
-        result.verdict = d.verdict;
-        result.reason = d.reason;
-        if (result.verdict == Verdict::accepted && !o.dry_run) {
-          phases.begin("accept", std::string("accepting (") + to_string(o.on_accept) + ")");
-          if (o.on_accept == OnAccept::keep) {
+        JudgeInput in;
+        in.repo = &repo;
+        in.layout = &l;
+        in.config = &config;
+        in.settings = settings;
+        in.phases = &phases;
+        in.baseline = &baseline;
+        in.before_tree = snap.worktree_tree;
+        in.after_tree = after;
+        in.require_fixed = o.require_fixed;
+        in.fail_fast = o.fail_fast;
+        in.allow_test_edits = config.allow_test_edits;
+        judge_change(in, result);
+        bool review = result.verdict == Verdict::needs_review;
+        if ((result.verdict == Verdict::accepted || review) && !o.dry_run) {
+          // A fix that needs review is kept on a branch of its own for the reviewer; the tree is restored.
+          OnAccept mode = review ? OnAccept::branch : o.on_accept;
+          phases.begin(review ? "review" : "accept",
+                       review ? std::string("committing for review") : std::string("accepting (") + to_string(mode) + ")");
+          if (mode == OnAccept::keep) {
             keep_fix = true;
           } else {
             git_oid commit = commit_fix(repo, snap, fix.get(), commit_message(o, result));
             result.commit = git::to_hex(commit);
-            if (o.on_accept == OnAccept::branch) {
-              result.branch = "autofix/" + snap.id;
+            if (mode == OnAccept::branch) {
+              result.branch = (review ? "autofix/review/" : "autofix/") + snap.id;
               create_branch(repo, *result.branch, commit, snap.id);
             } else {
               commit_on_current_branch(repo, snap, commit, result.files_changed, snap.id);
@@ -503,7 +336,7 @@ AttemptOutcome run_attempt(const AttemptOptions& o, reporters::Progress& progres
                std::to_string(restored.removed.size()) + " removed)");
   }
   if (o.dry_run && result.verdict == Verdict::accepted) result.reason = "dry run: " + result.reason + "; rolled back";
-  write_reports_or_warn(result, l.report_dir, phases);
+  write_reports_or_warn(result, l.report_dir, progress);
   outcome.exit_code = exit_code_for(result.verdict);
   return outcome;
 }
@@ -511,16 +344,17 @@ AttemptOutcome run_attempt(const AttemptOptions& o, reporters::Progress& progres
 BaselineOutcome compute_baseline(const AttemptOptions& o, reporters::Progress& progress) {
   git::Repository repo = git::Repository::open(o.directory);
   repo.require_idle();
-  Layout l = resolve_layout(repo, o);
+  GateConfig config = effective_config(o, repo);
+  Layout l = resolve_layout(repo, o.directory, o.build_dir, o.report_dir, config);
   // The baseline is keyed by the work tree's tree: a snapshot computes it (and protects the tree
   // from anything the build does to it, e.g. generated files in the source tree).
   Operation op = Operation::begin(repo, "baseline", "baseline", o.command_line,
                                   [&](const std::string& m) { progress.note(m); }, l.excluded);
-  AttemptResult scratch;
-  Phases phases(progress, scratch, &op);
+  std::vector<std::pair<std::string, double>> durations;
+  Phases phases(progress, durations, &op);
   BaselineOutcome out;
-  BaselineRecord record =
-      ensure_baseline(repo, l, git::to_hex(op.snapshot().manifest.worktree_tree), o, &op, phases, out.info);
+  BaselineRecord record = ensure_baseline(repo, l, git::to_hex(op.snapshot().manifest.worktree_tree),
+                                          run_settings(o, config), config, phases, out.info);
   out.tests = record.tests.size();
   out.passed = static_cast<size_t>(std::count_if(record.tests.begin(), record.tests.end(),
                                                  [](const TestRecord& t) { return t.status == RunStatus::passed; }));

@@ -7,6 +7,8 @@
 #include <vector>
 
 #include "gate/attempt_result.h"
+#include "gate/config.h"
+#include "gate/pipeline.h"
 #include "reporters/progress.h"
 
 namespace autofix {
@@ -27,6 +29,10 @@ struct AttemptOptions {
   std::chrono::seconds timeout{600};          // for the fixer, the build and the tests, each
   unsigned jobs = 0;                          // build and test parallelism; 0: cores
   std::string command_line;
+  std::optional<std::filesystem::path> config_file;  // --config; else autofix-gate.json lookup (docs/configuration.md)
+  bool fail_fast = false;                     // stop testing at the first confirmed regression
+  bool allow_test_edits = false;              // edits to test sources warn instead of needing review
+  std::optional<int> flaky_reruns;            // overrides the configuration's flaky_reruns
 };
 
 struct AttemptOutcome {
@@ -34,6 +40,10 @@ struct AttemptOutcome {
   std::filesystem::path report_dir;
   int exit_code = 0;
 };
+
+// The configuration an attempt or verify uses (docs/configuration.md), with command-line overrides.
+GateConfig effective_config(const AttemptOptions& options, const git::Repository& repo);
+RunSettings run_settings(const AttemptOptions& options, const GateConfig& config);
 
 // Runs the attempt and writes report.json, junit.xml and summary.md. Throws Error only for problems
 // found before anything changed (usage, repository state, lock); everything later becomes a verdict.

@@ -126,30 +126,68 @@ std::string name_list(const std::vector<std::string>& names) {
 }  // namespace
 
 Decision decide(const AttemptResult& r) {
-  if (!r.build.ok) {
+  bool docs = r.lane.lane == "docs";
+  if (!docs && !r.build.ok) {
     std::string why = "the build failed with the fix";
     if (!r.build.errors.empty()) why += ": " + r.build.errors.front();
     return {Verdict::rejected, why};
   }
-  if (r.tests_run() == 0) return {Verdict::error, "no test ran after the fix: the gate cannot judge it"};
+  // Fail closed: a required tier that could not run leaves the change unjudged.
+  for (const TierResult& t : r.tiers)
+    if (t.required && t.status == TierStatus::error)
+      return {Verdict::error, "required tier '" + t.name + "' could not run: " + t.reason};
+  bool ran_tests = std::any_of(r.tiers.begin(), r.tiers.end(), [](const TierResult& t) {
+    return t.kind == "ctest" && t.status != TierStatus::skipped;
+  });
+  bool has_ctest_tier = std::any_of(r.tiers.begin(), r.tiers.end(), [](const TierResult& t) { return t.kind == "ctest"; });
+  // A shard may hold no test at all; the merged result is judged again without the shard.
+  if (!docs && !r.shard && (r.tiers.empty() || has_ctest_tier) && r.tests_run() == 0 && !ran_tests)
+    return {Verdict::error, "no test ran after the fix: the gate cannot judge it"};
   std::vector<std::string> broken = r.names_with(Transition::PASS_TO_FAIL);
-  if (!broken.empty())
-    return {Verdict::rejected,
-            std::to_string(broken.size()) + " test(s) passed before the fix and fail with it: " + name_list(broken)};
-  std::vector<std::string> missing = r.names_with(Transition::MISSING);
-  if (!missing.empty())
-    return {Verdict::rejected,
-            std::to_string(missing.size()) + " test(s) ran before the fix and are gone with it: " + name_list(missing)};
+  if (!broken.empty()) {
+    size_t cascading = static_cast<size_t>(std::count_if(r.cascading.begin(), r.cascading.end(),
+                                                         [](const CascadeEntry& c) { return c.kind == "cascading"; }));
+    return {Verdict::rejected, std::to_string(broken.size()) + " test(s) passed before the fix and fail with it" +
+                                   (cascading ? " (" + std::to_string(cascading) + " cascading, outside what the fix aimed at)"
+                                              : std::string()) +
+                                   ": " + name_list(broken)};
+  }
+  for (const TierResult& t : r.tiers)
+    if (t.required && t.status == TierStatus::failed)
+      return {Verdict::rejected, "required tier '" + t.name + "' (" + t.kind + ") failed: " + t.reason};
   for (const std::string& name : r.require_fixed) {
     auto it = std::find_if(r.tests.begin(), r.tests.end(), [&](const TestOutcome& t) { return t.name == name; });
-    if (it == r.tests.end()) return {Verdict::rejected, "required test '" + name + "' did not run"};
+    if (it == r.tests.end()) {
+      if (r.shard) continue;  // another shard runs it; `merge` decides
+      return {Verdict::rejected, "required test '" + name + "' did not run"};
+    }
     if (it->transition != Transition::FAIL_TO_PASS)
       return {Verdict::rejected,
               "required test '" + name + "' is " + to_string(it->transition) + ", not FAIL_TO_PASS"};
   }
+  // A weakened test needs a person: the fix may be right, but the gate cannot trust its own evidence.
+  std::vector<std::string> tampered;
+  for (const TamperFinding& f : r.tampering)
+    if (!f.downgraded) tampered.push_back(f.kind + (f.test.empty() ? (f.file.empty() ? "" : " " + f.file) : " " + f.test));
+  std::vector<std::string> missing = r.names_with(Transition::MISSING);
+  if (tampered.empty() && !missing.empty())
+    for (const std::string& m : missing) tampered.push_back("missing " + m);
+  if (!tampered.empty())
+    return {Verdict::needs_review, "the fix weakens tests (" + std::to_string(tampered.size()) + "): " + name_list(tampered)};
+  if (r.risk.level == "critical")
+    return {Verdict::needs_review, "the fix changes a critical path: " + r.risk.path + " (matches " + r.risk.pattern + ")"};
+  std::vector<std::string> advisory_failed;
+  for (const TierResult& t : r.tiers)
+    if (!t.required && (t.status == TierStatus::failed || t.status == TierStatus::error)) advisory_failed.push_back(t.name);
+  if (r.risk.level == "high" && !advisory_failed.empty())
+    return {Verdict::rejected, "high-risk change (" + r.risk.path + " matches " + r.risk.pattern +
+                                   ") and advisory tier(s) failed: " + name_list(advisory_failed)};
   size_t fixed = r.names_with(Transition::FAIL_TO_PASS).size();
-  return {Verdict::accepted, "the build passed, no test regressed" +
-                                 (fixed ? ", " + std::to_string(fixed) + " test(s) fixed" : std::string())};
+  std::string why = docs ? "documentation-only change: nothing to build, every tier passed"
+                         : "the build passed, no test regressed" +
+                               (fixed ? ", " + std::to_string(fixed) + " test(s) fixed" : std::string());
+  if (!advisory_failed.empty()) why += "; advisory tier(s) failed (reported only): " + name_list(advisory_failed);
+  return {Verdict::accepted, why};
 }
 
 }  // namespace autofix

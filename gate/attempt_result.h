@@ -146,6 +146,7 @@ struct AttemptResult {
   LaneChoice lane;
   std::optional<std::string> shard;    // "K/N" for a partial result of `verify --shard`
   std::string mode = "attempt";        // attempt or verify
+  bool stopped_early = false;          // --fail-fast ended the test run at a confirmed regression
   std::optional<std::string> base;     // verify: the base commit
   std::optional<std::string> head;     // verify: the head commit
 

@@ -20,6 +20,30 @@ RunStatus status_from(const std::string& s) {
 
 }  // namespace
 
+nlohmann::json discovered_to_json(const runners::DiscoveredTest& t) {
+  nlohmann::json j = {{"name", t.name},           {"command", t.command},         {"labels", t.labels},
+                      {"will_fail", t.will_fail}, {"disabled", t.disabled},       {"source_file", t.source_file},
+                      {"source_line", t.source_line}, {"working_directory", t.working_directory}};
+  j["timeout"] = t.timeout ? nlohmann::json(*t.timeout) : nlohmann::json(nullptr);
+  j["skip_return_code"] = t.skip_return_code ? nlohmann::json(*t.skip_return_code) : nlohmann::json(nullptr);
+  return j;
+}
+
+runners::DiscoveredTest discovered_from_json(const nlohmann::json& j) {
+  runners::DiscoveredTest t;
+  t.name = j.at("name").get<std::string>();
+  t.command = j.at("command").get<std::vector<std::string>>();
+  t.labels = j.at("labels").get<std::vector<std::string>>();
+  t.will_fail = j.at("will_fail").get<bool>();
+  t.disabled = j.at("disabled").get<bool>();
+  t.source_file = j.at("source_file").get<std::string>();
+  t.source_line = j.at("source_line").get<int>();
+  t.working_directory = j.at("working_directory").get<std::string>();
+  if (!j.at("timeout").is_null()) t.timeout = j.at("timeout").get<double>();
+  if (!j.at("skip_return_code").is_null()) t.skip_return_code = j.at("skip_return_code").get<int>();
+  return t;
+}
+
 std::string baseline_key(const std::string& worktree_tree, const std::filesystem::path& build_dir,
                          const std::string& cmake_cache_text) {
   std::ostringstream material;
@@ -46,7 +70,7 @@ std::optional<BaselineRecord> BaselineCache::load(const std::string& key) const 
   try {
     BaselineRecord r;
     r.key = j.at("key").get<std::string>();
-    if (r.key != key) return std::nullopt;
+    if (r.key != key || j.at("format").get<int>() != 2) return std::nullopt;
     r.tree = j.at("tree").get<std::string>();
     r.created = j.at("created").get<std::string>();
     r.runs = j.at("runs").get<int>();
@@ -55,6 +79,10 @@ std::optional<BaselineRecord> BaselineCache::load(const std::string& key) const 
     for (const auto& t : j.at("tests"))
       r.tests.push_back({t.at("name").get<std::string>(), status_from(t.at("status").get<std::string>()),
                          t.at("duration_s").get<double>(), t.at("output").get<std::string>()});
+    r.flaky = j.at("flaky").get<std::vector<std::string>>();
+    for (const auto& d : j.at("discovered")) r.discovered.push_back(discovered_from_json(d));
+    r.sanitizer_reports = j.at("sanitizer_reports").get<std::map<std::string, std::vector<std::string>>>();
+    r.sanitizers_built = j.at("sanitizers_built").get<bool>();
     return r;
   } catch (const std::exception&) {
     return std::nullopt;  // damaged: computed again
@@ -68,9 +96,13 @@ void BaselineCache::store(const BaselineRecord& r) const {
   nlohmann::json tests = nlohmann::json::array();
   for (const TestRecord& t : r.tests)
     tests.push_back({{"name", t.name}, {"status", to_string(t.status)}, {"duration_s", t.duration_s}, {"output", t.output}});
-  nlohmann::json j = {{"format", 1},          {"key", r.key},           {"tree", r.tree},
+  nlohmann::json discovered = nlohmann::json::array();
+  for (const auto& d : r.discovered) discovered.push_back(discovered_to_json(d));
+  nlohmann::json j = {{"format", 2},          {"key", r.key},           {"tree", r.tree},
                       {"created", r.created}, {"runs", r.runs},         {"build_ok", r.build_ok},
-                      {"build_errors", r.build_errors}, {"tests", tests}};
+                      {"build_errors", r.build_errors}, {"tests", tests},
+                      {"flaky", r.flaky},     {"discovered", discovered}, {"sanitizer_reports", r.sanitizer_reports},
+                      {"sanitizers_built", r.sanitizers_built}};
   // Test output is untrusted: invalid UTF-8 is replaced rather than failing the dump.
   write_file_atomically(path_for(r.key), j.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
 }

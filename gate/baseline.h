@@ -3,11 +3,15 @@
 // <git_dir>/autofix/baselines/<key>.json, keyed by the snapshot's work-tree tree and the build
 // configuration, so many attempts against one tree build and test it once.
 #include <filesystem>
+#include <map>
+
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "gate/attempt_result.h"
+#include "runners/ctest_runner.h"
 
 namespace autofix {
 
@@ -19,7 +23,15 @@ struct BaselineRecord {
   bool build_ok = false;
   std::vector<std::string> build_errors;
   std::vector<TestRecord> tests;
+  std::vector<std::string> flaky;                   // failing tests whose re-runs disagreed
+  std::vector<runners::DiscoveredTest> discovered;  // how each test was registered (for tamper checks)
+  // Sanitizer tiers: "test|signature" of every report the baseline's sanitizer run printed, per tier.
+  std::map<std::string, std::vector<std::string>> sanitizer_reports;
+  bool sanitizers_built = true;  // false when the sanitizer build of the baseline failed
 };
+
+nlohmann::json discovered_to_json(const runners::DiscoveredTest& t);
+runners::DiscoveredTest discovered_from_json(const nlohmann::json& j);
 
 // A stable key: the tree id plus the build directory and the user-set CMake cache entries.
 std::string baseline_key(const std::string& worktree_tree, const std::filesystem::path& build_dir,

@@ -63,11 +63,17 @@ json attempt_json(const AttemptResult& r) {
   json durations = json::object();
   for (const auto& [phase, s] : r.durations) durations[phase] = durations.value(phase, 0.0) + s;
   json tests = json::array();
-  for (const TestOutcome& t : r.tests)
+  for (const TestOutcome& t : r.tests) {
+    json reruns = json::array();
+    for (RunStatus s : t.reruns) reruns.push_back(to_string(s));
     tests.push_back({{"name", t.name},
                      {"transition", to_string(t.transition)},
                      {"baseline", record_json(t.baseline)},
-                     {"after", record_json(t.after)}});
+                     {"after", record_json(t.after)},
+                     {"reruns", reruns},
+                     {"baseline_flaky", t.baseline_flaky},
+                     {"known_flakes", t.known_flakes}});
+  }
   json j = {{"verdict", to_string(r.verdict)},
             {"reason", r.reason},
             {"attempt_id", r.attempt_id},
@@ -92,7 +98,40 @@ json attempt_json(const AttemptResult& r) {
   if (r.fixer)
     j["fixer"] = {{"command", r.fixer->command}, {"result", r.fixer->result}, {"ok", r.fixer->ok},
                   {"stdout", r.fixer->out}, {"stderr", r.fixer->err}};
+  j["mode"] = r.mode;
+  j["base"] = r.base ? json(*r.base) : json(nullptr);
+  j["head"] = r.head ? json(*r.head) : json(nullptr);
+  j["shard"] = r.shard ? json(*r.shard) : json(nullptr);
+  j["stopped_early"] = r.stopped_early;
+  j["lane"] = {{"lane", r.lane.lane}, {"reason", r.lane.reason}};
+  j["risk"] = {{"level", r.risk.level}, {"pattern", r.risk.pattern}, {"path", r.risk.path}};
+  json tiers = json::array();
+  for (const TierResult& t : r.tiers) tiers.push_back(tier_json(t));
+  j["tiers"] = tiers;
+  json cascading = json::array();
+  for (const CascadeEntry& c : r.cascading)
+    cascading.push_back({{"test", c.test}, {"kind", c.kind}, {"changed_file", c.changed_file}, {"chain", c.chain}});
+  j["cascading"] = cascading;
+  json tampering = json::array();
+  for (const TamperFinding& f : r.tampering)
+    tampering.push_back({{"kind", f.kind}, {"file", f.file}, {"line", f.line}, {"test", f.test},
+                         {"detail", f.detail}, {"downgraded", f.downgraded}});
+  j["tampering"] = tampering;
   return j;
+}
+
+json finding_json(const Finding& f) {
+  return {{"rule", f.rule},         {"file", f.file},       {"line", f.line},   {"column", f.column},
+          {"severity", f.severity}, {"message", f.message}, {"fingerprint", f.fingerprint},
+          {"state", f.state},       {"detail", f.detail}};
+}
+
+json tier_json(const TierResult& t) {
+  json findings = json::array();
+  for (const Finding& f : t.findings) findings.push_back(finding_json(f));
+  return {{"name", t.name},         {"kind", t.kind},     {"required", t.required},
+          {"status", to_string(t.status)}, {"reason", t.reason}, {"duration_s", t.duration_s},
+          {"findings", findings},   {"tests", t.tests}};
 }
 
 std::string attempt_junit(const AttemptResult& r) {
@@ -188,6 +227,10 @@ std::string attempt_junit(const AttemptResult& r) {
       case Transition::PASS_TO_FAIL:
         fail("regression: passed at baseline, " + std::string(to_string(t.after->status)) + " with the fix",
              t.after->output);
+        // Surefire's form for a failure that repeated on every re-run.
+        for (RunStatus run : t.reruns)
+          c.append_child("rerunFailure").append_attribute("message") =
+              (std::string("re-run: ") + to_string(run)).c_str();
         break;
       case Transition::MISSING:
         fail("missing: ran at baseline (" + std::string(to_string(t.baseline->status)) + "), absent with the fix", "");
@@ -213,6 +256,54 @@ std::string attempt_junit(const AttemptResult& r) {
   }
   finish_suite(tests, r.tests.size(), failures, skipped, time);
 
+  // Each tier is a suite of its own: one case for the tier, one per finding of a non-test tier.
+  for (const TierResult& tier : r.tiers) {
+    pugi::xml_node s = suite(("tier." + tier.name).c_str());
+    size_t cases = 0, tier_failures = 0, tier_skipped = 0;
+    bool blocking = tier.required;
+    auto add_case = [&](const std::string& name, const std::string& classname) {
+      ++cases;
+      pugi::xml_node c = s.append_child("testcase");
+      c.append_attribute("classname") = xml_safe(classname).c_str();
+      c.append_attribute("name") = xml_safe(name).c_str();
+      return c;
+    };
+    auto mark = [&](pugi::xml_node c, bool failed, const std::string& message, const std::string& text) {
+      if (!failed) return;
+      if (blocking) {
+        ++tier_failures;
+        pugi::xml_node f = c.append_child("failure");
+        f.append_attribute("message") = xml_safe(message).c_str();
+        f.append_attribute("type") = tier.kind.c_str();
+        f.text().set(xml_safe(text).c_str());
+      } else {
+        ++tier_skipped;  // advisory: reported, never a CI failure
+        c.append_child("skipped").append_attribute("message") = xml_safe("advisory: " + message).c_str();
+      }
+    };
+    pugi::xml_node summary = add_case(tier.name, "autofix.tier." + tier.kind);
+    summary.append_attribute("time") = seconds(tier.duration_s).c_str();
+    pugi::xml_node props = summary.append_child("properties");
+    property(props, "status", to_string(tier.status));
+    property(props, "required", tier.required ? "true" : "false");
+    if (tier.status == TierStatus::skipped) {
+      ++tier_skipped;
+      summary.append_child("skipped").append_attribute("message") = xml_safe(tier.reason).c_str();
+    } else {
+      mark(summary, tier.status == TierStatus::failed || tier.status == TierStatus::error,
+           std::string(to_string(tier.status)) + ": " + tier.reason, tier.reason);
+    }
+    if (tier.kind != "ctest") {
+      for (const Finding& f : tier.findings) {
+        std::string where = f.file.empty() ? std::string() : f.file + (f.line ? ":" + std::to_string(f.line) : "");
+        pugi::xml_node c = add_case(f.rule + (where.empty() ? "" : " at " + where), "autofix.tier." + tier.name);
+        property(c.append_child("properties"), "state", f.state);
+        mark(c, f.state == "new", f.message, f.detail);
+      }
+    }
+    finish_suite(s, cases, tier_failures, tier_skipped, tier.duration_s);
+  }
+
   suites.append_attribute("tests") = total_tests;
   suites.append_attribute("failures") = total_failures;
   suites.append_attribute("errors") = 0;
@@ -229,6 +320,60 @@ std::string attempt_summary(const AttemptResult& r) {
                          : r.verdict == Verdict::needs_review ? "Needs review"
                                                               : "Error";
   m << "## AutofixGate: " << headline << "\n\n" << r.reason << (r.reason.ends_with('.') ? "" : ".") << "\n\n";
+  // What decided comes first: cascading failures, weakened tests, the risk, the failing tiers.
+  if (!r.cascading.empty()) {
+    m << "**Regressions and how they connect to the change:**\n\n";
+    for (const CascadeEntry& c : r.cascading) {
+      m << "- `" << c.test << "`: " << c.kind;
+      if (!c.chain.empty()) {
+        m << " (";
+        for (size_t i = 0; i < c.chain.size(); ++i) m << (i ? " → " : "") << c.chain[i];
+        m << ")";
+      }
+      m << "\n";
+    }
+    m << "\n";
+  }
+  if (!r.tampering.empty()) {
+    m << "**Weakened tests** (the fix must not make a test pass by disabling it):\n\n";
+    for (const TamperFinding& f : r.tampering) {
+      m << "- " << (f.downgraded ? "warning: " : "") << f.kind;
+      if (!f.file.empty()) m << " at `" << f.file << (f.line ? ":" + std::to_string(f.line) : "") << "`";
+      if (!f.test.empty()) m << " (test `" << f.test << "`)";
+      if (!f.detail.empty()) m << ": " << f.detail;
+      m << "\n";
+    }
+    m << "\n";
+  }
+  if (r.risk.level != "normal")
+    m << "**Risk: " << r.risk.level << "**: `" << r.risk.path << "` matches `" << r.risk.pattern << "`.\n\n";
+  if (!r.tiers.empty()) {
+    m << "| tier | kind | | status | |\n|---|---|---|---|---|\n";
+    for (const TierResult& t : r.tiers)
+      m << "| " << t.name << " | " << t.kind << " | " << (t.required ? "required" : "advisory") << " | "
+        << to_string(t.status) << " | " << t.reason << " |\n";
+    m << "\n";
+    for (const TierResult& t : r.tiers) {
+      if (t.kind == "ctest" || t.findings.empty()) continue;
+      m << "Findings of **" << t.name << "**:\n\n";
+      for (const Finding& f : t.findings) {
+        m << "- " << f.state << ": `" << f.rule << "`";
+        if (!f.file.empty()) m << " at `" << f.file << (f.line ? ":" + std::to_string(f.line) : "") << "`";
+        m << ": " << f.message << "\n";
+      }
+      m << "\n";
+    }
+  }
+  if (!r.lane.reason.empty()) m << "Lane: **" << r.lane.lane << "** (" << r.lane.reason << ").\n\n";
+  std::vector<std::string> flaky = r.names_with(Transition::FLAKY);
+  if (!flaky.empty()) {
+    m << "**Flaky** (results differ between runs; neither fixed nor broken):\n\n";
+    for (const TestOutcome& t : r.tests)
+      if (t.transition == Transition::FLAKY)
+        m << "- `" << t.name << "`" << (t.known_flakes > 1 ? " (known flaky: " + std::to_string(t.known_flakes) + " times)" : "")
+          << "\n";
+    m << "\n";
+  }
   std::vector<std::string> broken = r.names_with(Transition::PASS_TO_FAIL);
   std::vector<std::string> missing = r.names_with(Transition::MISSING);
   if (!broken.empty()) {
@@ -265,7 +410,10 @@ std::string attempt_summary(const AttemptResult& r) {
     m << "\n";
   }
   if (r.fixer) m << "Fixer `" << (r.fixer->command.empty() ? "" : r.fixer->command.front()) << "`: " << r.fixer->result << "\n\n";
-  if (r.verdict != Verdict::accepted || r.on_accept == "branch")
+  if (r.mode == "verify")
+    m << "Verified " << r.base.value_or("?").substr(0, 12) << ".." << r.head.value_or("?").substr(0, 12)
+      << (r.shard ? " (shard " + *r.shard + ")" : "") << "; the checkout was restored.\n";
+  else if (r.verdict != Verdict::accepted || r.on_accept == "branch")
     m << "The work tree was restored to snapshot `" << r.snapshot << "` and verified.\n";
   return m.str();
 }

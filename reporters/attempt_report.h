@@ -10,6 +10,8 @@
 namespace autofix::reporters {
 
 nlohmann::json attempt_json(const AttemptResult& result);
+nlohmann::json tier_json(const TierResult& tier);
+nlohmann::json finding_json(const Finding& finding);
 std::string attempt_junit(const AttemptResult& result);
 std::string attempt_summary(const AttemptResult& result);
 

@@ -47,7 +47,7 @@ BuildResult configure_and_build(const BuildOptions& o) {
     result.duration_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return result;
   };
-  if (!std::filesystem::exists(o.build_dir / "CMakeCache.txt")) {
+  if (o.reconfigure || !std::filesystem::exists(o.build_dir / "CMakeCache.txt")) {
     std::vector<std::string> argv{"cmake", "-S", o.source_dir.string(), "-B", o.build_dir.string()};
     argv.insert(argv.end(), o.configure_arguments.begin(), o.configure_arguments.end());
     ProcessResult configure = run_step(o, argv, remaining(o, start));

@@ -17,6 +17,7 @@ struct BuildOptions {
   unsigned jobs = 0;                               // 0: as many as cores
   std::vector<std::string> configure_arguments;    // extra `cmake -S -B` arguments on first configure
   bool clean_first = false;                        // `--clean-first`: outputs of a killed build cannot be trusted
+  bool reconfigure = false;                        // run `cmake -S -B` even when the build is configured
   std::function<void(int process_group)> on_started;
 };
 

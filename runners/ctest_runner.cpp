@@ -355,7 +355,8 @@ std::vector<DiscoveredTest> discover_tests(const fs::path& build_dir, const std:
                                            const std::string& ctest) {
   require_test_dir(build_dir);
   ProcessSpec spec;
-  spec.argv = {ctest, "--show-only=json-v1"};
+  // The gate's own tests (`ctest -L autofix` runs `autofix-gate verify`) must never run inside it.
+  spec.argv = {ctest, "--show-only=json-v1", "-LE", std::string(kGateLabelExclusion)};
   for (const auto& label : labels) {
     spec.argv.push_back("-L");
     spec.argv.push_back(label);
@@ -402,6 +403,8 @@ CTestRun run_ctest(const CTestOptions& options) {
                "--output-log", log.string(),
                "-j", std::to_string(jobs),
                "--no-tests=error",
+               "-LE",
+               std::string(kGateLabelExclusion),
                "--test-output-size-passed", "4096",
                "--test-output-size-failed", "65536",
                "--test-output-truncation", "middle"};
@@ -420,6 +423,7 @@ CTestRun run_ctest(const CTestOptions& options) {
     spec.argv.push_back(regex);
   }
   spec.working_directory = options.build_dir;
+  spec.environment = options.environment;
   // Per-case XML is only needed for tests that run more than one case; a gtest_discover_tests test
   // runs exactly one (--gtest_filter=Suite.Case), and writing XML from each of hundreds of those
   // processes costs measurable time (about 1.4 ms a test here).
@@ -432,7 +436,7 @@ CTestRun run_ctest(const CTestOptions& options) {
     return false;
   };
   if (!std::all_of(discovered.begin(), discovered.end(), runs_one_case))
-    spec.environment = {{"GTEST_OUTPUT", "xml:" + gtest_dir.string() + "/"}};
+    spec.environment.push_back({"GTEST_OUTPUT", "xml:" + gtest_dir.string() + "/"});
   spec.timeout = options.overall_timeout;
   spec.on_started = options.on_started;
 

@@ -15,6 +15,10 @@
 
 namespace autofix::runners {
 
+// Both discover_tests and run_ctest leave out tests labelled exactly `autofix` (`-LE ^autofix$`): those
+// are the gate's own CTest tests in a consumer's build, and running them from the gate would recurse.
+inline constexpr std::string_view kGateLabelExclusion = "^autofix$";
+
 // One test as `ctest --show-only=json-v1` describes it.
 struct DiscoveredTest {
   std::string name;
@@ -65,6 +69,7 @@ struct CTestOptions {
   std::vector<std::string> tests_regex;
   std::function<void(int process_group)> on_started;  // ctest's process group, e.g. for the journal
   std::string ctest = "ctest";                         // the program to run
+  std::vector<std::pair<std::string, std::string>> environment;  // extra variables (e.g. sanitizer options)
 };
 
 // Runs, in options.build_dir:

@@ -4,11 +4,12 @@
 set -euo pipefail
 
 packages=(
-  build-essential g++ cmake ninja-build pkg-config git python3
+  build-essential g++ cmake ninja-build pkg-config git python3 python3-yaml
   libgit2-dev
   libboost-dev libboost-filesystem-dev   # Boost.Process is header-only but needs Boost.Filesystem
   nlohmann-json3-dev libpugixml-dev libcli11-dev zlib1g-dev
   libgtest-dev libgmock-dev
+  clang-tidy cppcheck                    # the static-analysis tiers (docs/tiers.md)
 )
 
 missing=()

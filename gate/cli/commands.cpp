@@ -6,6 +6,10 @@
 #include <iostream>
 
 #include "gate/attempt.h"
+#include "gate/report_files.h"
+#include "gate/shard.h"
+#include "gate/util/atomic_file.h"
+#include "gate/verify.h"
 #include "gate/git/repository.h"
 #include "gate/journal.h"
 #include "gate/lock.h"
@@ -38,6 +42,16 @@ struct Options {
   std::optional<std::string> build_dir;
   std::optional<std::string> report_dir;
   std::optional<std::string> patch;
+  std::optional<std::string> config;
+  std::optional<int> flaky_reruns;
+  std::optional<std::string> base;
+  std::optional<std::string> head;
+  std::optional<std::string> shard;
+  std::optional<std::string> durations;
+  std::vector<std::string> partials;
+  std::string out_dir;
+  std::string report_file;
+  std::string tier;
 };
 
 void say(const std::string& message) { std::cerr << kProgram << ": " << message << "\n"; }
@@ -174,8 +188,69 @@ AttemptOptions attempt_options(Options& o) {
   a.timeout = std::chrono::seconds(o.timeout_s);
   if (o.build_dir) a.build_dir = *o.build_dir;
   if (o.report_dir) a.report_dir = *o.report_dir;
+  if (o.config) a.config_file = *o.config;
+  a.flaky_reruns = o.flaky_reruns;
   a.command_line = o.command_line;
   return a;
+}
+
+void print_verdict(const AttemptResult& r, const std::filesystem::path& report_dir) {
+  std::cout << "verdict: " << to_string(r.verdict) << ": " << r.reason << "\n";
+  if (r.branch) std::cout << "branch: " << *r.branch << "\n";
+  std::cout << "reports: " << report_dir.string() << "\n";
+}
+
+int cmd_verify(Options& o) {
+  reporters::Progress progress = reporters::Progress::for_stderr();
+  VerifyOptions v;
+  v.common = attempt_options(o);
+  v.base = o.base;
+  v.head = o.head;
+  if (o.shard) v.shard = parse_shard(*o.shard);
+  if (o.durations) v.durations = *o.durations;
+  AttemptOutcome outcome = run_verify(v, progress);
+  if (o.json) print_json(reporters::attempt_json(outcome.result));
+  else print_verdict(outcome.result, outcome.report_dir);
+  return outcome.exit_code;
+}
+
+int cmd_merge(Options& o) {
+  std::vector<std::filesystem::path> partials(o.partials.begin(), o.partials.end());
+  AttemptResult merged = merge_partials(partials);
+  write_report_files(merged, o.out_dir);
+  if (o.json) print_json(reporters::attempt_json(merged));
+  else print_verdict(merged, o.out_dir);
+  return exit_code_for(merged.verdict);
+}
+
+// `ctest -L autofix` runs one CTest test per tier: each reads the verdict test's report.
+int cmd_tier_status(Options& o) {
+  std::optional<std::string> text = read_file_if_exists(o.report_file);
+  if (!text)
+    throw Error(ErrorKind::usage, "no report at '" + o.report_file + "'",
+                "run the autofix.verdict test (or `autofix-gate verify`) first");
+  nlohmann::json j = nlohmann::json::parse(*text, nullptr, false);
+  if (!j.is_object() || !j.contains("tiers") || !j["tiers"].is_array())
+    throw Error(ErrorKind::usage, "'" + o.report_file + "' is not an autofix-gate report (no tiers)");
+  for (const auto& t : j["tiers"]) {
+    if (!t.is_object() || t.value("name", "") != o.tier) continue;
+    std::string status = t.value("status", "error");
+    bool required = t.value("required", true);
+    std::cout << "tier " << o.tier << " (" << t.value("kind", "?") << ", " << (required ? "required" : "advisory")
+              << "): " << status << ": " << t.value("reason", "") << "\n";
+    if (t.contains("findings") && t["findings"].is_array())
+      for (const auto& f : t["findings"])
+        if (f.is_object() && f.value("state", "") == "new")
+          std::cout << "  new: " << f.value("rule", "") << " " << f.value("file", "")
+                    << (f.value("line", 0) ? ":" + std::to_string(f.value("line", 0)) : "") << ": "
+                    << f.value("message", "") << "\n";
+    bool failed = status == "failed" || status == "error";
+    return failed && required ? exit_code::rejected : exit_code::ok;
+  }
+  std::string lane = j.contains("lane") && j["lane"].is_object() ? j["lane"].value("lane", "") : "";
+  throw Error(ErrorKind::usage, "the report '" + o.report_file + "' has no tier '" + o.tier + "'",
+              "the tier may not run in the " + (lane.empty() ? std::string("chosen") : lane) +
+                  " lane, or the configuration changed since the report was written");
 }
 
 int cmd_attempt(Options& o) {
@@ -213,6 +288,16 @@ std::string join_command_line(int argc, char** argv) {
 
 void add_dir_option(CLI::App* app, Options& o) {
   app->add_option("-C,--directory", o.dir, "Run in DIR (any directory inside the work tree)")->type_name("DIR");
+}
+
+void add_judging_options(CLI::App* app, Options& o) {
+  app->add_option("--config", o.config, "Gate configuration (default: autofix-gate.json at the root, then in the "
+                  "build dir; see docs/configuration.md)")->type_name("FILE");
+  app->add_flag("--fail-fast", o.attempt.fail_fast, "Stop testing at the first confirmed regression");
+  app->add_flag("--allow-test-edits", o.attempt.allow_test_edits,
+                "Edits to test sources are a warning, not needs-review (deleting or disabling tests still is)");
+  app->add_option("--flaky-reruns", o.flaky_reruns, "Extra runs of a test whose status changed (default 4; 0: none)")
+      ->check(CLI::Range(0, 20));
 }
 
 }  // namespace
@@ -258,8 +343,45 @@ int run(int argc, char** argv) {
   attempt->add_option("--timeout", o.timeout_s, "Limit in seconds for the fixer, the build and the tests, each")
       ->check(CLI::PositiveNumber);
   attempt->add_option("-j,--jobs", o.attempt.jobs, "Build and test parallelism (default: cores)");
+  add_judging_options(attempt, o);
   attempt->add_flag("--json", o.json, "Print report.json on stdout");
   attempt->callback([&] { action = [&] { return cmd_attempt(o); }; });
+
+  CLI::App* verify = app.add_subcommand(
+      "verify",
+      "Judge a change that is already committed: build and test the base (cached) and the head in one build tree, "
+      "compare, write the reports, and restore the checkout exactly; exit 0 accepted, 1 rejected, 3 needs review");
+  add_dir_option(verify, o);
+  verify->add_option("--base", o.base, "The commit without the change (default: AUTOFIX_GATE_BASE, the "
+                     "configuration's base, the merge base with the default branch, HEAD~1)")->type_name("REF");
+  verify->add_option("--head", o.head, "The commit with the change (default: HEAD)")->type_name("REF");
+  verify->add_option("--build-dir", o.build_dir, "Build directory (default: build/ in the repository)")->type_name("DIR");
+  verify->add_option("--report-dir", o.report_dir, "Where reports go (default: <build dir>/autofix)")->type_name("DIR");
+  verify->add_option("--shard", o.shard, "Run shard K of N of the tests and write a partial result (partial.json)")
+      ->type_name("K/N");
+  verify->add_option("--durations", o.durations, "A report.json whose test durations balance the shards")
+      ->type_name("FILE");
+  verify->add_option("--require-fixed", o.attempt.require_fixed, "Tests that must go from failing to passing")
+      ->type_name("TEST...");
+  verify->add_option("--timeout", o.timeout_s, "Limit in seconds for the build and the tests, each")
+      ->check(CLI::PositiveNumber);
+  verify->add_option("-j,--jobs", o.attempt.jobs, "Build and test parallelism (default: cores)");
+  add_judging_options(verify, o);
+  verify->add_flag("--json", o.json, "Print report.json on stdout");
+  verify->callback([&] { action = [&] { return cmd_verify(o); }; });
+
+  CLI::App* merge = app.add_subcommand(
+      "merge", "Merge the partial results of `verify --shard K/N` into one report and verdict");
+  merge->add_option("partials", o.partials, "partial.json of every shard")->required()->type_name("PARTIAL...");
+  merge->add_option("--out", o.out_dir, "Directory for the merged reports")->required()->type_name("DIR");
+  merge->add_flag("--json", o.json, "Print the merged report.json on stdout");
+  merge->callback([&] { action = [&] { return cmd_merge(o); }; });
+
+  CLI::App* tier_status = app.add_subcommand(
+      "tier-status", "Exit 0 when a tier of a report passed (or is advisory), 1 when it failed; used by ctest -L autofix");
+  tier_status->add_option("--report", o.report_file, "report.json")->required()->type_name("FILE");
+  tier_status->add_option("--tier", o.tier, "Tier name")->required();
+  tier_status->callback([&] { action = [&] { return cmd_tier_status(o); }; });
 
   CLI::App* baseline = app.add_subcommand(
       "baseline", "Build and test the tree as it is and store the result, so attempts against it skip that");
@@ -268,6 +390,7 @@ int run(int argc, char** argv) {
   baseline->add_option("--timeout", o.timeout_s, "Limit in seconds for the build and the tests, each")
       ->check(CLI::PositiveNumber);
   baseline->add_option("-j,--jobs", o.attempt.jobs, "Build and test parallelism (default: cores)");
+  baseline->add_option("--config", o.config, "Gate configuration (see docs/configuration.md)")->type_name("FILE");
   baseline->add_flag("--json", o.json, "Print as JSON");
   baseline->callback([&] { action = [&] { return cmd_baseline(o); }; });
 

@@ -150,15 +150,27 @@ TEST(Attempt, PatchThatDoesNotApplyIsRejectedNamingTheHunk) {
   EXPECT_EQ(refs_under(c.repo(), "refs/autofix/"), Strings{});
 }
 
-TEST(Attempt, FixThatDeletesTheFailingTestIsRejectedAsMissing) {
+TEST(Attempt, FixThatDeletesTheFailingTestNeedsReview) {
   Calculator c;
   TreeFingerprint before = source_fingerprint(c.repo());
   runners::ProcessResult r = c.attempt({"--patch", example_fix("deletes-failing-test.diff")});
-  EXPECT_EQ(r.exit_code, 1) << show(r);
-  expect_restored(c, before, r);
+  EXPECT_EQ(r.exit_code, 3) << show(r);
+  TreeFingerprint after = source_fingerprint(c.repo());
+  EXPECT_TRUE(after == before) << describe_difference(before, after) << show(r);
 
   nlohmann::json report = c.report();
-  EXPECT_EQ(report.at("verdict"), std::string("rejected"));
+  EXPECT_EQ(report.at("verdict"), std::string("needs_review"));
+  EXPECT_EQ(refs_under(c.repo(), "refs/heads/autofix/"), Strings{"refs/heads/" + report.at("branch").get<std::string>()});
+  // Kept for the reviewer on a branch of its own; the checkout is as it was.
+  std::string branch = report.at("branch").get<std::string>();
+  EXPECT_TRUE(branch.starts_with("autofix/review/")) << branch;
+  EXPECT_EQ(git(c.repo(), {"diff", "--name-only", "HEAD", branch}), "mathlib/mathlib_test.cpp\n");
+  std::set<std::string> kinds;
+  for (const auto& f : report.at("tampering")) {
+    EXPECT_EQ(f.at("file"), "mathlib/mathlib_test.cpp") << f.dump();
+    kinds.insert(f.at("kind").get<std::string>());
+  }
+  EXPECT_EQ(kinds, (std::set<std::string>{"test_source_edited", "unregistered"})) << report.at("tampering").dump(2);
   EXPECT_EQ(json_strings(report.at("tests_status").at("MISSING")), Strings{kFixedTest}) << report.dump(2);
   EXPECT_EQ(json_strings(report.at("tests_status").at("PASS_TO_FAIL")), Strings{}) << report.dump(2);
   EXPECT_EQ(report.at("tests_passed"), kExampleTests - 1) << report.dump(2);
@@ -361,7 +373,8 @@ TEST(Attempt, ReportsDescribeTheAttempt) {
   ASSERT_TRUE(suites);
   Strings names;
   for (pugi::xml_node s : suites.children("testsuite")) names.push_back(s.attribute("name").value());
-  EXPECT_EQ(names, (Strings{"gate", "build", "tests"}));
+  // The default tiers (docs/configuration.md): every test, secrets, and cppcheck (installed by install-deps.sh).
+  EXPECT_EQ(names, (Strings{"gate", "build", "tests", "tier.tests", "tier.secrets", "tier.static"}));
   pugi::xml_node gate_suite = suites.find_child_by_attribute("testsuite", "name", "gate");
   pugi::xml_node verdict = gate_suite.find_child_by_attribute("testcase", "name", "verdict");
   ASSERT_TRUE(verdict);
@@ -381,8 +394,15 @@ TEST(Attempt, ReportsDescribeTheAttempt) {
   EXPECT_EQ(std::string(fixed.child("properties").find_child_by_attribute("property", "name", "transition")
                             .attribute("value").value()),
             "FAIL_TO_PASS");
-  EXPECT_EQ(suites.attribute("tests").as_int(), 1 + 1 + kExampleTests);
+  int cases = 0;
+  for (pugi::xml_node s : suites.children("testsuite")) cases += s.attribute("tests").as_int();
+  EXPECT_EQ(suites.attribute("tests").as_int(), cases);
+  EXPECT_GE(cases, 1 + 1 + kExampleTests + 3);  // a case per tier, more for findings
   EXPECT_EQ(suites.attribute("failures").as_int(), 0);
+  for (const char* tier_suite : {"tier.tests", "tier.secrets", "tier.static"}) {
+    pugi::xml_node t = suites.find_child_by_attribute("testsuite", "name", tier_suite);
+    EXPECT_EQ(t.attribute("failures").as_int(), 0) << tier_suite;
+  }
 
   // summary.md
   std::string summary = read_file(c.reports() / "summary.md");
@@ -399,7 +419,7 @@ TEST(Attempt, BaselineIsComputedOnceForATree) {
     int exit_code;
     bool cached;
   };
-  for (const Step& s : {Step{"breaks-other-module.diff", 1, false}, Step{"deletes-failing-test.diff", 1, true},
+  for (const Step& s : {Step{"breaks-other-module.diff", 1, false}, Step{"deletes-failing-test.diff", 3, true},
                         Step{"correct-fix.diff", 0, true}}) {
     runners::ProcessResult r = c.attempt({"--patch", example_fix(s.fix)});
     EXPECT_EQ(r.exit_code, s.exit_code) << s.fix << "\n" << show(r);

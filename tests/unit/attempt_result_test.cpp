@@ -60,11 +60,120 @@ TEST(DecideTest, RejectsARegression) {
   EXPECT_EQ(d.reason, "1 test(s) passed before the fix and fail with it: b");
 }
 
-TEST(DecideTest, RejectsAMissingTest) {
+TEST(DecideTest, AMissingTestNeedsReview) {
   Decision d = decide(built_and_tested({rec("a", RunStatus::failed), rec("b", RunStatus::passed)},
                                        {rec("b", RunStatus::passed)}));
+  EXPECT_EQ(d.verdict, Verdict::needs_review);
+  EXPECT_EQ(d.reason, "the fix weakens tests (1): missing a");
+}
+
+TierResult tier(const std::string& name, const std::string& kind, bool required, TierStatus status) {
+  TierResult t;
+  t.name = name;
+  t.kind = kind;
+  t.required = required;
+  t.status = status;
+  t.reason = "why";
+  return t;
+}
+
+AttemptResult green() {
+  AttemptResult r = built_and_tested({rec("a", RunStatus::failed), rec("b", RunStatus::passed)},
+                                     {rec("a", RunStatus::passed), rec("b", RunStatus::passed)});
+  r.tiers.push_back(tier("tests", "ctest", true, TierStatus::passed));
+  return r;
+}
+
+TEST(DecideTest, ARequiredTierThatFailedRejects) {
+  AttemptResult r = green();
+  r.tiers.push_back(tier("static", "clang-tidy", true, TierStatus::failed));
+  Decision d = decide(r);
   EXPECT_EQ(d.verdict, Verdict::rejected);
-  EXPECT_EQ(d.reason, "1 test(s) ran before the fix and are gone with it: a");
+  EXPECT_EQ(d.reason, "required tier 'static' (clang-tidy) failed: why");
+}
+
+TEST(DecideTest, ARequiredTierThatCouldNotRunIsAnErrorNeverAnAccept) {
+  AttemptResult r = green();
+  r.tiers.push_back(tier("asan", "sanitizers", true, TierStatus::error));
+  Decision d = decide(r);
+  EXPECT_EQ(d.verdict, Verdict::error);
+  EXPECT_EQ(d.reason, "required tier 'asan' could not run: why");
+}
+
+TEST(DecideTest, AnAdvisoryTierReportsButDoesNotRejectUnlessTheChangeIsHighRisk) {
+  AttemptResult r = green();
+  r.tiers.push_back(tier("lint", "command", false, TierStatus::failed));
+  Decision d = decide(r);
+  EXPECT_EQ(d.verdict, Verdict::accepted);
+  EXPECT_EQ(d.reason, "the build passed, no test regressed, 1 test(s) fixed; advisory tier(s) failed (reported only): lint");
+  r.risk = {"high", "CMakeLists.txt", "CMakeLists.txt"};
+  d = decide(r);
+  EXPECT_EQ(d.verdict, Verdict::rejected);
+  EXPECT_EQ(d.reason, "high-risk change (CMakeLists.txt matches CMakeLists.txt) and advisory tier(s) failed: lint");
+  r.tiers.back().status = TierStatus::passed;
+  EXPECT_EQ(decide(r).verdict, Verdict::accepted);
+}
+
+TEST(DecideTest, ACriticalPathNeedsReview) {
+  AttemptResult r = green();
+  r.risk = {"critical", ".github/**", ".github/workflows/ci.yml"};
+  Decision d = decide(r);
+  EXPECT_EQ(d.verdict, Verdict::needs_review);
+  EXPECT_EQ(d.reason, "the fix changes a critical path: .github/workflows/ci.yml (matches .github/**)");
+}
+
+TEST(DecideTest, TamperingNeedsReviewUnlessDowngraded) {
+  AttemptResult r = green();
+  r.tampering.push_back({"test_source_edited", "tests/a_test.cpp", 3, "", "edited", false});
+  Decision d = decide(r);
+  EXPECT_EQ(d.verdict, Verdict::needs_review);
+  EXPECT_EQ(d.reason, "the fix weakens tests (1): test_source_edited tests/a_test.cpp");
+  r.tampering.back().downgraded = true;
+  EXPECT_EQ(decide(r).verdict, Verdict::accepted);
+}
+
+TEST(DecideTest, ARegressionRejectsBeforeAnythingNeedsReview) {
+  AttemptResult r = built_and_tested({rec("a", RunStatus::passed), rec("b", RunStatus::passed)},
+                                     {rec("a", RunStatus::failed), rec("b", RunStatus::passed)});
+  r.tampering.push_back({"disabled", "b_test.cpp", 3, "b", "", false});
+  r.risk = {"critical", "x", "y"};
+  r.cascading.push_back({"a", "cascading", "src/x.cpp", {"a_test", "x", "src/x.cpp"}});
+  Decision d = decide(r);
+  EXPECT_EQ(d.verdict, Verdict::rejected);
+  EXPECT_EQ(d.reason, "1 test(s) passed before the fix and fail with it (1 cascading, outside what the fix aimed at): a");
+}
+
+TEST(DecideTest, FlakyTestsAreNeitherFixedNorBroken) {
+  AttemptResult r = green();
+  r.tests[0].transition = Transition::FLAKY;  // "a" was failing and passes now, but not every run
+  Decision d = decide(r);
+  EXPECT_EQ(d.verdict, Verdict::accepted);
+  EXPECT_EQ(d.reason, "the build passed, no test regressed");
+  r.require_fixed = {"a"};
+  EXPECT_EQ(decide(r).reason, "required test 'a' is FLAKY, not FAIL_TO_PASS");
+}
+
+TEST(DecideTest, ADocsOnlyChangeIsJudgedWithoutABuild) {
+  AttemptResult r;
+  r.lane = {"docs", "docs only"};
+  r.tiers.push_back(tier("secrets", "secrets", true, TierStatus::passed));
+  r.tiers.push_back(tier("tests", "ctest", true, TierStatus::skipped));
+  Decision d = decide(r);
+  EXPECT_EQ(d.verdict, Verdict::accepted);
+  EXPECT_EQ(d.reason, "documentation-only change: nothing to build, every tier passed");
+  r.tiers[0].status = TierStatus::failed;
+  EXPECT_EQ(decide(r).verdict, Verdict::rejected);
+}
+
+TEST(DecideTest, AShardJudgesOnlyWhatItRan) {
+  AttemptResult r;
+  r.build = {true, true, 1.0, {}, ""};
+  r.shard = "2/3";
+  r.tiers.push_back(tier("tests", "ctest", true, TierStatus::skipped));
+  r.require_fixed = {"elsewhere"};
+  EXPECT_EQ(decide(r).verdict, Verdict::accepted);  // no test in this shard: `merge` decides
+  r.shard.reset();
+  EXPECT_EQ(decide(r).verdict, Verdict::error);
 }
 
 TEST(DecideTest, RejectsABrokenBuild) {

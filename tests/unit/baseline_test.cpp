@@ -21,8 +21,26 @@ TEST(BaselineCacheTest, StoresAndLoadsExactly) {
   testing::TempDir dir;
   BaselineCache cache(dir.path());
   EXPECT_FALSE(cache.load("k1").has_value());
-  BaselineRecord r{"k1", "tree", "2026-11-22T00:00:00Z", 1, true, {}, {{"a", RunStatus::failed, 0.5, "out\xff"},
-                                                                        {"b", RunStatus::passed, 0.25, ""}}};
+  BaselineRecord r;
+  r.key = "k1";
+  r.tree = "tree";
+  r.created = "2026-11-22T00:00:00Z";
+  r.runs = 1;
+  r.build_ok = true;
+  r.tests = {{"a", RunStatus::failed, 0.5, "out\xff"}, {"b", RunStatus::passed, 0.25, ""}};
+  r.flaky = {"a"};
+  runners::DiscoveredTest d;
+  d.name = "a";
+  d.command = {"/bin/a", "--x"};
+  d.labels = {"unit"};
+  d.will_fail = true;
+  d.skip_return_code = 77;
+  d.timeout = 30;
+  d.source_file = "/src/CMakeLists.txt";
+  d.source_line = 12;
+  r.discovered = {d};
+  r.sanitizer_reports = {{"asan", {"a|AddressSanitizer|heap-buffer-overflow|f"}}};
+  r.sanitizers_built = false;
   cache.store(r);
   std::optional<BaselineRecord> back = cache.load("k1");
   ASSERT_TRUE(back.has_value());
@@ -30,6 +48,25 @@ TEST(BaselineCacheTest, StoresAndLoadsExactly) {
   ASSERT_EQ(back->tests.size(), 2u);
   EXPECT_EQ(back->tests[0].status, RunStatus::failed);
   EXPECT_EQ(back->tests[1].duration_s, 0.25);
+  EXPECT_EQ(back->flaky, std::vector<std::string>{"a"});
+  ASSERT_EQ(back->discovered.size(), 1u);
+  EXPECT_EQ(back->discovered[0].command, d.command);
+  EXPECT_EQ(back->discovered[0].labels, d.labels);
+  EXPECT_TRUE(back->discovered[0].will_fail);
+  EXPECT_EQ(back->discovered[0].skip_return_code, 77);
+  EXPECT_EQ(back->discovered[0].timeout, 30);
+  EXPECT_EQ(back->discovered[0].source_file, "/src/CMakeLists.txt");
+  EXPECT_EQ(back->discovered[0].source_line, 12);
+  EXPECT_EQ(back->sanitizer_reports, r.sanitizer_reports);
+  EXPECT_FALSE(back->sanitizers_built);
+}
+
+TEST(BaselineCacheTest, RecordsOfAnEarlierFormatAreComputedAgain) {
+  testing::TempDir dir;
+  BaselineCache cache(dir.path());
+  testing::write_file(cache.path_for("k"), R"({"format":1,"key":"k","tree":"t","created":"c","runs":1,"build_ok":true,)"
+                                           R"("build_errors":[],"tests":[]})");
+  EXPECT_FALSE(cache.load("k").has_value());
 }
 
 TEST(BaselineCacheTest, DamagedFileIsTreatedAsAbsent) {

@@ -1,0 +1,258 @@
+#include "gate/judge.h"
+
+#include <algorithm>
+#include <set>
+
+#include "gate/build_graph.h"
+#include "gate/cascade.h"
+#include "gate/flake_store.h"
+#include "gate/git/diff_lines.h"
+#include "gate/glob.h"
+#include "gate/lanes.h"
+#include "gate/risk.h"
+#include "gate/tampering.h"
+#include "gate/tiers.h"
+#include "gate/util/error.h"
+#include "gate/util/signals.h"
+
+namespace autofix {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::vector<std::string> paths_of(const std::vector<FileChange>& files) {
+  std::vector<std::string> out;
+  for (const FileChange& f : files) out.push_back(f.path);
+  return out;
+}
+
+bool any_ctest_tier(const std::vector<const TierConfig*>& tiers) {
+  return std::any_of(tiers.begin(), tiers.end(), [](const TierConfig* t) { return t->kind == "ctest"; });
+}
+
+// Marks flakes: a test whose status changed is run again on the tree with the change; one that
+// disagrees with itself is FLAKY. A test that was flaky at baseline cannot count as fixed; it counts as
+// broken only when it fails every run with the change.
+void settle_flakes(const JudgeInput& in, std::vector<TestOutcome>& tests) {
+  std::set<std::string> baseline_flaky(in.baseline->flaky.begin(), in.baseline->flaky.end());
+  std::map<std::string, RunStatus> changed;
+  for (TestOutcome& t : tests) {
+    t.baseline_flaky = baseline_flaky.count(t.name) > 0;
+    bool status_changed = t.transition == Transition::FAIL_TO_PASS || t.transition == Transition::PASS_TO_FAIL;
+    if ((status_changed || (t.baseline_flaky && t.transition == Transition::FAIL_TO_FAIL)) && t.after)
+      changed.emplace(t.name, t.after->status);
+  }
+  int reruns = in.config->flaky_reruns;
+  if (!changed.empty() && reruns > 0) {
+    in.phases->begin("rerun", "re-running " + std::to_string(changed.size()) + " test(s) whose status changed");
+    auto runs = rerun_until_disagreement(*in.layout, in.settings, in.phases->operation(), changed, reruns);
+    size_t flaky = 0;
+    for (TestOutcome& t : tests) {
+      auto it = runs.find(t.name);
+      if (it == runs.end()) continue;
+      t.reruns = it->second;
+      if (disagrees(t.after->status, t.reruns)) {
+        t.transition = Transition::FLAKY;
+        ++flaky;
+      }
+    }
+    in.phases->end(flaky ? std::to_string(flaky) + " flaky" : "every change repeated");
+  }
+  for (TestOutcome& t : tests) {
+    if (!t.baseline_flaky || t.transition == Transition::FLAKY) continue;
+    bool always_fails = t.after && t.after->status != RunStatus::passed &&
+                        std::none_of(t.reruns.begin(), t.reruns.end(), [](RunStatus r) { return r == RunStatus::passed; });
+    if (t.transition == Transition::FAIL_TO_PASS) t.transition = Transition::FLAKY;
+    else if (t.transition == Transition::FAIL_TO_FAIL && always_fails && !t.reruns.empty())
+      t.transition = Transition::PASS_TO_FAIL;  // flaky before, fails every run now: broken by the change
+    else if (t.transition == Transition::FAIL_TO_FAIL) t.transition = Transition::FLAKY;
+  }
+}
+
+// The tests the fix aimed at: --require-fixed, else those failing at baseline.
+std::vector<std::string> aimed_tests(const JudgeInput& in) {
+  if (!in.require_fixed.empty()) return in.require_fixed;
+  std::vector<std::string> out;
+  for (const TestRecord& t : in.baseline->tests)
+    if (t.status != RunStatus::passed) out.push_back(t.name);
+  return out;
+}
+
+// The tests whose build closure (their target, its dependencies, their sources and included headers)
+// holds a changed file.
+std::vector<std::string> tests_affected_by(const BuildGraph& graph, const std::vector<runners::DiscoveredTest>& tests,
+                                           const std::vector<std::string>& changed) {
+  std::set<std::string> changed_set(changed.begin(), changed.end());
+  std::map<std::string, bool> by_target;
+  std::vector<std::string> out;
+  for (const auto& t : tests) {
+    std::optional<std::string> target = graph.target_for_test(t);
+    if (!target) continue;
+    auto it = by_target.find(*target);
+    if (it == by_target.end()) {
+      std::vector<std::string> files = graph.closure_files(*target);
+      bool hit = std::any_of(files.begin(), files.end(), [&](const std::string& f) { return changed_set.count(f) > 0; });
+      it = by_target.emplace(*target, hit).first;
+    }
+    if (it->second) out.push_back(t.name);
+  }
+  return out;
+}
+
+std::vector<TestRecord> only_named(const std::vector<TestRecord>& records, const std::set<std::string>& ctest_names) {
+  std::vector<TestRecord> out;
+  for (const TestRecord& r : records)
+    if (ctest_names.count(ctest_name_of(r.name))) out.push_back(r);
+  return out;
+}
+
+}  // namespace
+
+void judge_change(const JudgeInput& in, AttemptResult& result) {
+  const Layout& l = *in.layout;
+  Phases& phases = *in.phases;
+  Operation* op = phases.operation();
+  std::vector<std::string> changed = paths_of(result.files_changed);
+  result.lane = choose_lane(changed);
+  result.risk = assess_risk(*in.config, changed);
+  std::vector<const TierConfig*> tiers;
+  for (const TierConfig& t : in.config->tiers)
+    if (tier_runs_in_lane(t, result.lane.lane)) tiers.push_back(&t);
+  phases.note("[lane] " + result.lane.lane + ": " + result.lane.reason);
+  if (result.risk.level != "normal")
+    phases.note("[risk] " + result.risk.level + ": " + result.risk.path + " matches " + result.risk.pattern);
+
+  std::vector<git::FileDiff> diff = git::diff_lines(*in.repo, in.before_tree, in.after_tree);
+  TierContext ctx{in.repo, &l, in.config, &in.settings, &phases, in.baseline, in.before_tree, in.after_tree, &diff,
+                  &result.files_changed, nullptr, {}};
+  std::optional<BuildGraph> graph;
+  bool docs = result.lane.lane == "docs";
+  std::vector<runners::DiscoveredTest> discovered_after;
+
+  if (!docs) {
+    bool heavy = result.lane.lane == "heavy";
+    phases.begin("build", heavy ? "reconfiguring and building with the fix" : "building with the fix");
+    runners::BuildResult b = build_tree(l, in.settings, op, heavy);
+    result.build = {true, b.ok, b.duration_s, b.errors, b.failure};
+    phases.end(b.ok ? "built" : b.failure);
+    if (b.ok) {
+      try {
+        graph = BuildGraph::load(l.root, l.build_dir);
+      } catch (const Error& e) {
+        // Without a graph every regression is `unknown`: less to tell, nothing wrong with the verdict.
+        phases.note(std::string("[graph] warning: cannot read the build graph: ") + e.what());
+      }
+      ctx.graph = graph ? &*graph : nullptr;
+      discovered_after = runners::discover_tests(l.build_dir);
+      if (any_ctest_tier(tiers)) {
+        // Tests whose build closure holds a changed file run first: with --fail-fast a confirmed
+        // regression among them ends the run early.
+        std::vector<std::string> all_names;
+        const auto& in_shard = in.settings.in_shard;
+        for (const auto& d : discovered_after)
+          if (!in_shard || in_shard(d.name)) all_names.push_back(d.name);
+        std::vector<std::string> affected =
+            graph ? tests_affected_by(*graph, discovered_after, changed) : std::vector<std::string>{};
+        std::set<std::string> first_batch;
+        for (const std::string& a : affected)
+          if (std::find(all_names.begin(), all_names.end(), a) != all_names.end()) first_batch.insert(a);
+        bool split = !first_batch.empty() && first_batch.size() < all_names.size();
+        phases.begin("test", split ? "running the " + std::to_string(first_batch.size()) +
+                                         " test(s) the fix can affect, then the rest"
+                                   : "running the tests with the fix");
+        TestRun after = run_tests(l, l.report_dir / "tests", in.settings, op,
+                                  split ? std::vector<std::string>(first_batch.begin(), first_batch.end())
+                                        : std::vector<std::string>{});  // everything (or the shard's share)
+        bool stopped_early = false;
+        if (split) {
+          if (in.fail_fast) {
+            std::vector<TestOutcome> early = classify(only_named(in.baseline->tests, first_batch), after.records);
+            settle_flakes(in, early);
+            stopped_early = std::any_of(early.begin(), early.end(),
+                                        [](const TestOutcome& t) { return t.transition == Transition::PASS_TO_FAIL; });
+            if (stopped_early) {
+              result.tests = std::move(early);
+              result.stopped_early = true;
+            }
+          }
+          if (!stopped_early) {
+            std::vector<std::string> rest;
+            for (const std::string& n : all_names)
+              if (!first_batch.count(n)) rest.push_back(n);
+            TestRun more = run_tests(l, l.report_dir / "tests-rest", in.settings, op, rest);
+            after.records.insert(after.records.end(), more.records.begin(), more.records.end());
+            after.warnings.insert(after.warnings.end(), more.warnings.begin(), more.warnings.end());
+          }
+        }
+        for (const std::string& w : after.warnings) phases.note("[test] warning: " + w);
+        if (!stopped_early) {
+          std::vector<TestRecord> baseline_tests;
+          for (const TestRecord& t : in.baseline->tests)
+            if (!in_shard || in_shard(ctest_name_of(t.name))) baseline_tests.push_back(t);
+          result.tests = classify(baseline_tests, after.records);
+        }
+        phases.end(std::to_string(result.tests_passed()) + "/" + std::to_string(result.tests_run()) + " passed" +
+                   (stopped_early ? " (stopped at the first regression: --fail-fast)" : ""));
+        if (!stopped_early) settle_flakes(in, result.tests);
+        FlakeStore flakes(in.repo->state_dir());
+        flakes.record(result.tests, result.baseline.cached ? std::vector<std::string>{} : in.baseline->flaky);
+        flakes.annotate(result.tests);
+      }
+    }
+  }
+
+  // Tiers, in their configured order.
+  for (const TierConfig* t : tiers) {
+    throw_if_interrupted();
+    bool needs_build = t->kind != "secrets" && t->kind != "command";
+    if (needs_build && (docs || !result.build.ok)) {
+      TierResult skipped{t->name, t->kind, t->required, TierStatus::skipped,
+                         docs ? "docs lane: nothing is built" : "the build failed", 0, {}, {}};
+      result.tiers.push_back(std::move(skipped));
+      continue;
+    }
+    if (!in.run_file_tiers && (t->kind == "secrets" || t->kind == "clang-tidy" || t->kind == "cppcheck")) continue;
+    phases.begin("tier", t->name + " (" + t->kind + ")");
+    TierResult r = run_tier(*t, ctx, result, discovered_after);
+    phases.end(std::string(to_string(r.status)) + (r.reason.empty() ? "" : ": " + r.reason));
+    result.tiers.push_back(std::move(r));
+  }
+
+  // Weakened tests and how each regression connects to the change.
+  if (!docs) {
+    TamperInput tin;
+    tin.diff = diff;
+    tin.before = in.baseline->discovered;
+    tin.after = discovered_after;
+    tin.outcomes = result.tests;
+    std::set<std::string> test_sources;
+    if (graph)
+      for (const auto& d : in.baseline->discovered)
+        if (std::optional<std::string> target = graph->target_for_test(d))
+          for (const std::string& f : graph->own_sources(*target)) test_sources.insert(f);
+    std::vector<std::string> globs = in.config->test_paths;
+    tin.is_test_source = [test_sources, globs](const std::string& path) {
+      if (test_sources.count(path)) return true;
+      return std::any_of(globs.begin(), globs.end(), [&](const std::string& g) { return glob_match(g, path); });
+    };
+    for (const TierConfig* t : tiers)
+      if (t->kind == "ctest") tin.tier_label_sets.push_back(t->labels);
+    tin.source_dir = l.root;
+    const git::Repository* repo = in.repo;
+    git_oid after_tree = in.after_tree;
+    tin.read_fixed_file = [repo, after_tree](const std::string& path) { return git::read_blob_at(*repo, after_tree, path); };
+    tin.allow_test_edits = in.allow_test_edits;
+    result.tampering = detect_tampering(tin);
+    std::vector<std::string> regressions = result.names_with(Transition::PASS_TO_FAIL);
+    if (!regressions.empty())
+      result.cascading = trace_regressions(graph ? &*graph : nullptr, in.baseline->discovered, regressions,
+                                           aimed_tests(in), changed);
+  }
+
+  Decision d = decide(result);
+  result.verdict = d.verdict;
+  result.reason = d.reason;
+}
+
+}  // namespace autofix

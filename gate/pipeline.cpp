@@ -1,0 +1,311 @@
+#include "gate/pipeline.h"
+
+#include <algorithm>
+#include <set>
+
+#include "gate/snapshot/manifest.h"
+#include "gate/tiers.h"
+#include "runners/cmake_file_api.h"
+#include "gate/snapshot/worktree_scan.h"
+#include "gate/util/atomic_file.h"
+#include "gate/util/clock.h"
+#include "gate/util/error.h"
+#include "gate/util/signals.h"
+
+namespace autofix {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+fs::path absolute_from(const fs::path& base, const fs::path& p) {
+  return (p.is_absolute() ? p : base / p).lexically_normal();
+}
+
+std::string cmake_cache_text(const fs::path& build_dir) {
+  return read_file_if_exists(build_dir / "CMakeCache.txt").value_or("");
+}
+
+RunStatus run_status(runners::TestStatus s) {
+  switch (s) {
+    case runners::TestStatus::passed: return RunStatus::passed;
+    case runners::TestStatus::failed: return RunStatus::failed;
+    case runners::TestStatus::timeout: return RunStatus::timeout;
+    case runners::TestStatus::not_run: return RunStatus::not_run;
+    case runners::TestStatus::skipped: return RunStatus::skipped;
+  }
+  return RunStatus::not_run;
+}
+
+std::vector<TestRecord> to_records(const runners::CTestRun& run) {
+  std::vector<TestRecord> out;
+  auto output = [](const runners::TestResult& t) {
+    if (t.message.empty()) return t.output_excerpt;
+    return t.output_excerpt.empty() ? t.message : t.message + "\n" + t.output_excerpt;
+  };
+  for (const auto& t : run.tests) out.push_back({t.name, run_status(t.status), t.duration_s, output(t)});
+  for (const auto& c : run.cases) out.push_back({c.name, run_status(c.status), c.duration_s, output(c)});
+  return out;
+}
+
+// A CTest test name as an exact-match regular expression for `ctest -R`.
+std::string exact_regex(const std::string& name) {
+  std::string out = "^";
+  for (char c : name) {
+    if (std::string_view("^$.[]|()*+?\\{}").find(c) != std::string_view::npos) out += '\\';
+    out += c;
+  }
+  return out + "$";
+}
+
+size_t passed_count(const std::vector<TestRecord>& tests) {
+  return static_cast<size_t>(
+      std::count_if(tests.begin(), tests.end(), [](const TestRecord& t) { return t.status == RunStatus::passed; }));
+}
+
+}  // namespace
+
+Layout resolve_layout(const git::Repository& repo, const fs::path& cwd, const std::optional<fs::path>& build_dir,
+                      const std::optional<fs::path>& report_dir, const GateConfig& config) {
+  Layout l;
+  l.repo = &repo;
+  l.root = repo.workdir();
+  fs::path from = fs::absolute(cwd);
+  if (build_dir) l.build_dir = absolute_from(from, *build_dir);
+  else if (config.build_dir) l.build_dir = absolute_from(l.root, *config.build_dir);
+  else l.build_dir = l.root / "build";
+  if (report_dir) l.report_dir = absolute_from(from, *report_dir);
+  else if (config.report_dir) l.report_dir = absolute_from(l.root, *config.report_dir);
+  else l.report_dir = l.build_dir / "autofix";
+  for (const fs::path& p : {l.build_dir, l.report_dir}) {
+    fs::path rel = p.lexically_relative(l.root);
+    if (rel.empty() || *rel.begin() == "..") continue;
+    if (rel == ".") throw Error(ErrorKind::usage, "the build or report directory cannot be the repository root");
+    l.excluded.push_back(rel.generic_string());
+  }
+  return l;
+}
+
+void Phases::begin(const std::string& phase, const std::string& what) {
+  throw_if_interrupted();
+  current_ = phase;
+  if (op_) op_->set_phase(phase);
+  progress_.begin(phase, what);
+}
+
+void Phases::end(const std::string& outcome) { durations_.emplace_back(current_, progress_.end(outcome)); }
+
+runners::BuildResult build_tree(const Layout& l, const RunSettings& s, Operation* op, bool reconfigure) {
+  runners::BuildOptions b;
+  b.source_dir = l.root;
+  b.build_dir = l.build_dir;
+  b.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(s.timeout);
+  b.jobs = s.jobs;
+  // The static tier reads compile_commands.json; cascading failures read the File API's codemodel.
+  b.configure_arguments = {"-DCMAKE_EXPORT_COMPILE_COMMANDS=ON"};
+  // Cascading failures read the File API's codemodel: ask for it, and configure again once when an
+  // existing build has no reply yet (it was configured before the query existed).
+  runners::write_codemodel_query(l.build_dir);
+  bool no_reply = fs::exists(l.build_dir / "CMakeCache.txt") && !fs::exists(l.build_dir / ".cmake/api/v1/reply");
+  b.reconfigure = reconfigure || no_reply;
+  if (op) b.on_started = [op](int pg) { op->set_process_group(pg); };
+  // After `recover` ended a build half way, its outputs cannot be trusted: rebuild everything once.
+  fs::path marker = interrupted_build_marker(*l.repo);
+  b.clean_first = fs::exists(marker);
+  runners::BuildResult r = runners::configure_and_build(b);
+  if (b.clean_first) fs::remove(marker);
+  if (op) op->set_process_group(std::nullopt);
+  return r;
+}
+
+TestRun run_tests(const Layout& l, const fs::path& output_dir, const RunSettings& s, Operation* op,
+                  const std::vector<std::string>& names) {
+  runners::CTestOptions c;
+  c.build_dir = l.build_dir;
+  c.output_dir = output_dir;
+  c.jobs = s.jobs;
+  c.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(s.timeout);          // each test
+  c.overall_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(s.timeout);  // the whole run
+  std::vector<std::string> selection = names;
+  if (selection.empty() && s.in_shard) {
+    for (const auto& d : runners::discover_tests(l.build_dir))
+      if (s.in_shard(d.name)) selection.push_back(d.name);
+    if (selection.empty()) return {};  // this shard has no test
+  }
+  for (const std::string& n : selection) c.tests_regex.push_back(exact_regex(n));
+  if (op) c.on_started = [op](int pg) { op->set_process_group(pg); };
+  runners::CTestRun run = runners::run_ctest(c);
+  if (op) op->set_process_group(std::nullopt);
+  return {to_records(run), run.warnings};
+}
+
+std::string ctest_name_of(const std::string& record_name) {
+  size_t at = record_name.find("::");
+  return at == std::string::npos ? record_name : record_name.substr(0, at);
+}
+
+bool disagrees(RunStatus first, const std::vector<RunStatus>& reruns) {
+  bool passed = first == RunStatus::passed;
+  return std::any_of(reruns.begin(), reruns.end(), [&](RunStatus r) { return (r == RunStatus::passed) != passed; });
+}
+
+std::map<std::string, std::vector<RunStatus>> rerun_until_disagreement(const Layout& l, const RunSettings& s,
+                                                                       Operation* op,
+                                                                       const std::map<std::string, RunStatus>& first,
+                                                                       int reruns) {
+  std::map<std::string, std::vector<RunStatus>> runs;
+  std::set<std::string> pending;
+  for (const auto& [name, status] : first) pending.insert(name);
+  for (int round = 1; round <= reruns && !pending.empty(); ++round) {
+    std::set<std::string> ctest_names;
+    for (const std::string& n : pending) ctest_names.insert(ctest_name_of(n));
+    TestRun run = run_tests(l, l.report_dir / "reruns", s, op, {ctest_names.begin(), ctest_names.end()});
+    std::map<std::string, RunStatus> seen;
+    for (const TestRecord& r : run.records) seen.emplace(r.name, r.status);
+    for (auto it = pending.begin(); it != pending.end();) {
+      auto found = seen.find(*it);
+      // A case whose binary died this time has no record of its own: its CTest test's status counts.
+      if (found == seen.end()) found = seen.find(ctest_name_of(*it));
+      RunStatus status = found == seen.end() ? RunStatus::not_run : found->second;
+      runs[*it].push_back(status);
+      if (disagrees(first.at(*it), {status})) it = pending.erase(it);
+      else ++it;
+    }
+  }
+  return runs;
+}
+
+BaselineRecord ensure_baseline(const git::Repository& repo, const Layout& l, const std::string& tree,
+                               const RunSettings& s, const GateConfig& config, Phases& phases, BaselineInfo& info,
+                               const std::string& key_extra) {
+  BaselineCache cache(repo.state_dir());
+  Operation* op = phases.operation();
+  // The build must be configured before the key is known: the key includes the CMake cache.
+  // (A build configured before the gate asked for the File API's codemodel is configured once more.)
+  if (!fs::exists(l.build_dir / "CMakeCache.txt") || !fs::exists(l.build_dir / ".cmake/api/v1/reply")) {
+    phases.begin("configure", "configuring " + l.build_dir.string());
+    runners::BuildResult configured = build_tree(l, s, op);
+    phases.end(configured.ok ? "configured and built" : configured.failure);
+  }
+  // Sanitizer tiers add to what the baseline holds: a configuration with other ones needs another.
+  std::string extra = key_extra;
+  for (const TierConfig& t : config.tiers)
+    if (t.kind == "sanitizers") {
+      extra += "\nsanitizers " + t.name;
+      for (const std::string& label : t.labels) extra += " " + label;
+    }
+  std::string key = baseline_key(tree, l.build_dir, cmake_cache_text(l.build_dir) + extra);
+  info.key = key;
+  if (std::optional<BaselineRecord> stored = cache.load(key)) {
+    info.cached = true;
+    info.runs = stored->runs;
+    info.build_ok = stored->build_ok;
+    phases.note("[baseline] reusing the stored baseline " + key.substr(0, 12) + " (" +
+                std::to_string(stored->tests.size()) + " tests)");
+    return *stored;
+  }
+  BaselineRecord record;
+  record.key = key;
+  record.tree = tree;
+  record.created = format_iso8601_utc(std::chrono::system_clock::now());
+  record.runs = 1;
+  phases.begin("baseline", "building the tree without the fix");
+  runners::BuildResult b = build_tree(l, s, op);
+  record.build_ok = b.ok;
+  record.build_errors = b.errors;
+  if (!b.ok) {
+    phases.end(b.failure);
+    info.build_ok = false;
+    return record;  // not stored: a broken baseline is worth recomputing next time
+  }
+  phases.end("built");
+  phases.begin("baseline", "running the tests without the fix");
+  record.discovered = runners::discover_tests(l.build_dir);
+  TestRun run = run_tests(l, l.report_dir / "baseline-tests", s, op);
+  for (const std::string& w : run.warnings) phases.note("[baseline] warning: " + w);
+  record.tests = std::move(run.records);
+  phases.end(std::to_string(passed_count(record.tests)) + "/" + std::to_string(record.tests.size()) + " passed");
+  // A test failing at baseline is run again, so that a baseline flake cannot pose as a fix later.
+  std::map<std::string, RunStatus> failing;
+  for (const TestRecord& t : record.tests)
+    if (t.status != RunStatus::passed && t.status != RunStatus::skipped && t.status != RunStatus::not_run)
+      failing.emplace(t.name, t.status);
+  if (!failing.empty() && config.flaky_reruns > 0) {
+    phases.begin("baseline", "re-running " + std::to_string(failing.size()) + " failing test(s) to tell flakes");
+    auto reruns = rerun_until_disagreement(l, s, op, failing, config.flaky_reruns);
+    for (const auto& [name, runs] : reruns)
+      if (disagrees(failing.at(name), runs)) record.flaky.push_back(name);
+    phases.end(record.flaky.empty() ? "every failure repeated" : std::to_string(record.flaky.size()) + " flaky");
+  }
+  for (const TierConfig& t : config.tiers) {
+    if (t.kind != "sanitizers") continue;
+    phases.begin("baseline", "building and testing with sanitizers (tier " + t.name + ")");
+    SanitizerRun sanitized = run_sanitizer_suite(t, l, s, op, "baseline-sanitizers-" + t.name);
+    if (!sanitized.built) record.sanitizers_built = false;
+    record.sanitizer_reports[t.name] = sanitized.signatures;
+    phases.end(sanitized.built ? std::to_string(sanitized.signatures.size()) + " report(s) without the fix" : sanitized.failure);
+  }
+  cache.store(record);
+  info.runs = record.runs;
+  info.build_ok = true;
+  return record;
+}
+
+git_oid current_worktree_tree(const git::Repository& repo, const std::vector<std::string>& excluded) {
+  git::IndexPtr index;
+  git::check(git_repository_index(git::out(index), repo.get()), "cannot open the index");
+  git::check(git_index_read(index.get(), 0), "cannot read the index");
+  std::optional<snapshot::FileStamp> stamp = snapshot::file_stamp((repo.git_dir() / "index").string());
+  snapshot::ScanOptions options{stamp ? stamp->mtime : snapshot::Timestamp{}, true, excluded};
+  snapshot::ScanResult scan = snapshot::scan_worktree(repo, index.get(), options);
+  return snapshot::write_worktree_tree(repo, index.get(), scan);
+}
+
+git::DiffPtr diff_trees(const git::Repository& repo, const git_oid& before, const git_oid& after) {
+  git::TreePtr a, b;
+  git::check(git_tree_lookup(git::out(a), repo.get(), &before), "cannot read the tree before the change");
+  git::check(git_tree_lookup(git::out(b), repo.get(), &after), "cannot read the tree with the change");
+  git::DiffPtr diff;
+  git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
+  git::check(git_diff_tree_to_tree(git::out(diff), repo.get(), a.get(), b.get(), &opts), "cannot compare the trees");
+  return diff;
+}
+
+std::vector<FileChange> changed_files(git_diff* diff) {
+  std::vector<FileChange> out;
+  size_t n = git_diff_num_deltas(diff);
+  for (size_t i = 0; i < n; ++i) {
+    const git_diff_delta* d = git_diff_get_delta(diff, i);
+    std::string status = d->status == GIT_DELTA_ADDED     ? "added"
+                         : d->status == GIT_DELTA_DELETED ? "deleted"
+                                                          : "modified";
+    out.push_back({d->status == GIT_DELTA_DELETED ? d->old_file.path : d->new_file.path, status});
+  }
+  return out;
+}
+
+void materialize_paths(const git::Repository& repo, const git_oid& tree_oid, const std::vector<std::string>& paths) {
+  git::TreePtr tree;
+  git::check(git_tree_lookup(git::out(tree), repo.get(), &tree_oid), "cannot read tree " + git::to_hex(tree_oid));
+  for (const std::string& path : paths) {
+    fs::path target = repo.workdir() / path;
+    git::TreeEntryPtr entry;
+    if (git_tree_entry_bypath(git::out(entry), tree.get(), path.c_str()) < 0) {
+      git_error_clear();
+      std::error_code ec;
+      fs::remove(target, ec);
+      continue;
+    }
+    git_filemode_t mode = git_tree_entry_filemode(entry.get());
+    if (mode != GIT_FILEMODE_BLOB && mode != GIT_FILEMODE_BLOB_EXECUTABLE) continue;  // links, submodules: left alone
+    git::BlobPtr blob;
+    git::check(git_blob_lookup(git::out(blob), repo.get(), git_tree_entry_id(entry.get())), "cannot read " + path);
+    std::string content(static_cast<const char*>(git_blob_rawcontent(blob.get())),
+                        static_cast<size_t>(git_blob_rawsize(blob.get())));
+    fs::create_directories(target.parent_path());
+    if (fs::is_symlink(target) || fs::is_directory(target)) fs::remove_all(target);
+    write_file_atomically(target, content, mode == GIT_FILEMODE_BLOB_EXECUTABLE ? 0755 : 0644, Durability::cache);
+  }
+}
+
+}  // namespace autofix

@@ -1,0 +1,359 @@
+#include "gate/tiers.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "gate/build_graph.h"
+#include "gate/findings.h"
+#include "gate/git/diff_lines.h"
+#include "gate/secrets.h"
+#include "gate/util/atomic_file.h"
+#include "gate/util/error.h"
+#include "gate/util/signals.h"
+#include "runners/junit_reader.h"
+#include "runners/process.h"
+#include "runners/sanitizer_report.h"
+#include "runners/static_analyzer.h"
+
+namespace autofix {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::chrono::milliseconds ms(std::chrono::seconds s) { return std::chrono::duration_cast<std::chrono::milliseconds>(s); }
+
+// A label list as one `ctest -L` expression: a test needs one of them (each -L would require all).
+std::string labels_regex(const std::vector<std::string>& labels) {
+  std::string out = "^(";
+  for (size_t i = 0; i < labels.size(); ++i) {
+    if (i) out += "|";
+    for (char c : labels[i]) {
+      if (std::string_view("^$.[]|()*+?\\{}").find(c) != std::string_view::npos) out += '\\';
+      out += c;
+    }
+  }
+  return out + ")$";
+}
+
+bool is_header(const std::string& path) {
+  for (const char* ext : {".h", ".hh", ".hpp", ".hxx", ".h++", ".inl", ".ipp", ".tpp"})
+    if (path.ends_with(ext)) return true;
+  return false;
+}
+
+TierResult begin_result(const TierConfig& t) {
+  TierResult r;
+  r.name = t.name;
+  r.kind = t.kind;
+  r.required = t.required;
+  return r;
+}
+
+TierResult run_ctest_tier(const TierConfig& tier, const TierContext& ctx, const AttemptResult& so_far,
+                          const std::vector<runners::DiscoveredTest>& discovered) {
+  TierResult r = begin_result(tier);
+  std::map<std::string, std::vector<std::string>> labels;
+  for (const auto& d : ctx.baseline->discovered) labels[d.name] = d.labels;
+  for (const auto& d : discovered) labels[d.name] = d.labels;
+  size_t regressions = 0, fixed = 0, flaky = 0;
+  for (const TestOutcome& t : so_far.tests) {
+    auto it = labels.find(ctest_name_of(t.name));
+    if (!tier_selects(tier, it == labels.end() ? std::vector<std::string>{} : it->second)) continue;
+    r.tests.push_back(t.name);
+    if (t.transition == Transition::PASS_TO_FAIL) {
+      ++regressions;
+      Finding f;
+      f.rule = "regression";
+      f.message = t.name + " passed without the fix and " + to_string(t.after->status) + " with it";
+      f.detail = t.after->output;
+      f.fingerprint = t.name;
+      r.findings.push_back(std::move(f));
+    }
+    if (t.transition == Transition::FAIL_TO_PASS) ++fixed;
+    if (t.transition == Transition::FLAKY) ++flaky;
+  }
+  if (r.tests.empty()) {
+    r.status = TierStatus::skipped;
+    r.reason = tier.labels.empty() ? "no test ran" : "no test has the label(s) " + labels_regex(tier.labels);
+  } else {
+    r.status = regressions ? TierStatus::failed : TierStatus::passed;
+    r.reason = std::to_string(r.tests.size()) + " test(s), " + std::to_string(regressions) + " regression(s), " +
+               std::to_string(fixed) + " fixed" + (flaky ? ", " + std::to_string(flaky) + " flaky" : "");
+  }
+  return r;
+}
+
+TierResult run_secrets_tier(const TierConfig& tier, const TierContext& ctx) {
+  TierResult r = begin_result(tier);
+  // The allow-list is read from the tree WITHOUT the change: a fix cannot silence its own secret.
+  SecretAllowList allow;
+  if (std::optional<std::string> text = git::read_blob_at(*ctx.repo, ctx.before_tree, ctx.config->secrets_allowlist))
+    allow = parse_secret_allowlist(*text, ctx.config->secrets_allowlist);
+  r.findings = scan_for_secrets(*ctx.diff, allow);
+  size_t lines = 0;
+  for (const auto& f : *ctx.diff)
+    lines += static_cast<size_t>(std::count_if(f.lines.begin(), f.lines.end(), [](const auto& l) { return l.origin == '+'; }));
+  r.status = r.findings.empty() ? TierStatus::passed : TierStatus::failed;
+  r.reason = r.findings.empty() ? "no secret in " + std::to_string(lines) + " added line(s)"
+                                : std::to_string(r.findings.size()) + " secret(s) in the added lines";
+  return r;
+}
+
+// Puts the tree without the change back for the paths it touched, and the change again when it ends.
+class BaselineFilesInPlace {
+ public:
+  BaselineFilesInPlace(const TierContext& ctx, std::vector<std::string> paths) : ctx_(ctx), paths_(std::move(paths)) {
+    materialize_paths(*ctx_.repo, ctx_.before_tree, paths_);
+  }
+  ~BaselineFilesInPlace() {
+    try {
+      materialize_paths(*ctx_.repo, ctx_.after_tree, paths_);
+    } catch (...) {
+      // The final rollback or keep path rewrites these anyway; nothing better to do in a destructor.
+    }
+  }
+  BaselineFilesInPlace(const BaselineFilesInPlace&) = delete;
+  BaselineFilesInPlace& operator=(const BaselineFilesInPlace&) = delete;
+
+ private:
+  const TierContext& ctx_;
+  std::vector<std::string> paths_;
+};
+
+std::vector<Finding> analyze(const TierConfig& tier, const TierContext& ctx, const std::vector<std::string>& files) {
+  if (files.empty()) return {};
+  runners::AnalyzerOptions a;
+  a.analyzer = tier.kind == "clang-tidy" ? runners::Analyzer::clang_tidy : runners::Analyzer::cppcheck;
+  a.source_dir = ctx.layout->root;
+  a.build_dir = ctx.layout->build_dir;
+  a.files = files;
+  a.timeout = ms(tier.timeout);
+  a.jobs = ctx.settings->jobs;
+  Operation* op = ctx.phases->operation();
+  if (op) a.on_started = [op](int pg) { op->set_process_group(pg); };
+  runners::AnalyzerRun run = runners::run_analyzer(a);
+  if (op) op->set_process_group(std::nullopt);
+  for (const std::string& w : run.warnings) ctx.phases->note("[" + tier.name + "] warning: " + w);
+  const fs::path root = ctx.layout->root;
+  assign_fingerprints(run.findings, [&](const std::string& file) { return read_file_if_exists(root / file); });
+  return run.findings;
+}
+
+TierResult run_static_tier(const TierConfig& tier, const TierContext& ctx) {
+  TierResult r = begin_result(tier);
+  std::vector<std::string> database = runners::translation_units_in_database(ctx.layout->build_dir, ctx.layout->root);
+  std::set<std::string> in_database(database.begin(), database.end());
+  std::set<std::string> units;
+  std::vector<std::string> touched;
+  for (const FileChange& f : *ctx.files) {
+    touched.push_back(f.path);
+    if (f.status != "deleted" && in_database.count(f.path)) units.insert(f.path);
+    // A changed header is analysed through the translation units of the targets that include it.
+    if (is_header(f.path) && ctx.graph)
+      for (const std::string& target : ctx.graph->target_names()) {
+        std::vector<std::string> files = ctx.graph->files_of(target);
+        if (std::find(files.begin(), files.end(), f.path) == files.end()) continue;
+        for (const std::string& unit : ctx.graph->own_sources(target))
+          if (in_database.count(unit)) units.insert(unit);
+      }
+  }
+  if (units.empty()) {
+    r.status = TierStatus::skipped;
+    r.reason = "the change touches no translation unit of compile_commands.json";
+    return r;
+  }
+  std::vector<std::string> files(units.begin(), units.end());
+  std::vector<Finding> after = analyze(tier, ctx, files);
+  std::vector<Finding> before;
+  {
+    BaselineFilesInPlace baseline(ctx, touched);
+    std::vector<std::string> existing;
+    for (const std::string& f : files)
+      if (fs::exists(ctx.layout->root / f)) existing.push_back(f);
+    before = analyze(tier, ctx, existing);
+  }
+  r.findings = compare_findings(before, after);
+  size_t added = static_cast<size_t>(
+      std::count_if(r.findings.begin(), r.findings.end(), [](const Finding& f) { return f.state == "new"; }));
+  size_t gone = static_cast<size_t>(
+      std::count_if(r.findings.begin(), r.findings.end(), [](const Finding& f) { return f.state == "absent"; }));
+  r.tests = files;
+  r.status = added ? TierStatus::failed : TierStatus::passed;
+  r.reason = std::to_string(added) + " new finding(s), " + std::to_string(gone) + " fixed, in " +
+             std::to_string(files.size()) + " translation unit(s)";
+  return r;
+}
+
+TierResult run_sanitizer_tier(const TierConfig& tier, const TierContext& ctx) {
+  TierResult r = begin_result(tier);
+  if (!ctx.baseline->sanitizers_built) {
+    r.status = TierStatus::error;
+    r.reason = "the tree without the change does not build with sanitizers, so new reports cannot be told";
+    return r;
+  }
+  auto stored = ctx.baseline->sanitizer_reports.find(tier.name);
+  std::multiset<std::string> known;
+  if (stored != ctx.baseline->sanitizer_reports.end()) known.insert(stored->second.begin(), stored->second.end());
+  SanitizerRun run = run_sanitizer_suite(tier, *ctx.layout, *ctx.settings, ctx.phases->operation(), "sanitizers-" + tier.name);
+  if (!run.built) {
+    r.status = TierStatus::failed;
+    r.reason = run.failure;
+    return r;
+  }
+  for (const TestRecord& t : run.records) r.tests.push_back(t.name);
+  size_t added = 0;
+  for (size_t i = 0; i < run.findings.size(); ++i) {
+    Finding f = run.findings[i];
+    auto it = known.find(run.signatures[i]);
+    if (it != known.end()) {
+      f.state = "unchanged";
+      known.erase(it);
+    } else {
+      ++added;
+    }
+    r.findings.push_back(std::move(f));
+  }
+  r.status = added ? TierStatus::failed : TierStatus::passed;
+  r.reason = std::to_string(added) + " new sanitizer report(s) in " + std::to_string(run.records.size()) + " test(s)";
+  return r;
+}
+
+TierResult run_command_tier(const TierConfig& tier, const TierContext& ctx) {
+  TierResult r = begin_result(tier);
+  runners::ProcessSpec spec;
+  spec.argv = tier.command;
+  spec.working_directory = ctx.layout->root;
+  spec.timeout = ms(tier.timeout);
+  spec.environment = {{"AUTOFIX_GATE_BUILD_DIR", ctx.layout->build_dir.string()},
+                      {"AUTOFIX_GATE_REPORT_DIR", ctx.layout->report_dir.string()}};
+  Operation* op = ctx.phases->operation();
+  if (op) spec.on_started = [op](int pg) { op->set_process_group(pg); };
+  fs::path junit;
+  if (tier.junit) {
+    junit = fs::path(*tier.junit).is_absolute() ? fs::path(*tier.junit) : ctx.layout->root / *tier.junit;
+    std::error_code ec;
+    fs::remove(junit, ec);  // a stale file from an earlier run must not pass for this one
+  }
+  runners::ProcessResult p = runners::run_process(spec);
+  if (op) op->set_process_group(std::nullopt);
+  throw_if_interrupted();
+  size_t failures = 0;
+  if (tier.junit) {
+    std::optional<std::string> xml = read_file_if_exists(junit);
+    if (!xml) {
+      Finding f;
+      f.rule = "junit-missing";
+      f.message = "the command wrote no JUnit file at " + junit.string();
+      r.findings.push_back(f);
+      ++failures;
+    } else {
+      for (const runners::TestResult& t : runners::parse_test_binary_xml(*xml, tier.name, junit.string())) {
+        r.tests.push_back(t.name);
+        if (t.status == runners::TestStatus::passed || t.status == runners::TestStatus::skipped) continue;
+        ++failures;
+        Finding f;
+        f.rule = "test-failed";
+        f.message = t.name + " " + runners::to_string(t.status) + (t.message.empty() ? "" : ": " + t.message);
+        f.detail = t.output_excerpt;
+        f.fingerprint = t.name;
+        r.findings.push_back(std::move(f));
+      }
+    }
+  }
+  if (!p.succeeded()) {
+    Finding f;
+    f.rule = "exit-code";
+    f.message = "`" + tier.command.front() + "` " + p.describe();
+    f.detail = runners::cap_text(p.out + p.err, 4096);
+    r.findings.push_back(std::move(f));
+  }
+  r.status = p.succeeded() && failures == 0 ? TierStatus::passed : TierStatus::failed;
+  r.reason = p.describe() + (tier.junit ? ", " + std::to_string(failures) + " failure(s) in its JUnit file" : "");
+  return r;
+}
+
+}  // namespace
+
+bool tier_selects(const TierConfig& tier, const std::vector<std::string>& labels) {
+  if (tier.labels.empty()) return true;
+  return std::any_of(tier.labels.begin(), tier.labels.end(), [&](const std::string& l) {
+    return std::find(labels.begin(), labels.end(), l) != labels.end();
+  });
+}
+
+fs::path sanitizer_build_dir(const Layout& l) { return l.build_dir / "autofix-sanitizers"; }
+
+SanitizerRun run_sanitizer_suite(const TierConfig& tier, const Layout& l, const RunSettings& s, Operation* op,
+                                 const std::string& output_name) {
+  SanitizerRun out;
+  runners::BuildOptions b;
+  b.source_dir = l.root;
+  b.build_dir = sanitizer_build_dir(l);
+  b.timeout = ms(tier.timeout);
+  b.jobs = s.jobs;
+  b.configure_arguments = runners::sanitizer_cmake_arguments();
+  if (op) b.on_started = [op](int pg) { op->set_process_group(pg); };
+  runners::BuildResult built = runners::configure_and_build(b);
+  if (op) op->set_process_group(std::nullopt);
+  if (!built.ok) {
+    out.failure = "the sanitizer build failed: " + built.failure +
+                  (built.errors.empty() ? std::string() : ": " + built.errors.front());
+    return out;
+  }
+  out.built = true;
+  runners::CTestOptions c;
+  c.build_dir = b.build_dir;
+  c.output_dir = l.report_dir / output_name;
+  c.jobs = s.jobs;
+  c.timeout = ms(tier.timeout);
+  c.overall_timeout = ms(tier.timeout);
+  if (!tier.labels.empty()) c.labels = {labels_regex(tier.labels)};
+  c.environment = runners::sanitizer_environment();
+  if (op) c.on_started = [op](int pg) { op->set_process_group(pg); };
+  runners::CTestRun run = runners::run_ctest(c);
+  if (op) op->set_process_group(std::nullopt);
+  for (const runners::TestResult& t : run.tests) {
+    std::string output = t.message.empty() ? t.output_excerpt : t.message + "\n" + t.output_excerpt;
+    out.records.push_back({t.name, t.status == runners::TestStatus::passed ? RunStatus::passed : RunStatus::failed,
+                           t.duration_s, output});
+    for (const runners::SanitizerReport& rep : runners::parse_sanitizer_reports(output, l.root)) {
+      Finding f;
+      f.rule = rep.kind;
+      f.file = rep.file;
+      f.line = rep.line;
+      f.message = rep.sanitizer + ": " + rep.summary + " (in test " + t.name + ")";
+      for (const std::string& frame : rep.frames) f.detail += frame + "\n";
+      f.fingerprint = t.name + "|" + rep.signature;
+      out.signatures.push_back(f.fingerprint);
+      out.findings.push_back(std::move(f));
+    }
+  }
+  return out;
+}
+
+TierResult run_tier(const TierConfig& tier, const TierContext& ctx, const AttemptResult& so_far,
+                    const std::vector<runners::DiscoveredTest>& discovered) {
+  auto start = std::chrono::steady_clock::now();
+  TierResult r;
+  try {
+    if (tier.kind == "ctest") r = run_ctest_tier(tier, ctx, so_far, discovered);
+    else if (tier.kind == "secrets") r = run_secrets_tier(tier, ctx);
+    else if (tier.kind == "clang-tidy" || tier.kind == "cppcheck") r = run_static_tier(tier, ctx);
+    else if (tier.kind == "sanitizers") r = run_sanitizer_tier(tier, ctx);
+    else if (tier.kind == "command") r = run_command_tier(tier, ctx);
+    else throw Error(ErrorKind::internal, "unknown tier kind '" + tier.kind + "'");
+  } catch (const Interrupted&) {
+    throw;
+  } catch (const std::exception& e) {
+    r = begin_result(tier);
+    r.status = TierStatus::error;
+    r.reason = e.what();
+    if (const auto* err = dynamic_cast<const Error*>(&e); err && !err->hint().empty()) r.reason += " (" + err->hint() + ")";
+  }
+  r.duration_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return r;
+}
+
+}  // namespace autofix

@@ -1,0 +1,1 @@
+int main() { return 2 + 2 == 4 ? 0 : 1; }

@@ -1,0 +1,297 @@
+#include "gate/report_reader.h"
+
+#include <gtest/gtest.h>
+
+#include <functional>
+
+#include "gate/util/error.h"
+#include "reporters/attempt_report.h"
+#include "tests/support/test_support.h"
+
+namespace autofix {
+namespace {
+
+using nlohmann::json;
+using reporters::attempt_json;
+
+TestRecord record(const std::string& name, RunStatus s, double d) { return {name, s, d, ""}; }
+
+// Every field set, every enum value used at least once.
+AttemptResult rich() {
+  AttemptResult r;
+  r.attempt_id = "20261122T000000Z-abcdef";
+  r.snapshot = "20261122T000000Z-snap";
+  r.verdict = Verdict::needs_review;
+  r.reason = "the fix weakens tests (1): disabled Old.Test";
+  r.dry_run = true;
+  r.on_accept = "branch";
+  r.patch_applied = true;
+  r.files_changed = {{"src/a.cpp", "modified"}, {"src/new.h", "added"}, {"docs/gone.md", "deleted"}};
+  r.fixer = FixerOutcome{{"fixer", "--fix", "a file with spaces"}, "exit code 0", true, "out\n", "err \"quoted\"\n"};
+  r.build = {true, false, 12.25, {"a.cpp:1: error: x", "b.cpp:2: error: y"}, "the build failed"};
+  r.baseline = {"base-key-123", true, 4, true};
+  auto t = [](std::string name, Transition tr, std::optional<TestRecord> before, std::optional<TestRecord> after) {
+    TestOutcome o;
+    o.name = std::move(name);
+    o.transition = tr;
+    o.baseline = std::move(before);
+    o.after = std::move(after);
+    return o;
+  };
+  r.tests = {
+      t("A.Fixed", Transition::FAIL_TO_PASS, record("A.Fixed", RunStatus::failed, 0.5), record("A.Fixed", RunStatus::passed, 0.25)),
+      t("B.Kept", Transition::PASS_TO_PASS, record("B.Kept", RunStatus::passed, 1), record("B.Kept", RunStatus::passed, 1.5)),
+      t("C.Broken", Transition::PASS_TO_FAIL, record("C.Broken", RunStatus::passed, 0), record("C.Broken", RunStatus::timeout, 60)),
+      t("D.Failing", Transition::FAIL_TO_FAIL, record("D.Failing", RunStatus::not_run, 0), record("D.Failing", RunStatus::skipped, 0)),
+      t("E.Gone", Transition::MISSING, record("E.Gone", RunStatus::passed, 0.125), std::nullopt),
+      t("F.New", Transition::NEW, std::nullopt, record("F.New", RunStatus::failed, 2)),
+      t("G.Flaky", Transition::FLAKY, record("G.Flaky", RunStatus::failed, 0.5), record("G.Flaky", RunStatus::passed, 0.5)),
+  };
+  r.tests[2].reruns = {RunStatus::timeout, RunStatus::failed};
+  r.tests[6].reruns = {RunStatus::failed, RunStatus::passed, RunStatus::not_run, RunStatus::skipped};
+  r.tests[6].baseline_flaky = true;
+  r.tests[6].known_flakes = 7;
+  r.require_fixed = {"A.Fixed", "Z.Absent"};
+  r.durations = {{"snapshot", 0.5}, {"build", 12.25}, {"test", 3.0}};
+  r.branch = "autofix/20261122";
+  r.commit = "0123456789abcdef0123456789abcdef01234567";
+  r.started = "2026-11-22T00:00:00Z";
+  TierResult unit{"unit", "ctest", true, TierStatus::failed, "7 test(s), 1 regression(s)", 3.5, {}, {"A.Fixed", "C.Broken"}};
+  unit.findings.push_back({"regression", "", 0, 0, "error", "C.Broken passed and timed out", "C.Broken", "new", "detail"});
+  TierResult tidy{"tidy", "clang-tidy", false, TierStatus::passed, "no new findings", 8, {}, {}};
+  tidy.findings.push_back(
+      {"bugprone-use-after-move", "src/a.cpp", 12, 7, "warning", "moved", "fp-1", "unchanged", "more\ntext"});
+  tidy.findings.push_back({"bugprone-x", "src/b.cpp", 1, 1, "note", "fixed", "fp-2", "absent", ""});
+  TierResult asan{"asan", "sanitizers", true, TierStatus::error, "cannot configure", 0, {}, {}};
+  TierResult secrets{"secrets", "secrets", true, TierStatus::skipped, "docs lane", 0, {}, {}};
+  r.tiers = {unit, tidy, asan, secrets};
+  r.cascading = {{"C.Broken", "cascading", "src/a.cpp", {"c_test", "libc", "src/a.cpp"}}, {"X.Y", "unknown", "", {}}};
+  r.tampering = {{"disabled", "tests/old_test.cpp", 14, "Old.Test", "DISABLED_ prefix", false},
+                 {"labels_changed", "", 0, "", "", true}};
+  r.risk = {"high", "src/auth/**", "src/auth/login.cpp"};
+  r.lane = {"heavy", "CMakeLists.txt changed"};
+  r.shard = "2/3";
+  r.mode = "verify";
+  r.stopped_early = true;
+  r.base = "1111111111111111111111111111111111111111";
+  r.head = "2222222222222222222222222222222222222222";
+  return r;
+}
+
+// The message of the Error(usage) that reading `j` throws, or "accepted".
+std::string error_of(const json& j) {
+  try {
+    attempt_from_json(j, "r.json");
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::usage) << e.what();
+    EXPECT_FALSE(e.hint().empty());
+    return e.what();
+  }
+  return "accepted";
+}
+
+// The rich report with one edit.
+std::string error_after(const std::function<void(json&)>& edit) {
+  json j = attempt_json(rich());
+  edit(j);
+  return error_of(j);
+}
+
+std::string file_error_of(const std::filesystem::path& p) {
+  try {
+    read_report_file(p);
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::usage) << e.what();
+    return e.what();
+  }
+  return "accepted";
+}
+
+TEST(EnumFromString, InvertsToString) {
+  for (Verdict v : {Verdict::accepted, Verdict::rejected, Verdict::needs_review, Verdict::error})
+    EXPECT_EQ(verdict_from_string(to_string(v)), v);
+  for (Transition t : {Transition::FAIL_TO_PASS, Transition::PASS_TO_PASS, Transition::PASS_TO_FAIL,
+                       Transition::FAIL_TO_FAIL, Transition::MISSING, Transition::NEW, Transition::FLAKY})
+    EXPECT_EQ(transition_from_string(to_string(t)), t);
+  for (RunStatus s : {RunStatus::passed, RunStatus::failed, RunStatus::timeout, RunStatus::not_run, RunStatus::skipped})
+    EXPECT_EQ(run_status_from_string(to_string(s)), s);
+  for (TierStatus s : {TierStatus::passed, TierStatus::failed, TierStatus::skipped, TierStatus::error})
+    EXPECT_EQ(tier_status_from_string(to_string(s)), s);
+}
+
+TEST(EnumFromString, RefusesAnythingElse) {
+  EXPECT_EQ(verdict_from_string("Accepted"), std::nullopt);
+  EXPECT_EQ(verdict_from_string(""), std::nullopt);
+  EXPECT_EQ(transition_from_string("pass_to_fail"), std::nullopt);
+  EXPECT_EQ(run_status_from_string("passed "), std::nullopt);
+  EXPECT_EQ(tier_status_from_string(std::string_view("passed\0", 7)), std::nullopt);
+}
+
+TEST(Printable, EscapesAndCaps) {
+  EXPECT_EQ(printable("plain text"), "plain text");
+  EXPECT_EQ(printable("a\nb\x1b'\"c"), "a\\nb\\u001b'\\\"c");
+  EXPECT_EQ(printable(std::string(81, 'x')), std::string(80, 'x') + "...");
+  // 79 ASCII bytes, then a two-byte character across the cut: cut before it, never inside it.
+  EXPECT_EQ(printable(std::string(79, 'x') + "\xc3\xa9z"), std::string(79, 'x') + "...");
+}
+
+TEST(AttemptFromJson, RoundTripsEveryField) {
+  AttemptResult original = rich();
+  json first = attempt_json(original);
+  AttemptResult read = attempt_from_json(first, "r.json");
+  json second = attempt_json(read);
+  EXPECT_EQ(first, second) << "first:\n" << first.dump(2) << "\nsecond:\n" << second.dump(2);
+
+  // Spot checks on the model itself, not only its rendering.
+  EXPECT_EQ(read.verdict, Verdict::needs_review);
+  ASSERT_TRUE(read.fixer);
+  EXPECT_EQ(read.fixer->err, "err \"quoted\"\n");
+  ASSERT_EQ(read.tests.size(), 7u);
+  EXPECT_EQ(read.tests[4].after, std::nullopt);
+  EXPECT_EQ(read.tests[5].baseline, std::nullopt);
+  ASSERT_TRUE(read.tests[2].after);
+  EXPECT_EQ(read.tests[2].after->name, "C.Broken");
+  EXPECT_EQ(read.tests[2].after->status, RunStatus::timeout);
+  EXPECT_EQ(read.tests[2].after->output, "");
+  EXPECT_EQ(read.tests[6].reruns, original.tests[6].reruns);
+  EXPECT_EQ(read.tests[6].known_flakes, 7);
+  // report.json keeps durations as an object: they come back in its (sorted) key order.
+  std::vector<std::pair<std::string, double>> durations = {{"build", 12.25}, {"snapshot", 0.5}, {"test", 3.0}};
+  EXPECT_EQ(read.durations, durations);
+  EXPECT_EQ(read.shard, "2/3");
+  EXPECT_EQ(read.tiers[1].findings[0].column, 7);
+  EXPECT_EQ(read.tampering[1].downgraded, true);
+}
+
+TEST(AttemptFromJson, RoundTripsADefaultResult) {
+  AttemptResult empty;
+  json first = attempt_json(empty);
+  AttemptResult read = attempt_from_json(first, "r.json");
+  EXPECT_EQ(attempt_json(read), first);
+  EXPECT_FALSE(read.fixer);
+  EXPECT_FALSE(read.branch);
+  EXPECT_FALSE(read.shard);
+}
+
+TEST(AttemptFromJson, NamesAMissingKey) {
+  EXPECT_EQ(error_after([](json& j) { j.erase("verdict"); }), "r.json: verdict: missing (expected a string)");
+  EXPECT_EQ(error_after([](json& j) { j.erase("branch"); }), "r.json: branch: missing (expected a string or null)");
+  EXPECT_EQ(error_after([](json& j) { j["tests"][1]["after"].erase("status"); }),
+            "r.json: tests[1].after.status: missing (expected a string)");
+  EXPECT_EQ(error_after([](json& j) { j["tiers"][1]["findings"][0].erase("fingerprint"); }),
+            "r.json: tiers[1].findings[0].fingerprint: missing (expected a string)");
+  EXPECT_EQ(error_after([](json& j) { j["build"].erase("errors"); }), "r.json: build.errors: missing (expected an array)");
+  EXPECT_EQ(error_after([](json& j) { j.erase("lane"); }), "r.json: lane: missing (expected an object)");
+  EXPECT_EQ(error_after([](json& j) { j["tampering"][0].erase("downgraded"); }),
+            "r.json: tampering[0].downgraded: missing (expected a boolean)");
+  EXPECT_EQ(error_after([](json& j) { j["baseline"].erase("runs"); }), "r.json: baseline.runs: missing (expected an integer)");
+  EXPECT_EQ(error_after([](json& j) { j["fixer"].erase("stderr"); }), "r.json: fixer.stderr: missing (expected a string)");
+}
+
+TEST(AttemptFromJson, NamesAWrongType) {
+  EXPECT_EQ(error_of(json::array()), "r.json: (top level): expected an object, got array");
+  EXPECT_EQ(error_of(nullptr), "r.json: (top level): expected an object, got null");
+  EXPECT_EQ(error_after([](json& j) { j["build"]["ok"] = "yes"; }), "r.json: build.ok: expected a boolean, got string 'yes'");
+  EXPECT_EQ(error_after([](json& j) { j["verdict"] = 1; }), "r.json: verdict: expected a string, got number 1");
+  EXPECT_EQ(error_after([](json& j) { j["tests"] = json::object(); }), "r.json: tests: expected an array, got object");
+  EXPECT_EQ(error_after([](json& j) { j["tests"][0] = "A.Fixed"; }), "r.json: tests[0]: expected an object, got string 'A.Fixed'");
+  EXPECT_EQ(error_after([](json& j) { j["tests"][3]["baseline"] = "passed"; }),
+            "r.json: tests[3].baseline: expected an object or null, got string 'passed'");
+  EXPECT_EQ(error_after([](json& j) { j["durations"]["build"] = "fast"; }),
+            "r.json: durations.build: expected a number, got string 'fast'");
+  EXPECT_EQ(error_after([](json& j) { j["branch"] = 5; }), "r.json: branch: expected a string or null, got number 5");
+  EXPECT_EQ(error_after([](json& j) { j["fixer"] = json::array(); }), "r.json: fixer: expected an object, got array");
+  EXPECT_EQ(error_after([](json& j) { j["require_fixed"][1] = false; }),
+            "r.json: require_fixed[1]: expected a string, got boolean false");
+  EXPECT_EQ(error_after([](json& j) { j["tiers"][0]["tests"] = "A.Fixed"; }),
+            "r.json: tiers[0].tests: expected an array, got string 'A.Fixed'");
+  EXPECT_EQ(error_after([](json& j) { j["tiers"][1]["findings"][0]["line"] = -3; }),
+            "r.json: tiers[1].findings[0].line: expected an integer from 0 to 2147483647, got number -3");
+  EXPECT_EQ(error_after([](json& j) { j["tests"][6]["known_flakes"] = 1.5; }),
+            "r.json: tests[6].known_flakes: expected an integer from 0 to 2147483647, got number 1.5");
+  EXPECT_EQ(error_after([](json& j) { j["baseline"]["runs"] = 4294967296ULL; }),
+            "r.json: baseline.runs: expected an integer from 0 to 2147483647, got number 4294967296");
+  std::string long_text(100, 'x');
+  EXPECT_EQ(error_after([&](json& j) { j["dry_run"] = long_text; }), "r.json: dry_run: expected a boolean, got string");
+}
+
+TEST(AttemptFromJson, NamesAnUnknownEnumString) {
+  EXPECT_EQ(error_after([](json& j) { j["verdict"] = "maybe"; }),
+            "r.json: verdict: unknown verdict 'maybe' (expected accepted, rejected, needs_review or error)");
+  EXPECT_EQ(error_after([](json& j) { j["tests"][0]["transition"] = "PASSED"; }),
+            "r.json: tests[0].transition: unknown transition 'PASSED' (expected FAIL_TO_PASS, PASS_TO_PASS, "
+            "PASS_TO_FAIL, FAIL_TO_FAIL, MISSING, NEW or FLAKY)");
+  EXPECT_EQ(error_after([](json& j) { j["tests"][6]["reruns"][2] = "ok"; }),
+            "r.json: tests[6].reruns[2]: unknown test status 'ok' (expected passed, failed, timeout, not_run or skipped)");
+  EXPECT_EQ(error_after([](json& j) { j["tests"][1]["baseline"]["status"] = "Passed"; }),
+            "r.json: tests[1].baseline.status: unknown test status 'Passed' (expected passed, failed, timeout, not_run "
+            "or skipped)");
+  EXPECT_EQ(error_after([](json& j) { j["tiers"][2]["status"] = "crashed"; }),
+            "r.json: tiers[2].status: unknown tier status 'crashed' (expected passed, failed, skipped or error)");
+  // Control characters in the offending value are escaped, not echoed to a terminal.
+  EXPECT_EQ(error_after([](json& j) { j["verdict"] = "\x1b[2Jx\n"; }),
+            "r.json: verdict: unknown verdict '\\u001b[2Jx\\n' (expected accepted, rejected, needs_review or error)");
+}
+
+TEST(AttemptFromJson, RefusesInconsistentTests) {
+  EXPECT_EQ(error_after([](json& j) { j["tests"][2]["after"] = nullptr; }),
+            "r.json: tests[2].after: null, but a PASS_TO_FAIL test has a run with the fix");
+  EXPECT_EQ(error_after([](json& j) { j["tests"][4]["baseline"] = nullptr; }),
+            "r.json: tests[4].baseline: null, but a MISSING test has a baseline run");
+  EXPECT_EQ(error_after([](json& j) { j["tests"][1]["name"] = "A.Fixed"; }), "r.json: tests[1].name: duplicate test 'A.Fixed'");
+}
+
+TEST(AttemptFromJson, IgnoresDerivedAndUnknownKeys) {
+  json j = attempt_json(rich());
+  j["tests_status"] = "anything";
+  j.erase("tests_run");
+  j["added_by_a_newer_gate"] = {1, 2, 3};
+  AttemptResult read = attempt_from_json(j, "r.json");
+  EXPECT_EQ(attempt_json(read), attempt_json(rich()));
+}
+
+TEST(ReadReportFile, ReadsWhatTheReporterWrote) {
+  testing::TempDir dir;
+  testing::write_file(dir / "report.json", reporters::dump_json(attempt_json(rich())));
+  AttemptResult read = read_report_file(dir / "report.json");
+  EXPECT_EQ(attempt_json(read), attempt_json(rich()));
+}
+
+TEST(ReadReportFile, NamesTheFileInErrors) {
+  testing::TempDir dir;
+  std::filesystem::path p = dir / "report.json";
+  // Missing keys: the file name is the source.
+  testing::write_file(p, R"({"verdict": "accepted"})");
+  EXPECT_EQ(file_error_of(p), p.string() + ": reason: missing (expected a string)");
+  // One level of the report only: every nested object and array cut off.
+  json one_level = json::object();
+  json whole = attempt_json(rich());
+  for (const auto& [key, value] : whole.items())
+    if (!value.is_structured()) one_level[key] = value;
+  testing::write_file(p, one_level.dump());
+  EXPECT_EQ(file_error_of(p), p.string() + ": files_changed: missing (expected an array)");
+  // A file cut off while it was written.
+  testing::write_file(p, R"({"verdict": "acc)");
+  EXPECT_EQ(file_error_of(p), "'" + p.string() + "' is not valid JSON (parse error at byte 17)");
+  std::string text = reporters::dump_json(attempt_json(rich()));
+  testing::write_file(p, text.substr(0, text.size() / 2));
+  EXPECT_TRUE(file_error_of(p).starts_with("'" + p.string() + "' is not valid JSON (parse error at byte "));
+  testing::write_file(p, "");
+  EXPECT_EQ(file_error_of(p), "'" + p.string() + "' is not valid JSON (parse error at byte 1)");
+  EXPECT_EQ(file_error_of(dir / "absent.json"), "no such report: '" + (dir / "absent.json").string() + "'");
+  EXPECT_EQ(file_error_of(dir.path()), "'" + dir.path().string() + "' is not a regular file");
+  // Too large: refused before it is read (a sparse file, so the test writes nothing).
+  testing::write_file(p, "");
+  std::filesystem::resize_file(p, kMaxReportBytes + 1);
+  EXPECT_EQ(file_error_of(p), "'" + p.string() + "' is larger than 64 MiB: not a report autofix-gate writes");
+}
+
+TEST(ReadReportFile, SurvivesDeepNesting) {
+  testing::TempDir dir;
+  std::filesystem::path p = dir / "deep.json";
+  testing::write_file(p, std::string(200000, '[') + std::string(200000, ']'));
+  EXPECT_EQ(file_error_of(p), p.string() + ": (top level): expected an object, got array");
+}
+
+}  // namespace
+}  // namespace autofix

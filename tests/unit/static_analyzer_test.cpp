@@ -1,0 +1,443 @@
+#include "runners/static_analyzer.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <sstream>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "gate/util/error.h"
+#include "tests/support/test_support.h"
+
+namespace autofix::runners {
+namespace {
+
+namespace fs = std::filesystem;
+using autofix::testing::TempDir;
+using autofix::testing::write_file;
+using namespace std::chrono_literals;
+
+fs::path data_dir() { return fs::path(__FILE__).parent_path().parent_path() / "data" / "static_analysis"; }
+
+// Where the captured outputs were produced (see tests/data/static_analysis/README.md).
+const fs::path kCapturedSource = "/tmp/tiny project";
+
+// "file:line:column severity rule: message", one a finding.
+std::vector<std::string> lines_of(const std::vector<Finding>& findings) {
+  std::vector<std::string> out;
+  for (const Finding& f : findings) {
+    EXPECT_TRUE(f.fingerprint.empty()) << "fingerprints are the caller's";
+    EXPECT_EQ(f.state, "new");
+    out.push_back(f.file + ":" + std::to_string(f.line) + ":" + std::to_string(f.column) + " " + f.severity + " " +
+                  f.rule + ": " + f.message);
+  }
+  return out;
+}
+
+bool installed(const std::string& program) {
+  const char* path = std::getenv("PATH");
+  std::stringstream dirs(path ? path : "");
+  for (std::string dir; std::getline(dirs, dir, ':');)
+    if (!dir.empty() && ::access((fs::path(dir) / program).c_str(), X_OK) == 0) return true;
+  return false;
+}
+
+// ---- parsing real output ----------------------------------------------------------------------------
+
+TEST(ClangTidyOutput, ParsesTheRealOutput) {
+  auto findings = parse_clang_tidy_output(autofix::testing::read_file(data_dir() / "clang_tidy_stdout.txt"),
+                                          kCapturedSource);
+  const std::string division = "result of integer division used in a floating point context; possible loss of precision";
+  const std::string strcpy_message =
+      "Call to function 'strcpy' is insecure as it does not provide bounding of the memory buffer. Replace unbounded "
+      "copy functions with analogous functions that support length arguments such as 'strlcpy'. CWE-119";
+  EXPECT_EQ(lines_of(findings),
+            (std::vector<std::string>{
+                "include/calc.h:2:36 error bugprone-integer-division: " + division,
+                "src/broken.cpp:1:10 error clang-diagnostic-error: 'missing.h' file not found",
+                "src/calc.cpp:4:10 error bugprone-integer-division: " + division,
+                "src/calc.cpp:9:3 warning clang-analyzer-core.uninitialized.UndefReturn: Undefined or garbage value "
+                "returned to caller",
+                "src/calc.cpp:17:10 warning clang-analyzer-core.NullDereference: Dereference of null pointer (loaded "
+                "from variable 'p')",
+                "src/use.cpp:8:3 warning clang-analyzer-security.insecureAPI.strcpy: " + strcpy_message,
+                "src/use.cpp:9:3 warning clang-analyzer-security.insecureAPI.strcpy: " + strcpy_message,
+            }));
+  // The notes of the path to the null dereference belong to it.
+  ASSERT_EQ(findings.size(), 7u);
+  EXPECT_EQ(findings[4].detail,
+            "src/calc.cpp:13:3: note: 'p' initialized to a null pointer value\n"
+            "src/calc.cpp:14:7: note: Assuming 'flag' is false\n"
+            "src/calc.cpp:14:3: note: Taking false branch\n"
+            "src/calc.cpp:17:10: note: Dereference of null pointer (loaded from variable 'p')\n");
+  EXPECT_EQ(findings[0].detail, "");
+}
+
+TEST(ClangTidyOutput, DropsOutsideFindingsAndRepeats) {
+  const std::string text =
+      "/usr/include/c++/12/bits/stl_algo.h:10:5: warning: outside [bugprone-foo]\n"
+      "/usr/include/c++/12/bits/stl_algo.h:11:5: note: its note\n"
+      "/repo/src/../src/a.cpp:3:1: warning: inside, not normalised [bugprone-foo]\n"
+      "  a / b;\n"
+      "  ^\n"
+      "/usr/include/x.h:1:1: note: a note outside is left out\n"
+      "/repo/src/a.cpp:3:1: note: a note inside\n"
+      "/repo/include/h.h:2:3: warning: in a header [bugprone-bar]\n"
+      "/repo/include/h.h:2:3: note: first time\n"
+      "/repo/include/h.h:2:3: warning: in a header [bugprone-bar]\n"
+      "/repo/include/h.h:2:3: note: second time\n"
+      "src/relative.cpp:7:2: remark: relative to the source [clang-diagnostic-remark]\n"
+      "error: unknown argument: '-fno-gcc-only' [clang-diagnostic-error]\n"
+      "/repo/a b:c.cpp:1:2: fatal error: colons and spaces in the name [clang-diagnostic-error]\n"
+      "/repo/x.cpp:1:2: warning: no check\r\n"
+      "/repo/y.cpp:1: warning: no column is not a diagnostic [some-check]\r\n"
+      "not a diagnostic: warning: here\n"
+      "/repo/z.cpp:x:2: warning: not a line number [some-check]\n"
+      "5 warnings generated.\n";
+  auto findings = parse_clang_tidy_output(text, "/repo/");
+  EXPECT_EQ(lines_of(findings), (std::vector<std::string>{
+                                    "src/a.cpp:3:1 warning bugprone-foo: inside, not normalised",
+                                    "include/h.h:2:3 warning bugprone-bar: in a header",
+                                    "src/relative.cpp:7:2 note clang-diagnostic-remark: relative to the source",
+                                    ":0:0 error clang-diagnostic-error: unknown argument: '-fno-gcc-only'",
+                                    "a b:c.cpp:1:2 error clang-diagnostic-error: colons and spaces in the name",
+                                    "x.cpp:1:2 warning : no check",
+                                }));
+  ASSERT_EQ(findings.size(), 6u);
+  EXPECT_EQ(findings[0].detail, "src/a.cpp:3:1: note: a note inside\n");
+  EXPECT_EQ(findings[1].detail, "include/h.h:2:3: note: first time\n");
+  EXPECT_TRUE(parse_clang_tidy_output("", "/repo").empty());
+}
+
+TEST(ClangTidyOutput, CapsNotes) {
+  std::string text = "/repo/a.cpp:1:1: warning: w [c]\n";
+  for (int i = 0; i < 30; ++i) text += "/repo/a.cpp:1:1: note: n\n";
+  auto findings = parse_clang_tidy_output(text, "/repo");
+  ASSERT_EQ(findings.size(), 1u);
+  std::string expected;
+  for (int i = 0; i < 20; ++i) expected += "a.cpp:1:1: note: n\n";
+  EXPECT_EQ(findings[0].detail, expected + "[more notes omitted]\n");
+}
+
+TEST(CppcheckOutput, ParsesTheRealOutput) {
+  auto findings =
+      parse_cppcheck_output(autofix::testing::read_file(data_dir() / "cppcheck_stderr.txt"), kCapturedSource);
+  EXPECT_EQ(lines_of(findings),
+            (std::vector<std::string>{
+                "src/calc.cpp:9:13 error arrayIndexOutOfBounds: Array 'arr[3]' accessed at index 3, which is out of "
+                "bounds.",
+                "src/calc.cpp:17:11 error nullPointer: Null pointer dereference: p",
+                "src/calc.cpp:8:7 warning constVariable: Variable 'arr' can be declared as const array",
+                "src/use.cpp:8:15 error bufferAccessOutOfBounds: Buffer is accessed out of bounds: buf",
+            }));
+}
+
+TEST(CppcheckOutput, MapsSeveritiesAndLocations) {
+  const std::string text =
+      "/repo/a.cpp:1:2: warning: w [uninitvar]\n"
+      "/repo/a.cpp:2:2: performance: p [passedByValue]\n"
+      "/repo/a.cpp:3:2: portability: q [invalidPointerCast]\n"
+      "/repo/a.cpp:4:2: information: i [toomanyconfigs]\n"
+      "/repo/a.cpp:5:2: debug: d [valueFlowBailout]\n"
+      "nofile:0:0: information: no location [noValidConfiguration]\n"
+      ":0:0: error: empty location [internalError]\n"
+      "/elsewhere/b.cpp:1:1: error: outside [nullPointer]\n";
+  EXPECT_EQ(lines_of(parse_cppcheck_output(text, "/repo")), (std::vector<std::string>{
+                                                                 "a.cpp:1:2 warning uninitvar: w",
+                                                                 "a.cpp:2:2 warning passedByValue: p",
+                                                                 "a.cpp:3:2 warning invalidPointerCast: q",
+                                                                 "a.cpp:4:2 note toomanyconfigs: i",
+                                                                 "a.cpp:5:2 note valueFlowBailout: d",
+                                                                 ":0:0 note noValidConfiguration: no location",
+                                                                 ":0:0 error internalError: empty location",
+                                                             }));
+}
+
+// ---- the compile database ---------------------------------------------------------------------------
+
+TEST(CompileDatabase, ListsTheRepositorysTranslationUnits) {
+  TempDir dir;
+  const fs::path src = dir / "repo";
+  const fs::path build = src / "build";
+  nlohmann::json db = nlohmann::json::array({
+      {{"directory", build.string()}, {"file", (src / "src/b.cpp").string()}, {"command", "c++ -c b.cpp"}},
+      {{"directory", (src / "src").string()}, {"file", "a.cpp"}, {"command", "c++ -c a.cpp"}},
+      {{"directory", build.string()}, {"file", "/usr/src/outside.cpp"}, {"command", "c++ -c x"}},
+      {{"directory", build.string()}, {"file", (src / "src/./b.cpp").string()}, {"command", "c++ -DX -c b.cpp"}},
+      {{"directory", build.string()}, {"file", "gen/generated.cpp"}, {"command", "c++ -c gen"}},
+  });
+  write_file(build / "compile_commands.json", db.dump());
+  EXPECT_EQ(translation_units_in_database(build, src),
+            (std::vector<std::string>{"build/gen/generated.cpp", "src/a.cpp", "src/b.cpp"}));
+}
+
+TEST(CompileDatabase, MissingOrMalformedIsAUsageError) {
+  TempDir dir;
+  try {
+    translation_units_in_database(dir / "build", dir.path());
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::usage);
+    EXPECT_NE(std::string(e.what()).find((dir / "build" / "compile_commands.json").string()), std::string::npos)
+        << e.what();
+    EXPECT_NE(e.hint().find("CMAKE_EXPORT_COMPILE_COMMANDS=ON"), std::string::npos) << e.hint();
+  }
+  for (const char* text : {"{", "{}", "[1]", R"([{"file": "a.cpp"}])"}) {
+    write_file(dir / "build" / "compile_commands.json", text);
+    try {
+      translation_units_in_database(dir / "build", dir.path());
+      ADD_FAILURE() << "accepted " << text;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.kind(), ErrorKind::usage) << text;
+      EXPECT_NE(std::string(e.what()).find("is not a compile database"), std::string::npos) << e.what();
+    }
+  }
+}
+
+// ---- failing closed, with fake analyzers --------------------------------------------------------------
+
+// A repository with src/a.cpp and src/b.cpp in its compile database and a fake analyzer running `body`.
+class FakeAnalyzer {
+ public:
+  explicit FakeAnalyzer(const std::string& body) {
+    src_ = dir_ / "repo";
+    build_ = src_ / "build";
+    nlohmann::json db = nlohmann::json::array();
+    for (const char* f : {"src/a.cpp", "src/b.cpp"}) {
+      write_file(src_ / f, "int x;\n");
+      db.push_back({{"directory", build_.string()}, {"file", (src_ / f).string()}, {"command", "c++ -c f"}});
+    }
+    write_file(build_ / "compile_commands.json", db.dump());
+    program_ = dir_ / "fake analyzer";
+    write_file(program_, "#!/bin/sh\n" + body + "\n");
+    ::chmod(program_.c_str(), 0755);
+  }
+  AnalyzerOptions options(Analyzer analyzer) const {
+    AnalyzerOptions o;
+    o.analyzer = analyzer;
+    o.source_dir = src_;
+    o.build_dir = build_;
+    o.files = {"src/a.cpp"};
+    o.program = program_.string();
+    o.jobs = 1;
+    return o;
+  }
+  const fs::path& dir() const { return dir_.path(); }
+  const fs::path& source() const { return src_; }
+
+ private:
+  TempDir dir_;
+  fs::path src_, build_, program_;
+};
+
+Error error_of(const AnalyzerOptions& options) {
+  try {
+    run_analyzer(options);
+  } catch (const Error& e) {
+    return e;
+  }
+  ADD_FAILURE() << "no error";
+  return Error(ErrorKind::usage, "none");
+}
+
+TEST(RunAnalyzer, ClangTidyFailingWithDiagnosticsIsAResult) {
+  FakeAnalyzer fake("echo \"$PWD/src/a.cpp:1:5: error: broken [clang-diagnostic-error]\"\n"
+                    "echo '1 error generated.' >&2\nexit 1");
+  AnalyzerRun run = run_analyzer(fake.options(Analyzer::clang_tidy));
+  EXPECT_EQ(lines_of(run.findings), std::vector<std::string>{"src/a.cpp:1:5 error clang-diagnostic-error: broken"});
+  EXPECT_TRUE(run.warnings.empty());
+}
+
+TEST(RunAnalyzer, ClangTidyFailingWithoutDiagnosticsThrows) {
+  FakeAnalyzer fake("echo 'Error: no checks enabled.' >&2\nexit 1");
+  Error e = error_of(fake.options(Analyzer::clang_tidy));
+  EXPECT_EQ(e.kind(), ErrorKind::internal);
+  const std::string what = e.what();
+  EXPECT_NE(what.find("failed without reporting a diagnostic (exit code 1)"), std::string::npos) << what;
+  EXPECT_NE(what.find("Error: no checks enabled."), std::string::npos) << what;
+  EXPECT_NE(what.find("'" + (fake.dir() / "fake analyzer").string() + "' -p "), std::string::npos) << what;
+}
+
+TEST(RunAnalyzer, CppcheckFailingThrows) {
+  FakeAnalyzer fake("echo 'cppcheck: error: could not find any files matching the filter.'\nexit 1");
+  Error e = error_of(fake.options(Analyzer::cppcheck));
+  EXPECT_EQ(e.kind(), ErrorKind::internal);
+  EXPECT_NE(std::string(e.what()).find("could not find any files"), std::string::npos) << e.what();
+}
+
+TEST(RunAnalyzer, CrashAndTimeoutThrow) {
+  FakeAnalyzer crash("echo '/x.cpp:1:1: warning: w [c]'\nkill -SEGV $$");
+  Error e = error_of(crash.options(Analyzer::clang_tidy));
+  EXPECT_EQ(e.kind(), ErrorKind::internal);
+  EXPECT_NE(std::string(e.what()).find("crashed (killed by signal"), std::string::npos) << e.what();
+
+  FakeAnalyzer slow("exec sleep 30");
+  AnalyzerOptions o = slow.options(Analyzer::cppcheck);
+  o.timeout = 300ms;
+  e = error_of(o);
+  EXPECT_EQ(e.kind(), ErrorKind::internal);
+  EXPECT_NE(std::string(e.what()).find("did not finish in time (timed out"), std::string::npos) << e.what();
+}
+
+TEST(RunAnalyzer, MissingProgramIsAUsageError) {
+  FakeAnalyzer fake("exit 0");
+  AnalyzerOptions o = fake.options(Analyzer::clang_tidy);
+  o.program = "autofix-gate-no-such-analyzer";
+  Error e = error_of(o);
+  EXPECT_EQ(e.kind(), ErrorKind::usage);
+  EXPECT_NE(std::string(e.what()).find("cannot run clang-tidy"), std::string::npos) << e.what();
+  EXPECT_NE(e.hint().find("install clang-tidy"), std::string::npos) << e.hint();
+}
+
+TEST(RunAnalyzer, FilesOutsideTheDatabaseAreWarnings) {
+  FakeAnalyzer fake("echo ran > ran.txt");
+  AnalyzerOptions o = fake.options(Analyzer::clang_tidy);
+  o.files = {"include/a.h", "README.md"};
+  AnalyzerRun run = run_analyzer(o);
+  EXPECT_TRUE(run.findings.empty());
+  EXPECT_TRUE(run.command_line.empty());
+  EXPECT_FALSE(fs::exists(fake.source() / "ran.txt"));  // nothing to analyse: nothing ran
+  const std::string db = "'" + (fake.source() / "build" / "compile_commands.json").string() + "'";
+  EXPECT_EQ(run.warnings, (std::vector<std::string>{
+                              "'include/a.h' is not a translation unit in " + db + ": clang-tidy did not analyse it",
+                              "'README.md' is not a translation unit in " + db + ": clang-tidy did not analyse it",
+                          }));
+}
+
+TEST(RunAnalyzer, CppcheckSeesOnlyTheSelectedEntries) {
+  // The fake keeps the database it was given and reports from the file it names.
+  FakeAnalyzer fake("for a in \"$@\"; do case \"$a\" in --project=*) cp \"${a#--project=}\" seen.json;; esac; done\n"
+                    "echo 'src/a.cpp:1:5: style: s [unusedVariable]' >&2\n"
+                    "echo 'build/gen.cpp:1:1: error: generated [nullPointer]' >&2\n"
+                    "echo 'Checking something' >&2");
+  AnalyzerRun run = run_analyzer(fake.options(Analyzer::cppcheck));
+  EXPECT_EQ(lines_of(run.findings), std::vector<std::string>{"src/a.cpp:1:5 warning unusedVariable: s"});
+  auto seen = nlohmann::json::parse(autofix::testing::read_file(fake.source() / "seen.json"));
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0]["file"], (fake.source() / "src/a.cpp").string());
+  EXPECT_EQ(run.warnings,
+            std::vector<std::string>{"cppcheck printed 1 line(s) that are not diagnostics, the first: Checking something"});
+  EXPECT_NE(run.command_line.find(" --enable=warning,style,performance,portability --inline-suppr --quiet -j 1 "),
+            std::string::npos)
+      << run.command_line;
+}
+
+// ---- the real analyzers on a tiny project ---------------------------------------------------------------
+
+// A CMake project (configured, not built) with known findings: an integer division and a null dereference
+// in src/calc.cpp, an integer division in include/calc.h, an out-of-bounds read in src/calc.cpp.
+class TinyProject : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    src_ = dir_ / "tiny project";
+    build_ = src_ / "build";
+    write_file(src_ / "CMakeLists.txt",
+               "cmake_minimum_required(VERSION 3.16)\n"
+               "project(tiny CXX)\n"
+               "add_library(tiny src/calc.cpp src/clean.cpp)\n"
+               "target_include_directories(tiny PUBLIC include)\n");
+    write_file(src_ / "include/calc.h",
+               "#pragma once\n"
+               "inline double half(int x) { return x / 2; }\n");
+    write_file(src_ / "src/calc.cpp",
+               "#include \"calc.h\"\n"
+               "\n"
+               "double ratio(int a, int b) {\n"
+               "  return a / b;\n"
+               "}\n"
+               "\n"
+               "int first() {\n"
+               "  int arr[3] = {1, 2, 3};\n"
+               "  return arr[3];\n"
+               "}\n"
+               "\n"
+               "int deref() {\n"
+               "  int* p = nullptr;\n"
+               "  return *p;\n"
+               "}\n");
+    write_file(src_ / "src/clean.cpp", "int clean() { return 0; }\n");
+    auto r = autofix::testing::run({"cmake", "-S", src_.string(), "-B", build_.string(), "-G", "Ninja",
+                                    "-DCMAKE_EXPORT_COMPILE_COMMANDS=ON"},
+                                   dir_.path());
+    ASSERT_TRUE(r.succeeded()) << r.out << r.err;
+  }
+  AnalyzerOptions options(Analyzer analyzer) const {
+    AnalyzerOptions o;
+    o.analyzer = analyzer;
+    o.source_dir = src_;
+    o.build_dir = build_;
+    o.files = {"src/calc.cpp", "include/calc.h"};
+    o.timeout = 120s;
+    o.jobs = 1;
+    return o;
+  }
+
+  TempDir dir_;
+  fs::path src_, build_;
+};
+
+TEST_F(TinyProject, DatabaseListsItsSources) {
+  EXPECT_EQ(translation_units_in_database(build_, src_), (std::vector<std::string>{"src/calc.cpp", "src/clean.cpp"}));
+}
+
+TEST_F(TinyProject, ClangTidyFindsTheKnownProblems) {
+  if (!installed("clang-tidy")) GTEST_SKIP() << "clang-tidy is not installed";
+  int group = 0;
+  AnalyzerOptions o = options(Analyzer::clang_tidy);
+  o.on_started = [&](int g) { group = g; };
+  AnalyzerRun run = run_analyzer(o);
+  EXPECT_GT(group, 0);
+  const std::string division = "result of integer division used in a floating point context; possible loss of precision";
+  EXPECT_EQ(lines_of(run.findings),
+            (std::vector<std::string>{
+                "include/calc.h:2:36 warning bugprone-integer-division: " + division,
+                "src/calc.cpp:4:10 warning bugprone-integer-division: " + division,
+                "src/calc.cpp:9:3 warning clang-analyzer-core.uninitialized.UndefReturn: Undefined or garbage value "
+                "returned to caller",
+                "src/calc.cpp:14:10 warning clang-analyzer-core.NullDereference: Dereference of null pointer (loaded "
+                "from variable 'p')",
+            }));
+  EXPECT_EQ(run.warnings, std::vector<std::string>{"'include/calc.h' is not a translation unit in '" +
+                                                   (build_ / "compile_commands.json").string() +
+                                                   "': clang-tidy did not analyse it"});
+  EXPECT_NE(run.command_line.find("--checks=" + std::string(kDefaultClangTidyChecks)), std::string::npos)
+      << run.command_line;
+
+  // The repository's own .clang-tidy decides the checks.
+  write_file(src_ / ".clang-tidy", "Checks: '-*,clang-analyzer-core.NullDereference'\n");
+  run = run_analyzer(o);
+  EXPECT_EQ(run.command_line.find("--checks="), std::string::npos) << run.command_line;
+  EXPECT_EQ(lines_of(run.findings),
+            (std::vector<std::string>{"src/calc.cpp:14:10 warning clang-analyzer-core.NullDereference: Dereference of "
+                                      "null pointer (loaded from variable 'p')"}));
+}
+
+TEST_F(TinyProject, CppcheckFindsTheKnownProblems) {
+  if (!installed("cppcheck")) GTEST_SKIP() << "cppcheck is not installed";
+  AnalyzerRun run = run_analyzer(options(Analyzer::cppcheck));
+  EXPECT_EQ(lines_of(run.findings),
+            (std::vector<std::string>{
+                "src/calc.cpp:8:7 warning constVariable: Variable 'arr' can be declared as const array",
+                "src/calc.cpp:9:13 error arrayIndexOutOfBounds: Array 'arr[3]' accessed at index 3, which is out of "
+                "bounds.",
+                "src/calc.cpp:14:11 error nullPointer: Null pointer dereference: p",
+            }));
+  EXPECT_EQ(run.warnings.size(), 1u);  // include/calc.h
+}
+
+TEST_F(TinyProject, NoDatabaseIsAUsageError) {
+  AnalyzerOptions o = options(Analyzer::clang_tidy);
+  o.build_dir = dir_ / "unconfigured";
+  Error e = error_of(o);
+  EXPECT_EQ(e.kind(), ErrorKind::usage);
+  EXPECT_NE(std::string(e.what()).find("no compile database at '" + (dir_ / "unconfigured" / "compile_commands.json").string()),
+            std::string::npos)
+      << e.what();
+}
+
+}  // namespace
+}  // namespace autofix::runners
