@@ -46,7 +46,7 @@ namespace detail {
 
 // FNV-1a over every path and byte of the example (and the recipe version below): the template's key.
 inline std::string example_key() {
-  constexpr const char* kRecipe = "calculator template v1: git init -b main, commit, Unix Makefiles, build";
+  constexpr const char* kRecipe = "calculator template v2: git init -b main, commit, File API query, Unix Makefiles, build";
   uint64_t h = 1469598103934665603ull;
   auto mix = [&](const std::string& s) {
     for (unsigned char c : s) {
@@ -110,6 +110,8 @@ inline fs::path build_template() {
   git(repo, {"init", "-q", "-b", "main"});
   git(repo, {"add", "-A"});
   git(repo, {"commit", "-q", "-m", "calculator with a bug in mean()"});
+  // As the gate configures a build: with the File API's codemodel query (cascading failures read it).
+  write_file(repo / "build" / ".cmake" / "api" / "v1" / "query" / "codemodel-v2", "");
   must(run({"cmake", "-S", repo.string(), "-B", (repo / "build").string(), "-G", "Unix Makefiles"}, repo),
        "configuring the calculator template");
   must(run({"cmake", "--build", (repo / "build").string(), "-j", "2"}, repo), "building the calculator template");
