@@ -80,6 +80,20 @@ std::vector<std::string> AttemptResult::names_with(Transition t) const {
   return out;
 }
 
+std::vector<std::string> AttemptResult::regressions() const {
+  std::vector<std::string> out;
+  for (const TestOutcome& o : tests) {
+    if (o.transition != Transition::PASS_TO_FAIL) continue;
+    bool did_not_run = o.after && (o.after->status == RunStatus::skipped || o.after->status == RunStatus::not_run);
+    std::string ctest_test = o.name.substr(0, o.name.find("::"));
+    bool weakened = did_not_run && std::any_of(tampering.begin(), tampering.end(), [&](const TamperFinding& f) {
+      return !f.downgraded && !f.test.empty() && (f.test == o.name || f.test == ctest_test);
+    });
+    if (!weakened) out.push_back(o.name);
+  }
+  return out;
+}
+
 std::vector<TestOutcome> classify(const std::vector<TestRecord>& baseline, const std::vector<TestRecord>& after) {
   std::unordered_map<std::string, const TestRecord*> before;
   for (const TestRecord& r : baseline) before.emplace(r.name, &r);
@@ -143,7 +157,7 @@ Decision decide(const AttemptResult& r) {
   // A shard may hold no test at all; the merged result is judged again without the shard.
   if (!docs && !r.shard && (r.tiers.empty() || has_ctest_tier) && r.tests_run() == 0 && !ran_tests)
     return {Verdict::error, "no test ran after the fix: the gate cannot judge it"};
-  std::vector<std::string> broken = r.names_with(Transition::PASS_TO_FAIL);
+  std::vector<std::string> broken = r.regressions();
   if (!broken.empty()) {
     size_t cascading = static_cast<size_t>(std::count_if(r.cascading.begin(), r.cascading.end(),
                                                          [](const CascadeEntry& c) { return c.kind == "cascading"; }));

@@ -153,6 +153,9 @@ struct AttemptResult {
   size_t tests_run() const;
   size_t tests_passed() const;
   std::vector<std::string> names_with(Transition t) const;
+  // PASS_TO_FAIL tests, less those the fix disabled or skipped on purpose (a tampering finding names
+  // them and they did not run): those are weakened tests, which need review, not regressions.
+  std::vector<std::string> regressions() const;
 };
 
 // Compares two runs test by test. Passed is a pass; failed, timeout and not-run are failures;

@@ -40,6 +40,9 @@ void settle_flakes(const JudgeInput& in, std::vector<TestOutcome>& tests) {
   for (TestOutcome& t : tests) {
     t.baseline_flaky = baseline_flaky.count(t.name) > 0;
     bool status_changed = t.transition == Transition::FAIL_TO_PASS || t.transition == Transition::PASS_TO_FAIL;
+    // A skipped or disabled test did not run: running it again tells nothing, and ctest refuses a
+    // selection of disabled tests only ("No tests were found!!!", exit code 8: a gate error).
+    if (t.after && t.after->status == RunStatus::skipped) continue;
     if ((status_changed || (t.baseline_flaky && t.transition == Transition::FAIL_TO_FAIL)) && t.after)
       changed.emplace(t.name, t.after->status);
   }
@@ -202,24 +205,8 @@ void judge_change(const JudgeInput& in, AttemptResult& result) {
     }
   }
 
-  // Tiers, in their configured order.
-  for (const TierConfig* t : tiers) {
-    throw_if_interrupted();
-    bool needs_build = t->kind != "secrets" && t->kind != "command";
-    if (needs_build && (docs || !result.build.ok)) {
-      TierResult skipped{t->name, t->kind, t->required, TierStatus::skipped,
-                         docs ? "docs lane: nothing is built" : "the build failed", 0, {}, {}};
-      result.tiers.push_back(std::move(skipped));
-      continue;
-    }
-    if (!in.run_file_tiers && (t->kind == "secrets" || t->kind == "clang-tidy" || t->kind == "cppcheck")) continue;
-    phases.begin("tier", t->name + " (" + t->kind + ")");
-    TierResult r = run_tier(*t, ctx, result, discovered_after);
-    phases.end(std::string(to_string(r.status)) + (r.reason.empty() ? "" : ": " + r.reason));
-    result.tiers.push_back(std::move(r));
-  }
-
-  // Weakened tests and how each regression connects to the change.
+  // Weakened tests and how each regression connects to the change (before the tiers: a test the fix
+  // disabled is no regression of the ctest tier, but a finding that needs review).
   if (!docs) {
     TamperInput tin;
     tin.diff = diff;
@@ -244,10 +231,27 @@ void judge_change(const JudgeInput& in, AttemptResult& result) {
     tin.read_fixed_file = [repo, after_tree](const std::string& path) { return git::read_blob_at(*repo, after_tree, path); };
     tin.allow_test_edits = in.allow_test_edits;
     result.tampering = detect_tampering(tin);
-    std::vector<std::string> regressions = result.names_with(Transition::PASS_TO_FAIL);
+    std::vector<std::string> regressions = result.regressions();
     if (!regressions.empty())
       result.cascading = trace_regressions(graph ? &*graph : nullptr, in.baseline->discovered, regressions,
                                            aimed_tests(in), changed);
+  }
+
+  // Tiers, in their configured order.
+  for (const TierConfig* t : tiers) {
+    throw_if_interrupted();
+    bool needs_build = t->kind != "secrets" && t->kind != "command";
+    if (needs_build && (docs || !result.build.ok)) {
+      TierResult skipped{t->name, t->kind, t->required, TierStatus::skipped,
+                         docs ? "docs lane: nothing is built" : "the build failed", 0, {}, {}};
+      result.tiers.push_back(std::move(skipped));
+      continue;
+    }
+    if (!in.run_file_tiers && (t->kind == "secrets" || t->kind == "clang-tidy" || t->kind == "cppcheck")) continue;
+    phases.begin("tier", t->name + " (" + t->kind + ")");
+    TierResult r = run_tier(*t, ctx, result, discovered_after);
+    phases.end(std::string(to_string(r.status)) + (r.reason.empty() ? "" : ": " + r.reason));
+    result.tiers.push_back(std::move(r));
   }
 
   Decision d = decide(result);

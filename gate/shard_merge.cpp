@@ -257,6 +257,9 @@ AttemptResult merge_partials(const std::vector<fs::path>& files) {
         out.tampering.push_back(f);
   }
   out.risk = riskiest->result.risk;
+  // In test order, as an unsharded run lists them (its regressions come sorted by name).
+  std::stable_sort(out.cascading.begin(), out.cascading.end(),
+                   [](const CascadeEntry& a, const CascadeEntry& b) { return a.test < b.test; });
   merge_tests(partials, out);
   merge_tiers(partials, out);
 

@@ -58,11 +58,12 @@ TierResult run_ctest_tier(const TierConfig& tier, const TierContext& ctx, const 
   for (const auto& d : ctx.baseline->discovered) labels[d.name] = d.labels;
   for (const auto& d : discovered) labels[d.name] = d.labels;
   size_t regressions = 0, fixed = 0, flaky = 0;
+  std::vector<std::string> broken = so_far.regressions();
   for (const TestOutcome& t : so_far.tests) {
     auto it = labels.find(ctest_name_of(t.name));
     if (!tier_selects(tier, it == labels.end() ? std::vector<std::string>{} : it->second)) continue;
     r.tests.push_back(t.name);
-    if (t.transition == Transition::PASS_TO_FAIL) {
+    if (t.transition == Transition::PASS_TO_FAIL && std::find(broken.begin(), broken.end(), t.name) != broken.end()) {
       ++regressions;
       Finding f;
       f.rule = "regression";

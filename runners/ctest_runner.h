@@ -65,7 +65,8 @@ struct CTestOptions {
   std::chrono::milliseconds timeout{0};
   // Limit for the whole ctest run; when it is reached ctest is stopped and run_ctest throws. 0: none.
   std::chrono::milliseconds overall_timeout{0};
-  // Tests whose names match any of these regular expressions (-R "(a)|(b)"); empty: all tests.
+  // Tests whose names match any of these regular expressions (-R "a|b"; entries must not rely on
+  // being grouped); empty: all tests. A very long alternation can exceed CTest's regex size limit.
   std::vector<std::string> tests_regex;
   std::function<void(int process_group)> on_started;  // ctest's process group, e.g. for the journal
   std::string ctest = "ctest";                         // the program to run

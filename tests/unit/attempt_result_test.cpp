@@ -143,6 +143,21 @@ TEST(DecideTest, ARegressionRejectsBeforeAnythingNeedsReview) {
   EXPECT_EQ(d.reason, "1 test(s) passed before the fix and fail with it (1 cascading, outside what the fix aimed at): a");
 }
 
+TEST(DecideTest, ATestTheFixDisabledNeedsReviewAndIsNoRegression) {
+  AttemptResult r = built_and_tested({rec("a", RunStatus::failed), rec("b", RunStatus::passed)},
+                                     {rec("a", RunStatus::passed), rec("b", RunStatus::skipped)});
+  EXPECT_EQ(decide(r).verdict, Verdict::rejected);  // skipped with no explanation: a regression
+  r.tampering.push_back({"disabled", "b_test.cpp", 11, "b", "TEST(S, b) renamed to DISABLED_b", false});
+  EXPECT_EQ(r.regressions(), std::vector<std::string>{});
+  Decision d = decide(r);
+  EXPECT_EQ(d.verdict, Verdict::needs_review);
+  EXPECT_EQ(d.reason, "the fix weakens tests (1): disabled b");
+  // A finding about the test does not excuse a test that ran and failed.
+  r.tests[1].after->status = RunStatus::failed;
+  EXPECT_EQ(r.regressions(), std::vector<std::string>{"b"});
+  EXPECT_EQ(decide(r).verdict, Verdict::rejected);
+}
+
 TEST(DecideTest, FlakyTestsAreNeitherFixedNorBroken) {
   AttemptResult r = green();
   r.tests[0].transition = Transition::FLAKY;  // "a" was failing and passes now, but not every run

@@ -1,0 +1,433 @@
+// The verification tiers end to end (docs/tiers.md), one attempt per scenario on a copy of
+// examples/calculator: a new clang-tidy finding next to an old one, a heap overflow only the sanitizer
+// build sees, an added AWS key, a fix that breaks another module (cascading), a test renamed to
+// DISABLED_, a documentation-only change (docs lane) and a CI-configuration change (critical risk).
+// Each asserts the exit code, the verdict, the report.json fields that decided it, the branches, and
+// that the checkout is exactly as it was.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <map>
+#include <optional>
+
+#include "tests/e2e/attempt_data/calculator_repo.h"
+
+namespace autofix::testing {
+namespace {
+
+using attempt::Calculator;
+using attempt::example_fix;
+using attempt::json_strings;
+using attempt::kFixedTest;
+using attempt::lines_of;
+using attempt::refs_under;
+using attempt::source_fingerprint;
+
+using Strings = std::vector<std::string>;
+using nlohmann::json;
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+// The attempt left the checkout exactly as it found it: files (build/ aside), index, status, HEAD (still
+// on main); no journal.
+void expect_checkout_restored(const Calculator& c, const TreeFingerprint& before, const runners::ProcessResult& r) {
+  TreeFingerprint after = source_fingerprint(c.repo());
+  EXPECT_TRUE(after == before) << "the tree differs after the attempt:\n" << describe_difference(before, after) << show(r);
+  EXPECT_EQ(c.git_out({"symbolic-ref", "HEAD"}), "refs/heads/main");
+  EXPECT_FALSE(fs::exists(c.journal())) << "the journal was left behind\n" << show(r);
+}
+
+// A rejected attempt also leaves no branch.
+void expect_rejected_and_restored(const Calculator& c, const TreeFingerprint& before, const runners::ProcessResult& r) {
+  EXPECT_EQ(r.exit_code, 1) << show(r);
+  expect_checkout_restored(c, before, r);
+  EXPECT_EQ(refs_under(c.repo(), "refs/heads/autofix/"), Strings{}) << show(r);
+}
+
+// Commits `files` (path -> content) on main, as the project's own history before the attempt.
+void commit_files(Calculator& c, const std::map<std::string, std::string>& files, const std::string& message) {
+  for (const auto& [path, content] : files) {
+    write_file(c.repo() / path, content);
+    git(c.repo(), {"add", "--", path});
+  }
+  git(c.repo(), {"commit", "-q", "-m", message});
+}
+
+// The fix as a patch: `files` (path -> content) written into the checkout, `git diff` taken, and the
+// checkout put back. Returns the patch's path (outside the repository).
+std::string make_patch(const Calculator& c, const std::map<std::string, std::string>& files, const std::string& name) {
+  Strings added, modified;
+  for (const auto& [path, content] : files) {
+    (fs::exists(c.repo() / path) ? modified : added).push_back(path);
+    write_file(c.repo() / path, content);
+  }
+  for (const std::string& p : added) git(c.repo(), {"add", "-N", "--", p});
+  std::string patch = git(c.repo(), {"diff", "--binary"});
+  for (const std::string& p : added) {
+    git(c.repo(), {"reset", "-q", "--", p});
+    fs::remove(c.repo() / p);
+  }
+  for (const std::string& p : modified) git(c.repo(), {"checkout", "-q", "--", p});
+  for (const std::string& p : added)  // directories the new files needed
+    for (fs::path d = fs::path(p).parent_path(); !d.empty(); d = d.parent_path())
+      if (fs::is_empty(c.repo() / d)) fs::remove(c.repo() / d);
+  if (!c.git_out({"status", "--porcelain"}).empty()) throw std::runtime_error("the checkout is not clean after making " + name);
+  fs::path file = c.tmp() / (name + ".diff");
+  write_file(file, patch);
+  return file.string();
+}
+
+std::string replaced(std::string text, const std::string& from, const std::string& to) {
+  size_t at = text.find(from);
+  if (at == std::string::npos) throw std::runtime_error("'" + from + "' not found");
+  return text.replace(at, from.size(), to);
+}
+
+// 1-based number of the first line of `text` containing `part`.
+int line_of(const std::string& text, const std::string& part) {
+  size_t at = text.find(part);
+  if (at == std::string::npos) throw std::runtime_error("'" + part + "' not found");
+  return 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
+}
+
+const json& tier_named(const json& report, const std::string& name) {
+  for (const json& t : report.at("tiers"))
+    if (t.at("name") == name) return t;
+  throw std::runtime_error("no tier '" + name + "' in report.json: " + report.at("tiers").dump(2));
+}
+
+Strings tier_names(const json& report) {
+  Strings out;
+  for (const json& t : report.at("tiers")) out.push_back(t.at("name").get<std::string>());
+  return out;
+}
+
+json sarif_of(const Calculator& c) {
+  json j = json::parse(read_file(c.reports() / "autofix.sarif"), nullptr, false);
+  if (j.is_discarded()) throw std::runtime_error("autofix.sarif is not JSON");
+  return j;
+}
+
+// The SARIF run of a tier (automationDetails.id "<tier>/").
+const json& sarif_run(const json& sarif, const std::string& tier) {
+  for (const json& run : sarif.at("runs"))
+    if (run.at("automationDetails").at("id") == tier + "/") return run;
+  throw std::runtime_error("no SARIF run for tier '" + tier + "': " + sarif.dump(2));
+}
+
+const std::string kMean = "  return sum(values) / static_cast<double>(values.size() - 1);\n";
+const std::string kFixedMean = "  return sum(values) / static_cast<double>(values.size());\n";
+
+// 1. The fix repairs mean() but divides integers in a floating point context: a new clang-tidy
+// finding. An old finding of the same check, planted and committed in the same translation unit (and
+// moved down a line by the fix), stays "unchanged": the fingerprint does not depend on line numbers.
+TEST(Tiers, NewClangTidyFindingRejectsAndTheOldOneStaysUnchanged) {
+  Calculator c;
+  const std::string old_line = "double half_of(int count) { return count / 2; }";
+  std::string planted = read_file(c.repo() / "mathlib/mathlib.cpp") +
+                        "\nnamespace calc {\n// Half a count, as a double: an old finding, committed before the fix.\n" +
+                        old_line + "\n}  // namespace calc\n";
+  commit_files(c,
+               {{"mathlib/mathlib.cpp", planted},
+                {"autofix-gate.json", R"({"version": 1, "tiers": [{"name": "tests", "kind": "ctest"},
+                                          {"name": "static", "kind": "clang-tidy"}]})"
+                                      "\n"}},
+               "an old clang-tidy finding, and the tiers: tests and clang-tidy");
+  const std::string new_line = "  double count = static_cast<int>(values.size()) * 2 / 2;";
+  std::string fixed = replaced(planted, kMean, new_line + "\n  return sum(values) / count;\n");
+  std::string patch = make_patch(c, {{"mathlib/mathlib.cpp", fixed}}, "integer division");
+  TreeFingerprint before = source_fingerprint(c.repo());
+
+  runners::ProcessResult r = c.attempt({"--patch", patch});
+  expect_rejected_and_restored(c, before, r);
+  json report = c.report();
+  SCOPED_TRACE(report.dump(2));
+  EXPECT_EQ(report.at("verdict"), "rejected");
+  EXPECT_EQ(report.at("reason"),
+            "required tier 'static' (clang-tidy) failed: 1 new finding(s), 0 fixed, in 1 translation unit(s)");
+  // The fix itself works: only the static tier objects.
+  EXPECT_EQ(json_strings(report.at("tests_status").at("FAIL_TO_PASS")), Strings{kFixedTest});
+  EXPECT_EQ(report.at("tests_status").at("PASS_TO_FAIL"), json::array());
+  EXPECT_EQ(tier_names(report), (Strings{"tests", "static"}));
+  EXPECT_EQ(tier_named(report, "tests").at("status"), "passed");
+
+  const json& tier = tier_named(report, "static");
+  EXPECT_EQ(tier.at("kind"), "clang-tidy");
+  EXPECT_EQ(tier.at("status"), "failed");
+  EXPECT_EQ(json_strings(tier.at("tests")), Strings{"mathlib/mathlib.cpp"});
+  ASSERT_EQ(tier.at("findings").size(), 2u);
+  std::map<std::string, json> by_state;
+  for (const json& f : tier.at("findings")) by_state[f.at("state").get<std::string>()] = f;
+  ASSERT_EQ(by_state.size(), 2u);
+  const json& added = by_state["new"];
+  const json& old = by_state["unchanged"];
+  for (const json* f : {&added, &old}) {
+    EXPECT_EQ(f->at("rule"), "bugprone-integer-division");
+    EXPECT_EQ(f->at("file"), "mathlib/mathlib.cpp");
+    EXPECT_EQ(f->at("message"), "result of integer division used in a floating point context; possible loss of precision");
+    EXPECT_EQ(f->at("fingerprint").get<std::string>().size(), 40u);
+  }
+  EXPECT_EQ(added.at("line"), line_of(fixed, new_line));
+  EXPECT_EQ(old.at("line"), line_of(fixed, old_line));
+  EXPECT_EQ(line_of(fixed, old_line), line_of(planted, old_line) + 1) << "the fix moves the old finding one line down";
+  EXPECT_NE(added.at("fingerprint"), old.at("fingerprint"));
+
+  // autofix.sarif: the same two results, with their baseline states and fingerprints.
+  json sarif = sarif_of(c);
+  EXPECT_EQ(sarif.at("version"), "2.1.0");
+  const json& run = sarif_run(sarif, "static");
+  EXPECT_EQ(run.at("tool").at("driver").at("name"), "clang-tidy");
+  ASSERT_EQ(run.at("results").size(), 2u);
+  std::map<std::string, std::string> state_by_fingerprint;
+  for (const json& res : run.at("results")) {
+    EXPECT_EQ(res.at("ruleId"), "bugprone-integer-division");
+    const json& location = res.at("locations").at(0).at("physicalLocation");
+    EXPECT_EQ(location.at("artifactLocation").at("uri"), "mathlib/mathlib.cpp");
+    std::string fp = res.at("partialFingerprints").at("autofixGate/v1").get<std::string>();
+    state_by_fingerprint[fp] = res.at("baselineState").get<std::string>();
+    EXPECT_EQ(location.at("region").at("startLine"), fp == added.at("fingerprint") ? added.at("line") : old.at("line"));
+  }
+  EXPECT_EQ(state_by_fingerprint, (std::map<std::string, std::string>{
+                                      {added.at("fingerprint").get<std::string>(), "new"},
+                                      {old.at("fingerprint").get<std::string>(), "unchanged"}}));
+}
+
+// 2. A heap overflow that changes no test result: reading one element past a heap copy into a
+// volatile. Only the sanitizer build (a second build of the example, with ASan and UBSan) sees it.
+TEST(Tiers, HeapOverflowIsRejectedByTheSanitizerTier) {
+  Calculator c;
+  // Every test of the example carries the label `unit` (gtest_discover_tests(... LABELS unit)).
+  commit_files(c,
+               {{"autofix-gate.json", R"({"version": 1, "tiers": [{"name": "tests", "kind": "ctest"},
+                                          {"name": "asan", "kind": "sanitizers", "labels": ["unit"]}]})"
+                                      "\n"}},
+               "tiers: tests and a sanitizer build");
+  const std::string overflow = "  volatile double past_end = copy.data()[copy.size()];  // one past the heap block";
+  std::string fixed = replaced(read_file(c.repo() / "mathlib/mathlib.cpp"), kMean,
+                               "  std::vector<double> copy(values);\n" + overflow +
+                                   "\n  (void)past_end;\n  return sum(copy) / static_cast<double>(copy.size());\n");
+  std::string patch = make_patch(c, {{"mathlib/mathlib.cpp", fixed}}, "heap overflow");
+  TreeFingerprint before = source_fingerprint(c.repo());
+
+  runners::ProcessResult r = c.attempt({"--patch", patch});
+  expect_rejected_and_restored(c, before, r);
+  json report = c.report();
+  SCOPED_TRACE(report.dump(2));
+  EXPECT_EQ(report.at("verdict"), "rejected");
+  EXPECT_EQ(report.at("reason"), "required tier 'asan' (sanitizers) failed: 1 new sanitizer report(s) in 10 test(s)");
+  // The normal build sees nothing wrong: the fix fixes, nothing regresses.
+  EXPECT_EQ(json_strings(report.at("tests_status").at("FAIL_TO_PASS")), Strings{kFixedTest});
+  EXPECT_EQ(report.at("tests_status").at("PASS_TO_FAIL"), json::array());
+  EXPECT_EQ(tier_named(report, "tests").at("status"), "passed");
+
+  const json& tier = tier_named(report, "asan");
+  EXPECT_EQ(tier.at("kind"), "sanitizers");
+  EXPECT_EQ(tier.at("status"), "failed");
+  EXPECT_EQ(tier.at("tests").size(), static_cast<size_t>(attempt::kExampleTests));
+  ASSERT_EQ(tier.at("findings").size(), 1u);
+  const json& f = tier.at("findings").at(0);
+  EXPECT_EQ(f.at("rule"), "heap-buffer-overflow");
+  EXPECT_EQ(f.at("state"), "new");
+  EXPECT_EQ(f.at("file"), "mathlib/mathlib.cpp");
+  EXPECT_EQ(f.at("line"), line_of(fixed, overflow));
+  EXPECT_TRUE(contains(f.at("message").get<std::string>(), "heap-buffer-overflow")) << f.dump(2);
+  EXPECT_TRUE(contains(f.at("message").get<std::string>(), "(in test MathTest.MeanOfThreeValues)")) << f.dump(2);
+  // The frames: the access in mean(), then the test that called it.
+  Strings frames = lines_of(f.at("detail").get<std::string>());
+  ASSERT_GE(frames.size(), 2u) << f.dump(2);
+  EXPECT_TRUE(frames[0].starts_with("#0 ")) << frames[0];
+  EXPECT_TRUE(contains(frames[0], "calc::mean")) << frames[0];
+  EXPECT_TRUE(contains(frames[0], "mathlib/mathlib.cpp:" + std::to_string(line_of(fixed, overflow)))) << frames[0];
+  EXPECT_TRUE(frames[1].starts_with("#1 ")) << frames[1];
+  EXPECT_TRUE(contains(frames[1], "MathTest_MeanOfThreeValues_Test")) << frames[1];
+
+  json sarif = sarif_of(c);
+  const json& run = sarif_run(sarif, "asan");
+  ASSERT_EQ(run.at("results").size(), 1u);
+  EXPECT_EQ(run.at("results").at(0).at("ruleId"), "heap-buffer-overflow");
+  EXPECT_EQ(run.at("results").at(0).at("baselineState"), "new");
+}
+
+// 3. An AWS access key id in a comment, with the default configuration. The key is put together at run
+// time so that no repository (this one, or the example's copy) ever holds it literally.
+TEST(Tiers, AddedAwsKeyIsRejectedByTheSecretsTierAndNeverReportedInFull) {
+  Calculator c;
+  const std::string key = std::string("AKIA") + "IOSFODNN7EXAMPLE";
+  const std::string comment = "  // upload statistics with key " + key;
+  std::string fixed = replaced(read_file(c.repo() / "mathlib/mathlib.cpp"), kMean, comment + "\n" + kFixedMean);
+  std::string patch = make_patch(c, {{"mathlib/mathlib.cpp", fixed}}, "aws key");
+  TreeFingerprint before = source_fingerprint(c.repo());
+
+  runners::ProcessResult r = c.attempt({"--patch", patch});
+  expect_rejected_and_restored(c, before, r);
+  json report = c.report();
+  SCOPED_TRACE(report.dump(2));
+  EXPECT_EQ(report.at("verdict"), "rejected");
+  EXPECT_EQ(report.at("reason"), "required tier 'secrets' (secrets) failed: 1 secret(s) in the added lines");
+  EXPECT_EQ(json_strings(report.at("tests_status").at("FAIL_TO_PASS")), Strings{kFixedTest});
+  EXPECT_EQ(tier_names(report), (Strings{"tests", "secrets", "static"})) << "the default tiers";
+
+  const json& tier = tier_named(report, "secrets");
+  EXPECT_EQ(tier.at("status"), "failed");
+  ASSERT_EQ(tier.at("findings").size(), 1u);
+  const json& f = tier.at("findings").at(0);
+  EXPECT_EQ(f.at("rule"), "aws-access-key-id");
+  EXPECT_EQ(f.at("file"), "mathlib/mathlib.cpp");
+  EXPECT_EQ(f.at("line"), line_of(fixed, comment));
+  EXPECT_EQ(f.at("column"), static_cast<int>(comment.find(key)) + 1);
+  EXPECT_EQ(f.at("state"), "new");
+  EXPECT_EQ(f.at("message"), "AWS access key ID added: AKIA\u2026");
+
+  // Neither the key nor its tail appears in any report or in what the gate printed.
+  for (const char* file : {"report.json", "summary.md", "junit.xml", "autofix.sarif"}) {
+    std::string text = read_file(c.reports() / file);
+    EXPECT_FALSE(contains(text, key)) << file;
+    EXPECT_FALSE(contains(text, key.substr(4))) << file;
+  }
+  EXPECT_TRUE(contains(read_file(c.reports() / "summary.md"),
+                       "- new: `aws-access-key-id` at `mathlib/mathlib.cpp:" + std::to_string(line_of(fixed, comment)) +
+                           "`: AWS access key ID added: AKIA\u2026"));
+  EXPECT_FALSE(contains(r.out + r.err, key.substr(4))) << show(r);
+}
+
+// 4. examples/fixes/breaks-other-module.diff fixes mean() and changes formatter.cpp: the formatter's
+// tests break where the fix did not aim, through formatter_test -> formatter -> formatter/formatter.cpp
+// (the targets of examples/calculator/formatter/CMakeLists.txt).
+TEST(Tiers, BrokenOtherModuleIsTracedAsCascading) {
+  Calculator c;
+  TreeFingerprint before = source_fingerprint(c.repo());
+  runners::ProcessResult r = c.attempt({"--patch", example_fix("breaks-other-module.diff")});
+  expect_rejected_and_restored(c, before, r);
+  json report = c.report();
+  SCOPED_TRACE(report.dump(2));
+  EXPECT_EQ(report.at("verdict"), "rejected");
+  EXPECT_EQ(report.at("reason"),
+            "2 test(s) passed before the fix and fail with it (2 cascading, outside what the fix aimed at): "
+            "FormatterTest.ListInBrackets, FormatterTest.TwoDecimals");
+  json expected = json::array();
+  for (const char* test : {"FormatterTest.ListInBrackets", "FormatterTest.TwoDecimals"})
+    expected.push_back({{"test", test},
+                        {"kind", "cascading"},
+                        {"changed_file", "formatter/formatter.cpp"},
+                        {"chain", {"formatter_test", "formatter", "formatter/formatter.cpp"}}});
+  EXPECT_EQ(report.at("cascading"), expected);
+
+  // The summary leads with them: headline, reason, then the cascading failures.
+  std::string summary = read_file(c.reports() / "summary.md");
+  const std::string lead =
+      "## AutofixGate: Rejected\n\n" + report.at("reason").get<std::string>() +
+      ".\n\n**Regressions and how they connect to the change:**\n\n"
+      "- `FormatterTest.ListInBrackets`: cascading (formatter_test \u2192 formatter \u2192 formatter/formatter.cpp)\n"
+      "- `FormatterTest.TwoDecimals`: cascading (formatter_test \u2192 formatter \u2192 formatter/formatter.cpp)\n";
+  EXPECT_TRUE(summary.starts_with(lead)) << summary;
+}
+
+// 5. The fix repairs mean() and renames a passing test to DISABLED_: a weakened test needs a person
+// (docs/tiers.md, "Tampered tests"): exit 3, the fix on autofix/review/<id>, the checkout as it was.
+// Known bug (open): the gate rejects it (exit 1). gtest_discover_tests registers the renamed test under
+// its old name with the DISABLED property, so it is "skipped" with the fix, and classify() counts a
+// passing test that is now skipped as PASS_TO_FAIL; decide() (gate/attempt_result.cpp) rejects on any
+// regression before it looks at tampering, and the ctest tier (gate/tiers.cpp run_ctest_tier) fails on
+// it too. The `disabled` finding is there, with file and line, but never decides. (Before the fix in
+// gate/judge.cpp settle_flakes it was worse: the re-run of the disabled test alone made ctest exit 8,
+// "No tests were found!!!", and the verdict was error, exit 4.)
+TEST(Tiers, TestRenamedToDisabledNeedsReview) {
+  Calculator c;
+  const std::string renamed = "TEST(MathTest, DISABLED_ClampKeepsValuesInRange) {";
+  std::string test_source =
+      replaced(read_file(c.repo() / "mathlib/mathlib_test.cpp"), "TEST(MathTest, ClampKeepsValuesInRange) {", renamed);
+  std::string patch = make_patch(c,
+                                 {{"mathlib/mathlib.cpp", replaced(read_file(c.repo() / "mathlib/mathlib.cpp"), kMean, kFixedMean)},
+                                  {"mathlib/mathlib_test.cpp", test_source}},
+                                 "disables a test");
+  TreeFingerprint before = source_fingerprint(c.repo());
+
+  runners::ProcessResult r = c.attempt({"--patch", patch});
+  EXPECT_EQ(r.exit_code, 3) << show(r);
+  expect_checkout_restored(c, before, r);
+  json report = c.report();
+  SCOPED_TRACE(report.dump(2));
+  EXPECT_EQ(report.at("verdict"), "needs_review");
+  EXPECT_TRUE(report.at("reason").get<std::string>().starts_with("the fix weakens tests")) << report.at("reason");
+  json disabled = json::array();
+  for (const json& f : report.at("tampering"))
+    if (f.at("kind") == "disabled") disabled.push_back(f);
+  ASSERT_FALSE(disabled.empty());
+  bool at_the_rename = std::any_of(disabled.begin(), disabled.end(), [&](const json& f) {
+    return f.at("file") == "mathlib/mathlib_test.cpp" && f.at("line") == line_of(test_source, renamed) &&
+           f.at("test") == "MathTest.ClampKeepsValuesInRange" && !f.at("downgraded").get<bool>();
+  });
+  EXPECT_TRUE(at_the_rename) << "no `disabled` finding at mathlib/mathlib_test.cpp:" << line_of(test_source, renamed);
+
+  // The fix waits on a review branch: one commit on the original HEAD, holding exactly the patch.
+  std::string id = report.at("attempt_id").get<std::string>();
+  std::string branch = "autofix/review/" + id;
+  EXPECT_EQ(report.at("branch"), branch);
+  EXPECT_EQ(refs_under(c.repo(), "refs/heads/autofix/"), Strings{"refs/heads/" + branch});
+  EXPECT_EQ(c.git_out({"rev-parse", branch + "~1"}), c.original_head());
+  EXPECT_EQ(c.git_out({"diff", "--name-only", c.original_head(), branch}), "mathlib/mathlib.cpp\nmathlib/mathlib_test.cpp");
+  EXPECT_EQ(git(c.repo(), {"show", branch + ":mathlib/mathlib_test.cpp"}), test_source);
+}
+
+// 6. A README added: the docs lane builds nothing and runs only the secrets tier; accepted on a branch.
+TEST(Tiers, DocsOnlyChangeTakesTheDocsLaneWithoutABuild) {
+  Calculator c;
+  const std::string readme = "# Calculator\n\n`mean()` returns the arithmetic mean, 0 for no values.\n";
+  std::string patch = make_patch(c, {{"README.md", readme}}, "readme");
+  TreeFingerprint before = source_fingerprint(c.repo());
+
+  runners::ProcessResult r = c.attempt({"--patch", patch});
+  EXPECT_EQ(r.exit_code, 0) << show(r);
+  expect_checkout_restored(c, before, r);
+  json report = c.report();
+  SCOPED_TRACE(report.dump(2));
+  EXPECT_EQ(report.at("verdict"), "accepted");
+  EXPECT_EQ(report.at("reason"), "documentation-only change: nothing to build, every tier passed");
+  EXPECT_EQ(report.at("lane").at("lane"), "docs");
+  EXPECT_EQ(report.at("risk").at("level"), "normal");
+  EXPECT_EQ(report.at("files_changed"), json::parse(R"([{"path": "README.md", "status": "added"}])"));
+  EXPECT_FALSE(report.at("build").at("ran").get<bool>());
+  for (const char* phase : {"build", "test", "rerun"}) EXPECT_FALSE(report.at("durations").contains(phase)) << phase;
+  EXPECT_EQ(report.at("tests"), json::array());
+  EXPECT_EQ(tier_names(report), Strings{"secrets"});
+  EXPECT_EQ(tier_named(report, "secrets").at("status"), "passed");
+
+  std::string branch = "autofix/" + report.at("attempt_id").get<std::string>();
+  EXPECT_EQ(report.at("branch"), branch);
+  EXPECT_EQ(refs_under(c.repo(), "refs/heads/autofix/"), Strings{"refs/heads/" + branch});
+  EXPECT_EQ(c.git_out({"diff", "--name-status", c.original_head(), branch}), "A\tREADME.md");
+  EXPECT_EQ(git(c.repo(), {"show", branch + ":README.md"}), readme);
+}
+
+// 7. A CI workflow added: a critical path (.github/**) needs review whatever the tests say.
+TEST(Tiers, CiConfigurationChangeNeedsReview) {
+  Calculator c;
+  const std::string workflow =
+      "name: ci\non: [push]\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n";
+  std::string patch = make_patch(c, {{".github/workflows/ci.yml", workflow}}, "ci workflow");
+  TreeFingerprint before = source_fingerprint(c.repo());
+
+  runners::ProcessResult r = c.attempt({"--patch", patch});
+  EXPECT_EQ(r.exit_code, 3) << show(r);
+  expect_checkout_restored(c, before, r);
+  EXPECT_FALSE(fs::exists(c.repo() / ".github"));
+  json report = c.report();
+  SCOPED_TRACE(report.dump(2));
+  EXPECT_EQ(report.at("verdict"), "needs_review");
+  EXPECT_EQ(report.at("reason"), "the fix changes a critical path: .github/workflows/ci.yml (matches .github/**)");
+  EXPECT_EQ(report.at("risk"), json::parse(R"({"level": "critical", "pattern": ".github/**",
+                                               "path": ".github/workflows/ci.yml"})"));
+  EXPECT_EQ(report.at("lane").at("lane"), "standard");
+  EXPECT_EQ(report.at("tampering"), json::array());
+  EXPECT_EQ(report.at("tests_status").at("PASS_TO_FAIL"), json::array());
+
+  std::string branch = "autofix/review/" + report.at("attempt_id").get<std::string>();
+  EXPECT_EQ(report.at("branch"), branch);
+  EXPECT_EQ(refs_under(c.repo(), "refs/heads/autofix/"), Strings{"refs/heads/" + branch});
+  EXPECT_EQ(c.git_out({"diff", "--name-status", c.original_head(), branch}), "A\t.github/workflows/ci.yml");
+  EXPECT_TRUE(contains(read_file(c.reports() / "summary.md"),
+                       "**Risk: critical**: `.github/workflows/ci.yml` matches `.github/**`."));
+}
+
+}  // namespace
+}  // namespace autofix::testing
