@@ -322,15 +322,31 @@ TEST(Tiers, BrokenOtherModuleIsTracedAsCascading) {
   EXPECT_TRUE(summary.starts_with(lead)) << summary;
 }
 
+// --fail-fast: the tests whose build closure holds a changed file run first (mathlib and formatter
+// tests); a confirmed regression among them ends the run, so the parser tests never run.
+TEST(Tiers, FailFastStopsAfterTheAffectedTestsShowARegression) {
+  Calculator c;
+  TreeFingerprint before = source_fingerprint(c.repo());
+  runners::ProcessResult r = c.attempt({"--fail-fast", "--patch", example_fix("breaks-other-module.diff")});
+  expect_rejected_and_restored(c, before, r);
+  json report = c.report();
+  SCOPED_TRACE(report.dump(2));
+  EXPECT_EQ(report.at("stopped_early"), true);
+  std::set<std::string> ran;
+  for (const auto& t : report.at("tests")) ran.insert(t.at("name").get<std::string>());
+  for (const std::string& name : ran) EXPECT_FALSE(name.starts_with("ParserTest.")) << name;
+  EXPECT_TRUE(ran.count("FormatterTest.TwoDecimals")) << r.err;
+  EXPECT_TRUE(ran.count("MathTest.MeanOfThreeValues")) << r.err;
+  EXPECT_TRUE(contains(r.err, "stopped at the first regression: --fail-fast")) << r.err;
+}
+
 // 5. The fix repairs mean() and renames a passing test to DISABLED_: a weakened test needs a person
 // (docs/tiers.md, "Tampered tests"): exit 3, the fix on autofix/review/<id>, the checkout as it was.
-// Known bug (open): the gate rejects it (exit 1). gtest_discover_tests registers the renamed test under
-// its old name with the DISABLED property, so it is "skipped" with the fix, and classify() counts a
-// passing test that is now skipped as PASS_TO_FAIL; decide() (gate/attempt_result.cpp) rejects on any
-// regression before it looks at tampering, and the ctest tier (gate/tiers.cpp run_ctest_tier) fails on
-// it too. The `disabled` finding is there, with file and line, but never decides. (Before the fix in
-// gate/judge.cpp settle_flakes it was worse: the re-run of the disabled test alone made ctest exit 8,
-// "No tests were found!!!", and the verdict was error, exit 4.)
+// Regression (fixed): the gate rejected it (exit 1). gtest_discover_tests registers the renamed test
+// under its old name with the DISABLED property, so it is "skipped" with the fix, which classify()
+// counts as PASS_TO_FAIL; a test that did not run and that a tampering finding names is now a weakened
+// test, not a regression (AttemptResult::regressions()). Before that, the re-run of the disabled test
+// alone made ctest exit 8 ("No tests were found!!!"): an error, exit 4.
 TEST(Tiers, TestRenamedToDisabledNeedsReview) {
   Calculator c;
   const std::string renamed = "TEST(MathTest, DISABLED_ClampKeepsValuesInRange) {";
