@@ -32,28 +32,39 @@ bool any_ctest_tier(const std::vector<const TierConfig*>& tiers) {
 }
 
 // Marks flakes: a test whose status changed is run again on the tree with the change; one that
-// disagrees with itself is FLAKY. A test that was flaky at baseline cannot count as fixed; it counts as
-// broken only when it fails every run with the change.
-void settle_flakes(const JudgeInput& in, std::vector<TestOutcome>& tests) {
+// disagrees with itself is FLAKY. A test known to flake (flaky at this baseline, or seen flaking by an
+// earlier attempt) cannot count as fixed, counts as broken only when it fails every run with the
+// change, and gets twice the re-runs, so that a 30% flake fails them all about once in 50,000.
+// Outcomes named in `settled` were judged already (the first batch of --fail-fast) and are kept.
+void settle_flakes(const JudgeInput& in, std::vector<TestOutcome>& tests, const std::set<std::string>& known_flaky,
+                   const std::map<std::string, TestOutcome>& settled = {}) {
   std::set<std::string> baseline_flaky(in.baseline->flaky.begin(), in.baseline->flaky.end());
-  std::map<std::string, RunStatus> changed;
+  std::map<std::string, RunStatus> changed, changed_known;
   for (TestOutcome& t : tests) {
+    if (auto done = settled.find(t.name); done != settled.end()) {
+      t = done->second;
+      continue;
+    }
     t.baseline_flaky = baseline_flaky.count(t.name) > 0;
+    bool known = t.baseline_flaky || known_flaky.count(t.name) > 0;
     bool status_changed = t.transition == Transition::FAIL_TO_PASS || t.transition == Transition::PASS_TO_FAIL;
     // A skipped or disabled test did not run: running it again tells nothing, and ctest refuses a
     // selection of disabled tests only ("No tests were found!!!", exit code 8: a gate error).
-    if (t.after && t.after->status == RunStatus::skipped) continue;
-    if ((status_changed || (t.baseline_flaky && t.transition == Transition::FAIL_TO_FAIL)) && t.after)
-      changed.emplace(t.name, t.after->status);
+    if (!t.after || t.after->status == RunStatus::skipped) continue;
+    if (status_changed || (known && t.transition == Transition::FAIL_TO_FAIL))
+      (known ? changed_known : changed).emplace(t.name, t.after->status);
   }
   int reruns = in.config->flaky_reruns;
-  if (!changed.empty() && reruns > 0) {
-    in.phases->begin("rerun", "re-running " + std::to_string(changed.size()) + " test(s) whose status changed");
+  if ((!changed.empty() || !changed_known.empty()) && reruns > 0) {
+    in.phases->begin("rerun", "re-running " + std::to_string(changed.size() + changed_known.size()) +
+                                  " test(s) whose status changed");
     auto runs = rerun_until_disagreement(*in.layout, in.settings, in.phases->operation(), changed, reruns);
+    auto more = rerun_until_disagreement(*in.layout, in.settings, in.phases->operation(), changed_known, 2 * reruns);
+    runs.insert(more.begin(), more.end());
     size_t flaky = 0;
     for (TestOutcome& t : tests) {
       auto it = runs.find(t.name);
-      if (it == runs.end()) continue;
+      if (it == runs.end() || settled.count(t.name)) continue;
       t.reruns = it->second;
       if (disagrees(t.after->status, t.reruns)) {
         t.transition = Transition::FLAKY;
@@ -63,7 +74,8 @@ void settle_flakes(const JudgeInput& in, std::vector<TestOutcome>& tests) {
     in.phases->end(flaky ? std::to_string(flaky) + " flaky" : "every change repeated");
   }
   for (TestOutcome& t : tests) {
-    if (!t.baseline_flaky || t.transition == Transition::FLAKY) continue;
+    bool known = t.baseline_flaky || known_flaky.count(t.name) > 0;
+    if (!known || t.transition == Transition::FLAKY || settled.count(t.name)) continue;
     bool always_fails = t.after && t.after->status != RunStatus::passed &&
                         std::none_of(t.reruns.begin(), t.reruns.end(), [](RunStatus r) { return r == RunStatus::passed; });
     if (t.transition == Transition::FAIL_TO_PASS) t.transition = Transition::FLAKY;
@@ -168,10 +180,17 @@ void judge_change(const JudgeInput& in, AttemptResult& result) {
                                   split ? std::vector<std::string>(first_batch.begin(), first_batch.end())
                                         : std::vector<std::string>{});  // everything (or the shard's share)
         bool stopped_early = false;
+        // Tests seen flaking by earlier attempts (.git/autofix/flaky.json) are judged as flaky ones.
+        FlakeStore flakes(in.repo->state_dir());
+        std::set<std::string> known_flaky;
+        for (const auto& [name, entry] : flakes.load())
+          if (entry.flakes > 0) known_flaky.insert(name);
+        std::map<std::string, TestOutcome> settled;
         if (split) {
           if (in.fail_fast) {
             std::vector<TestOutcome> early = classify(only_named(in.baseline->tests, first_batch), after.records);
-            settle_flakes(in, early);
+            settle_flakes(in, early, known_flaky);
+            for (const TestOutcome& t : early) settled.emplace(t.name, t);
             stopped_early = std::any_of(early.begin(), early.end(),
                                         [](const TestOutcome& t) { return t.transition == Transition::PASS_TO_FAIL; });
             if (stopped_early) {
@@ -197,8 +216,7 @@ void judge_change(const JudgeInput& in, AttemptResult& result) {
         }
         phases.end(std::to_string(result.tests_passed()) + "/" + std::to_string(result.tests_run()) + " passed" +
                    (stopped_early ? " (stopped at the first regression: --fail-fast)" : ""));
-        if (!stopped_early) settle_flakes(in, result.tests);
-        FlakeStore flakes(in.repo->state_dir());
+        if (!stopped_early) settle_flakes(in, result.tests, known_flaky, settled);
         flakes.record(result.tests, result.baseline.cached ? std::vector<std::string>{} : in.baseline->flaky);
         flakes.annotate(result.tests);
       }
