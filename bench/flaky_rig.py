@@ -80,14 +80,19 @@ def model_rates(p: float, r: int) -> dict[str, float]:
     - breaks-flaky: missed when the baseline failed in every one of its r+1 runs (p^(r+1)): the test is
       then FAIL_TO_FAIL and not flaky at baseline, so it is neither re-run nor a regression.
     - breaks-stable: never missed.
+    These are the rates of a test with no flake history; once the gate has seen it flake
+    (.git/autofix/flaky.json) it is re-run 2r times and judged as flaky at baseline, so a false
+    rejection needs p^(2r+1) and a break of it is not missed.
     """
     q = p ** (r + 1)
     return {"untouched": q * (1 - q), "breaks-flaky": q, "breaks-stable": 0.0}
 
 
-def replay(outcomes: list[bool], r: int) -> dict:
+def replay(outcomes: list[bool], r: int, known: bool = False) -> dict:
     """The documented algorithm replayed on the flaky test's runs in the order they happened (True =
     passed): baseline run, baseline re-runs while failing, run with the fix, re-runs until it disagrees.
+    `known`: an earlier attempt saw the test flake (.git/autofix/flaky.json), so it is judged as flaky at
+    baseline and gets 2r re-runs with the fix.
     Returns the transition the gate should report and how many runs that takes, or None when the runs do
     not fit (e.g. the gate ran the test a different number of times)."""
     it = iter(outcomes)
@@ -115,11 +120,12 @@ def replay(outcomes: list[bool], r: int) -> dict:
     after = nxt()
     if after is None:
         return {"transition": None, "runs": used}
+    suspect = base_flaky or known
     if base and after:
         transition = "PASS_TO_PASS"
-    elif base != after or (base_flaky and not base and not after):
+    elif base != after or (suspect and not base and not after):
         reruns = []
-        for _ in range(r):
+        for _ in range(2 * r if suspect else r):
             v = nxt()
             if v is None:
                 return {"transition": None, "runs": used}
@@ -128,8 +134,8 @@ def replay(outcomes: list[bool], r: int) -> dict:
                 break
         if any(v != after for v in reruns):
             transition = "FLAKY"
-        elif base_flaky:
-            # flaky at baseline: never fixed; broken only when it failed every run with the change
+        elif suspect:
+            # flaky at baseline or known flaky: never fixed; broken only when it failed every run with the change
             transition = "FLAKY" if after else "PASS_TO_FAIL"
         else:
             transition = "FAIL_TO_PASS" if after else "PASS_TO_FAIL"
@@ -388,7 +394,10 @@ def summarize(scenario: str, recs: list[dict], reruns: int, fail_rate: float, ma
     model = miss if sc["expect"] == "accepted" else 1 - miss
     mismatches = []
     for x in recs:
-        rp = replay(x["flaky_runs"], reruns)
+        # Known before this attempt: the count after it, less the flake this attempt itself recorded.
+        f = x["flaky"]
+        recorded = 1 if (x["transitions"]["flaky"] == "FLAKY" or f.get("baseline_flaky")) else 0
+        rp = replay(x["flaky_runs"], reruns, known=(f.get("known_flakes") or 0) - recorded > 0)
         x["replay"] = rp
         if rp["transition"] != x["transitions"]["flaky"] or rp["runs"] != len(x["flaky_runs"]):
             mismatches.append({"index": x["index"], "gate": x["transitions"]["flaky"], "replay": rp,
