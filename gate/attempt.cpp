@@ -282,18 +282,9 @@ AttemptOutcome run_attempt(const AttemptOptions& o, reporters::Progress& progres
         result.verdict = Verdict::rejected;
         result.reason = "the fix changed nothing";
       } else {
-        JudgeInput in;
-        in.repo = &repo;
-        in.layout = &l;
-        in.config = &config;
-        in.settings = settings;
-        in.phases = &phases;
-        in.baseline = &baseline;
-        in.before_tree = snap.worktree_tree;
-        in.after_tree = after;
+        JudgeInput in = judge_input(repo, l, config, settings, phases, baseline, snap.worktree_tree, after);
         in.require_fixed = o.require_fixed;
         in.fail_fast = o.fail_fast;
-        in.allow_test_edits = config.allow_test_edits;
         judge_change(in, result);
         bool review = result.verdict == Verdict::needs_review;
         if ((result.verdict == Verdict::accepted || review) && !o.dry_run) {

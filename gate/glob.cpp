@@ -44,7 +44,9 @@ bool segment_match(std::string_view p, std::string_view s, bool ci) {
   return pi == p.size();
 }
 
-std::vector<std::string_view> split(std::string_view s) {
+}  // namespace
+
+std::vector<std::string_view> split_path_segments(std::string_view s) {
   std::vector<std::string_view> parts;
   size_t start = 0;
   while (true) {
@@ -55,6 +57,8 @@ std::vector<std::string_view> split(std::string_view s) {
   }
 }
 
+namespace {
+
 }  // namespace
 
 bool glob_match(std::string_view pattern, std::string_view path, bool case_insensitive) {
@@ -64,11 +68,11 @@ bool glob_match(std::string_view pattern, std::string_view path, bool case_insen
     return segment_match(pattern, slash == npos ? path : path.substr(slash + 1), case_insensitive);
   }
   if (pattern.front() == '/') pattern.remove_prefix(1);
-  std::vector<std::string_view> ps = split(pattern);
+  std::vector<std::string_view> ps = split_path_segments(pattern);
   if (ps.back().empty()) ps.back() = "**";  // "dir/" stands for "dir/**"
   // A trailing "**" needs one segment at least: "dir/**" is "dir/*/**".
   if (ps.size() > 1 && ps.back() == "**") ps.insert(ps.end() - 1, "*");
-  const std::vector<std::string_view> ss = split(path);
+  const std::vector<std::string_view> ss = split_path_segments(path);
 
   // The same greedy scheme one level up: a "**" is the star, every other pattern segment matches
   // exactly one path segment.

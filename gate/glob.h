@@ -1,6 +1,7 @@
 #pragma once
 // Path patterns of the configuration (`test_paths`, `protect`) and of the gate's own defaults.
 #include <string_view>
+#include <vector>
 
 namespace autofix {
 
@@ -16,5 +17,8 @@ namespace autofix {
 // An empty pattern or path matches nothing. `case_insensitive` folds ASCII letters only.
 // Time is O(pattern length x path length) at worst: no exponential backtracking.
 bool glob_match(std::string_view pattern, std::string_view path, bool case_insensitive = false);
+
+// "a/b/c" → {"a", "b", "c"}; "" → {""}; views into `path`.
+std::vector<std::string_view> split_path_segments(std::string_view path);
 
 }  // namespace autofix

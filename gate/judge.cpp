@@ -124,6 +124,22 @@ std::vector<TestRecord> only_named(const std::vector<TestRecord>& records, const
 
 }  // namespace
 
+JudgeInput judge_input(const git::Repository& repo, const Layout& layout, const GateConfig& config,
+                       const RunSettings& settings, Phases& phases, const BaselineRecord& baseline,
+                       const git_oid& before_tree, const git_oid& after_tree) {
+  JudgeInput in;
+  in.repo = &repo;
+  in.layout = &layout;
+  in.config = &config;
+  in.settings = settings;
+  in.phases = &phases;
+  in.baseline = &baseline;
+  in.before_tree = before_tree;
+  in.after_tree = after_tree;
+  in.allow_test_edits = config.allow_test_edits;
+  return in;
+}
+
 void judge_change(const JudgeInput& in, AttemptResult& result) {
   const Layout& l = *in.layout;
   Phases& phases = *in.phases;

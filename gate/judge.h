@@ -29,6 +29,11 @@ struct JudgeInput {
   bool run_file_tiers = true;  // static and secrets tiers (a shard other than the first leaves them out)
 };
 
+// The common part of a JudgeInput, from what attempt and verify both hold.
+JudgeInput judge_input(const git::Repository& repo, const Layout& layout, const GateConfig& config,
+                       const RunSettings& settings, Phases& phases, const BaselineRecord& baseline,
+                       const git_oid& before_tree, const git_oid& after_tree);
+
 // Fills result.lane, risk, build, tests, tiers, tampering, cascading, verdict and reason. Expects
 // result.files_changed to be set. Leaves the work tree holding the change.
 void judge_change(const JudgeInput& in, AttemptResult& result);

@@ -19,17 +19,6 @@ namespace {
 
 constexpr size_t npos = std::string_view::npos;
 
-std::vector<std::string_view> split_path(std::string_view path) {
-  std::vector<std::string_view> parts;
-  size_t start = 0;
-  while (true) {
-    size_t slash = path.find('/', start);
-    parts.push_back(path.substr(start, slash == npos ? npos : slash - start));
-    if (slash == npos) return parts;
-    start = slash + 1;
-  }
-}
-
 // ---- text helpers ----------------------------------------------------------------------------
 
 bool is_word(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
@@ -222,7 +211,7 @@ bool is_words(std::string_view s) {
 // "usr/lib/x86_64-linux-gnu/libfoo": '/'-separated segments, each lowercase (or Capitalized) like a name.
 bool is_path_like(std::string_view s) {
   if (s.find('/') == npos) return false;
-  for (std::string_view segment : split_path(s)) {
+  for (std::string_view segment : split_path_segments(s)) {
     for (size_t i = 0; i < segment.size(); ++i) {
       char c = segment[i];
       bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.' ||

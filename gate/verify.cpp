@@ -166,18 +166,9 @@ AttemptOutcome run_verify(const VerifyOptions& vo, reporters::Progress& progress
       git::DiffPtr change = diff_trees(repo, base_tree, head_tree);
       result.files_changed = changed_files(change.get());
       phases.end(std::to_string(result.files_changed.size()) + " file(s) changed");
-      JudgeInput in;
-      in.repo = &repo;
-      in.layout = &l;
-      in.config = &config;
-      in.settings = settings;
-      in.phases = &phases;
-      in.baseline = &baseline;
-      in.before_tree = base_tree;
-      in.after_tree = head_tree;
+      JudgeInput in = judge_input(repo, l, config, settings, phases, baseline, base_tree, head_tree);
       in.require_fixed = o.require_fixed;
       in.fail_fast = o.fail_fast;
-      in.allow_test_edits = config.allow_test_edits;
       in.run_file_tiers = !vo.shard || vo.shard->index == 1;
       judge_change(in, result);
     }
