@@ -135,6 +135,28 @@ TEST(Shard, MergedShardsOfAnAcceptedChangeEqualTheUnshardedRun) {
   }
 }
 
+// verify judges what is committed, whatever the work tree holds, and puts the user's uncommitted work
+// back byte for byte: a modified tracked file, a staged new file and an untracked file.
+TEST(Shard, VerifyJudgesTheCommitsAndKeepsUncommittedWork) {
+  Calculator c;
+  git(c.repo(), {"apply", example_fix("correct-fix.diff")});
+  git(c.repo(), {"commit", "-q", "-am", "mean(): divide by n"});
+  write_file(c.repo() / "parser" / "parser.h", read_file(c.repo() / "parser" / "parser.h") + "// a local note\n");
+  write_file(c.repo() / "NOTES.md", "staged note\n");
+  git(c.repo(), {"add", "NOTES.md"});
+  write_file(c.repo() / "scratch.txt", "untracked\n");
+  ShardedVerify v(c);  // takes the fingerprint with the uncommitted work in place; verify() compares
+  json whole = read_json(v.verify("", 0) / "report.json");
+  SCOPED_TRACE(whole.dump(2));
+  EXPECT_EQ(whole.at("verdict"), "accepted");
+  // The change judged is the commit alone: none of the uncommitted files.
+  Strings changed;
+  for (const json& f : whole.at("files_changed")) changed.push_back(f.at("path").get<std::string>());
+  EXPECT_EQ(changed, Strings{"mathlib/mathlib.cpp"});
+  EXPECT_EQ(read_file(c.repo() / "scratch.txt"), "untracked\n");
+  EXPECT_EQ(c.git_out({"diff", "--cached", "--name-only"}), "NOTES.md");
+}
+
 TEST(Shard, MergedShardsOfABreakingChangeReject) {
   Calculator c;
   git(c.repo(), {"apply", example_fix("breaks-other-module.diff")});
