@@ -156,7 +156,7 @@ void judge_change(const JudgeInput& in, AttemptResult& result) {
 
   std::vector<git::FileDiff> diff = git::diff_lines(*in.repo, in.before_tree, in.after_tree);
   TierContext ctx{in.repo, &l, in.config, &in.settings, &phases, in.baseline, in.before_tree, in.after_tree, &diff,
-                  &result.files_changed, nullptr, {}};
+                  &result.files_changed, nullptr};
   std::optional<BuildGraph> graph;
   bool docs = result.lane.lane == "docs";
   std::vector<runners::DiscoveredTest> discovered_after;

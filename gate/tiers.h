@@ -29,7 +29,6 @@ struct TierContext {
   const std::vector<git::FileDiff>* diff = nullptr;
   const std::vector<FileChange>* files = nullptr;
   const BuildGraph* graph = nullptr;  // null when the build has no File API reply
-  std::vector<std::string> unused;
 };
 
 // Runs one tier. Problems running it (an analyzer that crashes, a sanitizer build that fails to
