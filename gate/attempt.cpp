@@ -178,6 +178,7 @@ RunSettings run_settings(const AttemptOptions& o, const GateConfig& config) {
   s.timeout = o.timeout;
   s.jobs = o.jobs;
   s.flaky_reruns = o.flaky_reruns.value_or(config.flaky_reruns);
+  s.test_timeout = o.test_timeout.value_or(config.test_timeout);
   return s;
 }
 

@@ -33,6 +33,7 @@ struct AttemptOptions {
   bool fail_fast = false;                     // stop testing at the first confirmed regression
   bool allow_test_edits = false;              // edits to test sources warn instead of needing review
   std::optional<int> flaky_reruns;            // overrides the configuration's flaky_reruns
+  std::optional<std::chrono::seconds> test_timeout;  // overrides the configuration's test_timeout
 };
 
 struct AttemptOutcome {

@@ -429,7 +429,7 @@ GateConfig parse_config(std::string_view text, const std::string& source) {
   if (*version != 1)
     reader.fail("version", "unsupported version " + version->dump() + " (this gate reads version 1)",
                 "upgrade the gate, or write the configuration in version 1 (docs/configuration.md)");
-  reader.check_keys(doc, "", {"version", "build_dir", "report_dir", "base", "flaky_reruns", "allow_test_edits",
+  reader.check_keys(doc, "", {"version", "build_dir", "report_dir", "base", "flaky_reruns", "test_timeout", "allow_test_edits",
                               "test_paths", "secrets_allowlist", "tiers", "protect", "protect_defaults"});
 
   GateConfig config;
@@ -444,6 +444,8 @@ GateConfig parse_config(std::string_view text, const std::string& source) {
       config.base = reader.string(value, key);
     } else if (key == "flaky_reruns") {
       config.flaky_reruns = static_cast<int>(reader.integer(value, key, 0, kMaxFlakyReruns));
+    } else if (key == "test_timeout") {
+      config.test_timeout = std::chrono::seconds(reader.integer(value, key, 1, kMaxTestTimeout.count(), "seconds"));
     } else if (key == "allow_test_edits") {
       config.allow_test_edits = reader.boolean(value, key);
     } else if (key == "test_paths") {
@@ -513,6 +515,7 @@ nlohmann::json to_json(const GateConfig& config) {
   if (config.report_dir) doc["report_dir"] = *config.report_dir;
   if (config.base) doc["base"] = *config.base;
   doc["flaky_reruns"] = config.flaky_reruns;
+  doc["test_timeout"] = config.test_timeout.count();
   doc["allow_test_edits"] = config.allow_test_edits;
   doc["test_paths"] = config.test_paths;
   doc["secrets_allowlist"] = config.secrets_allowlist;

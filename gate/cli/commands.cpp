@@ -44,6 +44,7 @@ struct Options {
   std::optional<std::string> patch;
   std::optional<std::string> config;
   std::optional<int> flaky_reruns;
+  std::optional<unsigned> test_timeout_s;
   std::optional<std::string> base;
   std::optional<std::string> head;
   std::optional<std::string> shard;
@@ -190,6 +191,7 @@ AttemptOptions attempt_options(Options& o) {
   if (o.report_dir) a.report_dir = *o.report_dir;
   if (o.config) a.config_file = *o.config;
   a.flaky_reruns = o.flaky_reruns;
+  if (o.test_timeout_s) a.test_timeout = std::chrono::seconds(*o.test_timeout_s);
   a.command_line = o.command_line;
   return a;
 }
@@ -298,6 +300,11 @@ void add_judging_options(CLI::App* app, Options& o) {
                 "Edits to test sources are a warning, not needs-review (deleting or disabling tests still is)");
   app->add_option("--flaky-reruns", o.flaky_reruns, "Extra runs of a test whose status changed (default 4; 0: none)")
       ->check(CLI::Range(0, 20));
+  app->add_option("--test-timeout", o.test_timeout_s,
+                  "Time limit of each test that sets no CTest TIMEOUT, in seconds (default 300); a test that "
+                  "reaches it fails with 'timeout'")
+      ->check(CLI::Range(1, 7 * 24 * 3600))
+      ->type_name("SECONDS");
 }
 
 }  // namespace

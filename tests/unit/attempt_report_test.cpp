@@ -79,7 +79,7 @@ TEST(AttemptJunitTest, AcceptedVerdictHasNoFailure) {
 TEST(AttemptSummaryTest, LeadsWithVerdictAndRegressions) {
   std::string md = attempt_summary(sample());
   EXPECT_EQ(md.rfind("## AutofixGate: Rejected\n\n1 test(s) passed before the fix", 0), 0u) << md;
-  EXPECT_NE(md.find("- `FormatterTest.TwoDecimals`"), std::string::npos);
+  EXPECT_NE(md.find("- FormatterTest.TwoDecimals passed without the fix and fails with it"), std::string::npos) << md;
   EXPECT_NE(md.find("**Missing tests**"), std::string::npos);
   EXPECT_NE(md.find("- `mathlib/mathlib.cpp` (modified)"), std::string::npos);
 }

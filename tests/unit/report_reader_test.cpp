@@ -220,7 +220,7 @@ TEST(AttemptFromJson, NamesAnUnknownEnumString) {
             "r.json: verdict: unknown verdict 'maybe' (expected accepted, rejected, needs_review or error)");
   EXPECT_EQ(error_after([](json& j) { j["tests"][0]["transition"] = "PASSED"; }),
             "r.json: tests[0].transition: unknown transition 'PASSED' (expected FAIL_TO_PASS, PASS_TO_PASS, "
-            "PASS_TO_FAIL, FAIL_TO_FAIL, MISSING, NEW or FLAKY)");
+            "PASS_TO_FAIL, FAIL_TO_FAIL, MISSING, NEW, FLAKY or SKIPPED)");
   EXPECT_EQ(error_after([](json& j) { j["tests"][6]["reruns"][2] = "ok"; }),
             "r.json: tests[6].reruns[2]: unknown test status 'ok' (expected passed, failed, timeout, not_run or skipped)");
   EXPECT_EQ(error_after([](json& j) { j["tests"][1]["baseline"]["status"] = "Passed"; }),
