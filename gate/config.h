@@ -32,6 +32,7 @@ struct ProtectRule {
 
 struct GateConfig {
   std::optional<std::string> build_dir, report_dir, base;  // as written; unset: the caller's defaults
+  std::optional<std::string> source_dir;  // the CMake source directory, relative to the repository root
   int flaky_reruns = 4;
   bool allow_test_edits = false;
   std::vector<std::string> test_paths;  // default_test_paths() unless configured

@@ -19,7 +19,8 @@ using nlohmann::json;
 
 namespace {
 
-constexpr Verdict kVerdicts[] = {Verdict::accepted, Verdict::rejected, Verdict::needs_review, Verdict::error};
+constexpr Verdict kVerdicts[] = {Verdict::accepted, Verdict::rejected, Verdict::needs_review, Verdict::error,
+                                 Verdict::planned};
 constexpr Transition kTransitions[] = {Transition::FAIL_TO_PASS, Transition::PASS_TO_PASS, Transition::PASS_TO_FAIL,
                                        Transition::FAIL_TO_FAIL, Transition::MISSING,      Transition::NEW,
                                        Transition::FLAKY};

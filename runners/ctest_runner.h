@@ -31,6 +31,9 @@ struct DiscoveredTest {
   std::optional<int> skip_return_code;  // SKIP_RETURN_CODE
   std::string source_file;        // the CMakeLists.txt (or script) that registered it, when CTest says
   int source_line = 0;
+  // Every file of the backtrace that registered it, innermost first (a helper module, then the
+  // CMakeLists.txt that called it, ...), each once; empty when CTest says nothing. Not stored with a baseline.
+  std::vector<std::string> backtrace_files;
 };
 
 // Runs `ctest --show-only=json-v1` (with one -L per label; CTest treats each as a regular expression

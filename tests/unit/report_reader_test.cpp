@@ -108,7 +108,7 @@ std::string file_error_of(const std::filesystem::path& p) {
 }
 
 TEST(EnumFromString, InvertsToString) {
-  for (Verdict v : {Verdict::accepted, Verdict::rejected, Verdict::needs_review, Verdict::error})
+  for (Verdict v : {Verdict::accepted, Verdict::rejected, Verdict::needs_review, Verdict::error, Verdict::planned})
     EXPECT_EQ(verdict_from_string(to_string(v)), v);
   for (Transition t : {Transition::FAIL_TO_PASS, Transition::PASS_TO_PASS, Transition::PASS_TO_FAIL,
                        Transition::FAIL_TO_FAIL, Transition::MISSING, Transition::NEW, Transition::FLAKY})
