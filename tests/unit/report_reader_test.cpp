@@ -217,7 +217,7 @@ TEST(AttemptFromJson, NamesAWrongType) {
 
 TEST(AttemptFromJson, NamesAnUnknownEnumString) {
   EXPECT_EQ(error_after([](json& j) { j["verdict"] = "maybe"; }),
-            "r.json: verdict: unknown verdict 'maybe' (expected accepted, rejected, needs_review or error)");
+            "r.json: verdict: unknown verdict 'maybe' (expected accepted, rejected, needs_review, error or planned)");
   EXPECT_EQ(error_after([](json& j) { j["tests"][0]["transition"] = "PASSED"; }),
             "r.json: tests[0].transition: unknown transition 'PASSED' (expected FAIL_TO_PASS, PASS_TO_PASS, "
             "PASS_TO_FAIL, FAIL_TO_FAIL, MISSING, NEW or FLAKY)");
@@ -230,7 +230,7 @@ TEST(AttemptFromJson, NamesAnUnknownEnumString) {
             "r.json: tiers[2].status: unknown tier status 'crashed' (expected passed, failed, skipped or error)");
   // Control characters in the offending value are escaped, not echoed to a terminal.
   EXPECT_EQ(error_after([](json& j) { j["verdict"] = "\x1b[2Jx\n"; }),
-            "r.json: verdict: unknown verdict '\\u001b[2Jx\\n' (expected accepted, rejected, needs_review or error)");
+            "r.json: verdict: unknown verdict '\\u001b[2Jx\\n' (expected accepted, rejected, needs_review, error or planned)");
 }
 
 TEST(AttemptFromJson, RefusesInconsistentTests) {
