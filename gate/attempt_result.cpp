@@ -16,6 +16,7 @@ const char* to_string(Verdict v) noexcept {
     case Verdict::rejected: return "rejected";
     case Verdict::needs_review: return "needs_review";
     case Verdict::error: return "error";
+    case Verdict::planned: return "planned";
   }
   return "error";
 }
@@ -26,6 +27,7 @@ int exit_code_for(Verdict v) noexcept {
     case Verdict::rejected: return exit_code::rejected;
     case Verdict::needs_review: return exit_code::needs_review;
     case Verdict::error: return exit_code::gate_error;
+    case Verdict::planned: return exit_code::planned;
   }
   return exit_code::gate_error;
 }

@@ -7,7 +7,8 @@
 
 namespace autofix {
 
-enum class Verdict { accepted, rejected, needs_review, error };
+// planned: a dry run; the plan was printed, nothing was built or judged (never an accept).
+enum class Verdict { accepted, rejected, needs_review, error, planned };
 const char* to_string(Verdict v) noexcept;
 int exit_code_for(Verdict v) noexcept;
 

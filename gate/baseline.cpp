@@ -76,11 +76,13 @@ std::string baseline_key(const std::string& worktree_tree, const std::filesystem
                          const std::string& cmake_cache_text) {
   std::ostringstream material;
   material << "tree " << worktree_tree << "\nbuild_dir " << build_dir.string() << "\n";
-  // User-visible cache entries decide what is built (build type, options); internal ones do not.
+  // User-visible cache entries decide what is built (build type, options); internal ones do not, except
+  // the source directory the tree was configured from: a baseline of another project is never reused.
   std::istringstream lines(cmake_cache_text);
   for (std::string line; std::getline(lines, line);) {
     if (line.empty() || line[0] == '#' || line[0] == '/') continue;
-    if (line.find(":INTERNAL=") != std::string::npos || line.find(":STATIC=") != std::string::npos) continue;
+    bool internal = line.find(":INTERNAL=") != std::string::npos || line.find(":STATIC=") != std::string::npos;
+    if (internal && !line.starts_with("CMAKE_HOME_DIRECTORY:")) continue;
     material << line << "\n";
   }
   std::string text = material.str();

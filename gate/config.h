@@ -32,6 +32,7 @@ struct ProtectRule {
 
 struct GateConfig {
   std::optional<std::string> build_dir, report_dir, base;  // as written; unset: the caller's defaults
+  std::optional<std::string> source_dir;  // the CMake source directory, relative to the repository root
   int flaky_reruns = 4;
   // Each test's time limit when its CTest TIMEOUT property sets none; a test that reaches it is a failing
   // test ("timeout"), never the end of the judgment.

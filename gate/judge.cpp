@@ -10,6 +10,7 @@
 #include "gate/glob.h"
 #include "gate/lanes.h"
 #include "gate/observations.h"
+#include "gate/project_check.h"
 #include "gate/risk.h"
 #include "gate/tampering.h"
 #include "gate/tiers.h"
@@ -176,6 +177,7 @@ void judge_change(const JudgeInput& in, AttemptResult& result) {
       }
       ctx.graph = graph ? &*graph : nullptr;
       discovered_after = runners::discover_tests(l.build_dir);
+      require_own_tests(l, discovered_after);  // the fix cannot bring in tests from outside either
       if (any_ctest_tier(tiers)) {
         // Tests whose build closure holds a changed file run first: with --fail-fast a confirmed
         // regression among them ends the run early.

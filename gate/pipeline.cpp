@@ -4,6 +4,7 @@
 #include <cmath>
 #include <set>
 
+#include "gate/project_check.h"
 #include "gate/snapshot/manifest.h"
 #include "gate/tiers.h"
 #include "runners/case_results.h"
@@ -92,11 +93,21 @@ size_t passed_count(const std::vector<TestRecord>& tests) {
 }  // namespace
 
 Layout resolve_layout(const git::Repository& repo, const fs::path& cwd, const std::optional<fs::path>& build_dir,
-                      const std::optional<fs::path>& report_dir, const GateConfig& config) {
+                      const std::optional<fs::path>& report_dir, const GateConfig& config,
+                      const std::optional<fs::path>& source_dir) {
   Layout l;
   l.repo = &repo;
   l.root = repo.workdir();
   fs::path from = fs::absolute(cwd);
+  if (source_dir) l.source_dir = absolute_from(from, *source_dir);
+  else if (config.source_dir) l.source_dir = absolute_from(l.root, *config.source_dir);
+  else l.source_dir = l.root;
+  if (fs::path rel = l.source_dir.lexically_relative(l.root); rel.empty() || *rel.begin() == "..")
+    throw Error(ErrorKind::usage,
+                "the source directory '" + l.source_dir.string() + "' is outside the repository '" + l.root.string() + "'",
+                "the gate snapshots and restores the repository: the CMake project it builds must be inside it");
+  if (!l.source_dir.has_filename() && l.source_dir != l.source_dir.root_path())
+    l.source_dir = l.source_dir.parent_path();  // "cpp/": no trailing '/', it is compared with CMake's paths
   if (build_dir) l.build_dir = absolute_from(from, *build_dir);
   else if (config.build_dir) l.build_dir = absolute_from(l.root, *config.build_dir);
   else l.build_dir = l.root / "build";
@@ -123,7 +134,7 @@ void Phases::end(const std::string& outcome) { durations_.emplace_back(current_,
 
 runners::BuildResult build_tree(const Layout& l, const RunSettings& s, Operation* op, bool reconfigure) {
   runners::BuildOptions b;
-  b.source_dir = l.root;
+  b.source_dir = l.source_dir;
   b.build_dir = l.build_dir;
   b.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(s.timeout);
   b.jobs = s.jobs;
@@ -327,6 +338,7 @@ BaselineRecord ensure_baseline(const git::Repository& repo, const Layout& l, con
   phases.end("built");
   phases.begin("baseline", "running the tests without the fix");
   record.discovered = runners::discover_tests(l.build_dir);
+  require_own_tests(l, record.discovered);  // a tree with tests from elsewhere is never a baseline
   TestRun run = run_tests(l, l.report_dir / "baseline-tests", s, op);
   for (const std::string& w : run.warnings) phases.note("[baseline] warning: " + w);
   record.tests = std::move(run.records);

@@ -24,16 +24,19 @@ namespace autofix {
 struct Layout {
   const git::Repository* repo = nullptr;
   std::filesystem::path root;
+  std::filesystem::path source_dir;  // the CMake source directory: root, or --source-dir / source_dir inside it
   std::filesystem::path build_dir;
   std::filesystem::path report_dir;
   std::vector<std::string> excluded;  // build and report directories inside the work tree
 };
 
 // Command-line paths are relative to `cwd`; configured ones to the repository root. Throws Error(usage)
-// when the build or report directory is the repository root.
+// when the build or report directory is the repository root, or the source directory is outside it.
+// (check_project_layout in gate/project_check.h then looks at what is on disk.)
 Layout resolve_layout(const git::Repository& repo, const std::filesystem::path& cwd,
                       const std::optional<std::filesystem::path>& build_dir,
-                      const std::optional<std::filesystem::path>& report_dir, const GateConfig& config);
+                      const std::optional<std::filesystem::path>& report_dir, const GateConfig& config,
+                      const std::optional<std::filesystem::path>& source_dir = std::nullopt);
 
 // What every step needs to know about limits.
 struct RunSettings {

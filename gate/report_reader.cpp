@@ -19,7 +19,8 @@ using nlohmann::json;
 
 namespace {
 
-constexpr Verdict kVerdicts[] = {Verdict::accepted, Verdict::rejected, Verdict::needs_review, Verdict::error};
+constexpr Verdict kVerdicts[] = {Verdict::accepted, Verdict::rejected, Verdict::needs_review, Verdict::error,
+                                 Verdict::planned};
 constexpr RunStatus kRunStatuses[] = {RunStatus::passed, RunStatus::failed, RunStatus::timeout, RunStatus::not_run,
                                       RunStatus::skipped};
 constexpr TierStatus kTierStatuses[] = {TierStatus::passed, TierStatus::failed, TierStatus::skipped, TierStatus::error};

@@ -84,6 +84,8 @@ std::vector<Partial> load_partials(const std::vector<fs::path>& files) {
       fail(quoted(file) + " is not a partial result: its shard is null (partials are written by `verify --shard K/N`)");
     if (r.mode != "verify")
       fail(quoted(file) + " is a result of mode '" + printable(r.mode) + "', not a partial result of verify");
+    if (r.verdict == Verdict::planned)
+      fail(quoted(file) + " is the plan of a dry run, not a partial result of verify");
     ShardSpec spec;
     try {
       spec = parse_shard(*r.shard);

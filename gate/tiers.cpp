@@ -291,7 +291,7 @@ SanitizerRun run_sanitizer_suite(const TierConfig& tier, const Layout& l, const 
                                  const std::string& output_name) {
   SanitizerRun out;
   runners::BuildOptions b;
-  b.source_dir = l.root;
+  b.source_dir = l.source_dir;
   b.build_dir = sanitizer_build_dir(l);
   b.timeout = ms(tier.timeout);
   b.jobs = s.jobs;

@@ -176,12 +176,16 @@ std::string attempt_junit(const AttemptResult& r) {
   property(vprops, "verdict", to_string(r.verdict));
   property(vprops, "attempt_id", r.attempt_id);
   if (r.branch) property(vprops, "branch", *r.branch);
-  if (r.verdict != Verdict::accepted) {
+  // A dry run judged nothing: neither a pass nor a failure, so the verdict case is skipped.
+  bool planned = r.verdict == Verdict::planned;
+  if (planned) {
+    verdict.append_child("skipped").append_attribute("message") = xml_safe("planned: " + r.reason).c_str();
+  } else if (r.verdict != Verdict::accepted) {
     pugi::xml_node f = verdict.append_child("failure");
     f.append_attribute("message") = xml_safe(std::string(to_string(r.verdict)) + ": " + r.reason).c_str();
     f.append_attribute("type") = to_string(r.verdict);
   }
-  finish_suite(gate, 1, r.verdict == Verdict::accepted ? 0 : 1, 0, 0);
+  finish_suite(gate, 1, r.verdict == Verdict::accepted || planned ? 0 : 1, planned ? 1 : 0, 0);
 
   pugi::xml_node build = suite("build");
   size_t build_failures = 0;
@@ -333,9 +337,10 @@ std::string attempt_junit(const AttemptResult& r) {
 
 std::string attempt_summary(const AttemptResult& r) {
   std::ostringstream m;
-  const char* headline = r.verdict == Verdict::accepted   ? "Accepted"
-                         : r.verdict == Verdict::rejected ? "Rejected"
+  const char* headline = r.verdict == Verdict::accepted       ? "Accepted"
+                         : r.verdict == Verdict::rejected     ? "Rejected"
                          : r.verdict == Verdict::needs_review ? "Needs review"
+                         : r.verdict == Verdict::planned      ? "Planned (dry run)"
                                                               : "Error";
   m << "## AutofixGate: " << headline << "\n\n" << r.reason << (r.reason.ends_with('.') ? "" : ".") << "\n\n";
   // What decided comes first: cascading failures, weakened tests, the risk, the failing tiers.
@@ -437,6 +442,8 @@ std::string attempt_summary(const AttemptResult& r) {
   if (r.mode == "verify")
     m << "Verified " << r.base.value_or("?").substr(0, 12) << ".." << r.head.value_or("?").substr(0, 12)
       << (r.shard ? " (shard " + *r.shard + ")" : "") << "; the checkout was restored.\n";
+  else if (r.verdict == Verdict::planned)
+    m << "Nothing was changed: a dry run builds, tests and judges nothing.\n";
   else if (r.verdict != Verdict::accepted || r.on_accept == "branch")
     m << "The work tree was restored to snapshot `" << r.snapshot << "` and verified.\n";
   return m.str();

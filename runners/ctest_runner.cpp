@@ -428,6 +428,22 @@ std::vector<DiscoveredTest> parse_show_only_json(std::string_view text, std::str
           d.source_file = (*files)[file->get<size_t>()].get<std::string>();
         if (line && line->is_number_integer()) d.source_line = line->get<int>();
       }
+      // The whole chain through `parent`; at most one step per node, so a cycle cannot loop.
+      const bool arrays = nodes && nodes->is_array() && files && files->is_array();
+      for (size_t steps = 0; arrays && index < nodes->size() && (*nodes)[index].is_object() && steps < nodes->size();
+           ++steps) {
+        const json& node = (*nodes)[index];
+        const json* file = member(node, "file");
+        if (file && file->is_number_unsigned() && file->get<size_t>() < files->size() &&
+            (*files)[file->get<size_t>()].is_string()) {
+          std::string path = (*files)[file->get<size_t>()].get<std::string>();
+          if (std::find(d.backtrace_files.begin(), d.backtrace_files.end(), path) == d.backtrace_files.end())
+            d.backtrace_files.push_back(std::move(path));
+        }
+        const json* parent = member(node, "parent");
+        if (!parent || !parent->is_number_unsigned()) break;
+        index = parent->get<size_t>();
+      }
     }
     result.push_back(std::move(d));
   }

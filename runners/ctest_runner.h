@@ -36,6 +36,9 @@ struct DiscoveredTest {
   // RESOURCE_GROUPS, REQUIRED_FILES, PASS/FAIL_REGULAR_EXPRESSION): the gate never runs such a test's
   // command on its own, only through ctest.
   bool needs_ctest = false;
+  // Every file of the backtrace that registered it, innermost first (a helper module, then the
+  // CMakeLists.txt that called it, ...), each once; empty when CTest says nothing. Not stored with a baseline.
+  std::vector<std::string> backtrace_files;
 };
 
 // Runs `ctest --show-only=json-v1` (with one -L per label; CTest treats each as a regular expression

@@ -344,6 +344,8 @@ TEST(VerdictTest, ExitCodes) {
   EXPECT_EQ(exit_code_for(Verdict::rejected), 1);
   EXPECT_EQ(exit_code_for(Verdict::needs_review), 3);
   EXPECT_EQ(exit_code_for(Verdict::error), 4);
+  EXPECT_EQ(exit_code_for(Verdict::planned), 5);
+  EXPECT_STREQ(to_string(Verdict::planned), "planned");
 }
 
 }  // namespace

@@ -200,8 +200,9 @@ TEST(ParseConfig, RefusesWhatIsNotAVersion1Object) {
 TEST(ParseConfig, RefusesUnknownKeysWithASuggestion) {
   std::string hint;
   EXPECT_EQ(problem(doc(R"("flaky_rerun": 3)"), &hint),
-            "gate.json: unknown key 'flaky_rerun' (expected version, build_dir, report_dir, base, flaky_reruns, "
-            "test_timeout, allow_test_edits, test_paths, secrets_allowlist, tiers, protect or protect_defaults)");
+            "gate.json: unknown key 'flaky_rerun' (expected version, source_dir, build_dir, report_dir, base, "
+            "flaky_reruns, test_timeout, allow_test_edits, test_paths, secrets_allowlist, tiers, protect or "
+            "protect_defaults)");
   EXPECT_EQ(hint, "did you mean 'flaky_reruns'?");
   EXPECT_EQ(problem(doc(R"("Tiers": [])"), &hint).substr(0, 32), "gate.json: unknown key 'Tiers' (");
   EXPECT_EQ(hint, "did you mean 'tiers'?");
@@ -281,6 +282,24 @@ TEST(ParseConfig, RefusesBadValues) {
   EXPECT_EQ(hint, "give it relative to the repository root, with '/' between directories");
   EXPECT_EQ(problem(doc(R"("secrets_allowlist": "../allow")")),
             "gate.json: secrets_allowlist: '../allow' is not a path inside the repository");
+  for (const char* outside : {"/src", "../src", "src/../..", "a//b", ".git", ""}) {
+    std::string text = std::string(R"("source_dir": ")") + outside + "\"";
+    EXPECT_NE(problem(doc(text), &hint), "accepted") << outside;
+    if (*outside == '\0') continue;  // empty has its own message
+    EXPECT_EQ(problem(doc(text), &hint),
+              std::string("gate.json: source_dir: '") + outside + "' is not a directory inside the repository");
+    EXPECT_EQ(hint, "give the directory that holds the top-level CMakeLists.txt relative to the repository root, "
+                    "with '/' between directories (\".\" is the root itself)");
+  }
+}
+
+TEST(ParseConfig, ReadsTheSourceDirectory) {
+  EXPECT_EQ(parse_config(doc(R"("source_dir": "cpp/project")"), "gate.json").source_dir, "cpp/project");
+  EXPECT_EQ(parse_config(doc(R"("source_dir": ".")"), "gate.json").source_dir, ".");
+  EXPECT_EQ(parse_config(doc(""), "gate.json").source_dir, std::nullopt);
+  GateConfig c = parse_config(doc(R"("source_dir": "cpp")"), "gate.json");
+  EXPECT_EQ(to_json(c)["source_dir"], "cpp");
+  EXPECT_EQ(parse_config(to_json(c).dump(), "gate.json"), c);
 }
 
 TEST(ParseConfig, RefusesBadTiers) {
