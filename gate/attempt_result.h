@@ -74,11 +74,14 @@ struct Finding {
   std::string file;         // repository-relative, '/'-separated; empty when not tied to a file
   int line = 0;             // 1-based; 0 when unknown
   int column = 0;
-  std::string severity = "error";  // error, warning, note (SARIF's levels)
+  // The analyzer's own word (cppcheck: error, warning, style, performance, portability, information;
+  // clang-tidy: error, warning, remark); other tiers: error. gate/severity.h weighs it.
+  std::string severity = "error";
   std::string message;
   std::string fingerprint;  // stable across line shifts (see gate/findings.h)
   std::string state = "new";  // against the baseline: new, unchanged, absent (fixed by the change)
   std::string detail;       // more text: a sanitizer report's first frames, the test that printed it
+  bool blocking = true;     // false: below its tier's fail_on threshold; reported, never fails the tier
 };
 
 enum class TierStatus { passed, failed, skipped, error };

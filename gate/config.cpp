@@ -229,7 +229,7 @@ void check_tier_name(const Reader& reader, const std::string& where, const std::
 
 TierConfig parse_tier(const Reader& reader, const ojson& value, const std::string& where) {
   const ojson& obj = reader.object(value, where);
-  reader.check_keys(obj, where, {"name", "kind", "required", "timeout", "lanes", "labels", "command", "junit"});
+  reader.check_keys(obj, where, {"name", "kind", "required", "timeout", "lanes", "labels", "command", "junit", "fail_on"});
   TierConfig tier;
   const ojson* name = member(obj, "name");
   if (!name) reader.fail(child(where, "name"), "missing (every tier needs a name)");
@@ -287,6 +287,16 @@ TierConfig parse_tier(const Reader& reader, const ojson& value, const std::strin
     if (tier.kind != "command")
       reader.fail(child(where, "junit"), "only a 'command' tier reads a JUnit file" + this_one, "remove it here");
     tier.junit = reader.string(*v, child(where, "junit"));
+  }
+  if (const ojson* v = member(obj, "fail_on")) {
+    const std::string at = child(where, "fail_on");
+    if (tier.kind != "clang-tidy" && tier.kind != "cppcheck")
+      reader.fail(at, "only a 'clang-tidy' or 'cppcheck' tier has a severity threshold" + this_one, "remove it here");
+    const std::string threshold = reader.string(*v, at);
+    tier.fail_on = fail_on_from_string(threshold);
+    if (!tier.fail_on)
+      reader.fail(at, "unknown threshold " + quote(threshold) + " (expected " + one_of(kFailOnNames) + ")",
+                  suggestion(threshold, kFailOnNames));
   }
   return tier;
 }
@@ -517,6 +527,7 @@ nlohmann::json to_json(const GateConfig& config) {
       t["command"] = tier.command;
       if (tier.junit) t["junit"] = *tier.junit;
     }
+    if (tier.fail_on) t["fail_on"] = to_string(*tier.fail_on);
     doc["tiers"].push_back(std::move(t));
   }
   doc["protect"] = nlohmann::json::array();

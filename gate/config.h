@@ -10,6 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "gate/severity.h"
+
 namespace autofix {
 
 struct TierConfig {
@@ -21,6 +23,7 @@ struct TierConfig {
   std::vector<std::string> labels;    // ctest and sanitizers; empty: every test
   std::vector<std::string> command;   // command: argv, run from the repository root
   std::optional<std::string> junit;   // command: a JUnit file the command writes
+  std::optional<FailOn> fail_on;      // clang-tidy, cppcheck: the least severe finding that fails; unset: default_fail_on
   bool operator==(const TierConfig&) const = default;
 };
 

@@ -186,6 +186,7 @@ Finding read_finding(const Reader& r, const Node& n) {
   f.fingerprint = r.str(n, "fingerprint");
   f.state = r.str(n, "state");
   f.detail = r.str(n, "detail");
+  f.blocking = r.boolean(n, "blocking");
   return f;
 }
 

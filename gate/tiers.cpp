@@ -8,6 +8,7 @@
 #include "gate/findings.h"
 #include "gate/git/diff_lines.h"
 #include "gate/secrets.h"
+#include "gate/severity.h"
 #include "gate/util/atomic_file.h"
 #include "gate/util/error.h"
 #include "gate/util/signals.h"
@@ -124,7 +125,10 @@ class BaselineFilesInPlace {
   std::vector<std::string> paths_;
 };
 
-std::vector<Finding> analyze(const TierConfig& tier, const TierContext& ctx, const std::vector<std::string>& files) {
+// One analysis of `files` as the tree is now; `which` ("with the change", "without the change") names it
+// in errors. Both analyses of a tier share its timeout, counted from `clock_start`.
+std::vector<Finding> analyze(const TierConfig& tier, const TierContext& ctx, const std::vector<std::string>& files,
+                             std::chrono::steady_clock::time_point clock_start, const std::string& which) {
   if (files.empty()) return {};
   runners::AnalyzerOptions a;
   a.analyzer = tier.kind == "clang-tidy" ? runners::Analyzer::clang_tidy : runners::Analyzer::cppcheck;
@@ -132,10 +136,17 @@ std::vector<Finding> analyze(const TierConfig& tier, const TierContext& ctx, con
   a.build_dir = ctx.layout->build_dir;
   a.files = files;
   a.timeout = ms(tier.timeout);
+  a.clock_start = clock_start;
   a.jobs = ctx.settings->jobs;
   Operation* op = ctx.phases->operation();
   if (op) a.on_started = [op](int pg) { op->set_process_group(pg); };
-  runners::AnalyzerRun run = runners::run_analyzer(a);
+  runners::AnalyzerRun run;
+  try {
+    run = runners::run_analyzer(a);
+  } catch (const Error& e) {
+    if (op) op->set_process_group(std::nullopt);
+    throw Error(e.kind(), "analysing the tree " + which + ": " + e.what(), e.hint());
+  }
   if (op) op->set_process_group(std::nullopt);
   for (const std::string& w : run.warnings) ctx.phases->note("[" + tier.name + "] warning: " + w);
   const fs::path root = ctx.layout->root;
@@ -143,48 +154,87 @@ std::vector<Finding> analyze(const TierConfig& tier, const TierContext& ctx, con
   return run.findings;
 }
 
+// The threshold in effect: the tier's fail_on, else the default (docs/configuration.md). The project's
+// .clang-tidy is looked for in the tree without the change: a fix does not choose its own judge.
+FailOn threshold_of(const TierConfig& tier, const TierContext& ctx) {
+  if (tier.fail_on) return *tier.fail_on;
+  return default_fail_on(tier.kind == "clang-tidy" &&
+                         git::read_blob_at(*ctx.repo, ctx.before_tree, ".clang-tidy").has_value());
+}
+
+// "warning selfAssignment at src/a.cpp:14, style shadowFunction at src/b.cpp:3 and 2 more"
+std::string describe_findings(const std::vector<const Finding*>& findings) {
+  constexpr size_t kShown = 3;
+  std::string out;
+  for (size_t i = 0; i < findings.size() && i < kShown; ++i) {
+    const Finding& f = *findings[i];
+    out += (i ? ", " : "") + f.severity + " " + (f.rule.empty() ? std::string("(no rule)") : f.rule);
+    if (!f.file.empty()) out += " at " + f.file + (f.line ? ":" + std::to_string(f.line) : "");
+  }
+  if (findings.size() > kShown) out += " and " + std::to_string(findings.size() - kShown) + " more";
+  return out;
+}
+
 TierResult run_static_tier(const TierConfig& tier, const TierContext& ctx) {
+  const auto clock_start = std::chrono::steady_clock::now();
   TierResult r = begin_result(tier);
   std::vector<std::string> database = runners::translation_units_in_database(ctx.layout->build_dir, ctx.layout->root);
   std::set<std::string> in_database(database.begin(), database.end());
   std::set<std::string> units;
-  std::vector<std::string> touched;
+  std::vector<std::string> touched, unmapped_headers;
   for (const FileChange& f : *ctx.files) {
     touched.push_back(f.path);
     if (f.status != "deleted" && in_database.count(f.path)) units.insert(f.path);
     // A changed header is analysed through the translation units of the targets that include it.
-    if (is_header(f.path) && ctx.graph)
-      for (const std::string& target : ctx.graph->target_names()) {
-        std::vector<std::string> files = ctx.graph->files_of(target);
-        if (std::find(files.begin(), files.end(), f.path) == files.end()) continue;
-        for (const std::string& unit : ctx.graph->own_sources(target))
-          if (in_database.count(unit)) units.insert(unit);
-      }
+    if (is_header(f.path)) {
+      size_t before = units.size();
+      if (ctx.graph)
+        for (const std::string& target : ctx.graph->target_names()) {
+          std::vector<std::string> files = ctx.graph->files_of(target);
+          if (std::find(files.begin(), files.end(), f.path) == files.end()) continue;
+          for (const std::string& unit : ctx.graph->own_sources(target))
+            if (in_database.count(unit)) units.insert(unit);
+        }
+      if (units.size() == before && f.status != "deleted") unmapped_headers.push_back(f.path);
+    }
   }
   if (units.empty()) {
     r.status = TierStatus::skipped;
     r.reason = "the change touches no translation unit of compile_commands.json";
+    if (!unmapped_headers.empty())
+      r.reason += "; no built translation unit is known to include the changed header '" + unmapped_headers.front() +
+                  "'" +
+                  (unmapped_headers.size() > 1 ? " (nor " + std::to_string(unmapped_headers.size() - 1) + " more)" : "") +
+                  (ctx.graph ? "" : ": the build has no CMake File API reply to tell");
     return r;
   }
+  const FailOn threshold = threshold_of(tier, ctx);
   std::vector<std::string> files(units.begin(), units.end());
-  std::vector<Finding> after = analyze(tier, ctx, files);
+  std::vector<Finding> after = analyze(tier, ctx, files, clock_start, "with the change");
   std::vector<Finding> before;
   {
     BaselineFilesInPlace baseline(ctx, touched);
     std::vector<std::string> existing;
     for (const std::string& f : files)
       if (fs::exists(ctx.layout->root / f)) existing.push_back(f);
-    before = analyze(tier, ctx, existing);
+    before = analyze(tier, ctx, existing, clock_start, "without the change");
   }
   r.findings = compare_findings(before, after);
-  size_t added = static_cast<size_t>(
-      std::count_if(r.findings.begin(), r.findings.end(), [](const Finding& f) { return f.state == "new"; }));
-  size_t gone = static_cast<size_t>(
-      std::count_if(r.findings.begin(), r.findings.end(), [](const Finding& f) { return f.state == "absent"; }));
+  std::vector<const Finding*> blocking, reported;  // the new ones, at or above the threshold and below it
+  size_t gone = 0;
+  for (Finding& f : r.findings) {
+    f.blocking = blocks_at(f.severity, threshold);
+    if (f.state == "absent") ++gone;
+    if (f.state == "new") (f.blocking ? blocking : reported).push_back(&f);
+  }
   r.tests = files;
-  r.status = added ? TierStatus::failed : TierStatus::passed;
-  r.reason = std::to_string(added) + " new finding(s), " + std::to_string(gone) + " fixed, in " +
-             std::to_string(files.size()) + " translation unit(s)";
+  r.status = blocking.empty() ? TierStatus::passed : TierStatus::failed;
+  r.reason = std::to_string(blocking.size()) + " new blocking finding(s)" +
+             (blocking.empty() ? "" : " (" + describe_findings(blocking) + ")") + ", " + std::to_string(gone) +
+             " fixed, in " + std::to_string(files.size()) + " translation unit(s)";
+  if (!reported.empty())
+    r.reason += "; " + std::to_string(reported.size()) + " new finding(s) below the '" + to_string(threshold) +
+                "' threshold reported, not blocking (" + describe_findings(reported) + ")";
   return r;
 }
 

@@ -129,7 +129,7 @@ json attempt_json(const AttemptResult& r) {
 json finding_json(const Finding& f) {
   return {{"rule", f.rule},         {"file", f.file},       {"line", f.line},   {"column", f.column},
           {"severity", f.severity}, {"message", f.message}, {"fingerprint", f.fingerprint},
-          {"state", f.state},       {"detail", f.detail}};
+          {"state", f.state},       {"detail", f.detail},   {"blocking", f.blocking}};
 }
 
 json tier_json(const TierResult& t) {
@@ -320,6 +320,12 @@ std::string attempt_junit(const AttemptResult& r) {
         std::string where = f.file.empty() ? std::string() : f.file + (f.line ? ":" + std::to_string(f.line) : "");
         pugi::xml_node c = add_case(f.rule + (where.empty() ? "" : " at " + where), "autofix.tier." + tier.name);
         property(c.append_child("properties"), "state", f.state);
+        if (f.state == "new" && !f.blocking) {
+          ++tier_skipped;  // below the tier's threshold: reported, never a failure
+          c.append_child("skipped").append_attribute("message") =
+              xml_safe("not blocking (" + f.severity + ", below the tier's threshold): " + f.message).c_str();
+          continue;
+        }
         mark(c, f.state == "new", f.message, f.detail);
       }
     }
@@ -386,7 +392,7 @@ std::string attempt_summary(const AttemptResult& r) {
       if (t.kind == "ctest" || t.findings.empty()) continue;
       m << "Findings of **" << t.name << "**:\n\n";
       for (const Finding& f : t.findings) {
-        m << "- " << f.state << ": `" << f.rule << "`";
+        m << "- " << f.state << (f.blocking ? "" : " (" + f.severity + ", not blocking)") << ": `" << f.rule << "`";
         if (!f.file.empty()) m << " at `" << f.file << (f.line ? ":" + std::to_string(f.line) : "") << "`";
         m << ": " << f.message << "\n";
       }

@@ -3,6 +3,8 @@
 #include <map>
 #include <string>
 
+#include "gate/severity.h"
+
 namespace autofix::reporters {
 
 using nlohmann::json;
@@ -21,17 +23,13 @@ json driver_for(const std::string& kind) {
   return {{"name", "autofix-gate " + kind}};
 }
 
-std::string level_of(const std::string& severity) {
-  return severity == "error" || severity == "note" ? severity : "warning";
-}
-
 json result_json(const Finding& f, const std::map<std::string, size_t>& rule_index) {
   json r = json::object();
   if (!f.rule.empty()) {
     r["ruleId"] = f.rule;
     r["ruleIndex"] = rule_index.at(f.rule);
   }
-  r["level"] = level_of(f.severity);
+  r["level"] = sarif_level(f.severity);
   r["message"] = {{"text", !f.message.empty() ? f.message : !f.rule.empty() ? f.rule : std::string("finding")}};
   if (!f.file.empty()) {
     json physical = {{"artifactLocation", {{"uri", sarif_uri(f.file)}, {"uriBaseId", "SRCROOT"}}}};
@@ -44,7 +42,9 @@ json result_json(const Finding& f, const std::map<std::string, size_t>& rule_ind
   }
   if (!f.fingerprint.empty()) r["partialFingerprints"] = {{"autofixGate/v1", f.fingerprint}};
   r["baselineState"] = f.state;
-  if (!f.detail.empty()) r["properties"] = {{"detail", f.detail}};
+  // The analyzer's own severity, and whether the finding can fail its tier (false: below fail_on).
+  r["properties"] = {{"severity", f.severity}, {"blocking", f.blocking}};
+  if (!f.detail.empty()) r["properties"]["detail"] = f.detail;
   return r;
 }
 

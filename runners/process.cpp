@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdio>
 #include <cstring>
+#include <mutex>
 #include <optional>
 
 #include <boost/asio.hpp>
@@ -138,6 +139,12 @@ ProcessResult run_process(const ProcessSpec& spec) {
   ProcessResult result;
   result.limit = spec.timeout;
   asio::io_context io;
+  // Pipes are inherited across fork (Boost.Process does not make them close-on-exec). Were two threads to
+  // launch at once, one child could keep a write end of the other's pipe, which would then see its end of
+  // output only when that child exits: from creating the pipes to closing the parent's write ends after
+  // the launch, one launch at a time.
+  static std::mutex launch_mutex;
+  std::unique_lock launching(launch_mutex);
   bp::async_pipe out_pipe(io), err_pipe(io);
   CappedOutput out(spec.output_cap), err(spec.output_cap);
   bp::environment env = boost::this_process::environment();
@@ -159,6 +166,7 @@ ProcessResult run_process(const ProcessSpec& spec) {
                 "check that it exists, is executable, and that '" + cwd + "' is a directory");
   const int pgid = child.id();
   ::setpgid(pgid, pgid);  // also from the parent: no race with an early signal
+  launching.unlock();
   result.process_group = pgid;
   if (spec.on_started) spec.on_started(pgid);
 

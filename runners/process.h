@@ -57,7 +57,8 @@ struct ProcessResult {
 };
 
 // Runs the process to its end (or its timeout), then ends whatever is left of its process group.
-// Throws Error(usage) when the program cannot be found or started.
+// Throws Error(usage) when the program cannot be found or started. Several threads may run processes at
+// once (launches are serialized, so no child holds another's pipes).
 ProcessResult run_process(const ProcessSpec& spec);
 
 // True while any process of the group is alive.

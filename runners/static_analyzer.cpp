@@ -4,8 +4,11 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cerrno>
 #include <charconv>
+#include <exception>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <thread>
@@ -90,22 +93,29 @@ std::string regex_escape(const std::string& text) {
 enum class LineKind { finding, note, ignored };
 
 struct SeverityWord {
-  std::string_view word;
+  std::string_view word;  // as the analyzer prints it
   LineKind kind;
-  const char* level;  // SARIF level for findings
+  const char* kept;       // the severity a finding keeps (gate/severity.h weighs it)
 };
 
+// clang-tidy: a check's warning is "warning", a check WarningsAsErrors lists is "error" (its check list
+// ends in ",-warnings-as-errors"), compiler diagnostics keep clang's level.
 constexpr std::array kClangTidySeverities{
     SeverityWord{"fatal error", LineKind::finding, "error"}, SeverityWord{"error", LineKind::finding, "error"},
-    SeverityWord{"warning", LineKind::finding, "warning"},   SeverityWord{"remark", LineKind::finding, "note"},
+    SeverityWord{"warning", LineKind::finding, "warning"},   SeverityWord{"remark", LineKind::finding, "remark"},
     SeverityWord{"note", LineKind::note, "note"},
 };
 
+// cppcheck's {severity}: every word is kept as it is.
 constexpr std::array kCppcheckSeverities{
-    SeverityWord{"error", LineKind::finding, "error"},         SeverityWord{"warning", LineKind::finding, "warning"},
-    SeverityWord{"style", LineKind::finding, "warning"},       SeverityWord{"performance", LineKind::finding, "warning"},
-    SeverityWord{"portability", LineKind::finding, "warning"}, SeverityWord{"information", LineKind::finding, "note"},
-    SeverityWord{"debug", LineKind::finding, "note"},          SeverityWord{"note", LineKind::note, "note"},
+    SeverityWord{"error", LineKind::finding, "error"},
+    SeverityWord{"warning", LineKind::finding, "warning"},
+    SeverityWord{"style", LineKind::finding, "style"},
+    SeverityWord{"performance", LineKind::finding, "performance"},
+    SeverityWord{"portability", LineKind::finding, "portability"},
+    SeverityWord{"information", LineKind::finding, "information"},
+    SeverityWord{"debug", LineKind::finding, "debug"},
+    SeverityWord{"note", LineKind::note, "note"},
 };
 
 struct Diagnostic {
@@ -252,7 +262,7 @@ Parsed parse_output(std::string_view text, const fs::path& source_dir, const std
     f.file = std::move(file);
     f.line = d->line;
     f.column = d->column;
-    f.severity = d->severity->level;
+    f.severity = d->severity->kept;
     f.message = std::move(d->message);
     result.findings.push_back(std::move(f));
     current = result.findings.size() - 1;
@@ -331,9 +341,78 @@ class ScratchDir {
   throw Error(ErrorKind::internal, what + " was stopped by an interrupt");
 }
 
+// What the process printed, capped, after a newline; empty when it printed nothing.
 std::string excerpt_of(const ProcessResult& r) {
   std::string text = r.err.empty() ? r.out : r.err + (r.out.empty() ? "" : "\n" + r.out);
-  return cap_text(text, 2048);
+  return text.empty() ? std::string() : "\n" + cap_text(text, 2048);
+}
+
+// "'a.cpp', 'b.cpp' and 3 more"
+std::string file_list(const std::vector<std::string>& files) {
+  constexpr size_t kShown = 5;
+  std::string out;
+  for (size_t i = 0; i < files.size() && i < kShown; ++i) out += (i ? ", '" : "'") + files[i] + "'";
+  if (files.size() > kShown) out += " and " + std::to_string(files.size() - kShown) + " more";
+  return out;
+}
+
+std::string seconds_text(std::chrono::milliseconds limit) {
+  auto ms = limit.count();
+  return ms % 1000 == 0 ? std::to_string(ms / 1000) + " s" : std::to_string(ms) + " ms";
+}
+
+// One analyzer process: the translation units it analyses and, once it ran, how it ended.
+struct Job {
+  std::vector<std::string> files;       // repository-relative
+  ProcessSpec spec;
+  std::optional<ProcessResult> result;  // unset: never started
+};
+
+// Runs the jobs, up to `parallel` at once, each with what is left of the time until `deadline`. After a
+// job that did not end by itself (timed out, killed, interrupted) or could not start, or once the time is
+// up, no further job starts. on_started is called under a lock. Rethrows what a launch threw.
+void run_jobs(std::vector<Job>& jobs, unsigned parallel, std::optional<std::chrono::steady_clock::time_point> deadline,
+              const std::function<void(int)>& on_started) {
+  std::mutex mutex;  // guards on_started and `error`
+  std::exception_ptr error;
+  std::atomic<size_t> next{0};
+  std::atomic<bool> stop{false};
+  auto work = [&] {
+    while (!stop) {
+      size_t i = next++;
+      if (i >= jobs.size()) return;
+      Job& job = jobs[i];
+      if (deadline) {
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0) {
+          stop = true;
+          return;
+        }
+        job.spec.timeout = left;
+      }
+      job.spec.on_started = [&](int group) {
+        std::lock_guard lock(mutex);
+        if (on_started) on_started(group);
+      };
+      try {
+        job.result = run_process(job.spec);
+      } catch (...) {
+        std::lock_guard lock(mutex);
+        if (!error) error = std::current_exception();
+        stop = true;
+        return;
+      }
+      if (job.result->timed_out || job.result->signal != 0 || job.result->interrupted) stop = true;
+    }
+  };
+  size_t threads = std::min<size_t>(std::max(1u, parallel), jobs.size());
+  if (threads <= 1) {
+    work();
+  } else {
+    std::vector<std::jthread> pool;
+    for (size_t t = 0; t < threads; ++t) pool.emplace_back(work);
+  }  // the pool joins here
+  if (error) std::rethrow_exception(error);
 }
 
 }  // namespace
@@ -369,6 +448,11 @@ AnalyzerRun run_analyzer(const AnalyzerOptions& options) {
   const fs::path build = normal_absolute(options.build_dir);
   const std::string name = to_string(options.analyzer);
   const std::vector<DatabaseEntry> database = read_database(build, source);
+  const auto clock_start = options.clock_start == std::chrono::steady_clock::time_point{}
+                               ? std::chrono::steady_clock::now()
+                               : options.clock_start;
+  std::optional<std::chrono::steady_clock::time_point> deadline;
+  if (options.timeout.count() > 0) deadline = clock_start + options.timeout;
 
   AnalyzerRun run;
   std::vector<std::string> selected;  // repository-relative, in the caller's order, each once
@@ -384,22 +468,32 @@ AnalyzerRun run_analyzer(const AnalyzerOptions& options) {
   }
   if (selected.empty()) return run;
 
-  ProcessSpec spec;
-  spec.argv.push_back(options.program.empty() ? name : options.program);
+  const unsigned jobs = options.jobs != 0 ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
+  ProcessSpec base;
+  base.argv.push_back(options.program.empty() ? name : options.program);
+  base.working_directory = source;
+  base.output_cap = kMaxOutputBytes;
+  std::vector<Job> batch;
   std::optional<ScratchDir> scratch;
   if (options.analyzer == Analyzer::clang_tidy) {
-    spec.argv.insert(spec.argv.end(), {"-p", build.string(), "--quiet"});
+    base.argv.insert(base.argv.end(), {"-p", build.string(), "--quiet"});
     std::error_code ec;
-    if (!fs::exists(source / ".clang-tidy", ec)) spec.argv.push_back("--checks=" + std::string(kDefaultClangTidyChecks));
+    if (!fs::exists(source / ".clang-tidy", ec)) base.argv.push_back("--checks=" + std::string(kDefaultClangTidyChecks));
     // Headers count when they are the project's own, reached by the path as written or the real one.
     std::string filter = regex_escape(source.string());
     fs::path real = fs::weakly_canonical(source, ec);
     if (!ec && normal_absolute(real) != source) filter = "(" + filter + "|" + regex_escape(normal_absolute(real).string()) + ")";
-    spec.argv.push_back("--header-filter=^" + filter + "/");
+    base.argv.push_back("--header-filter=^" + filter + "/");
+    std::vector<std::string> everything = base.argv;
     for (const std::string& rel : selected) {
       auto it = std::find_if(database.begin(), database.end(), [&](const DatabaseEntry& e) { return e.rel == rel; });
-      spec.argv.push_back(it->abs.string());
+      Job& job = batch.emplace_back();
+      job.files = {rel};
+      job.spec = base;
+      job.spec.argv.push_back(it->abs.string());
+      everything.push_back(it->abs.string());
     }
+    run.command_line = command_line_of(everything);
   } else {
     scratch.emplace();
     json subset = json::array();
@@ -408,52 +502,88 @@ AnalyzerRun run_analyzer(const AnalyzerOptions& options) {
       if (chosen.contains(e.rel)) subset.push_back(e.entry);
     const fs::path subset_file = scratch->path() / "compile_commands.json";
     write_file_atomically(subset_file, subset.dump(1), 0600, Durability::cache);
-    unsigned jobs = options.jobs != 0 ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
-    spec.argv.insert(spec.argv.end(),
-                     {"--project=" + subset_file.string(),
-                      "--template={file}:{line}:{column}: {severity}: {message} [{id}]",
-                      "--enable=warning,style,performance,portability", "--inline-suppr", "--quiet",
-                      "-j", std::to_string(jobs),
-                      "--suppress=missingIncludeSystem", "--suppress=missingInclude",
-                      "--suppress=unmatchedSuppression", "--suppress=checkersReport"});
+    Job& job = batch.emplace_back();
+    job.files = selected;
+    job.spec = base;
+    job.spec.argv.insert(job.spec.argv.end(),
+                         {"--project=" + subset_file.string(),
+                          "--template={file}:{line}:{column}: {severity}: {message} [{id}]",
+                          "--enable=warning,style,performance,portability", "--inline-suppr", "--quiet",
+                          "-j", std::to_string(jobs),
+                          "--suppress=missingIncludeSystem", "--suppress=missingInclude",
+                          "--suppress=unmatchedSuppression", "--suppress=checkersReport"});
+    run.command_line = command_line_of(job.spec.argv);
   }
-  spec.working_directory = source;
-  spec.timeout = options.timeout;
-  spec.output_cap = kMaxOutputBytes;
-  spec.on_started = options.on_started;
-  run.command_line = command_line_of(spec.argv);
 
   const std::string what = name + " in " + quoted(source);
-  ProcessResult r;
   try {
-    r = run_process(spec);
+    run_jobs(batch, jobs, deadline, options.on_started);
   } catch (const Error& e) {
     if (e.kind() != ErrorKind::usage) throw;
     throw Error(ErrorKind::usage, "cannot run " + name + ": " + e.what(),
                 "install " + name + " (it is the analyzer of this tier), or name the program to run");
   }
-  if (r.interrupted) rethrow_interrupt(what);
-  auto failed = [&](const std::string& how, const std::string& hint) {
-    return Error(ErrorKind::internal, what + " " + how + " (" + r.describe() + "); the command was: " +
-                                          run.command_line + "\n" + excerpt_of(r),
+  for (const Job& job : batch)
+    if (job.result && job.result->interrupted) rethrow_interrupt(what);
+
+  // Out of time: the files still being analysed, and those never started.
+  std::vector<std::string> running, waiting;
+  const Job* timed_out = nullptr;
+  for (const Job& job : batch) {
+    if (job.result && job.result->timed_out) {
+      running.insert(running.end(), job.files.begin(), job.files.end());
+      if (!timed_out) timed_out = &job;
+    } else if (!job.result) {
+      waiting.insert(waiting.end(), job.files.begin(), job.files.end());
+    }
+  }
+  bool crashed = std::any_of(batch.begin(), batch.end(), [](const Job& j) { return j.result && j.result->signal != 0; });
+  if (timed_out || (!waiting.empty() && !crashed)) {
+    std::string message = name + " did not finish within its time limit of " + seconds_text(options.timeout) + ": ";
+    if (!running.empty()) message += "it was still analysing " + file_list(running);
+    if (!waiting.empty())
+      message += std::string(running.empty() ? "" : "; ") + "the time was up before it could start on " +
+                 file_list(waiting);
+    if (timed_out)
+      message += "; the command was: " + command_line_of(timed_out->spec.argv) + excerpt_of(*timed_out->result);
+    throw Error(ErrorKind::internal, message,
+                "raise the tier's \"timeout\" in autofix-gate.json, in seconds (TIMEOUT of autofix_gate_add_tier)");
+  }
+
+  auto failed = [&](const Job& job, const std::string& how, const std::string& hint) {
+    return Error(ErrorKind::internal, what + " " + how + " (" + job.result->describe() + "); the command was: " +
+                                          command_line_of(job.spec.argv) + excerpt_of(*job.result),
                  hint);
   };
-  if (r.timed_out) throw failed("did not finish in time", "raise the tier's timeout, or analyse fewer files");
-  if (r.signal != 0) throw failed("crashed", "run the command yourself to see why");
-  if (r.out_truncated || r.err_truncated)
-    throw failed("printed more than " + std::to_string(kMaxOutputBytes) + " bytes, which cannot be read whole",
-                 "configure the checks to report less (a .clang-tidy or suppressions)");
+  for (const Job& job : batch) {
+    if (!job.result) continue;
+    if (job.result->signal != 0)
+      throw failed(job, "crashed while analysing " + file_list(job.files),
+                   "run the command yourself to see why; signal 9 often means the machine ran out of memory: "
+                   "analyse fewer files at once (-j)");
+  }
+  for (const Job& job : batch)
+    if (job.result && (job.result->out_truncated || job.result->err_truncated))
+      throw failed(job, "printed more than " + std::to_string(kMaxOutputBytes) + " bytes, which cannot be read whole",
+                   "configure the checks to report less (a .clang-tidy or suppressions)");
 
   Parsed parsed;
   if (options.analyzer == Analyzer::clang_tidy) {
-    parsed = parse_output(r.out, source, kClangTidySeverities);
-    if (r.exit_code != 0 && parsed.diagnostics == 0)
-      throw failed("failed without reporting a diagnostic",
-                   "check the .clang-tidy file and that the compile database is current; run the command yourself");
+    std::string all;  // the outputs in the order of the files, as one process would print them
+    for (const Job& job : batch) {
+      const ProcessResult& r = *job.result;
+      if (r.exit_code != 0 && parse_output(r.out, source, kClangTidySeverities).diagnostics == 0)
+        throw failed(job, "failed without reporting a diagnostic",
+                     "check the .clang-tidy file and that the compile database is current; run the command yourself");
+      all += r.out;
+      if (!all.empty() && all.back() != '\n') all += '\n';
+    }
+    parsed = parse_output(all, source, kClangTidySeverities);
   } else {
-    if (r.exit_code != 0)
-      throw failed("failed", "check that the compile database is current; run the command yourself");
-    parsed = parse_output(r.err, source, kCppcheckSeverities);
+    const Job& job = batch.front();
+    if (job.result->exit_code != 0)
+      throw failed(job, "failed", "check that the compile database is current; run the command yourself");
+    parsed = parse_output(job.result->err, source, kCppcheckSeverities);
     if (parsed.unrecognised > 0)
       run.warnings.push_back(name + " printed " + std::to_string(parsed.unrecognised) +
                              " line(s) that are not diagnostics, the first: " + parsed.first_unrecognised);

@@ -34,24 +34,34 @@ struct AnalyzerOptions {
   // Repository-relative translation units to analyse ('/'-separated). Files the compile database does
   // not list (headers, files of targets that are not built) are skipped with a warning.
   std::vector<std::string> files;
-  std::chrono::milliseconds timeout{0};  // for the whole analyzer run; 0: none
-  unsigned jobs = 0;     // cppcheck -j; 0: the number of cores. clang-tidy runs one process (jobs unused).
+  std::chrono::milliseconds timeout{0};  // the time limit, named in messages; 0: none
+  // When the limit's clock started; the default (the epoch): when this run starts. A caller that runs the
+  // analyzer twice under one limit (the static tier: with and without the change) passes its own start.
+  std::chrono::steady_clock::time_point clock_start{};
+  // Translation units analysed at once; 0: the number of cores. cppcheck gets it as -j; clang-tidy runs
+  // up to this many processes, one translation unit each.
+  unsigned jobs = 0;
   std::string program;   // the program to run; empty: "clang-tidy" or "cppcheck" from PATH
-  std::function<void(int process_group)> on_started;  // the analyzer's process group, e.g. for the journal
+  // Called with each analyzer process's group as it starts (one at a time, never concurrently), e.g. to
+  // record it in the journal.
+  std::function<void(int process_group)> on_started;
 };
 
 struct AnalyzerRun {
   std::vector<Finding> findings;      // sorted by file, line, column, rule; one per distinct diagnostic
   std::vector<std::string> warnings;  // files that were not analysed, and why
-  std::string command_line;           // what ran, for reports (empty when nothing had to run)
+  // What ran, for reports (empty when nothing had to run). clang-tidy: the command for all the files at
+  // once, which gives the same findings as the per-file processes that ran.
+  std::string command_line;
 };
 
-// clang-tidy, in source_dir:
+// clang-tidy, in source_dir, one process per translation unit, up to `jobs` at a time:
 //   clang-tidy -p <build_dir> --quiet [--checks=<kDefaultClangTidyChecks>] --header-filter=^<source_dir>/
-//              <absolute files...>
-// --checks only when source_dir has no .clang-tidy. clang-tidy exits non-zero when it reports an error
-// (a compile error, or a warning made an error by WarningsAsErrors): that is a normal result as long as
-// its output holds diagnostics; a non-zero exit with no diagnostic at all is a failure.
+//              <absolute file>
+// --checks only when source_dir has no .clang-tidy. The outputs are read in the order of `files`, as one
+// process over all of them would print them. clang-tidy exits non-zero when it reports an error (a
+// compile error, or a warning made an error by WarningsAsErrors): that is a normal result as long as its
+// output holds diagnostics; a non-zero exit with no diagnostic at all is a failure.
 // cppcheck, in source_dir, over a copy of compile_commands.json that holds only the entries of `files`
 // (the database's own flags, without depending on how a cppcheck version matches --file-filter):
 //   cppcheck --project=<copy> --template='{file}:{line}:{column}: {severity}: {message} [{id}]'
@@ -63,22 +73,24 @@ struct AnalyzerRun {
 // Findings in build_dir (generated files) are dropped too when build_dir lies inside source_dir.
 // Throws Error(usage) when build_dir has no compile_commands.json (configure with
 // CMAKE_EXPORT_COMPILE_COMMANDS=ON) or the analyzer is not installed; Error(internal), naming the command
-// and what happened, when it crashed, timed out, failed, or printed more than can be read;
-// Interrupted when the gate was interrupted.
+// and what happened, when it crashed, failed, or printed more than can be read; Error(internal) naming the
+// limit and the files still being analysed (or not yet started) when the time ran out or a process was
+// killed; Interrupted when the gate was interrupted. Nothing that went wrong is ever an empty result.
 AnalyzerRun run_analyzer(const AnalyzerOptions& options);
 
 // The diagnostics in clang-tidy's standard output ("<file>:<line>:<col>: warning: <message> [<check>]").
 // Notes (and the source excerpts below each diagnostic) belong to the diagnostic before them: they go
-// into its `detail`, not into findings of their own. Severity: error and fatal error are "error",
-// warning is "warning", remark is "note"; a check list "check,-warnings-as-errors" gives the check.
+// into its `detail`, not into findings of their own. Severity, clang-tidy's own word: "error" (also for
+// fatal error, and for a check WarningsAsErrors lists), "warning", "remark"; a check list
+// "check,-warnings-as-errors" gives the check.
 // Relative paths are taken relative to source_dir. A diagnostic without a location (an unknown compiler
 // flag) is kept with an empty file; one outside source_dir is dropped; a repeated diagnostic (a header's
 // warning, reported once per translation unit that includes it) is kept once.
 std::vector<Finding> parse_clang_tidy_output(std::string_view text, const std::filesystem::path& source_dir);
 
-// The diagnostics cppcheck printed with the template above, one a line. Severity: error is "error";
-// warning, style, performance and portability are "warning"; information and debug are "note". A file
-// "nofile" or an empty one means no location. Otherwise as parse_clang_tidy_output.
+// The diagnostics cppcheck printed with the template above, one a line. Severity, cppcheck's own word
+// ({severity}): "error", "warning", "style", "performance", "portability", "information", "debug". A
+// file "nofile" or an empty one means no location. Otherwise as parse_clang_tidy_output.
 std::vector<Finding> parse_cppcheck_output(std::string_view text, const std::filesystem::path& source_dir);
 
 // The translation units compile_commands.json in build_dir lists, repository-relative to source_dir,

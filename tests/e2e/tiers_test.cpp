@@ -115,8 +115,9 @@ TEST(Tiers, NewClangTidyFindingRejectsAndTheOldOneStaysUnchanged) {
   json report = c.report();
   SCOPED_TRACE(report.dump(2));
   EXPECT_EQ(report.at("verdict"), "rejected");
-  EXPECT_EQ(report.at("reason"),
-            "required tier 'static' (clang-tidy) failed: 1 new finding(s), 0 fixed, in 1 translation unit(s)");
+  EXPECT_EQ(report.at("reason"), "required tier 'static' (clang-tidy) failed: 1 new blocking finding(s) (warning "
+                                 "bugprone-integer-division at mathlib/mathlib.cpp:" +
+                                     std::to_string(line_of(fixed, new_line)) + "), 0 fixed, in 1 translation unit(s)");
   // The fix itself works: only the static tier objects.
   EXPECT_EQ(json_strings(report.at("tests_status").at("FAIL_TO_PASS")), Strings{kFixedTest});
   EXPECT_EQ(report.at("tests_status").at("PASS_TO_FAIL"), json::array());

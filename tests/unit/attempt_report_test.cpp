@@ -117,6 +117,51 @@ TEST(AttemptSummaryTest, PlannedSaysNothingWasDone) {
   EXPECT_EQ(md.find("restored to snapshot"), std::string::npos) << md;
 }
 
+// A static tier with a new finding at or above its threshold and one below it (docs/tiers.md).
+AttemptResult with_static_tier() {
+  AttemptResult r = sample();
+  TierResult tier{"static", "cppcheck", true, TierStatus::failed, "1 new blocking finding(s)", 0.5, {}, {}};
+  Finding blocking{"selfAssignment", "src/a.cpp", 14, 9, "warning", "Redundant assignment", "fp-1", "new", ""};
+  Finding reported{"shadowFunction", "src/a.cpp", 13, 16, "style", "Local variable shadows", "fp-2", "new", ""};
+  reported.blocking = false;
+  tier.findings = {blocking, reported};
+  r.tiers = {tier};
+  return r;
+}
+
+TEST(AttemptJsonTest, FindingsSayWhetherTheyBlock) {
+  nlohmann::json j = attempt_json(with_static_tier());
+  const nlohmann::json& findings = j["tiers"][0]["findings"];
+  ASSERT_EQ(findings.size(), 2u);
+  EXPECT_EQ(findings[0]["severity"], "warning");
+  EXPECT_EQ(findings[0]["blocking"], true);
+  EXPECT_EQ(findings[1]["severity"], "style");
+  EXPECT_EQ(findings[1]["blocking"], false);
+}
+
+TEST(AttemptJunitTest, ANewFindingBelowTheThresholdIsSkippedNotFailed) {
+  pugi::xml_document doc;
+  std::string xml = attempt_junit(with_static_tier());
+  ASSERT_TRUE(doc.load_string(xml.c_str())) << xml;
+  pugi::xml_node tier = doc.child("testsuites").find_child_by_attribute("testsuite", "name", "tier.static");
+  EXPECT_STREQ(tier.attribute("failures").value(), "2") << xml;  // the tier and the blocking finding
+  EXPECT_STREQ(tier.attribute("skipped").value(), "1") << xml;
+  pugi::xml_node blocking = tier.find_child_by_attribute("testcase", "name", "selfAssignment at src/a.cpp:14");
+  EXPECT_STREQ(blocking.child("failure").attribute("message").value(), "Redundant assignment");
+  pugi::xml_node reported = tier.find_child_by_attribute("testcase", "name", "shadowFunction at src/a.cpp:13");
+  EXPECT_FALSE(reported.child("failure")) << xml;
+  EXPECT_STREQ(reported.child("skipped").attribute("message").value(),
+               "not blocking (style, below the tier's threshold): Local variable shadows");
+}
+
+TEST(AttemptSummaryTest, MarksFindingsThatDoNotBlock) {
+  std::string md = attempt_summary(with_static_tier());
+  EXPECT_NE(md.find("- new: `selfAssignment` at `src/a.cpp:14`: Redundant assignment\n"), std::string::npos) << md;
+  EXPECT_NE(md.find("- new (style, not blocking): `shadowFunction` at `src/a.cpp:13`: Local variable shadows\n"),
+            std::string::npos)
+      << md;
+}
+
 TEST(AttemptSummaryTest, LeadsWithVerdictAndRegressions) {
   std::string md = attempt_summary(sample());
   EXPECT_EQ(md.rfind("## AutofixGate: Rejected\n\n1 test(s) passed before the fix", 0), 0u) << md;

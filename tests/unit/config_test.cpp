@@ -75,7 +75,7 @@ constexpr const char* kDocumentedExample = R"({
   "tiers": [
     {"name": "unit", "kind": "ctest", "labels": ["unit"], "required": true, "timeout": 600,
      "lanes": ["standard", "heavy"]},
-    {"name": "static", "kind": "clang-tidy", "required": true},
+    {"name": "static", "kind": "clang-tidy", "required": true, "fail_on": "warning"},
     {"name": "asan", "kind": "sanitizers", "labels": ["unit"], "required": true},
     {"name": "secrets", "kind": "secrets"},
     {"name": "lint", "kind": "command", "command": ["scripts/lint.sh"], "junit": "build/lint.xml",
@@ -110,7 +110,9 @@ TEST(ParseConfig, ReadsTheDocumentedExample) {
   EXPECT_EQ(unit.timeout, 600s);
   EXPECT_EQ(unit.lanes, (std::vector<std::string>{"standard", "heavy"}));
 
-  EXPECT_EQ(c.tiers[1], (tier("static", "clang-tidy", {"standard", "heavy"})));
+  TierConfig static_tier = tier("static", "clang-tidy", {"standard", "heavy"});
+  static_tier.fail_on = FailOn::warning;
+  EXPECT_EQ(c.tiers[1], static_tier);
   EXPECT_EQ(c.tiers[2].kind, "sanitizers");
   EXPECT_EQ(c.tiers[2].labels, std::vector<std::string>{"unit"});
   EXPECT_EQ(c.tiers[3], (tier("secrets", "secrets", {"docs", "standard", "heavy"})));
@@ -209,8 +211,8 @@ TEST(ParseConfig, RefusesUnknownKeysWithASuggestion) {
   EXPECT_EQ(problem(doc(R"("colour": "red")"), &hint).substr(0, 33), "gate.json: unknown key 'colour' (");
   EXPECT_EQ(hint, "docs/configuration.md describes every key and value");
   EXPECT_EQ(problem(tiers(R"({"name": "a", "kind": "ctest", "label": ["x"]})"), &hint),
-            "gate.json: tiers[0]: unknown key 'label' (expected name, kind, required, timeout, lanes, labels, command "
-            "or junit)");
+            "gate.json: tiers[0]: unknown key 'label' (expected name, kind, required, timeout, lanes, labels, command, "
+            "junit or fail_on)");
   EXPECT_EQ(hint, "did you mean 'labels'?");
   EXPECT_EQ(problem(doc(R"("protect": [{"level": "high", "path": ["x"]}])")),
             "gate.json: protect[0]: unknown key 'path' (expected level or paths)");
@@ -380,6 +382,46 @@ TEST(ParseConfig, RefusesBadTiers) {
             "gate.json: tiers[0].junit: only a 'command' tier reads a JUnit file; this one is 'sanitizers'");
   EXPECT_EQ(problem(tiers(R"({"name": "a", "kind": "command", "command": ["x"], "junit": ""})")),
             "gate.json: tiers[0].junit: empty");
+}
+
+TEST(ParseConfig, ReadsTheSeverityThresholdOfStaticTiers) {
+  GateConfig c = parse_config(tiers(R"({"name": "a", "kind": "clang-tidy", "fail_on": "error"},
+                                       {"name": "b", "kind": "cppcheck", "fail_on": "warning"},
+                                       {"name": "c", "kind": "cppcheck", "fail_on": "style"},
+                                       {"name": "d", "kind": "cppcheck", "fail_on": "any"},
+                                       {"name": "e", "kind": "cppcheck"})"),
+                              "gate.json");
+  ASSERT_EQ(c.tiers.size(), 5u);
+  EXPECT_EQ(c.tiers[0].fail_on, FailOn::error);
+  EXPECT_EQ(c.tiers[1].fail_on, FailOn::warning);
+  EXPECT_EQ(c.tiers[2].fail_on, FailOn::style);
+  EXPECT_EQ(c.tiers[3].fail_on, FailOn::any);
+  EXPECT_EQ(c.tiers[4].fail_on, std::nullopt) << "unset: the tier decides (default_fail_on)";
+  EXPECT_EQ(parse_config(to_json(c).dump(), "gate.json"), c);
+  EXPECT_EQ(to_json(c)["tiers"][0]["fail_on"], "error");
+  EXPECT_FALSE(to_json(c)["tiers"][4].contains("fail_on"));
+}
+
+TEST(ParseConfig, RefusesBadSeverityThresholds) {
+  std::string hint;
+  EXPECT_EQ(problem(tiers(R"({"name": "a", "kind": "cppcheck", "fail_on": "warnings"})"), &hint),
+            "gate.json: tiers[0].fail_on: unknown threshold 'warnings' (expected error, warning, style or any)");
+  EXPECT_EQ(hint, "did you mean 'warning'?");
+  EXPECT_EQ(problem(tiers(R"({"name": "a", "kind": "cppcheck", "fail_on": "Style"})"), &hint),
+            "gate.json: tiers[0].fail_on: unknown threshold 'Style' (expected error, warning, style or any)");
+  EXPECT_EQ(hint, "did you mean 'style'?");
+  EXPECT_EQ(problem(tiers(R"({"name": "a", "kind": "cppcheck", "fail_on": "performance"})")),
+            "gate.json: tiers[0].fail_on: unknown threshold 'performance' (expected error, warning, style or any)");
+  EXPECT_EQ(problem(tiers(R"({"name": "a", "kind": "clang-tidy", "fail_on": ""})")), "gate.json: tiers[0].fail_on: empty");
+  EXPECT_EQ(problem(tiers(R"({"name": "a", "kind": "clang-tidy", "fail_on": 2})")),
+            "gate.json: tiers[0].fail_on: expected a string, got the number 2");
+  for (const char* kind : {"ctest", "sanitizers", "secrets"})
+    EXPECT_EQ(problem(tiers(R"({"name": "a", "kind": ")" + std::string(kind) + R"(", "fail_on": "error"})"), &hint),
+              "gate.json: tiers[0].fail_on: only a 'clang-tidy' or 'cppcheck' tier has a severity threshold; this one is '" +
+                  std::string(kind) + "'");
+  EXPECT_EQ(problem(tiers(R"({"name": "a", "kind": "command", "command": ["x"], "fail_on": "error"})")),
+            "gate.json: tiers[0].fail_on: only a 'clang-tidy' or 'cppcheck' tier has a severity threshold; this one is "
+            "'command'");
 }
 
 TEST(ParseConfig, RefusesBadProtectRules) {
@@ -552,7 +594,7 @@ TEST(ConfigToJson, WritesEveryKeyAndParsesBackToTheSame) {
   nlohmann::json j = to_json(c);
   EXPECT_EQ(j["version"], 1);
   EXPECT_EQ(j["tiers"][1], nlohmann::json::parse(R"({"name": "static", "kind": "clang-tidy", "required": true,
-      "timeout": 600, "lanes": ["standard", "heavy"]})"));
+      "timeout": 600, "lanes": ["standard", "heavy"], "fail_on": "warning"})"));
   EXPECT_EQ(j["tiers"][0]["labels"], nlohmann::json::parse(R"(["unit"])"));
   EXPECT_EQ(j["tiers"][4]["command"], nlohmann::json::parse(R"(["scripts/lint.sh"])"));
   EXPECT_EQ(j["tiers"][4]["junit"], "build/lint.xml");

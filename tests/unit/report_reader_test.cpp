@@ -62,6 +62,7 @@ AttemptResult rich() {
   tidy.findings.push_back(
       {"bugprone-use-after-move", "src/a.cpp", 12, 7, "warning", "moved", "fp-1", "unchanged", "more\ntext"});
   tidy.findings.push_back({"bugprone-x", "src/b.cpp", 1, 1, "note", "fixed", "fp-2", "absent", ""});
+  tidy.findings.back().blocking = false;
   TierResult asan{"asan", "sanitizers", true, TierStatus::error, "cannot configure", 0, {}, {}};
   TierResult secrets{"secrets", "secrets", true, TierStatus::skipped, "docs lane", 0, {}, {}};
   r.tiers = {unit, tidy, asan, secrets};
@@ -160,6 +161,8 @@ TEST(AttemptFromJson, RoundTripsEveryField) {
   EXPECT_EQ(read.durations, durations);
   EXPECT_EQ(read.shard, "2/3");
   EXPECT_EQ(read.tiers[1].findings[0].column, 7);
+  EXPECT_TRUE(read.tiers[1].findings[0].blocking);
+  EXPECT_FALSE(read.tiers[1].findings[1].blocking);
   EXPECT_EQ(read.tampering[1].downgraded, true);
 }
 
@@ -180,6 +183,8 @@ TEST(AttemptFromJson, NamesAMissingKey) {
             "r.json: tests[1].after.status: missing (expected a string)");
   EXPECT_EQ(error_after([](json& j) { j["tiers"][1]["findings"][0].erase("fingerprint"); }),
             "r.json: tiers[1].findings[0].fingerprint: missing (expected a string)");
+  EXPECT_EQ(error_after([](json& j) { j["tiers"][1]["findings"][1].erase("blocking"); }),
+            "r.json: tiers[1].findings[1].blocking: missing (expected a boolean)");
   EXPECT_EQ(error_after([](json& j) { j["build"].erase("errors"); }), "r.json: build.errors: missing (expected an array)");
   EXPECT_EQ(error_after([](json& j) { j.erase("lane"); }), "r.json: lane: missing (expected an object)");
   EXPECT_EQ(error_after([](json& j) { j["tampering"][0].erase("downgraded"); }),

@@ -32,6 +32,7 @@ std::vector<TierResult> sample() {
       finding("bugprone-integer-division", "include/calc.h", 2, 36, "warning", "integer division", "fp3", "absent"),
   };
   tidy.findings[1].detail = "src/my file.cpp:13:3: note: 'p' initialized to a null pointer value\n";
+  tidy.findings[2].blocking = false;
   TierResult tests;  // no findings, not an analysis: no run
   tests.name = "unit";
   tests.kind = "ctest";
@@ -40,6 +41,8 @@ std::vector<TierResult> sample() {
   check.name = "cppcheck";
   check.kind = "cppcheck";
   check.status = TierStatus::passed;
+  check.findings = {finding("shadowFunction", "src/a.cpp", 3, 7, "style", "shadows", "fp4", "new")};
+  check.findings[0].blocking = false;
   TierResult secrets;
   secrets.name = "secrets";
   secrets.kind = "secrets";
@@ -72,7 +75,8 @@ TEST(Sarif, WritesTheExactLog) {
              "artifactLocation": {"uri": "src/calc.cpp", "uriBaseId": "SRCROOT"},
              "region": {"startLine": 4, "startColumn": 10}}}],
            "partialFingerprints": {"autofixGate/v1": "fp1"},
-           "baselineState": "new"},
+           "baselineState": "new",
+           "properties": {"severity": "warning", "blocking": true}},
           {"ruleId": "clang-analyzer-core.NullDereference", "ruleIndex": 1, "level": "error",
            "message": {"text": "null"},
            "locations": [{"physicalLocation": {
@@ -80,21 +84,33 @@ TEST(Sarif, WritesTheExactLog) {
              "region": {"startLine": 14}}}],
            "partialFingerprints": {"autofixGate/v1": "fp2"},
            "baselineState": "unchanged",
-           "properties": {"detail": "src/my file.cpp:13:3: note: 'p' initialized to a null pointer value\n"}},
+           "properties": {"severity": "error", "blocking": true,
+                          "detail": "src/my file.cpp:13:3: note: 'p' initialized to a null pointer value\n"}},
           {"ruleId": "bugprone-integer-division", "ruleIndex": 0, "level": "warning",
            "message": {"text": "integer division"},
            "locations": [{"physicalLocation": {
              "artifactLocation": {"uri": "include/calc.h", "uriBaseId": "SRCROOT"},
              "region": {"startLine": 2, "startColumn": 36}}}],
            "partialFingerprints": {"autofixGate/v1": "fp3"},
-           "baselineState": "absent"}
+           "baselineState": "absent",
+           "properties": {"severity": "warning", "blocking": false}}
         ]
       },
       {
-        "tool": {"driver": {"name": "cppcheck", "informationUri": "https://cppcheck.sourceforge.io/", "rules": []}},
+        "tool": {"driver": {"name": "cppcheck", "informationUri": "https://cppcheck.sourceforge.io/",
+                            "rules": [{"id": "shadowFunction", "shortDescription": {"text": "shadowFunction"}}]}},
         "automationDetails": {"id": "cppcheck/"},
         "invocations": [{"executionSuccessful": true}],
-        "results": []
+        "results": [
+          {"ruleId": "shadowFunction", "ruleIndex": 0, "level": "warning",
+           "message": {"text": "shadows"},
+           "locations": [{"physicalLocation": {
+             "artifactLocation": {"uri": "src/a.cpp", "uriBaseId": "SRCROOT"},
+             "region": {"startLine": 3, "startColumn": 7}}}],
+           "partialFingerprints": {"autofixGate/v1": "fp4"},
+           "baselineState": "new",
+           "properties": {"severity": "style", "blocking": false}}
+        ]
       },
       {
         "tool": {"driver": {"name": "autofix-gate secrets", "rules": []}},
@@ -102,7 +118,8 @@ TEST(Sarif, WritesTheExactLog) {
         "invocations": [{"executionSuccessful": false, "toolExecutionNotifications": [
           {"level": "error", "message": {"text": "cannot read the allow-list"}}]}],
         "results": [
-          {"level": "warning", "message": {"text": "finding"}, "baselineState": "new"}
+          {"level": "error", "message": {"text": "finding"}, "baselineState": "new",
+           "properties": {"severity": "fatal", "blocking": true}}
         ]
       }
     ]

@@ -102,7 +102,7 @@ TEST(ClangTidyOutput, DropsOutsideFindingsAndRepeats) {
   EXPECT_EQ(lines_of(findings), (std::vector<std::string>{
                                     "src/a.cpp:3:1 warning bugprone-foo: inside, not normalised",
                                     "include/h.h:2:3 warning bugprone-bar: in a header",
-                                    "src/relative.cpp:7:2 note clang-diagnostic-remark: relative to the source",
+                                    "src/relative.cpp:7:2 remark clang-diagnostic-remark: relative to the source",
                                     ":0:0 error clang-diagnostic-error: unknown argument: '-fno-gcc-only'",
                                     "a b:c.cpp:1:2 error clang-diagnostic-error: colons and spaces in the name",
                                     "x.cpp:1:2 warning : no check",
@@ -123,6 +123,25 @@ TEST(ClangTidyOutput, CapsNotes) {
   EXPECT_EQ(findings[0].detail, expected + "[more notes omitted]\n");
 }
 
+TEST(ClangTidyOutput, KeepsItsSeverities) {
+  const std::string text =
+      "/repo/a.cpp:1:1: warning: a check [bugprone-x]\n"
+      "/repo/a.cpp:2:1: error: a check WarningsAsErrors lists [bugprone-y,-warnings-as-errors]\n"
+      "/repo/a.cpp:3:1: warning: a compiler warning [clang-diagnostic-unused-variable]\n"
+      "/repo/a.cpp:4:1: error: a compile error [clang-diagnostic-error]\n"
+      "/repo/a.cpp:5:1: fatal error: 'x.h' file not found [clang-diagnostic-error]\n"
+      "/repo/a.cpp:6:1: remark: a remark [clang-diagnostic-remark]\n";
+  EXPECT_EQ(lines_of(parse_clang_tidy_output(text, "/repo")),
+            (std::vector<std::string>{
+                "a.cpp:1:1 warning bugprone-x: a check",
+                "a.cpp:2:1 error bugprone-y: a check WarningsAsErrors lists",
+                "a.cpp:3:1 warning clang-diagnostic-unused-variable: a compiler warning",
+                "a.cpp:4:1 error clang-diagnostic-error: a compile error",
+                "a.cpp:5:1 error clang-diagnostic-error: 'x.h' file not found",
+                "a.cpp:6:1 remark clang-diagnostic-remark: a remark",
+            }));
+}
+
 TEST(CppcheckOutput, ParsesTheRealOutput) {
   auto findings =
       parse_cppcheck_output(autofix::testing::read_file(data_dir() / "cppcheck_stderr.txt"), kCapturedSource);
@@ -131,28 +150,30 @@ TEST(CppcheckOutput, ParsesTheRealOutput) {
                 "src/calc.cpp:9:13 error arrayIndexOutOfBounds: Array 'arr[3]' accessed at index 3, which is out of "
                 "bounds.",
                 "src/calc.cpp:17:11 error nullPointer: Null pointer dereference: p",
-                "src/calc.cpp:8:7 warning constVariable: Variable 'arr' can be declared as const array",
+                "src/calc.cpp:8:7 style constVariable: Variable 'arr' can be declared as const array",
                 "src/use.cpp:8:15 error bufferAccessOutOfBounds: Buffer is accessed out of bounds: buf",
             }));
 }
 
-TEST(CppcheckOutput, MapsSeveritiesAndLocations) {
+TEST(CppcheckOutput, KeepsItsSeveritiesAndMapsLocations) {
   const std::string text =
       "/repo/a.cpp:1:2: warning: w [uninitvar]\n"
       "/repo/a.cpp:2:2: performance: p [passedByValue]\n"
       "/repo/a.cpp:3:2: portability: q [invalidPointerCast]\n"
       "/repo/a.cpp:4:2: information: i [toomanyconfigs]\n"
       "/repo/a.cpp:5:2: debug: d [valueFlowBailout]\n"
+      "/repo/a.cpp:6:2: style: s [shadowFunction]\n"
       "nofile:0:0: information: no location [noValidConfiguration]\n"
       ":0:0: error: empty location [internalError]\n"
       "/elsewhere/b.cpp:1:1: error: outside [nullPointer]\n";
   EXPECT_EQ(lines_of(parse_cppcheck_output(text, "/repo")), (std::vector<std::string>{
                                                                  "a.cpp:1:2 warning uninitvar: w",
-                                                                 "a.cpp:2:2 warning passedByValue: p",
-                                                                 "a.cpp:3:2 warning invalidPointerCast: q",
-                                                                 "a.cpp:4:2 note toomanyconfigs: i",
-                                                                 "a.cpp:5:2 note valueFlowBailout: d",
-                                                                 ":0:0 note noValidConfiguration: no location",
+                                                                 "a.cpp:2:2 performance passedByValue: p",
+                                                                 "a.cpp:3:2 portability invalidPointerCast: q",
+                                                                 "a.cpp:4:2 information toomanyconfigs: i",
+                                                                 "a.cpp:5:2 debug valueFlowBailout: d",
+                                                                 "a.cpp:6:2 style shadowFunction: s",
+                                                                 ":0:0 information noValidConfiguration: no location",
                                                                  ":0:0 error internalError: empty location",
                                                              }));
 }
@@ -269,18 +290,133 @@ TEST(RunAnalyzer, CppcheckFailingThrows) {
   EXPECT_NE(std::string(e.what()).find("could not find any files"), std::string::npos) << e.what();
 }
 
-TEST(RunAnalyzer, CrashAndTimeoutThrow) {
+TEST(RunAnalyzer, ACrashNamesTheFile) {
   FakeAnalyzer crash("echo '/x.cpp:1:1: warning: w [c]'\nkill -SEGV $$");
   Error e = error_of(crash.options(Analyzer::clang_tidy));
   EXPECT_EQ(e.kind(), ErrorKind::internal);
-  EXPECT_NE(std::string(e.what()).find("crashed (killed by signal"), std::string::npos) << e.what();
+  EXPECT_NE(std::string(e.what()).find("crashed while analysing 'src/a.cpp' (killed by signal 11"), std::string::npos)
+      << e.what();
 
+  FakeAnalyzer killed("kill -KILL $$");
+  e = error_of(killed.options(Analyzer::cppcheck));
+  EXPECT_EQ(e.kind(), ErrorKind::internal);
+  EXPECT_NE(std::string(e.what()).find("crashed while analysing 'src/a.cpp' (killed by signal 9"), std::string::npos)
+      << e.what();
+  EXPECT_NE(e.hint().find("ran out of memory"), std::string::npos) << e.hint();
+}
+
+// The limit, the files still being analysed and those never started, and how to raise the limit.
+TEST(RunAnalyzer, ATimeoutNamesTheLimitAndTheFiles) {
   FakeAnalyzer slow("exec sleep 30");
   AnalyzerOptions o = slow.options(Analyzer::cppcheck);
+  o.files = {"src/a.cpp", "src/b.cpp"};
   o.timeout = 300ms;
-  e = error_of(o);
+  Error e = error_of(o);
   EXPECT_EQ(e.kind(), ErrorKind::internal);
-  EXPECT_NE(std::string(e.what()).find("did not finish in time (timed out"), std::string::npos) << e.what();
+  std::string what = e.what();
+  EXPECT_TRUE(what.starts_with("cppcheck did not finish within its time limit of 300 ms: it was still analysing "
+                               "'src/a.cpp', 'src/b.cpp'; the command was: "))
+      << what;
+  EXPECT_EQ(e.hint(), "raise the tier's \"timeout\" in autofix-gate.json, in seconds (TIMEOUT of autofix_gate_add_tier)");
+
+  // clang-tidy, one file at a time: the first runs out of time, the second never starts.
+  o = slow.options(Analyzer::clang_tidy);
+  o.files = {"src/a.cpp", "src/b.cpp"};
+  o.timeout = 300ms;
+  o.jobs = 1;
+  what = error_of(o).what();
+  EXPECT_TRUE(what.starts_with("clang-tidy did not finish within its time limit of 300 ms: it was still analysing "
+                               "'src/a.cpp'; the time was up before it could start on 'src/b.cpp'; the command was: "))
+      << what;
+  EXPECT_NE(what.find("/src/a.cpp"), std::string::npos) << what;
+  EXPECT_EQ(what.find("/src/b.cpp"), std::string::npos) << "the command shown is the one that ran out of time: " << what;
+}
+
+// A caller that runs the analyzer twice under one limit passes when its clock started: time already used
+// up means nothing starts, and that is an error, never an empty result.
+TEST(RunAnalyzer, TheLimitCountsFromTheCallersClock) {
+  FakeAnalyzer fake("echo ran > ran.txt");
+  AnalyzerOptions o = fake.options(Analyzer::clang_tidy);
+  o.timeout = 1000ms;
+  o.clock_start = std::chrono::steady_clock::now() - 2s;
+  Error e = error_of(o);
+  EXPECT_EQ(std::string(e.what()),
+            "clang-tidy did not finish within its time limit of 1 s: the time was up before it could start on 'src/a.cpp'");
+  EXPECT_FALSE(fs::exists(fake.source() / "ran.txt"));
+
+  o.clock_start = std::chrono::steady_clock::now() - 500ms;  // half of it left: enough
+  EXPECT_TRUE(run_analyzer(o).findings.empty());
+  EXPECT_TRUE(fs::exists(fake.source() / "ran.txt"));
+}
+
+// Each fake process waits up to two seconds for the other's start: with two jobs they run at once and
+// both see each other; with one, the first waits in vain.
+constexpr const char* kMeetTheOther =
+    "for last in \"$@\"; do :; done\n"
+    "me=$(basename \"$last\" .cpp); other=a; [ \"$me\" = a ] && other=b\n"
+    ": > \"started-$me\"\n"
+    "i=0; while [ ! -e \"started-$other\" ] && [ $i -lt 20 ]; do sleep 0.1; i=$((i+1)); done\n"
+    "if [ -e \"started-$other\" ]; then echo \"$last:1:1: warning: met $other [together]\"; "
+    "else echo \"$last:1:1: warning: alone [alone]\"; fi\n";
+
+TEST(RunAnalyzer, ClangTidyAnalysesTranslationUnitsInParallel) {
+  FakeAnalyzer fake(kMeetTheOther);
+  AnalyzerOptions o = fake.options(Analyzer::clang_tidy);
+  o.files = {"src/b.cpp", "src/a.cpp"};
+  o.jobs = 2;
+  std::vector<int> groups;
+  o.on_started = [&](int g) { groups.push_back(g); };
+  AnalyzerRun run = run_analyzer(o);
+  EXPECT_EQ(lines_of(run.findings), (std::vector<std::string>{"src/a.cpp:1:1 warning together: met b",
+                                                              "src/b.cpp:1:1 warning together: met a"}));
+  ASSERT_EQ(groups.size(), 2u) << "one process per translation unit";
+  EXPECT_NE(groups[0], groups[1]);
+  // What ran, as one command over both files (each process got one of them).
+  EXPECT_NE(run.command_line.find("/src/b.cpp") , std::string::npos) << run.command_line;
+  EXPECT_NE(run.command_line.find("/src/a.cpp"), std::string::npos) << run.command_line;
+
+  // One job: one after the other.
+  for (const char* f : {"started-a", "started-b"}) fs::remove(fake.source() / f);
+  o.jobs = 1;
+  EXPECT_EQ(lines_of(run_analyzer(o).findings), (std::vector<std::string>{"src/a.cpp:1:1 warning together: met b",
+                                                                          "src/b.cpp:1:1 warning alone: alone"}));
+}
+
+// A header's diagnostic, printed by every translation unit that includes it, is kept once with the notes
+// of the first file in the caller's order, whichever process ends first: the jobs do not change results.
+TEST(RunAnalyzer, ParallelRunsGiveTheResultOfOneProcess) {
+  FakeAnalyzer fake("for last in \"$@\"; do :; done\n"
+                    "case \"$last\" in */a.cpp) sleep 0.5;; esac\n"
+                    "echo \"$PWD/include/h.h:2:3: warning: in a header [bugprone-h]\"\n"
+                    "echo \"$PWD/include/h.h:2:3: note: through $(basename \"$last\")\"\n"
+                    "echo \"$last:1:1: warning: own [bugprone-own]\"\n"
+                    "echo '2 warnings generated.' >&2");
+  AnalyzerOptions o = fake.options(Analyzer::clang_tidy);
+  o.files = {"src/a.cpp", "src/b.cpp"};
+  for (unsigned jobs : {1u, 2u}) {
+    o.jobs = jobs;
+    AnalyzerRun run = run_analyzer(o);
+    EXPECT_EQ(lines_of(run.findings), (std::vector<std::string>{"include/h.h:2:3 warning bugprone-h: in a header",
+                                                                "src/a.cpp:1:1 warning bugprone-own: own",
+                                                                "src/b.cpp:1:1 warning bugprone-own: own"}))
+        << jobs << " job(s)";
+    ASSERT_EQ(run.findings.size(), 3u);
+    EXPECT_EQ(run.findings[0].detail, "include/h.h:2:3: note: through a.cpp\n") << jobs << " job(s)";
+  }
+}
+
+// A file whose process failed without a diagnostic fails the run, even when another file's did report.
+TEST(RunAnalyzer, ClangTidyFailingWithoutDiagnosticsInOneFileThrows) {
+  FakeAnalyzer fake("for last in \"$@\"; do :; done\n"
+                    "case \"$last\" in */b.cpp) echo 'Error while processing b.cpp.' >&2; exit 1;; esac\n"
+                    "echo \"$last:1:1: error: broken [clang-diagnostic-error]\"; exit 1");
+  AnalyzerOptions o = fake.options(Analyzer::clang_tidy);
+  o.files = {"src/a.cpp", "src/b.cpp"};
+  o.jobs = 2;
+  Error e = error_of(o);
+  const std::string what = e.what();
+  EXPECT_NE(what.find("failed without reporting a diagnostic (exit code 1)"), std::string::npos) << what;
+  EXPECT_NE(what.find("Error while processing b.cpp."), std::string::npos) << what;
 }
 
 TEST(RunAnalyzer, MissingProgramIsAUsageError) {
@@ -315,7 +451,7 @@ TEST(RunAnalyzer, CppcheckSeesOnlyTheSelectedEntries) {
                     "echo 'build/gen.cpp:1:1: error: generated [nullPointer]' >&2\n"
                     "echo 'Checking something' >&2");
   AnalyzerRun run = run_analyzer(fake.options(Analyzer::cppcheck));
-  EXPECT_EQ(lines_of(run.findings), std::vector<std::string>{"src/a.cpp:1:5 warning unusedVariable: s"});
+  EXPECT_EQ(lines_of(run.findings), std::vector<std::string>{"src/a.cpp:1:5 style unusedVariable: s"});
   auto seen = nlohmann::json::parse(autofix::testing::read_file(fake.source() / "seen.json"));
   ASSERT_EQ(seen.size(), 1u);
   EXPECT_EQ(seen[0]["file"], (fake.source() / "src/a.cpp").string());
@@ -421,7 +557,7 @@ TEST_F(TinyProject, CppcheckFindsTheKnownProblems) {
   AnalyzerRun run = run_analyzer(options(Analyzer::cppcheck));
   EXPECT_EQ(lines_of(run.findings),
             (std::vector<std::string>{
-                "src/calc.cpp:8:7 warning constVariable: Variable 'arr' can be declared as const array",
+                "src/calc.cpp:8:7 style constVariable: Variable 'arr' can be declared as const array",
                 "src/calc.cpp:9:13 error arrayIndexOutOfBounds: Array 'arr[3]' accessed at index 3, which is out of "
                 "bounds.",
                 "src/calc.cpp:14:11 error nullPointer: Null pointer dereference: p",
