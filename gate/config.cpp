@@ -251,7 +251,7 @@ void check_tier_name(const Reader& reader, const std::string& where, const std::
 
 TierConfig parse_tier(const Reader& reader, const ojson& value, const std::string& where) {
   const ojson& obj = reader.object(value, where);
-  reader.check_keys(obj, where, {"name", "kind", "required", "timeout", "lanes", "labels", "command", "junit"});
+  reader.check_keys(obj, where, {"name", "kind", "required", "timeout", "lanes", "labels", "command", "junit", "gitleaks"});
   TierConfig tier;
   const ojson* name = member(obj, "name");
   if (!name) reader.fail(child(where, "name"), "missing (every tier needs a name)");
@@ -309,6 +309,14 @@ TierConfig parse_tier(const Reader& reader, const ojson& value, const std::strin
     if (tier.kind != "command")
       reader.fail(child(where, "junit"), "only a 'command' tier reads a JUnit file" + this_one, "remove it here");
     tier.junit = reader.string(*v, child(where, "junit"));
+  }
+  if (const ojson* v = member(obj, "gitleaks")) {
+    if (tier.kind != "secrets")
+      reader.fail(child(where, "gitleaks"), "only a 'secrets' tier runs gitleaks" + this_one, "remove it here");
+    tier.gitleaks = reader.string(*v, child(where, "gitleaks"));
+    if (tier.gitleaks != "auto" && tier.gitleaks != "off" && !fs::path(tier.gitleaks).is_absolute())
+      reader.fail(child(where, "gitleaks"), quote(tier.gitleaks) + " is not \"auto\", \"off\" or an absolute path",
+                  "\"auto\" runs gitleaks when PATH has it; name any other gitleaks by its absolute path");
   }
   return tier;
 }
@@ -528,6 +536,7 @@ nlohmann::json to_json(const GateConfig& config) {
       t["command"] = tier.command;
       if (tier.junit) t["junit"] = *tier.junit;
     }
+    if (tier.kind == "secrets") t["gitleaks"] = tier.gitleaks;
     doc["tiers"].push_back(std::move(t));
   }
   doc["protect"] = nlohmann::json::array();

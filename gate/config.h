@@ -21,6 +21,7 @@ struct TierConfig {
   std::vector<std::string> labels;    // ctest and sanitizers; empty: every test
   std::vector<std::string> command;   // command: argv, run from the repository root
   std::optional<std::string> junit;   // command: a JUnit file the command writes
+  std::string gitleaks = "auto";      // secrets: "auto" (from PATH, when installed), "off", or an absolute path
   bool operator==(const TierConfig&) const = default;
 };
 
