@@ -229,7 +229,8 @@ void check_tier_name(const Reader& reader, const std::string& where, const std::
 
 TierConfig parse_tier(const Reader& reader, const ojson& value, const std::string& where) {
   const ojson& obj = reader.object(value, where);
-  reader.check_keys(obj, where, {"name", "kind", "required", "timeout", "lanes", "labels", "command", "junit", "fail_on"});
+  reader.check_keys(obj, where, {"name", "kind", "required", "timeout", "lanes", "labels", "command", "junit", "fail_on",
+                                  "gitleaks"});
   TierConfig tier;
   const ojson* name = member(obj, "name");
   if (!name) reader.fail(child(where, "name"), "missing (every tier needs a name)");
@@ -297,6 +298,14 @@ TierConfig parse_tier(const Reader& reader, const ojson& value, const std::strin
     if (!tier.fail_on)
       reader.fail(at, "unknown threshold " + quote(threshold) + " (expected " + one_of(kFailOnNames) + ")",
                   suggestion(threshold, kFailOnNames));
+  }
+  if (const ojson* v = member(obj, "gitleaks")) {
+    if (tier.kind != "secrets")
+      reader.fail(child(where, "gitleaks"), "only a 'secrets' tier runs gitleaks" + this_one, "remove it here");
+    tier.gitleaks = reader.string(*v, child(where, "gitleaks"));
+    if (tier.gitleaks != "auto" && tier.gitleaks != "off" && !fs::path(tier.gitleaks).is_absolute())
+      reader.fail(child(where, "gitleaks"), quote(tier.gitleaks) + " is not \"auto\", \"off\" or an absolute path",
+                  "\"auto\" runs gitleaks when PATH has it; name any other gitleaks by its absolute path");
   }
   return tier;
 }
@@ -528,6 +537,7 @@ nlohmann::json to_json(const GateConfig& config) {
       if (tier.junit) t["junit"] = *tier.junit;
     }
     if (tier.fail_on) t["fail_on"] = to_string(*tier.fail_on);
+    if (tier.kind == "secrets") t["gitleaks"] = tier.gitleaks;
     doc["tiers"].push_back(std::move(t));
   }
   doc["protect"] = nlohmann::json::array();

@@ -24,6 +24,7 @@ struct TierConfig {
   std::vector<std::string> command;   // command: argv, run from the repository root
   std::optional<std::string> junit;   // command: a JUnit file the command writes
   std::optional<FailOn> fail_on;      // clang-tidy, cppcheck: the least severe finding that fails; unset: default_fail_on
+  std::string gitleaks = "auto";      // secrets: "auto" (from PATH, when installed), "off", or an absolute path
   bool operator==(const TierConfig&) const = default;
 };
 

@@ -3,7 +3,9 @@
 // are never read, so a secret that was already committed is not the fix's fault (and is not reported).
 // Pure: no files, no processes; the caller reads the allow-list file and computes the diff.
 //
-// Rules, thresholds, the allow-list format and where it is read from: docs/secrets.md.
+// Rules, thresholds, the allow-list format and where it is read from: docs/secrets.md. Secrets another
+// scanner found (gitleaks, runners/gitleaks.h) are merged in here, so that every finding is redacted,
+// fingerprinted and allow-listed the same way.
 #include <set>
 #include <string>
 #include <string_view>
@@ -14,8 +16,21 @@
 
 namespace autofix {
 
-// The rule ids, in the order they are checked. Also the names an allow-list line may use after ':'.
+// The built-in rule ids, in the order they are checked. Also the names an allow-list line may use after
+// ':', besides "gitleaks" (every gitleaks finding) and "gitleaks.<gitleaks rule id>".
 const std::vector<std::string>& secret_rule_ids();
+
+// The rule id of a finding of gitleaks' rule `id`: "gitleaks." + id.
+inline constexpr std::string_view kGitleaksRulePrefix = "gitleaks.";
+
+// A secret another scanner (gitleaks) found on an added line, to be merged by scan_for_secrets.
+struct ExternalSecret {
+  std::string rule;         // "gitleaks.<its rule id>"
+  std::string description;  // the kind of secret, as that scanner names it
+  std::string file;         // repository-relative, '/'
+  int line = 0;             // in the new file
+  std::string secret;       // in full: only hashed and redacted, never stored in a finding
+};
 
 // What the repository declares harmless (`.autofix-secrets-allow`, see docs/secrets.md):
 //   # comment                 ignored, as are empty lines
@@ -40,11 +55,19 @@ struct SecretAllowList {
 SecretAllowList parse_secret_allowlist(std::string_view text, const std::string& source);
 
 // One Finding per hit in the added lines of `diff`: rule, file, line (in the new file), 1-based byte
-// column, severity "error", a message naming the kind of secret with the secret redacted (see
-// redact_secret), and a fingerprint (git blob hash of rule, file and the secret: stable when the line
-// moves, different for a different secret). Binary files are skipped. Hits the allow-list covers are
-// left out. Findings come in diff order, then line, then column.
-std::vector<Finding> scan_for_secrets(const std::vector<git::FileDiff>& diff, const SecretAllowList& allow);
+// column, severity ("error"; "warning" for a key that only works in a provider's test mode), a message
+// naming the kind of secret with the secret redacted (see redact_secret), and a fingerprint (git blob
+// hash of rule, file and the secret: stable when the line moves, different for a different secret).
+// Binary files are skipped. `external` hits are merged in, except one whose match overlaps a built-in
+// hit on the same line or repeats another external hit (the same secret is reported once, by the
+// built-in rule). Hits the allow-list covers are left out. Findings come in diff order, then line, then
+// column.
+std::vector<Finding> scan_for_secrets(const std::vector<git::FileDiff>& diff, const SecretAllowList& allow,
+                                      const std::vector<ExternalSecret>& external = {});
+
+// `text` with everything the built-in rules find in it replaced by its redacted form: for text from
+// elsewhere (a tool's error output) that is about to be shown.
+std::string mask_secrets(std::string_view text);
 
 // What a message shows of a secret: its first 4 characters then "…" (fewer for a secret shorter than 16
 // characters: a quarter of it, so that a short password is not all but shown). Never the whole secret.

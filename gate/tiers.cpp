@@ -12,6 +12,7 @@
 #include "gate/util/atomic_file.h"
 #include "gate/util/error.h"
 #include "gate/util/signals.h"
+#include "runners/gitleaks.h"
 #include "runners/junit_reader.h"
 #include "runners/process.h"
 #include "runners/sanitizer_report.h"
@@ -88,19 +89,75 @@ TierResult run_ctest_tier(const TierConfig& tier, const TierContext& ctx, const 
   return r;
 }
 
+// The added lines of each text file, as gitleaks is to read them.
+std::vector<runners::AddedFile> added_files(const std::vector<git::FileDiff>& diff) {
+  std::vector<runners::AddedFile> files;
+  for (const git::FileDiff& f : diff) {
+    if (f.binary) continue;
+    runners::AddedFile& added = files.emplace_back();
+    added.path = f.path;
+    for (const git::LineChange& line : f.lines) {
+      if (line.origin != '+') continue;
+      added.line_numbers.push_back(line.new_line);
+      added.lines.push_back(line.text);
+    }
+  }
+  return files;
+}
+
+// gitleaks over the added lines (runners/gitleaks.h), when the tier's setting finds one. Its failure is the
+// tier's error: the message is masked, as gitleaks' output could quote what it scanned.
+std::optional<std::vector<ExternalSecret>> run_gitleaks_for(const TierConfig& tier, const TierContext& ctx) {
+  try {
+    std::optional<fs::path> program = runners::locate_gitleaks(tier.gitleaks);
+    if (!program) {
+      if (tier.gitleaks == "auto")
+        ctx.phases->note("[" + tier.name + "] gitleaks is not on PATH: the built-in rules only");
+      return std::nullopt;
+    }
+    runners::GitleaksOptions options;
+    options.program = *program;
+    options.timeout = ms(tier.timeout);
+    Operation* op = ctx.phases->operation();
+    if (op) options.on_started = [op](int pg) { op->set_process_group(pg); };
+    std::vector<runners::GitleaksFinding> found;
+    try {
+      found = runners::run_gitleaks(options, added_files(*ctx.diff));
+    } catch (...) {
+      if (op) op->set_process_group(std::nullopt);
+      throw;
+    }
+    if (op) op->set_process_group(std::nullopt);
+    std::vector<ExternalSecret> secrets;
+    for (runners::GitleaksFinding& f : found)
+      secrets.push_back({std::string(kGitleaksRulePrefix) + f.rule_id, std::move(f.description), std::move(f.file), f.line,
+                         std::move(f.secret)});
+    return secrets;
+  } catch (const Error& e) {
+    throw Error(e.kind(), mask_secrets(e.what()), e.hint());
+  }
+}
+
 TierResult run_secrets_tier(const TierConfig& tier, const TierContext& ctx) {
   TierResult r = begin_result(tier);
   // The allow-list is read from the tree WITHOUT the change: a fix cannot silence its own secret.
   SecretAllowList allow;
   if (std::optional<std::string> text = git::read_blob_at(*ctx.repo, ctx.before_tree, ctx.config->secrets_allowlist))
     allow = parse_secret_allowlist(*text, ctx.config->secrets_allowlist);
-  r.findings = scan_for_secrets(*ctx.diff, allow);
+  std::optional<std::vector<ExternalSecret>> gitleaks = run_gitleaks_for(tier, ctx);
+  r.findings = scan_for_secrets(*ctx.diff, allow, gitleaks ? *gitleaks : std::vector<ExternalSecret>{});
   size_t lines = 0;
   for (const auto& f : *ctx.diff)
     lines += static_cast<size_t>(std::count_if(f.lines.begin(), f.lines.end(), [](const auto& l) { return l.origin == '+'; }));
-  r.status = r.findings.empty() ? TierStatus::passed : TierStatus::failed;
-  r.reason = r.findings.empty() ? "no secret in " + std::to_string(lines) + " added line(s)"
-                                : std::to_string(r.findings.size()) + " secret(s) in the added lines";
+  // Test-mode keys are warnings: reported, but they do not fail the tier.
+  size_t warnings = static_cast<size_t>(
+      std::count_if(r.findings.begin(), r.findings.end(), [](const Finding& f) { return f.severity == "warning"; }));
+  size_t secrets = r.findings.size() - warnings;
+  std::string warned = warnings ? " and " + std::to_string(warnings) + " warning(s)" : "";
+  r.status = secrets ? TierStatus::failed : TierStatus::passed;
+  r.reason = secrets ? std::to_string(secrets) + " secret(s)" + warned + " in the added lines"
+                     : "no secret" + warned + " in " + std::to_string(lines) + " added line(s)";
+  if (gitleaks) r.reason += " (built-in rules and gitleaks)";
   return r;
 }
 

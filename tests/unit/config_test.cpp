@@ -212,7 +212,7 @@ TEST(ParseConfig, RefusesUnknownKeysWithASuggestion) {
   EXPECT_EQ(hint, "docs/configuration.md describes every key and value");
   EXPECT_EQ(problem(tiers(R"({"name": "a", "kind": "ctest", "label": ["x"]})"), &hint),
             "gate.json: tiers[0]: unknown key 'label' (expected name, kind, required, timeout, lanes, labels, command, "
-            "junit or fail_on)");
+            "junit, fail_on or gitleaks)");
   EXPECT_EQ(hint, "did you mean 'labels'?");
   EXPECT_EQ(problem(doc(R"("protect": [{"level": "high", "path": ["x"]}])")),
             "gate.json: protect[0]: unknown key 'path' (expected level or paths)");
@@ -424,6 +424,29 @@ TEST(ParseConfig, RefusesBadSeverityThresholds) {
             "'command'");
 }
 
+TEST(ParseConfig, GitleaksIsASettingOfSecretsTiers) {
+  auto gitleaks_of = [](const std::string& value) {
+    return parse_config(tiers(R"({"name": "s", "kind": "secrets", "gitleaks": )" + value + "}"), "x").tiers[0].gitleaks;
+  };
+  EXPECT_EQ(parse_config(tiers(R"({"name": "s", "kind": "secrets"})"), "x").tiers[0].gitleaks, "auto");
+  EXPECT_EQ(gitleaks_of(R"("off")"), "off");
+  EXPECT_EQ(gitleaks_of(R"("auto")"), "auto");
+  EXPECT_EQ(gitleaks_of(R"("/opt/gitleaks 8/gitleaks")"), "/opt/gitleaks 8/gitleaks");
+  std::string hint;
+  EXPECT_EQ(problem(tiers(R"({"name": "s", "kind": "secrets", "gitleaks": "tools/gitleaks"})"), &hint),
+            "gate.json: tiers[0].gitleaks: 'tools/gitleaks' is not \"auto\", \"off\" or an absolute path");
+  EXPECT_EQ(hint, "\"auto\" runs gitleaks when PATH has it; name any other gitleaks by its absolute path");
+  EXPECT_EQ(problem(tiers(R"({"name": "s", "kind": "secrets", "gitleaks": "Off"})")),
+            "gate.json: tiers[0].gitleaks: 'Off' is not \"auto\", \"off\" or an absolute path");
+  EXPECT_EQ(problem(tiers(R"({"name": "s", "kind": "secrets", "gitleaks": true})")),
+            "gate.json: tiers[0].gitleaks: expected a string, got true");
+  EXPECT_EQ(problem(tiers(R"({"name": "u", "kind": "ctest", "gitleaks": "off"})")),
+            "gate.json: tiers[0].gitleaks: only a 'secrets' tier runs gitleaks; this one is 'ctest'");
+  GateConfig c = parse_config(tiers(R"({"name": "s", "kind": "secrets", "gitleaks": "/usr/bin/gitleaks"})"), "x");
+  EXPECT_EQ(to_json(c)["tiers"][0]["gitleaks"], "/usr/bin/gitleaks");
+  EXPECT_EQ(parse_config(to_json(c).dump(), "x"), c);
+}
+
 TEST(ParseConfig, RefusesBadProtectRules) {
   std::string hint;
   EXPECT_EQ(problem(doc(R"("protect": [{"level": "severe", "paths": ["x"]}])"), &hint),
@@ -611,7 +634,8 @@ TEST(ConfigToJson, WritesEveryKeyAndParsesBackToTheSame) {
       "secrets_allowlist": ".autofix-secrets-allow",
       "tiers": [
         {"name": "tests", "kind": "ctest", "required": true, "timeout": 600, "lanes": ["standard", "heavy"], "labels": []},
-        {"name": "secrets", "kind": "secrets", "required": true, "timeout": 600, "lanes": ["docs", "standard", "heavy"]},
+        {"name": "secrets", "kind": "secrets", "required": true, "timeout": 600, "lanes": ["docs", "standard", "heavy"],
+         "gitleaks": "auto"},
         {"name": "static", "kind": "clang-tidy", "required": true, "timeout": 600, "lanes": ["standard", "heavy"]}],
       "protect": [], "protect_defaults": true})"));
   EXPECT_EQ(parse_config(d.dump(), "defaults"), defaults);
