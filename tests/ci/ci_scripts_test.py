@@ -464,6 +464,50 @@ class GateScriptTest(ScriptTestCase):
         self.assertExit(self.sb.script("merge-shards.sh", self.ci, env={**self.env, "AUTOFIX_CI_SHARDS": "3"}),
                         4, "a shard is missing")
 
+    def test_a_base_that_moved_on_is_replaced_by_the_merge_base(self):
+        # What a pull request's base.sha is: the target branch's tip, which moved on after the fix branched.
+        self.sb.git_dev("checkout", "--quiet", "main")
+        moved = self.sb.commit({"a.txt": "main fixed something meanwhile\n"}, "main moved on")
+        self.sb.git_dev("push", "--quiet", "origin", "main")
+        ci = self.sb.ci_checkout(self.head)
+        self.assertExit(self.sb.script("gate.sh", ci, env={**self.env, "AUTOFIX_CI_BASE": moved}), 0,
+                        f"the base {moved} is not an ancestor of the head; judging against their merge base")
+        verify = self.calls()[-1]
+        self.assertEqual(verify[verify.index("--base") + 1], self.base)
+        self.assertEqual(self.env_file()["AUTOFIX_BASE"], self.base)
+
+    def test_for_each_target_runs_a_stage_per_change_with_its_own_artifacts(self):
+        self.sb.git_dev("checkout", "--quiet", "autofix/x")
+        second = self.sb.commit({"a.txt": "c\n"}, "second fix")
+        self.sb.git_dev("push", "--quiet", "origin", "autofix/x")
+        ci = self.sb.ci_checkout(second)
+        targets = f"{self.base}..{self.head} {self.head}..{second}"
+        env = {**self.env, "AUTOFIX_CI_TARGETS": targets, "FAKE_VERDICT": "rejected"}
+        for k in (1, 2):
+            self.assertExit(self.sb.script("for-each-target.sh", ci, "gate.sh", "--shard", f"{k}/2", env=env), 0,
+                            f"change 2 of 2: {self.head}..{second}: gate.sh --shard {k}/2")
+        self.assertEqual([(c[c.index("--base") + 1], c[c.index("--head") + 1], c[c.index("--shard") + 1])
+                          for c in self.calls()],
+                         [(self.base, self.head, "1/2"), (self.head, second, "1/2"),
+                          (self.base, self.head, "2/2"), (self.head, second, "2/2")])
+        self.assertFalse(os.path.exists(os.path.join(self.artifacts, "verdicts.env")))  # no verdict yet
+        # The shards of both changes lie under one directory, as after a download of every shard.
+        proc = self.sb.script("for-each-target.sh", ci, "merge-shards.sh", self.artifacts, env=env)
+        self.assertExit(proc, 0, "verdicts: rejected rejected")
+        for n, (base, head) in enumerate(((self.base, self.head), (self.head, second)), 1):
+            env_file = read(os.path.join(self.artifacts, "targets", str(n), "verdict.env"))
+            self.assertIn(f"AUTOFIX_BASE={base}\nAUTOFIX_HEAD={head}\n", env_file)
+        self.assertEqual(read(os.path.join(self.artifacts, "verdicts.env")), "AUTOFIX_VERDICTS=rejected rejected\n")
+        summary = read(os.path.join(self.artifacts, "summary.md"))
+        self.assertIn(f"## {self.base}..{self.head}: rejected\n", summary)
+        self.assertIn(f"## {self.head}..{second}: rejected\n", summary)
+        # Nothing to judge, and a list that is not BASE..HEAD words.
+        self.assertExit(self.sb.script("for-each-target.sh", ci, "gate.sh", env={**env, "AUTOFIX_CI_TARGETS": ""}),
+                        0, "nothing to judge")
+        self.assertExit(self.sb.script("for-each-target.sh", ci, "gate.sh", env={**env, "AUTOFIX_CI_TARGETS": "main..$(x)"}),
+                        2, "is not a change BASE..HEAD")
+        self.assertExit(self.sb.script("for-each-target.sh", ci, "rm", env=env), 2, "is not a stage script")
+
     def test_ctest_mode_reads_the_report_dir_of_the_module_configuration(self):
         # A build that registers an `autofix` test, as the CMake module's autofix_gate_enable() does.
         report_dir = os.path.join(self.sb.dir, "module reports")
@@ -483,6 +527,87 @@ class GateScriptTest(ScriptTestCase):
         self.assertTrue(os.path.isfile(os.path.join(self.artifacts, "report", "junit.xml")))
         self.assertExit(self.sb.script("gate.sh", self.ci, env={**env, "AUTOFIX_CI_MODE": "verify"}),
                         0, "running: " + self.fake)
+
+
+# ----------------------------------------------------------------------------------------------------
+def fix_message(subject, n=1):
+    return f"autofix: {subject}\n\nAutofix-Attempt: attempt-{n}\nTests-Run: 3\n"
+
+
+class PlanScriptTest(ScriptTestCase):
+    """plan.sh: which changes an event asks the gate to judge."""
+
+    def setUp(self):
+        super().setUp()
+        self.base = self.sb.commit({"a.txt": "a\n"}, "base")
+        self.sb.git_dev("push", "--quiet", "origin", "main")
+        self.artifacts = os.path.join(self.sb.dir, "autofix artifacts")
+
+    def plan(self, head, code=0, *needles, **env):
+        ci = self.sb.ci_checkout(head)
+        env = {"AUTOFIX_CI_ARTIFACTS_DIR": self.artifacts, "AUTOFIX_CI_HEAD": head, **env}
+        proc = self.assertExit(self.sb.script("plan.sh", ci, env=env), code, *needles)
+        if code:
+            return None
+        lines = proc.stdout.splitlines()
+        self.assertEqual(read(os.path.join(self.artifacts, "plan.env")), proc.stdout)
+        targets = lines[0].split("=", 1)[1].split()
+        self.assertEqual(lines[1], f"AUTOFIX_TARGET_COUNT={len(targets)}")
+        return targets
+
+    def test_a_push_to_main_judges_each_fix_commit_against_its_parent(self):
+        c1 = self.sb.commit({"a.txt": "1\n"}, fix_message("one", 1))
+        human = self.sb.commit({"b.txt": "by hand\n"}, "a human change")
+        c2 = self.sb.commit({"a.txt": "2\n"}, fix_message("two", 2))
+        ours = self.sb.commit({"a.txt": "1\n"}, "Revert rejected autofix\n\nAutofix-Verdict: rejected\nAutofix-Reverts: x..y\n")
+        c3 = self.sb.commit({"c.txt": "3\n"}, fix_message("three", 3))
+        self.sb.git_dev("push", "--quiet", "origin", "main")
+        self.assertEqual(self.plan(c3, 0, "5 commit(s) pushed, 3 of them fix commit(s)",
+                                   AUTOFIX_CI_EVENT="push", AUTOFIX_CI_BRANCH="main", AUTOFIX_CI_BEFORE=self.base),
+                         [f"{self.base}..{c1}", f"{human}..{c2}", f"{ours}..{c3}"])
+        # More fix commits than AUTOFIX_CI_MAX_TARGETS: the whole push as one change.
+        self.assertEqual(self.plan(c3, 0, "judging them as one change", AUTOFIX_CI_EVENT="push",
+                                   AUTOFIX_CI_BRANCH="main", AUTOFIX_CI_BEFORE=self.base, AUTOFIX_CI_MAX_TARGETS="2"),
+                         [f"{self.base}..{c3}"])
+        # A push of only a human change: nothing to judge.
+        self.assertEqual(self.plan(human, 0, "nothing to judge", AUTOFIX_CI_EVENT="push", AUTOFIX_CI_BRANCH="main",
+                                   AUTOFIX_CI_BEFORE=c1), [])
+        # A new branch (before is all zeros) or a pipeline run by hand: the head commit alone.
+        self.assertEqual(self.plan(c2, 0, AUTOFIX_CI_EVENT="push", AUTOFIX_CI_BRANCH="main", AUTOFIX_CI_BEFORE="0" * 40),
+                         [f"{human}..{c2}"])
+
+    def test_a_force_push_to_main_judges_from_the_common_history(self):
+        gone = self.sb.commit({"a.txt": "gone\n"}, fix_message("gone"))
+        self.sb.git_dev("push", "--quiet", "origin", "main")
+        self.sb.git_dev("reset", "--quiet", "--hard", self.base)
+        c1 = self.sb.commit({"a.txt": "new\n"}, fix_message("new"))
+        self.sb.git_dev("push", "--quiet", "--force", "origin", "main")
+        self.assertEqual(self.plan(c1, 0, AUTOFIX_CI_EVENT="push", AUTOFIX_CI_BRANCH="main", AUTOFIX_CI_BEFORE=gone),
+                         [f"{self.base}..{c1}"])
+
+    def test_a_fix_branch_is_judged_against_its_merge_base(self):
+        self.sb.git_dev("checkout", "--quiet", "-b", "autofix/x")
+        head = self.sb.commit({"a.txt": "fix\n"}, fix_message("x"))
+        self.sb.git_dev("push", "--quiet", "origin", "autofix/x")
+        self.sb.git_dev("checkout", "--quiet", "main")
+        moved = self.sb.commit({"b.txt": "main moved on\n"}, "main moved on")
+        self.sb.git_dev("push", "--quiet", "origin", "main")
+        self.assertEqual(self.plan(head, 0, AUTOFIX_CI_EVENT="push", AUTOFIX_CI_BRANCH="autofix/x",
+                                   AUTOFIX_CI_BEFORE="0" * 40), [f"{self.base}..{head}"])
+        # A pull request names the target's tip (GitHub's base.sha): judged against the merge base.
+        self.assertEqual(self.plan(head, 0, AUTOFIX_CI_EVENT="pull_request", AUTOFIX_CI_BRANCH="autofix/x",
+                                   AUTOFIX_CI_BASE=moved, AUTOFIX_CI_REPOSITORY="acme/calc",
+                                   AUTOFIX_CI_HEAD_REPOSITORY="acme/calc"), [f"{self.base}..{head}"])
+        # GitLab's CI_MERGE_REQUEST_DIFF_BASE_SHA is the merge base already.
+        self.assertEqual(self.plan(head, 0, AUTOFIX_CI_EVENT="merge_request", AUTOFIX_CI_BASE=self.base),
+                         [f"{self.base}..{head}"])
+        # From a fork, or from a fork that was deleted: refused, saying why.
+        self.plan(head, 2, "this pull_request comes from stranger/calc, not from acme/calc",
+                  AUTOFIX_CI_EVENT="pull_request", AUTOFIX_CI_BASE=moved, AUTOFIX_CI_REPOSITORY="acme/calc",
+                  AUTOFIX_CI_HEAD_REPOSITORY="stranger/calc")
+        self.plan(head, 2, "comes from a repository that no longer exists", AUTOFIX_CI_EVENT="pull_request",
+                  AUTOFIX_CI_REPOSITORY="acme/calc", AUTOFIX_CI_HEAD_REPOSITORY="")
+        self.plan(head, 2, "AUTOFIX_CI_EVENT is 'tag'", AUTOFIX_CI_EVENT="tag")
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -589,6 +714,22 @@ class FlowTest(ScriptTestCase):
         self.assertEqual(read(calls), "autofix/ci-tweak\n")
         self.assertEqual(self.sb.script("accept.sh", ci, env=env).returncode, 2)
         self.assertEqual(self.sb.remote_branches(), {"main": self.base, "autofix/ci-tweak": head})
+
+    def test_comment_only_fix_on_a_branch_whose_base_moved_is_accepted(self):
+        # main breaks mul (B); a fix branch from B only edits a comment; then main repairs mul (M). Judged
+        # against M, the branch would lose M's repair and be rejected; against B it changes nothing.
+        broken = CONSUMER["src/calc.cpp"].replace("a * b", "a + b")
+        b = self.sb.commit({"src/calc.cpp": broken}, "mul broken")
+        self.sb.git_dev("push", "--quiet", "origin", "main")
+        self.sb.git_dev("checkout", "--quiet", "-b", "autofix/comment", b)
+        head = self.sb.commit({"src/calc.cpp": "// calc: add and mul\n" + broken}, "autofix: comment")
+        self.sb.git_dev("push", "--quiet", "origin", "autofix/comment")
+        self.sb.git_dev("checkout", "--quiet", "main")
+        moved = self.sb.commit({"src/calc.cpp": CONSUMER["src/calc.cpp"]}, "mul repaired")
+        self.sb.git_dev("push", "--quiet", "origin", "main")
+        ci, env, proc = self.gate(head, "autofix/comment", base=moved)  # what a pull request's base.sha is
+        self.assertExit(proc, 0, f"judging autofix/comment {head} against base {b}", "verdict: accepted")
+        self.assertIn(f"AUTOFIX_BASE={b}\n", read(os.path.join(env["AUTOFIX_CI_ARTIFACTS_DIR"], "verdict.env")))
 
     def test_sharded_gate_reaches_the_same_verdict(self):
         if not self.has_merge:

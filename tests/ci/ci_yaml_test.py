@@ -1,8 +1,12 @@
 #!/usr/bin/python3
 """Parses the CI examples with PyYAML (Debian package python3-yaml) and checks their structure: the
-stages and jobs of the flow, sharding, the reports, and that every script they call exists.
+stages and jobs of the flow, sharding, the reports, that every script they call exists, and what must
+never come back (a concurrency group that cancels runs, a build in every job, a tag that does not exist).
+SchemaTest validates both files against the schemas the platforms use (python3-jsonschema), read from
+--schemas DIR (default: ../shared/schemas beside the source directory); it is skipped, saying why, when a
+schema file or jsonschema is missing (exit 77 when every test ran was skipped).
 
-    ci_yaml_test.py --root SOURCE_DIR
+    ci_yaml_test.py --root SOURCE_DIR [--schemas DIR] [unittest arguments, e.g. SchemaTest]
 """
 import argparse
 import os
@@ -13,8 +17,14 @@ import unittest
 
 import yaml
 
+from gitlab_runner import flatten, resolve_extends
+
 ROOT = None
+SCHEMAS = None
+SKIP = 77
 SCRIPT_REF = re.compile(r"\$\{?AUTOFIX_CI_SCRIPTS\}?/([A-Za-z0-9_.-]+)")
+STAGE_REF = re.compile(r"for-each-target\.sh\"? ([a-z-]+\.sh)")
+ALL_SCRIPTS = {"plan.sh", "for-each-target.sh", "gate.sh", "merge-shards.sh", "accept.sh", "review.sh", "revert.sh"}
 
 
 class GitLabLoader(yaml.SafeLoader):
@@ -51,11 +61,12 @@ class Common(unittest.TestCase):
         called = set()
         for snippet in shell_snippets(doc):
             called.update(SCRIPT_REF.findall(snippet))
+            called.update(STAGE_REF.findall(snippet))
             # GitHub expressions become a word; the shell must accept the rest.
             text = re.sub(r"\$\{\{.*?\}\}", "EXPR", snippet)
             proc = subprocess.run(["bash", "-n", "-c", text], capture_output=True, text=True)
             self.assertEqual(proc.returncode, 0, f"bash -n failed on:\n{snippet}\n{proc.stderr}")
-        self.assertEqual(called, {"gate.sh", "merge-shards.sh", "accept.sh", "review.sh", "revert.sh"})
+        self.assertEqual(called, ALL_SCRIPTS)
         for name in called:
             path = os.path.join(ROOT, "examples", "ci", "scripts", name)
             self.assertTrue(os.path.isfile(path), path)
@@ -81,29 +92,60 @@ class GitHubWorkflowTest(Common):
         self.assertIn("pull_request", on)
 
     def test_jobs_and_their_order(self):
-        self.assertEqual(set(self.jobs), {"gate", "merge-shards", "accept", "review", "revert"})
-        self.assertEqual(self.jobs["merge-shards"]["needs"], "gate")
+        self.assertEqual(set(self.jobs), {"prepare", "gate", "merge-shards", "accept", "review", "revert"})
+        self.assertEqual(self.jobs["gate"]["needs"], "prepare")
+        self.assertEqual(self.jobs["merge-shards"]["needs"], ["prepare", "gate"])
         for job, verdict in (("accept", "accepted"), ("review", "needs_review"), ("revert", "rejected")):
-            self.assertEqual(self.jobs[job]["needs"], "merge-shards")
-            self.assertIn(f"needs.merge-shards.outputs.verdict == '{verdict}'", self.jobs[job]["if"])
-        self.assertIn("AUTOFIX_VERDICT", self.jobs["merge-shards"]["outputs"]["verdict"])
+            self.assertEqual(self.jobs[job]["needs"], ["prepare", "merge-shards"])
+            self.assertIn(f"contains(needs.merge-shards.outputs.verdicts, '{verdict}')", self.jobs[job]["if"])
+            self.assertIn(f"{job}.sh --skip-other-verdicts", self.steps(job)[-1]["run"])
+        self.assertIn("AUTOFIX_VERDICTS", self.jobs["merge-shards"]["outputs"]["verdicts"])
+        self.assertIn("AUTOFIX_TARGETS", self.jobs["prepare"]["outputs"]["targets"])
+
+    def test_no_concurrency_group_cancels_a_run(self):
+        # GitHub cancels the pending run of a group when a newer one arrives: a commit would go unjudged.
+        self.assertNotIn("concurrency", self.doc)
+        for job in self.jobs.values():
+            self.assertNotIn("concurrency", job)
+
+    def test_the_plan_gets_the_raw_event(self):
+        plan = [s for s in self.steps("prepare") if s.get("id") == "plan"][0]
+        self.assertEqual(plan["env"]["AUTOFIX_CI_BASE"], "${{ github.event.pull_request.base.sha }}")
+        self.assertEqual(plan["env"]["AUTOFIX_CI_BEFORE"], "${{ github.event.before }}")
+        self.assertEqual(plan["env"]["AUTOFIX_CI_HEAD_REPOSITORY"], "${{ github.event.pull_request.head.repo.full_name }}")
+        # A fork is refused before anything reads the repository variables, which a fork's run lacks.
+        first = self.steps("prepare")[0]
+        self.assertIn("github.event.pull_request.head.repo.full_name", first["env"]["HEAD_REPOSITORY"])
+        self.assertIn('"$HEAD_REPOSITORY" != "$GITHUB_REPOSITORY"', first["run"])
+        self.assertIn('[ -z "$GATE_REPOSITORY" ]', first["run"])
+
+    def test_autofix_gate_is_built_once_and_handed_on_as_a_tar(self):
+        builds = [(job, s) for job in self.jobs for s in self.steps(job) if "cmake --build" in s.get("run", "")]
+        self.assertEqual([job for job, _ in builds], ["prepare"])
+        self.assertIn("tar -czf autofix-gate-tool.tar.gz", builds[0][1]["run"])
+        self.assertEqual(self.step_using("prepare", "actions/upload-artifact")["with"]["name"], "autofix-gate-tool")
+        for job in ("gate", "merge-shards", "accept", "review", "revert"):
+            names = [s["with"].get("name") for s in self.steps(job) if s.get("uses", "").startswith("actions/download-artifact")]
+            self.assertIn("autofix-gate-tool", names, job)
+            self.assertTrue(any("tar -xzf autofix-gate-tool.tar.gz" in s.get("run", "") for s in self.steps(job)), job)
+            self.assertFalse(any(s.get("with", {}).get("path") == ".autofix-gate" for s in self.steps(job)), job)
 
     def test_matrix_shards(self):
         self.assertEqual(self.jobs["gate"]["strategy"]["matrix"]["shard"], [1, 2])
         runs = "\n".join(s.get("run", "") for s in self.steps("gate"))
-        self.assertIn('gate.sh" --shard "${{ matrix.shard }}/2"', runs)
+        self.assertIn('for-each-target.sh" gate.sh --shard "${{ matrix.shard }}/2"', runs)
         self.assertIn("autofix-shard-", self.step_using("gate", "actions/upload-artifact")["with"]["name"])
-        self.assertEqual(self.step_using("merge-shards", "actions/download-artifact")["with"]["pattern"],
-                         "autofix-shard-*")
+        downloads = [s for s in self.steps("merge-shards") if s.get("uses", "").startswith("actions/download-artifact")]
+        self.assertEqual(downloads[-1]["with"]["pattern"], "autofix-shard-*")
 
     def test_reports(self):
         runs = "\n".join(s.get("run", "") for s in self.steps("merge-shards"))
-        self.assertIn('cat autofix-artifacts/report/summary.md >> "$GITHUB_STEP_SUMMARY"', runs)
-        self.assertIn('cat autofix-artifacts/verdict.env >> "$GITHUB_OUTPUT"', runs)
+        self.assertIn('cat autofix-artifacts/summary.md >> "$GITHUB_STEP_SUMMARY"', runs)
+        self.assertIn('cat autofix-artifacts/verdicts.env >> "$GITHUB_OUTPUT"', runs)
         junit = self.step_using("merge-shards", "mikepenz/action-junit-report")
-        self.assertEqual(junit["with"]["report_paths"], "autofix-artifacts/report/junit.xml")
+        self.assertEqual(junit["with"]["report_paths"], "autofix-artifacts/targets/*/report/junit.xml")
         sarif = self.step_using("merge-shards", "github/codeql-action/upload-sarif")
-        self.assertEqual(sarif["with"]["sarif_file"], "autofix-artifacts/report/autofix.sarif")
+        self.assertEqual(sarif["with"]["sarif_file"], "autofix-artifacts/targets/1/report/autofix.sarif")
         self.assertEqual(self.jobs["merge-shards"]["permissions"]["security-events"], "write")
         self.assertEqual(self.step_using("merge-shards", "actions/upload-artifact")["with"]["name"], "autofix-report")
 
@@ -126,36 +168,69 @@ class GitLabTemplateTest(Common):
     def setUp(self):
         self.doc = load("examples/ci/gitlab/autofix-gate.gitlab-ci.yml", GitLabLoader)
 
+    def job(self, name):
+        return resolve_extends(self.doc, name)
+
     def test_stages_and_jobs(self):
-        self.assertEqual(self.doc["stages"], ["gate", "merge", "accept", "review", "revert"])
+        self.assertEqual(self.doc["stages"], ["prepare", "gate", "merge", "accept", "review", "revert"])
         for stage in self.doc["stages"]:
-            job = self.doc[f"autofix:{stage}"]
+            job = self.doc["autofix:" + stage]
             self.assertEqual(job["stage"], stage)
+            self.assertIn(".autofix-rules", job["extends"])
         for stage in ("accept", "review", "revert"):
-            self.assertEqual(self.doc[f"autofix:{stage}"]["needs"], ["autofix:merge"])
+            self.assertEqual(self.doc[f"autofix:{stage}"]["needs"], ["autofix:prepare", "autofix:merge"])
             script = "\n".join(self.doc[f"autofix:{stage}"]["script"][-1:])
-            self.assertIn("--skip-other-verdicts", script)
-        self.assertEqual(self.doc["autofix:merge"]["needs"], ["autofix:gate"])
+            self.assertIn(f"for-each-target.sh\" {stage}.sh --skip-other-verdicts", script)
+        self.assertEqual(self.doc["autofix:merge"]["needs"], ["autofix:prepare", "autofix:gate"])
+        self.assertEqual(self.doc["autofix:gate"]["needs"], ["autofix:prepare"])
+
+    def test_nothing_cancels_a_pipeline_or_job(self):
+        self.assertEqual(self.doc["workflow"], {"auto_cancel": {"on_new_commit": "none"}})
+        for stage in self.doc["stages"]:
+            self.assertIs(self.job("autofix:" + stage)["interruptible"], False, stage)
+
+    def test_the_default_gate_ref_exists(self):
+        ref = self.doc["variables"]["AUTOFIX_GATE_REF"]
+        found = [r for r in (f"refs/heads/{ref}", f"refs/tags/{ref}", f"refs/remotes/origin/{ref}")
+                 if subprocess.run(["git", "-C", ROOT, "rev-parse", "--verify", "-q", r], capture_output=True).returncode == 0]
+        self.assertTrue(found, f"AUTOFIX_GATE_REF '{ref}' is no branch or tag of this repository")
+        prepare = "\n".join(self.doc["autofix:prepare"]["script"])
+        self.assertIn('fetch --quiet --depth 1 "$AUTOFIX_GATE_REPOSITORY" "$AUTOFIX_GATE_REF"', prepare)  # a commit id works too
+
+    def test_autofix_gate_is_built_once_and_handed_on_as_a_tar(self):
+        builds = [name for name in self.doc if not name.startswith(".") and isinstance(self.doc[name], dict)
+                  and "cmake --build" in "\n".join(map(str, flatten(self.job(name).get("script", []))))]
+        self.assertEqual(builds, ["autofix:prepare"])
+        self.assertEqual(self.doc["autofix:prepare"]["artifacts"]["paths"], ["autofix-gate-tool.tar.gz"])
+        self.assertEqual(self.doc["autofix:prepare"]["artifacts"]["reports"]["dotenv"], "autofix-artifacts/plan.env")
+        tool = "\n".join(str(x) for x in self.doc[".autofix-tool"]["before_script"])
+        self.assertIn("tar -xzf autofix-gate-tool.tar.gz -C .autofix-gate", tool)
+        for stage in ("gate", "merge", "accept", "review", "revert"):
+            self.assertIn(".autofix-tool", self.doc["autofix:" + stage]["extends"])
+
+    def test_merge_requests_use_gitlabs_merge_base(self):
+        prepare = "\n".join(self.doc["autofix:prepare"]["script"])
+        self.assertIn('AUTOFIX_CI_BASE="${CI_MERGE_REQUEST_DIFF_BASE_SHA:-}"', prepare)
+        self.assertIn('AUTOFIX_CI_BEFORE="${CI_COMMIT_BEFORE_SHA:-}"', prepare)
+        self.assertIn('AUTOFIX_CI_HEAD_REPOSITORY="${CI_MERGE_REQUEST_SOURCE_PROJECT_PATH:-}"', prepare)
 
     def test_parallel_shards(self):
         gate = self.doc["autofix:gate"]
         self.assertEqual(gate["parallel"], 2)
-        self.assertIn('gate.sh" --shard "$CI_NODE_INDEX/$CI_NODE_TOTAL"', "\n".join(gate["script"]))
+        self.assertIn('for-each-target.sh" gate.sh --shard "$CI_NODE_INDEX/$CI_NODE_TOTAL"', "\n".join(gate["script"]))
         self.assertEqual(gate["artifacts"]["when"], "always")
 
     def test_reports(self):
         artifacts = self.doc["autofix:merge"]["artifacts"]
-        self.assertEqual(artifacts["reports"]["junit"], "autofix-artifacts/report/junit.xml")
-        self.assertEqual(artifacts["reports"]["dotenv"], "autofix-artifacts/verdict.env")
+        self.assertEqual(artifacts["reports"]["junit"], "autofix-artifacts/targets/*/report/junit.xml")
         self.assertTrue(artifacts["reports"]["junit"].startswith(self.doc["variables"]["AUTOFIX_CI_ARTIFACTS_DIR"] + "/"))
 
     def test_rules_for_fix_branches(self):
-        rules = [r["if"] for r in self.doc[".autofix-rules"]["rules"]]
-        self.assertIn("$CI_COMMIT_BRANCH =~ /^autofix\\//", rules)
-        for job in ("autofix:gate", "autofix:merge"):
-            self.assertIn(".autofix-rules", self.doc[job]["extends"])
-        self.assertIn("CI_DEFAULT_BRANCH", self.doc["autofix:revert"]["rules"][0]["if"])
-        self.assertIn("autofix", self.doc["autofix:accept"]["rules"][0]["if"])
+        rules = self.doc[".autofix-rules"]["rules"]
+        self.assertEqual(rules[0]["if"], '$CI_PIPELINE_SOURCE == "merge_request_event" && $CI_MERGE_REQUEST_SOURCE_BRANCH_NAME =~ /^autofix\\//')
+        # A branch with an open merge request is judged by the merge request pipeline only.
+        self.assertEqual(rules[1], {"if": "$CI_COMMIT_BRANCH =~ /^autofix\\// && $CI_OPEN_MERGE_REQUESTS", "when": "never"})
+        self.assertIn("CI_DEFAULT_BRANCH", rules[3]["if"])
         review = self.doc["autofix:review"]["variables"]["AUTOFIX_REVIEW_COMMAND"]
         self.assertFalse(review["expand"])
         self.assertIn("add_labels=autofix-needs-review", review["value"])
@@ -166,13 +241,62 @@ class GitLabTemplateTest(Common):
         self.check_scripts(self.doc, self.doc["variables"])
 
 
+class SchemaTest(unittest.TestCase):
+    """Both files against the schemas GitHub's and GitLab's editors use (third-party files kept outside
+    the repository, see SCHEMAS)."""
+
+    def validator(self, name):
+        path = os.path.join(SCHEMAS, name)
+        if not os.path.isfile(path):
+            self.skipTest(f"no schema at {path}; put SchemaStore's github-workflow.json and GitLab's ci.json "
+                          f"(as gitlab-ci.json) there to validate against them")
+        try:
+            import jsonschema
+        except ImportError:
+            self.skipTest("python3-jsonschema is not installed (scripts/install-deps.sh installs it)")
+        import json
+        with open(path, encoding="utf-8") as f:
+            return jsonschema.Draft7Validator(json.load(f))
+
+    def assertValid(self, validator, doc, what):
+        errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message[:300]}" for e in validator.iter_errors(doc)]
+        self.assertEqual(errors, [], f"{what} does not match the schema")
+
+    def test_github_workflow(self):
+        validator = self.validator("github-workflow.json")
+        doc = load("examples/ci/github/autofix-gate.yml")
+        doc["on"] = doc.pop(True)  # the key as GitHub reads it (YAML 1.1 reads a bare `on` as true)
+        self.assertValid(validator, doc, "examples/ci/github/autofix-gate.yml")
+        # The schema does reject a mistake: a step key GitHub does not know.
+        doc["jobs"]["gate"]["steps"][0]["withh"] = {}
+        self.assertTrue(list(validator.iter_errors(doc)))
+
+    def test_gitlab_template(self):
+        validator = self.validator("gitlab-ci.json")
+
+        class Loader(yaml.SafeLoader):
+            """!reference [a, b] as the list of strings GitLab's schema expects."""
+        Loader.add_constructor("!reference", lambda loader, node: loader.construct_sequence(node))
+        doc = load("examples/ci/gitlab/autofix-gate.gitlab-ci.yml", Loader)
+        self.assertValid(validator, doc, "examples/ci/gitlab/autofix-gate.gitlab-ci.yml")
+        doc["autofix:gate"]["parallel"] = 0
+        self.assertTrue(list(validator.iter_errors(doc)))
+
+
 def main():
-    global ROOT
+    global ROOT, SCHEMAS
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--root", required=True)
+    parser.add_argument("--schemas", help="the folder with github-workflow.json and gitlab-ci.json")
     args, rest = parser.parse_known_args()
     ROOT = os.path.abspath(args.root)
-    unittest.main(argv=[sys.argv[0], "-v", *rest])
+    SCHEMAS = os.path.abspath(args.schemas or os.path.join(ROOT, "..", "shared", "schemas"))
+    result = unittest.main(argv=[sys.argv[0], "-v", *rest], exit=False).result
+    if not result.wasSuccessful():
+        sys.exit(1)
+    if result.testsRun > 0 and len(result.skipped) == result.testsRun:
+        sys.exit(SKIP)
+    sys.exit(0)
 
 
 if __name__ == "__main__":

@@ -55,28 +55,10 @@ head=$(git -C "$root" rev-parse --verify -q "${AUTOFIX_CI_HEAD:-HEAD}^{commit}")
   afci_die "$AFCI_GATE_ERROR" "cannot resolve the head '${AUTOFIX_CI_HEAD:-HEAD}'"
 branch=${AUTOFIX_CI_BRANCH:-$(git -C "$root" symbolic-ref --short -q HEAD || true)}
 base_ref=${AUTOFIX_CI_BASE:-${AUTOFIX_GATE_BASE:-}}
-if [ -n "$base_ref" ] && afci_is_zero_sha "$base_ref"; then
-  base_ref=""  # a new branch: CI reports the all-zero "before" commit
-fi
-base=""
-if [ -n "$base_ref" ]; then
-  base=$(git -C "$root" rev-parse --verify -q "$base_ref^{commit}") ||
-    afci_die "$AFCI_GATE_ERROR" "cannot resolve the base '$base_ref' (a shallow clone? fetch with depth 0)"
-else
-  # As autofix-gate verify decides: the merge base with the target branch, else HEAD~1.
-  target_ref="refs/remotes/$AFCI_REMOTE/$AFCI_TARGET"
-  if ! git -C "$root" rev-parse --verify -q "$target_ref" >/dev/null; then
-    # CI checkouts often fetch only the branch under test.
-    git -C "$root" fetch --quiet --no-tags "$AFCI_REMOTE" "+refs/heads/$AFCI_TARGET:$target_ref" ||
-      afci_note "warning: cannot fetch $AFCI_TARGET from $AFCI_REMOTE; the base falls back to HEAD~1"
-  fi
-  if git -C "$root" rev-parse --verify -q "$target_ref" >/dev/null; then
-    base=$(git -C "$root" merge-base "$head" "$target_ref" || true)
-  fi
-  if [ -z "$base" ] || [ "$base" = "$head" ]; then
-    base=$(git -C "$root" rev-parse --verify -q "$head~1^{commit}") ||
-      afci_die "$AFCI_GATE_ERROR" "no base: $head has no parent and no AUTOFIX_CI_BASE was given"
-  fi
+base=$(afci_base_for "$root" "$head" "$base_ref")
+if [ -n "$base_ref" ] && ! afci_is_zero_sha "$base_ref" &&
+  [ "$base" != "$(git -C "$root" rev-parse "$base_ref^{commit}")" ]; then
+  afci_note "the base $base_ref is not an ancestor of the head; judging against their merge base"
 fi
 afci_note "judging ${branch:-(detached)} $head against base $base"
 

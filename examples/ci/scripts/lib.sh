@@ -1,5 +1,6 @@
 # shellcheck shell=bash disable=SC2034  # AFCI_* variables are read by the scripts that source this
-# Shared by the autofix-gate CI scripts (gate.sh, merge-shards.sh, accept.sh, review.sh, revert.sh).
+# Shared by the autofix-gate CI scripts (plan.sh, for-each-target.sh, gate.sh, merge-shards.sh, accept.sh,
+# review.sh, revert.sh).
 # Sourced, never run. Only git, coreutils and (for report.json) jq or python3 are used; the only
 # network access is git fetch/push to the configured remote, done by the scripts themselves.
 
@@ -41,6 +42,38 @@ afci_one_line() {
 }
 
 afci_is_zero_sha() { [[ $1 =~ ^0+$ ]]; }
+
+# afci_base_for ROOT HEAD [REF]: the commit a change HEAD is judged against, printed.
+# With REF (a CI's "before" commit or the target branch's tip of a pull request): the merge base of REF
+# and HEAD, what `git diff REF...HEAD` compares against; for an ancestor of HEAD that is REF itself, for
+# a target branch that moved on after the fix branched it is the commit the fix branched from, never the
+# newer target (whose changes the fix does not have). An all-zero REF (a new branch) counts as none.
+# Without REF: the merge base with REMOTE/TARGET (fetched when missing), else HEAD~1.
+afci_base_for() {
+  local root=$1 head=$2 ref=${3:-} commit base="" target_ref
+  if [ -n "$ref" ] && ! afci_is_zero_sha "$ref"; then
+    commit=$(git -C "$root" rev-parse --verify -q "$ref^{commit}") ||
+      afci_die "$AFCI_GATE_ERROR" "cannot resolve the base '$ref' (a shallow clone? fetch with depth 0)"
+    base=$(git -C "$root" merge-base "$commit" "$head") ||
+      afci_die "$AFCI_GATE_ERROR" "the base '$ref' and the head $head have no common history"
+    printf '%s\n' "$base"
+    return 0
+  fi
+  target_ref="refs/remotes/$AFCI_REMOTE/$AFCI_TARGET"
+  if ! git -C "$root" rev-parse --verify -q "$target_ref" >/dev/null; then
+    # CI checkouts often fetch only the branch under test.
+    git -C "$root" fetch --quiet --no-tags "$AFCI_REMOTE" "+refs/heads/$AFCI_TARGET:$target_ref" ||
+      afci_note "warning: cannot fetch $AFCI_TARGET from $AFCI_REMOTE; the base falls back to HEAD~1"
+  fi
+  if git -C "$root" rev-parse --verify -q "$target_ref" >/dev/null; then
+    base=$(git -C "$root" merge-base "$head" "$target_ref" || true)
+  fi
+  if [ -z "$base" ] || [ "$base" = "$head" ]; then
+    base=$(git -C "$root" rev-parse --verify -q "$head~1^{commit}") ||
+      afci_die "$AFCI_GATE_ERROR" "no base: $head has no parent and no AUTOFIX_CI_BASE was given"
+  fi
+  printf '%s\n' "$base"
+}
 
 # afci_json_string FILE KEY: the top-level string KEY of a JSON file, empty when absent.
 afci_json_string() {

@@ -8,14 +8,15 @@
 #
 # Exit code as gate.sh: 0 when a verdict was reached (4 on a gate error: a shard missing, shards that
 # judged different commits, `merge` failing); AUTOFIX_CI_EXIT_WITH_VERDICT=1 exits with the verdict's code.
-# AUTOFIX_CI_SHARDS=N makes it check that exactly N partial results are there.
+# AUTOFIX_CI_SHARDS=N makes it check that exactly N partial results are there; with AUTOFIX_CI_HEAD set,
+# only the partial results that judged that commit count.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 case ${1:-} in
   -h | --help)
-    sed -n '2,12s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+    sed -n '2,13s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
     exit 0
     ;;
 esac
@@ -25,11 +26,21 @@ command -v "$gate_bin" >/dev/null 2>&1 ||
   afci_die "$AFCI_GATE_ERROR" "autofix-gate not found ('$gate_bin'); put it on PATH or set AUTOFIX_GATE"
 [ $# -gt 0 ] || set -- "$AFCI_ARTIFACTS"
 
+# With AUTOFIX_CI_HEAD (for-each-target.sh sets it): only the shards that judged that commit, so that the
+# shards of several changes can lie under one directory.
+want_head=""
+if [ -n "${AUTOFIX_CI_HEAD:-}" ]; then
+  want_head=$(git rev-parse --verify -q "$AUTOFIX_CI_HEAD^{commit}" 2>/dev/null || printf '%s' "$AUTOFIX_CI_HEAD")
+fi
 partials=()
 while IFS= read -r -d '' file; do
+  env_file=$(dirname "$file")/shard.env
+  if [ -n "$want_head" ] && [ -f "$env_file" ] && [ "$(afci_env_get "$env_file" AUTOFIX_HEAD)" != "$want_head" ]; then
+    continue
+  fi
   partials+=("$file")
 done < <(find "$@" -name partial.json -type f -print0 | sort -z)
-[ ${#partials[@]} -gt 0 ] || afci_die "$AFCI_GATE_ERROR" "no partial.json found under: $*"
+[ ${#partials[@]} -gt 0 ] || afci_die "$AFCI_GATE_ERROR" "no partial.json${want_head:+ of $want_head} found under: $*"
 if [ -n "${AUTOFIX_CI_SHARDS:-}" ] && [ "${#partials[@]}" -ne "$AUTOFIX_CI_SHARDS" ]; then
   afci_die "$AFCI_GATE_ERROR" "found ${#partials[@]} partial results, expected $AUTOFIX_CI_SHARDS: a shard is missing"
 fi
