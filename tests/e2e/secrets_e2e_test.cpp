@@ -21,6 +21,7 @@ namespace autofix::testing {
 namespace {
 
 using attempt::Calculator;
+using attempt::make_patch;
 using attempt::refs_under;
 using attempt::source_fingerprint;
 
@@ -91,30 +92,6 @@ std::string secret_part(const Planted& p) {
   if (p.rule != "azure-storage-key") return p.secret;
   size_t key = p.secret.find("AccountKey=") + 11;
   return p.secret.substr(key, p.secret.find(';', key) - key);
-}
-
-// The fix as a patch: `files` (path -> content) written into the checkout, `git diff` taken, the checkout
-// put back (as tests/e2e/tiers_test.cpp does). Returns the patch's path (outside the repository).
-std::string make_patch(const Calculator& c, const std::map<std::string, std::string>& files, const std::string& name) {
-  Strings added, modified;
-  for (const auto& [path, content] : files) {
-    (fs::exists(c.repo() / path) ? modified : added).push_back(path);
-    write_file(c.repo() / path, content);
-  }
-  for (const std::string& p : added) git(c.repo(), {"add", "-N", "--", p});
-  std::string patch = git(c.repo(), {"diff", "--binary"});
-  for (const std::string& p : added) {
-    git(c.repo(), {"reset", "-q", "--", p});
-    fs::remove(c.repo() / p);
-  }
-  for (const std::string& p : modified) git(c.repo(), {"checkout", "-q", "--", p});
-  for (const std::string& p : added)
-    for (fs::path d = fs::path(p).parent_path(); !d.empty(); d = d.parent_path())
-      if (fs::is_empty(c.repo() / d)) fs::remove(c.repo() / d);
-  if (!c.git_out({"status", "--porcelain"}).empty()) throw std::runtime_error("the checkout is not clean after making " + name);
-  fs::path file = c.tmp() / (name + ".diff");
-  write_file(file, patch);
-  return file.string();
 }
 
 const json& tier_named(const json& report, const std::string& name) {
