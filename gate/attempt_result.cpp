@@ -241,6 +241,9 @@ std::string name_list(const std::vector<std::string>& names) {
 
 Decision decide(const AttemptResult& r) {
   bool docs = r.lane.lane == "docs";
+  if (!docs && !r.build.ok && r.build.timed_out)
+    return {Verdict::error, "the build with the fix did not finish in time (" + r.build.failure +
+                                "): that says nothing about the fix; raise --timeout"};
   if (!docs && !r.build.ok) {
     std::string why = "the build failed with the fix";
     if (!r.build.errors.empty()) why += ": " + r.build.errors.front();

@@ -141,6 +141,7 @@ struct BuildOutcome {
   double duration_s = 0;
   std::vector<std::string> errors;
   std::string failure;
+  bool timed_out = false;  // it reached its time limit: that says nothing about the fix
 };
 
 struct FileChange {

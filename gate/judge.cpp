@@ -166,7 +166,7 @@ void judge_change(const JudgeInput& in, AttemptResult& result) {
     bool heavy = result.lane.lane == "heavy";
     phases.begin("build", heavy ? "reconfiguring and building with the fix" : "building with the fix");
     runners::BuildResult b = build_tree(l, in.settings, op, heavy);
-    result.build = {true, b.ok, b.duration_s, b.errors, b.failure};
+    result.build = {true, b.ok, b.duration_s, b.errors, b.failure, b.timed_out};
     phases.end(b.ok ? "built" : b.failure);
     if (b.ok) {
       try {

@@ -277,6 +277,7 @@ AttemptResult attempt_from_json(const json& j, const std::string& source) {
   a.build.duration_s = r.number(build, "duration_s");
   a.build.errors = r.strings(build, "errors");
   a.build.failure = r.str(build, "failure");
+  a.build.timed_out = r.boolean(build, "timed_out");
 
   Node baseline = r.object(root, "baseline");
   a.baseline.key = r.str(baseline, "key");

@@ -85,7 +85,7 @@ json attempt_json(const AttemptResult& r) {
             {"patch_applied", r.patch_applied},
             {"files_changed", files},
             {"build", {{"ok", r.build.ok}, {"ran", r.build.ran}, {"duration_s", r.build.duration_s},
-                       {"errors", r.build.errors}, {"failure", r.build.failure}}},
+                       {"errors", r.build.errors}, {"failure", r.build.failure}, {"timed_out", r.build.timed_out}}},
             {"baseline", {{"key", r.baseline.key}, {"cached", r.baseline.cached}, {"runs", r.baseline.runs},
                           {"build_ok", r.baseline.build_ok}}},
             {"tests_status", status},

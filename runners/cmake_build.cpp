@@ -56,6 +56,7 @@ BuildResult configure_and_build(const BuildOptions& o) {
       result.output = configure.out + configure.err;
       result.errors = first_errors(result.output);
       result.failure = "configure failed (" + configure.describe() + ")";
+      result.timed_out = configure.timed_out;
       return finish();
     }
   }
@@ -67,6 +68,7 @@ BuildResult configure_and_build(const BuildOptions& o) {
   if (!build.succeeded()) {
     result.errors = first_errors(result.output);
     result.failure = "build failed (" + build.describe() + ")";
+    result.timed_out = build.timed_out;
     return finish();
   }
   result.ok = true;

@@ -28,6 +28,7 @@ struct BuildResult {
   std::vector<std::string> errors;         // the first compiler/CMake error lines, in order
   std::string output;                      // capped output of the failing step (or of the build)
   std::string failure;                     // "configure failed (exit code 1)", "build timed out after 600 s", ...
+  bool timed_out = false;                  // the configure or build step reached its limit: nothing is known
 };
 
 BuildResult configure_and_build(const BuildOptions& options);

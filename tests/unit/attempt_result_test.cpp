@@ -320,6 +320,15 @@ TEST(DecideTest, RejectsABrokenBuild) {
   EXPECT_EQ(d.reason, "the build failed with the fix: a.cpp:1:1: error: expected ';'");
 }
 
+TEST(DecideTest, ABuildThatRanOutOfTimeIsAnErrorNotARejection) {
+  AttemptResult r;
+  r.build = {true, false, 300.0, {}, "build failed (timed out after 300 s)", true};
+  Decision d = decide(r);
+  EXPECT_EQ(d.verdict, Verdict::error);
+  EXPECT_EQ(d.reason, "the build with the fix did not finish in time (build failed (timed out after 300 s)): that says "
+                      "nothing about the fix; raise --timeout");
+}
+
 TEST(DecideTest, NoTestsIsAnErrorNeverAnAccept) {
   AttemptResult r = built_and_tested({rec("a", RunStatus::failed)}, {});
   r.tests.clear();
