@@ -306,6 +306,8 @@ AttemptOutcome run_attempt(const AttemptOptions& o, reporters::Progress& progres
         result.fixer = FixerOutcome{o.fixer, fixer.describe(), fixer.succeeded(), fixer.out, fixer.err};
         phases.end("fixer " + fixer.describe());
         throw_if_interrupted();
+        // .git is never part of a fix: a planted hook or fsmonitor must not run during the build.
+        op.restore_git_metadata();
       }
       // What the fix changed, read from the tree itself.
       git_oid after = current_worktree_tree(repo, l.excluded);
@@ -335,6 +337,7 @@ AttemptOutcome run_attempt(const AttemptOptions& o, reporters::Progress& progres
             result.commit = git::to_hex(commit);
             if (mode == OnAccept::branch) {
               result.branch = (review ? "autofix/review/" : "autofix/") + snap.id;
+              op.keep_ref("refs/heads/" + *result.branch);  // journaled first: the rollback keeps it
               create_branch(repo, *result.branch, commit, snap.id);
             } else {
               commit_on_current_branch(repo, snap, commit, result.files_changed, snap.id);

@@ -1,5 +1,6 @@
 #include "gate/journal.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -10,15 +11,15 @@
 
 namespace autofix {
 
-std::optional<JournalEntry> Journal::read() const {
-  std::optional<std::string> text = read_file_if_exists(path_);
-  if (!text) return std::nullopt;
+namespace {
+
+std::optional<JournalEntry> parse(const std::string& text, const std::filesystem::path& path) {
   auto fail = [&](const std::string& why) -> Error {
-    return Error(ErrorKind::internal, "the journal '" + path_.string() + "' is unreadable: " + why,
+    return Error(ErrorKind::internal, "the journal '" + path.string() + "' is unreadable: " + why,
                  "an earlier gate was interrupted; inspect the file, restore a snapshot with "
                  "`autofix-gate restore ID` (see `autofix-gate snapshots list`), then delete the file");
   };
-  nlohmann::json j = nlohmann::json::parse(*text, nullptr, false);
+  nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
   if (j.is_discarded() || !j.is_object()) throw fail("not a JSON object");
   try {
     JournalEntry e;
@@ -28,10 +29,46 @@ std::optional<JournalEntry> Journal::read() const {
     if (!j.at("process_group").is_null()) e.process_group = j.at("process_group").get<int>();
     e.started = j.at("started").get<std::string>();
     e.phase = j.at("phase").get<std::string>();
+    if (j.contains("snapshot_commit") && !j.at("snapshot_commit").is_null())
+      e.snapshot_commit = j.at("snapshot_commit").get<std::string>();
+    if (j.contains("pending_writes") && !j.at("pending_writes").is_null()) {
+      const nlohmann::json& p = j.at("pending_writes");
+      e.pending_writes = PendingWrites{p.at("pid").get<int>(), p.at("paths").get<std::vector<std::string>>()};
+    }
+    if (j.contains("kept_refs")) e.kept_refs = j.at("kept_refs").get<std::vector<std::string>>();
     return e;
   } catch (const nlohmann::json::exception& ex) {
     throw fail(ex.what());
   }
+}
+
+// A state directory replaced by a file (ENOTDIR) holds no journal either.
+std::optional<std::string> read_if_present(const std::filesystem::path& path) {
+  struct stat st;
+  if (::lstat(path.c_str(), &st) != 0 && (errno == ENOENT || errno == ENOTDIR)) return std::nullopt;
+  return read_file_if_exists(path);
+}
+
+void remove_file(const std::filesystem::path& path) {
+  if (::unlink(path.c_str()) != 0) {
+    if (errno == ENOENT || errno == ENOTDIR) return;
+    throw_errno("cannot remove journal", path.string(), errno);
+  }
+  fsync_directory(path.parent_path());
+}
+
+}  // namespace
+
+std::optional<JournalEntry> Journal::read() const {
+  if (std::optional<std::string> text = read_if_present(path_)) return parse(*text, path_);
+  if (!mirror_) return std::nullopt;
+  if (std::optional<std::string> text = read_if_present(*mirror_)) return parse(*text, *mirror_);
+  return std::nullopt;
+}
+
+bool Journal::exists() const {
+  struct stat st;
+  return ::lstat(path_.c_str(), &st) == 0 || (mirror_ && ::lstat(mirror_->c_str(), &st) == 0);
 }
 
 void Journal::write(const JournalEntry& e, bool durable) const {
@@ -43,13 +80,35 @@ void Journal::write(const JournalEntry& e, bool durable) const {
       {"process_group", e.process_group ? nlohmann::json(*e.process_group) : nlohmann::json(nullptr)},
       {"started", e.started},
       {"phase", e.phase},
+      {"snapshot_commit", e.snapshot_commit ? nlohmann::json(*e.snapshot_commit) : nlohmann::json(nullptr)},
   };
-  write_file_atomically(path_, j.dump(2) + "\n", 0644, durable ? Durability::durable : Durability::cache);
+  if (!e.kept_refs.empty()) j["kept_refs"] = e.kept_refs;
+  if (e.pending_writes) j["pending_writes"] = {{"pid", e.pending_writes->pid}, {"paths", e.pending_writes->paths}};
+  std::string text = j.dump(2) + "\n";
+  Durability how = durable ? Durability::durable : Durability::cache;
+  std::optional<Error> failure;
+  bool written = false;
+  auto write_one = [&](const std::filesystem::path& path, bool parents) {
+    try {
+      std::filesystem::path dir = path.parent_path();
+      std::error_code ec;
+      if (parents) std::filesystem::create_directories(dir, ec);
+      else if (::mkdir(dir.c_str(), 0777) != 0 && errno != EEXIST) throw_errno("cannot create directory", dir.string(), errno);
+      if (ec) throw Error(ErrorKind::io, "cannot create directory '" + dir.string() + "': " + ec.message());
+      write_file_atomically(path, text, 0644, how);
+      written = true;
+    } catch (const Error& err) {
+      if (!failure) failure = err;
+    }
+  };
+  write_one(path_, false);
+  if (mirror_) write_one(*mirror_, true);
+  if (!written) throw *failure;
 }
 
 void Journal::clear() const {
-  if (::unlink(path_.c_str()) != 0 && errno != ENOENT) throw_errno("cannot remove journal", path_.string(), errno);
-  fsync_directory(path_.parent_path());
+  remove_file(path_);
+  if (mirror_) remove_file(*mirror_);
 }
 
 }  // namespace autofix

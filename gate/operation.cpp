@@ -4,11 +4,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <thread>
 #include <utility>
 
+#include "gate/snapshot/git_metadata.h"
 #include "gate/util/atomic_file.h"
 #include "gate/util/clock.h"
 #include "gate/util/error.h"
@@ -56,18 +58,43 @@ void remove_stale_git_locks(const git::Repository& repo, const JournalEntry& e, 
   }
 }
 
-snapshot::RestoreReport restore_id(const git::Repository& repo, const std::string& id) {
-  return snapshot::restore_snapshot(repo, snapshot::SnapshotStore(repo).load(id));
+// The refs an operation's rollback leaves alone.
+std::function<bool(const std::string&)> leaving(const std::vector<std::string>& kept) {
+  return [kept](const std::string& ref) { return std::find(kept.begin(), kept.end(), ref) != kept.end(); };
+}
+
+// The objects a rollback reads: the snapshot (its whole tree) and HEAD's commit with its tree.
+std::vector<git_oid> rollback_roots(const snapshot::StoredSnapshot& s) {
+  std::vector<git_oid> roots{s.commit};
+  if (s.manifest.head.oid) roots.push_back(*s.manifest.head.oid);
+  return roots;
+}
+
+void say_each(const MessageSink& say, const std::string& lead, const std::vector<std::string>& items) {
+  if (items.empty()) return;
+  std::string list;
+  for (const std::string& i : items) list += (list.empty() ? "" : ", ") + i;
+  say(lead + list);
+}
+
+// What a rollback or recover did beyond the work tree, said loudly: none of it is part of a fix.
+void say_restored(const MessageSink& say, const snapshot::RestoreReport& r) {
+  say_each(say, "restored .git as the snapshot had it: ", r.git_metadata);
+  for (const auto& [what, where] : r.set_aside)
+    say("moved the repository '" + what + "', created after the snapshot, aside to '" + where + "'");
+  say_each(say, "restored the permissions of: ", r.permissions);
+  say_each(say, "warning: cannot restore these refs, their objects are gone: ", r.lost_refs);
 }
 
 }  // namespace
+
+Journal journal_for(const git::Repository& repo) { return Journal(repo.state_dir(), Vault::of(repo).journal_path()); }
 
 RepositoryLock lock_repository(const git::Repository& repo, const std::string& command, const MessageSink& say) {
   std::string takeover;
   RepositoryLock lock = RepositoryLock::acquire(repo.state_dir(), command, &takeover);
   if (!takeover.empty()) say(takeover);
-  Journal journal(repo.state_dir());
-  if (std::optional<JournalEntry> e = journal.read())
+  if (std::optional<JournalEntry> e = journal_for(repo).read())
     throw Error(ErrorKind::busy,
                 "an interrupted '" + e->operation + "' (pid " + std::to_string(e->pid) + ", started " + e->started +
                     ", in phase '" + e->phase + "') left this work tree unfinished",
@@ -80,18 +107,27 @@ Operation Operation::begin(const git::Repository& repo, const std::string& name,
                            const std::string& command_line, MessageSink say, const std::vector<std::string>& excluded) {
   RepositoryLock lock = lock_repository(repo, command_line, say);
   repo.require_idle();
-  Operation op(repo, std::move(lock), std::move(say));
+  Vault vault = Vault::of(repo);
+  vault.create();  // no place for the private copy: refused before anything changes
+  Operation op(repo, std::move(lock), std::move(say), std::move(vault));
   op.entry_ = JournalEntry{name, std::nullopt, static_cast<int>(::getpid()), std::nullopt, now_iso(), "snapshot"};
   op.journal_.write(op.entry_);
   try {
     op.snapshot_ = snapshot::SnapshotStore(repo).create(message, excluded);
+    op.vault_.keep(repo, rollback_roots(op.snapshot_));
+    op.vault_.attach(repo);
   } catch (...) {
     op.journal_.clear();  // nothing was touched yet
+    try {
+      op.vault_.remove();
+    } catch (const Error&) {
+    }
     throw;
   }
   op.entry_.snapshot = op.snapshot_.manifest.id;
+  op.entry_.snapshot_commit = git::to_hex(op.snapshot_.commit);
   op.entry_.phase = "started";
-  op.journal_.write(op.entry_);
+  op.record(true);
   op.open_ = true;
   return op;
 }
@@ -99,34 +135,102 @@ Operation Operation::begin(const git::Repository& repo, const std::string& name,
 Operation::Operation(Operation&& other) noexcept
     : repo_(other.repo_),
       lock_(std::move(other.lock_)),
+      vault_(std::move(other.vault_)),
       journal_(std::move(other.journal_)),
       say_(std::move(other.say_)),
       entry_(std::move(other.entry_)),
       snapshot_(std::move(other.snapshot_)),
       open_(std::exchange(other.open_, false)) {}
 
+void Operation::record(bool durable) {
+  try {
+    if (std::optional<std::string> m = lock_.reassert()) say_("warning: " + *m);
+  } catch (const Error& e) {
+    say_(std::string("warning: ") + e.what());  // the rollback still needs to happen: go on
+  }
+  journal_.write(entry_, durable);
+}
+
 // Updates need only survive a crash of this process: after a power cut no process is left to end.
 void Operation::set_phase(const std::string& phase) {
   entry_.phase = phase;
-  journal_.write(entry_, false);
+  record();
 }
 
 void Operation::set_process_group(std::optional<int> process_group) {
   entry_.process_group = process_group;
-  journal_.write(entry_, false);
+  record();
+}
+
+void Operation::keep_ref(const std::string& name) {
+  entry_.kept_refs.push_back(name);
+  record();
+}
+
+std::vector<std::string> Operation::restore_git_metadata() {
+  if (!open_ || !snapshot_.manifest.git) return {};
+  snapshot::GitMetadataScope scope;
+  // The fixer's own commits stay as they are (judged from the work tree, rolled back with HEAD).
+  std::string head_branch = snapshot::read_head(*repo_).ref;
+  std::vector<std::string> kept = entry_.kept_refs;
+  kept.push_back(head_branch);
+  kept.push_back(snapshot_.manifest.head.ref);
+  scope.leave_ref = leaving(kept);
+  snapshot::GitMetadataRestore r = snapshot::restore_git_metadata(*repo_, *snapshot_.manifest.git, scope);
+  say_each(say_, "the fix changed .git (never part of a fix): restored ", r.restored);
+  say_each(say_, "warning: cannot restore these refs, their objects are gone: ", r.lost);
+  return r.restored;
+}
+
+void Operation::give_back_objects() {
+  size_t written = vault_.give_back(*repo_, rollback_roots(snapshot_));
+  if (written > 0)
+    say_("wrote back " + std::to_string(written) + " object(s) of snapshot " + snapshot_.manifest.id +
+         " that had been deleted from .git/objects");
+  if (snapshot::SnapshotStore(*repo_).ensure_ref(snapshot_.manifest.id, snapshot_.commit))
+    say_("put back " + snapshot::SnapshotStore::ref_name(snapshot_.manifest.id) + ", which had been deleted or moved");
 }
 
 void Operation::finish() {
   if (!open_) return;
+  try {
+    if (snapshot_.manifest.git) {
+      snapshot::GitMetadataScope scope;
+      scope.refs = false;
+      snapshot::GitMetadataRestore r = snapshot::restore_git_metadata(*repo_, *snapshot_.manifest.git, scope);
+      say_each(say_, "restored .git as the snapshot had it: ", r.restored);
+    }
+    give_back_objects();
+  } catch (const std::exception& e) {
+    say_(std::string("warning: cannot put .git back as the snapshot had it: ") + e.what());
+  }
   journal_.clear();
+  vault_.remove();
   open_ = false;
 }
 
 snapshot::RestoreReport Operation::roll_back() {
   if (!open_) throw Error(ErrorKind::internal, "roll_back() on an operation that has ended");
-  set_phase("rollback");
-  snapshot::RestoreReport report = snapshot::restore_snapshot(*repo_, snapshot_);
+  try {
+    set_phase("rollback");
+  } catch (const Error& e) {
+    // The snapshot is in memory and in the private copy: a journal that cannot be written must not stop it.
+    say_(std::string("warning: cannot record the rollback in the journal: ") + e.what());
+  }
+  snapshot::RestoreOptions options;
+  options.git_metadata = true;
+  options.leave_ref = leaving(entry_.kept_refs);
+  options.before_writing = [this](const std::vector<std::string>& paths) {
+    if (!entry_.pending_writes) entry_.pending_writes = PendingWrites{static_cast<int>(::getpid()), {}};
+    entry_.pending_writes->paths.insert(entry_.pending_writes->paths.end(), paths.begin(), paths.end());
+    journal_.write(entry_, false);
+  };
+  vault_.attach(*repo_);
+  snapshot::RestoreReport report = snapshot::restore_snapshot(*repo_, snapshot_, options);
+  give_back_objects();
+  say_restored(say_, report);
   journal_.clear();
+  vault_.remove();
   open_ = false;
   return report;
 }
@@ -137,7 +241,15 @@ Operation::~Operation() {
     roll_back();
     say_("rolled back to snapshot " + snapshot_.manifest.id);
   } catch (const std::exception& e) {
-    say_(std::string("error: rollback failed: ") + e.what() + "; the journal is kept: run `autofix-gate recover`");
+    bool kept = false;
+    try {
+      kept = journal_.exists();
+    } catch (...) {
+    }
+    say_(std::string("error: rollback failed: ") + e.what() +
+         (kept ? "; the journal is kept: run `autofix-gate recover`"
+               : "; no journal could be kept: restore the work tree with `autofix-gate restore " +
+                     snapshot_.manifest.id + "`"));
   }
 }
 
@@ -147,11 +259,20 @@ snapshot::RestoreReport restore_under_journal(const git::Repository& repo, const
   // A merge, rebase or index.lock belongs to another operation: a restore would tear it apart.
   // (`recover` does not ask: finishing an interrupted gate's own restore must always be possible.)
   repo.require_idle();
-  snapshot::SnapshotStore(repo).load(id);  // an unknown id is refused before the journal is written
-  Journal journal(repo.state_dir());
-  journal.write(JournalEntry{"restore", id, static_cast<int>(::getpid()), std::nullopt, now_iso(), "restore"});
-  snapshot::RestoreReport report = restore_id(repo, id);
+  snapshot::StoredSnapshot s = snapshot::SnapshotStore(repo).load(id);  // an unknown id is refused first
+  Journal journal = journal_for(repo);
+  JournalEntry entry{"restore", id, static_cast<int>(::getpid()), std::nullopt, now_iso(), "restore"};
+  entry.snapshot_commit = git::to_hex(s.commit);
+  journal.write(entry);
+  snapshot::RestoreOptions options;
+  options.before_writing = [&](const std::vector<std::string>& paths) {
+    if (!entry.pending_writes) entry.pending_writes = PendingWrites{static_cast<int>(::getpid()), {}};
+    entry.pending_writes->paths.insert(entry.pending_writes->paths.end(), paths.begin(), paths.end());
+    journal.write(entry, false);
+  };
+  snapshot::RestoreReport report = snapshot::restore_snapshot(repo, s, options);
   journal.clear();
+  Vault::of(repo).remove();  // the journal's mirror was its only content
   return report;
 }
 
@@ -163,22 +284,52 @@ Recovery recover(const git::Repository& repo, const std::string& command_line, c
   std::string takeover;
   RepositoryLock lock = RepositoryLock::acquire(repo.state_dir(), command_line, &takeover);
   if (!takeover.empty()) say(takeover);
-  Journal journal(repo.state_dir());
+  Vault vault = Vault::of(repo);
+  Journal journal = journal_for(repo);
   Recovery result;
   result.unfinished = journal.read();
-  if (!result.unfinished) return result;
-  const JournalEntry& e = *result.unfinished;
+  if (!result.unfinished) {
+    vault.remove();  // a copy without a journal belongs to no operation
+    return result;
+  }
+  JournalEntry e = *result.unfinished;
   if (e.process_group) result.ended_processes = end_process_group(*e.process_group, say);
   remove_stale_git_locks(repo, e, say);
   if (e.phase == "configure" || e.phase == "baseline" || e.phase == "build") {
     write_file_atomically(interrupted_build_marker(repo), e.started + "\n");
     say("the interrupted gate was building: its next build starts clean");
   }
+  if (e.pending_writes) {
+    result.temporaries_removed = snapshot::remove_temporaries(repo, e.pending_writes->pid, e.pending_writes->paths);
+    say_each(say, "removed temporary files of the interrupted restore: ", result.temporaries_removed);
+  }
   if (e.snapshot) {
     say("restoring snapshot " + *e.snapshot + " of the interrupted '" + e.operation + "' (phase '" + e.phase + "')");
-    result.restore = restore_id(repo, *e.snapshot);
+    if (vault.attach(repo)) say("reading what .git lacks from the private copy '" + vault.dir()->string() + "'");
+    snapshot::SnapshotStore store(repo);
+    // The journal names the snapshot's commit: a fixer may have deleted or moved the snapshot's ref.
+    snapshot::StoredSnapshot s =
+        e.snapshot_commit ? store.load_commit(*e.snapshot, git::from_hex(*e.snapshot_commit)) : store.load(*e.snapshot);
+    snapshot::RestoreOptions options;
+    options.git_metadata = e.operation != "restore";  // a plain restore leaves .git's files and refs alone
+    options.leave_ref = leaving(e.kept_refs);
+    options.before_writing = [&](const std::vector<std::string>& paths) {
+      JournalEntry now = e;
+      if (!now.pending_writes || now.pending_writes->pid != ::getpid())
+        now.pending_writes = PendingWrites{static_cast<int>(::getpid()), {}};
+      now.pending_writes->paths.insert(now.pending_writes->paths.end(), paths.begin(), paths.end());
+      journal.write(now, false);
+      e = now;
+    };
+    result.restore = snapshot::restore_snapshot(repo, s, options);
+    size_t written = vault.dir() ? vault.give_back(repo, rollback_roots(s)) : 0;
+    if (written > 0) say("wrote back " + std::to_string(written) + " object(s) that had been deleted from .git/objects");
+    if (store.ensure_ref(s.manifest.id, s.commit))
+      say("put back " + snapshot::SnapshotStore::ref_name(s.manifest.id) + ", which had been deleted or moved");
+    say_restored(say, *result.restore);
   }
   journal.clear();
+  vault.remove();
   return result;
 }
 

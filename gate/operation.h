@@ -1,8 +1,10 @@
 #pragma once
 // An operation is anything that changes the work tree under the gate's protection:
-// lock → journal → snapshot → work → (keep | roll back) → journal cleared → unlock.
+// lock → journal → snapshot → private copy → work → (keep | roll back) → journal and copy cleared → unlock.
 // The Operation object is the rollback guard: destroyed without finish() or roll_back()
 // (an exception, an interrupt), it restores the snapshot.
+// What the rollback needs is kept in memory and in a private copy outside the repository (vault.h),
+// so a fixer that deletes .git/autofix or refs/autofix/ and prunes cannot prevent it.
 #include <filesystem>
 #include <functional>
 #include <optional>
@@ -14,11 +16,15 @@
 #include "gate/lock.h"
 #include "gate/snapshot/restore.h"
 #include "gate/snapshot/snapshot_store.h"
+#include "gate/vault.h"
 
 namespace autofix {
 
 // Where progress and warnings go; the CLI prints them on stderr.
 using MessageSink = std::function<void(const std::string&)>;
+
+// The repository's journal: .git/autofix/journal.json, mirrored in the private copy's directory.
+Journal journal_for(const git::Repository& repo);
 
 // Takes the lock and refuses to go on while the journal holds an unfinished operation.
 RepositoryLock lock_repository(const git::Repository& repo, const std::string& command, const MessageSink& say);
@@ -37,17 +43,37 @@ class Operation {
   void set_phase(const std::string& phase);
   void set_process_group(std::optional<int> process_group);
 
-  // Keeps the tree as it is and ends the operation.
+  // A ref the operation is about to create on purpose (the branch of an accepted fix): the rollback
+  // and `recover` leave it. Journaled before the ref exists.
+  void keep_ref(const std::string& name);
+
+  // After a fixer ran: puts .git's config, hooks/, info/ and the refs back as the snapshot saved them
+  // (a fix is what changed in the work tree, never in .git), leaving HEAD, its branch and the index
+  // alone. Says what differed and returns it.
+  std::vector<std::string> restore_git_metadata();
+
+  // Keeps the tree as it is and ends the operation. .git's config, hooks/ and info/ are put back first
+  // (what ran after the fixer, the build and the tests, may have changed them too).
   void finish();
   // Restores the snapshot, verifies it, and ends the operation.
   snapshot::RestoreReport roll_back();
 
  private:
-  Operation(const git::Repository& repo, RepositoryLock lock, MessageSink say)
-      : repo_(&repo), lock_(std::move(lock)), journal_(repo.state_dir()), say_(std::move(say)) {}
+  Operation(const git::Repository& repo, RepositoryLock lock, MessageSink say, Vault vault)
+      : repo_(&repo),
+        lock_(std::move(lock)),
+        vault_(std::move(vault)),
+        journal_(repo.state_dir(), vault_.journal_path()),
+        say_(std::move(say)) {}
+
+  // Journals the entry (recreating what a fixer deleted: the state directory, the lock file).
+  void record(bool durable = false);
+  // Writes back into .git the objects the snapshot and HEAD need and the snapshot's ref.
+  void give_back_objects();
 
   const git::Repository* repo_;
   RepositoryLock lock_;
+  Vault vault_;
   Journal journal_;
   MessageSink say_;
   JournalEntry entry_;
@@ -63,6 +89,7 @@ struct Recovery {
   std::optional<JournalEntry> unfinished;        // what was found in the journal
   std::optional<snapshot::RestoreReport> restore;  // what the restore did
   bool ended_processes = false;                  // a leftover process group was ended first
+  std::vector<std::string> temporaries_removed;  // left by a restore that was killed while writing
 };
 
 // A build killed half way can leave outputs that look newer than their sources but are truncated

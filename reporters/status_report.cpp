@@ -92,6 +92,8 @@ std::string status_text(const StatusModel& s) {
 }
 
 json restore_json(const std::string& id, const snapshot::RestoreReport& r) {
+  json set_aside = json::array();
+  for (const auto& [what, where] : r.set_aside) set_aside.push_back({{"path", what}, {"moved_to", where}});
   return {{"snapshot", id},
           {"written", r.written},
           {"removed", r.removed},
@@ -100,6 +102,10 @@ json restore_json(const std::string& id, const snapshot::RestoreReport& r) {
           {"index_rewritten", r.index_rewritten},
           {"head_moved", r.head_moved},
           {"discarded", r.discarded_commit ? json(std::string(snapshot::kDiscardedRefPrefix) + id) : json(nullptr)},
+          {"set_aside", set_aside},
+          {"permissions", r.permissions},
+          {"git_metadata", r.git_metadata},
+          {"lost_refs", r.lost_refs},
           {"verified", true}};
 }
 
@@ -114,7 +120,12 @@ std::string restore_text(const std::string& id, const snapshot::RestoreReport& r
   if (!r.directories_removed.empty()) out << ", " << r.directories_removed.size() << " directorie(s) removed";
   if (r.index_rewritten) out << ", index restored";
   if (r.head_moved) out << ", HEAD restored";
+  if (!r.permissions.empty()) out << ", permissions of " << r.permissions.size() << " path(s) restored";
   out << "\n";
+  for (const std::string& g : r.git_metadata) out << "restored " << g << "\n";
+  for (const auto& [what, where] : r.set_aside)
+    out << "moved the repository '" << what << "', created after the snapshot, aside to '" << where << "'\n";
+  for (const std::string& l : r.lost_refs) out << "could not restore " << l << "\n";
   if (r.discarded_commit)
     out << "the discarded work tree is kept as " << snapshot::kDiscardedRefPrefix << id << "\n";
   return out.str();

@@ -64,7 +64,7 @@ void print_json(const nlohmann::json& j) { std::cout << j.dump(2) << "\n"; }
 
 // The snapshot an unfinished operation depends on: never dropped or pruned.
 std::optional<std::string> protected_snapshot(const git::Repository& repo) {
-  std::optional<JournalEntry> e = Journal(repo.state_dir()).read();
+  std::optional<JournalEntry> e = journal_for(repo).read();
   return e ? e->snapshot : std::nullopt;
 }
 
@@ -105,7 +105,9 @@ int cmd_recover(const Options& o) {
   git::Repository repo = git::Repository::open(o.dir);
   Recovery r = recover(repo, o.command_line, say);
   if (o.json) {
-    nlohmann::json j = {{"recovered", r.unfinished.has_value()}, {"ended_processes", r.ended_processes}};
+    nlohmann::json j = {{"recovered", r.unfinished.has_value()},
+                        {"ended_processes", r.ended_processes},
+                        {"temporaries_removed", r.temporaries_removed}};
     if (r.unfinished) j["operation"] = r.unfinished->operation;
     if (r.restore) j["restore"] = reporters::restore_json(*r.unfinished->snapshot, *r.restore);
     print_json(j);
@@ -126,7 +128,7 @@ int cmd_status(const Options& o) {
   reporters::StatusModel s;
   s.workdir = repo.workdir().string();
   s.lock = RepositoryLock::holder(repo.state_dir());
-  s.unfinished = Journal(repo.state_dir()).read();
+  s.unfinished = journal_for(repo).read();
   s.git_operation = repo.operation_in_progress();
   for (auto& stored : snapshot::SnapshotStore(repo).list()) s.snapshots.push_back(std::move(stored.manifest));
   if (o.json) print_json(reporters::status_json(s));

@@ -93,6 +93,10 @@ ChangeKind change_kind_from(const std::string& s, Reader& r) {
 
 }  // namespace
 
+namespace {
+json to_json_without_extras(const Manifest& m);
+}  // namespace
+
 std::optional<FileStamp> file_stamp(const std::string& path) {
   struct stat st;
   if (::stat(path.c_str(), &st) != 0) {
@@ -104,6 +108,24 @@ std::optional<FileStamp> file_stamp(const std::string& path) {
 }
 
 json to_json(const Manifest& m) {
+  json out = to_json_without_extras(m);
+  if (m.git) {
+    json refs = json::object();
+    for (const auto& [name, target] : m.git->refs) refs[name] = target;
+    out["git"] = {{"files", git::to_hex(m.git->files)}, {"refs", std::move(refs)}};
+  }
+  if (m.permissions) {
+    json exceptions = json::array();
+    for (const PathMode& p : m.permissions->exceptions) exceptions.push_back({{"path", p.path}, {"mode", p.mode}});
+    out["permissions"] = {{"umask", m.permissions->umask}, {"exceptions", std::move(exceptions)}};
+  }
+  return out;
+}
+
+namespace {
+
+// Everything but the fields added later (git, permissions), which older manifests do not have.
+json to_json_without_extras(const Manifest& m) {
   json changes = json::array();
   for (const Change& c : m.scan.changes) {
     json entry = {{"path", c.path}, {"kind", to_string(c.kind)}};
@@ -153,6 +175,8 @@ json to_json(const Manifest& m) {
         {"excluded", m.excluded}}},
   };
 }
+
+}  // namespace
 
 Manifest manifest_from_json(const json& j, const std::string& source) {
   Reader r(source);
@@ -234,6 +258,32 @@ Manifest manifest_from_json(const json& j, const std::string& source) {
   m.scan.stats.directories = static_cast<size_t>(r.integer(counts, "directories"));
   m.scan.stats.hashed_files = static_cast<size_t>(r.integer(counts, "hashed_files"));
   m.scan.stats.hashed_bytes = static_cast<uint64_t>(r.integer(counts, "hashed_bytes"));
+  if (j.contains("git") && !j.at("git").is_null()) {
+    const json& g = j.at("git");
+    GitMetadata git;
+    git.files = r.oid(g, "files");
+    const json& refs = r.field(g, "refs");
+    if (!refs.is_object()) r.fail("field 'refs' is not an object");
+    for (const auto& [name, target] : refs.items()) {
+      if (!target.is_string()) r.fail("ref '" + name + "' has no target");
+      if (name.rfind("refs/", 0) != 0) r.fail("'" + name + "' is not a ref");
+      git.refs[name] = target.get<std::string>();
+    }
+    m.git = std::move(git);
+  }
+  if (j.contains("permissions") && !j.at("permissions").is_null()) {
+    const json& p = j.at("permissions");
+    Permissions perms;
+    perms.umask = static_cast<uint32_t>(r.integer(p, "umask")) & 0777;
+    const json& exceptions = r.field(p, "exceptions");
+    if (!exceptions.is_array()) r.fail("field 'exceptions' is not a list");
+    for (const json& e : exceptions) {
+      PathMode pm{r.string(e, "path"), static_cast<uint32_t>(r.integer(e, "mode")) & 07777};
+      if (!pm.path.empty() && !is_safe_relative_path(pm.path)) r.fail("path '" + pm.path + "' is outside the work tree");
+      perms.exceptions.push_back(std::move(pm));
+    }
+    m.permissions = std::move(perms);
+  }
   return m;
 }
 

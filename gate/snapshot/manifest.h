@@ -1,6 +1,7 @@
 #pragma once
 // The manifest of a snapshot: everything needed to restore it besides the objects themselves,
 // stored as manifest.json in the snapshot's commit and shown by `snapshot --json` and `status`.
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,6 +39,21 @@ struct IndexRecord {
   bool conflicts = false;
 };
 
+// The parts of .git a rollback puts back besides HEAD and the index (gate/snapshot/git_metadata.h).
+struct GitMetadata {
+  git_oid files{};  // tree: config, config.worktree, hooks/, info/ as they were
+  // Every ref outside refs/autofix/: name -> object id, or "ref: <name>" for a symbolic ref.
+  std::map<std::string, std::string> refs;
+};
+
+// Permission bits of the saved files and directories: the umask at snapshot time, and the paths whose
+// bits differ from what git would give them under it ((executable ? 0777 : 0666) & ~umask for a file,
+// 0777 & ~umask for a directory). "" is the work tree's root.
+struct Permissions {
+  uint32_t umask = 022;
+  std::vector<PathMode> exceptions;
+};
+
 struct Manifest {
   int format = kManifestFormat;
   std::string id;
@@ -52,6 +68,8 @@ struct Manifest {
   std::optional<git_oid> staged_tree;
   ScanResult scan;  // changes against the index, empty directories, and what was left out
   std::vector<std::string> excluded;  // treated as ignored: the gate's own build and report directories
+  std::optional<GitMetadata> git;            // absent in snapshots of older versions
+  std::optional<Permissions> permissions;    // absent in snapshots of older versions
 };
 
 nlohmann::json to_json(const Manifest& manifest);

@@ -4,14 +4,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <dirent.h>
+
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
+#include <map>
 #include <random>
 #include <set>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "gate/git/signature.h"
+#include "gate/snapshot/git_metadata.h"
 #include "gate/util/atomic_file.h"
 #include "gate/util/error.h"
 #include "gate/util/paths.h"
@@ -72,7 +77,17 @@ std::vector<Difference> differences(const StateView& wanted, const StateView& cu
 
 class WorkTreeWriter {
  public:
-  WorkTreeWriter(const git::Repository& repo, RestoreReport& report) : repo_(repo), report_(report) {}
+  WorkTreeWriter(const git::Repository& repo, RestoreReport& report, const RestoreOptions& options)
+      : repo_(repo), report_(report), options_(options) {}
+
+  // Says which paths are about to be written, before any temporary beside them exists.
+  void announce(const std::vector<Difference>& diffs) {
+    if (!options_.before_writing) return;
+    std::vector<std::string> paths;
+    for (const Difference& d : diffs)
+      if (d.wanted) paths.push_back(d.path);
+    if (!paths.empty()) options_.before_writing(paths);
+  }
 
   std::string abs(const std::string& rel) const { return (repo_.workdir() / rel).string(); }
 
@@ -116,7 +131,7 @@ class WorkTreeWriter {
     std::string p = abs(rel);
     struct stat st;
     if (::lstat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) remove_path(rel);
-    std::string tmp = p + ".autofix-tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++);
+    std::string tmp = p + temporary_prefix(::getpid()) + std::to_string(counter_++);
     if (state.mode == GIT_FILEMODE_LINK) {
       if (::symlink(content.c_str(), tmp.c_str()) != 0) throw_errno("cannot create symbolic link", tmp, errno);
     } else {
@@ -150,6 +165,7 @@ class WorkTreeWriter {
  private:
   const git::Repository& repo_;
   RestoreReport& report_;
+  const RestoreOptions& options_;
   unsigned counter_ = 0;
 };
 
@@ -355,7 +371,83 @@ std::string describe(const std::vector<Difference>& diffs) {
 
 namespace {
 
-RestoreReport restore(const git::Repository& repo, const StoredSnapshot& snapshot, const IndexBytesLoader& saved_index) {
+// Moves `rel` (a repository, or the .git of one) under `into`, keeping its path; a name taken by an
+// earlier restore gets a suffix. Returns where it went.
+std::string move_aside(const git::Repository& repo, const std::string& rel, const std::filesystem::path& into) {
+  std::filesystem::path dest = into / rel;
+  for (int n = 2; std::filesystem::exists(std::filesystem::symlink_status(dest)); ++n)
+    dest = into / (rel + "." + std::to_string(n));
+  std::error_code ec;
+  std::filesystem::create_directories(dest.parent_path(), ec);
+  if (ec) throw Error(ErrorKind::io, "cannot create '" + dest.parent_path().string() + "': " + ec.message());
+  std::string from = (repo.workdir() / rel).string();
+  if (::rename(from.c_str(), dest.c_str()) != 0) {
+    int err = errno;
+    throw Error(ErrorKind::io,
+                "cannot move the repository '" + from + "' (created after the snapshot) aside to '" + dest.string() +
+                    "': " + std::strerror(err),
+                err == EXDEV ? "it is on another file system than .git: move or delete it yourself, then run the "
+                               "command again"
+                             : "move or delete it yourself, then run the command again");
+  }
+  return dest.string();
+}
+
+size_t depth(const std::string& path) { return path.empty() ? 0 : 1 + std::count(path.begin(), path.end(), '/'); }
+
+// Puts back the permission bits the snapshot recorded, on every path that may differ: the recorded
+// exceptions, the paths whose bits differ now, what the scans unlocked, and what the restore wrote or
+// created. Deepest first, so that a directory is closed only after its contents. Then reads them back.
+void restore_permissions(const git::Repository& repo, const Manifest& m, const StateView& wanted,
+                         const std::function<bool(const std::string&)>& snapshot_dir, const ScanResult& current,
+                         const std::set<std::string>& unlocked, RestoreReport& report) {
+  const Permissions& perms = *m.permissions;
+  std::map<std::string, uint32_t> recorded;
+  for (const PathMode& p : perms.exceptions) recorded[p.path] = p.mode;
+  std::set<std::string> candidates(unlocked.begin(), unlocked.end());
+  for (const PathMode& p : perms.exceptions) candidates.insert(p.path);
+  for (const PathMode& p : current.permissions) candidates.insert(p.path);
+  candidates.insert(report.written.begin(), report.written.end());
+  candidates.insert(report.directories_created.begin(), report.directories_created.end());
+  std::vector<std::string> order(candidates.begin(), candidates.end());
+  std::stable_sort(order.begin(), order.end(),
+                   [](const std::string& a, const std::string& b) { return depth(a) > depth(b); });
+  std::vector<std::pair<std::string, uint32_t>> expected;
+  for (const std::string& path : order) {
+    uint32_t bits;
+    if (auto it = recorded.find(path); it != recorded.end()) {
+      bits = it->second;
+    } else if (path.empty() || snapshot_dir(path)) {
+      bits = default_mode(true, false, perms.umask);
+    } else if (std::optional<FileState> f = wanted.at(path); f && f->mode != GIT_FILEMODE_LINK) {
+      bits = default_mode(false, f->mode == GIT_FILEMODE_BLOB_EXECUTABLE, perms.umask);
+    } else {
+      continue;  // not a file or directory of the snapshot
+    }
+    std::string abs = path.empty() ? repo.workdir().string() : (repo.workdir() / path).string();
+    struct stat st;
+    if (::lstat(abs.c_str(), &st) != 0 || S_ISLNK(st.st_mode)) continue;  // the content check names it
+    expected.emplace_back(path, bits);
+    if ((st.st_mode & 07777) == bits) continue;
+    if (::chmod(abs.c_str(), bits) != 0) throw_errno("cannot restore the permissions of", abs, errno);
+    report.permissions.push_back(path.empty() ? "." : path);
+  }
+  std::string wrong;
+  for (const auto& [path, bits] : expected) {
+    struct stat st;
+    std::string abs = path.empty() ? repo.workdir().string() : (repo.workdir() / path).string();
+    if (::lstat(abs.c_str(), &st) == 0 && (st.st_mode & 07777) == bits) continue;
+    char octal[8];
+    std::snprintf(octal, sizeof octal, "%04o", bits);
+    wrong += (wrong.empty() ? "'" : ", '") + (path.empty() ? std::string(".") : path) + "' (should be " + octal + ")";
+  }
+  if (!wrong.empty())
+    throw Error(ErrorKind::verification, "restore of snapshot " + m.id + " left permissions different from the snapshot: " + wrong,
+                "run `autofix-gate recover` (or the restore) again, and report this if it persists");
+}
+
+RestoreReport restore(const git::Repository& repo, const StoredSnapshot& snapshot, const IndexBytesLoader& saved_index,
+                      const RestoreOptions& options) {
   const Manifest& m = snapshot.manifest;
   for (const Change& c : m.scan.changes)
     if (!is_safe_relative_path(c.path))
@@ -364,6 +456,15 @@ RestoreReport restore(const git::Repository& repo, const StoredSnapshot& snapsho
     if (!is_safe_relative_path(d))
       throw Error(ErrorKind::internal, "snapshot " + m.id + " names a directory outside the work tree: '" + d + "'");
   RestoreReport report;
+  GitMetadataScope metadata_scope;
+  metadata_scope.leave_ref = options.leave_ref;
+  if (options.git_metadata && m.git) {
+    // .git's files first: info/exclude and core.excludesFile decide what the scan below sees as ignored.
+    TraceScope t("restore: .git files");
+    metadata_scope.refs = false;
+    GitMetadataRestore files = restore_git_metadata(repo, *m.git, metadata_scope);
+    report.git_metadata = std::move(files.restored);
+  }
   git::IndexPtr index;
   {
     TraceScope t("restore: index");
@@ -371,30 +472,56 @@ RestoreReport restore(const git::Repository& repo, const StoredSnapshot& snapsho
     index = open_index(repo);
   }
   StateView wanted(m.scan, index.get());
-  WorkTreeWriter writer(repo, report);
+  WorkTreeWriter writer(repo, report, options);
+  std::optional<std::unordered_set<std::string>> dirs;
+  auto keep_dir = [&](const std::string& d) {
+    if (!dirs) dirs = snapshot_directories(wanted, index.get());
+    return dirs->count(d) > 0;
+  };
+  // What a fixer made unreadable is made readable (and put back as the snapshot had it at the end).
+  ScanOptions scan_options{m.index.mtime, true, m.excluded,
+                           m.permissions ? std::optional<uint32_t>(m.permissions->umask) : std::nullopt,
+                           m.permissions.has_value()};
+  std::set<std::string> unlocked;
+  auto scan = [&] {
+    ScanResult r = scan_worktree(repo, index.get(), scan_options);
+    unlocked.insert(r.unlocked.begin(), r.unlocked.end());
+    return r;
+  };
 
   // Ignore rules decide what a scan sees, so .gitignore files are put back first and the scan repeated.
   std::vector<Difference> touched;  // every path this restore changed, verified at the end
   std::optional<TraceScope> phase("restore: scan work tree");
-  ScanResult current = scan_worktree(repo, index.get(), ScanOptions{m.index.mtime, true, m.excluded});
+  ScanResult current = scan();
   phase.reset();
+  const std::set<std::string> had_repositories(m.scan.nested_repositories.begin(), m.scan.nested_repositories.end());
   // A .gitignore may also hide itself (a new one that lists ".gitignore" or "*"): an ignored .gitignore
-  // the snapshot does not have goes too. Each round can reveal more, so a few rounds are allowed.
+  // the snapshot does not have goes too. A repository created after the snapshot hides what is in it: it
+  // is moved aside (never deleted), all of it when its directory is new, else only its .git. Each round
+  // can reveal more, so a few rounds are allowed.
   for (int round = 0; round < 8; ++round) {
+    bool moved = false;
+    for (const std::string& r : current.nested_repositories) {
+      if (had_repositories.count(r)) continue;
+      std::string what = keep_dir(r) ? r + "/.git" : r;
+      report.set_aside.emplace_back(what, move_aside(repo, what, set_aside_directory(repo, m.id)));
+      moved = true;
+    }
     std::vector<Difference> fixes;
     for (Difference& d : differences(wanted, StateView(current, index.get())))
       if (is_gitignore(d.path)) fixes.push_back(std::move(d));
     for (const std::string& p : current.ignored)
       if (is_gitignore(p) && !wanted.at(p)) fixes.push_back({p, std::nullopt});
-    if (fixes.empty()) break;
-    if (!report.discarded_commit) report.discarded_commit = keep_discarded(repo, index.get(), current, m);
+    if (fixes.empty() && !moved) break;
+    if (!fixes.empty() && !report.discarded_commit) report.discarded_commit = keep_discarded(repo, index.get(), current, m);
+    writer.announce(fixes);
     for (const Difference& d : fixes) {
       touched.push_back(d);
       if (d.wanted) writer.write(d.path, *d.wanted, blob_content(repo.get(), d.wanted->oid, d.path));
       else writer.remove_path(d.path);
     }
     git_attr_cache_flush(repo.get());
-    current = scan_worktree(repo, index.get(), ScanOptions{m.index.mtime, true, m.excluded});
+    current = scan();
   }
 
   phase.emplace("restore: write files");
@@ -403,11 +530,6 @@ RestoreReport restore(const git::Repository& repo, const StoredSnapshot& snapsho
     report.discarded_commit = keep_discarded(repo, index.get(), current, m);
   touched.insert(touched.end(), diffs.begin(), diffs.end());
 
-  std::optional<std::unordered_set<std::string>> dirs;
-  auto keep_dir = [&](const std::string& d) {
-    if (!dirs) dirs = snapshot_directories(wanted, index.get());
-    return dirs->count(d) > 0;
-  };
   // Removals first, deepest first, so a file that must become a directory is out of the way.
   for (auto it = diffs.rbegin(); it != diffs.rend(); ++it) {
     if (it->wanted) continue;
@@ -415,6 +537,7 @@ RestoreReport restore(const git::Repository& repo, const StoredSnapshot& snapsho
     report.removed.push_back(it->path);
     writer.prune_empty_directories(parent_of(it->path), keep_dir);
   }
+  writer.announce(diffs);
   for (const Difference& d : diffs)
     if (d.wanted) writer.write(d.path, *d.wanted, blob_content(repo.get(), d.wanted->oid, d.path));
   // Directories the fix created and left empty go; empty directories of the snapshot come back.
@@ -423,6 +546,14 @@ RestoreReport restore(const git::Repository& repo, const StoredSnapshot& snapsho
   for (const std::string& d : m.scan.empty_dirs) {
     struct stat st;
     if (::lstat(writer.abs(d).c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) writer.ensure_directory(d);
+  }
+  if (options.git_metadata && m.git) {
+    TraceScope t("restore: refs");
+    metadata_scope.files = false;
+    metadata_scope.refs = true;
+    GitMetadataRestore refs = restore_git_metadata(repo, *m.git, metadata_scope);
+    report.git_metadata.insert(report.git_metadata.end(), refs.restored.begin(), refs.restored.end());
+    report.lost_refs = std::move(refs.lost);
   }
   restore_head(repo, m, report);
 
@@ -444,6 +575,8 @@ RestoreReport restore(const git::Repository& repo, const StoredSnapshot& snapsho
       throw Error(ErrorKind::verification,
                   "restore of snapshot " + m.id + " did not bring back the directory '" + d + "'");
   }
+  // Permissions last: the checks above read files that the snapshot may have kept unreadable.
+  if (m.permissions) restore_permissions(repo, m, wanted, keep_dir, current, unlocked, report);
   if (!index_matches(repo, m))
     throw Error(ErrorKind::verification, "restore of snapshot " + m.id + " left the index different from the snapshot");
   HeadState head = read_head(repo);
@@ -455,13 +588,59 @@ RestoreReport restore(const git::Repository& repo, const StoredSnapshot& snapsho
 
 }  // namespace
 
-RestoreReport restore_snapshot(const git::Repository& repo, const StoredSnapshot& snapshot) {
-  return restore(repo, snapshot, [&] { return SnapshotStore(repo).index_bytes(snapshot.manifest); });
+RestoreReport restore_snapshot(const git::Repository& repo, const StoredSnapshot& snapshot,
+                               const RestoreOptions& options) {
+  return restore(repo, snapshot, [&] { return SnapshotStore(repo).index_bytes(snapshot.manifest); }, options);
 }
 
 RestoreReport restore_snapshot(const git::Repository& repo, const StoredSnapshot& snapshot,
                                const std::optional<std::string>& index_bytes) {
-  return restore(repo, snapshot, [&] { return index_bytes; });
+  return restore(repo, snapshot, [&] { return index_bytes; }, RestoreOptions{});
+}
+
+namespace {
+
+bool real_directories(const git::Repository& repo, const std::string& dir) {
+  for (size_t end = dir.find('/'); !dir.empty(); end = dir.find('/', end + 1)) {
+    struct stat st;
+    if (::lstat((repo.workdir() / dir.substr(0, end)).c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) return false;
+    if (end == std::string::npos) break;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string temporary_prefix(int pid) { return ".autofix-tmp-" + std::to_string(pid) + "-"; }
+
+std::vector<std::string> remove_temporaries(const git::Repository& repo, int pid, const std::vector<std::string>& paths) {
+  std::map<std::string, std::set<std::string>> by_directory;
+  for (const std::string& p : paths)
+    if (is_safe_relative_path(p)) by_directory[parent_of(p)].insert(p.substr(p.rfind('/') + 1) + temporary_prefix(pid));
+  std::vector<std::string> removed;
+  for (const auto& [dir, prefixes] : by_directory) {
+    // Only through real directories: a link standing in for one may lead outside the work tree.
+    if (!real_directories(repo, dir)) continue;
+    std::filesystem::path abs = dir.empty() ? repo.workdir() : repo.workdir() / dir;
+    std::unique_ptr<DIR, decltype([](DIR* d) { ::closedir(d); })> d(::opendir(abs.c_str()));
+    if (!d) continue;
+    while (dirent* de = ::readdir(d.get())) {
+      std::string name = de->d_name;
+      for (const std::string& prefix : prefixes) {
+        if (name.size() <= prefix.size() || name.compare(0, prefix.size(), prefix) != 0 ||
+            name.find_first_not_of("0123456789", prefix.size()) != std::string::npos)
+          continue;
+        if (::unlink((abs / name).c_str()) != 0 && errno != ENOENT) throw_errno("cannot remove", (abs / name).string(), errno);
+        removed.push_back(dir.empty() ? name : dir + "/" + name);
+      }
+    }
+  }
+  std::sort(removed.begin(), removed.end());
+  return removed;
+}
+
+std::filesystem::path set_aside_directory(const git::Repository& repo, const std::string& id) {
+  return repo.state_dir() / "set-aside" / id;
 }
 
 }  // namespace autofix::snapshot

@@ -7,6 +7,7 @@
 #include <git2/sys/odb_backend.h>
 
 #include "gate/git/signature.h"
+#include "gate/snapshot/git_metadata.h"
 
 #include "gate/util/atomic_file.h"
 #include "gate/util/clock.h"
@@ -205,7 +206,13 @@ StoredSnapshot SnapshotStore::create(const std::string& message, const std::vect
 
   {
     TraceScope t("snapshot: scan work tree");
-    m.scan = scan_worktree(repo_, index.index.get(), ScanOptions{m.index.mtime, true, m.excluded});
+    uint32_t umask = current_umask();
+    m.scan = scan_worktree(repo_, index.index.get(), ScanOptions{m.index.mtime, true, m.excluded, umask, false});
+    m.permissions = Permissions{umask, m.scan.permissions};
+  }
+  {
+    TraceScope t("snapshot: .git files and refs");
+    m.git = capture_git_metadata(repo_);
   }
   TraceScope write_trace("snapshot: write objects");
   m.worktree_tree = write_worktree_tree(repo_, index.index.get(), m.scan);
@@ -215,6 +222,7 @@ StoredSnapshot SnapshotStore::create(const std::string& message, const std::vect
   git::check(git_treebuilder_new(git::out(root), repo, nullptr), "cannot start the snapshot tree");
   insert(root.get(), "worktree", m.worktree_tree, GIT_FILEMODE_TREE);
   if (m.staged_tree) insert(root.get(), "staged", *m.staged_tree, GIT_FILEMODE_TREE);
+  insert(root.get(), "git", m.git->files, GIT_FILEMODE_TREE);
   if (index.stamp) {
     m.index.blob = index.blob;
     if (!m.index.blob) {
@@ -273,6 +281,14 @@ StoredSnapshot SnapshotStore::load(const std::string& id) const {
                 "list snapshots with `autofix-gate snapshots list`");
   }
   git::check(rc, "cannot read ref " + ref_name(id));
+  return load_commit(id, out.commit);
+}
+
+StoredSnapshot SnapshotStore::load_commit(const std::string& id, const git_oid& commit_id) const {
+  if (!valid_snapshot_id(id)) throw Error(ErrorKind::internal, "'" + id + "' is not a snapshot id");
+  git_repository* repo = repo_.get();
+  StoredSnapshot out;
+  out.commit = commit_id;
   git::CommitPtr commit;
   git::check(git_commit_lookup(git::out(commit), repo, &out.commit), "cannot read snapshot commit " + id);
   git::TreePtr tree;
@@ -312,6 +328,18 @@ std::vector<StoredSnapshot> SnapshotStore::list() const {
     return std::tie(a.manifest.created_ns, a.manifest.id) < std::tie(b.manifest.created_ns, b.manifest.id);
   });
   return out;
+}
+
+bool SnapshotStore::ensure_ref(const std::string& id, const git_oid& commit) {
+  git_oid now;
+  int rc = git_reference_name_to_id(&now, repo_.get(), ref_name(id).c_str());
+  if (rc == 0 && git_oid_equal(&now, &commit)) return false;
+  git_error_clear();
+  git::ReferencePtr ref;
+  git::check(git_reference_create(git::out(ref), repo_.get(), ref_name(id).c_str(), &commit, 1,
+                                  ("autofix-gate: snapshot " + id + " put back").c_str()),
+             "cannot create ref " + ref_name(id));
+  return true;
 }
 
 void SnapshotStore::drop(const std::string& id) {

@@ -5,7 +5,8 @@
 //   staged/         the index's tree (absent when the index has conflicts)
 //   index           the index file's exact bytes
 //   conflicts/      one entry per conflict-stage blob, so that gc keeps them too
-//   manifest.json   HEAD, counts, changes against the index, and what was left out
+//   git/            .git's config, config.worktree, hooks/ and info/ (git_metadata.h)
+//   manifest.json   HEAD, refs, permissions, counts, changes against the index, and what was left out
 #include <optional>
 #include <string>
 #include <vector>
@@ -32,6 +33,11 @@ class SnapshotStore {
 
   // Throws Error(usage) naming the id when there is no such snapshot.
   StoredSnapshot load(const std::string& id) const;
+  // Snapshot `id` from its commit, whatever its ref says (a fixer may have deleted or moved the ref).
+  // Throws Error(internal) when the commit is not snapshot `id`.
+  StoredSnapshot load_commit(const std::string& id, const git_oid& commit) const;
+  // Points refs/autofix/snapshots/<id> at `commit` again; returns whether it had to.
+  bool ensure_ref(const std::string& id, const git_oid& commit);
   // The exact bytes of the index the snapshot saved; nullopt when the repository had no index.
   std::optional<std::string> index_bytes(const Manifest& manifest) const;
 

@@ -151,6 +151,7 @@ struct WalkedDirectory {
   std::string path;
   ptrdiff_t parent = -1;
   bool holds_something = false;
+  uint32_t mode = 0;  // st_mode as the parent's listing saw it
 };
 
 struct WalkedFile {
@@ -167,6 +168,7 @@ class Scanner {
     result_.full = git_index_has_conflicts(index) != 0;
     filters_ = filters_possible(repo, index);
     root_ = repo.workdir().string();
+    umask_ = options.umask.value_or(current_umask());
   }
 
   ScanResult run() {
@@ -174,14 +176,19 @@ class Scanner {
     for (const auto& found : files_)
       for (const WalkedFile& f : found) classify(f);
     collect_unvisited_entries();
-    for (const WalkedDirectory& d : dirs_)
+    for (std::string& d : nested_in_tracked_) result_.nested_repositories.push_back(std::move(d));
+    for (const WalkedDirectory& d : dirs_) {
       if (!d.holds_something && !d.path.empty()) result_.empty_dirs.push_back(d.path);
+      note_permissions(d.path, d.mode, true);
+    }
     result_.stats.directories = dirs_.size();
     std::sort(result_.changes.begin(), result_.changes.end(),
               [](const Change& a, const Change& b) { return a.path < b.path; });
     for (auto* list : {&result_.empty_dirs, &result_.submodules, &result_.nested_repositories, &result_.ignored,
-                       &result_.special_files})
+                       &result_.special_files, &result_.unlocked})
       std::sort(list->begin(), list->end());
+    std::sort(result_.permissions.begin(), result_.permissions.end(),
+              [](const PathMode& a, const PathMode& b) { return a.path < b.path; });
     return std::move(result_);
   }
 
@@ -189,7 +196,10 @@ class Scanner {
   // ---- walk: directory reads and lstat on a small thread pool; this is where the time goes ----
 
   void walk_in_parallel() {
-    dirs_.push_back({"", -1, false});
+    struct stat root_st;
+    if (::lstat(root_.c_str(), &root_st) != 0) throw_errno("cannot stat", root_, errno);
+    dirs_.push_back({"", -1, false, static_cast<uint32_t>(root_st.st_mode)});
+    unlock_directory("", root_st.st_mode);
     pending_.push_back(0);
     unsigned threads = std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
     std::vector<std::thread> pool;
@@ -245,7 +255,7 @@ class Scanner {
       ::close(fd);
       throw_errno("cannot read directory", abs, errno);
     }
-    std::vector<std::string> subdirs;
+    std::vector<std::pair<std::string, uint32_t>> subdirs;
     for (;;) {
       errno = 0;
       dirent* de = ::readdir(d.get());
@@ -255,7 +265,14 @@ class Scanner {
       }
       const char* name = de->d_name;
       if (name[0] == '.' && (name[1] == 0 || (name[1] == '.' && name[2] == 0))) continue;
-      if (dir.empty() && std::strcmp(name, ".git") == 0) continue;
+      if (std::strcmp(name, ".git") == 0) {
+        // Never part of a snapshot. Below the root, this walked (so tracked) directory is a repository too.
+        if (!dir.empty()) {
+          std::lock_guard lock(mutex_);
+          nested_in_tracked_.push_back(dir);
+        }
+        continue;
+      }
       WalkedFile f;
       struct stat st;
       if (::fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
@@ -271,16 +288,20 @@ class Scanner {
           out.push_back(std::move(f));  // a checked-out submodule: classified (and left alone) later
           continue;
         }
-        if (!lookup_.is_tracked_directory(f.path)) {
-          struct stat git_st;
-          if (::fstatat(fd, (std::string(name) + "/.git").c_str(), &git_st, AT_SYMLINK_NOFOLLOW) == 0 ||
-              untracked_directory_ignored(f.path)) {
-            f.directory = dir_id;
-            out.push_back(std::move(f));  // nested repository or ignored directory: classified later
-            continue;
-          }
+        bool tracked = lookup_.is_tracked_directory(f.path);
+        if (!tracked && untracked_directory_ignored(f.path)) {
+          f.directory = dir_id;
+          out.push_back(std::move(f));  // an ignored directory: classified (and left alone) later
+          continue;
         }
-        subdirs.push_back(std::move(f.path));
+        unlock_directory(f.path, f.st.mode);  // before looking inside: a fixer may have made it unreadable
+        struct stat git_st;
+        if (!tracked && ::fstatat(fd, (std::string(name) + "/.git").c_str(), &git_st, AT_SYMLINK_NOFOLLOW) == 0) {
+          f.directory = dir_id;
+          out.push_back(std::move(f));  // a nested repository: classified (and left alone) later
+          continue;
+        }
+        subdirs.emplace_back(std::move(f.path), f.st.mode);
         continue;
       }
       f.directory = dir_id;
@@ -288,11 +309,26 @@ class Scanner {
     }
     if (subdirs.empty()) return;
     std::lock_guard lock(mutex_);
-    for (std::string& sub : subdirs) {
-      dirs_.push_back({std::move(sub), static_cast<ptrdiff_t>(dir_id), false});
+    for (auto& [sub, mode] : subdirs) {
+      dirs_.push_back({std::move(sub), static_cast<ptrdiff_t>(dir_id), false, mode});
       pending_.push_back(dirs_.size() - 1);
     }
     wake_.notify_all();
+  }
+
+  // In unlock mode, gives the owner rwx on a directory so that it can be read and written back.
+  void unlock_directory(const std::string& rel, uint32_t mode) {
+    if (!options_.unlock || (mode & 0700) == 0700) return;
+    std::string abs = rel.empty() ? root_ : root_ + "/" + rel;
+    if (::chmod(abs.c_str(), (mode & 07777) | 0700) != 0) throw_errno("cannot make readable", abs, errno);
+    std::lock_guard lock(mutex_);
+    result_.unlocked.push_back(rel);
+  }
+
+  // Records the path's permission bits when they are not what git would give it.
+  void note_permissions(const std::string& rel, uint32_t st_mode, bool directory) {
+    uint32_t bits = st_mode & 07777;
+    if (bits != default_mode(directory, (st_mode & S_IXUSR) != 0, umask_)) result_.permissions.push_back({rel, bits});
   }
 
   bool untracked_directory_ignored(const std::string& path) {
@@ -327,6 +363,7 @@ class Scanner {
       return;
     }
     if (entry) {
+      if (S_ISREG(f.st.mode)) note_permissions(f.path, f.st.mode, false);
       visited_[static_cast<size_t>(pos)] = true;
       visit_tracked_file(f.path, abs, *entry, f.st);
       mark_holds(f.directory);
@@ -336,6 +373,7 @@ class Scanner {
       result_.ignored.push_back(f.path);
       return;
     }
+    if (S_ISREG(f.st.mode)) note_permissions(f.path, f.st.mode, false);
     FileState state = read_file_state(abs, f.st, nullptr);
     result_.changes.push_back({f.path, ChangeKind::added, state});
     ++result_.stats.untracked_files;
@@ -383,6 +421,10 @@ class Scanner {
         content.resize(content.size() * 2);  // the link changed under us; read again
       }
     } else {
+      if (options_.unlock && !(st.mode & S_IRUSR)) {
+        if (::chmod(abs.c_str(), (st.mode & 07777) | 0400) != 0) throw_errno("cannot make readable", abs, errno);
+        result_.unlocked.push_back(abs.substr(root_.size() + 1));
+      }
       content = read_file(abs);
     }
     ++result_.stats.hashed_files;
@@ -445,6 +487,8 @@ class Scanner {
   std::vector<bool> visited_;
   bool filters_ = false;
   std::string root_;
+  uint32_t umask_ = 022;
+  std::vector<std::string> nested_in_tracked_;  // filled by the walk, under mutex_
   ScanResult result_;
 
   // Walk state, shared by the pool under mutex_.
@@ -509,6 +553,20 @@ std::optional<git_oid> build_tree(git_repository* repo, const ChangeNode& node, 
 
 ScanResult scan_worktree(const git::Repository& repo, git_index* index, const ScanOptions& options) {
   return Scanner(repo, index, options).run();
+}
+
+uint32_t current_umask() {
+  // umask(2) can only be read by changing it, which would race with threads creating files.
+  std::optional<std::string> status = read_file_if_exists("/proc/self/status");
+  if (status) {
+    size_t at = status->find("\nUmask:");
+    if (at != std::string::npos) return static_cast<uint32_t>(std::strtoul(status->c_str() + at + 8, nullptr, 8)) & 0777;
+  }
+  return 022;
+}
+
+uint32_t default_mode(bool directory, bool executable, uint32_t umask) noexcept {
+  return ((directory || executable) ? 0777u : 0666u) & ~umask;
 }
 
 Timestamp index_file_mtime(const git::Repository& repo) {

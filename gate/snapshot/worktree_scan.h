@@ -37,6 +37,13 @@ struct Change {
   FileState state;  // the work tree's file; zero for deleted
 };
 
+// A path and its permission bits (07777).
+struct PathMode {
+  std::string path;
+  uint32_t mode = 0;
+  bool operator==(const PathMode&) const = default;
+};
+
 struct ScanStats {
   size_t files = 0;            // regular files and symlinks that are part of the snapshot
   size_t untracked_files = 0;  // of those, the ones the index does not know
@@ -53,9 +60,16 @@ struct ScanResult {
   std::vector<Change> changes;                   // sorted by path
   std::vector<std::string> empty_dirs;           // non-ignored directories that hold no saved file
   std::vector<std::string> submodules;           // gitlinks: left alone
-  std::vector<std::string> nested_repositories;  // untracked directories with their own .git: left alone
+  // Directories holding a .git of their own (a file or a directory): left alone, all of it for an
+  // untracked directory; for a tracked one, only its .git (its tracked files are the outer repository's).
+  std::vector<std::string> nested_repositories;
   std::vector<std::string> ignored;              // top-most ignored paths: not saved
   std::vector<std::string> special_files;        // fifos, sockets, devices: not saved
+  // Saved files (not symbolic links) and walked directories whose permission bits differ from the
+  // defaults under ScanOptions::umask (default_mode()); "" is the root. Sorted by path.
+  std::vector<PathMode> permissions;
+  // With ScanOptions::unlock: paths whose permissions the scan widened to read them (see there).
+  std::vector<std::string> unlocked;
   ScanStats stats;
 };
 
@@ -67,7 +81,17 @@ struct ScanOptions {
   bool store_blobs = true;
   // Paths treated as ignored, whatever .gitignore says: the gate's own build and report directories.
   std::vector<std::string> excluded;
+  // The umask the defaults of `permissions` are computed with; nullopt: this process's.
+  std::optional<uint32_t> umask = std::nullopt;
+  // A restore must read what a fixer made unreadable (chmod 000): directories without rwx for their
+  // owner and files without read for their owner get those bits added, and are listed in `unlocked`.
+  bool unlock = false;
 };
+
+// The process's umask (read from /proc/self/status; never changed).
+uint32_t current_umask();
+// The permission bits git gives a new file (executable or not) or directory under `umask`.
+uint32_t default_mode(bool directory, bool executable, uint32_t umask) noexcept;
 
 ScanResult scan_worktree(const git::Repository& repo, git_index* index, const ScanOptions& options);
 

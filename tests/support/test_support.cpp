@@ -13,6 +13,19 @@
 
 namespace autofix::testing {
 
+namespace {
+
+// The gate keeps a private copy of what a rollback needs under $XDG_STATE_HOME (gate/vault.h): the tests,
+// and every gate they start, use a directory of their own, never the developer's.
+[[maybe_unused]] const bool kTestStateHome = [] {
+  const char* base = std::getenv("TMPDIR");
+  std::string dir = std::string(base && *base ? base : "/tmp") + "/autofix gate test state";
+  ::setenv("XDG_STATE_HOME", dir.c_str(), 1);
+  return true;
+}();
+
+}  // namespace
+
 TempDir::TempDir() {
   const char* base = std::getenv("TMPDIR");
   fs::path root = (base && *base) ? base : "/tmp";

@@ -62,7 +62,7 @@ TEST(Journal, FileIsFormattedJsonWithNullsForMissingValues) {
   nlohmann::json expected = {{"format", 1},         {"operation", "restore"},
                              {"snapshot", nullptr}, {"pid", 17},
                              {"process_group", nullptr}, {"started", "2026-01-01T00:00:00Z"},
-                             {"phase", "snapshot"}};
+                             {"phase", "snapshot"}, {"snapshot_commit", nullptr}};
   EXPECT_EQ(written, expected);
 }
 
@@ -130,15 +130,76 @@ TEST(Journal, MissingOrMistypedFieldIsAnInternalErrorNamingThePath) {
   expect_unreadable(wrong.dump(), "type must be string");
 }
 
-TEST(Journal, WriteIntoMissingDirectoryIsAnIoError) {
+TEST(Journal, WriteIntoADirectoryWhoseParentIsMissingIsAnIoError) {
   TempDir dir;
-  Journal j(dir / "missing");
+  Journal j(dir / "missing" / "autofix");
   try {
     j.write(full_entry());
     FAIL() << "expected an error";
   } catch (const Error& e) {
     EXPECT_EQ(e.kind(), ErrorKind::io);
   }
+  EXPECT_FALSE(fs::exists(dir / "missing")) << "a .git that is gone must stay gone";
+}
+
+// A fixer that deletes .git/autofix: the next write creates the state directory again.
+TEST(Journal, DeletedStateDirectoryIsCreatedAgain) {
+  TempDir dir;
+  fs::create_directories(dir / "autofix");
+  Journal j(dir / "autofix");
+  j.write(full_entry());
+  fs::remove_all(dir / "autofix");
+  j.write(full_entry(), false);
+  EXPECT_EQ(j.read(), full_entry());
+  EXPECT_TRUE(fs::exists(dir / "autofix" / "journal.json"));
+}
+
+TEST(Journal, MirrorIsWrittenReadWhenTheJournalIsGoneAndClearedWithIt) {
+  TempDir dir;
+  fs::create_directories(dir / "autofix");
+  fs::path mirror = dir / "state home" / "copy" / "journal.json";
+  Journal j(dir / "autofix", mirror);
+  JournalEntry e = full_entry();
+  e.snapshot_commit = std::string(40, 'a');
+  j.write(e);
+  EXPECT_EQ(testing::read_file(mirror), testing::read_file(j.path()));
+  fs::remove_all(dir / "autofix");
+  EXPECT_TRUE(j.exists());
+  EXPECT_EQ(j.read(), e);
+  j.clear();
+  EXPECT_FALSE(j.exists());
+  EXPECT_EQ(j.read(), std::nullopt);
+  EXPECT_FALSE(fs::exists(mirror));
+}
+
+// Both are written together; a kill between the two writes leaves the state directory's one newer.
+TEST(Journal, TheJournalInTheStateDirectoryWinsOverItsMirror) {
+  TempDir dir;
+  fs::create_directories(dir / "autofix");
+  JournalEntry older = full_entry();
+  older.phase = "older";
+  Journal(dir / "unused", dir / "mirror.json").write(older);
+  Journal(dir / "autofix").write(full_entry());
+  EXPECT_EQ(Journal(dir / "autofix", dir / "mirror.json").read(), full_entry());
+}
+
+TEST(Journal, OneCopyIsEnough) {
+  TempDir dir;
+  testing::write_file(dir / "autofix", "a file where the state directory should be\n");
+  Journal j(dir / "autofix", dir / "state" / "journal.json");
+  j.write(full_entry());
+  EXPECT_EQ(j.read(), full_entry());
+}
+
+TEST(Journal, PendingWritesKeptRefsAndSnapshotCommitRoundTrip) {
+  TempDir dir;
+  Journal j(dir.path());
+  JournalEntry e = full_entry();
+  e.snapshot_commit = std::string(40, 'b');
+  e.pending_writes = PendingWrites{4242, {"a file.txt", "dir/b::c"}};
+  e.kept_refs = {"refs/heads/autofix/S1"};
+  j.write(e);
+  EXPECT_EQ(j.read(), e);
 }
 
 }  // namespace

@@ -174,5 +174,43 @@ TEST(RepositoryLock, MissingStateDirectoryIsAnIoError) {
   }
 }
 
+TEST(RepositoryLock, ReassertWithTheFileInPlaceDoesNothing) {
+  TempDir dir;
+  RepositoryLock lock = RepositoryLock::acquire(dir.path(), "cmd");
+  EXPECT_EQ(lock.reassert(), std::nullopt);
+}
+
+// A fixer deletes .git/autofix while the gate holds the lock: without reassert(), a second gate would create
+// a new lock file and lock it.
+TEST(RepositoryLock, ReassertAfterTheStateDirectoryWasDeletedLocksANewFile) {
+  TempDir dir;
+  fs::create_directories(dir / "autofix");
+  RepositoryLock lock = RepositoryLock::acquire(dir / "autofix", "the gate's command");
+  fs::remove_all(dir / "autofix");
+  std::optional<std::string> said = lock.reassert();
+  ASSERT_TRUE(said);
+  EXPECT_EQ(*said, "the lock file '" + (dir / "autofix" / "lock").string() +
+                       "' was deleted while this gate held it: created and locked again");
+  std::optional<LockHolder> h = RepositoryLock::holder(dir / "autofix");
+  ASSERT_TRUE(h) << "the new lock file is not held";
+  EXPECT_EQ(h->command, "the gate's command");
+  EXPECT_THROW(RepositoryLock::acquire(dir / "autofix", "a second gate"), Error);
+  EXPECT_EQ(lock.reassert(), std::nullopt);
+}
+
+TEST(RepositoryLock, ReassertWhenAnotherGateLockedTheNewFileIsBusy) {
+  TempDir dir;
+  RepositoryLock lock = RepositoryLock::acquire(dir.path(), "first");
+  fs::remove(dir / "lock");
+  RepositoryLock other = RepositoryLock::acquire(dir.path(), "second");
+  try {
+    lock.reassert();
+    FAIL() << "two gates hold the lock";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::busy);
+    EXPECT_NE(std::string(e.what()).find("running `second`"), std::string::npos) << e.what();
+  }
+}
+
 }  // namespace
 }  // namespace autofix

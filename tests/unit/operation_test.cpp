@@ -11,6 +11,7 @@
 
 #include "gate/util/clock.h"
 #include "gate/util/error.h"
+#include "gate/vault.h"
 #include "tests/support/test_support.h"
 
 namespace autofix {
@@ -310,6 +311,7 @@ TEST_F(OperationTest, FailedRollbackInTheDestructorKeepsTheJournalAndSaysSo) {
     id = op.snapshot().manifest.id;
     fs::remove(repo_ / "precious.txt");
     lose_object(repo_, "content only the snapshot has 5be2\n");
+    fs::remove_all(*Vault::of(repo).objects_dir());  // and the private copy is damaged too
   }
   ASSERT_EQ(messages_.size(), 1u);
   EXPECT_EQ(messages_[0].rfind("error: rollback failed: ", 0), 0u) << messages_[0];
@@ -397,6 +399,178 @@ TEST_F(OperationTest, RecoverEndsTheRecordedProcessGroupFirst) {
   EXPECT_TRUE(gone) << "process group " << pgid << " still alive after recover";
   ASSERT_FALSE(messages_.empty());
   EXPECT_EQ(messages_.front(), "ending process group " + std::to_string(pgid) + " left by the interrupted gate");
+}
+
+// ---- a fixer that damages .git (issue #17, items 2 and 3) ----
+
+std::vector<std::string> private_copies() {
+  std::vector<std::string> out;
+  fs::path root = *Vault::state_home();
+  if (fs::exists(root))
+    for (const auto& e : fs::directory_iterator(root)) out.push_back(e.path().string());
+  return out;
+}
+
+TEST_F(OperationTest, BeginKeepsAPrivateCopyAndTheJournalsMirrorUntilTheEnd) {
+  TempDir state;
+  std::string old_state = std::getenv("XDG_STATE_HOME");
+  ::setenv("XDG_STATE_HOME", state.path().c_str(), 1);
+  git::Repository repo = git::Repository::open(repo_);
+  {
+    Operation op = Operation::begin(repo, "attempt", "", "cmd", sink());
+    Vault v = Vault::of(repo);
+    ASSERT_TRUE(fs::exists(*v.journal_path()));
+    EXPECT_EQ(autofix::testing::read_file(*v.journal_path()), autofix::testing::read_file(journal().path()));
+    EXPECT_EQ(journal().read()->snapshot_commit, git::to_hex(op.snapshot().commit));
+    EXPECT_TRUE(fs::is_directory(*v.objects_dir()));
+    op.finish();
+  }
+  EXPECT_EQ(private_copies(), std::vector<std::string>{});
+  ::setenv("XDG_STATE_HOME", old_state.c_str(), 1);
+}
+
+TEST_F(OperationTest, BeginWithoutAPlaceForThePrivateCopyChangesNothing) {
+  std::string state = std::getenv("XDG_STATE_HOME");
+  std::string home = std::getenv("HOME") ? std::getenv("HOME") : "";
+  ::unsetenv("XDG_STATE_HOME");
+  ::unsetenv("HOME");
+  TreeFingerprint before = fingerprint(repo_);
+  git::Repository repo = git::Repository::open(repo_);
+  EXPECT_THROW(Operation::begin(repo, "attempt", "", "cmd", sink()), Error);
+  ::setenv("XDG_STATE_HOME", state.c_str(), 1);
+  ::setenv("HOME", home.c_str(), 1);
+  expect_same_tree(before);
+  EXPECT_EQ(journal().read(), std::nullopt);
+  EXPECT_EQ(autofix::testing::git(repo_, {"for-each-ref", "refs/autofix/"}), "");
+}
+
+TEST_F(OperationTest, RollbackAfterTheStateDirectoryWasDeletedIsVerifiedAndLeavesNothing) {
+  TreeFingerprint before = fingerprint(repo_);
+  git::Repository repo = git::Repository::open(repo_);
+  Operation op = Operation::begin(repo, "attempt", "", "cmd", sink());
+  mutate();
+  fs::remove_all(state_dir());
+  snapshot::RestoreReport r = op.roll_back();
+  EXPECT_TRUE(r.changed_anything());
+  expect_same_tree(before);
+  EXPECT_FALSE(journal().exists());
+  EXPECT_EQ(messages_.front(), "warning: the lock file '" + (state_dir() / "lock").string() +
+                                   "' was deleted while this gate held it: created and locked again");
+}
+
+TEST_F(OperationTest, RollbackAfterTheSnapshotWasPrunedReadsThePrivateCopyAndWritesItBack) {
+  TreeFingerprint before = fingerprint(repo_);
+  git::Repository repo = git::Repository::open(repo_);
+  Operation op = Operation::begin(repo, "attempt", "", "cmd", sink());
+  std::string id = op.snapshot().manifest.id;
+  mutate();
+  git(repo_, {"update-ref", "-d", "refs/autofix/snapshots/" + id});
+  git(repo_, {"reflog", "expire", "--expire=now", "--all"});
+  git(repo_, {"gc", "-q", "--prune=now"});
+  op.roll_back();
+  expect_same_tree(before);
+  EXPECT_EQ(git(repo_, {"for-each-ref", "--format=%(refname)", "refs/autofix/snapshots/"}),
+            "refs/autofix/snapshots/" + id + "\n");
+  EXPECT_EQ(run({"git", "fsck", "--no-dangling", "--no-progress"}, repo_).exit_code, 0);
+  ASSERT_GE(messages_.size(), 2u);
+  EXPECT_EQ(messages_[0].rfind("wrote back ", 0), 0u) << messages_[0];
+  EXPECT_EQ(messages_[1], "put back refs/autofix/snapshots/" + id + ", which had been deleted or moved");
+}
+
+// A gate killed (no destructor runs) after its fixer deleted .git/autofix: `recover` reads the journal's
+// mirror and the private copy.
+TEST_F(OperationTest, RecoverAfterTheStateDirectoryAndTheSnapshotRefWereDeleted) {
+  TreeFingerprint before = fingerprint(repo_);
+  pid_t child = ::fork();
+  if (child == 0) {
+    git::Repository repo = git::Repository::open(repo_);
+    Operation op = Operation::begin(repo, "attempt", "", "cmd", [](const std::string&) {});
+    mutate();
+    fs::remove_all(state_dir());
+    git(repo_, {"for-each-ref", "--format=%(refname)", "refs/autofix/"});
+    run({"sh", "-c", "git for-each-ref --format='%(refname)' refs/autofix | xargs -n1 git update-ref -d"}, repo_);
+    ::_exit(0);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_EQ(git(repo_, {"for-each-ref", "refs/autofix/"}), "");
+  ASSERT_FALSE(fs::exists(state_dir() / "journal.json"));
+  git::Repository repo = git::Repository::open(repo_);
+  Recovery r = recover(repo, "autofix-gate recover", sink());
+  ASSERT_TRUE(r.unfinished);
+  ASSERT_TRUE(r.restore);
+  expect_same_tree(before);
+  EXPECT_FALSE(journal().exists());
+  EXPECT_EQ(git(repo_, {"for-each-ref", "--format=%(refname)", "refs/autofix/snapshots/"}),
+            "refs/autofix/snapshots/" + *r.unfinished->snapshot + "\n");
+}
+
+TEST_F(OperationTest, TheBranchOfAnAcceptedFixSurvivesTheRollbackAndOtherNewBranchesDoNot) {
+  git::Repository repo = git::Repository::open(repo_);
+  Operation op = Operation::begin(repo, "attempt", "", "cmd", sink());
+  op.keep_ref("refs/heads/autofix/" + op.snapshot().manifest.id);
+  EXPECT_EQ(journal().read()->kept_refs, std::vector<std::string>{"refs/heads/autofix/" + op.snapshot().manifest.id});
+  git(repo_, {"branch", "autofix/" + op.snapshot().manifest.id});
+  git(repo_, {"branch", "planted"});
+  snapshot::RestoreReport r = op.roll_back();
+  EXPECT_EQ(git(repo_, {"branch", "--list", "--format=%(refname)"}),
+            "refs/heads/autofix/" + op.snapshot().manifest.id + "\nrefs/heads/main\n");
+  ASSERT_EQ(r.git_metadata.size(), 1u);
+  EXPECT_EQ(r.git_metadata[0].rfind("refs/heads/planted (created during the operation, at ", 0), 0u);
+}
+
+TEST_F(OperationTest, RestoringGitMetadataAfterAFixerLeavesHeadItsBranchAndTheIndex) {
+  git::Repository repo = git::Repository::open(repo_);
+  Operation op = Operation::begin(repo, "attempt", "", "cmd", sink());
+  std::string config = autofix::testing::read_file(repo_ / ".git" / "config");
+  git(repo_, {"config", "core.hooksPath", "/planted"});
+  git(repo_, {"commit", "-q", "--allow-empty", "-m", "the fixer's commit"});
+  std::string moved = git(repo_, {"rev-parse", "HEAD"});
+  git(repo_, {"tag", "planted-tag"});
+  std::vector<std::string> said = op.restore_git_metadata();
+  ASSERT_EQ(said.size(), 2u);
+  EXPECT_EQ(said[0], ".git/config (changed during the operation: restored)");
+  EXPECT_EQ(said[1].rfind("refs/tags/planted-tag (created during the operation, at ", 0), 0u) << said[1];
+  EXPECT_EQ(autofix::testing::read_file(repo_ / ".git" / "config"), config);
+  EXPECT_EQ(git(repo_, {"rev-parse", "HEAD"}), moved);
+  EXPECT_EQ(messages_.back().rfind("the fix changed .git (never part of a fix): restored .git/config", 0), 0u);
+  op.roll_back();
+  EXPECT_NE(git(repo_, {"rev-parse", "HEAD"}), moved);
+}
+
+TEST_F(OperationTest, FinishPutsBackGitFilesButKeepsTheTree) {
+  git::Repository repo = git::Repository::open(repo_);
+  Operation op = Operation::begin(repo, "attempt", "", "cmd", sink());
+  std::string config = autofix::testing::read_file(repo_ / ".git" / "config");
+  mutate();
+  git(repo_, {"config", "core.fsmonitor", "/planted"});
+  op.finish();
+  EXPECT_EQ(autofix::testing::read_file(repo_ / ".git" / "config"), config);
+  EXPECT_EQ(autofix::testing::read_file(repo_ / "README.md"), "changed by the fix\n");
+  EXPECT_FALSE(fs::exists(*Vault::of(repo).dir()));
+}
+
+TEST_F(OperationTest, FailedRollbackWithoutAnyJournalSaysHowToRestore) {
+  write_file(repo_ / "precious.txt", "content only the snapshot has 0d17\n");
+  git::Repository repo = git::Repository::open(repo_);
+  std::string id;
+  {
+    Operation op = Operation::begin(repo, "attempt", "", "cmd", sink());
+    id = op.snapshot().manifest.id;
+    fs::remove(repo_ / "precious.txt");
+    lose_object(repo_, "content only the snapshot has 0d17\n");
+    Vault v = Vault::of(repo);
+    fs::remove_all(*v.dir());
+    write_file(*v.dir(), "a file where the private copy was\n");
+    fs::remove_all(state_dir());
+    write_file(state_dir(), "a file where the state directory was\n");
+  }
+  ASSERT_FALSE(messages_.empty());
+  EXPECT_EQ(messages_.back().rfind("error: rollback failed: ", 0), 0u) << messages_.back();
+  EXPECT_NE(messages_.back().find("; no journal could be kept: restore the work tree with `autofix-gate restore " + id + "`"),
+            std::string::npos)
+      << messages_.back();
+  fs::remove(*Vault::of(repo).dir());
 }
 
 }  // namespace

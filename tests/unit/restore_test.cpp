@@ -670,5 +670,140 @@ TEST_F(RestoreTest, RacilyCleanEntryStaysModifiedAfterTheIndexIsRestored) {
   expect_restored();
 }
 
+// ---- beyond content: permissions, repositories created after the snapshot, temporaries, .git ----
+
+TEST_F(RestoreTest, PermissionsOfFilesAndDirectoriesComeBackAndAreNamed) {
+  commit({{"data/file.txt", "data\n"}, {"tool.sh", "#!/bin/sh\n"}});
+  write_file(repo_ / "private.txt", "mine\n");
+  fs::permissions(repo_ / "private.txt", fs::perms(0600));
+  fs::permissions(repo_ / "tool.sh", fs::perms(0750));
+  StoredSnapshot s = snapshot();
+  fs::permissions(repo_ / "data" / "file.txt", fs::perms::none);
+  fs::permissions(repo_ / "data", fs::perms::none);
+  fs::permissions(repo_ / "private.txt", fs::perms(0644));
+  fs::permissions(repo_ / "tool.sh", fs::perms(0755));
+  RestoreReport r = restore(s);
+  EXPECT_EQ(r.permissions, (std::vector<std::string>{"data/file.txt", "data", "private.txt", "tool.sh"}));
+  EXPECT_EQ(fs::status(repo_ / "data").permissions(), fs::perms(0755));
+  EXPECT_EQ(fs::status(repo_ / "data" / "file.txt").permissions(), fs::perms(0644));
+  EXPECT_EQ(fs::status(repo_ / "private.txt").permissions(), fs::perms(0600));
+  EXPECT_EQ(fs::status(repo_ / "tool.sh").permissions(), fs::perms(0750));
+  expect_restored();
+  EXPECT_EQ(restore(s).permissions, std::vector<std::string>{});
+}
+
+TEST_F(RestoreTest, AWrittenBackFileGetsTheRecordedPermissions) {
+  write_file(repo_ / "private.txt", "mine\n");
+  fs::permissions(repo_ / "private.txt", fs::perms(0600));
+  StoredSnapshot s = snapshot();
+  fs::remove(repo_ / "private.txt");
+  RestoreReport r = restore(s);
+  EXPECT_EQ(r.written, std::vector<std::string>{"private.txt"});
+  EXPECT_EQ(r.permissions, std::vector<std::string>{"private.txt"});
+  EXPECT_EQ(fs::status(repo_ / "private.txt").permissions(), fs::perms(0600));
+}
+
+TEST_F(RestoreTest, RepositoriesCreatedAfterTheSnapshotAreMovedAsideNeverDeleted) {
+  commit({{"src/code.txt", "code\n"}});
+  write_file(repo_ / "drafts" / "a.txt", "draft\n");
+  StoredSnapshot s = snapshot();
+  git(repo_, {"init", "-q", "new repo"});
+  write_file(repo_ / "new repo" / "n.txt", "n\n");
+  git(repo_, {"init", "-q", "src"});
+  git(repo_, {"init", "-q", "drafts"});
+  write_file(repo_ / "drafts" / "extra.txt", "extra\n");
+  RestoreReport r = restore(s);
+  fs::path aside = repo_ / ".git" / "autofix" / "set-aside" / s.manifest.id;
+  EXPECT_EQ(r.set_aside, (std::vector<std::pair<std::string, std::string>>{
+                             {"drafts/.git", (aside / "drafts" / ".git").string()},
+                             {"new repo", (aside / "new repo").string()},
+                             {"src/.git", (aside / "src" / ".git").string()}}));
+  EXPECT_EQ(r.removed, std::vector<std::string>{"drafts/extra.txt"});
+  EXPECT_EQ(autofix::testing::read_file(aside / "new repo" / "n.txt"), "n\n");
+  EXPECT_TRUE(fs::exists(aside / "src" / ".git" / "HEAD"));
+  expect_restored();
+  // Again: a name taken by the first restore gets a suffix.
+  git(repo_, {"init", "-q", "new repo"});
+  EXPECT_EQ(restore(s).set_aside, (std::vector<std::pair<std::string, std::string>>{
+                                      {"new repo", (aside / "new repo.2").string()}}));
+}
+
+TEST_F(RestoreTest, RepositoriesThatWereThereAreLeftAlone) {
+  git(repo_, {"init", "-q", "vendor"});
+  StoredSnapshot s = snapshot();
+  write_file(repo_ / "vendor" / "theirs.txt", "theirs\n");
+  RestoreReport r = restore(s);
+  EXPECT_EQ(r.set_aside, (std::vector<std::pair<std::string, std::string>>{}));
+  EXPECT_EQ(autofix::testing::read_file(repo_ / "vendor" / "theirs.txt"), "theirs\n");
+}
+
+TEST_F(RestoreTest, PathsAreAnnouncedBeforeAnyTemporaryExists) {
+  commit({{"a.txt", "a\n"}, {"dir/b.txt", "b\n"}});
+  StoredSnapshot s = snapshot();
+  write_file(repo_ / "a.txt", "changed\n");
+  fs::remove(repo_ / "dir" / "b.txt");
+  std::vector<std::string> announced;
+  RestoreOptions o;
+  o.before_writing = [&](const std::vector<std::string>& paths) {
+    for (const auto& e : fs::recursive_directory_iterator(repo_))
+      EXPECT_EQ(e.path().filename().string().find(".autofix-tmp-"), std::string::npos) << e.path();
+    announced.insert(announced.end(), paths.begin(), paths.end());
+  };
+  RestoreReport r = restore_snapshot(git::Repository::open(repo_), s, o);
+  EXPECT_EQ(announced, (std::vector<std::string>{"a.txt", "dir/b.txt"}));
+  EXPECT_EQ(r.written, announced);
+}
+
+TEST_F(RestoreTest, RemoveTemporariesTakesOnlyThatProcesssTemporariesOfThosePaths) {
+  TempDir outside;
+  for (const char* name : {"a.txt.autofix-tmp-123-0", "a.txt.autofix-tmp-123-17", "a.txt.autofix-tmp-124-0",
+                           "a.txt.autofix-tmp-123-x", "z.txt.autofix-tmp-123-0", "dir/b.txt.autofix-tmp-123-2"})
+    write_file(repo_ / name, "partial\n");
+  write_file(outside / "c.txt.autofix-tmp-123-0", "not ours\n");
+  fs::create_directory_symlink(outside.path(), repo_ / "link");
+  std::vector<std::string> removed =
+      remove_temporaries(git::Repository::open(repo_), 123, {"a.txt", "dir/b.txt", "link/c.txt", "../x"});
+  EXPECT_EQ(removed, (std::vector<std::string>{"a.txt.autofix-tmp-123-0", "a.txt.autofix-tmp-123-17",
+                                               "dir/b.txt.autofix-tmp-123-2"}));
+  EXPECT_TRUE(fs::exists(repo_ / "a.txt.autofix-tmp-124-0"));
+  EXPECT_TRUE(fs::exists(repo_ / "a.txt.autofix-tmp-123-x"));
+  EXPECT_TRUE(fs::exists(repo_ / "z.txt.autofix-tmp-123-0"));
+  EXPECT_TRUE(fs::exists(outside / "c.txt.autofix-tmp-123-0"));
+}
+
+TEST_F(RestoreTest, GitFilesAndRefsComeBackOnlyWhenAsked) {
+  StoredSnapshot s = snapshot();
+  std::string config = autofix::testing::read_file(repo_ / ".git" / "config");
+  git(repo_, {"config", "core.fsmonitor", "/planted"});
+  git(repo_, {"branch", "new-branch"});
+  RestoreReport plain = restore(s);
+  EXPECT_EQ(plain.git_metadata, std::vector<std::string>{});
+  EXPECT_NE(autofix::testing::read_file(repo_ / ".git" / "config"), config);
+  RestoreOptions o;
+  o.git_metadata = true;
+  RestoreReport r = restore_snapshot(git::Repository::open(repo_), s, o);
+  ASSERT_EQ(r.git_metadata.size(), 2u);
+  EXPECT_EQ(r.git_metadata[0], ".git/config (changed during the operation: restored)");
+  EXPECT_EQ(r.git_metadata[1].rfind("refs/heads/new-branch (created during the operation, at ", 0), 0u) << r.git_metadata[1];
+  EXPECT_EQ(autofix::testing::read_file(repo_ / ".git" / "config"), config);
+  EXPECT_EQ(git(repo_, {"branch", "--list", "new-branch"}), "");
+}
+
+// The file behind a new info/exclude rule is not ignored by the rules of the snapshot: it goes.
+TEST_F(RestoreTest, AFileHiddenByANewExcludeRuleGoesWhenGitFilesAreRestored) {
+  write_file(repo_ / "build" / "out.o", "old output\n");
+  write_file(repo_ / ".gitignore", "build/\n");
+  StoredSnapshot s = snapshot();
+  write_file(repo_ / ".git" / "info" / "exclude", "hidden-*\n");
+  write_file(repo_ / "hidden-file", "x\n");
+  write_file(repo_ / "build" / "new.o", "new output\n");
+  RestoreOptions o;
+  o.git_metadata = true;
+  RestoreReport r = restore_snapshot(git::Repository::open(repo_), s, o);
+  EXPECT_EQ(r.removed, std::vector<std::string>{"hidden-file"});
+  EXPECT_FALSE(fs::exists(repo_ / "hidden-file"));
+  EXPECT_TRUE(fs::exists(repo_ / "build" / "new.o"));  // ignored by the rules of the snapshot
+}
+
 }  // namespace
 }  // namespace autofix::snapshot

@@ -57,7 +57,7 @@ TEST_F(SnapshotStoreTest, CreateWritesACommitUnderTheSnapshotRef) {
   EXPECT_TRUE(std::regex_match(id, std::regex("[0-9]{8}T[0-9]{6}Z-[0-9a-f]{6}"))) << id;
   EXPECT_EQ(SnapshotStore::ref_name(id), "refs/autofix/snapshots/" + id);
   EXPECT_EQ(rev("refs/autofix/snapshots/" + id), git::to_hex(s.commit));
-  EXPECT_EQ(git(repo_, {"ls-tree", "--name-only", git::to_hex(s.commit)}), "index\nmanifest.json\nstaged\nworktree\n");
+  EXPECT_EQ(git(repo_, {"ls-tree", "--name-only", git::to_hex(s.commit)}), "git\nindex\nmanifest.json\nstaged\nworktree\n");
   EXPECT_EQ(rev(git::to_hex(s.commit) + "^"), rev("HEAD"));
   EXPECT_EQ(git(repo_, {"log", "-1", "--format=%B", git::to_hex(s.commit)}),
             "autofix-gate snapshot " + id + "\n\nbefore the fix\n\n");

@@ -139,6 +139,22 @@ TEST(RestoreText, SaysWhatWasDone) {
             "the discarded work tree is kept as refs/autofix/discarded/S1\n");
 }
 
+TEST(RestoreText, NamesWhatWasPutBackBeyondTheWorkTree) {
+  snapshot::RestoreReport r;
+  r.permissions = {"data", "data/file.txt"};
+  r.git_metadata = {".git/config (changed during the operation: restored)"};
+  r.set_aside = {{"newrepo", "/repo/.git/autofix/set-aside/S1/newrepo"}};
+  r.lost_refs = {"refs/tags/gone (was at eeeeeeeeeeee, an object that no longer exists)"};
+  EXPECT_EQ(restore_text("S1", r),
+            "restored snapshot S1 (verified): 0 file(s) written, 0 removed, permissions of 2 path(s) restored\n"
+            "restored .git/config (changed during the operation: restored)\n"
+            "moved the repository 'newrepo', created after the snapshot, aside to '/repo/.git/autofix/set-aside/S1/newrepo'\n"
+            "could not restore refs/tags/gone (was at eeeeeeeeeeee, an object that no longer exists)\n");
+  nlohmann::json j = restore_json("S1", r);
+  EXPECT_EQ(j["set_aside"], (json::array({{{"path", "newrepo"}, {"moved_to", "/repo/.git/autofix/set-aside/S1/newrepo"}}})));
+  EXPECT_EQ(j["permissions"], (json{"data", "data/file.txt"}));
+}
+
 TEST(RestoreJson, SaysWhatWasDone) {
   EXPECT_EQ(restore_json("S1", busy_report()), (json{{"snapshot", "S1"},
                                                      {"written", {"a.txt", "b.txt"}},
@@ -148,6 +164,10 @@ TEST(RestoreJson, SaysWhatWasDone) {
                                                      {"index_rewritten", true},
                                                      {"head_moved", true},
                                                      {"discarded", "refs/autofix/discarded/S1"},
+                                                     {"set_aside", json::array()},
+                                                     {"permissions", json::array()},
+                                                     {"git_metadata", json::array()},
+                                                     {"lost_refs", json::array()},
                                                      {"verified", true}}));
   EXPECT_EQ(restore_json("S1", snapshot::RestoreReport{})["discarded"], nullptr);
 }

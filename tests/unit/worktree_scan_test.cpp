@@ -111,6 +111,17 @@ class ScanTest : public ::testing::Test {
     return scan_worktree(r, index.get(), options(index_file_mtime(r), store_blobs));
   }
 
+  ScanResult scan_with_umask(uint32_t umask, bool unlock = false) {
+    git::Repository r = git::Repository::open(repo_);
+    git::IndexPtr index;
+    git::check(git_repository_index(git::out(index), r.get()), "open index");
+    git::check(git_index_read(index.get(), 1), "read index");
+    ScanOptions o = options(index_file_mtime(r));
+    o.umask = umask;
+    o.unlock = unlock;
+    return scan_worktree(r, index.get(), o);
+  }
+
   // Scans and writes the work tree's tree in one go.
   git_oid scan_and_write_tree(ScanResult* result = nullptr) {
     git::Repository r = git::Repository::open(repo_);
@@ -363,14 +374,55 @@ TEST_F(ScanTest, ScanChangesNothingInTheRepository) {
 
 // A repository created inside a tracked directory: its .git is left out (libgit2's built-in ignore
 // rules cover ".git" at any depth), so no saved path ever has a .git component.
+// Its tracked files are still the outer repository's; its .git is never walked into, and the directory is
+// listed as a repository (a restore moves a new one's .git aside).
 TEST_F(ScanTest, NestedGitDirectoryInsideATrackedDirectoryIsNotWalkedInto) {
   commit({{"lib/tracked.txt", "t\n"}});
   git(repo_ / "lib", {"init", "-q"});
   write_file(repo_ / "lib" / "new.txt", "n\n");
+  write_file(repo_ / "lib" / "tracked.txt", "changed\n");
   ScanResult r = scan();
-  EXPECT_EQ(listing(r), (Listing{{"lib/new.txt", "added"}}));
-  EXPECT_EQ(r.ignored, (std::vector<std::string>{"lib/.git/"}));
+  EXPECT_EQ(listing(r), (Listing{{"lib/new.txt", "added"}, {"lib/tracked.txt", "modified"}}));
+  EXPECT_EQ(r.ignored, std::vector<std::string>{});
+  EXPECT_EQ(r.nested_repositories, std::vector<std::string>{"lib"});
   for (const Change& c : r.changes) EXPECT_TRUE(is_safe_relative_path(c.path)) << "listed: " << c.path;
+}
+
+TEST_F(ScanTest, PermissionsThatGitWouldNotGiveAreListed) {
+  commit({{"dir/a.txt", "a\n"}, {"tool.sh", "#!/bin/sh\n"}});
+  write_file(repo_ / "private.txt", "p\n");
+  write_file(repo_ / "build" / "ignored.txt", "i\n");
+  write_file(repo_ / ".gitignore", "build/\n");
+  fs::permissions(repo_, fs::perms(0755));
+  fs::permissions(repo_ / "private.txt", fs::perms(0600));
+  fs::permissions(repo_ / "tool.sh", fs::perms(0750));
+  fs::permissions(repo_ / "dir", fs::perms(0700));
+  fs::permissions(repo_ / "build" / "ignored.txt", fs::perms(0640));  // ignored: never the gate's business
+  EXPECT_EQ(scan_with_umask(022).permissions,
+            (std::vector<PathMode>{{"dir", 0700}, {"private.txt", 0600}, {"tool.sh", 0750}}));
+  // Under umask 077 git would create 0600 files and 0700 directories: the others are listed.
+  EXPECT_EQ(scan_with_umask(077).permissions, (std::vector<PathMode>{{"", 0755},
+                                                                     {".gitignore", 0644},
+                                                                     {"README.md", 0644},
+                                                                     {"dir/a.txt", 0644},
+                                                                     {"tool.sh", 0750}}));
+  EXPECT_EQ(default_mode(false, false, 022), 0644u);
+  EXPECT_EQ(default_mode(false, true, 022), 0755u);
+  EXPECT_EQ(default_mode(true, false, 027), 0750u);
+}
+
+// A restore must read what a fixer made unreadable; a snapshot never changes anything.
+TEST_F(ScanTest, UnlockMakesUnreadableDirectoriesAndFilesReadableAndSaysWhich) {
+  commit({{"dir/a.txt", "a\n"}, {"b.txt", "b\n"}});
+  write_file(repo_ / "b.txt", "changed\n");
+  fs::permissions(repo_ / "b.txt", fs::perms::none);
+  fs::permissions(repo_ / "dir", fs::perms::none);
+  ScanResult r = scan_with_umask(022, true);
+  EXPECT_EQ(r.unlocked, (std::vector<std::string>{"b.txt", "dir"}));
+  EXPECT_EQ(r.permissions, (std::vector<PathMode>{{"b.txt", 0}, {"dir", 0}}));  // as they were found
+  EXPECT_EQ(listing(r), (Listing{{"b.txt", "modified"}}));
+  EXPECT_EQ(fs::status(repo_ / "dir").permissions(), fs::perms(0700));
+  EXPECT_EQ(fs::status(repo_ / "b.txt").permissions(), fs::perms(0400));
 }
 
 TEST_F(ScanTest, ConflictedIndexIsScannedInFullMode) {
