@@ -63,11 +63,18 @@ std::function<bool(const std::string&)> leaving(const std::vector<std::string>& 
   return [kept](const std::string& ref) { return std::find(kept.begin(), kept.end(), ref) != kept.end(); };
 }
 
-// The objects a rollback reads: the snapshot (its whole tree) and HEAD's commit with its tree.
-std::vector<git_oid> rollback_roots(const snapshot::StoredSnapshot& s) {
-  std::vector<git_oid> roots{s.commit};
-  if (s.manifest.head.oid) roots.push_back(*s.manifest.head.oid);
-  return roots;
+// Copies what a rollback reads that HEAD's commit does not hold: the snapshot commit and its tree, with
+// the work tree and the index compared with HEAD's tree (what they share is HEAD's history).
+void keep_snapshot(const Vault& vault, const git::Repository& repo, const snapshot::StoredSnapshot& s) {
+  std::vector<std::pair<git_oid, git_oid>> shared;
+  if (s.manifest.head.oid) {
+    git::CommitPtr head;
+    git::check(git_commit_lookup(git::out(head), repo.get(), &*s.manifest.head.oid), "cannot read HEAD's commit");
+    const git_oid tree = *git_commit_tree_id(head.get());
+    shared.emplace_back(s.manifest.worktree_tree, tree);
+    if (s.manifest.staged_tree) shared.emplace_back(*s.manifest.staged_tree, tree);
+  }
+  vault.keep(repo, {s.commit}, shared);
 }
 
 void say_each(const MessageSink& say, const std::string& lead, const std::vector<std::string>& items) {
@@ -114,7 +121,7 @@ Operation Operation::begin(const git::Repository& repo, const std::string& name,
   op.journal_.write(op.entry_);
   try {
     op.snapshot_ = snapshot::SnapshotStore(repo).create(message, excluded);
-    op.vault_.keep(repo, rollback_roots(op.snapshot_));
+    keep_snapshot(op.vault_, repo, op.snapshot_);
     op.vault_.attach(repo);
   } catch (...) {
     op.journal_.clear();  // nothing was touched yet
@@ -183,7 +190,7 @@ std::vector<std::string> Operation::restore_git_metadata() {
 }
 
 void Operation::give_back_objects() {
-  size_t written = vault_.give_back(*repo_, rollback_roots(snapshot_));
+  size_t written = vault_.give_back(*repo_);
   if (written > 0)
     say_("wrote back " + std::to_string(written) + " object(s) of snapshot " + snapshot_.manifest.id +
          " that had been deleted from .git/objects");
@@ -193,6 +200,9 @@ void Operation::give_back_objects() {
 
 void Operation::finish() {
   if (!open_) return;
+  // The tree is final from here: a kill during what follows must not make `recover` undo a kept fix.
+  journal_.clear();
+  open_ = false;
   try {
     if (snapshot_.manifest.git) {
       snapshot::GitMetadataScope scope;
@@ -204,9 +214,11 @@ void Operation::finish() {
   } catch (const std::exception& e) {
     say_(std::string("warning: cannot put .git back as the snapshot had it: ") + e.what());
   }
-  journal_.clear();
-  vault_.remove();
-  open_ = false;
+  try {
+    vault_.remove();
+  } catch (const Error& e) {
+    say_(std::string("warning: ") + e.what());
+  }
 }
 
 snapshot::RestoreReport Operation::roll_back() {
@@ -322,7 +334,7 @@ Recovery recover(const git::Repository& repo, const std::string& command_line, c
       e = now;
     };
     result.restore = snapshot::restore_snapshot(repo, s, options);
-    size_t written = vault.dir() ? vault.give_back(repo, rollback_roots(s)) : 0;
+    size_t written = vault.give_back(repo);
     if (written > 0) say("wrote back " + std::to_string(written) + " object(s) that had been deleted from .git/objects");
     if (store.ensure_ref(s.manifest.id, s.commit))
       say("put back " + snapshot::SnapshotStore::ref_name(s.manifest.id) + ", which had been deleted or moved");

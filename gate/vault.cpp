@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <functional>
+#include <map>
 #include <set>
 
 #include <git2/sys/odb_backend.h>
@@ -37,36 +38,55 @@ git::OdbPtr open_copy(const std::filesystem::path& objects) {
 }
 
 // Walks the closure of trees and commits (a commit's tree, never its parents), children before
-// parents, calling `visit` for every object; `done(tree)` says that a tree's closure needs no visit.
+// parents, calling `visit` for every object. A tree that `shared` maps to a base tree is walked against
+// it: an entry equal to the base's entry of the same name is skipped (the base holds it already), and
+// a subtree that differs is walked against the base's subtree. `done(tree)` skips a whole tree.
 class Closure {
  public:
-  Closure(git_repository* repo, std::function<bool(const git_oid&)> done, std::function<void(const git_oid&)> visit)
-      : repo_(repo), done_(std::move(done)), visit_(std::move(visit)) {}
+  Closure(git_repository* repo, std::map<std::string, git_oid> shared, std::function<bool(const git_oid&)> done,
+          std::function<void(const git_oid&)> visit)
+      : repo_(repo), shared_(std::move(shared)), done_(std::move(done)), visit_(std::move(visit)) {}
 
   void root(const git_oid& oid) {
     git::ObjectPtr object;
     git::check(git_object_lookup(git::out(object), repo_, &oid, GIT_OBJECT_ANY), "cannot read object " + git::to_hex(oid));
     switch (git_object_type(object.get())) {
       case GIT_OBJECT_COMMIT:
-        tree(*git_commit_tree_id(reinterpret_cast<git_commit*>(object.get())));
+        tree(*git_commit_tree_id(reinterpret_cast<git_commit*>(object.get())), nullptr);
         visit_(oid);
         break;
-      case GIT_OBJECT_TREE: tree(oid); break;
+      case GIT_OBJECT_TREE: tree(oid, nullptr); break;
       default: visit_(oid); break;
     }
   }
 
  private:
-  void tree(const git_oid& oid) {
+  void tree(const git_oid& oid, const git_tree* base) {
     if (!seen_.insert(raw(oid)).second || done_(oid)) return;
+    git::TreePtr shared_base;
+    if (!base) {
+      if (auto it = shared_.find(raw(oid)); it != shared_.end()) {
+        if (git_oid_equal(&it->second, &oid)) return;  // the base is this very tree
+        git::check(git_tree_lookup(git::out(shared_base), repo_, &it->second), "cannot read tree " + git::to_hex(it->second));
+        base = shared_base.get();
+      }
+    }
     git::TreePtr tree;
     git::check(git_tree_lookup(git::out(tree), repo_, &oid), "cannot read tree " + git::to_hex(oid));
     size_t n = git_tree_entrycount(tree.get());
     for (size_t i = 0; i < n; ++i) {
       const git_tree_entry* e = git_tree_entry_byindex(tree.get(), i);
       const git_oid& child = *git_tree_entry_id(e);
+      const git_tree_entry* same = base ? git_tree_entry_byname(base, git_tree_entry_name(e)) : nullptr;
+      if (same && git_oid_equal(git_tree_entry_id(same), &child)) continue;  // the base holds it
       switch (git_tree_entry_type(e)) {
-        case GIT_OBJECT_TREE: this->tree(child); break;
+        case GIT_OBJECT_TREE: {
+          git::TreePtr sub;
+          if (same && git_tree_entry_type(same) == GIT_OBJECT_TREE)
+            git::check(git_tree_lookup(git::out(sub), repo_, git_tree_entry_id(same)), "cannot read a tree");
+          this->tree(child, sub.get());
+          break;
+        }
         case GIT_OBJECT_BLOB:
           if (seen_.insert(raw(child)).second) visit_(child);
           break;
@@ -77,6 +97,7 @@ class Closure {
   }
 
   git_repository* repo_;
+  std::map<std::string, git_oid> shared_;  // raw tree id -> its base
   std::function<bool(const git_oid&)> done_;
   std::function<void(const git_oid&)> visit_;
   OidSet seen_;
@@ -147,17 +168,20 @@ void Vault::create() const {
     write_file_atomically(record, repository_ + "\n", 0600, Durability::cache);
 }
 
-size_t Vault::keep(const git::Repository& repo, const std::vector<git_oid>& roots) const {
+size_t Vault::keep(const git::Repository& repo, const std::vector<git_oid>& roots,
+                   const std::vector<std::pair<git_oid, git_oid>>& shared) const {
   create();
   if (::mkdir(objects_dir()->c_str(), 0700) != 0 && errno != EEXIST)
     throw_errno("cannot create directory", objects_dir()->string(), errno);
   git::OdbPtr source;
   git::check(git_repository_odb(git::out(source), repo.get()), "cannot open the object database");
   git::OdbPtr copy = open_copy(*objects_dir());
+  std::map<std::string, git_oid> bases;
+  for (const auto& [tree, base] : shared) bases.emplace(raw(tree), base);
   size_t written = 0;
   // Children are copied before their tree, so a tree in the copy means its whole closure is there.
   Closure walk(
-      repo.get(), [&](const git_oid& oid) { return git_odb_exists(copy.get(), &oid) != 0; },
+      repo.get(), std::move(bases), [&](const git_oid& oid) { return git_odb_exists(copy.get(), &oid) != 0; },
       [&](const git_oid& oid) {
         if (git_odb_exists(copy.get(), &oid)) return;
         copy_object(source.get(), copy.get(), oid);
@@ -180,22 +204,26 @@ bool Vault::attach(const git::Repository& repo) const {
   return true;
 }
 
-size_t Vault::give_back(const git::Repository& repo, const std::vector<git_oid>& roots) const {
-  git::OdbPtr combined;
-  git::check(git_repository_odb(git::out(combined), repo.get()), "cannot open the object database");
+size_t Vault::give_back(const git::Repository& repo) const {
+  if (!dir_) return 0;
+  struct stat st;
+  if (::lstat(objects_dir()->c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) return 0;
+  git::OdbPtr copy = open_copy(*objects_dir());
   std::string objects = std::string(git_repository_commondir(repo.get())) + "objects";
   git::OdbPtr own;  // the repository's store on disk, without this process's view of the copy
   git::check(git_odb_open(git::out(own), objects.c_str()), "cannot open the object directory '" + objects + "'");
+  std::vector<git_oid> missing;
+  auto collect = [](const git_oid* oid, void* payload) {
+    static_cast<std::vector<git_oid>*>(payload)->push_back(*oid);
+    return 0;
+  };
+  git::check(git_odb_foreach(copy.get(), collect, &missing), "cannot list the rollback's object copy");
   size_t written = 0;
-  // Every tree is read: a fixer may have deleted single objects below a tree that is still there.
-  Closure walk(
-      repo.get(), [](const git_oid&) { return false; },
-      [&](const git_oid& oid) {
-        if (git_odb_exists(own.get(), &oid)) return;
-        copy_object(combined.get(), own.get(), oid);
-        ++written;
-      });
-  for (const git_oid& root : roots) walk.root(root);
+  for (const git_oid& oid : missing) {
+    if (git_odb_exists(own.get(), &oid)) continue;
+    copy_object(copy.get(), own.get(), oid);  // read with its hash checked
+    ++written;
+  }
   return written;
 }
 

@@ -7,7 +7,7 @@
 //     repository      the .git directory this copy belongs to (<key> is a hash of that path)
 //     journal.json    a mirror of .git/autofix/journal.json, naming the snapshot and its commit
 //     objects/        loose git objects: the snapshot commit and every object of its tree (work tree,
-//                     index, saved .git files, manifest), and HEAD's commit with its tree
+//                     index, saved .git files, manifest) that HEAD's tree does not hold
 //
 // The objects are content-addressed: every object read from the copy is hashed and compared with its
 // name before it is used (libgit2's strict hash verification), so a damaged copy fails loudly instead
@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "gate/git/repository.h"
@@ -38,16 +39,19 @@ class Vault {
   // Creates the directory (mode 0700, owned by this user); throws Error(io) naming it when it cannot.
   void create() const;
   // Copies the closure of each root (a commit: the commit object and its tree, not its parents; a tree:
-  // the tree and everything below it) into the copy, skipping objects it has already.
-  // Returns the number of objects written.
-  size_t keep(const git::Repository& repo, const std::vector<git_oid>& roots) const;
+  // the tree and everything below it) into the copy, except what a base tree holds already: for each
+  // (tree, base) of `shared`, an entry of `tree` equal to the base's entry of the same name is skipped,
+  // recursively. The snapshot's work tree and index trees against HEAD's tree: the copy then costs what
+  // the changes cost, and the rest is HEAD's history. Skips what the copy has. Returns the objects written.
+  size_t keep(const git::Repository& repo, const std::vector<git_oid>& roots,
+              const std::vector<std::pair<git_oid, git_oid>>& shared = {}) const;
   // Lets `repo` (this process's handle only, nothing is written to .git) read objects from the copy
   // when its own object store lacks them. Returns false when there is no copy.
   bool attach(const git::Repository& repo) const;
-  // Writes back into the repository's own object store every object of the roots' closures that it
-  // lacks (a fixer pruned them), so that the restored index, HEAD and snapshot ref point at objects
-  // that exist. Needs attach() first. Returns the number of objects written back.
-  size_t give_back(const git::Repository& repo, const std::vector<git_oid>& roots) const;
+  // Writes back into the repository's own object store every object of the copy that it lacks (a fixer
+  // pruned them), so that the restored index and snapshot ref point at objects that exist. Each object
+  // is hashed as it is read. Returns the number of objects written back.
+  size_t give_back(const git::Repository& repo) const;
   // Removes the directory and everything in it; a copy that is gone already is not an error.
   void remove() const;
 

@@ -458,12 +458,18 @@ RestoreReport restore(const git::Repository& repo, const StoredSnapshot& snapsho
   RestoreReport report;
   GitMetadataScope metadata_scope;
   metadata_scope.leave_ref = options.leave_ref;
+  // The user's files come first: .git that cannot be put back fails the restore only at the end.
+  std::optional<Error> metadata_failure;
   if (options.git_metadata && m.git) {
     // .git's files first: info/exclude and core.excludesFile decide what the scan below sees as ignored.
     TraceScope t("restore: .git files");
     metadata_scope.refs = false;
-    GitMetadataRestore files = restore_git_metadata(repo, *m.git, metadata_scope);
-    report.git_metadata = std::move(files.restored);
+    try {
+      GitMetadataRestore files = restore_git_metadata(repo, *m.git, metadata_scope);
+      report.git_metadata = std::move(files.restored);
+    } catch (const Error& e) {
+      metadata_failure = e;
+    }
   }
   git::IndexPtr index;
   {
@@ -551,9 +557,13 @@ RestoreReport restore(const git::Repository& repo, const StoredSnapshot& snapsho
     TraceScope t("restore: refs");
     metadata_scope.files = false;
     metadata_scope.refs = true;
-    GitMetadataRestore refs = restore_git_metadata(repo, *m.git, metadata_scope);
-    report.git_metadata.insert(report.git_metadata.end(), refs.restored.begin(), refs.restored.end());
-    report.lost_refs = std::move(refs.lost);
+    try {
+      GitMetadataRestore refs = restore_git_metadata(repo, *m.git, metadata_scope);
+      report.git_metadata.insert(report.git_metadata.end(), refs.restored.begin(), refs.restored.end());
+      report.lost_refs = std::move(refs.lost);
+    } catch (const Error& e) {
+      if (!metadata_failure) metadata_failure = e;
+    }
   }
   restore_head(repo, m, report);
 
@@ -583,6 +593,7 @@ RestoreReport restore(const git::Repository& repo, const StoredSnapshot& snapsho
   if (head.kind != m.head.kind || head.ref != m.head.ref || head.oid.has_value() != m.head.oid.has_value() ||
       (head.oid && !git_oid_equal(&*head.oid, &*m.head.oid)))
     throw Error(ErrorKind::verification, "restore of snapshot " + m.id + " left HEAD different from the snapshot");
+  if (metadata_failure) throw *metadata_failure;
   return report;
 }
 

@@ -120,12 +120,10 @@ TEST_F(VaultTest, WithoutAStateHomeCreateIsAnIoErrorWithAHint) {
 // The scenario of issue #17 item 3: the snapshot's ref deleted and its objects pruned.
 TEST_F(VaultTest, PrunedSnapshotObjectsAreReadFromTheCopyAndWrittenBack) {
   std::string hex = hex_of(kOnlyInTheSnapshot);
-  git_oid commit;
   Vault v;
   {
     git::Repository repo = git::Repository::open(repo_);
     snapshot::StoredSnapshot s = snapshot::SnapshotStore(repo).create("");
-    commit = s.commit;
     v = Vault::of(repo);
     EXPECT_GT(v.keep(repo, {s.commit}), 3u);  // commit, trees, blobs
     EXPECT_EQ(v.keep(repo, {s.commit}), 0u) << "what the copy has is not copied again";
@@ -144,9 +142,9 @@ TEST_F(VaultTest, PrunedSnapshotObjectsAreReadFromTheCopyAndWrittenBack) {
   ASSERT_EQ(git_blob_lookup(git::out(found), repo.get(), &blob), 0);
   EXPECT_EQ(std::string(static_cast<const char*>(git_blob_rawcontent(found.get())), git_blob_rawsize(found.get())),
             kOnlyInTheSnapshot);
-  EXPECT_GT(v.give_back(repo, {commit}), 3u);
+  EXPECT_GT(v.give_back(repo), 3u);
   EXPECT_EQ(testing::run({"git", "cat-file", "-e", hex}, repo_).exit_code, 0) << "not written back into .git";
-  EXPECT_EQ(v.give_back(repo, {commit}), 0u);
+  EXPECT_EQ(v.give_back(repo), 0u);
 }
 
 // Every object read from the copy is hashed first: a damaged copy fails loudly instead of restoring wrong bytes.
@@ -169,6 +167,32 @@ TEST_F(VaultTest, ADamagedObjectInTheCopyIsRefused) {
   EXPECT_LT(git_blob_lookup(git::out(found), fresh.get(), &blob), 0);
   std::string message = git_error_last() ? git_error_last()->message : "";
   EXPECT_NE(message.find("hash"), std::string::npos) << message;
+}
+
+// The copy costs what the changes cost: what HEAD's tree holds at the same place is not copied.
+TEST_F(VaultTest, WhatTheBaseTreeHoldsIsNotCopied) {
+  for (int d = 0; d < 5; ++d)
+    for (int f = 0; f < 5; ++f) write_file(repo_ / ("dir" + std::to_string(d)) / ("f" + std::to_string(f)), "x" + std::to_string(d * 10 + f));
+  git(repo_, {"add", "-A"});
+  git(repo_, {"commit", "-q", "-m", "files"});
+  write_file(repo_ / "dir3" / "f1", "changed\n");
+  git::Repository repo = git::Repository::open(repo_);
+  snapshot::StoredSnapshot s = snapshot::SnapshotStore(repo).create("");
+  git::CommitPtr head;
+  ASSERT_EQ(git_commit_lookup(git::out(head), repo.get(), &*s.manifest.head.oid), 0);
+  git_oid head_tree = *git_commit_tree_id(head.get());
+  Vault v = Vault::of(repo);
+  size_t written = v.keep(repo, {s.commit}, {{s.manifest.worktree_tree, head_tree}, {*s.manifest.staged_tree, head_tree}});
+  // The changed file and the untracked one, their trees (worktree/, worktree/dir3), the commit, the root tree,
+  // the index, the manifest and the saved .git files: but none of the 24 unchanged files nor 4 unchanged trees.
+  EXPECT_TRUE(fs::exists(loose(*v.objects_dir(), hex_of("changed\n"))));
+  EXPECT_TRUE(fs::exists(loose(*v.objects_dir(), hex_of(kOnlyInTheSnapshot))));
+  EXPECT_FALSE(fs::exists(loose(*v.objects_dir(), hex_of("x0"))));
+  EXPECT_FALSE(fs::exists(loose(*v.objects_dir(), git::to_hex(*s.manifest.staged_tree))));
+  Vault full = v;
+  v.remove();
+  size_t everything = full.keep(repo, {s.commit});
+  EXPECT_GE(everything, written + 24 + 4) << written;
 }
 
 TEST_F(VaultTest, AttachWithoutACopySaysSo) {
