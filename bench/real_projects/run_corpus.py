@@ -224,18 +224,26 @@ def apply_line_edit(repo: Path, edit: dict) -> None:
     path.write_bytes("\n".join(lines).encode("utf-8", "surrogateescape"))
 
 
-def configure(r: Runner, repo: Path, build: Path, spec: dict, case: dict, timeout: float) -> float:
-    """Configures the project's build directory once (and again when the case's options differ)."""
+def configure(r: Runner, repo: Path, build: Path, spec: dict, case: dict, work: Path, timeout: float) -> float:
+    """Configures the project's build directory once (again when the case's options differ), writes the
+    project's CTestCustom.cmake when the manifest has one, and builds the baseline state (untimed), so that
+    the gate's own baseline only rebuilds what the case changed."""
     options = ["-DCMAKE_BUILD_TYPE=" + spec.get("build_type", "Release"), *spec.get("configure", []),
                *case.get("configure", [])]
+    options = [o.replace("@WORK@", str(work)) for o in options]
     stamp = build / "corpus-configure.json"
     want = {"source": str(repo / spec.get("source_subdir", ".")), "options": options}
-    if stamp.is_file() and json.loads(stamp.read_text()) == want and (build / "CMakeCache.txt").is_file():
-        return 0.0
-    build.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
-    r.run(["cmake", "-S", want["source"], "-B", str(build), "-G", "Ninja", *options], timeout=timeout)
-    stamp.write_text(json.dumps(want))
+    if not (stamp.is_file() and json.loads(stamp.read_text()) == want and (build / "CMakeCache.txt").is_file()):
+        build.mkdir(parents=True, exist_ok=True)
+        r.run(["cmake", "-S", want["source"], "-B", str(build), "-G", "Ninja", *options], timeout=timeout)
+        stamp.write_text(json.dumps(want))
+    custom = spec.get("ctest_custom")
+    if custom is not None:
+        text = "\n".join(custom).replace("@BUILD@", str(build)).replace("@WORK@", str(work)).replace(
+            "@CMAKE@", shutil.which("cmake") or "cmake") + "\n"
+        (build / "CTestCustom.cmake").write_text(text)
+    r.run(["cmake", "--build", str(build), "-j", str(spec.get("jobs", 2))], timeout=timeout * 12)
     return time.perf_counter() - t0
 
 
@@ -324,7 +332,7 @@ def run_case(r: Runner, args, manifest: dict, case: dict) -> dict:
     repo = prepare_repo(r, args.clones, work, project, spec)
     res["commits"] = prepare_case(r, repo, case, case_dir)
     build = work / "build" / project
-    res["configure_s"] = configure(r, repo, build, spec, case, args.timeout)
+    res["configure_s"] = round(configure(r, repo, build, spec, case, work, args.timeout), 1)
 
     dt, p = r.timed([str(args.gate), "baseline", "-C", str(repo), "--build-dir", str(build),
                      "--timeout", str(args.timeout), "-j", str(args.jobs)], timeout=args.timeout * 6 + 600)
@@ -399,11 +407,13 @@ def main() -> int:
     ap.add_argument("--manifest", type=Path, default=MANIFEST)
     ap.add_argument("--timeout", type=int, default=300, help="autofix-gate --timeout and ctest --timeout (s)")
     ap.add_argument("-j", "--jobs", type=int, default=2)
+    ap.add_argument("--results", type=Path, help=f"results file (default WORK/{RESULTS_FILE})")
     ap.add_argument("--no-bare", action="store_true", help="skip the bare cmake --build + ctest timing")
     args = ap.parse_args()
     args.gate = args.gate.resolve()
     args.clones = args.clones.resolve()
     args.work = args.work.resolve()
+    args.results = (args.results or args.work / RESULTS_FILE).resolve()
     if not os.access(args.gate, os.X_OK):
         print(f"run_corpus: {args.gate} is not an executable", file=sys.stderr)
         return 2
@@ -437,14 +447,14 @@ def main() -> int:
         print(f"run_corpus: [{case['id']}] {status} ({res['case_s']} s)", file=sys.stderr, flush=True)
         for p in res["problems"]:
             print(f"    {p}", file=sys.stderr)
-        (args.work / RESULTS_FILE).write_text(json.dumps(results_doc(results, args, t_start), indent=2) + "\n")
+        args.results.write_text(json.dumps(results_doc(results, args, t_start), indent=2) + "\n")
 
     print(table(results))
     doc = results_doc(results, args, t_start)
-    (args.work / RESULTS_FILE).write_text(json.dumps(doc, indent=2) + "\n")
+    args.results.write_text(json.dumps(doc, indent=2) + "\n")
     wrong = [x["id"] for x in results if not x["ok"]]
     print(f"\n{len(results) - len(wrong)}/{len(results)} cases as expected; total {doc['total_s']} s; "
-          f"results: {args.work / RESULTS_FILE}", file=sys.stderr)
+          f"results: {args.results}", file=sys.stderr)
     return 1 if wrong else 0
 
 
