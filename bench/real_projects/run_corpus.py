@@ -324,6 +324,7 @@ def bare_run(r: Runner, repo: Path, build: Path, patch: Path, jobs: int, timeout
 
 
 def run_case(r: Runner, args, manifest: dict, case: dict) -> dict:
+    args = argparse.Namespace(**{**vars(args), "timeout": case.get("timeout", args.timeout)})
     project = case["project"]
     spec = manifest["projects"][project]
     work: Path = args.work
