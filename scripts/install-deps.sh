@@ -10,6 +10,7 @@ packages=(
   nlohmann-json3-dev libpugixml-dev libcli11-dev zlib1g-dev
   libgtest-dev libgmock-dev
   clang-tidy cppcheck                    # the static-analysis tiers (docs/tiers.md)
+  catch2 doctest-dev libssl-dev openssl  # test frameworks and TLS of bench/real_projects (on demand only)
 )
 
 missing=()
