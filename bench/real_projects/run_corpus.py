@@ -401,9 +401,11 @@ def table(results: list[dict]) -> str:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--gate", type=Path, required=True, help="the autofix-gate binary")
-    ap.add_argument("--clones", type=Path, required=True, help="directory with one clone per project (see README.md)")
-    ap.add_argument("--work", type=Path, required=True, help="scratch directory: work repositories, builds, reports")
+    ap.add_argument("--gate", type=Path, help="the autofix-gate binary")
+    ap.add_argument("--clones", type=Path, help="directory with one clone per project (see README.md)")
+    ap.add_argument("--work", type=Path, help="scratch directory: work repositories, builds, reports")
+    ap.add_argument("--table", type=Path, nargs="+", metavar="RESULTS",
+                    help="only print the table of these results files (the last result of each case wins)")
     ap.add_argument("--case", action="append", default=[], help="run only this case (repeatable)")
     ap.add_argument("--manifest", type=Path, default=MANIFEST)
     ap.add_argument("--timeout", type=int, default=300, help="autofix-gate --timeout and ctest --timeout (s)")
@@ -411,6 +413,16 @@ def main() -> int:
     ap.add_argument("--results", type=Path, help=f"results file (default WORK/{RESULTS_FILE})")
     ap.add_argument("--no-bare", action="store_true", help="skip the bare cmake --build + ctest timing")
     args = ap.parse_args()
+    if args.table:
+        latest: dict[str, dict] = {}
+        for f in args.table:
+            for x in json.loads(f.read_text())["cases"]:
+                latest[x["id"]] = x
+        order = [c["id"] for c in json.loads(args.manifest.read_text())["cases"]]
+        print(table([latest[i] for i in order if i in latest]))
+        return 0
+    if not (args.gate and args.clones and args.work):
+        ap.error("--gate, --clones and --work are required (unless --table)")
     args.gate = args.gate.resolve()
     args.clones = args.clones.resolve()
     args.work = args.work.resolve()
