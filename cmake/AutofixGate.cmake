@@ -137,8 +137,9 @@ The module needs CMake 3.25. Call ``enable_testing()`` (or ``include(CTest)``) i
   The tests registered, all labelled ``autofix``:
 
   ``autofix.verdict``
-    ``autofix-gate verify -C ${CMAKE_SOURCE_DIR} --config <CONFIG_FILE> --build-dir
-    ${CMAKE_BINARY_DIR} --report-dir <REPORT_DIR> [--base <BASE>]``: passes when the change is
+    ``autofix-gate verify -C ${CMAKE_SOURCE_DIR} --source-dir ${CMAKE_SOURCE_DIR} --config <CONFIG_FILE>
+    --build-dir ${CMAKE_BINARY_DIR} --report-dir <REPORT_DIR> [--base <BASE>]`` (the project may be a
+    subdirectory of its repository): passes when the change is
     accepted, fails when it is rejected (exit 1), needs review (3), or the gate failed (2, 4).
     ``RUN_SERIAL`` (it builds and runs the whole test suite itself) and a timeout of
     ``AUTOFIX_GATE_VERDICT_TIMEOUT`` seconds.
@@ -538,8 +539,8 @@ function(_autofix_gate_generate)
     set(base_args --base "${BASE}")
   endif()
   add_test(NAME autofix.verdict
-           COMMAND "${runner}" verify -C "${SOURCE_DIR}" --config "${CONFIG_FILE}" --build-dir "${BINARY_DIR}"
-                   --report-dir "${REPORT_DIR}" ${base_args})
+           COMMAND "${runner}" verify -C "${SOURCE_DIR}" --source-dir "${SOURCE_DIR}" --config "${CONFIG_FILE}"
+                   --build-dir "${BINARY_DIR}" --report-dir "${REPORT_DIR}" ${base_args})
   set_tests_properties(autofix.verdict PROPERTIES
                        LABELS autofix RUN_SERIAL TRUE TIMEOUT "${AUTOFIX_GATE_VERDICT_TIMEOUT}")
   foreach(name IN LISTS TIER_NAMES)

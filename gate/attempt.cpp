@@ -9,8 +9,10 @@
 #include "gate/baseline.h"
 #include "gate/judge.h"
 #include "gate/pipeline.h"
+#include "gate/project_check.h"
 #include "gate/git/patch.h"
 #include "gate/git/repository.h"
+#include "gate/git/signature.h"
 #include "gate/operation.h"
 #include "gate/report_files.h"
 #include "gate/snapshot/manifest.h"
@@ -77,7 +79,8 @@ std::string commit_message(const AttemptOptions& o, const AttemptResult& r) {
 }
 
 // Commits the fix alone (not the user's uncommitted work) on top of the snapshot's HEAD.
-git_oid commit_fix(const git::Repository& repo, const snapshot::Manifest& m, git_diff* fix, const std::string& message) {
+git_oid commit_fix(const git::Repository& repo, const snapshot::Manifest& m, git_diff* fix, const std::string& message,
+                   const git::CommitIdentity& identity) {
   git_repository* r = repo.get();
   git::CommitPtr parent;
   git::TreePtr base;
@@ -100,14 +103,11 @@ git_oid commit_fix(const git::Repository& repo, const snapshot::Manifest& m, git
   git::check(git_index_write_tree_to(&tree_oid, applied.get(), r), "cannot write the fixed tree");
   git::TreePtr tree;
   git::check(git_tree_lookup(git::out(tree), r, &tree_oid), "cannot read the fixed tree");
-  git::SignaturePtr sig;
-  if (git_signature_default(git::out(sig), r) < 0) {
-    git_error_clear();
-    git::check(git_signature_now(git::out(sig), "AutofixGate", "autofix-gate@localhost"), "cannot create a signature");
-  }
+  git::SignaturePtr author = git::make_signature(identity.author);
+  git::SignaturePtr committer = git::make_signature(identity.committer);
   const git_commit* parents[] = {parent.get()};
   git_oid commit;
-  git::check(git_commit_create(&commit, r, nullptr, sig.get(), sig.get(), nullptr, message.c_str(), tree.get(),
+  git::check(git_commit_create(&commit, r, nullptr, author.get(), committer.get(), nullptr, message.c_str(), tree.get(),
                                parent ? 1 : 0, parents),
              "cannot write the fix commit");
   return commit;
@@ -162,12 +162,27 @@ void write_reports_or_warn(const AttemptResult& result, const fs::path& dir, rep
   }
 }
 
-std::string plan_text(const AttemptOptions& o, const Layout& l, const git::PatchSummary& patch) {
+// The fixer's command line as a shell would take it back: words with anything unusual single-quoted.
+std::string shell_words(const std::vector<std::string>& argv) {
+  std::string out;
+  for (const std::string& a : argv) {
+    bool plain = !a.empty() && a.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+                                                   "_-+=/.,:@%") == std::string::npos;
+    std::string word = "'";
+    for (char c : a) word += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    out += (out.empty() ? "" : " ") + (plain ? a : word + "'");
+  }
+  return out;
+}
+
+// What a dry run prints after its first line: the steps a real attempt would take.
+std::string plan_text(const AttemptOptions& o, const Layout& l, const std::string& fix_step) {
   std::ostringstream out;
-  out << "dry run: the patch applies cleanly: " << git::describe(patch) << "\n"
-      << "plan: snapshot the work tree; baseline build and tests in " << l.build_dir.string()
-      << " (reused when stored); apply the patch; build; run the tiers; compare with the baseline; on accept: "
-      << to_string(o.on_accept) << "; reports in " << l.report_dir.string() << "\n";
+  out << "plan: snapshot the work tree; baseline build and tests of " << l.source_dir.string() << " in "
+      << l.build_dir.string() << " (reused when stored); " << fix_step
+      << "; build; run the tiers; compare with the baseline; on accept: " << to_string(o.on_accept)
+      << "; reports in " << l.report_dir.string() << "\n"
+      << "nothing was changed, built, run or judged (verdict: planned)\n";
   return out.str();
 }
 
@@ -178,6 +193,7 @@ RunSettings run_settings(const AttemptOptions& o, const GateConfig& config) {
   s.timeout = o.timeout;
   s.jobs = o.jobs;
   s.flaky_reruns = o.flaky_reruns.value_or(config.flaky_reruns);
+  s.test_timeout = o.test_timeout.value_or(config.test_timeout);
   return s;
 }
 
@@ -193,13 +209,21 @@ GateConfig effective_config(const AttemptOptions& o, const git::Repository& repo
   return config;
 }
 
+Layout checked_layout(const AttemptOptions& o, const git::Repository& repo, const GateConfig& config) {
+  Layout l = resolve_layout(repo, o.directory, o.build_dir, o.report_dir, config, o.source_dir);
+  check_project_layout(l);
+  return l;
+}
+
 AttemptOutcome run_attempt(const AttemptOptions& o, reporters::Progress& progress) {
   if (o.patch_file.has_value() == !o.fixer.empty())
     throw Error(ErrorKind::usage, "give exactly one fix: --patch FILE (or -) or -- FIXER COMMAND ...");
   git::Repository repo = git::Repository::open(o.directory);
   repo.require_idle();
   GateConfig config = effective_config(o, repo);
-  Layout l = resolve_layout(repo, o.directory, o.build_dir, o.report_dir, config);
+  Layout l = checked_layout(o, repo, config);
+  // Who an accepted fix will be committed by, read now: a bad GIT_*_DATE refuses before anything changes.
+  const git::CommitIdentity identity = git::commit_identity(repo);
   RunSettings settings = run_settings(o, config);
   AttemptOutcome outcome;
   outcome.report_dir = l.report_dir;
@@ -216,10 +240,12 @@ AttemptOutcome run_attempt(const AttemptOptions& o, reporters::Progress& progres
     try {
       git::PatchSummary summary = git::check_patch(repo, *patch);
       if (o.dry_run) {
-        std::cout << *patch << (patch->ends_with('\n') ? "" : "\n") << plan_text(o, l, summary);
-        result.verdict = Verdict::accepted;
-        result.reason = "dry run: the patch applies cleanly";
-        outcome.exit_code = exit_code::ok;
+        std::cout << *patch << (patch->ends_with('\n') ? "" : "\n")
+                  << "dry run: the patch applies cleanly: " << git::describe(summary) << "\n"
+                  << plan_text(o, l, "apply the patch");
+        result.verdict = Verdict::planned;
+        result.reason = "dry run: the patch applies cleanly; nothing was built or judged";
+        outcome.exit_code = exit_code_for(result.verdict);
         return outcome;
       }
     } catch (const Error& e) {
@@ -227,10 +253,20 @@ AttemptOutcome run_attempt(const AttemptOptions& o, reporters::Progress& progres
       result.verdict = Verdict::rejected;
       result.reason = std::string("the patch was refused: ") + e.what();
       progress.note("[apply] " + result.reason);
-      write_reports_or_warn(result, l.report_dir, progress);
+      if (!o.dry_run) write_reports_or_warn(result, l.report_dir, progress);  // a dry run writes nothing
       outcome.exit_code = exit_code::rejected;
       return outcome;
     }
+  } else if (o.dry_run) {
+    // A dry run never runs the fixer: it could change anything, and nothing may change.
+    std::cout << "dry run: the fixer would run from " << l.root.string() << " (time limit " << o.timeout.count()
+              << " s): " << shell_words(o.fixer) << "\n"
+              << plan_text(o, l, "run the fixer");
+    result.verdict = Verdict::planned;
+    result.reason = "dry run: the fixer was not run; nothing was built or judged";
+    result.fixer = FixerOutcome{o.fixer, "not run (dry run)", false, "", ""};
+    outcome.exit_code = exit_code_for(result.verdict);
+    return outcome;
   }
 
   Operation op = Operation::begin(repo, "attempt", "attempt", o.command_line,
@@ -287,7 +323,7 @@ AttemptOutcome run_attempt(const AttemptOptions& o, reporters::Progress& progres
         in.fail_fast = o.fail_fast;
         judge_change(in, result);
         bool review = result.verdict == Verdict::needs_review;
-        if ((result.verdict == Verdict::accepted || review) && !o.dry_run) {
+        if (result.verdict == Verdict::accepted || review) {
           // A fix that needs review is kept on a branch of its own for the reviewer; the tree is restored.
           OnAccept mode = review ? OnAccept::branch : o.on_accept;
           phases.begin(review ? "review" : "accept",
@@ -295,7 +331,7 @@ AttemptOutcome run_attempt(const AttemptOptions& o, reporters::Progress& progres
           if (mode == OnAccept::keep) {
             keep_fix = true;
           } else {
-            git_oid commit = commit_fix(repo, snap, fix.get(), commit_message(o, result));
+            git_oid commit = commit_fix(repo, snap, fix.get(), commit_message(o, result), identity);
             result.commit = git::to_hex(commit);
             if (mode == OnAccept::branch) {
               result.branch = (review ? "autofix/review/" : "autofix/") + snap.id;
@@ -326,7 +362,6 @@ AttemptOutcome run_attempt(const AttemptOptions& o, reporters::Progress& progres
     phases.end("restored and verified (" + std::to_string(restored.written.size()) + " written, " +
                std::to_string(restored.removed.size()) + " removed)");
   }
-  if (o.dry_run && result.verdict == Verdict::accepted) result.reason = "dry run: " + result.reason + "; rolled back";
   write_reports_or_warn(result, l.report_dir, progress);
   outcome.exit_code = exit_code_for(result.verdict);
   return outcome;
@@ -336,7 +371,7 @@ BaselineOutcome compute_baseline(const AttemptOptions& o, reporters::Progress& p
   git::Repository repo = git::Repository::open(o.directory);
   repo.require_idle();
   GateConfig config = effective_config(o, repo);
-  Layout l = resolve_layout(repo, o.directory, o.build_dir, o.report_dir, config);
+  Layout l = checked_layout(o, repo, config);
   // The baseline is keyed by the work tree's tree: a snapshot computes it (and protects the tree
   // from anything the build does to it, e.g. generated files in the source tree).
   Operation op = Operation::begin(repo, "baseline", "baseline", o.command_line,

@@ -21,9 +21,10 @@ struct AttemptOptions {
   std::filesystem::path directory = ".";
   std::optional<std::string> patch_file;      // a path, or "-" for standard input
   std::vector<std::string> fixer;             // a command run from the repository root
+  std::optional<std::filesystem::path> source_dir;  // the CMake source directory; default: configured, else <root>
   std::optional<std::filesystem::path> build_dir;   // default <root>/build
   std::optional<std::filesystem::path> report_dir;  // default <build dir>/autofix
-  bool dry_run = false;
+  bool dry_run = false;                       // print the plan; build, run and judge nothing (verdict planned)
   OnAccept on_accept = OnAccept::branch;
   std::vector<std::string> require_fixed;
   std::chrono::seconds timeout{600};          // for the fixer, the build and the tests, each
@@ -33,6 +34,7 @@ struct AttemptOptions {
   bool fail_fast = false;                     // stop testing at the first confirmed regression
   bool allow_test_edits = false;              // edits to test sources warn instead of needing review
   std::optional<int> flaky_reruns;            // overrides the configuration's flaky_reruns
+  std::optional<std::chrono::seconds> test_timeout;  // overrides the configuration's test_timeout
 };
 
 struct AttemptOutcome {
@@ -43,6 +45,9 @@ struct AttemptOutcome {
 
 // The configuration an attempt or verify uses (docs/configuration.md), with command-line overrides.
 GateConfig effective_config(const AttemptOptions& options, const git::Repository& repo);
+// Where things are (resolve_layout), refused before anything changes when the source or build directory
+// is not this repository's CMake project (check_project_layout).
+Layout checked_layout(const AttemptOptions& options, const git::Repository& repo, const GateConfig& config);
 RunSettings run_settings(const AttemptOptions& options, const GateConfig& config);
 
 // Runs the attempt and writes report.json, junit.xml and summary.md. Throws Error only for problems

@@ -7,7 +7,8 @@
 
 namespace autofix {
 
-enum class Verdict { accepted, rejected, needs_review, error };
+// planned: a dry run; the plan was printed, nothing was built or judged (never an accept).
+enum class Verdict { accepted, rejected, needs_review, error, planned };
 const char* to_string(Verdict v) noexcept;
 int exit_code_for(Verdict v) noexcept;
 
@@ -17,24 +18,54 @@ const char* to_string(RunStatus s) noexcept;
 
 // How a test changed between the baseline (the tree without the fix) and the fixed tree.
 // FLAKY: the test's result changed between runs of one tree; neither a fix nor a regression.
-enum class Transition { FAIL_TO_PASS, PASS_TO_PASS, PASS_TO_FAIL, FAIL_TO_FAIL, MISSING, NEW, FLAKY };
+// SKIPPED: it ran on neither tree (disabled, skipped on purpose); neither a failure nor a pass.
+enum class Transition { FAIL_TO_PASS, PASS_TO_PASS, PASS_TO_FAIL, FAIL_TO_FAIL, MISSING, NEW, FLAKY, SKIPPED };
 const char* to_string(Transition t) noexcept;
+// Every transition, in the order reports list them: the one table readers and writers share.
+inline constexpr Transition kAllTransitions[] = {Transition::FAIL_TO_PASS, Transition::PASS_TO_PASS, Transition::PASS_TO_FAIL,
+                                                 Transition::FAIL_TO_FAIL, Transition::MISSING,      Transition::NEW,
+                                                 Transition::FLAKY,        Transition::SKIPPED};
 
+// What was observed of one test on one tree.
 struct TestRecord {
+  // What people read: the CTest test's name, or "<CTest test>::<case>" for a case inside it. Not an
+  // identity: a CTest name may itself contain "::"; ctest_test and case_name are (see key_of).
   std::string name;
-  RunStatus status = RunStatus::not_run;
+  RunStatus status = RunStatus::not_run;  // of the first run
   double duration_s = 0;
   std::string output;  // capped excerpt
+  std::string ctest_test{};  // the CTest test it belongs to; empty means `name` (a CTest-level record)
+  std::string case_name{};   // the case within the CTest test's binary ("Suite.Case"); empty for the CTest test
+  // The failure lines it printed (runners/failure_lines.h). After re-runs: on the baseline, every line any
+  // run printed; with the change, only the lines every failing run printed. So a line that comes and goes
+  // is never counted as new.
+  std::vector<std::string> failures{};
+  std::vector<RunStatus> reruns{};  // extra runs on the same tree, in order (baseline records: flake checks)
 };
+
+// The identity of a test across runs and trees: (CTest test, case).
+struct TestKey {
+  std::string ctest_test;
+  std::string case_name;
+  auto operator<=>(const TestKey&) const = default;
+};
+TestKey key_of(const TestRecord& r);
 
 struct TestOutcome {
   std::string name;
+  std::string ctest_test;
+  std::string case_name;
   std::optional<TestRecord> baseline;
   std::optional<TestRecord> after;
   Transition transition = Transition::PASS_TO_PASS;
   std::vector<RunStatus> reruns;  // extra runs on the tree that showed the change, in order
-  bool baseline_flaky = false;    // the baseline's own re-runs disagreed
+  bool baseline_flaky = false;    // the baseline's own runs disagreed
   int known_flakes = 0;           // how often earlier attempts saw this test flake
+  // FAIL_TO_FAIL without per-case results: failure lines printed with the change that the baseline never
+  // printed. Not empty: the fix broke more of the test than was broken (a regression).
+  std::vector<std::string> new_failures;
+  std::string observed;  // what the runs showed, e.g. "failed 5 of 5 runs without the fix, passed 3 of 5 with it"
+  TestKey key() const { return {ctest_test, case_name}; }
 };
 
 // One problem a tier found: an analyzer warning, a secret, a sanitizer report, a failing command.
@@ -64,12 +95,20 @@ struct TierResult {
   std::vector<std::string> tests;   // the tests this tier selected (ctest, sanitizers, command JUnit)
 };
 
+// A changed file a regressed test's build reaches, and how.
+struct CascadeCandidate {
+  std::string file;
+  std::vector<std::string> chain;  // test target → ... → changed file (shortest)
+  bool operator==(const CascadeCandidate&) const = default;
+};
+
 // How a regression connects to the change (see gate/cascade.h).
 struct CascadeEntry {
   std::string test;
   std::string kind;                 // direct, cascading, unrelated, unknown
-  std::string changed_file;         // empty for unrelated and unknown
-  std::vector<std::string> chain;   // test target → ... → changed file
+  std::string changed_file;         // the one candidate (or the one the test's output names); else empty
+  std::vector<std::string> chain;   // its chain; empty when changed_file is
+  std::vector<CascadeCandidate> candidates{};  // every changed file the test's build reaches, shortest chain first
 };
 
 // A test weakened by the fix (see gate/tampering.h).
@@ -153,13 +192,24 @@ struct AttemptResult {
   size_t tests_run() const;
   size_t tests_passed() const;
   std::vector<std::string> names_with(Transition t) const;
-  // PASS_TO_FAIL tests, less those the fix disabled or skipped on purpose (a tampering finding names
-  // them and they did not run): those are weakened tests, which need review, not regressions.
+  // The tests the fix broke, by name:
+  //   PASS_TO_FAIL tests, less those the fix disabled or skipped on purpose (a tampering finding names
+  //     them and they did not run: weakened tests, which need review, not regressions), and less a CTest
+  //     test whose own cases name the regression (its failing cases are listed instead);
+  //   NEW tests that fail (a test the fix added, or a case that did not run before, failing now);
+  //   FAIL_TO_FAIL tests that print failures the baseline never printed (new_failures).
   std::vector<std::string> regressions() const;
+  // Why each regression counts, one line each ("X passed without the fix and failed with it").
+  std::vector<std::string> regression_reasons() const;
 };
 
-// Compares two runs test by test. Passed is a pass; failed, timeout and not-run are failures;
-// skipped counts as not passing (a passing test that is now skipped is a regression).
+// Compares two runs test by test, keyed by (CTest test, case). Passed is a pass; failed, timeout and
+// not-run are failures; skipped on both trees is SKIPPED; a passing test that is now skipped is
+// PASS_TO_FAIL (a weakened test, see regressions()).
+// A case that one side lacks while the other has it is MISSING or NEW, except when the side that lacks
+// it has no per-case results for its CTest test at all and that CTest test passed there: then the case
+// passed too (frameworks whose cases are read only when their binary fails; see runners/case_results.h).
+// FAIL_TO_FAIL tests without per-case results on both sides get new_failures.
 std::vector<TestOutcome> classify(const std::vector<TestRecord>& baseline, const std::vector<TestRecord>& after);
 
 struct Decision {

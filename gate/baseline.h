@@ -33,7 +33,8 @@ struct BaselineRecord {
 nlohmann::json discovered_to_json(const runners::DiscoveredTest& t);
 runners::DiscoveredTest discovered_from_json(const nlohmann::json& j);
 
-// A stable key: the tree id plus the build directory and the user-set CMake cache entries.
+// A stable key: the tree id plus the build directory, the user-set CMake cache entries and the source
+// directory the build was configured from (CMAKE_HOME_DIRECTORY).
 std::string baseline_key(const std::string& worktree_tree, const std::filesystem::path& build_dir,
                          const std::string& cmake_cache_text);
 

@@ -1,6 +1,7 @@
 #include "gate/cascade.h"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <set>
 
@@ -8,20 +9,32 @@ namespace autofix {
 
 namespace {
 
-struct Reach {
-  std::string file;
-  std::vector<std::string> chain;
-};
+// Every changed file the target reaches, with its shortest chain; shortest first, then by file.
+std::vector<CascadeCandidate> candidates_of(const BuildGraph& graph, const std::string& target,
+                                            const std::vector<std::string>& files) {
+  std::vector<CascadeCandidate> out;
+  for (const auto& file : files)
+    if (auto chain = graph.chain(target, file)) out.push_back({file, std::move(*chain)});
+  std::stable_sort(out.begin(), out.end(), [](const CascadeCandidate& a, const CascadeCandidate& b) {
+    return a.chain.size() < b.chain.size();
+  });
+  return out;
+}
 
-// The shortest chain from target to any of the files (sorted, so ties go to the first by name).
-std::optional<Reach> shortest_chain(const BuildGraph& graph, const std::string& target,
-                                    const std::vector<std::string>& files) {
-  std::optional<Reach> best;
-  for (const auto& file : files) {
-    auto chain = graph.chain(target, file);
-    if (chain && (!best || chain->size() < best->chain.size())) best = Reach{file, std::move(*chain)};
+bool is_name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '-' || c == '.'; }
+
+// Does `output` name `file`: its repository path, or its file name standing as a whole word?
+bool output_names(const std::string& output, const std::string& file) {
+  if (output.find(file) != std::string::npos) return true;
+  std::string base = file.substr(file.rfind('/') == std::string::npos ? 0 : file.rfind('/') + 1);
+  for (size_t at = output.find(base); at != std::string::npos; at = output.find(base, at + 1)) {
+    bool starts = at == 0 || !is_name_char(output[at - 1]) || output[at - 1] == '/';
+    size_t end = at + base.size();
+    bool ends = end == output.size() || !is_name_char(output[end]) ||
+                (output[end] == '.' && (end + 1 == output.size() || !is_name_char(output[end + 1])));
+    if (starts && ends) return true;
   }
-  return best;
+  return false;
 }
 
 std::vector<std::string> sorted_unique(std::vector<std::string> values) {
@@ -32,24 +45,16 @@ std::vector<std::string> sorted_unique(std::vector<std::string> values) {
 
 }  // namespace
 
-const runners::DiscoveredTest* ctest_test_of(const std::string& name, const std::vector<runners::DiscoveredTest>& tests) {
-  std::map<std::string_view, const runners::DiscoveredTest*> by_name;
-  for (const auto& t : tests) by_name.emplace(t.name, &t);
-  if (auto it = by_name.find(name); it != by_name.end()) return it->second;
-  const runners::DiscoveredTest* found = nullptr;
-  for (size_t pos = name.find("::"); pos != std::string::npos; pos = name.find("::", pos + 1))
-    if (auto it = by_name.find(std::string_view(name).substr(0, pos)); it != by_name.end()) found = it->second;
-  return found;
-}
-
 std::vector<CascadeEntry> trace_regressions(const BuildGraph* graph, const std::vector<runners::DiscoveredTest>& tests,
-                                            const std::vector<std::string>& regressions,
+                                            const std::vector<RegressedTest>& regressions,
                                             const std::vector<std::string>& aimed,
                                             const std::vector<std::string>& changed_files) {
-  auto target_of = [&](const std::string& name) -> std::optional<std::string> {
-    if (!graph) return std::nullopt;
-    const runners::DiscoveredTest* test = ctest_test_of(name, tests);
-    return test ? graph->target_for_test(*test) : std::nullopt;
+  std::map<std::string, const runners::DiscoveredTest*> by_name;
+  for (const auto& t : tests) by_name.emplace(t.name, &t);
+  auto target_of = [&](const std::string& ctest_test) -> std::optional<std::string> {
+    auto it = by_name.find(ctest_test);
+    if (!graph || it == by_name.end()) return std::nullopt;
+    return graph->target_for_test(*it->second);
   };
   std::set<std::string> aimed_targets;
   for (const auto& name : aimed)
@@ -57,21 +62,27 @@ std::vector<CascadeEntry> trace_regressions(const BuildGraph* graph, const std::
   std::vector<std::string> files = sorted_unique(changed_files);
 
   std::vector<CascadeEntry> entries;
-  for (const auto& name : regressions) {
+  for (const RegressedTest& r : regressions) {
     CascadeEntry entry;
-    entry.test = name;
-    auto target = target_of(name);
+    entry.test = r.name;
+    auto target = target_of(r.ctest_test);
     if (!target) {
       entry.kind = "unknown";
       entries.push_back(std::move(entry));
       continue;
     }
-    auto reach = shortest_chain(*graph, *target, files);
-    if (reach) {
-      entry.changed_file = reach->file;
-      entry.chain = std::move(reach->chain);
+    entry.candidates = candidates_of(*graph, *target, files);
+    std::vector<const CascadeCandidate*> named;
+    for (const CascadeCandidate& c : entry.candidates)
+      if (output_names(r.output, c.file)) named.push_back(&c);
+    const CascadeCandidate* chosen = entry.candidates.size() == 1 ? &entry.candidates.front()
+                                     : named.size() == 1          ? named.front()
+                                                                  : nullptr;
+    if (chosen) {
+      entry.changed_file = chosen->file;
+      entry.chain = chosen->chain;
     }
-    entry.kind = aimed_targets.contains(*target) ? "direct" : reach ? "cascading" : "unrelated";
+    entry.kind = aimed_targets.contains(*target) ? "direct" : !entry.candidates.empty() ? "cascading" : "unrelated";
     entries.push_back(std::move(entry));
   }
   return entries;
@@ -90,7 +101,7 @@ std::vector<std::string> order_tests_by_impact(const BuildGraph* graph, const st
       unmapped.push_back(test.name);
     } else {
       auto [it, added] = target_affected.emplace(*target, false);
-      if (added) it->second = shortest_chain(*graph, *target, files).has_value();
+      if (added) it->second = !candidates_of(*graph, *target, files).empty();
       (it->second ? affected : rest).push_back(test.name);
     }
   }

@@ -11,21 +11,26 @@
 
 namespace autofix {
 
-// The CTest test a result name belongs to: the name itself when a test has it, else the longest prefix
-// before a "::" that names one ("strings_test::Strings.Upper" → "strings_test"). nullptr when none does.
-const runners::DiscoveredTest* ctest_test_of(const std::string& name, const std::vector<runners::DiscoveredTest>& tests);
+// A regression to trace: its name, the CTest test it belongs to, and what it printed.
+struct RegressedTest {
+  std::string name;
+  std::string ctest_test;
+  std::string output;
+};
 
-// One entry per regression (PASS_TO_FAIL test), in the order given. `regressions` and `aimed` (the tests
-// the fix was meant to repair: --require-fixed, else the tests that failed at baseline) are result names
-// (see ctest_test_of); changed_files are repository-relative.
-//   direct     the regression runs the same target as an aimed test (chain and changed_file filled when
-//              one exists)
-//   cascading  a chain leads from its target to a changed file
-//   unrelated  its target is known but reaches no changed file (shared data files, environment, test order)
-//   unknown    its test runs no known target (a script, a custom command), or there is no graph
-// When several changed files are reachable, the shortest chain wins, ties by file name.
+// One entry per regression, in the order given. `aimed` are the CTest tests of the tests the fix was
+// meant to repair (--require-fixed, else those failing at baseline); changed_files are repository-relative.
+//   candidates  every changed file the regression's target reaches through the build graph, each with its
+//               shortest chain (target → dependency → ... → file), shortest first, then by file
+//   changed_file/chain  the candidate when there is one, or the one candidate the test's own output names
+//               (its path or file name, e.g. in an assertion's location); empty when the evidence does not
+//               single one out: the report then names every candidate, it never picks one by name
+//   kind   direct     the regression runs the same target as an aimed test
+//          cascading  otherwise, when a candidate exists: broken through what the target builds from
+//          unrelated  its target is known but reaches no changed file (data files, environment, order)
+//          unknown    its test runs no known target (a script, a custom command), or there is no graph
 std::vector<CascadeEntry> trace_regressions(const BuildGraph* graph, const std::vector<runners::DiscoveredTest>& tests,
-                                            const std::vector<std::string>& regressions,
+                                            const std::vector<RegressedTest>& regressions,
                                             const std::vector<std::string>& aimed,
                                             const std::vector<std::string>& changed_files);
 

@@ -13,6 +13,7 @@
 
 #include "gate/util/error.h"
 #include "gate/util/paths.h"
+#include "gate/util/spelling.h"
 
 namespace autofix {
 
@@ -82,34 +83,11 @@ std::string describe(const ojson& v) {
   }
 }
 
-size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
-
-// "did you mean 'x'?" for a near miss (up to two edits, letter case aside), else the fallback.
+// "did you mean 'x'?" for a near miss (gate/util/spelling.h), else the fallback.
 template <typename Range>
 std::string suggestion(std::string_view got, const Range& names, std::string_view fallback = kDocHint) {
-  std::string lower(got);
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  size_t best = 3;
-  std::string_view best_name;
-  for (const auto& name : names) {
-    size_t d = edit_distance(lower, name);
-    if (d < best) best = d, best_name = name;
-  }
-  if (best_name.empty() || got.size() < 3) return std::string(fallback);
-  return "did you mean '" + std::string(best_name) + "'?";
+  std::optional<std::string> near = closest_name(got, std::vector<std::string_view>(std::begin(names), std::end(names)));
+  return near ? "did you mean '" + *near + "'?" : std::string(fallback);
 }
 
 std::string child(const std::string& where, std::string_view key) {
@@ -429,14 +407,21 @@ GateConfig parse_config(std::string_view text, const std::string& source) {
   if (*version != 1)
     reader.fail("version", "unsupported version " + version->dump() + " (this gate reads version 1)",
                 "upgrade the gate, or write the configuration in version 1 (docs/configuration.md)");
-  reader.check_keys(doc, "", {"version", "build_dir", "report_dir", "base", "flaky_reruns", "allow_test_edits",
-                              "test_paths", "secrets_allowlist", "tiers", "protect", "protect_defaults"});
+  reader.check_keys(doc, "", {"version", "source_dir", "build_dir", "report_dir", "base", "flaky_reruns",
+                              "test_timeout", "allow_test_edits", "test_paths", "secrets_allowlist", "tiers",
+                              "protect", "protect_defaults"});
 
   GateConfig config;
   config.source = source;
   config.test_paths = default_test_paths();
   for (const auto& [key, value] : doc.items()) {
-    if (key == "build_dir") {
+    if (key == "source_dir") {
+      config.source_dir = reader.string(value, key);
+      if (*config.source_dir != "." && !is_safe_relative_path(*config.source_dir))
+        reader.fail(key, quote(*config.source_dir) + " is not a directory inside the repository",
+                    "give the directory that holds the top-level CMakeLists.txt relative to the repository root, "
+                    "with '/' between directories (\".\" is the root itself)");
+    } else if (key == "build_dir") {
       config.build_dir = reader.string(value, key);
     } else if (key == "report_dir") {
       config.report_dir = reader.string(value, key);
@@ -444,6 +429,8 @@ GateConfig parse_config(std::string_view text, const std::string& source) {
       config.base = reader.string(value, key);
     } else if (key == "flaky_reruns") {
       config.flaky_reruns = static_cast<int>(reader.integer(value, key, 0, kMaxFlakyReruns));
+    } else if (key == "test_timeout") {
+      config.test_timeout = std::chrono::seconds(reader.integer(value, key, 1, kMaxTestTimeout.count(), "seconds"));
     } else if (key == "allow_test_edits") {
       config.allow_test_edits = reader.boolean(value, key);
     } else if (key == "test_paths") {
@@ -509,10 +496,12 @@ GateConfig load_config(const std::optional<fs::path>& explicit_file, const fs::p
 
 nlohmann::json to_json(const GateConfig& config) {
   nlohmann::json doc = {{"version", 1}};
+  if (config.source_dir) doc["source_dir"] = *config.source_dir;
   if (config.build_dir) doc["build_dir"] = *config.build_dir;
   if (config.report_dir) doc["report_dir"] = *config.report_dir;
   if (config.base) doc["base"] = *config.base;
   doc["flaky_reruns"] = config.flaky_reruns;
+  doc["test_timeout"] = config.test_timeout.count();
   doc["allow_test_edits"] = config.allow_test_edits;
   doc["test_paths"] = config.test_paths;
   doc["secrets_allowlist"] = config.secrets_allowlist;

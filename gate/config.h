@@ -32,7 +32,11 @@ struct ProtectRule {
 
 struct GateConfig {
   std::optional<std::string> build_dir, report_dir, base;  // as written; unset: the caller's defaults
+  std::optional<std::string> source_dir;  // the CMake source directory, relative to the repository root
   int flaky_reruns = 4;
+  // Each test's time limit when its CTest TIMEOUT property sets none; a test that reaches it is a failing
+  // test ("timeout"), never the end of the judgment.
+  std::chrono::seconds test_timeout{300};
   bool allow_test_edits = false;
   std::vector<std::string> test_paths;  // default_test_paths() unless configured
   std::string secrets_allowlist = ".autofix-secrets-allow";
@@ -48,6 +52,7 @@ inline constexpr std::size_t kMaxConfigBytes = 1024 * 1024;
 inline constexpr std::size_t kMaxTierNameLength = 64;
 inline constexpr std::chrono::seconds kMaxTierTimeout{7 * 24 * 3600};
 inline constexpr int kMaxFlakyReruns = 20;
+inline constexpr std::chrono::seconds kMaxTestTimeout{7 * 24 * 3600};
 
 // The documented default `test_paths`.
 std::vector<std::string> default_test_paths();

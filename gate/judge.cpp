@@ -9,6 +9,8 @@
 #include "gate/git/diff_lines.h"
 #include "gate/glob.h"
 #include "gate/lanes.h"
+#include "gate/observations.h"
+#include "gate/project_check.h"
 #include "gate/risk.h"
 #include "gate/tampering.h"
 #include "gate/tiers.h"
@@ -31,66 +33,65 @@ bool any_ctest_tier(const std::vector<const TierConfig*>& tiers) {
   return std::any_of(tiers.begin(), tiers.end(), [](const TierConfig* t) { return t->kind == "ctest"; });
 }
 
-// Marks flakes: a test whose status changed is run again on the tree with the change; one that
-// disagrees with itself is FLAKY. A test known to flake (flaky at this baseline, or seen flaking by an
-// earlier attempt) cannot count as fixed, counts as broken only when it fails every run with the
-// change, and gets twice the re-runs, so that a 30% flake fails them all about once in 50,000.
-// Outcomes named in `settled` were judged already (the first batch of --fail-fast) and are kept.
+// Re-runs the tests whose result the change may have moved and judges them by what the runs showed
+// (gate/observations.h). Re-run: tests whose status changed, tests failing before and after (a fixed test
+// may fail only now and then; a breaking change may add failures), and new tests that fail. A test seen
+// flaking by earlier attempts gets twice the re-runs; that history never changes what was observed here.
+// Outcomes in `settled` were judged already (the first batch of --fail-fast) and are kept.
 void settle_flakes(const JudgeInput& in, std::vector<TestOutcome>& tests, const std::set<std::string>& known_flaky,
-                   const std::map<std::string, TestOutcome>& settled = {}) {
-  std::set<std::string> baseline_flaky(in.baseline->flaky.begin(), in.baseline->flaky.end());
-  std::map<std::string, RunStatus> changed, changed_known;
+                   const std::map<TestKey, TestOutcome>& settled = {}) {
+  std::vector<TestRecord> after;
+  std::set<TestKey> wanted, wanted_known;
   for (TestOutcome& t : tests) {
-    if (auto done = settled.find(t.name); done != settled.end()) {
+    if (auto done = settled.find(t.key()); done != settled.end()) {
       t = done->second;
       continue;
     }
-    t.baseline_flaky = baseline_flaky.count(t.name) > 0;
+    t.baseline_flaky = t.baseline && disagrees(t.baseline->status, t.baseline->reruns);
+    if (!t.after) continue;
+    after.push_back(*t.after);
+    if (t.after->status == RunStatus::skipped || t.after->status == RunStatus::not_run) continue;
+    bool moved = t.transition == Transition::FAIL_TO_PASS || t.transition == Transition::PASS_TO_FAIL ||
+                 t.transition == Transition::FAIL_TO_FAIL ||
+                 (t.transition == Transition::NEW && t.after->status != RunStatus::passed);
+    if (!moved) continue;
     bool known = t.baseline_flaky || known_flaky.count(t.name) > 0;
-    bool status_changed = t.transition == Transition::FAIL_TO_PASS || t.transition == Transition::PASS_TO_FAIL;
-    // A skipped or disabled test did not run: running it again tells nothing, and ctest refuses a
-    // selection of disabled tests only ("No tests were found!!!", exit code 8: a gate error).
-    if (!t.after || t.after->status == RunStatus::skipped) continue;
-    if (status_changed || (known && t.transition == Transition::FAIL_TO_FAIL))
-      (known ? changed_known : changed).emplace(t.name, t.after->status);
+    (known ? wanted_known : wanted).insert(t.key());
   }
-  int reruns = in.config->flaky_reruns;
-  if ((!changed.empty() || !changed_known.empty()) && reruns > 0) {
-    in.phases->begin("rerun", "re-running " + std::to_string(changed.size() + changed_known.size()) +
-                                  " test(s) whose status changed");
-    auto runs = rerun_until_disagreement(*in.layout, in.settings, in.phases->operation(), changed, reruns);
-    auto more = rerun_until_disagreement(*in.layout, in.settings, in.phases->operation(), changed_known, 2 * reruns);
-    runs.insert(more.begin(), more.end());
-    size_t flaky = 0;
-    for (TestOutcome& t : tests) {
-      auto it = runs.find(t.name);
-      if (it == runs.end() || settled.count(t.name)) continue;
-      t.reruns = it->second;
-      if (disagrees(t.after->status, t.reruns)) {
-        t.transition = Transition::FLAKY;
-        ++flaky;
-      }
-    }
-    in.phases->end(flaky ? std::to_string(flaky) + " flaky" : "every change repeated");
+  int reruns = in.settings.flaky_reruns;
+  std::vector<RerunTarget> targets = rerun_targets(after, reruns, [&](const TestRecord& r) { return wanted.count(key_of(r)) > 0; });
+  for (RerunTarget& t : rerun_targets(after, 2 * reruns, [&](const TestRecord& r) { return wanted_known.count(key_of(r)) > 0; }))
+    targets.push_back(t);
+  std::map<TestKey, std::vector<TestRecord>> runs;
+  if (!targets.empty()) {
+    in.phases->begin("rerun", "re-running " + std::to_string(targets.size()) + " test(s) whose result the fix may have moved");
+    runs = rerun_until_disagreement(*in.layout, in.settings, in.phases->operation(), targets);
   }
+  std::set<std::string> with_cases;
+  for (const TestOutcome& t : tests)
+    if (!t.case_name.empty()) with_cases.insert(t.ctest_test);
   for (TestOutcome& t : tests) {
-    bool known = t.baseline_flaky || known_flaky.count(t.name) > 0;
-    if (!known || t.transition == Transition::FLAKY || settled.count(t.name)) continue;
-    bool always_fails = t.after && t.after->status != RunStatus::passed &&
-                        std::none_of(t.reruns.begin(), t.reruns.end(), [](RunStatus r) { return r == RunStatus::passed; });
-    if (t.transition == Transition::FAIL_TO_PASS) t.transition = Transition::FLAKY;
-    else if (t.transition == Transition::FAIL_TO_FAIL && always_fails && !t.reruns.empty())
-      t.transition = Transition::PASS_TO_FAIL;  // flaky before, fails every run now: broken by the change
-    else if (t.transition == Transition::FAIL_TO_FAIL) t.transition = Transition::FLAKY;
+    if (settled.count(t.key()) || !t.after) continue;
+    if (auto it = runs.find(t.key()); it != runs.end()) {
+      t.reruns = statuses_of(it->second);
+      t.after->failures = lines_in_every_failing_run(*t.after, it->second);
+    }
+    judge_by_runs(t, t.case_name.empty() && !with_cases.count(t.ctest_test));
   }
+  settle_ctest_tests_by_their_cases(tests);
+  size_t flaky = static_cast<size_t>(
+      std::count_if(tests.begin(), tests.end(), [](const TestOutcome& t) { return t.transition == Transition::FLAKY; }));
+  if (!targets.empty()) in.phases->end(flaky ? std::to_string(flaky) + " flaky" : "every change repeated");
 }
 
-// The tests the fix aimed at: --require-fixed, else those failing at baseline.
+// The CTest tests of the tests the fix aimed at: --require-fixed, else those failing at baseline.
 std::vector<std::string> aimed_tests(const JudgeInput& in) {
-  if (!in.require_fixed.empty()) return in.require_fixed;
   std::vector<std::string> out;
-  for (const TestRecord& t : in.baseline->tests)
-    if (t.status != RunStatus::passed) out.push_back(t.name);
+  for (const TestRecord& t : in.baseline->tests) {
+    bool required = std::find(in.require_fixed.begin(), in.require_fixed.end(), t.name) != in.require_fixed.end();
+    bool failing = t.status != RunStatus::passed && t.status != RunStatus::skipped;
+    if (in.require_fixed.empty() ? failing : required) out.push_back(key_of(t).ctest_test);
+  }
   return out;
 }
 
@@ -118,7 +119,7 @@ std::vector<std::string> tests_affected_by(const BuildGraph& graph, const std::v
 std::vector<TestRecord> only_named(const std::vector<TestRecord>& records, const std::set<std::string>& ctest_names) {
   std::vector<TestRecord> out;
   for (const TestRecord& r : records)
-    if (ctest_names.count(ctest_name_of(r.name))) out.push_back(r);
+    if (ctest_names.count(key_of(r).ctest_test)) out.push_back(r);
   return out;
 }
 
@@ -176,6 +177,7 @@ void judge_change(const JudgeInput& in, AttemptResult& result) {
       }
       ctx.graph = graph ? &*graph : nullptr;
       discovered_after = runners::discover_tests(l.build_dir);
+      require_own_tests(l, discovered_after);  // the fix cannot bring in tests from outside either
       if (any_ctest_tier(tiers)) {
         // Tests whose build closure holds a changed file run first: with --fail-fast a confirmed
         // regression among them ends the run early.
@@ -192,23 +194,24 @@ void judge_change(const JudgeInput& in, AttemptResult& result) {
         phases.begin("test", split ? "running the " + std::to_string(first_batch.size()) +
                                          " test(s) the fix can affect, then the rest"
                                    : "running the tests with the fix");
-        TestRun after = run_tests(l, l.report_dir / "tests", in.settings, op,
-                                  split ? std::vector<std::string>(first_batch.begin(), first_batch.end())
-                                        : std::vector<std::string>{});  // everything (or the shard's share)
+        TestRunOptions first_run;
+        if (split) first_run.names.assign(first_batch.begin(), first_batch.end());  // else everything (or the shard's share)
+        TestRun after = run_tests(l, l.report_dir / "tests", in.settings, op, first_run);
         bool stopped_early = false;
         // Tests seen flaking by earlier attempts (.git/autofix/flaky.json) are judged as flaky ones.
         FlakeStore flakes(in.repo->state_dir());
         std::set<std::string> known_flaky;
         for (const auto& [name, entry] : flakes.load())
           if (entry.flakes > 0) known_flaky.insert(name);
-        std::map<std::string, TestOutcome> settled;
+        std::map<TestKey, TestOutcome> settled;
         if (split) {
           if (in.fail_fast) {
             std::vector<TestOutcome> early = classify(only_named(in.baseline->tests, first_batch), after.records);
             settle_flakes(in, early, known_flaky);
-            for (const TestOutcome& t : early) settled.emplace(t.name, t);
-            stopped_early = std::any_of(early.begin(), early.end(),
-                                        [](const TestOutcome& t) { return t.transition == Transition::PASS_TO_FAIL; });
+            for (const TestOutcome& t : early) settled.emplace(t.key(), t);
+            AttemptResult probe;
+            probe.tests = early;
+            stopped_early = !probe.regressions().empty();
             if (stopped_early) {
               result.tests = std::move(early);
               result.stopped_early = true;
@@ -218,7 +221,9 @@ void judge_change(const JudgeInput& in, AttemptResult& result) {
             std::vector<std::string> rest;
             for (const std::string& n : all_names)
               if (!first_batch.count(n)) rest.push_back(n);
-            TestRun more = run_tests(l, l.report_dir / "tests-rest", in.settings, op, rest);
+            TestRunOptions rest_run;
+            rest_run.names = std::move(rest);
+            TestRun more = run_tests(l, l.report_dir / "tests-rest", in.settings, op, rest_run);
             after.records.insert(after.records.end(), more.records.begin(), more.records.end());
             after.warnings.insert(after.warnings.end(), more.warnings.begin(), more.warnings.end());
           }
@@ -227,7 +232,7 @@ void judge_change(const JudgeInput& in, AttemptResult& result) {
         if (!stopped_early) {
           std::vector<TestRecord> baseline_tests;
           for (const TestRecord& t : in.baseline->tests)
-            if (!in_shard || in_shard(ctest_name_of(t.name))) baseline_tests.push_back(t);
+            if (!in_shard || in_shard(key_of(t).ctest_test)) baseline_tests.push_back(t);
           result.tests = classify(baseline_tests, after.records);
         }
         phases.end(std::to_string(result.tests_passed()) + "/" + std::to_string(result.tests_run()) + " passed" +
@@ -266,9 +271,12 @@ void judge_change(const JudgeInput& in, AttemptResult& result) {
     tin.allow_test_edits = in.allow_test_edits;
     result.tampering = detect_tampering(tin);
     std::vector<std::string> regressions = result.regressions();
-    if (!regressions.empty())
-      result.cascading = trace_regressions(graph ? &*graph : nullptr, in.baseline->discovered, regressions,
-                                           aimed_tests(in), changed);
+    std::vector<RegressedTest> traced;
+    for (const TestOutcome& t : result.tests)
+      if (std::find(regressions.begin(), regressions.end(), t.name) != regressions.end())
+        traced.push_back({t.name, t.ctest_test, t.after ? t.after->output : std::string()});
+    if (!traced.empty())
+      result.cascading = trace_regressions(graph ? &*graph : nullptr, in.baseline->discovered, traced, aimed_tests(in), changed);
   }
 
   // Tiers, in their configured order.

@@ -1,11 +1,15 @@
 #include "gate/pipeline.h"
 
 #include <algorithm>
+#include <cmath>
 #include <set>
 
+#include "gate/project_check.h"
 #include "gate/snapshot/manifest.h"
 #include "gate/tiers.h"
+#include "runners/case_results.h"
 #include "runners/cmake_file_api.h"
+#include "runners/test_framework.h"
 #include "gate/snapshot/worktree_scan.h"
 #include "gate/util/atomic_file.h"
 #include "gate/util/clock.h"
@@ -37,14 +41,25 @@ RunStatus run_status(runners::TestStatus s) {
   return RunStatus::not_run;
 }
 
+TestRecord to_record(const runners::TestResult& t) {
+  std::string output = t.message.empty() ? t.output_excerpt
+                       : t.output_excerpt.empty() ? t.message
+                                                  : t.message + "\n" + t.output_excerpt;
+  TestRecord r;
+  r.name = t.name;
+  r.ctest_test = t.ctest_test.empty() ? t.name : t.ctest_test;
+  r.case_name = t.case_name;
+  r.status = run_status(t.status);
+  r.duration_s = t.duration_s;
+  r.output = std::move(output);
+  r.failures = t.failures;
+  return r;
+}
+
 std::vector<TestRecord> to_records(const runners::CTestRun& run) {
   std::vector<TestRecord> out;
-  auto output = [](const runners::TestResult& t) {
-    if (t.message.empty()) return t.output_excerpt;
-    return t.output_excerpt.empty() ? t.message : t.message + "\n" + t.output_excerpt;
-  };
-  for (const auto& t : run.tests) out.push_back({t.name, run_status(t.status), t.duration_s, output(t)});
-  for (const auto& c : run.cases) out.push_back({c.name, run_status(c.status), c.duration_s, output(c)});
+  for (const auto& t : run.tests) out.push_back(to_record(t));
+  for (const auto& c : run.cases) out.push_back(to_record(c));
   return out;
 }
 
@@ -58,6 +73,18 @@ std::string exact_regex(const std::string& name) {
   return out + "$";
 }
 
+// A build configured before the gate asked for them lacks the File API's codemodel reply (cascading
+// failures) or, with a generator that writes one, compile_commands.json (the static tiers): configure
+// it once more with both asked for.
+bool lacks_what_the_gate_reads(const fs::path& build_dir) {
+  if (!fs::exists(build_dir / ".cmake/api/v1/reply")) return true;
+  std::string cache = cmake_cache_text(build_dir);
+  size_t at = cache.find("CMAKE_GENERATOR:INTERNAL=");
+  std::string generator = at == std::string::npos ? "" : cache.substr(at, cache.find('\n', at) - at);
+  bool writes_database = generator.find("Makefiles") != std::string::npos || generator.find("Ninja") != std::string::npos;
+  return writes_database && !fs::exists(build_dir / "compile_commands.json");
+}
+
 size_t passed_count(const std::vector<TestRecord>& tests) {
   return static_cast<size_t>(
       std::count_if(tests.begin(), tests.end(), [](const TestRecord& t) { return t.status == RunStatus::passed; }));
@@ -66,11 +93,21 @@ size_t passed_count(const std::vector<TestRecord>& tests) {
 }  // namespace
 
 Layout resolve_layout(const git::Repository& repo, const fs::path& cwd, const std::optional<fs::path>& build_dir,
-                      const std::optional<fs::path>& report_dir, const GateConfig& config) {
+                      const std::optional<fs::path>& report_dir, const GateConfig& config,
+                      const std::optional<fs::path>& source_dir) {
   Layout l;
   l.repo = &repo;
   l.root = repo.workdir();
   fs::path from = fs::absolute(cwd);
+  if (source_dir) l.source_dir = absolute_from(from, *source_dir);
+  else if (config.source_dir) l.source_dir = absolute_from(l.root, *config.source_dir);
+  else l.source_dir = l.root;
+  if (fs::path rel = l.source_dir.lexically_relative(l.root); rel.empty() || *rel.begin() == "..")
+    throw Error(ErrorKind::usage,
+                "the source directory '" + l.source_dir.string() + "' is outside the repository '" + l.root.string() + "'",
+                "the gate snapshots and restores the repository: the CMake project it builds must be inside it");
+  if (!l.source_dir.has_filename() && l.source_dir != l.source_dir.root_path())
+    l.source_dir = l.source_dir.parent_path();  // "cpp/": no trailing '/', it is compared with CMake's paths
   if (build_dir) l.build_dir = absolute_from(from, *build_dir);
   else if (config.build_dir) l.build_dir = absolute_from(l.root, *config.build_dir);
   else l.build_dir = l.root / "build";
@@ -97,7 +134,7 @@ void Phases::end(const std::string& outcome) { durations_.emplace_back(current_,
 
 runners::BuildResult build_tree(const Layout& l, const RunSettings& s, Operation* op, bool reconfigure) {
   runners::BuildOptions b;
-  b.source_dir = l.root;
+  b.source_dir = l.source_dir;
   b.build_dir = l.build_dir;
   b.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(s.timeout);
   b.jobs = s.jobs;
@@ -106,8 +143,7 @@ runners::BuildResult build_tree(const Layout& l, const RunSettings& s, Operation
   // Cascading failures read the File API's codemodel: ask for it, and configure again once when an
   // existing build has no reply yet (it was configured before the query existed).
   runners::write_codemodel_query(l.build_dir);
-  bool no_reply = fs::exists(l.build_dir / "CMakeCache.txt") && !fs::exists(l.build_dir / ".cmake/api/v1/reply");
-  b.reconfigure = reconfigure || no_reply;
+  b.reconfigure = reconfigure || (fs::exists(l.build_dir / "CMakeCache.txt") && lacks_what_the_gate_reads(l.build_dir));
   if (op) b.on_started = [op](int pg) { op->set_process_group(pg); };
   // After `recover` ended a build half way, its outputs cannot be trusted: rebuild everything once.
   fs::path marker = interrupted_build_marker(*l.repo);
@@ -118,15 +154,22 @@ runners::BuildResult build_tree(const Layout& l, const RunSettings& s, Operation
   return r;
 }
 
+std::chrono::milliseconds per_test_limit(const RunSettings& s) {
+  auto limit = std::min(s.test_timeout, std::max(std::chrono::seconds(1), s.timeout / 2));
+  return std::chrono::duration_cast<std::chrono::milliseconds>(limit);
+}
+
 TestRun run_tests(const Layout& l, const fs::path& output_dir, const RunSettings& s, Operation* op,
-                  const std::vector<std::string>& names) {
+                  const TestRunOptions& options) {
   runners::CTestOptions c;
   c.build_dir = l.build_dir;
   c.output_dir = output_dir;
   c.jobs = s.jobs;
-  c.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(s.timeout);          // each test
+  c.timeout = per_test_limit(s);
   c.overall_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(s.timeout);  // the whole run
-  std::vector<std::string> selection = names;
+  c.environment = options.environment;
+  c.read_failing_cases = options.read_failing_cases;
+  std::vector<std::string> selection = options.names;
   if (selection.empty() && s.in_shard) {
     for (const auto& d : runners::discover_tests(l.build_dir))
       if (s.in_shard(d.name)) selection.push_back(d.name);
@@ -139,37 +182,111 @@ TestRun run_tests(const Layout& l, const fs::path& output_dir, const RunSettings
   return {to_records(run), run.warnings};
 }
 
-std::string ctest_name_of(const std::string& record_name) {
-  size_t at = record_name.find("::");
-  return at == std::string::npos ? record_name : record_name.substr(0, at);
-}
-
 bool disagrees(RunStatus first, const std::vector<RunStatus>& reruns) {
   bool passed = first == RunStatus::passed;
   return std::any_of(reruns.begin(), reruns.end(), [&](RunStatus r) { return (r == RunStatus::passed) != passed; });
 }
 
-std::map<std::string, std::vector<RunStatus>> rerun_until_disagreement(const Layout& l, const RunSettings& s,
-                                                                       Operation* op,
-                                                                       const std::map<std::string, RunStatus>& first,
-                                                                       int reruns) {
-  std::map<std::string, std::vector<RunStatus>> runs;
-  std::set<std::string> pending;
-  for (const auto& [name, status] : first) pending.insert(name);
-  for (int round = 1; round <= reruns && !pending.empty(); ++round) {
-    std::set<std::string> ctest_names;
-    for (const std::string& n : pending) ctest_names.insert(ctest_name_of(n));
-    TestRun run = run_tests(l, l.report_dir / "reruns", s, op, {ctest_names.begin(), ctest_names.end()});
-    std::map<std::string, RunStatus> seen;
-    for (const TestRecord& r : run.records) seen.emplace(r.name, r.status);
+std::vector<RunStatus> statuses_of(const std::vector<TestRecord>& runs) {
+  std::vector<RunStatus> out;
+  for (const TestRecord& r : runs) out.push_back(r.status);
+  return out;
+}
+
+int rerun_rounds(const TestRecord& first_run, int reruns) {
+  if (reruns <= 0) return 0;
+  if (first_run.status == RunStatus::timeout) return 1;
+  if (first_run.duration_s <= 0) return reruns;
+  double fit = std::floor(kRerunBudgetSeconds / first_run.duration_s);
+  return std::clamp(static_cast<int>(std::min(fit, 1e6)), 1, reruns);
+}
+
+std::vector<RerunTarget> rerun_targets(const std::vector<TestRecord>& records, int reruns,
+                                       const std::function<bool(const TestRecord&)>& wanted) {
+  std::set<std::string> failing_cases;  // CTest tests whose cases show a failure
+  for (const TestRecord& r : records)
+    if (!r.case_name.empty() && r.status != RunStatus::passed && r.status != RunStatus::skipped)
+      failing_cases.insert(key_of(r).ctest_test);
+  std::vector<RerunTarget> out;
+  for (const TestRecord& r : records) {
+    if (!wanted(r)) continue;
+    if (r.case_name.empty() && r.status != RunStatus::passed && failing_cases.count(key_of(r).ctest_test)) continue;
+    if (int rounds = rerun_rounds(r, reruns); rounds > 0) out.push_back({key_of(r), r.status, rounds});
+  }
+  return out;
+}
+
+std::map<TestKey, std::vector<TestRecord>> rerun_until_disagreement(const Layout& l, const RunSettings& s,
+                                                                   Operation* op, const std::vector<RerunTarget>& targets) {
+  std::map<TestKey, std::vector<TestRecord>> runs;
+  std::map<TestKey, RerunTarget> pending;
+  int max_rounds = 0;
+  for (const RerunTarget& t : targets) {
+    pending.emplace(t.key, t);
+    max_rounds = std::max(max_rounds, t.rounds);
+  }
+  if (pending.empty()) return runs;
+  std::map<std::string, runners::DiscoveredTest> by_name;
+  for (auto& d : runners::discover_tests(l.build_dir)) by_name.emplace(d.name, std::move(d));
+  const fs::path dir = l.report_dir / "reruns";
+
+  for (int round = 1; round <= max_rounds && !pending.empty(); ++round) {
+    // CTest tests run together; cases by binary, through ctest with GTEST_FILTER or by the gate itself.
+    std::set<std::string> whole;
+    std::map<std::string, std::vector<std::string>> through_ctest, direct;
+    for (const auto& [key, target] : pending) {
+      if (target.rounds < round) continue;
+      if (key.case_name.empty()) {
+        whole.insert(key.ctest_test);
+        continue;
+      }
+      auto d = by_name.find(key.ctest_test);
+      if (d == by_name.end()) continue;
+      runners::TestFramework f = runners::framework_of(d->second);
+      bool own_run = (f == runners::TestFramework::catch2 || f == runners::TestFramework::doctest) && !d->second.needs_ctest;
+      (own_run ? direct : through_ctest)[key.ctest_test].push_back(key.case_name);
+    }
+    std::map<TestKey, TestRecord> seen;
+    auto keep = [&](const std::vector<TestRecord>& records, bool cases) {
+      for (const TestRecord& r : records)
+        if (cases != r.case_name.empty()) seen.emplace(key_of(r), r);
+    };
+    if (!whole.empty()) {
+      TestRunOptions o;
+      o.names.assign(whole.begin(), whole.end());
+      o.read_failing_cases = false;
+      keep(run_tests(l, dir, s, op, o).records, false);
+    }
+    for (const auto& [test, cases] : through_ctest) {
+      TestRunOptions o;
+      o.names = {test};
+      o.environment = {{"GTEST_FILTER", runners::gtest_filter_for(cases)}};
+      o.read_failing_cases = false;
+      keep(run_tests(l, dir, s, op, o).records, true);
+    }
+    for (const auto& [test, cases] : direct) {
+      runners::DirectCaseOptions o;
+      o.build_dir = l.build_dir;
+      o.report_file = dir / "cases.xml";
+      o.timeout = per_test_limit(s);
+      if (op) o.on_started = [op](int pg) { op->set_process_group(pg); };
+      runners::DirectCaseRun run = runners::run_cases_directly(by_name.at(test), runners::framework_of(by_name.at(test)), cases, o);
+      if (op) op->set_process_group(std::nullopt);
+      std::vector<TestRecord> records;
+      for (const auto& c : run.cases) records.push_back(to_record(c));
+      keep(records, true);
+    }
     for (auto it = pending.begin(); it != pending.end();) {
-      auto found = seen.find(*it);
-      // A case whose binary died this time has no record of its own: its CTest test's status counts.
-      if (found == seen.end()) found = seen.find(ctest_name_of(*it));
-      RunStatus status = found == seen.end() ? RunStatus::not_run : found->second;
-      runs[*it].push_back(status);
-      if (disagrees(first.at(*it), {status})) it = pending.erase(it);
-      else ++it;
+      auto found = seen.find(it->first);
+      if (it->second.rounds < round) {
+        it = pending.erase(it);
+      } else if (found == seen.end()) {
+        it = pending.erase(it);  // nothing to observe: no guess
+      } else {
+        runs[it->first].push_back(found->second);
+        bool done = disagrees(it->second.first, {found->second.status}) || it->second.rounds == round;
+        it = done ? pending.erase(it) : std::next(it);
+      }
     }
   }
   return runs;
@@ -182,7 +299,7 @@ BaselineRecord ensure_baseline(const git::Repository& repo, const Layout& l, con
   Operation* op = phases.operation();
   // The build must be configured before the key is known: the key includes the CMake cache.
   // (A build configured before the gate asked for the File API's codemodel is configured once more.)
-  if (!fs::exists(l.build_dir / "CMakeCache.txt") || !fs::exists(l.build_dir / ".cmake/api/v1/reply")) {
+  if (!fs::exists(l.build_dir / "CMakeCache.txt") || lacks_what_the_gate_reads(l.build_dir)) {
     phases.begin("configure", "configuring " + l.build_dir.string());
     runners::BuildResult configured = build_tree(l, s, op);
     phases.end(configured.ok ? "configured and built" : configured.failure);
@@ -221,20 +338,28 @@ BaselineRecord ensure_baseline(const git::Repository& repo, const Layout& l, con
   phases.end("built");
   phases.begin("baseline", "running the tests without the fix");
   record.discovered = runners::discover_tests(l.build_dir);
+  require_own_tests(l, record.discovered);  // a tree with tests from elsewhere is never a baseline
   TestRun run = run_tests(l, l.report_dir / "baseline-tests", s, op);
   for (const std::string& w : run.warnings) phases.note("[baseline] warning: " + w);
   record.tests = std::move(run.records);
   phases.end(std::to_string(passed_count(record.tests)) + "/" + std::to_string(record.tests.size()) + " passed");
-  // A test failing at baseline is run again, so that a baseline flake cannot pose as a fix later.
-  std::map<std::string, RunStatus> failing;
-  for (const TestRecord& t : record.tests)
-    if (t.status != RunStatus::passed && t.status != RunStatus::skipped && t.status != RunStatus::not_run)
-      failing.emplace(t.name, t.status);
-  if (!failing.empty() && config.flaky_reruns > 0) {
+  // A test failing at baseline is run again, so that a baseline flake cannot pose as a fix later, and so
+  // that the failure lines it prints now and then are all known (only lines it never printed are new).
+  std::vector<RerunTarget> failing = rerun_targets(record.tests, s.flaky_reruns, [](const TestRecord& t) {
+    return t.status == RunStatus::failed || t.status == RunStatus::timeout;
+  });
+  if (!failing.empty()) {
     phases.begin("baseline", "re-running " + std::to_string(failing.size()) + " failing test(s) to tell flakes");
-    auto reruns = rerun_until_disagreement(l, s, op, failing, config.flaky_reruns);
-    for (const auto& [name, runs] : reruns)
-      if (disagrees(failing.at(name), runs)) record.flaky.push_back(name);
+    auto reruns = rerun_until_disagreement(l, s, op, failing);
+    for (TestRecord& t : record.tests) {
+      auto it = reruns.find(key_of(t));
+      if (it == reruns.end()) continue;
+      t.reruns = statuses_of(it->second);
+      for (const TestRecord& again : it->second)
+        for (const std::string& line : again.failures)
+          if (std::find(t.failures.begin(), t.failures.end(), line) == t.failures.end()) t.failures.push_back(line);
+      if (disagrees(t.status, t.reruns)) record.flaky.push_back(t.name);
+    }
     phases.end(record.flaky.empty() ? "every failure repeated" : std::to_string(record.flaky.size()) + " flaky");
   }
   for (const TierConfig& t : config.tiers) {

@@ -24,20 +24,24 @@ namespace autofix {
 struct Layout {
   const git::Repository* repo = nullptr;
   std::filesystem::path root;
+  std::filesystem::path source_dir;  // the CMake source directory: root, or --source-dir / source_dir inside it
   std::filesystem::path build_dir;
   std::filesystem::path report_dir;
   std::vector<std::string> excluded;  // build and report directories inside the work tree
 };
 
 // Command-line paths are relative to `cwd`; configured ones to the repository root. Throws Error(usage)
-// when the build or report directory is the repository root.
+// when the build or report directory is the repository root, or the source directory is outside it.
+// (check_project_layout in gate/project_check.h then looks at what is on disk.)
 Layout resolve_layout(const git::Repository& repo, const std::filesystem::path& cwd,
                       const std::optional<std::filesystem::path>& build_dir,
-                      const std::optional<std::filesystem::path>& report_dir, const GateConfig& config);
+                      const std::optional<std::filesystem::path>& report_dir, const GateConfig& config,
+                      const std::optional<std::filesystem::path>& source_dir = std::nullopt);
 
 // What every step needs to know about limits.
 struct RunSettings {
-  std::chrono::seconds timeout{600};  // for the build, the tests, each tier
+  std::chrono::seconds timeout{600};       // the build, each tier, each whole ctest run
+  std::chrono::seconds test_timeout{300};  // each test that sets no CTest TIMEOUT (at most half of `timeout`)
   unsigned jobs = 0;
   int flaky_reruns = 4;
   std::function<bool(const std::string&)> in_shard;  // `verify --shard`: the CTest tests of this job; null: all
@@ -67,22 +71,49 @@ struct TestRun {
   std::vector<std::string> warnings;
 };
 
-// Runs the CTest tests named in `names` (when empty: every test, or the shard's) with results under `output_dir`.
+struct TestRunOptions {
+  std::vector<std::string> names;  // CTest tests to run; empty: every test (or the shard's)
+  std::vector<std::pair<std::string, std::string>> environment;  // for every test of the run
+  bool read_failing_cases = true;  // see runners::CTestOptions
+};
+
+// Runs CTest tests with results under `output_dir`.
 TestRun run_tests(const Layout& l, const std::filesystem::path& output_dir, const RunSettings& s, Operation* op,
-                  const std::vector<std::string>& names = {});
+                  const TestRunOptions& options = {});
 
-// The CTest test a record belongs to: "binary::Suite.Case" → "binary".
-std::string ctest_name_of(const std::string& record_name);
+// A test to run again: which, what its first run showed, and how many extra runs it may get.
+struct RerunTarget {
+  TestKey key;
+  RunStatus first = RunStatus::failed;
+  int rounds = 0;
+};
 
-// Runs each test in `first` again, up to `reruns` times, stopping at the first run whose pass/fail
-// disagrees with the status in `first`. Returns the extra runs per record name.
-std::map<std::string, std::vector<RunStatus>> rerun_until_disagreement(const Layout& l, const RunSettings& s,
-                                                                       Operation* op,
-                                                                       const std::map<std::string, RunStatus>& first,
-                                                                       int reruns);
+// Extra runs a test gets: `reruns`, but one for a test that timed out (a hang hangs again), and no more
+// than fit in kRerunBudget of its own duration (at least one): a 60-second suite binary is not run
+// four more times.
+inline constexpr double kRerunBudgetSeconds = 120;
+int rerun_rounds(const TestRecord& first_run, int reruns);
+
+// The records to re-run among `records` (those `wanted` selects), as targets with rerun_rounds() each.
+// A CTest test whose cases were read and show a failure is not itself re-run: its cases are, and they
+// say more for less time.
+std::vector<RerunTarget> rerun_targets(const std::vector<TestRecord>& records, int reruns,
+                                       const std::function<bool(const TestRecord&)>& wanted);
+
+// Runs each target again, up to its rounds, stopping at the first run whose pass/fail disagrees with
+// `first`. CTest tests run through ctest; GoogleTest cases through ctest with GTEST_FILTER set to them;
+// Catch2 and doctest cases by the gate itself with the framework's filter (runners/case_results.h).
+// Returns the records of the extra runs per key; a run that gave no result for a target (its binary
+// crashed before writing its cases, or only CTest could run it) is left out, and the target is not
+// tried again.
+std::map<TestKey, std::vector<TestRecord>> rerun_until_disagreement(const Layout& l, const RunSettings& s,
+                                                                   Operation* op, const std::vector<RerunTarget>& targets);
 
 // True when some run in `reruns` disagrees (pass versus not pass) with `first`.
 bool disagrees(RunStatus first, const std::vector<RunStatus>& reruns);
+
+// The statuses of `runs`, in order.
+std::vector<RunStatus> statuses_of(const std::vector<TestRecord>& runs);
 
 // The tests (and per-test sanitizer reports) of the tree without the change, stored under its key.
 BaselineRecord ensure_baseline(const git::Repository& repo, const Layout& l, const std::string& tree,

@@ -19,10 +19,8 @@ using nlohmann::json;
 
 namespace {
 
-constexpr Verdict kVerdicts[] = {Verdict::accepted, Verdict::rejected, Verdict::needs_review, Verdict::error};
-constexpr Transition kTransitions[] = {Transition::FAIL_TO_PASS, Transition::PASS_TO_PASS, Transition::PASS_TO_FAIL,
-                                       Transition::FAIL_TO_FAIL, Transition::MISSING,      Transition::NEW,
-                                       Transition::FLAKY};
+constexpr Verdict kVerdicts[] = {Verdict::accepted, Verdict::rejected, Verdict::needs_review, Verdict::error,
+                                 Verdict::planned};
 constexpr RunStatus kRunStatuses[] = {RunStatus::passed, RunStatus::failed, RunStatus::timeout, RunStatus::not_run,
                                       RunStatus::skipped};
 constexpr TierStatus kTierStatuses[] = {TierStatus::passed, TierStatus::failed, TierStatus::skipped, TierStatus::error};
@@ -207,12 +205,21 @@ TierResult read_tier(const Reader& r, const Node& n) {
 TestOutcome read_test(const Reader& r, const Node& n) {
   TestOutcome t;
   t.name = r.str(n, "name");
-  t.transition = r.enumerated(n, "transition", "transition", kTransitions);
+  t.transition = r.enumerated(n, "transition", "transition", kAllTransitions);
   t.baseline = r.record(n, "baseline", t.name);
   t.after = r.record(n, "after", t.name);
   for (const Node& s : r.items(r.array(n, "reruns"))) t.reruns.push_back(r.enumerated(s, "test status", kRunStatuses));
   t.baseline_flaky = r.boolean(n, "baseline_flaky");
   t.known_flakes = r.count(n, "known_flakes");
+  t.ctest_test = r.str(n, "ctest_test");
+  t.case_name = r.str(n, "case");
+  t.new_failures = r.strings(n, "new_failures");
+  t.observed = r.str(n, "observed");
+  for (std::optional<TestRecord>* rec : {&t.baseline, &t.after})
+    if (*rec) {
+      (*rec)->ctest_test = t.ctest_test;
+      (*rec)->case_name = t.case_name;
+    }
   // The records a transition implies: without them every reader of the model would have to guess.
   bool needs_baseline = t.transition != Transition::NEW && t.transition != Transition::FLAKY;
   bool needs_after = t.transition != Transition::MISSING;
@@ -239,7 +246,7 @@ std::string printable(std::string_view text) {
 
 std::optional<Verdict> verdict_from_string(std::string_view text) noexcept { return from_string(kVerdicts, text); }
 std::optional<Transition> transition_from_string(std::string_view text) noexcept {
-  return from_string(kTransitions, text);
+  return from_string(kAllTransitions, text);
 }
 std::optional<RunStatus> run_status_from_string(std::string_view text) noexcept {
   return from_string(kRunStatuses, text);
@@ -314,8 +321,11 @@ AttemptResult attempt_from_json(const json& j, const std::string& source) {
   a.risk.pattern = r.str(risk, "pattern");
   a.risk.path = r.str(risk, "path");
   for (const Node& t : r.objects(root, "tiers")) a.tiers.push_back(read_tier(r, t));
-  for (const Node& c : r.objects(root, "cascading"))
-    a.cascading.push_back({r.str(c, "test"), r.str(c, "kind"), r.str(c, "changed_file"), r.strings(c, "chain")});
+  for (const Node& c : r.objects(root, "cascading")) {
+    CascadeEntry e{r.str(c, "test"), r.str(c, "kind"), r.str(c, "changed_file"), r.strings(c, "chain"), {}};
+    for (const Node& k : r.objects(c, "candidates")) e.candidates.push_back({r.str(k, "file"), r.strings(k, "chain")});
+    a.cascading.push_back(std::move(e));
+  }
   for (const Node& f : r.objects(root, "tampering"))
     a.tampering.push_back({r.str(f, "kind"), r.str(f, "file"), r.count(f, "line"), r.str(f, "test"),
                            r.str(f, "detail"), r.boolean(f, "downgraded")});

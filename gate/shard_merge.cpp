@@ -84,6 +84,8 @@ std::vector<Partial> load_partials(const std::vector<fs::path>& files) {
       fail(quoted(file) + " is not a partial result: its shard is null (partials are written by `verify --shard K/N`)");
     if (r.mode != "verify")
       fail(quoted(file) + " is a result of mode '" + printable(r.mode) + "', not a partial result of verify");
+    if (r.verdict == Verdict::planned)
+      fail(quoted(file) + " is the plan of a dry run, not a partial result of verify");
     ShardSpec spec;
     try {
       spec = parse_shard(*r.shard);
@@ -128,16 +130,16 @@ std::vector<Partial> load_partials(const std::vector<fs::path>& files) {
 }
 
 void merge_tests(const std::vector<Partial>& partials, AttemptResult& out) {
-  std::map<std::string, std::pair<TestOutcome, const Partial*>> tests;
+  std::map<std::tuple<std::string, std::string, std::string>, std::pair<TestOutcome, const Partial*>> tests;
   for (const Partial& p : partials)
     for (const TestOutcome& t : p.result.tests) {
-      auto [it, added] = tests.emplace(t.name, std::make_pair(t, &p));
+      auto [it, added] = tests.emplace(std::tuple(t.name, t.ctest_test, t.case_name), std::make_pair(t, &p));
       if (!added && !same_result(it->second.first, t))
         fail("test '" + printable(t.name) + "' is in " + quoted(it->second.second->file) + " (" +
              to_string(it->second.first.transition) + ") and in " + quoted(p.file) + " (" + to_string(t.transition) +
              ") with different results");
     }
-  for (auto& [name, entry] : tests) out.tests.push_back(std::move(entry.first));  // sorted by name
+  for (auto& [key, entry] : tests) out.tests.push_back(std::move(entry.first));  // sorted by name, as classify() sorts
 }
 
 void merge_tiers(const std::vector<Partial>& partials, AttemptResult& out) {

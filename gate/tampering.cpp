@@ -608,19 +608,16 @@ class Detector {
 
   // ---- results ----
 
-  const DiscoveredTest* registered_before(const std::string& name) const {
-    if (auto it = before_.find(name); it != before_.end()) return it->second;
-    const DiscoveredTest* best = nullptr;
-    for (const auto& [n, t] : before_)
-      if (name.starts_with(n + "::") && (!best || n.size() > best->name.size())) best = t;
-    return best;
+  const DiscoveredTest* registered_before(const TestOutcome& o) const {
+    auto it = before_.find(o.ctest_test.empty() ? o.name : o.ctest_test);
+    return it == before_.end() ? nullptr : it->second;
   }
 
   void missing_results() {
     for (const TestOutcome& o : in_.outcomes) {
       if (o.transition != Transition::MISSING) continue;
       if (o.baseline && o.baseline->status == RunStatus::not_run) continue;
-      const DiscoveredTest* t = registered_before(o.name);
+      const DiscoveredTest* t = registered_before(o);
       std::string file = t ? relative(t->source_file) : "";
       add("missing", file, file.empty() ? 0 : t->source_line, o.name,
           "ran at the baseline and did not run with the fix", false);

@@ -59,16 +59,17 @@ TierResult run_ctest_tier(const TierConfig& tier, const TierContext& ctx, const 
   for (const auto& d : discovered) labels[d.name] = d.labels;
   size_t regressions = 0, fixed = 0, flaky = 0;
   std::vector<std::string> broken = so_far.regressions();
+  std::vector<std::string> why = so_far.regression_reasons();  // parallel to broken
   for (const TestOutcome& t : so_far.tests) {
-    auto it = labels.find(ctest_name_of(t.name));
+    auto it = labels.find(t.ctest_test);
     if (!tier_selects(tier, it == labels.end() ? std::vector<std::string>{} : it->second)) continue;
     r.tests.push_back(t.name);
-    if (t.transition == Transition::PASS_TO_FAIL && std::find(broken.begin(), broken.end(), t.name) != broken.end()) {
+    if (auto b = std::find(broken.begin(), broken.end(), t.name); b != broken.end()) {
       ++regressions;
       Finding f;
       f.rule = "regression";
-      f.message = t.name + " passed without the fix and " + to_string(t.after->status) + " with it";
-      f.detail = t.after->output;
+      f.message = why[static_cast<size_t>(b - broken.begin())];
+      f.detail = t.after ? t.after->output : std::string();
       f.fingerprint = t.name;
       r.findings.push_back(std::move(f));
     }
@@ -290,7 +291,7 @@ SanitizerRun run_sanitizer_suite(const TierConfig& tier, const Layout& l, const 
                                  const std::string& output_name) {
   SanitizerRun out;
   runners::BuildOptions b;
-  b.source_dir = l.root;
+  b.source_dir = l.source_dir;
   b.build_dir = sanitizer_build_dir(l);
   b.timeout = ms(tier.timeout);
   b.jobs = s.jobs;
@@ -317,8 +318,13 @@ SanitizerRun run_sanitizer_suite(const TierConfig& tier, const Layout& l, const 
   if (op) op->set_process_group(std::nullopt);
   for (const runners::TestResult& t : run.tests) {
     std::string output = t.message.empty() ? t.output_excerpt : t.message + "\n" + t.output_excerpt;
-    out.records.push_back({t.name, t.status == runners::TestStatus::passed ? RunStatus::passed : RunStatus::failed,
-                           t.duration_s, output});
+    TestRecord record;
+    record.name = t.name;
+    record.ctest_test = t.name;
+    record.status = t.status == runners::TestStatus::passed ? RunStatus::passed : RunStatus::failed;
+    record.duration_s = t.duration_s;
+    record.output = output;
+    out.records.push_back(std::move(record));
     for (const runners::SanitizerReport& rep : runners::parse_sanitizer_reports(output, l.root)) {
       Finding f;
       f.rule = rep.kind;

@@ -96,7 +96,7 @@ AttemptOutcome run_verify(const VerifyOptions& vo, reporters::Progress& progress
   git::Repository repo = git::Repository::open(o.directory);
   repo.require_idle();
   GateConfig config = effective_config(o, repo);
-  Layout l = resolve_layout(repo, o.directory, o.build_dir, o.report_dir, config);
+  Layout l = checked_layout(o, repo, config);
   RunSettings settings = run_settings(o, config);
 
   std::string how;

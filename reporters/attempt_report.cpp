@@ -21,9 +21,6 @@ std::vector<RunStatus> flaky_failures(const TestOutcome& t) {
   return runs;
 }
 
-constexpr Transition kTransitions[] = {Transition::FAIL_TO_PASS, Transition::PASS_TO_PASS, Transition::PASS_TO_FAIL,
-                                       Transition::FAIL_TO_FAIL, Transition::MISSING,      Transition::NEW, Transition::FLAKY};
-
 json record_json(const std::optional<TestRecord>& r) {
   if (!r) return nullptr;
   return {{"status", to_string(r->status)}, {"duration_s", r->duration_s}};
@@ -57,7 +54,7 @@ std::string dump_json(const json& j, int indent) {
 
 json attempt_json(const AttemptResult& r) {
   json status = json::object();
-  for (Transition t : kTransitions) status[to_string(t)] = r.names_with(t);
+  for (Transition t : kAllTransitions) status[to_string(t)] = r.names_with(t);
   json files = json::array();
   for (const FileChange& f : r.files_changed) files.push_back({{"path", f.path}, {"status", f.status}});
   json durations = json::object();
@@ -67,12 +64,16 @@ json attempt_json(const AttemptResult& r) {
     json reruns = json::array();
     for (RunStatus s : t.reruns) reruns.push_back(to_string(s));
     tests.push_back({{"name", t.name},
+                     {"ctest_test", t.ctest_test},
+                     {"case", t.case_name},
                      {"transition", to_string(t.transition)},
                      {"baseline", record_json(t.baseline)},
                      {"after", record_json(t.after)},
                      {"reruns", reruns},
                      {"baseline_flaky", t.baseline_flaky},
-                     {"known_flakes", t.known_flakes}});
+                     {"known_flakes", t.known_flakes},
+                     {"new_failures", t.new_failures},
+                     {"observed", t.observed}});
   }
   json j = {{"verdict", to_string(r.verdict)},
             {"reason", r.reason},
@@ -110,7 +111,12 @@ json attempt_json(const AttemptResult& r) {
   j["tiers"] = tiers;
   json cascading = json::array();
   for (const CascadeEntry& c : r.cascading)
-    cascading.push_back({{"test", c.test}, {"kind", c.kind}, {"changed_file", c.changed_file}, {"chain", c.chain}});
+  {
+    json candidates = json::array();
+    for (const CascadeCandidate& k : c.candidates) candidates.push_back({{"file", k.file}, {"chain", k.chain}});
+    cascading.push_back({{"test", c.test}, {"kind", c.kind}, {"changed_file", c.changed_file}, {"chain", c.chain},
+                         {"candidates", candidates}});
+  }
   j["cascading"] = cascading;
   json tampering = json::array();
   for (const TamperFinding& f : r.tampering)
@@ -170,12 +176,16 @@ std::string attempt_junit(const AttemptResult& r) {
   property(vprops, "verdict", to_string(r.verdict));
   property(vprops, "attempt_id", r.attempt_id);
   if (r.branch) property(vprops, "branch", *r.branch);
-  if (r.verdict != Verdict::accepted) {
+  // A dry run judged nothing: neither a pass nor a failure, so the verdict case is skipped.
+  bool planned = r.verdict == Verdict::planned;
+  if (planned) {
+    verdict.append_child("skipped").append_attribute("message") = xml_safe("planned: " + r.reason).c_str();
+  } else if (r.verdict != Verdict::accepted) {
     pugi::xml_node f = verdict.append_child("failure");
     f.append_attribute("message") = xml_safe(std::string(to_string(r.verdict)) + ": " + r.reason).c_str();
     f.append_attribute("type") = to_string(r.verdict);
   }
-  finish_suite(gate, 1, r.verdict == Verdict::accepted ? 0 : 1, 0, 0);
+  finish_suite(gate, 1, r.verdict == Verdict::accepted || planned ? 0 : 1, planned ? 1 : 0, 0);
 
   pugi::xml_node build = suite("build");
   size_t build_failures = 0;
@@ -236,10 +246,22 @@ std::string attempt_junit(const AttemptResult& r) {
         fail("missing: ran at baseline (" + std::string(to_string(t.baseline->status)) + "), absent with the fix", "");
         break;
       case Transition::FAIL_TO_FAIL:
-        skip("failing at baseline and with the fix");
+        if (!t.new_failures.empty()) {
+          std::string lines;
+          for (const std::string& l : t.new_failures) lines += l + "\n";
+          fail("regression: failing at baseline, and failing in new ways with the fix", lines + t.after->output);
+        } else {
+          skip("failing at baseline and with the fix");
+        }
         break;
       case Transition::NEW:
-        if (t.after->status != RunStatus::passed) skip("new test, " + std::string(to_string(t.after->status)));
+        if (t.after->status == RunStatus::skipped || t.after->status == RunStatus::not_run)
+          skip("new test, " + std::string(to_string(t.after->status)));
+        else if (t.after->status != RunStatus::passed)
+          fail("regression: new with the fix, and " + std::string(to_string(t.after->status)), t.after->output);
+        break;
+      case Transition::SKIPPED:
+        skip("skipped at baseline and with the fix");
         break;
       case Transition::FLAKY:
         // Surefire's form, which Jenkins and GitLab read: a passing case with one element per failed run.
@@ -315,20 +337,27 @@ std::string attempt_junit(const AttemptResult& r) {
 
 std::string attempt_summary(const AttemptResult& r) {
   std::ostringstream m;
-  const char* headline = r.verdict == Verdict::accepted   ? "Accepted"
-                         : r.verdict == Verdict::rejected ? "Rejected"
+  const char* headline = r.verdict == Verdict::accepted       ? "Accepted"
+                         : r.verdict == Verdict::rejected     ? "Rejected"
                          : r.verdict == Verdict::needs_review ? "Needs review"
+                         : r.verdict == Verdict::planned      ? "Planned (dry run)"
                                                               : "Error";
   m << "## AutofixGate: " << headline << "\n\n" << r.reason << (r.reason.ends_with('.') ? "" : ".") << "\n\n";
   // What decided comes first: cascading failures, weakened tests, the risk, the failing tiers.
   if (!r.cascading.empty()) {
     m << "**Regressions and how they connect to the change:**\n\n";
     for (const CascadeEntry& c : r.cascading) {
+      auto chain_text = [](const std::vector<std::string>& chain) {
+        std::string text;
+        for (size_t i = 0; i < chain.size(); ++i) text += (i ? " → " : "") + chain[i];
+        return text;
+      };
       m << "- `" << c.test << "`: " << c.kind;
       if (!c.chain.empty()) {
-        m << " (";
-        for (size_t i = 0; i < c.chain.size(); ++i) m << (i ? " → " : "") << c.chain[i];
-        m << ")";
+        m << " (" << chain_text(c.chain) << ")";
+      } else if (c.candidates.size() > 1) {
+        m << "; its build reaches " << c.candidates.size() << " changed files, any of which may be the cause:";
+        for (const CascadeCandidate& k : c.candidates) m << " `" << k.file << "` (" << chain_text(k.chain) << ");";
       }
       m << "\n";
     }
@@ -374,11 +403,11 @@ std::string attempt_summary(const AttemptResult& r) {
           << "\n";
     m << "\n";
   }
-  std::vector<std::string> broken = r.names_with(Transition::PASS_TO_FAIL);
+  std::vector<std::string> broken = r.regression_reasons();
   std::vector<std::string> missing = r.names_with(Transition::MISSING);
   if (!broken.empty()) {
-    m << "**Regressions** (passed before the fix, fail with it):\n\n";
-    for (const auto& b : broken) m << "- `" << b << "`\n";
+    m << "**Regressions**:\n\n";
+    for (const auto& b : broken) m << "- " << b << "\n";
     m << "\n";
   }
   if (!missing.empty()) {
@@ -395,7 +424,7 @@ std::string attempt_summary(const AttemptResult& r) {
   m << "| attempt | `" << r.attempt_id << "` |\n";
   if (r.branch) m << "| branch | `" << *r.branch << "` |\n";
   m << "| tests run / passed | " << r.tests_run() << " / " << r.tests_passed() << " |\n";
-  for (Transition t : kTransitions) m << "| " << to_string(t) << " | " << r.names_with(t).size() << " |\n";
+  for (Transition t : kAllTransitions) m << "| " << to_string(t) << " | " << r.names_with(t).size() << " |\n";
   m << "| baseline | " << (r.baseline.cached ? "reused" : "computed") << " |\n";
   m << "\n";
   std::vector<std::string> fixed = r.names_with(Transition::FAIL_TO_PASS);
@@ -413,6 +442,8 @@ std::string attempt_summary(const AttemptResult& r) {
   if (r.mode == "verify")
     m << "Verified " << r.base.value_or("?").substr(0, 12) << ".." << r.head.value_or("?").substr(0, 12)
       << (r.shard ? " (shard " + *r.shard + ")" : "") << "; the checkout was restored.\n";
+  else if (r.verdict == Verdict::planned)
+    m << "Nothing was changed: a dry run builds, tests and judges nothing.\n";
   else if (r.verdict != Verdict::accepted || r.on_accept == "branch")
     m << "The work tree was restored to snapshot `" << r.snapshot << "` and verified.\n";
   return m.str();

@@ -6,6 +6,9 @@
 #include <cstdio>
 #include <fstream>
 #include <map>
+#include <set>
+#include <span>
+#include <spanstream>
 #include <thread>
 #include <tuple>
 
@@ -13,6 +16,8 @@
 
 #include "gate/util/error.h"
 #include "gate/util/signals.h"
+#include "runners/case_results.h"
+#include "runners/test_framework.h"
 
 namespace autofix::runners {
 
@@ -209,14 +214,19 @@ std::vector<TestResult> read_binary_cases(const fs::path& gtest_dir, const std::
       warnings.push_back(std::string(e.what()) + "; its cases were left out");
       continue;
     }
-    if (cases.size() <= 1) continue;  // one case: a gtest_discover_tests test, already a CTest test
+    if (cases.empty()) continue;
     Parsed p{path, exe, std::move(cases), {}};
+    bool fits_a_one_case_test = false;
     for (Candidate* c : by_exe.at(exe)) {
       bool all_match = !c->gtest_filter || std::all_of(p.cases.begin(), p.cases.end(), [&](const TestResult& r) {
                          return gtest_filter_matches(*c->gtest_filter, r.name);
                        });
-      if (all_match) p.fits.push_back(c);
+      if (!all_match) continue;
+      // A gtest_discover_tests test runs one case and is a CTest test itself: its file adds nothing.
+      if (selects_one_case(c->gtest_filter)) fits_a_one_case_test = true;
+      else p.fits.push_back(c);
     }
+    if (p.cases.size() == 1 && fits_a_one_case_test) continue;
     parsed.push_back(std::move(p));
   }
   std::stable_sort(parsed.begin(), parsed.end(),
@@ -234,6 +244,7 @@ std::vector<TestResult> read_binary_cases(const fs::path& gtest_dir, const std::
     (*free)->has_file = true;
     const std::string& owner = tests[(*free)->test_index].name;
     for (auto& r : p.cases) {
+      r.case_name = r.name;
       r.name = owner + "::" + r.name;
       r.ctest_test = owner;
     }
@@ -252,10 +263,80 @@ std::vector<TestResult> read_binary_cases(const fs::path& gtest_dir, const std::
   return all;
 }
 
+// Catch2 and doctest binaries registered as one CTest test that failed: their cases, from a run of
+// the gate's own (see the header).
+void read_failing_cases(const CTestOptions& options, const fs::path& dir, CTestRun& run,
+                        const std::vector<DiscoveredTest>& discovered) {
+  std::set<std::string> have_cases;
+  for (const TestResult& c : run.cases) have_cases.insert(c.ctest_test);
+  std::map<std::string, const DiscoveredTest*> by_name;
+  for (const auto& d : discovered) by_name.emplace(d.name, &d);
+  size_t index = 0;
+  for (const TestResult& t : run.tests) {
+    if (t.status != TestStatus::failed || have_cases.count(t.name)) continue;
+    auto found = by_name.find(t.name);
+    if (found == by_name.end() || found->second->command.empty() || found->second->needs_ctest) continue;
+    TestFramework framework = framework_of(*found->second);
+    if (framework != TestFramework::catch2 && framework != TestFramework::doctest) continue;
+    DirectCaseOptions direct;
+    direct.build_dir = options.build_dir;
+    direct.report_file = dir / ("cases-" + std::to_string(++index) + ".xml");
+    direct.timeout = options.timeout;
+    direct.on_started = options.on_started;
+    DirectCaseRun cases = run_cases_directly(*found->second, framework, {}, direct);
+    bool any_failed = std::any_of(cases.cases.begin(), cases.cases.end(),
+                                  [](const TestResult& c) { return c.status == TestStatus::failed; });
+    if (!cases.problem.empty()) {
+      run.warnings.push_back("no per-case results for '" + t.name + "' (" + to_string(framework) +
+                             "): when the gate ran it alone, " + cases.problem);
+    } else if (!any_failed) {
+      run.warnings.push_back("no per-case results for '" + t.name + "' (" + to_string(framework) +
+                             "): it failed under ctest, but every case passed when the gate ran it alone");
+    } else {
+      for (TestResult& c : cases.cases) run.cases.push_back(std::move(c));
+    }
+  }
+}
+
 std::string seconds_argument(std::chrono::milliseconds ms) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.3f", static_cast<double>(ms.count()) / 1000.0);
   return buf;
+}
+
+// ctest prints what CTEST_CUSTOM_PRE_TEST and CTEST_CUSTOM_POST_TEST commands print (CTestCustom.cmake)
+// before and after the document, and a project's test includes may print too: the document is the first
+// JSON object that starts a line and reads as CTest's. Parsing stops at the object's end, so whatever
+// follows it (a post-test command's output, even on the same line) does not matter.
+template <typename Bad>
+json find_show_only_document(std::string_view text, const Bad& bad) {
+  constexpr int kMaxCandidates = 64;  // lines starting with '{' tried; a hostile prefix cannot make this quadratic
+  std::string first_error;
+  std::optional<json> other;  // an object with another "kind": reported if CTest's never shows up
+  int tried = 0;
+  for (size_t at = 0; at < text.size() && tried < kMaxCandidates;) {
+    size_t brace = text.find('{', at);
+    if (brace == std::string_view::npos) break;
+    at = brace + 1;
+    if (brace != 0 && text[brace - 1] != '\n') continue;
+    ++tried;
+    json doc;
+    // operator>> is not strict: it stops at the end of the first value instead of demanding end of input.
+    std::span<const char> rest(text.data() + brace, text.size() - brace);
+    std::ispanstream in(rest);
+    try {
+      in >> doc;
+    } catch (const json::exception& e) {
+      if (first_error.empty()) first_error = e.what();
+      continue;
+    }
+    if (doc.is_object() && doc.value("kind", json()) == "ctestInfo") return doc;
+    if (doc.is_object() && doc.contains("kind") && !other) other = std::move(doc);
+    else if (first_error.empty()) first_error = "a JSON value without \"kind\"";
+  }
+  if (other) return *other;
+  if (first_error.empty()) throw bad("no JSON object in it (" + cap_text(text, 200) + ")");
+  throw bad(std::string("malformed JSON (") + first_error + ")");
 }
 
 }  // namespace
@@ -273,13 +354,7 @@ std::vector<DiscoveredTest> parse_show_only_json(std::string_view text, std::str
     return Error(ErrorKind::internal, std::string(source) + " is not CTest's json-v1: " + what,
                  "check that ctest is CMake 3.14 or newer and that the build directory is intact");
   };
-  json doc;
-  try {
-    doc = json::parse(text.begin(), text.end());
-  } catch (const json::exception& e) {
-    throw bad(std::string("malformed JSON (") + e.what() + ")");
-  }
-  if (!doc.is_object()) throw bad("not a JSON object");
+  json doc = find_show_only_document(text, bad);
   const json* kind = member(doc, "kind");
   if (!kind || !kind->is_string() || *kind != "ctestInfo") throw bad("its \"kind\" is not \"ctestInfo\"");
   const json* version = member(doc, "version");
@@ -326,6 +401,14 @@ std::vector<DiscoveredTest> parse_show_only_json(std::string_view text, std::str
           d.disabled = value->get<bool>();
         } else if (key == "SKIP_RETURN_CODE" && value->is_number_integer()) {
           d.skip_return_code = value->get<int>();
+        } else if (key == "ENVIRONMENT") {
+          if (value->is_string()) d.environment.push_back(value->get<std::string>());
+          else if (value->is_array())
+            for (const json& e : *value)
+              if (e.is_string()) d.environment.push_back(e.get<std::string>());
+        } else if (key == "FIXTURES_REQUIRED" || key == "ENVIRONMENT_MODIFICATION" || key == "RESOURCE_GROUPS" ||
+                   key == "REQUIRED_FILES" || key == "PASS_REGULAR_EXPRESSION" || key == "FAIL_REGULAR_EXPRESSION") {
+          d.needs_ctest = true;
         }
       }
     }
@@ -344,6 +427,22 @@ std::vector<DiscoveredTest> parse_show_only_json(std::string_view text, std::str
         if (file && file->is_number_unsigned() && file->get<size_t>() < files->size() && (*files)[file->get<size_t>()].is_string())
           d.source_file = (*files)[file->get<size_t>()].get<std::string>();
         if (line && line->is_number_integer()) d.source_line = line->get<int>();
+      }
+      // The whole chain through `parent`; at most one step per node, so a cycle cannot loop.
+      const bool arrays = nodes && nodes->is_array() && files && files->is_array();
+      for (size_t steps = 0; arrays && index < nodes->size() && (*nodes)[index].is_object() && steps < nodes->size();
+           ++steps) {
+        const json& node = (*nodes)[index];
+        const json* file = member(node, "file");
+        if (file && file->is_number_unsigned() && file->get<size_t>() < files->size() &&
+            (*files)[file->get<size_t>()].is_string()) {
+          std::string path = (*files)[file->get<size_t>()].get<std::string>();
+          if (std::find(d.backtrace_files.begin(), d.backtrace_files.end(), path) == d.backtrace_files.end())
+            d.backtrace_files.push_back(std::move(path));
+        }
+        const json* parent = member(node, "parent");
+        if (!parent || !parent->is_number_unsigned()) break;
+        index = parent->get<size_t>();
       }
     }
     result.push_back(std::move(d));
@@ -490,6 +589,8 @@ CTestRun run_ctest(const CTestOptions& options) {
                 "look at " + quoted(log));
 
   run.cases = read_binary_cases(gtest_dir, run.tests, discovered, run.warnings);
+  if (options.read_failing_cases) read_failing_cases(options, out / "cases", run, discovered);
+  run.discovered = discovered;
   return run;
 }
 

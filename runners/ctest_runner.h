@@ -31,6 +31,14 @@ struct DiscoveredTest {
   std::optional<int> skip_return_code;  // SKIP_RETURN_CODE
   std::string source_file;        // the CMakeLists.txt (or script) that registered it, when CTest says
   int source_line = 0;
+  std::vector<std::string> environment;  // ENVIRONMENT: "NAME=value" entries CTest sets for the test
+  // Properties that only CTest itself can honour (FIXTURES_REQUIRED, ENVIRONMENT_MODIFICATION,
+  // RESOURCE_GROUPS, REQUIRED_FILES, PASS/FAIL_REGULAR_EXPRESSION): the gate never runs such a test's
+  // command on its own, only through ctest.
+  bool needs_ctest = false;
+  // Every file of the backtrace that registered it, innermost first (a helper module, then the
+  // CMakeLists.txt that called it, ...), each once; empty when CTest says nothing. Not stored with a baseline.
+  std::vector<std::string> backtrace_files;
 };
 
 // Runs `ctest --show-only=json-v1` (with one -L per label; CTest treats each as a regular expression
@@ -54,6 +62,7 @@ struct CTestRun {
   ProcessResult process;                 // ctest itself (exit code 8 when tests failed: not an error)
   std::filesystem::path junit_file;      // <output_dir>/ctest-junit.xml
   std::vector<std::string> warnings;     // XML files that could not be attributed to a CTest test, ...
+  std::vector<DiscoveredTest> discovered;  // what `ctest --show-only=json-v1` said before the run
 };
 
 struct CTestOptions {
@@ -71,6 +80,9 @@ struct CTestOptions {
   std::function<void(int process_group)> on_started;  // ctest's process group, e.g. for the journal
   std::string ctest = "ctest";                         // the program to run
   std::vector<std::pair<std::string, std::string>> environment;  // extra variables (e.g. sanitizer options)
+  // Catch2 and doctest binaries registered as one CTest test that fail are run once more by the gate
+  // itself to read their cases (see case_results.h); false leaves them as one result each.
+  bool read_failing_cases = true;
 };
 
 // Runs, in options.build_dir:
@@ -84,11 +96,16 @@ struct CTestOptions {
 //     their reason ("SEGFAULT", ...) as message.
 //   - each XML under gtest/ is attributed to a CTest test through the test's command (from
 //     discover_tests): its executable's file name must be the XML's name (less "_<n>"), and a
-//     --gtest_filter in the command must match every case in the file. Files with at most one case are
-//     left out (a gtest_discover_tests test is one case). Each CTest test gets at most one file; files
+//     --gtest_filter in the command must match every case in the file. A file of one case that a test
+//     selecting exactly that case (gtest_discover_tests) fits is left out: that test is the case. Each CTest test gets at most one file; files
 //     that fit fewer tests are handed out first, and a file that fits several tests still without one
 //     (the same binary registered twice as a whole) goes to the first in CTest's order. A file nobody
 //     fits is left out with a warning, as is a test whose binary wrote XML but no file fits it.
+//   - a CTest test that failed, has no cases from the above, runs a Catch2 or doctest binary (see
+//     test_framework.h) and has no CTest-only properties is run once more by the gate itself with that
+//     framework's JUnit reporter (see case_results.h), and its cases are read from that report; when
+//     that run shows no failing case (a flake, or a failure outside the cases), its cases are left out
+//     with a warning and the CTest test's own result stands.
 // Limits of the per-case results: a binary that is killed (timeout, crash) writes no XML, so its CTest
 // test has no cases; GoogleTest chooses its file name when it starts and writes the file when it ends,
 // so two runs of one binary overlapping in time can overwrite each other's file (then the surviving

@@ -8,6 +8,7 @@
 #include <pugixml.hpp>
 
 #include "gate/util/error.h"
+#include "runners/failure_lines.h"
 #include "runners/process.h"
 
 namespace autofix::runners {
@@ -248,16 +249,18 @@ std::vector<TestResult> parse_ctest_junit(const std::string& xml, std::string_vi
       if (status != "fail") r.message = "unknown CTest status '" + cap_text(status, 64) + "'";
     }
     if (r.status != TestStatus::passed) {
-      CappedOutput out(kExcerptCap * 2);
+      CappedOutput out(kFailureTextCap);
       for (pugi::xml_node child : testcase.children()) {
         std::string_view child_name = child.name();
         if (child_name == "system-out" || child_name == "system-err") {
-          CappedOutput piece(kExcerptCap * 2);
+          CappedOutput piece(kFailureTextCap);
           append_text(child, piece);
           append_piece(out, piece.text());
         }
       }
-      r.output_excerpt = cap_text(trim(out.text()), kExcerptCap);
+      std::string text = out.text();
+      r.output_excerpt = cap_text(trim(text), kExcerptCap);
+      r.failures = failure_lines(text);
     }
     results.push_back(std::move(r));
   }
@@ -283,6 +286,7 @@ std::vector<TestResult> parse_test_binary_xml(const std::string& xml, const std:
     TestResult r;
     r.name = ctest_test.empty() ? id : ctest_test + "::" + id;
     r.ctest_test = ctest_test;
+    r.case_name = id;
     r.duration_s = seconds(testcase);
 
     bool failure = has_child(testcase, "failure") || has_child(testcase, "error");
@@ -303,19 +307,21 @@ std::vector<TestResult> parse_test_binary_xml(const std::string& xml, const std:
       r.status = TestStatus::passed;
     }
     if (r.status != TestStatus::passed) {
-      CappedOutput out(kExcerptCap * 2);
+      CappedOutput out(kFailureTextCap);
       for (pugi::xml_node child : testcase.children()) {
         std::string_view child_name = child.name();
         if (child_name != "failure" && child_name != "error" && child_name != "skipped" &&
             child_name != "system-out" && child_name != "system-err")
           continue;
-        CappedOutput piece(kExcerptCap * 2);
+        CappedOutput piece(kFailureTextCap);
         append_text(child, piece);
         std::string text = piece.text();
         if (trim(text).empty()) text = child.attribute("message").value();
         append_piece(out, text);
       }
-      r.output_excerpt = cap_text(trim(out.text()), kExcerptCap);
+      std::string text = out.text();
+      r.output_excerpt = cap_text(trim(text), kExcerptCap);
+      if (r.status == TestStatus::failed) r.failures = failure_lines(text);
     }
     results.push_back(std::move(r));
   }

@@ -36,10 +36,15 @@ struct TestResult {
   std::string message;         // short reason: failure or skip message, "Timeout", "SEGFAULT", ... (capped)
   std::string output_excerpt;  // test output / failure text, head + tail (kExcerptCap); empty when passed
   std::string ctest_test;      // for a case found inside a CTest test's own XML: that CTest test
+  std::string case_name;       // for such a case: its name within the binary ("Suite.Case"); else empty
+  // For a test that did not pass: the failure lines its output holds (see failure_lines.h), read from
+  // the whole output CTest kept, not only the excerpt.
+  std::vector<std::string> failures;
 };
 
 // Limits applied to untrusted input.
 inline constexpr size_t kExcerptCap = 4 * 1024;            // output_excerpt: first and last 2 KiB
+inline constexpr size_t kFailureTextCap = 1024 * 1024;     // output read for failure lines: first and last 512 KiB
 inline constexpr size_t kMessageCap = 1024;                // message
 inline constexpr size_t kNameCap = 4 * 1024;               // name
 inline constexpr size_t kMaxXmlBytes = 256 * 1024 * 1024;  // a larger document is refused

@@ -93,6 +93,16 @@ struct NewProcessGroup : bp::extend::handler {
   }
 };
 
+// The gate ignores SIGPIPE and may have inherited ignored signals (nohup): the child starts with the
+// default dispositions and an empty mask, so that a build or fixer writing into a closed pipe ends as
+// it would from a shell, and a terminating signal sent to it is not lost.
+struct DefaultSignals : bp::extend::handler {
+  template <typename Executor>
+  void on_exec_setup(Executor&) const {
+    restore_default_signals_in_child();
+  }
+};
+
 boost::filesystem::path resolve_program(const std::string& name) {
   if (name.find('/') != std::string::npos) return boost::filesystem::path(name);
   boost::filesystem::path found = bp::search_path(name);
@@ -143,7 +153,7 @@ ProcessResult run_process(const ProcessSpec& spec) {
   auto start = std::chrono::steady_clock::now();
   std::error_code launch_error;
   bp::child child(program, bp::args = args, bp::start_dir = cwd, bp::std_in < bp::null, bp::std_out > out_pipe,
-                  bp::std_err > err_pipe, env, NewProcessGroup{}, launch_error);
+                  bp::std_err > err_pipe, env, NewProcessGroup{}, DefaultSignals{}, launch_error);
   if (launch_error)
     throw Error(ErrorKind::usage, "cannot start '" + spec.argv.front() + "': " + launch_error.message(),
                 "check that it exists, is executable, and that '" + cwd + "' is a directory");

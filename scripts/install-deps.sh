@@ -9,6 +9,7 @@ packages=(
   libboost-dev libboost-filesystem-dev   # Boost.Process is header-only but needs Boost.Filesystem
   nlohmann-json3-dev libpugixml-dev libcli11-dev zlib1g-dev
   libgtest-dev libgmock-dev
+  catch2 doctest-dev                     # test frameworks of the end-to-end fixture projects
   clang-tidy cppcheck                    # the static-analysis tiers (docs/tiers.md)
   catch2 doctest-dev libssl-dev openssl  # test frameworks and TLS of bench/real_projects (on demand only)
 )

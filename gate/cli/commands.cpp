@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <iostream>
 
 #include "gate/attempt.h"
@@ -18,6 +19,7 @@
 #include "gate/util/clock.h"
 #include "gate/util/error.h"
 #include "gate/util/signals.h"
+#include "gate/util/spelling.h"
 #include "reporters/attempt_report.h"
 #include "reporters/progress.h"
 #include "reporters/status_report.h"
@@ -39,11 +41,13 @@ struct Options {
   AttemptOptions attempt;
   std::string on_accept = "branch";
   unsigned timeout_s = 600;
+  std::optional<std::string> source_dir;
   std::optional<std::string> build_dir;
   std::optional<std::string> report_dir;
   std::optional<std::string> patch;
   std::optional<std::string> config;
   std::optional<int> flaky_reruns;
+  std::optional<unsigned> test_timeout_s;
   std::optional<std::string> base;
   std::optional<std::string> head;
   std::optional<std::string> shard;
@@ -186,10 +190,12 @@ AttemptOptions attempt_options(Options& o) {
   a.patch_file = o.patch;
   a.on_accept = on_accept_from(o.on_accept);
   a.timeout = std::chrono::seconds(o.timeout_s);
+  if (o.source_dir) a.source_dir = *o.source_dir;
   if (o.build_dir) a.build_dir = *o.build_dir;
   if (o.report_dir) a.report_dir = *o.report_dir;
   if (o.config) a.config_file = *o.config;
   a.flaky_reruns = o.flaky_reruns;
+  if (o.test_timeout_s) a.test_timeout = std::chrono::seconds(*o.test_timeout_s);
   a.command_line = o.command_line;
   return a;
 }
@@ -290,6 +296,36 @@ void add_dir_option(CLI::App* app, Options& o) {
   app->add_option("-C,--directory", o.dir, "Run in DIR (any directory inside the work tree)")->type_name("DIR");
 }
 
+void add_source_dir_option(CLI::App* app, Options& o) {
+  app->add_option("--source-dir", o.source_dir, "The CMake project's top-level directory, inside the repository "
+                  "(default: \"source_dir\" of the configuration, else the repository root)")->type_name("DIR");
+}
+
+// git's convention for a mistyped command: name it and suggest the closest one, or none when nothing is close.
+// Returns the message, or nullopt when argv names known commands down to its first option or argument.
+std::optional<std::string> unknown_command(const CLI::App& app, int argc, char** argv) {
+  const CLI::App* current = &app;
+  std::string path;  // "snapshots " for a nested command
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    std::vector<const CLI::App*> subcommands = current->get_subcommands([](const CLI::App*) { return true; });
+    if (arg.starts_with("-") || subcommands.empty()) return std::nullopt;
+    auto known = std::find_if(subcommands.begin(), subcommands.end(), [&](const CLI::App* c) { return c->check_name(arg); });
+    if (known != subcommands.end()) {
+      current = *known;
+      path += arg + " ";
+      continue;
+    }
+    std::vector<std::string> names;
+    for (const CLI::App* c : subcommands) names.push_back(c->get_name());
+    std::optional<std::string> near = closest_name(arg, std::vector<std::string_view>(names.begin(), names.end()));
+    std::string what = path.empty() ? "a command" : "a '" + path.substr(0, path.size() - 1) + "' command";
+    return std::string(kProgram) + ": '" + arg + "' is not " + what + "; " +
+           (near ? "did you mean '" + *near + "'?" : "see '" + std::string(kProgram) + " " + path + "--help'");
+  }
+  return std::nullopt;
+}
+
 void add_judging_options(CLI::App* app, Options& o) {
   app->add_option("--config", o.config, "Gate configuration (default: autofix-gate.json at the root, then in the "
                   "build dir; see docs/configuration.md)")->type_name("FILE");
@@ -298,18 +334,26 @@ void add_judging_options(CLI::App* app, Options& o) {
                 "Edits to test sources are a warning, not needs-review (deleting or disabling tests still is)");
   app->add_option("--flaky-reruns", o.flaky_reruns, "Extra runs of a test whose status changed (default 4; 0: none)")
       ->check(CLI::Range(0, 20));
+  app->add_option("--test-timeout", o.test_timeout_s,
+                  "Time limit of each test that sets no CTest TIMEOUT, in seconds (default 300); a test that "
+                  "reaches it fails with 'timeout'")
+      ->check(CLI::Range(1, 7 * 24 * 3600))
+      ->type_name("SECONDS");
 }
 
 }  // namespace
 
 int run(int argc, char** argv) {
+  // First of all: a signal from now on only sets a flag, and a closed output never kills the gate.
+  install_interrupt_handlers();
   Options o;
   o.command_line = join_command_line(argc, argv);
   CLI::App app{"AutofixGate: snapshot, verify and accept or roll back automated fixes", kProgram};
   app.set_version_flag("--version", std::string(kProgram) + " " + AUTOFIX_GATE_VERSION);
   app.require_subcommand(1);
   app.footer("Exit codes: 0 ok/accepted, 1 rejected, 2 usage or repository error (nothing changed), "
-             "3 needs review, 4 gate error, 130/143 interrupted (tree restored). See docs/exit-codes.md.");
+             "3 needs review, 4 gate error, 5 dry run planned (nothing done), 128+N interrupted by signal N "
+             "(129 SIGHUP, 130 SIGINT, 131 SIGQUIT, 143 SIGTERM; tree restored). See docs/exit-codes.md.");
 
   std::function<int()> action;
 
@@ -331,10 +375,12 @@ int run(int argc, char** argv) {
   attempt->add_option("--patch", o.patch, "The fix as a patch file ('-' reads standard input)")->type_name("FILE");
   attempt->add_option("fixer", o.attempt.fixer, "Or: a fixer command after --, run from the repository root")
       ->type_name("-- FIXER ARGS...");
+  add_source_dir_option(attempt, o);
   attempt->add_option("--build-dir", o.build_dir, "Build directory (default: build/ in the repository)")->type_name("DIR");
   attempt->add_option("--report-dir", o.report_dir, "Where reports go (default: <build dir>/autofix)")->type_name("DIR");
   attempt->add_flag("--dry-run", o.attempt.dry_run,
-                    "Patch: check it applies and show the plan, changing nothing. Fixer: run everything, always roll back");
+                    "Print the plan and change nothing: a patch is checked to apply, a fixer is not run; nothing is "
+                    "built or judged (verdict planned, exit 5)");
   attempt->add_option("--on-accept", o.on_accept, "branch (default): commit on autofix/<id> and restore your "
                       "checkout; keep: leave the fix in the work tree; commit: commit on the current branch")
       ->check(CLI::IsMember({"branch", "keep", "commit"}));
@@ -355,6 +401,7 @@ int run(int argc, char** argv) {
   verify->add_option("--base", o.base, "The commit without the change (default: AUTOFIX_GATE_BASE, the "
                      "configuration's base, the merge base with the default branch, HEAD~1)")->type_name("REF");
   verify->add_option("--head", o.head, "The commit with the change (default: HEAD)")->type_name("REF");
+  add_source_dir_option(verify, o);
   verify->add_option("--build-dir", o.build_dir, "Build directory (default: build/ in the repository)")->type_name("DIR");
   verify->add_option("--report-dir", o.report_dir, "Where reports go (default: <build dir>/autofix)")->type_name("DIR");
   verify->add_option("--shard", o.shard, "Run shard K of N of the tests and write a partial result (partial.json)")
@@ -386,7 +433,8 @@ int run(int argc, char** argv) {
   CLI::App* baseline = app.add_subcommand(
       "baseline", "Build and test the tree as it is and store the result, so attempts against it skip that");
   add_dir_option(baseline, o);
-  baseline->add_option("--build-dir", o.build_dir, "Build directory (default: build/ in the repository)");
+  add_source_dir_option(baseline, o);
+  baseline->add_option("--build-dir", o.build_dir, "Build directory (default: build/ in the repository)")->type_name("DIR");
   baseline->add_option("--timeout", o.timeout_s, "Limit in seconds for the build and the tests, each")
       ->check(CLI::PositiveNumber);
   baseline->add_option("-j,--jobs", o.attempt.jobs, "Build and test parallelism (default: cores)");
@@ -431,6 +479,10 @@ int run(int argc, char** argv) {
   prune->add_flag("--json", o.json, "Print as JSON");
   prune->callback([&] { action = [&] { return cmd_snapshots_prune(o); }; });
 
+  if (std::optional<std::string> message = unknown_command(app, argc, argv)) {
+    std::cerr << *message << "\n";
+    return exit_code::usage;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -438,7 +490,6 @@ int run(int argc, char** argv) {
     return rc == 0 ? exit_code::ok : exit_code::usage;
   }
 
-  install_interrupt_handlers();
   try {
     int rc = action();
     if (int s = pending_interrupt(); s != 0) return exit_code_for_signal(s);

@@ -11,6 +11,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "gate/git/signature.h"
 #include "gate/util/atomic_file.h"
 #include "gate/util/error.h"
 #include "gate/util/paths.h"
@@ -277,11 +278,19 @@ std::optional<git_oid> keep_discarded(const git::Repository& repo, git_index* in
   git_oid tree_oid = write_worktree_tree(repo, index, current);
   git::TreePtr tree;
   git::check(git_tree_lookup(git::out(tree), repo.get(), &tree_oid), "cannot read the discarded tree");
-  git::SignaturePtr sig;
-  git::check(git_signature_now(git::out(sig), "AutofixGate", "autofix-gate@localhost"), "cannot create a signature");
+  // A restore is the recovery itself: a GIT_*_DATE git cannot read (or an unreadable configuration) must
+  // not stop it, so this record falls back to the gate's own identity, dated now.
+  git::CommitIdentity identity;
+  try {
+    identity = git::commit_identity(repo);
+  } catch (const Error&) {
+    identity.author = identity.committer = git::Person{git::kFallbackName, git::kFallbackEmail, std::nullopt};
+  }
+  git::SignaturePtr author = git::make_signature(identity.author);
+  git::SignaturePtr committer = git::make_signature(identity.committer);
   git_oid commit;
   std::string message = "autofix-gate: work tree discarded by restoring snapshot " + m.id + "\n";
-  git::check(git_commit_create(&commit, repo.get(), nullptr, sig.get(), sig.get(), nullptr, message.c_str(),
+  git::check(git_commit_create(&commit, repo.get(), nullptr, author.get(), committer.get(), nullptr, message.c_str(),
                                tree.get(), 0, nullptr),
              "cannot record the discarded work tree");
   git::ReferencePtr ref;

@@ -6,6 +6,8 @@
 
 #include <git2/sys/odb_backend.h>
 
+#include "gate/git/signature.h"
+
 #include "gate/util/atomic_file.h"
 #include "gate/util/clock.h"
 #include "gate/util/error.h"
@@ -171,6 +173,8 @@ HeadState read_head(const git::Repository& repo) {
 
 StoredSnapshot SnapshotStore::create(const std::string& message, const std::vector<std::string>& excluded) {
   repo_.require_idle();
+  // Who the snapshot commit is by, read first: a GIT_*_DATE git cannot read refuses before any work.
+  const git::CommitIdentity identity = git::commit_identity(repo_);
   git_repository* repo = repo_.get();
   StoredSnapshot out;
   Manifest& m = out.manifest;
@@ -243,12 +247,11 @@ StoredSnapshot SnapshotStore::create(const std::string& message, const std::vect
   git::CommitPtr parent;
   if (m.head.oid) git::check(git_commit_lookup(git::out(parent), repo, &*m.head.oid), "cannot read HEAD's commit");
   const git_commit* parents[] = {parent.get()};
-  git::SignaturePtr signature;
-  git::check(git_signature_now(git::out(signature), "AutofixGate", "autofix-gate@localhost"),
-             "cannot create a signature");
+  git::SignaturePtr author = git::make_signature(identity.author);
+  git::SignaturePtr committer = git::make_signature(identity.committer);
   std::string commit_message = "autofix-gate snapshot " + m.id + "\n";
   if (!message.empty()) commit_message += "\n" + message + "\n";
-  git::check(git_commit_create(&out.commit, repo, nullptr, signature.get(), signature.get(), nullptr,
+  git::check(git_commit_create(&out.commit, repo, nullptr, author.get(), committer.get(), nullptr,
                                commit_message.c_str(), root_tree.get(), parent ? 1 : 0, parents),
              "cannot write the snapshot commit");
   git::ReferencePtr ref;

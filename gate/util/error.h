@@ -34,6 +34,7 @@ inline constexpr int rejected = 1;
 inline constexpr int usage = 2;
 inline constexpr int needs_review = 3;
 inline constexpr int gate_error = 4;
+inline constexpr int planned = 5;  // a dry run: the plan was printed, nothing was built or judged
 inline constexpr int interrupted_sigint = 130;
 inline constexpr int interrupted_sigterm = 143;
 }  // namespace exit_code

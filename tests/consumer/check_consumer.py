@@ -71,7 +71,7 @@ def check_autofix_tests(build_dir, source_dir, runner, config, report_dir, tiers
     expect("ctest -N -L autofix", listed_tests(build_dir, "-L", "autofix"), names)
     expect("ctest -N (every test)", sorted(listed_tests(build_dir)), sorted(names + list(others)))
     details = test_details(build_dir)
-    verdict = [runner, "verify", "-C", source_dir, "--config", config, "--build-dir", build_dir,
+    verdict = [runner, "verify", "-C", source_dir, "--source-dir", source_dir, "--config", config, "--build-dir", build_dir,
                "--report-dir", report_dir] + (["--base", base] if base else [])
     expect("autofix.verdict command", details["autofix.verdict"][0], verdict)
     expect("autofix.verdict properties", details["autofix.verdict"][1],

@@ -256,7 +256,7 @@ TEST(Attempt, DryRunWithAPatchChangesNothing) {
   Calculator c;
   TreeFingerprint before = exact_fingerprint(c.repo());  // build/ included: nothing at all may change
   runners::ProcessResult r = c.attempt({"--dry-run", "--patch", example_fix("correct-fix.diff")});
-  EXPECT_EQ(r.exit_code, 0) << show(r);
+  EXPECT_EQ(r.exit_code, 5) << show(r);
   TreeFingerprint after = exact_fingerprint(c.repo());
   EXPECT_TRUE(after == before) << describe_difference(before, after);
   EXPECT_EQ(refs_under(c.repo(), "refs/autofix/"), Strings{}) << "a dry run with a patch takes no snapshot";
@@ -264,20 +264,22 @@ TEST(Attempt, DryRunWithAPatchChangesNothing) {
   EXPECT_FALSE(fs::exists(c.repo() / ".git" / "autofix" / "journal.json"));
   EXPECT_TRUE(contains(r.out, "dry run: the patch applies cleanly")) << show(r);
   EXPECT_TRUE(contains(r.out, "plan: snapshot the work tree")) << show(r);
+  EXPECT_TRUE(contains(r.out, "verdict: planned: ")) << show(r);
 }
 
-TEST(Attempt, DryRunWithAFixerRollsBackEvenWhenAccepted) {
+// A dry run never runs the fixer (it could change anything) nor builds: it prints what would run.
+TEST(Attempt, DryRunWithAFixerRunsNothing) {
   Calculator c;
-  TreeFingerprint before = source_fingerprint(c.repo());
+  TreeFingerprint before = exact_fingerprint(c.repo());  // build/ included: nothing is built
   runners::ProcessResult r = c.attempt({"--dry-run", "--", example_fixer("sed-fix.sh")});
-  EXPECT_EQ(r.exit_code, 0) << show(r);
-  expect_restored(c, before, r);
-  nlohmann::json report = c.report();
-  EXPECT_EQ(report.at("verdict"), std::string("accepted"));
-  EXPECT_TRUE(report.at("dry_run").get<bool>());
-  EXPECT_TRUE(report.at("reason").get<std::string>().starts_with("dry run: ")) << report.dump(2);
-  EXPECT_TRUE(report.at("commit").is_null());
-  EXPECT_EQ(json_strings(report.at("tests_status").at("FAIL_TO_PASS")), Strings{kFixedTest});
+  EXPECT_EQ(r.exit_code, 5) << show(r);
+  TreeFingerprint after = exact_fingerprint(c.repo());
+  EXPECT_TRUE(after == before) << describe_difference(before, after);
+  EXPECT_EQ(refs_under(c.repo(), "refs/autofix/"), Strings{}) << "a dry run takes no snapshot";
+  EXPECT_FALSE(contains(r.out, "sed-fix: patched")) << show(r);
+  EXPECT_TRUE(contains(r.out, "dry run: the fixer would run from " + c.repo().string())) << show(r);
+  EXPECT_TRUE(contains(r.out, "verdict: planned: dry run: the fixer was not run; nothing was built or judged\n"))
+      << show(r);
 }
 
 TEST(Attempt, UncommittedWorkSurvivesAndStaysOutOfTheFixCommit) {

@@ -20,6 +20,8 @@ using attempt::example_fix;
 using attempt::json_strings;
 using attempt::kFixedTest;
 using attempt::lines_of;
+using attempt::make_patch;
+using attempt::replaced;
 using attempt::refs_under;
 using attempt::source_fingerprint;
 
@@ -51,36 +53,6 @@ void commit_files(Calculator& c, const std::map<std::string, std::string>& files
     git(c.repo(), {"add", "--", path});
   }
   git(c.repo(), {"commit", "-q", "-m", message});
-}
-
-// The fix as a patch: `files` (path -> content) written into the checkout, `git diff` taken, and the
-// checkout put back. Returns the patch's path (outside the repository).
-std::string make_patch(const Calculator& c, const std::map<std::string, std::string>& files, const std::string& name) {
-  Strings added, modified;
-  for (const auto& [path, content] : files) {
-    (fs::exists(c.repo() / path) ? modified : added).push_back(path);
-    write_file(c.repo() / path, content);
-  }
-  for (const std::string& p : added) git(c.repo(), {"add", "-N", "--", p});
-  std::string patch = git(c.repo(), {"diff", "--binary"});
-  for (const std::string& p : added) {
-    git(c.repo(), {"reset", "-q", "--", p});
-    fs::remove(c.repo() / p);
-  }
-  for (const std::string& p : modified) git(c.repo(), {"checkout", "-q", "--", p});
-  for (const std::string& p : added)  // directories the new files needed
-    for (fs::path d = fs::path(p).parent_path(); !d.empty(); d = d.parent_path())
-      if (fs::is_empty(c.repo() / d)) fs::remove(c.repo() / d);
-  if (!c.git_out({"status", "--porcelain"}).empty()) throw std::runtime_error("the checkout is not clean after making " + name);
-  fs::path file = c.tmp() / (name + ".diff");
-  write_file(file, patch);
-  return file.string();
-}
-
-std::string replaced(std::string text, const std::string& from, const std::string& to) {
-  size_t at = text.find(from);
-  if (at == std::string::npos) throw std::runtime_error("'" + from + "' not found");
-  return text.replace(at, from.size(), to);
 }
 
 // 1-based number of the first line of `text` containing `part`.
@@ -302,14 +274,17 @@ TEST(Tiers, BrokenOtherModuleIsTracedAsCascading) {
   SCOPED_TRACE(report.dump(2));
   EXPECT_EQ(report.at("verdict"), "rejected");
   EXPECT_EQ(report.at("reason"),
-            "2 test(s) passed before the fix and fail with it (2 cascading, outside what the fix aimed at): "
-            "FormatterTest.ListInBrackets, FormatterTest.TwoDecimals");
+            "2 test(s) broken by the fix (2 cascading, outside what the fix aimed at): "
+            "FormatterTest.ListInBrackets passed without the fix and fails with it (passed 1 of 1 run without the "
+            "fix, failed 5 of 5 runs with it); also FormatterTest.TwoDecimals");
   json expected = json::array();
+  json chain = {"formatter_test", "formatter", "formatter/formatter.cpp"};
   for (const char* test : {"FormatterTest.ListInBrackets", "FormatterTest.TwoDecimals"})
     expected.push_back({{"test", test},
                         {"kind", "cascading"},
                         {"changed_file", "formatter/formatter.cpp"},
-                        {"chain", {"formatter_test", "formatter", "formatter/formatter.cpp"}}});
+                        {"chain", chain},
+                        {"candidates", {{{"file", "formatter/formatter.cpp"}, {"chain", chain}}}}});
   EXPECT_EQ(report.at("cascading"), expected);
 
   // The summary leads with them: headline, reason, then the cascading failures.

@@ -76,10 +76,51 @@ TEST(AttemptJunitTest, AcceptedVerdictHasNoFailure) {
   EXPECT_STREQ(doc.child("testsuites").attribute("failures").value(), "0");
 }
 
+// A dry run (verdict planned) judged nothing: in JUnit it is neither a pass nor a failure.
+AttemptResult planned() {
+  AttemptResult r;
+  r.attempt_id = "";
+  r.started = "2026-11-22T00:00:00Z";
+  r.dry_run = true;
+  r.verdict = Verdict::planned;
+  r.reason = "dry run: the patch applies cleanly; nothing was built or judged";
+  return r;
+}
+
+TEST(AttemptJsonTest, PlannedIsItsOwnVerdict) {
+  EXPECT_EQ(attempt_json(planned())["verdict"], "planned");
+  EXPECT_EQ(attempt_json(planned())["dry_run"], true);
+}
+
+TEST(AttemptJunitTest, PlannedVerdictIsASkippedCaseNotAFailure) {
+  pugi::xml_document doc;
+  ASSERT_TRUE(doc.load_string(attempt_junit(planned()).c_str()));
+  pugi::xml_node suites = doc.child("testsuites");
+  EXPECT_STREQ(suites.attribute("failures").value(), "0");
+  EXPECT_STREQ(suites.attribute("skipped").value(), "1");
+  pugi::xml_node gate = suites.find_child_by_attribute("testsuite", "name", "gate");
+  EXPECT_STREQ(gate.attribute("tests").value(), "1");
+  EXPECT_STREQ(gate.attribute("failures").value(), "0");
+  EXPECT_STREQ(gate.attribute("skipped").value(), "1");
+  pugi::xml_node verdict = gate.child("testcase");
+  EXPECT_TRUE(verdict.child("failure").empty());
+  EXPECT_STREQ(verdict.child("skipped").attribute("message").value(),
+               "planned: dry run: the patch applies cleanly; nothing was built or judged");
+  EXPECT_STREQ(verdict.child("properties").find_child_by_attribute("property", "name", "verdict")
+                   .attribute("value").value(), "planned");
+}
+
+TEST(AttemptSummaryTest, PlannedSaysNothingWasDone) {
+  std::string md = attempt_summary(planned());
+  EXPECT_EQ(md.rfind("## AutofixGate: Planned (dry run)\n\ndry run: the patch applies cleanly", 0), 0u) << md;
+  EXPECT_NE(md.find("Nothing was changed: a dry run builds, tests and judges nothing."), std::string::npos) << md;
+  EXPECT_EQ(md.find("restored to snapshot"), std::string::npos) << md;
+}
+
 TEST(AttemptSummaryTest, LeadsWithVerdictAndRegressions) {
   std::string md = attempt_summary(sample());
   EXPECT_EQ(md.rfind("## AutofixGate: Rejected\n\n1 test(s) passed before the fix", 0), 0u) << md;
-  EXPECT_NE(md.find("- `FormatterTest.TwoDecimals`"), std::string::npos);
+  EXPECT_NE(md.find("- FormatterTest.TwoDecimals passed without the fix and fails with it"), std::string::npos) << md;
   EXPECT_NE(md.find("**Missing tests**"), std::string::npos);
   EXPECT_NE(md.find("- `mathlib/mathlib.cpp` (modified)"), std::string::npos);
 }

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <map>
+#include <stdexcept>
+
 namespace autofix {
 namespace {
 
@@ -31,6 +35,123 @@ TEST(ClassifyTest, EveryTransition) {
   EXPECT_EQ(gone.baseline->status, RunStatus::passed);
 }
 
+// A case of a CTest test, named as reports show it.
+TestRecord case_rec(const std::string& ctest, const std::string& name, RunStatus s, std::vector<std::string> failures = {}) {
+  TestRecord r{ctest + "::" + name, s, 0.1, ""};
+  r.ctest_test = ctest;
+  r.case_name = name;
+  r.failures = std::move(failures);
+  return r;
+}
+
+TestRecord whole(const std::string& ctest, RunStatus s, std::vector<std::string> failures = {}) {
+  TestRecord r{ctest, s, 0.1, ""};
+  r.ctest_test = ctest;
+  r.failures = std::move(failures);
+  return r;
+}
+
+const TestOutcome& find(const std::vector<TestOutcome>& out, const std::string& ctest, const std::string& case_name) {
+  auto it = std::find_if(out.begin(), out.end(), [&](const TestOutcome& o) {
+    return o.ctest_test == ctest && o.case_name == case_name;
+  });
+  if (it == out.end()) throw std::runtime_error("no outcome for " + ctest + " / " + case_name);
+  return *it;
+}
+
+TEST(ClassifyTest, CTestNamesWithColonsAreNoCases) {
+  // CTest test "project::test" (one GoogleTest binary) and its case "Suite.A" versus CTest test
+  // "project" and its case "test::Suite.A": the same text, two different tests.
+  std::vector<TestRecord> before = {whole("project::test", RunStatus::failed),
+                                    case_rec("project::test", "Suite.A", RunStatus::failed),
+                                    whole("project", RunStatus::passed),
+                                    case_rec("project", "test::Suite.A", RunStatus::passed)};
+  std::vector<TestRecord> after = {whole("project::test", RunStatus::passed),
+                                   case_rec("project::test", "Suite.A", RunStatus::passed),
+                                   whole("project", RunStatus::passed),
+                                   case_rec("project", "test::Suite.A", RunStatus::passed)};
+  std::vector<TestOutcome> out = classify(before, after);
+  ASSERT_EQ(out.size(), 4u);
+  EXPECT_EQ(find(out, "project::test", "Suite.A").transition, Transition::FAIL_TO_PASS);
+  EXPECT_EQ(find(out, "project", "test::Suite.A").transition, Transition::PASS_TO_PASS);
+  EXPECT_EQ(find(out, "project::test", "").transition, Transition::FAIL_TO_PASS);
+}
+
+TEST(ClassifyTest, SkippedOnBothTreesIsNeitherAFailureNorAPass) {
+  // GoogleTest's DISABLED_ cases: they never ran.
+  std::vector<TestOutcome> out = classify({case_rec("suite", "A.DISABLED_x", RunStatus::skipped)},
+                                          {case_rec("suite", "A.DISABLED_x", RunStatus::skipped)});
+  EXPECT_EQ(out[0].transition, Transition::SKIPPED);
+  AttemptResult r;
+  r.tests = out;
+  EXPECT_TRUE(r.regressions().empty());
+  EXPECT_EQ(r.names_with(Transition::FAIL_TO_FAIL).size(), 0u);
+  // Skipped before, run now: new, whatever it does.
+  out = classify({rec("t", RunStatus::skipped)}, {rec("t", RunStatus::failed)});
+  EXPECT_EQ(out[0].transition, Transition::NEW);
+}
+
+TEST(ClassifyTest, CasesReadOnlyOnFailureArePassesWhereTheirBinaryPassed) {
+  // A Catch2 binary registered as one test: its cases are read only when it fails.
+  std::vector<TestRecord> before = {whole("catch", RunStatus::failed), case_rec("catch", "new case", RunStatus::failed),
+                                    case_rec("catch", "old case", RunStatus::passed)};
+  std::vector<TestRecord> after = {whole("catch", RunStatus::passed)};
+  std::vector<TestOutcome> out = classify(before, after);
+  EXPECT_EQ(find(out, "catch", "new case").transition, Transition::FAIL_TO_PASS);
+  EXPECT_EQ(find(out, "catch", "old case").transition, Transition::PASS_TO_PASS);
+  // The other way round: passing at baseline (no cases read), a case failing now.
+  out = classify(after, {whole("catch", RunStatus::failed), case_rec("catch", "old case", RunStatus::failed)});
+  EXPECT_EQ(find(out, "catch", "old case").transition, Transition::PASS_TO_FAIL);
+  // A side that did read cases and lacks one: the case is missing, never inferred.
+  out = classify(before, {whole("catch", RunStatus::failed), case_rec("catch", "new case", RunStatus::failed)});
+  EXPECT_EQ(find(out, "catch", "old case").transition, Transition::MISSING);
+  // Its CTest test failed there: nothing to infer either.
+  out = classify({whole("catch", RunStatus::failed)}, {whole("catch", RunStatus::failed), case_rec("catch", "x", RunStatus::failed)});
+  EXPECT_EQ(find(out, "catch", "x").transition, Transition::NEW);
+}
+
+TEST(ClassifyTest, FailingBeforeAndAfterWithNewFailureLinesIsARegression) {
+  // One binary with its own checks: the fix repairs check 3 and breaks check 7.
+  std::vector<TestOutcome> out = classify({whole("selftest", RunStatus::failed, {"check 3 failed", "1 of 9 checks failed"})},
+                                          {whole("selftest", RunStatus::failed, {"check 7 failed", "1 of 9 checks failed"})});
+  EXPECT_EQ(out[0].transition, Transition::FAIL_TO_FAIL);
+  EXPECT_EQ(out[0].new_failures, std::vector<std::string>{"check 7 failed"});
+  AttemptResult r;
+  r.build.ok = true;
+  r.tests = out;
+  EXPECT_EQ(r.regressions(), std::vector<std::string>{"selftest"});
+  Decision d = decide(r);
+  EXPECT_EQ(d.verdict, Verdict::rejected);
+  EXPECT_EQ(d.reason, "1 test(s) broken by the fix: selftest failed without the fix and fails with it in new ways: "
+                      "check 7 failed");
+  // Binaries with cases compare cases, not lines.
+  out = classify({whole("g", RunStatus::failed, {"a"}), case_rec("g", "A.a", RunStatus::failed)},
+                 {whole("g", RunStatus::failed, {"b"}), case_rec("g", "A.a", RunStatus::failed)});
+  EXPECT_TRUE(find(out, "g", "").new_failures.empty());
+}
+
+TEST(ClassifyTest, ANewTestThatFailsIsARegression) {
+  AttemptResult r;
+  r.build.ok = true;
+  r.tests = classify({rec("old", RunStatus::passed)}, {rec("old", RunStatus::passed), rec("added", RunStatus::failed)});
+  EXPECT_EQ(r.regressions(), std::vector<std::string>{"added"});
+  EXPECT_EQ(decide(r).reason, "1 test(s) broken by the fix: added is new with the fix and failed");
+  r.tests = classify({rec("old", RunStatus::passed)}, {rec("old", RunStatus::passed), rec("added", RunStatus::skipped)});
+  EXPECT_TRUE(r.regressions().empty());
+}
+
+TEST(ClassifyTest, ABinaryWhoseCasesNameTheRegressionIsNotCountedTwice) {
+  AttemptResult r;
+  r.build.ok = true;
+  r.tests = classify({whole("suite", RunStatus::passed), case_rec("suite", "A.x", RunStatus::passed)},
+                     {whole("suite", RunStatus::failed), case_rec("suite", "A.x", RunStatus::failed)});
+  EXPECT_EQ(r.regressions(), std::vector<std::string>{"suite::A.x"});
+  // No case failed: the binary itself is the regression (it crashed at exit, a leak check failed, ...).
+  r.tests = classify({whole("suite", RunStatus::passed), case_rec("suite", "A.x", RunStatus::passed)},
+                     {whole("suite", RunStatus::failed), case_rec("suite", "A.x", RunStatus::passed)});
+  EXPECT_EQ(r.regressions(), std::vector<std::string>{"suite"});
+}
+
 TEST(ClassifyTest, DuplicateNamesCountOnce) {
   std::vector<TestOutcome> out =
       classify({rec("a", RunStatus::passed)}, {rec("a", RunStatus::passed), rec("a", RunStatus::failed)});
@@ -57,7 +178,7 @@ TEST(DecideTest, RejectsARegression) {
   Decision d = decide(built_and_tested({rec("a", RunStatus::failed), rec("b", RunStatus::passed)},
                                        {rec("a", RunStatus::passed), rec("b", RunStatus::failed)}));
   EXPECT_EQ(d.verdict, Verdict::rejected);
-  EXPECT_EQ(d.reason, "1 test(s) passed before the fix and fail with it: b");
+  EXPECT_EQ(d.reason, "1 test(s) broken by the fix: b passed without the fix and fails with it");
 }
 
 TEST(DecideTest, AMissingTestNeedsReview) {
@@ -140,7 +261,7 @@ TEST(DecideTest, ARegressionRejectsBeforeAnythingNeedsReview) {
   r.cascading.push_back({"a", "cascading", "src/x.cpp", {"a_test", "x", "src/x.cpp"}});
   Decision d = decide(r);
   EXPECT_EQ(d.verdict, Verdict::rejected);
-  EXPECT_EQ(d.reason, "1 test(s) passed before the fix and fail with it (1 cascading, outside what the fix aimed at): a");
+  EXPECT_EQ(d.reason, "1 test(s) broken by the fix (1 cascading, outside what the fix aimed at): a passed without the fix and fails with it");
 }
 
 TEST(DecideTest, ATestTheFixDisabledNeedsReviewAndIsNoRegression) {
@@ -223,6 +344,8 @@ TEST(VerdictTest, ExitCodes) {
   EXPECT_EQ(exit_code_for(Verdict::rejected), 1);
   EXPECT_EQ(exit_code_for(Verdict::needs_review), 3);
   EXPECT_EQ(exit_code_for(Verdict::error), 4);
+  EXPECT_EQ(exit_code_for(Verdict::planned), 5);
+  EXPECT_STREQ(to_string(Verdict::planned), "planned");
 }
 
 }  // namespace

@@ -17,6 +17,16 @@ TEST(BaselineKeyTest, DependsOnTreeBuildDirAndUserCacheEntriesOnly) {
   EXPECT_NE(k, baseline_key("aaaa", "/b", "CMAKE_BUILD_TYPE:STRING=Release\n"));
 }
 
+// The one internal entry that counts: a build tree configured from another source directory (another
+// project) never finds this project's stored baseline, nor this project that one's.
+TEST(BaselineKeyTest, DependsOnTheSourceDirectoryTheBuildWasConfiguredFrom) {
+  std::string cache = "CMAKE_BUILD_TYPE:STRING=Debug\nCMAKE_HOME_DIRECTORY:INTERNAL=/repo\n";
+  std::string other = "CMAKE_BUILD_TYPE:STRING=Debug\nCMAKE_HOME_DIRECTORY:INTERNAL=/elsewhere/project\n";
+  EXPECT_NE(baseline_key("aaaa", "/b", cache), baseline_key("aaaa", "/b", other));
+  EXPECT_NE(baseline_key("aaaa", "/b", cache), baseline_key("aaaa", "/b", "CMAKE_BUILD_TYPE:STRING=Debug\n"));
+  EXPECT_EQ(baseline_key("aaaa", "/b", cache), baseline_key("aaaa", "/b", cache + "CMAKE_CACHEFILE_DIR:INTERNAL=/b\n"));
+}
+
 TEST(BaselineCacheTest, StoresAndLoadsExactly) {
   testing::TempDir dir;
   BaselineCache cache(dir.path());

@@ -72,60 +72,91 @@ std::string describe(const std::vector<CascadeEntry>& entries) {
   for (const auto& e : entries) {
     text += e.test + " " + e.kind + " '" + e.changed_file + "' [";
     for (const auto& c : e.chain) text += c + (&c == &e.chain.back() ? "" : " → ");
-    text += "]\n";
+    text += "]";
+    if (e.changed_file.empty() && !e.candidates.empty()) {
+      text += " candidates:";
+      for (const auto& k : e.candidates) text += " " + k.file + "(" + std::to_string(k.chain.size()) + ")";
+    }
+    text += "\n";
   }
   return text;
 }
 
-TEST(Cascade, MapsResultNamesToTheirCTestTest) {
-  std::vector<DiscoveredTest> tests{test_running("a", {}), test_running("a::b", {}), test_running("x::y::z", {})};
-  EXPECT_EQ(ctest_test_of("a", tests), &tests[0]);
-  EXPECT_EQ(ctest_test_of("a::Suite.Case", tests), &tests[0]);
-  EXPECT_EQ(ctest_test_of("a::b::Suite.Case", tests), &tests[1]);  // the longest prefix
-  EXPECT_EQ(ctest_test_of("x::y::z", tests), &tests[2]);
-  EXPECT_EQ(ctest_test_of("x::y", tests), nullptr);
-  EXPECT_EQ(ctest_test_of("b", tests), nullptr);
+// A regression of `ctest_test` (the CTest test is the name's part before "::" in these fixtures).
+RegressedTest regressed(const std::string& name, const std::string& output = {}) {
+  return {name, name.substr(0, name.find("::")), output};
 }
 
-TEST(Cascade, ClassifiesEveryRegression) {
+std::vector<RegressedTest> regressed(std::initializer_list<const char*> names) {
+  std::vector<RegressedTest> out;
+  for (const char* n : names) out.push_back(regressed(n));
+  return out;
+}
+
+TEST(Cascade, ClassifiesEveryRegressionAndNamesEveryCandidate) {
   BuildGraph graph = sample_graph();
   auto entries = trace_regressions(&graph, kTests,
-                                   {"strings_test::Strings.Lower", "math_test::Math.Adds", "app_smoke", "data_test",
-                                    "script", "vanished"},
-                                   {"strings_test::Strings.Upper"}, {"src/strings.cpp", "include/strings.h"});
+                                   regressed({"strings_test::Strings.Lower", "math_test::Math.Adds", "app_smoke",
+                                              "data_test", "script", "vanished"}),
+                                   {"strings_test"}, {"src/strings.cpp", "include/strings.h"});
   EXPECT_EQ(describe(entries),
-            // Same target as the aimed test; its own object includes the header.
-            "strings_test::Strings.Lower direct 'include/strings.h' [strings_test → include/strings.h]\n"
-            // Two chains of three: the first file by name.
-            "math_test::Math.Adds cascading 'include/strings.h' [math_test → math → include/strings.h]\n"
-            "app_smoke cascading 'include/strings.h' [app → math → include/strings.h]\n"
+            // Same target as the aimed test; both changed files reach it: neither is picked by name.
+            "strings_test::Strings.Lower direct '' [] candidates: include/strings.h(2) src/strings.cpp(3)\n"
+            // Two chains of three: both named, in file order only for reading.
+            "math_test::Math.Adds cascading '' [] candidates: include/strings.h(3) src/strings.cpp(3)\n"
+            "app_smoke cascading '' [] candidates: include/strings.h(3) src/strings.cpp(3)\n"
             "data_test unrelated '' []\n"
             "script unknown '' []\n"
             "vanished unknown '' []\n");
 }
 
-TEST(Cascade, PicksTheShortestChain) {
+TEST(Cascade, TheTestsOwnOutputSinglesOutACandidate) {
   BuildGraph graph = sample_graph();
-  auto entries = trace_regressions(&graph, kTests, {"math_test", "app_smoke"}, {}, {"src/strings.cpp", "include/math.h"});
+  auto entries = trace_regressions(
+      &graph, kTests,
+      {regressed("math_test::Math.Adds", "/repo/src/strings.cpp:41: Failure\nExpected equality"),
+       regressed("app_smoke", "in strings.h: assertion failed"),
+       // "mystrings.h" is not "strings.h"; both files named is no evidence either.
+       regressed("math_test::Math.Other", "mystrings.h:3 failed"),
+       regressed("math_test::Math.Both", "strings.cpp and include/strings.h")},
+      {}, {"src/strings.cpp", "include/strings.h"});
+  EXPECT_EQ(describe(entries),
+            "math_test::Math.Adds cascading 'src/strings.cpp' [math_test → strings → src/strings.cpp]\n"
+            "app_smoke cascading 'include/strings.h' [app → math → include/strings.h]\n"
+            "math_test::Math.Other cascading '' [] candidates: include/strings.h(3) src/strings.cpp(3)\n"
+            "math_test::Math.Both cascading '' [] candidates: include/strings.h(3) src/strings.cpp(3)\n");
+}
+
+TEST(Cascade, OneCandidateIsNamedWithItsShortestChain) {
+  BuildGraph graph = sample_graph();
+  auto entries = trace_regressions(&graph, kTests, regressed({"math_test", "app_smoke"}), {}, {"include/math.h"});
   EXPECT_EQ(describe(entries),
             "math_test cascading 'include/math.h' [math_test → include/math.h]\n"
             "app_smoke cascading 'include/math.h' [app → math → include/math.h]\n");
-  entries = trace_regressions(&graph, kTests, {"math_test"}, {}, {"src/strings.cpp", "src/strings.cpp"});
+  entries = trace_regressions(&graph, kTests, regressed({"math_test"}), {}, {"src/strings.cpp", "src/strings.cpp"});
   EXPECT_EQ(describe(entries), "math_test cascading 'src/strings.cpp' [math_test → strings → src/strings.cpp]\n");
+}
+
+TEST(Cascade, CTestNamesWithColonsAreTakenAsGiven) {
+  // "a::b" is a CTest test of its own; its case must not be traced through CTest test "a".
+  std::vector<DiscoveredTest> tests{test_running("a", {"/repo/build/data_test"}), test_running("a::b", {"/repo/build/math_test"})};
+  BuildGraph graph = sample_graph();
+  auto entries = trace_regressions(&graph, tests, {RegressedTest{"a::b::Suite.Case", "a::b", ""}}, {}, {"include/math.h"});
+  EXPECT_EQ(describe(entries), "a::b::Suite.Case cascading 'include/math.h' [math_test → include/math.h]\n");
 }
 
 TEST(Cascade, DirectWithoutAChain) {
   BuildGraph graph = sample_graph();
   // Another CTest test of the aimed test's binary: direct, though the change is not in its closure.
-  auto entries = trace_regressions(&graph, kTests, {"data_test_slow"}, {"data_test"}, {"src/strings.cpp"});
+  auto entries = trace_regressions(&graph, kTests, regressed({"data_test_slow"}), {"data_test"}, {"src/strings.cpp"});
   EXPECT_EQ(describe(entries), "data_test_slow direct '' []\n");
   // An aimed test that maps to no target makes nothing direct.
-  entries = trace_regressions(&graph, kTests, {"data_test_slow"}, {"script"}, {"src/strings.cpp"});
+  entries = trace_regressions(&graph, kTests, regressed({"data_test_slow"}), {"script"}, {"src/strings.cpp"});
   EXPECT_EQ(describe(entries), "data_test_slow unrelated '' []\n");
 }
 
 TEST(Cascade, WithoutAGraphEverythingIsUnknown) {
-  auto entries = trace_regressions(nullptr, kTests, {"strings_test", "math_test"}, {"strings_test"}, {"src/strings.cpp"});
+  auto entries = trace_regressions(nullptr, kTests, regressed({"strings_test", "math_test"}), {"strings_test"}, {"src/strings.cpp"});
   EXPECT_EQ(describe(entries), "strings_test unknown '' []\nmath_test unknown '' []\n");
   EXPECT_TRUE(trace_regressions(nullptr, kTests, {}, {}, {}).empty());
 }
@@ -208,13 +239,13 @@ TEST(CascadeRealProject, TracesChangesThroughABuiltProject) {
             (Strings{"math_test", "math", "include/mathutil/twice.h"}));
   EXPECT_EQ(graph->chain("strings_test", "include/mathutil/twice.h"), std::nullopt);
 
-  auto entries = trace_regressions(&*graph, tests, {"math_test", "app_smoke", "script"}, {"strings_test"},
+  auto entries = trace_regressions(&*graph, tests, regressed({"math_test", "app_smoke", "script"}), {"strings_test"},
                                    {"src/strings.cpp"});
   EXPECT_EQ(describe(entries),
             "math_test cascading 'src/strings.cpp' [math_test → strings → src/strings.cpp]\n"
             "app_smoke cascading 'src/strings.cpp' [app → strings → src/strings.cpp]\n"
             "script unknown '' []\n");
-  entries = trace_regressions(&*graph, tests, {"app_smoke", "strings_test"}, {"math_test"}, {"include/mathutil/twice.h"});
+  entries = trace_regressions(&*graph, tests, regressed({"app_smoke", "strings_test"}), {"math_test"}, {"include/mathutil/twice.h"});
   EXPECT_EQ(describe(entries),
             "app_smoke cascading 'include/mathutil/twice.h' [app → math → include/mathutil/twice.h]\n"
             "strings_test unrelated '' []\n");

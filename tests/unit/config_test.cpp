@@ -68,6 +68,7 @@ constexpr const char* kDocumentedExample = R"({
   "report_dir": "build/autofix",
   "base": "origin/main",
   "flaky_reruns": 4,
+  "test_timeout": 120,
   "allow_test_edits": false,
   "test_paths": ["tests/**", "test/**"],
   "secrets_allowlist": ".autofix-secrets-allow",
@@ -94,6 +95,7 @@ TEST(ParseConfig, ReadsTheDocumentedExample) {
   EXPECT_EQ(c.report_dir, "build/autofix");
   EXPECT_EQ(c.base, "origin/main");
   EXPECT_EQ(c.flaky_reruns, 4);
+  EXPECT_EQ(c.test_timeout, 120s);
   EXPECT_FALSE(c.allow_test_edits);
   EXPECT_EQ(c.test_paths, (std::vector<std::string>{"tests/**", "test/**"}));
   EXPECT_EQ(c.secrets_allowlist, ".autofix-secrets-allow");
@@ -147,6 +149,8 @@ TEST(ParseConfig, LeftOutKeysGetTheirDefaults) {
 TEST(ParseConfig, AcceptsTheEdgesOfTheRanges) {
   EXPECT_EQ(parse_config(doc(R"("flaky_reruns": 0)"), "x").flaky_reruns, 0);
   EXPECT_EQ(parse_config(doc(R"("flaky_reruns": 20)"), "x").flaky_reruns, 20);
+  EXPECT_EQ(parse_config(doc(R"("test_timeout": 1)"), "x").test_timeout, 1s);
+  EXPECT_EQ(parse_config(doc(R"("test_timeout": 604800)"), "x").test_timeout, 604800s);
   EXPECT_EQ(parse_config(tiers(R"({"name": "a", "kind": "ctest", "timeout": 1})"), "x").tiers[0].timeout, 1s);
   EXPECT_EQ(parse_config(tiers(R"({"name": "a", "kind": "ctest", "timeout": 604800})"), "x").tiers[0].timeout, 604800s);
   EXPECT_TRUE(parse_config(doc(R"("test_paths": [])"), "x").test_paths.empty());  // only test targets' sources
@@ -196,8 +200,9 @@ TEST(ParseConfig, RefusesWhatIsNotAVersion1Object) {
 TEST(ParseConfig, RefusesUnknownKeysWithASuggestion) {
   std::string hint;
   EXPECT_EQ(problem(doc(R"("flaky_rerun": 3)"), &hint),
-            "gate.json: unknown key 'flaky_rerun' (expected version, build_dir, report_dir, base, flaky_reruns, "
-            "allow_test_edits, test_paths, secrets_allowlist, tiers, protect or protect_defaults)");
+            "gate.json: unknown key 'flaky_rerun' (expected version, source_dir, build_dir, report_dir, base, "
+            "flaky_reruns, test_timeout, allow_test_edits, test_paths, secrets_allowlist, tiers, protect or "
+            "protect_defaults)");
   EXPECT_EQ(hint, "did you mean 'flaky_reruns'?");
   EXPECT_EQ(problem(doc(R"("Tiers": [])"), &hint).substr(0, 32), "gate.json: unknown key 'Tiers' (");
   EXPECT_EQ(hint, "did you mean 'tiers'?");
@@ -264,6 +269,8 @@ TEST(ParseConfig, RefusesBadValues) {
   EXPECT_EQ(problem(doc(R"("flaky_reruns": -1)")), "gate.json: flaky_reruns: must be between 0 and 20, got -1");
   EXPECT_EQ(problem(doc(R"("flaky_reruns": 18446744073709551615)")),
             "gate.json: flaky_reruns: must be between 0 and 20, got 18446744073709551615");
+  EXPECT_EQ(problem(doc(R"("test_timeout": 0)")), "gate.json: test_timeout: must be between 1 and 604800 seconds, got 0");
+  EXPECT_EQ(problem(doc(R"("test_timeout": "60")")), "gate.json: test_timeout: expected an integer, got the string \"60\"");
   EXPECT_EQ(problem(tiers(R"({"name": "a", "kind": "ctest", "timeout": 0})")),
             "gate.json: tiers[0].timeout: must be between 1 and 604800 seconds, got 0");
   EXPECT_EQ(problem(tiers(R"({"name": "a", "kind": "ctest", "timeout": -5})")),
@@ -275,6 +282,24 @@ TEST(ParseConfig, RefusesBadValues) {
   EXPECT_EQ(hint, "give it relative to the repository root, with '/' between directories");
   EXPECT_EQ(problem(doc(R"("secrets_allowlist": "../allow")")),
             "gate.json: secrets_allowlist: '../allow' is not a path inside the repository");
+  for (const char* outside : {"/src", "../src", "src/../..", "a//b", ".git", ""}) {
+    std::string text = std::string(R"("source_dir": ")") + outside + "\"";
+    EXPECT_NE(problem(doc(text), &hint), "accepted") << outside;
+    if (*outside == '\0') continue;  // empty has its own message
+    EXPECT_EQ(problem(doc(text), &hint),
+              std::string("gate.json: source_dir: '") + outside + "' is not a directory inside the repository");
+    EXPECT_EQ(hint, "give the directory that holds the top-level CMakeLists.txt relative to the repository root, "
+                    "with '/' between directories (\".\" is the root itself)");
+  }
+}
+
+TEST(ParseConfig, ReadsTheSourceDirectory) {
+  EXPECT_EQ(parse_config(doc(R"("source_dir": "cpp/project")"), "gate.json").source_dir, "cpp/project");
+  EXPECT_EQ(parse_config(doc(R"("source_dir": ".")"), "gate.json").source_dir, ".");
+  EXPECT_EQ(parse_config(doc(""), "gate.json").source_dir, std::nullopt);
+  GateConfig c = parse_config(doc(R"("source_dir": "cpp")"), "gate.json");
+  EXPECT_EQ(to_json(c)["source_dir"], "cpp");
+  EXPECT_EQ(parse_config(to_json(c).dump(), "gate.json"), c);
 }
 
 TEST(ParseConfig, RefusesBadTiers) {
@@ -538,7 +563,7 @@ TEST(ConfigToJson, WritesEveryKeyAndParsesBackToTheSame) {
   write_file(repo / ".clang-tidy", "");
   GateConfig defaults = default_config(repo.path());
   nlohmann::json d = to_json(defaults);
-  EXPECT_EQ(d, nlohmann::json::parse(R"({"version": 1, "flaky_reruns": 4, "allow_test_edits": false,
+  EXPECT_EQ(d, nlohmann::json::parse(R"({"version": 1, "flaky_reruns": 4, "test_timeout": 300, "allow_test_edits": false,
       "test_paths": ["test/**", "tests/**", "**/test/**", "**/tests/**", "**/*_test.*", "**/*_tests.*",
                      "**/test_*.*", "**/*Test.*", "**/*Tests.*"],
       "secrets_allowlist": ".autofix-secrets-allow",

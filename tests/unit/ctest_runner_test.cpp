@@ -18,7 +18,7 @@ using autofix::testing::TempDir;
 using autofix::testing::write_file;
 using namespace std::chrono_literals;
 
-fs::path data_dir() { return fs::path(__FILE__).parent_path().parent_path() / "data" / "junit"; }
+fs::path data_dir() { return fs::path(AUTOFIX_GATE_TEST_DATA) / "junit"; }
 
 std::map<std::string, std::string> statuses(const std::vector<TestResult>& results) {
   std::map<std::string, std::string> map;
@@ -71,6 +71,54 @@ TEST(CTestShowOnly, RefusesAnythingElse) {
   EXPECT_EQ(kind_of(R"({"kind":"ctestInfo","version":{"major":1},"tests":[{"name":"a","command":"x"}]})"),
             ErrorKind::internal);
   EXPECT_TRUE(parse_show_only_json(R"({"kind":"ctestInfo","version":{"major":1,"minor":0},"tests":[]})").empty());
+}
+
+TEST(CTestShowOnly, FindsTheDocumentAmongWhatTheProjectPrints) {
+  const std::string doc = R"({
+  "kind" : "ctestInfo",
+  "version" : { "major" : 1, "minor" : 0 },
+  "tests" : [ { "name" : "project::test", "command" : [ "/b/t" ] } ]
+})";
+  // CTEST_CUSTOM_PRE_TEST output before, CTEST_CUSTOM_POST_TEST output right after the closing brace
+  // (ctest prints no newline there), and a line of the project's own that starts with a brace.
+  for (const std::string& text : {"Checking pre-test stuff\n" + doc + "Post test {\n",
+                                  "{ not json\n" + doc + "\n",
+                                  "[pre] {\n{\"kind\": \"other\"}\n" + doc,
+                                  doc}) {
+    auto tests = parse_show_only_json(text);
+    ASSERT_EQ(tests.size(), 1u) << text;
+    EXPECT_EQ(tests[0].name, "project::test");
+  }
+  // Only the other document: it is reported, not taken for CTest's.
+  try {
+    parse_show_only_json("pre\n{\"kind\": \"other\", \"version\": {\"major\": 1}, \"tests\": []}\n", "out");
+    FAIL() << "accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("\"kind\" is not \"ctestInfo\""), std::string::npos) << e.what();
+  }
+  try {
+    parse_show_only_json("no json at all\n", "out");
+    FAIL() << "accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("no JSON object in it (no json at all"), std::string::npos) << e.what();
+  }
+}
+
+TEST(CTestShowOnly, ReadsTheEnvironmentAndWhatOnlyCTestHonours) {
+  auto tests = parse_show_only_json(R"({"kind": "ctestInfo", "version": {"major": 1}, "tests": [
+    {"name": "plain", "command": ["/b/t"], "properties": [
+      {"name": "ENVIRONMENT", "value": ["DATA=/d", "MODE=a=b"]}, {"name": "WORKING_DIRECTORY", "value": "/w"}]},
+    {"name": "fixture", "command": ["/b/t"], "properties": [{"name": "FIXTURES_REQUIRED", "value": ["db"]}]},
+    {"name": "regex", "command": ["/b/t"], "properties": [{"name": "PASS_REGULAR_EXPRESSION", "value": ["ok"]}]},
+    {"name": "envmod", "command": ["/b/t"], "properties": [{"name": "ENVIRONMENT_MODIFICATION", "value": ["P=set:1"]}]}
+  ]})");
+  ASSERT_EQ(tests.size(), 4u);
+  EXPECT_EQ(tests[0].environment, (std::vector<std::string>{"DATA=/d", "MODE=a=b"}));
+  EXPECT_EQ(tests[0].working_directory, "/w");
+  EXPECT_FALSE(tests[0].needs_ctest);
+  EXPECT_TRUE(tests[1].needs_ctest);
+  EXPECT_TRUE(tests[2].needs_ctest);
+  EXPECT_TRUE(tests[3].needs_ctest);
 }
 
 TEST(CTestGtestFilter, FollowsGoogleTestSyntax) {

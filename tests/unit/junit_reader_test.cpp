@@ -14,7 +14,7 @@ namespace {
 namespace fs = std::filesystem;
 
 // Fixtures from real runs of tests/data/junit/generator (see the README there).
-fs::path data_dir() { return fs::path(__FILE__).parent_path().parent_path() / "data" / "junit"; }
+fs::path data_dir() { return fs::path(AUTOFIX_GATE_TEST_DATA) / "junit"; }
 std::string fixture(const std::string& name) { return autofix::testing::read_file(data_dir() / name); }
 
 std::map<std::string, TestResult> by_name(const std::vector<TestResult>& results) {

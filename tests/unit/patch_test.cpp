@@ -22,7 +22,7 @@ using autofix::testing::TempDir;
 using autofix::testing::TreeFingerprint;
 using autofix::testing::write_file;
 
-fs::path corpus_dir() { return fs::path(__FILE__).parent_path().parent_path() / "data" / "patches"; }
+fs::path corpus_dir() { return fs::path(AUTOFIX_GATE_TEST_DATA) / "patches"; }
 
 constexpr const char* kMathlib =
     "#include \"mathlib.h\"\n"

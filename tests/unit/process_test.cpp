@@ -216,6 +216,21 @@ TEST(RunProcess, ReportsTheSignalThatEndedTheChild) {
   EXPECT_EQ(r.describe().rfind("killed by signal 9 (", 0), 0u) << r.describe();
 }
 
+// The gate ignores SIGPIPE (and may run under nohup): its children still start with every signal at its
+// default disposition and none blocked, so `yes | head` in a build script ends as it does from a shell.
+TEST(RunProcess, ChildrenGetDefaultSignalDispositionsBack) {
+  install_interrupt_handlers();  // SIGPIPE ignored
+  std::signal(SIGHUP, SIG_IGN);   // as under nohup
+  sigset_t blocked;
+  sigemptyset(&blocked);
+  sigaddset(&blocked, SIGUSR1);
+  ASSERT_EQ(sigprocmask(SIG_BLOCK, &blocked, nullptr), 0);
+  ProcessResult r = run_process(shell("exec grep -E '^Sig(Blk|Ign):' /proc/self/status"));
+  sigprocmask(SIG_UNBLOCK, &blocked, nullptr);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\n");
+}
+
 // Durations below are generous (the machine is shared); they stay well below the 100 s and 300 s the
 // children would sleep, and below the grace periods where a test shows SIGTERM was enough.
 

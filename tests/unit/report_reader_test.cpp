@@ -108,7 +108,7 @@ std::string file_error_of(const std::filesystem::path& p) {
 }
 
 TEST(EnumFromString, InvertsToString) {
-  for (Verdict v : {Verdict::accepted, Verdict::rejected, Verdict::needs_review, Verdict::error})
+  for (Verdict v : {Verdict::accepted, Verdict::rejected, Verdict::needs_review, Verdict::error, Verdict::planned})
     EXPECT_EQ(verdict_from_string(to_string(v)), v);
   for (Transition t : {Transition::FAIL_TO_PASS, Transition::PASS_TO_PASS, Transition::PASS_TO_FAIL,
                        Transition::FAIL_TO_FAIL, Transition::MISSING, Transition::NEW, Transition::FLAKY})
@@ -217,10 +217,10 @@ TEST(AttemptFromJson, NamesAWrongType) {
 
 TEST(AttemptFromJson, NamesAnUnknownEnumString) {
   EXPECT_EQ(error_after([](json& j) { j["verdict"] = "maybe"; }),
-            "r.json: verdict: unknown verdict 'maybe' (expected accepted, rejected, needs_review or error)");
+            "r.json: verdict: unknown verdict 'maybe' (expected accepted, rejected, needs_review, error or planned)");
   EXPECT_EQ(error_after([](json& j) { j["tests"][0]["transition"] = "PASSED"; }),
             "r.json: tests[0].transition: unknown transition 'PASSED' (expected FAIL_TO_PASS, PASS_TO_PASS, "
-            "PASS_TO_FAIL, FAIL_TO_FAIL, MISSING, NEW or FLAKY)");
+            "PASS_TO_FAIL, FAIL_TO_FAIL, MISSING, NEW, FLAKY or SKIPPED)");
   EXPECT_EQ(error_after([](json& j) { j["tests"][6]["reruns"][2] = "ok"; }),
             "r.json: tests[6].reruns[2]: unknown test status 'ok' (expected passed, failed, timeout, not_run or skipped)");
   EXPECT_EQ(error_after([](json& j) { j["tests"][1]["baseline"]["status"] = "Passed"; }),
@@ -230,7 +230,7 @@ TEST(AttemptFromJson, NamesAnUnknownEnumString) {
             "r.json: tiers[2].status: unknown tier status 'crashed' (expected passed, failed, skipped or error)");
   // Control characters in the offending value are escaped, not echoed to a terminal.
   EXPECT_EQ(error_after([](json& j) { j["verdict"] = "\x1b[2Jx\n"; }),
-            "r.json: verdict: unknown verdict '\\u001b[2Jx\\n' (expected accepted, rejected, needs_review or error)");
+            "r.json: verdict: unknown verdict '\\u001b[2Jx\\n' (expected accepted, rejected, needs_review, error or planned)");
 }
 
 TEST(AttemptFromJson, RefusesInconsistentTests) {

@@ -189,7 +189,7 @@ TEST(MergePartials, ARegressionInShardTwoRejects) {
   files[1] = write_report(dir, "two.json", two);
   AttemptResult merged = merge_partials(files);
   EXPECT_EQ(merged.verdict, Verdict::rejected);
-  EXPECT_EQ(merged.reason, "1 test(s) passed before the fix and fail with it: Format.Two");
+  EXPECT_EQ(merged.reason, "1 test(s) broken by the fix: Format.Two passed without the fix and fails with it");
   EXPECT_EQ(merged.tiers[0].status, TierStatus::failed);
   EXPECT_EQ(merged.tiers[0].reason, "merged from 3 shards: failed in shard 2: 3 test(s), 1 regression(s)");
   EXPECT_EQ(merged.tiers[1].reason, "merged from 3 shards: passed in shard 1: no new findings");

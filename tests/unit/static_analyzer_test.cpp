@@ -21,7 +21,7 @@ using autofix::testing::TempDir;
 using autofix::testing::write_file;
 using namespace std::chrono_literals;
 
-fs::path data_dir() { return fs::path(__FILE__).parent_path().parent_path() / "data" / "static_analysis"; }
+fs::path data_dir() { return fs::path(AUTOFIX_GATE_TEST_DATA) / "static_analysis"; }
 
 // Where the captured outputs were produced (see tests/data/static_analysis/README.md).
 const fs::path kCapturedSource = "/tmp/tiny project";

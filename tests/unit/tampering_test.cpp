@@ -257,6 +257,8 @@ TEST(TamperingMissing, CaseTakesItsCTestTestsLocationAndNotRunBaselinesAreIgnore
   in.before = {registered("parser_tests", 7), registered("parser", 5)};
   TestOutcome c;
   c.name = "parser_tests::Parser.Handles";
+  c.ctest_test = "parser_tests";
+  c.case_name = "Parser.Handles";
   c.baseline = TestRecord{c.name, RunStatus::failed, 0, ""};
   c.transition = Transition::MISSING;
   TestOutcome never;

@@ -1,12 +1,12 @@
 #pragma once
 // Shared by the attempt end-to-end tests (attempt_test.cpp, attempt_kill_test.cpp,
-// attempt_processes_test.cpp): a throwaway copy of examples/calculator, committed in a fresh
-// repository under a path with spaces, with its build directory already built, so that each
-// attempt only rebuilds what the fix touches.
+// attempt_processes_test.cpp, ...): a throwaway copy of a project (examples/calculator, or a fixture
+// project of the tests), committed in a fresh repository under a path with spaces, with its build
+// directory already built, so that each attempt only rebuilds what the fix touches.
 //
 // ctest runs every test in a process of its own, so the pre-built template is kept on disk beside
-// the test binary ("attempt template/<key of the example's files>"), built by the first test that
-// needs it (the others wait on a file lock) and reused by every later run until the example changes.
+// the test binary ("<name> template/<key of the project's files>"), built by the first test that
+// needs it (the others wait on a file lock) and reused by every later run until the project changes.
 // A CMake build directory holds absolute paths (Makefiles, CMakeCache.txt, CTestTestfile.cmake,
 // dependency files): a plain `cp -a` would still build the template's sources. Each copy is therefore
 // relocated: every text file under build/ has the template's root replaced by the copy's root, with
@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <mutex>
 #include <sstream>
 #include <stdexcept>
@@ -44,9 +45,8 @@ constexpr int kExampleTests = 10;
 
 namespace detail {
 
-// FNV-1a over every path and byte of the example (and the recipe version below): the template's key.
-inline std::string example_key() {
-  constexpr const char* kRecipe = "calculator template v2: git init -b main, commit, File API query, Unix Makefiles, build";
+// FNV-1a over every path and byte of a project's sources (and the recipe text): a template's key.
+inline std::string project_key(const fs::path& source, const std::string& recipe) {
   uint64_t h = 1469598103934665603ull;
   auto mix = [&](const std::string& s) {
     for (unsigned char c : s) {
@@ -56,13 +56,13 @@ inline std::string example_key() {
     h ^= 0xff;
     h *= 1099511628211ull;
   };
-  mix(kRecipe);
+  mix(recipe);
   std::vector<fs::path> files;
-  for (const auto& e : fs::recursive_directory_iterator(examples_dir() / "calculator"))
+  for (const auto& e : fs::recursive_directory_iterator(source))
     if (e.is_regular_file()) files.push_back(e.path());
   std::sort(files.begin(), files.end());
   for (const fs::path& f : files) {
-    mix(f.lexically_relative(examples_dir()).generic_string());
+    mix(f.lexically_relative(source).generic_string());
     mix(read_file(f));
   }
   std::ostringstream s;
@@ -94,27 +94,39 @@ class FileLock {
   int fd_ = -1;
 };
 
-inline fs::path build_template() {
-  fs::path base = binary_dir() / "attempt template";
+// How a template is made: a copy of `source` committed as "<name>" on main, configured with `generator`
+// (and the File API's codemodel query, as the gate configures a build) and built.
+struct TemplateRecipe {
+  std::string name;        // the repository's directory name, e.g. "calculator project"
+  fs::path source;
+  std::string message;     // the commit message
+  std::string generator = "Unix Makefiles";
+};
+
+// The template's repository under <test binary dir>/<name> template/<key>/, built by the first process
+// that needs it (the others wait on a file lock) and reused until the sources change.
+inline fs::path build_template(const TemplateRecipe& recipe) {
+  fs::path base = binary_dir() / (recipe.name + " template");
   fs::create_directories(base);
   FileLock lock(base / "lock");
-  std::string key = example_key();
+  std::string key = project_key(recipe.source, "template v3: git init -b main, commit '" + recipe.message +
+                                                   "', File API query, " + recipe.generator + ", build");
   fs::path dir = base / key;
-  fs::path repo = dir / "calculator project";
+  fs::path repo = dir / recipe.name;
   if (fs::exists(dir / "complete")) return repo;
   for (const auto& e : fs::directory_iterator(base))
     if (e.is_directory()) fs::remove_all(e.path());  // stale templates, or one whose build was cut short
   auto start = std::chrono::steady_clock::now();
   fs::create_directories(dir);
-  fs::copy(examples_dir() / "calculator", repo, fs::copy_options::recursive);
+  fs::copy(recipe.source, repo, fs::copy_options::recursive);
   git(repo, {"init", "-q", "-b", "main"});
   git(repo, {"add", "-A"});
-  git(repo, {"commit", "-q", "-m", "calculator with a bug in mean()"});
-  // As the gate configures a build: with the File API's codemodel query (cascading failures read it).
+  git(repo, {"commit", "-q", "-m", recipe.message});
   write_file(repo / "build" / ".cmake" / "api" / "v1" / "query" / "codemodel-v2", "");
-  must(run({"cmake", "-S", repo.string(), "-B", (repo / "build").string(), "-G", "Unix Makefiles"}, repo),
-       "configuring the calculator template");
-  must(run({"cmake", "--build", (repo / "build").string(), "-j", "2"}, repo), "building the calculator template");
+  must(run({"cmake", "-S", repo.string(), "-B", (repo / "build").string(), "-G", recipe.generator}, repo),
+       "configuring the " + recipe.name + " template");
+  must(run({"cmake", "--build", (repo / "build").string(), "-j", "2"}, repo, {}, std::chrono::minutes(10)),
+       "building the " + recipe.name + " template");
   write_file(dir / "complete", repo.string() + "\n");
   std::cout << "[ template ] built " << repo << " in "
             << std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count()
@@ -155,20 +167,23 @@ inline void relocate_build_dir(const fs::path& build, const fs::path& from_root,
 
 }  // namespace detail
 
-// The template's repository (built once; see above).
+inline detail::TemplateRecipe calculator_recipe() {
+  return {"calculator project", examples_dir() / "calculator", "calculator with a bug in mean()"};
+}
+
+// The calculator template's repository (built once per process; see above).
 inline const fs::path& template_repo() {
   static std::once_flag once;
   static fs::path repo;
-  std::call_once(once, [] { repo = detail::build_template(); });
+  std::call_once(once, [] { repo = detail::build_template(calculator_recipe()); });
   return repo;
 }
 
-// A fresh copy of the built calculator repository: <temp dir with spaces>/calculator project.
-class Calculator {
+// A fresh copy of a built template repository: <temp dir with spaces>/<the template's name>.
+class ProjectCopy {
  public:
-  Calculator() : repo_(tmp_ / "calculator project") {
-    const fs::path& from = template_repo();
-    detail::must(run({"cp", "-a", from.string(), repo_.string()}, tmp_.path()), "copying the calculator template");
+  explicit ProjectCopy(const fs::path& from) : repo_(tmp_ / from.filename()) {
+    detail::must(run({"cp", "-a", from.string(), repo_.string()}, tmp_.path()), "copying the template " + from.string());
     detail::relocate_build_dir(repo_ / "build", from, repo_);
     git(repo_, {"update-index", "-q", "--refresh"});  // new inodes: let the index catch up, as after a clone
     head_ = trimmed(git(repo_, {"rev-parse", "HEAD"}));
@@ -212,6 +227,44 @@ class Calculator {
   fs::path repo_;
   std::string head_;
 };
+
+// A fresh copy of the built calculator repository: <temp dir with spaces>/calculator project.
+class Calculator : public ProjectCopy {
+ public:
+  Calculator() : ProjectCopy(template_repo()) {}
+};
+
+// The fix as a patch: `files` (path -> content) written into the checkout, `git diff` taken, and the
+// checkout put back. Returns the patch's path (outside the repository).
+inline std::string make_patch(const ProjectCopy& c, const std::map<std::string, std::string>& files,
+                              const std::string& name) {
+  std::vector<std::string> added, modified;
+  for (const auto& [path, content] : files) {
+    (fs::exists(c.repo() / path) ? modified : added).push_back(path);
+    write_file(c.repo() / path, content);
+  }
+  for (const std::string& p : added) git(c.repo(), {"add", "-N", "--", p});
+  std::string patch = git(c.repo(), {"diff", "--binary"});
+  for (const std::string& p : added) {
+    git(c.repo(), {"reset", "-q", "--", p});
+    fs::remove(c.repo() / p);
+  }
+  for (const std::string& p : modified) git(c.repo(), {"checkout", "-q", "--", p});
+  for (const std::string& p : added)  // directories the new files needed
+    for (fs::path d = fs::path(p).parent_path(); !d.empty(); d = d.parent_path())
+      if (fs::is_empty(c.repo() / d)) fs::remove(c.repo() / d);
+  if (!c.git_out({"status", "--porcelain"}).empty()) throw std::runtime_error("the checkout is not clean after making " + name);
+  fs::path file = c.tmp() / (name + ".diff");
+  write_file(file, patch);
+  return file.string();
+}
+
+// `text` with the first `from` replaced by `to`; throws when `from` is not there.
+inline std::string replaced(std::string text, const std::string& from, const std::string& to) {
+  size_t at = text.find(from);
+  if (at == std::string::npos) throw std::runtime_error("'" + from + "' not found");
+  return text.replace(at, from.size(), to);
+}
 
 // The fingerprint without the (ignored) build directory, which every attempt changes by design.
 inline TreeFingerprint source_fingerprint(const fs::path& repo) {
