@@ -99,9 +99,16 @@ def git(r: Runner, repo: Path, *args: str, check: bool = True, input_text: str |
 
 def tree_fingerprint(r: Runner, repo: Path) -> dict:
     """Every path under the work tree except .git: type, mode, size and content hash (symlink: its target),
-    plus git's own view: status (untracked and ignored files listed), HEAD, the index entries."""
-    h = hashlib.sha256()
+    plus git's own view: status (untracked files listed), HEAD, the index entries. Ignored files are hashed
+    apart: the gate never saves nor removes them (docs/snapshots.md), and a project's tests may write
+    there (tinyxml2 writes resources/out/*.xml into the source tree), so they are reported, not judged."""
+    ignored_listing = git(r, repo, "ls-files", "--others", "--ignored", "--exclude-standard", "--directory", "-z")
+    ignored = [e for e in ignored_listing.split("\0") if e]
+    ignored_dirs = tuple(e for e in ignored if e.endswith("/"))
+    ignored_files = {e for e in ignored if not e.endswith("/")}
+    h, hi = hashlib.sha256(), hashlib.sha256()
     files = 0
+    ignored_entries = []
     for dirpath, dirnames, filenames in os.walk(repo):
         dirnames.sort()
         if Path(dirpath) == repo and ".git" in dirnames:
@@ -119,24 +126,37 @@ def tree_fingerprint(r: Runner, repo: Path) -> dict:
                 files += 1
             else:
                 entry = f"? {rel} {st.st_mode:o}"
-            h.update(entry.encode("utf-8", "surrogateescape") + b"\n")
-    status = git(r, repo, "status", "--porcelain=v2", "--branch", "--untracked-files=all", "--ignored")
+            is_ignored = rel in ignored_files or (rel + "/").startswith(ignored_dirs) or rel.startswith(ignored_dirs)
+            if is_ignored:
+                hi.update(entry.encode("utf-8", "surrogateescape") + b"\n")
+                ignored_entries.append(entry)
+            else:
+                h.update(entry.encode("utf-8", "surrogateescape") + b"\n")
+    status = git(r, repo, "status", "--porcelain=v2", "--branch", "--untracked-files=all")
     head = git(r, repo, "rev-parse", "HEAD").strip()
     head_ref = git(r, repo, "symbolic-ref", "-q", "HEAD", check=False).strip()
     index = git(r, repo, "ls-files", "--stage", "-z")
     return {"tree": h.hexdigest(), "files": files, "status": status, "head": head, "head_ref": head_ref,
-            "index": hashlib.sha256(index.encode("utf-8", "surrogateescape")).hexdigest()}
+            "index": hashlib.sha256(index.encode("utf-8", "surrogateescape")).hexdigest(),
+            "ignored": hi.hexdigest(), "ignored_entries": ignored_entries}
 
 
 def fingerprint_diff(before: dict, after: dict) -> list[str]:
+    """What makes the tree not exact: every difference outside ignored files."""
     diffs = []
-    for key in ("tree", "files", "head", "head_ref", "index"):
+    for key in ("tree", "head", "head_ref", "index"):
         if before[key] != after[key]:
             diffs.append(f"{key}: {before[key]} -> {after[key]}")
     if before["status"] != after["status"]:
         diffs.append("git status:\n  before: " + before["status"].replace("\n", "\n  ") +
                      "\n  after:  " + after["status"].replace("\n", "\n  "))
     return diffs
+
+
+def ignored_diff(before: dict, after: dict) -> list[str]:
+    """Ignored files that appeared, changed or went: reported as notes (the project's own doing)."""
+    old, new = set(before["ignored_entries"]), set(after["ignored_entries"])
+    return [f"+ {e}" for e in sorted(new - old)] + [f"- {e}" for e in sorted(old - new)]
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -350,6 +370,9 @@ def run_case(r: Runner, args, manifest: dict, case: dict) -> dict:
                                      case_dir / f"{kind}.diff", args.jobs, args.timeout)
         after = tree_fingerprint(r, repo)
         diff = fingerprint_diff(before, after)
+        if notes := ignored_diff(before, after):
+            res.setdefault("notes", []).append(f"{kind}: ignored files changed by the project's build or tests "
+                                               f"(never saved nor removed by the gate): " + "; ".join(notes[:5]))
         if diff:
             exact = False
             res["problems"].append(f"{kind}: work tree not byte-exact after the attempt:\n    " + "\n    ".join(diff))
