@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "gate/baseline.h"
+#include "gate/gate_dirs.h"
 #include "gate/judge.h"
 #include "gate/pipeline.h"
 #include "gate/project_check.h"
@@ -78,10 +79,26 @@ std::string commit_message(const AttemptOptions& o, const AttemptResult& r) {
   return m.str();
 }
 
-// Commits the fix alone (not the user's uncommitted work) on top of the snapshot's HEAD.
-git_oid commit_fix(const git::Repository& repo, const snapshot::Manifest& m, git_diff* fix, const std::string& message,
-                   const git::CommitIdentity& identity) {
+// The fix (the snapshot's work tree against the tree after it) as a diff that can be applied elsewhere:
+// with the content of binary files, which a plain diff leaves out ("Binary files differ").
+git::DiffPtr applicable_diff(const git::Repository& repo, const git_oid& before, const git_oid& after) {
+  git::TreePtr a, b;
+  git::check(git_tree_lookup(git::out(a), repo.get(), &before), "cannot read the tree before the fix");
+  git::check(git_tree_lookup(git::out(b), repo.get(), &after), "cannot read the tree with the fix");
+  git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
+  opts.flags |= GIT_DIFF_SHOW_BINARY;
+  git::DiffPtr diff;
+  git::check(git_diff_tree_to_tree(git::out(diff), repo.get(), a.get(), b.get(), &opts), "cannot compare the trees");
+  return diff;
+}
+
+// Commits the fix alone (not the user's uncommitted work) on top of the snapshot's HEAD: the fix's diff
+// applied to HEAD's tree, so that a fix touching a file the user changed too fails here, never takes
+// the user's change along.
+git_oid commit_fix(const git::Repository& repo, const snapshot::Manifest& m, const git_oid& after,
+                   const std::string& message, const git::CommitIdentity& identity) {
   git_repository* r = repo.get();
+  git::DiffPtr fix = applicable_diff(repo, m.worktree_tree, after);
   git::CommitPtr parent;
   git::TreePtr base;
   if (m.head.oid) {
@@ -93,7 +110,7 @@ git_oid commit_fix(const git::Repository& repo, const snapshot::Manifest& m, git
     git::check(git_tree_lookup(git::out(base), r, &empty), "cannot read the empty tree");
   }
   git::IndexPtr applied;
-  int rc = git_apply_to_tree(git::out(applied), r, base.get(), fix, nullptr);
+  int rc = git_apply_to_tree(git::out(applied), r, base.get(), fix.get(), nullptr);
   if (rc < 0)
     throw Error(ErrorKind::usage,
                 std::string("the fix overlaps uncommitted changes, so it cannot be committed on its own: ") +
@@ -154,9 +171,10 @@ void commit_on_current_branch(const git::Repository& repo, const snapshot::Manif
   git::check(git_index_write(index.get()), "cannot write the index");
 }
 
-void write_reports_or_warn(const AttemptResult& result, const fs::path& dir, reporters::Progress& progress) {
+void write_reports_or_warn(const AttemptResult& result, const Layout& l, reporters::Progress& progress) {
   try {
-    write_report_files(result, dir);
+    claim_report_directory(l);
+    write_report_files(result, l.report_dir);
   } catch (const std::exception& e) {
     progress.note(std::string("warning: cannot write the reports: ") + e.what());
   }
@@ -211,7 +229,9 @@ GateConfig effective_config(const AttemptOptions& o, const git::Repository& repo
 
 Layout checked_layout(const AttemptOptions& o, const git::Repository& repo, const GateConfig& config) {
   Layout l = resolve_layout(repo, o.directory, o.build_dir, o.report_dir, config, o.source_dir);
+  require_gate_directories_usable(l);
   check_project_layout(l);
+  require_no_user_files_in_gate_directories(l);
   return l;
 }
 
@@ -253,7 +273,7 @@ AttemptOutcome run_attempt(const AttemptOptions& o, reporters::Progress& progres
       result.verdict = Verdict::rejected;
       result.reason = std::string("the patch was refused: ") + e.what();
       progress.note("[apply] " + result.reason);
-      if (!o.dry_run) write_reports_or_warn(result, l.report_dir, progress);  // a dry run writes nothing
+      if (!o.dry_run) write_reports_or_warn(result, l, progress);  // a dry run writes nothing
       outcome.exit_code = exit_code::rejected;
       return outcome;
     }
@@ -272,6 +292,7 @@ AttemptOutcome run_attempt(const AttemptOptions& o, reporters::Progress& progres
   Operation op = Operation::begin(repo, "attempt", "attempt", o.command_line,
                                   [&](const std::string& m) { progress.note(m); }, l.excluded);
   const snapshot::Manifest& snap = op.snapshot().manifest;
+  claim_report_directory(l);
   result.snapshot = snap.id;
   result.attempt_id = snap.id;
   Phases phases(progress, result.durations, &op);
@@ -333,7 +354,7 @@ AttemptOutcome run_attempt(const AttemptOptions& o, reporters::Progress& progres
           if (mode == OnAccept::keep) {
             keep_fix = true;
           } else {
-            git_oid commit = commit_fix(repo, snap, fix.get(), commit_message(o, result), identity);
+            git_oid commit = commit_fix(repo, snap, after, commit_message(o, result), identity);
             result.commit = git::to_hex(commit);
             if (mode == OnAccept::branch) {
               result.branch = (review ? "autofix/review/" : "autofix/") + snap.id;
@@ -365,7 +386,7 @@ AttemptOutcome run_attempt(const AttemptOptions& o, reporters::Progress& progres
     phases.end("restored and verified (" + std::to_string(restored.written.size()) + " written, " +
                std::to_string(restored.removed.size()) + " removed)");
   }
-  write_reports_or_warn(result, l.report_dir, progress);
+  write_reports_or_warn(result, l, progress);
   outcome.exit_code = exit_code_for(result.verdict);
   return outcome;
 }
@@ -379,6 +400,7 @@ BaselineOutcome compute_baseline(const AttemptOptions& o, reporters::Progress& p
   // from anything the build does to it, e.g. generated files in the source tree).
   Operation op = Operation::begin(repo, "baseline", "baseline", o.command_line,
                                   [&](const std::string& m) { progress.note(m); }, l.excluded);
+  claim_report_directory(l);
   std::vector<std::pair<std::string, double>> durations;
   Phases phases(progress, durations, &op);
   BaselineOutcome out;

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <nlohmann/json.hpp>
 
+#include "gate/util/byte_names.h"
 #include "gate/util/clock.h"
 #include "gate/util/error.h"
 
@@ -54,7 +55,7 @@ bool same_file(int fd, const std::filesystem::path& path) {
 void record_holder(int fd, const std::filesystem::path& path, const std::string& command) {
   nlohmann::json j = {{"pid", ::getpid()},
                       {"started", format_iso8601_utc(std::chrono::system_clock::now())},
-                      {"command", command}};
+                      {"command", utf8_name(command)}};  // JSON text; only shown to people
   std::string text = j.dump() + "\n";
   if (::ftruncate(fd, 0) != 0) throw_errno("cannot write lock file", path.string(), errno);
   if (::pwrite(fd, text.data(), text.size(), 0) != static_cast<ssize_t>(text.size()))

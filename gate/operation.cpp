@@ -14,6 +14,7 @@
 #include "gate/util/atomic_file.h"
 #include "gate/util/clock.h"
 #include "gate/util/error.h"
+#include "gate/util/trace.h"
 
 namespace autofix {
 
@@ -121,7 +122,10 @@ Operation Operation::begin(const git::Repository& repo, const std::string& name,
   op.journal_.write(op.entry_);
   try {
     op.snapshot_ = snapshot::SnapshotStore(repo).create(message, excluded);
-    keep_snapshot(op.vault_, repo, op.snapshot_);
+    {
+      TraceScope t("operation: private copy");
+      keep_snapshot(op.vault_, repo, op.snapshot_);
+    }
     op.vault_.attach(repo);
   } catch (...) {
     op.journal_.clear();  // nothing was touched yet

@@ -179,7 +179,8 @@ size_t Vault::keep(const git::Repository& repo, const std::vector<git_oid>& root
   std::map<std::string, git_oid> bases;
   for (const auto& [tree, base] : shared) bases.emplace(raw(tree), base);
   size_t written = 0;
-  // Children are copied before their tree, so a tree in the copy means its whole closure is there.
+  // Children are copied before their tree, so a tree in the copy means that each object of its closure is
+  // in the copy or in its base (HEAD's tree, which stays in .git unless the history itself is pruned).
   Closure walk(
       repo.get(), std::move(bases), [&](const git_oid& oid) { return git_odb_exists(copy.get(), &oid) != 0; },
       [&](const git_oid& oid) {

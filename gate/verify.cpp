@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <set>
 
+#include "gate/gate_dirs.h"
 #include "gate/git/handles.h"
 #include "gate/judge.h"
 #include "gate/pipeline.h"
@@ -125,6 +126,7 @@ AttemptOutcome run_verify(const VerifyOptions& vo, reporters::Progress& progress
   Operation op = Operation::begin(repo, "verify", "verify " + base_spec + ".." + vo.head.value_or("HEAD"),
                                   o.command_line, [&](const std::string& m) { progress.note(m); }, l.excluded);
   const snapshot::Manifest& snap = op.snapshot().manifest;
+  claim_report_directory(l);
   result.snapshot = snap.id;
   result.attempt_id = snap.id;
   Phases phases(progress, result.durations, &op);

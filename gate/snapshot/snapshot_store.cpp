@@ -207,7 +207,10 @@ StoredSnapshot SnapshotStore::create(const std::string& message, const std::vect
   {
     TraceScope t("snapshot: scan work tree");
     uint32_t umask = current_umask();
-    m.scan = scan_worktree(repo_, index.index.get(), ScanOptions{m.index.mtime, true, m.excluded, umask, false});
+    // A snapshot comes before any change: a path it cannot save is the user's to fix (exit 2).
+    m.scan = scan_worktree(repo_, index.index.get(),
+                           ScanOptions{.index_mtime = m.index.mtime, .store_blobs = true, .excluded = m.excluded,
+                                       .umask = umask, .unlock = false, .too_long_is_usage = true});
     m.permissions = Permissions{umask, m.scan.permissions};
   }
   {

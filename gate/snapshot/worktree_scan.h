@@ -86,6 +86,10 @@ struct ScanOptions {
   // A restore must read what a fixer made unreadable (chmod 000): directories without rwx for their
   // owner and files without read for their owner get those bits added, and are listed in `unlocked`.
   bool unlock = false;
+  // A path that is PATH_MAX bytes or longer with the work tree's own cannot be read, saved or restored
+  // (every system call takes the whole path). It fails the scan with Error(io); with Error(usage) when
+  // set: a snapshot is taken before anything changes, so the user can move it and try again.
+  bool too_long_is_usage = false;
 };
 
 // The process's umask (read from /proc/self/status; never changed).

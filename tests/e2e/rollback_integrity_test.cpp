@@ -8,7 +8,8 @@
 //   a tag and creates a branch: all of it is undone (also when the fix is accepted), and nothing planted runs;
 // - files hidden by a new info/exclude rule go; repositories the fixer created are moved aside, not deleted;
 // - chmod 000 of a file and a directory: modes come back, as root and as a normal user;
-// - a `recover` killed while writing a tracked file in an ignored directory: the next one removes the temporary.
+// - a `recover` or a rollback killed while writing a tracked file in an ignored directory: the next `recover`
+//   removes the temporary.
 // Each case uses a tiny CMake project without a compiler (its tests read value.conf), so an attempt takes a
 // second or two. The normal user is `nobody` through setpriv when the tests run as root.
 #include <gtest/gtest.h>
@@ -501,39 +502,60 @@ INSTANTIATE_TEST_SUITE_P(RollbackIntegrity, Permissions, ::testing::Values(false
 
 // ---- item 12: a recover killed while it writes a tracked file inside an ignored directory --------------------
 
-TEST(RollbackIntegrity, KilledRecoverLeavesNoTemporaryFileBehind) {
-  Repo t;
-  // A tracked file in an ignored directory, large enough that writing it back takes a while.
+// A tracked file in an ignored directory, large enough that writing it back takes a while.
+void add_big_tracked_file_in_an_ignored_directory(const Repo& t) {
   std::string big;
   for (int i = 0; big.size() < 48u << 20; ++i) big += "line " + std::to_string(i) + " of a large tracked file\n";
   write_file(t.repo() / ".gitignore", "build/\ncache/\n");
   write_file(t.repo() / "cache" / "big.dat", big);
   t.git({"add", "-f", ".gitignore", "cache/big.dat"});
   t.git({"commit", "-q", "-m", "a tracked file in an ignored directory"});
-  Picture before = t.picture();
-  runners::ProcessResult r = t.attempt("echo changed > cache/big.dat; kill -9 $PPID");
-  ASSERT_EQ(r.signal, SIGKILL) << show(r);
-  auto temporaries = [&] {
-    Strings found;
-    std::error_code ec;
-    for (fs::directory_iterator it(t.repo() / "cache", ec), end; !ec && it != end; it.increment(ec))
-      if (it->path().filename() != "big.dat") found.push_back(it->path().filename().string());
-    return found;
-  };
-  Strings recover_argv{gate_binary().string(), "recover"};
+}
+
+// What is in cache/ besides big.dat: the temporaries of a restore.
+Strings temporaries(const Repo& t) {
+  Strings found;
+  std::error_code ec;
+  for (fs::directory_iterator it(t.repo() / "cache", ec), end; !ec && it != end; it.increment(ec))
+    if (it->path().filename() != "big.dat") found.push_back(it->path().filename().string());
+  return found;
+}
+
+// `argv` (a rollback or a recover) is killed as soon as its temporary of cache/big.dat exists; the next
+// `recover` removes it, says so, and leaves the tree as `before`.
+void expect_killed_restore_cleaned_up(const Repo& t, const Strings& argv, const Picture& before) {
   runners::ProcessResult killed = run_and_signal(
-      t.as_user(recover_argv), t.repo(), [&] { return !temporaries().empty(); }, std::chrono::microseconds(0), SIGKILL);
-  ASSERT_EQ(killed.signal, SIGKILL) << "recover ended before it wrote the temporary\n" << show(killed);
-  ASSERT_EQ(temporaries().size(), 1u);
-  EXPECT_TRUE(temporaries().front().starts_with("big.dat.autofix-tmp-")) << temporaries().front();
+      t.as_user(argv), t.repo(), [&] { return !temporaries(t).empty(); }, std::chrono::microseconds(0), SIGKILL);
+  ASSERT_EQ(killed.signal, SIGKILL) << "it ended before it wrote the temporary\n" << show(killed);
+  ASSERT_EQ(temporaries(t).size(), 1u);
+  EXPECT_TRUE(temporaries(t).front().starts_with("big.dat.autofix-tmp-")) << temporaries(t).front();
   runners::ProcessResult rec = t.gate({"recover"});
   EXPECT_EQ(rec.exit_code, 0) << show(rec);
   EXPECT_TRUE(contains(rec.err, "removed temporary files of the interrupted restore: cache/big.dat.autofix-tmp-"))
       << show(rec);
-  EXPECT_EQ(temporaries(), Strings{}) << show(rec);
+  EXPECT_EQ(temporaries(t), Strings{}) << show(rec);
   Picture after = t.picture();
   EXPECT_TRUE(after == before) << describe(before, after) << show(rec);
   t.expect_no_gate_state_left(rec);
+}
+
+TEST(RollbackIntegrity, KilledRecoverLeavesNoTemporaryFileBehind) {
+  Repo t;
+  add_big_tracked_file_in_an_ignored_directory(t);
+  Picture before = t.picture();
+  runners::ProcessResult r = t.attempt("echo changed > cache/big.dat; kill -9 $PPID");
+  ASSERT_EQ(r.signal, SIGKILL) << show(r);
+  expect_killed_restore_cleaned_up(t, {gate_binary().string(), "recover"}, before);
+}
+
+TEST(RollbackIntegrity, GateKilledDuringItsRollbackLeavesNoTemporaryFileBehind) {
+  Repo t;
+  add_big_tracked_file_in_an_ignored_directory(t);
+  Picture before = t.picture();
+  // Rejected (value.conf broken): the rollback writes cache/big.dat back, and is killed while it does.
+  expect_killed_restore_cleaned_up(
+      t, {gate_binary().string(), "attempt", "-j", "2", "--", "sh", "-c", "echo broken > value.conf; echo changed > cache/big.dat"},
+      before);
 }
 
 }  // namespace
