@@ -7,11 +7,33 @@
 #include <nlohmann/json.hpp>
 
 #include "gate/util/atomic_file.h"
+#include "gate/util/byte_names.h"
 #include "gate/util/error.h"
 
 namespace autofix {
 
 namespace {
+
+// File names are bytes and JSON strings UTF-8: a name that is not UTF-8 is {"bytes": hex}.
+nlohmann::json paths_json(const std::vector<std::string>& paths) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const std::string& p : paths) out.push_back(is_utf8(p) ? nlohmann::json(p) : nlohmann::json{{"bytes", hex_bytes(p)}});
+  return out;
+}
+
+std::vector<std::string> paths_from_json(const nlohmann::json& j) {
+  std::vector<std::string> out;
+  for (const nlohmann::json& p : j) {
+    if (p.is_string()) {
+      out.push_back(p.get<std::string>());
+      continue;
+    }
+    std::optional<std::string> bytes = bytes_from_hex(p.at("bytes").get<std::string>());
+    if (!bytes) throw nlohmann::json::other_error::create(501, "a path's 'bytes' is not hexadecimal", &p);
+    out.push_back(std::move(*bytes));
+  }
+  return out;
+}
 
 std::optional<JournalEntry> parse(const std::string& text, const std::filesystem::path& path) {
   auto fail = [&](const std::string& why) -> Error {
@@ -33,7 +55,7 @@ std::optional<JournalEntry> parse(const std::string& text, const std::filesystem
       e.snapshot_commit = j.at("snapshot_commit").get<std::string>();
     if (j.contains("pending_writes") && !j.at("pending_writes").is_null()) {
       const nlohmann::json& p = j.at("pending_writes");
-      e.pending_writes = PendingWrites{p.at("pid").get<int>(), p.at("paths").get<std::vector<std::string>>()};
+      e.pending_writes = PendingWrites{p.at("pid").get<int>(), paths_from_json(p.at("paths"))};
     }
     if (j.contains("kept_refs")) e.kept_refs = j.at("kept_refs").get<std::vector<std::string>>();
     return e;
@@ -83,7 +105,7 @@ void Journal::write(const JournalEntry& e, bool durable) const {
       {"snapshot_commit", e.snapshot_commit ? nlohmann::json(*e.snapshot_commit) : nlohmann::json(nullptr)},
   };
   if (!e.kept_refs.empty()) j["kept_refs"] = e.kept_refs;
-  if (e.pending_writes) j["pending_writes"] = {{"pid", e.pending_writes->pid}, {"paths", e.pending_writes->paths}};
+  if (e.pending_writes) j["pending_writes"] = {{"pid", e.pending_writes->pid}, {"paths", paths_json(e.pending_writes->paths)}};
   std::string text = j.dump(2) + "\n";
   Durability how = durable ? Durability::durable : Durability::cache;
   std::optional<Error> failure;

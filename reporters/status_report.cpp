@@ -101,7 +101,7 @@ std::string status_text(const StatusModel& s) {
 
 json restore_json(const std::string& id, const snapshot::RestoreReport& r) {
   json set_aside = json::array();
-  for (const auto& [what, where] : r.set_aside) set_aside.push_back({{"path", what}, {"moved_to", where}});
+  for (const auto& [what, where] : r.set_aside) set_aside.push_back({{"path", utf8_name(what)}, {"moved_to", utf8_name(where)}});
   return {{"snapshot", id},
           {"written", names(r.written)},
           {"removed", names(r.removed)},
@@ -111,9 +111,9 @@ json restore_json(const std::string& id, const snapshot::RestoreReport& r) {
           {"head_moved", r.head_moved},
           {"discarded", r.discarded_commit ? json(std::string(snapshot::kDiscardedRefPrefix) + id) : json(nullptr)},
           {"set_aside", set_aside},
-          {"permissions", r.permissions},
-          {"git_metadata", r.git_metadata},
-          {"lost_refs", r.lost_refs},
+          {"permissions", names(r.permissions)},
+          {"git_metadata", names(r.git_metadata)},
+          {"lost_refs", names(r.lost_refs)},
           {"verified", true}};
 }
 

@@ -135,7 +135,7 @@ json to_json(const Manifest& m) {
   }
   if (m.permissions) {
     json exceptions = json::array();
-    for (const PathMode& p : m.permissions->exceptions) exceptions.push_back({{"path", p.path}, {"mode", p.mode}});
+    for (const PathMode& p : m.permissions->exceptions) exceptions.push_back({{"path", name_json(p.path)}, {"mode", p.mode}});
     out["permissions"] = {{"umask", m.permissions->umask}, {"exceptions", std::move(exceptions)}};
   }
   return out;
@@ -297,7 +297,7 @@ Manifest manifest_from_json(const json& j, const std::string& source) {
     const json& exceptions = r.field(p, "exceptions");
     if (!exceptions.is_array()) r.fail("field 'exceptions' is not a list");
     for (const json& e : exceptions) {
-      PathMode pm{r.string(e, "path"), static_cast<uint32_t>(r.integer(e, "mode")) & 07777};
+      PathMode pm{r.file_name_at(e, "path"), static_cast<uint32_t>(r.integer(e, "mode")) & 07777};
       if (!pm.path.empty() && !is_safe_relative_path(pm.path)) r.fail("path '" + pm.path + "' is outside the work tree");
       perms.exceptions.push_back(std::move(pm));
     }

@@ -196,10 +196,12 @@ TEST(Journal, PendingWritesKeptRefsAndSnapshotCommitRoundTrip) {
   Journal j(dir.path());
   JournalEntry e = full_entry();
   e.snapshot_commit = std::string(40, 'b');
-  e.pending_writes = PendingWrites{4242, {"a file.txt", "dir/b::c"}};
+  e.pending_writes = PendingWrites{4242, {"a file.txt", "dir/b::c", std::string("u\xff(\n.txt")}};  // names are bytes
   e.kept_refs = {"refs/heads/autofix/S1"};
   j.write(e);
   EXPECT_EQ(j.read(), e);
+  nlohmann::json written = nlohmann::json::parse(testing::read_file(j.path()));
+  EXPECT_EQ(written["pending_writes"]["paths"][2], (nlohmann::json{{"bytes", "75ff280a2e747874"}})) << written.dump();
 }
 
 }  // namespace
