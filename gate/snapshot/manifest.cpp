@@ -129,8 +129,8 @@ std::optional<FileStamp> file_stamp(const std::string& path) {
 json to_json(const Manifest& m) {
   json out = to_json_without_extras(m);
   if (m.git) {
-    json refs = json::object();
-    for (const auto& [name, target] : m.git->refs) refs[name] = target;
+    json refs = json::array();  // a list, not an object: a ref name is bytes, a JSON key UTF-8
+    for (const auto& [name, target] : m.git->refs) refs.push_back({{"name", name_json(name)}, {"target", target}});
     out["git"] = {{"files", git::to_hex(m.git->files)}, {"refs", std::move(refs)}};
   }
   if (m.permissions) {
@@ -282,11 +282,11 @@ Manifest manifest_from_json(const json& j, const std::string& source) {
     GitMetadata git;
     git.files = r.oid(g, "files");
     const json& refs = r.field(g, "refs");
-    if (!refs.is_object()) r.fail("field 'refs' is not an object");
-    for (const auto& [name, target] : refs.items()) {
-      if (!target.is_string()) r.fail("ref '" + name + "' has no target");
-      if (name.rfind("refs/", 0) != 0) r.fail("'" + name + "' is not a ref");
-      git.refs[name] = target.get<std::string>();
+    if (!refs.is_array()) r.fail("field 'refs' is not a list");
+    for (const json& ref : refs) {
+      std::string name = r.file_name_at(ref, "name");
+      if (name.rfind("refs/", 0) != 0) r.fail("'" + quoted_name(name) + "' is not a ref");
+      git.refs[name] = r.string(ref, "target");
     }
     m.git = std::move(git);
   }

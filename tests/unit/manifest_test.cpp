@@ -282,6 +282,8 @@ TEST_F(ManifestTest, NamesThatAreNotUtf8RoundTripExactly) {
   m.message = "msg \xff";
   m.workdir = "/tmp/work \xe9";
   m.head.ref = "refs/heads/caf\xe9";
+  m.git = GitMetadata{oid_of('6'), {{"refs/heads/u\xff", std::string(40, 'a')}, {"refs/tags/v1", "ref: refs/heads/main"}}};
+  m.permissions = Permissions{022, {{"private\xff", 0600}}};
   json j = to_json(m);
   std::string text = j.dump(2);  // throws type_error.316 for invalid UTF-8
   EXPECT_EQ(j["changes"][0]["path"], (json{{"bytes", "646972ff2f63c3280a78"}, {"shown", "\"dir\\377/c\\303(\\nx\""}}));
@@ -296,6 +298,11 @@ TEST_F(ManifestTest, NamesThatAreNotUtf8RoundTripExactly) {
   EXPECT_EQ(back.message, m.message);
   EXPECT_EQ(back.workdir, m.workdir);
   EXPECT_EQ(back.head.ref, m.head.ref);
+  ASSERT_TRUE(back.git.has_value());
+  EXPECT_EQ(back.git->refs, m.git->refs);
+  ASSERT_TRUE(back.permissions.has_value());
+  ASSERT_EQ(back.permissions->exceptions.size(), 1u);
+  EXPECT_EQ(back.permissions->exceptions[0].path, "private\xff");
   EXPECT_EQ(to_json(back), j);
 }
 
