@@ -12,6 +12,7 @@ packages=(
   libgtest-dev libgmock-dev
   catch2 doctest-dev                     # test frameworks of the end-to-end fixture projects
   clang-tidy cppcheck                    # the static-analysis tiers (docs/tiers.md)
+  catch2 doctest-dev libssl-dev openssl  # test frameworks and TLS of bench/real_projects (on demand only)
 )
 
 missing=()
