@@ -2,13 +2,19 @@
 // with SIGKILL on entering the N-th one (before that call runs). The kill sweep (bench/kill_sweep.py) and
 // tests/e2e/syscall_kill_test.cpp use it to kill `autofix-gate attempt` at chosen system calls.
 //
-//   syscall_killer [--children] [--kill-at N] [--kill-group] [--report FILE] [--trace FILE] -- COMMAND ARGS...
+//   syscall_killer [--children] [--mutating] [--kill-at N] [--kill-group] [--report FILE] [--trace FILE]
+//                  -- COMMAND ARGS...
 //
 // Counted: every syscall entry of COMMAND after its exec, on all its threads; with --children also those of
 // every process it starts (and theirs). Killed: COMMAND's own process (all its threads), not its children,
 // which go on untraced, as after a `kill -9 PID` of the gate alone; with --kill-group, COMMAND's whole process
 // group (`kill -9 -PGID`, what a terminal or CI runner does), which holds what COMMAND did not move to a
 // group of its own. COMMAND runs in a process group of its own.
+//
+// With --mutating only the calls that can change a file or start a process are counted (renames, unlinks,
+// writes, opens for writing, fsyncs, mkdirs, chmods, clones, ...; see is_mutating()): the file system after
+// a kill at any other call is the same as after a kill at the next counted one, and their sequence is the
+// same from run to run (the calls the gate makes while it waits for its children's output are not).
 //
 // strace's `-e inject=all:signal=KILL:when=N` cannot do this: it counts invocations per syscall and per
 // thread, not the N-th system call of the process.
@@ -115,6 +121,66 @@ int path_argument(long nr) {
   }
 }
 
+// The calls after which the file system (or the set of processes) can differ: a kill anywhere between two
+// of them leaves what a kill at the second one leaves. kill() is left out: the gate probes process groups
+// with kill(-pgid, 0) on a timer, a varying number of times.
+bool is_mutating(long nr, const uint64_t* args) {
+  constexpr uint64_t kWriting = O_WRONLY | O_RDWR | O_CREAT | O_TRUNC;
+  switch (nr) {
+#ifdef SYS_open
+    case SYS_open:
+      return (args[1] & kWriting) != 0;
+    case SYS_creat:
+    case SYS_unlink:
+    case SYS_rmdir:
+    case SYS_mkdir:
+    case SYS_rename:
+    case SYS_link:
+    case SYS_symlink:
+    case SYS_chmod:
+    case SYS_chown:
+    case SYS_lchown:
+    case SYS_fork:
+    case SYS_vfork:
+#endif
+    case SYS_openat2:
+    case SYS_unlinkat:
+    case SYS_mkdirat:
+    case SYS_renameat:
+    case SYS_renameat2:
+    case SYS_linkat:
+    case SYS_symlinkat:
+    case SYS_fchmod:
+    case SYS_fchmodat:
+    case SYS_fchown:
+    case SYS_fchownat:
+    case SYS_truncate:
+    case SYS_ftruncate:
+    case SYS_fallocate:
+    case SYS_utimensat:
+    case SYS_write:
+    case SYS_writev:
+    case SYS_pwrite64:
+    case SYS_pwritev:
+    case SYS_sendfile:
+    case SYS_copy_file_range:
+    case SYS_fsync:
+    case SYS_fdatasync:
+    case SYS_sync_file_range:
+    case SYS_flock:
+    case SYS_clone:
+    case SYS_clone3:
+    case SYS_execve:
+    case SYS_setpgid:
+    case SYS_setsid:
+      return true;
+    case SYS_openat:
+      return (args[2] & kWriting) != 0;
+    default:
+      return false;
+  }
+}
+
 // A NUL-terminated string from the tracee's memory (at most 4 KiB).
 std::string read_string(pid_t tid, uint64_t address) {
   if (address == 0) return {};
@@ -161,6 +227,7 @@ std::string json_string(const std::string& s) {
 struct Options {
   bool children = false;
   bool kill_group = false;
+  bool mutating = false;
   long kill_at = 0;  // 0: count only
   std::string report;
   std::string trace;
@@ -178,12 +245,13 @@ Options parse(int argc, char** argv) {
     }
     if (a == "--children") o.children = true;
     else if (a == "--kill-group") o.kill_group = true;
+    else if (a == "--mutating") o.mutating = true;
     else if (a == "--kill-at" && i + 1 < argc) o.kill_at = std::stol(argv[++i]);
     else if (a == "--report" && i + 1 < argc) o.report = argv[++i];
     else if (a == "--trace" && i + 1 < argc) o.trace = argv[++i];
     else {
-      std::cerr << "usage: syscall_killer [--children] [--kill-at N] [--kill-group] [--report FILE] [--trace FILE] "
-                   "-- COMMAND...\n";
+      std::cerr << "usage: syscall_killer [--children] [--mutating] [--kill-at N] [--kill-group] [--report FILE] "
+                   "[--trace FILE] -- COMMAND...\n";
       std::exit(125);
     }
   }
@@ -291,8 +359,9 @@ class Tracer {
     }
     if (info.op != PTRACE_SYSCALL_INFO_ENTRY || !counting_) return;
     // Without --children only the command's threads are traced (no fork events asked for).
-    ++counted_;
     const long nr = static_cast<long>(info.entry.nr);
+    if (o_.mutating && !is_mutating(nr, info.entry.args)) return;
+    ++counted_;
     if (trace_) {
       int arg = path_argument(nr);
       std::string path = arg >= 0 ? read_string(tid, info.entry.args[arg]) : "";
