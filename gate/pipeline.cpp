@@ -63,16 +63,6 @@ std::vector<TestRecord> to_records(const runners::CTestRun& run) {
   return out;
 }
 
-// A CTest test name as an exact-match regular expression for `ctest -R`.
-std::string exact_regex(const std::string& name) {
-  std::string out = "^";
-  for (char c : name) {
-    if (std::string_view("^$.[]|()*+?\\{}").find(c) != std::string_view::npos) out += '\\';
-    out += c;
-  }
-  return out + "$";
-}
-
 // A build configured before the gate asked for them lacks the File API's codemodel reply (cascading
 // failures) or, with a generator that writes one, compile_commands.json (the static tiers): configure
 // it once more with both asked for.
@@ -175,7 +165,7 @@ TestRun run_tests(const Layout& l, const fs::path& output_dir, const RunSettings
       if (s.in_shard(d.name)) selection.push_back(d.name);
     if (selection.empty()) return {};  // this shard has no test
   }
-  for (const std::string& n : selection) c.tests_regex.push_back(exact_regex(n));
+  c.names = std::move(selection);
   if (op) c.on_started = [op](int pg) { op->set_process_group(pg); };
   runners::CTestRun run = runners::run_ctest(c);
   if (op) op->set_process_group(std::nullopt);

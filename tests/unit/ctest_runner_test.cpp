@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <map>
+#include <set>
 
 #include <gtest/gtest.h>
 
@@ -466,6 +467,44 @@ TEST(Math, Subtracts) { EXPECT_EQ(3 - 1, 1); }
       << without.warnings[0];
   EXPECT_NE(without.warnings[1].find("sample.xml"), std::string::npos) << without.warnings[1];
   EXPECT_NE(without.warnings[1].find("its cases were left out"), std::string::npos) << without.warnings[1];
+}
+
+// CTest's regular expressions refuse a pattern that compiles to 64 KiB ("Expression too big", and then no
+// test runs): a longer selection of exact names goes by test number, within the label filter, and runs
+// exactly the tests chosen.
+TEST(CTestRunnerEndToEnd, ALongSelectionGoesByNumberAndRunsExactlyThoseTests) {
+  TempDir dir;
+  auto name_of = [](int i) {
+    return "suite::case [" + std::to_string(i) + "] (regex .*+? |^ chars) " + std::string(160, 'x');
+  };
+  std::string cmake = "cmake_minimum_required(VERSION 3.25)\nproject(Many NONE)\nenable_testing()\n";
+  for (int i = 0; i < 1000; ++i) {
+    cmake += "add_test(NAME \"" + name_of(i) + "\" COMMAND true)\n";
+    cmake += "set_tests_properties(\"" + name_of(i) + "\" PROPERTIES LABELS " + (i % 2 ? "odd" : "even") + ")\n";
+  }
+  write_file(dir / "src/CMakeLists.txt", cmake);
+  auto configure = autofix::testing::run({"cmake", "-S", (dir / "src").string(), "-B", (dir / "build").string()},
+                                         dir.path());
+  ASSERT_TRUE(configure.succeeded()) << configure.out << configure.err;
+
+  CTestOptions o;
+  o.build_dir = dir / "build";
+  o.output_dir = dir / "gate out";
+  o.jobs = 2;
+  o.overall_timeout = 300s;
+  o.labels = {"^even$"};
+  std::set<std::string> chosen;
+  for (int i = 0; i < 1000; i += 2)
+    if (i % 10 != 0) chosen.insert(name_of(i));  // 400 of the 500 even tests: 90,000 characters as -R
+  o.names.assign(chosen.begin(), chosen.end());
+  o.names.push_back(name_of(1));  // labelled odd: outside the filter, so not run
+  CTestRun run = run_ctest(o);
+  std::set<std::string> ran;
+  for (const TestResult& t : run.tests) {
+    ran.insert(t.name);
+    EXPECT_EQ(t.status, TestStatus::passed) << t.name;
+  }
+  EXPECT_EQ(ran, chosen);
 }
 
 }  // namespace
