@@ -135,6 +135,14 @@ bool selects_one_case(const std::optional<std::string>& filter) {
   return filter && !filter->empty() && filter->find_first_of("*?:-") == std::string::npos;
 }
 
+// The --gtest_filter a test's command passes, if any.
+std::optional<std::string> gtest_filter_of(const DiscoveredTest& test) {
+  std::optional<std::string> filter;
+  for (const auto& arg : test.command)
+    if (arg.starts_with("--gtest_filter=")) filter = arg.substr(std::string_view("--gtest_filter=").size());
+  return filter;
+}
+
 // "sample_tests_12" -> ("sample_tests", 12) when the prefix is a known binary; "sample_tests" -> (…, 0).
 std::optional<std::pair<std::string, unsigned>> binary_of(const std::string& stem,
                                                           const std::map<std::string, std::vector<Candidate*>>& by_exe) {
@@ -168,10 +176,7 @@ std::vector<TestResult> read_binary_cases(const fs::path& gtest_dir, const std::
     bool ran = t.status != TestStatus::not_run && !(t.status == TestStatus::skipped && t.message == "Disabled");
     auto found = by_name.find(t.name);
     if (!ran || found == by_name.end() || found->second->command.empty()) continue;
-    Candidate c{i, std::nullopt};
-    for (const auto& arg : found->second->command)
-      if (arg.starts_with("--gtest_filter=")) c.gtest_filter = arg.substr(std::string_view("--gtest_filter=").size());
-    candidates.push_back(std::move(c));
+    candidates.push_back(Candidate{i, gtest_filter_of(*found->second)});
   }
   for (auto& c : candidates) {
     const auto& command = by_name.at(tests[c.test_index].name)->command;
@@ -301,7 +306,11 @@ void read_missing_cases(const CTestOptions& options, const fs::path& dir, CTestR
     bool runnable = found != by_name.end() && !found->second->command.empty() && !found->second->needs_ctest;
     TestFramework framework = runnable ? framework_of(*found->second) : TestFramework::unknown;
     bool own_report = framework == TestFramework::catch2 || framework == TestFramework::doctest;
-    bool wanted = (t.status == TestStatus::failed && own_report) || lacking.count(t.name);
+    // A GoogleTest binary that crashed or was aborted wrote no file: which of its cases failed is read
+    // from a run alone (fmt's format-test aborted on a lost wake-up in one case, hiding the case a fix broke).
+    bool crashed_gtest = t.status == TestStatus::failed && framework == TestFramework::googletest &&
+                         !selects_one_case(gtest_filter_of(*found->second));
+    bool wanted = (t.status == TestStatus::failed && (own_report || crashed_gtest)) || lacking.count(t.name);
     if (!wanted) continue;
     const std::string lead = "no per-case results for '" + t.name + "'";
     if (!options.read_failing_cases || framework == TestFramework::unknown) {
