@@ -31,10 +31,7 @@ std::string labels_regex(const std::vector<std::string>& labels) {
   std::string out = "^(";
   for (size_t i = 0; i < labels.size(); ++i) {
     if (i) out += "|";
-    for (char c : labels[i]) {
-      if (std::string_view("^$.[]|()*+?\\{}").find(c) != std::string_view::npos) out += '\\';
-      out += c;
-    }
+    out += runners::regex_escaped(labels[i]);
   }
   return out + ")$";
 }

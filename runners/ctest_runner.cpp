@@ -34,14 +34,7 @@ constexpr size_t kMaxBinaryXmlFiles = 100'000;
 constexpr size_t kMaxSelectionRegexBytes = 8 * 1024;
 
 // A CTest test name as an exact-match regular expression for `ctest -R`.
-std::string exact_regex(const std::string& name) {
-  std::string out = "^";
-  for (char c : name) {
-    if (std::string_view("^$.[]|()*+?\\{}").find(c) != std::string_view::npos) out += '\\';
-    out += c;
-  }
-  return out + "$";
-}
+std::string exact_regex(const std::string& name) { return "^" + regex_escaped(name) + "$"; }
 
 std::string quoted(const fs::path& p) { return "'" + p.string() + "'"; }
 
@@ -506,6 +499,15 @@ std::vector<DiscoveredTest> parse_show_only_json(std::string_view text, std::str
     result.push_back(std::move(d));
   }
   return result;
+}
+
+std::string regex_escaped(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (std::string_view("^$.[]|()*+?\\{}").find(c) != std::string_view::npos) out += '\\';
+    out += c;
+  }
+  return out;
 }
 
 std::vector<DiscoveredTest> discover_tests(const fs::path& build_dir, const std::vector<std::string>& labels,
