@@ -52,6 +52,18 @@ std::vector<std::string> names_in(const nlohmann::json& report, const std::strin
   return out;
 }
 
+// verify's exit code, verdict and the names under `transition`; then the work tree as it was before.
+void expect_judgment(const ShapesRepo& r, const TreeFingerprint& before, int exit_code, const std::string& verdict,
+                     const std::string& transition, const std::vector<std::string>& names) {
+  runners::ProcessResult result = r.verify();
+  ASSERT_EQ(result.exit_code, exit_code) << show(result);
+  nlohmann::json report = json_of(result);
+  EXPECT_EQ(report.at("verdict"), verdict) << report.dump(2);
+  EXPECT_EQ(names_in(report, transition), names) << report.dump(2);
+  TreeFingerprint after = source_fingerprint(r.repo());
+  EXPECT_TRUE(after == before) << describe_difference(before, after);
+}
+
 TEST(VerifyTreeShapes, AFileThatBecomesADirectoryIsJudgedOnBothTrees) {
   ShapesRepo r;
   write_file(r.repo() / "conf", "ok\n");  // the base: conf is a file, so conf/value does not exist
@@ -61,14 +73,7 @@ TEST(VerifyTreeShapes, AFileThatBecomesADirectoryIsJudgedOnBothTrees) {
   r.commit("conf as a directory");
   TreeFingerprint before = source_fingerprint(r.repo());
 
-  runners::ProcessResult result = r.verify();
-  ASSERT_EQ(result.exit_code, 0) << show(result);
-  nlohmann::json report = json_of(result);
-  EXPECT_EQ(report.at("verdict"), "accepted") << report.dump(2);
-  EXPECT_EQ(names_in(report, "FAIL_TO_PASS"), std::vector<std::string>{"conf_value_is_ok"}) << report.dump(2);
-  EXPECT_EQ(names_in(report, "PASS_TO_PASS"), std::vector<std::string>{"current_is_ok"}) << report.dump(2);
-  TreeFingerprint after = source_fingerprint(r.repo());
-  EXPECT_TRUE(after == before) << describe_difference(before, after);
+  expect_judgment(r, before, 0, "accepted", "FAIL_TO_PASS", {"conf_value_is_ok"});
 }
 
 TEST(VerifyTreeShapes, ADirectoryThatBecomesAFileIsJudgedOnBothTrees) {
@@ -80,13 +85,7 @@ TEST(VerifyTreeShapes, ADirectoryThatBecomesAFileIsJudgedOnBothTrees) {
   r.commit("conf as a file");
   TreeFingerprint before = source_fingerprint(r.repo());
 
-  runners::ProcessResult result = r.verify();
-  ASSERT_EQ(result.exit_code, 1) << show(result);
-  nlohmann::json report = json_of(result);
-  EXPECT_EQ(report.at("verdict"), "rejected") << report.dump(2);
-  EXPECT_EQ(names_in(report, "PASS_TO_FAIL"), std::vector<std::string>{"conf_value_is_ok"}) << report.dump(2);
-  TreeFingerprint after = source_fingerprint(r.repo());
-  EXPECT_TRUE(after == before) << describe_difference(before, after);
+  expect_judgment(r, before, 1, "rejected", "PASS_TO_FAIL", {"conf_value_is_ok"});
 }
 
 TEST(VerifyTreeShapes, ALinkThatPointsElsewhereIsJudgedOnBothTrees) {
@@ -98,14 +97,8 @@ TEST(VerifyTreeShapes, ALinkThatPointsElsewhereIsJudgedOnBothTrees) {
   r.commit("current -> bad.txt");
   TreeFingerprint before = source_fingerprint(r.repo());
 
-  runners::ProcessResult result = r.verify();
-  ASSERT_EQ(result.exit_code, 1) << show(result);
-  nlohmann::json report = json_of(result);
-  EXPECT_EQ(report.at("verdict"), "rejected") << report.dump(2);
-  EXPECT_EQ(names_in(report, "PASS_TO_FAIL"), std::vector<std::string>{"current_is_ok"}) << report.dump(2);
+  expect_judgment(r, before, 1, "rejected", "PASS_TO_FAIL", {"current_is_ok"});
   EXPECT_EQ(fs::read_symlink(r.repo() / "current"), fs::path("bad.txt"));
-  TreeFingerprint after = source_fingerprint(r.repo());
-  EXPECT_TRUE(after == before) << describe_difference(before, after);
 }
 
 }  // namespace

@@ -322,6 +322,16 @@ TEST(CTestRunner, DiscoveryFailuresAreErrors) {
 
 // ---- end to end: a real CMake project with GoogleTest ---------------------------------------------
 
+// Configures dir/src into dir/build with Ninja (Debug) and builds it.
+void configure_and_build(const TempDir& dir) {
+  auto configure = autofix::testing::run({"cmake", "-S", (dir / "src").string(), "-B", (dir / "build").string(),
+                                          "-G", "Ninja", "-DCMAKE_BUILD_TYPE=Debug"},
+                                         dir.path());
+  ASSERT_TRUE(configure.succeeded()) << configure.out << configure.err;
+  auto build = autofix::testing::run({"ninja", "-C", (dir / "build").string(), "-j", "2"}, dir.path());
+  ASSERT_TRUE(build.succeeded()) << build.out << build.err;
+}
+
 const char* kProjectCMake = R"(cmake_minimum_required(VERSION 3.25)
 project(CTestRunnerE2E CXX)
 enable_testing()
@@ -358,13 +368,7 @@ TEST(CTestRunnerEndToEnd, StatusesPerTestAndPerCase) {
   TempDir dir;
   write_file(dir / "src/CMakeLists.txt", kProjectCMake);
   write_file(dir / "src/sample.cpp", kProjectSource);
-  auto configure = autofix::testing::run(
-      {"cmake", "-S", (dir / "src").string(), "-B", (dir / "build").string(), "-G", "Ninja",
-       "-DCMAKE_BUILD_TYPE=Debug"},
-      dir.path());
-  ASSERT_TRUE(configure.succeeded()) << configure.out << configure.err;
-  auto build = autofix::testing::run({"ninja", "-C", (dir / "build").string(), "-j", "2"}, dir.path());
-  ASSERT_TRUE(build.succeeded()) << build.out << build.err;
+  ASSERT_NO_FATAL_FAILURE(configure_and_build(dir));
 
   CTestOptions o;
   o.build_dir = dir / "build";
@@ -448,11 +452,7 @@ set_tests_properties(damage PROPERTIES DEPENDS whole)
 TEST(Math, Adds) { EXPECT_EQ(1 + 1, 2); }
 TEST(Math, Subtracts) { EXPECT_EQ(3 - 1, 1); }
 )");
-  auto configure = autofix::testing::run(
-      {"cmake", "-S", (dir / "src").string(), "-B", (dir / "build").string(), "-G", "Ninja"}, dir.path());
-  ASSERT_TRUE(configure.succeeded()) << configure.out << configure.err;
-  auto build = autofix::testing::run({"ninja", "-C", (dir / "build").string()}, dir.path());
-  ASSERT_TRUE(build.succeeded()) << build.out << build.err;
+  ASSERT_NO_FATAL_FAILURE(configure_and_build(dir));
 
   CTestOptions o;
   o.build_dir = dir / "build";
@@ -504,11 +504,7 @@ TEST(Crash, FirstRunOnly) {
   }
 }
 )");
-  auto configure = autofix::testing::run(
-      {"cmake", "-S", (dir / "src").string(), "-B", (dir / "build").string(), "-G", "Ninja"}, dir.path());
-  ASSERT_TRUE(configure.succeeded()) << configure.out << configure.err;
-  auto build = autofix::testing::run({"ninja", "-C", (dir / "build").string()}, dir.path());
-  ASSERT_TRUE(build.succeeded()) << build.out << build.err;
+  ASSERT_NO_FATAL_FAILURE(configure_and_build(dir));
 
   CTestOptions o;
   o.build_dir = dir / "build";
@@ -546,9 +542,7 @@ TEST(CTestRunnerEndToEnd, ALongSelectionGoesByNumberAndRunsExactlyThoseTests) {
     cmake += "set_tests_properties(\"" + name_of(i) + "\" PROPERTIES LABELS " + (i % 2 ? "odd" : "even") + ")\n";
   }
   write_file(dir / "src/CMakeLists.txt", cmake);
-  auto configure = autofix::testing::run({"cmake", "-S", (dir / "src").string(), "-B", (dir / "build").string()},
-                                         dir.path());
-  ASSERT_TRUE(configure.succeeded()) << configure.out << configure.err;
+  ASSERT_NO_FATAL_FAILURE(configure_and_build(dir));
 
   CTestOptions o;
   o.build_dir = dir / "build";
