@@ -31,10 +31,7 @@ std::string labels_regex(const std::vector<std::string>& labels) {
   std::string out = "^(";
   for (size_t i = 0; i < labels.size(); ++i) {
     if (i) out += "|";
-    for (char c : labels[i]) {
-      if (std::string_view("^$.[]|()*+?\\{}").find(c) != std::string_view::npos) out += '\\';
-      out += c;
-    }
+    out += runners::regex_escaped(labels[i]);
   }
   return out + ")$";
 }
@@ -161,17 +158,23 @@ TierResult run_secrets_tier(const TierConfig& tier, const TierContext& ctx) {
   return r;
 }
 
-// Puts the tree without the change back for the paths it touched, and the change again when it ends.
+// Puts the tree without the change back for the paths it touched; restore() puts the change back and
+// throws when it cannot (later tiers and `--on-accept keep` must never run on the files without it).
 class BaselineFilesInPlace {
  public:
   BaselineFilesInPlace(const TierContext& ctx, std::vector<std::string> paths) : ctx_(ctx), paths_(std::move(paths)) {
     materialize_paths(*ctx_.repo, ctx_.before_tree, paths_);
   }
+  void restore() {
+    restored_ = true;
+    materialize_paths(*ctx_.repo, ctx_.after_tree, paths_);
+  }
   ~BaselineFilesInPlace() {
+    if (restored_) return;
     try {
       materialize_paths(*ctx_.repo, ctx_.after_tree, paths_);
     } catch (...) {
-      // The final rollback or keep path rewrites these anyway; nothing better to do in a destructor.
+      // Only on the way out of an error already thrown: the operation's rollback rewrites these paths.
     }
   }
   BaselineFilesInPlace(const BaselineFilesInPlace&) = delete;
@@ -180,6 +183,7 @@ class BaselineFilesInPlace {
  private:
   const TierContext& ctx_;
   std::vector<std::string> paths_;
+  bool restored_ = false;
 };
 
 // One analysis of `files` as the tree is now; `which` ("with the change", "without the change") names it
@@ -275,6 +279,7 @@ TierResult run_static_tier(const TierConfig& tier, const TierContext& ctx) {
     for (const std::string& f : files)
       if (fs::exists(ctx.layout->root / f)) existing.push_back(f);
     before = analyze(tier, ctx, existing, clock_start, "without the change");
+    baseline.restore();
   }
   r.findings = compare_findings(before, after);
   std::vector<const Finding*> blocking, reported;  // the new ones, at or above the threshold and below it

@@ -29,6 +29,12 @@ namespace {
 constexpr size_t kMaxShowOnlyBytes = 64 * 1024 * 1024;
 constexpr size_t kMaxLogBytes = 16 * 1024 * 1024;  // of ctest.log, only the end is read (its summary is there)
 constexpr size_t kMaxBinaryXmlFiles = 100'000;
+// `-R` patterns longer than this go by number (see CTestOptions::names). CTest 3.25 compiles a pattern to at
+// most 64 KiB, about its length plus 13 bytes a branch: 1,800 names of 24 characters were already too big.
+constexpr size_t kMaxSelectionRegexBytes = 8 * 1024;
+
+// A CTest test name as an exact-match regular expression for `ctest -R`.
+std::string exact_regex(const std::string& name) { return "^" + regex_escaped(name) + "$"; }
 
 std::string quoted(const fs::path& p) { return "'" + p.string() + "'"; }
 
@@ -122,6 +128,14 @@ bool selects_one_case(const std::optional<std::string>& filter) {
   return filter && !filter->empty() && filter->find_first_of("*?:-") == std::string::npos;
 }
 
+// The --gtest_filter a test's command passes, if any.
+std::optional<std::string> gtest_filter_of(const DiscoveredTest& test) {
+  std::optional<std::string> filter;
+  for (const auto& arg : test.command)
+    if (arg.starts_with("--gtest_filter=")) filter = arg.substr(std::string_view("--gtest_filter=").size());
+  return filter;
+}
+
 // "sample_tests_12" -> ("sample_tests", 12) when the prefix is a known binary; "sample_tests" -> (…, 0).
 std::optional<std::pair<std::string, unsigned>> binary_of(const std::string& stem,
                                                           const std::map<std::string, std::vector<Candidate*>>& by_exe) {
@@ -138,9 +152,13 @@ std::optional<std::pair<std::string, unsigned>> binary_of(const std::string& ste
 }
 
 // Reads every XML under gtest_dir and attributes each multi-case file to the CTest test that wrote it.
+// `lacking` gets the tests that ran to their end without a file of their own although their binary writes
+// XML; `damaged` the warnings about files that could not be parsed (both matter only while such a test
+// stays without cases: see read_missing_cases).
 std::vector<TestResult> read_binary_cases(const fs::path& gtest_dir, const std::vector<TestResult>& tests,
                                           const std::vector<DiscoveredTest>& discovered,
-                                          std::vector<std::string>& warnings) {
+                                          std::vector<std::string>& warnings, std::set<std::string>& lacking,
+                                          std::vector<std::string>& damaged) {
   std::map<std::string, const DiscoveredTest*> by_name;
   for (const auto& d : discovered) by_name.emplace(d.name, &d);
   std::vector<Candidate> candidates;
@@ -151,10 +169,7 @@ std::vector<TestResult> read_binary_cases(const fs::path& gtest_dir, const std::
     bool ran = t.status != TestStatus::not_run && !(t.status == TestStatus::skipped && t.message == "Disabled");
     auto found = by_name.find(t.name);
     if (!ran || found == by_name.end() || found->second->command.empty()) continue;
-    Candidate c{i, std::nullopt};
-    for (const auto& arg : found->second->command)
-      if (arg.starts_with("--gtest_filter=")) c.gtest_filter = arg.substr(std::string_view("--gtest_filter=").size());
-    candidates.push_back(std::move(c));
+    candidates.push_back(Candidate{i, gtest_filter_of(*found->second)});
   }
   for (auto& c : candidates) {
     const auto& command = by_name.at(tests[c.test_index].name)->command;
@@ -211,7 +226,7 @@ std::vector<TestResult> read_binary_cases(const fs::path& gtest_dir, const std::
     } catch (const Error& e) {
       // Per-case results are extra detail (CTest's own report decides): two runs of one binary can
       // write the same file at once, so a damaged one is left out with a warning, not fatal.
-      warnings.push_back(std::string(e.what()) + "; its cases were left out");
+      damaged.push_back(std::string(e.what()) + "; its cases were left out");
       continue;
     }
     if (cases.empty()) continue;
@@ -254,48 +269,74 @@ std::vector<TestResult> read_binary_cases(const fs::path& gtest_dir, const std::
     const TestResult& t = tests[c.test_index];
     bool ran_to_its_end = t.status == TestStatus::passed || t.status == TestStatus::failed;
     if (c.binary_wrote_xml && !c.has_file && ran_to_its_end && !selects_one_case(c.gtest_filter))
-      warnings.push_back("no per-case results for '" + t.name +
-                         "': its binary writes XML, but no file with more than one case fits it (a binary that"
-                         " crashes writes none; runs of one binary that overlap can overwrite each other's file)");
+      lacking.insert(t.name);
   }
   std::vector<TestResult> all;
   for (auto& v : per_test) std::move(v.begin(), v.end(), std::back_inserter(all));
   return all;
 }
 
-// Catch2 and doctest binaries registered as one CTest test that failed: their cases, from a run of
-// the gate's own (see the header).
-void read_failing_cases(const CTestOptions& options, const fs::path& dir, CTestRun& run,
-                        const std::vector<DiscoveredTest>& discovered) {
+constexpr const char* kLackingReason =
+    "its binary writes XML, but no file with more than one case fits it (a binary that crashes writes none;"
+    " runs of one binary that overlap can overwrite each other's file)";
+
+// Per-case results the ctest run could not give, read from a run of the gate's own (see the header):
+// Catch2 and doctest binaries registered as one CTest test that failed, and GoogleTest binaries whose
+// file another run of the same binary took (GoogleTest names its file "<binary>.xml" unless that exists,
+// so two runs that start together can write one file at once and damage it).
+void read_missing_cases(const CTestOptions& options, const fs::path& dir, CTestRun& run,
+                        const std::vector<DiscoveredTest>& discovered, const std::set<std::string>& lacking,
+                        const std::vector<std::string>& damaged) {
   std::set<std::string> have_cases;
   for (const TestResult& c : run.cases) have_cases.insert(c.ctest_test);
   std::map<std::string, const DiscoveredTest*> by_name;
   for (const auto& d : discovered) by_name.emplace(d.name, &d);
+  bool any_left_without = false;
   size_t index = 0;
   for (const TestResult& t : run.tests) {
-    if (t.status != TestStatus::failed || have_cases.count(t.name)) continue;
+    if (have_cases.count(t.name)) continue;
     auto found = by_name.find(t.name);
-    if (found == by_name.end() || found->second->command.empty() || found->second->needs_ctest) continue;
-    TestFramework framework = framework_of(*found->second);
-    if (framework != TestFramework::catch2 && framework != TestFramework::doctest) continue;
+    bool runnable = found != by_name.end() && !found->second->command.empty() && !found->second->needs_ctest;
+    TestFramework framework = runnable ? framework_of(*found->second) : TestFramework::unknown;
+    bool own_report = framework == TestFramework::catch2 || framework == TestFramework::doctest;
+    // A GoogleTest binary that crashed or was aborted wrote no file: which of its cases failed is read
+    // from a run alone (fmt's format-test aborted on a lost wake-up in one case, hiding the case a fix broke).
+    bool crashed_gtest = t.status == TestStatus::failed && framework == TestFramework::googletest &&
+                         !selects_one_case(gtest_filter_of(*found->second));
+    bool wanted = (t.status == TestStatus::failed && (own_report || crashed_gtest)) || lacking.count(t.name);
+    if (!wanted) continue;
+    const std::string lead = "no per-case results for '" + t.name + "'";
+    if (!options.read_failing_cases || framework == TestFramework::unknown) {
+      if (lacking.count(t.name)) run.warnings.push_back(lead + ": " + kLackingReason);
+      any_left_without = true;
+      continue;
+    }
     DirectCaseOptions direct;
     direct.build_dir = options.build_dir;
     direct.report_file = dir / ("cases-" + std::to_string(++index) + ".xml");
     direct.timeout = options.timeout;
+    direct.environment = options.environment;
     direct.on_started = options.on_started;
     DirectCaseRun cases = run_cases_directly(*found->second, framework, {}, direct);
     bool any_failed = std::any_of(cases.cases.begin(), cases.cases.end(),
                                   [](const TestResult& c) { return c.status == TestStatus::failed; });
+    const std::string what = lead + " (" + to_string(framework) + ")";
     if (!cases.problem.empty()) {
-      run.warnings.push_back("no per-case results for '" + t.name + "' (" + to_string(framework) +
-                             "): when the gate ran it alone, " + cases.problem);
-    } else if (!any_failed) {
-      run.warnings.push_back("no per-case results for '" + t.name + "' (" + to_string(framework) +
-                             "): it failed under ctest, but every case passed when the gate ran it alone");
+      run.warnings.push_back(what + ": when the gate ran it alone, " + cases.problem);
+    } else if (t.status == TestStatus::failed && !any_failed) {
+      run.warnings.push_back(what + ": it failed under ctest, but every case passed when the gate ran it alone");
+    } else if (t.status != TestStatus::failed && any_failed) {
+      run.warnings.push_back(what + ": it passed under ctest, but a case failed when the gate ran it alone");
     } else {
       for (TestResult& c : cases.cases) run.cases.push_back(std::move(c));
+      continue;
     }
+    any_left_without = true;
   }
+  // A damaged file matters only while a test lacks its cases: concurrent runs of one-case tests
+  // (gtest_discover_tests) damage files that add nothing, and lone runs give the others back.
+  if (any_left_without)
+    run.warnings.insert(run.warnings.end(), damaged.begin(), damaged.end());
 }
 
 // The CTestCustom files ctest reads from the top of the build tree (empty when there are none).
@@ -460,6 +501,15 @@ std::vector<DiscoveredTest> parse_show_only_json(std::string_view text, std::str
   return result;
 }
 
+std::string regex_escaped(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (std::string_view("^$.[]|()*+?\\{}").find(c) != std::string_view::npos) out += '\\';
+    out += c;
+  }
+  return out;
+}
+
 std::vector<DiscoveredTest> discover_tests(const fs::path& build_dir, const std::vector<std::string>& labels,
                                            const std::string& ctest) {
   require_test_dir(build_dir);
@@ -531,11 +581,31 @@ CTestRun run_ctest(const CTestOptions& options) {
     spec.argv.push_back("-L");
     spec.argv.push_back(label);
   }
-  if (!options.tests_regex.empty()) {
-    std::string regex;
-    // One alternation without a group per entry: CTest's regular expressions (kwsys) allow at most 9
-    // groups, and ten "(name)" entries made `-R` match no test at all.
-    for (const auto& r : options.tests_regex) regex += (regex.empty() ? "" : "|") + r;
+  // One alternation without a group per entry: CTest's regular expressions (kwsys) allow at most 9
+  // groups, and ten "(name)" entries made `-R` match no test at all.
+  std::string regex;
+  for (const auto& r : options.tests_regex) regex += (regex.empty() ? "" : "|") + r;
+  for (const auto& n : options.names) regex += (regex.empty() ? "" : "|") + exact_regex(n);
+  std::optional<std::set<std::string>> selected_by_number;
+  if (regex.size() > kMaxSelectionRegexBytes) {
+    if (!options.tests_regex.empty())
+      throw Error(ErrorKind::internal, "the test selection for ctest in " + quoted(options.build_dir) + " is " +
+                                           std::to_string(regex.size()) + " characters of regular expressions",
+                  "select fewer tests, or by exact names (which can go by number)");
+    std::map<std::string, size_t> place;
+    for (size_t i = 0; i < discovered.size(); ++i) place.emplace(discovered[i].name, i + 1);
+    std::string numbers = "0,0,0";
+    selected_by_number.emplace();
+    for (const auto& n : options.names)
+      if (auto it = place.find(n); it != place.end() && selected_by_number->insert(n).second)
+        numbers += "," + std::to_string(it->second);
+    if (selected_by_number->empty())
+      throw Error(ErrorKind::internal, "none of the " + std::to_string(options.names.size()) +
+                                           " tests to run is listed by ctest in " + quoted(options.build_dir),
+                  "reconfigure the build directory; the project may have removed those tests");
+    spec.argv.push_back("-I");
+    spec.argv.push_back(numbers);
+  } else if (!regex.empty()) {
     spec.argv.push_back("-R");
     spec.argv.push_back(regex);
   }
@@ -579,6 +649,13 @@ CTestRun run_ctest(const CTestOptions& options) {
     throw Error(ErrorKind::internal, what + " ran no test: " + excerpt_of(p),
                 "check the labels and test name patterns, and that the project registers tests");
 
+  if (selected_by_number)
+    for (const TestResult& t : run.tests)
+      if (!selected_by_number->count(t.name))
+        throw Error(ErrorKind::internal, what + " ran '" + cap_text(t.name, 256) +
+                                             "', which the gate did not choose: the test numbers given to `-I` did"
+                                             " not select the tests discovery listed",
+                    "run the gate again; if it persists, report it with the output of `ctest -N` there");
   if (!fs::exists(log, ec)) throw Error(ErrorKind::io, what + " wrote no log at " + quoted(log));
   const auto failures = parse_ctest_log_failures(read_file_capped(log, kMaxLogBytes, /*tail_only=*/true));
   for (TestResult& t : run.tests) {
@@ -604,8 +681,10 @@ CTestRun run_ctest(const CTestOptions& options) {
                                          excerpt_of(p),
                 "look at " + quoted(log));
 
-  run.cases = read_binary_cases(gtest_dir, run.tests, discovered, run.warnings);
-  if (options.read_failing_cases) read_failing_cases(options, out / "cases", run, discovered);
+  std::set<std::string> lacking;
+  std::vector<std::string> damaged;
+  run.cases = read_binary_cases(gtest_dir, run.tests, discovered, run.warnings, lacking, damaged);
+  read_missing_cases(options, out / "cases", run, discovered, lacking, damaged);
   run.discovered = discovered;
   return run;
 }
