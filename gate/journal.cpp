@@ -28,6 +28,14 @@ std::optional<JournalEntry> Journal::read() const {
     if (!j.at("process_group").is_null()) e.process_group = j.at("process_group").get<int>();
     e.started = j.at("started").get<std::string>();
     e.phase = j.at("phase").get<std::string>();
+    auto optional_string = [&](const char* key) -> std::optional<std::string> {
+      if (!j.contains(key) || j.at(key).is_null()) return std::nullopt;
+      return j.at(key).get<std::string>();
+    };
+    e.process_marker = optional_string("process_marker");
+    e.gate_changes = optional_string("gate_changes").value_or("unknown");
+    e.changes_before = optional_string("changes_before");
+    e.changes_after = optional_string("changes_after");
     return e;
   } catch (const nlohmann::json::exception& ex) {
     throw fail(ex.what());
@@ -44,6 +52,11 @@ void Journal::write(const JournalEntry& e, bool durable) const {
       {"started", e.started},
       {"phase", e.phase},
   };
+  auto optional_string = [](const std::optional<std::string>& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); };
+  j["process_marker"] = optional_string(e.process_marker);
+  j["gate_changes"] = e.gate_changes;
+  j["changes_before"] = optional_string(e.changes_before);
+  j["changes_after"] = optional_string(e.changes_after);
   write_file_atomically(path_, j.dump(2) + "\n", 0644, durable ? Durability::durable : Durability::cache);
 }
 

@@ -15,6 +15,14 @@ struct JournalEntry {
   std::optional<int> process_group;       // children the gate started: ended by `recover` before restoring
   std::string started;                    // ISO 8601 UTC
   std::string phase;                      // the step in progress, for messages
+  // Every process the operation starts carries AUTOFIX_GATE_OPERATION=<marker> in its environment, so
+  // that `recover` finds a daemon that left the process group (runners/stray_processes.h).
+  std::optional<std::string> process_marker{};
+  // What the gate itself changed in the tree (gate/outside_changes.h): "none", "unknown" or "known",
+  // with the trees before and right after the change when known. Absent in older journals: "unknown".
+  std::string gate_changes = "unknown";
+  std::optional<std::string> changes_before{};
+  std::optional<std::string> changes_after{};
 };
 
 class Journal {

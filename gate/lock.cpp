@@ -2,9 +2,11 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <utility>
 #include <nlohmann/json.hpp>
 
 #include "gate/util/clock.h"
@@ -44,14 +46,23 @@ std::string describe(const LockHolder& h) {
 RepositoryLock RepositoryLock::acquire(const std::filesystem::path& state_dir, const std::string& command,
                                        std::string* takeover) {
   std::filesystem::path path = state_dir / "lock";
-  UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
-  if (!fd) throw_errno("cannot open lock file", path.string(), errno);
-  if (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
-    if (errno != EWOULDBLOCK) throw_errno("cannot lock", path.string(), errno);
-    std::optional<LockHolder> h = parse_holder(read_fd(fd.get()));
-    throw Error(ErrorKind::busy,
-                "another autofix-gate is working on this repository (" + (h ? describe(*h) : "unknown holder") + ")",
-                "wait for it to finish; `autofix-gate status` shows what it is doing");
+  UniqueFd fd;
+  // A refused run that created the state directory removes the lock file (and the directory) on its
+  // way out: a file locked after that was unlinked is not the lock any more, so try again.
+  for (int attempt = 0;; ++attempt) {
+    fd = UniqueFd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
+    if (!fd) throw_errno("cannot open lock file", path.string(), errno);
+    if (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
+      if (errno != EWOULDBLOCK) throw_errno("cannot lock", path.string(), errno);
+      std::optional<LockHolder> h = parse_holder(read_fd(fd.get()));
+      throw Error(ErrorKind::busy,
+                  "another autofix-gate is working on this repository (" + (h ? describe(*h) : "unknown holder") + ")",
+                  "wait for it to finish; `autofix-gate status` shows what it is doing");
+    }
+    struct stat locked, at_path;
+    if (::fstat(fd.get(), &locked) != 0) throw_errno("cannot stat lock file", path.string(), errno);
+    if (::stat(path.c_str(), &at_path) == 0 && at_path.st_ino == locked.st_ino && at_path.st_dev == locked.st_dev) break;
+    if (attempt >= 10) throw Error(ErrorKind::io, "the lock file '" + path.string() + "' keeps being replaced");
   }
   std::string previous = read_fd(fd.get());
   if (!previous.empty() && takeover) {
@@ -69,10 +80,18 @@ RepositoryLock RepositoryLock::acquire(const std::filesystem::path& state_dir, c
   return RepositoryLock(std::move(fd), std::move(path));
 }
 
+RepositoryLock::RepositoryLock(RepositoryLock&& other) noexcept
+    : fd_(std::move(other.fd_)), path_(std::move(other.path_)), remove_on_release_(std::exchange(other.remove_on_release_, false)) {}
+
 RepositoryLock::~RepositoryLock() {
-  if (fd_) {
-    [[maybe_unused]] int rc = ::ftruncate(fd_.get(), 0);  // empty means "released cleanly"
+  if (!fd_) return;
+  if (remove_on_release_) {
+    // Still holding the flock: whoever opened this file meanwhile sees it replaced and tries again.
+    ::unlink(path_.c_str());
+    ::rmdir(path_.parent_path().c_str());  // fails, harmlessly, when anything else is in it
+    return;
   }
+  [[maybe_unused]] int rc = ::ftruncate(fd_.get(), 0);  // empty means "released cleanly"
 }
 
 std::optional<LockHolder> RepositoryLock::holder(const std::filesystem::path& state_dir) {

@@ -1,8 +1,10 @@
 #pragma once
 // One gate per repository. The lock is an flock on <git_dir>/autofix/lock, which the kernel drops when
 // its holder dies however it dies, so a stale lock can never block anyone; the file also records who
-// holds it (pid, start time, command) for messages. The file is never deleted (deleting a locked file
-// would let two gates hold "the" lock), only emptied on release.
+// holds it (pid, start time, command) for messages. On release the file is emptied; it is deleted only
+// by a run that created the state directory itself and is refused before it changed anything (so that
+// a refusal leaves no trace). Deleting a locked file could let two gates hold "the" lock, so acquiring
+// checks, once it holds the flock, that the file it locked is still the one at the path, else tries again.
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -23,17 +25,22 @@ class RepositoryLock {
   // When the previous holder died without releasing it, `takeover` receives a message saying so.
   static RepositoryLock acquire(const std::filesystem::path& state_dir, const std::string& command,
                                 std::string* takeover = nullptr);
-  RepositoryLock(RepositoryLock&&) noexcept = default;
-  RepositoryLock& operator=(RepositoryLock&&) noexcept = default;
+  RepositoryLock(RepositoryLock&& other) noexcept;
+  RepositoryLock& operator=(RepositoryLock&&) = delete;
   ~RepositoryLock();
 
   // The current holder, or nullopt when the lock is free. Does not take the lock.
   static std::optional<LockHolder> holder(const std::filesystem::path& state_dir);
 
+  // On release, delete the lock file and its directory (when nothing else is in it): for a run that
+  // created the state directory and may be refused before it changes anything. false: keep them.
+  void remove_on_release(bool remove) noexcept { remove_on_release_ = remove; }
+
  private:
   RepositoryLock(UniqueFd fd, std::filesystem::path path) : fd_(std::move(fd)), path_(std::move(path)) {}
   UniqueFd fd_;
   std::filesystem::path path_;
+  bool remove_on_release_ = false;
 };
 
 }  // namespace autofix

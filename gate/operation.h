@@ -12,8 +12,10 @@
 #include "gate/git/repository.h"
 #include "gate/journal.h"
 #include "gate/lock.h"
+#include "gate/outside_changes.h"
 #include "gate/snapshot/restore.h"
 #include "gate/snapshot/snapshot_store.h"
+#include "runners/stray_processes.h"
 
 namespace autofix {
 
@@ -29,6 +31,9 @@ class Operation {
   static Operation begin(const git::Repository& repo, const std::string& name, const std::string& message,
                          const std::string& command_line, MessageSink say,
                          const std::vector<std::string>& excluded = {});
+  // The same with the lock already held (taken before anything of the tree was read).
+  static Operation begin(const git::Repository& repo, RepositoryLock lock, const std::string& name,
+                         const std::string& message, MessageSink say, const std::vector<std::string>& excluded = {});
   Operation(Operation&& other) noexcept;
   Operation& operator=(Operation&&) = delete;
   ~Operation();
@@ -37,10 +42,24 @@ class Operation {
   void set_phase(const std::string& phase);
   void set_process_group(std::optional<int> process_group);
 
-  // Keeps the tree as it is and ends the operation.
+  // What the gate itself changes in the tree, so that the rollback undoes that and keeps what others
+  // changed meanwhile (gate/outside_changes.h). Recorded in the journal for `recover`. Until said
+  // otherwise, any change is taken for the gate's (everything is restored).
+  void gate_changed_nothing_yet();  // e.g. right after the snapshot: a build and tests change no source
+  void gate_change_starting();      // a patch or fixer is about to change the tree
+  void gate_changed(const git_oid& before, const git_oid& after);
+
+  // Keeps the tree as it is and ends the operation (after ending what the operation left running).
   void finish();
-  // Restores the snapshot, verifies it, and ends the operation.
+  // Ends what the operation left running (daemons that left their process group included), restores
+  // the snapshot but for what others changed meanwhile, verifies it, and ends the operation.
   snapshot::RestoreReport roll_back();
+  // What the last roll_back() kept or set aside (empty before it).
+  const std::vector<OutsideChange>& outside_changes() const noexcept { return outside_; }
+  const std::optional<std::string>& kept_ref() const noexcept { return kept_ref_; }
+  // Ends processes the operation started that are still running outside a process group the gate
+  // waits for: a daemon that left its group (setsid, double fork). Returns what it ended; says so.
+  std::vector<runners::ProcessInfo> end_stray_processes();
 
  private:
   Operation(const git::Repository& repo, RepositoryLock lock, MessageSink say)
@@ -52,6 +71,9 @@ class Operation {
   MessageSink say_;
   JournalEntry entry_;
   snapshot::StoredSnapshot snapshot_;
+  GateChanges changes_;
+  std::vector<OutsideChange> outside_;
+  std::optional<std::string> kept_ref_;
   bool open_ = false;
 };
 
@@ -62,7 +84,9 @@ snapshot::RestoreReport restore_under_journal(const git::Repository& repo, const
 struct Recovery {
   std::optional<JournalEntry> unfinished;        // what was found in the journal
   std::optional<snapshot::RestoreReport> restore;  // what the restore did
-  bool ended_processes = false;                  // a leftover process group was ended first
+  bool ended_processes = false;                  // a leftover process group (or stray daemon) was ended first
+  std::vector<OutsideChange> outside;            // what others changed, kept (see Operation::roll_back)
+  std::optional<std::string> kept_ref;
 };
 
 // A build killed half way can leave outputs that look newer than their sources but are truncated
