@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "gate/baseline.h"
+#include "gate/gate_dirs.h"
 #include "gate/judge.h"
 #include "gate/pipeline.h"
 #include "gate/project_check.h"
@@ -79,10 +80,26 @@ std::string commit_message(const AttemptOptions& o, const AttemptResult& r) {
   return m.str();
 }
 
-// Commits the fix alone (not the user's uncommitted work) on top of the snapshot's HEAD.
-git_oid commit_fix(const git::Repository& repo, const snapshot::Manifest& m, git_diff* fix, const std::string& message,
-                   const git::CommitIdentity& identity) {
+// The fix (the snapshot's work tree against the tree after it) as a diff that can be applied elsewhere:
+// with the content of binary files, which a plain diff leaves out ("Binary files differ").
+git::DiffPtr applicable_diff(const git::Repository& repo, const git_oid& before, const git_oid& after) {
+  git::TreePtr a, b;
+  git::check(git_tree_lookup(git::out(a), repo.get(), &before), "cannot read the tree before the fix");
+  git::check(git_tree_lookup(git::out(b), repo.get(), &after), "cannot read the tree with the fix");
+  git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
+  opts.flags |= GIT_DIFF_SHOW_BINARY;
+  git::DiffPtr diff;
+  git::check(git_diff_tree_to_tree(git::out(diff), repo.get(), a.get(), b.get(), &opts), "cannot compare the trees");
+  return diff;
+}
+
+// Commits the fix alone (not the user's uncommitted work) on top of the snapshot's HEAD: the fix's diff
+// (the tree right before it to the tree right after it) applied to HEAD's tree, so that a fix touching
+// a file the user changed too fails here, never takes the user's change along.
+git_oid commit_fix(const git::Repository& repo, const snapshot::Manifest& m, const git_oid& before,
+                   const git_oid& after, const std::string& message, const git::CommitIdentity& identity) {
   git_repository* r = repo.get();
+  git::DiffPtr fix = applicable_diff(repo, before, after);
   git::CommitPtr parent;
   git::TreePtr base;
   if (m.head.oid) {
@@ -94,7 +111,7 @@ git_oid commit_fix(const git::Repository& repo, const snapshot::Manifest& m, git
     git::check(git_tree_lookup(git::out(base), r, &empty), "cannot read the empty tree");
   }
   git::IndexPtr applied;
-  int rc = git_apply_to_tree(git::out(applied), r, base.get(), fix, nullptr);
+  int rc = git_apply_to_tree(git::out(applied), r, base.get(), fix.get(), nullptr);
   if (rc < 0)
     throw Error(ErrorKind::usage,
                 std::string("the fix overlaps uncommitted changes, so it cannot be committed on its own: ") +
@@ -157,6 +174,7 @@ void commit_on_current_branch(const git::Repository& repo, const snapshot::Manif
 
 void write_reports_or_warn(const AttemptResult& result, const Layout& l, reporters::Progress& progress) {
   try {
+    claim_report_directory(l);
     write_report_files(result, l.report_dir);
     publish_reports(l, result.attempt_id);
   } catch (const std::exception& e) {
@@ -229,7 +247,9 @@ GateConfig effective_config(const AttemptOptions& o, const git::Repository& repo
 
 Layout checked_layout(const AttemptOptions& o, const git::Repository& repo, const GateConfig& config) {
   Layout l = resolve_layout(repo, o.directory, o.build_dir, o.report_dir, config, o.source_dir);
+  require_gate_directories_usable(l);
   check_project_layout(l);
+  require_no_user_files_in_gate_directories(l);
   return l;
 }
 
@@ -298,6 +318,7 @@ AttemptOutcome run_attempt(const AttemptOptions& o, reporters::Progress& progres
   // the rollback is someone else's, and stays.
   op.gate_changed_nothing_yet();
   const snapshot::Manifest& snap = op.snapshot().manifest;
+  claim_report_directory(l);
   result.snapshot = snap.id;
   result.attempt_id = snap.id;
   place_reports(l, snap.id);
@@ -367,7 +388,7 @@ AttemptOutcome run_attempt(const AttemptOptions& o, reporters::Progress& progres
             throw_if_interrupted();
             keep_fix = true;
           } else {
-            git_oid commit = commit_fix(repo, snap, fix.get(), commit_message(o, result), identity);
+            git_oid commit = commit_fix(repo, snap, before, after, commit_message(o, result), identity);
             // The last moment an interrupt still means "nothing happened": once the ref is written, the
             // outcome is committed, and whatever arrives later is reported with it.
             throw_if_interrupted();
@@ -430,6 +451,7 @@ BaselineOutcome compute_baseline(const AttemptOptions& o, reporters::Progress& p
   Operation op = Operation::begin(repo, std::move(lock), "baseline", "baseline",
                                   [&](const std::string& m) { progress.note(m); }, l.excluded);
   op.gate_changed_nothing_yet();
+  claim_report_directory(l);
   place_reports(l, op.snapshot().manifest.id);  // the test runs' outputs, beside an attempt's
   std::vector<std::pair<std::string, double>> durations;
   Phases phases(progress, durations, &op);

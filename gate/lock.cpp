@@ -9,6 +9,7 @@
 #include <utility>
 #include <nlohmann/json.hpp>
 
+#include "gate/util/byte_names.h"
 #include "gate/util/clock.h"
 #include "gate/util/error.h"
 
@@ -72,7 +73,7 @@ RepositoryLock RepositoryLock::acquire(const std::filesystem::path& state_dir, c
   }
   nlohmann::json j = {{"pid", ::getpid()},
                       {"started", format_iso8601_utc(std::chrono::system_clock::now())},
-                      {"command", command}};
+                      {"command", utf8_name(command)}};  // JSON text; only shown to people
   std::string text = j.dump() + "\n";
   if (::ftruncate(fd.get(), 0) != 0) throw_errno("cannot write lock file", path.string(), errno);
   if (::pwrite(fd.get(), text.data(), text.size(), 0) != static_cast<ssize_t>(text.size()))

@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <set>
 
+#include "gate/gate_dirs.h"
 #include "gate/git/handles.h"
 #include "gate/judge.h"
 #include "gate/pipeline.h"
@@ -126,6 +127,7 @@ AttemptOutcome run_verify(const VerifyOptions& vo, reporters::Progress& progress
                                   [&](const std::string& m) { progress.note(m); }, l.excluded);
   op.gate_changed_nothing_yet();
   const snapshot::Manifest& snap = op.snapshot().manifest;
+  claim_report_directory(l);
   result.snapshot = snap.id;
   result.attempt_id = snap.id;
   place_reports(l, snap.id);

@@ -6,6 +6,7 @@
 #include <map>
 #include <sstream>
 
+#include "gate/util/byte_names.h"
 #include "gate/util/signals.h"
 
 namespace autofix::reporters {
@@ -58,7 +59,8 @@ json attempt_json(const AttemptResult& r) {
   json status = json::object();
   for (Transition t : kAllTransitions) status[to_string(t)] = r.names_with(t);
   json files = json::array();
-  for (const FileChange& f : r.files_changed) files.push_back({{"path", f.path}, {"status", f.status}});
+  // Names are bytes; JSON text is UTF-8: a name that is not is shown quoted, as git shows it.
+  for (const FileChange& f : r.files_changed) files.push_back({{"path", utf8_name(f.path)}, {"status", f.status}});
   json durations = json::object();
   for (const auto& [phase, s] : r.durations) durations[phase] = durations.value(phase, 0.0) + s;
   json tests = json::array();
@@ -107,7 +109,7 @@ json attempt_json(const AttemptResult& r) {
   j["shard"] = r.shard ? json(*r.shard) : json(nullptr);
   j["stopped_early"] = r.stopped_early;
   j["lane"] = {{"lane", r.lane.lane}, {"reason", r.lane.reason}};
-  j["risk"] = {{"level", r.risk.level}, {"pattern", r.risk.pattern}, {"path", r.risk.path}};
+  j["risk"] = {{"level", r.risk.level}, {"pattern", r.risk.pattern}, {"path", utf8_name(r.risk.path)}};
   json tiers = json::array();
   for (const TierResult& t : r.tiers) tiers.push_back(tier_json(t));
   j["tiers"] = tiers;
@@ -471,7 +473,7 @@ std::string attempt_summary(const AttemptResult& r) {
   }
   if (!r.files_changed.empty()) {
     m << "Files changed by the fix:\n\n";
-    for (const auto& f : r.files_changed) m << "- `" << f.path << "` (" << f.status << ")\n";
+    for (const auto& f : r.files_changed) m << "- `" << quoted_name(f.path) << "` (" << f.status << ")\n";
     m << "\n";
   }
   if (r.fixer) m << "Fixer `" << (r.fixer->command.empty() ? "" : r.fixer->command.front()) << "`: " << r.fixer->result << "\n\n";

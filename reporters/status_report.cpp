@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "gate/git/handles.h"
+#include "gate/util/byte_names.h"
 
 namespace autofix::reporters {
 
@@ -29,13 +30,20 @@ json journal_json(const JournalEntry& e) {
           {"phase", e.phase}};
 }
 
+// File names for JSON: exact when they are UTF-8, else quoted as git shows them.
+json names(const std::vector<std::string>& paths) {
+  json out = json::array();
+  for (const std::string& p : paths) out.push_back(utf8_name(p));
+  return out;
+}
+
 }  // namespace
 
 json snapshot_summary_json(const snapshot::Manifest& m) {
   return {{"id", m.id},
           {"created", m.created},
-          {"message", m.message},
-          {"head", {{"kind", to_string(m.head.kind)}, {"ref", m.head.ref},
+          {"message", utf8_name(m.message)},
+          {"head", {{"kind", to_string(m.head.kind)}, {"ref", utf8_name(m.head.ref)},
                     {"oid", m.head.oid ? json(git::to_hex(*m.head.oid)) : json(nullptr)}}},
           {"files", m.scan.stats.files},
           {"changed_files", m.scan.changes.size()},
@@ -46,8 +54,8 @@ json status_json(const StatusModel& s) {
   json snapshots = json::array();
   for (const auto& m : s.snapshots) snapshots.push_back(snapshot_summary_json(m));
   json lock = nullptr;
-  if (s.lock) lock = {{"pid", s.lock->pid}, {"started", s.lock->started}, {"command", s.lock->command}};
-  return {{"workdir", s.workdir},
+  if (s.lock) lock = {{"pid", s.lock->pid}, {"started", s.lock->started}, {"command", utf8_name(s.lock->command)}};
+  return {{"workdir", utf8_name(s.workdir)},
           {"lock", lock},
           {"unfinished_operation", s.unfinished ? journal_json(*s.unfinished) : json(nullptr)},
           {"git_operation_in_progress", s.git_operation ? json(*s.git_operation) : json(nullptr)},
@@ -93,10 +101,10 @@ std::string status_text(const StatusModel& s) {
 
 json restore_json(const std::string& id, const snapshot::RestoreReport& r) {
   return {{"snapshot", id},
-          {"written", r.written},
-          {"removed", r.removed},
-          {"directories_removed", r.directories_removed},
-          {"directories_created", r.directories_created},
+          {"written", names(r.written)},
+          {"removed", names(r.removed)},
+          {"directories_removed", names(r.directories_removed)},
+          {"directories_created", names(r.directories_created)},
           {"index_rewritten", r.index_rewritten},
           {"head_moved", r.head_moved},
           {"discarded", r.discarded_commit ? json(std::string(snapshot::kDiscardedRefPrefix) + id) : json(nullptr)},

@@ -298,6 +298,16 @@ void read_failing_cases(const CTestOptions& options, const fs::path& dir, CTestR
   }
 }
 
+// The CTestCustom files ctest reads from the top of the build tree (empty when there are none).
+std::string ctest_custom_text(const fs::path& build_dir) {
+  std::string text;
+  for (const char* name : {"CTestCustom.cmake", "CTestCustom.ctest"}) {
+    std::error_code ec;
+    if (fs::is_regular_file(build_dir / name, ec)) text += read_file_capped(build_dir / name, kMaxLogBytes, true);
+  }
+  return text;
+}
+
 std::string seconds_argument(std::chrono::milliseconds ms) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.3f", static_cast<double>(ms.count()) / 1000.0);
@@ -503,10 +513,16 @@ CTestRun run_ctest(const CTestOptions& options) {
                "-j", std::to_string(jobs),
                "--no-tests=error",
                "-LE",
-               std::string(kGateLabelExclusion),
-               "--test-output-size-passed", "4096",
-               "--test-output-size-failed", "65536",
-               "--test-output-truncation", "middle"};
+               std::string(kGateLabelExclusion)};
+  // How much output CTest keeps: the project's own CTestCustom settings win, as they do for plain ctest.
+  const std::string custom = ctest_custom_text(options.build_dir);
+  auto unless_custom = [&](const char* variable, std::initializer_list<const char*> args) {
+    if (custom.find(variable) == std::string::npos)
+      for (const char* a : args) spec.argv.emplace_back(a);
+  };
+  unless_custom("CTEST_CUSTOM_MAXIMUM_PASSED_TEST_OUTPUT_SIZE", {"--test-output-size-passed", "4096"});
+  unless_custom("CTEST_CUSTOM_MAXIMUM_FAILED_TEST_OUTPUT_SIZE", {"--test-output-size-failed", "65536"});
+  unless_custom("CTEST_CUSTOM_TEST_OUTPUT_TRUNCATION", {"--test-output-truncation", "middle"});
   if (options.timeout.count() > 0) {
     spec.argv.push_back("--timeout");
     spec.argv.push_back(seconds_argument(options.timeout));

@@ -89,6 +89,9 @@ struct CTestOptions {
 //   ctest --output-junit <output_dir>/ctest-junit.xml --output-log <output_dir>/ctest.log -j N
 //         --no-tests=error --test-output-size-passed 4096 --test-output-size-failed 65536
 //         --test-output-truncation middle [--timeout S] [-L label]... [-R regex]
+// (each --test-output-* option left out when the build tree's CTestCustom.cmake sets its own limit: what
+// plain ctest honours, the gate honours too; CTestCustom's pre- and post-test commands and
+// CTEST_CUSTOM_TESTS_IGNORE apply as they would to plain ctest)
 // with GTEST_OUTPUT=xml:<output_dir>/gtest/ so each GoogleTest binary writes <binary>.xml there
 // (GoogleTest picks <binary>_1.xml, _2.xml, ... when the name is taken). Then:
 //   - CTest's JUnit gives one result per CTest test (see junit_reader.h for the mapping); the FAILED list

@@ -10,6 +10,7 @@
 #include "gate/config.h"
 #include "gate/util/atomic_file.h"
 #include "gate/util/error.h"
+#include "gate/util/temporary_directory.h"
 #include "gate/util/paths.h"
 #include "gate/util/signals.h"
 #include "runners/gitleaks_report.h"
@@ -28,25 +29,6 @@ constexpr size_t kOutputCap = 64 * 1024;
 
 const char* const kHint = "run gitleaks yourself (v8.18 or later is needed), or set \"gitleaks\": \"off\" on the tier";
 
-// A fresh private directory under $TMPDIR, removed with everything in it on destruction.
-class PrivateTempDir {
- public:
-  PrivateTempDir() {
-    std::string pattern = (fs::temp_directory_path() / "autofix-gitleaks-XXXXXX").string();
-    if (!::mkdtemp(pattern.data())) throw_errno("cannot create a temporary directory", pattern, errno);
-    path_ = pattern;
-  }
-  ~PrivateTempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  PrivateTempDir(const PrivateTempDir&) = delete;
-  PrivateTempDir& operator=(const PrivateTempDir&) = delete;
-  const fs::path& path() const noexcept { return path_; }
-
- private:
-  fs::path path_;
-};
 
 // The repository-relative path of a report's File: "staged/repo/<path>", maybe absolute or after "./".
 std::optional<std::string> repository_path_of(const std::string& reported, const fs::path& dir) {
@@ -93,7 +75,7 @@ std::vector<GitleaksFinding> run_gitleaks(const GitleaksOptions& options, const 
   }
   if (staged.empty()) return {};
 
-  PrivateTempDir dir;
+  TemporaryDirectory dir("autofix-gitleaks");
   const fs::path repo = dir.path() / kScanRoot / kRepoDir;
   for (const auto& [path, file] : staged) {
     std::string content;

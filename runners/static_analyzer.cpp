@@ -18,6 +18,7 @@
 
 #include "gate/util/atomic_file.h"
 #include "gate/util/error.h"
+#include "gate/util/temporary_directory.h"
 #include "gate/util/signals.h"
 #include "runners/junit_reader.h"
 #include "runners/process.h"
@@ -316,25 +317,6 @@ std::vector<DatabaseEntry> read_database(const fs::path& build_dir, const fs::pa
   return entries;
 }
 
-// A fresh private directory under $TMPDIR, removed with everything in it on destruction.
-class ScratchDir {
- public:
-  ScratchDir() {
-    std::string pattern = (fs::temp_directory_path() / "autofix-analyzer-XXXXXX").string();
-    if (!::mkdtemp(pattern.data())) throw_errno("cannot create a temporary directory", pattern, errno);
-    path_ = pattern;
-  }
-  ~ScratchDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-  const fs::path& path() const noexcept { return path_; }
-
- private:
-  fs::path path_;
-};
 
 [[noreturn]] void rethrow_interrupt(const std::string& what) {
   throw_if_interrupted();
@@ -474,7 +456,7 @@ AnalyzerRun run_analyzer(const AnalyzerOptions& options) {
   base.working_directory = source;
   base.output_cap = kMaxOutputBytes;
   std::vector<Job> batch;
-  std::optional<ScratchDir> scratch;
+  std::optional<TemporaryDirectory> scratch;
   if (options.analyzer == Analyzer::clang_tidy) {
     base.argv.insert(base.argv.end(), {"-p", build.string(), "--quiet"});
     std::error_code ec;
@@ -495,7 +477,7 @@ AnalyzerRun run_analyzer(const AnalyzerOptions& options) {
     }
     run.command_line = command_line_of(everything);
   } else {
-    scratch.emplace();
+    scratch.emplace("autofix-analyzer");
     json subset = json::array();
     std::set<std::string> chosen(selected.begin(), selected.end());
     for (const DatabaseEntry& e : database)

@@ -12,6 +12,8 @@ packages=(
   libgtest-dev libgmock-dev
   catch2 doctest-dev                     # test frameworks of the end-to-end fixture projects
   clang-tidy cppcheck                    # the static-analysis tiers (docs/tiers.md)
+  libssl-dev openssl                     # TLS for bench/real_projects (on demand only)
+  strace                                 # tests/e2e: kill the gate at a chosen system call
 )
 
 missing=()

@@ -64,7 +64,8 @@ struct Options {
 
 void say(const std::string& message) { std::cerr << kProgram << ": " << message << "\n"; }
 
-void print_json(const nlohmann::json& j) { std::cout << j.dump(2) << "\n"; }
+// Names that are not UTF-8 are quoted by the reporters; anything else odd is replaced, never a crash.
+void print_json(const nlohmann::json& j) { std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n"; }
 
 // The snapshot an unfinished operation depends on: never dropped or pruned.
 std::optional<std::string> protected_snapshot(const git::Repository& repo) {

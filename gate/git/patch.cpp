@@ -760,6 +760,10 @@ void check_entries_together(const std::vector<Entry>& entries) {
 // ---------------------------------------------------------------------------------------------
 // Step 4: against the work tree.
 
+[[noreturn]] void refuse_too_long(const std::string& rel, const std::string& why) {
+  refuse("name too long: " + show(rel, 80) + ": " + why, "a candidate fix must use paths the file system can store");
+}
+
 class WorkTree {
  public:
   WorkTree(const Repository& repo) : repo_(repo) {}
@@ -787,7 +791,29 @@ class WorkTree {
     std::filesystem::path p = repo_.workdir() / rel;
     if (::lstat(p.c_str(), &st) == 0) return st;
     if (errno == ENOENT || errno == ENOTDIR) return std::nullopt;
+    if (errno == ENAMETOOLONG) refuse_too_long(rel, "the file system refuses it (File name too long)");
     throw_errno("cannot inspect", p.string(), errno);
+  }
+
+  // A path the file system can hold: no component longer than its NAME_MAX, and the whole path, with the
+  // work tree's own, shorter than PATH_MAX (what every system call takes).
+  void require_storable(const std::string& rel) const {
+    long name_max = ::pathconf(repo_.workdir().c_str(), _PC_NAME_MAX);
+    if (name_max <= 0) name_max = NAME_MAX;
+    size_t start = 0;
+    for (;;) {
+      size_t slash = rel.find('/', start);
+      size_t len = (slash == std::string::npos ? rel.size() : slash) - start;
+      if (len > static_cast<size_t>(name_max))
+        refuse_too_long(rel, "a component is " + std::to_string(len) + " bytes long, and the file system allows " +
+                                 std::to_string(name_max));
+      if (slash == std::string::npos) break;
+      start = slash + 1;
+    }
+    size_t full = (repo_.workdir() / rel).native().size();
+    if (full >= PATH_MAX)
+      refuse_too_long(rel, "with the work tree's path it is " + std::to_string(full) + " bytes long, and the limit is " +
+                               std::to_string(PATH_MAX - 1));
   }
 
   // Every existing parent directory of `rel` must be a real directory of this repository.
@@ -1290,6 +1316,8 @@ Prepared prepare(const Repository& repo, std::string_view patch_text) {
     const git_diff_delta& d = *e.delta;
     const char* verb = doing(d.status);
     bool has_preimage = d.status != GIT_DELTA_ADDED;
+    tree.require_storable(e.file.old_path);
+    tree.require_storable(e.file.new_path);
     if (has_preimage) tree.check_parents(e.file.old_path, e.file.old_path);
     if (d.status != GIT_DELTA_DELETED) tree.check_parents(e.file.new_path, e.file.new_path);
     if (has_preimage) e.worktree_mode = tree.require_file(e.file.old_path, verb);

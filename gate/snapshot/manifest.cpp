@@ -5,6 +5,7 @@
 #include <cerrno>
 
 #include "gate/git/handles.h"
+#include "gate/util/byte_names.h"
 #include "gate/util/error.h"
 #include "gate/util/paths.h"
 
@@ -26,6 +27,19 @@ namespace {
 json oid_or_null(const std::optional<git_oid>& oid) { return oid ? json(git::to_hex(*oid)) : json(nullptr); }
 
 json timestamp_json(const Timestamp& t) { return {{"seconds", t.seconds}, {"nanoseconds", t.nanoseconds}}; }
+
+// A file name: a JSON string when it is UTF-8, else {"bytes": hex, "shown": quoted} (JSON strings are
+// UTF-8, file names are bytes). Read back by Reader::name.
+json name_json(const std::string& name) {
+  if (is_utf8(name)) return name;
+  return {{"bytes", hex_bytes(name)}, {"shown", quoted_name(name)}};
+}
+
+json names_json(const std::vector<std::string>& names) {
+  json out = json::array();
+  for (const std::string& n : names) out.push_back(name_json(n));
+  return out;
+}
 
 json stamp_json(const FileStamp& s) {
   return {{"inode", s.inode}, {"size", s.size}, {"mtime", timestamp_json(s.mtime)}, {"ctime", timestamp_json(s.ctime)}};
@@ -65,14 +79,19 @@ class Reader {
     if (field(object, name).is_null()) return std::nullopt;
     return oid(object, name);
   }
-  std::vector<std::string> strings(const json& object, const char* name) {
+  // A file name written by name_json().
+  std::string file_name(const json& v, const char* name) {
+    if (v.is_string()) return v.get<std::string>();
+    if (v.is_object() && v.contains("bytes") && v.at("bytes").is_string())
+      if (std::optional<std::string> bytes = bytes_from_hex(v.at("bytes").get<std::string>())) return *bytes;
+    fail(std::string("field '") + name + "' is not a file name (a string, or an object with hexadecimal 'bytes')");
+  }
+  std::string file_name_at(const json& object, const char* name) { return file_name(field(object, name), name); }
+  std::vector<std::string> file_names(const json& object, const char* name) {
     const json& v = field(object, name);
     if (!v.is_array()) fail(std::string("field '") + name + "' is not a list");
     std::vector<std::string> out;
-    for (const json& item : v) {
-      if (!item.is_string()) fail(std::string("field '") + name + "' holds a non-string");
-      out.push_back(item.get<std::string>());
-    }
+    for (const json& item : v) out.push_back(file_name(item, name));
     return out;
   }
   [[noreturn]] void fail(const std::string& what) {
@@ -106,7 +125,7 @@ std::optional<FileStamp> file_stamp(const std::string& path) {
 json to_json(const Manifest& m) {
   json changes = json::array();
   for (const Change& c : m.scan.changes) {
-    json entry = {{"path", c.path}, {"kind", to_string(c.kind)}};
+    json entry = {{"path", name_json(c.path)}, {"kind", to_string(c.kind)}};
     if (c.kind != ChangeKind::deleted) {
       entry["oid"] = git::to_hex(c.state.oid);
       entry["mode"] = c.state.mode;
@@ -119,11 +138,11 @@ json to_json(const Manifest& m) {
       {"id", m.id},
       {"created", m.created},
       {"created_ns", m.created_ns},
-      {"message", m.message},
+      {"message", name_json(m.message)},
       {"tool_version", m.tool_version},
-      {"workdir", m.workdir},
+      {"workdir", name_json(m.workdir)},
       {"head",
-       {{"kind", to_string(m.head.kind)}, {"ref", m.head.ref}, {"oid", oid_or_null(m.head.oid)}}},
+       {{"kind", to_string(m.head.kind)}, {"ref", name_json(m.head.ref)}, {"oid", oid_or_null(m.head.oid)}}},
       {"index",
        {{"present", m.index.present},
         {"blob", oid_or_null(m.index.blob)},
@@ -134,7 +153,7 @@ json to_json(const Manifest& m) {
       {"trees", {{"worktree", git::to_hex(m.worktree_tree)}, {"staged", oid_or_null(m.staged_tree)}}},
       {"full", m.scan.full},
       {"changes", std::move(changes)},
-      {"empty_dirs", m.scan.empty_dirs},
+      {"empty_dirs", names_json(m.scan.empty_dirs)},
       {"counts",
        {{"files", s.files},
         {"untracked_files", s.untracked_files},
@@ -146,11 +165,11 @@ json to_json(const Manifest& m) {
         {"hashed_bytes", s.hashed_bytes}}},
       {"left_out",
        {{"ignored_policy", "ignored files are not saved and are never touched by restore"},
-        {"ignored", m.scan.ignored},
-        {"submodules", m.scan.submodules},
-        {"nested_repositories", m.scan.nested_repositories},
-        {"special_files", m.scan.special_files},
-        {"excluded", m.excluded}}},
+        {"ignored", names_json(m.scan.ignored)},
+        {"submodules", names_json(m.scan.submodules)},
+        {"nested_repositories", names_json(m.scan.nested_repositories)},
+        {"special_files", names_json(m.scan.special_files)},
+        {"excluded", names_json(m.excluded)}}},
   };
 }
 
@@ -162,9 +181,9 @@ Manifest manifest_from_json(const json& j, const std::string& source) {
   m.id = r.string(j, "id");
   m.created = r.string(j, "created");
   m.created_ns = r.integer(j, "created_ns");
-  m.message = r.string(j, "message");
+  m.message = r.file_name_at(j, "message");
   m.tool_version = r.string(j, "tool_version");
-  m.workdir = r.string(j, "workdir");
+  m.workdir = r.file_name_at(j, "workdir");
 
   const json& head = r.field(j, "head");
   std::string kind = r.string(head, "kind");
@@ -172,7 +191,7 @@ Manifest manifest_from_json(const json& j, const std::string& source) {
   else if (kind == "detached") m.head.kind = HeadState::Kind::detached;
   else if (kind == "unborn") m.head.kind = HeadState::Kind::unborn;
   else r.fail("unknown head kind '" + kind + "'");
-  m.head.ref = r.string(head, "ref");
+  m.head.ref = r.file_name_at(head, "ref");
   m.head.oid = r.optional_oid(head, "oid");
 
   const json& index = r.field(j, "index");
@@ -200,32 +219,32 @@ Manifest manifest_from_json(const json& j, const std::string& source) {
   if (!changes.is_array()) r.fail("field 'changes' is not a list");
   for (const json& c : changes) {
     Change change;
-    change.path = r.string(c, "path");
+    change.path = r.file_name_at(c, "path");
     if (!is_safe_relative_path(change.path))
-      r.fail("change path '" + change.path + "' is outside the work tree");
+      r.fail("change path '" + quoted_name(change.path) + "' is outside the work tree");
     change.kind = change_kind_from(r.string(c, "kind"), r);
     if (change.kind != ChangeKind::deleted) {
       change.state.oid = r.oid(c, "oid");
       change.state.mode = static_cast<uint32_t>(r.integer(c, "mode"));
       if (change.state.mode != 0100644 && change.state.mode != 0100755 && change.state.mode != 0120000)
-        r.fail("change '" + change.path + "' has unsupported mode " + std::to_string(change.state.mode));
+        r.fail("change '" + quoted_name(change.path) + "' has unsupported mode " + std::to_string(change.state.mode));
     }
     m.scan.changes.push_back(std::move(change));
   }
-  m.scan.empty_dirs = r.strings(j, "empty_dirs");
+  m.scan.empty_dirs = r.file_names(j, "empty_dirs");
   for (const std::string& d : m.scan.empty_dirs)
-    if (!is_safe_relative_path(d)) r.fail("directory '" + d + "' is outside the work tree");
+    if (!is_safe_relative_path(d)) r.fail("directory '" + quoted_name(d) + "' is outside the work tree");
   const json& left_out = r.field(j, "left_out");
-  m.scan.ignored = r.strings(left_out, "ignored");
-  m.scan.submodules = r.strings(left_out, "submodules");
-  m.scan.nested_repositories = r.strings(left_out, "nested_repositories");
+  m.scan.ignored = r.file_names(left_out, "ignored");
+  m.scan.submodules = r.file_names(left_out, "submodules");
+  m.scan.nested_repositories = r.file_names(left_out, "nested_repositories");
   for (const auto* list : {&m.scan.submodules, &m.scan.nested_repositories})
     for (const std::string& d : *list)
-      if (!is_safe_relative_path(d)) r.fail("path '" + d + "' is outside the work tree");
-  m.scan.special_files = r.strings(left_out, "special_files");
-  m.excluded = r.strings(left_out, "excluded");
+      if (!is_safe_relative_path(d)) r.fail("path '" + quoted_name(d) + "' is outside the work tree");
+  m.scan.special_files = r.file_names(left_out, "special_files");
+  m.excluded = r.file_names(left_out, "excluded");
   for (const std::string& e : m.excluded)
-    if (!is_safe_relative_path(e)) r.fail("excluded path '" + e + "' is outside the work tree");
+    if (!is_safe_relative_path(e)) r.fail("excluded path '" + quoted_name(e) + "' is outside the work tree");
   const json& counts = r.field(j, "counts");
   m.scan.stats.files = static_cast<size_t>(r.integer(counts, "files"));
   m.scan.stats.untracked_files = static_cast<size_t>(r.integer(counts, "untracked_files"));

@@ -205,7 +205,8 @@ StoredSnapshot SnapshotStore::create(const std::string& message, const std::vect
 
   {
     TraceScope t("snapshot: scan work tree");
-    m.scan = scan_worktree(repo_, index.index.get(), ScanOptions{m.index.mtime, true, m.excluded});
+    // A snapshot comes before any change: a path it cannot save is the user's to fix (exit 2).
+    m.scan = scan_worktree(repo_, index.index.get(), ScanOptions{m.index.mtime, true, m.excluded, true});
   }
   TraceScope write_trace("snapshot: write objects");
   m.worktree_tree = write_worktree_tree(repo_, index.index.get(), m.scan);

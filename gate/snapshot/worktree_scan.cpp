@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <climits>
 #include <cstdlib>
 #include <cstring>
 #include <condition_variable>
@@ -18,6 +19,8 @@
 #include <unordered_set>
 
 #include "gate/util/atomic_file.h"
+#include "gate/util/byte_names.h"
+#include "gate/util/disk_space.h"
 #include "gate/util/error.h"
 
 namespace autofix::snapshot {
@@ -186,6 +189,18 @@ class Scanner {
   }
 
  private:
+  // The walk opens directories and files by their whole path: one of PATH_MAX bytes or more cannot be.
+  void require_short_enough(const std::string& abs, const std::string& rel) const {
+    if (abs.size() < PATH_MAX) return;
+    std::string shown = quoted_name(rel);
+    if (shown.size() > 120) shown = shown.substr(0, 60) + "..." + shown.substr(shown.size() - 40);
+    throw Error(options_.too_long_is_usage ? ErrorKind::usage : ErrorKind::io,
+                "name too long: the work tree holds '" + shown + "', whose path is " + std::to_string(abs.size()) +
+                    " bytes long (the limit is " + std::to_string(PATH_MAX - 1) + ")",
+                "the gate reads, saves and restores files by their whole path: move or rename it (or ignore it in "
+                ".gitignore), then try again");
+  }
+
   // ---- walk: directory reads and lstat on a small thread pool; this is where the time goes ----
 
   void walk_in_parallel() {
@@ -280,6 +295,7 @@ class Scanner {
             continue;
           }
         }
+        require_short_enough(root_ + "/" + f.path, f.path);
         subdirs.push_back(std::move(f.path));
         continue;
       }
@@ -322,6 +338,7 @@ class Scanner {
       return;
     }
     std::string abs = root_ + "/" + f.path;
+    if (abs.size() >= PATH_MAX && (entry || !is_ignored(f.path))) require_short_enough(abs, f.path);
     if (!S_ISREG(f.st.mode) && !S_ISLNK(f.st.mode)) {
       if (entry || lookup_.is_conflicted(f.path) || !is_ignored(f.path)) result_.special_files.push_back(f.path);
       return;
@@ -391,8 +408,13 @@ class Scanner {
     if (known && git_oid_equal(&state.oid, &known->oid)) return state;  // already in the object store
     if (options_.store_blobs && !git_odb_exists(odb_.get(), &state.oid)) {
       git_oid written;
-      git::check(git_odb_write(&written, odb_.get(), content.data(), content.size(), GIT_OBJECT_BLOB),
-                 "cannot store the content of '" + abs + "'");
+      errno = 0;
+      int rc = git_odb_write(&written, odb_.get(), content.data(), content.size(), GIT_OBJECT_BLOB);
+      // A full disk is named as such, with the size to find room for (libgit2 only says it failed).
+      if (rc < 0 && is_no_space(errno))
+        throw_no_space("cannot store the content of '" + quoted_name(abs) + "' in", (repo_.git_dir() / "objects").string(),
+                       errno, content.size());
+      git::check(rc, "cannot store the content of '" + quoted_name(abs) + "'");
     }
     return state;
   }

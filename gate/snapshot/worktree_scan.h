@@ -67,6 +67,10 @@ struct ScanOptions {
   bool store_blobs = true;
   // Paths treated as ignored, whatever .gitignore says: the gate's own build and report directories.
   std::vector<std::string> excluded;
+  // A path that is PATH_MAX bytes or longer with the work tree's own cannot be read, saved or restored
+  // (every system call takes the whole path). It fails the scan with Error(io); with Error(usage) when
+  // set: a snapshot is taken before anything changes, so the user can move it and try again.
+  bool too_long_is_usage = false;
 };
 
 ScanResult scan_worktree(const git::Repository& repo, git_index* index, const ScanOptions& options);

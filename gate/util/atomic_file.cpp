@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <random>
 
+#include "gate/util/disk_space.h"
 #include "gate/util/error.h"
 
 namespace autofix {
@@ -33,6 +34,7 @@ void write_all(int fd, std::string_view content, const std::filesystem::path& pa
     ssize_t n = ::write(fd, content.data(), content.size());
     if (n < 0) {
       if (errno == EINTR) continue;
+      if (is_no_space(errno)) throw_no_space("cannot write", path.string(), errno, content.size());
       throw_errno("cannot write", path.string(), errno);
     }
     content.remove_prefix(static_cast<size_t>(n));

@@ -2,6 +2,9 @@
 
 #include <cstring>
 
+#include "gate/util/byte_names.h"
+#include "gate/util/disk_space.h"
+
 namespace autofix {
 
 Error::Error(ErrorKind kind, std::string message, std::string hint)
@@ -36,7 +39,8 @@ const char* to_string(ErrorKind kind) noexcept {
 }
 
 void throw_errno(const std::string& what, const std::string& path, int err) {
-  throw Error(ErrorKind::io, what + " '" + path + "': " + std::strerror(err));
+  if (is_no_space(err)) throw_no_space(what, path, err, std::nullopt);
+  throw Error(ErrorKind::io, what + " '" + quoted_name(path) + "': " + std::strerror(err));
 }
 
 }  // namespace autofix

@@ -41,11 +41,16 @@ class Shapes : public ProjectCopy {
 
   std::string source(const std::string& path) const { return read_file(repo() / path); }
 
-  // The library with `edits` (from -> to) applied, as a patch.
+  // The library with `edits` (from -> to, in shapes.cpp, or in perimeter.h for perimeter's body) applied,
+  // as a patch.
   std::string patch_of_library(const std::vector<std::pair<std::string, std::string>>& edits, const std::string& name) const {
-    std::string text = source("shapes/shapes.cpp");
-    for (const auto& [from, to] : edits) text = replaced(text, from, to);
-    return make_patch(*this, {{"shapes/shapes.cpp", text}}, name);
+    std::map<std::string, std::string> files;
+    for (const auto& [from, to] : edits) {
+      std::string file = from.find("2 * (width + height)") != std::string::npos ? "shapes/perimeter.h" : "shapes/shapes.cpp";
+      if (!files.count(file)) files[file] = source(file);
+      files[file] = replaced(files[file], from, to);
+    }
+    return make_patch(*this, files, name);
   }
 
   // An attempt with a short limit for each test: the hanging test ends after it.
@@ -127,6 +132,36 @@ TEST(Frameworks, OneGoogleTestBinaryNamedWithColons) {
   report = s.report();
   EXPECT_EQ(regressions(report), sorted({in(kGtest, "PerimeterTest.Basic"), in(kCatch, "perimeter of a square")}));
   EXPECT_TRUE(report.at("baseline").at("cached"));
+  // Both changed files reach both broken tests, and neither test's output names one: the report names
+  // both, it does not pick one by name (the fix's own shapes.cpp comes first by name).
+  for (const json& c : report.at("cascading")) {
+    SCOPED_TRACE(c.dump());
+    EXPECT_EQ(c.at("changed_file"), "");
+    Strings files;
+    for (const json& k : c.at("candidates")) files.push_back(k.at("file").get<std::string>());
+    EXPECT_EQ(sorted(files), (Strings{"shapes/perimeter.h", "shapes/shapes.cpp"}));
+  }
+  EXPECT_EQ(report.at("cascading").size(), 2u);
+  expect_restored(s, before, r);
+}
+
+TEST(Frameworks, AFlakeHistoryFromOtherTreesNeverRewritesWhatTheBaselineShowed) {
+  // The hanging test failed on every baseline run; earlier attempts on other trees saw it flake. A fix
+  // elsewhere leaves it failing: still FAIL_TO_FAIL, never "passed before the fix".
+  Shapes s;
+  write_file(s.repo() / ".git" / "autofix" / "flaky.json",
+             R"({"format": 1, "tests": {"halvings": {"flakes": 3, "last_seen": "2026-12-01T00:00:00Z"}}})");
+  TreeFingerprint before = source_fingerprint(s.repo());
+  runners::ProcessResult r = s.try_patch(s.patch_of_library({{"while (value > 10) {", "while (value >= 10) {"}}, "digits"));
+  ASSERT_EQ(r.exit_code, 0) << show(r);
+  json report = s.report();
+  for (const json& t : report.at("tests")) {
+    if (t.at("name") != "halvings") continue;
+    EXPECT_EQ(t.at("transition"), "FAIL_TO_FAIL");
+    EXPECT_GE(t.at("known_flakes").get<int>(), 3);
+    EXPECT_EQ(t.at("observed"), "failed 2 of 2 runs without the fix, failed 2 of 2 runs with it");
+  }
+  EXPECT_EQ(regressions(report), Strings{});
   expect_restored(s, before, r);
 }
 

@@ -9,6 +9,8 @@
 // Every secret is put together at run time, so that no repository ever holds one literally.
 #include <gtest/gtest.h>
 
+#include "tests/support/fake_secrets.h"
+
 #include <sys/stat.h>
 
 #include <cstdlib>
@@ -30,36 +32,7 @@ using nlohmann::json;
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
-// Characters drawn from `alphabet` by a fixed pseudo-random sequence.
-std::string random_chars(std::string_view alphabet, size_t n, uint32_t seed) {
-  std::string out;
-  uint32_t x = seed * 2654435761u + 12345u;
-  for (size_t i = 0; i < n; ++i) {
-    x = x * 1664525u + 1013904223u;
-    out.push_back(alphabet[(x >> 16) % alphabet.size()]);
-  }
-  return out;
-}
-constexpr std::string_view kAlnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-constexpr std::string_view kUrlSafe = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
-constexpr std::string_view kBase64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-std::string base64url(std::string_view bytes) {
-  static constexpr std::string_view kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string out;
-  uint32_t acc = 0;
-  int bits = 0;
-  for (unsigned char c : bytes) {
-    acc = (acc << 8) | c;
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      out.push_back(kAlphabet[(acc >> bits) & 63]);
-    }
-  }
-  if (bits > 0) out.push_back(kAlphabet[(acc << (6 - bits)) & 63]);
-  return out;
-}
 
 struct Planted {
   std::string rule;    // the built-in rule that must name it
@@ -119,24 +92,6 @@ void expect_rejected_and_restored(const Calculator& c, const TreeFingerprint& be
   EXPECT_EQ(refs_under(c.repo(), "refs/heads/autofix/"), Strings{}) << show(r);
 }
 
-// Sets an environment variable for the scope of a test.
-class ScopedEnv {
- public:
-  ScopedEnv(const char* name, const std::string& value) : name_(name) {
-    if (const char* old = std::getenv(name)) old_ = old;
-    ::setenv(name, value.c_str(), 1);
-  }
-  ~ScopedEnv() {
-    if (old_) ::setenv(name_, old_->c_str(), 1);
-    else ::unsetenv(name_);
-  }
-  ScopedEnv(const ScopedEnv&) = delete;
-  ScopedEnv& operator=(const ScopedEnv&) = delete;
-
- private:
-  const char* name_;
-  std::optional<std::string> old_;
-};
 
 // A configuration with only a secrets tier that runs the gitleaks stand-in (tests/data/gitleaks), copied
 // to a path with spaces. Returns the configuration file's path.

@@ -3,6 +3,7 @@
 // running git and the real autofix-gate binary, and a byte-exact fingerprint of a work tree.
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -64,5 +65,18 @@ TreeFingerprint fingerprint(const fs::path& repo);
 std::map<std::string, std::string> tree_entries(const fs::path& repo);
 // A readable list of what differs, for test failure messages.
 std::string describe_difference(const TreeFingerprint& expected, const TreeFingerprint& actual);
+
+// Sets (or, with nullopt, unsets) an environment variable for its lifetime; the old value comes back after.
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const std::optional<std::string>& value);
+  ~ScopedEnv();
+  ScopedEnv(const ScopedEnv&) = delete;
+  ScopedEnv& operator=(const ScopedEnv&) = delete;
+
+ private:
+  const char* name_;
+  std::optional<std::string> old_;
+};
 
 }  // namespace autofix::testing

@@ -14,6 +14,8 @@
 namespace autofix {
 namespace {
 
+using autofix::testing::ScopedEnv;
+
 namespace fs = std::filesystem;
 using autofix::testing::TempDir;
 using autofix::testing::write_file;
@@ -35,22 +37,6 @@ std::string problem(const std::string& text, std::string* hint = nullptr) {
 std::string doc(const std::string& body) { return R"({"version": 1)" + (body.empty() ? "" : ", " + body) + "}"; }
 std::string tiers(const std::string& tier_objects) { return doc(R"("tiers": [)" + tier_objects + "]"); }
 
-// Sets an environment variable for the scope of a test.
-class ScopedEnv {
- public:
-  ScopedEnv(const char* name, const std::string& value) : name_(name) {
-    if (const char* old = std::getenv(name)) old_ = old;
-    ::setenv(name, value.c_str(), 1);
-  }
-  ~ScopedEnv() {
-    if (old_) ::setenv(name_, old_->c_str(), 1);
-    else ::unsetenv(name_);
-  }
-
- private:
-  const char* name_;
-  std::optional<std::string> old_;
-};
 
 TierConfig tier(std::string name, std::string kind, std::vector<std::string> lanes) {
   TierConfig t;

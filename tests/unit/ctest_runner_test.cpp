@@ -203,6 +203,21 @@ TEST(CTestRunner, FakeHappyPath) {
   EXPECT_EQ(run.junit_file, fs::absolute(o.output_dir) / "ctest-junit.xml");
 }
 
+TEST(CTestRunner, TheProjectsOwnOutputLimitsWin) {
+  FakeCTest fake(kPassingJunit + "\n: > \"$log\"\nprintf '%s\\n' \"$@\" > \"$(dirname \"$log\")/args\"\nexit 0");
+  CTestOptions o = fake.options();
+  auto args = [&] { return autofix::testing::read_file(o.output_dir / "args"); };
+  run_ctest(o);
+  EXPECT_NE(args().find("--test-output-size-passed\n4096\n--test-output-size-failed\n65536\n--test-output-truncation\nmiddle\n"),
+            std::string::npos)
+      << args();
+  // A CTestCustom.cmake that sets the passed-output limit: plain ctest would use it, so the gate does too.
+  write_file(fake.build() / "CTestCustom.cmake", "set(CTEST_CUSTOM_MAXIMUM_PASSED_TEST_OUTPUT_SIZE 100)\n");
+  run_ctest(o);
+  EXPECT_EQ(args().find("--test-output-size-passed"), std::string::npos) << args();
+  EXPECT_NE(args().find("--test-output-size-failed\n65536\n"), std::string::npos) << args();
+}
+
 TEST(CTestRunner, FailsClosedWhenCTestCrashes) {
   FakeCTest fake(kPassingJunit + "\nkill -SEGV $$");
   Error e = run_error(fake.options());

@@ -15,6 +15,8 @@
 namespace autofix::runners {
 namespace {
 
+using autofix::testing::ScopedEnv;
+
 namespace fs = std::filesystem;
 using autofix::testing::read_file;
 using autofix::testing::TempDir;
@@ -24,25 +26,6 @@ using namespace std::chrono_literals;
 // tests/data/gitleaks/fake-gitleaks: takes gitleaks' command line and writes a report in its format.
 fs::path fake_gitleaks() { return fs::path(AUTOFIX_GATE_TEST_DATA) / "gitleaks" / "fake-gitleaks"; }
 
-// Sets an environment variable for the scope of a test (unset when `value` is nullopt).
-class ScopedEnv {
- public:
-  ScopedEnv(const char* name, const std::optional<std::string>& value) : name_(name) {
-    if (const char* old = std::getenv(name)) old_ = old;
-    if (value) ::setenv(name, value->c_str(), 1);
-    else ::unsetenv(name);
-  }
-  ~ScopedEnv() {
-    if (old_) ::setenv(name_, old_->c_str(), 1);
-    else ::unsetenv(name_);
-  }
-  ScopedEnv(const ScopedEnv&) = delete;
-  ScopedEnv& operator=(const ScopedEnv&) = delete;
-
- private:
-  const char* name_;
-  std::optional<std::string> old_;
-};
 
 const std::string kPlanted = std::string("plant_") + "k3v9q2m8x1z7w4r6t0y5";
 const std::string kGithub = std::string("ghp_") + "Zq3Xv8Lm2Np9Rt4Wy7Ks1Hd6Fg5Jb0Ca" + "Ue2T";

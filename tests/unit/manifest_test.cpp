@@ -195,7 +195,7 @@ TEST_F(ManifestTest, RejectsWrongTypes) {
   expect_malformed(j, "field 'empty_dirs' is not a list");
   j = to_json(sample_manifest());
   j["left_out"]["ignored"] = json::array({1});
-  expect_malformed(j, "field 'ignored' holds a non-string");
+  expect_malformed(j, "field 'ignored' is not a file name (a string, or an object with hexadecimal 'bytes')");
   j = to_json(sample_manifest());
   j["head"] = "refs/heads/main";
   expect_malformed(j, "missing field 'kind'");
@@ -268,6 +268,49 @@ TEST_F(ManifestTest, RejectsEmptyDirectoryPathsOutsideTheWorkTree) {
       EXPECT_NE(std::string(e.what()).find(path), std::string::npos) << e.what();
     }
   }
+}
+
+// Names are bytes; JSON strings are UTF-8 (nlohmann refuses to write anything else). A name that is not
+// UTF-8 is stored as its bytes in hexadecimal, with the quoted form git shows beside it.
+TEST_F(ManifestTest, NamesThatAreNotUtf8RoundTripExactly) {
+  Manifest m = sample_manifest();
+  const std::string odd = "dir\xff/c\xc3\x28\nx";
+  m.scan.changes = {{odd, ChangeKind::added, {oid_of('5'), 0100644}}, {"u\xff", ChangeKind::deleted, {}}};
+  m.scan.empty_dirs = {"empty\xfe"};
+  m.scan.ignored = {"build\xff/"};
+  m.scan.special_files = {"fifo\xff"};
+  m.message = "msg \xff";
+  m.workdir = "/tmp/work \xe9";
+  m.head.ref = "refs/heads/caf\xe9";
+  json j = to_json(m);
+  std::string text = j.dump(2);  // throws type_error.316 for invalid UTF-8
+  EXPECT_EQ(j["changes"][0]["path"], (json{{"bytes", "646972ff2f63c3280a78"}, {"shown", "\"dir\\377/c\\303(\\nx\""}}));
+  EXPECT_EQ(j["left_out"]["ignored"], json::array({{{"bytes", "6275696c64ff2f"}, {"shown", "\"build\\377/\""}}}));
+  Manifest back = manifest_from_json(json::parse(text), kSource);
+  ASSERT_EQ(back.scan.changes.size(), 2u);
+  EXPECT_EQ(back.scan.changes[0].path, odd);
+  EXPECT_EQ(back.scan.changes[1].path, "u\xff");
+  EXPECT_EQ(back.scan.empty_dirs, m.scan.empty_dirs);
+  EXPECT_EQ(back.scan.ignored, m.scan.ignored);
+  EXPECT_EQ(back.scan.special_files, m.scan.special_files);
+  EXPECT_EQ(back.message, m.message);
+  EXPECT_EQ(back.workdir, m.workdir);
+  EXPECT_EQ(back.head.ref, m.head.ref);
+  EXPECT_EQ(to_json(back), j);
+}
+
+TEST_F(ManifestTest, ANameObjectWithoutHexadecimalBytesIsMalformed) {
+  json j = to_json(sample_manifest());
+  for (json bad : {json{{"shown", "x"}}, json{{"bytes", "7g"}}, json{{"bytes", "abc"}}, json(3)}) {
+    j["changes"][0]["path"] = bad;
+    expect_malformed(j, "field 'path' is not a file name (a string, or an object with hexadecimal 'bytes')");
+  }
+  j = to_json(sample_manifest());
+  j["empty_dirs"] = json::array({json{{"bytes", 5}}});
+  expect_malformed(j, "field 'empty_dirs' is not a file name (a string, or an object with hexadecimal 'bytes')");
+  j = to_json(sample_manifest());
+  j["changes"][0]["path"] = json{{"bytes", "2e2e2f78"}};  // "../x", however it is spelled
+  expect_malformed(j, "change path '../x' is outside the work tree");
 }
 
 TEST(HeadStateKind, Names) {

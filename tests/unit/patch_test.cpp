@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <climits>
 #include <fstream>
 #include <functional>
 #include <sstream>
@@ -407,6 +408,39 @@ TEST(Patch, AFileThatCannotBeWrittenIsRefusedBeforeAnythingIsWritten) {
   run({"chattr", "-i", (repo / "run.sh").string()}, repo);
   EXPECT_EQ(e.kind(), ErrorKind::usage) << e.what();
   EXPECT_TRUE(contains(e.what(), "cannot change 'run.sh'")) << e.what();
+  EXPECT_EQ(before, fingerprint(repo));
+}
+
+// A name the file system cannot hold is the patch's fault: refused (usage, so the attempt is rejected) before
+// anything is written, never a file system error halfway.
+TEST(Patch, RefusesNamesTooLongForTheFileSystem) {
+  TempDir dir;
+  fs::path repo = make_fixture(dir);
+  Repository r = Repository::open(repo);
+  auto adding = [](const std::string& path) {
+    return "diff --git a/" + path + " b/" + path + "\nnew file mode 100644\nindex 0000000..45b983b\n--- /dev/null\n+++ b/" +
+           path + "\n@@ -0,0 +1 @@\n+hi\n";
+  };
+  const std::string long_name = "dir/" + std::string(256, 'n');
+  std::string deep;
+  while ((repo / deep).native().size() < PATH_MAX) deep += std::string(100, 'd') + "/";
+  deep += "f";
+  const TreeFingerprint before = fingerprint(repo);
+  Error e = refusal([&] { apply_patch(r, adding(long_name)); });
+  EXPECT_EQ(e.kind(), ErrorKind::usage);
+  EXPECT_EQ(std::string(e.what()), "name too long: '" + long_name.substr(0, 80) +
+                                       "...': a component is 256 bytes long, and the file system allows 255");
+  EXPECT_EQ(e.hint(), "a candidate fix must use paths the file system can store");
+  e = refusal([&] { apply_patch(r, adding(deep)); });
+  EXPECT_EQ(e.kind(), ErrorKind::usage);
+  EXPECT_EQ(std::string(e.what()), "name too long: '" + deep.substr(0, 80) + "...': with the work tree's path it is " +
+                                       std::to_string((repo / deep).native().size()) + " bytes long, and the limit is 4095");
+  // A deletion of such a name is refused the same way (it cannot exist here).
+  e = refusal([&] {
+    check_patch(r, "diff --git a/" + long_name + " b/" + long_name + "\ndeleted file mode 100644\nindex 45b983b..0000000\n--- a/" +
+                       long_name + "\n+++ /dev/null\n@@ -1 +0,0 @@\n-hi\n");
+  });
+  EXPECT_TRUE(contains(e.what(), "a component is 256 bytes long")) << e.what();
   EXPECT_EQ(before, fingerprint(repo));
 }
 

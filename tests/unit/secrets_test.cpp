@@ -9,53 +9,30 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/fake_secrets.h"
+
 #include "gate/git/handles.h"
 #include "gate/util/error.h"
 
 namespace autofix {
 namespace {
 
+using testing::base64url;
+using testing::kAlnum;
+using testing::kBase64;
+using testing::kDigits;
+using testing::kLowerHex;
+using testing::kUrlSafe;
+using testing::random_chars;
+
 // Every credential-shaped value is assembled at run time from pieces that are harmless on their own, so
 // this file never holds a literal key (and the gate's own secrets tier has nothing to say about it).
 
-// Characters drawn from `alphabet` by a fixed pseudo-random sequence: key-shaped text that no scanner finds
-// in this file, the same on every run.
-std::string random_chars(std::string_view alphabet, size_t n, uint32_t seed) {
-  std::string out;
-  uint32_t x = seed * 2654435761u + 12345u;
-  for (size_t i = 0; i < n; ++i) {
-    x = x * 1664525u + 1013904223u;
-    out.push_back(alphabet[(x >> 16) % alphabet.size()]);
-  }
-  return out;
-}
-constexpr std::string_view kAlnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-constexpr std::string_view kUrlSafe = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
-constexpr std::string_view kBase64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-constexpr std::string_view kLowerHex = "0123456789abcdef";
-constexpr std::string_view kDigits = "0123456789";
 
 std::string alnum(size_t n, uint32_t seed) { return random_chars(kAlnum, n, seed); }
 std::string url_safe(size_t n, uint32_t seed) { return random_chars(kUrlSafe, n, seed); }
 std::string lower_hex(size_t n, uint32_t seed) { return random_chars(kLowerHex, n, seed); }
 
-// base64url without padding, as JWTs and Discord tokens write it.
-std::string base64url(std::string_view bytes) {
-  static constexpr std::string_view kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string out;
-  uint32_t acc = 0;
-  int bits = 0;
-  for (unsigned char c : bytes) {
-    acc = (acc << 8) | c;
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      out.push_back(kAlphabet[(acc >> bits) & 63]);
-    }
-  }
-  if (bits > 0) out.push_back(kAlphabet[(acc << (6 - bits)) & 63]);
-  return out;
-}
 
 const std::string kAwsKeyId = std::string("AKIA") + "IOSFODNN7EXAMPLE";
 const std::string kAwsSecret = std::string("wJalrXUtnFEMI/K7MDENG/") + "bPxRfiCYEXAMPLEKEY";

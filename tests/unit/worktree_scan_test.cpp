@@ -1,8 +1,10 @@
 #include "gate/snapshot/worktree_scan.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <climits>
 #include <map>
 #include <thread>
 
@@ -129,6 +131,60 @@ class ScanTest : public ::testing::Test {
   TempDir dir_;
   fs::path repo_ = dir_ / "work tree";
 };
+
+// Names are bytes: what the file system holds is what the scan lists and what the tree stores.
+TEST_F(ScanTest, NamesThatAreNotUtf8AreListedAndStoredByteForByte) {
+  commit({{"c\xc3\x28", "committed\n"}});
+  write_file(repo_ / "c\xc3\x28", "changed\n");
+  write_file(repo_ / "u\xff", "untracked\n");
+  write_file(repo_ / "n\nl", "newline\n");
+  ScanResult s;
+  git_oid tree = scan_and_write_tree(&s);
+  EXPECT_EQ(listing(s), (Listing{{"c\xc3\x28", "modified"}, {"n\nl", "added"}, {"u\xff", "added"}}));
+  std::string names = run({"git", "ls-tree", "-z", "--name-only", git::to_hex(tree)}, repo_).out;
+  constexpr char kNames[] = "README.md\0c\xc3\x28\0n\nl\0u\xff\0";
+  EXPECT_EQ(names, std::string(kNames, sizeof kNames - 1));
+}
+
+// Every system call takes the whole path: one of PATH_MAX bytes or more cannot be read or restored. A
+// snapshot refuses it as the user's to fix (usage); elsewhere (a rollback) it is a file system error.
+TEST_F(ScanTest, APathLongerThanPathMaxFailsTheScanNamingIt) {
+  const std::string component(200, 'd');
+  std::string rel;
+  int fd = ::open(repo_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  ASSERT_GE(fd, 0);
+  for (int i = 0; i < 21; ++i) {
+    ASSERT_EQ(::mkdirat(fd, component.c_str(), 0755), 0);
+    int next = ::openat(fd, component.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    ::close(fd);
+    ASSERT_GE(next, 0);
+    fd = next;
+    if (repo_.native().size() + 1 + rel.size() < PATH_MAX) rel += (rel.empty() ? "" : "/") + component;
+  }
+  ::close(fd);
+  // The first directory on the way down whose path reaches the limit is the one named.
+  const size_t named = repo_.native().size() + 1 + rel.size();
+  ASSERT_GE(named, size_t{PATH_MAX});
+  git::Repository r = git::Repository::open(repo_);
+  git::IndexPtr index;
+  git::check(git_repository_index(git::out(index), r.get()), "open index");
+  for (bool usage : {false, true}) {
+    ScanOptions o = options(index_file_mtime(r));
+    o.too_long_is_usage = usage;
+    try {
+      scan_worktree(r, index.get(), o);
+      ADD_FAILURE() << "the scan went through";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.kind(), usage ? ErrorKind::usage : ErrorKind::io);
+      std::string what = e.what();
+      EXPECT_TRUE(what.starts_with("name too long: the work tree holds '" + component.substr(0, 60) + "...")) << what;
+      EXPECT_TRUE(what.ends_with("', whose path is " + std::to_string(named) +
+                                 " bytes long (the limit is 4095)"))
+          << what;
+    }
+  }
+  run({"rm", "-rf", (repo_ / component).string()}, repo_);
+}
 
 TEST_F(ScanTest, CleanRepositoryHasNoChanges) {
   ScanResult r = scan();

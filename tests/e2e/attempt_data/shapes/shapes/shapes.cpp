@@ -4,8 +4,6 @@ namespace shapes {
 
 int area(int width, int height) { return width * width; }
 
-int perimeter(int width, int height) { return 2 * (width + height); }
-
 int clamp(int value, int low, int high) {
   if (value < low) return low;
   if (value > high) return low;

@@ -1,9 +1,10 @@
 #pragma once
 
+#include "shapes/perimeter.h"
+
 namespace shapes {
 
 int area(int width, int height);
-int perimeter(int width, int height);
 int clamp(int value, int low, int high);
 int digits(int value);
 int sum_to(int n);
