@@ -230,6 +230,57 @@ TEST(Concurrency, RecoverEndsADaemonThatLeftTheKilledGatesProcessGroups) {
   EXPECT_TRUE(attempt::processes_in(c.repo()).empty()) << attempt::describe_processes(attempt::processes_in(c.repo()));
 }
 
+// The static tier runs clang-tidy on the two files the fix changed, two jobs at once (-j 2), each in a
+// process group of its own; the journal can name only one group. The gate is killed (SIGKILL) while both
+// run: `recover` ends both (found by the operation's marker in their environment), not only the group the
+// journal names, and the tree is exact (sweep finding 4; the same marker finds a child killed between its
+// spawn and the journal write, and ctest's test discovery and `ninja -t deps`, which are never journaled:
+// findings 3 and 5).
+TEST(Concurrency, RecoverEndsEveryParallelAnalyzerJobOfTheKilledGate) {
+  Calculator c;
+  write_file(c.repo() / "autofix-gate.json", R"({"version": 1, "tiers": [{"name": "tests", "kind": "ctest"},
+    {"name": "static", "kind": "clang-tidy", "timeout": 600}]})"
+                                             "\n");
+  git(c.repo(), {"add", "autofix-gate.json"});
+  git(c.repo(), {"commit", "-q", "-m", "gate configuration"});
+  ASSERT_EQ(gate(c.repo(), {"baseline", "-j", "2"}).exit_code, 0);
+  const fs::path pid_file = c.tmp() / "analyzer pids";
+  const fs::path bin = c.tmp() / "slow analyzers";
+  write_file(bin / "clang-tidy", "#!/bin/sh\necho $$ >> '" + pid_file.string() + "'\nexec sleep 120\n");
+  fs::permissions(bin / "clang-tidy", fs::perms::owner_all);
+  std::string patch = attempt::make_patch(
+      c,
+      {{"mathlib/mathlib.cpp", read_file(c.repo() / "mathlib" / "mathlib.cpp") + "// touched\n"},
+       {"formatter/formatter.cpp", read_file(c.repo() / "formatter" / "formatter.cpp") + "// touched\n"}},
+      "two files");
+  TreeFingerprint before = source_fingerprint(c.repo());
+  const char* path = std::getenv("PATH");
+  std::vector<int> pids;
+  {
+    BackgroundProcess gate_run({"env", "PATH=" + bin.string() + ":" + (path ? path : "/usr/bin:/bin"),
+                                gate_binary().string(), "attempt", "-j", "2", "--patch", patch},
+                               c.repo());
+    bool both = eventually([&] { return read_pids(pid_file).size() == 2; }, std::chrono::minutes(4));
+    gate_run.signal(SIGKILL);
+    runners::ProcessResult killed = gate_run.wait();
+    pids = read_pids(pid_file);
+    ASSERT_TRUE(both) << "two analyzer jobs never ran at once: " << pids.size() << "\n" << show(killed);
+    ASSERT_EQ(killed.signal, SIGKILL) << show(killed);
+  }
+  EXPECT_EQ(journal_phase(c), "tier");
+  for (int pid : pids) ASSERT_FALSE(pid_gone(pid)) << "the analyzer job " << pid << " should outlive the killed gate";
+  runners::ProcessResult rec = gate(c.repo(), {"recover"});
+  EXPECT_EQ(rec.exit_code, 0) << show(rec);
+  for (int pid : pids)
+    EXPECT_TRUE(pid_gone(pid) || process_state(pid).starts_with("state Z"))
+        << "recover left analyzer job " << pid << " running: " << process_state(pid) << "\n" << show(rec);
+  end_if_alive(pids);
+  EXPECT_TRUE(contains(rec.err, "process(es) the interrupted gate started: pid ")) << show(rec);
+  TreeFingerprint after = source_fingerprint(c.repo());
+  EXPECT_TRUE(after == before) << describe_difference(before, after) << show(rec);
+  EXPECT_FALSE(fs::exists(c.journal()));
+}
+
 // ---- item 9: two attempts at once ---------------------------------------------------------------------
 
 // The first attempt's fixer has applied its change and waits. A second attempt with a correct patch for
