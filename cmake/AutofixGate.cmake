@@ -31,6 +31,8 @@ The module needs CMake 3.25. Call ``enable_testing()`` (or ``include(CTest)``) i
                           [REQUIRED|ADVISORY]
                           [TIMEOUT <seconds>]
                           [LANES docs|standard|heavy...]
+                          [FAIL_ON error|warning|style|any]
+                          [GITLEAKS auto|off|<absolute path>]
     )
 
   ``<name>``
@@ -67,6 +69,15 @@ The module needs CMake 3.25. Call ``enable_testing()`` (or ``include(CTest)``) i
     ``standard``, ``heavy`` (a build-configuration file changed). Only ``secrets`` and ``command``
     tiers can run in the ``docs`` lane. Default: every lane the kind can run in.
 
+  ``FAIL_ON error|warning|style|any``
+    ``clang-tidy`` and ``cppcheck`` only: the least severe new finding that fails the tier
+    (``fail_on``); findings below it are reported as not blocking. Default: ``style`` when the
+    project chose the checks itself (a ``.clang-tidy`` file), else ``warning``.
+
+  ``GITLEAKS auto|off|<absolute path>``
+    ``secrets`` only: ``auto`` (the default) also runs ``gitleaks`` from ``PATH`` when it is
+    installed, ``off`` never does, an absolute path runs that executable.
+
 .. command:: autofix_gate_protect
 
   Give paths a risk level, checked before the gate's default patterns::
@@ -86,6 +97,7 @@ The module needs CMake 3.25. Call ``enable_testing()`` (or ``include(CTest)``) i
     autofix_gate_enable([BASE <ref>]
                         [REPORT_DIR <dir>]
                         [FLAKY_RERUNS <n>]
+                        [TEST_TIMEOUT <seconds>]
                         [CONFIG_FILE <path>]
                         [ALLOW_TEST_EDITS]
                         [TEST_PATHS <glob>...]
@@ -108,6 +120,10 @@ The module needs CMake 3.25. Call ``enable_testing()`` (or ``include(CTest)``) i
 
   ``FLAKY_RERUNS <n>``
     Extra runs, 0 to 20, of a test whose status changed; ``0`` turns re-runs off. Default 4.
+
+  ``TEST_TIMEOUT <seconds>``
+    The time limit of each test that sets no CTest ``TIMEOUT`` property (``test_timeout``), an
+    integer from 1 to 604800. A test that reaches it fails with the status ``timeout``. Default 300.
 
   ``CONFIG_FILE <path>``
     Where the configuration is generated. Default ``${CMAKE_BINARY_DIR}/autofix-gate.json``, the
@@ -304,14 +320,15 @@ endfunction()
 # --- public functions -----------------------------------------------------------------------------------
 
 function(autofix_gate_add_tier)
-  set(keywords KIND LABELS COMMAND JUNIT REQUIRED ADVISORY TIMEOUT LANES)
+  set(keywords KIND LABELS COMMAND JUNIT REQUIRED ADVISORY TIMEOUT LANES FAIL_ON GITLEAKS)
   if(ARGC EQUAL 0 OR ARGV0 IN_LIST keywords)
     message(FATAL_ERROR "autofix_gate_add_tier: the first argument must be the tier name, "
                         "e.g. autofix_gate_add_tier(unit KIND ctest)")
   endif()
   set(name "${ARGV0}")
   set(fn "autofix_gate_add_tier(${name})")
-  cmake_parse_arguments(PARSE_ARGV 1 arg "REQUIRED;ADVISORY" "KIND;JUNIT;TIMEOUT" "LABELS;COMMAND;LANES")
+  cmake_parse_arguments(PARSE_ARGV 1 arg "REQUIRED;ADVISORY" "KIND;JUNIT;TIMEOUT;FAIL_ON;GITLEAKS"
+                        "LABELS;COMMAND;LANES")
   _autofix_gate_check_parsed("${fn}" arg)
   _autofix_gate_check_not_generated("${fn}")
 
@@ -349,6 +366,24 @@ function(autofix_gate_add_tier)
   endif()
   if(DEFINED arg_JUNIT AND NOT arg_KIND STREQUAL "command")
     message(FATAL_ERROR "${fn}: JUNIT given for KIND ${arg_KIND}; only command tiers read a JUnit file")
+  endif()
+  if(DEFINED arg_FAIL_ON)
+    if(NOT arg_KIND MATCHES "^(clang-tidy|cppcheck)$")
+      message(FATAL_ERROR "${fn}: FAIL_ON given for KIND ${arg_KIND}; only clang-tidy and cppcheck tiers have "
+                          "a severity threshold")
+    endif()
+    if(NOT arg_FAIL_ON MATCHES "^(error|warning|style|any)$")
+      message(FATAL_ERROR "${fn}: unknown FAIL_ON \"${arg_FAIL_ON}\"; one of: error warning style any")
+    endif()
+  endif()
+  if(DEFINED arg_GITLEAKS)
+    if(NOT arg_KIND STREQUAL "secrets")
+      message(FATAL_ERROR "${fn}: GITLEAKS given for KIND ${arg_KIND}; only a secrets tier runs gitleaks")
+    endif()
+    if(NOT arg_GITLEAKS MATCHES "^(auto|off)$" AND NOT IS_ABSOLUTE "${arg_GITLEAKS}")
+      message(FATAL_ERROR "${fn}: bad GITLEAKS \"${arg_GITLEAKS}\"; auto, off or an absolute path (a relative "
+                          "path is refused: the change could replace the file)")
+    endif()
   endif()
   foreach(label IN LISTS arg_LABELS)
     if("${label}" STREQUAL "")
@@ -389,6 +424,12 @@ function(autofix_gate_add_tier)
   if(DEFINED arg_JUNIT)
     _autofix_gate_json_set_string(tier junit "${arg_JUNIT}")
   endif()
+  if(DEFINED arg_FAIL_ON)
+    _autofix_gate_json_set_string(tier fail_on "${arg_FAIL_ON}")
+  endif()
+  if(DEFINED arg_GITLEAKS)
+    _autofix_gate_json_set_string(tier gitleaks "${arg_GITLEAKS}")
+  endif()
 
   _autofix_gate_append_global(_AUTOFIX_GATE_TIERS "${tier}")
   set_property(GLOBAL APPEND PROPERTY _AUTOFIX_GATE_TIER_NAMES "${name}")
@@ -421,7 +462,7 @@ endfunction()
 function(autofix_gate_enable)
   set(fn "autofix_gate_enable")
   cmake_parse_arguments(PARSE_ARGV 0 arg "ALLOW_TEST_EDITS;NO_PROTECT_DEFAULTS"
-                        "BASE;REPORT_DIR;FLAKY_RERUNS;CONFIG_FILE;SECRETS_ALLOWLIST" "TEST_PATHS")
+                        "BASE;REPORT_DIR;FLAKY_RERUNS;TEST_TIMEOUT;CONFIG_FILE;SECRETS_ALLOWLIST" "TEST_PATHS")
   _autofix_gate_check_parsed("${fn}" arg)
   get_property(enabled_in GLOBAL PROPERTY _AUTOFIX_GATE_ENABLED_IN)
   if(enabled_in)
@@ -430,6 +471,9 @@ function(autofix_gate_enable)
   endif()
   if(DEFINED arg_FLAKY_RERUNS AND (NOT arg_FLAKY_RERUNS MATCHES "^[0-9]+$" OR arg_FLAKY_RERUNS GREATER 20))
     message(FATAL_ERROR "${fn}: bad FLAKY_RERUNS \"${arg_FLAKY_RERUNS}\"; an integer from 0 to 20")
+  endif()
+  if(DEFINED arg_TEST_TIMEOUT AND (NOT arg_TEST_TIMEOUT MATCHES "^[1-9][0-9]*$" OR arg_TEST_TIMEOUT GREATER 604800))
+    message(FATAL_ERROR "${fn}: bad TEST_TIMEOUT \"${arg_TEST_TIMEOUT}\"; whole seconds from 1 to 604800")
   endif()
   foreach(path IN LISTS arg_TEST_PATHS)
     if("${path}" STREQUAL "")
@@ -458,6 +502,9 @@ function(autofix_gate_enable)
   if(DEFINED arg_FLAKY_RERUNS)
     math(EXPR reruns "${arg_FLAKY_RERUNS}")  # "007" -> 7: JSON has no leading zeros
     string(JSON settings SET "${settings}" flaky_reruns ${reruns})
+  endif()
+  if(DEFINED arg_TEST_TIMEOUT)
+    string(JSON settings SET "${settings}" test_timeout ${arg_TEST_TIMEOUT})
   endif()
   if(arg_ALLOW_TEST_EDITS)
     string(JSON settings SET "${settings}" allow_test_edits true)

@@ -9,8 +9,12 @@ namespace autofix {
 
 namespace {
 
-constexpr std::array<std::string_view, 6> kCriticalPatterns = {
-    ".github/**", ".gitlab-ci.yml", ".gitlab/**", ".ci/**", "autofix-gate.json", ".autofix-secrets-allow"};
+// CI files, the gate's configuration, and files that decide what a tier sees: analyzer and secret-scanner
+// configuration (a fix that turns a check off passes the tier it silenced) and CTestCustom files
+// (CTEST_CUSTOM_TESTS_IGNORE drops tests from every run).
+constexpr std::array<std::string_view, 10> kCriticalPatterns = {
+    ".github/**", ".gitlab-ci.yml", ".gitlab/**", ".ci/**", "autofix-gate.json", ".autofix-secrets-allow",
+    ".clang-tidy", ".gitleaks.toml", ".gitleaksignore", "CTestCustom*"};
 constexpr std::array<std::string_view, 5> kHighPatterns = {
     "CMakeLists.txt", "*.cmake", "cmake/**", "CMakePresets.json", "CMakeUserPresets.json"};
 

@@ -34,7 +34,8 @@ DirectCaseRun run_cases_directly(const DiscoveredTest& test, TestFramework frame
   spec.argv = test.command;
   for (std::string& arg : case_report_arguments(framework, options.report_file, cases)) spec.argv.push_back(std::move(arg));
   spec.working_directory = test.working_directory.empty() ? options.build_dir : fs::path(test.working_directory);
-  spec.environment = environment_pairs(test.environment);
+  spec.environment = options.environment;
+  for (auto& pair : environment_pairs(test.environment)) spec.environment.push_back(std::move(pair));
   spec.timeout = test.timeout && *test.timeout > 0
                      ? std::chrono::milliseconds(static_cast<long long>(*test.timeout * 1000.0))
                      : options.timeout;

@@ -1,7 +1,7 @@
 #pragma once
 // Per-case results of a test binary the gate runs itself: the CTest test's own command, in its working
-// directory with its ENVIRONMENT, plus the arguments that make a Catch2 or doctest binary write its
-// cases to a JUnit file (see test_framework.h). Used for binaries registered as one CTest test, whose
+// directory with its ENVIRONMENT, plus the arguments that make a Catch2, doctest or GoogleTest binary
+// write its cases to a report file (see test_framework.h). Used for binaries registered as one CTest test, whose
 // cases CTest cannot see: to read which cases fail when the binary fails, and to run single cases
 // again. Never used for a test with properties only CTest honours (DiscoveredTest::needs_ctest).
 #include <chrono>
@@ -27,6 +27,7 @@ struct DirectCaseOptions {
   std::filesystem::path build_dir;    // the working directory when the test names none
   std::filesystem::path report_file;  // replaced by the run
   std::chrono::milliseconds timeout{0};  // the test's TIMEOUT when it has one, else this; 0: none
+  std::vector<std::pair<std::string, std::string>> environment;  // set before the test's own ENVIRONMENT
   std::function<void(int process_group)> on_started;
 };
 

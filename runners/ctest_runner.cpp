@@ -138,9 +138,13 @@ std::optional<std::pair<std::string, unsigned>> binary_of(const std::string& ste
 }
 
 // Reads every XML under gtest_dir and attributes each multi-case file to the CTest test that wrote it.
+// `lacking` gets the tests that ran to their end without a file of their own although their binary writes
+// XML; `damaged` the warnings about files that could not be parsed (both matter only while such a test
+// stays without cases: see read_missing_cases).
 std::vector<TestResult> read_binary_cases(const fs::path& gtest_dir, const std::vector<TestResult>& tests,
                                           const std::vector<DiscoveredTest>& discovered,
-                                          std::vector<std::string>& warnings) {
+                                          std::vector<std::string>& warnings, std::set<std::string>& lacking,
+                                          std::vector<std::string>& damaged) {
   std::map<std::string, const DiscoveredTest*> by_name;
   for (const auto& d : discovered) by_name.emplace(d.name, &d);
   std::vector<Candidate> candidates;
@@ -211,7 +215,7 @@ std::vector<TestResult> read_binary_cases(const fs::path& gtest_dir, const std::
     } catch (const Error& e) {
       // Per-case results are extra detail (CTest's own report decides): two runs of one binary can
       // write the same file at once, so a damaged one is left out with a warning, not fatal.
-      warnings.push_back(std::string(e.what()) + "; its cases were left out");
+      damaged.push_back(std::string(e.what()) + "; its cases were left out");
       continue;
     }
     if (cases.empty()) continue;
@@ -254,48 +258,70 @@ std::vector<TestResult> read_binary_cases(const fs::path& gtest_dir, const std::
     const TestResult& t = tests[c.test_index];
     bool ran_to_its_end = t.status == TestStatus::passed || t.status == TestStatus::failed;
     if (c.binary_wrote_xml && !c.has_file && ran_to_its_end && !selects_one_case(c.gtest_filter))
-      warnings.push_back("no per-case results for '" + t.name +
-                         "': its binary writes XML, but no file with more than one case fits it (a binary that"
-                         " crashes writes none; runs of one binary that overlap can overwrite each other's file)");
+      lacking.insert(t.name);
   }
   std::vector<TestResult> all;
   for (auto& v : per_test) std::move(v.begin(), v.end(), std::back_inserter(all));
   return all;
 }
 
-// Catch2 and doctest binaries registered as one CTest test that failed: their cases, from a run of
-// the gate's own (see the header).
-void read_failing_cases(const CTestOptions& options, const fs::path& dir, CTestRun& run,
-                        const std::vector<DiscoveredTest>& discovered) {
+constexpr const char* kLackingReason =
+    "its binary writes XML, but no file with more than one case fits it (a binary that crashes writes none;"
+    " runs of one binary that overlap can overwrite each other's file)";
+
+// Per-case results the ctest run could not give, read from a run of the gate's own (see the header):
+// Catch2 and doctest binaries registered as one CTest test that failed, and GoogleTest binaries whose
+// file another run of the same binary took (GoogleTest names its file "<binary>.xml" unless that exists,
+// so two runs that start together can write one file at once and damage it).
+void read_missing_cases(const CTestOptions& options, const fs::path& dir, CTestRun& run,
+                        const std::vector<DiscoveredTest>& discovered, const std::set<std::string>& lacking,
+                        const std::vector<std::string>& damaged) {
   std::set<std::string> have_cases;
   for (const TestResult& c : run.cases) have_cases.insert(c.ctest_test);
   std::map<std::string, const DiscoveredTest*> by_name;
   for (const auto& d : discovered) by_name.emplace(d.name, &d);
+  bool any_left_without = false;
   size_t index = 0;
   for (const TestResult& t : run.tests) {
-    if (t.status != TestStatus::failed || have_cases.count(t.name)) continue;
+    if (have_cases.count(t.name)) continue;
     auto found = by_name.find(t.name);
-    if (found == by_name.end() || found->second->command.empty() || found->second->needs_ctest) continue;
-    TestFramework framework = framework_of(*found->second);
-    if (framework != TestFramework::catch2 && framework != TestFramework::doctest) continue;
+    bool runnable = found != by_name.end() && !found->second->command.empty() && !found->second->needs_ctest;
+    TestFramework framework = runnable ? framework_of(*found->second) : TestFramework::unknown;
+    bool own_report = framework == TestFramework::catch2 || framework == TestFramework::doctest;
+    bool wanted = (t.status == TestStatus::failed && own_report) || lacking.count(t.name);
+    if (!wanted) continue;
+    const std::string lead = "no per-case results for '" + t.name + "'";
+    if (!options.read_failing_cases || framework == TestFramework::unknown) {
+      if (lacking.count(t.name)) run.warnings.push_back(lead + ": " + kLackingReason);
+      any_left_without = true;
+      continue;
+    }
     DirectCaseOptions direct;
     direct.build_dir = options.build_dir;
     direct.report_file = dir / ("cases-" + std::to_string(++index) + ".xml");
     direct.timeout = options.timeout;
+    direct.environment = options.environment;
     direct.on_started = options.on_started;
     DirectCaseRun cases = run_cases_directly(*found->second, framework, {}, direct);
     bool any_failed = std::any_of(cases.cases.begin(), cases.cases.end(),
                                   [](const TestResult& c) { return c.status == TestStatus::failed; });
+    const std::string what = lead + " (" + to_string(framework) + ")";
     if (!cases.problem.empty()) {
-      run.warnings.push_back("no per-case results for '" + t.name + "' (" + to_string(framework) +
-                             "): when the gate ran it alone, " + cases.problem);
-    } else if (!any_failed) {
-      run.warnings.push_back("no per-case results for '" + t.name + "' (" + to_string(framework) +
-                             "): it failed under ctest, but every case passed when the gate ran it alone");
+      run.warnings.push_back(what + ": when the gate ran it alone, " + cases.problem);
+    } else if (t.status == TestStatus::failed && !any_failed) {
+      run.warnings.push_back(what + ": it failed under ctest, but every case passed when the gate ran it alone");
+    } else if (t.status != TestStatus::failed && any_failed) {
+      run.warnings.push_back(what + ": it passed under ctest, but a case failed when the gate ran it alone");
     } else {
       for (TestResult& c : cases.cases) run.cases.push_back(std::move(c));
+      continue;
     }
+    any_left_without = true;
   }
+  // A damaged file matters only while a test lacks its cases: concurrent runs of one-case tests
+  // (gtest_discover_tests) damage files that add nothing, and lone runs give the others back.
+  if (any_left_without)
+    run.warnings.insert(run.warnings.end(), damaged.begin(), damaged.end());
 }
 
 // The CTestCustom files ctest reads from the top of the build tree (empty when there are none).
@@ -604,8 +630,10 @@ CTestRun run_ctest(const CTestOptions& options) {
                                          excerpt_of(p),
                 "look at " + quoted(log));
 
-  run.cases = read_binary_cases(gtest_dir, run.tests, discovered, run.warnings);
-  if (options.read_failing_cases) read_failing_cases(options, out / "cases", run, discovered);
+  std::set<std::string> lacking;
+  std::vector<std::string> damaged;
+  run.cases = read_binary_cases(gtest_dir, run.tests, discovered, run.warnings, lacking, damaged);
+  read_missing_cases(options, out / "cases", run, discovered, lacking, damaged);
   run.discovered = discovered;
   return run;
 }

@@ -80,8 +80,9 @@ struct CTestOptions {
   std::function<void(int process_group)> on_started;  // ctest's process group, e.g. for the journal
   std::string ctest = "ctest";                         // the program to run
   std::vector<std::pair<std::string, std::string>> environment;  // extra variables (e.g. sanitizer options)
-  // Catch2 and doctest binaries registered as one CTest test that fail are run once more by the gate
-  // itself to read their cases (see case_results.h); false leaves them as one result each.
+  // Catch2 and doctest binaries registered as one CTest test that fail, and GoogleTest binaries whose
+  // XML file another run of the same binary damaged or took, are run once more by the gate itself to
+  // read their cases (see case_results.h); false leaves them as one result each.
   bool read_failing_cases = true;
 };
 

@@ -167,7 +167,12 @@ std::vector<std::string> case_report_arguments(TestFramework framework, const fs
       }
       return args;
     }
-    case TestFramework::googletest:
+    case TestFramework::googletest: {
+      // Flags given later win over the command's own and over GTEST_OUTPUT/GTEST_FILTER.
+      std::vector<std::string> args = {"--gtest_output=xml:" + report.string()};
+      if (!cases.empty()) args.push_back("--gtest_filter=" + gtest_filter_for(cases));
+      return args;
+    }
     case TestFramework::unknown:
       break;
   }

@@ -35,7 +35,7 @@ TestFramework framework_of(const DiscoveredTest& test, std::filesystem::path* bi
 // names without case): read the cases you asked for by name from the report.
 // Catch2 case names from its JUnit report are "test case/section": each "/" prefix is also given as a
 // test case name, since the report cannot tell where the test case's own name ends.
-// Throws Error(internal) for unknown and googletest (GoogleTest runs through ctest with GTEST_FILTER).
+// GoogleTest gets --gtest_output=xml:<report> (and --gtest_filter); throws Error(internal) for unknown.
 std::vector<std::string> case_report_arguments(TestFramework framework, const std::filesystem::path& report,
                                                const std::vector<std::string>& cases);
 

@@ -418,5 +418,55 @@ TEST(CTestRunnerEndToEnd, StatusesPerTestAndPerCase) {
   EXPECT_TRUE(passing.cases.empty());
 }
 
+// GoogleTest names its file "<binary>.xml" unless that exists, so two runs of one binary that start
+// together can write one file at once. Here a later test damages the file of `whole` for certain: the
+// gate runs `whole` once more alone and reads its cases from that run.
+TEST(CTestRunnerEndToEnd, ADamagedCaseFileIsReadAgainFromALoneRun) {
+  TempDir dir;
+  write_file(dir / "src/CMakeLists.txt", R"(cmake_minimum_required(VERSION 3.25)
+project(DamagedXml CXX)
+enable_testing()
+find_package(GTest REQUIRED)
+add_executable(sample sample.cpp)
+target_link_libraries(sample PRIVATE GTest::gtest_main)
+add_test(NAME whole COMMAND sample)
+add_test(NAME damage COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/damage.sh)
+set_tests_properties(damage PROPERTIES DEPENDS whole)
+)");
+  write_file(dir / "src/damage.sh", "d=${GTEST_OUTPUT#xml:}\nprintf '<testsuites><testsuite>' > \"${d}sample.xml\"\n");
+  write_file(dir / "src/sample.cpp", R"(#include <gtest/gtest.h>
+TEST(Math, Adds) { EXPECT_EQ(1 + 1, 2); }
+TEST(Math, Subtracts) { EXPECT_EQ(3 - 1, 1); }
+)");
+  auto configure = autofix::testing::run(
+      {"cmake", "-S", (dir / "src").string(), "-B", (dir / "build").string(), "-G", "Ninja"}, dir.path());
+  ASSERT_TRUE(configure.succeeded()) << configure.out << configure.err;
+  auto build = autofix::testing::run({"ninja", "-C", (dir / "build").string()}, dir.path());
+  ASSERT_TRUE(build.succeeded()) << build.out << build.err;
+
+  CTestOptions o;
+  o.build_dir = dir / "build";
+  o.output_dir = dir / "gate out";
+  o.jobs = 2;
+  o.overall_timeout = 120s;
+  CTestRun run = run_ctest(o);
+  EXPECT_EQ(statuses(run.tests), (std::map<std::string, std::string>{{"whole", "failed"}, {"damage", "passed"}}));
+  EXPECT_EQ(statuses(run.cases),
+            (std::map<std::string, std::string>{{"whole::Math.Adds", "passed"}, {"whole::Math.Subtracts", "failed"}}));
+  EXPECT_EQ(run.warnings, std::vector<std::string>{});
+  EXPECT_EQ(autofix::testing::read_file(o.output_dir / "gtest/sample.xml"), "<testsuites><testsuite>");
+  EXPECT_TRUE(fs::exists(o.output_dir / "cases/cases-1.xml"));
+
+  // Without runs of its own the gate says which file was damaged and which test lacks its cases.
+  o.read_failing_cases = false;
+  CTestRun without = run_ctest(o);
+  EXPECT_TRUE(without.cases.empty());
+  ASSERT_EQ(without.warnings.size(), 2u);
+  EXPECT_NE(without.warnings[0].find("no per-case results for 'whole': its binary writes XML"), std::string::npos)
+      << without.warnings[0];
+  EXPECT_NE(without.warnings[1].find("sample.xml"), std::string::npos) << without.warnings[1];
+  EXPECT_NE(without.warnings[1].find("its cases were left out"), std::string::npos) << without.warnings[1];
+}
+
 }  // namespace
 }  // namespace autofix::runners

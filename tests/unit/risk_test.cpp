@@ -35,6 +35,11 @@ INSTANTIATE_TEST_SUITE_P(
         Case{".gitlab/issue_templates/bug.md", "critical", ".gitlab/**"}, Case{".ci/run.sh", "critical", ".ci/**"},
         Case{"autofix-gate.json", "critical", "autofix-gate.json"},
         Case{".autofix-secrets-allow", "critical", ".autofix-secrets-allow"},
+        // what decides what a tier sees: analyzer and scanner configuration, CTestCustom files
+        Case{".clang-tidy", "critical", ".clang-tidy"}, Case{"src/legacy/.clang-tidy", "critical", ".clang-tidy"},
+        Case{".gitleaks.toml", "critical", ".gitleaks.toml"}, Case{".gitleaksignore", "critical", ".gitleaksignore"},
+        Case{"CTestCustom.cmake.in", "critical", "CTestCustom*"}, Case{"test/CTestCustom.cmake", "critical", "CTestCustom*"},
+        Case{".clang-format", "normal", ""}, Case{"src/clang-tidy-fixes.cpp", "normal", ""},
         // sensitive segments, any case, any depth, file or directory
         Case{"src/auth/token.cpp", "critical", "a path segment containing 'auth'"},
         Case{"src/Auth/token.cpp", "critical", "a path segment containing 'auth'"},

@@ -72,8 +72,11 @@ TEST(TestFramework, DoctestArgumentsEscapeCommasAndBackslashes) {
             "--test-case=a\\, b,c\\\\d,[x] (y)");
 }
 
-TEST(TestFramework, GoogleTestRunsThroughCTest) {
-  EXPECT_THROW(case_report_arguments(TestFramework::googletest, "x", {}), Error);
+TEST(TestFramework, GoogleTestArgumentsComeLastSoTheyWinOverTheCommandsOwn) {
+  EXPECT_EQ(case_report_arguments(TestFramework::googletest, "/r dir/g.xml", {}),
+            (std::vector<std::string>{"--gtest_output=xml:/r dir/g.xml"}));
+  EXPECT_EQ(case_report_arguments(TestFramework::googletest, "g.xml", {"Suite.A", "Param/Suite.B/0"}),
+            (std::vector<std::string>{"--gtest_output=xml:g.xml", "--gtest_filter=Suite.A:Param/Suite.B/0"}));
   EXPECT_THROW(case_report_arguments(TestFramework::unknown, "x", {}), Error);
   EXPECT_EQ(gtest_filter_for({"Suite.A", "Param/Suite.B/0"}), "Suite.A:Param/Suite.B/0");
 }
