@@ -8,6 +8,7 @@
 #include "gate/git/signature.h"
 #include "gate/snapshot/manifest.h"
 #include "gate/snapshot/worktree_scan.h"
+#include "gate/util/byte_names.h"
 #include "gate/util/error.h"
 
 namespace autofix {
@@ -206,7 +207,7 @@ std::string describe_outside_changes(const std::vector<OutsideChange>& outside, 
         text += ", ...";
         break;
       }
-      text += (text.empty() ? "'" : ", '") + o.path + "' (" + o.change + ")";
+      text += (text.empty() ? "'" : ", '") + quoted_name(o.path) + "' (" + o.change + ")";
     }
     return std::make_pair(n, text);
   };

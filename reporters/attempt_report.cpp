@@ -123,7 +123,8 @@ json attempt_json(const AttemptResult& r) {
   }
   j["cascading"] = cascading;
   json outside = json::array();
-  for (const OutsideEdit& e : r.outside_edits) outside.push_back({{"path", e.path}, {"change", e.change}, {"action", e.action}});
+  for (const OutsideEdit& e : r.outside_edits)
+    outside.push_back({{"path", utf8_name(e.path)}, {"change", e.change}, {"action", e.action}});
   j["outside_changes"] = outside;
   j["kept_ref"] = r.kept_ref ? json(*r.kept_ref) : json(nullptr);
   j["interrupted_after_decision"] =
@@ -368,11 +369,11 @@ std::string attempt_summary(const AttemptResult& r) {
     m << "**Changed during the attempt by someone other than the fix** (you, or a build or test writing into the "
          "sources):\n\n";
     for (const OutsideEdit& e : r.outside_edits) {
-      m << "- `" << e.path << "` (" << e.change << "): ";
+      m << "- `" << quoted_name(e.path) << "` (" << e.change << "): ";
       if (e.action == "set_aside")
         m << "the fix had changed it too; the fix was undone there and this version kept under `"
           << r.kept_ref.value_or("refs/autofix/kept/") << "` (`git show " << r.kept_ref.value_or("refs/autofix/kept/<id>")
-          << ":" << e.path << "`)";
+          << ":" << quoted_name(e.path) << "`)";
       else if (e.action == "restored")
         m << "the fix had changed it and it was deleted afterwards; put back as it was before the fix";
       else

@@ -1,5 +1,6 @@
 #include "runners/stray_processes.h"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -10,13 +11,12 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <map>
 #include <mutex>
 #include <set>
 #include <thread>
 
+#include "gate/util/atomic_file.h"
 #include "runners/process.h"
 
 namespace autofix::runners {
@@ -26,10 +26,20 @@ namespace {
 std::mutex g_marker_mutex;
 std::optional<std::string> g_marker;
 
+// A file of /proc/<pid>/. Plain read(2): the process may end while it is read (ESRCH), and libstdc++'s
+// filebuf throws on a failed read whatever the stream's exception mask says. nullopt on any error.
 std::optional<std::string> read_small_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) return std::nullopt;
+  std::string out;
+  char buffer[4096];
+  for (;;) {
+    ssize_t n = ::read(fd.get(), buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return std::nullopt;
+    if (n == 0) return out;
+    out.append(buffer, static_cast<size_t>(n));
+  }
 }
 
 // /proc/<pid>/stat: "pid (comm) state ppid pgrp ..."; comm may hold spaces and parentheses.

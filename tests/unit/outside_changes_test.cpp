@@ -160,6 +160,14 @@ TEST(DescribeOutsideChanges, SaysWhatWasKeptAndWhatWasSetAside) {
             "afterwards and put back as they were before the fix: 'y.cpp' (deleted)");
 }
 
+// Names are bytes: one that is not UTF-8 is shown escaped, as git shows it.
+TEST(DescribeOutsideChanges, ShowsANameThatIsNotUtf8Escaped) {
+  std::vector<OutsideChange> outside = {{"notes \xff.txt", "added", Action::kept}};
+  EXPECT_EQ(describe_outside_changes(outside, std::nullopt),
+            "1 path(s) changed during the operation by someone other than the fix were kept as they are: "
+            "'\"notes \\377.txt\"' (added)");
+}
+
 TEST(GateChangesState, NamesRoundTrip) {
   for (GateChanges::State s : {GateChanges::State::none, GateChanges::State::unknown, GateChanges::State::known})
     EXPECT_EQ(gate_changes_state_from(to_string(s)), s);

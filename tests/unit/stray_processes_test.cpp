@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <condition_variable>
 #include <mutex>
@@ -136,6 +137,28 @@ TEST(EndStrayProcesses, FindsByTheOperationMarkerWhatIsNoLongerADescendant) {
   EXPECT_TRUE(marked_gone);
   EXPECT_FALSE(gone(other));
   ::kill(other, SIGKILL);
+}
+
+// Processes end while /proc is read (their files then fail with ESRCH or vanish): a search never throws
+// for that. Short-lived children are started all the time while the searches run.
+TEST(FindStrayProcesses, ProcessesEndingDuringTheSearchAreSkipped) {
+  std::atomic<bool> stop{false};
+  std::thread churn([&] {
+    while (!stop) {
+      ProcessSpec spec;
+      spec.argv = {"sh", "-c", "true & true & wait"};
+      run_process(spec);
+    }
+  });
+  size_t searches = 0;
+  const auto until = std::chrono::steady_clock::now() + 2s;
+  while (std::chrono::steady_clock::now() < until) {
+    EXPECT_NO_THROW(find_stray_processes(StraySearch{true, std::string("no such marker")}));
+    ++searches;
+  }
+  stop = true;
+  churn.join();
+  EXPECT_GT(searches, 10u);
 }
 
 // A process group run_process is waiting for (another thread's build) is not a stray.
