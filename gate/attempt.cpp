@@ -20,6 +20,7 @@
 #include "gate/snapshot/manifest.h"
 #include "gate/snapshot/snapshot_store.h"
 #include "gate/snapshot/worktree_scan.h"
+#include "gate/util/byte_names.h"
 #include "gate/util/atomic_file.h"
 #include "gate/util/clock.h"
 #include "gate/util/error.h"
@@ -431,6 +432,18 @@ AttemptOutcome run_attempt(const AttemptOptions& o, reporters::Progress& progres
                                              : ", " + std::to_string(result.outside_edits.size()) +
                                                    " path(s) changed by someone else left alone or set aside") +
                ")");
+    // A fixer's changes and others' made while it ran cannot be told apart: all of them count as the fix
+    // and were undone. Said, with where such an edit is kept.
+    if (result.fixer && !result.files_changed.empty() && restored.discarded_commit) {
+      const std::string ref = std::string(snapshot::kDiscardedRefPrefix) + snap.id;
+      std::string paths;
+      for (size_t i = 0; i < result.files_changed.size() && i < 10; ++i)
+        paths += (i ? ", '" : "'") + quoted_name(result.files_changed[i].path) + "'";
+      if (result.files_changed.size() > 10) paths += ", ...";
+      progress.note("warning: what changed while the fixer ran counts as its fix and was undone (" +
+                    std::to_string(result.files_changed.size()) + " path(s): " + paths +
+                    "); an edit of yours made meanwhile is kept under " + ref + " (`git show " + ref + ":PATH`)");
+    }
   }
   // Reported with the outcome; the command line says so on stderr as it exits with the verdict's code.
   if (outcome.committed) result.interrupted_after_decision = pending_interrupt();

@@ -64,16 +64,6 @@ std::vector<TestRecord> to_records(const runners::CTestRun& run) {
   return out;
 }
 
-// A CTest test name as an exact-match regular expression for `ctest -R`.
-std::string exact_regex(const std::string& name) {
-  std::string out = "^";
-  for (char c : name) {
-    if (std::string_view("^$.[]|()*+?\\{}").find(c) != std::string_view::npos) out += '\\';
-    out += c;
-  }
-  return out + "$";
-}
-
 // A build configured before the gate asked for them lacks the File API's codemodel reply (cascading
 // failures) or, with a generator that writes one, compile_commands.json (the static tiers): configure
 // it once more with both asked for.
@@ -190,7 +180,7 @@ TestRun run_tests(const Layout& l, const fs::path& output_dir, const RunSettings
       if (s.in_shard(d.name)) selection.push_back(d.name);
     if (selection.empty()) return {};  // this shard has no test
   }
-  for (const std::string& n : selection) c.tests_regex.push_back(exact_regex(n));
+  c.names = std::move(selection);
   if (op) c.on_started = [op](int pg) { op->set_process_group(pg); };
   runners::CTestRun run = runners::run_ctest(c);
   if (op) op->set_process_group(std::nullopt);
@@ -418,27 +408,88 @@ std::vector<FileChange> changed_files(git_diff* diff) {
   return out;
 }
 
+namespace {
+
+[[noreturn]] void cannot(const std::string& what, const fs::path& path, const std::error_code& ec) {
+  throw Error(ErrorKind::io, "cannot " + what + " '" + path.string() + "': " + ec.message(),
+              "the work tree is put back from the snapshot when the gate ends; free the path and run again");
+}
+
+bool is_directory_itself(const fs::path& p) {  // a directory, not a link to one
+  std::error_code ec;
+  return fs::symlink_status(p, ec).type() == fs::file_type::directory;
+}
+
+bool exists_itself(const fs::path& p) {  // anything, a dangling link included
+  std::error_code ec;
+  return fs::symlink_status(p, ec).type() != fs::file_type::not_found && !ec;
+}
+
+void remove_entry(const fs::path& p) {
+  std::error_code ec;
+  fs::remove_all(p, ec);
+  if (ec) cannot("remove", p, ec);
+}
+
+// Every ancestor of `rel` below `root` becomes a directory: a file or link in the way goes (the tree
+// holds a directory there; a commit that turned a file into a directory is the common case).
+void make_parent_directories(const fs::path& root, const fs::path& rel) {
+  fs::path at = root;
+  for (const fs::path& part : rel.parent_path()) {
+    at /= part;
+    if (exists_itself(at) && !is_directory_itself(at)) remove_entry(at);
+    if (!exists_itself(at)) {
+      std::error_code ec;
+      fs::create_directory(at, ec);
+      if (ec) cannot("create the directory", at, ec);
+    }
+  }
+}
+
+}  // namespace
+
 void materialize_paths(const git::Repository& repo, const git_oid& tree_oid, const std::vector<std::string>& paths) {
   git::TreePtr tree;
   git::check(git_tree_lookup(git::out(tree), repo.get(), &tree_oid), "cannot read tree " + git::to_hex(tree_oid));
+  struct Wanted {
+    std::string path;
+    git_filemode_t mode;
+    git_oid blob;
+  };
+  std::vector<Wanted> wanted;
+  // First what the tree does not hold as a file or link: so a directory can take a file's place and a
+  // file a directory's, in either order of `paths`.
   for (const std::string& path : paths) {
-    fs::path target = repo.workdir() / path;
+    const fs::path target = repo.workdir() / path;
     git::TreeEntryPtr entry;
     if (git_tree_entry_bypath(git::out(entry), tree.get(), path.c_str()) < 0) {
       git_error_clear();
-      std::error_code ec;
-      fs::remove(target, ec);
+      // A directory stays: the paths below it are in the list themselves.
+      if (exists_itself(target) && !is_directory_itself(target)) remove_entry(target);
       continue;
     }
     git_filemode_t mode = git_tree_entry_filemode(entry.get());
-    if (mode != GIT_FILEMODE_BLOB && mode != GIT_FILEMODE_BLOB_EXECUTABLE) continue;  // links, submodules: left alone
+    if (mode == GIT_FILEMODE_TREE) {
+      if (exists_itself(target) && !is_directory_itself(target)) remove_entry(target);
+    } else if (mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE || mode == GIT_FILEMODE_LINK) {
+      wanted.push_back({path, mode, *git_tree_entry_id(entry.get())});
+    }  // a submodule (GIT_FILEMODE_COMMIT) is left alone: the gate never checks one out
+  }
+  for (const Wanted& w : wanted) {
+    const fs::path target = repo.workdir() / w.path;
     git::BlobPtr blob;
-    git::check(git_blob_lookup(git::out(blob), repo.get(), git_tree_entry_id(entry.get())), "cannot read " + path);
+    git::check(git_blob_lookup(git::out(blob), repo.get(), &w.blob), "cannot read " + w.path);
     std::string content(static_cast<const char*>(git_blob_rawcontent(blob.get())),
                         static_cast<size_t>(git_blob_rawsize(blob.get())));
-    fs::create_directories(target.parent_path());
-    if (fs::is_symlink(target) || fs::is_directory(target)) fs::remove_all(target);
-    write_file_atomically(target, content, mode == GIT_FILEMODE_BLOB_EXECUTABLE ? 0755 : 0644, Durability::cache);
+    make_parent_directories(repo.workdir(), fs::path(w.path));
+    if (is_directory_itself(target) || (w.mode == GIT_FILEMODE_LINK && exists_itself(target))) remove_entry(target);
+    if (w.mode == GIT_FILEMODE_LINK) {
+      std::error_code ec;
+      fs::create_symlink(content, target, ec);  // a link's blob is its target, as git stores it
+      if (ec) cannot("create the link", target, ec);
+    } else {
+      write_file_atomically(target, content, w.mode == GIT_FILEMODE_BLOB_EXECUTABLE ? 0755 : 0644, Durability::cache);
+    }
   }
 }
 

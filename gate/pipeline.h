@@ -140,8 +140,10 @@ git_oid current_worktree_tree(const git::Repository& repo, const std::vector<std
 git::DiffPtr diff_trees(const git::Repository& repo, const git_oid& before, const git_oid& after);
 std::vector<FileChange> changed_files(git_diff* diff);
 
-// Writes `paths` as they are in `tree` into the work tree (removing those the tree lacks): used to put
-// the tree without the fix back for a moment (static analysis of the baseline) and to check out a base.
+// Writes `paths` as they are in `tree` into the work tree: files with their mode, symbolic links, and
+// directories where the tree has one (a file or link in the way is removed); paths the tree lacks are
+// removed. Used to put the tree without the fix back for a moment (static analysis of the baseline) and
+// to check out a base. Throws Error(io) naming the path when the file system refuses.
 void materialize_paths(const git::Repository& repo, const git_oid& tree, const std::vector<std::string>& paths);
 
 // The same, only for the paths whose file is still exactly as `expected` has it (content and executable

@@ -29,6 +29,19 @@ namespace {
 constexpr size_t kMaxShowOnlyBytes = 64 * 1024 * 1024;
 constexpr size_t kMaxLogBytes = 16 * 1024 * 1024;  // of ctest.log, only the end is read (its summary is there)
 constexpr size_t kMaxBinaryXmlFiles = 100'000;
+// `-R` patterns longer than this go by number (see CTestOptions::names). CTest 3.25 compiles a pattern to at
+// most 64 KiB, about its length plus 13 bytes a branch: 1,800 names of 24 characters were already too big.
+constexpr size_t kMaxSelectionRegexBytes = 8 * 1024;
+
+// A CTest test name as an exact-match regular expression for `ctest -R`.
+std::string exact_regex(const std::string& name) {
+  std::string out = "^";
+  for (char c : name) {
+    if (std::string_view("^$.[]|()*+?\\{}").find(c) != std::string_view::npos) out += '\\';
+    out += c;
+  }
+  return out + "$";
+}
 
 std::string quoted(const fs::path& p) { return "'" + p.string() + "'"; }
 
@@ -122,6 +135,14 @@ bool selects_one_case(const std::optional<std::string>& filter) {
   return filter && !filter->empty() && filter->find_first_of("*?:-") == std::string::npos;
 }
 
+// The --gtest_filter a test's command passes, if any.
+std::optional<std::string> gtest_filter_of(const DiscoveredTest& test) {
+  std::optional<std::string> filter;
+  for (const auto& arg : test.command)
+    if (arg.starts_with("--gtest_filter=")) filter = arg.substr(std::string_view("--gtest_filter=").size());
+  return filter;
+}
+
 // "sample_tests_12" -> ("sample_tests", 12) when the prefix is a known binary; "sample_tests" -> (…, 0).
 std::optional<std::pair<std::string, unsigned>> binary_of(const std::string& stem,
                                                           const std::map<std::string, std::vector<Candidate*>>& by_exe) {
@@ -155,10 +176,7 @@ std::vector<TestResult> read_binary_cases(const fs::path& gtest_dir, const std::
     bool ran = t.status != TestStatus::not_run && !(t.status == TestStatus::skipped && t.message == "Disabled");
     auto found = by_name.find(t.name);
     if (!ran || found == by_name.end() || found->second->command.empty()) continue;
-    Candidate c{i, std::nullopt};
-    for (const auto& arg : found->second->command)
-      if (arg.starts_with("--gtest_filter=")) c.gtest_filter = arg.substr(std::string_view("--gtest_filter=").size());
-    candidates.push_back(std::move(c));
+    candidates.push_back(Candidate{i, gtest_filter_of(*found->second)});
   }
   for (auto& c : candidates) {
     const auto& command = by_name.at(tests[c.test_index].name)->command;
@@ -288,7 +306,11 @@ void read_missing_cases(const CTestOptions& options, const fs::path& dir, CTestR
     bool runnable = found != by_name.end() && !found->second->command.empty() && !found->second->needs_ctest;
     TestFramework framework = runnable ? framework_of(*found->second) : TestFramework::unknown;
     bool own_report = framework == TestFramework::catch2 || framework == TestFramework::doctest;
-    bool wanted = (t.status == TestStatus::failed && own_report) || lacking.count(t.name);
+    // A GoogleTest binary that crashed or was aborted wrote no file: which of its cases failed is read
+    // from a run alone (fmt's format-test aborted on a lost wake-up in one case, hiding the case a fix broke).
+    bool crashed_gtest = t.status == TestStatus::failed && framework == TestFramework::googletest &&
+                         !selects_one_case(gtest_filter_of(*found->second));
+    bool wanted = (t.status == TestStatus::failed && (own_report || crashed_gtest)) || lacking.count(t.name);
     if (!wanted) continue;
     const std::string lead = "no per-case results for '" + t.name + "'";
     if (!options.read_failing_cases || framework == TestFramework::unknown) {
@@ -557,11 +579,31 @@ CTestRun run_ctest(const CTestOptions& options) {
     spec.argv.push_back("-L");
     spec.argv.push_back(label);
   }
-  if (!options.tests_regex.empty()) {
-    std::string regex;
-    // One alternation without a group per entry: CTest's regular expressions (kwsys) allow at most 9
-    // groups, and ten "(name)" entries made `-R` match no test at all.
-    for (const auto& r : options.tests_regex) regex += (regex.empty() ? "" : "|") + r;
+  // One alternation without a group per entry: CTest's regular expressions (kwsys) allow at most 9
+  // groups, and ten "(name)" entries made `-R` match no test at all.
+  std::string regex;
+  for (const auto& r : options.tests_regex) regex += (regex.empty() ? "" : "|") + r;
+  for (const auto& n : options.names) regex += (regex.empty() ? "" : "|") + exact_regex(n);
+  std::optional<std::set<std::string>> selected_by_number;
+  if (regex.size() > kMaxSelectionRegexBytes) {
+    if (!options.tests_regex.empty())
+      throw Error(ErrorKind::internal, "the test selection for ctest in " + quoted(options.build_dir) + " is " +
+                                           std::to_string(regex.size()) + " characters of regular expressions",
+                  "select fewer tests, or by exact names (which can go by number)");
+    std::map<std::string, size_t> place;
+    for (size_t i = 0; i < discovered.size(); ++i) place.emplace(discovered[i].name, i + 1);
+    std::string numbers = "0,0,0";
+    selected_by_number.emplace();
+    for (const auto& n : options.names)
+      if (auto it = place.find(n); it != place.end() && selected_by_number->insert(n).second)
+        numbers += "," + std::to_string(it->second);
+    if (selected_by_number->empty())
+      throw Error(ErrorKind::internal, "none of the " + std::to_string(options.names.size()) +
+                                           " tests to run is listed by ctest in " + quoted(options.build_dir),
+                  "reconfigure the build directory; the project may have removed those tests");
+    spec.argv.push_back("-I");
+    spec.argv.push_back(numbers);
+  } else if (!regex.empty()) {
     spec.argv.push_back("-R");
     spec.argv.push_back(regex);
   }
@@ -605,6 +647,13 @@ CTestRun run_ctest(const CTestOptions& options) {
     throw Error(ErrorKind::internal, what + " ran no test: " + excerpt_of(p),
                 "check the labels and test name patterns, and that the project registers tests");
 
+  if (selected_by_number)
+    for (const TestResult& t : run.tests)
+      if (!selected_by_number->count(t.name))
+        throw Error(ErrorKind::internal, what + " ran '" + cap_text(t.name, 256) +
+                                             "', which the gate did not choose: the test numbers given to `-I` did"
+                                             " not select the tests discovery listed",
+                    "run the gate again; if it persists, report it with the output of `ctest -N` there");
   if (!fs::exists(log, ec)) throw Error(ErrorKind::io, what + " wrote no log at " + quoted(log));
   const auto failures = parse_ctest_log_failures(read_file_capped(log, kMaxLogBytes, /*tail_only=*/true));
   for (TestResult& t : run.tests) {

@@ -77,6 +77,12 @@ struct CTestOptions {
   // Tests whose names match any of these regular expressions (-R "a|b"; entries must not rely on
   // being grouped); empty: all tests. A very long alternation can exceed CTest's regex size limit.
   std::vector<std::string> tests_regex;
+  // Exact CTest names of the tests to run (besides tests_regex; both empty: every test). They go to ctest
+  // as exact patterns in the `-R` alternation while it stays short; a long one overflows CTest's regular
+  // expressions ("Expression too big" past 64 KiB compiled: then no test runs at all), so a
+  // longer selection goes by number (`-I 0,0,0,n,...`: each test's place in the list discovery printed
+  // with the same label filters), and the run must then give exactly those tests.
+  std::vector<std::string> names;
   std::function<void(int process_group)> on_started;  // ctest's process group, e.g. for the journal
   std::string ctest = "ctest";                         // the program to run
   std::vector<std::pair<std::string, std::string>> environment;  // extra variables (e.g. sanitizer options)
@@ -89,7 +95,7 @@ struct CTestOptions {
 // Runs, in options.build_dir:
 //   ctest --output-junit <output_dir>/ctest-junit.xml --output-log <output_dir>/ctest.log -j N
 //         --no-tests=error --test-output-size-passed 4096 --test-output-size-failed 65536
-//         --test-output-truncation middle [--timeout S] [-L label]... [-R regex]
+//         --test-output-truncation middle [--timeout S] [-L label]... [-R regex | -I 0,0,0,n...]
 // (each --test-output-* option left out when the build tree's CTestCustom.cmake sets its own limit: what
 // plain ctest honours, the gate honours too; CTestCustom's pre- and post-test commands and
 // CTEST_CUSTOM_TESTS_IGNORE apply as they would to plain ctest)

@@ -165,6 +165,29 @@ TEST(Concurrency, EditsMadeBeforeTheFixStayOutOfItsCommitAndInTheCheckout) {
       << report.dump(2);
 }
 
+// While a fixer runs, its changes and the user's cannot be told apart: a file the user writes meanwhile
+// counts as part of the fix. The checkout is restored (the fix goes to its branch), and stderr says which
+// paths were undone and where the user's version is kept.
+TEST(Concurrency, EditsMadeWhileTheFixerRunsAreUndoneWithTheFixAndSaidWhereTheyAreKept) {
+  Calculator c;
+  ASSERT_EQ(gate(c.repo(), {"baseline", "-j", "2"}).exit_code, 0);
+  fs::path go = c.tmp() / "go";
+  BackgroundProcess run_gate(attempt_args({"--", (data_dir() / "waiting-fixer.sh").string(), go.string()}), c.repo());
+  ASSERT_TRUE(eventually([&] { return journal_phase(c) == "fix"; }, std::chrono::minutes(3)));
+  write_file(c.repo() / "my notes.txt", "written while the fixer ran\n");
+  write_file(go, "");
+  runners::ProcessResult r = run_gate.wait();
+  ASSERT_EQ(r.exit_code, 0) << show(r);
+  const std::string id = c.report().at("attempt_id");
+  const std::string ref = "refs/autofix/discarded/" + id;
+  EXPECT_TRUE(contains(r.err, "warning: what changed while the fixer ran counts as its fix and was undone (2 path(s): "
+                              "'mathlib/mathlib.cpp', 'my notes.txt'); an edit of yours made meanwhile is kept under " +
+                              ref))
+      << show(r);
+  EXPECT_EQ(git(c.repo(), {"show", ref + ":my notes.txt"}), "written while the fixer ran\n");
+  EXPECT_FALSE(fs::exists(c.repo() / "my notes.txt"));
+}
+
 // ---- item 6: a daemon that leaves the process group ----------------------------------------------------
 
 void end_if_alive(const std::vector<int>& pids) {

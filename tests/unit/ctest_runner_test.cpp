@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <map>
+#include <set>
 
 #include <gtest/gtest.h>
 
@@ -466,6 +467,98 @@ TEST(Math, Subtracts) { EXPECT_EQ(3 - 1, 1); }
       << without.warnings[0];
   EXPECT_NE(without.warnings[1].find("sample.xml"), std::string::npos) << without.warnings[1];
   EXPECT_NE(without.warnings[1].find("its cases were left out"), std::string::npos) << without.warnings[1];
+}
+
+// A GoogleTest binary that aborts writes no XML: which cases failed comes from a run of the binary alone.
+// Here one case aborts only on its first run ever (as a lost wake-up aborts fmt's format-test now and
+// then), so the lone run shows the case that fails; when the binary aborts every time, the gate says so.
+TEST(CTestRunnerEndToEnd, ACrashedGoogleTestBinaryIsReadFromALoneRun) {
+  TempDir dir;
+  write_file(dir / "src/CMakeLists.txt", R"(cmake_minimum_required(VERSION 3.25)
+project(Crashing CXX)
+enable_testing()
+find_package(GTest REQUIRED)
+add_executable(sample sample.cpp)
+target_link_libraries(sample PRIVATE GTest::gtest_main)
+add_test(NAME whole COMMAND sample)
+)");
+  write_file(dir / "src/sample.cpp", R"(#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <gtest/gtest.h>
+TEST(Math, Adds) { EXPECT_EQ(1 + 1, 2); }
+TEST(Math, Subtracts) { EXPECT_EQ(3 - 1, 1); }
+TEST(Crash, FirstRunOnly) {
+  if (std::filesystem::exists("always") || !std::filesystem::exists("ran once")) {
+    std::ofstream("ran once") << "x";
+    std::abort();
+  }
+}
+)");
+  auto configure = autofix::testing::run(
+      {"cmake", "-S", (dir / "src").string(), "-B", (dir / "build").string(), "-G", "Ninja"}, dir.path());
+  ASSERT_TRUE(configure.succeeded()) << configure.out << configure.err;
+  auto build = autofix::testing::run({"ninja", "-C", (dir / "build").string()}, dir.path());
+  ASSERT_TRUE(build.succeeded()) << build.out << build.err;
+
+  CTestOptions o;
+  o.build_dir = dir / "build";
+  o.output_dir = dir / "gate out";
+  o.jobs = 2;
+  o.overall_timeout = 120s;
+  CTestRun run = run_ctest(o);
+  EXPECT_EQ(statuses(run.tests), (std::map<std::string, std::string>{{"whole", "failed"}}));
+  EXPECT_EQ(statuses(run.cases), (std::map<std::string, std::string>{{"whole::Math.Adds", "passed"},
+                                                                     {"whole::Math.Subtracts", "failed"},
+                                                                     {"whole::Crash.FirstRunOnly", "passed"}}));
+  EXPECT_EQ(run.warnings, std::vector<std::string>{});
+
+  write_file(dir / "build/always", "");
+  CTestRun again = run_ctest(o);
+  EXPECT_EQ(statuses(again.tests), (std::map<std::string, std::string>{{"whole", "failed"}}));
+  EXPECT_TRUE(again.cases.empty());
+  ASSERT_EQ(again.warnings.size(), 1u);
+  EXPECT_EQ(again.warnings[0].rfind("no per-case results for 'whole' (googletest): when the gate ran it alone, ", 0),
+            0u)
+      << again.warnings[0];
+}
+
+// CTest's regular expressions refuse a pattern that compiles to 64 KiB ("Expression too big", and then no
+// test runs): a longer selection of exact names goes by test number, within the label filter, and runs
+// exactly the tests chosen.
+TEST(CTestRunnerEndToEnd, ALongSelectionGoesByNumberAndRunsExactlyThoseTests) {
+  TempDir dir;
+  auto name_of = [](int i) {
+    return "suite::case [" + std::to_string(i) + "] (regex .*+? |^ chars) " + std::string(160, 'x');
+  };
+  std::string cmake = "cmake_minimum_required(VERSION 3.25)\nproject(Many NONE)\nenable_testing()\n";
+  for (int i = 0; i < 1000; ++i) {
+    cmake += "add_test(NAME \"" + name_of(i) + "\" COMMAND true)\n";
+    cmake += "set_tests_properties(\"" + name_of(i) + "\" PROPERTIES LABELS " + (i % 2 ? "odd" : "even") + ")\n";
+  }
+  write_file(dir / "src/CMakeLists.txt", cmake);
+  auto configure = autofix::testing::run({"cmake", "-S", (dir / "src").string(), "-B", (dir / "build").string()},
+                                         dir.path());
+  ASSERT_TRUE(configure.succeeded()) << configure.out << configure.err;
+
+  CTestOptions o;
+  o.build_dir = dir / "build";
+  o.output_dir = dir / "gate out";
+  o.jobs = 2;
+  o.overall_timeout = 300s;
+  o.labels = {"^even$"};
+  std::set<std::string> chosen;
+  for (int i = 0; i < 1000; i += 2)
+    if (i % 10 != 0) chosen.insert(name_of(i));  // 400 of the 500 even tests: 90,000 characters as -R
+  o.names.assign(chosen.begin(), chosen.end());
+  o.names.push_back(name_of(1));  // labelled odd: outside the filter, so not run
+  CTestRun run = run_ctest(o);
+  std::set<std::string> ran;
+  for (const TestResult& t : run.tests) {
+    ran.insert(t.name);
+    EXPECT_EQ(t.status, TestStatus::passed) << t.name;
+  }
+  EXPECT_EQ(ran, chosen);
 }
 
 }  // namespace
