@@ -500,7 +500,7 @@ class Bench:
         if rc != 0:
             raise failure(f"autofix-gate attempt ({mode}) was not accepted", cmd, rc, out, err)
         rebuilt = rebuilt_outputs(self.p.build_dir, log_before, ninja_log(self.p.build_dir))
-        report = json.loads((self.p.build_dir / "autofix" / "report.json").read_text())
+        report = json.loads((self.p.build_dir / "autofix" / "latest" / "report.json").read_text())
         if report.get("verdict") != "accepted":
             raise failure(f"autofix-gate attempt ({mode}) verdict {report.get('verdict')}", cmd, rc, out, err)
         baseline = report.get("baseline") or {}

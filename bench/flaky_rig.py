@@ -323,7 +323,7 @@ class Rig:
             log.unlink()
         # A fresh baseline every attempt: flakiness at baseline is half of what is measured.
         shutil.rmtree(self.repo / ".git" / "autofix" / "baselines", ignore_errors=True)
-        report_path = self.repo / "build" / "autofix" / "report.json"
+        report_path = self.repo / "build" / "autofix" / "latest" / "report.json"
         if report_path.exists():
             report_path.unlink()
         cmd = [self.gate, "attempt", "--patch", str(self.patches[scenario]), "-j", str(self.jobs), "-C", str(self.repo)]

@@ -41,7 +41,7 @@ attempt() {
   if [ "$expected" -ne 0 ] && [ "$before" != "$after" ]; then
     echo "run-demo: the tree changed after a refused fix" >&2; failures=$((failures + 1))
   fi
-  head -3 build/autofix/summary.md | tail -1
+  head -3 build/autofix/latest/summary.md | tail -1
 }
 
 bold "your uncommitted work: a staged note and an untracked scratch file (kept through every attempt)"
@@ -60,8 +60,8 @@ attempt 1 "a fixer that hangs (limited to 5 s)" --timeout 5 -- "$here/fixers/han
 attempt 0 "a fixer command, its fix kept in the work tree" --on-accept keep -- "$here/fixers/sed-fix.sh"
 git status --short
 
-bold "reports of the last attempt: $repo/build/autofix"
-ls build/autofix
+bold "reports of the last attempt: $repo/build/autofix/latest (each attempt has a directory of its own)"
+ls build/autofix/latest/
 bold "autofix-gate status"
 "$gate" status | head -4
 

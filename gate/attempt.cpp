@@ -16,9 +16,11 @@
 #include "gate/git/signature.h"
 #include "gate/operation.h"
 #include "gate/report_files.h"
+#include "gate/report_location.h"
 #include "gate/snapshot/manifest.h"
 #include "gate/snapshot/snapshot_store.h"
 #include "gate/snapshot/worktree_scan.h"
+#include "gate/util/byte_names.h"
 #include "gate/util/atomic_file.h"
 #include "gate/util/clock.h"
 #include "gate/util/error.h"
@@ -93,12 +95,12 @@ git::DiffPtr applicable_diff(const git::Repository& repo, const git_oid& before,
 }
 
 // Commits the fix alone (not the user's uncommitted work) on top of the snapshot's HEAD: the fix's diff
-// applied to HEAD's tree, so that a fix touching a file the user changed too fails here, never takes
-// the user's change along.
-git_oid commit_fix(const git::Repository& repo, const snapshot::Manifest& m, const git_oid& after,
-                   const std::string& message, const git::CommitIdentity& identity) {
+// (the tree right before it to the tree right after it) applied to HEAD's tree, so that a fix touching
+// a file the user changed too fails here, never takes the user's change along.
+git_oid commit_fix(const git::Repository& repo, const snapshot::Manifest& m, const git_oid& before,
+                   const git_oid& after, const std::string& message, const git::CommitIdentity& identity) {
   git_repository* r = repo.get();
-  git::DiffPtr fix = applicable_diff(repo, m.worktree_tree, after);
+  git::DiffPtr fix = applicable_diff(repo, before, after);
   git::CommitPtr parent;
   git::TreePtr base;
   if (m.head.oid) {
@@ -175,9 +177,16 @@ void write_reports_or_warn(const AttemptResult& result, const Layout& l, reporte
   try {
     claim_report_directory(l);
     write_report_files(result, l.report_dir);
+    publish_reports(l, result.attempt_id);
   } catch (const std::exception& e) {
     progress.note(std::string("warning: cannot write the reports: ") + e.what());
   }
+}
+
+std::vector<OutsideEdit> outside_edits_of(const std::vector<OutsideChange>& changes) {
+  std::vector<OutsideEdit> out;
+  for (const OutsideChange& c : changes) out.push_back({c.path, c.change, to_string(c.action)});
+  return out;
 }
 
 // The fixer's command line as a shell would take it back: words with anything unusual single-quoted.
@@ -199,12 +208,22 @@ std::string plan_text(const AttemptOptions& o, const Layout& l, const std::strin
   out << "plan: snapshot the work tree; baseline build and tests of " << l.source_dir.string() << " in "
       << l.build_dir.string() << " (reused when stored); " << fix_step
       << "; build; run the tiers; compare with the baseline; on accept: " << to_string(o.on_accept)
-      << "; reports in " << l.report_dir.string() << "\n"
+      << "; reports in " << (l.report_per_attempt ? (l.report_root / "<attempt id>").string() : l.report_dir.string())
+      << "\n"
       << "nothing was changed, built, run or judged (verdict: planned)\n";
   return out.str();
 }
 
 }  // namespace
+
+RepositoryLock lock_before_reading(const git::Repository& repo, const std::string& command_line,
+                                   reporters::Progress& progress) {
+  std::error_code ec;
+  bool fresh = !fs::exists(repo.git_dir() / "autofix", ec);
+  RepositoryLock lock = lock_repository(repo, command_line, [&](const std::string& m) { progress.note(m); });
+  lock.remove_on_release(fresh);
+  return lock;
+}
 
 RunSettings run_settings(const AttemptOptions& o, const GateConfig& config) {
   RunSettings s;
@@ -239,6 +258,7 @@ AttemptOutcome run_attempt(const AttemptOptions& o, reporters::Progress& progres
   if (o.patch_file.has_value() == !o.fixer.empty())
     throw Error(ErrorKind::usage, "give exactly one fix: --patch FILE (or -) or -- FIXER COMMAND ...");
   git::Repository repo = git::Repository::open(o.directory);
+  RepositoryLock lock = lock_before_reading(repo, o.command_line, progress);
   repo.require_idle();
   GateConfig config = effective_config(o, repo);
   Layout l = checked_layout(o, repo, config);
@@ -246,7 +266,6 @@ AttemptOutcome run_attempt(const AttemptOptions& o, reporters::Progress& progres
   const git::CommitIdentity identity = git::commit_identity(repo);
   RunSettings settings = run_settings(o, config);
   AttemptOutcome outcome;
-  outcome.report_dir = l.report_dir;
   AttemptResult& result = outcome.result;
   result.started = format_iso8601_utc(std::chrono::system_clock::now());
   result.dry_run = o.dry_run;
@@ -265,6 +284,7 @@ AttemptOutcome run_attempt(const AttemptOptions& o, reporters::Progress& progres
                   << plan_text(o, l, "apply the patch");
         result.verdict = Verdict::planned;
         result.reason = "dry run: the patch applies cleanly; nothing was built or judged";
+        outcome.report_dir = l.report_dir;
         outcome.exit_code = exit_code_for(result.verdict);
         return outcome;
       }
@@ -272,6 +292,9 @@ AttemptOutcome run_attempt(const AttemptOptions& o, reporters::Progress& progres
       if (e.kind() != ErrorKind::usage) throw;
       result.verdict = Verdict::rejected;
       result.reason = std::string("the patch was refused: ") + e.what();
+      result.attempt_id = new_attempt_id();
+      place_reports(l, result.attempt_id);
+      outcome.report_dir = l.report_dir;
       progress.note("[apply] " + result.reason);
       if (!o.dry_run) write_reports_or_warn(result, l, progress);  // a dry run writes nothing
       outcome.exit_code = exit_code::rejected;
@@ -285,16 +308,22 @@ AttemptOutcome run_attempt(const AttemptOptions& o, reporters::Progress& progres
     result.verdict = Verdict::planned;
     result.reason = "dry run: the fixer was not run; nothing was built or judged";
     result.fixer = FixerOutcome{o.fixer, "not run (dry run)", false, "", ""};
+    outcome.report_dir = l.report_dir;
     outcome.exit_code = exit_code_for(result.verdict);
     return outcome;
   }
 
-  Operation op = Operation::begin(repo, "attempt", "attempt", o.command_line,
+  Operation op = Operation::begin(repo, std::move(lock), "attempt", "attempt",
                                   [&](const std::string& m) { progress.note(m); }, l.excluded);
+  // Until the fix is applied, nothing the gate runs is meant to change the sources: a change found at
+  // the rollback is someone else's, and stays.
+  op.gate_changed_nothing_yet();
   const snapshot::Manifest& snap = op.snapshot().manifest;
   claim_report_directory(l);
   result.snapshot = snap.id;
   result.attempt_id = snap.id;
+  place_reports(l, snap.id);
+  outcome.report_dir = l.report_dir;
   Phases phases(progress, result.durations, &op);
   progress.note("[snapshot] " + snap.id + ": " + std::to_string(snap.scan.stats.files) + " files saved");
 
@@ -310,6 +339,10 @@ AttemptOutcome run_attempt(const AttemptOptions& o, reporters::Progress& progres
       result.verdict = Verdict::error;
       result.reason = "no tests ran on the tree without the fix";
     } else {
+      // The tree the fix is applied to: the snapshot, plus whatever someone changed meanwhile (kept apart
+      // from the fix, in its commit and at the rollback).
+      git_oid before = current_worktree_tree(repo, l.excluded);
+      op.gate_change_starting();
       if (patch) {
         phases.begin("apply", "applying the patch");
         git::PatchSummary applied = git::apply_patch(repo, *patch);
@@ -324,6 +357,8 @@ AttemptOutcome run_attempt(const AttemptOptions& o, reporters::Progress& progres
         spec.on_started = [&op](int pg) { op.set_process_group(pg); };
         runners::ProcessResult fixer = runners::run_process(spec);
         op.set_process_group(std::nullopt);
+        // A daemon the fixer left outside its process group would go on changing the tree being judged.
+        op.end_stray_processes();
         result.fixer = FixerOutcome{o.fixer, fixer.describe(), fixer.succeeded(), fixer.out, fixer.err};
         phases.end("fixer " + fixer.describe());
         throw_if_interrupted();
@@ -332,7 +367,8 @@ AttemptOutcome run_attempt(const AttemptOptions& o, reporters::Progress& progres
       }
       // What the fix changed, read from the tree itself.
       git_oid after = current_worktree_tree(repo, l.excluded);
-      git::DiffPtr fix = diff_trees(repo, snap.worktree_tree, after);
+      op.gate_changed(before, after);
+      git::DiffPtr fix = diff_trees(repo, before, after);
       result.files_changed = changed_files(fix.get());
       if (result.fixer && !result.fixer->ok) {
         result.verdict = Verdict::rejected;
@@ -341,7 +377,7 @@ AttemptOutcome run_attempt(const AttemptOptions& o, reporters::Progress& progres
         result.verdict = Verdict::rejected;
         result.reason = "the fix changed nothing";
       } else {
-        JudgeInput in = judge_input(repo, l, config, settings, phases, baseline, snap.worktree_tree, after);
+        JudgeInput in = judge_input(repo, l, config, settings, phases, baseline, before, after);
         in.require_fixed = o.require_fixed;
         in.fail_fast = o.fail_fast;
         judge_change(in, result);
@@ -352,19 +388,25 @@ AttemptOutcome run_attempt(const AttemptOptions& o, reporters::Progress& progres
           phases.begin(review ? "review" : "accept",
                        review ? std::string("committing for review") : std::string("accepting (") + to_string(mode) + ")");
           if (mode == OnAccept::keep) {
+            throw_if_interrupted();
             keep_fix = true;
           } else {
-            git_oid commit = commit_fix(repo, snap, after, commit_message(o, result), identity);
-            result.commit = git::to_hex(commit);
+            git_oid commit = commit_fix(repo, snap, before, after, commit_message(o, result), identity);
+            // The last moment an interrupt still means "nothing happened": once the ref is written, the
+            // outcome is committed, and whatever arrives later is reported with it.
+            throw_if_interrupted();
             if (mode == OnAccept::branch) {
-              result.branch = (review ? "autofix/review/" : "autofix/") + snap.id;
-              op.keep_ref("refs/heads/" + *result.branch);  // journaled first: the rollback keeps it
-              create_branch(repo, *result.branch, commit, snap.id);
+              std::string branch = (review ? "autofix/review/" : "autofix/") + snap.id;
+              op.keep_ref("refs/heads/" + branch);  // journaled first: the rollback keeps it
+              create_branch(repo, branch, commit, snap.id);
+              result.branch = branch;
             } else {
               commit_on_current_branch(repo, snap, commit, result.files_changed, snap.id);
               keep_fix = true;
             }
+            result.commit = git::to_hex(commit);
           }
+          outcome.committed = true;
           phases.end(result.branch ? "committed on " + *result.branch
                                    : (keep_fix && result.commit ? "committed on the current branch" : "fix kept"));
         }
@@ -381,11 +423,33 @@ AttemptOutcome run_attempt(const AttemptOptions& o, reporters::Progress& progres
   if (keep_fix) {
     op.finish();
   } else {
-    phases.begin("rollback", "restoring snapshot " + snap.id);
+    std::string what = "restoring snapshot " + snap.id;
+    if (outcome.committed) phases.begin_after_decision("rollback", what);
+    else phases.begin("rollback", what);
     snapshot::RestoreReport restored = op.roll_back();
+    result.outside_edits = outside_edits_of(op.outside_changes());
+    result.kept_ref = op.kept_ref();
     phases.end("restored and verified (" + std::to_string(restored.written.size()) + " written, " +
-               std::to_string(restored.removed.size()) + " removed)");
+               std::to_string(restored.removed.size()) + " removed" +
+               (result.outside_edits.empty() ? std::string()
+                                             : ", " + std::to_string(result.outside_edits.size()) +
+                                                   " path(s) changed by someone else left alone or set aside") +
+               ")");
+    // A fixer's changes and others' made while it ran cannot be told apart: all of them count as the fix
+    // and were undone. Said, with where such an edit is kept.
+    if (result.fixer && !result.files_changed.empty() && restored.discarded_commit) {
+      const std::string ref = std::string(snapshot::kDiscardedRefPrefix) + snap.id;
+      std::string paths;
+      for (size_t i = 0; i < result.files_changed.size() && i < 10; ++i)
+        paths += (i ? ", '" : "'") + quoted_name(result.files_changed[i].path) + "'";
+      if (result.files_changed.size() > 10) paths += ", ...";
+      progress.note("warning: what changed while the fixer ran counts as its fix and was undone (" +
+                    std::to_string(result.files_changed.size()) + " path(s): " + paths +
+                    "); an edit of yours made meanwhile is kept under " + ref + " (`git show " + ref + ":PATH`)");
+    }
   }
+  // Reported with the outcome; the command line says so on stderr as it exits with the verdict's code.
+  if (outcome.committed) result.interrupted_after_decision = pending_interrupt();
   write_reports_or_warn(result, l, progress);
   outcome.exit_code = exit_code_for(result.verdict);
   return outcome;
@@ -393,14 +457,18 @@ AttemptOutcome run_attempt(const AttemptOptions& o, reporters::Progress& progres
 
 BaselineOutcome compute_baseline(const AttemptOptions& o, reporters::Progress& progress) {
   git::Repository repo = git::Repository::open(o.directory);
+  RepositoryLock lock = lock_before_reading(repo, o.command_line, progress);
   repo.require_idle();
   GateConfig config = effective_config(o, repo);
   Layout l = checked_layout(o, repo, config);
-  // The baseline is keyed by the work tree's tree: a snapshot computes it (and protects the tree
-  // from anything the build does to it, e.g. generated files in the source tree).
-  Operation op = Operation::begin(repo, "baseline", "baseline", o.command_line,
+  // The baseline is keyed by the work tree's tree: a snapshot computes it. The gate changes nothing in
+  // the tree here; what changes meanwhile (someone's edits, files a build writes into the sources) is
+  // kept by the rollback and reported (gate/outside_changes.h).
+  Operation op = Operation::begin(repo, std::move(lock), "baseline", "baseline",
                                   [&](const std::string& m) { progress.note(m); }, l.excluded);
+  op.gate_changed_nothing_yet();
   claim_report_directory(l);
+  place_reports(l, op.snapshot().manifest.id);  // the test runs' outputs, beside an attempt's
   std::vector<std::pair<std::string, double>> durations;
   Phases phases(progress, durations, &op);
   BaselineOutcome out;

@@ -41,7 +41,16 @@ struct AttemptOutcome {
   AttemptResult result;
   std::filesystem::path report_dir;
   int exit_code = 0;
+  // The outcome was committed (an accepted or review branch written, a commit made, the fix kept): a
+  // signal arriving after that changes neither the outcome nor the exit code (docs/exit-codes.md).
+  bool committed = false;
 };
+
+// The repository lock, taken before anything of the tree is read: until it is held, another gate may be
+// half way through changing the tree. When this run created the gate's state directory, a refusal before
+// the snapshot removes it again, so that a refused run leaves nothing behind.
+RepositoryLock lock_before_reading(const git::Repository& repo, const std::string& command_line,
+                                   reporters::Progress& progress);
 
 // The configuration an attempt or verify uses (docs/configuration.md), with command-line overrides.
 GateConfig effective_config(const AttemptOptions& options, const git::Repository& repo);

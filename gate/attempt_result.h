@@ -164,6 +164,13 @@ struct FixerOutcome {
   std::string err;
 };
 
+// A path someone other than the fix changed while the attempt ran (gate/outside_changes.h).
+struct OutsideEdit {
+  std::string path;
+  std::string change;  // added, modified, deleted (against the snapshot)
+  std::string action;  // kept (left as it is), set_aside (the fix undone there, this version under kept_ref), restored
+};
+
 struct AttemptResult {
   std::string attempt_id;
   std::string snapshot;
@@ -192,6 +199,9 @@ struct AttemptResult {
   bool stopped_early = false;          // --fail-fast ended the test run at a confirmed regression
   std::optional<std::string> base;     // verify: the base commit
   std::optional<std::string> head;     // verify: the head commit
+  std::vector<OutsideEdit> outside_edits;  // what the rollback kept of others' changes
+  std::optional<std::string> kept_ref;     // refs/autofix/kept/<id>, when a version was set aside
+  int interrupted_after_decision = 0;      // a signal that arrived once the outcome was committed (it stands)
 
   size_t tests_run() const;
   size_t tests_passed() const;

@@ -146,11 +146,14 @@ void require_no_user_files_in_gate_directories(const Layout& l) {
 }
 
 void claim_report_directory(const Layout& l) {
+  // With one directory per run, the root holding them is what the snapshot leaves out and what
+  // require_no_user_files_in_gate_directories checks: it is the one claimed.
+  const fs::path& dir = l.report_per_attempt ? l.report_root : l.report_dir;
   std::error_code ec;
-  fs::create_directories(l.report_dir, ec);
-  if (ec) throw Error(ErrorKind::io, "cannot create the report directory " + in_quotes(l.report_dir) + ": " + ec.message());
-  if (inside_root(l, l.report_dir).empty()) return;
-  const fs::path marker = l.report_dir / kReportDirMarker;
+  fs::create_directories(dir, ec);
+  if (ec) throw Error(ErrorKind::io, "cannot create the report directory " + in_quotes(dir) + ": " + ec.message());
+  if (inside_root(l, dir).empty()) return;
+  const fs::path marker = dir / kReportDirMarker;
   struct stat st;
   if (::lstat(marker.c_str(), &st) == 0) return;
   write_file_atomically(marker,

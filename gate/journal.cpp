@@ -58,6 +58,14 @@ std::optional<JournalEntry> parse(const std::string& text, const std::filesystem
       e.pending_writes = PendingWrites{p.at("pid").get<int>(), paths_from_json(p.at("paths"))};
     }
     if (j.contains("kept_refs")) e.kept_refs = j.at("kept_refs").get<std::vector<std::string>>();
+    auto optional_string = [&](const char* key) -> std::optional<std::string> {
+      if (!j.contains(key) || j.at(key).is_null()) return std::nullopt;
+      return j.at(key).get<std::string>();
+    };
+    e.process_marker = optional_string("process_marker");
+    e.gate_changes = optional_string("gate_changes").value_or("unknown");
+    e.changes_before = optional_string("changes_before");
+    e.changes_after = optional_string("changes_after");
     return e;
   } catch (const nlohmann::json::exception& ex) {
     throw fail(ex.what());
@@ -106,6 +114,11 @@ void Journal::write(const JournalEntry& e, bool durable) const {
   };
   if (!e.kept_refs.empty()) j["kept_refs"] = e.kept_refs;
   if (e.pending_writes) j["pending_writes"] = {{"pid", e.pending_writes->pid}, {"paths", paths_json(e.pending_writes->paths)}};
+  auto optional_string = [](const std::optional<std::string>& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); };
+  j["process_marker"] = optional_string(e.process_marker);
+  j["gate_changes"] = e.gate_changes;
+  j["changes_before"] = optional_string(e.changes_before);
+  j["changes_after"] = optional_string(e.changes_after);
   std::string text = j.dump(2) + "\n";
   Durability how = durable ? Durability::durable : Durability::cache;
   std::optional<Error> failure;

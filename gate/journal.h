@@ -34,6 +34,14 @@ struct JournalEntry {
   // Refs the operation creates on purpose (an accepted fix's branch): a rollback leaves them.
   std::vector<std::string> kept_refs = {};
   bool operator==(const JournalEntry&) const = default;
+  // Every process the operation starts carries AUTOFIX_GATE_OPERATION=<marker> in its environment, so
+  // that `recover` finds a daemon that left the process group (runners/stray_processes.h).
+  std::optional<std::string> process_marker{};
+  // What the gate itself changed in the tree (gate/outside_changes.h): "none", "unknown" or "known",
+  // with the trees before and right after the change when known. Absent in older journals: "unknown".
+  std::string gate_changes = "unknown";
+  std::optional<std::string> changes_before{};
+  std::optional<std::string> changes_after{};
 };
 
 class Journal {

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <utility>
 #include <nlohmann/json.hpp>
 
 #include "gate/util/byte_names.h"
@@ -109,10 +110,21 @@ std::optional<std::string> RepositoryLock::reassert() {
   return "the lock file '" + path_.string() + "' was deleted while this gate held it: created and locked again";
 }
 
+RepositoryLock::RepositoryLock(RepositoryLock&& other) noexcept
+    : fd_(std::move(other.fd_)),
+      path_(std::move(other.path_)),
+      command_(std::move(other.command_)),
+      remove_on_release_(std::exchange(other.remove_on_release_, false)) {}
+
 RepositoryLock::~RepositoryLock() {
-  if (fd_) {
-    [[maybe_unused]] int rc = ::ftruncate(fd_.get(), 0);  // empty means "released cleanly"
+  if (!fd_) return;
+  if (remove_on_release_) {
+    // Still holding the flock: whoever opened this file meanwhile sees it replaced and tries again.
+    ::unlink(path_.c_str());
+    ::rmdir(path_.parent_path().c_str());  // fails, harmlessly, when anything else is in it
+    return;
   }
+  [[maybe_unused]] int rc = ::ftruncate(fd_.get(), 0);  // empty means "released cleanly"
 }
 
 std::optional<LockHolder> RepositoryLock::holder(const std::filesystem::path& state_dir) {

@@ -1,9 +1,10 @@
 #pragma once
 // One gate per repository. The lock is an flock on <git_dir>/autofix/lock, which the kernel drops when
 // its holder dies however it dies, so a stale lock can never block anyone; the file also records who
-// holds it (pid, start time, command) for messages. The file is never deleted (deleting a locked file
-// would let two gates hold "the" lock), only emptied on release; a lock is held only once the file at
-// the path is the very file locked (someone else may have deleted it between the open and the flock).
+// holds it (pid, start time, command) for messages. On release the file is emptied; it is deleted only
+// by a run that created the state directory itself and is refused before it changed anything (so that
+// a refusal leaves no trace). Deleting a locked file could let two gates hold "the" lock, so acquiring
+// checks, once it holds the flock, that the file it locked is still the one at the path, else tries again.
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -24,8 +25,8 @@ class RepositoryLock {
   // When the previous holder died without releasing it, `takeover` receives a message saying so.
   static RepositoryLock acquire(const std::filesystem::path& state_dir, const std::string& command,
                                 std::string* takeover = nullptr);
-  RepositoryLock(RepositoryLock&&) noexcept = default;
-  RepositoryLock& operator=(RepositoryLock&&) noexcept = default;
+  RepositoryLock(RepositoryLock&& other) noexcept;
+  RepositoryLock& operator=(RepositoryLock&&) = delete;
   ~RepositoryLock();
 
   // The current holder, or nullopt when the lock is free. Does not take the lock.
@@ -36,6 +37,9 @@ class RepositoryLock {
   // again (creating the state directory and the file), and returns what it did: nullopt when the file
   // was in place, else a message. Throws Error(busy) when another gate took the new file meanwhile.
   std::optional<std::string> reassert();
+  // On release, delete the lock file and its directory (when nothing else is in it): for a run that
+  // created the state directory and may be refused before it changes anything. false: keep them.
+  void remove_on_release(bool remove) noexcept { remove_on_release_ = remove; }
 
  private:
   RepositoryLock(UniqueFd fd, std::filesystem::path path, std::string command)
@@ -43,6 +47,7 @@ class RepositoryLock {
   UniqueFd fd_;
   std::filesystem::path path_;
   std::string command_;
+  bool remove_on_release_ = false;
 };
 
 }  // namespace autofix

@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
+#include <random>
 #include <thread>
 #include <utility>
 
@@ -94,6 +96,41 @@ void say_restored(const MessageSink& say, const snapshot::RestoreReport& r) {
   say_each(say, "warning: cannot restore these refs, their objects are gone: ", r.lost_refs);
 }
 
+// The value of AUTOFIX_GATE_OPERATION for the processes of one operation: unique enough that no
+// process of another operation carries it.
+std::string new_process_marker() {
+  static std::mt19937_64 rng{std::random_device{}()};
+  char text[48];
+  std::snprintf(text, sizeof text, "%d-%016llx", static_cast<int>(::getpid()), static_cast<unsigned long long>(rng()));
+  return text;
+}
+
+std::optional<git_oid> oid_from_hex(const std::optional<std::string>& hex) {
+  git_oid oid;
+  if (!hex || git_oid_fromstr(&oid, hex->c_str()) != 0) return std::nullopt;
+  return oid;
+}
+
+// The journal's record of what the gate changed; anything incomplete counts as unknown (restore all).
+GateChanges gate_changes_of(const JournalEntry& e) {
+  GateChanges g;
+  std::optional<GateChanges::State> state = gate_changes_state_from(e.gate_changes);
+  if (!state || *state == GateChanges::State::unknown) return g;
+  if (*state == GateChanges::State::known) {
+    std::optional<git_oid> before = oid_from_hex(e.changes_before), after = oid_from_hex(e.changes_after);
+    if (!before || !after) return g;
+    g.before = *before;
+    g.after = *after;
+  }
+  g.state = *state;
+  return g;
+}
+
+void say_outside_changes(const MessageSink& say, const std::vector<OutsideChange>& outside,
+                         const std::optional<std::string>& kept_ref) {
+  if (std::string text = describe_outside_changes(outside, kept_ref); !text.empty()) say("warning: " + text);
+}
+
 }  // namespace
 
 Journal journal_for(const git::Repository& repo) { return Journal(repo.state_dir(), Vault::of(repo).journal_path()); }
@@ -114,11 +151,18 @@ RepositoryLock lock_repository(const git::Repository& repo, const std::string& c
 Operation Operation::begin(const git::Repository& repo, const std::string& name, const std::string& message,
                            const std::string& command_line, MessageSink say, const std::vector<std::string>& excluded) {
   RepositoryLock lock = lock_repository(repo, command_line, say);
+  return begin(repo, std::move(lock), name, message, std::move(say), excluded);
+}
+
+Operation Operation::begin(const git::Repository& repo, RepositoryLock lock, const std::string& name,
+                           const std::string& message, MessageSink say, const std::vector<std::string>& excluded) {
+  lock.remove_on_release(false);  // the journal and snapshot make this run's state worth keeping
   repo.require_idle();
   Vault vault = Vault::of(repo);
   vault.create();  // no place for the private copy: refused before anything changes
   Operation op(repo, std::move(lock), std::move(say), std::move(vault));
   op.entry_ = JournalEntry{name, std::nullopt, static_cast<int>(::getpid()), std::nullopt, now_iso(), "snapshot"};
+  op.entry_.process_marker = new_process_marker();
   op.journal_.write(op.entry_);
   try {
     op.snapshot_ = snapshot::SnapshotStore(repo).create(message, excluded);
@@ -139,6 +183,7 @@ Operation Operation::begin(const git::Repository& repo, const std::string& name,
   op.entry_.snapshot_commit = git::to_hex(op.snapshot_.commit);
   op.entry_.phase = "started";
   op.record(true);
+  runners::set_operation_marker(op.entry_.process_marker);
   op.open_ = true;
   return op;
 }
@@ -151,6 +196,9 @@ Operation::Operation(Operation&& other) noexcept
       say_(std::move(other.say_)),
       entry_(std::move(other.entry_)),
       snapshot_(std::move(other.snapshot_)),
+      changes_(other.changes_),
+      outside_(std::move(other.outside_)),
+      kept_ref_(std::move(other.kept_ref_)),
       open_(std::exchange(other.open_, false)) {}
 
 void Operation::record(bool durable) {
@@ -202,10 +250,44 @@ void Operation::give_back_objects() {
     say_("put back " + snapshot::SnapshotStore::ref_name(snapshot_.manifest.id) + ", which had been deleted or moved");
 }
 
+void Operation::gate_changed_nothing_yet() {
+  changes_ = GateChanges{GateChanges::State::none, {}, {}};
+  entry_.gate_changes = to_string(changes_.state);
+  entry_.changes_before = entry_.changes_after = std::nullopt;
+  journal_.write(entry_, false);
+}
+
+void Operation::gate_change_starting() {
+  changes_ = GateChanges{};
+  entry_.gate_changes = to_string(changes_.state);
+  entry_.changes_before = entry_.changes_after = std::nullopt;
+  journal_.write(entry_, false);
+}
+
+void Operation::gate_changed(const git_oid& before, const git_oid& after) {
+  changes_ = GateChanges{GateChanges::State::known, before, after};
+  entry_.gate_changes = to_string(changes_.state);
+  entry_.changes_before = git::to_hex(before);
+  entry_.changes_after = git::to_hex(after);
+  journal_.write(entry_, false);
+}
+
+std::vector<runners::ProcessInfo> Operation::end_stray_processes() {
+  std::vector<runners::ProcessInfo> ended =
+      runners::end_stray_processes(runners::StraySearch{true, entry_.process_marker});
+  if (!ended.empty())
+    say_("ended " + std::to_string(ended.size()) +
+         " process(es) still running outside the process groups the gate waits for (a daemon that left its "
+         "group): " + runners::describe_processes(ended));
+  return ended;
+}
+
 void Operation::finish() {
   if (!open_) return;
+  end_stray_processes();  // a daemon must not go on changing the tree that is kept
   // The tree is final from here: a kill during what follows must not make `recover` undo a kept fix.
   journal_.clear();
+  runners::set_operation_marker(std::nullopt);
   open_ = false;
   try {
     if (snapshot_.manifest.git) {
@@ -242,13 +324,32 @@ snapshot::RestoreReport Operation::roll_back() {
     journal_.write(entry_, false);
   };
   vault_.attach(*repo_);
-  snapshot::RestoreReport report = snapshot::restore_snapshot(*repo_, snapshot_, options);
+  bool ended = !end_stray_processes().empty();
+  Rollback done = roll_back_to(*repo_, snapshot_, changes_, options);
+  if (ended) {
+    // What was ended may have been writing until the moment it died: after a quiet moment, look again
+    // (for processes and for changes to the tree) and restore what changed once more.
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    end_stray_processes();
+    Rollback again = roll_back_to(*repo_, snapshot_, changes_, options);
+    if (again.restore.changed_anything())
+      say_("warning: the tree changed again after the restore (" + std::to_string(again.restore.written.size()) +
+           " written, " + std::to_string(again.restore.removed.size()) + " removed again); restored and verified");
+    for (const std::string& p : again.restore.written) done.restore.written.push_back(p);
+    for (const std::string& p : again.restore.removed) done.restore.removed.push_back(p);
+    done.outside = std::move(again.outside);
+    if (again.kept_ref) done.kept_ref = again.kept_ref;
+  }
   give_back_objects();
-  say_restored(say_, report);
+  say_restored(say_, done.restore);
+  outside_ = std::move(done.outside);
+  kept_ref_ = std::move(done.kept_ref);
+  say_outside_changes(say_, outside_, kept_ref_);
   journal_.clear();
+  runners::set_operation_marker(std::nullopt);
   vault_.remove();
   open_ = false;
-  return report;
+  return done.restore;
 }
 
 Operation::~Operation() {
@@ -310,6 +411,15 @@ Recovery recover(const git::Repository& repo, const std::string& command_line, c
   }
   JournalEntry e = *result.unfinished;
   if (e.process_group) result.ended_processes = end_process_group(*e.process_group, say);
+  if (e.process_marker) {
+    // Daemons that left the process group (setsid, double fork) still carry the operation's marker.
+    std::vector<runners::ProcessInfo> ended = runners::end_stray_processes(runners::StraySearch{false, e.process_marker});
+    if (!ended.empty()) {
+      say("ended " + std::to_string(ended.size()) + " process(es) the interrupted gate started: " +
+          runners::describe_processes(ended));
+      result.ended_processes = true;
+    }
+  }
   remove_stale_git_locks(repo, e, say);
   if (e.phase == "configure" || e.phase == "baseline" || e.phase == "build") {
     write_file_atomically(interrupted_build_marker(repo), e.started + "\n");
@@ -337,12 +447,16 @@ Recovery recover(const git::Repository& repo, const std::string& command_line, c
       journal.write(now, false);
       e = now;
     };
-    result.restore = snapshot::restore_snapshot(repo, s, options);
+    Rollback done = roll_back_to(repo, s, gate_changes_of(e), options);
+    result.restore = std::move(done.restore);
+    result.outside = std::move(done.outside);
+    result.kept_ref = std::move(done.kept_ref);
     size_t written = vault.give_back(repo);
     if (written > 0) say("wrote back " + std::to_string(written) + " object(s) that had been deleted from .git/objects");
     if (store.ensure_ref(s.manifest.id, s.commit))
       say("put back " + snapshot::SnapshotStore::ref_name(s.manifest.id) + ", which had been deleted or moved");
     say_restored(say, *result.restore);
+    say_outside_changes(say, result.outside, result.kept_ref);
   }
   journal.clear();
   vault.remove();

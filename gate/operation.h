@@ -14,9 +14,11 @@
 #include "gate/git/repository.h"
 #include "gate/journal.h"
 #include "gate/lock.h"
+#include "gate/outside_changes.h"
 #include "gate/snapshot/restore.h"
 #include "gate/snapshot/snapshot_store.h"
 #include "gate/vault.h"
+#include "runners/stray_processes.h"
 
 namespace autofix {
 
@@ -35,6 +37,9 @@ class Operation {
   static Operation begin(const git::Repository& repo, const std::string& name, const std::string& message,
                          const std::string& command_line, MessageSink say,
                          const std::vector<std::string>& excluded = {});
+  // The same with the lock already held (taken before anything of the tree was read).
+  static Operation begin(const git::Repository& repo, RepositoryLock lock, const std::string& name,
+                         const std::string& message, MessageSink say, const std::vector<std::string>& excluded = {});
   Operation(Operation&& other) noexcept;
   Operation& operator=(Operation&&) = delete;
   ~Operation();
@@ -52,11 +57,26 @@ class Operation {
   // alone. Says what differed and returns it.
   std::vector<std::string> restore_git_metadata();
 
-  // Keeps the tree as it is and ends the operation. .git's config, hooks/ and info/ are put back first
-  // (what ran after the fixer, the build and the tests, may have changed them too).
+  // What the gate itself changes in the tree, so that the rollback undoes that and keeps what others
+  // changed meanwhile (gate/outside_changes.h). Recorded in the journal for `recover`. Until said
+  // otherwise, any change is taken for the gate's (everything is restored).
+  void gate_changed_nothing_yet();  // e.g. right after the snapshot: a build and tests change no source
+  void gate_change_starting();      // a patch or fixer is about to change the tree
+  void gate_changed(const git_oid& before, const git_oid& after);
+
+  // Keeps the tree as it is and ends the operation (after ending what the operation left running).
+  // .git's config, hooks/ and info/ are put back first (what ran after the fixer, the build and the
+  // tests, may have changed them too).
   void finish();
-  // Restores the snapshot, verifies it, and ends the operation.
+  // Ends what the operation left running (daemons that left their process group included), restores
+  // the snapshot but for what others changed meanwhile, verifies it, and ends the operation.
   snapshot::RestoreReport roll_back();
+  // What the last roll_back() kept or set aside (empty before it).
+  const std::vector<OutsideChange>& outside_changes() const noexcept { return outside_; }
+  const std::optional<std::string>& kept_ref() const noexcept { return kept_ref_; }
+  // Ends processes the operation started that are still running outside a process group the gate
+  // waits for: a daemon that left its group (setsid, double fork). Returns what it ended; says so.
+  std::vector<runners::ProcessInfo> end_stray_processes();
 
  private:
   Operation(const git::Repository& repo, RepositoryLock lock, MessageSink say, Vault vault)
@@ -78,6 +98,9 @@ class Operation {
   MessageSink say_;
   JournalEntry entry_;
   snapshot::StoredSnapshot snapshot_;
+  GateChanges changes_;
+  std::vector<OutsideChange> outside_;
+  std::optional<std::string> kept_ref_;
   bool open_ = false;
 };
 
@@ -88,8 +111,10 @@ snapshot::RestoreReport restore_under_journal(const git::Repository& repo, const
 struct Recovery {
   std::optional<JournalEntry> unfinished;        // what was found in the journal
   std::optional<snapshot::RestoreReport> restore;  // what the restore did
-  bool ended_processes = false;                  // a leftover process group was ended first
+  bool ended_processes = false;                  // a leftover process group (or stray daemon) was ended first
   std::vector<std::string> temporaries_removed;  // left by a restore that was killed while writing
+  std::vector<OutsideChange> outside;            // what others changed, kept (see Operation::roll_back)
+  std::optional<std::string> kept_ref;
 };
 
 // A build killed half way can leave outputs that look newer than their sources but are truncated

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "gate/project_check.h"
+#include "gate/report_location.h"
 #include "gate/snapshot/manifest.h"
 #include "gate/tiers.h"
 #include "runners/case_results.h"
@@ -104,6 +105,8 @@ Layout resolve_layout(const git::Repository& repo, const fs::path& cwd, const st
   if (report_dir) l.report_dir = absolute_from(from, *report_dir);
   else if (config.report_dir) l.report_dir = absolute_from(l.root, *config.report_dir);
   else l.report_dir = l.build_dir / "autofix";
+  l.report_root = l.report_dir;
+  l.report_per_attempt = !report_dir && !config.report_dir;
   for (const fs::path& p : {l.build_dir, l.report_dir}) {
     fs::path rel = p.lexically_relative(l.root);
     if (rel.empty() || *rel.begin() == "..") continue;
@@ -113,8 +116,20 @@ Layout resolve_layout(const git::Repository& repo, const fs::path& cwd, const st
   return l;
 }
 
+void place_reports(Layout& l, const std::string& attempt_id) {
+  l.report_dir = l.report_per_attempt ? attempt_report_dir(l.report_root, attempt_id) : l.report_root;
+}
+
+void publish_reports(const Layout& l, const std::string& attempt_id) {
+  if (l.report_per_attempt) publish_latest(l.report_root, attempt_id);
+}
+
 void Phases::begin(const std::string& phase, const std::string& what) {
   throw_if_interrupted();
+  begin_after_decision(phase, what);
+}
+
+void Phases::begin_after_decision(const std::string& phase, const std::string& what) {
   current_ = phase;
   if (op_) op_->set_phase(phase);
   progress_.begin(phase, what);
@@ -367,13 +382,7 @@ BaselineRecord ensure_baseline(const git::Repository& repo, const Layout& l, con
 }
 
 git_oid current_worktree_tree(const git::Repository& repo, const std::vector<std::string>& excluded) {
-  git::IndexPtr index;
-  git::check(git_repository_index(git::out(index), repo.get()), "cannot open the index");
-  git::check(git_index_read(index.get(), 0), "cannot read the index");
-  std::optional<snapshot::FileStamp> stamp = snapshot::file_stamp((repo.git_dir() / "index").string());
-  snapshot::ScanOptions options{stamp ? stamp->mtime : snapshot::Timestamp{}, true, excluded};
-  snapshot::ScanResult scan = snapshot::scan_worktree(repo, index.get(), options);
-  return snapshot::write_worktree_tree(repo, index.get(), scan);
+  return worktree_tree_now(repo, excluded);
 }
 
 git::DiffPtr diff_trees(const git::Repository& repo, const git_oid& before, const git_oid& after) {
@@ -482,6 +491,36 @@ void materialize_paths(const git::Repository& repo, const git_oid& tree_oid, con
       write_file_atomically(target, content, w.mode == GIT_FILEMODE_BLOB_EXECUTABLE ? 0755 : 0644, Durability::cache);
     }
   }
+}
+
+std::vector<std::string> materialize_unchanged_paths(const git::Repository& repo, const git_oid& tree,
+                                                     const std::vector<std::string>& paths, const git_oid& expected) {
+  git::TreePtr want;
+  git::check(git_tree_lookup(git::out(want), repo.get(), &expected), "cannot read tree " + git::to_hex(expected));
+  std::vector<std::string> unchanged;
+  for (const std::string& path : paths) {
+    git::TreeEntryPtr entry;
+    bool in_tree = git_tree_entry_bypath(git::out(entry), want.get(), path.c_str()) == 0;
+    if (!in_tree) git_error_clear();
+    fs::path target = repo.workdir() / path;
+    std::error_code ec;
+    fs::file_status st = fs::symlink_status(target, ec);
+    bool on_disk = fs::exists(st);
+    if (!in_tree || !on_disk) {
+      if (!in_tree && !on_disk) unchanged.push_back(path);
+      continue;
+    }
+    git_filemode_t mode = git_tree_entry_filemode(entry.get());
+    if (!fs::is_regular_file(st) || (mode != GIT_FILEMODE_BLOB && mode != GIT_FILEMODE_BLOB_EXECUTABLE)) continue;
+    bool executable = (st.permissions() & fs::perms::owner_exec) != fs::perms::none;
+    if (executable != (mode == GIT_FILEMODE_BLOB_EXECUTABLE)) continue;
+    std::string content = read_file(target);
+    git_oid oid;
+    git::check(git_odb_hash(&oid, content.data(), content.size(), GIT_OBJECT_BLOB), "cannot hash '" + target.string() + "'");
+    if (git_oid_equal(&oid, git_tree_entry_id(entry.get()))) unchanged.push_back(path);
+  }
+  materialize_paths(repo, tree, unchanged);
+  return unchanged;
 }
 
 }  // namespace autofix

@@ -26,7 +26,11 @@ struct Layout {
   std::filesystem::path root;
   std::filesystem::path source_dir;  // the CMake source directory: root, or --source-dir / source_dir inside it
   std::filesystem::path build_dir;
-  std::filesystem::path report_dir;
+  std::filesystem::path report_dir;  // where this run's reports go (see place_reports)
+  // The default report directory is a root with one directory per run (gate/report_location.h);
+  // an explicit one (--report-dir, "report_dir") is used as it is.
+  std::filesystem::path report_root;
+  bool report_per_attempt = false;
   std::vector<std::string> excluded;  // build and report directories inside the work tree
 };
 
@@ -37,6 +41,12 @@ Layout resolve_layout(const git::Repository& repo, const std::filesystem::path& 
                       const std::optional<std::filesystem::path>& build_dir,
                       const std::optional<std::filesystem::path>& report_dir, const GateConfig& config,
                       const std::optional<std::filesystem::path>& source_dir = std::nullopt);
+
+// Once the run's id is known: its reports go to <report root>/<id> (the default), or to the explicit
+// report directory.
+void place_reports(Layout& l, const std::string& attempt_id);
+// After the reports were written: <report root>/latest names this run's (the default only).
+void publish_reports(const Layout& l, const std::string& attempt_id);
 
 // What every step needs to know about limits.
 struct RunSettings {
@@ -52,7 +62,11 @@ class Phases {
  public:
   Phases(reporters::Progress& progress, std::vector<std::pair<std::string, double>>& durations, Operation* op)
       : progress_(progress), durations_(durations), op_(op) {}
+  // Throws Interrupted when a signal is pending (a phase is a safe point to stop at)...
   void begin(const std::string& phase, const std::string& what);
+  // ...except once the outcome is committed (an accepted fix's branch exists): what is left (restoring
+  // the checkout, the reports) runs to its end, and the interrupt is reported with the outcome.
+  void begin_after_decision(const std::string& phase, const std::string& what);
   void end(const std::string& outcome);
   void note(const std::string& message) { progress_.note(message); }
   Operation* operation() const noexcept { return op_; }
@@ -131,5 +145,11 @@ std::vector<FileChange> changed_files(git_diff* diff);
 // removed. Used to put the tree without the fix back for a moment (static analysis of the baseline) and
 // to check out a base. Throws Error(io) naming the path when the file system refuses.
 void materialize_paths(const git::Repository& repo, const git_oid& tree, const std::vector<std::string>& paths);
+
+// The same, only for the paths whose file is still exactly as `expected` has it (content and executable
+// bit; absent where it has none): a file someone edited meanwhile is left as it is. Returns the paths
+// written.
+std::vector<std::string> materialize_unchanged_paths(const git::Repository& repo, const git_oid& tree,
+                                                     const std::vector<std::string>& paths, const git_oid& expected);
 
 }  // namespace autofix

@@ -160,19 +160,20 @@ TierResult run_secrets_tier(const TierConfig& tier, const TierContext& ctx) {
 
 // Puts the tree without the change back for the paths it touched; restore() puts the change back and
 // throws when it cannot (later tiers and `--on-accept keep` must never run on the files without it).
+// A file someone edited since the change was applied (or while the analysis ran) is left as it is: the
+// rollback keeps that edit (gate/outside_changes.h), it must not be overwritten here.
 class BaselineFilesInPlace {
  public:
-  BaselineFilesInPlace(const TierContext& ctx, std::vector<std::string> paths) : ctx_(ctx), paths_(std::move(paths)) {
-    materialize_paths(*ctx_.repo, ctx_.before_tree, paths_);
-  }
+  BaselineFilesInPlace(const TierContext& ctx, const std::vector<std::string>& paths)
+      : ctx_(ctx), paths_(materialize_unchanged_paths(*ctx.repo, ctx.before_tree, paths, ctx.after_tree)) {}
   void restore() {
     restored_ = true;
-    materialize_paths(*ctx_.repo, ctx_.after_tree, paths_);
+    materialize_unchanged_paths(*ctx_.repo, ctx_.after_tree, paths_, ctx_.before_tree);
   }
   ~BaselineFilesInPlace() {
     if (restored_) return;
     try {
-      materialize_paths(*ctx_.repo, ctx_.after_tree, paths_);
+      materialize_unchanged_paths(*ctx_.repo, ctx_.after_tree, paths_, ctx_.before_tree);
     } catch (...) {
       // Only on the way out of an error already thrown: the operation's rollback rewrites these paths.
     }

@@ -95,6 +95,7 @@ std::string resolve_base_spec(const git::Repository& repo, const std::optional<s
 AttemptOutcome run_verify(const VerifyOptions& vo, reporters::Progress& progress) {
   const AttemptOptions& o = vo.common;
   git::Repository repo = git::Repository::open(o.directory);
+  RepositoryLock lock = lock_before_reading(repo, o.command_line, progress);
   repo.require_idle();
   GateConfig config = effective_config(o, repo);
   Layout l = checked_layout(o, repo, config);
@@ -112,7 +113,6 @@ AttemptOutcome run_verify(const VerifyOptions& vo, reporters::Progress& progress
   const git_oid head_tree = *git_commit_tree_id(head.get());
 
   AttemptOutcome outcome;
-  outcome.report_dir = l.report_dir;
   AttemptResult& result = outcome.result;
   result.mode = "verify";
   result.started = format_iso8601_utc(std::chrono::system_clock::now());
@@ -123,19 +123,26 @@ AttemptOutcome run_verify(const VerifyOptions& vo, reporters::Progress& progress
   if (vo.shard) result.shard = vo.shard->text();
   progress.note("[verify] base " + result.base->substr(0, 12) + " (" + how + "), head " + result.head->substr(0, 12));
 
-  Operation op = Operation::begin(repo, "verify", "verify " + base_spec + ".." + vo.head.value_or("HEAD"),
-                                  o.command_line, [&](const std::string& m) { progress.note(m); }, l.excluded);
+  Operation op = Operation::begin(repo, std::move(lock), "verify", "verify " + base_spec + ".." + vo.head.value_or("HEAD"),
+                                  [&](const std::string& m) { progress.note(m); }, l.excluded);
+  op.gate_changed_nothing_yet();
   const snapshot::Manifest& snap = op.snapshot().manifest;
   claim_report_directory(l);
   result.snapshot = snap.id;
   result.attempt_id = snap.id;
+  place_reports(l, snap.id);
+  outcome.report_dir = l.report_dir;
   Phases phases(progress, result.durations, &op);
 
   try {
-    // The base, exactly as committed, for the baseline.
+    // The base, exactly as committed, for the baseline. The checkouts are the gate's change: the
+    // rollback undoes them and keeps what someone else changed meanwhile (gate/outside_changes.h).
     phases.begin("checkout", "checking out the base " + result.base->substr(0, 12));
+    const git_oid before = current_worktree_tree(repo, l.excluded);
+    op.gate_change_starting();
     std::vector<std::string> to_base = differing_paths(repo, snap.worktree_tree, base_tree);
     materialize_paths(repo, base_tree, to_base);
+    op.gate_changed(before, current_worktree_tree(repo, l.excluded));
     phases.end(std::to_string(to_base.size()) + " path(s) written");
 
     if (vo.shard) {
@@ -164,7 +171,9 @@ AttemptOutcome run_verify(const VerifyOptions& vo, reporters::Progress& progress
     } else {
       phases.begin("checkout", "checking out the head " + result.head->substr(0, 12));
       std::vector<std::string> to_head = differing_paths(repo, base_tree, head_tree);
+      op.gate_change_starting();
       materialize_paths(repo, head_tree, to_head);
+      op.gate_changed(before, current_worktree_tree(repo, l.excluded));
       git::DiffPtr change = diff_trees(repo, base_tree, head_tree);
       result.files_changed = changed_files(change.get());
       phases.end(std::to_string(result.files_changed.size()) + " file(s) changed");
@@ -184,10 +193,13 @@ AttemptOutcome run_verify(const VerifyOptions& vo, reporters::Progress& progress
 
   phases.begin("restore", "restoring the checkout (snapshot " + snap.id + ")");
   snapshot::RestoreReport restored = op.roll_back();
+  for (const OutsideChange& c : op.outside_changes()) result.outside_edits.push_back({c.path, c.change, to_string(c.action)});
+  result.kept_ref = op.kept_ref();
   phases.end("restored and verified (" + std::to_string(restored.written.size()) + " written, " +
              std::to_string(restored.removed.size()) + " removed)");
   try {
     write_report_files(result, l.report_dir);
+    publish_reports(l, result.attempt_id);
   } catch (const std::exception& e) {
     progress.note(std::string("warning: cannot write the reports: ") + e.what());
   }

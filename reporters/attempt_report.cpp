@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "gate/util/byte_names.h"
+#include "gate/util/signals.h"
 
 namespace autofix::reporters {
 
@@ -121,6 +122,14 @@ json attempt_json(const AttemptResult& r) {
                          {"candidates", candidates}});
   }
   j["cascading"] = cascading;
+  json outside = json::array();
+  for (const OutsideEdit& e : r.outside_edits)
+    outside.push_back({{"path", utf8_name(e.path)}, {"change", e.change}, {"action", e.action}});
+  j["outside_changes"] = outside;
+  j["kept_ref"] = r.kept_ref ? json(*r.kept_ref) : json(nullptr);
+  j["interrupted_after_decision"] =
+      r.interrupted_after_decision ? json({{"signal", r.interrupted_after_decision}, {"name", signal_name(r.interrupted_after_decision)}})
+                                   : json(nullptr);
   json tampering = json::array();
   for (const TamperFinding& f : r.tampering)
     tampering.push_back({{"kind", f.kind}, {"file", f.file}, {"line", f.line}, {"test", f.test},
@@ -352,6 +361,27 @@ std::string attempt_summary(const AttemptResult& r) {
                          : r.verdict == Verdict::planned      ? "Planned (dry run)"
                                                               : "Error";
   m << "## AutofixGate: " << headline << "\n\n" << r.reason << (r.reason.ends_with('.') ? "" : ".") << "\n\n";
+  if (r.interrupted_after_decision)
+    m << "**Interrupted** by " << signal_name(r.interrupted_after_decision)
+      << " after the outcome was committed: it stands.\n\n";
+  if (!r.outside_edits.empty()) {
+    // Someone's work must never vanish quietly: this comes before everything else about the fix.
+    m << "**Changed during the attempt by someone other than the fix** (you, or a build or test writing into the "
+         "sources):\n\n";
+    for (const OutsideEdit& e : r.outside_edits) {
+      m << "- `" << quoted_name(e.path) << "` (" << e.change << "): ";
+      if (e.action == "set_aside")
+        m << "the fix had changed it too; the fix was undone there and this version kept under `"
+          << r.kept_ref.value_or("refs/autofix/kept/") << "` (`git show " << r.kept_ref.value_or("refs/autofix/kept/<id>")
+          << ":" << quoted_name(e.path) << "`)";
+      else if (e.action == "restored")
+        m << "the fix had changed it and it was deleted afterwards; put back as it was before the fix";
+      else
+        m << "kept as it is";
+      m << "\n";
+    }
+    m << "\n";
+  }
   // What decided comes first: cascading failures, weakened tests, the risk, the failing tiers.
   if (!r.cascading.empty()) {
     m << "**Regressions and how they connect to the change:**\n\n";

@@ -16,6 +16,7 @@
 
 #include "gate/util/error.h"
 #include "gate/util/signals.h"
+#include "runners/stray_processes.h"
 
 namespace autofix::runners {
 
@@ -86,6 +87,27 @@ bool process_group_alive(int process_group) noexcept {
 
 namespace {
 
+std::mutex g_active_mutex;
+std::vector<int> g_active_groups;
+
+// Registers a process group for as long as run_process() waits for it.
+class ActiveGroup {
+ public:
+  explicit ActiveGroup(int pgid) : pgid_(pgid) {
+    std::lock_guard lock(g_active_mutex);
+    g_active_groups.push_back(pgid);
+  }
+  ~ActiveGroup() {
+    std::lock_guard lock(g_active_mutex);
+    std::erase(g_active_groups, pgid_);
+  }
+  ActiveGroup(const ActiveGroup&) = delete;
+  ActiveGroup& operator=(const ActiveGroup&) = delete;
+
+ private:
+  int pgid_;
+};
+
 // Puts the child in a process group of its own, before exec, so the whole tree can be signalled.
 struct NewProcessGroup : bp::extend::handler {
   template <typename Executor>
@@ -134,6 +156,11 @@ class PipeReader {
 
 }  // namespace
 
+std::vector<int> active_process_groups() {
+  std::lock_guard lock(g_active_mutex);
+  return g_active_groups;
+}
+
 ProcessResult run_process(const ProcessSpec& spec) {
   if (spec.argv.empty()) throw Error(ErrorKind::usage, "empty command");
   ProcessResult result;
@@ -149,6 +176,8 @@ ProcessResult run_process(const ProcessSpec& spec) {
   CappedOutput out(spec.output_cap), err(spec.output_cap);
   bp::environment env = boost::this_process::environment();
   for (const auto& [key, value] : spec.environment) env[key] = value;
+  // What the operation started can be found by this, even after the gate itself was killed.
+  if (std::optional<std::string> marker = operation_marker()) env[kOperationMarkerVariable] = *marker;
   std::vector<std::string> args(spec.argv.begin() + 1, spec.argv.end());
   boost::filesystem::path program = resolve_program(spec.argv.front());
   std::string cwd = spec.working_directory.empty() ? "." : spec.working_directory.string();
@@ -166,6 +195,7 @@ ProcessResult run_process(const ProcessSpec& spec) {
                 "check that it exists, is executable, and that '" + cwd + "' is a directory");
   const int pgid = child.id();
   ::setpgid(pgid, pgid);  // also from the parent: no race with an early signal
+  ActiveGroup active(pgid);
   launching.unlock();
   result.process_group = pgid;
   if (spec.on_started) spec.on_started(pgid);

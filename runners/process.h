@@ -64,4 +64,8 @@ ProcessResult run_process(const ProcessSpec& spec);
 // True while any process of the group is alive.
 bool process_group_alive(int process_group) noexcept;
 
+// The process groups run_process() calls are waiting for right now (other threads' builds or tests):
+// a search for stray processes (runners/stray_processes.h) leaves them alone.
+std::vector<int> active_process_groups();
+
 }  // namespace autofix::runners

@@ -20,9 +20,11 @@
 #include "gate/util/error.h"
 #include "gate/util/signals.h"
 #include "gate/util/spelling.h"
+#include "gate/util/byte_names.h"
 #include "reporters/attempt_report.h"
 #include "reporters/progress.h"
 #include "reporters/status_report.h"
+#include "runners/stray_processes.h"
 
 namespace autofix::cli {
 
@@ -56,6 +58,9 @@ struct Options {
   std::string out_dir;
   std::string report_file;
   std::string tier;
+  // Set by a command whose outcome was committed (an accepted fix's branch written): a signal arriving
+  // later does not turn its exit code into 128+N.
+  bool outcome_committed = false;
 };
 
 void say(const std::string& message) { std::cerr << kProgram << ": " << message << "\n"; }
@@ -110,6 +115,11 @@ int cmd_recover(const Options& o) {
                         {"ended_processes", r.ended_processes},
                         {"temporaries_removed", r.temporaries_removed}};
     if (r.unfinished) j["operation"] = r.unfinished->operation;
+    nlohmann::json outside = nlohmann::json::array();
+    for (const OutsideChange& c : r.outside)
+      outside.push_back({{"path", utf8_name(c.path)}, {"change", c.change}, {"action", to_string(c.action)}});
+    j["outside_changes"] = outside;
+    j["kept_ref"] = r.kept_ref ? nlohmann::json(*r.kept_ref) : nlohmann::json(nullptr);
     if (r.restore) j["restore"] = reporters::restore_json(*r.unfinished->snapshot, *r.restore);
     print_json(j);
   } else if (!r.unfinished) {
@@ -265,6 +275,7 @@ int cmd_tier_status(Options& o) {
 int cmd_attempt(Options& o) {
   reporters::Progress progress = reporters::Progress::for_stderr();
   AttemptOutcome outcome = run_attempt(attempt_options(o), progress);
+  o.outcome_committed = outcome.committed;
   const AttemptResult& r = outcome.result;
   if (o.json) {
     print_json(reporters::attempt_json(r));
@@ -349,6 +360,9 @@ void add_judging_options(CLI::App* app, Options& o) {
 int run(int argc, char** argv) {
   // First of all: a signal from now on only sets a flag, and a closed output never kills the gate.
   install_interrupt_handlers();
+  // Orphans of what the gate starts (a daemon that double-forked) become its children, so that it can
+  // find and end them (runners/stray_processes.h).
+  runners::become_subreaper();
   Options o;
   o.command_line = join_command_line(argc, argv);
   CLI::App app{"AutofixGate: snapshot, verify and accept or roll back automated fixes", kProgram};
@@ -380,7 +394,7 @@ int run(int argc, char** argv) {
       ->type_name("-- FIXER ARGS...");
   add_source_dir_option(attempt, o);
   attempt->add_option("--build-dir", o.build_dir, "Build directory (default: build/ in the repository)")->type_name("DIR");
-  attempt->add_option("--report-dir", o.report_dir, "Where reports go (default: <build dir>/autofix)")->type_name("DIR");
+  attempt->add_option("--report-dir", o.report_dir, "Where reports go (default: <build dir>/autofix/<attempt id>/, and <build dir>/autofix/latest names the newest)")->type_name("DIR");
   attempt->add_flag("--dry-run", o.attempt.dry_run,
                     "Print the plan and change nothing: a patch is checked to apply, a fixer is not run; nothing is "
                     "built or judged (verdict planned, exit 5)");
@@ -406,7 +420,7 @@ int run(int argc, char** argv) {
   verify->add_option("--head", o.head, "The commit with the change (default: HEAD)")->type_name("REF");
   add_source_dir_option(verify, o);
   verify->add_option("--build-dir", o.build_dir, "Build directory (default: build/ in the repository)")->type_name("DIR");
-  verify->add_option("--report-dir", o.report_dir, "Where reports go (default: <build dir>/autofix)")->type_name("DIR");
+  verify->add_option("--report-dir", o.report_dir, "Where reports go (default: <build dir>/autofix/<attempt id>/, and <build dir>/autofix/latest names the newest)")->type_name("DIR");
   verify->add_option("--shard", o.shard, "Run shard K of N of the tests and write a partial result (partial.json)")
       ->type_name("K/N");
   verify->add_option("--durations", o.durations, "A report.json whose test durations balance the shards")
@@ -495,7 +509,11 @@ int run(int argc, char** argv) {
 
   try {
     int rc = action();
-    if (int s = pending_interrupt(); s != 0) return exit_code_for_signal(s);
+    if (int s = pending_interrupt(); s != 0) {
+      if (!o.outcome_committed) return exit_code_for_signal(s);
+      say(std::string(signal_name(s)) + " arrived after the outcome was committed: it stands (exit " +
+          std::to_string(rc) + ")");
+    }
     return rc;
   } catch (const Interrupted& i) {
     say("interrupted");

@@ -43,6 +43,20 @@ void throw_if_interrupted() {
 
 int exit_code_for_signal(int signal_number) noexcept { return 128 + signal_number; }
 
+const char* signal_name(int signal_number) noexcept {
+  // The names of the signals the gate handles, and SIGKILL; the table is small and fixed.
+  static constexpr struct {
+    int number;
+    const char* name;
+  } kNames[] = {{SIGHUP, "SIGHUP"},   {SIGINT, "SIGINT"},   {SIGQUIT, "SIGQUIT"},     {SIGTERM, "SIGTERM"},
+                {SIGALRM, "SIGALRM"}, {SIGUSR1, "SIGUSR1"}, {SIGUSR2, "SIGUSR2"},     {SIGPOLL, "SIGPOLL"},
+                {SIGPROF, "SIGPROF"}, {SIGVTALRM, "SIGVTALRM"}, {SIGXCPU, "SIGXCPU"}, {SIGXFSZ, "SIGXFSZ"},
+                {SIGPWR, "SIGPWR"},   {SIGKILL, "SIGKILL"},  {SIGPIPE, "SIGPIPE"}};
+  for (const auto& n : kNames)
+    if (n.number == signal_number) return n.name;
+  return "signal";
+}
+
 void restore_default_signals_in_child() noexcept {
   // A handler is reset by exec anyway; an ignored signal is not, so SIGPIPE (and anything the gate's
   // own parent ignored) must be put back here.

@@ -25,6 +25,9 @@ struct Interrupted {
 // Throws Interrupted if a signal arrived.
 void throw_if_interrupted();
 
+// "SIGINT", "SIGTERM", ... for the signals above (and SIGKILL, SIGPIPE); "signal" for any other.
+const char* signal_name(int signal_number) noexcept;
+
 // Exit code for an interrupt: 128 + signal number (129 SIGHUP, 130 SIGINT, 131 SIGQUIT, 143 SIGTERM).
 int exit_code_for_signal(int signal_number) noexcept;
 

@@ -275,7 +275,7 @@ TEST(CliHoles, ClosedOutputDoesNotStopTheAttemptOrItsRollback) {
   TreeFingerprint after = source_fingerprint(t.repo());
   EXPECT_TRUE(after == before) << describe_difference(before, after);
   EXPECT_FALSE(fs::exists(t.journal()));
-  nlohmann::json report = nlohmann::json::parse(read_file(t.repo() / "build" / "autofix" / "report.json"));
+  nlohmann::json report = nlohmann::json::parse(read_file(t.repo() / "build" / "autofix" / "latest" / "report.json"));
   EXPECT_EQ(report.at("verdict"), "rejected") << report.dump(2);
 }
 

@@ -243,7 +243,7 @@ TEST(OddInputs, NamesThatAreNotUtf8SurviveRejectedAndAcceptedAttempts) {
   EXPECT_EQ(git(t.repo(), {"cat-file", "blob", branch + ":" + kCommitted}), "fixed\n");
   after = source_fingerprint(t.repo());
   EXPECT_TRUE(after == before) << describe_difference(before, after);
-  std::string summary = read_file(t.repo() / "build" / "autofix" / "summary.md");
+  std::string summary = read_file(t.repo() / "build" / "autofix" / "latest" / "summary.md");
   EXPECT_TRUE(contains(summary, "- `\"t\\377.txt\"` (modified)")) << summary;
 }
 
@@ -490,22 +490,24 @@ std::optional<std::pair<std::string, int>> first_call_touching(const std::string
 }
 
 // Kills the gate (strace's fault injection) at its first rename or unlink of `<report dir>/<file>`, for each
-// file of the set, and checks that the report directory then holds files of one attempt only.
+// file of the set, and checks that the report directory then holds files of one attempt only. The report
+// directory is given (--report-dir), so every attempt writes the same one (by default each has its own).
 TEST(OddInputs, KillWhileReportsAreWrittenNeverMixesTwoAttempts) {
   if (run({"strace", "-V"}, "/").exit_code != 0) GTEST_SKIP() << "needs strace (scripts/install-deps.sh installs it)";
   Tiny t;
   const fs::path reports = t.repo() / "build" / "autofix";
+  const Strings report_dir{"--report-dir", reports.string()};
   const std::string calls = "rename,renameat,renameat2,unlink,unlinkat";
   auto traced = [&](const Strings& strace_options) {
     Strings argv{"strace", "-e", "trace=" + calls};
     argv.insert(argv.end(), strace_options.begin(), strace_options.end());
     argv.push_back(gate_binary().string());
-    for (const std::string& a : attempt_running("echo broken > value.conf")) argv.push_back(a);
+    for (const std::string& a : attempt_running("echo broken > value.conf", report_dir)) argv.push_back(a);
     return run(argv, t.repo(), {}, std::chrono::minutes(3));
   };
   // The files that differ from one attempt to the next (autofix.sarif, with no analyzer tier, does not).
   const Strings set = {"junit.xml", "summary.md", "report.json"};
-  ASSERT_EQ(t.gate_with(attempt_running("echo broken > value.conf")).exit_code, 1);  // the baseline, stored
+  ASSERT_EQ(t.gate_with(attempt_running("echo broken > value.conf", report_dir)).exit_code, 1);  // the baseline, stored
   for (const std::string& victim : set) {
     // One run to see where the write happens (the baseline is stored: every later run makes the same calls),
     // which also leaves the previous set.
@@ -537,7 +539,7 @@ TEST(OddInputs, KillWhileReportsAreWrittenNeverMixesTwoAttempts) {
     EXPECT_EQ(read_file(t.repo() / "value.conf"), "ok\n") << victim;  // the rollback came before the reports
   }
   // The next attempt writes a whole set and clears what the killed writers left.
-  runners::ProcessResult last = t.gate_with(attempt_running("echo broken > value.conf"));
+  runners::ProcessResult last = t.gate_with(attempt_running("echo broken > value.conf", report_dir));
   ASSERT_EQ(last.exit_code, 1) << show(last);
   for (const auto& entry : fs::directory_iterator(reports))
     EXPECT_FALSE(entry.path().filename().string().starts_with(".report-set-")) << entry.path();

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <signal.h>
+
 #include <pugixml.hpp>
 
 namespace autofix::reporters {
@@ -168,6 +170,72 @@ TEST(AttemptSummaryTest, LeadsWithVerdictAndRegressions) {
   EXPECT_NE(md.find("- FormatterTest.TwoDecimals passed without the fix and fails with it"), std::string::npos) << md;
   EXPECT_NE(md.find("**Missing tests**"), std::string::npos);
   EXPECT_NE(md.find("- `mathlib/mathlib.cpp` (modified)"), std::string::npos);
+}
+
+// What the rollback kept of others' work (issue 17 item 1) and a signal after the accept (item 14).
+AttemptResult with_outside_changes() {
+  AttemptResult r = sample();
+  r.outside_edits = {{"app/main.cpp", "modified", "kept"},
+                     {"formatter/formatter.cpp", "modified", "set_aside"},
+                     {"gone.cpp", "deleted", "restored"},
+                     {"notes \xff.txt", "added", "kept"}};
+  r.kept_ref = "refs/autofix/kept/20261122T000000Z-abcdef";
+  return r;
+}
+
+TEST(AttemptJsonTest, OutsideChangesAndTheInterruptAreNullOrEmptyByDefault) {
+  nlohmann::json j = attempt_json(sample());
+  EXPECT_EQ(j.at("outside_changes"), nlohmann::json::array());
+  EXPECT_TRUE(j.at("kept_ref").is_null());
+  EXPECT_TRUE(j.at("interrupted_after_decision").is_null());
+}
+
+TEST(AttemptJsonTest, ListsOutsideChangesWithTheirActionAndTheKeptRef) {
+  AttemptResult r = with_outside_changes();
+  r.verdict = Verdict::accepted;
+  r.interrupted_after_decision = SIGTERM;
+  nlohmann::json j = attempt_json(r);
+  EXPECT_EQ(j.at("outside_changes"),
+            nlohmann::json::array({{{"path", "app/main.cpp"}, {"change", "modified"}, {"action", "kept"}},
+                                   {{"path", "formatter/formatter.cpp"}, {"change", "modified"}, {"action", "set_aside"}},
+                                   {{"path", "gone.cpp"}, {"change", "deleted"}, {"action", "restored"}},
+                                   {{"path", "\"notes \\377.txt\""}, {"change", "added"}, {"action", "kept"}}}));
+  EXPECT_EQ(j.at("kept_ref"), "refs/autofix/kept/20261122T000000Z-abcdef");
+  EXPECT_EQ(j.at("interrupted_after_decision"), nlohmann::json({{"signal", SIGTERM}, {"name", "SIGTERM"}}));
+  EXPECT_NO_THROW(dump_json(j));  // every string is UTF-8
+}
+
+TEST(AttemptSummaryTest, SaysFirstWhatWasKeptOfOthersChanges) {
+  std::string md = attempt_summary(with_outside_changes());
+  const size_t section = md.find("**Changed during the attempt by someone other than the fix**");
+  ASSERT_NE(section, std::string::npos) << md;
+  EXPECT_LT(section, md.find("Regressions")) << md;
+  EXPECT_NE(md.find("- `app/main.cpp` (modified): kept as it is\n"), std::string::npos) << md;
+  EXPECT_NE(md.find("- `formatter/formatter.cpp` (modified): the fix had changed it too; the fix was undone there "
+                    "and this version kept under `refs/autofix/kept/20261122T000000Z-abcdef` (`git show "
+                    "refs/autofix/kept/20261122T000000Z-abcdef:formatter/formatter.cpp`)\n"),
+            std::string::npos)
+      << md;
+  EXPECT_NE(md.find("- `gone.cpp` (deleted): the fix had changed it and it was deleted afterwards; put back as it "
+                    "was before the fix\n"),
+            std::string::npos)
+      << md;
+  EXPECT_NE(md.find("- `\"notes \\377.txt\"` (added): kept as it is\n"), std::string::npos) << md;
+  EXPECT_EQ(attempt_summary(sample()).find("someone other than the fix"), std::string::npos);
+}
+
+TEST(AttemptSummaryTest, AnInterruptAfterTheAcceptIsNotedUnderTheVerdict) {
+  AttemptResult r = sample();
+  r.verdict = Verdict::accepted;
+  r.reason = "the fix passes";
+  r.interrupted_after_decision = SIGINT;
+  std::string md = attempt_summary(r);
+  EXPECT_EQ(md.rfind("## AutofixGate: Accepted\n\nthe fix passes.\n\n**Interrupted** by SIGINT after the outcome "
+                     "was committed: it stands.\n\n",
+                     0),
+            0u)
+      << md;
+  EXPECT_EQ(attempt_summary(sample()).find("**Interrupted**"), std::string::npos);
 }
 
 }  // namespace

@@ -23,6 +23,10 @@ void expect_same(const JournalEntry& a, const JournalEntry& b) {
   EXPECT_EQ(a.process_group, b.process_group);
   EXPECT_EQ(a.started, b.started);
   EXPECT_EQ(a.phase, b.phase);
+  EXPECT_EQ(a.process_marker, b.process_marker);
+  EXPECT_EQ(a.gate_changes, b.gate_changes);
+  EXPECT_EQ(a.changes_before, b.changes_before);
+  EXPECT_EQ(a.changes_after, b.changes_after);
 }
 
 TEST(Journal, PathIsJournalJsonInTheStateDirectory) {
@@ -44,6 +48,33 @@ TEST(Journal, RoundTripWithEveryField) {
   expect_same(*read, full_entry());
 }
 
+TEST(Journal, RoundTripOfWhatTheGateChangedAndTheProcessMarker) {
+  TempDir dir;
+  Journal j(dir.path());
+  JournalEntry e = full_entry();
+  e.process_marker = "4242-00000000deadbeef";
+  e.gate_changes = "known";
+  e.changes_before = std::string(40, 'a');
+  e.changes_after = std::string(40, 'b');
+  j.write(e);
+  std::optional<JournalEntry> read = j.read();
+  ASSERT_TRUE(read);
+  expect_same(*read, e);
+}
+
+// A journal written before these fields existed is read as "the gate may have changed anything".
+TEST(Journal, JournalWithoutTheNewerFieldsReadsAsUnknownChanges) {
+  TempDir dir;
+  Journal j(dir.path());
+  testing::write_file(j.path(), R"({"format": 1, "operation": "attempt", "snapshot": "s", "pid": 1,
+                                   "process_group": null, "started": "t", "phase": "fix"})");
+  std::optional<JournalEntry> read = j.read();
+  ASSERT_TRUE(read);
+  EXPECT_EQ(read->gate_changes, "unknown");
+  EXPECT_EQ(read->process_marker, std::nullopt);
+  EXPECT_EQ(read->changes_before, std::nullopt);
+}
+
 TEST(Journal, RoundTripWithoutSnapshotOrProcessGroup) {
   TempDir dir;
   Journal j(dir.path());
@@ -62,7 +93,9 @@ TEST(Journal, FileIsFormattedJsonWithNullsForMissingValues) {
   nlohmann::json expected = {{"format", 1},         {"operation", "restore"},
                              {"snapshot", nullptr}, {"pid", 17},
                              {"process_group", nullptr}, {"started", "2026-01-01T00:00:00Z"},
-                             {"phase", "snapshot"}, {"snapshot_commit", nullptr}};
+                             {"phase", "snapshot"}, {"snapshot_commit", nullptr}, {"process_marker", nullptr},
+                             {"gate_changes", "unknown"}, {"changes_before", nullptr},
+                             {"changes_after", nullptr}};
   EXPECT_EQ(written, expected);
 }
 

@@ -1,5 +1,6 @@
 #include "gate/lock.h"
 
+#include <fcntl.h>
 #include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -210,6 +211,72 @@ TEST(RepositoryLock, ReassertWhenAnotherGateLockedTheNewFileIsBusy) {
     EXPECT_EQ(e.kind(), ErrorKind::busy);
     EXPECT_NE(std::string(e.what()).find("running `second`"), std::string::npos) << e.what();
   }
+
+// A run that created the state directory and is refused before it changes anything leaves no trace.
+TEST(RepositoryLockRemoval, RemoveOnReleaseDeletesTheLockFileAndTheEmptyStateDirectory) {
+  TempDir dir;
+  fs::path state = dir / "state dir";
+  fs::create_directories(state);
+  {
+    RepositoryLock lock = RepositoryLock::acquire(state, "cmd");
+    lock.remove_on_release(true);
+  }
+  EXPECT_FALSE(fs::exists(state));
+}
+
+TEST(RepositoryLockRemoval, RemoveOnReleaseLeavesADirectoryThatHoldsOtherFiles) {
+  TempDir dir;
+  fs::path state = dir / "state dir";
+  fs::create_directories(state);
+  testing::write_file(state / "journal.json", "{}");
+  {
+    RepositoryLock lock = RepositoryLock::acquire(state, "cmd");
+    lock.remove_on_release(true);
+  }
+  EXPECT_FALSE(fs::exists(state / "lock"));
+  EXPECT_TRUE(fs::exists(state / "journal.json"));
+}
+
+TEST(RepositoryLockRemoval, RemovalCanBeWithdrawnAndMovesWithTheLock) {
+  TempDir dir;
+  fs::path state = dir / "state dir";
+  fs::create_directories(state);
+  {
+    RepositoryLock lock = RepositoryLock::acquire(state, "cmd");
+    lock.remove_on_release(true);
+    RepositoryLock moved(std::move(lock));
+    moved.remove_on_release(false);
+  }
+  EXPECT_TRUE(fs::exists(state / "lock"));
+  EXPECT_EQ(testing::read_file(state / "lock"), "");
+  {
+    RepositoryLock lock = RepositoryLock::acquire(state, "cmd");
+    lock.remove_on_release(true);
+    RepositoryLock moved(std::move(lock));  // the moved-from lock removes nothing
+  }
+  EXPECT_FALSE(fs::exists(state));
+}
+
+// Someone opened the lock file just before a refused run removed it: once the file is gone, only the
+// file at the path is the lock, so two gates can never both hold it.
+TEST(RepositoryLockRemoval, AfterARemovalTheNewFileIsTheOnlyLock) {
+  TempDir dir;
+  fs::path state = dir / "state dir";
+  fs::create_directories(state);
+  testing::write_file(state / "keep", "");  // so that the directory stays
+  UniqueFd early;
+  {
+    RepositoryLock lock = RepositoryLock::acquire(state, "refused run");
+    lock.remove_on_release(true);
+    early = UniqueFd(::open((state / "lock").c_str(), O_RDWR | O_CLOEXEC));
+    ASSERT_TRUE(early);
+  }
+  ASSERT_EQ(::flock(early.get(), LOCK_EX | LOCK_NB), 0);  // the old, unlinked file: nobody's lock now
+  RepositoryLock second = RepositoryLock::acquire(state, "second");
+  std::optional<LockHolder> h = RepositoryLock::holder(state);
+  ASSERT_TRUE(h);
+  EXPECT_EQ(h->command, "second");
+  EXPECT_THROW(RepositoryLock::acquire(state, "third"), Error);
 }
 
 }  // namespace

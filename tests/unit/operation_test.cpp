@@ -571,6 +571,79 @@ TEST_F(OperationTest, FailedRollbackWithoutAnyJournalSaysHowToRestore) {
             std::string::npos)
       << messages_.back();
   fs::remove(*Vault::of(repo).dir());
+// ---- what the gate changed, and what others changed meanwhile (gate/outside_changes.h) ----------------
+
+TEST_F(OperationTest, JournalRecordsTheProcessMarkerAndWhatTheGateChanged) {
+  git::Repository repo = git::Repository::open(repo_);
+  Operation op = Operation::begin(repo, "attempt", "", "cmd", sink());
+  std::optional<JournalEntry> e = journal().read();
+  ASSERT_TRUE(e);
+  ASSERT_TRUE(e->process_marker);
+  EXPECT_EQ(runners::operation_marker(), e->process_marker);  // every child started now carries it
+  EXPECT_EQ(e->gate_changes, "unknown");
+  op.gate_changed_nothing_yet();
+  EXPECT_EQ(journal().read()->gate_changes, "none");
+  op.gate_change_starting();
+  EXPECT_EQ(journal().read()->gate_changes, "unknown");
+  git_oid before = op.snapshot().manifest.worktree_tree;
+  mutate();
+  git_oid after = worktree_tree_now(repo, {});
+  op.gate_changed(before, after);
+  e = journal().read();
+  EXPECT_EQ(e->gate_changes, "known");
+  EXPECT_EQ(e->changes_before, git::to_hex(before));
+  EXPECT_EQ(e->changes_after, git::to_hex(after));
+  op.roll_back();
+  EXPECT_EQ(runners::operation_marker(), std::nullopt);
+}
+
+TEST_F(OperationTest, RollBackKeepsWhatOthersChangedAndSaysSo) {
+  git::Repository repo = git::Repository::open(repo_);
+  Operation op = Operation::begin(repo, "attempt", "", "cmd", sink());
+  op.gate_changed_nothing_yet();
+  write_file(repo_ / "notes.txt", "the user's notes\n");
+  op.roll_back();
+  EXPECT_EQ(testing::read_file(repo_ / "notes.txt"), "the user's notes\n");
+  ASSERT_EQ(op.outside_changes().size(), 1u);
+  EXPECT_EQ(op.outside_changes().front().path, "notes.txt");
+  EXPECT_EQ(op.outside_changes().front().action, OutsideChange::Action::kept);
+  ASSERT_FALSE(messages_.empty());
+  EXPECT_EQ(messages_.back(),
+            "warning: 1 path(s) changed during the operation by someone other than the fix were kept as they are: "
+            "'notes.txt' (added)");
+}
+
+TEST_F(OperationTest, RecoverUndoesTheJournaledFixAndKeepsWhatOthersChanged) {
+  git::Repository repo = git::Repository::open(repo_);
+  snapshot::StoredSnapshot snap = snapshot::SnapshotStore(repo).create("");
+  git_oid before = snap.manifest.worktree_tree;
+  write_file(repo_ / "README.md", "changed by the fix\n");
+  git_oid after = worktree_tree_now(repo, {});
+  write_file(repo_ / "notes.txt", "written by the user after the fix\n");
+  JournalEntry e{"attempt", snap.manifest.id, 999999, std::nullopt, "2026-11-22T04:19:40Z", "test"};
+  e.gate_changes = "known";
+  e.changes_before = git::to_hex(before);
+  e.changes_after = git::to_hex(after);
+  journal().write(e);
+  Recovery r = recover(repo, "autofix-gate recover", sink());
+  EXPECT_EQ(testing::read_file(repo_ / "README.md"), "modified before the operation\n");
+  EXPECT_EQ(testing::read_file(repo_ / "notes.txt"), "written by the user after the fix\n");
+  ASSERT_EQ(r.outside.size(), 1u);
+  EXPECT_EQ(r.outside.front().path, "notes.txt");
+  EXPECT_EQ(journal().read(), std::nullopt);
+}
+
+TEST_F(OperationTest, RecoverOfAJournalWithoutAKnownChangeRestoresEverything) {
+  TreeFingerprint before = fingerprint(repo_);
+  git::Repository repo = git::Repository::open(repo_);
+  std::string id = snapshot::SnapshotStore(repo).create("").manifest.id;
+  JournalEntry e{"attempt", id, 999999, std::nullopt, "2026-11-22T04:19:40Z", "fix"};
+  e.gate_changes = "known";  // but without its trees: not trusted
+  journal().write(e);
+  mutate();
+  Recovery r = recover(repo, "autofix-gate recover", sink());
+  EXPECT_TRUE(r.outside.empty());
+  expect_same_tree(before);
 }
 
 }  // namespace

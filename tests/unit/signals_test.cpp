@@ -84,5 +84,13 @@ TEST(Signals, ASignalIgnoredAtStartStaysIgnored) {
   EXPECT_NE(now.sa_handler, SIG_IGN);
 }
 
+TEST(Signals, NamesTheHandledSignalsForMessages) {
+  EXPECT_STREQ(signal_name(SIGINT), "SIGINT");
+  EXPECT_STREQ(signal_name(SIGTERM), "SIGTERM");
+  EXPECT_STREQ(signal_name(SIGHUP), "SIGHUP");
+  for (const int* s = handled_signals(); *s != 0; ++s) EXPECT_STRNE(signal_name(*s), "signal") << *s;
+  EXPECT_STREQ(signal_name(SIGSEGV), "signal");
+}
+
 }  // namespace
 }  // namespace autofix

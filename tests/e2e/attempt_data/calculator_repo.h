@@ -192,7 +192,8 @@ class ProjectCopy {
   const fs::path& repo() const { return repo_; }
   const fs::path& tmp() const { return tmp_.path(); }
   fs::path build() const { return repo_ / "build"; }
-  fs::path reports() const { return build() / "autofix"; }
+  // The reports of the newest attempt (each attempt writes into build/autofix/<attempt id>/).
+  fs::path reports() const { return build() / "autofix" / "latest"; }
   fs::path journal() const { return repo_ / ".git" / "autofix" / "journal.json"; }
   const std::string& original_head() const { return head_; }
 
