@@ -221,8 +221,12 @@ std::vector<RerunTarget> rerun_targets(const std::vector<TestRecord>& records, i
   return out;
 }
 
-std::map<TestKey, std::vector<TestRecord>> rerun_until_disagreement(const Layout& l, const RunSettings& s,
+std::map<TestKey, std::vector<TestRecord>> rerun_until_disagreement(const Layout& l, const RunSettings& settings,
                                                                    Operation* op, const std::vector<RerunTarget>& targets) {
+  // One test at a time: a test that fails only beside another (a fixed port, a shared file; seen with
+  // cpp-httplib's servers on port 1234 under ctest -j2) must show what it does alone.
+  RunSettings s = settings;
+  s.jobs = 1;
   std::map<TestKey, std::vector<TestRecord>> runs;
   std::map<TestKey, RerunTarget> pending;
   int max_rounds = 0;
