@@ -211,6 +211,7 @@ TEST(RepositoryLock, ReassertWhenAnotherGateLockedTheNewFileIsBusy) {
     EXPECT_EQ(e.kind(), ErrorKind::busy);
     EXPECT_NE(std::string(e.what()).find("running `second`"), std::string::npos) << e.what();
   }
+}
 
 // A run that created the state directory and is refused before it changes anything leaves no trace.
 TEST(RepositoryLockRemoval, RemoveOnReleaseDeletesTheLockFileAndTheEmptyStateDirectory) {

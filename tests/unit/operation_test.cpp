@@ -571,6 +571,8 @@ TEST_F(OperationTest, FailedRollbackWithoutAnyJournalSaysHowToRestore) {
             std::string::npos)
       << messages_.back();
   fs::remove(*Vault::of(repo).dir());
+}
+
 // ---- what the gate changed, and what others changed meanwhile (gate/outside_changes.h) ----------------
 
 TEST_F(OperationTest, JournalRecordsTheProcessMarkerAndWhatTheGateChanged) {
