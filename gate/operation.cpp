@@ -123,6 +123,7 @@ GateChanges gate_changes_of(const JournalEntry& e) {
     g.after = *after;
   }
   g.state = *state;
+  g.gate_pid = e.pid;
   return g;
 }
 
@@ -251,7 +252,7 @@ void Operation::give_back_objects() {
 }
 
 void Operation::gate_changed_nothing_yet() {
-  changes_ = GateChanges{GateChanges::State::none, {}, {}};
+  changes_ = GateChanges{GateChanges::State::none, {}, {}, static_cast<int>(::getpid())};
   entry_.gate_changes = to_string(changes_.state);
   entry_.changes_before = entry_.changes_after = std::nullopt;
   journal_.write(entry_, false);
@@ -265,7 +266,7 @@ void Operation::gate_change_starting() {
 }
 
 void Operation::gate_changed(const git_oid& before, const git_oid& after) {
-  changes_ = GateChanges{GateChanges::State::known, before, after};
+  changes_ = GateChanges{GateChanges::State::known, before, after, static_cast<int>(::getpid())};
   entry_.gate_changes = to_string(changes_.state);
   entry_.changes_before = git::to_hex(before);
   entry_.changes_after = git::to_hex(after);

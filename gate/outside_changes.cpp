@@ -92,6 +92,19 @@ const char* to_string(OutsideChange::Action action) noexcept {
   return "kept";
 }
 
+bool is_gate_temporary(std::string_view path, int pid) {
+  if (pid <= 0) return false;
+  const std::string pid_part = std::to_string(pid) + "-";
+  for (std::string_view marker : {".tmp-", ".autofix-tmp-"}) {
+    std::string tag = std::string(marker) + pid_part;
+    size_t at = path.rfind(tag);
+    if (at == std::string_view::npos || at == 0 || path[at - 1] == '/') continue;
+    std::string_view digits = path.substr(at + tag.size());
+    if (!digits.empty() && digits.find_first_not_of("0123456789") == std::string_view::npos) return true;
+  }
+  return false;
+}
+
 RollbackPlan plan_rollback(const git::Repository& repo, const snapshot::Manifest& m, const git_oid& now,
                            const GateChanges& gate) {
   RollbackPlan plan;
@@ -113,6 +126,9 @@ RollbackPlan plan_rollback(const git::Repository& repo, const snapshot::Manifest
   for (const std::string& path : candidates) {
     if (is_submodule_in(s.get(), path) || is_submodule_in(c.get(), path)) continue;  // left alone anyway
     std::optional<FileState> in_s = file_at(s.get(), path);
+    // The gate's own temporary file, left by a kill between writing and renaming it: removed like
+    // anything else the snapshot lacks.
+    if (!in_s && is_gate_temporary(path, gate.gate_pid)) continue;
     std::optional<FileState> in_c = file_at(c.get(), path);
     std::optional<FileState> in_p = known ? file_at(p.get(), path) : in_s;
     std::optional<FileState> in_f = known ? file_at(f.get(), path) : in_s;

@@ -17,6 +17,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "gate/git/repository.h"
@@ -37,7 +38,13 @@ struct GateChanges {
   State state = State::unknown;
   git_oid before{};
   git_oid after{};
+  // The gate process whose temporary files (write_file_atomically's "<file>.tmp-<pid>-<n>", a restore's
+  // "<file>.autofix-tmp-<pid>-<n>") a kill may have left: never someone else's change. 0: none known.
+  int gate_pid = 0;
 };
+
+// Whether `path` names a temporary file that process `pid` writes beside a file before renaming it.
+bool is_gate_temporary(std::string_view path, int pid);
 const char* to_string(GateChanges::State state) noexcept;
 // nullopt for anything else.
 std::optional<GateChanges::State> gate_changes_state_from(const std::string& text) noexcept;

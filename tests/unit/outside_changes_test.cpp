@@ -67,6 +67,31 @@ TEST_F(OutsideChangesTest, BeforeAnyFixEveryChangeIsKept) {
   EXPECT_EQ(done.outside.size(), 3u);
 }
 
+// A kill between writing a temporary and renaming it (the static tier putting a baseline file back, found
+// by the kill sweep) leaves "<file>.tmp-<pid>-<n>": the gate's own, so removed; another process's stays.
+TEST_F(OutsideChangesTest, TheGatesOwnTemporaryFilesAreRemovedNotKept) {
+  write_file(repo_ / "a.txt.tmp-4242-218087", "half a baseline file\n");
+  write_file(repo_ / "b.txt.autofix-tmp-4242-3", "half a restored file\n");
+  write_file(repo_ / "a.txt.tmp-77-1", "another process's\n");
+  GateChanges none{GateChanges::State::none, {}, {}, 4242};
+  RollbackPlan plan = plan_rollback(repo(), snap_.manifest, now(), none);
+  EXPECT_EQ(plan.outside, (std::vector<OutsideChange>{{"a.txt.tmp-77-1", "added", Action::kept}}));
+  Rollback done = roll_back_to(repo(), snap_, none);
+  EXPECT_FALSE(fs::exists(repo_ / "a.txt.tmp-4242-218087"));
+  EXPECT_FALSE(fs::exists(repo_ / "b.txt.autofix-tmp-4242-3"));
+  EXPECT_EQ(at("a.txt.tmp-77-1"), "another process's\n");
+}
+
+TEST(IsGateTemporary, OnlyTheNamesThatProcessWrites) {
+  EXPECT_TRUE(is_gate_temporary("src/a.cpp.tmp-12-345", 12));
+  EXPECT_TRUE(is_gate_temporary("a.autofix-tmp-12-0", 12));
+  EXPECT_FALSE(is_gate_temporary("src/a.cpp.tmp-12-345", 13));
+  EXPECT_FALSE(is_gate_temporary("src/a.cpp.tmp-12-", 12));
+  EXPECT_FALSE(is_gate_temporary("src/a.cpp.tmp-12-34x", 12));
+  EXPECT_FALSE(is_gate_temporary("src/.tmp-12-3", 12));  // nothing it would have written beside
+  EXPECT_FALSE(is_gate_temporary("src/a.cpp.tmp-12-3", 0));
+}
+
 TEST_F(OutsideChangesTest, UnknownChangesRestoreEverything) {
   write_file(repo_ / "a.txt", "changed while a fixer ran\n");
   write_file(repo_ / "n.txt", "new\n");
