@@ -175,13 +175,7 @@ git_oid worktree_tree_now(const git::Repository& repo, const std::vector<std::st
 std::string set_aside(const git::Repository& repo, const std::string& id, const std::vector<snapshot::Change>& aside) {
   git_oid tree_oid = snapshot::apply_changes(repo, nullptr, aside);
   git::TreePtr tree = tree_of(repo, tree_oid, "the tree of the versions set aside");
-  // Like the record of a discarded tree, this must never fail on the user's identity settings.
-  git::CommitIdentity identity;
-  try {
-    identity = git::commit_identity(repo);
-  } catch (const Error&) {
-    identity.author = identity.committer = git::Person{git::kFallbackName, git::kFallbackEmail, std::nullopt};
-  }
+  git::CommitIdentity identity = git::commit_identity_or_fallback(repo);
   git::SignaturePtr author = git::make_signature(identity.author);
   git::SignaturePtr committer = git::make_signature(identity.committer);
   std::string message = "autofix-gate: versions edited during operation " + id +

@@ -261,6 +261,16 @@ CommitIdentity commit_identity(const Repository& repo) {
   return commit_identity(config.get(), process_environment());
 }
 
+CommitIdentity commit_identity_or_fallback(const Repository& repo) {
+  try {
+    return commit_identity(repo);
+  } catch (const Error&) {
+    CommitIdentity identity;
+    identity.author = identity.committer = Person{kFallbackName, kFallbackEmail, std::nullopt};
+    return identity;
+  }
+}
+
 SignaturePtr make_signature(const Person& person) {
   SignaturePtr sig;
   if (person.when)

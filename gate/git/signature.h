@@ -49,6 +49,9 @@ Environment process_environment();
 CommitIdentity commit_identity(git_config* config, const Environment& env);
 // The same with the repository's configuration (local, global, system) and the process environment.
 CommitIdentity commit_identity(const Repository& repo);
+// The same, or the gate's own identity dated now when the settings cannot be read: for the records a
+// rollback writes (discarded or kept versions), which must never fail on a user's identity settings.
+CommitIdentity commit_identity_or_fallback(const Repository& repo);
 
 // git's date formats for GIT_*_DATE: "<seconds> <+hhmm>" (also "@<seconds>"), RFC 2822
 // ("Thu, 07 Apr 2005 22:13:13 +0200") and ISO 8601 ("2005-04-07T22:13:13", a space for the T, fractions

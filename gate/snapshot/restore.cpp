@@ -296,12 +296,7 @@ std::optional<git_oid> keep_discarded(const git::Repository& repo, git_index* in
   git::check(git_tree_lookup(git::out(tree), repo.get(), &tree_oid), "cannot read the discarded tree");
   // A restore is the recovery itself: a GIT_*_DATE git cannot read (or an unreadable configuration) must
   // not stop it, so this record falls back to the gate's own identity, dated now.
-  git::CommitIdentity identity;
-  try {
-    identity = git::commit_identity(repo);
-  } catch (const Error&) {
-    identity.author = identity.committer = git::Person{git::kFallbackName, git::kFallbackEmail, std::nullopt};
-  }
+  git::CommitIdentity identity = git::commit_identity_or_fallback(repo);
   git::SignaturePtr author = git::make_signature(identity.author);
   git::SignaturePtr committer = git::make_signature(identity.committer);
   git_oid commit;
