@@ -112,6 +112,27 @@ std::optional<git_oid> oid_from_hex(const std::optional<std::string>& hex) {
 }
 
 // The journal's record of what the gate changed; anything incomplete counts as unknown (restore all).
+// Files named as the gate's process `pid` names its temporaries (is_gate_temporary) directly in .git,
+// .git/info and .git/hooks: removed, and returned relative to .git.
+std::vector<std::string> remove_git_dir_temporaries(const git::Repository& repo, int pid) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> removed;
+  for (const char* sub : {"", "info", "hooks"}) {
+    const fs::path dir = repo.git_dir() / sub;
+    std::error_code ec;
+    for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+      std::error_code type_ec;
+      if (!it->is_regular_file(type_ec) || it->is_symlink(type_ec)) continue;
+      const std::string name = it->path().filename().string();
+      if (!is_gate_temporary(name, pid)) continue;
+      std::error_code rm_ec;
+      if (fs::remove(it->path(), rm_ec)) removed.push_back(".git/" + (fs::path(sub) / name).generic_string());
+    }
+  }
+  std::sort(removed.begin(), removed.end());
+  return removed;
+}
+
 GateChanges gate_changes_of(const JournalEntry& e) {
   GateChanges g;
   std::optional<GateChanges::State> state = gate_changes_state_from(e.gate_changes);
@@ -430,6 +451,11 @@ Recovery recover(const git::Repository& repo, const std::string& command_line, c
     result.temporaries_removed = snapshot::remove_temporaries(repo, e.pending_writes->pid, e.pending_writes->paths);
     say_each(say, "removed temporary files of the interrupted restore: ", result.temporaries_removed);
   }
+  // The dead gate's own atomic writes into .git (index, config, packed-refs, ... as "<file>.tmp-<pid>-<n>")
+  // that a kill stopped before the rename (found by the kill sweep: .git/index.tmp-PID-N).
+  std::vector<std::string> in_git = remove_git_dir_temporaries(repo, e.pid);
+  say_each(say, "removed temporary files the interrupted gate left in .git: ", in_git);
+  result.temporaries_removed.insert(result.temporaries_removed.end(), in_git.begin(), in_git.end());
   if (e.snapshot) {
     say("restoring snapshot " + *e.snapshot + " of the interrupted '" + e.operation + "' (phase '" + e.phase + "')");
     if (vault.attach(repo)) say("reading what .git lacks from the private copy '" + vault.dir()->string() + "'");

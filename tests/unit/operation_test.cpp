@@ -349,6 +349,23 @@ TEST_F(OperationTest, RecoverRestoresTheJournaledSnapshot) {
   EXPECT_EQ(messages_, std::vector<std::string>{"restoring snapshot " + id + " of the interrupted 'attempt' (phase 'tier 1')"});
 }
 
+// A gate killed between writing .git/index.tmp-<pid>-<n> and renaming it (found by the kill sweep): recover
+// removes its temporaries in .git, and only those of the dead gate's pid.
+TEST_F(OperationTest, RecoverRemovesTheDeadGatesTemporariesInGitDir) {
+  git::Repository repo = git::Repository::open(repo_);
+  std::string id = snapshot::SnapshotStore(repo).create("").manifest.id;
+  journal().write(JournalEntry{"attempt", id, 999999, std::nullopt, "2026-11-22T04:19:40Z", "rollback"});
+  write_file(repo_ / ".git" / "index.tmp-999999-7634197", "half an index");
+  write_file(repo_ / ".git" / "info" / "exclude.tmp-999999-12", "half a file");
+  write_file(repo_ / ".git" / "index.tmp-123-1", "someone else's");
+  Recovery r = recover(repo, "autofix-gate recover", sink());
+  EXPECT_FALSE(fs::exists(repo_ / ".git" / "index.tmp-999999-7634197"));
+  EXPECT_FALSE(fs::exists(repo_ / ".git" / "info" / "exclude.tmp-999999-12"));
+  EXPECT_TRUE(fs::exists(repo_ / ".git" / "index.tmp-123-1"));
+  EXPECT_EQ(r.temporaries_removed,
+            (std::vector<std::string>{".git/index.tmp-999999-7634197", ".git/info/exclude.tmp-999999-12"}));
+}
+
 TEST_F(OperationTest, RecoverOfAnOperationWithoutSnapshotOnlyClearsTheJournal) {
   fs::create_directories(state_dir());
   journal().write(JournalEntry{"attempt", std::nullopt, 999999, std::nullopt, "t", "snapshot"});
