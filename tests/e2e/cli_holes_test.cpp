@@ -79,15 +79,7 @@ Strings with(Strings a, const Strings& b) {
   return a;
 }
 
-// Nothing at all changed: every path (build/ and untracked ones included), index, status, HEAD; no
-// snapshot, no journal, no autofix branch.
-void expect_untouched(const fs::path& repo, const TreeFingerprint& before, const runners::ProcessResult& r) {
-  TreeFingerprint after = exact_fingerprint(repo);
-  EXPECT_TRUE(after == before) << describe_difference(before, after) << show(r);
-  EXPECT_EQ(refs_under(repo, "refs/autofix/"), Strings{}) << show(r);
-  EXPECT_EQ(refs_under(repo, "refs/heads/autofix/"), Strings{}) << show(r);
-  EXPECT_FALSE(fs::exists(repo / ".git" / "autofix" / "journal.json")) << show(r);
-}
+using attempt::expect_untouched;
 
 // ---- 1. a build tree that is not this project's --------------------------------------------------------
 

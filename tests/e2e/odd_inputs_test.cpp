@@ -77,13 +77,9 @@ Strings attempt_running(const std::string& script, const Strings& extra = {}) {
   return argv;
 }
 
-// Nothing changed: every path, the index, the status and HEAD; no snapshot, no journal, no autofix branch.
+// attempt::expect_untouched, and no baseline stored either.
 void expect_untouched(const fs::path& repo, const TreeFingerprint& before, const runners::ProcessResult& r) {
-  TreeFingerprint after = exact_fingerprint(repo);
-  EXPECT_TRUE(after == before) << describe_difference(before, after) << show(r);
-  EXPECT_EQ(refs_under(repo, "refs/autofix/"), Strings{}) << show(r);
-  EXPECT_EQ(refs_under(repo, "refs/heads/autofix/"), Strings{}) << show(r);
-  EXPECT_FALSE(fs::exists(repo / ".git" / "autofix" / "journal.json")) << show(r);
+  attempt::expect_untouched(repo, before, r);
   EXPECT_FALSE(fs::exists(repo / ".git" / "autofix" / "baselines")) << show(r);
 }
 

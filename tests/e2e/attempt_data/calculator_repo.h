@@ -288,6 +288,16 @@ inline std::vector<std::string> refs_under(const fs::path& repo, const std::stri
   return lines_of(git(repo, {"for-each-ref", "--format=%(refname)", prefix}));
 }
 
+// Nothing at all changed: every path (build/ and untracked ones included), index, status, HEAD; no
+// snapshot, no journal, no autofix branch.
+inline void expect_untouched(const fs::path& repo, const TreeFingerprint& before, const runners::ProcessResult& r) {
+  TreeFingerprint after = exact_fingerprint(repo);
+  EXPECT_TRUE(after == before) << describe_difference(before, after) << show(r);
+  EXPECT_EQ(refs_under(repo, "refs/autofix/"), std::vector<std::string>{}) << show(r);
+  EXPECT_EQ(refs_under(repo, "refs/heads/autofix/"), std::vector<std::string>{}) << show(r);
+  EXPECT_FALSE(fs::exists(repo / ".git" / "autofix" / "journal.json")) << show(r);
+}
+
 inline std::vector<std::string> json_strings(const nlohmann::json& array) {
   std::vector<std::string> out;
   for (const auto& v : array) out.push_back(v.get<std::string>());
