@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "gate/attempt_result.h"
+#include "gate/results/attempt_result.h"
 
 namespace autofix::reporters {
 

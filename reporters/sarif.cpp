@@ -3,7 +3,7 @@
 #include <map>
 #include <string>
 
-#include "gate/severity.h"
+#include "gate/results/severity.h"
 
 namespace autofix::reporters {
 

@@ -7,6 +7,7 @@
 #include <system_error>
 
 #include "gate/util/error.h"
+#include "gate/util/io_errors.h"
 #include "runners/junit_reader.h"
 #include "runners/process.h"
 

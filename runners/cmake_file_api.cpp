@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "gate/util/error.h"
+#include "gate/util/io_errors.h"
 
 namespace autofix::runners {
 

@@ -16,6 +16,7 @@
 
 #include "gate/util/error.h"
 #include "gate/util/signals.h"
+#include "gate/util/io_errors.h"
 #include "runners/case_results.h"
 #include "runners/test_framework.h"
 

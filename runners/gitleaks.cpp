@@ -7,12 +7,13 @@
 #include <map>
 #include <system_error>
 
-#include "gate/config.h"
+#include "gate/policy/config.h"
 #include "gate/util/atomic_file.h"
 #include "gate/util/error.h"
 #include "gate/util/temporary_directory.h"
 #include "gate/util/paths.h"
 #include "gate/util/signals.h"
+#include "gate/util/io_errors.h"
 #include "runners/gitleaks_report.h"
 #include "runners/junit_reader.h"
 #include "runners/process.h"

@@ -16,7 +16,7 @@
 
 #include "gate/util/error.h"
 #include "gate/util/signals.h"
-#include "runners/stray_processes.h"
+#include "runners/operation_marker.h"
 
 namespace autofix::runners {
 

@@ -96,7 +96,7 @@ enum class LineKind { finding, note, ignored };
 struct SeverityWord {
   std::string_view word;  // as the analyzer prints it
   LineKind kind;
-  const char* kept;       // the severity a finding keeps (gate/severity.h weighs it)
+  const char* kept;       // the severity a finding keeps (gate/results/severity.h weighs it)
 };
 
 // clang-tidy: a check's warning is "warning", a check WarningsAsErrors lists is "error" (its check list

@@ -6,7 +6,7 @@
 //
 // Findings are repository-relative (file '/'-separated, relative to source_dir); those in files outside
 // source_dir (system and third-party headers) are dropped. Fingerprints are left empty: the caller assigns
-// them with the file texts it has (gate/findings.h).
+// them with the file texts it has (gate/policy/findings.h).
 #include <chrono>
 #include <filesystem>
 #include <functional>
@@ -14,7 +14,7 @@
 #include <string_view>
 #include <vector>
 
-#include "gate/attempt_result.h"
+#include "gate/results/attempt_result.h"
 
 namespace autofix::runners {
 

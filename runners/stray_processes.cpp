@@ -12,7 +12,6 @@
 #include <cstring>
 #include <filesystem>
 #include <map>
-#include <mutex>
 #include <set>
 #include <thread>
 
@@ -23,8 +22,6 @@ namespace autofix::runners {
 
 namespace {
 
-std::mutex g_marker_mutex;
-std::optional<std::string> g_marker;
 
 // A file of /proc/<pid>/. Plain read(2): the process may end while it is read (ESRCH), and libstdc++'s
 // filebuf throws on a failed read whatever the stream's exception mask says. nullopt on any error.
@@ -82,16 +79,6 @@ void reap_orphans() {
 }  // namespace
 
 bool become_subreaper() noexcept { return ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0; }
-
-void set_operation_marker(const std::optional<std::string>& token) {
-  std::lock_guard lock(g_marker_mutex);
-  g_marker = token;
-}
-
-std::optional<std::string> operation_marker() {
-  std::lock_guard lock(g_marker_mutex);
-  return g_marker;
-}
 
 std::vector<ProcessInfo> list_processes() {
   std::vector<ProcessInfo> out;

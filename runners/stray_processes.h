@@ -13,18 +13,13 @@
 #include <string>
 #include <vector>
 
-namespace autofix::runners {
+#include "runners/operation_marker.h"
 
-inline constexpr const char* kOperationMarkerVariable = "AUTOFIX_GATE_OPERATION";
+namespace autofix::runners {
 
 // Makes orphaned descendants reparent to this process. False when the kernel refuses (then only the
 // marker finds them).
 bool become_subreaper() noexcept;
-
-// Every process started by run_process() from now on inherits AUTOFIX_GATE_OPERATION=<token>;
-// nullopt stops it.
-void set_operation_marker(const std::optional<std::string>& token);
-std::optional<std::string> operation_marker();
 
 struct ProcessInfo {
   int pid = 0;

@@ -6,15 +6,15 @@
 #include <algorithm>
 #include <iostream>
 
-#include "gate/attempt.h"
-#include "gate/report_files.h"
-#include "gate/shard.h"
+#include "gate/run/attempt.h"
+#include "gate/run/report_files.h"
+#include "gate/run/shard.h"
 #include "gate/util/atomic_file.h"
-#include "gate/verify.h"
+#include "gate/run/verify.h"
 #include "gate/git/repository.h"
-#include "gate/journal.h"
-#include "gate/lock.h"
-#include "gate/operation.h"
+#include "gate/state/journal.h"
+#include "gate/state/lock.h"
+#include "gate/state/operation.h"
 #include "gate/snapshot/snapshot_store.h"
 #include "gate/util/clock.h"
 #include "gate/util/error.h"
@@ -23,7 +23,7 @@
 #include "gate/util/byte_names.h"
 #include "reporters/attempt_report.h"
 #include "reporters/progress.h"
-#include "reporters/status_report.h"
+#include "gate/cli/status_view.h"
 #include "runners/stray_processes.h"
 
 namespace autofix::cli {

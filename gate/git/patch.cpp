@@ -17,6 +17,7 @@
 
 #include "gate/util/error.h"
 #include "gate/util/paths.h"
+#include "gate/util/io_errors.h"
 
 // How a patch travels, in order (each step refuses with Error(usage) naming what it found):
 //   1. scan the text ourselves: structure, headers, raw paths as written (before libgit2 strips

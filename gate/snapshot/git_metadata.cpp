@@ -11,6 +11,7 @@
 
 #include "gate/util/atomic_file.h"
 #include "gate/util/error.h"
+#include "gate/util/io_errors.h"
 
 namespace autofix::snapshot {
 

@@ -8,6 +8,7 @@
 #include "gate/util/byte_names.h"
 #include "gate/util/error.h"
 #include "gate/util/paths.h"
+#include "gate/util/io_errors.h"
 
 namespace autofix::snapshot {
 

@@ -21,6 +21,7 @@
 #include "gate/util/error.h"
 #include "gate/util/paths.h"
 #include "gate/util/trace.h"
+#include "gate/util/io_errors.h"
 
 namespace autofix::snapshot {
 

@@ -22,6 +22,7 @@
 #include "gate/util/byte_names.h"
 #include "gate/util/disk_space.h"
 #include "gate/util/error.h"
+#include "gate/util/io_errors.h"
 
 namespace autofix::snapshot {
 

@@ -8,6 +8,7 @@
 
 #include "gate/util/disk_space.h"
 #include "gate/util/error.h"
+#include "gate/util/io_errors.h"
 
 namespace autofix {
 

@@ -18,9 +18,4 @@ std::optional<uint64_t> free_bytes(const std::filesystem::path& path);
 // "4194304 bytes (4.0 MiB)"; under 1 KiB just "312 bytes".
 std::string describe_bytes(uint64_t bytes);
 
-// The Error(io) for `what` on `path` failing with a full disk (`err`): names the path, the bytes the
-// write needed when known, the free space, and in its hint how much to free and what comes next.
-[[noreturn]] void throw_no_space(const std::string& what, const std::string& path, int err,
-                                 std::optional<uint64_t> bytes_needed);
-
 }  // namespace autofix

@@ -1,10 +1,5 @@
 #include "gate/util/error.h"
 
-#include <cstring>
-
-#include "gate/util/byte_names.h"
-#include "gate/util/disk_space.h"
-
 namespace autofix {
 
 Error::Error(ErrorKind kind, std::string message, std::string hint)
@@ -36,11 +31,6 @@ const char* to_string(ErrorKind kind) noexcept {
     case ErrorKind::internal: return "internal";
   }
   return "internal";
-}
-
-void throw_errno(const std::string& what, const std::string& path, int err) {
-  if (is_no_space(err)) throw_no_space(what, path, err, std::nullopt);
-  throw Error(ErrorKind::io, what + " '" + quoted_name(path) + "': " + std::strerror(err));
 }
 
 }  // namespace autofix

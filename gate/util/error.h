@@ -42,7 +42,4 @@ inline constexpr int interrupted_sigterm = 143;
 int exit_code_for(ErrorKind kind) noexcept;
 const char* to_string(ErrorKind kind) noexcept;
 
-// An io error for `what` on `path`, carrying errno's text.
-[[noreturn]] void throw_errno(const std::string& what, const std::string& path, int err);
-
 }  // namespace autofix

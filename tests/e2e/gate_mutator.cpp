@@ -27,7 +27,7 @@
 #include <random>
 #include <thread>
 
-#include "gate/operation.h"
+#include "gate/state/operation.h"
 #include "gate/util/error.h"
 #include "gate/util/signals.h"
 

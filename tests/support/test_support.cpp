@@ -15,7 +15,7 @@ namespace autofix::testing {
 
 namespace {
 
-// The gate keeps a private copy of what a rollback needs under $XDG_STATE_HOME (gate/vault.h): the tests,
+// The gate keeps a private copy of what a rollback needs under $XDG_STATE_HOME (gate/snapshot/vault.h): the tests,
 // and every gate they start, use a directory of their own, never the developer's.
 [[maybe_unused]] const bool kTestStateHome = [] {
   const char* base = std::getenv("TMPDIR");

@@ -1,4 +1,6 @@
 #include "reporters/attempt_report.h"
+#include "gate/policy/classify.h"
+#include "gate/policy/decide.h"
 
 #include <gtest/gtest.h>
 

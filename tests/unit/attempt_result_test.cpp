@@ -1,4 +1,6 @@
-#include "gate/attempt_result.h"
+#include "gate/policy/decide.h"
+#include "gate/policy/classify.h"
+#include "gate/results/attempt_result.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "gate/baseline.h"
+#include "gate/state/baseline.h"
 
 #include <gtest/gtest.h>
 

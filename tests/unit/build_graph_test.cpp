@@ -1,4 +1,4 @@
-#include "gate/build_graph.h"
+#include "gate/policy/build_graph.h"
 
 #include <filesystem>
 

@@ -1,4 +1,4 @@
-#include "gate/cascade.h"
+#include "gate/policy/cascade.h"
 
 #include <algorithm>
 #include <filesystem>

@@ -1,4 +1,4 @@
-#include "gate/config.h"
+#include "gate/policy/config.h"
 
 #include <sys/stat.h>
 

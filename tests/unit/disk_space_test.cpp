@@ -5,6 +5,7 @@
 #include <cerrno>
 
 #include "gate/util/error.h"
+#include "gate/util/io_errors.h"
 #include "tests/support/test_support.h"
 
 namespace autofix {

@@ -1,4 +1,5 @@
 #include "gate/util/error.h"
+#include "gate/util/io_errors.h"
 
 #include <cerrno>
 

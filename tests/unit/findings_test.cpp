@@ -1,4 +1,4 @@
-#include "gate/findings.h"
+#include "gate/policy/findings.h"
 
 #include <map>
 

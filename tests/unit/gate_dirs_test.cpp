@@ -1,4 +1,4 @@
-#include "gate/gate_dirs.h"
+#include "gate/state/gate_dirs.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "gate/glob.h"
+#include "gate/policy/glob.h"
 
 #include <gtest/gtest.h>
 

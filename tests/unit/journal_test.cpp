@@ -1,4 +1,4 @@
-#include "gate/journal.h"
+#include "gate/state/journal.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>

@@ -1,4 +1,4 @@
-#include "gate/lanes.h"
+#include "gate/policy/lanes.h"
 
 #include <gtest/gtest.h>
 

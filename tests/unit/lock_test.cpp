@@ -1,4 +1,4 @@
-#include "gate/lock.h"
+#include "gate/state/lock.h"
 
 #include <fcntl.h>
 #include <sys/file.h>

@@ -1,4 +1,5 @@
-#include "gate/observations.h"
+#include "gate/policy/classify.h"
+#include "gate/policy/observations.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "gate/operation.h"
+#include "gate/state/operation.h"
 
 #include <signal.h>
 #include <sys/wait.h>
@@ -11,7 +11,7 @@
 
 #include "gate/util/clock.h"
 #include "gate/util/error.h"
-#include "gate/vault.h"
+#include "gate/snapshot/vault.h"
 #include "tests/support/test_support.h"
 
 namespace autofix {
@@ -590,7 +590,7 @@ TEST_F(OperationTest, FailedRollbackWithoutAnyJournalSaysHowToRestore) {
   fs::remove(*Vault::of(repo).dir());
 }
 
-// ---- what the gate changed, and what others changed meanwhile (gate/outside_changes.h) ----------------
+// ---- what the gate changed, and what others changed meanwhile (gate/snapshot/outside_changes.h) ----------------
 
 TEST_F(OperationTest, JournalRecordsTheProcessMarkerAndWhatTheGateChanged) {
   git::Repository repo = git::Repository::open(repo_);

@@ -1,4 +1,4 @@
-#include "gate/outside_changes.h"
+#include "gate/snapshot/outside_changes.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "gate/project_check.h"
+#include "gate/judge/project_check.h"
 
 #include <gtest/gtest.h>
 

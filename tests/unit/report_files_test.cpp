@@ -1,4 +1,4 @@
-#include "gate/report_files.h"
+#include "gate/run/report_files.h"
 
 #include <signal.h>
 #include <sys/wait.h>

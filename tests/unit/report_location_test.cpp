@@ -1,4 +1,4 @@
-#include "gate/report_location.h"
+#include "gate/state/report_location.h"
 
 #include <gtest/gtest.h>
 

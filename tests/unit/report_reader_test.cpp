@@ -1,4 +1,4 @@
-#include "gate/report_reader.h"
+#include "gate/results/report_reader.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "gate/risk.h"
+#include "gate/policy/risk.h"
 
 #include <gtest/gtest.h>
 

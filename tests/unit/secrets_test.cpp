@@ -1,4 +1,4 @@
-#include "gate/secrets.h"
+#include "gate/policy/secrets.h"
 
 #include <git2.h>
 

@@ -1,4 +1,4 @@
-#include "gate/severity.h"
+#include "gate/results/severity.h"
 
 #include <map>
 #include <string>

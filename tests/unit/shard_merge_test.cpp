@@ -1,4 +1,6 @@
-#include "gate/shard.h"
+#include "gate/policy/decide.h"
+#include "gate/policy/classify.h"
+#include "gate/run/shard.h"
 
 #include <gtest/gtest.h>
 
@@ -6,7 +8,7 @@
 #include <functional>
 #include <map>
 
-#include "gate/report_reader.h"
+#include "gate/results/report_reader.h"
 #include "gate/util/error.h"
 #include "reporters/attempt_report.h"
 #include "tests/support/test_support.h"

@@ -1,4 +1,4 @@
-#include "reporters/status_report.h"
+#include "gate/cli/status_view.h"
 
 #include <gtest/gtest.h>
 

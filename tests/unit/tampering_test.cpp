@@ -1,4 +1,4 @@
-#include "gate/tampering.h"
+#include "gate/policy/tampering.h"
 
 #include <gtest/gtest.h>
 

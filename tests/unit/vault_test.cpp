@@ -1,4 +1,4 @@
-#include "gate/vault.h"
+#include "gate/snapshot/vault.h"
 
 #include <sys/stat.h>
 

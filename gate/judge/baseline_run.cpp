@@ -1,0 +1,106 @@
+#include "gate/judge/baseline_run.h"
+
+#include <algorithm>
+
+#include "gate/judge/project_check.h"
+#include "gate/judge/test_runs.h"
+#include "gate/judge/tiers.h"
+#include "gate/util/clock.h"
+
+namespace autofix {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+size_t passed_count(const std::vector<TestRecord>& tests) {
+  return static_cast<size_t>(
+      std::count_if(tests.begin(), tests.end(), [](const TestRecord& t) { return t.status == RunStatus::passed; }));
+}
+
+}  // namespace
+
+BaselineRecord ensure_baseline(const git::Repository& repo, const Layout& l, const std::string& tree,
+                               const RunSettings& s, const GateConfig& config, Phases& phases, BaselineInfo& info,
+                               const std::string& key_extra) {
+  BaselineCache cache(repo.state_dir());
+  Operation* op = phases.operation();
+  // The build must be configured before the key is known: the key includes the CMake cache.
+  // (A build configured before the gate asked for the File API's codemodel is configured once more.)
+  if (!fs::exists(l.build_dir / "CMakeCache.txt") || lacks_what_the_gate_reads(l.build_dir)) {
+    phases.begin("configure", "configuring " + l.build_dir.string());
+    runners::BuildResult configured = build_tree(l, s, op);
+    phases.end(configured.ok ? "configured and built" : configured.failure);
+  }
+  // Sanitizer tiers add to what the baseline holds: a configuration with other ones needs another.
+  std::string extra = key_extra;
+  for (const TierConfig& t : config.tiers)
+    if (t.kind == "sanitizers") {
+      extra += "\nsanitizers " + t.name;
+      for (const std::string& label : t.labels) extra += " " + label;
+    }
+  std::string key = baseline_key(tree, l.build_dir, cmake_cache_text(l.build_dir) + extra);
+  info.key = key;
+  if (std::optional<BaselineRecord> stored = cache.load(key)) {
+    info.cached = true;
+    info.runs = stored->runs;
+    info.build_ok = stored->build_ok;
+    phases.note("[baseline] reusing the stored baseline " + key.substr(0, 12) + " (" +
+                std::to_string(stored->tests.size()) + " tests)");
+    return *stored;
+  }
+  BaselineRecord record;
+  record.key = key;
+  record.tree = tree;
+  record.created = format_iso8601_utc(std::chrono::system_clock::now());
+  record.runs = 1;
+  phases.begin("baseline", "building the tree without the fix");
+  runners::BuildResult b = build_tree(l, s, op);
+  record.build_ok = b.ok;
+  record.build_errors = b.errors;
+  if (!b.ok) {
+    phases.end(b.failure);
+    info.build_ok = false;
+    return record;  // not stored: a broken baseline is worth recomputing next time
+  }
+  phases.end("built");
+  phases.begin("baseline", "running the tests without the fix");
+  record.discovered = runners::discover_tests(l.build_dir);
+  require_own_tests(l, record.discovered);  // a tree with tests from elsewhere is never a baseline
+  TestRun run = run_tests(l, l.report_dir / "baseline-tests", s, op);
+  for (const std::string& w : run.warnings) phases.note("[baseline] warning: " + w);
+  record.tests = std::move(run.records);
+  phases.end(std::to_string(passed_count(record.tests)) + "/" + std::to_string(record.tests.size()) + " passed");
+  // A test failing at baseline is run again, so that a baseline flake cannot pose as a fix later, and so
+  // that the failure lines it prints now and then are all known (only lines it never printed are new).
+  std::vector<RerunTarget> failing = rerun_targets(record.tests, s.flaky_reruns, [](const TestRecord& t) {
+    return t.status == RunStatus::failed || t.status == RunStatus::timeout;
+  });
+  if (!failing.empty()) {
+    phases.begin("baseline", "re-running " + std::to_string(failing.size()) + " failing test(s) to tell flakes");
+    auto reruns = rerun_until_disagreement(l, s, op, failing);
+    for (TestRecord& t : record.tests) {
+      auto it = reruns.find(key_of(t));
+      if (it == reruns.end()) continue;
+      t.reruns = statuses_of(it->second);
+      for (const TestRecord& again : it->second)
+        for (const std::string& line : again.failures)
+          if (std::find(t.failures.begin(), t.failures.end(), line) == t.failures.end()) t.failures.push_back(line);
+      if (disagrees(t.status, t.reruns)) record.flaky.push_back(t.name);
+    }
+    phases.end(record.flaky.empty() ? "every failure repeated" : std::to_string(record.flaky.size()) + " flaky");
+  }
+  for (const TierConfig& t : config.tiers) {
+    if (t.kind != "sanitizers") continue;
+    phases.begin("baseline", "building and testing with sanitizers (tier " + t.name + ")");
+    SanitizerRun sanitized = run_sanitizer_suite(t, l, s, op, "baseline-sanitizers-" + t.name);
+    if (!sanitized.built) record.sanitizers_built = false;
+    record.sanitizer_reports[t.name] = sanitized.signatures;
+    phases.end(sanitized.built ? std::to_string(sanitized.signatures.size()) + " report(s) without the fix" : sanitized.failure);
+  }
+  cache.store(record);
+  info.runs = record.runs;
+  info.build_ok = true;
+  return record;
+}
+}  // namespace autofix

@@ -1,0 +1,19 @@
+#include "gate/judge/phases.h"
+
+#include "gate/util/signals.h"
+
+namespace autofix {
+
+void Phases::begin(const std::string& phase, const std::string& what) {
+  throw_if_interrupted();
+  begin_after_decision(phase, what);
+}
+
+void Phases::begin_after_decision(const std::string& phase, const std::string& what) {
+  current_ = phase;
+  if (op_) op_->set_phase(phase);
+  progress_.begin(phase, what);
+}
+
+void Phases::end(const std::string& outcome) { durations_.emplace_back(current_, progress_.end(outcome)); }
+}  // namespace autofix

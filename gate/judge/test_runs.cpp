@@ -1,0 +1,233 @@
+#include "gate/judge/test_runs.h"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "gate/state/operation.h"
+#include "gate/util/atomic_file.h"
+#include "runners/case_results.h"
+#include "runners/cmake_file_api.h"
+#include "runners/test_framework.h"
+
+namespace autofix {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+RunStatus run_status(runners::TestStatus s) {
+  switch (s) {
+    case runners::TestStatus::passed: return RunStatus::passed;
+    case runners::TestStatus::failed: return RunStatus::failed;
+    case runners::TestStatus::timeout: return RunStatus::timeout;
+    case runners::TestStatus::not_run: return RunStatus::not_run;
+    case runners::TestStatus::skipped: return RunStatus::skipped;
+  }
+  return RunStatus::not_run;
+}
+
+TestRecord to_record(const runners::TestResult& t) {
+  std::string output = t.message.empty() ? t.output_excerpt
+                       : t.output_excerpt.empty() ? t.message
+                                                  : t.message + "\n" + t.output_excerpt;
+  TestRecord r;
+  r.name = t.name;
+  r.ctest_test = t.ctest_test.empty() ? t.name : t.ctest_test;
+  r.case_name = t.case_name;
+  r.status = run_status(t.status);
+  r.duration_s = t.duration_s;
+  r.output = std::move(output);
+  r.failures = t.failures;
+  return r;
+}
+
+std::vector<TestRecord> to_records(const runners::CTestRun& run) {
+  std::vector<TestRecord> out;
+  for (const auto& t : run.tests) out.push_back(to_record(t));
+  for (const auto& c : run.cases) out.push_back(to_record(c));
+  return out;
+}
+
+}  // namespace
+
+std::string cmake_cache_text(const fs::path& build_dir) {
+  return read_file_if_exists(build_dir / "CMakeCache.txt").value_or("");
+}
+
+// A build configured before the gate asked for them lacks the File API's codemodel reply (cascading
+// failures) or, with a generator that writes one, compile_commands.json (the static tiers): configure
+// it once more with both asked for.
+bool lacks_what_the_gate_reads(const fs::path& build_dir) {
+  if (!fs::exists(build_dir / ".cmake/api/v1/reply")) return true;
+  std::string cache = cmake_cache_text(build_dir);
+  size_t at = cache.find("CMAKE_GENERATOR:INTERNAL=");
+  std::string generator = at == std::string::npos ? "" : cache.substr(at, cache.find('\n', at) - at);
+  bool writes_database = generator.find("Makefiles") != std::string::npos || generator.find("Ninja") != std::string::npos;
+  return writes_database && !fs::exists(build_dir / "compile_commands.json");
+}
+
+runners::BuildResult build_tree(const Layout& l, const RunSettings& s, Operation* op, bool reconfigure) {
+  runners::BuildOptions b;
+  b.source_dir = l.source_dir;
+  b.build_dir = l.build_dir;
+  b.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(s.timeout);
+  b.jobs = s.jobs;
+  // The static tier reads compile_commands.json; cascading failures read the File API's codemodel.
+  b.configure_arguments = {"-DCMAKE_EXPORT_COMPILE_COMMANDS=ON"};
+  // Cascading failures read the File API's codemodel: ask for it, and configure again once when an
+  // existing build has no reply yet (it was configured before the query existed).
+  runners::write_codemodel_query(l.build_dir);
+  b.reconfigure = reconfigure || (fs::exists(l.build_dir / "CMakeCache.txt") && lacks_what_the_gate_reads(l.build_dir));
+  if (op) b.on_started = [op](int pg) { op->set_process_group(pg); };
+  // After `recover` ended a build half way, its outputs cannot be trusted: rebuild everything once.
+  fs::path marker = interrupted_build_marker(*l.repo);
+  b.clean_first = fs::exists(marker);
+  runners::BuildResult r = runners::configure_and_build(b);
+  if (b.clean_first) fs::remove(marker);
+  if (op) op->set_process_group(std::nullopt);
+  return r;
+}
+
+std::chrono::milliseconds per_test_limit(const RunSettings& s) {
+  auto limit = std::min(s.test_timeout, std::max(std::chrono::seconds(1), s.timeout / 2));
+  return std::chrono::duration_cast<std::chrono::milliseconds>(limit);
+}
+
+TestRun run_tests(const Layout& l, const fs::path& output_dir, const RunSettings& s, Operation* op,
+                  const TestRunOptions& options) {
+  runners::CTestOptions c;
+  c.build_dir = l.build_dir;
+  c.output_dir = output_dir;
+  c.jobs = s.jobs;
+  c.timeout = per_test_limit(s);
+  c.overall_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(s.timeout);  // the whole run
+  c.environment = options.environment;
+  c.read_failing_cases = options.read_failing_cases;
+  std::vector<std::string> selection = options.names;
+  if (selection.empty() && s.in_shard) {
+    for (const auto& d : runners::discover_tests(l.build_dir))
+      if (s.in_shard(d.name)) selection.push_back(d.name);
+    if (selection.empty()) return {};  // this shard has no test
+  }
+  c.names = std::move(selection);
+  if (op) c.on_started = [op](int pg) { op->set_process_group(pg); };
+  runners::CTestRun run = runners::run_ctest(c);
+  if (op) op->set_process_group(std::nullopt);
+  return {to_records(run), run.warnings};
+}
+
+bool disagrees(RunStatus first, const std::vector<RunStatus>& reruns) {
+  bool passed = first == RunStatus::passed;
+  return std::any_of(reruns.begin(), reruns.end(), [&](RunStatus r) { return (r == RunStatus::passed) != passed; });
+}
+
+std::vector<RunStatus> statuses_of(const std::vector<TestRecord>& runs) {
+  std::vector<RunStatus> out;
+  for (const TestRecord& r : runs) out.push_back(r.status);
+  return out;
+}
+
+int rerun_rounds(const TestRecord& first_run, int reruns) {
+  if (reruns <= 0) return 0;
+  if (first_run.status == RunStatus::timeout) return 1;
+  if (first_run.duration_s <= 0) return reruns;
+  double fit = std::floor(kRerunBudgetSeconds / first_run.duration_s);
+  return std::clamp(static_cast<int>(std::min(fit, 1e6)), 1, reruns);
+}
+
+std::vector<RerunTarget> rerun_targets(const std::vector<TestRecord>& records, int reruns,
+                                       const std::function<bool(const TestRecord&)>& wanted) {
+  std::set<std::string> failing_cases;  // CTest tests whose cases show a failure
+  for (const TestRecord& r : records)
+    if (!r.case_name.empty() && r.status != RunStatus::passed && r.status != RunStatus::skipped)
+      failing_cases.insert(key_of(r).ctest_test);
+  std::vector<RerunTarget> out;
+  for (const TestRecord& r : records) {
+    if (!wanted(r)) continue;
+    if (r.case_name.empty() && r.status != RunStatus::passed && failing_cases.count(key_of(r).ctest_test)) continue;
+    if (int rounds = rerun_rounds(r, reruns); rounds > 0) out.push_back({key_of(r), r.status, rounds});
+  }
+  return out;
+}
+
+std::map<TestKey, std::vector<TestRecord>> rerun_until_disagreement(const Layout& l, const RunSettings& settings,
+                                                                   Operation* op, const std::vector<RerunTarget>& targets) {
+  // One test at a time: a test that fails only beside another (a fixed port, a shared file; seen with
+  // cpp-httplib's servers on port 1234 under ctest -j2) must show what it does alone.
+  RunSettings s = settings;
+  s.jobs = 1;
+  std::map<TestKey, std::vector<TestRecord>> runs;
+  std::map<TestKey, RerunTarget> pending;
+  int max_rounds = 0;
+  for (const RerunTarget& t : targets) {
+    pending.emplace(t.key, t);
+    max_rounds = std::max(max_rounds, t.rounds);
+  }
+  if (pending.empty()) return runs;
+  std::map<std::string, runners::DiscoveredTest> by_name;
+  for (auto& d : runners::discover_tests(l.build_dir)) by_name.emplace(d.name, std::move(d));
+  const fs::path dir = l.report_dir / "reruns";
+
+  for (int round = 1; round <= max_rounds && !pending.empty(); ++round) {
+    // CTest tests run together; cases by binary, through ctest with GTEST_FILTER or by the gate itself.
+    std::set<std::string> whole;
+    std::map<std::string, std::vector<std::string>> through_ctest, direct;
+    for (const auto& [key, target] : pending) {
+      if (target.rounds < round) continue;
+      if (key.case_name.empty()) {
+        whole.insert(key.ctest_test);
+        continue;
+      }
+      auto d = by_name.find(key.ctest_test);
+      if (d == by_name.end()) continue;
+      runners::TestFramework f = runners::framework_of(d->second);
+      bool own_run = (f == runners::TestFramework::catch2 || f == runners::TestFramework::doctest) && !d->second.needs_ctest;
+      (own_run ? direct : through_ctest)[key.ctest_test].push_back(key.case_name);
+    }
+    std::map<TestKey, TestRecord> seen;
+    auto keep = [&](const std::vector<TestRecord>& records, bool cases) {
+      for (const TestRecord& r : records)
+        if (cases != r.case_name.empty()) seen.emplace(key_of(r), r);
+    };
+    if (!whole.empty()) {
+      TestRunOptions o;
+      o.names.assign(whole.begin(), whole.end());
+      o.read_failing_cases = false;
+      keep(run_tests(l, dir, s, op, o).records, false);
+    }
+    for (const auto& [test, cases] : through_ctest) {
+      TestRunOptions o;
+      o.names = {test};
+      o.environment = {{"GTEST_FILTER", runners::gtest_filter_for(cases)}};
+      o.read_failing_cases = false;
+      keep(run_tests(l, dir, s, op, o).records, true);
+    }
+    for (const auto& [test, cases] : direct) {
+      runners::DirectCaseOptions o;
+      o.build_dir = l.build_dir;
+      o.report_file = dir / "cases.xml";
+      o.timeout = per_test_limit(s);
+      if (op) o.on_started = [op](int pg) { op->set_process_group(pg); };
+      runners::DirectCaseRun run = runners::run_cases_directly(by_name.at(test), runners::framework_of(by_name.at(test)), cases, o);
+      if (op) op->set_process_group(std::nullopt);
+      std::vector<TestRecord> records;
+      for (const auto& c : run.cases) records.push_back(to_record(c));
+      keep(records, true);
+    }
+    for (auto it = pending.begin(); it != pending.end();) {
+      auto found = seen.find(it->first);
+      if (it->second.rounds < round) {
+        it = pending.erase(it);
+      } else if (found == seen.end()) {
+        it = pending.erase(it);  // nothing to observe: no guess
+      } else {
+        runs[it->first].push_back(found->second);
+        bool done = disagrees(it->second.first, {found->second.status}) || it->second.rounds == round;
+        it = done ? pending.erase(it) : std::next(it);
+      }
+    }
+  }
+  return runs;
+}
+}  // namespace autofix

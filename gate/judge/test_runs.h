@@ -1,0 +1,79 @@
+#pragma once
+// Building the tree and running its tests: the whole suite, a selection, and re-runs of the tests whose
+// status changed, to tell a flaky test from one the change broke.
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "gate/judge/phases.h"
+#include "gate/results/attempt_result.h"
+#include "gate/state/layout.h"
+#include "gate/state/operation.h"
+#include "runners/cmake_build.h"
+#include "runners/ctest_runner.h"
+
+namespace autofix {
+
+// The text of <build_dir>/CMakeCache.txt; empty when there is none.
+std::string cmake_cache_text(const std::filesystem::path& build_dir);
+
+// A build configured before the gate asked for them lacks the File API's codemodel reply (cascading
+// failures) or, with a generator that writes one, compile_commands.json (the static tiers).
+bool lacks_what_the_gate_reads(const std::filesystem::path& build_dir);
+
+runners::BuildResult build_tree(const Layout& l, const RunSettings& s, Operation* op, bool reconfigure = false);
+
+struct TestRun {
+  std::vector<TestRecord> records;
+  std::vector<std::string> warnings;
+};
+
+struct TestRunOptions {
+  std::vector<std::string> names;  // CTest tests to run; empty: every test (or the shard's)
+  std::vector<std::pair<std::string, std::string>> environment;  // for every test of the run
+  bool read_failing_cases = true;  // see runners::CTestOptions
+};
+
+// Runs CTest tests with results under `output_dir`.
+TestRun run_tests(const Layout& l, const std::filesystem::path& output_dir, const RunSettings& s, Operation* op,
+                  const TestRunOptions& options = {});
+
+// A test to run again: which, what its first run showed, and how many extra runs it may get.
+struct RerunTarget {
+  TestKey key;
+  RunStatus first = RunStatus::failed;
+  int rounds = 0;
+};
+
+// Extra runs a test gets: `reruns`, but one for a test that timed out (a hang hangs again), and no more
+// than fit in kRerunBudget of its own duration (at least one): a 60-second suite binary is not run
+// four more times.
+inline constexpr double kRerunBudgetSeconds = 120;
+int rerun_rounds(const TestRecord& first_run, int reruns);
+
+// The records to re-run among `records` (those `wanted` selects), as targets with rerun_rounds() each.
+// A CTest test whose cases were read and show a failure is not itself re-run: its cases are, and they
+// say more for less time.
+std::vector<RerunTarget> rerun_targets(const std::vector<TestRecord>& records, int reruns,
+                                       const std::function<bool(const TestRecord&)>& wanted);
+
+// Runs each target again, up to its rounds, stopping at the first run whose pass/fail disagrees with
+// `first`. CTest tests run through ctest; GoogleTest cases through ctest with GTEST_FILTER set to them;
+// Catch2 and doctest cases by the gate itself with the framework's filter (runners/case_results.h).
+// Returns the records of the extra runs per key; a run that gave no result for a target (its binary
+// crashed before writing its cases, or only CTest could run it) is left out, and the target is not
+// tried again.
+std::map<TestKey, std::vector<TestRecord>> rerun_until_disagreement(const Layout& l, const RunSettings& s,
+                                                                   Operation* op, const std::vector<RerunTarget>& targets);
+
+// True when some run in `reruns` disagrees (pass versus not pass) with `first`.
+bool disagrees(RunStatus first, const std::vector<RunStatus>& reruns);
+
+// The statuses of `runs`, in order.
+std::vector<RunStatus> statuses_of(const std::vector<TestRecord>& runs);
+
+}  // namespace autofix

@@ -1,0 +1,480 @@
+#include "gate/judge/tiers.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "gate/policy/build_graph.h"
+#include "gate/policy/findings.h"
+#include "gate/git/diff_lines.h"
+#include "gate/git/tree_checkout.h"
+#include "gate/policy/secrets.h"
+#include "gate/results/severity.h"
+#include "gate/util/atomic_file.h"
+#include "gate/util/error.h"
+#include "gate/util/signals.h"
+#include "runners/gitleaks.h"
+#include "runners/junit_reader.h"
+#include "runners/process.h"
+#include "runners/sanitizer_report.h"
+#include "runners/static_analyzer.h"
+
+namespace autofix {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::chrono::milliseconds ms(std::chrono::seconds s) { return std::chrono::duration_cast<std::chrono::milliseconds>(s); }
+
+// A label list as one `ctest -L` expression: a test needs one of them (each -L would require all).
+std::string labels_regex(const std::vector<std::string>& labels) {
+  std::string out = "^(";
+  for (size_t i = 0; i < labels.size(); ++i) {
+    if (i) out += "|";
+    out += runners::regex_escaped(labels[i]);
+  }
+  return out + ")$";
+}
+
+bool is_header(const std::string& path) {
+  for (const char* ext : {".h", ".hh", ".hpp", ".hxx", ".h++", ".inl", ".ipp", ".tpp"})
+    if (path.ends_with(ext)) return true;
+  return false;
+}
+
+TierResult begin_result(const TierConfig& t) {
+  TierResult r;
+  r.name = t.name;
+  r.kind = t.kind;
+  r.required = t.required;
+  return r;
+}
+
+TierResult run_ctest_tier(const TierConfig& tier, const TierContext& ctx, const AttemptResult& so_far,
+                          const std::vector<runners::DiscoveredTest>& discovered) {
+  TierResult r = begin_result(tier);
+  std::map<std::string, std::vector<std::string>> labels;
+  for (const auto& d : ctx.baseline->discovered) labels[d.name] = d.labels;
+  for (const auto& d : discovered) labels[d.name] = d.labels;
+  size_t regressions = 0, fixed = 0, flaky = 0;
+  std::vector<std::string> broken = so_far.regressions();
+  std::vector<std::string> why = so_far.regression_reasons();  // parallel to broken
+  for (const TestOutcome& t : so_far.tests) {
+    auto it = labels.find(t.ctest_test);
+    if (!tier_selects(tier, it == labels.end() ? std::vector<std::string>{} : it->second)) continue;
+    r.tests.push_back(t.name);
+    if (auto b = std::find(broken.begin(), broken.end(), t.name); b != broken.end()) {
+      ++regressions;
+      Finding f;
+      f.rule = "regression";
+      f.message = why[static_cast<size_t>(b - broken.begin())];
+      f.detail = t.after ? t.after->output : std::string();
+      f.fingerprint = t.name;
+      r.findings.push_back(std::move(f));
+    }
+    if (t.transition == Transition::FAIL_TO_PASS) ++fixed;
+    if (t.transition == Transition::FLAKY) ++flaky;
+  }
+  if (r.tests.empty()) {
+    r.status = TierStatus::skipped;
+    r.reason = tier.labels.empty() ? "no test ran" : "no test has the label(s) " + labels_regex(tier.labels);
+  } else {
+    r.status = regressions ? TierStatus::failed : TierStatus::passed;
+    r.reason = std::to_string(r.tests.size()) + " test(s), " + std::to_string(regressions) + " regression(s), " +
+               std::to_string(fixed) + " fixed" + (flaky ? ", " + std::to_string(flaky) + " flaky" : "");
+  }
+  return r;
+}
+
+// The added lines of each text file, as gitleaks is to read them.
+std::vector<runners::AddedFile> added_files(const std::vector<git::FileDiff>& diff) {
+  std::vector<runners::AddedFile> files;
+  for (const git::FileDiff& f : diff) {
+    if (f.binary) continue;
+    runners::AddedFile& added = files.emplace_back();
+    added.path = f.path;
+    for (const git::LineChange& line : f.lines) {
+      if (line.origin != '+') continue;
+      added.line_numbers.push_back(line.new_line);
+      added.lines.push_back(line.text);
+    }
+  }
+  return files;
+}
+
+// gitleaks over the added lines (runners/gitleaks.h), when the tier's setting finds one. Its failure is the
+// tier's error: the message is masked, as gitleaks' output could quote what it scanned.
+std::optional<std::vector<ExternalSecret>> run_gitleaks_for(const TierConfig& tier, const TierContext& ctx) {
+  try {
+    std::optional<fs::path> program = runners::locate_gitleaks(tier.gitleaks);
+    if (!program) {
+      if (tier.gitleaks == "auto")
+        ctx.phases->note("[" + tier.name + "] gitleaks is not on PATH: the built-in rules only");
+      return std::nullopt;
+    }
+    runners::GitleaksOptions options;
+    options.program = *program;
+    options.timeout = ms(tier.timeout);
+    Operation* op = ctx.phases->operation();
+    if (op) options.on_started = [op](int pg) { op->set_process_group(pg); };
+    std::vector<runners::GitleaksFinding> found;
+    try {
+      found = runners::run_gitleaks(options, added_files(*ctx.diff));
+    } catch (...) {
+      if (op) op->set_process_group(std::nullopt);
+      throw;
+    }
+    if (op) op->set_process_group(std::nullopt);
+    std::vector<ExternalSecret> secrets;
+    for (runners::GitleaksFinding& f : found)
+      secrets.push_back({std::string(kGitleaksRulePrefix) + f.rule_id, std::move(f.description), std::move(f.file), f.line,
+                         std::move(f.secret)});
+    return secrets;
+  } catch (const Error& e) {
+    throw Error(e.kind(), mask_secrets(e.what()), e.hint());
+  }
+}
+
+TierResult run_secrets_tier(const TierConfig& tier, const TierContext& ctx) {
+  TierResult r = begin_result(tier);
+  // The allow-list is read from the tree WITHOUT the change: a fix cannot silence its own secret.
+  SecretAllowList allow;
+  if (std::optional<std::string> text = git::read_blob_at(*ctx.repo, ctx.before_tree, ctx.config->secrets_allowlist))
+    allow = parse_secret_allowlist(*text, ctx.config->secrets_allowlist);
+  std::optional<std::vector<ExternalSecret>> gitleaks = run_gitleaks_for(tier, ctx);
+  r.findings = scan_for_secrets(*ctx.diff, allow, gitleaks ? *gitleaks : std::vector<ExternalSecret>{});
+  size_t lines = 0;
+  for (const auto& f : *ctx.diff)
+    lines += static_cast<size_t>(std::count_if(f.lines.begin(), f.lines.end(), [](const auto& l) { return l.origin == '+'; }));
+  // Test-mode keys are warnings: reported, but they do not fail the tier.
+  size_t warnings = static_cast<size_t>(
+      std::count_if(r.findings.begin(), r.findings.end(), [](const Finding& f) { return f.severity == "warning"; }));
+  size_t secrets = r.findings.size() - warnings;
+  std::string warned = warnings ? " and " + std::to_string(warnings) + " warning(s)" : "";
+  r.status = secrets ? TierStatus::failed : TierStatus::passed;
+  r.reason = secrets ? std::to_string(secrets) + " secret(s)" + warned + " in the added lines"
+                     : "no secret" + warned + " in " + std::to_string(lines) + " added line(s)";
+  if (gitleaks) r.reason += " (built-in rules and gitleaks)";
+  return r;
+}
+
+// Puts the tree without the change back for the paths it touched; restore() puts the change back and
+// throws when it cannot (later tiers and `--on-accept keep` must never run on the files without it).
+// A file someone edited since the change was applied (or while the analysis ran) is left as it is: the
+// rollback keeps that edit (gate/snapshot/outside_changes.h), it must not be overwritten here.
+class BaselineFilesInPlace {
+ public:
+  BaselineFilesInPlace(const TierContext& ctx, const std::vector<std::string>& paths)
+      : ctx_(ctx), paths_(materialize_unchanged_paths(*ctx.repo, ctx.before_tree, paths, ctx.after_tree)) {}
+  void restore() {
+    restored_ = true;
+    materialize_unchanged_paths(*ctx_.repo, ctx_.after_tree, paths_, ctx_.before_tree);
+  }
+  ~BaselineFilesInPlace() {
+    if (restored_) return;
+    try {
+      materialize_unchanged_paths(*ctx_.repo, ctx_.after_tree, paths_, ctx_.before_tree);
+    } catch (...) {
+      // Only on the way out of an error already thrown: the operation's rollback rewrites these paths.
+    }
+  }
+  BaselineFilesInPlace(const BaselineFilesInPlace&) = delete;
+  BaselineFilesInPlace& operator=(const BaselineFilesInPlace&) = delete;
+
+ private:
+  const TierContext& ctx_;
+  std::vector<std::string> paths_;
+  bool restored_ = false;
+};
+
+// One analysis of `files` as the tree is now; `which` ("with the change", "without the change") names it
+// in errors. Both analyses of a tier share its timeout, counted from `clock_start`.
+std::vector<Finding> analyze(const TierConfig& tier, const TierContext& ctx, const std::vector<std::string>& files,
+                             std::chrono::steady_clock::time_point clock_start, const std::string& which) {
+  if (files.empty()) return {};
+  runners::AnalyzerOptions a;
+  a.analyzer = tier.kind == "clang-tidy" ? runners::Analyzer::clang_tidy : runners::Analyzer::cppcheck;
+  a.source_dir = ctx.layout->root;
+  a.build_dir = ctx.layout->build_dir;
+  a.files = files;
+  a.timeout = ms(tier.timeout);
+  a.clock_start = clock_start;
+  a.jobs = ctx.settings->jobs;
+  Operation* op = ctx.phases->operation();
+  if (op) a.on_started = [op](int pg) { op->set_process_group(pg); };
+  runners::AnalyzerRun run;
+  try {
+    run = runners::run_analyzer(a);
+  } catch (const Error& e) {
+    if (op) op->set_process_group(std::nullopt);
+    throw Error(e.kind(), "analysing the tree " + which + ": " + e.what(), e.hint());
+  }
+  if (op) op->set_process_group(std::nullopt);
+  for (const std::string& w : run.warnings) ctx.phases->note("[" + tier.name + "] warning: " + w);
+  const fs::path root = ctx.layout->root;
+  assign_fingerprints(run.findings, [&](const std::string& file) { return read_file_if_exists(root / file); });
+  return run.findings;
+}
+
+// The threshold in effect: the tier's fail_on, else the default (docs/configuration.md). The project's
+// .clang-tidy is looked for in the tree without the change: a fix does not choose its own judge.
+FailOn threshold_of(const TierConfig& tier, const TierContext& ctx) {
+  if (tier.fail_on) return *tier.fail_on;
+  return default_fail_on(tier.kind == "clang-tidy" &&
+                         git::read_blob_at(*ctx.repo, ctx.before_tree, ".clang-tidy").has_value());
+}
+
+// "warning selfAssignment at src/a.cpp:14, style shadowFunction at src/b.cpp:3 and 2 more"
+std::string describe_findings(const std::vector<const Finding*>& findings) {
+  constexpr size_t kShown = 3;
+  std::string out;
+  for (size_t i = 0; i < findings.size() && i < kShown; ++i) {
+    const Finding& f = *findings[i];
+    out += (i ? ", " : "") + f.severity + " " + (f.rule.empty() ? std::string("(no rule)") : f.rule);
+    if (!f.file.empty()) out += " at " + f.file + (f.line ? ":" + std::to_string(f.line) : "");
+  }
+  if (findings.size() > kShown) out += " and " + std::to_string(findings.size() - kShown) + " more";
+  return out;
+}
+
+TierResult run_static_tier(const TierConfig& tier, const TierContext& ctx) {
+  const auto clock_start = std::chrono::steady_clock::now();
+  TierResult r = begin_result(tier);
+  std::vector<std::string> database = runners::translation_units_in_database(ctx.layout->build_dir, ctx.layout->root);
+  std::set<std::string> in_database(database.begin(), database.end());
+  std::set<std::string> units;
+  std::vector<std::string> touched, unmapped_headers;
+  for (const FileChange& f : *ctx.files) {
+    touched.push_back(f.path);
+    if (f.status != "deleted" && in_database.count(f.path)) units.insert(f.path);
+    // A changed header is analysed through the translation units of the targets that include it.
+    if (is_header(f.path)) {
+      size_t before = units.size();
+      if (ctx.graph)
+        for (const std::string& target : ctx.graph->target_names()) {
+          std::vector<std::string> files = ctx.graph->files_of(target);
+          if (std::find(files.begin(), files.end(), f.path) == files.end()) continue;
+          for (const std::string& unit : ctx.graph->own_sources(target))
+            if (in_database.count(unit)) units.insert(unit);
+        }
+      if (units.size() == before && f.status != "deleted") unmapped_headers.push_back(f.path);
+    }
+  }
+  if (units.empty()) {
+    r.status = TierStatus::skipped;
+    r.reason = "the change touches no translation unit of compile_commands.json";
+    if (!unmapped_headers.empty())
+      r.reason += "; no built translation unit is known to include the changed header '" + unmapped_headers.front() +
+                  "'" +
+                  (unmapped_headers.size() > 1 ? " (nor " + std::to_string(unmapped_headers.size() - 1) + " more)" : "") +
+                  (ctx.graph ? "" : ": the build has no CMake File API reply to tell");
+    return r;
+  }
+  const FailOn threshold = threshold_of(tier, ctx);
+  std::vector<std::string> files(units.begin(), units.end());
+  std::vector<Finding> after = analyze(tier, ctx, files, clock_start, "with the change");
+  std::vector<Finding> before;
+  {
+    BaselineFilesInPlace baseline(ctx, touched);
+    std::vector<std::string> existing;
+    for (const std::string& f : files)
+      if (fs::exists(ctx.layout->root / f)) existing.push_back(f);
+    before = analyze(tier, ctx, existing, clock_start, "without the change");
+    baseline.restore();
+  }
+  r.findings = compare_findings(before, after);
+  std::vector<const Finding*> blocking, reported;  // the new ones, at or above the threshold and below it
+  size_t gone = 0;
+  for (Finding& f : r.findings) {
+    f.blocking = blocks_at(f.severity, threshold);
+    if (f.state == "absent") ++gone;
+    if (f.state == "new") (f.blocking ? blocking : reported).push_back(&f);
+  }
+  r.tests = files;
+  r.status = blocking.empty() ? TierStatus::passed : TierStatus::failed;
+  r.reason = std::to_string(blocking.size()) + " new blocking finding(s)" +
+             (blocking.empty() ? "" : " (" + describe_findings(blocking) + ")") + ", " + std::to_string(gone) +
+             " fixed, in " + std::to_string(files.size()) + " translation unit(s)";
+  if (!reported.empty())
+    r.reason += "; " + std::to_string(reported.size()) + " new finding(s) below the '" + to_string(threshold) +
+                "' threshold reported, not blocking (" + describe_findings(reported) + ")";
+  return r;
+}
+
+TierResult run_sanitizer_tier(const TierConfig& tier, const TierContext& ctx) {
+  TierResult r = begin_result(tier);
+  if (!ctx.baseline->sanitizers_built) {
+    r.status = TierStatus::error;
+    r.reason = "the tree without the change does not build with sanitizers, so new reports cannot be told";
+    return r;
+  }
+  auto stored = ctx.baseline->sanitizer_reports.find(tier.name);
+  std::multiset<std::string> known;
+  if (stored != ctx.baseline->sanitizer_reports.end()) known.insert(stored->second.begin(), stored->second.end());
+  SanitizerRun run = run_sanitizer_suite(tier, *ctx.layout, *ctx.settings, ctx.phases->operation(), "sanitizers-" + tier.name);
+  if (!run.built) {
+    r.status = TierStatus::failed;
+    r.reason = run.failure;
+    return r;
+  }
+  for (const TestRecord& t : run.records) r.tests.push_back(t.name);
+  size_t added = 0;
+  for (size_t i = 0; i < run.findings.size(); ++i) {
+    Finding f = run.findings[i];
+    auto it = known.find(run.signatures[i]);
+    if (it != known.end()) {
+      f.state = "unchanged";
+      known.erase(it);
+    } else {
+      ++added;
+    }
+    r.findings.push_back(std::move(f));
+  }
+  r.status = added ? TierStatus::failed : TierStatus::passed;
+  r.reason = std::to_string(added) + " new sanitizer report(s) in " + std::to_string(run.records.size()) + " test(s)";
+  return r;
+}
+
+TierResult run_command_tier(const TierConfig& tier, const TierContext& ctx) {
+  TierResult r = begin_result(tier);
+  runners::ProcessSpec spec;
+  spec.argv = tier.command;
+  spec.working_directory = ctx.layout->root;
+  spec.timeout = ms(tier.timeout);
+  spec.environment = {{"AUTOFIX_GATE_BUILD_DIR", ctx.layout->build_dir.string()},
+                      {"AUTOFIX_GATE_REPORT_DIR", ctx.layout->report_dir.string()}};
+  Operation* op = ctx.phases->operation();
+  if (op) spec.on_started = [op](int pg) { op->set_process_group(pg); };
+  fs::path junit;
+  if (tier.junit) {
+    junit = fs::path(*tier.junit).is_absolute() ? fs::path(*tier.junit) : ctx.layout->root / *tier.junit;
+    std::error_code ec;
+    fs::remove(junit, ec);  // a stale file from an earlier run must not pass for this one
+  }
+  runners::ProcessResult p = runners::run_process(spec);
+  if (op) op->set_process_group(std::nullopt);
+  throw_if_interrupted();
+  size_t failures = 0;
+  if (tier.junit) {
+    std::optional<std::string> xml = read_file_if_exists(junit);
+    if (!xml) {
+      Finding f;
+      f.rule = "junit-missing";
+      f.message = "the command wrote no JUnit file at " + junit.string();
+      r.findings.push_back(f);
+      ++failures;
+    } else {
+      for (const runners::TestResult& t : runners::parse_test_binary_xml(*xml, tier.name, junit.string())) {
+        r.tests.push_back(t.name);
+        if (t.status == runners::TestStatus::passed || t.status == runners::TestStatus::skipped) continue;
+        ++failures;
+        Finding f;
+        f.rule = "test-failed";
+        f.message = t.name + " " + runners::to_string(t.status) + (t.message.empty() ? "" : ": " + t.message);
+        f.detail = t.output_excerpt;
+        f.fingerprint = t.name;
+        r.findings.push_back(std::move(f));
+      }
+    }
+  }
+  if (!p.succeeded()) {
+    Finding f;
+    f.rule = "exit-code";
+    f.message = "`" + tier.command.front() + "` " + p.describe();
+    f.detail = runners::cap_text(p.out + p.err, 4096);
+    r.findings.push_back(std::move(f));
+  }
+  r.status = p.succeeded() && failures == 0 ? TierStatus::passed : TierStatus::failed;
+  r.reason = p.describe() + (tier.junit ? ", " + std::to_string(failures) + " failure(s) in its JUnit file" : "");
+  return r;
+}
+
+}  // namespace
+
+bool tier_selects(const TierConfig& tier, const std::vector<std::string>& labels) {
+  if (tier.labels.empty()) return true;
+  return std::any_of(tier.labels.begin(), tier.labels.end(), [&](const std::string& l) {
+    return std::find(labels.begin(), labels.end(), l) != labels.end();
+  });
+}
+
+fs::path sanitizer_build_dir(const Layout& l) { return l.build_dir / "autofix-sanitizers"; }
+
+SanitizerRun run_sanitizer_suite(const TierConfig& tier, const Layout& l, const RunSettings& s, Operation* op,
+                                 const std::string& output_name) {
+  SanitizerRun out;
+  runners::BuildOptions b;
+  b.source_dir = l.source_dir;
+  b.build_dir = sanitizer_build_dir(l);
+  b.timeout = ms(tier.timeout);
+  b.jobs = s.jobs;
+  b.configure_arguments = runners::sanitizer_cmake_arguments();
+  if (op) b.on_started = [op](int pg) { op->set_process_group(pg); };
+  runners::BuildResult built = runners::configure_and_build(b);
+  if (op) op->set_process_group(std::nullopt);
+  if (!built.ok) {
+    out.failure = "the sanitizer build failed: " + built.failure +
+                  (built.errors.empty() ? std::string() : ": " + built.errors.front());
+    return out;
+  }
+  out.built = true;
+  runners::CTestOptions c;
+  c.build_dir = b.build_dir;
+  c.output_dir = l.report_dir / output_name;
+  c.jobs = s.jobs;
+  c.timeout = ms(tier.timeout);
+  c.overall_timeout = ms(tier.timeout);
+  if (!tier.labels.empty()) c.labels = {labels_regex(tier.labels)};
+  c.environment = runners::sanitizer_environment();
+  if (op) c.on_started = [op](int pg) { op->set_process_group(pg); };
+  runners::CTestRun run = runners::run_ctest(c);
+  if (op) op->set_process_group(std::nullopt);
+  for (const runners::TestResult& t : run.tests) {
+    std::string output = t.message.empty() ? t.output_excerpt : t.message + "\n" + t.output_excerpt;
+    TestRecord record;
+    record.name = t.name;
+    record.ctest_test = t.name;
+    record.status = t.status == runners::TestStatus::passed ? RunStatus::passed : RunStatus::failed;
+    record.duration_s = t.duration_s;
+    record.output = output;
+    out.records.push_back(std::move(record));
+    for (const runners::SanitizerReport& rep : runners::parse_sanitizer_reports(output, l.root)) {
+      Finding f;
+      f.rule = rep.kind;
+      f.file = rep.file;
+      f.line = rep.line;
+      f.message = rep.sanitizer + ": " + rep.summary + " (in test " + t.name + ")";
+      for (const std::string& frame : rep.frames) f.detail += frame + "\n";
+      f.fingerprint = t.name + "|" + rep.signature;
+      out.signatures.push_back(f.fingerprint);
+      out.findings.push_back(std::move(f));
+    }
+  }
+  return out;
+}
+
+TierResult run_tier(const TierConfig& tier, const TierContext& ctx, const AttemptResult& so_far,
+                    const std::vector<runners::DiscoveredTest>& discovered) {
+  auto start = std::chrono::steady_clock::now();
+  TierResult r;
+  try {
+    if (tier.kind == "ctest") r = run_ctest_tier(tier, ctx, so_far, discovered);
+    else if (tier.kind == "secrets") r = run_secrets_tier(tier, ctx);
+    else if (tier.kind == "clang-tidy" || tier.kind == "cppcheck") r = run_static_tier(tier, ctx);
+    else if (tier.kind == "sanitizers") r = run_sanitizer_tier(tier, ctx);
+    else if (tier.kind == "command") r = run_command_tier(tier, ctx);
+    else throw Error(ErrorKind::internal, "unknown tier kind '" + tier.kind + "'");
+  } catch (const Interrupted&) {
+    throw;
+  } catch (const std::exception& e) {
+    r = begin_result(tier);
+    r.status = TierStatus::error;
+    r.reason = e.what();
+    if (const auto* err = dynamic_cast<const Error*>(&e); err && !err->hint().empty()) r.reason += " (" + err->hint() + ")";
+  }
+  r.duration_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return r;
+}
+
+}  // namespace autofix

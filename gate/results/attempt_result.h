@@ -1,0 +1,220 @@
+#pragma once
+// The results model of one fix attempt: the only thing reporters read (JSON, JUnit, summary).
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace autofix {
+
+// planned: a dry run; the plan was printed, nothing was built or judged (never an accept).
+enum class Verdict { accepted, rejected, needs_review, error, planned };
+const char* to_string(Verdict v) noexcept;
+int exit_code_for(Verdict v) noexcept;
+
+// A test's status in one run, as far as the verdict cares.
+enum class RunStatus { passed, failed, timeout, not_run, skipped };
+const char* to_string(RunStatus s) noexcept;
+
+// How a test changed between the baseline (the tree without the fix) and the fixed tree.
+// FLAKY: the test's result changed between runs of one tree; neither a fix nor a regression.
+// SKIPPED: it ran on neither tree (disabled, skipped on purpose); neither a failure nor a pass.
+enum class Transition { FAIL_TO_PASS, PASS_TO_PASS, PASS_TO_FAIL, FAIL_TO_FAIL, MISSING, NEW, FLAKY, SKIPPED };
+const char* to_string(Transition t) noexcept;
+// Every transition, in the order reports list them: the one table readers and writers share.
+inline constexpr Transition kAllTransitions[] = {Transition::FAIL_TO_PASS, Transition::PASS_TO_PASS, Transition::PASS_TO_FAIL,
+                                                 Transition::FAIL_TO_FAIL, Transition::MISSING,      Transition::NEW,
+                                                 Transition::FLAKY,        Transition::SKIPPED};
+
+// What was observed of one test on one tree.
+struct TestRecord {
+  // What people read: the CTest test's name, or "<CTest test>::<case>" for a case inside it. Not an
+  // identity: a CTest name may itself contain "::"; ctest_test and case_name are (see key_of).
+  std::string name;
+  RunStatus status = RunStatus::not_run;  // of the first run
+  double duration_s = 0;
+  std::string output;  // capped excerpt
+  std::string ctest_test{};  // the CTest test it belongs to; empty means `name` (a CTest-level record)
+  std::string case_name{};   // the case within the CTest test's binary ("Suite.Case"); empty for the CTest test
+  // The failure lines it printed (runners/failure_lines.h). After re-runs: on the baseline, every line any
+  // run printed; with the change, only the lines every failing run printed. So a line that comes and goes
+  // is never counted as new.
+  std::vector<std::string> failures{};
+  std::vector<RunStatus> reruns{};  // extra runs on the same tree, in order (baseline records: flake checks)
+};
+
+// The identity of a test across runs and trees: (CTest test, case).
+struct TestKey {
+  std::string ctest_test;
+  std::string case_name;
+  auto operator<=>(const TestKey&) const = default;
+};
+TestKey key_of(const TestRecord& r);
+
+struct TestOutcome {
+  std::string name;
+  std::string ctest_test;
+  std::string case_name;
+  std::optional<TestRecord> baseline;
+  std::optional<TestRecord> after;
+  Transition transition = Transition::PASS_TO_PASS;
+  std::vector<RunStatus> reruns;  // extra runs on the tree that showed the change, in order
+  bool baseline_flaky = false;    // the baseline's own runs disagreed
+  int known_flakes = 0;           // how often earlier attempts saw this test flake
+  // FAIL_TO_FAIL without per-case results: failure lines printed with the change that the baseline never
+  // printed. Not empty: the fix broke more of the test than was broken (a regression).
+  std::vector<std::string> new_failures;
+  std::string observed;  // what the runs showed, e.g. "failed 5 of 5 runs without the fix, passed 3 of 5 with it"
+  TestKey key() const { return {ctest_test, case_name}; }
+};
+
+// One problem a tier found: an analyzer warning, a secret, a sanitizer report, a failing command.
+struct Finding {
+  std::string rule;         // checker name ("bugprone-use-after-move"), secret rule, sanitizer error kind
+  std::string file;         // repository-relative, '/'-separated; empty when not tied to a file
+  int line = 0;             // 1-based; 0 when unknown
+  int column = 0;
+  // The analyzer's own word (cppcheck: error, warning, style, performance, portability, information;
+  // clang-tidy: error, warning, remark); other tiers: error. gate/results/severity.h weighs it.
+  std::string severity = "error";
+  std::string message;
+  std::string fingerprint;  // stable across line shifts (see gate/policy/findings.h)
+  std::string state = "new";  // against the baseline: new, unchanged, absent (fixed by the change)
+  std::string detail;       // more text: a sanitizer report's first frames, the test that printed it
+  bool blocking = true;     // false: below its tier's fail_on threshold; reported, never fails the tier
+};
+
+enum class TierStatus { passed, failed, skipped, error };
+const char* to_string(TierStatus s) noexcept;
+
+struct TierResult {
+  std::string name;
+  std::string kind;          // ctest, clang-tidy, cppcheck, sanitizers, secrets, command
+  bool required = true;      // advisory tiers report but never reject (unless the change is high risk)
+  TierStatus status = TierStatus::skipped;
+  std::string reason;        // one line: why it passed, failed or was skipped
+  double duration_s = 0;
+  std::vector<Finding> findings;    // new ones decide; unchanged and absent are reported
+  std::vector<std::string> tests;   // the tests this tier selected (ctest, sanitizers, command JUnit)
+};
+
+// A changed file a regressed test's build reaches, and how.
+struct CascadeCandidate {
+  std::string file;
+  std::vector<std::string> chain;  // test target → ... → changed file (shortest)
+  bool operator==(const CascadeCandidate&) const = default;
+};
+
+// How a regression connects to the change (see gate/policy/cascade.h).
+struct CascadeEntry {
+  std::string test;
+  std::string kind;                 // direct, cascading, unrelated, unknown
+  std::string changed_file;         // the one candidate (or the one the test's output names); else empty
+  std::vector<std::string> chain;   // its chain; empty when changed_file is
+  std::vector<CascadeCandidate> candidates{};  // every changed file the test's build reaches, shortest chain first
+};
+
+// A test weakened by the fix (see gate/policy/tampering.h).
+struct TamperFinding {
+  std::string kind;   // missing, disabled, skipped, unregistered, labels_changed, property_changed, test_source_edited
+  std::string file;   // repository-relative; empty when only the test is known
+  int line = 0;
+  std::string test;   // the affected test, when known
+  std::string detail;
+  bool downgraded = false;  // --allow-test-edits turned it into a warning
+};
+
+struct RiskAssessment {
+  std::string level = "normal";  // normal, high, critical
+  std::string pattern;           // the pattern that matched
+  std::string path;              // the changed path it matched
+};
+
+struct LaneChoice {
+  std::string lane = "standard";  // docs, standard, heavy
+  std::string reason;
+};
+
+struct BuildOutcome {
+  bool ran = false;
+  bool ok = false;
+  double duration_s = 0;
+  std::vector<std::string> errors;
+  std::string failure;
+  bool timed_out = false;  // it reached its time limit: that says nothing about the fix
+};
+
+struct FileChange {
+  std::string path;
+  std::string status;  // added, modified, deleted
+};
+
+struct BaselineInfo {
+  std::string key;
+  bool cached = false;  // this attempt reused a stored baseline
+  int runs = 0;         // how often the baseline suite has run for this key
+  bool build_ok = false;
+};
+
+struct FixerOutcome {
+  std::vector<std::string> command;
+  std::string result;  // "exit code 0", "timed out after 600 s", ...
+  bool ok = false;
+  std::string out;
+  std::string err;
+};
+
+// A path someone other than the fix changed while the attempt ran (gate/snapshot/outside_changes.h).
+struct OutsideEdit {
+  std::string path;
+  std::string change;  // added, modified, deleted (against the snapshot)
+  std::string action;  // kept (left as it is), set_aside (the fix undone there, this version under kept_ref), restored
+};
+
+struct AttemptResult {
+  std::string attempt_id;
+  std::string snapshot;
+  Verdict verdict = Verdict::error;
+  std::string reason;
+  bool dry_run = false;
+  std::string on_accept;  // branch | keep | commit
+  bool patch_applied = false;
+  std::vector<FileChange> files_changed;
+  std::optional<FixerOutcome> fixer;
+  BuildOutcome build;
+  BaselineInfo baseline;
+  std::vector<TestOutcome> tests;  // sorted by name
+  std::vector<std::string> require_fixed;
+  std::vector<std::pair<std::string, double>> durations;  // per phase, in order
+  std::optional<std::string> branch;   // the accept branch
+  std::optional<std::string> commit;   // the accept commit
+  std::string started;                 // ISO 8601 UTC
+  std::vector<TierResult> tiers;       // in configured order
+  std::vector<CascadeEntry> cascading; // one per regression
+  std::vector<TamperFinding> tampering;
+  RiskAssessment risk;
+  LaneChoice lane;
+  std::optional<std::string> shard;    // "K/N" for a partial result of `verify --shard`
+  std::string mode = "attempt";        // attempt or verify
+  bool stopped_early = false;          // --fail-fast ended the test run at a confirmed regression
+  std::optional<std::string> base;     // verify: the base commit
+  std::optional<std::string> head;     // verify: the head commit
+  std::vector<OutsideEdit> outside_edits;  // what the rollback kept of others' changes
+  std::optional<std::string> kept_ref;     // refs/autofix/kept/<id>, when a version was set aside
+  int interrupted_after_decision = 0;      // a signal that arrived once the outcome was committed (it stands)
+
+  size_t tests_run() const;
+  size_t tests_passed() const;
+  std::vector<std::string> names_with(Transition t) const;
+  // The tests the fix broke, by name:
+  //   PASS_TO_FAIL tests, less those the fix disabled or skipped on purpose (a tampering finding names
+  //     them and they did not run: weakened tests, which need review, not regressions), and less a CTest
+  //     test whose own cases name the regression (its failing cases are listed instead);
+  //   NEW tests that fail (a test the fix added, or a case that did not run before, failing now);
+  //   FAIL_TO_FAIL tests that print failures the baseline never printed (new_failures).
+  std::vector<std::string> regressions() const;
+  // Why each regression counts, one line each ("X passed without the fix and failed with it").
+  std::vector<std::string> regression_reasons() const;
+};
+
+}  // namespace autofix

@@ -1,0 +1,41 @@
+#pragma once
+// Reads a report.json back into the results model: the exact inverse of reporters::attempt_json for
+// every field it writes (test output is not in report.json, so TestRecord::output stays empty).
+// Reports are untrusted input (CI artifacts, hand-edited files): anything missing, of the wrong type or
+// unknown is an Error(usage) naming the source and the JSON path, e.g.
+//   "shard-2/report.json: tests[3].transition: unknown transition 'PASSED' (expected FAIL_TO_PASS, ...)".
+// Keys attempt_json derives from others (tests_status, tests_run, tests_passed) are not read: the tests
+// array is the one source of truth. Unknown keys are ignored, so newer reports stay readable.
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "gate/results/attempt_result.h"
+
+namespace autofix {
+
+// The inverse of to_string() for each enum; nullopt for any other string (case-sensitive).
+std::optional<Verdict> verdict_from_string(std::string_view text) noexcept;
+std::optional<Transition> transition_from_string(std::string_view text) noexcept;
+std::optional<RunStatus> run_status_from_string(std::string_view text) noexcept;
+std::optional<TierStatus> tier_status_from_string(std::string_view text) noexcept;
+
+// Text from a report, fit for a one-line error message: control characters and quotes escaped by JSON's
+// rules (without the enclosing quotes), cut after 80 bytes with "...".
+std::string printable(std::string_view text);
+
+// `source` names the report in errors (a path, "stdin", ...).
+AttemptResult attempt_from_json(const nlohmann::json& j, const std::string& source);
+
+// Reports larger than this are refused before they are read.
+inline constexpr std::uintmax_t kMaxReportBytes = 64u * 1024 * 1024;
+
+// Reads and parses `path`: Error(usage) when it does not exist, is larger than kMaxReportBytes, is not
+// valid JSON or is not a report; Error(io) when it cannot be read.
+AttemptResult read_report_file(const std::filesystem::path& path);
+
+}  // namespace autofix

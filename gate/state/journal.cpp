@@ -1,0 +1,150 @@
+#include "gate/state/journal.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <nlohmann/json.hpp>
+
+#include "gate/util/atomic_file.h"
+#include "gate/util/byte_names.h"
+#include "gate/util/error.h"
+#include "gate/util/io_errors.h"
+
+namespace autofix {
+
+namespace {
+
+// File names are bytes and JSON strings UTF-8: a name that is not UTF-8 is {"bytes": hex}.
+nlohmann::json paths_json(const std::vector<std::string>& paths) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const std::string& p : paths) out.push_back(is_utf8(p) ? nlohmann::json(p) : nlohmann::json{{"bytes", hex_bytes(p)}});
+  return out;
+}
+
+std::vector<std::string> paths_from_json(const nlohmann::json& j) {
+  std::vector<std::string> out;
+  for (const nlohmann::json& p : j) {
+    if (p.is_string()) {
+      out.push_back(p.get<std::string>());
+      continue;
+    }
+    std::optional<std::string> bytes = bytes_from_hex(p.at("bytes").get<std::string>());
+    if (!bytes) throw nlohmann::json::other_error::create(501, "a path's 'bytes' is not hexadecimal", &p);
+    out.push_back(std::move(*bytes));
+  }
+  return out;
+}
+
+std::optional<JournalEntry> parse(const std::string& text, const std::filesystem::path& path) {
+  auto fail = [&](const std::string& why) -> Error {
+    return Error(ErrorKind::internal, "the journal '" + path.string() + "' is unreadable: " + why,
+                 "an earlier gate was interrupted; inspect the file, restore a snapshot with "
+                 "`autofix-gate restore ID` (see `autofix-gate snapshots list`), then delete the file");
+  };
+  nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) throw fail("not a JSON object");
+  try {
+    JournalEntry e;
+    e.operation = j.at("operation").get<std::string>();
+    if (!j.at("snapshot").is_null()) e.snapshot = j.at("snapshot").get<std::string>();
+    e.pid = j.at("pid").get<int>();
+    if (!j.at("process_group").is_null()) e.process_group = j.at("process_group").get<int>();
+    e.started = j.at("started").get<std::string>();
+    e.phase = j.at("phase").get<std::string>();
+    if (j.contains("snapshot_commit") && !j.at("snapshot_commit").is_null())
+      e.snapshot_commit = j.at("snapshot_commit").get<std::string>();
+    if (j.contains("pending_writes") && !j.at("pending_writes").is_null()) {
+      const nlohmann::json& p = j.at("pending_writes");
+      e.pending_writes = PendingWrites{p.at("pid").get<int>(), paths_from_json(p.at("paths"))};
+    }
+    if (j.contains("kept_refs")) e.kept_refs = j.at("kept_refs").get<std::vector<std::string>>();
+    auto optional_string = [&](const char* key) -> std::optional<std::string> {
+      if (!j.contains(key) || j.at(key).is_null()) return std::nullopt;
+      return j.at(key).get<std::string>();
+    };
+    e.process_marker = optional_string("process_marker");
+    e.gate_changes = optional_string("gate_changes").value_or("unknown");
+    e.changes_before = optional_string("changes_before");
+    e.changes_after = optional_string("changes_after");
+    return e;
+  } catch (const nlohmann::json::exception& ex) {
+    throw fail(ex.what());
+  }
+}
+
+// A state directory replaced by a file (ENOTDIR) holds no journal either.
+std::optional<std::string> read_if_present(const std::filesystem::path& path) {
+  struct stat st;
+  if (::lstat(path.c_str(), &st) != 0 && (errno == ENOENT || errno == ENOTDIR)) return std::nullopt;
+  return read_file_if_exists(path);
+}
+
+void remove_file(const std::filesystem::path& path) {
+  if (::unlink(path.c_str()) != 0) {
+    if (errno == ENOENT || errno == ENOTDIR) return;
+    throw_errno("cannot remove journal", path.string(), errno);
+  }
+  fsync_directory(path.parent_path());
+}
+
+}  // namespace
+
+std::optional<JournalEntry> Journal::read() const {
+  if (std::optional<std::string> text = read_if_present(path_)) return parse(*text, path_);
+  if (!mirror_) return std::nullopt;
+  if (std::optional<std::string> text = read_if_present(*mirror_)) return parse(*text, *mirror_);
+  return std::nullopt;
+}
+
+bool Journal::exists() const {
+  struct stat st;
+  return ::lstat(path_.c_str(), &st) == 0 || (mirror_ && ::lstat(mirror_->c_str(), &st) == 0);
+}
+
+void Journal::write(const JournalEntry& e, bool durable) const {
+  nlohmann::json j = {
+      {"format", 1},
+      {"operation", e.operation},
+      {"snapshot", e.snapshot ? nlohmann::json(*e.snapshot) : nlohmann::json(nullptr)},
+      {"pid", e.pid},
+      {"process_group", e.process_group ? nlohmann::json(*e.process_group) : nlohmann::json(nullptr)},
+      {"started", e.started},
+      {"phase", e.phase},
+      {"snapshot_commit", e.snapshot_commit ? nlohmann::json(*e.snapshot_commit) : nlohmann::json(nullptr)},
+  };
+  if (!e.kept_refs.empty()) j["kept_refs"] = e.kept_refs;
+  if (e.pending_writes) j["pending_writes"] = {{"pid", e.pending_writes->pid}, {"paths", paths_json(e.pending_writes->paths)}};
+  auto optional_string = [](const std::optional<std::string>& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); };
+  j["process_marker"] = optional_string(e.process_marker);
+  j["gate_changes"] = e.gate_changes;
+  j["changes_before"] = optional_string(e.changes_before);
+  j["changes_after"] = optional_string(e.changes_after);
+  std::string text = j.dump(2) + "\n";
+  Durability how = durable ? Durability::durable : Durability::cache;
+  std::optional<Error> failure;
+  bool written = false;
+  auto write_one = [&](const std::filesystem::path& path, bool parents) {
+    try {
+      std::filesystem::path dir = path.parent_path();
+      std::error_code ec;
+      if (parents) std::filesystem::create_directories(dir, ec);
+      else if (::mkdir(dir.c_str(), 0777) != 0 && errno != EEXIST) throw_errno("cannot create directory", dir.string(), errno);
+      if (ec) throw Error(ErrorKind::io, "cannot create directory '" + dir.string() + "': " + ec.message());
+      write_file_atomically(path, text, 0644, how);
+      written = true;
+    } catch (const Error& err) {
+      if (!failure) failure = err;
+    }
+  };
+  write_one(path_, false);
+  if (mirror_) write_one(*mirror_, true);
+  if (!written) throw *failure;
+}
+
+void Journal::clear() const {
+  remove_file(path_);
+  if (mirror_) remove_file(*mirror_);
+}
+
+}  // namespace autofix
