@@ -128,7 +128,9 @@ def stats(root: Path) -> str:
     files = sources(root)
     folders: dict[str, set[str]] = {}
     git2, calls = [], 0
+    units: dict[str, set[str]] = {}
     for rel in files:
+        units.setdefault(unit_of(rel), set())
         folder = rel.rsplit("/", 1)[0]
         folders.setdefault(folder, set())
         text = (root / rel).read_text(encoding="utf-8", errors="replace")
@@ -136,6 +138,8 @@ def stats(root: Path) -> str:
             if kind == "<" and (target == "git2.h" or target.startswith("git2/")):
                 git2.append(rel)
             elif kind == '"' and (root / target).is_file():
+                if unit_of(target) != unit_of(rel):
+                    units[unit_of(rel)].add(unit_of(target))
                 to = target.rsplit("/", 1)[0]
                 if to != folder:
                     folders[folder].add(to)
@@ -149,7 +153,9 @@ def stats(root: Path) -> str:
                 seen.add((a, b))
                 cycles += 1
     deeper = find_cycle({k: set(v) for k, v in folders.items()}) if not cycles else None
+    file_cycle = find_cycle(units)
     return (f"files {len(files)}, folders {len(folders)}, folder pairs that include each other {cycles}"
+            f", file-level cycle: {' -> '.join(file_cycle) if file_cycle else 'none'}"
             f"{' (longer folder cycle: ' + ' -> '.join(deeper) + ')' if deeper else ''}, "
             f"files including git2.h {len(set(git2))} ({', '.join(sorted(set(git2)))}), "
             f"libgit2 calls outside gate/git and gate/snapshot {calls}")
