@@ -55,7 +55,7 @@ constexpr uint32_t kModeFile = 0100644, kModeExecutable = 0100755, kModeLink = 0
 constexpr size_t kMaxFilesNamed = 20;
 
 [[noreturn]] void refuse(const std::string& message, const std::string& hint = kRegenerate) {
-  throw Error(ErrorKind::usage, message, hint);
+  throw PatchRefused(message, hint);
 }
 
 // ---------------------------------------------------------------------------------------------

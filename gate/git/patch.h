@@ -6,7 +6,7 @@
 // with `git diff --binary`), with a/ and b/ prefixes. Changes: add, delete, modify, rename, copy,
 // and a change between modes 100644 and 100755.
 //
-// What is refused, with Error(usage) naming the file, the line of the patch or the hunk, and a hint:
+// What is refused, with PatchRefused (an Error of kind usage) naming the file, the line of the patch or the hunk, and a hint:
 //   - an empty or whitespace-only patch, a NUL byte, text with no `diff --git` file header, a plain
 //     `diff -u` patch, a combined diff (`diff --cc`), headers with CRLF line ends, a hunk whose body
 //     is shorter or longer than its @@ header counts, anything libgit2's parser rejects;
@@ -47,6 +47,7 @@
 #include <vector>
 
 #include "gate/git/repository.h"
+#include "gate/util/error.h"
 
 namespace autofix::git {
 
@@ -63,13 +64,21 @@ struct PatchFile {
   size_t hunks_at_offset = 0;  // hunks applied where their context was found, not where the header said
 };
 
+// A patch the gate will not apply (malformed, unsafe, or not applying to the work tree): the fix is
+// rejected with this message, and nothing was changed. Its kind is usage, so that where it is not caught
+// as a refusal (a patch given to a command that only reads it) it still exits 2.
+class PatchRefused : public Error {
+ public:
+  PatchRefused(std::string message, std::string hint) : Error(ErrorKind::usage, std::move(message), std::move(hint)) {}
+};
+
 struct PatchSummary {
   std::vector<PatchFile> files;  // in the order of the patch
   size_t lines_added = 0, lines_deleted = 0;
 };
 
 // Parses and validates `patch_text` against the work tree, and dry-runs it with libgit2. Changes
-// nothing in the work tree or the index. Throws Error(usage) as listed above.
+// nothing in the work tree or the index. Throws PatchRefused as listed above.
 PatchSummary check_patch(const Repository& repo, std::string_view patch_text);
 
 // check_patch, then applies the patch to the work tree only (the index is not staged). Throws

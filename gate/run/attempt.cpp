@@ -293,8 +293,7 @@ AttemptOutcome run_attempt(const AttemptOptions& o, reporters::Progress& progres
         outcome.exit_code = exit_code_for(result.verdict);
         return outcome;
       }
-    } catch (const Error& e) {
-      if (e.kind() != ErrorKind::usage) throw;
+    } catch (const git::PatchRefused& e) {
       result.verdict = Verdict::rejected;
       result.reason = std::string("the patch was refused: ") + e.what();
       result.attempt_id = new_attempt_id();
@@ -484,8 +483,10 @@ BaselineOutcome compute_baseline(const AttemptOptions& o, reporters::Progress& p
                                                  [](const TestRecord& t) { return t.status == RunStatus::passed; }));
   op.roll_back();
   if (!record.build_ok)
-    throw Error(ErrorKind::usage, "the tree does not build" +
-                                      (record.build_errors.empty() ? std::string() : ": " + record.build_errors.front()));
+    throw Error(ErrorKind::unjudgeable,
+                "the tree does not build" +
+                    (record.build_errors.empty() ? std::string() : ": " + record.build_errors.front()),
+                "fix the build first: a baseline is the build and test result of a tree that builds");
   return out;
 }
 

@@ -14,6 +14,7 @@ int exit_code_for(ErrorKind kind) noexcept {
     case ErrorKind::io:
     case ErrorKind::git:
     case ErrorKind::verification:
+    case ErrorKind::unjudgeable:
     case ErrorKind::internal:
       return exit_code::gate_error;
   }
@@ -28,6 +29,7 @@ const char* to_string(ErrorKind kind) noexcept {
     case ErrorKind::io: return "io";
     case ErrorKind::git: return "git";
     case ErrorKind::verification: return "verification";
+    case ErrorKind::unjudgeable: return "unjudgeable";
     case ErrorKind::internal: return "internal";
   }
   return "internal";

@@ -13,6 +13,7 @@ enum class ErrorKind {
   io,                // a file system call failed
   git,               // a libgit2 call failed
   verification,      // a restored tree does not match its snapshot
+  unjudgeable,       // the tree without the change cannot be judged: it does not build, or runs no test
   internal,          // a bug or an impossible state
 };
 

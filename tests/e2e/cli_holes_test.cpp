@@ -150,6 +150,25 @@ TEST(CliHoles, TestsRegisteredFromOutsideTheRepositoryAreNeverAccepted) {
   }
 }
 
+// docs/exit-codes.md: a tree without the fix that does not build cannot be judged: a gate error (4), not a
+// usage error, with what to do; nothing is left changed.
+TEST(CliHoles, BaselineOfATreeThatDoesNotBuildIsAGateError) {
+  Tiny t;
+  write_file(t.repo() / "CMakeLists.txt",
+             std::string(kTinyCMake) + "add_custom_target(broken ALL COMMAND false)\n");
+  git(t.repo(), {"commit", "-q", "-am", "a build step that fails"});
+  TreeFingerprint before = source_fingerprint(t.repo());
+  runners::ProcessResult r = t.gate_with({"baseline"});
+  EXPECT_EQ(r.exit_code, 4) << show(r);
+  EXPECT_TRUE(contains(r.err, "autofix-gate: error: the tree does not build")) << show(r);
+  EXPECT_TRUE(contains(r.err, "autofix-gate: hint: fix the build first: a baseline is the build and test result of "
+                              "a tree that builds\n"))
+      << show(r);
+  TreeFingerprint after = source_fingerprint(t.repo());
+  EXPECT_TRUE(after == before) << describe_difference(before, after);
+  EXPECT_FALSE(fs::exists(t.journal()));
+}
+
 // ---- 2. the CMake project is not at the repository root -------------------------------------------------
 
 // The reporter's case: a snapshot, two configure attempts, exit 4 and an untracked build/ left behind.
