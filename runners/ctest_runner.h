@@ -92,10 +92,6 @@ struct CTestOptions {
   bool read_failing_cases = true;
 };
 
-// `text` with every character CTest's regular expressions (kwsys) treat specially escaped: it then
-// matches itself, letter for letter.
-std::string regex_escaped(std::string_view text);
-
 // Runs, in options.build_dir:
 //   ctest --output-junit <output_dir>/ctest-junit.xml --output-log <output_dir>/ctest.log -j N
 //         --no-tests=error --test-output-size-passed 4096 --test-output-size-failed 65536

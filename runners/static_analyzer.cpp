@@ -18,6 +18,7 @@
 
 #include "gate/util/atomic_file.h"
 #include "gate/util/error.h"
+#include "gate/util/regex_text.h"
 #include "gate/util/temporary_directory.h"
 #include "gate/util/signals.h"
 #include "runners/junit_reader.h"
@@ -77,16 +78,6 @@ std::string command_line_of(const std::vector<std::string>& argv) {
   std::string line;
   for (const auto& a : argv) line += (line.empty() ? "" : " ") + shell_quote(a);
   return line;
-}
-
-// POSIX extended regular expression (llvm::Regex) matching `text` literally.
-std::string regex_escape(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    if (std::string_view(".^$|()[]{}*+?\\").find(c) != std::string_view::npos) out += '\\';
-    out += c;
-  }
-  return out;
 }
 
 // ---- diagnostics ----------------------------------------------------------------------------------
@@ -462,9 +453,9 @@ AnalyzerRun run_analyzer(const AnalyzerOptions& options) {
     std::error_code ec;
     if (!fs::exists(source / ".clang-tidy", ec)) base.argv.push_back("--checks=" + std::string(kDefaultClangTidyChecks));
     // Headers count when they are the project's own, reached by the path as written or the real one.
-    std::string filter = regex_escape(source.string());
+    std::string filter = regex_escaped(source.string());
     fs::path real = fs::weakly_canonical(source, ec);
-    if (!ec && normal_absolute(real) != source) filter = "(" + filter + "|" + regex_escape(normal_absolute(real).string()) + ")";
+    if (!ec && normal_absolute(real) != source) filter = "(" + filter + "|" + regex_escaped(normal_absolute(real).string()) + ")";
     base.argv.push_back("--header-filter=^" + filter + "/");
     std::vector<std::string> everything = base.argv;
     for (const std::string& rel : selected) {
