@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "runners/ctest_runner.h"
+#include "runners/discovered_test.h"
 #include "runners/junit_reader.h"
 #include "runners/process.h"
 #include "runners/test_framework.h"

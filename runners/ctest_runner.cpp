@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "gate/util/error.h"
+#include "gate/util/regex_text.h"
 #include "gate/util/signals.h"
 #include "gate/util/io_errors.h"
 #include "runners/case_results.h"
@@ -500,15 +501,6 @@ std::vector<DiscoveredTest> parse_show_only_json(std::string_view text, std::str
     result.push_back(std::move(d));
   }
   return result;
-}
-
-std::string regex_escaped(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    if (std::string_view("^$.[]|()*+?\\{}").find(c) != std::string_view::npos) out += '\\';
-    out += c;
-  }
-  return out;
 }
 
 std::vector<DiscoveredTest> discover_tests(const fs::path& build_dir, const std::vector<std::string>& labels,

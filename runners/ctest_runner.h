@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "runners/discovered_test.h"
 #include "runners/junit_reader.h"
 #include "runners/process.h"
 
@@ -18,28 +19,6 @@ namespace autofix::runners {
 // Both discover_tests and run_ctest leave out tests labelled exactly `autofix` (`-LE ^autofix$`): those
 // are the gate's own CTest tests in a consumer's build, and running them from the gate would recurse.
 inline constexpr std::string_view kGateLabelExclusion = "^autofix$";
-
-// One test as `ctest --show-only=json-v1` describes it.
-struct DiscoveredTest {
-  std::string name;
-  std::vector<std::string> command;  // empty when CTest cannot find the test's executable
-  std::vector<std::string> labels;
-  std::string working_directory;
-  std::optional<double> timeout;  // the TIMEOUT property, in seconds
-  bool will_fail = false;         // WILL_FAIL: a failing run counts as a pass
-  bool disabled = false;          // DISABLED
-  std::optional<int> skip_return_code;  // SKIP_RETURN_CODE
-  std::string source_file;        // the CMakeLists.txt (or script) that registered it, when CTest says
-  int source_line = 0;
-  std::vector<std::string> environment;  // ENVIRONMENT: "NAME=value" entries CTest sets for the test
-  // Properties that only CTest itself can honour (FIXTURES_REQUIRED, ENVIRONMENT_MODIFICATION,
-  // RESOURCE_GROUPS, REQUIRED_FILES, PASS/FAIL_REGULAR_EXPRESSION): the gate never runs such a test's
-  // command on its own, only through ctest.
-  bool needs_ctest = false;
-  // Every file of the backtrace that registered it, innermost first (a helper module, then the
-  // CMakeLists.txt that called it, ...), each once; empty when CTest says nothing. Not stored with a baseline.
-  std::vector<std::string> backtrace_files;
-};
 
 // Runs `ctest --show-only=json-v1` (with one -L per label; CTest treats each as a regular expression
 // and keeps the tests that match all of them) in build_dir. `ctest` is the program to run.
@@ -91,10 +70,6 @@ struct CTestOptions {
   // read their cases (see case_results.h); false leaves them as one result each.
   bool read_failing_cases = true;
 };
-
-// `text` with every character CTest's regular expressions (kwsys) treat specially escaped: it then
-// matches itself, letter for letter.
-std::string regex_escaped(std::string_view text);
 
 // Runs, in options.build_dir:
 //   ctest --output-junit <output_dir>/ctest-junit.xml --output-log <output_dir>/ctest.log -j N

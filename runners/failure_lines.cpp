@@ -3,7 +3,8 @@
 #include <algorithm>
 #include <array>
 
-#include "runners/junit_reader.h"
+#include "gate/util/utf8_text.h"
+
 
 namespace autofix::runners {
 

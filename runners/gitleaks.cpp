@@ -7,7 +7,6 @@
 #include <map>
 #include <system_error>
 
-#include "gate/policy/config.h"
 #include "gate/util/atomic_file.h"
 #include "gate/util/error.h"
 #include "gate/util/temporary_directory.h"
@@ -17,6 +16,7 @@
 #include "runners/gitleaks_report.h"
 #include "runners/junit_reader.h"
 #include "runners/process.h"
+#include "runners/program_lookup.h"
 
 namespace autofix::runners {
 
@@ -51,7 +51,7 @@ std::string output_excerpt(const ProcessResult& r) {
 
 std::optional<fs::path> locate_gitleaks(const std::string& setting) {
   if (setting == "off") return std::nullopt;
-  if (setting == "auto") return find_in_path("gitleaks");
+  if (setting == "auto") return find_program("gitleaks");
   fs::path program = setting;
   if (!program.is_absolute())
     throw Error(ErrorKind::usage, "the gitleaks setting '" + setting + "' is not \"auto\", \"off\" or an absolute path",

@@ -7,6 +7,7 @@
 
 #include "gate/util/error.h"
 #include "runners/junit_reader.h"
+#include "gate/util/utf8_text.h"
 
 namespace autofix::runners {
 

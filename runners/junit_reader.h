@@ -79,8 +79,6 @@ std::vector<TestResult> parse_test_binary_xml(const std::string& xml, const std:
 std::map<std::string, std::string> parse_ctest_log_failures(std::string_view log);
 
 // Text helpers used by the parsers (exposed for tests).
-// Replaces every byte sequence that is not valid UTF-8 (overlong forms and surrogates included) by U+FFFD.
-std::string sanitize_utf8(std::string_view text);
 // At most `cap` bytes: head and tail with "[... N bytes omitted ...]" between, then sanitize_utf8.
 std::string cap_text(std::string_view text, size_t cap);
 

@@ -18,8 +18,10 @@
 
 #include "gate/util/atomic_file.h"
 #include "gate/util/error.h"
+#include "gate/util/regex_text.h"
 #include "gate/util/temporary_directory.h"
 #include "gate/util/signals.h"
+#include "runners/cppcheck_report.h"
 #include "runners/junit_reader.h"
 #include "runners/process.h"
 
@@ -79,16 +81,6 @@ std::string command_line_of(const std::vector<std::string>& argv) {
   return line;
 }
 
-// POSIX extended regular expression (llvm::Regex) matching `text` literally.
-std::string regex_escape(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    if (std::string_view(".^$|()[]{}*+?\\").find(c) != std::string_view::npos) out += '\\';
-    out += c;
-  }
-  return out;
-}
-
 // ---- diagnostics ----------------------------------------------------------------------------------
 
 enum class LineKind { finding, note, ignored };
@@ -104,18 +96,6 @@ struct SeverityWord {
 constexpr std::array kClangTidySeverities{
     SeverityWord{"fatal error", LineKind::finding, "error"}, SeverityWord{"error", LineKind::finding, "error"},
     SeverityWord{"warning", LineKind::finding, "warning"},   SeverityWord{"remark", LineKind::finding, "remark"},
-    SeverityWord{"note", LineKind::note, "note"},
-};
-
-// cppcheck's {severity}: every word is kept as it is.
-constexpr std::array kCppcheckSeverities{
-    SeverityWord{"error", LineKind::finding, "error"},
-    SeverityWord{"warning", LineKind::finding, "warning"},
-    SeverityWord{"style", LineKind::finding, "style"},
-    SeverityWord{"performance", LineKind::finding, "performance"},
-    SeverityWord{"portability", LineKind::finding, "portability"},
-    SeverityWord{"information", LineKind::finding, "information"},
-    SeverityWord{"debug", LineKind::finding, "debug"},
     SeverityWord{"note", LineKind::note, "note"},
 };
 
@@ -146,7 +126,7 @@ bool is_rule_text(std::string_view s) {
 }
 
 // "<file>:<line>:<col>: <severity>: <message> [<rule>]", or "<severity>: <message> [<rule>]" without a
-// location (clang-tidy), or with an empty file (cppcheck). Anything else (source excerpts, carets, summaries) is not a diagnostic.
+// location. Anything else (source excerpts, carets, summaries) is not a diagnostic.
 template <size_t N>
 std::optional<Diagnostic> parse_diagnostic(std::string_view text, const std::array<SeverityWord, N>& severities) {
   Diagnostic d;
@@ -171,7 +151,7 @@ std::optional<Diagnostic> parse_diagnostic(std::string_view text, const std::arr
   if (!d.severity) return std::nullopt;
   if (best > 0) {
     std::string_view prefix = text.substr(0, best);
-    // Both analyzers print line and column; an empty file (cppcheck's ":0:0:") has no location.
+    // clang-tidy prints line and column; an empty file (":0:0:") has no location.
     std::optional<int> column = take_number(prefix);
     std::optional<int> line = column ? take_number(prefix) : std::nullopt;
     if (!line) return std::nullopt;
@@ -207,9 +187,7 @@ std::optional<Diagnostic> parse_diagnostic(std::string_view text, const std::arr
 
 struct Parsed {
   std::vector<Finding> findings;
-  size_t diagnostics = 0;   // every diagnostic line, kept or not
-  size_t unrecognised = 0;  // non-empty lines that are neither diagnostics nor (for clang-tidy) excerpts
-  std::string first_unrecognised;
+  size_t diagnostics = 0;  // every diagnostic line, kept or not
 };
 
 template <size_t N>
@@ -226,15 +204,10 @@ Parsed parse_output(std::string_view text, const fs::path& source_dir, const std
     start = end == std::string_view::npos ? text.size() : end + 1;
     if (line.ends_with('\r')) line.remove_suffix(1);
     std::optional<Diagnostic> d = parse_diagnostic(line, severities);
-    if (!d) {
-      if (line.find_first_not_of(" \t") != std::string_view::npos) {
-        if (result.unrecognised++ == 0) result.first_unrecognised = cap_text(line, 512);
-      }
-      continue;
-    }
+    if (!d) continue;
     ++result.diagnostics;
     std::string file;
-    if (!d->file.empty() && d->file != "nofile") {
+    if (!d->file.empty()) {
       std::optional<std::string> rel = relative_to(fs::path(d->file), source_dir);
       if (!rel) {
         if (d->severity->kind == LineKind::finding) current = none;
@@ -270,6 +243,25 @@ Parsed parse_output(std::string_view text, const fs::path& source_dir, const std
     notes = 0;
   }
   return result;
+}
+
+// "<file>:<line>:<col>: note: <info>" for each step cppcheck names on the way to a finding (its
+// locations after the first) that is inside source_dir and says something; at most kMaxNotesPerFinding.
+std::string cppcheck_notes(const CppcheckDiagnostic& d, const fs::path& source_dir) {
+  std::string detail;
+  size_t notes = 0;
+  for (size_t i = 1; i < d.locations.size(); ++i) {
+    const CppcheckLocation& at = d.locations[i];
+    if (at.info.empty() || at.file.empty()) continue;
+    std::optional<std::string> rel = relative_to(fs::path(at.file), source_dir);
+    if (!rel) continue;
+    if (notes++ == kMaxNotesPerFinding) {
+      detail += "[more notes omitted]\n";
+      break;
+    }
+    detail += *rel + ":" + std::to_string(at.line) + ":" + std::to_string(at.column) + ": note: " + at.info + "\n";
+  }
+  return detail;
 }
 
 // ---- compile database -----------------------------------------------------------------------------
@@ -411,8 +403,30 @@ std::vector<Finding> parse_clang_tidy_output(std::string_view text, const fs::pa
   return parse_output(text, source_dir, kClangTidySeverities).findings;
 }
 
-std::vector<Finding> parse_cppcheck_output(std::string_view text, const fs::path& source_dir) {
-  return parse_output(text, source_dir, kCppcheckSeverities).findings;
+std::vector<Finding> parse_cppcheck_xml(std::string_view xml, const fs::path& source_dir) {
+  std::vector<Finding> findings;
+  std::set<std::tuple<std::string, int, int, std::string, std::string>> seen;
+  for (CppcheckDiagnostic& d : parse_cppcheck_report(xml)) {
+    Finding f;
+    if (!d.locations.empty()) {
+      const CppcheckLocation& at = d.locations.front();
+      // "nofile": what cppcheck names when it has no file.
+      if (!at.file.empty() && at.file != "nofile") {
+        std::optional<std::string> rel = relative_to(fs::path(at.file), source_dir);
+        if (!rel) continue;  // a system or third-party header
+        f.file = std::move(*rel);
+      }
+      f.line = at.line;
+      f.column = at.column;
+    }
+    if (!seen.emplace(f.file, f.line, f.column, d.id, d.message).second) continue;
+    f.detail = cppcheck_notes(d, source_dir);
+    f.rule = std::move(d.id);
+    f.severity = std::move(d.severity);
+    f.message = std::move(d.message);
+    findings.push_back(std::move(f));
+  }
+  return findings;
 }
 
 std::vector<std::string> translation_units_in_database(const fs::path& build_dir, const fs::path& source_dir) {
@@ -462,9 +476,9 @@ AnalyzerRun run_analyzer(const AnalyzerOptions& options) {
     std::error_code ec;
     if (!fs::exists(source / ".clang-tidy", ec)) base.argv.push_back("--checks=" + std::string(kDefaultClangTidyChecks));
     // Headers count when they are the project's own, reached by the path as written or the real one.
-    std::string filter = regex_escape(source.string());
+    std::string filter = regex_escaped(source.string());
     fs::path real = fs::weakly_canonical(source, ec);
-    if (!ec && normal_absolute(real) != source) filter = "(" + filter + "|" + regex_escape(normal_absolute(real).string()) + ")";
+    if (!ec && normal_absolute(real) != source) filter = "(" + filter + "|" + regex_escaped(normal_absolute(real).string()) + ")";
     base.argv.push_back("--header-filter=^" + filter + "/");
     std::vector<std::string> everything = base.argv;
     for (const std::string& rel : selected) {
@@ -489,7 +503,7 @@ AnalyzerRun run_analyzer(const AnalyzerOptions& options) {
     job.spec = base;
     job.spec.argv.insert(job.spec.argv.end(),
                          {"--project=" + subset_file.string(),
-                          "--template={file}:{line}:{column}: {severity}: {message} [{id}]",
+                          "--xml", "--xml-version=2",
                           "--enable=warning,style,performance,portability", "--inline-suppr", "--quiet",
                           "-j", std::to_string(jobs),
                           "--suppress=missingIncludeSystem", "--suppress=missingInclude",
@@ -565,10 +579,12 @@ AnalyzerRun run_analyzer(const AnalyzerOptions& options) {
     const Job& job = batch.front();
     if (job.result->exit_code != 0)
       throw failed(job, "failed", "check that the compile database is current; run the command yourself");
-    parsed = parse_output(job.result->err, source, kCppcheckSeverities);
-    if (parsed.unrecognised > 0)
-      run.warnings.push_back(name + " printed " + std::to_string(parsed.unrecognised) +
-                             " line(s) that are not diagnostics, the first: " + parsed.first_unrecognised);
+    try {
+      parsed.findings = parse_cppcheck_xml(job.result->err, source);
+    } catch (const Error& e) {
+      throw Error(ErrorKind::internal, what + ": " + e.what() + "; the command was: " + command_line_of(job.spec.argv),
+                  e.hint());
+    }
   }
 
   // Generated files in a build directory inside the repository are not the project's sources.

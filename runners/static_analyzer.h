@@ -64,16 +64,18 @@ struct AnalyzerRun {
 // output holds diagnostics; a non-zero exit with no diagnostic at all is a failure.
 // cppcheck, in source_dir, over a copy of compile_commands.json that holds only the entries of `files`
 // (the database's own flags, without depending on how a cppcheck version matches --file-filter):
-//   cppcheck --project=<copy> --template='{file}:{line}:{column}: {severity}: {message} [{id}]'
+//   cppcheck --project=<copy> --xml --xml-version=2
 //            --enable=warning,style,performance,portability --inline-suppr --quiet -j N
 //            --suppress=missingIncludeSystem --suppress=missingInclude --suppress=unmatchedSuppression
 //            --suppress=checkersReport
-// Without --error-exitcode cppcheck exits non-zero only when it could not do its work: any non-zero exit
-// is a failure.
+// and its standard error, the XML report, is read with parse_cppcheck_xml. Without --error-exitcode
+// cppcheck exits non-zero only when it could not do its work: any non-zero exit is a failure, and so is
+// a report that cannot be read whole.
 // Findings in build_dir (generated files) are dropped too when build_dir lies inside source_dir.
 // Throws Error(usage) when build_dir has no compile_commands.json (configure with
 // CMAKE_EXPORT_COMPILE_COMMANDS=ON) or the analyzer is not installed; Error(internal), naming the command
-// and what happened, when it crashed, failed, or printed more than can be read; Error(internal) naming the
+// and what happened, when it crashed, failed, printed more than can be read, or (cppcheck) wrote a report
+// that is not its XML report; Error(internal) naming the
 // limit and the files still being analysed (or not yet started) when the time ran out or a process was
 // killed; Interrupted when the gate was interrupted. Nothing that went wrong is ever an empty result.
 AnalyzerRun run_analyzer(const AnalyzerOptions& options);
@@ -88,10 +90,15 @@ AnalyzerRun run_analyzer(const AnalyzerOptions& options);
 // warning, reported once per translation unit that includes it) is kept once.
 std::vector<Finding> parse_clang_tidy_output(std::string_view text, const std::filesystem::path& source_dir);
 
-// The diagnostics cppcheck printed with the template above, one a line. Severity, cppcheck's own word
-// ({severity}): "error", "warning", "style", "performance", "portability", "information", "debug". A
-// file "nofile" or an empty one means no location. Otherwise as parse_clang_tidy_output.
-std::vector<Finding> parse_cppcheck_output(std::string_view text, const std::filesystem::path& source_dir);
+// The diagnostics of cppcheck's XML report (runners/cppcheck_report.h), in its order. A finding is where
+// the diagnostic's first location is: rule its id, severity cppcheck's own word ("error", "warning",
+// "style", "performance", "portability", "information", "debug"), message its msg. A diagnostic without
+// a location, or whose file is "nofile", is kept with an empty file (line and column 0); one whose file
+// is outside source_dir is dropped; a repeated one is kept once. The further locations (the steps to it:
+// "Assuming condition is false") that carry a text and lie inside source_dir go into `detail` as
+// "<file>:<line>:<col>: note: <text>" lines, as clang-tidy's notes do. Throws what
+// parse_cppcheck_report throws for a report that cannot be read.
+std::vector<Finding> parse_cppcheck_xml(std::string_view xml, const std::filesystem::path& source_dir);
 
 // The translation units compile_commands.json in build_dir lists, repository-relative to source_dir,
 // sorted, each once; entries outside source_dir are left out. Throws Error(usage) when the database is

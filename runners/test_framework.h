@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "runners/ctest_runner.h"
+#include "runners/discovered_test.h"
 
 namespace autofix::runners {
 

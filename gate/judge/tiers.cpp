@@ -12,6 +12,7 @@
 #include "gate/results/severity.h"
 #include "gate/util/atomic_file.h"
 #include "gate/util/error.h"
+#include "gate/util/regex_text.h"
 #include "gate/util/signals.h"
 #include "runners/gitleaks.h"
 #include "runners/junit_reader.h"
@@ -32,7 +33,7 @@ std::string labels_regex(const std::vector<std::string>& labels) {
   std::string out = "^(";
   for (size_t i = 0; i < labels.size(); ++i) {
     if (i) out += "|";
-    out += runners::regex_escaped(labels[i]);
+    out += regex_escaped(labels[i]);
   }
   return out + ")$";
 }

@@ -1,12 +1,9 @@
 #include "gate/policy/config.h"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <array>
 #include <cctype>
 #include <cerrno>
-#include <cstdlib>
 #include <fstream>
 #include <initializer_list>
 #include <set>
@@ -15,6 +12,7 @@
 #include "gate/util/paths.h"
 #include "gate/util/spelling.h"
 #include "gate/util/io_errors.h"
+#include "runners/program_lookup.h"
 
 namespace autofix {
 
@@ -383,23 +381,6 @@ std::vector<std::string> default_lanes(std::string_view kind) {
   return {};
 }
 
-std::optional<fs::path> find_in_path(std::string_view name) {
-  const char* path = std::getenv("PATH");
-  if (!path || name.empty() || name.find('/') != std::string_view::npos) return std::nullopt;
-  std::string_view rest = path;
-  while (true) {
-    size_t colon = rest.find(':');
-    std::string_view dir = rest.substr(0, colon);
-    if (!dir.empty()) {
-      fs::path candidate = fs::path(dir) / name;
-      std::error_code ec;
-      if (fs::is_regular_file(candidate, ec) && ::access(candidate.c_str(), X_OK) == 0) return candidate;
-    }
-    if (colon == std::string_view::npos) return std::nullopt;
-    rest.remove_prefix(colon + 1);
-  }
-}
-
 std::vector<TierConfig> default_tiers(const fs::path& repo_root) {
   std::vector<TierConfig> tiers;
   auto add = [&](std::string name, std::string kind) {
@@ -412,7 +393,7 @@ std::vector<TierConfig> default_tiers(const fs::path& repo_root) {
   add("secrets", "secrets");
   std::error_code ec;
   if (fs::is_regular_file(repo_root / ".clang-tidy", ec)) add("static", "clang-tidy");
-  else if (find_in_path("cppcheck")) add("static", "cppcheck");
+  else if (runners::find_program("cppcheck")) add("static", "cppcheck");
   return tiers;
 }
 

@@ -67,12 +67,8 @@ bool kind_runs_tests(std::string_view kind);   // ctest, sanitizers: `labels` se
 bool kind_needs_build(std::string_view kind);  // everything but secrets and command: never in the docs lane
 std::vector<std::string> default_lanes(std::string_view kind);
 
-// An executable regular file called `name` in one of $PATH's directories, found without starting a
-// process; empty $PATH entries (the current directory) are skipped.
-std::optional<std::filesystem::path> find_in_path(std::string_view name);
-
 // The tiers used when none are configured: `tests` (ctest, every test), `secrets`, and `static`
-// (clang-tidy when <repo_root>/.clang-tidy is a file, else cppcheck when find_in_path finds it, else none).
+// (clang-tidy when <repo_root>/.clang-tidy is a file, else cppcheck when runners::find_program finds it, else none).
 std::vector<TierConfig> default_tiers(const std::filesystem::path& repo_root);
 
 // Parses and validates a configuration file's text; `source` names it in messages. Any problem is an

@@ -483,11 +483,9 @@ TEST(DefaultConfig, FallsBackToCppcheckFoundInPathThenToNothing) {
   write_file(bin / "cppcheck", "#!/bin/sh\n");
   ::chmod((bin / "cppcheck").c_str(), 0644);
   fs::create_directories(bin / "empty" / "cppcheck");
-  EXPECT_FALSE(find_in_path("cppcheck"));
   ASSERT_EQ(default_config(repo.path()).tiers.size(), 2u);
 
   ::chmod((bin / "cppcheck").c_str(), 0755);
-  EXPECT_EQ(find_in_path("cppcheck"), bin / "cppcheck");
   GateConfig c = default_config(repo.path());
   ASSERT_EQ(c.tiers.size(), 3u);
   EXPECT_EQ(c.tiers[2], (tier("static", "cppcheck", {"standard", "heavy"})));
@@ -498,10 +496,6 @@ TEST(DefaultConfig, FallsBackToCppcheckFoundInPathThenToNothing) {
   fs::remove(repo / ".clang-tidy");
   write_file(repo / ".clang-tidy", "");
   EXPECT_EQ(default_config(repo.path()).tiers[2].kind, "clang-tidy");
-
-  EXPECT_FALSE(find_in_path("no-such-program-anywhere"));
-  EXPECT_FALSE(find_in_path("sub/cppcheck"));
-  EXPECT_FALSE(find_in_path(""));
 }
 
 // ---- where the configuration comes from --------------------------------------------------------------

@@ -122,15 +122,6 @@ TEST(CTestShowOnly, ReadsTheEnvironmentAndWhatOnlyCTestHonours) {
   EXPECT_TRUE(tests[3].needs_ctest);
 }
 
-// Every character kwsys treats specially, and nothing else, gets a backslash; real ctest runs below
-// (StatusesPerTestAndPerCase, ALongSelectionGoesByNumberAndRunsExactlyThoseTests) select such names.
-TEST(CTestRegex, EscapesExactlyWhatCTestTreatsSpecially) {
-  EXPECT_EQ(regex_escaped("suite::case [1] (x) a.b*c+d?e|f^g$h\\i{2}"),
-            "suite::case \\[1\\] \\(x\\) a\\.b\\*c\\+d\\?e\\|f\\^g\\$h\\\\i\\{2\\}");
-  EXPECT_EQ(regex_escaped("plain name-with_chars/and spaces"), "plain name-with_chars/and spaces");
-  EXPECT_EQ(regex_escaped(""), "");
-}
-
 TEST(CTestGtestFilter, FollowsGoogleTestSyntax) {
   EXPECT_TRUE(gtest_filter_matches("", "A.b"));
   EXPECT_TRUE(gtest_filter_matches("*", "A.b"));

@@ -7,6 +7,7 @@
 
 #include "gate/util/error.h"
 #include "tests/support/test_support.h"
+#include "gate/util/utf8_text.h"
 
 namespace autofix::runners {
 namespace {

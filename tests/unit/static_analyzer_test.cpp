@@ -142,9 +142,10 @@ TEST(ClangTidyOutput, KeepsItsSeverities) {
             }));
 }
 
-TEST(CppcheckOutput, ParsesTheRealOutput) {
-  auto findings =
-      parse_cppcheck_output(autofix::testing::read_file(data_dir() / "cppcheck_stderr.txt"), kCapturedSource);
+// The gate's own cppcheck command over the generator project (tests/data/static_analysis/README.md):
+// the first location is the finding's, the steps that lead there are its notes.
+TEST(CppcheckXml, ParsesTheRealReport) {
+  auto findings = parse_cppcheck_xml(autofix::testing::read_file(data_dir() / "cppcheck_report.xml"), kCapturedSource);
   EXPECT_EQ(lines_of(findings),
             (std::vector<std::string>{
                 "src/calc.cpp:9:13 error arrayIndexOutOfBounds: Array 'arr[3]' accessed at index 3, which is out of "
@@ -152,30 +153,107 @@ TEST(CppcheckOutput, ParsesTheRealOutput) {
                 "src/calc.cpp:17:11 error nullPointer: Null pointer dereference: p",
                 "src/calc.cpp:8:7 style constVariable: Variable 'arr' can be declared as const array",
                 "src/use.cpp:8:15 error bufferAccessOutOfBounds: Buffer is accessed out of bounds: buf",
+                "src/platform.cpp:8:11 error arrayIndexOutOfBounds: Array 'x[2]' accessed at index 2, which is out of "
+                "bounds.",
+                "src/platform.cpp:7:7 style constVariable: Variable 'x' can be declared as const array",
             }));
+  std::vector<std::string> details;
+  for (const Finding& f : findings) details.push_back(f.detail);
+  EXPECT_EQ(details, (std::vector<std::string>{
+                         "",
+                         "src/calc.cpp:14:7: note: Assuming condition is false\n"
+                         "src/calc.cpp:13:12: note: Assignment 'p=nullptr', assigned value is 0\n",
+                         "", "", "", ""}));
 }
 
-TEST(CppcheckOutput, KeepsItsSeveritiesAndMapsLocations) {
-  const std::string text =
-      "/repo/a.cpp:1:2: warning: w [uninitvar]\n"
-      "/repo/a.cpp:2:2: performance: p [passedByValue]\n"
-      "/repo/a.cpp:3:2: portability: q [invalidPointerCast]\n"
-      "/repo/a.cpp:4:2: information: i [toomanyconfigs]\n"
-      "/repo/a.cpp:5:2: debug: d [valueFlowBailout]\n"
-      "/repo/a.cpp:6:2: style: s [shadowFunction]\n"
-      "nofile:0:0: information: no location [noValidConfiguration]\n"
-      ":0:0: error: empty location [internalError]\n"
-      "/elsewhere/b.cpp:1:1: error: outside [nullPointer]\n";
-  EXPECT_EQ(lines_of(parse_cppcheck_output(text, "/repo")), (std::vector<std::string>{
-                                                                 "a.cpp:1:2 warning uninitvar: w",
-                                                                 "a.cpp:2:2 performance passedByValue: p",
-                                                                 "a.cpp:3:2 portability invalidPointerCast: q",
-                                                                 "a.cpp:4:2 information toomanyconfigs: i",
-                                                                 "a.cpp:5:2 debug valueFlowBailout: d",
-                                                                 "a.cpp:6:2 style shadowFunction: s",
-                                                                 ":0:0 information noValidConfiguration: no location",
-                                                                 ":0:0 error internalError: empty location",
-                                                             }));
+// Diagnostics without a line are kept as today's template output kept them: toomanyconfigs on its file at
+// line 0, missingInclude (no location at all) with an empty file.
+TEST(CppcheckXml, KeepsDiagnosticsWithoutALocation) {
+  auto findings = parse_cppcheck_xml(autofix::testing::read_file(data_dir() / "cppcheck_report_information.xml"),
+                                     kCapturedSource);
+  std::vector<std::string> information;
+  for (const std::string& line : lines_of(findings))
+    if (line.find(" information ") != std::string::npos) information.push_back(line);
+  EXPECT_EQ(information,
+            (std::vector<std::string>{
+                "src/platform.cpp:0:0 information toomanyconfigs: Too many #ifdef configurations - cppcheck only "
+                "checks 1 of 3 configurations. Use --force to check all configurations.",
+                ":0:0 information missingInclude: Cppcheck cannot find all the include files (use --check-config for "
+                "details)",
+            }));
+  EXPECT_EQ(findings.size(), 8u);
+}
+
+TEST(CppcheckXml, AReportWithoutFindingsGivesNone) {
+  EXPECT_TRUE(
+      parse_cppcheck_xml(autofix::testing::read_file(data_dir() / "cppcheck_report_empty.xml"), kCapturedSource).empty());
+}
+
+// One location per severity, absolute paths inside and outside the source directory, "nofile", a repeat.
+TEST(CppcheckXml, KeepsItsSeveritiesAndMapsLocations) {
+  auto error = [](const std::string& id, const std::string& severity, const std::string& msg,
+                  const std::string& locations) {
+    return "<error id=\"" + id + "\" severity=\"" + severity + "\" msg=\"" + msg + "\">" + locations + "</error>";
+  };
+  auto at = [](const std::string& file, int line, const std::string& info = "") {
+    return "<location file=\"" + file + "\" line=\"" + std::to_string(line) + "\" column=\"2\" info=\"" + info + "\"/>";
+  };
+  const std::string xml =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<results version=\"2\"><cppcheck version=\"2.10\"/><errors>" +
+      error("uninitvar", "warning", "w", at("/repo/a.cpp", 1)) +
+      error("passedByValue", "performance", "p", at("/repo/a.cpp", 2)) +
+      error("invalidPointerCast", "portability", "q", at("/repo/a.cpp", 3)) +
+      error("toomanyconfigs", "information", "i", at("/repo/a.cpp", 4)) +
+      error("valueFlowBailout", "debug", "d", at("/repo/a.cpp", 5)) +
+      error("shadowFunction", "style", "s", at("/repo/a.cpp", 6, "Shadow variable") + at("/repo/a.cpp", 1, "Shadowed declaration")) +
+      error("noValidConfiguration", "information", "no location", at("nofile", 0)) +
+      error("internalError", "error", "empty location", at("", 0)) +
+      error("nullPointer", "error", "outside", at("/elsewhere/b.cpp", 1) + at("/repo/a.cpp", 9, "Assignment")) +
+      error("nullPointer", "error", "note outside", at("/repo/c.cpp", 1) + at("/elsewhere/b.cpp", 9, "Assignment")) +
+      error("uninitvar", "warning", "w", at("/repo/a.cpp", 1, "a repeat")) +
+      error("someFutureCheck", "severe", "an unknown severity is kept", at("a.cpp", 7)) +
+      "</errors></results>\n";
+  const std::vector<Finding> findings = parse_cppcheck_xml(xml, "/repo");
+  EXPECT_EQ(lines_of(findings), (std::vector<std::string>{
+                                    "a.cpp:1:2 warning uninitvar: w",
+                                    "a.cpp:2:2 performance passedByValue: p",
+                                    "a.cpp:3:2 portability invalidPointerCast: q",
+                                    "a.cpp:4:2 information toomanyconfigs: i",
+                                    "a.cpp:5:2 debug valueFlowBailout: d",
+                                    "a.cpp:6:2 style shadowFunction: s",
+                                    ":0:2 information noValidConfiguration: no location",
+                                    ":0:2 error internalError: empty location",
+                                    "c.cpp:1:2 error nullPointer: note outside",
+                                    "a.cpp:7:2 severe someFutureCheck: an unknown severity is kept",
+                                }));
+  ASSERT_EQ(findings.size(), 10u);
+  EXPECT_EQ(findings[5].detail, "a.cpp:1:2: note: Shadowed declaration\n");
+  EXPECT_EQ(findings[8].detail, "") << "a note outside the source directory is dropped";
+}
+
+TEST(CppcheckXml, CapsNotes) {
+  std::string locations = "<location file=\"a.cpp\" line=\"100\" column=\"1\" info=\"here\"/>";
+  for (int i = 1; i <= 25; ++i)
+    locations += "<location file=\"a.cpp\" line=\"" + std::to_string(i) + "\" column=\"1\" info=\"step\"/>";
+  const auto findings = parse_cppcheck_xml(
+      "<results version=\"2\"><errors><error id=\"nullPointer\" severity=\"error\" msg=\"m\">" + locations +
+          "</error></errors></results>",
+      "/repo");
+  ASSERT_EQ(findings.size(), 1u);
+  std::string expected;
+  for (int i = 1; i <= 20; ++i) expected += "a.cpp:" + std::to_string(i) + ":1: note: step\n";
+  EXPECT_EQ(findings[0].detail, expected + "[more notes omitted]\n");
+}
+
+TEST(CppcheckXml, AReportThatCannotBeReadThrows) {
+  try {
+    parse_cppcheck_xml("src/a.cpp:1:5: error: x [nullPointer]\n", "/repo");
+    ADD_FAILURE() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::internal);
+    EXPECT_EQ(std::string(e.what()), "cannot read cppcheck's XML report: it holds no XML element; it begins: "
+                                     "'src/a.cpp:1:5: error: x [nullPointer]\\n'");
+  }
 }
 
 // ---- the compile database ---------------------------------------------------------------------------
@@ -444,22 +522,60 @@ TEST(RunAnalyzer, FilesOutsideTheDatabaseAreWarnings) {
                           }));
 }
 
+// A finding in the project and one in a generated file of the build directory (dropped).
+constexpr const char* kOneFindingAndOneGenerated =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    "<results version=\"2\">\n"
+    "    <cppcheck version=\"2.10\"/>\n"
+    "    <errors>\n"
+    "        <error id=\"unusedVariable\" severity=\"style\" msg=\"s\" verbose=\"s\" cwe=\"563\">\n"
+    "            <location file=\"src/a.cpp\" line=\"1\" column=\"5\"/>\n"
+    "        </error>\n"
+    "        <error id=\"nullPointer\" severity=\"error\" msg=\"generated\" verbose=\"generated\" cwe=\"476\">\n"
+    "            <location file=\"build/gen.cpp\" line=\"1\" column=\"1\"/>\n"
+    "        </error>\n"
+    "    </errors>\n"
+    "</results>\n";
+
 TEST(RunAnalyzer, CppcheckSeesOnlyTheSelectedEntries) {
   // The fake keeps the database it was given and reports from the file it names.
   FakeAnalyzer fake("for a in \"$@\"; do case \"$a\" in --project=*) cp \"${a#--project=}\" seen.json;; esac; done\n"
-                    "echo 'src/a.cpp:1:5: style: s [unusedVariable]' >&2\n"
-                    "echo 'build/gen.cpp:1:1: error: generated [nullPointer]' >&2\n"
-                    "echo 'Checking something' >&2");
+                    "echo 'Checking src/a.cpp ...'\n"  // progress goes to stdout, which is not read
+                    "cat >&2 <<'EOF'\n" +
+                    std::string(kOneFindingAndOneGenerated) + "EOF");
   AnalyzerRun run = run_analyzer(fake.options(Analyzer::cppcheck));
   EXPECT_EQ(lines_of(run.findings), std::vector<std::string>{"src/a.cpp:1:5 style unusedVariable: s"});
   auto seen = nlohmann::json::parse(autofix::testing::read_file(fake.source() / "seen.json"));
   ASSERT_EQ(seen.size(), 1u);
   EXPECT_EQ(seen[0]["file"], (fake.source() / "src/a.cpp").string());
-  EXPECT_EQ(run.warnings,
-            std::vector<std::string>{"cppcheck printed 1 line(s) that are not diagnostics, the first: Checking something"});
-  EXPECT_NE(run.command_line.find(" --enable=warning,style,performance,portability --inline-suppr --quiet -j 1 "),
+  EXPECT_TRUE(run.warnings.empty());
+  EXPECT_NE(run.command_line.find(" --xml --xml-version=2 --enable=warning,style,performance,portability --inline-suppr "
+                                  "--quiet -j 1 "),
             std::string::npos)
       << run.command_line;
+}
+
+// A cppcheck that exits 0 but writes something other than its XML report fails the run, naming the
+// command and how the text begins; it is never read as "no findings".
+TEST(RunAnalyzer, CppcheckWithoutAReadableReportThrows) {
+  FakeAnalyzer fake("echo 'src/a.cpp:1:5: style: s [unusedVariable]' >&2");
+  AnalyzerOptions o = fake.options(Analyzer::cppcheck);
+  Error e = error_of(o);
+  EXPECT_EQ(e.kind(), ErrorKind::internal);
+  const std::string what = e.what();
+  EXPECT_TRUE(what.starts_with("cppcheck in '" + fake.source().string() +
+                               "': cannot read cppcheck's XML report: it holds no XML element; it begins: "
+                               "'src/a.cpp:1:5: style: s [unusedVariable]\\n'; the command was: '" +
+                               (fake.dir() / "fake analyzer").string() + "' "))
+      << what;
+  EXPECT_NE(what.find(" --xml --xml-version=2 "), std::string::npos) << what;
+  EXPECT_NE(e.hint().find("cppcheck --xml --xml-version=2"), std::string::npos) << e.hint();
+
+  // Silent: no report at all.
+  FakeAnalyzer silent("exit 0");
+  EXPECT_NE(std::string(error_of(silent.options(Analyzer::cppcheck)).what())
+                .find(": cannot read cppcheck's XML report: it holds no XML element; it is empty; the command was: "),
+            std::string::npos);
 }
 
 // ---- the real analyzers on a tiny project ---------------------------------------------------------------
@@ -562,6 +678,8 @@ TEST_F(TinyProject, CppcheckFindsTheKnownProblems) {
                 "bounds.",
                 "src/calc.cpp:14:11 error nullPointer: Null pointer dereference: p",
             }));
+  ASSERT_EQ(run.findings.size(), 3u);
+  EXPECT_EQ(run.findings[2].detail, "src/calc.cpp:13:12: note: Assignment 'p=nullptr', assigned value is 0\n");
   EXPECT_EQ(run.warnings.size(), 1u);  // include/calc.h
 }
 
