@@ -141,5 +141,11 @@ std::vector<std::string> AttemptResult::regression_reasons() const {
   return out;
 }
 
+void record_gate_error(AttemptResult& result, const Error& e) {
+  result.verdict = Verdict::error;
+  result.reason = e.what();
+  if (!e.hint().empty()) result.reason += " (" + e.hint() + ")";
+}
+
 }  // namespace autofix
 

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "gate/util/error.h"
+
 namespace autofix {
 
 // planned: a dry run; the plan was printed, nothing was built or judged (never an accept).
@@ -216,5 +218,8 @@ struct AttemptResult {
   // Why each regression counts, one line each ("X passed without the fix and failed with it").
   std::vector<std::string> regression_reasons() const;
 };
+
+// The run could not be judged: verdict `error`, the reason being the error's message and its hint.
+void record_gate_error(AttemptResult& result, const Error& e);
 
 }  // namespace autofix

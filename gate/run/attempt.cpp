@@ -30,6 +30,7 @@
 #include "gate/util/clock.h"
 #include "gate/util/error.h"
 #include "gate/util/signals.h"
+#include "gate/util/io_errors.h"
 #include "runners/cmake_build.h"
 #include "runners/ctest_runner.h"
 #include "runners/process.h"
@@ -419,9 +420,9 @@ AttemptOutcome run_attempt(const AttemptOptions& o, reporters::Progress& progres
   } catch (const Interrupted&) {
     throw;  // the Operation rolls back as it unwinds; the caller exits 130/143
   } catch (const Error& e) {
-    result.verdict = Verdict::error;
-    result.reason = e.what();
-    if (!e.hint().empty()) result.reason += " (" + e.hint() + ")";
+    record_gate_error(result, e);
+  } catch (const std::filesystem::filesystem_error& e) {
+    record_gate_error(result, io_error_from(e));  // a report is written all the same
   }
 
   if (keep_fix) {

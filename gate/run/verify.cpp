@@ -16,6 +16,7 @@
 #include "gate/util/clock.h"
 #include "gate/util/error.h"
 #include "gate/util/signals.h"
+#include "gate/util/io_errors.h"
 #include "gate/snapshot/worktree_scan.h"
 
 namespace autofix {
@@ -192,9 +193,9 @@ AttemptOutcome run_verify(const VerifyOptions& vo, reporters::Progress& progress
   } catch (const Interrupted&) {
     throw;
   } catch (const Error& e) {
-    result.verdict = Verdict::error;
-    result.reason = e.what();
-    if (!e.hint().empty()) result.reason += " (" + e.hint() + ")";
+    record_gate_error(result, e);
+  } catch (const std::filesystem::filesystem_error& e) {
+    record_gate_error(result, io_error_from(e));  // a report is written all the same
   }
 
   phases.begin("restore", "restoring the checkout (snapshot " + snap.id + ")");

@@ -11,6 +11,20 @@ namespace autofix {
 
 namespace fs = std::filesystem;
 
+Error io_error_from(const fs::filesystem_error& e) {
+  std::string what = e.what();
+  constexpr std::string_view kPrefix = "filesystem error: ";
+  if (what.starts_with(kPrefix)) what.erase(0, kPrefix.size());
+  // libstdc++ appends " [path1] [path2]": named once below, quoted as everywhere else.
+  if (!e.path1().empty())
+    if (size_t at = what.find(" [" + e.path1().string() + "]"); at != std::string::npos) what.erase(at);
+  std::string where;
+  for (const fs::path& p : {e.path1(), e.path2()})
+    if (!p.empty()) where += (where.empty() ? "'" : ", '") + quoted_name(p.string()) + "'";
+  return Error(ErrorKind::io, what + (where.empty() ? "" : " (" + where + ")"),
+               "check that the path is writable and its file system has space, then run the command again");
+}
+
 void throw_errno(const std::string& what, const std::string& path, int err) {
   if (is_no_space(err)) throw_no_space(what, path, err, std::nullopt);
   throw Error(ErrorKind::io, what + " '" + quoted_name(path) + "': " + std::strerror(err));
