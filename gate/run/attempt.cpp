@@ -179,16 +179,6 @@ void commit_on_current_branch(const git::Repository& repo, const snapshot::Manif
   git::check(git_index_write(index.get()), "cannot write the index");
 }
 
-void write_reports_or_warn(const AttemptResult& result, const Layout& l, reporters::Progress& progress) {
-  try {
-    claim_report_directory(l);
-    write_report_files(result, l.report_dir);
-    publish_reports(l, result.attempt_id);
-  } catch (const std::exception& e) {
-    progress.note(std::string("warning: cannot write the reports: ") + e.what());
-  }
-}
-
 std::vector<OutsideEdit> outside_edits_of(const std::vector<OutsideChange>& changes) {
   std::vector<OutsideEdit> out;
   for (const OutsideChange& c : changes) out.push_back({c.path, c.change, to_string(c.action)});
@@ -221,44 +211,6 @@ std::string plan_text(const AttemptOptions& o, const Layout& l, const std::strin
 }
 
 }  // namespace
-
-RepositoryLock lock_before_reading(const git::Repository& repo, const std::string& command_line,
-                                   reporters::Progress& progress) {
-  std::error_code ec;
-  bool fresh = !fs::exists(repo.git_dir() / "autofix", ec);
-  RepositoryLock lock = lock_repository(repo, command_line, [&](const std::string& m) { progress.note(m); });
-  lock.remove_on_release(fresh);
-  return lock;
-}
-
-RunSettings run_settings(const AttemptOptions& o, const GateConfig& config) {
-  RunSettings s;
-  s.timeout = o.timeout;
-  s.jobs = o.jobs;
-  s.flaky_reruns = o.flaky_reruns.value_or(config.flaky_reruns);
-  s.test_timeout = o.test_timeout.value_or(config.test_timeout);
-  return s;
-}
-
-GateConfig effective_config(const AttemptOptions& o, const git::Repository& repo) {
-  fs::path cwd = fs::absolute(o.directory);
-  std::optional<fs::path> explicit_file;
-  if (o.config_file) explicit_file = o.config_file->is_absolute() ? *o.config_file : cwd / *o.config_file;
-  fs::path build_dir = o.build_dir ? (o.build_dir->is_absolute() ? *o.build_dir : cwd / *o.build_dir)
-                                   : repo.workdir() / "build";
-  GateConfig config = load_config(explicit_file, repo.workdir(), build_dir);
-  if (o.flaky_reruns) config.flaky_reruns = *o.flaky_reruns;
-  if (o.allow_test_edits) config.allow_test_edits = true;
-  return config;
-}
-
-Layout checked_layout(const AttemptOptions& o, const git::Repository& repo, const GateConfig& config) {
-  Layout l = resolve_layout(repo, o.directory, o.build_dir, o.report_dir, ConfiguredDirs{config.source_dir, config.build_dir, config.report_dir}, o.source_dir);
-  require_gate_directories_usable(l);
-  check_project_layout(l);
-  require_no_user_files_in_gate_directories(l);
-  return l;
-}
 
 AttemptOutcome run_attempt(const AttemptOptions& o, reporters::Progress& progress) {
   if (o.patch_file.has_value() == !o.fixer.empty())

@@ -100,7 +100,7 @@ std::string resolve_base_spec(const git::Repository& repo, const std::optional<s
 }
 
 AttemptOutcome run_verify(const VerifyOptions& vo, reporters::Progress& progress) {
-  const AttemptOptions& o = vo.common;
+  const SessionOptions& o = vo.common;
   git::Repository repo = git::Repository::open(o.directory);
   RepositoryLock lock = lock_before_reading(repo, o.command_line, progress);
   repo.require_idle();

@@ -6,13 +6,13 @@
 #include <optional>
 #include <string>
 
-#include "gate/run/attempt.h"
+#include "gate/run/session.h"
 #include "gate/run/shard.h"
 
 namespace autofix {
 
 struct VerifyOptions {
-  AttemptOptions common;              // directory, build/report dirs, config, timeout, jobs, fail-fast, ...
+  SessionOptions common;              // directory, build/report dirs, config, timeout, jobs, fail-fast, ...
   std::optional<std::string> base;    // --base; else AUTOFIX_GATE_BASE, the configuration's base, the merge
                                       // base with the default branch, HEAD~1
   std::optional<std::string> head;    // --head; default HEAD
