@@ -1,6 +1,7 @@
 #include "gate/git/tree_checkout.h"
 
 #include "gate/git/handles.h"
+#include "gate/git/hash_text.h"
 #include "gate/util/atomic_file.h"
 #include "gate/util/error.h"
 
@@ -115,8 +116,7 @@ std::vector<std::string> materialize_unchanged_paths(const git::Repository& repo
     bool executable = (st.permissions() & fs::perms::owner_exec) != fs::perms::none;
     if (executable != (mode == GIT_FILEMODE_BLOB_EXECUTABLE)) continue;
     std::string content = read_file(target);
-    git_oid oid;
-    git::check(git_odb_hash(&oid, content.data(), content.size(), GIT_OBJECT_BLOB), "cannot hash '" + target.string() + "'");
+    const git_oid oid = git::hash_text(content, "'" + target.string() + "'");
     if (git_oid_equal(&oid, git_tree_entry_id(entry.get()))) unchanged.push_back(path);
   }
   materialize_paths(repo, tree, unchanged);
