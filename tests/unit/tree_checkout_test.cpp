@@ -240,6 +240,23 @@ TEST_F(TreeCheckout, ASubmoduleIsLeftAlone) {
   EXPECT_EQ(read_file(root_ / "sub"), "a file where the submodule is\n");
 }
 
+TEST_F(TreeCheckout, PathsAreLiteralNamesNotPatterns) {
+  for (const char* name : {"a*", "a1", "[ab]", "b", "dir with space/x ?.txt", "dir with space/x 1.txt", "-n"})
+    write_file(root_ / name, std::string("old ") + name + "\n");
+  git_oid old_tree = commit_state("old");
+  for (const char* name : {"a*", "a1", "[ab]", "b", "dir with space/x ?.txt", "dir with space/x 1.txt", "-n"})
+    write_file(root_ / name, std::string("new ") + name + "\n");
+  commit_state("new");
+  materialize_paths(repo(), old_tree, {"a*", "[ab]", "dir with space/x ?.txt", "-n"});
+  EXPECT_EQ(read_file(root_ / "a*"), "old a*\n");
+  EXPECT_EQ(read_file(root_ / "[ab]"), "old [ab]\n");
+  EXPECT_EQ(read_file(root_ / "dir with space/x ?.txt"), "old dir with space/x ?.txt\n");
+  EXPECT_EQ(read_file(root_ / "-n"), "old -n\n");
+  EXPECT_EQ(read_file(root_ / "a1"), "new a1\n");
+  EXPECT_EQ(read_file(root_ / "b"), "new b\n");
+  EXPECT_EQ(read_file(root_ / "dir with space/x 1.txt"), "new dir with space/x 1.txt\n");
+}
+
 TEST_F(TreeCheckout, AnUnknownTreeIsAGitErrorNamingIt) {
   const std::string missing = "0123456789abcdef0123456789abcdef01234567";
   try {
