@@ -11,6 +11,7 @@
 #include "gate/run/shard.h"
 #include "gate/util/atomic_file.h"
 #include "gate/run/verify.h"
+#include "gate/git/reference.h"
 #include "gate/git/repository.h"
 #include "gate/state/journal.h"
 #include "gate/state/lock.h"
@@ -79,8 +80,7 @@ void drop_snapshot(const git::Repository& repo, const std::string& id) {
     throw Error(ErrorKind::busy, "snapshot " + id + " belongs to an unfinished operation",
                 "run `autofix-gate recover` first");
   snapshot::SnapshotStore(repo).drop(id);
-  git_reference_remove(repo.get(), (std::string(snapshot::kDiscardedRefPrefix) + id).c_str());
-  git_error_clear();
+  git::remove_reference_if_any(repo, std::string(snapshot::kDiscardedRefPrefix) + id);
 }
 
 int cmd_snapshot(const Options& o) {

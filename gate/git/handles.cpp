@@ -21,10 +21,20 @@ std::string to_hex(const git_oid& oid) {
 }
 
 git_oid from_hex(const std::string& hex) {
+  std::optional<git_oid> oid = try_from_hex(hex);
+  if (!oid) throw Error(ErrorKind::internal, "not an object id: '" + hex + "'");
+  return *oid;
+}
+
+std::optional<git_oid> try_from_hex(const std::string& hex) {
   git_oid oid;
-  if (hex.size() != GIT_OID_HEXSZ || git_oid_fromstr(&oid, hex.c_str()) != 0)
-    throw Error(ErrorKind::internal, "not an object id: '" + hex + "'");
+  if (hex.size() != GIT_OID_HEXSZ || git_oid_fromstr(&oid, hex.c_str()) != 0) {
+    git_error_clear();
+    return std::nullopt;
+  }
   return oid;
 }
+
+bool equal(const git_oid& a, const git_oid& b) noexcept { return git_oid_equal(&a, &b) != 0; }
 
 }  // namespace autofix::git

@@ -5,6 +5,7 @@
 #include <git2.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace autofix::git {
@@ -63,6 +64,10 @@ OutParam<Ptr> out(Ptr& target) {
 void check(int rc, const std::string& doing);
 
 std::string to_hex(const git_oid& oid);
+// Throws Error(internal) unless `hex` is 40 hex digits.
 git_oid from_hex(const std::string& hex);
+// The same, nullopt instead of an error (for ids read from files anyone can edit).
+std::optional<git_oid> try_from_hex(const std::string& hex);
+bool equal(const git_oid& a, const git_oid& b) noexcept;
 
 }  // namespace autofix::git

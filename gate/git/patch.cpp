@@ -15,6 +15,7 @@
 #include <optional>
 #include <set>
 
+#include "gate/git/hash_text.h"
 #include "gate/util/error.h"
 #include "gate/util/paths.h"
 #include "gate/util/io_errors.h"
@@ -1055,8 +1056,7 @@ void check_deletion(const Entry& e, const std::string& content) {
 }
 
 void check_binary_base(const Entry& e, const std::string& content) {
-  git_oid id;
-  check(git_odb_hash(&id, content.data(), content.size(), GIT_OBJECT_BLOB), "cannot hash '" + e.file.old_path + "'");
+  const git_oid id = hash_text(content, "'" + e.file.old_path + "'");
   if (!git_oid_equal(&id, &e.delta->old_file.id))
     refuse("binary file " + show(e.file.old_path) + " in the work tree is not the one the patch was made against (" +
                to_hex(id).substr(0, 12) + ", the patch expects " + to_hex(e.delta->old_file.id).substr(0, 12) + ")",
@@ -1185,8 +1185,7 @@ void check_binary(const Entry& e, const std::pair<BinarySide, BinarySide>& sides
   else if (forward.type == GIT_DIFF_BINARY_DELTA) result = apply_git_delta(preimage, forward_data);
   if (!result)
     refuse("the binary delta of " + show(e.name) + " does not fit the file in the work tree", kRegenerate);
-  git_oid id;
-  check(git_odb_hash(&id, result->data(), result->size(), GIT_OBJECT_BLOB), "cannot hash '" + e.name + "'");
+  const git_oid id = hash_text(*result, "'" + e.name + "'");
   if (!git_oid_equal(&id, &e.delta->new_file.id))
     refuse("the binary change to " + show(e.name) + " does not produce the content its index line names (" +
                to_hex(id).substr(0, 12) + ", the index line says " + to_hex(e.delta->new_file.id).substr(0, 12) + ")",

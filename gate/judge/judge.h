@@ -2,11 +2,10 @@
 // Judging a change that is already in the work tree: lane and risk from the changed paths, then the
 // build, the tests (affected ones first, re-runs for flakes), every tier in its configured order,
 // tampered tests, cascading failures, and the verdict. Shared by `attempt` and `verify`.
-#include <git2.h>
-
 #include <string>
 #include <vector>
 
+#include "gate/git/handles.h"
 #include "gate/results/attempt_result.h"
 #include "gate/state/baseline.h"
 #include "gate/policy/config.h"

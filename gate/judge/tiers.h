@@ -3,10 +3,9 @@
 // run), clang-tidy and cppcheck (new findings against the tree without the change), sanitizers (a
 // second build with ASan and UBSan, new reports against the baseline's), secrets (the added lines),
 // and command (any command; its JUnit file is merged in).
-#include <git2.h>
-
 #include <vector>
 
+#include "gate/git/handles.h"
 #include "gate/results/attempt_result.h"
 #include "gate/state/baseline.h"
 #include "gate/policy/config.h"

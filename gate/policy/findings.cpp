@@ -5,7 +5,7 @@
 #include <numeric>
 #include <tuple>
 
-#include "gate/git/handles.h"
+#include "gate/git/hash_text.h"
 
 namespace autofix {
 
@@ -27,12 +27,7 @@ std::optional<std::string_view> line_of(std::string_view text, int line) {
   return l;
 }
 
-std::string blob_hash(const std::string& material) {
-  git::Library library;
-  git_oid oid;
-  git::check(git_odb_hash(&oid, material.data(), material.size(), GIT_OBJECT_BLOB), "cannot hash a finding");
-  return git::to_hex(oid);
-}
+std::string blob_hash(const std::string& material) { return git::to_hex(git::hash_text(material, "a finding")); }
 
 }  // namespace
 

@@ -13,7 +13,7 @@
 
 namespace autofix {
 
-// Sets each finding's fingerprint: the hex object id (libgit2's blob hash, git_odb_hash) of
+// Sets each finding's fingerprint: the hex object id (git's blob hash, git::hash_text) of
 //   "autofixGate/v1\n" file "\n" rule "\n" text "\n" occurrence "\n"
 // where text is the finding's source line with every run of whitespace folded to one space and trimmed,
 // and occurrence counts the earlier findings (by line, then column) of the same file with the same rule

@@ -1,7 +1,5 @@
 #include "gate/policy/secrets.h"
 
-#include <git2.h>
-
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -15,7 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "gate/git/handles.h"
+#include "gate/git/hash_text.h"
 #include "gate/policy/glob.h"
 #include "gate/util/error.h"
 
@@ -846,9 +844,7 @@ std::string fingerprint_of(const std::string& rule, const std::string& file, con
   material += file;
   material.push_back('\0');
   material += secret;
-  git_oid oid;
-  git::check(git_odb_hash(&oid, material.data(), material.size(), GIT_OBJECT_BLOB), "cannot hash a secret's fingerprint");
-  return git::to_hex(oid);
+  return git::to_hex(git::hash_text(material, "a secret's fingerprint"));
 }
 
 bool is_gitleaks_rule_id(std::string_view id) {
@@ -974,7 +970,7 @@ std::string mask_secrets(std::string_view text) {
 
 std::vector<Finding> scan_for_secrets(const std::vector<git::FileDiff>& diff, const SecretAllowList& allow,
                                       const std::vector<ExternalSecret>& external) {
-  git::Library library;  // git_odb_hash needs libgit2 initialised
+  git::Library library;  // initialised once for all the fingerprints below, not once each
   struct Placed {
     size_t file_index;
     Finding finding;

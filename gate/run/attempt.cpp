@@ -16,6 +16,7 @@
 #include "gate/git/tree_diff.h"
 #include "gate/state/layout.h"
 #include "gate/judge/project_check.h"
+#include "gate/git/commit.h"
 #include "gate/git/patch.h"
 #include "gate/git/repository.h"
 #include "gate/git/signature.h"
@@ -87,97 +88,8 @@ std::string commit_message(const AttemptOptions& o, const AttemptResult& r) {
   return m.str();
 }
 
-// The fix (the snapshot's work tree against the tree after it) as a diff that can be applied elsewhere:
-// with the content of binary files, which a plain diff leaves out ("Binary files differ").
-git::DiffPtr applicable_diff(const git::Repository& repo, const git_oid& before, const git_oid& after) {
-  git::TreePtr a, b;
-  git::check(git_tree_lookup(git::out(a), repo.get(), &before), "cannot read the tree before the fix");
-  git::check(git_tree_lookup(git::out(b), repo.get(), &after), "cannot read the tree with the fix");
-  git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
-  opts.flags |= GIT_DIFF_SHOW_BINARY;
-  git::DiffPtr diff;
-  git::check(git_diff_tree_to_tree(git::out(diff), repo.get(), a.get(), b.get(), &opts), "cannot compare the trees");
-  return diff;
-}
-
-// Commits the fix alone (not the user's uncommitted work) on top of the snapshot's HEAD: the fix's diff
-// (the tree right before it to the tree right after it) applied to HEAD's tree, so that a fix touching
-// a file the user changed too fails here, never takes the user's change along.
-git_oid commit_fix(const git::Repository& repo, const snapshot::Manifest& m, const git_oid& before,
-                   const git_oid& after, const std::string& message, const git::CommitIdentity& identity) {
-  git_repository* r = repo.get();
-  git::DiffPtr fix = applicable_diff(repo, before, after);
-  git::CommitPtr parent;
-  git::TreePtr base;
-  if (m.head.oid) {
-    git::check(git_commit_lookup(git::out(parent), r, &*m.head.oid), "cannot read HEAD's commit");
-    git::check(git_commit_tree(git::out(base), parent.get()), "cannot read HEAD's tree");
-  } else {
-    git_oid empty;
-    git::check(git_tree_create_updated(&empty, r, nullptr, 0, nullptr), "cannot write the empty tree");
-    git::check(git_tree_lookup(git::out(base), r, &empty), "cannot read the empty tree");
-  }
-  git::IndexPtr applied;
-  int rc = git_apply_to_tree(git::out(applied), r, base.get(), fix.get(), nullptr);
-  if (rc < 0)
-    throw Error(ErrorKind::usage,
-                std::string("the fix overlaps uncommitted changes, so it cannot be committed on its own: ") +
-                    (git_error_last() ? git_error_last()->message : "apply failed"),
-                "commit or stash your work first, or use --on-accept keep");
-  git_oid tree_oid;
-  git::check(git_index_write_tree_to(&tree_oid, applied.get(), r), "cannot write the fixed tree");
-  git::TreePtr tree;
-  git::check(git_tree_lookup(git::out(tree), r, &tree_oid), "cannot read the fixed tree");
-  git::SignaturePtr author = git::make_signature(identity.author);
-  git::SignaturePtr committer = git::make_signature(identity.committer);
-  const git_commit* parents[] = {parent.get()};
-  git_oid commit;
-  git::check(git_commit_create(&commit, r, nullptr, author.get(), committer.get(), nullptr, message.c_str(), tree.get(),
-                               parent ? 1 : 0, parents),
-             "cannot write the fix commit");
-  return commit;
-}
-
-void create_branch(const git::Repository& repo, const std::string& name, const git_oid& commit, const std::string& id) {
-  git::ReferencePtr ref;
-  git::check(git_reference_create(git::out(ref), repo.get(), ("refs/heads/" + name).c_str(), &commit, 0,
-                                  ("autofix-gate: accepted attempt " + id).c_str()),
-             "cannot create branch " + name);
-}
-
-// --on-accept commit: the fix becomes a commit on the current branch; the index follows it for the
-// fixed paths (as after `git commit` of those paths); the work tree keeps everything.
-void commit_on_current_branch(const git::Repository& repo, const snapshot::Manifest& m, const git_oid& commit,
-                              const std::vector<FileChange>& files, const std::string& id) {
-  git_repository* r = repo.get();
-  std::string log = "autofix-gate: accepted attempt " + id;
-  git::ReferencePtr ref;
-  if (m.head.kind == snapshot::HeadState::Kind::detached)
-    git::check(git_repository_set_head_detached(r, &commit), "cannot move HEAD to the fix commit");
-  else
-    git::check(git_reference_create(git::out(ref), r, m.head.ref.c_str(), &commit, 1, log.c_str()),
-               "cannot move " + m.head.ref + " to the fix commit");
-  git::CommitPtr c;
-  git::check(git_commit_lookup(git::out(c), r, &commit), "cannot read the fix commit");
-  git::TreePtr tree;
-  git::check(git_commit_tree(git::out(tree), c.get()), "cannot read the fix commit's tree");
-  git::IndexPtr index;
-  git::check(git_repository_index(git::out(index), r), "cannot open the index");
-  for (const FileChange& f : files) {
-    git::TreeEntryPtr entry;
-    if (git_tree_entry_bypath(git::out(entry), tree.get(), f.path.c_str()) == 0) {
-      git_index_entry e{};
-      e.path = f.path.c_str();
-      e.mode = git_tree_entry_filemode(entry.get());
-      e.id = *git_tree_entry_id(entry.get());
-      git::check(git_index_add(index.get(), &e), "cannot stage " + f.path);
-    } else {
-      git_error_clear();
-      git_index_remove_bypath(index.get(), f.path.c_str());
-    }
-  }
-  git::check(git_index_write(index.get()), "cannot write the index");
-}
+// The reflog message of the refs an accepted fix moves.
+std::string accepted_log_message(const std::string& id) { return "autofix-gate: accepted attempt " + id; }
 
 std::vector<OutsideEdit> outside_edits_of(const std::vector<OutsideChange>& changes) {
   std::vector<OutsideEdit> out;
@@ -348,17 +260,19 @@ AttemptOutcome run_attempt(const AttemptOptions& o, reporters::Progress& progres
             throw_if_interrupted();
             keep_fix = true;
           } else {
-            git_oid commit = commit_fix(repo, snap, before, after, commit_message(o, result), identity);
+            git_oid commit = git::commit_fix(repo, snap.head.oid, before, after, commit_message(o, result), identity);
             // The last moment an interrupt still means "nothing happened": once the ref is written, the
             // outcome is committed, and whatever arrives later is reported with it.
             throw_if_interrupted();
             if (mode == OnAccept::branch) {
               std::string branch = (review ? "autofix/review/" : "autofix/") + snap.id;
               op.keep_ref("refs/heads/" + branch);  // journaled first: the rollback keeps it
-              create_branch(repo, branch, commit, snap.id);
+              git::create_branch(repo, branch, commit, accepted_log_message(snap.id));
               result.branch = branch;
             } else {
-              commit_on_current_branch(repo, snap, commit, result.files_changed, snap.id);
+              std::optional<std::string> moved;  // nullopt: HEAD is detached and moves itself
+              if (snap.head.kind != snapshot::HeadState::Kind::detached) moved = snap.head.ref;
+              git::commit_on_current_branch(repo, moved, commit, result.files_changed, accepted_log_message(snap.id));
               keep_fix = true;
             }
             result.commit = git::to_hex(commit);

@@ -1,11 +1,10 @@
 #include "gate/run/shard.h"
 
-#include <git2.h>
-
 #include <algorithm>
 #include <charconv>
 #include <nlohmann/json.hpp>
 
+#include "gate/git/hash_text.h"
 #include "gate/util/atomic_file.h"
 #include "gate/util/error.h"
 
@@ -45,8 +44,7 @@ ShardPlan::ShardPlan(int count, std::map<std::string, double> durations) : count
 
 int ShardPlan::shard_of(const std::string& name) const {
   if (auto it = balanced_.find(name); it != balanced_.end()) return it->second;
-  git_oid oid;
-  git_odb_hash(&oid, name.data(), name.size(), GIT_OBJECT_BLOB);
+  const git_oid oid = git::hash_text(name, "a test name");
   uint32_t h = (uint32_t(oid.id[0]) << 24) | (uint32_t(oid.id[1]) << 16) | (uint32_t(oid.id[2]) << 8) | oid.id[3];
   return static_cast<int>(h % static_cast<uint32_t>(count_)) + 1;
 }

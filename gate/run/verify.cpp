@@ -5,6 +5,7 @@
 
 #include "gate/state/gate_dirs.h"
 #include "gate/git/handles.h"
+#include "gate/git/revision.h"
 #include "gate/judge/judge.h"
 #include "gate/judge/baseline_run.h"
 #include "gate/judge/phases.h"
@@ -25,29 +26,14 @@ namespace fs = std::filesystem;
 
 namespace {
 
-git::CommitPtr commit_of(const git::Repository& repo, const std::string& spec, const char* role) {
-  git::ObjectPtr object;
-  if (git_revparse_single(git::out(object), repo.get(), spec.c_str()) < 0) {
-    std::string why = git_error_last() ? git_error_last()->message : "not found";
-    git_error_clear();
-    throw Error(ErrorKind::usage, std::string("cannot resolve the ") + role + " '" + spec + "': " + why,
+git::CommitInfo commit_of(const git::Repository& repo, const std::string& spec, const char* role) {
+  git::RevisionLookup found = git::lookup_commit(repo, spec);
+  if (found.outcome == git::RevisionLookup::Outcome::not_found)
+    throw Error(ErrorKind::usage, std::string("cannot resolve the ") + role + " '" + spec + "': " + found.reason,
                 std::string("pass --") + role + " with a commit, branch or tag that exists here (fetch it first in CI)");
-  }
-  git::ObjectPtr peeled;
-  if (git_object_peel(git::out(peeled), object.get(), GIT_OBJECT_COMMIT) < 0) {
-    git_error_clear();
+  if (found.outcome == git::RevisionLookup::Outcome::not_a_commit)
     throw Error(ErrorKind::usage, std::string("the ") + role + " '" + spec + "' is not a commit");
-  }
-  git::CommitPtr commit;
-  git::check(git_commit_lookup(git::out(commit), repo.get(), git_object_id(peeled.get())), "cannot read " + spec);
-  return commit;
-}
-
-bool reference_exists(const git::Repository& repo, const std::string& name) {
-  git::ObjectPtr object;
-  int rc = git_revparse_single(git::out(object), repo.get(), name.c_str());
-  if (rc < 0) git_error_clear();
-  return rc == 0;
+  return found.commit;
 }
 
 // Every path whose content differs between the two trees: what a checkout from one to the other writes.
@@ -77,22 +63,19 @@ std::string resolve_base_spec(const git::Repository& repo, const std::optional<s
     said("the configuration's base");
     return *configured;
   }
-  git::CommitPtr head = commit_of(repo, "HEAD", "head");
+  git::CommitInfo head = commit_of(repo, "HEAD", "head");
   // The merge base with the default branch, when HEAD is not on it already.
   for (const char* candidate : {"refs/remotes/origin/HEAD", "refs/remotes/origin/main", "refs/remotes/origin/master",
                                 "refs/heads/main", "refs/heads/master"}) {
-    if (!reference_exists(repo, candidate)) continue;
-    git::CommitPtr branch = commit_of(repo, candidate, "base");
-    git_oid base;
-    if (git_merge_base(&base, repo.get(), git_commit_id(head.get()), git_commit_id(branch.get())) < 0) {
-      git_error_clear();
-      continue;
-    }
-    if (git_oid_equal(&base, git_commit_id(head.get()))) continue;  // HEAD is on that branch
+    if (!git::revision_exists(repo, candidate)) continue;
+    git::CommitInfo branch = commit_of(repo, candidate, "base");
+    std::optional<git_oid> base = git::merge_base(repo, head.id, branch.id);
+    if (!base) continue;
+    if (git::equal(*base, head.id)) continue;  // HEAD is on that branch
     said(std::string("the merge base with ") + candidate);
-    return git::to_hex(base);
+    return git::to_hex(*base);
   }
-  if (git_commit_parentcount(head.get()) == 0)
+  if (head.parents == 0)
     throw Error(ErrorKind::usage, "cannot choose a base: HEAD has no parent and no default branch differs from it",
                 "pass --base REF or set AUTOFIX_GATE_BASE");
   said("HEAD~1");
@@ -110,21 +93,21 @@ AttemptOutcome run_verify(const VerifyOptions& vo, reporters::Progress& progress
 
   std::string how;
   std::string base_spec = resolve_base_spec(repo, vo.base, config.base, &how);
-  git::CommitPtr base = commit_of(repo, base_spec, "base");
-  git::CommitPtr head = commit_of(repo, vo.head.value_or("HEAD"), "head");
-  if (git_oid_equal(git_commit_id(base.get()), git_commit_id(head.get())))
-    throw Error(ErrorKind::usage, "the base and the head are the same commit (" + git::to_hex(*git_commit_id(head.get())) +
+  git::CommitInfo base = commit_of(repo, base_spec, "base");
+  git::CommitInfo head = commit_of(repo, vo.head.value_or("HEAD"), "head");
+  if (git::equal(base.id, head.id))
+    throw Error(ErrorKind::usage, "the base and the head are the same commit (" + git::to_hex(head.id) +
                                       "): there is no change to verify",
                 "pass --base with the commit before the change");
-  const git_oid base_tree = *git_commit_tree_id(base.get());
-  const git_oid head_tree = *git_commit_tree_id(head.get());
+  const git_oid base_tree = base.tree;
+  const git_oid head_tree = head.tree;
 
   AttemptOutcome outcome;
   AttemptResult& result = outcome.result;
   result.mode = "verify";
   result.started = format_iso8601_utc(std::chrono::system_clock::now());
-  result.base = git::to_hex(*git_commit_id(base.get()));
-  result.head = git::to_hex(*git_commit_id(head.get()));
+  result.base = git::to_hex(base.id);
+  result.head = git::to_hex(head.id);
   result.require_fixed = o.require_fixed;
   result.on_accept = "none";
   if (vo.shard) result.shard = vo.shard->text();

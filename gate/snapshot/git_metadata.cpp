@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <set>
 
+#include "gate/git/hash_text.h"
 #include "gate/util/atomic_file.h"
 #include "gate/util/error.h"
 #include "gate/util/io_errors.h"
@@ -177,10 +178,10 @@ class FileSync {
     bool present = ::lstat(path.c_str(), &st) == 0;
     if (present && !S_ISDIR(st.st_mode)) {
       std::optional<std::string> bytes = file_bytes(path, st);
-      git_oid now;
-      if (bytes && mode_of(st) == mode &&
-          git_odb_hash(&now, bytes->data(), bytes->size(), GIT_OBJECT_BLOB) == 0 && git_oid_equal(&now, &oid))
-        return;
+      if (bytes && mode_of(st) == mode) {
+        const git_oid now = git::hash_text(*bytes, "'" + rel + "'");
+        if (git_oid_equal(&now, &oid)) return;
+      }
     }
     note(rel, present ? "changed during the operation: restored" : "deleted during the operation: restored");
     if (!apply_) return;

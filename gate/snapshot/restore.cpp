@@ -15,6 +15,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "gate/git/hash_text.h"
 #include "gate/git/signature.h"
 #include "gate/snapshot/git_metadata.h"
 #include "gate/util/atomic_file.h"
@@ -243,8 +244,7 @@ bool index_matches(const git::Repository& repo, const Manifest& m) {
   if (!stamp) return false;
   if (*stamp == m.index.stamp) return true;
   std::string bytes = read_file(path);
-  git_oid oid;
-  git::check(git_odb_hash(&oid, bytes.data(), bytes.size(), GIT_OBJECT_BLOB), "cannot hash the index");
+  const git_oid oid = git::hash_text(bytes, "the index");
   return git_oid_equal(&oid, &*m.index.blob);
 }
 
@@ -344,8 +344,7 @@ bool on_disk_as(const git::Repository& repo, const Difference& d) {
   } else {
     return false;
   }
-  git_oid oid;
-  git::check(git_odb_hash(&oid, content.data(), content.size(), GIT_OBJECT_BLOB), "cannot hash '" + p + "'");
+  const git_oid oid = git::hash_text(content, "'" + p + "'");
   return mode == d.wanted->mode && git_oid_equal(&oid, &d.wanted->oid);
 }
 

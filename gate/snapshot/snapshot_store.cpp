@@ -6,6 +6,7 @@
 
 #include <git2/sys/odb_backend.h>
 
+#include "gate/git/hash_text.h"
 #include "gate/git/signature.h"
 #include "gate/snapshot/git_metadata.h"
 
@@ -106,8 +107,7 @@ void insert(git_treebuilder* builder, const char* name, const git_oid& oid, git_
 // Stores a blob unless the object store has it already (git_blob_create_from_buffer would compress
 // the content first either way, which for a large index costs more than everything else).
 git_oid write_blob(git_repository* repo, const std::string& content, const char* what) {
-  git_oid oid;
-  git::check(git_odb_hash(&oid, content.data(), content.size(), GIT_OBJECT_BLOB), std::string("cannot hash ") + what);
+  git_oid oid = git::hash_text(content, what);
   git::OdbPtr odb;
   git::check(git_repository_odb(git::out(odb), repo), "cannot open the object database");
   if (git_odb_exists(odb.get(), &oid)) return oid;
@@ -127,8 +127,7 @@ std::string read_blob(git_repository* repo, const git_oid& oid, const std::strin
 // zlib's default level costs more than the rest of a snapshot, so it goes through a loose-object
 // writer of its own at level 1: a valid loose object, about three times faster to write.
 git_oid write_index_blob(const git::Repository& repo, const std::string& content) {
-  git_oid oid;
-  git::check(git_odb_hash(&oid, content.data(), content.size(), GIT_OBJECT_BLOB), "cannot hash the index");
+  git_oid oid = git::hash_text(content, "the index");
   git::OdbPtr existing;
   git::check(git_repository_odb(git::out(existing), repo.get()), "cannot open the object database");
   if (git_odb_exists(existing.get(), &oid)) return oid;

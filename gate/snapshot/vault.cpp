@@ -11,6 +11,7 @@
 
 #include <git2/sys/odb_backend.h>
 
+#include "gate/git/hash_text.h"
 #include "gate/util/atomic_file.h"
 #include "gate/util/error.h"
 #include "gate/util/io_errors.h"
@@ -113,12 +114,6 @@ void copy_object(git_odb* from, git_odb* to, const git_oid& oid) {
              "cannot copy object " + git::to_hex(oid));
 }
 
-std::string hash_text(const std::string& text) {
-  git_oid oid;
-  git::check(git_odb_hash(&oid, text.data(), text.size(), GIT_OBJECT_BLOB), "cannot hash a path");
-  return git::to_hex(oid);
-}
-
 }  // namespace
 
 std::optional<std::filesystem::path> Vault::state_home() {
@@ -134,7 +129,8 @@ Vault Vault::of(const git::Repository& repo) {
   std::filesystem::path git_dir = std::filesystem::weakly_canonical(repo.git_dir(), ec);
   if (ec) git_dir = repo.git_dir();
   v.repository_ = git_dir.string();
-  if (std::optional<std::filesystem::path> home = state_home()) v.dir_ = *home / hash_text(v.repository_).substr(0, 20);
+  if (std::optional<std::filesystem::path> home = state_home())
+    v.dir_ = *home / git::to_hex(git::hash_text(v.repository_, "a path")).substr(0, 20);
   return v;
 }
 

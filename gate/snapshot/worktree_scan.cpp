@@ -18,6 +18,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "gate/git/hash_text.h"
 #include "gate/util/atomic_file.h"
 #include "gate/util/byte_names.h"
 #include "gate/util/disk_space.h"
@@ -447,7 +448,7 @@ class Scanner {
     }
     ++result_.stats.hashed_files;
     result_.stats.hashed_bytes += content.size();
-    git::check(git_odb_hash(&state.oid, content.data(), content.size(), GIT_OBJECT_BLOB), "cannot hash " + abs);
+    state.oid = git::hash_text(content, abs);
     if (known && git_oid_equal(&state.oid, &known->oid)) return state;  // already in the object store
     if (options_.store_blobs && !git_odb_exists(odb_.get(), &state.oid)) {
       git_oid written;

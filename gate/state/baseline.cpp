@@ -1,10 +1,9 @@
 #include "gate/state/baseline.h"
 
-#include <git2.h>
-
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "gate/git/hash_text.h"
 #include "gate/util/atomic_file.h"
 #include "gate/util/error.h"
 
@@ -86,11 +85,7 @@ std::string baseline_key(const std::string& worktree_tree, const std::filesystem
     material << line << "\n";
   }
   std::string text = material.str();
-  git_oid oid;
-  git_odb_hash(&oid, text.data(), text.size(), GIT_OBJECT_BLOB);
-  char hex[GIT_OID_HEXSZ + 1];
-  git_oid_tostr(hex, sizeof hex, &oid);
-  return hex;
+  return git::to_hex(git::hash_text(text, "the baseline's key"));
 }
 
 std::optional<BaselineRecord> BaselineCache::load(const std::string& key) const {

@@ -4,7 +4,7 @@
 
 #include <cerrno>
 
-#include "gate/git/handles.h"
+#include "gate/git/tracked_paths.h"
 #include "gate/util/atomic_file.h"
 #include "gate/util/byte_names.h"
 #include "gate/util/error.h"
@@ -15,8 +15,6 @@ namespace autofix {
 namespace fs = std::filesystem;
 
 namespace {
-
-using StatusListPtr = std::unique_ptr<git_status_list, git::Deleter<git_status_list_free>>;
 
 constexpr size_t kFilesNamed = 5;
 
@@ -93,34 +91,13 @@ void require_gate_directories_usable(const Layout& l) {
 UserFiles user_files_under(const git::Repository& repo, const std::string& dir, bool untracked_are_the_gates) {
   UserFiles out;
   const std::string prefix = dir + "/";
-  git::IndexPtr index;
-  git::check(git_repository_index(git::out(index), repo.get()), "cannot open the index");
-  git::check(git_index_read(index.get(), 0), "cannot read the index");
-  size_t n = git_index_entrycount(index.get());
-  for (size_t i = 0; i < n; ++i) {
-    std::string_view path = git_index_get_byindex(index.get(), i)->path;
-    if (!path.starts_with(prefix)) continue;
-    std::string_view name = path.substr(prefix.size());
+  for (std::string& path : git::tracked_paths_under(repo, dir)) {
+    std::string_view name = std::string_view(path).substr(prefix.size());
     if (name == ".gitignore" || name == ".gitkeep") continue;
-    if (out.tracked.empty() || out.tracked.back() != path) out.tracked.emplace_back(path);  // stages of one path once
+    out.tracked.push_back(std::move(path));
   }
   if (untracked_are_the_gates) return out;
-  git_status_options opts = GIT_STATUS_OPTIONS_INIT;
-  opts.show = GIT_STATUS_SHOW_WORKDIR_ONLY;
-  opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS |
-               GIT_STATUS_OPT_DISABLE_PATHSPEC_MATCH | GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
-  char* spec = const_cast<char*>(dir.c_str());
-  opts.pathspec = {&spec, 1};
-  StatusListPtr status;
-  git::check(git_status_list_new(git::out(status), repo.get(), &opts),
-             "cannot list the untracked files in '" + quoted_name(dir) + "'");
-  size_t m = git_status_list_entrycount(status.get());
-  for (size_t i = 0; i < m; ++i) {
-    const git_status_entry* e = git_status_byindex(status.get(), i);
-    if (!(e->status & GIT_STATUS_WT_NEW) || !e->index_to_workdir) continue;
-    std::string path = e->index_to_workdir->new_file.path;
-    if (path.starts_with(prefix)) out.untracked.push_back(std::move(path));
-  }
+  out.untracked = git::untracked_paths_under(repo, dir);
   return out;
 }
 

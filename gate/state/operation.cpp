@@ -12,6 +12,7 @@
 #include <thread>
 #include <utility>
 
+#include "gate/git/revision.h"
 #include "gate/snapshot/git_metadata.h"
 #include "gate/util/atomic_file.h"
 #include "gate/util/clock.h"
@@ -72,9 +73,7 @@ std::function<bool(const std::string&)> leaving(const std::vector<std::string>& 
 void keep_snapshot(const Vault& vault, const git::Repository& repo, const snapshot::StoredSnapshot& s) {
   std::vector<std::pair<git_oid, git_oid>> shared;
   if (s.manifest.head.oid) {
-    git::CommitPtr head;
-    git::check(git_commit_lookup(git::out(head), repo.get(), &*s.manifest.head.oid), "cannot read HEAD's commit");
-    const git_oid tree = *git_commit_tree_id(head.get());
+    const git_oid tree = git::tree_of_commit(repo, *s.manifest.head.oid, "HEAD's commit");
     shared.emplace_back(s.manifest.worktree_tree, tree);
     if (s.manifest.staged_tree) shared.emplace_back(*s.manifest.staged_tree, tree);
   }
@@ -107,9 +106,7 @@ std::string new_process_marker() {
 }
 
 std::optional<git_oid> oid_from_hex(const std::optional<std::string>& hex) {
-  git_oid oid;
-  if (!hex || git_oid_fromstr(&oid, hex->c_str()) != 0) return std::nullopt;
-  return oid;
+  return hex ? git::try_from_hex(*hex) : std::nullopt;
 }
 
 // The journal's record of what the gate changed; anything incomplete counts as unknown (restore all).

@@ -4,7 +4,8 @@
     util <- results <- {git <- snapshot, runners, reporters} <- {policy, state} <- judge <- run <- cli
 
 A file may include headers of its own folder and of the folders its folder may use (listed below, the
-rule spelled out); <git2.h> only under gate/git/ and gate/snapshot/; no two files (a header and its
+rule spelled out); <git2.h> only under gate/git/ and gate/snapshot/, and only code there calls a libgit2
+function (git_*(), outside comments; a member such as repo.git_dir() is ours); no two files (a header and its
 .cpp count as one) may include each other, directly or through others. Every source file must be in a
 known folder, so a new folder is placed in the rule before it is used.
 
@@ -35,7 +36,13 @@ ALLOWED["gate/cli"] = ALLOWED["gate/run"] | {"gate/run"}
 GIT2_FOLDERS = {"gate/git", "gate/snapshot"}
 SOURCE_ROOTS = ("gate", "runners", "reporters")
 INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]', re.M)
-LIBGIT2_CALL = re.compile(r"\bgit_[a-z0-9_]+\s*\(")
+# A call of a libgit2 function: git_x( not preceded by a name character, '.' or '->' (our own members).
+LIBGIT2_CALL = re.compile(r"(?<![\w.>])git_[a-z0-9_]+\s*\(")
+LINE_COMMENT = re.compile(r"//[^\n]*")
+
+
+def libgit2_calls(text: str) -> list[str]:
+    return [m.group(0).rstrip("( \t") for m in LIBGIT2_CALL.finditer(LINE_COMMENT.sub("", text))]
 
 
 def folder_of(rel: str) -> str | None:
@@ -102,6 +109,11 @@ def check(root: Path) -> list[str]:
             continue
         unit = unit_of(rel)
         units.setdefault(unit, set())
+        if folder not in GIT2_FOLDERS:
+            calls = libgit2_calls((root / rel).read_text(encoding="utf-8", errors="replace"))
+            if calls:
+                problems.append(f"{rel}: calls libgit2 ({', '.join(sorted(set(calls)))}); only gate/git/ and "
+                                "gate/snapshot/ do (add a function to gate/git/)")
         for kind, target in includes(root, rel):
             if kind == "<":
                 if target == "git2.h" or target.startswith("git2/"):
@@ -144,7 +156,7 @@ def stats(root: Path) -> str:
                 if to != folder:
                     folders[folder].add(to)
         if folder not in GIT2_FOLDERS:
-            calls += len(LIBGIT2_CALL.findall(text))
+            calls += len(libgit2_calls(text))
     cycles = 0
     seen = set()
     for a in folders:

@@ -64,6 +64,16 @@ class CheckLayers(unittest.TestCase):
         self.assertIn("gate/state/vault.cpp: includes <git2/sys/odb_backend.h>", err)
         self.assertNotIn("gate/snapshot/store.cpp", err)
 
+    def test_a_libgit2_call_outside_git_and_snapshot_is_refused_but_our_members_are_not(self):
+        code, err = check({"gate/run/attempt.cpp": "void f() { git_index_write(i); // git_commit_create( in a comment\n"
+                                                    "  auto d = repo.git_dir(); auto e = r->git_dir(); }\n",
+                           "gate/git/commit.cpp": "void g() { git_commit_create(x); }\n"})
+        self.assertEqual(code, 1)
+        self.assertIn("gate/run/attempt.cpp: calls libgit2 (git_index_write); only gate/git/ and gate/snapshot/ do", err)
+        self.assertNotIn("git_dir", err)
+        self.assertNotIn("gate/git/commit.cpp", err)
+        self.assertIn("1 breach(es)", err)
+
     def test_a_file_level_cycle_is_refused_even_inside_one_folder(self):
         code, err = check({"runners/a.h": "#pragma once\n", "runners/a.cpp": '#include "runners/b.h"\n',
                            "runners/b.h": '#include "runners/a.h"\n'})

@@ -26,6 +26,23 @@ TEST(Handles, FromHexRejectsWrongLengthAndNonHex) {
   }
 }
 
+TEST(Handles, TryFromHexGivesTheIdOrNothing) {
+  Library lib;
+  const std::string hex = "0123456789abcdef0123456789abcdef01234567";
+  ASSERT_TRUE(try_from_hex(hex));
+  EXPECT_EQ(to_hex(*try_from_hex(hex)), hex);
+  for (const std::string& bad : std::vector<std::string>{"", "0123", hex + "8", "zz23456789abcdef0123456789abcdef01234567"})
+    EXPECT_FALSE(try_from_hex(bad)) << bad;
+  EXPECT_EQ(git_error_last(), nullptr) << "a refused id leaves no libgit2 error behind";
+}
+
+TEST(Handles, EqualComparesEveryByte) {
+  const git_oid a = from_hex("0123456789abcdef0123456789abcdef01234567");
+  EXPECT_TRUE(equal(a, from_hex("0123456789abcdef0123456789abcdef01234567")));
+  EXPECT_FALSE(equal(a, from_hex("0123456789abcdef0123456789abcdef01234568")));
+  EXPECT_FALSE(equal(a, from_hex("1123456789abcdef0123456789abcdef01234567")));
+}
+
 TEST(Handles, CheckPassesNonNegativeAndThrowsWithLibgit2Message) {
   Library lib;
   EXPECT_NO_THROW(check(0, "nothing"));
