@@ -238,20 +238,6 @@ TEST(Attempt, OnAcceptCommitCommitsOnTheCurrentBranch) {
   EXPECT_FALSE(fs::exists(c.journal()));
 }
 
-TEST(Attempt, RequiredTestThatIsNotFixedRejects) {
-  Calculator c;
-  TreeFingerprint before = source_fingerprint(c.repo());
-  // FormatterTest.TwoDecimals passes before and after the fix: it is not "fixed".
-  runners::ProcessResult r =
-      c.attempt({"--require-fixed", "FormatterTest.TwoDecimals", "--patch", example_fix("correct-fix.diff")});
-  EXPECT_EQ(r.exit_code, 1) << show(r);
-  expect_restored(c, before, r);
-  nlohmann::json report = c.report();
-  EXPECT_EQ(report.at("verdict"), std::string("rejected"));
-  EXPECT_EQ(json_strings(report.at("require_fixed")), Strings{"FormatterTest.TwoDecimals"});
-  EXPECT_TRUE(contains(report.at("reason").get<std::string>(), "FormatterTest.TwoDecimals")) << report.dump(2);
-}
-
 TEST(Attempt, DryRunWithAPatchChangesNothing) {
   Calculator c;
   TreeFingerprint before = exact_fingerprint(c.repo());  // build/ included: nothing at all may change
