@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <map>
 #include <optional>
+#include <pugixml.hpp>
 
 #include "tests/e2e/attempt_data/calculator_repo.h"
 
@@ -263,8 +264,8 @@ TEST(Tiers, AddedAwsKeyIsRejectedByTheSecretsTierAndNeverReportedInFull) {
   EXPECT_FALSE(contains(r.out + r.err, key.substr(4))) << show(r);
 }
 
-// 4. examples/fixes/breaks-other-module.diff fixes mean() and changes formatter.cpp: the formatter's
-// tests break where the fix did not aim, through formatter_test -> formatter -> formatter/formatter.cpp
+// 4. examples/fixes/breaks-other-module.diff fixes mean() and changes formatter.cpp: rejected, the
+// formatter's tests break where the fix did not aim, through formatter_test -> formatter -> formatter/formatter.cpp
 // (the targets of examples/calculator/formatter/CMakeLists.txt).
 TEST(Tiers, BrokenOtherModuleIsTracedAsCascading) {
   Calculator c;
@@ -296,6 +297,20 @@ TEST(Tiers, BrokenOtherModuleIsTracedAsCascading) {
       "- `FormatterTest.ListInBrackets`: cascading (formatter_test \u2192 formatter \u2192 formatter/formatter.cpp)\n"
       "- `FormatterTest.TwoDecimals`: cascading (formatter_test \u2192 formatter \u2192 formatter/formatter.cpp)\n";
   EXPECT_TRUE(summary.starts_with(lead)) << summary;
+
+  // The fix itself works; no branch; junit.xml shows the rejection and both regressions.
+  EXPECT_EQ(json_strings(report.at("tests_status").at("PASS_TO_FAIL")),
+            (Strings{"FormatterTest.ListInBrackets", "FormatterTest.TwoDecimals"}));
+  EXPECT_EQ(json_strings(report.at("tests_status").at("FAIL_TO_PASS")), Strings{kFixedTest});
+  EXPECT_TRUE(report.at("branch").is_null());
+  pugi::xml_document doc;
+  ASSERT_TRUE(doc.load_file((c.reports() / "junit.xml").c_str()));
+  pugi::xml_node suites = doc.child("testsuites");
+  EXPECT_EQ(suites.find_child_by_attribute("testsuite", "name", "gate").attribute("failures").as_int(), 1);
+  pugi::xml_node tests = suites.find_child_by_attribute("testsuite", "name", "tests");
+  EXPECT_EQ(tests.attribute("failures").as_int(), 2);
+  pugi::xml_node two = tests.find_child_by_attribute("testcase", "name", "FormatterTest.TwoDecimals");
+  EXPECT_EQ(std::string(two.child("failure").attribute("type").value()), "PASS_TO_FAIL");
 }
 
 // 5. The fix repairs mean() and renames a passing test to DISABLED_: a weakened test needs a person
