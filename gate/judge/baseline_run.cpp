@@ -20,16 +20,15 @@ size_t passed_count(const std::vector<TestRecord>& tests) {
 
 }  // namespace
 
-BaselineRecord ensure_baseline(const git::Repository& repo, const Layout& l, const std::string& tree,
+BaselineRecord ensure_baseline(Toolchain& toolchain, const git::Repository& repo, const Layout& l, const std::string& tree,
                                const RunSettings& s, const GateConfig& config, Phases& phases, BaselineInfo& info,
                                const std::string& key_extra) {
   BaselineCache cache(repo.state_dir());
-  Operation* op = phases.operation();
   // The build must be configured before the key is known: the key includes the CMake cache.
   // (A build configured before the gate asked for the File API's codemodel is configured once more.)
   if (!fs::exists(l.build_dir / "CMakeCache.txt") || lacks_what_the_gate_reads(l.build_dir)) {
     phases.begin("configure", "configuring " + l.build_dir.string());
-    runners::BuildResult configured = build_tree(l, s, op);
+    runners::BuildResult configured = build_tree(toolchain, l, s);
     phases.end(configured.ok ? "configured and built" : configured.failure);
   }
   // Sanitizer tiers add to what the baseline holds: a configuration with other ones needs another.
@@ -55,7 +54,7 @@ BaselineRecord ensure_baseline(const git::Repository& repo, const Layout& l, con
   record.created = format_iso8601_utc(std::chrono::system_clock::now());
   record.runs = 1;
   phases.begin("baseline", "building the tree without the fix");
-  runners::BuildResult b = build_tree(l, s, op);
+  runners::BuildResult b = build_tree(toolchain, l, s);
   record.build_ok = b.ok;
   record.build_errors = b.errors;
   if (!b.ok) {
@@ -65,9 +64,9 @@ BaselineRecord ensure_baseline(const git::Repository& repo, const Layout& l, con
   }
   phases.end("built");
   phases.begin("baseline", "running the tests without the fix");
-  record.discovered = runners::discover_tests(l.build_dir);
+  record.discovered = toolchain.discover_tests(l.build_dir);
   require_own_tests(l, record.discovered);  // a tree with tests from elsewhere is never a baseline
-  TestRun run = run_tests(l, l.report_dir / "baseline-tests", s, op);
+  TestRun run = run_tests(toolchain, l, l.report_dir / "baseline-tests", s);
   for (const std::string& w : run.warnings) phases.note("[baseline] warning: " + w);
   record.tests = std::move(run.records);
   phases.end(std::to_string(passed_count(record.tests)) + "/" + std::to_string(record.tests.size()) + " passed");
@@ -78,7 +77,7 @@ BaselineRecord ensure_baseline(const git::Repository& repo, const Layout& l, con
   });
   if (!failing.empty()) {
     phases.begin("baseline", "re-running " + std::to_string(failing.size()) + " failing test(s) to tell flakes");
-    auto reruns = rerun_until_disagreement(l, s, op, failing);
+    auto reruns = rerun_until_disagreement(toolchain, l, s, failing);
     for (TestRecord& t : record.tests) {
       auto it = reruns.find(key_of(t));
       if (it == reruns.end()) continue;
@@ -93,7 +92,7 @@ BaselineRecord ensure_baseline(const git::Repository& repo, const Layout& l, con
   for (const TierConfig& t : config.tiers) {
     if (t.kind != "sanitizers") continue;
     phases.begin("baseline", "building and testing with sanitizers (tier " + t.name + ")");
-    SanitizerRun sanitized = run_sanitizer_suite(t, l, s, op, "baseline-sanitizers-" + t.name);
+    SanitizerRun sanitized = run_sanitizer_suite(toolchain, t, l, s, "baseline-sanitizers-" + t.name);
     if (!sanitized.built) record.sanitizers_built = false;
     record.sanitizer_reports[t.name] = sanitized.signatures;
     phases.end(sanitized.built ? std::to_string(sanitized.signatures.size()) + " report(s) without the fix" : sanitized.failure);

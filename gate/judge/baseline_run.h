@@ -5,6 +5,7 @@
 
 #include "gate/git/repository.h"
 #include "gate/judge/phases.h"
+#include "gate/judge/toolchain.h"
 #include "gate/policy/config.h"
 #include "gate/state/baseline.h"
 #include "gate/state/layout.h"
@@ -12,7 +13,7 @@
 namespace autofix {
 
 // The tests (and per-test sanitizer reports) of the tree without the change, stored under its key.
-BaselineRecord ensure_baseline(const git::Repository& repo, const Layout& l, const std::string& tree,
+BaselineRecord ensure_baseline(Toolchain& toolchain, const git::Repository& repo, const Layout& l, const std::string& tree,
                                const RunSettings& s, const GateConfig& config, Phases& phases, BaselineInfo& info,
                                const std::string& key_extra = {});
 

@@ -67,7 +67,7 @@ void settle_flakes(const JudgeInput& in, std::vector<TestOutcome>& tests, const 
   std::map<TestKey, std::vector<TestRecord>> runs;
   if (!targets.empty()) {
     in.phases->begin("rerun", "re-running " + std::to_string(targets.size()) + " test(s) whose result the fix may have moved");
-    runs = rerun_until_disagreement(*in.layout, in.settings, in.phases->operation(), targets);
+    runs = rerun_until_disagreement(*in.toolchain, *in.layout, in.settings, targets);
   }
   std::set<std::string> with_cases;
   for (const TestOutcome& t : tests)
@@ -127,10 +127,11 @@ std::vector<TestRecord> only_named(const std::vector<TestRecord>& records, const
 
 }  // namespace
 
-JudgeInput judge_input(const git::Repository& repo, const Layout& layout, const GateConfig& config,
+JudgeInput judge_input(Toolchain& toolchain, const git::Repository& repo, const Layout& layout, const GateConfig& config,
                        const RunSettings& settings, Phases& phases, const BaselineRecord& baseline,
                        const git_oid& before_tree, const git_oid& after_tree) {
   JudgeInput in;
+  in.toolchain = &toolchain;
   in.repo = &repo;
   in.layout = &layout;
   in.config = &config;
@@ -146,7 +147,7 @@ JudgeInput judge_input(const git::Repository& repo, const Layout& layout, const 
 void judge_change(const JudgeInput& in, AttemptResult& result) {
   const Layout& l = *in.layout;
   Phases& phases = *in.phases;
-  Operation* op = phases.operation();
+  Toolchain& toolchain = *in.toolchain;
   std::vector<std::string> changed = paths_of(result.files_changed);
   result.lane = choose_lane(changed);
   result.risk = assess_risk(*in.config, changed);
@@ -158,7 +159,7 @@ void judge_change(const JudgeInput& in, AttemptResult& result) {
     phases.note("[risk] " + result.risk.level + ": " + result.risk.path + " matches " + result.risk.pattern);
 
   std::vector<git::FileDiff> diff = git::diff_lines(*in.repo, in.before_tree, in.after_tree);
-  TierContext ctx{in.repo, &l, in.config, &in.settings, &phases, in.baseline, in.before_tree, in.after_tree, &diff,
+  TierContext ctx{&toolchain, in.repo, &l, in.config, &in.settings, &phases, in.baseline, in.before_tree, in.after_tree, &diff,
                   &result.files_changed, nullptr};
   std::optional<BuildGraph> graph;
   bool docs = result.lane.lane == "docs";
@@ -167,18 +168,18 @@ void judge_change(const JudgeInput& in, AttemptResult& result) {
   if (!docs) {
     bool heavy = result.lane.lane == "heavy";
     phases.begin("build", heavy ? "reconfiguring and building with the fix" : "building with the fix");
-    runners::BuildResult b = build_tree(l, in.settings, op, heavy);
+    runners::BuildResult b = build_tree(toolchain, l, in.settings, heavy);
     result.build = {true, b.ok, b.duration_s, b.errors, b.failure, b.timed_out};
     phases.end(b.ok ? "built" : b.failure);
     if (b.ok) {
       try {
-        graph = BuildGraph::load(l.root, l.build_dir);
+        graph = toolchain.build_graph(l.root, l.build_dir);
       } catch (const Error& e) {
         // Without a graph every regression is `unknown`: less to tell, nothing wrong with the verdict.
         phases.note(std::string("[graph] warning: cannot read the build graph: ") + e.what());
       }
       ctx.graph = graph ? &*graph : nullptr;
-      discovered_after = runners::discover_tests(l.build_dir);
+      discovered_after = toolchain.discover_tests(l.build_dir);
       require_own_tests(l, discovered_after);  // the fix cannot bring in tests from outside either
       if (any_ctest_tier(tiers)) {
         // Tests whose build closure holds a changed file run first: with --fail-fast a confirmed
@@ -198,7 +199,7 @@ void judge_change(const JudgeInput& in, AttemptResult& result) {
                                    : "running the tests with the fix");
         TestRunOptions first_run;
         if (split) first_run.names.assign(first_batch.begin(), first_batch.end());  // else everything (or the shard's share)
-        TestRun after = run_tests(l, l.report_dir / "tests", in.settings, op, first_run);
+        TestRun after = run_tests(toolchain, l, l.report_dir / "tests", in.settings, first_run);
         bool stopped_early = false;
         // Tests seen flaking by earlier attempts (.git/autofix/flaky.json) are judged as flaky ones.
         FlakeStore flakes(in.repo->state_dir());
@@ -225,7 +226,7 @@ void judge_change(const JudgeInput& in, AttemptResult& result) {
               if (!first_batch.count(n)) rest.push_back(n);
             TestRunOptions rest_run;
             rest_run.names = std::move(rest);
-            TestRun more = run_tests(l, l.report_dir / "tests-rest", in.settings, op, rest_run);
+            TestRun more = run_tests(toolchain, l, l.report_dir / "tests-rest", in.settings, rest_run);
             after.records.insert(after.records.end(), more.records.begin(), more.records.end());
             after.warnings.insert(after.warnings.end(), more.warnings.begin(), more.warnings.end());
           }

@@ -11,11 +11,13 @@
 #include "gate/policy/config.h"
 #include "gate/judge/phases.h"
 #include "gate/judge/test_runs.h"
+#include "gate/judge/toolchain.h"
 #include "gate/state/layout.h"
 
 namespace autofix {
 
 struct JudgeInput {
+  Toolchain* toolchain = nullptr;  // builds, runs the tests and the tiers' programs
   const git::Repository* repo = nullptr;
   const Layout* layout = nullptr;
   const GateConfig* config = nullptr;
@@ -31,7 +33,7 @@ struct JudgeInput {
 };
 
 // The common part of a JudgeInput, from what attempt and verify both hold.
-JudgeInput judge_input(const git::Repository& repo, const Layout& layout, const GateConfig& config,
+JudgeInput judge_input(Toolchain& toolchain, const git::Repository& repo, const Layout& layout, const GateConfig& config,
                        const RunSettings& settings, Phases& phases, const BaselineRecord& baseline,
                        const git_oid& before_tree, const git_oid& after_tree);
 

@@ -33,7 +33,6 @@ class Phases {
   void begin_after_decision(const std::string& phase, const std::string& what);
   void end(const std::string& outcome);
   void note(const std::string& message) { progress_.note(message); }
-  Operation* operation() const noexcept { return op_; }
 
  private:
   reporters::Progress& progress_;

@@ -67,7 +67,7 @@ bool lacks_what_the_gate_reads(const fs::path& build_dir) {
   return writes_database && !fs::exists(build_dir / "compile_commands.json");
 }
 
-runners::BuildResult build_tree(const Layout& l, const RunSettings& s, Operation* op, bool reconfigure) {
+runners::BuildResult build_tree(Toolchain& toolchain, const Layout& l, const RunSettings& s, bool reconfigure) {
   runners::BuildOptions b;
   b.source_dir = l.source_dir;
   b.build_dir = l.build_dir;
@@ -79,13 +79,11 @@ runners::BuildResult build_tree(const Layout& l, const RunSettings& s, Operation
   // existing build has no reply yet (it was configured before the query existed).
   runners::write_codemodel_query(l.build_dir);
   b.reconfigure = reconfigure || (fs::exists(l.build_dir / "CMakeCache.txt") && lacks_what_the_gate_reads(l.build_dir));
-  if (op) b.on_started = [op](int pg) { op->set_process_group(pg); };
   // After `recover` ended a build half way, its outputs cannot be trusted: rebuild everything once.
   fs::path marker = interrupted_build_marker(*l.repo);
   b.clean_first = fs::exists(marker);
-  runners::BuildResult r = runners::configure_and_build(b);
+  runners::BuildResult r = toolchain.build(b);
   if (b.clean_first) fs::remove(marker);
-  if (op) op->set_process_group(std::nullopt);
   return r;
 }
 
@@ -94,7 +92,7 @@ std::chrono::milliseconds per_test_limit(const RunSettings& s) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(limit);
 }
 
-TestRun run_tests(const Layout& l, const fs::path& output_dir, const RunSettings& s, Operation* op,
+TestRun run_tests(Toolchain& toolchain, const Layout& l, const fs::path& output_dir, const RunSettings& s,
                   const TestRunOptions& options) {
   runners::CTestOptions c;
   c.build_dir = l.build_dir;
@@ -106,14 +104,12 @@ TestRun run_tests(const Layout& l, const fs::path& output_dir, const RunSettings
   c.read_failing_cases = options.read_failing_cases;
   std::vector<std::string> selection = options.names;
   if (selection.empty() && s.in_shard) {
-    for (const auto& d : runners::discover_tests(l.build_dir))
+    for (const auto& d : toolchain.discover_tests(l.build_dir))
       if (s.in_shard(d.name)) selection.push_back(d.name);
     if (selection.empty()) return {};  // this shard has no test
   }
   c.names = std::move(selection);
-  if (op) c.on_started = [op](int pg) { op->set_process_group(pg); };
-  runners::CTestRun run = runners::run_ctest(c);
-  if (op) op->set_process_group(std::nullopt);
+  runners::CTestRun run = toolchain.run_tests(c);
   return {to_records(run), run.warnings};
 }
 
@@ -151,8 +147,9 @@ std::vector<RerunTarget> rerun_targets(const std::vector<TestRecord>& records, i
   return out;
 }
 
-std::map<TestKey, std::vector<TestRecord>> rerun_until_disagreement(const Layout& l, const RunSettings& settings,
-                                                                   Operation* op, const std::vector<RerunTarget>& targets) {
+std::map<TestKey, std::vector<TestRecord>> rerun_until_disagreement(Toolchain& toolchain, const Layout& l,
+                                                                   const RunSettings& settings,
+                                                                   const std::vector<RerunTarget>& targets) {
   // One test at a time: a test that fails only beside another (a fixed port, a shared file; seen with
   // cpp-httplib's servers on port 1234 under ctest -j2) must show what it does alone.
   RunSettings s = settings;
@@ -166,7 +163,7 @@ std::map<TestKey, std::vector<TestRecord>> rerun_until_disagreement(const Layout
   }
   if (pending.empty()) return runs;
   std::map<std::string, runners::DiscoveredTest> by_name;
-  for (auto& d : runners::discover_tests(l.build_dir)) by_name.emplace(d.name, std::move(d));
+  for (auto& d : toolchain.discover_tests(l.build_dir)) by_name.emplace(d.name, std::move(d));
   const fs::path dir = l.report_dir / "reruns";
 
   for (int round = 1; round <= max_rounds && !pending.empty(); ++round) {
@@ -181,7 +178,7 @@ std::map<TestKey, std::vector<TestRecord>> rerun_until_disagreement(const Layout
       }
       auto d = by_name.find(key.ctest_test);
       if (d == by_name.end()) continue;
-      runners::TestFramework f = runners::framework_of(d->second);
+      runners::TestFramework f = toolchain.framework_of(d->second);
       bool own_run = (f == runners::TestFramework::catch2 || f == runners::TestFramework::doctest) && !d->second.needs_ctest;
       (own_run ? direct : through_ctest)[key.ctest_test].push_back(key.case_name);
     }
@@ -194,23 +191,22 @@ std::map<TestKey, std::vector<TestRecord>> rerun_until_disagreement(const Layout
       TestRunOptions o;
       o.names.assign(whole.begin(), whole.end());
       o.read_failing_cases = false;
-      keep(run_tests(l, dir, s, op, o).records, false);
+      keep(run_tests(toolchain, l, dir, s, o).records, false);
     }
     for (const auto& [test, cases] : through_ctest) {
       TestRunOptions o;
       o.names = {test};
       o.environment = {{"GTEST_FILTER", runners::gtest_filter_for(cases)}};
       o.read_failing_cases = false;
-      keep(run_tests(l, dir, s, op, o).records, true);
+      keep(run_tests(toolchain, l, dir, s, o).records, true);
     }
     for (const auto& [test, cases] : direct) {
       runners::DirectCaseOptions o;
       o.build_dir = l.build_dir;
       o.report_file = dir / "cases.xml";
       o.timeout = per_test_limit(s);
-      if (op) o.on_started = [op](int pg) { op->set_process_group(pg); };
-      runners::DirectCaseRun run = runners::run_cases_directly(by_name.at(test), runners::framework_of(by_name.at(test)), cases, o);
-      if (op) op->set_process_group(std::nullopt);
+      const runners::DiscoveredTest& binary = by_name.at(test);
+      runners::DirectCaseRun run = toolchain.run_cases(binary, toolchain.framework_of(binary), cases, o);
       std::vector<TestRecord> records;
       for (const auto& c : run.cases) records.push_back(to_record(c));
       keep(records, true);

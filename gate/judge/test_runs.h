@@ -10,11 +10,9 @@
 #include <vector>
 
 #include "gate/judge/phases.h"
+#include "gate/judge/toolchain.h"
 #include "gate/results/attempt_result.h"
 #include "gate/state/layout.h"
-#include "gate/state/operation.h"
-#include "runners/cmake_build.h"
-#include "runners/ctest_runner.h"
 
 namespace autofix {
 
@@ -25,7 +23,7 @@ std::string cmake_cache_text(const std::filesystem::path& build_dir);
 // failures) or, with a generator that writes one, compile_commands.json (the static tiers).
 bool lacks_what_the_gate_reads(const std::filesystem::path& build_dir);
 
-runners::BuildResult build_tree(const Layout& l, const RunSettings& s, Operation* op, bool reconfigure = false);
+runners::BuildResult build_tree(Toolchain& toolchain, const Layout& l, const RunSettings& s, bool reconfigure = false);
 
 struct TestRun {
   std::vector<TestRecord> records;
@@ -39,7 +37,7 @@ struct TestRunOptions {
 };
 
 // Runs CTest tests with results under `output_dir`.
-TestRun run_tests(const Layout& l, const std::filesystem::path& output_dir, const RunSettings& s, Operation* op,
+TestRun run_tests(Toolchain& toolchain, const Layout& l, const std::filesystem::path& output_dir, const RunSettings& s,
                   const TestRunOptions& options = {});
 
 // A test to run again: which, what its first run showed, and how many extra runs it may get.
@@ -67,8 +65,9 @@ std::vector<RerunTarget> rerun_targets(const std::vector<TestRecord>& records, i
 // Returns the records of the extra runs per key; a run that gave no result for a target (its binary
 // crashed before writing its cases, or only CTest could run it) is left out, and the target is not
 // tried again.
-std::map<TestKey, std::vector<TestRecord>> rerun_until_disagreement(const Layout& l, const RunSettings& s,
-                                                                   Operation* op, const std::vector<RerunTarget>& targets);
+std::map<TestKey, std::vector<TestRecord>> rerun_until_disagreement(Toolchain& toolchain, const Layout& l,
+                                                                   const RunSettings& s,
+                                                                   const std::vector<RerunTarget>& targets);
 
 // True when some run in `reruns` disagrees (pass versus not pass) with `first`.
 bool disagrees(RunStatus first, const std::vector<RunStatus>& reruns);

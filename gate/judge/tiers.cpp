@@ -108,27 +108,15 @@ std::vector<runners::AddedFile> added_files(const std::vector<git::FileDiff>& di
 // tier's error: the message is masked, as gitleaks' output could quote what it scanned.
 std::optional<std::vector<ExternalSecret>> run_gitleaks_for(const TierConfig& tier, const TierContext& ctx) {
   try {
-    std::optional<fs::path> program = runners::locate_gitleaks(tier.gitleaks);
-    if (!program) {
+    std::optional<std::vector<runners::GitleaksFinding>> found =
+        ctx.toolchain->scan_secrets(tier.gitleaks, ms(tier.timeout), added_files(*ctx.diff));
+    if (!found) {
       if (tier.gitleaks == "auto")
         ctx.phases->note("[" + tier.name + "] gitleaks is not on PATH: the built-in rules only");
       return std::nullopt;
     }
-    runners::GitleaksOptions options;
-    options.program = *program;
-    options.timeout = ms(tier.timeout);
-    Operation* op = ctx.phases->operation();
-    if (op) options.on_started = [op](int pg) { op->set_process_group(pg); };
-    std::vector<runners::GitleaksFinding> found;
-    try {
-      found = runners::run_gitleaks(options, added_files(*ctx.diff));
-    } catch (...) {
-      if (op) op->set_process_group(std::nullopt);
-      throw;
-    }
-    if (op) op->set_process_group(std::nullopt);
     std::vector<ExternalSecret> secrets;
-    for (runners::GitleaksFinding& f : found)
+    for (runners::GitleaksFinding& f : *found)
       secrets.push_back({std::string(kGitleaksRulePrefix) + f.rule_id, std::move(f.description), std::move(f.file), f.line,
                          std::move(f.secret)});
     return secrets;
@@ -202,16 +190,12 @@ std::vector<Finding> analyze(const TierConfig& tier, const TierContext& ctx, con
   a.timeout = ms(tier.timeout);
   a.clock_start = clock_start;
   a.jobs = ctx.settings->jobs;
-  Operation* op = ctx.phases->operation();
-  if (op) a.on_started = [op](int pg) { op->set_process_group(pg); };
   runners::AnalyzerRun run;
   try {
-    run = runners::run_analyzer(a);
+    run = ctx.toolchain->analyze(a);
   } catch (const Error& e) {
-    if (op) op->set_process_group(std::nullopt);
     throw Error(e.kind(), "analysing the tree " + which + ": " + e.what(), e.hint());
   }
-  if (op) op->set_process_group(std::nullopt);
   for (const std::string& w : run.warnings) ctx.phases->note("[" + tier.name + "] warning: " + w);
   const fs::path root = ctx.layout->root;
   assign_fingerprints(run.findings, [&](const std::string& file) { return read_file_if_exists(root / file); });
@@ -242,7 +226,7 @@ std::string describe_findings(const std::vector<const Finding*>& findings) {
 TierResult run_static_tier(const TierConfig& tier, const TierContext& ctx) {
   const auto clock_start = std::chrono::steady_clock::now();
   TierResult r = begin_result(tier);
-  std::vector<std::string> database = runners::translation_units_in_database(ctx.layout->build_dir, ctx.layout->root);
+  std::vector<std::string> database = ctx.toolchain->translation_units(ctx.layout->build_dir, ctx.layout->root);
   std::set<std::string> in_database(database.begin(), database.end());
   std::set<std::string> units;
   std::vector<std::string> touched, unmapped_headers;
@@ -313,7 +297,7 @@ TierResult run_sanitizer_tier(const TierConfig& tier, const TierContext& ctx) {
   auto stored = ctx.baseline->sanitizer_reports.find(tier.name);
   std::multiset<std::string> known;
   if (stored != ctx.baseline->sanitizer_reports.end()) known.insert(stored->second.begin(), stored->second.end());
-  SanitizerRun run = run_sanitizer_suite(tier, *ctx.layout, *ctx.settings, ctx.phases->operation(), "sanitizers-" + tier.name);
+  SanitizerRun run = run_sanitizer_suite(*ctx.toolchain, tier, *ctx.layout, *ctx.settings, "sanitizers-" + tier.name);
   if (!run.built) {
     r.status = TierStatus::failed;
     r.reason = run.failure;
@@ -345,16 +329,13 @@ TierResult run_command_tier(const TierConfig& tier, const TierContext& ctx) {
   spec.timeout = ms(tier.timeout);
   spec.environment = {{"AUTOFIX_GATE_BUILD_DIR", ctx.layout->build_dir.string()},
                       {"AUTOFIX_GATE_REPORT_DIR", ctx.layout->report_dir.string()}};
-  Operation* op = ctx.phases->operation();
-  if (op) spec.on_started = [op](int pg) { op->set_process_group(pg); };
   fs::path junit;
   if (tier.junit) {
     junit = fs::path(*tier.junit).is_absolute() ? fs::path(*tier.junit) : ctx.layout->root / *tier.junit;
     std::error_code ec;
     fs::remove(junit, ec);  // a stale file from an earlier run must not pass for this one
   }
-  runners::ProcessResult p = runners::run_process(spec);
-  if (op) op->set_process_group(std::nullopt);
+  runners::ProcessResult p = ctx.toolchain->run_command(spec);
   throw_if_interrupted();
   size_t failures = 0;
   if (tier.junit) {
@@ -402,7 +383,7 @@ bool tier_selects(const TierConfig& tier, const std::vector<std::string>& labels
 
 fs::path sanitizer_build_dir(const Layout& l) { return l.build_dir / "autofix-sanitizers"; }
 
-SanitizerRun run_sanitizer_suite(const TierConfig& tier, const Layout& l, const RunSettings& s, Operation* op,
+SanitizerRun run_sanitizer_suite(Toolchain& toolchain, const TierConfig& tier, const Layout& l, const RunSettings& s,
                                  const std::string& output_name) {
   SanitizerRun out;
   runners::BuildOptions b;
@@ -411,9 +392,7 @@ SanitizerRun run_sanitizer_suite(const TierConfig& tier, const Layout& l, const 
   b.timeout = ms(tier.timeout);
   b.jobs = s.jobs;
   b.configure_arguments = runners::sanitizer_cmake_arguments();
-  if (op) b.on_started = [op](int pg) { op->set_process_group(pg); };
-  runners::BuildResult built = runners::configure_and_build(b);
-  if (op) op->set_process_group(std::nullopt);
+  runners::BuildResult built = toolchain.build(b);
   if (!built.ok) {
     out.failure = "the sanitizer build failed: " + built.failure +
                   (built.errors.empty() ? std::string() : ": " + built.errors.front());
@@ -428,9 +407,7 @@ SanitizerRun run_sanitizer_suite(const TierConfig& tier, const Layout& l, const 
   c.overall_timeout = ms(tier.timeout);
   if (!tier.labels.empty()) c.labels = {labels_regex(tier.labels)};
   c.environment = runners::sanitizer_environment();
-  if (op) c.on_started = [op](int pg) { op->set_process_group(pg); };
-  runners::CTestRun run = runners::run_ctest(c);
-  if (op) op->set_process_group(std::nullopt);
+  runners::CTestRun run = toolchain.run_tests(c);
   for (const runners::TestResult& t : run.tests) {
     std::string output = t.message.empty() ? t.output_excerpt : t.message + "\n" + t.output_excerpt;
     TestRecord record;

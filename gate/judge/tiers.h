@@ -12,6 +12,7 @@
 #include "gate/git/diff_lines.h"
 #include "gate/judge/phases.h"
 #include "gate/judge/test_runs.h"
+#include "gate/judge/toolchain.h"
 #include "gate/state/layout.h"
 
 namespace autofix {
@@ -19,6 +20,7 @@ namespace autofix {
 class BuildGraph;
 
 struct TierContext {
+  Toolchain* toolchain = nullptr;
   const git::Repository* repo = nullptr;
   const Layout* layout = nullptr;
   const GateConfig* config = nullptr;
@@ -49,7 +51,7 @@ struct SanitizerRun {
   std::vector<std::string> signatures;
   std::vector<Finding> findings;  // one per report, with its first frames as detail
 };
-SanitizerRun run_sanitizer_suite(const TierConfig& tier, const Layout& l, const RunSettings& s, Operation* op,
+SanitizerRun run_sanitizer_suite(Toolchain& toolchain, const TierConfig& tier, const Layout& l, const RunSettings& s,
                                  const std::string& output_name);
 
 // The tests a ctest tier selects: every test when it has no labels, else those with one of its labels.

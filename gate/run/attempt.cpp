@@ -10,6 +10,7 @@
 #include "gate/state/gate_dirs.h"
 #include "gate/judge/judge.h"
 #include "gate/judge/baseline_run.h"
+#include "gate/judge/cmake_toolchain.h"
 #include "gate/judge/phases.h"
 #include "gate/judge/test_runs.h"
 #include "gate/git/tree_checkout.h"
@@ -194,12 +195,13 @@ AttemptOutcome run_attempt(const AttemptOptions& o, reporters::Progress& progres
   place_reports(l, snap.id);
   outcome.report_dir = l.report_dir;
   Phases phases(progress, result.durations, &op);
+  CMakeToolchain toolchain(&op);
   progress.note("[snapshot] " + snap.id + ": " + std::to_string(snap.scan.stats.files) + " files saved");
 
   bool keep_fix = false;
   try {
     BaselineRecord baseline =
-        ensure_baseline(repo, l, git::to_hex(snap.worktree_tree), settings, config, phases, result.baseline);
+        ensure_baseline(toolchain, repo, l, git::to_hex(snap.worktree_tree), settings, config, phases, result.baseline);
     if (!baseline.build_ok) {
       result.verdict = Verdict::error;
       result.reason = "the tree without the fix does not build, so the fix cannot be judged" +
@@ -246,7 +248,7 @@ AttemptOutcome run_attempt(const AttemptOptions& o, reporters::Progress& progres
         result.verdict = Verdict::rejected;
         result.reason = "the fix changed nothing";
       } else {
-        JudgeInput in = judge_input(repo, l, config, settings, phases, baseline, before, after);
+        JudgeInput in = judge_input(toolchain, repo, l, config, settings, phases, baseline, before, after);
         in.require_fixed = o.require_fixed;
         in.fail_fast = o.fail_fast;
         judge_change(in, result);
@@ -342,8 +344,9 @@ BaselineOutcome compute_baseline(const AttemptOptions& o, reporters::Progress& p
   place_reports(l, op.snapshot().manifest.id);  // the test runs' outputs, beside an attempt's
   std::vector<std::pair<std::string, double>> durations;
   Phases phases(progress, durations, &op);
+  CMakeToolchain toolchain(&op);
   BaselineOutcome out;
-  BaselineRecord record = ensure_baseline(repo, l, git::to_hex(op.snapshot().manifest.worktree_tree),
+  BaselineRecord record = ensure_baseline(toolchain, repo, l, git::to_hex(op.snapshot().manifest.worktree_tree),
                                           run_settings(o, config), config, phases, out.info);
   out.tests = record.tests.size();
   out.passed = static_cast<size_t>(std::count_if(record.tests.begin(), record.tests.end(),

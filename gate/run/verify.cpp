@@ -8,6 +8,7 @@
 #include "gate/git/revision.h"
 #include "gate/judge/judge.h"
 #include "gate/judge/baseline_run.h"
+#include "gate/judge/cmake_toolchain.h"
 #include "gate/judge/phases.h"
 #include "gate/judge/test_runs.h"
 #include "gate/git/tree_checkout.h"
@@ -123,6 +124,7 @@ AttemptOutcome run_verify(const VerifyOptions& vo, reporters::Progress& progress
   place_reports(l, snap.id);
   outcome.report_dir = l.report_dir;
   Phases phases(progress, result.durations, &op);
+  CMakeToolchain toolchain(&op);
 
   try {
     // The base, exactly as committed, for the baseline. The checkouts are the gate's change: the
@@ -138,7 +140,7 @@ AttemptOutcome run_verify(const VerifyOptions& vo, reporters::Progress& progress
     if (vo.shard) {
       // The share of this job: decided per test name, so every job agrees without talking to the others.
       phases.begin("shard", "choosing the tests of shard " + vo.shard->text());
-      runners::BuildResult built = build_tree(l, settings, &op);
+      runners::BuildResult built = build_tree(toolchain, l, settings);
       if (!built.ok) throw Error(ErrorKind::usage, "the base does not build: " + built.failure);
       std::map<std::string, double> durations;
       if (vo.durations) durations = durations_from_report(*vo.durations);
@@ -146,13 +148,13 @@ AttemptOutcome run_verify(const VerifyOptions& vo, reporters::Progress& progress
       int index = vo.shard->index;
       settings.in_shard = [plan, index](const std::string& test) { return plan->shard_of(test) == index; };
       size_t mine = 0, all = 0;
-      for (const auto& d : runners::discover_tests(l.build_dir)) {
+      for (const auto& d : toolchain.discover_tests(l.build_dir)) {
         ++all;
         if (settings.in_shard(d.name)) ++mine;
       }
       phases.end(std::to_string(mine) + " of " + std::to_string(all) + " test(s)");
     }
-    BaselineRecord baseline = ensure_baseline(repo, l, git::to_hex(base_tree), settings, config, phases,
+    BaselineRecord baseline = ensure_baseline(toolchain, repo, l, git::to_hex(base_tree), settings, config, phases,
                                               result.baseline, vo.shard ? "\nshard " + vo.shard->text() : "");
     if (!baseline.build_ok) {
       result.verdict = Verdict::error;
@@ -167,7 +169,7 @@ AttemptOutcome run_verify(const VerifyOptions& vo, reporters::Progress& progress
       git::DiffPtr change = diff_trees(repo, base_tree, head_tree);
       result.files_changed = changed_files(change.get());
       phases.end(std::to_string(result.files_changed.size()) + " file(s) changed");
-      JudgeInput in = judge_input(repo, l, config, settings, phases, baseline, base_tree, head_tree);
+      JudgeInput in = judge_input(toolchain, repo, l, config, settings, phases, baseline, base_tree, head_tree);
       in.require_fixed = o.require_fixed;
       in.fail_fast = o.fail_fast;
       in.run_file_tiers = !vo.shard || vo.shard->index == 1;

@@ -1,14 +1,15 @@
 // The verification tiers end to end (docs/tiers.md), one attempt per scenario on a copy of
 // examples/calculator: a new clang-tidy finding next to an old one, a heap overflow only the sanitizer
-// build sees, an added AWS key, a fix that breaks another module (cascading), a test renamed to
-// DISABLED_, a documentation-only change (docs lane) and a CI-configuration change (critical risk).
-// Each asserts the exit code, the verdict, the report.json fields that decided it, the branches, and
-// that the checkout is exactly as it was.
+// build sees, an added AWS key, a fix that breaks another module (cascading), and a test renamed to
+// DISABLED_. Each asserts the exit code, the verdict, the report.json fields that decided it, the
+// branches, and that the checkout is exactly as it was. The rules alone (lanes, risk, --fail-fast,
+// advisory and required tiers) are unit tests: tests/unit/verdict_rules_*_test.cpp.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <map>
 #include <optional>
+#include <pugixml.hpp>
 
 #include "tests/e2e/attempt_data/calculator_repo.h"
 
@@ -263,8 +264,8 @@ TEST(Tiers, AddedAwsKeyIsRejectedByTheSecretsTierAndNeverReportedInFull) {
   EXPECT_FALSE(contains(r.out + r.err, key.substr(4))) << show(r);
 }
 
-// 4. examples/fixes/breaks-other-module.diff fixes mean() and changes formatter.cpp: the formatter's
-// tests break where the fix did not aim, through formatter_test -> formatter -> formatter/formatter.cpp
+// 4. examples/fixes/breaks-other-module.diff fixes mean() and changes formatter.cpp: rejected, the
+// formatter's tests break where the fix did not aim, through formatter_test -> formatter -> formatter/formatter.cpp
 // (the targets of examples/calculator/formatter/CMakeLists.txt).
 TEST(Tiers, BrokenOtherModuleIsTracedAsCascading) {
   Calculator c;
@@ -296,24 +297,20 @@ TEST(Tiers, BrokenOtherModuleIsTracedAsCascading) {
       "- `FormatterTest.ListInBrackets`: cascading (formatter_test \u2192 formatter \u2192 formatter/formatter.cpp)\n"
       "- `FormatterTest.TwoDecimals`: cascading (formatter_test \u2192 formatter \u2192 formatter/formatter.cpp)\n";
   EXPECT_TRUE(summary.starts_with(lead)) << summary;
-}
 
-// --fail-fast: the tests whose build closure holds a changed file run first (mathlib and formatter
-// tests); a confirmed regression among them ends the run, so the parser tests never run.
-TEST(Tiers, FailFastStopsAfterTheAffectedTestsShowARegression) {
-  Calculator c;
-  TreeFingerprint before = source_fingerprint(c.repo());
-  runners::ProcessResult r = c.attempt({"--fail-fast", "--patch", example_fix("breaks-other-module.diff")});
-  expect_rejected_and_restored(c, before, r);
-  json report = c.report();
-  SCOPED_TRACE(report.dump(2));
-  EXPECT_EQ(report.at("stopped_early"), true);
-  std::set<std::string> ran;
-  for (const auto& t : report.at("tests")) ran.insert(t.at("name").get<std::string>());
-  for (const std::string& name : ran) EXPECT_FALSE(name.starts_with("ParserTest.")) << name;
-  EXPECT_TRUE(ran.count("FormatterTest.TwoDecimals")) << r.err;
-  EXPECT_TRUE(ran.count("MathTest.MeanOfThreeValues")) << r.err;
-  EXPECT_TRUE(contains(r.err, "stopped at the first regression: --fail-fast")) << r.err;
+  // The fix itself works; no branch; junit.xml shows the rejection and both regressions.
+  EXPECT_EQ(json_strings(report.at("tests_status").at("PASS_TO_FAIL")),
+            (Strings{"FormatterTest.ListInBrackets", "FormatterTest.TwoDecimals"}));
+  EXPECT_EQ(json_strings(report.at("tests_status").at("FAIL_TO_PASS")), Strings{kFixedTest});
+  EXPECT_TRUE(report.at("branch").is_null());
+  pugi::xml_document doc;
+  ASSERT_TRUE(doc.load_file((c.reports() / "junit.xml").c_str()));
+  pugi::xml_node suites = doc.child("testsuites");
+  EXPECT_EQ(suites.find_child_by_attribute("testsuite", "name", "gate").attribute("failures").as_int(), 1);
+  pugi::xml_node tests = suites.find_child_by_attribute("testsuite", "name", "tests");
+  EXPECT_EQ(tests.attribute("failures").as_int(), 2);
+  pugi::xml_node two = tests.find_child_by_attribute("testcase", "name", "FormatterTest.TwoDecimals");
+  EXPECT_EQ(std::string(two.child("failure").attribute("type").value()), "PASS_TO_FAIL");
 }
 
 // 5. The fix repairs mean() and renames a passing test to DISABLED_: a weakened test needs a person
@@ -359,66 +356,6 @@ TEST(Tiers, TestRenamedToDisabledNeedsReview) {
   EXPECT_EQ(c.git_out({"rev-parse", branch + "~1"}), c.original_head());
   EXPECT_EQ(c.git_out({"diff", "--name-only", c.original_head(), branch}), "mathlib/mathlib.cpp\nmathlib/mathlib_test.cpp");
   EXPECT_EQ(git(c.repo(), {"show", branch + ":mathlib/mathlib_test.cpp"}), test_source);
-}
-
-// 6. A README added: the docs lane builds nothing and runs only the secrets tier; accepted on a branch.
-TEST(Tiers, DocsOnlyChangeTakesTheDocsLaneWithoutABuild) {
-  Calculator c;
-  const std::string readme = "# Calculator\n\n`mean()` returns the arithmetic mean, 0 for no values.\n";
-  std::string patch = make_patch(c, {{"README.md", readme}}, "readme");
-  TreeFingerprint before = source_fingerprint(c.repo());
-
-  runners::ProcessResult r = c.attempt({"--patch", patch});
-  EXPECT_EQ(r.exit_code, 0) << show(r);
-  expect_checkout_restored(c, before, r);
-  json report = c.report();
-  SCOPED_TRACE(report.dump(2));
-  EXPECT_EQ(report.at("verdict"), "accepted");
-  EXPECT_EQ(report.at("reason"), "documentation-only change: nothing to build, every tier passed");
-  EXPECT_EQ(report.at("lane").at("lane"), "docs");
-  EXPECT_EQ(report.at("risk").at("level"), "normal");
-  EXPECT_EQ(report.at("files_changed"), json::parse(R"([{"path": "README.md", "status": "added"}])"));
-  EXPECT_FALSE(report.at("build").at("ran").get<bool>());
-  for (const char* phase : {"build", "test", "rerun"}) EXPECT_FALSE(report.at("durations").contains(phase)) << phase;
-  EXPECT_EQ(report.at("tests"), json::array());
-  EXPECT_EQ(tier_names(report), Strings{"secrets"});
-  EXPECT_EQ(tier_named(report, "secrets").at("status"), "passed");
-
-  std::string branch = "autofix/" + report.at("attempt_id").get<std::string>();
-  EXPECT_EQ(report.at("branch"), branch);
-  EXPECT_EQ(refs_under(c.repo(), "refs/heads/autofix/"), Strings{"refs/heads/" + branch});
-  EXPECT_EQ(c.git_out({"diff", "--name-status", c.original_head(), branch}), "A\tREADME.md");
-  EXPECT_EQ(git(c.repo(), {"show", branch + ":README.md"}), readme);
-}
-
-// 7. A CI workflow added: a critical path (.github/**) needs review whatever the tests say.
-TEST(Tiers, CiConfigurationChangeNeedsReview) {
-  Calculator c;
-  const std::string workflow =
-      "name: ci\non: [push]\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n";
-  std::string patch = make_patch(c, {{".github/workflows/ci.yml", workflow}}, "ci workflow");
-  TreeFingerprint before = source_fingerprint(c.repo());
-
-  runners::ProcessResult r = c.attempt({"--patch", patch});
-  EXPECT_EQ(r.exit_code, 3) << show(r);
-  expect_checkout_restored(c, before, r);
-  EXPECT_FALSE(fs::exists(c.repo() / ".github"));
-  json report = c.report();
-  SCOPED_TRACE(report.dump(2));
-  EXPECT_EQ(report.at("verdict"), "needs_review");
-  EXPECT_EQ(report.at("reason"), "the fix changes a critical path: .github/workflows/ci.yml (matches .github/**)");
-  EXPECT_EQ(report.at("risk"), json::parse(R"({"level": "critical", "pattern": ".github/**",
-                                               "path": ".github/workflows/ci.yml"})"));
-  EXPECT_EQ(report.at("lane").at("lane"), "standard");
-  EXPECT_EQ(report.at("tampering"), json::array());
-  EXPECT_EQ(report.at("tests_status").at("PASS_TO_FAIL"), json::array());
-
-  std::string branch = "autofix/review/" + report.at("attempt_id").get<std::string>();
-  EXPECT_EQ(report.at("branch"), branch);
-  EXPECT_EQ(refs_under(c.repo(), "refs/heads/autofix/"), Strings{"refs/heads/" + branch});
-  EXPECT_EQ(c.git_out({"diff", "--name-status", c.original_head(), branch}), "A\t.github/workflows/ci.yml");
-  EXPECT_TRUE(contains(read_file(c.reports() / "summary.md"),
-                       "**Risk: critical**: `.github/workflows/ci.yml` matches `.github/**`."));
 }
 
 }  // namespace

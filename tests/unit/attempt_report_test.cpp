@@ -174,6 +174,16 @@ TEST(AttemptSummaryTest, LeadsWithVerdictAndRegressions) {
   EXPECT_NE(md.find("- `mathlib/mathlib.cpp` (modified)"), std::string::npos);
 }
 
+TEST(AttemptSummaryTest, NamesTheRiskAndThePathThatDecidedIt) {
+  AttemptResult r = sample();
+  EXPECT_EQ(attempt_summary(r).find("**Risk"), std::string::npos) << "normal risk is not mentioned";
+  r.verdict = Verdict::needs_review;
+  r.reason = "the fix changes a critical path: .github/workflows/ci.yml (matches .github/**)";
+  r.risk = {"critical", ".github/**", ".github/workflows/ci.yml"};
+  std::string md = attempt_summary(r);
+  EXPECT_NE(md.find("\n**Risk: critical**: `.github/workflows/ci.yml` matches `.github/**`.\n"), std::string::npos) << md;
+}
+
 // What the rollback kept of others' work (issue 17 item 1) and a signal after the accept (item 14).
 AttemptResult with_outside_changes() {
   AttemptResult r = sample();

@@ -1,0 +1,37 @@
+#pragma once
+// The Toolchain of a real run: CMake, CTest, the test binaries, clang-tidy or cppcheck, gitleaks and the
+// commands of command tiers, each through runners/. Each process group a runner starts is recorded in
+// the operation's journal while it runs (so that `recover` can end it after a kill), and cleared when
+// the runner returns or throws.
+#include "gate/judge/toolchain.h"
+#include "gate/state/operation.h"
+
+namespace autofix {
+
+class CMakeToolchain final : public Toolchain {
+ public:
+  // `op`: the operation whose journal records the process groups; null records nothing.
+  explicit CMakeToolchain(Operation* op) : op_(op) {}
+
+  runners::BuildResult build(const runners::BuildOptions& options) override;
+  std::optional<BuildGraph> build_graph(const std::filesystem::path& source_dir,
+                                        const std::filesystem::path& build_dir) override;
+  std::vector<runners::DiscoveredTest> discover_tests(const std::filesystem::path& build_dir) override;
+  runners::CTestRun run_tests(const runners::CTestOptions& options) override;
+  runners::TestFramework framework_of(const runners::DiscoveredTest& test) override;
+  runners::DirectCaseRun run_cases(const runners::DiscoveredTest& test, runners::TestFramework framework,
+                                   const std::vector<std::string>& cases,
+                                   const runners::DirectCaseOptions& options) override;
+  std::vector<std::string> translation_units(const std::filesystem::path& build_dir,
+                                             const std::filesystem::path& source_dir) override;
+  runners::AnalyzerRun analyze(const runners::AnalyzerOptions& options) override;
+  std::optional<std::vector<runners::GitleaksFinding>> scan_secrets(
+      const std::string& gitleaks, std::chrono::milliseconds timeout,
+      const std::vector<runners::AddedFile>& files) override;
+  runners::ProcessResult run_command(const runners::ProcessSpec& spec) override;
+
+ private:
+  Operation* op_;
+};
+
+}  // namespace autofix

@@ -1,0 +1,58 @@
+#pragma once
+// The one seam between judging a change and the programs that build, test and analyse it. Every call
+// the judge layer makes that starts a process, or reads what CMake and CTest wrote for those programs,
+// goes through a Toolchain: CMakeToolchain (cmake_toolchain.h) runs them through runners/; the unit
+// tests script one (tests/support/fake_toolchain.h), so a verdict rule is tested without a process.
+//
+// Data in and out are the runners' own structs. Their `on_started` callbacks are the toolchain's (the
+// CMake one records each process group in the operation's journal): callers leave them unset.
+#include <chrono>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gate/policy/build_graph.h"
+#include "runners/case_results.h"
+#include "runners/cmake_build.h"
+#include "runners/ctest_runner.h"
+#include "runners/gitleaks.h"
+#include "runners/process.h"
+#include "runners/static_analyzer.h"
+#include "runners/test_framework.h"
+
+namespace autofix {
+
+class Toolchain {
+ public:
+  virtual ~Toolchain() = default;
+
+  // Configures the build directory (when it has no cache yet, or options.reconfigure) and builds it.
+  virtual runners::BuildResult build(const runners::BuildOptions& options) = 0;
+  // What each test of a built tree builds from; nullopt when the build directory does not tell.
+  virtual std::optional<BuildGraph> build_graph(const std::filesystem::path& source_dir,
+                                                const std::filesystem::path& build_dir) = 0;
+  // The tests the build directory registers.
+  virtual std::vector<runners::DiscoveredTest> discover_tests(const std::filesystem::path& build_dir) = 0;
+  // One ctest run.
+  virtual runners::CTestRun run_tests(const runners::CTestOptions& options) = 0;
+  // The framework of a test's binary (it decides how single cases of it are run again).
+  virtual runners::TestFramework framework_of(const runners::DiscoveredTest& test) = 0;
+  // Runs some cases of a Catch2 or doctest binary without CTest.
+  virtual runners::DirectCaseRun run_cases(const runners::DiscoveredTest& test, runners::TestFramework framework,
+                                           const std::vector<std::string>& cases,
+                                           const runners::DirectCaseOptions& options) = 0;
+  // The translation units the build's compile database lists, relative to source_dir.
+  virtual std::vector<std::string> translation_units(const std::filesystem::path& build_dir,
+                                                     const std::filesystem::path& source_dir) = 0;
+  // clang-tidy or cppcheck over some translation units.
+  virtual runners::AnalyzerRun analyze(const runners::AnalyzerOptions& options) = 0;
+  // gitleaks over the lines a change adds, as a secrets tier's `gitleaks` setting ("off", "auto", a path)
+  // asks; nullopt when the setting finds no gitleaks to run.
+  virtual std::optional<std::vector<runners::GitleaksFinding>> scan_secrets(
+      const std::string& gitleaks, std::chrono::milliseconds timeout, const std::vector<runners::AddedFile>& files) = 0;
+  // Any command (a command tier).
+  virtual runners::ProcessResult run_command(const runners::ProcessSpec& spec) = 0;
+};
+
+}  // namespace autofix
