@@ -6,42 +6,10 @@ namespace autofix {
 
 namespace {
 
-// The journal's record of the process group a runner runs in: set as each group starts, cleared by
-// clear() when the runner returns, or by the destructor when it throws (a stale record could make
-// `recover` signal a process group the system has given to someone else since).
-class JournaledGroup {
- public:
-  explicit JournaledGroup(Operation* op) : op_(op) {}
-  JournaledGroup(const JournaledGroup&) = delete;
-  JournaledGroup& operator=(const JournaledGroup&) = delete;
-  ~JournaledGroup() {
-    if (!op_) return;
-    try {
-      op_->set_process_group(std::nullopt);
-    } catch (...) {
-      // Only on the way out of an error already thrown: that error is the one to report.
-    }
-  }
-
-  std::function<void(int)> on_started() const {
-    if (!op_) return {};
-    Operation* op = op_;
-    return [op](int process_group) { op->set_process_group(process_group); };
-  }
-  // The normal path: a failed journal write is an error like any other.
-  void clear() {
-    Operation* op = std::exchange(op_, nullptr);
-    if (op) op->set_process_group(std::nullopt);
-  }
-
- private:
-  Operation* op_;
-};
-
 // Runs `run(options)` with options.on_started recording in the journal.
 template <typename Options, typename Run>
 auto journaled(Operation* op, Options options, Run run) {
-  JournaledGroup group(op);
+  ProcessGroupRecord group(op);
   options.on_started = group.on_started();
   auto result = run(options);
   group.clear();

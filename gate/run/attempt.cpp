@@ -225,9 +225,10 @@ AttemptOutcome run_attempt(const AttemptOptions& o, reporters::Progress& progres
         spec.argv = o.fixer;
         spec.working_directory = l.root;
         spec.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(o.timeout);
-        spec.on_started = [&op](int pg) { op.set_process_group(pg); };
+        ProcessGroupRecord group(&op);
+        spec.on_started = group.on_started();
         runners::ProcessResult fixer = runners::run_process(spec);
-        op.set_process_group(std::nullopt);
+        group.clear();
         // A daemon the fixer left outside its process group would go on changing the tree being judged.
         op.end_stray_processes();
         result.fixer = FixerOutcome{o.fixer, fixer.describe(), fixer.succeeded(), fixer.out, fixer.err};

@@ -9,6 +9,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "gate/git/repository.h"
@@ -115,6 +116,38 @@ struct Recovery {
   std::vector<std::string> temporaries_removed;  // left by a restore that was killed while writing
   std::vector<OutsideChange> outside;            // what others changed, kept (see Operation::roll_back)
   std::optional<std::string> kept_ref;
+};
+
+// The journal's record of the process group a runner runs in: set as each group starts, cleared by
+// clear() when the runner returns, or by the destructor when it throws (a stale record could make
+// `recover` signal a process group the system has given to someone else since).
+class ProcessGroupRecord {
+ public:
+  explicit ProcessGroupRecord(Operation* op) : op_(op) {}
+  ProcessGroupRecord(const ProcessGroupRecord&) = delete;
+  ProcessGroupRecord& operator=(const ProcessGroupRecord&) = delete;
+  ~ProcessGroupRecord() {
+    if (!op_) return;
+    try {
+      op_->set_process_group(std::nullopt);
+    } catch (...) {
+      // Only on the way out of an error already thrown: that error is the one to report.
+    }
+  }
+
+  std::function<void(int)> on_started() const {
+    if (!op_) return {};
+    Operation* op = op_;
+    return [op](int process_group) { op->set_process_group(process_group); };
+  }
+  // The normal path: a failed journal write is an error like any other.
+  void clear() {
+    Operation* op = std::exchange(op_, nullptr);
+    if (op) op->set_process_group(std::nullopt);
+  }
+
+ private:
+  Operation* op_;
 };
 
 // A build killed half way can leave outputs that look newer than their sources but are truncated

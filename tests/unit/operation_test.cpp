@@ -95,6 +95,31 @@ TEST_F(OperationTest, PhaseAndProcessGroupAreJournaled) {
   op.finish();
 }
 
+// A runner that throws after its process group started must not leave the group in the journal: `recover`
+// would later signal a group the system may have given to someone else.
+TEST_F(OperationTest, ProcessGroupRecordIsClearedWhenTheRunnerThrows) {
+  git::Repository repo = git::Repository::open(repo_);
+  Operation op = Operation::begin(repo, "attempt", "", "cmd", sink());
+  try {
+    ProcessGroupRecord group(&op);
+    group.on_started()(5151);
+    EXPECT_EQ(journal().read()->process_group, 5151);
+    throw std::runtime_error("the runner failed");
+  } catch (const std::runtime_error&) {
+  }
+  EXPECT_EQ(journal().read()->process_group, std::nullopt);
+  {
+    ProcessGroupRecord group(&op);
+    group.on_started()(6161);
+    group.clear();
+    EXPECT_EQ(journal().read()->process_group, std::nullopt);
+    EXPECT_FALSE(group.on_started());  // after clear() nothing is recorded any more
+  }
+  ProcessGroupRecord none(nullptr);
+  EXPECT_FALSE(none.on_started());
+  op.finish();
+}
+
 TEST_F(OperationTest, ExceptionWhileAliveRollsBackAndClearsTheJournal) {
   TreeFingerprint before = fingerprint(repo_);
   std::string id;
