@@ -312,7 +312,7 @@ TEST(ParseConfig, RefusesBadTiers) {
   EXPECT_EQ(problem(tiers(R"({"name": "a/b", "kind": "ctest"})")),
             "gate.json: tiers[0].name: 'a/b' holds '/', which a tier name cannot");
   EXPECT_EQ(problem(tiers(R"({"name": "tab\there", "kind": "ctest"})")),
-            "gate.json: tiers[0].name: 'tab\\x09here' holds '\\x09', which a tier name cannot");
+            "gate.json: tiers[0].name: 'tab\\there' holds '\\t', which a tier name cannot");
   EXPECT_EQ(problem(tiers(R"({"name": "..", "kind": "ctest"})")),
             "gate.json: tiers[0].name: '..' cannot name a tier (tier names become directory names)");
   EXPECT_EQ(problem(tiers("{\"name\": \"" + std::string(65, 'n') + "\", \"kind\": \"ctest\"}")),

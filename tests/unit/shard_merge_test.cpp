@@ -344,7 +344,9 @@ TEST(MergePartials, RefusesWhatIsNotAPartial) {
   fs::path r = write_report(dir, "risky.json", risky);
   EXPECT_EQ(merge_error({r}), q(r) + ": risk.level: unknown risk level 'extreme' (expected normal, high or critical)");
   testing::write_file(dir / "broken.json", "{");
-  EXPECT_EQ(merge_error({dir / "broken.json"}), q(dir / "broken.json") + " is not valid JSON (parse error at byte 2)");
+  EXPECT_EQ(merge_error({dir / "broken.json"}),
+            (dir / "broken.json").string() + ": not valid JSON: parse error at line 1, column 2: syntax error while "
+                                             "parsing object key - unexpected end of input; expected string literal");
 }
 
 }  // namespace
