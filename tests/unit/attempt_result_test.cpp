@@ -1,6 +1,7 @@
 #include "gate/policy/decide.h"
 #include "gate/policy/classify.h"
 #include "gate/results/attempt_result.h"
+#include "gate/results/test_names.h"
 
 #include <gtest/gtest.h>
 
@@ -39,7 +40,7 @@ TEST(ClassifyTest, EveryTransition) {
 
 // A case of a CTest test, named as reports show it.
 TestRecord case_rec(const std::string& ctest, const std::string& name, RunStatus s, std::vector<std::string> failures = {}) {
-  TestRecord r{ctest + "::" + name, s, 0.1, ""};
+  TestRecord r{test_name(ctest, name), s, 0.1, ""};
   r.ctest_test = ctest;
   r.case_name = name;
   r.failures = std::move(failures);

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "gate/results/test_names.h"
 #include "gate/util/error.h"
 #include "reporters/attempt_report.h"
 #include "tests/support/test_support.h"
@@ -14,7 +15,7 @@ TestOutcome outcome(const std::string& ctest_test, const std::string& case_name,
   TestOutcome o;
   o.ctest_test = ctest_test;
   o.case_name = case_name;
-  o.name = case_name.empty() ? ctest_test : ctest_test + "::" + case_name;
+  o.name = test_name(ctest_test, case_name);
   if (before) o.baseline = TestRecord{o.name, RunStatus::passed, *before, ""};
   if (after) o.after = TestRecord{o.name, RunStatus::passed, *after, ""};
   o.transition = !before ? Transition::NEW : !after ? Transition::MISSING : Transition::PASS_TO_PASS;
