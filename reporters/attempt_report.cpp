@@ -147,7 +147,7 @@ json finding_json(const Finding& f) {
 json tier_json(const TierResult& t) {
   json findings = json::array();
   for (const Finding& f : t.findings) findings.push_back(finding_json(f));
-  return {{"name", t.name},         {"kind", t.kind},     {"required", t.required},
+  return {{"name", t.name},         {"kind", to_string(t.kind)},     {"required", t.required},
           {"status", to_string(t.status)}, {"reason", t.reason}, {"duration_s", t.duration_s},
           {"findings", findings},   {"tests", t.tests}};
 }
@@ -308,14 +308,14 @@ std::string attempt_junit(const AttemptResult& r) {
         ++tier_failures;
         pugi::xml_node f = c.append_child("failure");
         f.append_attribute("message") = xml_safe(message).c_str();
-        f.append_attribute("type") = tier.kind.c_str();
+        f.append_attribute("type") = to_string(tier.kind);
         f.text().set(xml_safe(text).c_str());
       } else {
         ++tier_skipped;  // advisory: reported, never a CI failure
         c.append_child("skipped").append_attribute("message") = xml_safe("advisory: " + message).c_str();
       }
     };
-    pugi::xml_node summary = add_case(tier.name, "autofix.tier." + tier.kind);
+    pugi::xml_node summary = add_case(tier.name, std::string("autofix.tier.") + to_string(tier.kind));
     summary.append_attribute("time") = seconds(tier.duration_s).c_str();
     pugi::xml_node props = summary.append_child("properties");
     property(props, "status", to_string(tier.status));
@@ -327,7 +327,7 @@ std::string attempt_junit(const AttemptResult& r) {
       mark(summary, tier.status == TierStatus::failed || tier.status == TierStatus::error,
            std::string(to_string(tier.status)) + ": " + tier.reason, tier.reason);
     }
-    if (tier.kind != "ctest") {
+    if (tier.kind != TierKind::ctest) {
       for (const Finding& f : tier.findings) {
         std::string where = f.file.empty() ? std::string() : f.file + (f.line ? ":" + std::to_string(f.line) : "");
         pugi::xml_node c = add_case(f.rule + (where.empty() ? "" : " at " + where), "autofix.tier." + tier.name);
@@ -418,11 +418,11 @@ std::string attempt_summary(const AttemptResult& r) {
   if (!r.tiers.empty()) {
     m << "| tier | kind | | status | |\n|---|---|---|---|---|\n";
     for (const TierResult& t : r.tiers)
-      m << "| " << t.name << " | " << t.kind << " | " << (t.required ? "required" : "advisory") << " | "
+      m << "| " << t.name << " | " << to_string(t.kind) << " | " << (t.required ? "required" : "advisory") << " | "
         << to_string(t.status) << " | " << t.reason << " |\n";
     m << "\n";
     for (const TierResult& t : r.tiers) {
-      if (t.kind == "ctest" || t.findings.empty()) continue;
+      if (t.kind == TierKind::ctest || t.findings.empty()) continue;
       m << "Findings of **" << t.name << "**:\n\n";
       for (const Finding& f : t.findings) {
         m << "- " << f.state << (f.blocking ? "" : " (" + f.severity + ", not blocking)") << ": `" << f.rule << "`";

@@ -256,7 +256,7 @@ int cmd_tier_status(Options& o) {
                 "the tier may not run in the " + (lane.empty() ? std::string("chosen") : lane) +
                     " lane, or the configuration changed since the report was written");
   }
-  std::cout << "tier " << tier->name << " (" << tier->kind << ", " << (tier->required ? "required" : "advisory")
+  std::cout << "tier " << tier->name << " (" << to_string(tier->kind) << ", " << (tier->required ? "required" : "advisory")
             << "): " << to_string(tier->status) << ": " << tier->reason << "\n";
   for (const Finding& f : tier->findings)
     if (f.state == "new")

@@ -21,12 +21,19 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr std::string_view kDocHint = "docs/configuration.md describes every key and value";
-constexpr std::array<std::string_view, 6> kKinds = {"ctest", "clang-tidy", "cppcheck", "sanitizers", "secrets", "command"};
 constexpr std::array<std::string_view, 3> kLanes = {"docs", "standard", "heavy"};
 constexpr std::array<std::string_view, 3> kLevels = {"normal", "high", "critical"};
 
-bool contains(const auto& range, std::string_view value) {
-  return std::find(std::begin(range), std::end(range), value) != std::end(range);
+// The kinds whose row has `fact` (or has it not, with `negated`), for messages: "'clang-tidy' or
+// 'cppcheck'", "secrets and command".
+std::string kinds_with(bool TierKindRow::*fact, std::string_view last_separator, bool quoted, bool negated = false) {
+  std::vector<std::string> names;
+  for (const TierKindRow& row : kTierKindRows)
+    if (row.*fact != negated) names.push_back(quoted ? "'" + std::string(row.name) + "'" : std::string(row.name));
+  std::string out;
+  for (size_t i = 0; i < names.size(); ++i)
+    out += (i == 0 ? "" : i + 1 == names.size() ? " " + std::string(last_separator) + " " : ", ") + names[i];
+  return out;
 }
 
 template <size_t N>
@@ -56,8 +63,9 @@ TierConfig parse_tier(const JsonValue& value) {
   tier.name = name.text();
   check_tier_name(name, tier.name);
 
-  tier.kind = std::string(value.one_of("kind", names_table(kKinds), "kind"));
-  const std::string this_one = "; this one is " + quoted_text(tier.kind);
+  tier.kind = value.one_of("kind", kTierKinds, "kind");
+  const TierKindRow& kind = row_of(tier.kind);
+  const std::string this_one = "; this one is " + quoted_text(kind.name);
 
   if (auto v = value.find("required")) tier.required = v->boolean();
   if (auto v = value.find("timeout")) tier.timeout = std::chrono::seconds(v->integer(1, kMaxTierTimeout.count(), "seconds"));
@@ -67,9 +75,10 @@ TierConfig parse_tier(const JsonValue& value) {
     tier.lanes = v->texts("list the lanes the tier runs in: " + names_table(kLanes).alternatives());
     for (size_t i = 0; i < tier.lanes.size(); ++i) {
       const std::string lane(items[i].one_of(names_table(kLanes), "lane"));
-      if (lane == "docs" && kind_needs_build(tier.kind))
-        items[i].fail("a " + quoted_text(tier.kind) + " tier needs a build, and the docs lane builds nothing",
-                      "only secrets and command tiers can run in the docs lane; list standard and/or heavy");
+      if (lane == "docs" && kind.needs_build)
+        items[i].fail("a " + quoted_text(kind.name) + " tier needs a build, and the docs lane builds nothing",
+                      "only " + kinds_with(&TierKindRow::needs_build, "and", false, true) +
+                          " tiers can run in the docs lane; list standard and/or heavy");
       if (std::find(tier.lanes.begin(), tier.lanes.begin() + static_cast<std::ptrdiff_t>(i), lane) !=
           tier.lanes.begin() + static_cast<std::ptrdiff_t>(i))
         items[i].fail(quoted_text(lane) + " is listed twice", "list each lane once");
@@ -79,29 +88,30 @@ TierConfig parse_tier(const JsonValue& value) {
   }
 
   if (auto v = value.find("labels")) {
-    if (!kind_runs_tests(tier.kind))
-      v->fail("a " + quoted_text(tier.kind) + " tier runs no tests, so it takes no labels",
-              "labels select the tests of ctest and sanitizers tiers; remove them here");
+    if (!kind.runs_tests)
+      v->fail("a " + quoted_text(kind.name) + " tier runs no tests, so it takes no labels",
+              "labels select the tests of " + kinds_with(&TierKindRow::runs_tests, "and", false) + " tiers; remove them here");
     tier.labels = v->texts();
   }
 
-  if (tier.kind == "command") {
+  if (tier.kind == TierKind::command) {
     const std::string why = "a 'command' tier needs the command to run, as an array: [\"scripts/lint.sh\", \"--strict\"]";
     tier.command = value.at("command", why).texts(why);
   } else if (auto v = value.find("command")) {
     v->fail("only a 'command' tier runs a command" + this_one, "use \"kind\": \"command\" for a tier that runs your own command");
   }
   if (auto v = value.find("junit")) {
-    if (tier.kind != "command") v->fail("only a 'command' tier reads a JUnit file" + this_one, "remove it here");
+    if (tier.kind != TierKind::command) v->fail("only a 'command' tier reads a JUnit file" + this_one, "remove it here");
     tier.junit = v->text();
   }
   if (auto v = value.find("fail_on")) {
-    if (tier.kind != "clang-tidy" && tier.kind != "cppcheck")
-      v->fail("only a 'clang-tidy' or 'cppcheck' tier has a severity threshold" + this_one, "remove it here");
+    if (!kind.has_threshold)
+      v->fail("only a " + kinds_with(&TierKindRow::has_threshold, "or", true) + " tier has a severity threshold" + this_one,
+              "remove it here");
     tier.fail_on = v->one_of(kFailOnTable, "threshold");
   }
   if (auto v = value.find("gitleaks")) {
-    if (tier.kind != "secrets") v->fail("only a 'secrets' tier runs gitleaks" + this_one, "remove it here");
+    if (tier.kind != TierKind::secrets) v->fail("only a 'secrets' tier runs gitleaks" + this_one, "remove it here");
     tier.gitleaks = v->text();
     if (tier.gitleaks != "auto" && tier.gitleaks != "off" && !fs::path(tier.gitleaks).is_absolute())
       v->fail(quoted_text(tier.gitleaks) + " is not \"auto\", \"off\" or an absolute path",
@@ -163,14 +173,9 @@ std::vector<std::string> default_test_paths() {
           "**/test_*.*", "**/*Test.*", "**/*Tests.*"};
 }
 
-bool is_tier_kind(std::string_view kind) { return contains(kKinds, kind); }
-bool kind_runs_tests(std::string_view kind) { return kind == "ctest" || kind == "sanitizers"; }
-bool kind_needs_build(std::string_view kind) { return is_tier_kind(kind) && kind != "secrets" && kind != "command"; }
-
-std::vector<std::string> default_lanes(std::string_view kind) {
-  if (kind == "secrets") return {"docs", "standard", "heavy"};
-  if (is_tier_kind(kind)) return {"standard", "heavy"};
-  return {};
+std::vector<std::string> default_lanes(TierKind kind) {
+  if (row_of(kind).in_docs_lane) return {"docs", "standard", "heavy"};
+  return {"standard", "heavy"};
 }
 
 std::optional<fs::path> find_in_path(std::string_view name) {
@@ -192,17 +197,17 @@ std::optional<fs::path> find_in_path(std::string_view name) {
 
 std::vector<TierConfig> default_tiers(const fs::path& repo_root) {
   std::vector<TierConfig> tiers;
-  auto add = [&](std::string name, std::string kind) {
+  auto add = [&](std::string name, TierKind kind) {
     TierConfig& tier = tiers.emplace_back();
     tier.name = std::move(name);
     tier.lanes = default_lanes(kind);
-    tier.kind = std::move(kind);
+    tier.kind = kind;
   };
-  add("tests", "ctest");
-  add("secrets", "secrets");
+  add("tests", TierKind::ctest);
+  add("secrets", TierKind::secrets);
   std::error_code ec;
-  if (fs::is_regular_file(repo_root / ".clang-tidy", ec)) add("static", "clang-tidy");
-  else if (find_in_path("cppcheck")) add("static", "cppcheck");
+  if (fs::is_regular_file(repo_root / ".clang-tidy", ec)) add("static", TierKind::clang_tidy);
+  else if (find_in_path("cppcheck")) add("static", TierKind::cppcheck);
   return tiers;
 }
 
@@ -314,17 +319,17 @@ nlohmann::json to_json(const GateConfig& config) {
   doc["tiers"] = nlohmann::json::array();
   for (const TierConfig& tier : config.tiers) {
     nlohmann::json t = {{"name", tier.name},
-                        {"kind", tier.kind},
+                        {"kind", to_string(tier.kind)},
                         {"required", tier.required},
                         {"timeout", tier.timeout.count()},
                         {"lanes", tier.lanes}};
-    if (kind_runs_tests(tier.kind)) t["labels"] = tier.labels;
-    if (tier.kind == "command") {
+    if (row_of(tier.kind).runs_tests) t["labels"] = tier.labels;
+    if (tier.kind == TierKind::command) {
       t["command"] = tier.command;
       if (tier.junit) t["junit"] = *tier.junit;
     }
     if (tier.fail_on) t["fail_on"] = to_string(*tier.fail_on);
-    if (tier.kind == "secrets") t["gitleaks"] = tier.gitleaks;
+    if (tier.kind == TierKind::secrets) t["gitleaks"] = tier.gitleaks;
     doc["tiers"].push_back(std::move(t));
   }
   doc["protect"] = nlohmann::json::array();

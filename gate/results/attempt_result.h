@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "gate/results/tier_kind.h"
+
 namespace autofix {
 
 // planned: a dry run; the plan was printed, nothing was built or judged (never an accept).
@@ -89,7 +91,7 @@ const char* to_string(TierStatus s) noexcept;
 
 struct TierResult {
   std::string name;
-  std::string kind;          // ctest, clang-tidy, cppcheck, sanitizers, secrets, command
+  TierKind kind = TierKind::ctest;
   bool required = true;      // advisory tiers report but never reject (unless the change is high risk)
   TierStatus status = TierStatus::skipped;
   std::string reason;        // one line: why it passed, failed or was skipped

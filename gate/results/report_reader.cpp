@@ -57,7 +57,7 @@ Finding read_finding(const JsonValue& n) {
 TierResult read_tier(const JsonValue& n) {
   TierResult t;
   t.name = n.string("name");
-  t.kind = n.string("kind");
+  t.kind = n.one_of("kind", kTierKinds, "tier kind");
   t.required = n.boolean("required");
   t.status = n.one_of("status", kTierStatusTable, "tier status");
   t.reason = n.string("reason");

@@ -124,7 +124,7 @@ TEST(AttemptSummaryTest, PlannedSaysNothingWasDone) {
 // A static tier with a new finding at or above its threshold and one below it (docs/tiers.md).
 AttemptResult with_static_tier() {
   AttemptResult r = sample();
-  TierResult tier{"static", "cppcheck", true, TierStatus::failed, "1 new blocking finding(s)", 0.5, {}, {}};
+  TierResult tier{"static", TierKind::cppcheck, true, TierStatus::failed, "1 new blocking finding(s)", 0.5, {}, {}};
   Finding blocking{"selfAssignment", "src/a.cpp", 14, 9, "warning", "Redundant assignment", "fp-1", "new", ""};
   Finding reported{"shadowFunction", "src/a.cpp", 13, 16, "style", "Local variable shadows", "fp-2", "new", ""};
   reported.blocking = false;

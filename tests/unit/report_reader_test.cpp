@@ -56,15 +56,15 @@ AttemptResult rich() {
   r.branch = "autofix/20261122";
   r.commit = "0123456789abcdef0123456789abcdef01234567";
   r.started = "2026-11-22T00:00:00Z";
-  TierResult unit{"unit", "ctest", true, TierStatus::failed, "7 test(s), 1 regression(s)", 3.5, {}, {"A.Fixed", "C.Broken"}};
+  TierResult unit{"unit", TierKind::ctest, true, TierStatus::failed, "7 test(s), 1 regression(s)", 3.5, {}, {"A.Fixed", "C.Broken"}};
   unit.findings.push_back({"regression", "", 0, 0, "error", "C.Broken passed and timed out", "C.Broken", "new", "detail"});
-  TierResult tidy{"tidy", "clang-tidy", false, TierStatus::passed, "no new findings", 8, {}, {}};
+  TierResult tidy{"tidy", TierKind::clang_tidy, false, TierStatus::passed, "no new findings", 8, {}, {}};
   tidy.findings.push_back(
       {"bugprone-use-after-move", "src/a.cpp", 12, 7, "warning", "moved", "fp-1", "unchanged", "more\ntext"});
   tidy.findings.push_back({"bugprone-x", "src/b.cpp", 1, 1, "note", "fixed", "fp-2", "absent", ""});
   tidy.findings.back().blocking = false;
-  TierResult asan{"asan", "sanitizers", true, TierStatus::error, "cannot configure", 0, {}, {}};
-  TierResult secrets{"secrets", "secrets", true, TierStatus::skipped, "docs lane", 0, {}, {}};
+  TierResult asan{"asan", TierKind::sanitizers, true, TierStatus::error, "cannot configure", 0, {}, {}};
+  TierResult secrets{"secrets", TierKind::secrets, true, TierStatus::skipped, "docs lane", 0, {}, {}};
   r.tiers = {unit, tidy, asan, secrets};
   r.cascading = {{"C.Broken", "cascading", "src/a.cpp", {"c_test", "libc", "src/a.cpp"}}, {"X.Y", "unknown", "", {}}};
   r.tampering = {{"disabled", "tests/old_test.cpp", 14, "Old.Test", "DISABLED_ prefix", false},

@@ -65,7 +65,7 @@ AttemptResult partial(const AttemptResult& full, int k, int n) {
   p.tests.clear();
   for (size_t i = 0; i < full.tests.size(); ++i)
     if (static_cast<int>(i % static_cast<size_t>(n)) + 1 == k) p.tests.push_back(full.tests[i]);
-  TierResult unit{"unit", "ctest", true, TierStatus::passed, "", 1.0, {}, {}};
+  TierResult unit{"unit", TierKind::ctest, true, TierStatus::passed, "", 1.0, {}, {}};
   size_t regressions = 0;
   for (const TestOutcome& t : p.tests) {
     unit.tests.push_back(t.name);
@@ -76,7 +76,7 @@ AttemptResult partial(const AttemptResult& full, int k, int n) {
   }
   unit.status = regressions ? TierStatus::failed : TierStatus::passed;
   unit.reason = std::to_string(unit.tests.size()) + " test(s), " + std::to_string(regressions) + " regression(s)";
-  TierResult tidy{"tidy", "clang-tidy", false, TierStatus::skipped, "runs in shard 1 only", 0, {}, {}};
+  TierResult tidy{"tidy", TierKind::clang_tidy, false, TierStatus::skipped, "runs in shard 1 only", 0, {}, {}};
   if (k == 1) {
     tidy.status = TierStatus::passed;
     tidy.reason = "no new findings";
@@ -274,9 +274,9 @@ TEST(MergePartials, ATestInTwoShardsMustAgree) {
 TEST(MergePartials, RefusesATierOfAnotherKind) {
   testing::TempDir dir;
   std::vector<fs::path> files = write_partials(dir, full_run(false), 2, [](AttemptResult& p) {
-    if (*p.shard == "2/2") p.tiers[1].kind = "cppcheck\n";
+    if (*p.shard == "2/2") p.tiers[1].kind = TierKind::cppcheck;
   });
-  EXPECT_EQ(merge_error(files), "tier 'tidy' is of kind 'clang-tidy' in " + q(files[0]) + " but 'cppcheck\\n' in " +
+  EXPECT_EQ(merge_error(files), "tier 'tidy' is of kind 'clang-tidy' in " + q(files[0]) + " but 'cppcheck' in " +
                                     q(files[1]));
 }
 
