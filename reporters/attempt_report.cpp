@@ -60,7 +60,7 @@ json attempt_json(const AttemptResult& r) {
   for (Transition t : kAllTransitions) status[to_string(t)] = r.names_with(t);
   json files = json::array();
   // Names are bytes; JSON text is UTF-8: a name that is not is shown quoted, as git shows it.
-  for (const FileChange& f : r.files_changed) files.push_back({{"path", utf8_name(f.path)}, {"status", f.status}});
+  for (const FileChange& f : r.files_changed) files.push_back({{"path", utf8_name(f.path)}, {"status", to_string(f.status)}});
   json durations = json::object();
   for (const auto& [phase, s] : r.durations) durations[phase] = durations.value(phase, 0.0) + s;
   json tests = json::array();
@@ -124,7 +124,7 @@ json attempt_json(const AttemptResult& r) {
   j["cascading"] = cascading;
   json outside = json::array();
   for (const OutsideEdit& e : r.outside_edits)
-    outside.push_back({{"path", utf8_name(e.path)}, {"change", e.change}, {"action", e.action}});
+    outside.push_back({{"path", utf8_name(e.path)}, {"change", to_string(e.change)}, {"action", e.action}});
   j["outside_changes"] = outside;
   j["kept_ref"] = r.kept_ref ? json(*r.kept_ref) : json(nullptr);
   j["interrupted_after_decision"] =
@@ -369,7 +369,7 @@ std::string attempt_summary(const AttemptResult& r) {
     m << "**Changed during the attempt by someone other than the fix** (you, or a build or test writing into the "
          "sources):\n\n";
     for (const OutsideEdit& e : r.outside_edits) {
-      m << "- `" << quoted_name(e.path) << "` (" << e.change << "): ";
+      m << "- `" << quoted_name(e.path) << "` (" << to_string(e.change) << "): ";
       if (e.action == "set_aside")
         m << "the fix had changed it too; the fix was undone there and this version kept under `"
           << r.kept_ref.value_or("refs/autofix/kept/") << "` (`git show " << r.kept_ref.value_or("refs/autofix/kept/<id>")
@@ -474,7 +474,7 @@ std::string attempt_summary(const AttemptResult& r) {
   }
   if (!r.files_changed.empty()) {
     m << "Files changed by the fix:\n\n";
-    for (const auto& f : r.files_changed) m << "- `" << quoted_name(f.path) << "` (" << f.status << ")\n";
+    for (const auto& f : r.files_changed) m << "- `" << quoted_name(f.path) << "` (" << to_string(f.status) << ")\n";
     m << "\n";
   }
   if (r.fixer) m << "Fixer `" << (r.fixer->command.empty() ? "" : r.fixer->command.front()) << "`: " << r.fixer->result << "\n\n";

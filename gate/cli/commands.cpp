@@ -117,7 +117,7 @@ int cmd_recover(const Options& o) {
     if (r.unfinished) j["operation"] = r.unfinished->operation;
     nlohmann::json outside = nlohmann::json::array();
     for (const OutsideChange& c : r.outside)
-      outside.push_back({{"path", utf8_name(c.path)}, {"change", c.change}, {"action", to_string(c.action)}});
+      outside.push_back({{"path", utf8_name(c.path)}, {"change", to_string(c.change)}, {"action", to_string(c.action)}});
     j["outside_changes"] = outside;
     j["kept_ref"] = r.kept_ref ? nlohmann::json(*r.kept_ref) : nlohmann::json(nullptr);
     if (r.restore) j["restore"] = reporters::restore_json(*r.unfinished->snapshot, *r.restore);

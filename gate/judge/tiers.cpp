@@ -247,7 +247,7 @@ TierResult run_static_tier(const TierConfig& tier, const TierContext& ctx) {
   std::vector<std::string> touched, unmapped_headers;
   for (const FileChange& f : *ctx.files) {
     touched.push_back(f.path);
-    if (f.status != "deleted" && in_database.count(f.path)) units.insert(f.path);
+    if (f.status != FileStatus::deleted && in_database.count(f.path)) units.insert(f.path);
     // A changed header is analysed through the translation units of the targets that include it.
     if (is_header(f.path)) {
       size_t before = units.size();
@@ -258,7 +258,7 @@ TierResult run_static_tier(const TierConfig& tier, const TierContext& ctx) {
           for (const std::string& unit : ctx.graph->own_sources(target))
             if (in_database.count(unit)) units.insert(unit);
         }
-      if (units.size() == before && f.status != "deleted") unmapped_headers.push_back(f.path);
+      if (units.size() == before && f.status != FileStatus::deleted) unmapped_headers.push_back(f.path);
     }
   }
   if (units.empty()) {

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "gate/results/file_status.h"
 #include "gate/results/tier_kind.h"
 
 namespace autofix {
@@ -148,7 +149,7 @@ struct BuildOutcome {
 
 struct FileChange {
   std::string path;
-  std::string status;  // added, modified, deleted
+  FileStatus status = FileStatus::modified;
 };
 
 struct BaselineInfo {
@@ -169,7 +170,7 @@ struct FixerOutcome {
 // A path someone other than the fix changed while the attempt ran (gate/snapshot/outside_changes.h).
 struct OutsideEdit {
   std::string path;
-  std::string change;  // added, modified, deleted (against the snapshot)
+  FileStatus change = FileStatus::modified;  // against the snapshot
   std::string action;  // kept (left as it is), set_aside (the fix undone there, this version under kept_ref), restored
 };
 

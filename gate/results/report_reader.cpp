@@ -116,7 +116,7 @@ AttemptResult read_attempt(const JsonValue& root) {
   a.dry_run = root.boolean("dry_run");
   a.on_accept = root.string("on_accept");
   a.patch_applied = root.boolean("patch_applied");
-  for (const JsonValue& f : root.objects("files_changed")) a.files_changed.push_back({f.string("path"), f.string("status")});
+  for (const JsonValue& f : root.objects("files_changed")) a.files_changed.push_back({f.string("path"), f.one_of("status", kFileStatuses, "file status")});
 
   JsonValue build = root.object("build");
   a.build.ok = build.boolean("ok");

@@ -47,5 +47,10 @@ inline constexpr auto kTierKinds = detail::tier_kind_names(kTierKindRows);
 
 const TierKindRow& row_of(TierKind kind) noexcept;
 const char* to_string(TierKind kind) noexcept;
+// Written into JSON by its name, never as nlohmann's default number.
+template <typename Json>
+void to_json(Json& j, TierKind kind) {
+  j = to_string(kind);
+}
 
 }  // namespace autofix

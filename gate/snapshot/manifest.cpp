@@ -87,8 +87,6 @@ size_t count_at(const JsonValue& object, std::string_view key) {
 
 constexpr auto kHeadKinds = enum_table<HeadState::Kind>(
     {{HeadState::Kind::branch, "branch"}, {HeadState::Kind::detached, "detached"}, {HeadState::Kind::unborn, "unborn"}});
-constexpr auto kChangeKinds = enum_table<ChangeKind>(
-    {{ChangeKind::added, "added"}, {ChangeKind::modified, "modified"}, {ChangeKind::deleted, "deleted"}});
 
 }  // namespace
 
@@ -220,7 +218,7 @@ Manifest manifest_from_json(const JsonDocument& doc, const std::string& source) 
     change.path = file_name_at(c, "path");
     if (!is_safe_relative_path(change.path))
       j.fail("change path '" + quoted_name(change.path) + "' is outside the work tree");
-    change.kind = c.one_of("kind", kChangeKinds, "change kind");
+    change.kind = c.one_of("kind", kFileStatuses, "change kind");
     if (change.kind != ChangeKind::deleted) {
       change.state.oid = oid_at(c, "oid");
       change.state.mode = static_cast<uint32_t>(c.unsigned_integer("mode", UINT32_MAX));

@@ -26,7 +26,7 @@ AttemptResult rich() {
   r.dry_run = true;
   r.on_accept = "branch";
   r.patch_applied = true;
-  r.files_changed = {{"src/a.cpp", "modified"}, {"src/new.h", "added"}, {"docs/gone.md", "deleted"}};
+  r.files_changed = {{"src/a.cpp", FileStatus::modified}, {"src/new.h", FileStatus::added}, {"docs/gone.md", FileStatus::deleted}};
   r.fixer = FixerOutcome{{"fixer", "--fix", "a file with spaces"}, "exit code 0", true, "out\n", "err \"quoted\"\n"};
   r.build = {true, false, 12.25, {"a.cpp:1: error: x", "b.cpp:2: error: y"}, "the build failed"};
   r.baseline = {"base-key-123", true, 4, true};
@@ -226,6 +226,11 @@ TEST(AttemptFromJson, NamesAnUnknownEnumString) {
             "or skipped)");
   EXPECT_EQ(error_after([](json& j) { j["tiers"][2]["status"] = "crashed"; }),
             "r.json: tiers[2].status: unknown tier status 'crashed' (expected passed, failed, skipped or error)");
+  EXPECT_EQ(error_after([](json& j) { j["tiers"][0]["kind"] = "clang_tidy"; }),
+            "r.json: tiers[0].kind: unknown tier kind 'clang_tidy' (expected ctest, clang-tidy, cppcheck, sanitizers, "
+            "secrets or command)");
+  EXPECT_EQ(error_after([](json& j) { j["files_changed"][2]["status"] = "renamed"; }),
+            "r.json: files_changed[2].status: unknown file status 'renamed' (expected added, modified or deleted)");
   // Control characters in the offending value are escaped, not echoed to a terminal.
   EXPECT_EQ(error_after([](json& j) { j["verdict"] = "\x1b[2Jx\n"; }),
             "r.json: verdict: unknown verdict '\\u001b[2Jx\\n' (expected accepted, rejected, needs_review, error or planned)");

@@ -36,7 +36,7 @@ AttemptResult full_run(bool with_regression) {
   r.on_accept = "none";
   r.base = kBase;
   r.head = kHead;
-  r.files_changed = {{"src/a.cpp", "modified"}};
+  r.files_changed = {{"src/a.cpp", FileStatus::modified}};
   r.build = {true, true, 10, {}, ""};
   r.baseline = {"key", true, 2, true};
   r.require_fixed = {"Math.Mean"};
@@ -319,7 +319,7 @@ TEST(MergePartials, RefusesPartialsOfDifferentRuns) {
             q(three) + " is shard 2/3 but " + q(files[0]) + " is shard 1/2: the partials come from different splits");
 
   other = partial(full, 2, 2);
-  other.files_changed.push_back({"src/b.cpp", "added"});
+  other.files_changed.push_back({"src/b.cpp", FileStatus::added});
   fs::path more_files = write_report(dir, "more files.json", other);
   EXPECT_EQ(merge_error({files[0], more_files}), q(more_files) + " (shard 2/2) lists other changed files than " +
                                                      q(files[0]) + " (shard 1/2): the partials are not of one change");
