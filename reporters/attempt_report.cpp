@@ -60,7 +60,7 @@ json attempt_json(const AttemptResult& r) {
   for (Transition t : kAllTransitions) status[to_string(t)] = r.names_with(t);
   json files = json::array();
   // Names are bytes; JSON text is UTF-8: a name that is not is shown quoted, as git shows it.
-  for (const FileChange& f : r.files_changed) files.push_back({{"path", utf8_name(f.path)}, {"status", f.status}});
+  for (const FileChange& f : r.files_changed) files.push_back({{"path", utf8_name(f.path)}, {"status", to_string(f.status)}});
   json durations = json::object();
   for (const auto& [phase, s] : r.durations) durations[phase] = durations.value(phase, 0.0) + s;
   json tests = json::array();
@@ -124,7 +124,7 @@ json attempt_json(const AttemptResult& r) {
   j["cascading"] = cascading;
   json outside = json::array();
   for (const OutsideEdit& e : r.outside_edits)
-    outside.push_back({{"path", utf8_name(e.path)}, {"change", e.change}, {"action", e.action}});
+    outside.push_back({{"path", utf8_name(e.path)}, {"change", to_string(e.change)}, {"action", e.action}});
   j["outside_changes"] = outside;
   j["kept_ref"] = r.kept_ref ? json(*r.kept_ref) : json(nullptr);
   j["interrupted_after_decision"] =
@@ -147,7 +147,7 @@ json finding_json(const Finding& f) {
 json tier_json(const TierResult& t) {
   json findings = json::array();
   for (const Finding& f : t.findings) findings.push_back(finding_json(f));
-  return {{"name", t.name},         {"kind", t.kind},     {"required", t.required},
+  return {{"name", t.name},         {"kind", to_string(t.kind)},     {"required", t.required},
           {"status", to_string(t.status)}, {"reason", t.reason}, {"duration_s", t.duration_s},
           {"findings", findings},   {"tests", t.tests}};
 }
@@ -308,14 +308,14 @@ std::string attempt_junit(const AttemptResult& r) {
         ++tier_failures;
         pugi::xml_node f = c.append_child("failure");
         f.append_attribute("message") = xml_safe(message).c_str();
-        f.append_attribute("type") = tier.kind.c_str();
+        f.append_attribute("type") = to_string(tier.kind);
         f.text().set(xml_safe(text).c_str());
       } else {
         ++tier_skipped;  // advisory: reported, never a CI failure
         c.append_child("skipped").append_attribute("message") = xml_safe("advisory: " + message).c_str();
       }
     };
-    pugi::xml_node summary = add_case(tier.name, "autofix.tier." + tier.kind);
+    pugi::xml_node summary = add_case(tier.name, std::string("autofix.tier.") + to_string(tier.kind));
     summary.append_attribute("time") = seconds(tier.duration_s).c_str();
     pugi::xml_node props = summary.append_child("properties");
     property(props, "status", to_string(tier.status));
@@ -327,7 +327,7 @@ std::string attempt_junit(const AttemptResult& r) {
       mark(summary, tier.status == TierStatus::failed || tier.status == TierStatus::error,
            std::string(to_string(tier.status)) + ": " + tier.reason, tier.reason);
     }
-    if (tier.kind != "ctest") {
+    if (tier.kind != TierKind::ctest) {
       for (const Finding& f : tier.findings) {
         std::string where = f.file.empty() ? std::string() : f.file + (f.line ? ":" + std::to_string(f.line) : "");
         pugi::xml_node c = add_case(f.rule + (where.empty() ? "" : " at " + where), "autofix.tier." + tier.name);
@@ -369,7 +369,7 @@ std::string attempt_summary(const AttemptResult& r) {
     m << "**Changed during the attempt by someone other than the fix** (you, or a build or test writing into the "
          "sources):\n\n";
     for (const OutsideEdit& e : r.outside_edits) {
-      m << "- `" << quoted_name(e.path) << "` (" << e.change << "): ";
+      m << "- `" << quoted_name(e.path) << "` (" << to_string(e.change) << "): ";
       if (e.action == "set_aside")
         m << "the fix had changed it too; the fix was undone there and this version kept under `"
           << r.kept_ref.value_or("refs/autofix/kept/") << "` (`git show " << r.kept_ref.value_or("refs/autofix/kept/<id>")
@@ -418,11 +418,11 @@ std::string attempt_summary(const AttemptResult& r) {
   if (!r.tiers.empty()) {
     m << "| tier | kind | | status | |\n|---|---|---|---|---|\n";
     for (const TierResult& t : r.tiers)
-      m << "| " << t.name << " | " << t.kind << " | " << (t.required ? "required" : "advisory") << " | "
+      m << "| " << t.name << " | " << to_string(t.kind) << " | " << (t.required ? "required" : "advisory") << " | "
         << to_string(t.status) << " | " << t.reason << " |\n";
     m << "\n";
     for (const TierResult& t : r.tiers) {
-      if (t.kind == "ctest" || t.findings.empty()) continue;
+      if (t.kind == TierKind::ctest || t.findings.empty()) continue;
       m << "Findings of **" << t.name << "**:\n\n";
       for (const Finding& f : t.findings) {
         m << "- " << f.state << (f.blocking ? "" : " (" + f.severity + ", not blocking)") << ": `" << f.rule << "`";
@@ -474,7 +474,7 @@ std::string attempt_summary(const AttemptResult& r) {
   }
   if (!r.files_changed.empty()) {
     m << "Files changed by the fix:\n\n";
-    for (const auto& f : r.files_changed) m << "- `" << quoted_name(f.path) << "` (" << f.status << ")\n";
+    for (const auto& f : r.files_changed) m << "- `" << quoted_name(f.path) << "` (" << to_string(f.status) << ")\n";
     m << "\n";
   }
   if (r.fixer) m << "Fixer `" << (r.fixer->command.empty() ? "" : r.fixer->command.front()) << "`: " << r.fixer->result << "\n\n";

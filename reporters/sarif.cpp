@@ -13,14 +13,13 @@ namespace {
 
 constexpr const char* kSchema = "https://json.schemastore.org/sarif-2.1.0.json";
 
-bool reported_even_when_clean(const std::string& kind) {
-  return kind == "clang-tidy" || kind == "cppcheck" || kind == "secrets" || kind == "sanitizers";
-}
+bool reported_even_when_clean(TierKind kind) { return row_of(kind).is_analysis; }
 
-json driver_for(const std::string& kind) {
-  if (kind == "clang-tidy") return {{"name", "clang-tidy"}, {"informationUri", "https://clang.llvm.org/extra/clang-tidy/"}};
-  if (kind == "cppcheck") return {{"name", "cppcheck"}, {"informationUri", "https://cppcheck.sourceforge.io/"}};
-  return {{"name", "autofix-gate " + kind}};
+json driver_for(TierKind kind) {
+  if (kind == TierKind::clang_tidy)
+    return {{"name", "clang-tidy"}, {"informationUri", "https://clang.llvm.org/extra/clang-tidy/"}};
+  if (kind == TierKind::cppcheck) return {{"name", "cppcheck"}, {"informationUri", "https://cppcheck.sourceforge.io/"}};
+  return {{"name", std::string("autofix-gate ") + to_string(kind)}};
 }
 
 json result_json(const Finding& f, const std::map<std::string, size_t>& rule_index) {

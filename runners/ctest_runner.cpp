@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "gate/results/test_names.h"
 #include "gate/util/error.h"
 #include "gate/util/regex_text.h"
 #include "gate/util/signals.h"
@@ -262,7 +263,7 @@ std::vector<TestResult> read_binary_cases(const fs::path& gtest_dir, const std::
     const std::string& owner = tests[(*free)->test_index].name;
     for (auto& r : p.cases) {
       r.case_name = r.name;
-      r.name = owner + "::" + r.name;
+      r.name = test_name(owner, r.case_name);
       r.ctest_test = owner;
     }
     per_test[(*free)->test_index] = std::move(p.cases);

@@ -7,6 +7,7 @@
 
 #include <pugixml.hpp>
 
+#include "gate/results/test_names.h"
 #include "gate/util/error.h"
 #include "gate/util/utf8_text.h"
 #include "runners/failure_lines.h"
@@ -245,7 +246,7 @@ std::vector<TestResult> parse_test_binary_xml(const std::string& xml, const std:
     std::string id = case_id(testcase, suite, required_name(testcase, source));
     if (int n = ++seen[id]; n > 1) id += " #" + std::to_string(n);
     TestResult r;
-    r.name = ctest_test.empty() ? id : ctest_test + "::" + id;
+    r.name = test_name(ctest_test, id);
     r.ctest_test = ctest_test;
     r.case_name = id;
     r.duration_s = seconds(testcase);

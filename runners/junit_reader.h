@@ -59,7 +59,7 @@ std::vector<TestResult> parse_ctest_junit(const std::string& xml, std::string_vi
 // Parses the XML a test binary wrote: GoogleTest (<testsuites><testsuite><testcase> with <failure>,
 // result="skipped", status="notrun" for DISABLED_ tests), Catch2's and doctest's junit reporters, and
 // other JUnit-family writers (nested <testsuite> elements are followed). Each case is named
-// "<ctest_test>::<case>" (just "<case>" when ctest_test is empty) with <case>:
+// test_name(ctest_test, <case>) (gate/results/test_names.h) with <case>:
 //   GoogleTest  "Suite.Case" (classname "." name: the name --gtest_filter matches)
 //   Catch2      "test case/section" (the "<binary>.global" classname dropped; "<Class>.name" for methods)
 //   doctest     "test case" (its classname is a source file path and is dropped)

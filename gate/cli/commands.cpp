@@ -6,10 +6,10 @@
 #include <algorithm>
 #include <iostream>
 
+#include "gate/results/report_reader.h"
 #include "gate/run/attempt.h"
 #include "gate/run/report_files.h"
 #include "gate/run/shard.h"
-#include "gate/util/atomic_file.h"
 #include "gate/run/verify.h"
 #include "gate/git/reference.h"
 #include "gate/git/repository.h"
@@ -117,7 +117,7 @@ int cmd_recover(const Options& o) {
     if (r.unfinished) j["operation"] = r.unfinished->operation;
     nlohmann::json outside = nlohmann::json::array();
     for (const OutsideChange& c : r.outside)
-      outside.push_back({{"path", utf8_name(c.path)}, {"change", c.change}, {"action", to_string(c.action)}});
+      outside.push_back({{"path", utf8_name(c.path)}, {"change", to_string(c.change)}, {"action", to_string(c.action)}});
     j["outside_changes"] = outside;
     j["kept_ref"] = r.kept_ref ? nlohmann::json(*r.kept_ref) : nlohmann::json(nullptr);
     if (r.restore) j["restore"] = reporters::restore_json(*r.unfinished->snapshot, *r.restore);
@@ -244,32 +244,26 @@ int cmd_merge(Options& o) {
 
 // `ctest -L autofix` runs one CTest test per tier: each reads the verdict test's report.
 int cmd_tier_status(Options& o) {
-  std::optional<std::string> text = read_file_if_exists(o.report_file);
-  if (!text)
+  std::error_code ec;
+  if (!std::filesystem::exists(std::filesystem::symlink_status(o.report_file, ec)))
     throw Error(ErrorKind::usage, "no report at '" + o.report_file + "'",
                 "run the autofix.verdict test (or `autofix-gate verify`) first");
-  nlohmann::json j = nlohmann::json::parse(*text, nullptr, false);
-  if (!j.is_object() || !j.contains("tiers") || !j["tiers"].is_array())
-    throw Error(ErrorKind::usage, "'" + o.report_file + "' is not an autofix-gate report (no tiers)");
-  for (const auto& t : j["tiers"]) {
-    if (!t.is_object() || t.value("name", "") != o.tier) continue;
-    std::string status = t.value("status", "error");
-    bool required = t.value("required", true);
-    std::cout << "tier " << o.tier << " (" << t.value("kind", "?") << ", " << (required ? "required" : "advisory")
-              << "): " << status << ": " << t.value("reason", "") << "\n";
-    if (t.contains("findings") && t["findings"].is_array())
-      for (const auto& f : t["findings"])
-        if (f.is_object() && f.value("state", "") == "new")
-          std::cout << "  new: " << f.value("rule", "") << " " << f.value("file", "")
-                    << (f.value("line", 0) ? ":" + std::to_string(f.value("line", 0)) : "") << ": "
-                    << f.value("message", "") << "\n";
-    bool failed = status == "failed" || status == "error";
-    return failed && required ? exit_code::rejected : exit_code::ok;
+  const AttemptResult report = read_report_file(o.report_file);
+  auto tier = std::find_if(report.tiers.begin(), report.tiers.end(), [&](const TierResult& t) { return t.name == o.tier; });
+  if (tier == report.tiers.end()) {
+    const std::string& lane = report.lane.lane;
+    throw Error(ErrorKind::usage, "the report '" + o.report_file + "' has no tier '" + o.tier + "'",
+                "the tier may not run in the " + (lane.empty() ? std::string("chosen") : lane) +
+                    " lane, or the configuration changed since the report was written");
   }
-  std::string lane = j.contains("lane") && j["lane"].is_object() ? j["lane"].value("lane", "") : "";
-  throw Error(ErrorKind::usage, "the report '" + o.report_file + "' has no tier '" + o.tier + "'",
-              "the tier may not run in the " + (lane.empty() ? std::string("chosen") : lane) +
-                  " lane, or the configuration changed since the report was written");
+  std::cout << "tier " << tier->name << " (" << to_string(tier->kind) << ", " << (tier->required ? "required" : "advisory")
+            << "): " << to_string(tier->status) << ": " << tier->reason << "\n";
+  for (const Finding& f : tier->findings)
+    if (f.state == "new")
+      std::cout << "  new: " << f.rule << " " << f.file << (f.line ? ":" + std::to_string(f.line) : "") << ": " << f.message
+                << "\n";
+  bool failed = tier->status == TierStatus::failed || tier->status == TierStatus::error;
+  return failed && tier->required ? exit_code::rejected : exit_code::ok;
 }
 
 int cmd_attempt(Options& o) {

@@ -18,7 +18,7 @@ int on_file(const git_diff_delta* d, float, void* payload) {
   bool deleted = d->status == GIT_DELTA_DELETED;
   f.path = deleted ? d->old_file.path : d->new_file.path;
   f.old_path = d->old_file.path ? d->old_file.path : f.path;
-  f.status = d->status == GIT_DELTA_ADDED ? "added" : deleted ? "deleted" : "modified";
+  f.status = d->status == GIT_DELTA_ADDED ? FileStatus::added : deleted ? FileStatus::deleted : FileStatus::modified;
   f.binary = (d->flags & GIT_DIFF_FLAG_BINARY) != 0;
   files->push_back(std::move(f));
   return 0;

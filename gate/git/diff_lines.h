@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "gate/git/repository.h"
+#include "gate/results/file_status.h"
 
 namespace autofix::git {
 
@@ -21,7 +22,7 @@ struct LineChange {
 struct FileDiff {
   std::string path;      // the new path (the old one for a deletion)
   std::string old_path;  // differs from path only for a rename
-  std::string status;    // added, modified, deleted
+  FileStatus status = FileStatus::modified;
   bool binary = false;   // no lines for binary files
   std::vector<LineChange> lines;
 };

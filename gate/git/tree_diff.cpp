@@ -17,9 +17,9 @@ std::vector<FileChange> changed_files(git_diff* diff) {
   size_t n = git_diff_num_deltas(diff);
   for (size_t i = 0; i < n; ++i) {
     const git_diff_delta* d = git_diff_get_delta(diff, i);
-    std::string status = d->status == GIT_DELTA_ADDED     ? "added"
-                         : d->status == GIT_DELTA_DELETED ? "deleted"
-                                                          : "modified";
+    FileStatus status = d->status == GIT_DELTA_ADDED     ? FileStatus::added
+                        : d->status == GIT_DELTA_DELETED ? FileStatus::deleted
+                                                         : FileStatus::modified;
     out.push_back({d->status == GIT_DELTA_DELETED ? d->old_file.path : d->new_file.path, status});
   }
   return out;

@@ -34,7 +34,7 @@ BaselineRecord ensure_baseline(Toolchain& toolchain, const git::Repository& repo
   // Sanitizer tiers add to what the baseline holds: a configuration with other ones needs another.
   std::string extra = key_extra;
   for (const TierConfig& t : config.tiers)
-    if (t.kind == "sanitizers") {
+    if (t.kind == TierKind::sanitizers) {
       extra += "\nsanitizers " + t.name;
       for (const std::string& label : t.labels) extra += " " + label;
     }
@@ -90,7 +90,7 @@ BaselineRecord ensure_baseline(Toolchain& toolchain, const git::Repository& repo
     phases.end(record.flaky.empty() ? "every failure repeated" : std::to_string(record.flaky.size()) + " flaky");
   }
   for (const TierConfig& t : config.tiers) {
-    if (t.kind != "sanitizers") continue;
+    if (t.kind != TierKind::sanitizers) continue;
     phases.begin("baseline", "building and testing with sanitizers (tier " + t.name + ")");
     SanitizerRun sanitized = run_sanitizer_suite(toolchain, t, l, s, "baseline-sanitizers-" + t.name);
     if (!sanitized.built) record.sanitizers_built = false;

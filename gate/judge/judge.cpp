@@ -32,7 +32,7 @@ std::vector<std::string> paths_of(const std::vector<FileChange>& files) {
 }
 
 bool any_ctest_tier(const std::vector<const TierConfig*>& tiers) {
-  return std::any_of(tiers.begin(), tiers.end(), [](const TierConfig* t) { return t->kind == "ctest"; });
+  return std::any_of(tiers.begin(), tiers.end(), [](const TierConfig* t) { return t->kind == TierKind::ctest; });
 }
 
 // Re-runs the tests whose result the change may have moved and judges them by what the runs showed
@@ -266,7 +266,7 @@ void judge_change(const JudgeInput& in, AttemptResult& result) {
       return std::any_of(globs.begin(), globs.end(), [&](const std::string& g) { return glob_match(g, path); });
     };
     for (const TierConfig* t : tiers)
-      if (t->kind == "ctest") tin.tier_label_sets.push_back(t->labels);
+      if (t->kind == TierKind::ctest) tin.tier_label_sets.push_back(t->labels);
     tin.source_dir = l.root;
     const git::Repository* repo = in.repo;
     git_oid after_tree = in.after_tree;
@@ -285,15 +285,14 @@ void judge_change(const JudgeInput& in, AttemptResult& result) {
   // Tiers, in their configured order.
   for (const TierConfig* t : tiers) {
     throw_if_interrupted();
-    bool needs_build = t->kind != "secrets" && t->kind != "command";
-    if (needs_build && (docs || !result.build.ok)) {
+    if (row_of(t->kind).needs_build && (docs || !result.build.ok)) {
       TierResult skipped{t->name, t->kind, t->required, TierStatus::skipped,
                          docs ? "docs lane: nothing is built" : "the build failed", 0, {}, {}};
       result.tiers.push_back(std::move(skipped));
       continue;
     }
-    if (!in.run_file_tiers && (t->kind == "secrets" || t->kind == "clang-tidy" || t->kind == "cppcheck")) continue;
-    phases.begin("tier", t->name + " (" + t->kind + ")");
+    if (!in.run_file_tiers && row_of(t->kind).whole_change) continue;
+    phases.begin("tier", t->name + " (" + to_string(t->kind) + ")");
     TierResult r = run_tier(*t, ctx, result, discovered_after);
     phases.end(std::string(to_string(r.status)) + (r.reason.empty() ? "" : ": " + r.reason));
     result.tiers.push_back(std::move(r));

@@ -183,7 +183,7 @@ std::vector<Finding> analyze(const TierConfig& tier, const TierContext& ctx, con
                              std::chrono::steady_clock::time_point clock_start, const std::string& which) {
   if (files.empty()) return {};
   runners::AnalyzerOptions a;
-  a.analyzer = tier.kind == "clang-tidy" ? runners::Analyzer::clang_tidy : runners::Analyzer::cppcheck;
+  a.analyzer = tier.kind == TierKind::clang_tidy ? runners::Analyzer::clang_tidy : runners::Analyzer::cppcheck;
   a.source_dir = ctx.layout->root;
   a.build_dir = ctx.layout->build_dir;
   a.files = files;
@@ -206,7 +206,7 @@ std::vector<Finding> analyze(const TierConfig& tier, const TierContext& ctx, con
 // .clang-tidy is looked for in the tree without the change: a fix does not choose its own judge.
 FailOn threshold_of(const TierConfig& tier, const TierContext& ctx) {
   if (tier.fail_on) return *tier.fail_on;
-  return default_fail_on(tier.kind == "clang-tidy" &&
+  return default_fail_on(tier.kind == TierKind::clang_tidy &&
                          git::read_blob_at(*ctx.repo, ctx.before_tree, ".clang-tidy").has_value());
 }
 
@@ -232,7 +232,7 @@ TierResult run_static_tier(const TierConfig& tier, const TierContext& ctx) {
   std::vector<std::string> touched, unmapped_headers;
   for (const FileChange& f : *ctx.files) {
     touched.push_back(f.path);
-    if (f.status != "deleted" && in_database.count(f.path)) units.insert(f.path);
+    if (f.status != FileStatus::deleted && in_database.count(f.path)) units.insert(f.path);
     // A changed header is analysed through the translation units of the targets that include it.
     if (is_header(f.path)) {
       size_t before = units.size();
@@ -243,7 +243,7 @@ TierResult run_static_tier(const TierConfig& tier, const TierContext& ctx) {
           for (const std::string& unit : ctx.graph->own_sources(target))
             if (in_database.count(unit)) units.insert(unit);
         }
-      if (units.size() == before && f.status != "deleted") unmapped_headers.push_back(f.path);
+      if (units.size() == before && f.status != FileStatus::deleted) unmapped_headers.push_back(f.path);
     }
   }
   if (units.empty()) {
@@ -437,12 +437,14 @@ TierResult run_tier(const TierConfig& tier, const TierContext& ctx, const Attemp
   auto start = std::chrono::steady_clock::now();
   TierResult r;
   try {
-    if (tier.kind == "ctest") r = run_ctest_tier(tier, ctx, so_far, discovered);
-    else if (tier.kind == "secrets") r = run_secrets_tier(tier, ctx);
-    else if (tier.kind == "clang-tidy" || tier.kind == "cppcheck") r = run_static_tier(tier, ctx);
-    else if (tier.kind == "sanitizers") r = run_sanitizer_tier(tier, ctx);
-    else if (tier.kind == "command") r = run_command_tier(tier, ctx);
-    else throw Error(ErrorKind::internal, "unknown tier kind '" + tier.kind + "'");
+    switch (tier.kind) {
+      case TierKind::ctest: r = run_ctest_tier(tier, ctx, so_far, discovered); break;
+      case TierKind::secrets: r = run_secrets_tier(tier, ctx); break;
+      case TierKind::clang_tidy:
+      case TierKind::cppcheck: r = run_static_tier(tier, ctx); break;
+      case TierKind::sanitizers: r = run_sanitizer_tier(tier, ctx); break;
+      case TierKind::command: r = run_command_tier(tier, ctx); break;
+    }
   } catch (const Interrupted&) {
     throw;
   } catch (const std::exception& e) {

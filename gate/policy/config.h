@@ -11,12 +11,13 @@
 #include <nlohmann/json.hpp>
 
 #include "gate/results/severity.h"
+#include "gate/results/tier_kind.h"
 
 namespace autofix {
 
 struct TierConfig {
   std::string name;
-  std::string kind;  // ctest, clang-tidy, cppcheck, sanitizers, secrets, command
+  TierKind kind = TierKind::ctest;
   bool required = true;
   std::chrono::seconds timeout{600};
   std::vector<std::string> lanes;     // always filled: the configured lanes or the kind's default ones
@@ -61,11 +62,9 @@ inline constexpr std::chrono::seconds kMaxTestTimeout{7 * 24 * 3600};
 // The documented default `test_paths`.
 std::vector<std::string> default_test_paths();
 
-// Facts about tier kinds. A kind that is not one of the six is unknown: false, and no lanes.
-bool is_tier_kind(std::string_view kind);
-bool kind_runs_tests(std::string_view kind);   // ctest, sanitizers: `labels` select tests
-bool kind_needs_build(std::string_view kind);  // everything but secrets and command: never in the docs lane
-std::vector<std::string> default_lanes(std::string_view kind);
+// The lanes a tier of `kind` runs in when its configuration lists none: standard and heavy, and docs
+// for the kinds whose row says so (gate/results/tier_kind.h).
+std::vector<std::string> default_lanes(TierKind kind);
 
 // The tiers used when none are configured: `tests` (ctest, every test), `secrets`, and `static`
 // (clang-tidy when <repo_root>/.clang-tidy is a file, else cppcheck when runners::find_program finds it, else none).

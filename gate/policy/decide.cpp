@@ -29,9 +29,9 @@ Decision decide(const AttemptResult& r) {
     if (t.required && t.status == TierStatus::error)
       return {Verdict::error, "required tier '" + t.name + "' could not run: " + t.reason};
   bool ran_tests = std::any_of(r.tiers.begin(), r.tiers.end(), [](const TierResult& t) {
-    return t.kind == "ctest" && t.status != TierStatus::skipped;
+    return t.kind == TierKind::ctest && t.status != TierStatus::skipped;
   });
-  bool has_ctest_tier = std::any_of(r.tiers.begin(), r.tiers.end(), [](const TierResult& t) { return t.kind == "ctest"; });
+  bool has_ctest_tier = std::any_of(r.tiers.begin(), r.tiers.end(), [](const TierResult& t) { return t.kind == TierKind::ctest; });
   // A shard may hold no test at all; the merged result is judged again without the shard.
   if (!docs && !r.shard && (r.tiers.empty() || has_ctest_tier) && r.tests_run() == 0 && !ran_tests)
     return {Verdict::error, "no test ran after the fix: the gate cannot judge it"};
@@ -48,7 +48,7 @@ Decision decide(const AttemptResult& r) {
   }
   for (const TierResult& t : r.tiers)
     if (t.required && t.status == TierStatus::failed)
-      return {Verdict::rejected, "required tier '" + t.name + "' (" + t.kind + ") failed: " + t.reason};
+      return {Verdict::rejected, "required tier '" + t.name + "' (" + to_string(t.kind) + ") failed: " + t.reason};
   for (const std::string& name : r.require_fixed) {
     auto it = std::find_if(r.tests.begin(), r.tests.end(), [&](const TestOutcome& t) { return t.name == name; });
     if (it == r.tests.end()) {

@@ -336,12 +336,12 @@ class Detector {
   }
 
   bool examined_cpp(const FileDiff& f) const {
-    if (f.status == "added" || f.binary || !is_cpp_file(f.path)) return false;
+    if (f.status == FileStatus::added || f.binary || !is_cpp_file(f.path)) return false;
     return !in_.is_test_source || in_.is_test_source(f.path);
   }
 
   bool examined_cmake(const FileDiff& f) const {
-    return f.status != "added" && !f.binary && is_cmake_file(f.path);
+    return f.status != FileStatus::added && !f.binary && is_cmake_file(f.path);
   }
 
   void index_lines() {
@@ -629,12 +629,12 @@ class Detector {
   void source_edits() {
     if (!in_.is_test_source) return;
     for (const FileDiff& f : in_.diff) {
-      if (f.status == "added") continue;
+      if (f.status == FileStatus::added) continue;
       if (!in_.is_test_source(f.path) && !(f.old_path != f.path && in_.is_test_source(f.old_path))) continue;
       if (f.lines.empty() && !f.binary) continue;  // a mode change
       int line = 0;
       if (!f.lines.empty()) line = f.lines.front().origin == '+' ? f.lines.front().new_line : f.lines.front().old_line;
-      if (f.status == "deleted") {
+      if (f.status == FileStatus::deleted) {
         add("test_source_edited", f.path, line, "", "existing test source deleted", true);
         continue;
       }

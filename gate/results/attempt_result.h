@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "gate/results/file_status.h"
+#include "gate/results/tier_kind.h"
 #include "gate/util/error.h"
 
 namespace autofix {
@@ -91,7 +93,7 @@ const char* to_string(TierStatus s) noexcept;
 
 struct TierResult {
   std::string name;
-  std::string kind;          // ctest, clang-tidy, cppcheck, sanitizers, secrets, command
+  TierKind kind = TierKind::ctest;
   bool required = true;      // advisory tiers report but never reject (unless the change is high risk)
   TierStatus status = TierStatus::skipped;
   std::string reason;        // one line: why it passed, failed or was skipped
@@ -148,7 +150,7 @@ struct BuildOutcome {
 
 struct FileChange {
   std::string path;
-  std::string status;  // added, modified, deleted
+  FileStatus status = FileStatus::modified;
 };
 
 struct BaselineInfo {
@@ -169,7 +171,7 @@ struct FixerOutcome {
 // A path someone other than the fix changed while the attempt ran (gate/snapshot/outside_changes.h).
 struct OutsideEdit {
   std::string path;
-  std::string change;  // added, modified, deleted (against the snapshot)
+  FileStatus change = FileStatus::modified;  // against the snapshot
   std::string action;  // kept (left as it is), set_aside (the fix undone there, this version under kept_ref), restored
 };
 

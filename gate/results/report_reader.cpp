@@ -5,18 +5,16 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <set>
 
 #include "gate/util/atomic_file.h"
+#include "gate/util/enum_table.h"
 #include "gate/util/error.h"
 #include "gate/util/io_errors.h"
 
 namespace autofix {
-
-using nlohmann::json;
 
 namespace {
 
@@ -27,196 +25,71 @@ constexpr RunStatus kRunStatuses[] = {RunStatus::passed, RunStatus::failed, RunS
 constexpr TierStatus kTierStatuses[] = {TierStatus::passed, TierStatus::failed, TierStatus::skipped, TierStatus::error};
 
 template <typename E, size_t N>
-std::optional<E> from_string(const E (&values)[N], std::string_view text) noexcept {
-  for (E v : values)
-    if (text == to_string(v)) return v;
-  return std::nullopt;
+constexpr EnumTable<E, N> table_of(const E (&values)[N]) {
+  std::array<std::pair<E, std::string_view>, N> rows{};
+  for (size_t i = 0; i < N; ++i) rows[i] = {values[i], to_string(values[i])};
+  return EnumTable<E, N>(rows);
 }
 
-// "a, b or c"
-template <typename E, size_t N>
-std::string alternatives(const E (&values)[N]) {
-  std::string out;
-  for (size_t i = 0; i < N; ++i) out += std::string(i == 0 ? "" : i + 1 == N ? " or " : ", ") + to_string(values[i]);
-  return out;
-}
+const auto kVerdictTable = table_of(kVerdicts);
+const auto kTransitionTable = table_of(kAllTransitions);
+const auto kRunStatusTable = table_of(kRunStatuses);
+const auto kTierStatusTable = table_of(kTierStatuses);
 
 const char* const kHint =
     "read only the report.json files that autofix-gate writes; run the gate again rather than editing one";
 
-// A value in the document and where it is, for error messages.
-struct Node {
-  const json& v;
-  std::string path;  // "tests[3].after.status"; empty for the top level
-};
-
-class Reader {
- public:
-  explicit Reader(const std::string& source) : source_(source) {}
-
-  [[noreturn]] void fail(const std::string& path, const std::string& what) const {
-    throw Error(ErrorKind::usage, source_ + ": " + (path.empty() ? "(top level)" : path) + ": " + what, kHint);
-  }
-
-  void expect(const Node& n, json::value_t type, const char* expected) const {
-    if (n.v.type() != type) fail(n.path, std::string("expected ") + expected + ", got " + describe(n.v));
-  }
-
-  // The member `key` of the object `obj` (already checked to be an object).
-  Node member(const Node& obj, const char* key, const char* expected) const {
-    std::string path = obj.path.empty() ? key : obj.path + "." + key;
-    auto it = obj.v.find(key);
-    if (it == obj.v.end()) fail(path, std::string("missing (expected ") + expected + ")");
-    return {*it, path};
-  }
-
-  Node object(const Node& obj, const char* key) const {
-    Node n = member(obj, key, "an object");
-    expect(n, json::value_t::object, "an object");
-    return n;
-  }
-  Node array(const Node& obj, const char* key) const {
-    Node n = member(obj, key, "an array");
-    expect(n, json::value_t::array, "an array");
-    return n;
-  }
-  std::vector<Node> items(const Node& arr) const {
-    std::vector<Node> out;
-    out.reserve(arr.v.size());
-    for (size_t i = 0; i < arr.v.size(); ++i) out.push_back({arr.v[i], arr.path + "[" + std::to_string(i) + "]"});
-    return out;
-  }
-  // Each element of the array `key`, checked to be an object.
-  std::vector<Node> objects(const Node& obj, const char* key) const {
-    std::vector<Node> out = items(array(obj, key));
-    for (const Node& n : out) expect(n, json::value_t::object, "an object");
-    return out;
-  }
-
-  std::string str(const Node& n) const {
-    expect(n, json::value_t::string, "a string");
-    return n.v.get<std::string>();
-  }
-  std::string str(const Node& obj, const char* key) const { return str(member(obj, key, "a string")); }
-
-  std::optional<std::string> optional_str(const Node& obj, const char* key) const {
-    Node n = member(obj, key, "a string or null");
-    if (n.v.is_null()) return std::nullopt;
-    expect(n, json::value_t::string, "a string or null");
-    return n.v.get<std::string>();
-  }
-
-  std::vector<std::string> strings(const Node& obj, const char* key) const {
-    std::vector<std::string> out;
-    for (const Node& n : items(array(obj, key))) out.push_back(str(n));
-    return out;
-  }
-
-  bool boolean(const Node& obj, const char* key) const {
-    Node n = member(obj, key, "a boolean");
-    expect(n, json::value_t::boolean, "a boolean");
-    return n.v.get<bool>();
-  }
-
-  double number(const Node& n) const {
-    if (!n.v.is_number()) fail(n.path, "expected a number, got " + describe(n.v));
-    double d = n.v.get<double>();
-    if (!std::isfinite(d)) fail(n.path, "expected a finite number, got " + n.v.dump());
-    return d;
-  }
-  double number(const Node& obj, const char* key) const { return number(member(obj, key, "a number")); }
-
-  // A count or a position: an integer from 0 to INT_MAX.
-  int count(const Node& obj, const char* key) const {
-    Node n = member(obj, key, "an integer");
-    bool ok = false;
-    if (n.v.is_number_unsigned()) ok = n.v.get<std::uint64_t>() <= std::uint64_t(std::numeric_limits<int>::max());
-    else if (n.v.is_number_integer()) ok = n.v.get<std::int64_t>() >= 0 && n.v.get<std::int64_t>() <= std::numeric_limits<int>::max();
-    if (!ok) fail(n.path, "expected an integer from 0 to " + std::to_string(std::numeric_limits<int>::max()) + ", got " + describe(n.v));
-    return static_cast<int>(n.v.get<std::int64_t>());
-  }
-
-  template <typename E, size_t N>
-  E enumerated(const Node& obj, const char* key, const char* what, const E (&values)[N]) const {
-    return enumerated(member(obj, key, "a string"), what, values);
-  }
-  template <typename E, size_t N>
-  E enumerated(const Node& n, const char* what, const E (&values)[N]) const {
-    std::string text = str(n);
-    std::optional<E> v = from_string(values, text);
-    if (!v) fail(n.path, std::string("unknown ") + what + " " + quoted(text) + " (expected " + alternatives(values) + ")");
-    return *v;
-  }
-
-  std::optional<TestRecord> record(const Node& obj, const char* key, const std::string& test) const {
-    Node n = member(obj, key, "an object or null");
-    if (n.v.is_null()) return std::nullopt;
-    expect(n, json::value_t::object, "an object or null");
-    TestRecord r;
-    r.name = test;
-    r.status = enumerated(n, "status", "test status", kRunStatuses);
-    r.duration_s = number(n, "duration_s");
-    return r;
-  }
-
-  // A short description of an unexpected value: its type, and the value itself when it is short.
-  static std::string describe(const json& v) {
-    std::string type = v.type_name();
-    if (v.is_number() || v.is_boolean()) return type + " " + v.dump();
-    if (v.is_string()) {
-      const std::string& s = v.get_ref<const std::string&>();
-      if (s.size() <= 40) return type + " " + quoted(s);
-    }
-    return type;
-  }
-
-  static std::string quoted(const std::string& text) { return "'" + printable(text) + "'"; }
-
- private:
-  const std::string& source_;
-};
-
-Finding read_finding(const Reader& r, const Node& n) {
+Finding read_finding(const JsonValue& n) {
   Finding f;
-  f.rule = r.str(n, "rule");
-  f.file = r.str(n, "file");
-  f.line = r.count(n, "line");
-  f.column = r.count(n, "column");
-  f.severity = r.str(n, "severity");
-  f.message = r.str(n, "message");
-  f.fingerprint = r.str(n, "fingerprint");
-  f.state = r.str(n, "state");
-  f.detail = r.str(n, "detail");
-  f.blocking = r.boolean(n, "blocking");
+  f.rule = n.string("rule");
+  f.file = n.string("file");
+  f.line = static_cast<int>(n.integer("line", 0, std::numeric_limits<int>::max()));
+  f.column = static_cast<int>(n.integer("column", 0, std::numeric_limits<int>::max()));
+  f.severity = n.string("severity");
+  f.message = n.string("message");
+  f.fingerprint = n.string("fingerprint");
+  f.state = n.string("state");
+  f.detail = n.string("detail");
+  f.blocking = n.boolean("blocking");
   return f;
 }
 
-TierResult read_tier(const Reader& r, const Node& n) {
+TierResult read_tier(const JsonValue& n) {
   TierResult t;
-  t.name = r.str(n, "name");
-  t.kind = r.str(n, "kind");
-  t.required = r.boolean(n, "required");
-  t.status = r.enumerated(n, "status", "tier status", kTierStatuses);
-  t.reason = r.str(n, "reason");
-  t.duration_s = r.number(n, "duration_s");
-  for (const Node& f : r.objects(n, "findings")) t.findings.push_back(read_finding(r, f));
-  t.tests = r.strings(n, "tests");
+  t.name = n.string("name");
+  t.kind = n.one_of("kind", kTierKinds, "tier kind");
+  t.required = n.boolean("required");
+  t.status = n.one_of("status", kTierStatusTable, "tier status");
+  t.reason = n.string("reason");
+  t.duration_s = n.number("duration_s");
+  for (const JsonValue& f : n.objects("findings")) t.findings.push_back(read_finding(f));
+  t.tests = n.strings("tests");
   return t;
 }
 
-TestOutcome read_test(const Reader& r, const Node& n) {
+std::optional<TestRecord> read_record(const JsonValue& test, std::string_view key, const std::string& name) {
+  std::optional<JsonValue> n = test.object_or_null(key);
+  if (!n) return std::nullopt;
+  TestRecord r;
+  r.name = name;
+  r.status = n->one_of("status", kRunStatusTable, "test status");
+  r.duration_s = n->number("duration_s");
+  return r;
+}
+
+TestOutcome read_test(const JsonValue& n) {
   TestOutcome t;
-  t.name = r.str(n, "name");
-  t.transition = r.enumerated(n, "transition", "transition", kAllTransitions);
-  t.baseline = r.record(n, "baseline", t.name);
-  t.after = r.record(n, "after", t.name);
-  for (const Node& s : r.items(r.array(n, "reruns"))) t.reruns.push_back(r.enumerated(s, "test status", kRunStatuses));
-  t.baseline_flaky = r.boolean(n, "baseline_flaky");
-  t.known_flakes = r.count(n, "known_flakes");
-  t.ctest_test = r.str(n, "ctest_test");
-  t.case_name = r.str(n, "case");
-  t.new_failures = r.strings(n, "new_failures");
-  t.observed = r.str(n, "observed");
+  t.name = n.string("name");
+  t.transition = n.one_of("transition", kTransitionTable, "transition");
+  t.baseline = read_record(n, "baseline", t.name);
+  t.after = read_record(n, "after", t.name);
+  for (const JsonValue& s : n.array("reruns", "test statuses")) t.reruns.push_back(s.one_of(kRunStatusTable, "test status"));
+  t.baseline_flaky = n.boolean("baseline_flaky");
+  t.known_flakes = static_cast<int>(n.integer("known_flakes", 0, std::numeric_limits<int>::max()));
+  t.ctest_test = n.string("ctest_test");
+  t.case_name = n.string("case");
+  t.new_failures = n.strings("new_failures");
+  t.observed = n.string("observed");
   for (std::optional<TestRecord>* rec : {&t.baseline, &t.after})
     if (*rec) {
       (*rec)->ctest_test = t.ctest_test;
@@ -226,113 +99,100 @@ TestOutcome read_test(const Reader& r, const Node& n) {
   bool needs_baseline = t.transition != Transition::NEW && t.transition != Transition::FLAKY;
   bool needs_after = t.transition != Transition::MISSING;
   if (needs_baseline && !t.baseline)
-    r.fail(n.path + ".baseline", std::string("null, but a ") + to_string(t.transition) + " test has a baseline run");
+    n.at("baseline", "").fail(std::string("null, but a ") + to_string(t.transition) + " test has a baseline run");
   if (needs_after && !t.after)
-    r.fail(n.path + ".after", std::string("null, but a ") + to_string(t.transition) + " test has a run with the fix");
+    n.at("after", "").fail(std::string("null, but a ") + to_string(t.transition) + " test has a run with the fix");
   return t;
+}
+
+AttemptResult read_attempt(const JsonValue& root) {
+  root.object();
+  AttemptResult a;
+  a.verdict = root.one_of("verdict", kVerdictTable, "verdict");
+  a.reason = root.string("reason");
+  a.attempt_id = root.string("attempt_id");
+  a.snapshot = root.string("snapshot");
+  a.started = root.string("started");
+  a.dry_run = root.boolean("dry_run");
+  a.on_accept = root.string("on_accept");
+  a.patch_applied = root.boolean("patch_applied");
+  for (const JsonValue& f : root.objects("files_changed")) a.files_changed.push_back({f.string("path"), f.one_of("status", kFileStatuses, "file status")});
+
+  JsonValue build = root.object("build");
+  a.build.ok = build.boolean("ok");
+  a.build.ran = build.boolean("ran");
+  a.build.duration_s = build.number("duration_s");
+  a.build.errors = build.strings("errors");
+  a.build.failure = build.string("failure");
+  a.build.timed_out = build.boolean("timed_out");
+
+  JsonValue baseline = root.object("baseline");
+  a.baseline.key = baseline.string("key");
+  a.baseline.cached = baseline.boolean("cached");
+  a.baseline.runs = static_cast<int>(baseline.integer("runs", 0, std::numeric_limits<int>::max()));
+  a.baseline.build_ok = baseline.boolean("build_ok");
+
+  a.require_fixed = root.strings("require_fixed");
+  std::set<std::string> names;
+  for (const JsonValue& t : root.objects("tests")) {
+    a.tests.push_back(read_test(t));
+    if (!names.insert(a.tests.back().name).second)
+      t.at("name", "").fail("duplicate test " + quoted_text(a.tests.back().name));
+  }
+  for (const auto& [phase, seconds] : root.object("durations").members()) a.durations.emplace_back(phase, seconds.number());
+  a.branch = root.string_or_null("branch");
+  a.commit = root.string_or_null("commit");
+
+  // Written only when a fixer ran.
+  if (std::optional<JsonValue> fixer = root.find("fixer")) {
+    fixer->object();
+    FixerOutcome f;
+    f.command = fixer->strings("command");
+    f.result = fixer->string("result");
+    f.ok = fixer->boolean("ok");
+    f.out = fixer->string("stdout");
+    f.err = fixer->string("stderr");
+    a.fixer = std::move(f);
+  }
+  a.mode = root.string("mode");
+  a.base = root.string_or_null("base");
+  a.head = root.string_or_null("head");
+  a.shard = root.string_or_null("shard");
+  a.stopped_early = root.boolean("stopped_early");
+  JsonValue lane = root.object("lane");
+  a.lane.lane = lane.string("lane");
+  a.lane.reason = lane.string("reason");
+  JsonValue risk = root.object("risk");
+  a.risk.level = risk.string("level");
+  a.risk.pattern = risk.string("pattern");
+  a.risk.path = risk.string("path");
+  for (const JsonValue& t : root.objects("tiers")) a.tiers.push_back(read_tier(t));
+  for (const JsonValue& c : root.objects("cascading")) {
+    CascadeEntry e{c.string("test"), c.string("kind"), c.string("changed_file"), c.strings("chain"), {}};
+    for (const JsonValue& k : c.objects("candidates")) e.candidates.push_back({k.string("file"), k.strings("chain")});
+    a.cascading.push_back(std::move(e));
+  }
+  for (const JsonValue& f : root.objects("tampering"))
+    a.tampering.push_back({f.string("kind"), f.string("file"),
+                           static_cast<int>(f.integer("line", 0, std::numeric_limits<int>::max())), f.string("test"),
+                           f.string("detail"), f.boolean("downgraded")});
+  return a;
 }
 
 }  // namespace
 
-std::string printable(std::string_view text) {
-  constexpr size_t kMax = 80;
-  // Cut on a UTF-8 character boundary, so the cut itself never makes the text invalid.
-  size_t cut = text.size();
-  if (cut > kMax) {
-    cut = kMax;
-    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-  }
-  std::string j = json(std::string(text.substr(0, cut))).dump(-1, ' ', false, json::error_handler_t::replace);
-  return j.substr(1, j.size() - 2) + (cut < text.size() ? "..." : "");
-}
-
-std::optional<Verdict> verdict_from_string(std::string_view text) noexcept { return from_string(kVerdicts, text); }
+std::optional<Verdict> verdict_from_string(std::string_view text) noexcept { return kVerdictTable.parse(text); }
 std::optional<Transition> transition_from_string(std::string_view text) noexcept {
-  return from_string(kAllTransitions, text);
+  return kTransitionTable.parse(text);
 }
-std::optional<RunStatus> run_status_from_string(std::string_view text) noexcept {
-  return from_string(kRunStatuses, text);
-}
+std::optional<RunStatus> run_status_from_string(std::string_view text) noexcept { return kRunStatusTable.parse(text); }
 std::optional<TierStatus> tier_status_from_string(std::string_view text) noexcept {
-  return from_string(kTierStatuses, text);
+  return kTierStatusTable.parse(text);
 }
 
-AttemptResult attempt_from_json(const json& j, const std::string& source) {
-  Reader r(source);
-  Node root{j, ""};
-  r.expect(root, json::value_t::object, "an object");
-  AttemptResult a;
-  a.verdict = r.enumerated(root, "verdict", "verdict", kVerdicts);
-  a.reason = r.str(root, "reason");
-  a.attempt_id = r.str(root, "attempt_id");
-  a.snapshot = r.str(root, "snapshot");
-  a.started = r.str(root, "started");
-  a.dry_run = r.boolean(root, "dry_run");
-  a.on_accept = r.str(root, "on_accept");
-  a.patch_applied = r.boolean(root, "patch_applied");
-  for (const Node& f : r.objects(root, "files_changed")) a.files_changed.push_back({r.str(f, "path"), r.str(f, "status")});
-
-  Node build = r.object(root, "build");
-  a.build.ok = r.boolean(build, "ok");
-  a.build.ran = r.boolean(build, "ran");
-  a.build.duration_s = r.number(build, "duration_s");
-  a.build.errors = r.strings(build, "errors");
-  a.build.failure = r.str(build, "failure");
-  a.build.timed_out = r.boolean(build, "timed_out");
-
-  Node baseline = r.object(root, "baseline");
-  a.baseline.key = r.str(baseline, "key");
-  a.baseline.cached = r.boolean(baseline, "cached");
-  a.baseline.runs = r.count(baseline, "runs");
-  a.baseline.build_ok = r.boolean(baseline, "build_ok");
-
-  a.require_fixed = r.strings(root, "require_fixed");
-  std::set<std::string> names;
-  for (const Node& t : r.objects(root, "tests")) {
-    a.tests.push_back(read_test(r, t));
-    if (!names.insert(a.tests.back().name).second)
-      r.fail(t.path + ".name", "duplicate test " + Reader::quoted(a.tests.back().name));
-  }
-  Node durations = r.object(root, "durations");
-  for (const auto& [phase, seconds] : durations.v.items())
-    a.durations.emplace_back(phase, r.number(Node{seconds, durations.path + "." + printable(phase)}));
-  a.branch = r.optional_str(root, "branch");
-  a.commit = r.optional_str(root, "commit");
-
-  // Written only when a fixer ran.
-  if (auto it = j.find("fixer"); it != j.end()) {
-    Node fixer{*it, "fixer"};
-    r.expect(fixer, json::value_t::object, "an object");
-    FixerOutcome f;
-    f.command = r.strings(fixer, "command");
-    f.result = r.str(fixer, "result");
-    f.ok = r.boolean(fixer, "ok");
-    f.out = r.str(fixer, "stdout");
-    f.err = r.str(fixer, "stderr");
-    a.fixer = std::move(f);
-  }
-  a.mode = r.str(root, "mode");
-  a.base = r.optional_str(root, "base");
-  a.head = r.optional_str(root, "head");
-  a.shard = r.optional_str(root, "shard");
-  a.stopped_early = r.boolean(root, "stopped_early");
-  Node lane = r.object(root, "lane");
-  a.lane.lane = r.str(lane, "lane");
-  a.lane.reason = r.str(lane, "reason");
-  Node risk = r.object(root, "risk");
-  a.risk.level = r.str(risk, "level");
-  a.risk.pattern = r.str(risk, "pattern");
-  a.risk.path = r.str(risk, "path");
-  for (const Node& t : r.objects(root, "tiers")) a.tiers.push_back(read_tier(r, t));
-  for (const Node& c : r.objects(root, "cascading")) {
-    CascadeEntry e{r.str(c, "test"), r.str(c, "kind"), r.str(c, "changed_file"), r.strings(c, "chain"), {}};
-    for (const Node& k : r.objects(c, "candidates")) e.candidates.push_back({r.str(k, "file"), r.strings(k, "chain")});
-    a.cascading.push_back(std::move(e));
-  }
-  for (const Node& f : r.objects(root, "tampering"))
-    a.tampering.push_back({r.str(f, "kind"), r.str(f, "file"), r.count(f, "line"), r.str(f, "test"),
-                           r.str(f, "detail"), r.boolean(f, "downgraded")});
-  return a;
+AttemptResult attempt_from_json(const JsonDocument& j, const std::string& source) {
+  const JsonSource reader{source, ErrorKind::usage, kHint};
+  return read_attempt(JsonValue(j, reader));
 }
 
 AttemptResult read_report_file(const std::filesystem::path& path) {
@@ -367,14 +227,9 @@ AttemptResult read_report_file(const std::filesystem::path& path) {
     if (text.size() > kMaxReportBytes) break;
   }
   if (text.size() > kMaxReportBytes) throw too_large();
-  json j;
-  try {
-    j = json::parse(text);
-  } catch (const json::parse_error& e) {
-    throw Error(ErrorKind::usage, "'" + name + "' is not valid JSON (parse error at byte " + std::to_string(e.byte) + ")",
-                "the file may be truncated: " + hint);
-  }
-  return attempt_from_json(j, name);
+  const JsonSource reader{name, ErrorKind::usage, kHint};
+  const JsonDocument doc = parse_json_strictly(text, reader, "the file may be truncated: " + hint);
+  return read_attempt(JsonValue(doc, reader));
 }
 
 }  // namespace autofix

@@ -12,9 +12,8 @@
 #include <string>
 #include <string_view>
 
-#include <nlohmann/json.hpp>
-
 #include "gate/results/attempt_result.h"
+#include "gate/util/json_reader.h"
 
 namespace autofix {
 
@@ -24,12 +23,8 @@ std::optional<Transition> transition_from_string(std::string_view text) noexcept
 std::optional<RunStatus> run_status_from_string(std::string_view text) noexcept;
 std::optional<TierStatus> tier_status_from_string(std::string_view text) noexcept;
 
-// Text from a report, fit for a one-line error message: control characters and quotes escaped by JSON's
-// rules (without the enclosing quotes), cut after 80 bytes with "...".
-std::string printable(std::string_view text);
-
 // `source` names the report in errors (a path, "stdin", ...).
-AttemptResult attempt_from_json(const nlohmann::json& j, const std::string& source);
+AttemptResult attempt_from_json(const JsonDocument& j, const std::string& source);
 
 // Reports larger than this are refused before they are read.
 inline constexpr std::uintmax_t kMaxReportBytes = 64u * 1024 * 1024;

@@ -22,13 +22,9 @@ constexpr std::array<std::pair<std::string_view, FailOn>, 10> kSeverityWords{{
 
 }  // namespace
 
-const char* to_string(FailOn f) noexcept { return kFailOnNames[static_cast<size_t>(f)].data(); }
+const char* to_string(FailOn f) noexcept { return kFailOnTable.c_name_of(f); }
 
-std::optional<FailOn> fail_on_from_string(std::string_view text) noexcept {
-  for (size_t i = 0; i < std::size(kFailOnNames); ++i)
-    if (kFailOnNames[i] == text) return static_cast<FailOn>(i);
-  return std::nullopt;
-}
+std::optional<FailOn> fail_on_from_string(std::string_view text) noexcept { return kFailOnTable.parse(text); }
 
 FailOn severity_class(std::string_view severity) noexcept {
   for (const auto& [word, level] : kSeverityWords)

@@ -13,13 +13,18 @@
 #include <optional>
 #include <string_view>
 
+#include "gate/util/enum_table.h"
+
 namespace autofix {
 
 enum class FailOn { error, warning, style, any };
 
+// The one table of threshold names (configuration `fail_on`), most severe first.
+inline constexpr auto kFailOnTable = enum_table<FailOn>(
+    {{FailOn::error, "error"}, {FailOn::warning, "warning"}, {FailOn::style, "style"}, {FailOn::any, "any"}});
+
 const char* to_string(FailOn f) noexcept;                                // "error", "warning", "style", "any"
 std::optional<FailOn> fail_on_from_string(std::string_view text) noexcept;
-inline constexpr std::string_view kFailOnNames[] = {"error", "warning", "style", "any"};
 
 // Where a finding's severity (the analyzer's own word, Finding::severity) lies on the scale above.
 FailOn severity_class(std::string_view severity) noexcept;

@@ -6,6 +6,7 @@
 
 #include "gate/git/hash_text.h"
 #include "gate/util/atomic_file.h"
+#include "gate/results/report_reader.h"
 #include "gate/util/error.h"
 
 namespace autofix {
@@ -50,22 +51,11 @@ int ShardPlan::shard_of(const std::string& name) const {
 }
 
 std::map<std::string, double> durations_from_report(const std::filesystem::path& report) {
-  std::optional<std::string> text = read_file_if_exists(report);
-  if (!text) throw Error(ErrorKind::usage, "no such report: '" + report.string() + "'", "pass a report.json of an earlier run");
-  nlohmann::json j = nlohmann::json::parse(*text, nullptr, false);
-  if (!j.is_object() || !j.contains("tests") || !j["tests"].is_array())
-    throw Error(ErrorKind::usage, "'" + report.string() + "' is not an autofix-gate report.json (no tests array)");
   std::map<std::string, double> out;
-  for (const auto& t : j["tests"]) {
-    if (!t.is_object() || !t.contains("name") || !t["name"].is_string()) continue;
-    std::string name = t["name"].get<std::string>();
-    // A case: its CTest test carries the time. (Reports before the "case" field: a name with "::".)
-    bool is_case = t.contains("case") ? t["case"].is_string() && !t["case"].get<std::string>().empty()
-                                      : name.find("::") != std::string::npos;
-    if (is_case) continue;
-    const nlohmann::json* run = t.contains("after") && t["after"].is_object() ? &t["after"]
-                                : t.contains("baseline") && t["baseline"].is_object() ? &t["baseline"] : nullptr;
-    if (run && run->contains("duration_s") && (*run)["duration_s"].is_number()) out[name] = (*run)["duration_s"].get<double>();
+  for (const TestOutcome& t : read_report_file(report).tests) {
+    if (!t.case_name.empty()) continue;  // a case: its CTest test carries the time
+    const std::optional<TestRecord>& run = t.after ? t.after : t.baseline;
+    if (run) out[t.name] = run->duration_s;
   }
   return out;
 }

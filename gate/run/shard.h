@@ -33,7 +33,8 @@ class ShardPlan {
   std::map<std::string, int> balanced_;
 };
 
-// Test durations (CTest test name → seconds) from a report.json: tests[].after.duration_s.
+// Test durations (CTest test name → seconds) from a report.json (read by read_report_file): each CTest
+// test's run with the change, else its baseline run. Cases are left out: their CTest test carries the time.
 std::map<std::string, double> durations_from_report(const std::filesystem::path& report);
 
 // Merges partial results (each a report.json written by `verify --shard K/N`): checks that they are

@@ -165,8 +165,8 @@ void merge_tiers(const std::vector<Partial>& partials, AttemptResult& out) {
         it = std::prev(merged.end());
       } else {
         if (it->tier.kind != t.kind)
-          fail("tier '" + printable(t.name) + "' is of kind '" + printable(it->tier.kind) + "' in " +
-               quoted(it->first->file) + " but '" + printable(t.kind) + "' in " + quoted(p.file));
+          fail("tier '" + printable(t.name) + "' is of kind '" + to_string(it->tier.kind) + "' in " +
+               quoted(it->first->file) + " but '" + to_string(t.kind) + "' in " + quoted(p.file));
         ++it->shards;
         if (status_rank(t.status) > status_rank(it->tier.status)) {
           it->tier.status = t.status;

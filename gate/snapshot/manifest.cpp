@@ -3,25 +3,20 @@
 #include <sys/stat.h>
 
 #include <cerrno>
+#include <climits>
+#include <cstdint>
+#include <limits>
 
 #include "gate/git/handles.h"
 #include "gate/util/byte_names.h"
 #include "gate/util/error.h"
+#include "gate/util/json_reader.h"
 #include "gate/util/paths.h"
 #include "gate/util/io_errors.h"
 
 namespace autofix::snapshot {
 
 using nlohmann::json;
-
-const char* to_string(HeadState::Kind kind) noexcept {
-  switch (kind) {
-    case HeadState::Kind::branch: return "branch";
-    case HeadState::Kind::detached: return "detached";
-    case HeadState::Kind::unborn: return "unborn";
-  }
-  return "unborn";
-}
 
 namespace {
 
@@ -30,7 +25,7 @@ json oid_or_null(const std::optional<git_oid>& oid) { return oid ? json(git::to_
 json timestamp_json(const Timestamp& t) { return {{"seconds", t.seconds}, {"nanoseconds", t.nanoseconds}}; }
 
 // A file name: a JSON string when it is UTF-8, else {"bytes": hex, "shown": quoted} (JSON strings are
-// UTF-8, file names are bytes). Read back by Reader::name.
+// UTF-8, file names are bytes). Read back by read_file_name.
 json name_json(const std::string& name) {
   if (is_utf8(name)) return name;
   return {{"bytes", hex_bytes(name)}, {"shown", quoted_name(name)}};
@@ -46,76 +41,60 @@ json stamp_json(const FileStamp& s) {
   return {{"inode", s.inode}, {"size", s.size}, {"mtime", timestamp_json(s.mtime)}, {"ctime", timestamp_json(s.ctime)}};
 }
 
-class Reader {
- public:
-  explicit Reader(std::string source) : source_(std::move(source)) {}
-
-  const json& field(const json& object, const char* name) {
-    if (!object.is_object() || !object.contains(name)) fail(std::string("missing field '") + name + "'");
-    return object.at(name);
-  }
-  std::string string(const json& object, const char* name) {
-    const json& v = field(object, name);
-    if (!v.is_string()) fail(std::string("field '") + name + "' is not a string");
-    return v.get<std::string>();
-  }
-  int64_t integer(const json& object, const char* name) {
-    const json& v = field(object, name);
-    if (!v.is_number_integer()) fail(std::string("field '") + name + "' is not an integer");
-    return v.get<int64_t>();
-  }
-  bool boolean(const json& object, const char* name) {
-    const json& v = field(object, name);
-    if (!v.is_boolean()) fail(std::string("field '") + name + "' is not a boolean");
-    return v.get<bool>();
-  }
-  git_oid oid(const json& object, const char* name) {
-    std::string hex = string(object, name);
-    git_oid out;
-    if (hex.size() != GIT_OID_HEXSZ || git_oid_fromstr(&out, hex.c_str()) != 0)
-      fail(std::string("field '") + name + "' is not an object id");
-    return out;
-  }
-  std::optional<git_oid> optional_oid(const json& object, const char* name) {
-    if (field(object, name).is_null()) return std::nullopt;
-    return oid(object, name);
-  }
-  // A file name written by name_json().
-  std::string file_name(const json& v, const char* name) {
-    if (v.is_string()) return v.get<std::string>();
-    if (v.is_object() && v.contains("bytes") && v.at("bytes").is_string())
-      if (std::optional<std::string> bytes = bytes_from_hex(v.at("bytes").get<std::string>())) return *bytes;
-    fail(std::string("field '") + name + "' is not a file name (a string, or an object with hexadecimal 'bytes')");
-  }
-  std::string file_name_at(const json& object, const char* name) { return file_name(field(object, name), name); }
-  std::vector<std::string> file_names(const json& object, const char* name) {
-    const json& v = field(object, name);
-    if (!v.is_array()) fail(std::string("field '") + name + "' is not a list");
-    std::vector<std::string> out;
-    for (const json& item : v) out.push_back(file_name(item, name));
-    return out;
-  }
-  [[noreturn]] void fail(const std::string& what) {
-    throw Error(ErrorKind::internal, "malformed snapshot manifest in " + source_ + ": " + what,
-                "the snapshot cannot be restored by this version; inspect it with `git show " + source_ + "`");
-  }
-
- private:
-  std::string source_;
-};
-
-ChangeKind change_kind_from(const std::string& s, Reader& r) {
-  if (s == "added") return ChangeKind::added;
-  if (s == "modified") return ChangeKind::modified;
-  if (s == "deleted") return ChangeKind::deleted;
-  r.fail("unknown change kind '" + s + "'");
+// Reads what name_json() wrote: a JSON string, or {"bytes": hex}.
+std::string read_file_name(const JsonValue& v) {
+  if (v.json().is_string()) return v.string();
+  if (v.json().is_object())
+    if (auto bytes = v.find("bytes"); bytes && bytes->json().is_string())
+      if (std::optional<std::string> name = bytes_from_hex(bytes->string())) return *name;
+  v.fail("expected a file name (a string, or an object with hexadecimal 'bytes'), got " + describe_json(v.json()));
 }
+
+std::string file_name_at(const JsonValue& object, std::string_view key) {
+  return read_file_name(object.at(key, "expected a file name"));
+}
+
+std::vector<std::string> file_names(const JsonValue& object, std::string_view key) {
+  std::vector<std::string> out;
+  for (const JsonValue& item : object.array(key, "file names")) out.push_back(read_file_name(item));
+  return out;
+}
+
+git_oid read_oid(const JsonValue& v) {
+  std::string hex = v.string();
+  git_oid out;
+  if (hex.size() != GIT_OID_HEXSZ || git_oid_fromstr(&out, hex.c_str()) != 0)
+    v.fail("expected an object id (40 hexadecimal digits), got " + describe_json(v.json()));
+  return out;
+}
+
+git_oid oid_at(const JsonValue& object, std::string_view key) { return read_oid(object.at(key, "expected an object id")); }
+
+std::optional<git_oid> oid_or_null_at(const JsonValue& object, std::string_view key) {
+  JsonValue v = object.at(key, "expected an object id or null");
+  if (v.is_null()) return std::nullopt;
+  return read_oid(v);
+}
+
+Timestamp timestamp_at(const JsonValue& object, std::string_view key) {
+  JsonValue t = object.object(key);
+  return {t.integer("seconds", INT64_MIN, INT64_MAX), t.integer("nanoseconds", INT64_MIN, INT64_MAX)};
+}
+
+size_t count_at(const JsonValue& object, std::string_view key) {
+  return static_cast<size_t>(object.unsigned_integer(key, std::numeric_limits<size_t>::max()));
+}
+
+constexpr auto kHeadKinds = enum_table<HeadState::Kind>(
+    {{HeadState::Kind::branch, "branch"}, {HeadState::Kind::detached, "detached"}, {HeadState::Kind::unborn, "unborn"}});
 
 }  // namespace
 
 namespace {
 json to_json_without_extras(const Manifest& m);
 }  // namespace
+
+const char* to_string(HeadState::Kind kind) noexcept { return kHeadKinds.c_name_of(kind); }
 
 std::optional<FileStamp> file_stamp(const std::string& path) {
   struct stat st;
@@ -198,108 +177,97 @@ json to_json_without_extras(const Manifest& m) {
 
 }  // namespace
 
-Manifest manifest_from_json(const json& j, const std::string& source) {
-  Reader r(source);
+Manifest manifest_from_json(const JsonDocument& doc, const std::string& source) {
+  const JsonSource reader{"malformed snapshot manifest in " + source, ErrorKind::internal,
+                          "the snapshot cannot be restored by this version; inspect it with `git show " + source + "`"};
+  const JsonValue j(doc, reader);
+  j.object();
   Manifest m;
-  m.format = static_cast<int>(r.integer(j, "format"));
-  if (m.format != kManifestFormat) r.fail("format " + std::to_string(m.format) + " is not supported");
-  m.id = r.string(j, "id");
-  m.created = r.string(j, "created");
-  m.created_ns = r.integer(j, "created_ns");
-  m.message = r.file_name_at(j, "message");
-  m.tool_version = r.string(j, "tool_version");
-  m.workdir = r.file_name_at(j, "workdir");
+  m.format = static_cast<int>(j.integer("format", INT_MIN, INT_MAX));
+  if (m.format != kManifestFormat) j.fail("format " + std::to_string(m.format) + " is not supported");
+  m.id = j.string("id");
+  m.created = j.string("created");
+  m.created_ns = j.integer("created_ns", INT64_MIN, INT64_MAX);
+  m.message = file_name_at(j, "message");
+  m.tool_version = j.string("tool_version");
+  m.workdir = file_name_at(j, "workdir");
 
-  const json& head = r.field(j, "head");
-  std::string kind = r.string(head, "kind");
-  if (kind == "branch") m.head.kind = HeadState::Kind::branch;
-  else if (kind == "detached") m.head.kind = HeadState::Kind::detached;
-  else if (kind == "unborn") m.head.kind = HeadState::Kind::unborn;
-  else r.fail("unknown head kind '" + kind + "'");
-  m.head.ref = r.file_name_at(head, "ref");
-  m.head.oid = r.optional_oid(head, "oid");
+  const JsonValue head = j.object("head");
+  m.head.kind = head.one_of("kind", kHeadKinds, "head kind");
+  m.head.ref = file_name_at(head, "ref");
+  m.head.oid = oid_or_null_at(head, "oid");
 
-  const json& index = r.field(j, "index");
-  m.index.present = r.boolean(index, "present");
-  m.index.blob = r.optional_oid(index, "blob");
-  const json& mtime = r.field(index, "mtime");
-  m.index.mtime = {r.integer(mtime, "seconds"), r.integer(mtime, "nanoseconds")};
-  const json& stamp = r.field(index, "stamp");
-  auto timestamp = [&](const char* name) {
-    const json& t = r.field(stamp, name);
-    return Timestamp{r.integer(t, "seconds"), r.integer(t, "nanoseconds")};
-  };
-  m.index.stamp = {static_cast<uint64_t>(r.integer(stamp, "inode")), static_cast<uint64_t>(r.integer(stamp, "size")),
-                   timestamp("mtime"), timestamp("ctime")};
-  m.index.entries = static_cast<size_t>(r.integer(index, "entries"));
-  m.index.conflicts = r.boolean(index, "conflicts");
-  if (m.index.present && !m.index.blob) r.fail("index is present but has no blob");
+  const JsonValue index = j.object("index");
+  m.index.present = index.boolean("present");
+  m.index.blob = oid_or_null_at(index, "blob");
+  m.index.mtime = timestamp_at(index, "mtime");
+  const JsonValue stamp = index.object("stamp");
+  m.index.stamp = {stamp.unsigned_integer("inode"), stamp.unsigned_integer("size"), timestamp_at(stamp, "mtime"),
+                   timestamp_at(stamp, "ctime")};
+  m.index.entries = count_at(index, "entries");
+  m.index.conflicts = index.boolean("conflicts");
+  if (m.index.present && !m.index.blob) j.fail("index is present but has no blob");
 
-  const json& trees = r.field(j, "trees");
-  m.worktree_tree = r.oid(trees, "worktree");
-  m.staged_tree = r.optional_oid(trees, "staged");
+  const JsonValue trees = j.object("trees");
+  m.worktree_tree = oid_at(trees, "worktree");
+  m.staged_tree = oid_or_null_at(trees, "staged");
 
-  m.scan.full = r.boolean(j, "full");
-  const json& changes = r.field(j, "changes");
-  if (!changes.is_array()) r.fail("field 'changes' is not a list");
-  for (const json& c : changes) {
+  m.scan.full = j.boolean("full");
+  for (const JsonValue& c : j.objects("changes")) {
     Change change;
-    change.path = r.file_name_at(c, "path");
+    change.path = file_name_at(c, "path");
     if (!is_safe_relative_path(change.path))
-      r.fail("change path '" + quoted_name(change.path) + "' is outside the work tree");
-    change.kind = change_kind_from(r.string(c, "kind"), r);
+      j.fail("change path '" + quoted_name(change.path) + "' is outside the work tree");
+    change.kind = c.one_of("kind", kFileStatuses, "change kind");
     if (change.kind != ChangeKind::deleted) {
-      change.state.oid = r.oid(c, "oid");
-      change.state.mode = static_cast<uint32_t>(r.integer(c, "mode"));
+      change.state.oid = oid_at(c, "oid");
+      change.state.mode = static_cast<uint32_t>(c.unsigned_integer("mode", UINT32_MAX));
       if (change.state.mode != 0100644 && change.state.mode != 0100755 && change.state.mode != 0120000)
-        r.fail("change '" + quoted_name(change.path) + "' has unsupported mode " + std::to_string(change.state.mode));
+        j.fail("change '" + quoted_name(change.path) + "' has unsupported mode " + std::to_string(change.state.mode));
     }
     m.scan.changes.push_back(std::move(change));
   }
-  m.scan.empty_dirs = r.file_names(j, "empty_dirs");
+  m.scan.empty_dirs = file_names(j, "empty_dirs");
   for (const std::string& d : m.scan.empty_dirs)
-    if (!is_safe_relative_path(d)) r.fail("directory '" + quoted_name(d) + "' is outside the work tree");
-  const json& left_out = r.field(j, "left_out");
-  m.scan.ignored = r.file_names(left_out, "ignored");
-  m.scan.submodules = r.file_names(left_out, "submodules");
-  m.scan.nested_repositories = r.file_names(left_out, "nested_repositories");
+    if (!is_safe_relative_path(d)) j.fail("directory '" + quoted_name(d) + "' is outside the work tree");
+  const JsonValue left_out = j.object("left_out");
+  m.scan.ignored = file_names(left_out, "ignored");
+  m.scan.submodules = file_names(left_out, "submodules");
+  m.scan.nested_repositories = file_names(left_out, "nested_repositories");
   for (const auto* list : {&m.scan.submodules, &m.scan.nested_repositories})
     for (const std::string& d : *list)
-      if (!is_safe_relative_path(d)) r.fail("path '" + quoted_name(d) + "' is outside the work tree");
-  m.scan.special_files = r.file_names(left_out, "special_files");
-  m.excluded = r.file_names(left_out, "excluded");
+      if (!is_safe_relative_path(d)) j.fail("path '" + quoted_name(d) + "' is outside the work tree");
+  m.scan.special_files = file_names(left_out, "special_files");
+  m.excluded = file_names(left_out, "excluded");
   for (const std::string& e : m.excluded)
-    if (!is_safe_relative_path(e)) r.fail("excluded path '" + quoted_name(e) + "' is outside the work tree");
-  const json& counts = r.field(j, "counts");
-  m.scan.stats.files = static_cast<size_t>(r.integer(counts, "files"));
-  m.scan.stats.untracked_files = static_cast<size_t>(r.integer(counts, "untracked_files"));
-  m.scan.stats.symlinks = static_cast<size_t>(r.integer(counts, "symlinks"));
-  m.scan.stats.executables = static_cast<size_t>(r.integer(counts, "executables"));
-  m.scan.stats.directories = static_cast<size_t>(r.integer(counts, "directories"));
-  m.scan.stats.hashed_files = static_cast<size_t>(r.integer(counts, "hashed_files"));
-  m.scan.stats.hashed_bytes = static_cast<uint64_t>(r.integer(counts, "hashed_bytes"));
-  if (j.contains("git") && !j.at("git").is_null()) {
-    const json& g = j.at("git");
+    if (!is_safe_relative_path(e)) j.fail("excluded path '" + quoted_name(e) + "' is outside the work tree");
+  const JsonValue counts = j.object("counts");
+  m.scan.stats.files = count_at(counts, "files");
+  m.scan.stats.untracked_files = count_at(counts, "untracked_files");
+  m.scan.stats.symlinks = count_at(counts, "symlinks");
+  m.scan.stats.executables = count_at(counts, "executables");
+  m.scan.stats.directories = count_at(counts, "directories");
+  m.scan.stats.hashed_files = count_at(counts, "hashed_files");
+  m.scan.stats.hashed_bytes = counts.unsigned_integer("hashed_bytes");
+  // Absent in manifests of older versions.
+  if (std::optional<JsonValue> g = j.find("git"); g && !g->is_null()) {
+    g->object();
     GitMetadata git;
-    git.files = r.oid(g, "files");
-    const json& refs = r.field(g, "refs");
-    if (!refs.is_array()) r.fail("field 'refs' is not a list");
-    for (const json& ref : refs) {
-      std::string name = r.file_name_at(ref, "name");
-      if (name.rfind("refs/", 0) != 0) r.fail("'" + quoted_name(name) + "' is not a ref");
-      git.refs[name] = r.string(ref, "target");
+    git.files = oid_at(*g, "files");
+    for (const JsonValue& ref : g->objects("refs")) {
+      std::string name = file_name_at(ref, "name");
+      if (name.rfind("refs/", 0) != 0) j.fail("'" + quoted_name(name) + "' is not a ref");
+      git.refs[name] = ref.string("target");
     }
     m.git = std::move(git);
   }
-  if (j.contains("permissions") && !j.at("permissions").is_null()) {
-    const json& p = j.at("permissions");
+  if (std::optional<JsonValue> p = j.find("permissions"); p && !p->is_null()) {
+    p->object();
     Permissions perms;
-    perms.umask = static_cast<uint32_t>(r.integer(p, "umask")) & 0777;
-    const json& exceptions = r.field(p, "exceptions");
-    if (!exceptions.is_array()) r.fail("field 'exceptions' is not a list");
-    for (const json& e : exceptions) {
-      PathMode pm{r.file_name_at(e, "path"), static_cast<uint32_t>(r.integer(e, "mode")) & 07777};
-      if (!pm.path.empty() && !is_safe_relative_path(pm.path)) r.fail("path '" + pm.path + "' is outside the work tree");
+    perms.umask = static_cast<uint32_t>(p->unsigned_integer("umask", UINT32_MAX)) & 0777;
+    for (const JsonValue& e : p->objects("exceptions")) {
+      PathMode pm{file_name_at(e, "path"), static_cast<uint32_t>(e.unsigned_integer("mode", UINT32_MAX)) & 07777};
+      if (!pm.path.empty() && !is_safe_relative_path(pm.path)) j.fail("path '" + pm.path + "' is outside the work tree");
       perms.exceptions.push_back(std::move(pm));
     }
     m.permissions = std::move(perms);

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "gate/snapshot/worktree_scan.h"
+#include "gate/util/json_reader.h"
 
 namespace autofix::snapshot {
 
@@ -73,8 +74,9 @@ struct Manifest {
 };
 
 nlohmann::json to_json(const Manifest& manifest);
-// Throws Error(internal) naming the field when the JSON is not a manifest this version can restore.
-Manifest manifest_from_json(const nlohmann::json& json, const std::string& source);
+// Throws Error(internal) "malformed snapshot manifest in <source>: <JSON path>: <what>" when the JSON is
+// not a manifest this version can restore.
+Manifest manifest_from_json(const JsonDocument& json, const std::string& source);
 
 const char* to_string(HeadState::Kind kind) noexcept;
 

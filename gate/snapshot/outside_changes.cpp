@@ -60,10 +60,10 @@ bool is_submodule_in(git_tree* tree, const std::string& path) {
   return git_tree_entry_filemode(entry.get()) == GIT_FILEMODE_COMMIT;
 }
 
-std::string change_word(const std::optional<FileState>& snapshot, const std::optional<FileState>& now) {
-  if (!snapshot) return "added";
-  if (!now) return "deleted";
-  return "modified";
+FileStatus change_of(const std::optional<FileState>& snapshot, const std::optional<FileState>& now) {
+  if (!snapshot) return FileStatus::added;
+  if (!now) return FileStatus::deleted;
+  return FileStatus::modified;
 }
 
 }  // namespace
@@ -140,18 +140,18 @@ RollbackPlan plan_rollback(const git::Repository& repo, const snapshot::Manifest
       change.kind = !target ? snapshot::ChangeKind::deleted : in_s ? snapshot::ChangeKind::modified : snapshot::ChangeKind::added;
       if (target) change.state = *target;
       overrides[path] = change;
-      if (!fix_path) plan.outside.push_back({path, change_word(in_s, in_c), OutsideChange::Action::kept});
+      if (!fix_path) plan.outside.push_back({path, change_of(in_s, in_c), OutsideChange::Action::kept});
     }
     if (fix_path && !same(in_c, in_f) && !same(in_c, target)) {
       if (in_c) {
         plan.aside.push_back({path, snapshot::ChangeKind::added, *in_c});
-        plan.outside.push_back({path, change_word(in_s, in_c), OutsideChange::Action::set_aside});
+        plan.outside.push_back({path, change_of(in_s, in_c), OutsideChange::Action::set_aside});
       } else {
-        plan.outside.push_back({path, "deleted", OutsideChange::Action::restored});
+        plan.outside.push_back({path, FileStatus::deleted, OutsideChange::Action::restored});
       }
     } else if (fix_path && !same(target, in_s)) {
       // Changed by someone else before the fix was applied: the fix is undone, that change stays.
-      plan.outside.push_back({path, change_word(in_s, target), OutsideChange::Action::kept});
+      plan.outside.push_back({path, change_of(in_s, target), OutsideChange::Action::kept});
     }
   }
   std::vector<snapshot::Change>& changes = plan.target.scan.changes;
@@ -218,7 +218,7 @@ std::string describe_outside_changes(const std::vector<OutsideChange>& outside, 
         text += ", ...";
         break;
       }
-      text += (text.empty() ? "'" : ", '") + quoted_name(o.path) + "' (" + o.change + ")";
+      text += (text.empty() ? "'" : ", '") + quoted_name(o.path) + "' (" + to_string(o.change) + ")";
     }
     return std::make_pair(n, text);
   };

@@ -57,7 +57,7 @@ struct OutsideChange {
     restored,   // the fix had changed it and it was deleted afterwards: put back as before the fix
   };
   std::string path;
-  std::string change;  // "added", "modified" or "deleted": the path now, against the snapshot
+  FileStatus change = FileStatus::modified;  // the path now, against the snapshot
   Action action = Action::kept;
   bool operator==(const OutsideChange&) const = default;
 };

@@ -299,10 +299,10 @@ StoredSnapshot SnapshotStore::load_commit(const std::string& id, const git_oid& 
   if (!manifest_entry)
     throw Error(ErrorKind::internal, "snapshot " + id + " has no manifest.json", "it was not written by autofix-gate");
   std::string text = read_blob(repo, *git_tree_entry_id(manifest_entry), "the manifest of snapshot " + id);
-  nlohmann::json json = nlohmann::json::parse(text, nullptr, false);
-  if (json.is_discarded())
-    throw Error(ErrorKind::internal, "snapshot " + id + " has a manifest that is not JSON");
-  out.manifest = manifest_from_json(json, ref_name(id));
+  const JsonSource source{"malformed snapshot manifest in " + ref_name(id), ErrorKind::internal, {}};
+  out.manifest = manifest_from_json(
+      parse_json_strictly(text, source, "it was not written by autofix-gate; inspect it with `git show " + ref_name(id) + "`"),
+      ref_name(id));
   if (out.manifest.id != id)
     throw Error(ErrorKind::internal, "snapshot ref " + id + " holds the manifest of snapshot " + out.manifest.id);
   return out;

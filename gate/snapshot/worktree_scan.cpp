@@ -27,15 +27,6 @@
 
 namespace autofix::snapshot {
 
-const char* to_string(ChangeKind kind) noexcept {
-  switch (kind) {
-    case ChangeKind::added: return "added";
-    case ChangeKind::modified: return "modified";
-    case ChangeKind::deleted: return "deleted";
-  }
-  return "modified";
-}
-
 namespace {
 
 constexpr uint32_t kModeFile = 0100644;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "gate/git/repository.h"
+#include "gate/results/file_status.h"
 
 namespace autofix::snapshot {
 
@@ -27,8 +28,7 @@ struct FileState {
   }
 };
 
-enum class ChangeKind { added, modified, deleted };
-const char* to_string(ChangeKind kind) noexcept;
+using ChangeKind = FileStatus;
 
 // How one path of the work tree differs from the index's stage-0 entry.
 struct Change {

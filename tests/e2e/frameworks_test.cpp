@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <map>
 
+#include "gate/results/test_names.h"
 #include "tests/e2e/attempt_data/calculator_repo.h"
 
 namespace autofix::testing {
@@ -63,7 +64,7 @@ const char* const kGtest = "shapes::gtest suite";
 const char* const kCatch = "catch [suite] (v2)";
 const char* const kDoctest = "doctest.suite+";
 
-std::string in(const std::string& ctest, const std::string& case_name) { return ctest + "::" + case_name; }
+std::string in(const std::string& ctest, const std::string& case_name) { return test_name(ctest, case_name); }
 
 Strings sorted(Strings s) {
   std::sort(s.begin(), s.end());

@@ -19,7 +19,7 @@ AttemptResult sample() {
   r.verdict = Verdict::rejected;
   r.reason = "1 test(s) passed before the fix and fail with it: FormatterTest.TwoDecimals";
   r.build = {true, true, 2.5, {}, ""};
-  r.files_changed = {{"mathlib/mathlib.cpp", "modified"}};
+  r.files_changed = {{"mathlib/mathlib.cpp", FileStatus::modified}};
   std::vector<TestRecord> before = {{"MathTest.Mean", RunStatus::failed, 0.1, "bad"},
                                     {"FormatterTest.TwoDecimals", RunStatus::passed, 0.2, ""},
                                     {"Old.Gone", RunStatus::passed, 0.1, ""},
@@ -124,7 +124,7 @@ TEST(AttemptSummaryTest, PlannedSaysNothingWasDone) {
 // A static tier with a new finding at or above its threshold and one below it (docs/tiers.md).
 AttemptResult with_static_tier() {
   AttemptResult r = sample();
-  TierResult tier{"static", "cppcheck", true, TierStatus::failed, "1 new blocking finding(s)", 0.5, {}, {}};
+  TierResult tier{"static", TierKind::cppcheck, true, TierStatus::failed, "1 new blocking finding(s)", 0.5, {}, {}};
   Finding blocking{"selfAssignment", "src/a.cpp", 14, 9, "warning", "Redundant assignment", "fp-1", "new", ""};
   Finding reported{"shadowFunction", "src/a.cpp", 13, 16, "style", "Local variable shadows", "fp-2", "new", ""};
   reported.blocking = false;
@@ -187,10 +187,10 @@ TEST(AttemptSummaryTest, NamesTheRiskAndThePathThatDecidedIt) {
 // What the rollback kept of others' work (issue 17 item 1) and a signal after the accept (item 14).
 AttemptResult with_outside_changes() {
   AttemptResult r = sample();
-  r.outside_edits = {{"app/main.cpp", "modified", "kept"},
-                     {"formatter/formatter.cpp", "modified", "set_aside"},
-                     {"gone.cpp", "deleted", "restored"},
-                     {"notes \xff.txt", "added", "kept"}};
+  r.outside_edits = {{"app/main.cpp", FileStatus::modified, "kept"},
+                     {"formatter/formatter.cpp", FileStatus::modified, "set_aside"},
+                     {"gone.cpp", FileStatus::deleted, "restored"},
+                     {"notes \xff.txt", FileStatus::added, "kept"}};
   r.kept_ref = "refs/autofix/kept/20261122T000000Z-abcdef";
   return r;
 }

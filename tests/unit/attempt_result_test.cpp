@@ -1,6 +1,7 @@
 #include "gate/policy/decide.h"
 #include "gate/policy/classify.h"
 #include "gate/results/attempt_result.h"
+#include "gate/results/test_names.h"
 
 #include <gtest/gtest.h>
 
@@ -39,7 +40,7 @@ TEST(ClassifyTest, EveryTransition) {
 
 // A case of a CTest test, named as reports show it.
 TestRecord case_rec(const std::string& ctest, const std::string& name, RunStatus s, std::vector<std::string> failures = {}) {
-  TestRecord r{ctest + "::" + name, s, 0.1, ""};
+  TestRecord r{test_name(ctest, name), s, 0.1, ""};
   r.ctest_test = ctest;
   r.case_name = name;
   r.failures = std::move(failures);
@@ -190,7 +191,7 @@ TEST(DecideTest, AMissingTestNeedsReview) {
   EXPECT_EQ(d.reason, "the fix weakens tests (1): missing a");
 }
 
-TierResult tier(const std::string& name, const std::string& kind, bool required, TierStatus status) {
+TierResult tier(const std::string& name, TierKind kind, bool required, TierStatus status) {
   TierResult t;
   t.name = name;
   t.kind = kind;
@@ -203,13 +204,13 @@ TierResult tier(const std::string& name, const std::string& kind, bool required,
 AttemptResult green() {
   AttemptResult r = built_and_tested({rec("a", RunStatus::failed), rec("b", RunStatus::passed)},
                                      {rec("a", RunStatus::passed), rec("b", RunStatus::passed)});
-  r.tiers.push_back(tier("tests", "ctest", true, TierStatus::passed));
+  r.tiers.push_back(tier("tests", TierKind::ctest, true, TierStatus::passed));
   return r;
 }
 
 TEST(DecideTest, ARequiredTierThatFailedRejects) {
   AttemptResult r = green();
-  r.tiers.push_back(tier("static", "clang-tidy", true, TierStatus::failed));
+  r.tiers.push_back(tier("static", TierKind::clang_tidy, true, TierStatus::failed));
   Decision d = decide(r);
   EXPECT_EQ(d.verdict, Verdict::rejected);
   EXPECT_EQ(d.reason, "required tier 'static' (clang-tidy) failed: why");
@@ -217,7 +218,7 @@ TEST(DecideTest, ARequiredTierThatFailedRejects) {
 
 TEST(DecideTest, ARequiredTierThatCouldNotRunIsAnErrorNeverAnAccept) {
   AttemptResult r = green();
-  r.tiers.push_back(tier("asan", "sanitizers", true, TierStatus::error));
+  r.tiers.push_back(tier("asan", TierKind::sanitizers, true, TierStatus::error));
   Decision d = decide(r);
   EXPECT_EQ(d.verdict, Verdict::error);
   EXPECT_EQ(d.reason, "required tier 'asan' could not run: why");
@@ -225,7 +226,7 @@ TEST(DecideTest, ARequiredTierThatCouldNotRunIsAnErrorNeverAnAccept) {
 
 TEST(DecideTest, AnAdvisoryTierReportsButDoesNotRejectUnlessTheChangeIsHighRisk) {
   AttemptResult r = green();
-  r.tiers.push_back(tier("lint", "command", false, TierStatus::failed));
+  r.tiers.push_back(tier("lint", TierKind::command, false, TierStatus::failed));
   Decision d = decide(r);
   EXPECT_EQ(d.verdict, Verdict::accepted);
   EXPECT_EQ(d.reason, "the build passed, no test regressed, 1 test(s) fixed; advisory tier(s) failed (reported only): lint");
@@ -294,8 +295,8 @@ TEST(DecideTest, FlakyTestsAreNeitherFixedNorBroken) {
 TEST(DecideTest, ADocsOnlyChangeIsJudgedWithoutABuild) {
   AttemptResult r;
   r.lane = {"docs", "docs only"};
-  r.tiers.push_back(tier("secrets", "secrets", true, TierStatus::passed));
-  r.tiers.push_back(tier("tests", "ctest", true, TierStatus::skipped));
+  r.tiers.push_back(tier("secrets", TierKind::secrets, true, TierStatus::passed));
+  r.tiers.push_back(tier("tests", TierKind::ctest, true, TierStatus::skipped));
   Decision d = decide(r);
   EXPECT_EQ(d.verdict, Verdict::accepted);
   EXPECT_EQ(d.reason, "documentation-only change: nothing to build, every tier passed");
@@ -307,7 +308,7 @@ TEST(DecideTest, AShardJudgesOnlyWhatItRan) {
   AttemptResult r;
   r.build = {true, true, 1.0, {}, ""};
   r.shard = "2/3";
-  r.tiers.push_back(tier("tests", "ctest", true, TierStatus::skipped));
+  r.tiers.push_back(tier("tests", TierKind::ctest, true, TierStatus::skipped));
   r.require_fixed = {"elsewhere"};
   EXPECT_EQ(decide(r).verdict, Verdict::accepted);  // no test in this shard: `merge` decides
   r.shard.reset();

@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <set>
 
 #include <gtest/gtest.h>
 
+#include "gate/results/test_names.h"
 #include "gate/util/error.h"
 #include "runners/cmake_file_api.h"
 #include "tests/support/test_support.h"
@@ -82,9 +84,13 @@ std::string describe(const std::vector<CascadeEntry>& entries) {
   return text;
 }
 
-// A regression of `ctest_test` (the CTest test is the name's part before "::" in these fixtures).
+// A regression named as reports name it: a case inside a CTest test of kTests, or a CTest test (one of
+// kTests, or one that is gone).
 RegressedTest regressed(const std::string& name, const std::string& output = {}) {
-  return {name, name.substr(0, name.find("::")), output};
+  std::set<std::string, std::less<>> ctest_tests;
+  for (const DiscoveredTest& t : kTests) ctest_tests.insert(t.name);
+  std::optional<TestNameParts> parts = split_test_name(name, ctest_tests);
+  return {name, parts ? parts->ctest_test : name, output};
 }
 
 std::vector<RegressedTest> regressed(std::initializer_list<const char*> names) {

@@ -38,10 +38,10 @@ std::string doc(const std::string& body) { return R"({"version": 1)" + (body.emp
 std::string tiers(const std::string& tier_objects) { return doc(R"("tiers": [)" + tier_objects + "]"); }
 
 
-TierConfig tier(std::string name, std::string kind, std::vector<std::string> lanes) {
+TierConfig tier(std::string name, TierKind kind, std::vector<std::string> lanes) {
   TierConfig t;
   t.name = std::move(name);
-  t.kind = std::move(kind);
+  t.kind = kind;
   t.lanes = std::move(lanes);
   return t;
 }
@@ -90,21 +90,21 @@ TEST(ParseConfig, ReadsTheDocumentedExample) {
 
   const TierConfig& unit = c.tiers[0];
   EXPECT_EQ(unit.name, "unit");
-  EXPECT_EQ(unit.kind, "ctest");
+  EXPECT_EQ(unit.kind, TierKind::ctest);
   EXPECT_EQ(unit.labels, std::vector<std::string>{"unit"});
   EXPECT_TRUE(unit.required);
   EXPECT_EQ(unit.timeout, 600s);
   EXPECT_EQ(unit.lanes, (std::vector<std::string>{"standard", "heavy"}));
 
-  TierConfig static_tier = tier("static", "clang-tidy", {"standard", "heavy"});
+  TierConfig static_tier = tier("static", TierKind::clang_tidy, {"standard", "heavy"});
   static_tier.fail_on = FailOn::warning;
   EXPECT_EQ(c.tiers[1], static_tier);
-  EXPECT_EQ(c.tiers[2].kind, "sanitizers");
+  EXPECT_EQ(c.tiers[2].kind, TierKind::sanitizers);
   EXPECT_EQ(c.tiers[2].labels, std::vector<std::string>{"unit"});
-  EXPECT_EQ(c.tiers[3], (tier("secrets", "secrets", {"docs", "standard", "heavy"})));
+  EXPECT_EQ(c.tiers[3], (tier("secrets", TierKind::secrets, {"docs", "standard", "heavy"})));
 
   const TierConfig& lint = c.tiers[4];
-  EXPECT_EQ(lint.kind, "command");
+  EXPECT_EQ(lint.kind, TierKind::command);
   EXPECT_FALSE(lint.required);
   EXPECT_EQ(lint.command, std::vector<std::string>{"scripts/lint.sh"});
   EXPECT_EQ(lint.junit, "build/lint.xml");
@@ -160,9 +160,10 @@ TEST(ParseConfig, DefaultLanesFollowTheKind) {
       {"name": "c", "kind": "cppcheck"}, {"name": "d", "kind": "sanitizers"}, {"name": "e", "kind": "secrets"},
       {"name": "f", "kind": "command", "command": ["x"]})"), "x");
   const std::vector<std::string> standard_heavy{"standard", "heavy"};
-  for (size_t i : {0, 1, 2, 3, 5}) EXPECT_EQ(c.tiers[i].lanes, standard_heavy) << c.tiers[i].kind;
+  for (size_t i : {0, 1, 2, 3, 5}) EXPECT_EQ(c.tiers[i].lanes, standard_heavy) << to_string(c.tiers[i].kind);
   EXPECT_EQ(c.tiers[4].lanes, (std::vector<std::string>{"docs", "standard", "heavy"}));
-  EXPECT_EQ(default_lanes("unknown"), std::vector<std::string>{});
+  for (TierKind kind : kTierKinds.values())
+    EXPECT_EQ(default_lanes(kind), kind == TierKind::secrets ? c.tiers[4].lanes : standard_heavy) << to_string(kind);
 }
 
 // ---- every refusal, exactly --------------------------------------------------------------------------
@@ -312,7 +313,7 @@ TEST(ParseConfig, RefusesBadTiers) {
   EXPECT_EQ(problem(tiers(R"({"name": "a/b", "kind": "ctest"})")),
             "gate.json: tiers[0].name: 'a/b' holds '/', which a tier name cannot");
   EXPECT_EQ(problem(tiers(R"({"name": "tab\there", "kind": "ctest"})")),
-            "gate.json: tiers[0].name: 'tab\\x09here' holds '\\x09', which a tier name cannot");
+            "gate.json: tiers[0].name: 'tab\\there' holds '\\t', which a tier name cannot");
   EXPECT_EQ(problem(tiers(R"({"name": "..", "kind": "ctest"})")),
             "gate.json: tiers[0].name: '..' cannot name a tier (tier names become directory names)");
   EXPECT_EQ(problem(tiers("{\"name\": \"" + std::string(65, 'n') + "\", \"kind\": \"ctest\"}")),
@@ -466,9 +467,9 @@ TEST(DefaultConfig, HasTestsSecretsAndClangTidyWhenTheRepositoryHasAClangTidyFil
   GateConfig c = default_config(repo.path());
   EXPECT_EQ(c.source, "defaults");
   ASSERT_EQ(c.tiers.size(), 3u);
-  EXPECT_EQ(c.tiers[0], (tier("tests", "ctest", {"standard", "heavy"})));
-  EXPECT_EQ(c.tiers[1], (tier("secrets", "secrets", {"docs", "standard", "heavy"})));
-  EXPECT_EQ(c.tiers[2], (tier("static", "clang-tidy", {"standard", "heavy"})));
+  EXPECT_EQ(c.tiers[0], (tier("tests", TierKind::ctest, {"standard", "heavy"})));
+  EXPECT_EQ(c.tiers[1], (tier("secrets", TierKind::secrets, {"docs", "standard", "heavy"})));
+  EXPECT_EQ(c.tiers[2], (tier("static", TierKind::clang_tidy, {"standard", "heavy"})));
   EXPECT_EQ(c.test_paths, default_test_paths());
   EXPECT_EQ(c.flaky_reruns, 4);
   EXPECT_TRUE(c.protect.empty());
@@ -488,14 +489,14 @@ TEST(DefaultConfig, FallsBackToCppcheckFoundInPathThenToNothing) {
   ::chmod((bin / "cppcheck").c_str(), 0755);
   GateConfig c = default_config(repo.path());
   ASSERT_EQ(c.tiers.size(), 3u);
-  EXPECT_EQ(c.tiers[2], (tier("static", "cppcheck", {"standard", "heavy"})));
+  EXPECT_EQ(c.tiers[2], (tier("static", TierKind::cppcheck, {"standard", "heavy"})));
 
   // .clang-tidy wins over cppcheck; a directory called .clang-tidy does not count.
   fs::create_directories(repo / ".clang-tidy");
-  EXPECT_EQ(default_config(repo.path()).tiers[2].kind, "cppcheck");
+  EXPECT_EQ(default_config(repo.path()).tiers[2].kind, TierKind::cppcheck);
   fs::remove(repo / ".clang-tidy");
   write_file(repo / ".clang-tidy", "");
-  EXPECT_EQ(default_config(repo.path()).tiers[2].kind, "clang-tidy");
+  EXPECT_EQ(default_config(repo.path()).tiers[2].kind, TierKind::clang_tidy);
 }
 
 // ---- where the configuration comes from --------------------------------------------------------------

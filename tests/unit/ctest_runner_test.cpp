@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include "gate/results/test_names.h"
 #include "gate/util/error.h"
 #include "tests/support/test_support.h"
 
@@ -396,7 +397,7 @@ TEST(CTestRunnerEndToEnd, StatusesPerTestAndPerCase) {
   EXPECT_EQ(statuses(run.cases), expected_cases);
   EXPECT_TRUE(run.warnings.empty()) << run.warnings.front();
   for (const auto& c : run.cases) {
-    EXPECT_EQ(c.name.substr(0, c.ctest_test.size() + 2), c.ctest_test + "::");
+    EXPECT_EQ(c.name, test_name(c.ctest_test, c.case_name));
     if (c.name == "whole::Math.Subtracts") {
       EXPECT_NE(c.output_excerpt.find("subtraction is broken"), std::string::npos) << c.output_excerpt;
     }

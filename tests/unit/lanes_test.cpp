@@ -7,10 +7,10 @@
 namespace autofix {
 namespace {
 
-TierConfig tier(std::string name, std::string kind, std::vector<std::string> lanes) {
+TierConfig tier(std::string name, TierKind kind, std::vector<std::string> lanes) {
   TierConfig t;
   t.name = std::move(name);
-  t.kind = std::move(kind);
+  t.kind = kind;
   t.lanes = std::move(lanes);
   return t;
 }
@@ -80,10 +80,10 @@ TEST(ChooseLane, AnythingElseMeansStandard) {
 }
 
 TEST(TierRunsInLane, HeavyRunsEveryTierOthersTheListedOnes) {
-  TierConfig tests = tier("tests", "ctest", {"standard", "heavy"});
-  TierConfig secrets = tier("secrets", "secrets", {"docs", "standard", "heavy"});
-  TierConfig heavy_only = tier("asan", "sanitizers", {"heavy"});
-  TierConfig docs_only = tier("lint", "command", {"docs"});
+  TierConfig tests = tier("tests", TierKind::ctest, {"standard", "heavy"});
+  TierConfig secrets = tier("secrets", TierKind::secrets, {"docs", "standard", "heavy"});
+  TierConfig heavy_only = tier("asan", TierKind::sanitizers, {"heavy"});
+  TierConfig docs_only = tier("lint", TierKind::command, {"docs"});
   EXPECT_FALSE(tier_runs_in_lane(tests, "docs"));
   EXPECT_TRUE(tier_runs_in_lane(tests, "standard"));
   EXPECT_TRUE(tier_runs_in_lane(tests, "heavy"));

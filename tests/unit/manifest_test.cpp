@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "gate/util/error.h"
 #include "tests/support/test_support.h"
 
@@ -147,58 +149,66 @@ TEST_F(ManifestTest, RejectsAnotherFormat) {
   j["format"] = 2;
   expect_malformed(j, "format 2 is not supported");
   j["format"] = "1";
-  expect_malformed(j, "field 'format' is not an integer");
+  expect_malformed(j, "format: expected an integer, got the string \"1\"");
 }
 
 TEST_F(ManifestTest, RejectsMissingTopLevelFields) {
-  for (const char* field : {"format", "id", "created", "message", "tool_version", "workdir", "head", "index", "trees",
-                            "full", "changes", "empty_dirs", "left_out", "counts"}) {
+  const std::map<std::string, std::string> expected = {
+      {"format", "an integer"}, {"id", "a string"}, {"created", "a string"}, {"message", "a file name"},
+      {"tool_version", "a string"}, {"workdir", "a file name"}, {"head", "an object"}, {"index", "an object"},
+      {"trees", "an object"}, {"full", "true or false"}, {"changes", "an array of objects"},
+      {"empty_dirs", "an array of file names"}, {"left_out", "an object"}, {"counts", "an object"}};
+  for (const auto& [field, _] : expected) {
     json j = to_json(sample_manifest());
     j.erase(field);
-    expect_malformed(j, std::string("missing field '") + field + "'");
+    expect_malformed(j, std::string(field) + ": missing (expected " + expected.at(field) + ")");
   }
 }
 
 TEST_F(ManifestTest, RejectsMissingNestedFields) {
   json j = to_json(sample_manifest());
   j["head"].erase("kind");
-  expect_malformed(j, "missing field 'kind'");
+  expect_malformed(j, "head.kind: missing (expected branch, detached or unborn)");
   j = to_json(sample_manifest());
   j["index"]["mtime"].erase("nanoseconds");
-  expect_malformed(j, "missing field 'nanoseconds'");
+  expect_malformed(j, "index.mtime.nanoseconds: missing (expected an integer)");
   j = to_json(sample_manifest());
   j["trees"].erase("worktree");
-  expect_malformed(j, "missing field 'worktree'");
+  expect_malformed(j, "trees.worktree: missing (expected an object id)");
   j = to_json(sample_manifest());
   j["changes"][1].erase("oid");
-  expect_malformed(j, "missing field 'oid'");
+  expect_malformed(j, "changes[1].oid: missing (expected an object id)");
   j = to_json(sample_manifest());
   j["left_out"].erase("nested_repositories");
-  expect_malformed(j, "missing field 'nested_repositories'");
+  expect_malformed(j, "left_out.nested_repositories: missing (expected an array of file names)");
   j = to_json(sample_manifest());
   j["counts"].erase("files");
-  expect_malformed(j, "missing field 'files'");
+  expect_malformed(j, "counts.files: missing (expected an integer)");
 }
 
 TEST_F(ManifestTest, RejectsWrongTypes) {
   json j = to_json(sample_manifest());
   j["full"] = 0;
-  expect_malformed(j, "field 'full' is not a boolean");
+  expect_malformed(j, "full: expected true or false, got the number 0");
   j = to_json(sample_manifest());
   j["id"] = 7;
-  expect_malformed(j, "field 'id' is not a string");
+  expect_malformed(j, "id: expected a string, got the number 7");
   j = to_json(sample_manifest());
   j["changes"] = json::object();
-  expect_malformed(j, "field 'changes' is not a list");
+  expect_malformed(j, "changes: expected an array of objects, got an object");
   j = to_json(sample_manifest());
   j["empty_dirs"] = "empty";
-  expect_malformed(j, "field 'empty_dirs' is not a list");
+  expect_malformed(j, "empty_dirs: expected an array of file names, got the string \"empty\"");
   j = to_json(sample_manifest());
   j["left_out"]["ignored"] = json::array({1});
-  expect_malformed(j, "field 'ignored' is not a file name (a string, or an object with hexadecimal 'bytes')");
+  expect_malformed(j, "left_out.ignored[0]: expected a file name (a string, or an object with hexadecimal 'bytes'), got the "
+                      "number 1");
   j = to_json(sample_manifest());
   j["head"] = "refs/heads/main";
-  expect_malformed(j, "missing field 'kind'");
+  expect_malformed(j, "head: expected an object, got the string \"refs/heads/main\"");
+  j = to_json(sample_manifest());
+  j["counts"]["files"] = -1;
+  expect_malformed(j, "counts.files: must be between 0 and 18446744073709551615, got -1");
 }
 
 TEST_F(ManifestTest, RejectsChangePathsOutsideTheWorkTree) {
@@ -213,10 +223,10 @@ TEST_F(ManifestTest, RejectsChangePathsOutsideTheWorkTree) {
 TEST_F(ManifestTest, RejectsUnknownKindsModesAndIds) {
   json j = to_json(sample_manifest());
   j["changes"][0]["kind"] = "renamed";
-  expect_malformed(j, "unknown change kind 'renamed'");
+  expect_malformed(j, "changes[0].kind: unknown change kind 'renamed' (expected added, modified or deleted)");
   j = to_json(sample_manifest());
   j["head"]["kind"] = "floating";
-  expect_malformed(j, "unknown head kind 'floating'");
+  expect_malformed(j, "head.kind: unknown head kind 'floating' (expected branch, detached or unborn)");
   j = to_json(sample_manifest());
   j["changes"][0]["mode"] = 040000;
   expect_malformed(j, "change 'a file.txt' has unsupported mode 16384");
@@ -225,10 +235,11 @@ TEST_F(ManifestTest, RejectsUnknownKindsModesAndIds) {
   expect_malformed(j, "change 'a file.txt' has unsupported mode 57344");
   j = to_json(sample_manifest());
   j["changes"][0]["oid"] = "xyz";
-  expect_malformed(j, "field 'oid' is not an object id");
+  expect_malformed(j, "changes[0].oid: expected an object id (40 hexadecimal digits), got the string \"xyz\"");
   j = to_json(sample_manifest());
   j["trees"]["worktree"] = std::string(40, 'g');
-  expect_malformed(j, "field 'worktree' is not an object id");
+  expect_malformed(j, "trees.worktree: expected an object id (40 hexadecimal digits), got the string \"" +
+                          std::string(40, 'g') + "\"");
 }
 
 TEST_F(ManifestTest, ExcludedPathsRoundTripAndMustStayInsideTheWorkTree) {
@@ -242,7 +253,7 @@ TEST_F(ManifestTest, ExcludedPathsRoundTripAndMustStayInsideTheWorkTree) {
     expect_malformed(j, std::string("excluded path '") + bad + "' is outside the work tree");
   }
   j["left_out"].erase("excluded");
-  expect_malformed(j, "missing field 'excluded'");
+  expect_malformed(j, "left_out.excluded: missing (expected an array of file names)");
 }
 
 TEST_F(ManifestTest, RejectsAPresentIndexWithoutBlob) {
@@ -310,11 +321,12 @@ TEST_F(ManifestTest, ANameObjectWithoutHexadecimalBytesIsMalformed) {
   json j = to_json(sample_manifest());
   for (json bad : {json{{"shown", "x"}}, json{{"bytes", "7g"}}, json{{"bytes", "abc"}}, json(3)}) {
     j["changes"][0]["path"] = bad;
-    expect_malformed(j, "field 'path' is not a file name (a string, or an object with hexadecimal 'bytes')");
+    expect_malformed(j, "changes[0].path: expected a file name (a string, or an object with hexadecimal 'bytes'), got " +
+                            std::string(bad.is_object() ? "an object" : "the number 3"));
   }
   j = to_json(sample_manifest());
   j["empty_dirs"] = json::array({json{{"bytes", 5}}});
-  expect_malformed(j, "field 'empty_dirs' is not a file name (a string, or an object with hexadecimal 'bytes')");
+  expect_malformed(j, "empty_dirs[0]: expected a file name (a string, or an object with hexadecimal 'bytes'), got an object");
   j = to_json(sample_manifest());
   j["changes"][0]["path"] = json{{"bytes", "2e2e2f78"}};  // "../x", however it is spelled
   expect_malformed(j, "change path '../x' is outside the work tree");

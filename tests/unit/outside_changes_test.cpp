@@ -10,7 +10,7 @@ namespace autofix {
 
 // For gtest's messages (found by argument-dependent lookup).
 void PrintTo(const OutsideChange& c, std::ostream* out) {
-  *out << "{" << c.path << ", " << c.change << ", " << to_string(c.action) << "}";
+  *out << "{" << c.path << ", " << to_string(c.change) << ", " << to_string(c.action) << "}";
 }
 
 namespace {
@@ -54,9 +54,9 @@ TEST_F(OutsideChangesTest, BeforeAnyFixEveryChangeIsKept) {
   write_file(repo_ / "new dir" / "n.txt", "new\n");
   GateChanges none{GateChanges::State::none, {}, {}};
   RollbackPlan plan = plan_rollback(repo(), snap_.manifest, now(), none);
-  EXPECT_EQ(plan.outside, (std::vector<OutsideChange>{{"a.txt", "modified", Action::kept},
-                                                      {"b.txt", "deleted", Action::kept},
-                                                      {"new dir/n.txt", "added", Action::kept}}));
+  EXPECT_EQ(plan.outside, (std::vector<OutsideChange>{{"a.txt", FileStatus::modified, Action::kept},
+                                                      {"b.txt", FileStatus::deleted, Action::kept},
+                                                      {"new dir/n.txt", FileStatus::added, Action::kept}}));
   EXPECT_TRUE(plan.aside.empty());
   Rollback done = roll_back_to(repo(), snap_, none);
   EXPECT_TRUE(done.restore.written.empty());
@@ -75,7 +75,7 @@ TEST_F(OutsideChangesTest, TheGatesOwnTemporaryFilesAreRemovedNotKept) {
   write_file(repo_ / "a.txt.tmp-77-1", "another process's\n");
   GateChanges none{GateChanges::State::none, {}, {}, 4242};
   RollbackPlan plan = plan_rollback(repo(), snap_.manifest, now(), none);
-  EXPECT_EQ(plan.outside, (std::vector<OutsideChange>{{"a.txt.tmp-77-1", "added", Action::kept}}));
+  EXPECT_EQ(plan.outside, (std::vector<OutsideChange>{{"a.txt.tmp-77-1", FileStatus::added, Action::kept}}));
   Rollback done = roll_back_to(repo(), snap_, none);
   EXPECT_FALSE(fs::exists(repo_ / "a.txt.tmp-4242-218087"));
   EXPECT_FALSE(fs::exists(repo_ / "b.txt.autofix-tmp-4242-3"));
@@ -117,9 +117,9 @@ TEST_F(OutsideChangesTest, TheFixIsUndoneOthersChangesKeptAndOverlapsSetAside) {
   GateChanges fix{GateChanges::State::known, before, after};
 
   RollbackPlan plan = plan_rollback(repo(), snap_.manifest, now(), fix);
-  EXPECT_EQ(plan.outside, (std::vector<OutsideChange>{{"a.txt", "modified", Action::set_aside},
-                                                      {"n.txt", "added", Action::kept},
-                                                      {"u.txt", "modified", Action::kept}}));
+  EXPECT_EQ(plan.outside, (std::vector<OutsideChange>{{"a.txt", FileStatus::modified, Action::set_aside},
+                                                      {"n.txt", FileStatus::added, Action::kept},
+                                                      {"u.txt", FileStatus::modified, Action::kept}}));
   ASSERT_EQ(plan.aside.size(), 1u);
   EXPECT_EQ(plan.aside.front().path, "a.txt");
 
@@ -144,7 +144,7 @@ TEST_F(OutsideChangesTest, UndoingTheFixGoesBackToEditsMadeBeforeIt) {
   git_oid after = now();
   Rollback done = roll_back_to(repo(), snap_, GateChanges{GateChanges::State::known, before, after});
   EXPECT_EQ(at("a.txt"), "edited before the fix\n");
-  EXPECT_EQ(done.outside, (std::vector<OutsideChange>{{"a.txt", "modified", Action::kept}}));
+  EXPECT_EQ(done.outside, (std::vector<OutsideChange>{{"a.txt", FileStatus::modified, Action::kept}}));
   EXPECT_FALSE(done.kept_ref);
 }
 
@@ -155,7 +155,7 @@ TEST_F(OutsideChangesTest, AFixedFileDeletedAfterwardsIsPutBackAsBeforeTheFix) {
   fs::remove(repo_ / "a.txt");
   Rollback done = roll_back_to(repo(), snap_, GateChanges{GateChanges::State::known, before, after});
   EXPECT_EQ(at("a.txt"), "a\n");
-  EXPECT_EQ(done.outside, (std::vector<OutsideChange>{{"a.txt", "deleted", Action::restored}}));
+  EXPECT_EQ(done.outside, (std::vector<OutsideChange>{{"a.txt", FileStatus::deleted, Action::restored}}));
   EXPECT_FALSE(done.kept_ref);
 }
 
@@ -173,10 +173,10 @@ TEST_F(OutsideChangesTest, NothingToSayWhenOnlyTheFixChangedTheTree) {
 }
 
 TEST(DescribeOutsideChanges, SaysWhatWasKeptAndWhatWasSetAside) {
-  std::vector<OutsideChange> outside = {{"a b.txt", "modified", Action::kept},
-                                        {"src/x.cpp", "modified", Action::set_aside},
-                                        {"y.cpp", "deleted", Action::restored},
-                                        {"n.txt", "added", Action::kept}};
+  std::vector<OutsideChange> outside = {{"a b.txt", FileStatus::modified, Action::kept},
+                                        {"src/x.cpp", FileStatus::modified, Action::set_aside},
+                                        {"y.cpp", FileStatus::deleted, Action::restored},
+                                        {"n.txt", FileStatus::added, Action::kept}};
   EXPECT_EQ(describe_outside_changes(outside, std::string("refs/autofix/kept/ID")),
             "2 path(s) changed during the operation by someone other than the fix were kept as they are: "
             "'a b.txt' (modified), 'n.txt' (added); 1 file(s) the fix had changed were edited again afterwards: "
@@ -187,7 +187,7 @@ TEST(DescribeOutsideChanges, SaysWhatWasKeptAndWhatWasSetAside) {
 
 // Names are bytes: one that is not UTF-8 is shown escaped, as git shows it.
 TEST(DescribeOutsideChanges, ShowsANameThatIsNotUtf8Escaped) {
-  std::vector<OutsideChange> outside = {{"notes \xff.txt", "added", Action::kept}};
+  std::vector<OutsideChange> outside = {{"notes \xff.txt", FileStatus::added, Action::kept}};
   EXPECT_EQ(describe_outside_changes(outside, std::nullopt),
             "1 path(s) changed during the operation by someone other than the fix were kept as they are: "
             "'\"notes \\377.txt\"' (added)");

@@ -26,7 +26,7 @@ AttemptResult rich() {
   r.dry_run = true;
   r.on_accept = "branch";
   r.patch_applied = true;
-  r.files_changed = {{"src/a.cpp", "modified"}, {"src/new.h", "added"}, {"docs/gone.md", "deleted"}};
+  r.files_changed = {{"src/a.cpp", FileStatus::modified}, {"src/new.h", FileStatus::added}, {"docs/gone.md", FileStatus::deleted}};
   r.fixer = FixerOutcome{{"fixer", "--fix", "a file with spaces"}, "exit code 0", true, "out\n", "err \"quoted\"\n"};
   r.build = {true, false, 12.25, {"a.cpp:1: error: x", "b.cpp:2: error: y"}, "the build failed"};
   r.baseline = {"base-key-123", true, 4, true};
@@ -56,15 +56,15 @@ AttemptResult rich() {
   r.branch = "autofix/20261122";
   r.commit = "0123456789abcdef0123456789abcdef01234567";
   r.started = "2026-11-22T00:00:00Z";
-  TierResult unit{"unit", "ctest", true, TierStatus::failed, "7 test(s), 1 regression(s)", 3.5, {}, {"A.Fixed", "C.Broken"}};
+  TierResult unit{"unit", TierKind::ctest, true, TierStatus::failed, "7 test(s), 1 regression(s)", 3.5, {}, {"A.Fixed", "C.Broken"}};
   unit.findings.push_back({"regression", "", 0, 0, "error", "C.Broken passed and timed out", "C.Broken", "new", "detail"});
-  TierResult tidy{"tidy", "clang-tidy", false, TierStatus::passed, "no new findings", 8, {}, {}};
+  TierResult tidy{"tidy", TierKind::clang_tidy, false, TierStatus::passed, "no new findings", 8, {}, {}};
   tidy.findings.push_back(
       {"bugprone-use-after-move", "src/a.cpp", 12, 7, "warning", "moved", "fp-1", "unchanged", "more\ntext"});
   tidy.findings.push_back({"bugprone-x", "src/b.cpp", 1, 1, "note", "fixed", "fp-2", "absent", ""});
   tidy.findings.back().blocking = false;
-  TierResult asan{"asan", "sanitizers", true, TierStatus::error, "cannot configure", 0, {}, {}};
-  TierResult secrets{"secrets", "secrets", true, TierStatus::skipped, "docs lane", 0, {}, {}};
+  TierResult asan{"asan", TierKind::sanitizers, true, TierStatus::error, "cannot configure", 0, {}, {}};
+  TierResult secrets{"secrets", TierKind::secrets, true, TierStatus::skipped, "docs lane", 0, {}, {}};
   r.tiers = {unit, tidy, asan, secrets};
   r.cascading = {{"C.Broken", "cascading", "src/a.cpp", {"c_test", "libc", "src/a.cpp"}}, {"X.Y", "unknown", "", {}}};
   r.tampering = {{"disabled", "tests/old_test.cpp", 14, "Old.Test", "DISABLED_ prefix", false},
@@ -128,14 +128,6 @@ TEST(EnumFromString, RefusesAnythingElse) {
   EXPECT_EQ(tier_status_from_string(std::string_view("passed\0", 7)), std::nullopt);
 }
 
-TEST(Printable, EscapesAndCaps) {
-  EXPECT_EQ(printable("plain text"), "plain text");
-  EXPECT_EQ(printable("a\nb\x1b'\"c"), "a\\nb\\u001b'\\\"c");
-  EXPECT_EQ(printable(std::string(81, 'x')), std::string(80, 'x') + "...");
-  // 79 ASCII bytes, then a two-byte character across the cut: cut before it, never inside it.
-  EXPECT_EQ(printable(std::string(79, 'x') + "\xc3\xa9z"), std::string(79, 'x') + "...");
-}
-
 TEST(AttemptFromJson, RoundTripsEveryField) {
   AttemptResult original = rich();
   json first = attempt_json(original);
@@ -177,47 +169,48 @@ TEST(AttemptFromJson, RoundTripsADefaultResult) {
 }
 
 TEST(AttemptFromJson, NamesAMissingKey) {
-  EXPECT_EQ(error_after([](json& j) { j.erase("verdict"); }), "r.json: verdict: missing (expected a string)");
+  EXPECT_EQ(error_after([](json& j) { j.erase("verdict"); }), "r.json: verdict: missing (expected accepted, rejected, needs_review, error or planned)");
   EXPECT_EQ(error_after([](json& j) { j.erase("branch"); }), "r.json: branch: missing (expected a string or null)");
   EXPECT_EQ(error_after([](json& j) { j["tests"][1]["after"].erase("status"); }),
-            "r.json: tests[1].after.status: missing (expected a string)");
+            "r.json: tests[1].after.status: missing (expected passed, failed, timeout, not_run or skipped)");
   EXPECT_EQ(error_after([](json& j) { j["tiers"][1]["findings"][0].erase("fingerprint"); }),
             "r.json: tiers[1].findings[0].fingerprint: missing (expected a string)");
   EXPECT_EQ(error_after([](json& j) { j["tiers"][1]["findings"][1].erase("blocking"); }),
-            "r.json: tiers[1].findings[1].blocking: missing (expected a boolean)");
-  EXPECT_EQ(error_after([](json& j) { j["build"].erase("errors"); }), "r.json: build.errors: missing (expected an array)");
+            "r.json: tiers[1].findings[1].blocking: missing (expected true or false)");
+  EXPECT_EQ(error_after([](json& j) { j["build"].erase("errors"); }), "r.json: build.errors: missing (expected an array of strings)");
   EXPECT_EQ(error_after([](json& j) { j.erase("lane"); }), "r.json: lane: missing (expected an object)");
   EXPECT_EQ(error_after([](json& j) { j["tampering"][0].erase("downgraded"); }),
-            "r.json: tampering[0].downgraded: missing (expected a boolean)");
+            "r.json: tampering[0].downgraded: missing (expected true or false)");
   EXPECT_EQ(error_after([](json& j) { j["baseline"].erase("runs"); }), "r.json: baseline.runs: missing (expected an integer)");
   EXPECT_EQ(error_after([](json& j) { j["fixer"].erase("stderr"); }), "r.json: fixer.stderr: missing (expected a string)");
 }
 
 TEST(AttemptFromJson, NamesAWrongType) {
-  EXPECT_EQ(error_of(json::array()), "r.json: (top level): expected an object, got array");
-  EXPECT_EQ(error_of(nullptr), "r.json: (top level): expected an object, got null");
-  EXPECT_EQ(error_after([](json& j) { j["build"]["ok"] = "yes"; }), "r.json: build.ok: expected a boolean, got string 'yes'");
-  EXPECT_EQ(error_after([](json& j) { j["verdict"] = 1; }), "r.json: verdict: expected a string, got number 1");
-  EXPECT_EQ(error_after([](json& j) { j["tests"] = json::object(); }), "r.json: tests: expected an array, got object");
-  EXPECT_EQ(error_after([](json& j) { j["tests"][0] = "A.Fixed"; }), "r.json: tests[0]: expected an object, got string 'A.Fixed'");
+  EXPECT_EQ(error_of(json::array()), "r.json: expected an object, got an array");
+  EXPECT_EQ(error_of(nullptr), "r.json: expected an object, got null");
+  EXPECT_EQ(error_after([](json& j) { j["build"]["ok"] = "yes"; }), "r.json: build.ok: expected true or false, got the string \"yes\"");
+  EXPECT_EQ(error_after([](json& j) { j["verdict"] = 1; }), "r.json: verdict: expected a string, got the number 1");
+  EXPECT_EQ(error_after([](json& j) { j["tests"] = json::object(); }), "r.json: tests: expected an array of objects, got an object");
+  EXPECT_EQ(error_after([](json& j) { j["tests"][0] = "A.Fixed"; }), "r.json: tests[0]: expected an object, got the string \"A.Fixed\"");
   EXPECT_EQ(error_after([](json& j) { j["tests"][3]["baseline"] = "passed"; }),
-            "r.json: tests[3].baseline: expected an object or null, got string 'passed'");
+            "r.json: tests[3].baseline: expected an object or null, got the string \"passed\"");
   EXPECT_EQ(error_after([](json& j) { j["durations"]["build"] = "fast"; }),
-            "r.json: durations.build: expected a number, got string 'fast'");
-  EXPECT_EQ(error_after([](json& j) { j["branch"] = 5; }), "r.json: branch: expected a string or null, got number 5");
-  EXPECT_EQ(error_after([](json& j) { j["fixer"] = json::array(); }), "r.json: fixer: expected an object, got array");
+            "r.json: durations.build: expected a number, got the string \"fast\"");
+  EXPECT_EQ(error_after([](json& j) { j["branch"] = 5; }), "r.json: branch: expected a string or null, got the number 5");
+  EXPECT_EQ(error_after([](json& j) { j["fixer"] = json::array(); }), "r.json: fixer: expected an object, got an array");
   EXPECT_EQ(error_after([](json& j) { j["require_fixed"][1] = false; }),
-            "r.json: require_fixed[1]: expected a string, got boolean false");
+            "r.json: require_fixed[1]: expected a string, got false");
   EXPECT_EQ(error_after([](json& j) { j["tiers"][0]["tests"] = "A.Fixed"; }),
-            "r.json: tiers[0].tests: expected an array, got string 'A.Fixed'");
+            "r.json: tiers[0].tests: expected an array of strings, got the string \"A.Fixed\"");
   EXPECT_EQ(error_after([](json& j) { j["tiers"][1]["findings"][0]["line"] = -3; }),
-            "r.json: tiers[1].findings[0].line: expected an integer from 0 to 2147483647, got number -3");
+            "r.json: tiers[1].findings[0].line: must be between 0 and 2147483647, got -3");
   EXPECT_EQ(error_after([](json& j) { j["tests"][6]["known_flakes"] = 1.5; }),
-            "r.json: tests[6].known_flakes: expected an integer from 0 to 2147483647, got number 1.5");
+            "r.json: tests[6].known_flakes: expected an integer, got the number 1.5");
   EXPECT_EQ(error_after([](json& j) { j["baseline"]["runs"] = 4294967296ULL; }),
-            "r.json: baseline.runs: expected an integer from 0 to 2147483647, got number 4294967296");
+            "r.json: baseline.runs: must be between 0 and 2147483647, got 4294967296");
   std::string long_text(100, 'x');
-  EXPECT_EQ(error_after([&](json& j) { j["dry_run"] = long_text; }), "r.json: dry_run: expected a boolean, got string");
+  EXPECT_EQ(error_after([&](json& j) { j["dry_run"] = long_text; }),
+            "r.json: dry_run: expected true or false, got the string \"" + std::string(55, 'x') + "...\"");
 }
 
 TEST(AttemptFromJson, NamesAnUnknownEnumString) {
@@ -233,6 +226,11 @@ TEST(AttemptFromJson, NamesAnUnknownEnumString) {
             "or skipped)");
   EXPECT_EQ(error_after([](json& j) { j["tiers"][2]["status"] = "crashed"; }),
             "r.json: tiers[2].status: unknown tier status 'crashed' (expected passed, failed, skipped or error)");
+  EXPECT_EQ(error_after([](json& j) { j["tiers"][0]["kind"] = "clang_tidy"; }),
+            "r.json: tiers[0].kind: unknown tier kind 'clang_tidy' (expected ctest, clang-tidy, cppcheck, sanitizers, "
+            "secrets or command)");
+  EXPECT_EQ(error_after([](json& j) { j["files_changed"][2]["status"] = "renamed"; }),
+            "r.json: files_changed[2].status: unknown file status 'renamed' (expected added, modified or deleted)");
   // Control characters in the offending value are escaped, not echoed to a terminal.
   EXPECT_EQ(error_after([](json& j) { j["verdict"] = "\x1b[2Jx\n"; }),
             "r.json: verdict: unknown verdict '\\u001b[2Jx\\n' (expected accepted, rejected, needs_review, error or planned)");
@@ -274,15 +272,20 @@ TEST(ReadReportFile, NamesTheFileInErrors) {
   for (const auto& [key, value] : whole.items())
     if (!value.is_structured()) one_level[key] = value;
   testing::write_file(p, one_level.dump());
-  EXPECT_EQ(file_error_of(p), p.string() + ": files_changed: missing (expected an array)");
+  EXPECT_EQ(file_error_of(p), p.string() + ": files_changed: missing (expected an array of objects)");
   // A file cut off while it was written.
   testing::write_file(p, R"({"verdict": "acc)");
-  EXPECT_EQ(file_error_of(p), "'" + p.string() + "' is not valid JSON (parse error at byte 17)");
+  EXPECT_EQ(file_error_of(p), p.string() + ": not valid JSON: parse error at line 1, column 17: syntax error while parsing "
+                                          "value - invalid string: missing closing quote; last read: '\"acc'");
   std::string text = reporters::dump_json(attempt_json(rich()));
   testing::write_file(p, text.substr(0, text.size() / 2));
-  EXPECT_TRUE(file_error_of(p).starts_with("'" + p.string() + "' is not valid JSON (parse error at byte "));
+  EXPECT_TRUE(file_error_of(p).starts_with(p.string() + ": not valid JSON: parse error at line ")) << file_error_of(p);
   testing::write_file(p, "");
-  EXPECT_EQ(file_error_of(p), "'" + p.string() + "' is not valid JSON (parse error at byte 1)");
+  EXPECT_EQ(file_error_of(p), p.string() + ": not valid JSON: parse error at line 1, column 1: syntax error while parsing "
+                                          "value - unexpected end of input; expected '[', '{', or a literal");
+  // A key written twice: nlohmann would keep the last one; a report never has one.
+  testing::write_file(p, R"({"verdict": "accepted", "verdict": "rejected"})");
+  EXPECT_EQ(file_error_of(p), p.string() + ": duplicate key 'verdict'");
   EXPECT_EQ(file_error_of(dir / "absent.json"), "no such report: '" + (dir / "absent.json").string() + "'");
   EXPECT_EQ(file_error_of(dir.path()), "'" + dir.path().string() + "' is not a regular file");
   // Too large: refused before it is read (a sparse file, so the test writes nothing).
@@ -295,7 +298,7 @@ TEST(ReadReportFile, SurvivesDeepNesting) {
   testing::TempDir dir;
   std::filesystem::path p = dir / "deep.json";
   testing::write_file(p, std::string(200000, '[') + std::string(200000, ']'));
-  EXPECT_EQ(file_error_of(p), p.string() + ": (top level): expected an object, got array");
+  EXPECT_EQ(file_error_of(p), p.string() + ": expected an object, got an array");
 }
 
 }  // namespace

@@ -24,7 +24,7 @@ Finding finding(std::string rule, std::string file, int line, int column, std::s
 std::vector<TierResult> sample() {
   TierResult tidy;
   tidy.name = "static";
-  tidy.kind = "clang-tidy";
+  tidy.kind = TierKind::clang_tidy;
   tidy.status = TierStatus::failed;
   tidy.findings = {
       finding("bugprone-integer-division", "src/calc.cpp", 4, 10, "warning", "integer division", "fp1", "new"),
@@ -35,17 +35,17 @@ std::vector<TierResult> sample() {
   tidy.findings[2].blocking = false;
   TierResult tests;  // no findings, not an analysis: no run
   tests.name = "unit";
-  tests.kind = "ctest";
+  tests.kind = TierKind::ctest;
   tests.status = TierStatus::passed;
   TierResult check;  // clean, but an analysis: an empty run
   check.name = "cppcheck";
-  check.kind = "cppcheck";
+  check.kind = TierKind::cppcheck;
   check.status = TierStatus::passed;
   check.findings = {finding("shadowFunction", "src/a.cpp", 3, 7, "style", "shadows", "fp4", "new")};
   check.findings[0].blocking = false;
   TierResult secrets;
   secrets.name = "secrets";
-  secrets.kind = "secrets";
+  secrets.kind = TierKind::secrets;
   secrets.status = TierStatus::error;
   secrets.reason = "cannot read the allow-list";
   secrets.findings = {finding("", "", 0, 0, "fatal", "", "", "new")};

@@ -55,7 +55,7 @@ git::FileDiff file(std::string path, std::vector<git::LineChange> lines) {
   git::FileDiff f;
   f.path = std::move(path);
   f.old_path = f.path;
-  f.status = "modified";
+  f.status = FileStatus::modified;
   f.lines = std::move(lines);
   return f;
 }
@@ -619,7 +619,7 @@ TEST(Secrets, OnlyAddedLinesOfTextFilesAreScanned) {
   git::FileDiff text = file("src/a.cpp", {removed(3, "auto k = \"" + kAwsKeyId + "\";"), added(3, "auto k = getenv(\"KEY\");"),
                                           added(9, "// " + kGithubToken)});
   git::FileDiff deleted = file("old/keys.txt", {removed(1, kAwsKeyId)});
-  deleted.status = "deleted";
+  deleted.status = FileStatus::deleted;
   git::FileDiff binary = file("assets/blob.bin", {added(1, kAwsKeyId)});
   binary.binary = true;
   auto found = scan({deleted, text, binary});

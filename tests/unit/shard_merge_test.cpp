@@ -36,7 +36,7 @@ AttemptResult full_run(bool with_regression) {
   r.on_accept = "none";
   r.base = kBase;
   r.head = kHead;
-  r.files_changed = {{"src/a.cpp", "modified"}};
+  r.files_changed = {{"src/a.cpp", FileStatus::modified}};
   r.build = {true, true, 10, {}, ""};
   r.baseline = {"key", true, 2, true};
   r.require_fixed = {"Math.Mean"};
@@ -65,7 +65,7 @@ AttemptResult partial(const AttemptResult& full, int k, int n) {
   p.tests.clear();
   for (size_t i = 0; i < full.tests.size(); ++i)
     if (static_cast<int>(i % static_cast<size_t>(n)) + 1 == k) p.tests.push_back(full.tests[i]);
-  TierResult unit{"unit", "ctest", true, TierStatus::passed, "", 1.0, {}, {}};
+  TierResult unit{"unit", TierKind::ctest, true, TierStatus::passed, "", 1.0, {}, {}};
   size_t regressions = 0;
   for (const TestOutcome& t : p.tests) {
     unit.tests.push_back(t.name);
@@ -76,7 +76,7 @@ AttemptResult partial(const AttemptResult& full, int k, int n) {
   }
   unit.status = regressions ? TierStatus::failed : TierStatus::passed;
   unit.reason = std::to_string(unit.tests.size()) + " test(s), " + std::to_string(regressions) + " regression(s)";
-  TierResult tidy{"tidy", "clang-tidy", false, TierStatus::skipped, "runs in shard 1 only", 0, {}, {}};
+  TierResult tidy{"tidy", TierKind::clang_tidy, false, TierStatus::skipped, "runs in shard 1 only", 0, {}, {}};
   if (k == 1) {
     tidy.status = TierStatus::passed;
     tidy.reason = "no new findings";
@@ -274,9 +274,9 @@ TEST(MergePartials, ATestInTwoShardsMustAgree) {
 TEST(MergePartials, RefusesATierOfAnotherKind) {
   testing::TempDir dir;
   std::vector<fs::path> files = write_partials(dir, full_run(false), 2, [](AttemptResult& p) {
-    if (*p.shard == "2/2") p.tiers[1].kind = "cppcheck\n";
+    if (*p.shard == "2/2") p.tiers[1].kind = TierKind::cppcheck;
   });
-  EXPECT_EQ(merge_error(files), "tier 'tidy' is of kind 'clang-tidy' in " + q(files[0]) + " but 'cppcheck\\n' in " +
+  EXPECT_EQ(merge_error(files), "tier 'tidy' is of kind 'clang-tidy' in " + q(files[0]) + " but 'cppcheck' in " +
                                     q(files[1]));
 }
 
@@ -319,7 +319,7 @@ TEST(MergePartials, RefusesPartialsOfDifferentRuns) {
             q(three) + " is shard 2/3 but " + q(files[0]) + " is shard 1/2: the partials come from different splits");
 
   other = partial(full, 2, 2);
-  other.files_changed.push_back({"src/b.cpp", "added"});
+  other.files_changed.push_back({"src/b.cpp", FileStatus::added});
   fs::path more_files = write_report(dir, "more files.json", other);
   EXPECT_EQ(merge_error({files[0], more_files}), q(more_files) + " (shard 2/2) lists other changed files than " +
                                                      q(files[0]) + " (shard 1/2): the partials are not of one change");
@@ -344,7 +344,9 @@ TEST(MergePartials, RefusesWhatIsNotAPartial) {
   fs::path r = write_report(dir, "risky.json", risky);
   EXPECT_EQ(merge_error({r}), q(r) + ": risk.level: unknown risk level 'extreme' (expected normal, high or critical)");
   testing::write_file(dir / "broken.json", "{");
-  EXPECT_EQ(merge_error({dir / "broken.json"}), q(dir / "broken.json") + " is not valid JSON (parse error at byte 2)");
+  EXPECT_EQ(merge_error({dir / "broken.json"}),
+            (dir / "broken.json").string() + ": not valid JSON: parse error at line 1, column 2: syntax error while "
+                                             "parsing object key - unexpected end of input; expected string literal");
 }
 
 }  // namespace

@@ -23,13 +23,13 @@ FileDiff modified(std::string path, std::vector<LineChange> lines) {
   FileDiff f;
   f.path = path;
   f.old_path = path;
-  f.status = "modified";
+  f.status = FileStatus::modified;
   f.lines = std::move(lines);
   return f;
 }
 
-FileDiff with_status(FileDiff f, std::string status) {
-  f.status = std::move(status);
+FileDiff with_status(FileDiff f, FileStatus status) {
+  f.status = status;
   return f;
 }
 
@@ -125,7 +125,7 @@ TEST(TamperingDisabled, DisabledPropertyTextAloneWhenTheBuildFailed) {
 TEST(TamperingDisabled, NewDisabledTestsAreFine) {
   FileDiff new_file;
   new_file.path = new_file.old_path = "tests/new_test.cpp";
-  new_file.status = "added";
+  new_file.status = FileStatus::added;
   new_file.lines = {added(1, "#include <gtest/gtest.h>"), added(3, "TEST(NewThing, DISABLED_Slow) {"),
                     added(4, "  GTEST_SKIP() << \"later\";"), added(5, "}")};
   // a new disabled test in an existing file is an edit, not a disabled test
@@ -214,7 +214,7 @@ TEST(TamperingUnregistered, RemovedAddTestMergesWithTheRegistration) {
 
 TEST(TamperingUnregistered, DiscoveryCallsCommentedOutOrDeleted) {
   FileDiff gone_file = with_status(
-      modified("tests/extra/CMakeLists.txt", {removed(1, "catch_discover_tests(extra_tests)")}), "deleted");
+      modified("tests/extra/CMakeLists.txt", {removed(1, "catch_discover_tests(extra_tests)")}), FileStatus::deleted);
   TamperInput in = input({
       modified("tests/CMakeLists.txt", {removed(12, "gtest_discover_tests(parser_tests PROPERTIES LABELS unit)"),
                                         added(12, "# gtest_discover_tests(parser_tests PROPERTIES LABELS unit)"),
@@ -358,7 +358,7 @@ TEST(TamperingProperties, TimeoutAndSkipCodeInCMakeText) {
 // ---- edits to test sources ---------------------------------------------------------------------------
 
 TEST(TamperingEdits, OnePerFileAtTheFirstChangeAndOnlyModificationsAreDowngraded) {
-  FileDiff gone = with_status(modified("tests/old_test.cpp", {removed(1, "#include <gtest/gtest.h>")}), "deleted");
+  FileDiff gone = with_status(modified("tests/old_test.cpp", {removed(1, "#include <gtest/gtest.h>")}), FileStatus::deleted);
   FileDiff data = modified("tests/data/golden.bin", {});
   data.binary = true;
   FileDiff mode_only = modified("tests/run.sh", {});
