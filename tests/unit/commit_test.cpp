@@ -141,7 +141,7 @@ TEST_F(Commit, CommitOnCurrentBranchMovesTheBranchAndStagesOnlyTheFixedPaths) {
   const auto files_before = tree_entries(root_);
 
   commit_on_current_branch(*repo_, "refs/heads/main", commit,
-                           {{"b.txt", "modified"}, {"c.txt", "deleted"}}, "autofix-gate: accepted attempt two");
+                           {{"b.txt", FileStatus::modified}, {"c.txt", FileStatus::deleted}}, "autofix-gate: accepted attempt two");
   EXPECT_EQ(trimmed(git(root_, {"symbolic-ref", "HEAD"})), "refs/heads/main");
   EXPECT_EQ(trimmed(git(root_, {"rev-parse", "main"})), to_hex(commit));
   EXPECT_EQ(trimmed(git(root_, {"reflog", "-1", "--format=%gs", "main"})), "autofix-gate: accepted attempt two");
@@ -159,7 +159,7 @@ TEST_F(Commit, CommitOnCurrentBranchMovesADetachedHeadItself) {
   write_file(root_ / "b.txt", "b, fixed\n");
   git_oid after = worktree_tree();
   git_oid commit = commit_fix(*repo_, from_hex(head_), before, after, "fix\n", kIdentity);
-  commit_on_current_branch(*repo_, std::nullopt, commit, {{"b.txt", "modified"}}, "unused for HEAD");
+  commit_on_current_branch(*repo_, std::nullopt, commit, {{"b.txt", FileStatus::modified}}, "unused for HEAD");
   EXPECT_FALSE(autofix::testing::run({"git", "symbolic-ref", "-q", "HEAD"}, root_).succeeded());
   EXPECT_EQ(trimmed(git(root_, {"rev-parse", "HEAD"})), to_hex(commit));
   EXPECT_EQ(trimmed(git(root_, {"rev-parse", "main"})), head_) << "a branch moved";
