@@ -108,8 +108,8 @@ json attempt_json(const AttemptResult& r) {
   j["head"] = r.head ? json(*r.head) : json(nullptr);
   j["shard"] = r.shard ? json(*r.shard) : json(nullptr);
   j["stopped_early"] = r.stopped_early;
-  j["lane"] = {{"lane", r.lane.lane}, {"reason", r.lane.reason}};
-  j["risk"] = {{"level", r.risk.level}, {"pattern", r.risk.pattern}, {"path", utf8_name(r.risk.path)}};
+  j["lane"] = {{"lane", to_string(r.lane.lane)}, {"reason", r.lane.reason}};
+  j["risk"] = {{"level", to_string(r.risk.level)}, {"pattern", r.risk.pattern}, {"path", utf8_name(r.risk.path)}};
   json tiers = json::array();
   for (const TierResult& t : r.tiers) tiers.push_back(tier_json(t));
   j["tiers"] = tiers;
@@ -413,8 +413,8 @@ std::string attempt_summary(const AttemptResult& r) {
     }
     m << "\n";
   }
-  if (r.risk.level != "normal")
-    m << "**Risk: " << r.risk.level << "**: `" << r.risk.path << "` matches `" << r.risk.pattern << "`.\n\n";
+  if (r.risk.level != RiskLevel::normal)
+    m << "**Risk: " << to_string(r.risk.level) << "**: `" << r.risk.path << "` matches `" << r.risk.pattern << "`.\n\n";
   if (!r.tiers.empty()) {
     m << "| tier | kind | | status | |\n|---|---|---|---|---|\n";
     for (const TierResult& t : r.tiers)
@@ -432,7 +432,7 @@ std::string attempt_summary(const AttemptResult& r) {
       m << "\n";
     }
   }
-  if (!r.lane.reason.empty()) m << "Lane: **" << r.lane.lane << "** (" << r.lane.reason << ").\n\n";
+  if (!r.lane.reason.empty()) m << "Lane: **" << to_string(r.lane.lane) << "** (" << r.lane.reason << ").\n\n";
   std::vector<std::string> flaky = r.names_with(Transition::FLAKY);
   if (!flaky.empty()) {
     m << "**Flaky** (results differ between runs; neither fixed nor broken):\n\n";

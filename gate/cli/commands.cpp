@@ -251,9 +251,8 @@ int cmd_tier_status(Options& o) {
   const AttemptResult report = read_report_file(o.report_file);
   auto tier = std::find_if(report.tiers.begin(), report.tiers.end(), [&](const TierResult& t) { return t.name == o.tier; });
   if (tier == report.tiers.end()) {
-    const std::string& lane = report.lane.lane;
     throw Error(ErrorKind::usage, "the report '" + o.report_file + "' has no tier '" + o.tier + "'",
-                "the tier may not run in the " + (lane.empty() ? std::string("chosen") : lane) +
+                std::string("the tier may not run in the ") + to_string(report.lane.lane) +
                     " lane, or the configuration changed since the report was written");
   }
   std::cout << "tier " << tier->name << " (" << to_string(tier->kind) << ", " << (tier->required ? "required" : "advisory")

@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "gate/results/file_status.h"
+#include "gate/results/lane.h"
+#include "gate/results/risk_level.h"
 #include "gate/results/tier_kind.h"
 
 namespace autofix {
@@ -128,13 +130,13 @@ struct TamperFinding {
 };
 
 struct RiskAssessment {
-  std::string level = "normal";  // normal, high, critical
+  RiskLevel level = RiskLevel::normal;
   std::string pattern;           // the pattern that matched
   std::string path;              // the changed path it matched
 };
 
 struct LaneChoice {
-  std::string lane = "standard";  // docs, standard, heavy
+  Lane lane = Lane::standard;
   std::string reason;
 };
 

@@ -160,10 +160,10 @@ AttemptResult read_attempt(const JsonValue& root) {
   a.shard = root.string_or_null("shard");
   a.stopped_early = root.boolean("stopped_early");
   JsonValue lane = root.object("lane");
-  a.lane.lane = lane.string("lane");
+  a.lane.lane = lane.one_of("lane", kLanes, "lane");
   a.lane.reason = lane.string("reason");
   JsonValue risk = root.object("risk");
-  a.risk.level = risk.string("level");
+  a.risk.level = risk.one_of("level", kRiskLevels, "risk level");
   a.risk.pattern = risk.string("pattern");
   a.risk.path = risk.string("path");
   for (const JsonValue& t : root.objects("tiers")) a.tiers.push_back(read_tier(t));

@@ -14,7 +14,7 @@ AttemptResult report_with_tiers() {
   AttemptResult r;
   r.verdict = Verdict::rejected;
   r.reason = "required tier 'static' (cppcheck) failed";
-  r.lane = {"heavy", "CMakeLists.txt changed"};
+  r.lane = {Lane::heavy, "CMakeLists.txt changed"};
   TierResult tests{"tests", TierKind::ctest, true, TierStatus::passed, "2 test(s), no regressions", 1.5, {}, {"a", "b"}};
   TierResult analysis{"static", TierKind::cppcheck, true, TierStatus::failed, "1 new finding", 2, {}, {}};
   analysis.findings.push_back({"nullPointer", "src/a file.cpp", 12, 3, "error", "null pointer dereference", "fp-1", "new", ""});

@@ -69,8 +69,8 @@ AttemptResult rich() {
   r.cascading = {{"C.Broken", "cascading", "src/a.cpp", {"c_test", "libc", "src/a.cpp"}}, {"X.Y", "unknown", "", {}}};
   r.tampering = {{"disabled", "tests/old_test.cpp", 14, "Old.Test", "DISABLED_ prefix", false},
                  {"labels_changed", "", 0, "", "", true}};
-  r.risk = {"high", "src/auth/**", "src/auth/login.cpp"};
-  r.lane = {"heavy", "CMakeLists.txt changed"};
+  r.risk = {RiskLevel::high, "src/auth/**", "src/auth/login.cpp"};
+  r.lane = {Lane::heavy, "CMakeLists.txt changed"};
   r.shard = "2/3";
   r.mode = "verify";
   r.stopped_early = true;
@@ -231,6 +231,10 @@ TEST(AttemptFromJson, NamesAnUnknownEnumString) {
             "secrets or command)");
   EXPECT_EQ(error_after([](json& j) { j["files_changed"][2]["status"] = "renamed"; }),
             "r.json: files_changed[2].status: unknown file status 'renamed' (expected added, modified or deleted)");
+  EXPECT_EQ(error_after([](json& j) { j["lane"]["lane"] = "fast"; }),
+            "r.json: lane.lane: unknown lane 'fast' (expected docs, standard or heavy)");
+  EXPECT_EQ(error_after([](json& j) { j["risk"]["level"] = "hihg"; }),
+            "r.json: risk.level: unknown risk level 'hihg' (expected normal, high or critical)");
   // Control characters in the offending value are escaped, not echoed to a terminal.
   EXPECT_EQ(error_after([](json& j) { j["verdict"] = "\x1b[2Jx\n"; }),
             "r.json: verdict: unknown verdict '\\u001b[2Jx\\n' (expected accepted, rejected, needs_review, error or planned)");
