@@ -57,7 +57,7 @@ std::string dump_json(const json& j, int indent) {
 
 json attempt_json(const AttemptResult& r) {
   json status = json::object();
-  for (Transition t : kAllTransitions) status[to_string(t)] = r.names_with(t);
+  for (Transition t : kTransitions.values()) status[to_string(t)] = r.names_with(t);
   json files = json::array();
   // Names are bytes; JSON text is UTF-8: a name that is not is shown quoted, as git shows it.
   for (const FileChange& f : r.files_changed) files.push_back({{"path", utf8_name(f.path)}, {"status", to_string(f.status)}});
@@ -463,7 +463,7 @@ std::string attempt_summary(const AttemptResult& r) {
   m << "| attempt | `" << r.attempt_id << "` |\n";
   if (r.branch) m << "| branch | `" << *r.branch << "` |\n";
   m << "| tests run / passed | " << r.tests_run() << " / " << r.tests_passed() << " |\n";
-  for (Transition t : kAllTransitions) m << "| " << to_string(t) << " | " << r.names_with(t).size() << " |\n";
+  for (Transition t : kTransitions.values()) m << "| " << to_string(t) << " | " << r.names_with(t).size() << " |\n";
   m << "| baseline | " << (r.baseline.cached ? "reused" : "computed") << " |\n";
   m << "\n";
   std::vector<std::string> fixed = r.names_with(Transition::FAIL_TO_PASS);

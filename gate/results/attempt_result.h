@@ -14,22 +14,29 @@ namespace autofix {
 
 // planned: a dry run; the plan was printed, nothing was built or judged (never an accept).
 enum class Verdict { accepted, rejected, needs_review, error, planned };
+inline constexpr auto kVerdicts =
+    enum_table<Verdict>({{Verdict::accepted, "accepted"}, {Verdict::rejected, "rejected"},
+                         {Verdict::needs_review, "needs_review"}, {Verdict::error, "error"}, {Verdict::planned, "planned"}});
 const char* to_string(Verdict v) noexcept;
 int exit_code_for(Verdict v) noexcept;
 
 // A test's status in one run, as far as the verdict cares.
 enum class RunStatus { passed, failed, timeout, not_run, skipped };
+inline constexpr auto kRunStatuses =
+    enum_table<RunStatus>({{RunStatus::passed, "passed"}, {RunStatus::failed, "failed"}, {RunStatus::timeout, "timeout"},
+                           {RunStatus::not_run, "not_run"}, {RunStatus::skipped, "skipped"}});
 const char* to_string(RunStatus s) noexcept;
 
 // How a test changed between the baseline (the tree without the fix) and the fixed tree.
 // FLAKY: the test's result changed between runs of one tree; neither a fix nor a regression.
 // SKIPPED: it ran on neither tree (disabled, skipped on purpose); neither a failure nor a pass.
 enum class Transition { FAIL_TO_PASS, PASS_TO_PASS, PASS_TO_FAIL, FAIL_TO_FAIL, MISSING, NEW, FLAKY, SKIPPED };
+// Every transition, in the order reports list them.
+inline constexpr auto kTransitions = enum_table<Transition>(
+    {{Transition::FAIL_TO_PASS, "FAIL_TO_PASS"}, {Transition::PASS_TO_PASS, "PASS_TO_PASS"},
+     {Transition::PASS_TO_FAIL, "PASS_TO_FAIL"}, {Transition::FAIL_TO_FAIL, "FAIL_TO_FAIL"}, {Transition::MISSING, "MISSING"},
+     {Transition::NEW, "NEW"}, {Transition::FLAKY, "FLAKY"}, {Transition::SKIPPED, "SKIPPED"}});
 const char* to_string(Transition t) noexcept;
-// Every transition, in the order reports list them: the one table readers and writers share.
-inline constexpr Transition kAllTransitions[] = {Transition::FAIL_TO_PASS, Transition::PASS_TO_PASS, Transition::PASS_TO_FAIL,
-                                                 Transition::FAIL_TO_FAIL, Transition::MISSING,      Transition::NEW,
-                                                 Transition::FLAKY,        Transition::SKIPPED};
 
 // What was observed of one test on one tree.
 struct TestRecord {
@@ -90,6 +97,8 @@ struct Finding {
 };
 
 enum class TierStatus { passed, failed, skipped, error };
+inline constexpr auto kTierStatuses = enum_table<TierStatus>(
+    {{TierStatus::passed, "passed"}, {TierStatus::failed, "failed"}, {TierStatus::skipped, "skipped"}, {TierStatus::error, "error"}});
 const char* to_string(TierStatus s) noexcept;
 
 struct TierResult {

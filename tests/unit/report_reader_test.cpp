@@ -108,24 +108,24 @@ std::string file_error_of(const std::filesystem::path& p) {
   return "accepted";
 }
 
-TEST(EnumFromString, InvertsToString) {
-  for (Verdict v : {Verdict::accepted, Verdict::rejected, Verdict::needs_review, Verdict::error, Verdict::planned})
-    EXPECT_EQ(verdict_from_string(to_string(v)), v);
-  for (Transition t : {Transition::FAIL_TO_PASS, Transition::PASS_TO_PASS, Transition::PASS_TO_FAIL,
-                       Transition::FAIL_TO_FAIL, Transition::MISSING, Transition::NEW, Transition::FLAKY})
-    EXPECT_EQ(transition_from_string(to_string(t)), t);
-  for (RunStatus s : {RunStatus::passed, RunStatus::failed, RunStatus::timeout, RunStatus::not_run, RunStatus::skipped})
-    EXPECT_EQ(run_status_from_string(to_string(s)), s);
-  for (TierStatus s : {TierStatus::passed, TierStatus::failed, TierStatus::skipped, TierStatus::error})
-    EXPECT_EQ(tier_status_from_string(to_string(s)), s);
+TEST(ResultTables, InvertToString) {
+  for (Verdict v : kVerdicts.values()) EXPECT_EQ(kVerdicts.parse(to_string(v)), v);
+  for (Transition t : kTransitions.values()) EXPECT_EQ(kTransitions.parse(to_string(t)), t);
+  for (RunStatus s : kRunStatuses.values()) EXPECT_EQ(kRunStatuses.parse(to_string(s)), s);
+  for (TierStatus s : kTierStatuses.values()) EXPECT_EQ(kTierStatuses.parse(to_string(s)), s);
+  EXPECT_EQ(kVerdicts.alternatives(), "accepted, rejected, needs_review, error or planned");
+  EXPECT_EQ(kTransitions.alternatives(),
+            "FAIL_TO_PASS, PASS_TO_PASS, PASS_TO_FAIL, FAIL_TO_FAIL, MISSING, NEW, FLAKY or SKIPPED");
+  EXPECT_EQ(kRunStatuses.alternatives(), "passed, failed, timeout, not_run or skipped");
+  EXPECT_EQ(kTierStatuses.alternatives(), "passed, failed, skipped or error");
 }
 
-TEST(EnumFromString, RefusesAnythingElse) {
-  EXPECT_EQ(verdict_from_string("Accepted"), std::nullopt);
-  EXPECT_EQ(verdict_from_string(""), std::nullopt);
-  EXPECT_EQ(transition_from_string("pass_to_fail"), std::nullopt);
-  EXPECT_EQ(run_status_from_string("passed "), std::nullopt);
-  EXPECT_EQ(tier_status_from_string(std::string_view("passed\0", 7)), std::nullopt);
+TEST(ResultTables, RefuseAnythingElse) {
+  EXPECT_EQ(kVerdicts.parse("Accepted"), std::nullopt);
+  EXPECT_EQ(kVerdicts.parse(""), std::nullopt);
+  EXPECT_EQ(kTransitions.parse("pass_to_fail"), std::nullopt);
+  EXPECT_EQ(kRunStatuses.parse("passed "), std::nullopt);
+  EXPECT_EQ(kTierStatuses.parse(std::string_view("passed\0", 7)), std::nullopt);
 }
 
 TEST(AttemptFromJson, RoundTripsEveryField) {
