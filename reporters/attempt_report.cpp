@@ -141,7 +141,7 @@ json attempt_json(const AttemptResult& r) {
 json finding_json(const Finding& f) {
   return {{"rule", f.rule},         {"file", f.file},       {"line", f.line},   {"column", f.column},
           {"severity", f.severity}, {"message", f.message}, {"fingerprint", f.fingerprint},
-          {"state", f.state},       {"detail", f.detail},   {"blocking", f.blocking}};
+          {"state", to_string(f.state)},       {"detail", f.detail},   {"blocking", f.blocking}};
 }
 
 json tier_json(const TierResult& t) {
@@ -331,14 +331,14 @@ std::string attempt_junit(const AttemptResult& r) {
       for (const Finding& f : tier.findings) {
         std::string where = f.file.empty() ? std::string() : f.file + (f.line ? ":" + std::to_string(f.line) : "");
         pugi::xml_node c = add_case(f.rule + (where.empty() ? "" : " at " + where), "autofix.tier." + tier.name);
-        property(c.append_child("properties"), "state", f.state);
-        if (f.state == "new" && !f.blocking) {
+        property(c.append_child("properties"), "state", to_string(f.state));
+        if (f.state == FindingState::new_ && !f.blocking) {
           ++tier_skipped;  // below the tier's threshold: reported, never a failure
           c.append_child("skipped").append_attribute("message") =
               xml_safe("not blocking (" + f.severity + ", below the tier's threshold): " + f.message).c_str();
           continue;
         }
-        mark(c, f.state == "new", f.message, f.detail);
+        mark(c, f.state == FindingState::new_, f.message, f.detail);
       }
     }
     finish_suite(s, cases, tier_failures, tier_skipped, tier.duration_s);
@@ -425,7 +425,7 @@ std::string attempt_summary(const AttemptResult& r) {
       if (t.kind == TierKind::ctest || t.findings.empty()) continue;
       m << "Findings of **" << t.name << "**:\n\n";
       for (const Finding& f : t.findings) {
-        m << "- " << f.state << (f.blocking ? "" : " (" + f.severity + ", not blocking)") << ": `" << f.rule << "`";
+        m << "- " << to_string(f.state) << (f.blocking ? "" : " (" + f.severity + ", not blocking)") << ": `" << f.rule << "`";
         if (!f.file.empty()) m << " at `" << f.file << (f.line ? ":" + std::to_string(f.line) : "") << "`";
         m << ": " << f.message << "\n";
       }

@@ -258,7 +258,7 @@ int cmd_tier_status(Options& o) {
   std::cout << "tier " << tier->name << " (" << to_string(tier->kind) << ", " << (tier->required ? "required" : "advisory")
             << "): " << to_string(tier->status) << ": " << tier->reason << "\n";
   for (const Finding& f : tier->findings)
-    if (f.state == "new")
+    if (f.state == FindingState::new_)
       std::cout << "  new: " << f.rule << " " << f.file << (f.line ? ":" + std::to_string(f.line) : "") << ": " << f.message
                 << "\n";
   bool failed = tier->status == TierStatus::failed || tier->status == TierStatus::error;

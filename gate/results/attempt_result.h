@@ -80,6 +80,17 @@ struct TestOutcome {
   TestKey key() const { return {ctest_test, case_name}; }
 };
 
+// A finding against the baseline (SARIF's baselineState): new with the change, unchanged, or absent (the
+// change removed it).
+enum class FindingState { new_, unchanged, absent };
+inline constexpr auto kFindingStates = enum_table<FindingState>(
+    {{FindingState::new_, "new"}, {FindingState::unchanged, "unchanged"}, {FindingState::absent, "absent"}});
+inline const char* to_string(FindingState s) noexcept { return kFindingStates.c_name_of(s); }
+template <typename Json>
+void to_json(Json& j, FindingState s) {
+  j = to_string(s);
+}
+
 // One problem a tier found: an analyzer warning, a secret, a sanitizer report, a failing command.
 struct Finding {
   std::string rule;         // checker name ("bugprone-use-after-move"), secret rule, sanitizer error kind
@@ -91,7 +102,7 @@ struct Finding {
   std::string severity = "error";
   std::string message;
   std::string fingerprint;  // stable across line shifts (see gate/policy/findings.h)
-  std::string state = "new";  // against the baseline: new, unchanged, absent (fixed by the change)
+  FindingState state = FindingState::new_;
   std::string detail;       // more text: a sanitizer report's first frames, the test that printed it
   bool blocking = true;     // false: below its tier's fail_on threshold; reported, never fails the tier
 };

@@ -30,7 +30,7 @@ Finding read_finding(const JsonValue& n) {
   f.severity = n.string("severity");
   f.message = n.string("message");
   f.fingerprint = n.string("fingerprint");
-  f.state = n.string("state");
+  f.state = n.one_of("state", kFindingStates, "finding state");
   f.detail = n.string("detail");
   f.blocking = n.boolean("blocking");
   return f;

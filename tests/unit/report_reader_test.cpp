@@ -57,11 +57,11 @@ AttemptResult rich() {
   r.commit = "0123456789abcdef0123456789abcdef01234567";
   r.started = "2026-11-22T00:00:00Z";
   TierResult unit{"unit", TierKind::ctest, true, TierStatus::failed, "7 test(s), 1 regression(s)", 3.5, {}, {"A.Fixed", "C.Broken"}};
-  unit.findings.push_back({"regression", "", 0, 0, "error", "C.Broken passed and timed out", "C.Broken", "new", "detail"});
+  unit.findings.push_back({"regression", "", 0, 0, "error", "C.Broken passed and timed out", "C.Broken", FindingState::new_, "detail"});
   TierResult tidy{"tidy", TierKind::clang_tidy, false, TierStatus::passed, "no new findings", 8, {}, {}};
   tidy.findings.push_back(
-      {"bugprone-use-after-move", "src/a.cpp", 12, 7, "warning", "moved", "fp-1", "unchanged", "more\ntext"});
-  tidy.findings.push_back({"bugprone-x", "src/b.cpp", 1, 1, "note", "fixed", "fp-2", "absent", ""});
+      {"bugprone-use-after-move", "src/a.cpp", 12, 7, "warning", "moved", "fp-1", FindingState::unchanged, "more\ntext"});
+  tidy.findings.push_back({"bugprone-x", "src/b.cpp", 1, 1, "note", "fixed", "fp-2", FindingState::absent, ""});
   tidy.findings.back().blocking = false;
   TierResult asan{"asan", TierKind::sanitizers, true, TierStatus::error, "cannot configure", 0, {}, {}};
   TierResult secrets{"secrets", TierKind::secrets, true, TierStatus::skipped, "docs lane", 0, {}, {}};
@@ -235,6 +235,8 @@ TEST(AttemptFromJson, NamesAnUnknownEnumString) {
             "r.json: lane.lane: unknown lane 'fast' (expected docs, standard or heavy)");
   EXPECT_EQ(error_after([](json& j) { j["risk"]["level"] = "hihg"; }),
             "r.json: risk.level: unknown risk level 'hihg' (expected normal, high or critical)");
+  EXPECT_EQ(error_after([](json& j) { j["tiers"][1]["findings"][0]["state"] = "fixed"; }),
+            "r.json: tiers[1].findings[0].state: unknown finding state 'fixed' (expected new, unchanged or absent)");
   // Control characters in the offending value are escaped, not echoed to a terminal.
   EXPECT_EQ(error_after([](json& j) { j["verdict"] = "\x1b[2Jx\n"; }),
             "r.json: verdict: unknown verdict '\\u001b[2Jx\\n' (expected accepted, rejected, needs_review, error or planned)");

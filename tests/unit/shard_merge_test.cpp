@@ -71,7 +71,7 @@ AttemptResult partial(const AttemptResult& full, int k, int n) {
     unit.tests.push_back(t.name);
     if (t.transition == Transition::PASS_TO_FAIL) {
       ++regressions;
-      unit.findings.push_back({"regression", "", 0, 0, "error", t.name + " broke", t.name, "new", ""});
+      unit.findings.push_back({"regression", "", 0, 0, "error", t.name + " broke", t.name, FindingState::new_, ""});
     }
   }
   unit.status = regressions ? TierStatus::failed : TierStatus::passed;
@@ -81,7 +81,7 @@ AttemptResult partial(const AttemptResult& full, int k, int n) {
     tidy.status = TierStatus::passed;
     tidy.reason = "no new findings";
     tidy.duration_s = 4;
-    tidy.findings.push_back({"bugprone-x", "src/a.cpp", 3, 1, "warning", "old", "fp", "unchanged", ""});
+    tidy.findings.push_back({"bugprone-x", "src/a.cpp", 3, 1, "warning", "old", "fp", FindingState::unchanged, ""});
   }
   p.tiers = {unit, tidy};
   p.durations = {{"build", 10}, {"test", 2}};
