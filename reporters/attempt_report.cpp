@@ -57,7 +57,7 @@ std::string dump_json(const json& j, int indent) {
 
 json attempt_json(const AttemptResult& r) {
   json status = json::object();
-  for (Transition t : kAllTransitions) status[to_string(t)] = r.names_with(t);
+  for (Transition t : kTransitions.values()) status[to_string(t)] = r.names_with(t);
   json files = json::array();
   // Names are bytes; JSON text is UTF-8: a name that is not is shown quoted, as git shows it.
   for (const FileChange& f : r.files_changed) files.push_back({{"path", utf8_name(f.path)}, {"status", to_string(f.status)}});
@@ -108,8 +108,8 @@ json attempt_json(const AttemptResult& r) {
   j["head"] = r.head ? json(*r.head) : json(nullptr);
   j["shard"] = r.shard ? json(*r.shard) : json(nullptr);
   j["stopped_early"] = r.stopped_early;
-  j["lane"] = {{"lane", r.lane.lane}, {"reason", r.lane.reason}};
-  j["risk"] = {{"level", r.risk.level}, {"pattern", r.risk.pattern}, {"path", utf8_name(r.risk.path)}};
+  j["lane"] = {{"lane", to_string(r.lane.lane)}, {"reason", r.lane.reason}};
+  j["risk"] = {{"level", to_string(r.risk.level)}, {"pattern", r.risk.pattern}, {"path", utf8_name(r.risk.path)}};
   json tiers = json::array();
   for (const TierResult& t : r.tiers) tiers.push_back(tier_json(t));
   j["tiers"] = tiers;
@@ -141,7 +141,7 @@ json attempt_json(const AttemptResult& r) {
 json finding_json(const Finding& f) {
   return {{"rule", f.rule},         {"file", f.file},       {"line", f.line},   {"column", f.column},
           {"severity", f.severity}, {"message", f.message}, {"fingerprint", f.fingerprint},
-          {"state", f.state},       {"detail", f.detail},   {"blocking", f.blocking}};
+          {"state", to_string(f.state)},       {"detail", f.detail},   {"blocking", f.blocking}};
 }
 
 json tier_json(const TierResult& t) {
@@ -331,14 +331,14 @@ std::string attempt_junit(const AttemptResult& r) {
       for (const Finding& f : tier.findings) {
         std::string where = f.file.empty() ? std::string() : f.file + (f.line ? ":" + std::to_string(f.line) : "");
         pugi::xml_node c = add_case(f.rule + (where.empty() ? "" : " at " + where), "autofix.tier." + tier.name);
-        property(c.append_child("properties"), "state", f.state);
-        if (f.state == "new" && !f.blocking) {
+        property(c.append_child("properties"), "state", to_string(f.state));
+        if (f.state == FindingState::new_ && !f.blocking) {
           ++tier_skipped;  // below the tier's threshold: reported, never a failure
           c.append_child("skipped").append_attribute("message") =
               xml_safe("not blocking (" + f.severity + ", below the tier's threshold): " + f.message).c_str();
           continue;
         }
-        mark(c, f.state == "new", f.message, f.detail);
+        mark(c, f.state == FindingState::new_, f.message, f.detail);
       }
     }
     finish_suite(s, cases, tier_failures, tier_skipped, tier.duration_s);
@@ -413,8 +413,8 @@ std::string attempt_summary(const AttemptResult& r) {
     }
     m << "\n";
   }
-  if (r.risk.level != "normal")
-    m << "**Risk: " << r.risk.level << "**: `" << r.risk.path << "` matches `" << r.risk.pattern << "`.\n\n";
+  if (r.risk.level != RiskLevel::normal)
+    m << "**Risk: " << to_string(r.risk.level) << "**: `" << r.risk.path << "` matches `" << r.risk.pattern << "`.\n\n";
   if (!r.tiers.empty()) {
     m << "| tier | kind | | status | |\n|---|---|---|---|---|\n";
     for (const TierResult& t : r.tiers)
@@ -425,14 +425,14 @@ std::string attempt_summary(const AttemptResult& r) {
       if (t.kind == TierKind::ctest || t.findings.empty()) continue;
       m << "Findings of **" << t.name << "**:\n\n";
       for (const Finding& f : t.findings) {
-        m << "- " << f.state << (f.blocking ? "" : " (" + f.severity + ", not blocking)") << ": `" << f.rule << "`";
+        m << "- " << to_string(f.state) << (f.blocking ? "" : " (" + f.severity + ", not blocking)") << ": `" << f.rule << "`";
         if (!f.file.empty()) m << " at `" << f.file << (f.line ? ":" + std::to_string(f.line) : "") << "`";
         m << ": " << f.message << "\n";
       }
       m << "\n";
     }
   }
-  if (!r.lane.reason.empty()) m << "Lane: **" << r.lane.lane << "** (" << r.lane.reason << ").\n\n";
+  if (!r.lane.reason.empty()) m << "Lane: **" << to_string(r.lane.lane) << "** (" << r.lane.reason << ").\n\n";
   std::vector<std::string> flaky = r.names_with(Transition::FLAKY);
   if (!flaky.empty()) {
     m << "**Flaky** (results differ between runs; neither fixed nor broken):\n\n";
@@ -463,7 +463,7 @@ std::string attempt_summary(const AttemptResult& r) {
   m << "| attempt | `" << r.attempt_id << "` |\n";
   if (r.branch) m << "| branch | `" << *r.branch << "` |\n";
   m << "| tests run / passed | " << r.tests_run() << " / " << r.tests_passed() << " |\n";
-  for (Transition t : kAllTransitions) m << "| " << to_string(t) << " | " << r.names_with(t).size() << " |\n";
+  for (Transition t : kTransitions.values()) m << "| " << to_string(t) << " | " << r.names_with(t).size() << " |\n";
   m << "| baseline | " << (r.baseline.cached ? "reused" : "computed") << " |\n";
   m << "\n";
   std::vector<std::string> fixed = r.names_with(Transition::FAIL_TO_PASS);

@@ -40,7 +40,7 @@ json result_json(const Finding& f, const std::map<std::string, size_t>& rule_ind
     r["locations"] = json::array({{{"physicalLocation", physical}}});
   }
   if (!f.fingerprint.empty()) r["partialFingerprints"] = {{"autofixGate/v1", f.fingerprint}};
-  r["baselineState"] = f.state;
+  r["baselineState"] = to_string(f.state);
   // The analyzer's own severity, and whether the finding can fail its tier (false: below fail_on).
   r["properties"] = {{"severity", f.severity}, {"blocking", f.blocking}};
   if (!f.detail.empty()) r["properties"]["detail"] = f.detail;

@@ -251,15 +251,14 @@ int cmd_tier_status(Options& o) {
   const AttemptResult report = read_report_file(o.report_file);
   auto tier = std::find_if(report.tiers.begin(), report.tiers.end(), [&](const TierResult& t) { return t.name == o.tier; });
   if (tier == report.tiers.end()) {
-    const std::string& lane = report.lane.lane;
     throw Error(ErrorKind::usage, "the report '" + o.report_file + "' has no tier '" + o.tier + "'",
-                "the tier may not run in the " + (lane.empty() ? std::string("chosen") : lane) +
+                std::string("the tier may not run in the ") + to_string(report.lane.lane) +
                     " lane, or the configuration changed since the report was written");
   }
   std::cout << "tier " << tier->name << " (" << to_string(tier->kind) << ", " << (tier->required ? "required" : "advisory")
             << "): " << to_string(tier->status) << ": " << tier->reason << "\n";
   for (const Finding& f : tier->findings)
-    if (f.state == "new")
+    if (f.state == FindingState::new_)
       std::cout << "  new: " << f.rule << " " << f.file << (f.line ? ":" + std::to_string(f.line) : "") << ": " << f.message
                 << "\n";
   bool failed = tier->status == TierStatus::failed || tier->status == TierStatus::error;

@@ -154,19 +154,19 @@ void judge_change(const JudgeInput& in, AttemptResult& result) {
   std::vector<const TierConfig*> tiers;
   for (const TierConfig& t : in.config->tiers)
     if (tier_runs_in_lane(t, result.lane.lane)) tiers.push_back(&t);
-  phases.note("[lane] " + result.lane.lane + ": " + result.lane.reason);
-  if (result.risk.level != "normal")
-    phases.note("[risk] " + result.risk.level + ": " + result.risk.path + " matches " + result.risk.pattern);
+  phases.note(std::string("[lane] ") + to_string(result.lane.lane) + ": " + result.lane.reason);
+  if (result.risk.level != RiskLevel::normal)
+    phases.note(std::string("[risk] ") + to_string(result.risk.level) + ": " + result.risk.path + " matches " + result.risk.pattern);
 
   std::vector<git::FileDiff> diff = git::diff_lines(*in.repo, in.before_tree, in.after_tree);
   TierContext ctx{&toolchain, in.repo, &l, in.config, &in.settings, &phases, in.baseline, in.before_tree, in.after_tree, &diff,
                   &result.files_changed, nullptr};
   std::optional<BuildGraph> graph;
-  bool docs = result.lane.lane == "docs";
+  bool docs = result.lane.lane == Lane::docs;
   std::vector<runners::DiscoveredTest> discovered_after;
 
   if (!docs) {
-    bool heavy = result.lane.lane == "heavy";
+    bool heavy = result.lane.lane == Lane::heavy;
     phases.begin("build", heavy ? "reconfiguring and building with the fix" : "building with the fix");
     runners::BuildResult b = build_tree(toolchain, l, in.settings, heavy);
     result.build = {true, b.ok, b.duration_s, b.errors, b.failure, b.timed_out};

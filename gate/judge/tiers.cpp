@@ -273,8 +273,8 @@ TierResult run_static_tier(const TierConfig& tier, const TierContext& ctx) {
   size_t gone = 0;
   for (Finding& f : r.findings) {
     f.blocking = blocks_at(f.severity, threshold);
-    if (f.state == "absent") ++gone;
-    if (f.state == "new") (f.blocking ? blocking : reported).push_back(&f);
+    if (f.state == FindingState::absent) ++gone;
+    if (f.state == FindingState::new_) (f.blocking ? blocking : reported).push_back(&f);
   }
   r.tests = files;
   r.status = blocking.empty() ? TierStatus::passed : TierStatus::failed;
@@ -309,7 +309,7 @@ TierResult run_sanitizer_tier(const TierConfig& tier, const TierContext& ctx) {
     Finding f = run.findings[i];
     auto it = known.find(run.signatures[i]);
     if (it != known.end()) {
-      f.state = "unchanged";
+      f.state = FindingState::unchanged;
       known.erase(it);
     } else {
       ++added;

@@ -19,8 +19,6 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr std::string_view kDocHint = "docs/configuration.md describes every key and value";
-constexpr std::array<std::string_view, 3> kLanes = {"docs", "standard", "heavy"};
-constexpr std::array<std::string_view, 3> kLevels = {"normal", "high", "critical"};
 
 // The kinds whose row has `fact` (or has it not, with `negated`), for messages: "'clang-tidy' or
 // 'cppcheck'", "secrets and command".
@@ -32,13 +30,6 @@ std::string kinds_with(bool TierKindRow::*fact, std::string_view last_separator,
   for (size_t i = 0; i < names.size(); ++i)
     out += (i == 0 ? "" : i + 1 == names.size() ? " " + std::string(last_separator) + " " : ", ") + names[i];
   return out;
-}
-
-template <size_t N>
-constexpr EnumTable<std::string_view, N> names_table(const std::array<std::string_view, N>& names) {
-  std::array<std::pair<std::string_view, std::string_view>, N> rows{};
-  for (size_t i = 0; i < N; ++i) rows[i] = {names[i], names[i]};
-  return EnumTable<std::string_view, N>(rows);
 }
 
 void check_tier_name(const JsonValue& at, const std::string& name) {
@@ -69,17 +60,18 @@ TierConfig parse_tier(const JsonValue& value) {
   if (auto v = value.find("timeout")) tier.timeout = std::chrono::seconds(v->integer(1, kMaxTierTimeout.count(), "seconds"));
 
   if (auto v = value.find("lanes")) {
+    v->texts("list the lanes the tier runs in: " + kLanes.alternatives());
     std::vector<JsonValue> items = v->array("strings");
-    tier.lanes = v->texts("list the lanes the tier runs in: " + names_table(kLanes).alternatives());
-    for (size_t i = 0; i < tier.lanes.size(); ++i) {
-      const std::string lane(items[i].one_of(names_table(kLanes), "lane"));
-      if (lane == "docs" && kind.needs_build)
+    for (size_t i = 0; i < items.size(); ++i) {
+      const Lane lane = items[i].one_of(kLanes, "lane");
+      tier.lanes.push_back(lane);
+      if (lane == Lane::docs && kind.needs_build)
         items[i].fail("a " + quoted_text(kind.name) + " tier needs a build, and the docs lane builds nothing",
                       "only " + kinds_with(&TierKindRow::needs_build, "and", false, true) +
                           " tiers can run in the docs lane; list standard and/or heavy");
       if (std::find(tier.lanes.begin(), tier.lanes.begin() + static_cast<std::ptrdiff_t>(i), lane) !=
           tier.lanes.begin() + static_cast<std::ptrdiff_t>(i))
-        items[i].fail(quoted_text(lane) + " is listed twice", "list each lane once");
+        items[i].fail(quoted_text(to_string(lane)) + " is listed twice", "list each lane once");
     }
   } else {
     tier.lanes = default_lanes(tier.kind);
@@ -121,7 +113,7 @@ TierConfig parse_tier(const JsonValue& value) {
 ProtectRule parse_protect_rule(const JsonValue& value) {
   value.object().allow_only({"level", "paths"});
   ProtectRule rule;
-  rule.level = std::string(value.one_of("level", names_table(kLevels), "level"));
+  rule.level = value.one_of("level", kRiskLevels, "level");
   const std::string what_for = "list the path patterns the level applies to";
   rule.paths = value.at("paths", what_for).texts(what_for);
   return rule;
@@ -171,9 +163,9 @@ std::vector<std::string> default_test_paths() {
           "**/test_*.*", "**/*Test.*", "**/*Tests.*"};
 }
 
-std::vector<std::string> default_lanes(TierKind kind) {
-  if (row_of(kind).in_docs_lane) return {"docs", "standard", "heavy"};
-  return {"standard", "heavy"};
+std::vector<Lane> default_lanes(TierKind kind) {
+  if (row_of(kind).in_docs_lane) return {Lane::docs, Lane::standard, Lane::heavy};
+  return {Lane::standard, Lane::heavy};
 }
 
 std::vector<TierConfig> default_tiers(const fs::path& repo_root) {

@@ -10,6 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "gate/results/lane.h"
+#include "gate/results/risk_level.h"
 #include "gate/results/severity.h"
 #include "gate/results/tier_kind.h"
 
@@ -20,7 +22,7 @@ struct TierConfig {
   TierKind kind = TierKind::ctest;
   bool required = true;
   std::chrono::seconds timeout{600};
-  std::vector<std::string> lanes;     // always filled: the configured lanes or the kind's default ones
+  std::vector<Lane> lanes;            // always filled: the configured lanes or the kind's default ones
   std::vector<std::string> labels;    // ctest and sanitizers; empty: every test
   std::vector<std::string> command;   // command: argv, run from the repository root
   std::optional<std::string> junit;   // command: a JUnit file the command writes
@@ -30,7 +32,7 @@ struct TierConfig {
 };
 
 struct ProtectRule {
-  std::string level;  // normal, high, critical
+  RiskLevel level = RiskLevel::normal;
   std::vector<std::string> paths;
   bool operator==(const ProtectRule&) const = default;
 };
@@ -64,7 +66,7 @@ std::vector<std::string> default_test_paths();
 
 // The lanes a tier of `kind` runs in when its configuration lists none: standard and heavy, and docs
 // for the kinds whose row says so (gate/results/tier_kind.h).
-std::vector<std::string> default_lanes(TierKind kind);
+std::vector<Lane> default_lanes(TierKind kind);
 
 // The tiers used when none are configured: `tests` (ctest, every test), `secrets`, and `static`
 // (clang-tidy when <repo_root>/.clang-tidy is a file, else cppcheck when runners::find_program finds it, else none).

@@ -15,7 +15,7 @@ std::string name_list(const std::vector<std::string>& names) {
 }  // namespace
 
 Decision decide(const AttemptResult& r) {
-  bool docs = r.lane.lane == "docs";
+  bool docs = r.lane.lane == Lane::docs;
   if (!docs && !r.build.ok && r.build.timed_out)
     return {Verdict::error, "the build with the fix did not finish in time (" + r.build.failure +
                                 "): that says nothing about the fix; raise --timeout"};
@@ -68,12 +68,12 @@ Decision decide(const AttemptResult& r) {
     for (const std::string& m : missing) tampered.push_back("missing " + m);
   if (!tampered.empty())
     return {Verdict::needs_review, "the fix weakens tests (" + std::to_string(tampered.size()) + "): " + name_list(tampered)};
-  if (r.risk.level == "critical")
+  if (r.risk.level == RiskLevel::critical)
     return {Verdict::needs_review, "the fix changes a critical path: " + r.risk.path + " (matches " + r.risk.pattern + ")"};
   std::vector<std::string> advisory_failed;
   for (const TierResult& t : r.tiers)
     if (!t.required && (t.status == TierStatus::failed || t.status == TierStatus::error)) advisory_failed.push_back(t.name);
-  if (r.risk.level == "high" && !advisory_failed.empty())
+  if (r.risk.level == RiskLevel::high && !advisory_failed.empty())
     return {Verdict::rejected, "high-risk change (" + r.risk.path + " matches " + r.risk.pattern +
                                    ") and advisory tier(s) failed: " + name_list(advisory_failed)};
   size_t fixed = r.names_with(Transition::FAIL_TO_PASS).size();

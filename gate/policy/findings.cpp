@@ -86,19 +86,19 @@ std::vector<Finding> compare_findings(const std::vector<Finding>& baseline, cons
   result.reserve(after.size() + baseline.size());
   for (const Finding& f : after) {
     Finding r = f;
-    r.state = "new";
+    r.state = FindingState::new_;
     auto it = unmatched.find(f.fingerprint);
     if (!f.fingerprint.empty() && it != unmatched.end() && !it->second.empty()) {
       matched[it->second.front()] = true;
       it->second.erase(it->second.begin());
-      r.state = "unchanged";
+      r.state = FindingState::unchanged;
     }
     result.push_back(std::move(r));
   }
   for (size_t i = 0; i < baseline.size(); ++i) {
     if (matched[i]) continue;
     Finding r = baseline[i];
-    r.state = "absent";
+    r.state = FindingState::absent;
     result.push_back(std::move(r));
   }
   return result;

@@ -49,7 +49,7 @@ bool is_documentation(std::string_view path) {
 }
 
 LaneChoice choose_lane(const std::vector<std::string>& changed_paths) {
-  if (changed_paths.empty()) return {.lane = "standard", .reason = "no file changed"};
+  if (changed_paths.empty()) return {.lane = Lane::standard, .reason = "no file changed"};
 
   std::vector<const std::string*> build_files;
   const std::string* first_other = nullptr;
@@ -60,20 +60,20 @@ LaneChoice choose_lane(const std::vector<std::string>& changed_paths) {
   if (!build_files.empty()) {
     std::string which = *build_files.front();
     if (build_files.size() > 1) which += " (and " + std::to_string(build_files.size() - 1) + " more)";
-    return {.lane = "heavy",
+    return {.lane = Lane::heavy,
             .reason = which + " changed: build configuration, so the heavy lane reconfigures and runs every tier"};
   }
   if (first_other)
-    return {.lane = "standard",
+    return {.lane = Lane::standard,
             .reason = *first_other + " changed: not documentation, so the standard lane builds and runs its tiers"};
   std::string listed;
   for (size_t i = 0; i < changed_paths.size() && i < kListedDocs; ++i) listed += (i ? ", " : "") + changed_paths[i];
   if (changed_paths.size() > kListedDocs) listed += " and " + std::to_string(changed_paths.size() - kListedDocs) + " more";
-  return {.lane = "docs", .reason = "docs only: " + listed};
+  return {.lane = Lane::docs, .reason = "docs only: " + listed};
 }
 
-bool tier_runs_in_lane(const TierConfig& tier, const std::string& lane) {
-  if (lane == "heavy") return true;
+bool tier_runs_in_lane(const TierConfig& tier, Lane lane) {
+  if (lane == Lane::heavy) return true;
   return std::find(tier.lanes.begin(), tier.lanes.end(), lane) != tier.lanes.end();
 }
 

@@ -30,6 +30,6 @@ bool is_documentation(std::string_view path);
 LaneChoice choose_lane(const std::vector<std::string>& changed_paths);
 
 // heavy runs every tier; docs and standard run the tiers that list them.
-bool tier_runs_in_lane(const TierConfig& tier, const std::string& lane);
+bool tier_runs_in_lane(const TierConfig& tier, Lane lane);
 
 }  // namespace autofix

@@ -53,18 +53,11 @@ std::string_view segment_keyword(std::string_view segment) {
   return {};
 }
 
-RiskAssessment at_level(std::string_view level, std::string_view pattern, std::string_view path) {
-  return {.level = std::string(level), .pattern = std::string(pattern), .path = std::string(path)};
+RiskAssessment at_level(RiskLevel level, std::string_view pattern, std::string_view path) {
+  return {.level = level, .pattern = std::string(pattern), .path = std::string(path)};
 }
 
 }  // namespace
-
-int risk_rank(std::string_view level) noexcept {
-  if (level == "normal") return 0;
-  if (level == "high") return 1;
-  if (level == "critical") return 2;
-  return -1;
-}
 
 std::string sensitive_keyword(std::string_view path) {
   size_t start = 0;
@@ -84,26 +77,26 @@ RiskAssessment assess_path_risk(const GateConfig& config, std::string_view path)
       if (glob_match(pattern, path, /*case_insensitive=*/true)) return at_level(rule.level, pattern, path);
   if (config.protect_defaults) {
     for (std::string_view pattern : kCriticalPatterns)
-      if (glob_match(pattern, path, true)) return at_level("critical", pattern, path);
+      if (glob_match(pattern, path, true)) return at_level(RiskLevel::critical, pattern, path);
     // The configured allow-list is as sensitive as the default one: it silences the secrets tier.
     // (A path, so matched from the root, letter for letter: no glob characters are interpreted.)
     if (!config.secrets_allowlist.empty() && path.size() == config.secrets_allowlist.size() &&
         std::equal(path.begin(), path.end(), config.secrets_allowlist.begin(),
                    [](char a, char b) { return lower(a) == lower(b); }))
-      return at_level("critical", config.secrets_allowlist, path);
+      return at_level(RiskLevel::critical, config.secrets_allowlist, path);
     if (std::string keyword = sensitive_keyword(path); !keyword.empty())
-      return at_level("critical", "a path segment containing '" + keyword + "'", path);
+      return at_level(RiskLevel::critical, "a path segment containing '" + keyword + "'", path);
     for (std::string_view pattern : kHighPatterns)
-      if (glob_match(pattern, path, true)) return at_level("high", pattern, path);
+      if (glob_match(pattern, path, true)) return at_level(RiskLevel::high, pattern, path);
   }
-  return at_level("normal", "", path);
+  return at_level(RiskLevel::normal, "", path);
 }
 
 RiskAssessment assess_risk(const GateConfig& config, const std::vector<std::string>& changed_paths) {
   RiskAssessment highest;  // normal, no pattern, no path
   for (const std::string& path : changed_paths) {
     RiskAssessment risk = assess_path_risk(config, path);
-    if (risk_rank(risk.level) > risk_rank(highest.level)) highest = std::move(risk);
+    if (risk.level > highest.level) highest = std::move(risk);
   }
   return highest;
 }

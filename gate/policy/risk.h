@@ -9,9 +9,6 @@
 
 namespace autofix {
 
-// normal 0, high 1, critical 2; anything else -1.
-int risk_rank(std::string_view level) noexcept;
-
 // The level of one path and what decided it. Every pattern matches without regard to ASCII letter case
 // (a protected file must not escape by being spelled `Src/Auth/...` on a case-insensitive checkout).
 // 1. The user's `protect` rules, in order: the first rule with a matching pattern decides, whatever its
@@ -23,7 +20,7 @@ int risk_rank(std::string_view level) noexcept;
 RiskAssessment assess_path_risk(const GateConfig& config, std::string_view path);
 
 // The highest level among the paths; the first path (in the order given) at that level decides pattern
-// and path. No path at a level above normal: level "normal", empty pattern and path.
+// and path. No path at a level above normal: level normal, empty pattern and path.
 RiskAssessment assess_risk(const GateConfig& config, const std::vector<std::string>& changed_paths);
 
 // The keyword ("auth", "crypt" or "security") a segment of `path` contains, ignoring ASCII case; empty

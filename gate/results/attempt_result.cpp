@@ -9,16 +9,7 @@
 
 namespace autofix {
 
-const char* to_string(Verdict v) noexcept {
-  switch (v) {
-    case Verdict::accepted: return "accepted";
-    case Verdict::rejected: return "rejected";
-    case Verdict::needs_review: return "needs_review";
-    case Verdict::error: return "error";
-    case Verdict::planned: return "planned";
-  }
-  return "error";
-}
+const char* to_string(Verdict v) noexcept { return kVerdicts.c_name_of(v); }
 
 int exit_code_for(Verdict v) noexcept {
   switch (v) {
@@ -31,40 +22,11 @@ int exit_code_for(Verdict v) noexcept {
   return exit_code::gate_error;
 }
 
-const char* to_string(RunStatus s) noexcept {
-  switch (s) {
-    case RunStatus::passed: return "passed";
-    case RunStatus::failed: return "failed";
-    case RunStatus::timeout: return "timeout";
-    case RunStatus::not_run: return "not_run";
-    case RunStatus::skipped: return "skipped";
-  }
-  return "not_run";
-}
+const char* to_string(RunStatus s) noexcept { return kRunStatuses.c_name_of(s); }
 
-const char* to_string(TierStatus s) noexcept {
-  switch (s) {
-    case TierStatus::passed: return "passed";
-    case TierStatus::failed: return "failed";
-    case TierStatus::skipped: return "skipped";
-    case TierStatus::error: return "error";
-  }
-  return "error";
-}
+const char* to_string(TierStatus s) noexcept { return kTierStatuses.c_name_of(s); }
 
-const char* to_string(Transition t) noexcept {
-  switch (t) {
-    case Transition::FAIL_TO_PASS: return "FAIL_TO_PASS";
-    case Transition::PASS_TO_PASS: return "PASS_TO_PASS";
-    case Transition::PASS_TO_FAIL: return "PASS_TO_FAIL";
-    case Transition::FAIL_TO_FAIL: return "FAIL_TO_FAIL";
-    case Transition::MISSING: return "MISSING";
-    case Transition::NEW: return "NEW";
-    case Transition::FLAKY: return "FLAKY";
-    case Transition::SKIPPED: return "SKIPPED";
-  }
-  return "NEW";
-}
+const char* to_string(Transition t) noexcept { return kTransitions.c_name_of(t); }
 
 TestKey key_of(const TestRecord& r) { return {r.ctest_test.empty() ? r.name : r.ctest_test, r.case_name}; }
 

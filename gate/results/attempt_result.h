@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "gate/results/file_status.h"
+#include "gate/results/lane.h"
+#include "gate/results/risk_level.h"
 #include "gate/results/tier_kind.h"
 #include "gate/util/error.h"
 
@@ -13,22 +15,29 @@ namespace autofix {
 
 // planned: a dry run; the plan was printed, nothing was built or judged (never an accept).
 enum class Verdict { accepted, rejected, needs_review, error, planned };
+inline constexpr auto kVerdicts =
+    enum_table<Verdict>({{Verdict::accepted, "accepted"}, {Verdict::rejected, "rejected"},
+                         {Verdict::needs_review, "needs_review"}, {Verdict::error, "error"}, {Verdict::planned, "planned"}});
 const char* to_string(Verdict v) noexcept;
 int exit_code_for(Verdict v) noexcept;
 
 // A test's status in one run, as far as the verdict cares.
 enum class RunStatus { passed, failed, timeout, not_run, skipped };
+inline constexpr auto kRunStatuses =
+    enum_table<RunStatus>({{RunStatus::passed, "passed"}, {RunStatus::failed, "failed"}, {RunStatus::timeout, "timeout"},
+                           {RunStatus::not_run, "not_run"}, {RunStatus::skipped, "skipped"}});
 const char* to_string(RunStatus s) noexcept;
 
 // How a test changed between the baseline (the tree without the fix) and the fixed tree.
 // FLAKY: the test's result changed between runs of one tree; neither a fix nor a regression.
 // SKIPPED: it ran on neither tree (disabled, skipped on purpose); neither a failure nor a pass.
 enum class Transition { FAIL_TO_PASS, PASS_TO_PASS, PASS_TO_FAIL, FAIL_TO_FAIL, MISSING, NEW, FLAKY, SKIPPED };
+// Every transition, in the order reports list them.
+inline constexpr auto kTransitions = enum_table<Transition>(
+    {{Transition::FAIL_TO_PASS, "FAIL_TO_PASS"}, {Transition::PASS_TO_PASS, "PASS_TO_PASS"},
+     {Transition::PASS_TO_FAIL, "PASS_TO_FAIL"}, {Transition::FAIL_TO_FAIL, "FAIL_TO_FAIL"}, {Transition::MISSING, "MISSING"},
+     {Transition::NEW, "NEW"}, {Transition::FLAKY, "FLAKY"}, {Transition::SKIPPED, "SKIPPED"}});
 const char* to_string(Transition t) noexcept;
-// Every transition, in the order reports list them: the one table readers and writers share.
-inline constexpr Transition kAllTransitions[] = {Transition::FAIL_TO_PASS, Transition::PASS_TO_PASS, Transition::PASS_TO_FAIL,
-                                                 Transition::FAIL_TO_FAIL, Transition::MISSING,      Transition::NEW,
-                                                 Transition::FLAKY,        Transition::SKIPPED};
 
 // What was observed of one test on one tree.
 struct TestRecord {
@@ -72,6 +81,17 @@ struct TestOutcome {
   TestKey key() const { return {ctest_test, case_name}; }
 };
 
+// A finding against the baseline (SARIF's baselineState): new with the change, unchanged, or absent (the
+// change removed it).
+enum class FindingState { new_, unchanged, absent };
+inline constexpr auto kFindingStates = enum_table<FindingState>(
+    {{FindingState::new_, "new"}, {FindingState::unchanged, "unchanged"}, {FindingState::absent, "absent"}});
+inline const char* to_string(FindingState s) noexcept { return kFindingStates.c_name_of(s); }
+template <typename Json>
+void to_json(Json& j, FindingState s) {
+  j = to_string(s);
+}
+
 // One problem a tier found: an analyzer warning, a secret, a sanitizer report, a failing command.
 struct Finding {
   std::string rule;         // checker name ("bugprone-use-after-move"), secret rule, sanitizer error kind
@@ -83,12 +103,14 @@ struct Finding {
   std::string severity = "error";
   std::string message;
   std::string fingerprint;  // stable across line shifts (see gate/policy/findings.h)
-  std::string state = "new";  // against the baseline: new, unchanged, absent (fixed by the change)
+  FindingState state = FindingState::new_;
   std::string detail;       // more text: a sanitizer report's first frames, the test that printed it
   bool blocking = true;     // false: below its tier's fail_on threshold; reported, never fails the tier
 };
 
 enum class TierStatus { passed, failed, skipped, error };
+inline constexpr auto kTierStatuses = enum_table<TierStatus>(
+    {{TierStatus::passed, "passed"}, {TierStatus::failed, "failed"}, {TierStatus::skipped, "skipped"}, {TierStatus::error, "error"}});
 const char* to_string(TierStatus s) noexcept;
 
 struct TierResult {
@@ -129,13 +151,13 @@ struct TamperFinding {
 };
 
 struct RiskAssessment {
-  std::string level = "normal";  // normal, high, critical
+  RiskLevel level = RiskLevel::normal;
   std::string pattern;           // the pattern that matched
   std::string path;              // the changed path it matched
 };
 
 struct LaneChoice {
-  std::string lane = "standard";  // docs, standard, heavy
+  Lane lane = Lane::standard;
   std::string reason;
 };
 

@@ -18,24 +18,6 @@ namespace autofix {
 
 namespace {
 
-constexpr Verdict kVerdicts[] = {Verdict::accepted, Verdict::rejected, Verdict::needs_review, Verdict::error,
-                                 Verdict::planned};
-constexpr RunStatus kRunStatuses[] = {RunStatus::passed, RunStatus::failed, RunStatus::timeout, RunStatus::not_run,
-                                      RunStatus::skipped};
-constexpr TierStatus kTierStatuses[] = {TierStatus::passed, TierStatus::failed, TierStatus::skipped, TierStatus::error};
-
-template <typename E, size_t N>
-constexpr EnumTable<E, N> table_of(const E (&values)[N]) {
-  std::array<std::pair<E, std::string_view>, N> rows{};
-  for (size_t i = 0; i < N; ++i) rows[i] = {values[i], to_string(values[i])};
-  return EnumTable<E, N>(rows);
-}
-
-const auto kVerdictTable = table_of(kVerdicts);
-const auto kTransitionTable = table_of(kAllTransitions);
-const auto kRunStatusTable = table_of(kRunStatuses);
-const auto kTierStatusTable = table_of(kTierStatuses);
-
 const char* const kHint =
     "read only the report.json files that autofix-gate writes; run the gate again rather than editing one";
 
@@ -48,7 +30,7 @@ Finding read_finding(const JsonValue& n) {
   f.severity = n.string("severity");
   f.message = n.string("message");
   f.fingerprint = n.string("fingerprint");
-  f.state = n.string("state");
+  f.state = n.one_of("state", kFindingStates, "finding state");
   f.detail = n.string("detail");
   f.blocking = n.boolean("blocking");
   return f;
@@ -59,7 +41,7 @@ TierResult read_tier(const JsonValue& n) {
   t.name = n.string("name");
   t.kind = n.one_of("kind", kTierKinds, "tier kind");
   t.required = n.boolean("required");
-  t.status = n.one_of("status", kTierStatusTable, "tier status");
+  t.status = n.one_of("status", kTierStatuses, "tier status");
   t.reason = n.string("reason");
   t.duration_s = n.number("duration_s");
   for (const JsonValue& f : n.objects("findings")) t.findings.push_back(read_finding(f));
@@ -72,7 +54,7 @@ std::optional<TestRecord> read_record(const JsonValue& test, std::string_view ke
   if (!n) return std::nullopt;
   TestRecord r;
   r.name = name;
-  r.status = n->one_of("status", kRunStatusTable, "test status");
+  r.status = n->one_of("status", kRunStatuses, "test status");
   r.duration_s = n->number("duration_s");
   return r;
 }
@@ -80,10 +62,10 @@ std::optional<TestRecord> read_record(const JsonValue& test, std::string_view ke
 TestOutcome read_test(const JsonValue& n) {
   TestOutcome t;
   t.name = n.string("name");
-  t.transition = n.one_of("transition", kTransitionTable, "transition");
+  t.transition = n.one_of("transition", kTransitions, "transition");
   t.baseline = read_record(n, "baseline", t.name);
   t.after = read_record(n, "after", t.name);
-  for (const JsonValue& s : n.array("reruns", "test statuses")) t.reruns.push_back(s.one_of(kRunStatusTable, "test status"));
+  for (const JsonValue& s : n.array("reruns", "test statuses")) t.reruns.push_back(s.one_of(kRunStatuses, "test status"));
   t.baseline_flaky = n.boolean("baseline_flaky");
   t.known_flakes = static_cast<int>(n.integer("known_flakes", 0, std::numeric_limits<int>::max()));
   t.ctest_test = n.string("ctest_test");
@@ -108,7 +90,7 @@ TestOutcome read_test(const JsonValue& n) {
 AttemptResult read_attempt(const JsonValue& root) {
   root.object();
   AttemptResult a;
-  a.verdict = root.one_of("verdict", kVerdictTable, "verdict");
+  a.verdict = root.one_of("verdict", kVerdicts, "verdict");
   a.reason = root.string("reason");
   a.attempt_id = root.string("attempt_id");
   a.snapshot = root.string("snapshot");
@@ -160,10 +142,10 @@ AttemptResult read_attempt(const JsonValue& root) {
   a.shard = root.string_or_null("shard");
   a.stopped_early = root.boolean("stopped_early");
   JsonValue lane = root.object("lane");
-  a.lane.lane = lane.string("lane");
+  a.lane.lane = lane.one_of("lane", kLanes, "lane");
   a.lane.reason = lane.string("reason");
   JsonValue risk = root.object("risk");
-  a.risk.level = risk.string("level");
+  a.risk.level = risk.one_of("level", kRiskLevels, "risk level");
   a.risk.pattern = risk.string("pattern");
   a.risk.path = risk.string("path");
   for (const JsonValue& t : root.objects("tiers")) a.tiers.push_back(read_tier(t));
@@ -180,15 +162,6 @@ AttemptResult read_attempt(const JsonValue& root) {
 }
 
 }  // namespace
-
-std::optional<Verdict> verdict_from_string(std::string_view text) noexcept { return kVerdictTable.parse(text); }
-std::optional<Transition> transition_from_string(std::string_view text) noexcept {
-  return kTransitionTable.parse(text);
-}
-std::optional<RunStatus> run_status_from_string(std::string_view text) noexcept { return kRunStatusTable.parse(text); }
-std::optional<TierStatus> tier_status_from_string(std::string_view text) noexcept {
-  return kTierStatusTable.parse(text);
-}
 
 AttemptResult attempt_from_json(const JsonDocument& j, const std::string& source) {
   const JsonSource reader{source, ErrorKind::usage, kHint};

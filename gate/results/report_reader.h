@@ -17,12 +17,6 @@
 
 namespace autofix {
 
-// The inverse of to_string() for each enum; nullopt for any other string (case-sensitive).
-std::optional<Verdict> verdict_from_string(std::string_view text) noexcept;
-std::optional<Transition> transition_from_string(std::string_view text) noexcept;
-std::optional<RunStatus> run_status_from_string(std::string_view text) noexcept;
-std::optional<TierStatus> tier_status_from_string(std::string_view text) noexcept;
-
 // `source` names the report in errors (a path, "stdin", ...).
 AttemptResult attempt_from_json(const JsonDocument& j, const std::string& source);
 

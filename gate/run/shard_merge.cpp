@@ -27,14 +27,6 @@ std::string quoted(const fs::path& p) { return "'" + p.string() + "'"; }
 
 [[noreturn]] void fail(const std::string& message) { throw Error(ErrorKind::usage, message, kMergeHint); }
 
-int risk_rank(const Partial& p) {
-  const std::string& level = p.result.risk.level;
-  if (level == "normal") return 0;
-  if (level == "high") return 1;
-  if (level == "critical") return 2;
-  fail(quoted(p.file) + ": risk.level: unknown risk level '" + printable(level) + "' (expected normal, high or critical)");
-}
-
 int status_rank(TierStatus s) {
   switch (s) {
     case TierStatus::skipped: return 0;
@@ -234,7 +226,7 @@ AttemptResult merge_partials(const std::vector<fs::path>& files) {
     const AttemptResult& r = p.result;
     if (r.started < out.started) out.started = r.started;  // ISO 8601 UTC: the earliest start
     out.stopped_early = out.stopped_early || r.stopped_early;
-    if (risk_rank(p) > risk_rank(*riskiest)) riskiest = &p;
+    if (p.result.risk.level > riskiest->result.risk.level) riskiest = &p;
 
     out.build.ran = out.build.ran || r.build.ran;
     out.build.duration_s += r.build.duration_s;

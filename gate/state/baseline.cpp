@@ -12,8 +12,7 @@ namespace autofix {
 namespace {
 
 RunStatus status_from(const std::string& s) {
-  for (RunStatus r : {RunStatus::passed, RunStatus::failed, RunStatus::timeout, RunStatus::not_run, RunStatus::skipped})
-    if (s == to_string(r)) return r;
+  if (std::optional<RunStatus> status = kRunStatuses.parse(s)) return *status;
   throw Error(ErrorKind::internal, "unknown test status '" + s + "'");
 }
 

@@ -125,8 +125,8 @@ TEST(AttemptSummaryTest, PlannedSaysNothingWasDone) {
 AttemptResult with_static_tier() {
   AttemptResult r = sample();
   TierResult tier{"static", TierKind::cppcheck, true, TierStatus::failed, "1 new blocking finding(s)", 0.5, {}, {}};
-  Finding blocking{"selfAssignment", "src/a.cpp", 14, 9, "warning", "Redundant assignment", "fp-1", "new", ""};
-  Finding reported{"shadowFunction", "src/a.cpp", 13, 16, "style", "Local variable shadows", "fp-2", "new", ""};
+  Finding blocking{"selfAssignment", "src/a.cpp", 14, 9, "warning", "Redundant assignment", "fp-1", FindingState::new_, ""};
+  Finding reported{"shadowFunction", "src/a.cpp", 13, 16, "style", "Local variable shadows", "fp-2", FindingState::new_, ""};
   reported.blocking = false;
   tier.findings = {blocking, reported};
   r.tiers = {tier};

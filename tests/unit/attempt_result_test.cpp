@@ -230,7 +230,7 @@ TEST(DecideTest, AnAdvisoryTierReportsButDoesNotRejectUnlessTheChangeIsHighRisk)
   Decision d = decide(r);
   EXPECT_EQ(d.verdict, Verdict::accepted);
   EXPECT_EQ(d.reason, "the build passed, no test regressed, 1 test(s) fixed; advisory tier(s) failed (reported only): lint");
-  r.risk = {"high", "CMakeLists.txt", "CMakeLists.txt"};
+  r.risk = {RiskLevel::high, "CMakeLists.txt", "CMakeLists.txt"};
   d = decide(r);
   EXPECT_EQ(d.verdict, Verdict::rejected);
   EXPECT_EQ(d.reason, "high-risk change (CMakeLists.txt matches CMakeLists.txt) and advisory tier(s) failed: lint");
@@ -240,7 +240,7 @@ TEST(DecideTest, AnAdvisoryTierReportsButDoesNotRejectUnlessTheChangeIsHighRisk)
 
 TEST(DecideTest, ACriticalPathNeedsReview) {
   AttemptResult r = green();
-  r.risk = {"critical", ".github/**", ".github/workflows/ci.yml"};
+  r.risk = {RiskLevel::critical, ".github/**", ".github/workflows/ci.yml"};
   Decision d = decide(r);
   EXPECT_EQ(d.verdict, Verdict::needs_review);
   EXPECT_EQ(d.reason, "the fix changes a critical path: .github/workflows/ci.yml (matches .github/**)");
@@ -260,7 +260,7 @@ TEST(DecideTest, ARegressionRejectsBeforeAnythingNeedsReview) {
   AttemptResult r = built_and_tested({rec("a", RunStatus::passed), rec("b", RunStatus::passed)},
                                      {rec("a", RunStatus::failed), rec("b", RunStatus::passed)});
   r.tampering.push_back({"disabled", "b_test.cpp", 3, "b", "", false});
-  r.risk = {"critical", "x", "y"};
+  r.risk = {RiskLevel::critical, "x", "y"};
   r.cascading.push_back({"a", "cascading", "src/x.cpp", {"a_test", "x", "src/x.cpp"}});
   Decision d = decide(r);
   EXPECT_EQ(d.verdict, Verdict::rejected);
@@ -294,7 +294,7 @@ TEST(DecideTest, FlakyTestsAreNeitherFixedNorBroken) {
 
 TEST(DecideTest, ADocsOnlyChangeIsJudgedWithoutABuild) {
   AttemptResult r;
-  r.lane = {"docs", "docs only"};
+  r.lane = {Lane::docs, "docs only"};
   r.tiers.push_back(tier("secrets", TierKind::secrets, true, TierStatus::passed));
   r.tiers.push_back(tier("tests", TierKind::ctest, true, TierStatus::skipped));
   Decision d = decide(r);

@@ -38,7 +38,7 @@ std::string doc(const std::string& body) { return R"({"version": 1)" + (body.emp
 std::string tiers(const std::string& tier_objects) { return doc(R"("tiers": [)" + tier_objects + "]"); }
 
 
-TierConfig tier(std::string name, TierKind kind, std::vector<std::string> lanes) {
+TierConfig tier(std::string name, TierKind kind, std::vector<Lane> lanes) {
   TierConfig t;
   t.name = std::move(name);
   t.kind = kind;
@@ -94,26 +94,26 @@ TEST(ParseConfig, ReadsTheDocumentedExample) {
   EXPECT_EQ(unit.labels, std::vector<std::string>{"unit"});
   EXPECT_TRUE(unit.required);
   EXPECT_EQ(unit.timeout, 600s);
-  EXPECT_EQ(unit.lanes, (std::vector<std::string>{"standard", "heavy"}));
+  EXPECT_EQ(unit.lanes, (std::vector<Lane>{Lane::standard, Lane::heavy}));
 
-  TierConfig static_tier = tier("static", TierKind::clang_tidy, {"standard", "heavy"});
+  TierConfig static_tier = tier("static", TierKind::clang_tidy, {Lane::standard, Lane::heavy});
   static_tier.fail_on = FailOn::warning;
   EXPECT_EQ(c.tiers[1], static_tier);
   EXPECT_EQ(c.tiers[2].kind, TierKind::sanitizers);
   EXPECT_EQ(c.tiers[2].labels, std::vector<std::string>{"unit"});
-  EXPECT_EQ(c.tiers[3], (tier("secrets", TierKind::secrets, {"docs", "standard", "heavy"})));
+  EXPECT_EQ(c.tiers[3], (tier("secrets", TierKind::secrets, {Lane::docs, Lane::standard, Lane::heavy})));
 
   const TierConfig& lint = c.tiers[4];
   EXPECT_EQ(lint.kind, TierKind::command);
   EXPECT_FALSE(lint.required);
   EXPECT_EQ(lint.command, std::vector<std::string>{"scripts/lint.sh"});
   EXPECT_EQ(lint.junit, "build/lint.xml");
-  EXPECT_EQ(lint.lanes, (std::vector<std::string>{"standard", "heavy"}));
+  EXPECT_EQ(lint.lanes, (std::vector<Lane>{Lane::standard, Lane::heavy}));
   EXPECT_TRUE(lint.labels.empty());
 
   ASSERT_EQ(c.protect.size(), 2u);
-  EXPECT_EQ(c.protect[0], (ProtectRule{"critical", {"src/auth/**"}}));
-  EXPECT_EQ(c.protect[1], (ProtectRule{"high", {"third_party/**"}}));
+  EXPECT_EQ(c.protect[0], (ProtectRule{RiskLevel::critical, {"src/auth/**"}}));
+  EXPECT_EQ(c.protect[1], (ProtectRule{RiskLevel::high, {"third_party/**"}}));
 }
 
 TEST(ParseConfig, LeftOutKeysGetTheirDefaults) {
@@ -145,23 +145,23 @@ TEST(ParseConfig, AcceptsTheEdgesOfTheRanges) {
   EXPECT_EQ(parse_config(tiers(R"({"name": "Az09_.-x", "kind": "secrets"})"), "x").tiers[0].name, "Az09_.-x");
   EXPECT_EQ(parse_config(tiers("{\"name\": \"" + std::string(64, 'n') + "\", \"kind\": \"secrets\"}"), "x").tiers[0].name.size(), 64u);
   EXPECT_EQ(parse_config(tiers(R"({"name": "lint", "kind": "command", "command": ["x"], "lanes": ["docs"]})"), "x").tiers[0].lanes,
-            std::vector<std::string>{"docs"});
+            std::vector<Lane>{Lane::docs});
   EXPECT_EQ(parse_config(tiers(R"({"name": "s", "kind": "secrets", "lanes": ["heavy"]})"), "x").tiers[0].lanes,
-            std::vector<std::string>{"heavy"});
+            std::vector<Lane>{Lane::heavy});
   EXPECT_TRUE(parse_config(tiers(R"({"name": "t", "kind": "ctest", "labels": []})"), "x").tiers[0].labels.empty());
   EXPECT_EQ(parse_config(doc(R"("secrets_allowlist": "config/secrets allow.txt")"), "x").secrets_allowlist,
             "config/secrets allow.txt");
   EXPECT_EQ(parse_config(doc(R"("protect": [{"level": "normal", "paths": ["docs/security.md"]}])"), "x").protect[0].level,
-            "normal");
+            RiskLevel::normal);
 }
 
 TEST(ParseConfig, DefaultLanesFollowTheKind) {
   GateConfig c = parse_config(tiers(R"({"name": "a", "kind": "ctest"}, {"name": "b", "kind": "clang-tidy"},
       {"name": "c", "kind": "cppcheck"}, {"name": "d", "kind": "sanitizers"}, {"name": "e", "kind": "secrets"},
       {"name": "f", "kind": "command", "command": ["x"]})"), "x");
-  const std::vector<std::string> standard_heavy{"standard", "heavy"};
+  const std::vector<Lane> standard_heavy{Lane::standard, Lane::heavy};
   for (size_t i : {0, 1, 2, 3, 5}) EXPECT_EQ(c.tiers[i].lanes, standard_heavy) << to_string(c.tiers[i].kind);
-  EXPECT_EQ(c.tiers[4].lanes, (std::vector<std::string>{"docs", "standard", "heavy"}));
+  EXPECT_EQ(c.tiers[4].lanes, (std::vector<Lane>{Lane::docs, Lane::standard, Lane::heavy}));
   for (TierKind kind : kTierKinds.values())
     EXPECT_EQ(default_lanes(kind), kind == TierKind::secrets ? c.tiers[4].lanes : standard_heavy) << to_string(kind);
 }
@@ -467,9 +467,9 @@ TEST(DefaultConfig, HasTestsSecretsAndClangTidyWhenTheRepositoryHasAClangTidyFil
   GateConfig c = default_config(repo.path());
   EXPECT_EQ(c.source, "defaults");
   ASSERT_EQ(c.tiers.size(), 3u);
-  EXPECT_EQ(c.tiers[0], (tier("tests", TierKind::ctest, {"standard", "heavy"})));
-  EXPECT_EQ(c.tiers[1], (tier("secrets", TierKind::secrets, {"docs", "standard", "heavy"})));
-  EXPECT_EQ(c.tiers[2], (tier("static", TierKind::clang_tidy, {"standard", "heavy"})));
+  EXPECT_EQ(c.tiers[0], (tier("tests", TierKind::ctest, {Lane::standard, Lane::heavy})));
+  EXPECT_EQ(c.tiers[1], (tier("secrets", TierKind::secrets, {Lane::docs, Lane::standard, Lane::heavy})));
+  EXPECT_EQ(c.tiers[2], (tier("static", TierKind::clang_tidy, {Lane::standard, Lane::heavy})));
   EXPECT_EQ(c.test_paths, default_test_paths());
   EXPECT_EQ(c.flaky_reruns, 4);
   EXPECT_TRUE(c.protect.empty());
@@ -489,7 +489,7 @@ TEST(DefaultConfig, FallsBackToCppcheckFoundInPathThenToNothing) {
   ::chmod((bin / "cppcheck").c_str(), 0755);
   GateConfig c = default_config(repo.path());
   ASSERT_EQ(c.tiers.size(), 3u);
-  EXPECT_EQ(c.tiers[2], (tier("static", TierKind::cppcheck, {"standard", "heavy"})));
+  EXPECT_EQ(c.tiers[2], (tier("static", TierKind::cppcheck, {Lane::standard, Lane::heavy})));
 
   // .clang-tidy wins over cppcheck; a directory called .clang-tidy does not count.
   fs::create_directories(repo / ".clang-tidy");

@@ -102,7 +102,7 @@ Finding with_fingerprint(const std::string& fp, const std::string& message) {
 
 std::vector<std::string> states(const std::vector<Finding>& findings) {
   std::vector<std::string> out;
-  for (const Finding& f : findings) out.push_back(f.message + ":" + f.state);
+  for (const Finding& f : findings) out.push_back(f.message + ":" + to_string(f.state));
   return out;
 }
 

@@ -7,7 +7,7 @@
 namespace autofix {
 namespace {
 
-TierConfig tier(std::string name, TierKind kind, std::vector<std::string> lanes) {
+TierConfig tier(std::string name, TierKind kind, std::vector<Lane> lanes) {
   TierConfig t;
   t.name = std::move(name);
   t.kind = kind;
@@ -49,51 +49,50 @@ INSTANTIATE_TEST_SUITE_P(Lanes, NotBuildConfiguration,
 
 TEST(ChooseLane, BuildConfigurationMeansHeavy) {
   LaneChoice c = choose_lane({"src/a.cpp", "CMakeLists.txt", "README.md"});
-  EXPECT_EQ(c.lane, "heavy");
+  EXPECT_EQ(c.lane, Lane::heavy);
   EXPECT_EQ(c.reason, "CMakeLists.txt changed: build configuration, so the heavy lane reconfigures and runs every tier");
   c = choose_lane({"cmake/a.cmake", "src/x.cpp", "vcpkg.json", "lib/CMakeLists.txt"});
-  EXPECT_EQ(c.lane, "heavy");
+  EXPECT_EQ(c.lane, Lane::heavy);
   EXPECT_EQ(c.reason,
             "cmake/a.cmake (and 2 more) changed: build configuration, so the heavy lane reconfigures and runs every tier");
-  EXPECT_EQ(choose_lane({"docs/CMakeLists.txt"}).lane, "heavy");
+  EXPECT_EQ(choose_lane({"docs/CMakeLists.txt"}).lane, Lane::heavy);
 }
 
 TEST(ChooseLane, OnlyDocumentationMeansDocs) {
   LaneChoice c = choose_lane({"README.md", "docs/x.md"});
-  EXPECT_EQ(c.lane, "docs");
+  EXPECT_EQ(c.lane, Lane::docs);
   EXPECT_EQ(c.reason, "docs only: README.md, docs/x.md");
   c = choose_lane({"a.md", "b.md", "c.md", "d.md", "e.md", "f.md", "g.md"});
-  EXPECT_EQ(c.lane, "docs");
+  EXPECT_EQ(c.lane, Lane::docs);
   EXPECT_EQ(c.reason, "docs only: a.md, b.md, c.md, d.md, e.md and 2 more");
 }
 
 TEST(ChooseLane, AnythingElseMeansStandard) {
   LaneChoice c = choose_lane({"README.md", "src/a.cpp", "src/b.cpp"});
-  EXPECT_EQ(c.lane, "standard");
+  EXPECT_EQ(c.lane, Lane::standard);
   EXPECT_EQ(c.reason, "src/a.cpp changed: not documentation, so the standard lane builds and runs its tiers");
   c = choose_lane({"docs/x.md", "tests/data/golden.txt"});
-  EXPECT_EQ(c.lane, "standard");
+  EXPECT_EQ(c.lane, Lane::standard);
   EXPECT_EQ(c.reason, "tests/data/golden.txt changed: not documentation, so the standard lane builds and runs its tiers");
   c = choose_lane({});
-  EXPECT_EQ(c.lane, "standard");
+  EXPECT_EQ(c.lane, Lane::standard);
   EXPECT_EQ(c.reason, "no file changed");
 }
 
 TEST(TierRunsInLane, HeavyRunsEveryTierOthersTheListedOnes) {
-  TierConfig tests = tier("tests", TierKind::ctest, {"standard", "heavy"});
-  TierConfig secrets = tier("secrets", TierKind::secrets, {"docs", "standard", "heavy"});
-  TierConfig heavy_only = tier("asan", TierKind::sanitizers, {"heavy"});
-  TierConfig docs_only = tier("lint", TierKind::command, {"docs"});
-  EXPECT_FALSE(tier_runs_in_lane(tests, "docs"));
-  EXPECT_TRUE(tier_runs_in_lane(tests, "standard"));
-  EXPECT_TRUE(tier_runs_in_lane(tests, "heavy"));
-  EXPECT_TRUE(tier_runs_in_lane(secrets, "docs"));
-  EXPECT_FALSE(tier_runs_in_lane(heavy_only, "standard"));
-  EXPECT_TRUE(tier_runs_in_lane(heavy_only, "heavy"));
-  EXPECT_TRUE(tier_runs_in_lane(docs_only, "docs"));
-  EXPECT_FALSE(tier_runs_in_lane(docs_only, "standard"));
-  EXPECT_TRUE(tier_runs_in_lane(docs_only, "heavy"));
-  EXPECT_FALSE(tier_runs_in_lane(tests, "fast"));
+  TierConfig tests = tier("tests", TierKind::ctest, {Lane::standard, Lane::heavy});
+  TierConfig secrets = tier("secrets", TierKind::secrets, {Lane::docs, Lane::standard, Lane::heavy});
+  TierConfig heavy_only = tier("asan", TierKind::sanitizers, {Lane::heavy});
+  TierConfig docs_only = tier("lint", TierKind::command, {Lane::docs});
+  EXPECT_FALSE(tier_runs_in_lane(tests, Lane::docs));
+  EXPECT_TRUE(tier_runs_in_lane(tests, Lane::standard));
+  EXPECT_TRUE(tier_runs_in_lane(tests, Lane::heavy));
+  EXPECT_TRUE(tier_runs_in_lane(secrets, Lane::docs));
+  EXPECT_FALSE(tier_runs_in_lane(heavy_only, Lane::standard));
+  EXPECT_TRUE(tier_runs_in_lane(heavy_only, Lane::heavy));
+  EXPECT_TRUE(tier_runs_in_lane(docs_only, Lane::docs));
+  EXPECT_FALSE(tier_runs_in_lane(docs_only, Lane::standard));
+  EXPECT_TRUE(tier_runs_in_lane(docs_only, Lane::heavy));
 }
 
 }  // namespace

@@ -57,11 +57,11 @@ AttemptResult rich() {
   r.commit = "0123456789abcdef0123456789abcdef01234567";
   r.started = "2026-11-22T00:00:00Z";
   TierResult unit{"unit", TierKind::ctest, true, TierStatus::failed, "7 test(s), 1 regression(s)", 3.5, {}, {"A.Fixed", "C.Broken"}};
-  unit.findings.push_back({"regression", "", 0, 0, "error", "C.Broken passed and timed out", "C.Broken", "new", "detail"});
+  unit.findings.push_back({"regression", "", 0, 0, "error", "C.Broken passed and timed out", "C.Broken", FindingState::new_, "detail"});
   TierResult tidy{"tidy", TierKind::clang_tidy, false, TierStatus::passed, "no new findings", 8, {}, {}};
   tidy.findings.push_back(
-      {"bugprone-use-after-move", "src/a.cpp", 12, 7, "warning", "moved", "fp-1", "unchanged", "more\ntext"});
-  tidy.findings.push_back({"bugprone-x", "src/b.cpp", 1, 1, "note", "fixed", "fp-2", "absent", ""});
+      {"bugprone-use-after-move", "src/a.cpp", 12, 7, "warning", "moved", "fp-1", FindingState::unchanged, "more\ntext"});
+  tidy.findings.push_back({"bugprone-x", "src/b.cpp", 1, 1, "note", "fixed", "fp-2", FindingState::absent, ""});
   tidy.findings.back().blocking = false;
   TierResult asan{"asan", TierKind::sanitizers, true, TierStatus::error, "cannot configure", 0, {}, {}};
   TierResult secrets{"secrets", TierKind::secrets, true, TierStatus::skipped, "docs lane", 0, {}, {}};
@@ -69,8 +69,8 @@ AttemptResult rich() {
   r.cascading = {{"C.Broken", "cascading", "src/a.cpp", {"c_test", "libc", "src/a.cpp"}}, {"X.Y", "unknown", "", {}}};
   r.tampering = {{"disabled", "tests/old_test.cpp", 14, "Old.Test", "DISABLED_ prefix", false},
                  {"labels_changed", "", 0, "", "", true}};
-  r.risk = {"high", "src/auth/**", "src/auth/login.cpp"};
-  r.lane = {"heavy", "CMakeLists.txt changed"};
+  r.risk = {RiskLevel::high, "src/auth/**", "src/auth/login.cpp"};
+  r.lane = {Lane::heavy, "CMakeLists.txt changed"};
   r.shard = "2/3";
   r.mode = "verify";
   r.stopped_early = true;
@@ -108,24 +108,24 @@ std::string file_error_of(const std::filesystem::path& p) {
   return "accepted";
 }
 
-TEST(EnumFromString, InvertsToString) {
-  for (Verdict v : {Verdict::accepted, Verdict::rejected, Verdict::needs_review, Verdict::error, Verdict::planned})
-    EXPECT_EQ(verdict_from_string(to_string(v)), v);
-  for (Transition t : {Transition::FAIL_TO_PASS, Transition::PASS_TO_PASS, Transition::PASS_TO_FAIL,
-                       Transition::FAIL_TO_FAIL, Transition::MISSING, Transition::NEW, Transition::FLAKY})
-    EXPECT_EQ(transition_from_string(to_string(t)), t);
-  for (RunStatus s : {RunStatus::passed, RunStatus::failed, RunStatus::timeout, RunStatus::not_run, RunStatus::skipped})
-    EXPECT_EQ(run_status_from_string(to_string(s)), s);
-  for (TierStatus s : {TierStatus::passed, TierStatus::failed, TierStatus::skipped, TierStatus::error})
-    EXPECT_EQ(tier_status_from_string(to_string(s)), s);
+TEST(ResultTables, InvertToString) {
+  for (Verdict v : kVerdicts.values()) EXPECT_EQ(kVerdicts.parse(to_string(v)), v);
+  for (Transition t : kTransitions.values()) EXPECT_EQ(kTransitions.parse(to_string(t)), t);
+  for (RunStatus s : kRunStatuses.values()) EXPECT_EQ(kRunStatuses.parse(to_string(s)), s);
+  for (TierStatus s : kTierStatuses.values()) EXPECT_EQ(kTierStatuses.parse(to_string(s)), s);
+  EXPECT_EQ(kVerdicts.alternatives(), "accepted, rejected, needs_review, error or planned");
+  EXPECT_EQ(kTransitions.alternatives(),
+            "FAIL_TO_PASS, PASS_TO_PASS, PASS_TO_FAIL, FAIL_TO_FAIL, MISSING, NEW, FLAKY or SKIPPED");
+  EXPECT_EQ(kRunStatuses.alternatives(), "passed, failed, timeout, not_run or skipped");
+  EXPECT_EQ(kTierStatuses.alternatives(), "passed, failed, skipped or error");
 }
 
-TEST(EnumFromString, RefusesAnythingElse) {
-  EXPECT_EQ(verdict_from_string("Accepted"), std::nullopt);
-  EXPECT_EQ(verdict_from_string(""), std::nullopt);
-  EXPECT_EQ(transition_from_string("pass_to_fail"), std::nullopt);
-  EXPECT_EQ(run_status_from_string("passed "), std::nullopt);
-  EXPECT_EQ(tier_status_from_string(std::string_view("passed\0", 7)), std::nullopt);
+TEST(ResultTables, RefuseAnythingElse) {
+  EXPECT_EQ(kVerdicts.parse("Accepted"), std::nullopt);
+  EXPECT_EQ(kVerdicts.parse(""), std::nullopt);
+  EXPECT_EQ(kTransitions.parse("pass_to_fail"), std::nullopt);
+  EXPECT_EQ(kRunStatuses.parse("passed "), std::nullopt);
+  EXPECT_EQ(kTierStatuses.parse(std::string_view("passed\0", 7)), std::nullopt);
 }
 
 TEST(AttemptFromJson, RoundTripsEveryField) {
@@ -231,6 +231,12 @@ TEST(AttemptFromJson, NamesAnUnknownEnumString) {
             "secrets or command)");
   EXPECT_EQ(error_after([](json& j) { j["files_changed"][2]["status"] = "renamed"; }),
             "r.json: files_changed[2].status: unknown file status 'renamed' (expected added, modified or deleted)");
+  EXPECT_EQ(error_after([](json& j) { j["lane"]["lane"] = "fast"; }),
+            "r.json: lane.lane: unknown lane 'fast' (expected docs, standard or heavy)");
+  EXPECT_EQ(error_after([](json& j) { j["risk"]["level"] = "hihg"; }),
+            "r.json: risk.level: unknown risk level 'hihg' (expected normal, high or critical)");
+  EXPECT_EQ(error_after([](json& j) { j["tiers"][1]["findings"][0]["state"] = "fixed"; }),
+            "r.json: tiers[1].findings[0].state: unknown finding state 'fixed' (expected new, unchanged or absent)");
   // Control characters in the offending value are escaped, not echoed to a terminal.
   EXPECT_EQ(error_after([](json& j) { j["verdict"] = "\x1b[2Jx\n"; }),
             "r.json: verdict: unknown verdict '\\u001b[2Jx\\n' (expected accepted, rejected, needs_review, error or planned)");

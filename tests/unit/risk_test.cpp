@@ -14,7 +14,7 @@ GateConfig defaults() {
   return c;
 }
 
-std::string level_of(const GateConfig& c, const std::string& path) { return assess_path_risk(c, path).level; }
+std::string level_of(const GateConfig& c, const std::string& path) { return to_string(assess_path_risk(c, path).level); }
 
 using Case = std::tuple<std::string, std::string, std::string>;  // path, level, pattern
 class DefaultRisk : public ::testing::TestWithParam<Case> {};
@@ -22,7 +22,7 @@ class DefaultRisk : public ::testing::TestWithParam<Case> {};
 TEST_P(DefaultRisk, DecidesLevelAndPattern) {
   const auto& [path, level, pattern] = GetParam();
   RiskAssessment r = assess_path_risk(defaults(), path);
-  EXPECT_EQ(r.level, level) << path;
+  EXPECT_EQ(to_string(r.level), level) << path;
   EXPECT_EQ(r.pattern, pattern) << path;
   EXPECT_EQ(r.path, path);
 }
@@ -88,21 +88,21 @@ TEST(Risk, KeywordRulesAreExact) {
 
 TEST(Risk, UserRulesComeFirstAndTheFirstMatchingRuleWins) {
   GateConfig c = defaults();
-  c.protect = {{"normal", {"docs/security-notes.md"}},
-               {"critical", {"src/payments/**", "*.sql"}},
-               {"high", {"src/payments/legacy/**", "third_party/**"}}};
+  c.protect = {{RiskLevel::normal, {"docs/security-notes.md"}},
+               {RiskLevel::critical, {"src/payments/**", "*.sql"}},
+               {RiskLevel::high, {"src/payments/legacy/**", "third_party/**"}}};
   RiskAssessment r = assess_path_risk(c, "docs/security-notes.md");
-  EXPECT_EQ(r.level, "normal");  // exempted from the default keyword rule
+  EXPECT_EQ(r.level, RiskLevel::normal);  // exempted from the default keyword rule
   EXPECT_EQ(r.pattern, "docs/security-notes.md");
   EXPECT_EQ(level_of(c, "docs/security.md"), "critical");  // not exempted
   EXPECT_EQ(level_of(c, "src/payments/legacy/x.cpp"), "critical");  // the earlier rule wins
   r = assess_path_risk(c, "db/schema.sql");
-  EXPECT_EQ(r.level, "critical");
+  EXPECT_EQ(r.level, RiskLevel::critical);
   EXPECT_EQ(r.pattern, "*.sql");
   EXPECT_EQ(level_of(c, "third_party/zlib/CMakeLists.txt"), "high");
   EXPECT_EQ(level_of(c, "Src/Payments/x.cpp"), "critical");  // letter case does not help
 
-  c.protect = {{"normal", {".github/**"}}};  // a user rule may also lower a default
+  c.protect = {{RiskLevel::normal, {".github/**"}}};  // a user rule may also lower a default
   EXPECT_EQ(level_of(c, ".github/workflows/ci.yml"), "normal");
 }
 
@@ -112,7 +112,7 @@ TEST(Risk, DefaultsCanBeTurnedOff) {
   EXPECT_EQ(level_of(c, ".github/workflows/ci.yml"), "normal");
   EXPECT_EQ(level_of(c, "src/auth/token.cpp"), "normal");
   EXPECT_EQ(level_of(c, "CMakeLists.txt"), "normal");
-  c.protect = {{"high", {"src/auth/**"}}};
+  c.protect = {{RiskLevel::high, {"src/auth/**"}}};
   EXPECT_EQ(level_of(c, "src/auth/token.cpp"), "high");
 }
 
@@ -120,7 +120,7 @@ TEST(Risk, TheConfiguredAllowListIsCritical) {
   GateConfig c = defaults();
   c.secrets_allowlist = "config/secrets-allow.txt";
   RiskAssessment r = assess_path_risk(c, "config/secrets-allow.txt");
-  EXPECT_EQ(r.level, "critical");
+  EXPECT_EQ(r.level, RiskLevel::critical);
   EXPECT_EQ(r.pattern, "config/secrets-allow.txt");
   EXPECT_EQ(level_of(c, "other/config/secrets-allow.txt"), "normal");
   c.secrets_allowlist = "cfg/[x]*.txt";  // a path, not a glob
@@ -131,30 +131,30 @@ TEST(Risk, TheConfiguredAllowListIsCritical) {
 TEST(Risk, TheHighestLevelWinsAndTheFirstPathAtItDecides) {
   GateConfig c = defaults();
   RiskAssessment r = assess_risk(c, {"src/a.cpp", "CMakeLists.txt", "src/auth/x.cpp", ".github/ci.yml"});
-  EXPECT_EQ(r.level, "critical");
+  EXPECT_EQ(r.level, RiskLevel::critical);
   EXPECT_EQ(r.path, "src/auth/x.cpp");
   EXPECT_EQ(r.pattern, "a path segment containing 'auth'");
 
   r = assess_risk(c, {"src/a.cpp", "cmake/x.cmake", "CMakeLists.txt"});
-  EXPECT_EQ(r.level, "high");
+  EXPECT_EQ(r.level, RiskLevel::high);
   EXPECT_EQ(r.path, "cmake/x.cmake");
   EXPECT_EQ(r.pattern, "*.cmake");
 
   r = assess_risk(c, {"src/a.cpp", "README.md"});
-  EXPECT_EQ(r.level, "normal");
+  EXPECT_EQ(r.level, RiskLevel::normal);
   EXPECT_EQ(r.pattern, "");
   EXPECT_EQ(r.path, "");
 
   r = assess_risk(c, {});
-  EXPECT_EQ(r.level, "normal");
+  EXPECT_EQ(r.level, RiskLevel::normal);
   EXPECT_EQ(r.path, "");
 }
 
-TEST(Risk, Ranks) {
-  EXPECT_EQ(risk_rank("normal"), 0);
-  EXPECT_EQ(risk_rank("high"), 1);
-  EXPECT_EQ(risk_rank("critical"), 2);
-  EXPECT_EQ(risk_rank("Critical"), -1);
+TEST(Risk, LevelsAreRankedLeastRiskyFirst) {
+  EXPECT_LT(RiskLevel::normal, RiskLevel::high);
+  EXPECT_LT(RiskLevel::high, RiskLevel::critical);
+  EXPECT_EQ(kRiskLevels.alternatives(), "normal, high or critical");
+  EXPECT_EQ(kRiskLevels.parse("Critical"), std::nullopt);
 }
 
 }  // namespace

@@ -8,7 +8,7 @@ namespace {
 using nlohmann::json;
 
 Finding finding(std::string rule, std::string file, int line, int column, std::string severity, std::string message,
-                std::string fingerprint, std::string state) {
+                std::string fingerprint, FindingState state) {
   Finding f;
   f.rule = std::move(rule);
   f.file = std::move(file);
@@ -17,7 +17,7 @@ Finding finding(std::string rule, std::string file, int line, int column, std::s
   f.severity = std::move(severity);
   f.message = std::move(message);
   f.fingerprint = std::move(fingerprint);
-  f.state = std::move(state);
+  f.state = state;
   return f;
 }
 
@@ -27,9 +27,9 @@ std::vector<TierResult> sample() {
   tidy.kind = TierKind::clang_tidy;
   tidy.status = TierStatus::failed;
   tidy.findings = {
-      finding("bugprone-integer-division", "src/calc.cpp", 4, 10, "warning", "integer division", "fp1", "new"),
-      finding("clang-analyzer-core.NullDereference", "src/my file.cpp", 14, 0, "error", "null", "fp2", "unchanged"),
-      finding("bugprone-integer-division", "include/calc.h", 2, 36, "warning", "integer division", "fp3", "absent"),
+      finding("bugprone-integer-division", "src/calc.cpp", 4, 10, "warning", "integer division", "fp1", FindingState::new_),
+      finding("clang-analyzer-core.NullDereference", "src/my file.cpp", 14, 0, "error", "null", "fp2", FindingState::unchanged),
+      finding("bugprone-integer-division", "include/calc.h", 2, 36, "warning", "integer division", "fp3", FindingState::absent),
   };
   tidy.findings[1].detail = "src/my file.cpp:13:3: note: 'p' initialized to a null pointer value\n";
   tidy.findings[2].blocking = false;
@@ -41,14 +41,14 @@ std::vector<TierResult> sample() {
   check.name = "cppcheck";
   check.kind = TierKind::cppcheck;
   check.status = TierStatus::passed;
-  check.findings = {finding("shadowFunction", "src/a.cpp", 3, 7, "style", "shadows", "fp4", "new")};
+  check.findings = {finding("shadowFunction", "src/a.cpp", 3, 7, "style", "shadows", "fp4", FindingState::new_)};
   check.findings[0].blocking = false;
   TierResult secrets;
   secrets.name = "secrets";
   secrets.kind = TierKind::secrets;
   secrets.status = TierStatus::error;
   secrets.reason = "cannot read the allow-list";
-  secrets.findings = {finding("", "", 0, 0, "fatal", "", "", "new")};
+  secrets.findings = {finding("", "", 0, 0, "fatal", "", "", FindingState::new_)};
   return {tidy, tests, check, secrets};
 }
 

@@ -114,7 +114,7 @@ TEST(Secrets, AwsAccessKeyId) {
   EXPECT_EQ(f.line, 7);
   EXPECT_EQ(f.column, 21);
   EXPECT_EQ(f.severity, "error");
-  EXPECT_EQ(f.state, "new");
+  EXPECT_EQ(f.state, FindingState::new_);
   EXPECT_EQ(f.message, "AWS access key ID added: AKIA" + kEllipsis);
   EXPECT_EQ(f.fingerprint, hash_of("aws-access-key-id", "src/config.cpp", kAwsKeyId));
   // Every prefix, at the start of a line and after '='.

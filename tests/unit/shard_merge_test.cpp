@@ -71,7 +71,7 @@ AttemptResult partial(const AttemptResult& full, int k, int n) {
     unit.tests.push_back(t.name);
     if (t.transition == Transition::PASS_TO_FAIL) {
       ++regressions;
-      unit.findings.push_back({"regression", "", 0, 0, "error", t.name + " broke", t.name, "new", ""});
+      unit.findings.push_back({"regression", "", 0, 0, "error", t.name + " broke", t.name, FindingState::new_, ""});
     }
   }
   unit.status = regressions ? TierStatus::failed : TierStatus::passed;
@@ -81,7 +81,7 @@ AttemptResult partial(const AttemptResult& full, int k, int n) {
     tidy.status = TierStatus::passed;
     tidy.reason = "no new findings";
     tidy.duration_s = 4;
-    tidy.findings.push_back({"bugprone-x", "src/a.cpp", 3, 1, "warning", "old", "fp", "unchanged", ""});
+    tidy.findings.push_back({"bugprone-x", "src/a.cpp", 3, 1, "warning", "old", "fp", FindingState::unchanged, ""});
   }
   p.tiers = {unit, tidy};
   p.durations = {{"build", 10}, {"test", 2}};
@@ -217,13 +217,13 @@ TEST(MergePartials, KeepsTheWorstOfBuildRiskAndBaseline) {
   std::vector<fs::path> files = write_partials(dir, full_run(false), 3, [](AttemptResult& p) {
     if (*p.shard == "2/3") {
       p.build = {true, false, 3, {"x.cpp:1: error: boom"}, "the build failed"};
-      p.risk = {"critical", "src/**", "src/a.cpp"};
+      p.risk = {RiskLevel::critical, "src/**", "src/a.cpp"};
       p.baseline.cached = false;
       p.baseline.runs = 9;
-      p.lane = {"heavy", "shard 2 thinks so"};
+      p.lane = {Lane::heavy, "shard 2 thinks so"};
     }
     if (*p.shard == "3/3") {
-      p.risk = {"high", "src/a.cpp", "src/a.cpp"};
+      p.risk = {RiskLevel::high, "src/a.cpp", "src/a.cpp"};
       p.cascading = {{"Format.Two", "direct", "src/a.cpp", {"a"}}};
       p.tampering = {{"disabled", "t.cpp", 1, "T", "", false}};
       p.require_fixed.push_back("Parse.Long");
@@ -241,9 +241,9 @@ TEST(MergePartials, KeepsTheWorstOfBuildRiskAndBaseline) {
   EXPECT_DOUBLE_EQ(merged.build.duration_s, 23);
   EXPECT_EQ(merged.verdict, Verdict::rejected);
   EXPECT_EQ(merged.reason, "the build failed with the fix: x.cpp:1: error: boom");
-  EXPECT_EQ(merged.risk.level, "critical");
+  EXPECT_EQ(merged.risk.level, RiskLevel::critical);
   EXPECT_EQ(merged.risk.pattern, "src/**");
-  EXPECT_EQ(merged.lane.lane, "standard");
+  EXPECT_EQ(merged.lane.lane, Lane::standard);
   EXPECT_FALSE(merged.baseline.cached);
   EXPECT_EQ(merged.baseline.runs, 9);
   EXPECT_EQ(merged.cascading.size(), 1u);
@@ -339,10 +339,12 @@ TEST(MergePartials, RefusesWhatIsNotAPartial) {
   bad.shard = "0/1";
   fs::path b = write_report(dir, "bad.json", bad);
   EXPECT_EQ(merge_error({b}), q(b) + ": shard: '0/1' is not K/N with 1 <= K <= N <= 1000");
-  AttemptResult risky = partial(full, 1, 1);
-  risky.risk.level = "extreme";
-  fs::path r = write_report(dir, "risky.json", risky);
-  EXPECT_EQ(merge_error({r}), q(r) + ": risk.level: unknown risk level 'extreme' (expected normal, high or critical)");
+  // A level no gate writes: the report reader refuses it.
+  nlohmann::json risky = reporters::attempt_json(partial(full, 1, 1));
+  risky["risk"]["level"] = "extreme";
+  fs::path r = dir / "risky.json";
+  testing::write_file(r, risky.dump());
+  EXPECT_EQ(merge_error({r}), r.string() + ": risk.level: unknown risk level 'extreme' (expected normal, high or critical)");
   testing::write_file(dir / "broken.json", "{");
   EXPECT_EQ(merge_error({dir / "broken.json"}),
             (dir / "broken.json").string() + ": not valid JSON: parse error at line 1, column 2: syntax error while "

@@ -31,7 +31,7 @@ std::vector<std::string> lines_of(const std::vector<Finding>& findings) {
   std::vector<std::string> out;
   for (const Finding& f : findings) {
     EXPECT_TRUE(f.fingerprint.empty()) << "fingerprints are the caller's";
-    EXPECT_EQ(f.state, "new");
+    EXPECT_EQ(f.state, FindingState::new_);
     out.push_back(f.file + ":" + std::to_string(f.line) + ":" + std::to_string(f.column) + " " + f.severity + " " +
                   f.rule + ": " + f.message);
   }
