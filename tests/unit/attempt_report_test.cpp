@@ -179,7 +179,7 @@ TEST(AttemptSummaryTest, NamesTheRiskAndThePathThatDecidedIt) {
   EXPECT_EQ(attempt_summary(r).find("**Risk"), std::string::npos) << "normal risk is not mentioned";
   r.verdict = Verdict::needs_review;
   r.reason = "the fix changes a critical path: .github/workflows/ci.yml (matches .github/**)";
-  r.risk = {"critical", ".github/**", ".github/workflows/ci.yml"};
+  r.risk = {RiskLevel::critical, ".github/**", ".github/workflows/ci.yml"};
   std::string md = attempt_summary(r);
   EXPECT_NE(md.find("\n**Risk: critical**: `.github/workflows/ci.yml` matches `.github/**`.\n"), std::string::npos) << md;
 }

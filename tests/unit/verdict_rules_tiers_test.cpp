@@ -110,7 +110,7 @@ TEST(VerdictRulesTiers, TheDocsLaneBuildsNothingAndRunsOnlyTheTiersListedForIt) 
   AttemptResult r = b.judge();
   EXPECT_EQ(r.verdict, Verdict::accepted);
   EXPECT_EQ(r.reason, "documentation-only change: nothing to build, every tier passed");
-  EXPECT_EQ(r.lane.lane, "docs");
+  EXPECT_EQ(r.lane.lane, Lane::docs);
   EXPECT_EQ(r.lane.reason, "docs only: README.md");
   EXPECT_FALSE(r.build.ran);
   EXPECT_EQ(calls_from(b.fake, mark), (Calls{"gitleaks auto", "command ./lint.sh"}));
@@ -129,7 +129,7 @@ TEST(VerdictRulesTiers, TheStandardLaneLeavesOutATierListedOnlyForTheHeavyOne) {
   EXPECT_EQ(r.verdict, Verdict::accepted);
   EXPECT_EQ(r.reason, "the build passed, no test regressed");
   EXPECT_EQ(transitions_of(r), kAllPassed);
-  EXPECT_EQ(r.lane.lane, "standard");
+  EXPECT_EQ(r.lane.lane, Lane::standard);
   EXPECT_EQ(calls_from(b.fake, mark), (Calls{"build", "graph", "discover", "ctest a | c", "ctest b", "gitleaks auto",
                                              "compile database", "command ./lint.sh"}));
   EXPECT_EQ(tiers_of(r), (Strings{"tests passed: 3 test(s), 0 regression(s), 0 fixed",
@@ -147,13 +147,13 @@ TEST(VerdictRulesTiers, TheHeavyLaneReconfiguresAndRunsEveryTier) {
   b.write("CMakeLists.txt", "project(p LANGUAGES CXX)\n");
   size_t mark = b.fake.calls.size();
   AttemptResult r = b.judge();
-  EXPECT_EQ(r.lane.lane, "heavy");
+  EXPECT_EQ(r.lane.lane, Lane::heavy);
   EXPECT_EQ(r.lane.reason, "CMakeLists.txt changed: build configuration, so the heavy lane reconfigures and runs every tier");
   EXPECT_EQ(calls_from(b.fake, mark), (Calls{"build (reconfigure)", "graph", "discover", "ctest", "gitleaks auto",
                                              "compile database", "command ./lint.sh", "command ./slow.sh"}));
   EXPECT_EQ(tiers_of(r).size(), 5u);
   // CMakeLists.txt is a high-risk path; every tier passed.
-  EXPECT_EQ(r.risk.level, "high");
+  EXPECT_EQ(r.risk.level, RiskLevel::high);
   EXPECT_EQ(r.verdict, Verdict::accepted);
   EXPECT_EQ(r.reason, "the build passed, no test regressed");
   EXPECT_EQ(transitions_of(r), kAllPassed);
@@ -231,7 +231,7 @@ TEST(VerdictRulesTiers, AHighRiskChangeWithAFailingAdvisoryTierIsRejected) {
   b.compute_baseline();
   b.write("CMakeLists.txt", "project(p LANGUAGES CXX)\n");
   AttemptResult r = b.judge();
-  EXPECT_EQ(r.risk.level, "high");
+  EXPECT_EQ(r.risk.level, RiskLevel::high);
   EXPECT_EQ(r.verdict, Verdict::rejected);
   EXPECT_EQ(r.reason, "high-risk change (CMakeLists.txt matches CMakeLists.txt) and advisory tier(s) failed: lint");
   EXPECT_EQ(transitions_of(r), kAllPassed);
@@ -245,7 +245,7 @@ TEST(VerdictRulesTiers, ACriticalChangeNeedsReviewWhateverTheTiersSay) {
   AttemptResult r = b.judge();
   EXPECT_EQ(r.verdict, Verdict::needs_review);
   EXPECT_EQ(r.reason, "the fix changes a critical path: .github/workflows/ci.yml (matches .github/**)");
-  EXPECT_EQ(r.lane.lane, "standard");
+  EXPECT_EQ(r.lane.lane, Lane::standard);
   EXPECT_EQ(transitions_of(r), kAllPassed);
   EXPECT_EQ(tiers_of(r), Strings{"tests passed: 3 test(s), 0 regression(s), 0 fixed"});
 }
@@ -367,7 +367,7 @@ TEST(VerdictRulesTiers, AFindingTheTreeAlreadyHadIsNotNew) {
   EXPECT_EQ(r.reason, "the build passed, no test regressed");
   EXPECT_EQ(tiers_of(r)[1], "static passed: 0 new blocking finding(s), 0 fixed, in 1 translation unit(s)");
   ASSERT_EQ(tier_of(r, "static").findings.size(), 1u);
-  EXPECT_EQ(tier_of(r, "static").findings[0].state, "unchanged");
+  EXPECT_EQ(tier_of(r, "static").findings[0].state, FindingState::unchanged);
 }
 
 }  // namespace
