@@ -183,16 +183,11 @@ AttemptOutcome run_attempt(const AttemptOptions& o, reporters::Progress& progres
     return outcome;
   }
 
-  Operation op = Operation::begin(repo, std::move(lock), "attempt", "attempt",
-                                  [&](const std::string& m) { progress.note(m); }, l.excluded);
-  // Until the fix is applied, nothing the gate runs is meant to change the sources: a change found at
-  // the rollback is someone else's, and stays.
-  op.gate_changed_nothing_yet();
+  // Until the fix is applied, nothing the gate runs is meant to change the sources.
+  Operation op = open_operation(repo, std::move(lock), "attempt", "attempt", l, progress);
   const snapshot::Manifest& snap = op.snapshot().manifest;
-  claim_report_directory(l);
   result.snapshot = snap.id;
   result.attempt_id = snap.id;
-  place_reports(l, snap.id);
   outcome.report_dir = l.report_dir;
   Phases phases(progress, result.durations, &op);
   CMakeToolchain toolchain(&op);
@@ -338,11 +333,8 @@ BaselineOutcome compute_baseline(const AttemptOptions& o, reporters::Progress& p
   // The baseline is keyed by the work tree's tree: a snapshot computes it. The gate changes nothing in
   // the tree here; what changes meanwhile (someone's edits, files a build writes into the sources) is
   // kept by the rollback and reported (gate/snapshot/outside_changes.h).
-  Operation op = Operation::begin(repo, std::move(lock), "baseline", "baseline",
-                                  [&](const std::string& m) { progress.note(m); }, l.excluded);
-  op.gate_changed_nothing_yet();
-  claim_report_directory(l);
-  place_reports(l, op.snapshot().manifest.id);  // the test runs' outputs, beside an attempt's
+  // The test runs' outputs go beside an attempt's, under the snapshot's id.
+  Operation op = open_operation(repo, std::move(lock), "baseline", "baseline", l, progress);
   std::vector<std::pair<std::string, double>> durations;
   Phases phases(progress, durations, &op);
   CMakeToolchain toolchain(&op);

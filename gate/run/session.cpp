@@ -46,6 +46,16 @@ Layout checked_layout(const SessionOptions& o, const git::Repository& repo, cons
   return l;
 }
 
+Operation open_operation(const git::Repository& repo, RepositoryLock lock, const std::string& name,
+                         const std::string& message, Layout& l, reporters::Progress& progress) {
+  Operation op = Operation::begin(repo, std::move(lock), name, message,
+                                  [&progress](const std::string& m) { progress.note(m); }, l.excluded);
+  op.gate_changed_nothing_yet();
+  claim_report_directory(l);
+  place_reports(l, op.snapshot().manifest.id);
+  return op;
+}
+
 void write_reports_or_warn(const AttemptResult& result, const Layout& l, reporters::Progress& progress) {
   try {
     claim_report_directory(l);

@@ -14,6 +14,7 @@
 #include "gate/results/attempt_result.h"
 #include "gate/state/layout.h"
 #include "gate/state/lock.h"
+#include "gate/state/operation.h"
 #include "reporters/progress.h"
 
 namespace autofix {
@@ -56,6 +57,12 @@ GateConfig effective_config(const SessionOptions& options, const git::Repository
 // is not this repository's CMake project (check_project_layout).
 Layout checked_layout(const SessionOptions& options, const git::Repository& repo, const GateConfig& config);
 RunSettings run_settings(const SessionOptions& options, const GateConfig& config);
+
+// Opens the session's operation (journal, snapshot, private copy) under `lock`, with nothing changed by
+// the gate yet (a change found at the rollback is someone else's, and stays), and places this run's
+// reports under the snapshot's id.
+Operation open_operation(const git::Repository& repo, RepositoryLock lock, const std::string& name,
+                         const std::string& message, Layout& l, reporters::Progress& progress);
 
 // Writes the report set of `result` into its directory and publishes it as `latest`; a failure is a
 // warning on `progress`, never the end of the run (the verdict stands, the tree is already restored).

@@ -114,14 +114,11 @@ AttemptOutcome run_verify(const VerifyOptions& vo, reporters::Progress& progress
   if (vo.shard) result.shard = vo.shard->text();
   progress.note("[verify] base " + result.base->substr(0, 12) + " (" + how + "), head " + result.head->substr(0, 12));
 
-  Operation op = Operation::begin(repo, std::move(lock), "verify", "verify " + base_spec + ".." + vo.head.value_or("HEAD"),
-                                  [&](const std::string& m) { progress.note(m); }, l.excluded);
-  op.gate_changed_nothing_yet();
+  Operation op = open_operation(repo, std::move(lock), "verify", "verify " + base_spec + ".." + vo.head.value_or("HEAD"),
+                                l, progress);
   const snapshot::Manifest& snap = op.snapshot().manifest;
-  claim_report_directory(l);
   result.snapshot = snap.id;
   result.attempt_id = snap.id;
-  place_reports(l, snap.id);
   outcome.report_dir = l.report_dir;
   Phases phases(progress, result.durations, &op);
   CMakeToolchain toolchain(&op);
