@@ -7,6 +7,7 @@
 
 #include "gate/results/file_status.h"
 #include "gate/results/lane.h"
+#include "gate/results/on_accept.h"
 #include "gate/results/risk_level.h"
 #include "gate/results/tier_kind.h"
 
@@ -202,7 +203,7 @@ struct AttemptResult {
   Verdict verdict = Verdict::error;
   std::string reason;
   bool dry_run = false;
-  std::string on_accept;  // branch | keep | commit
+  OnAccept on_accept = OnAccept::none;
   bool patch_applied = false;
   std::vector<FileChange> files_changed;
   std::optional<FixerOutcome> fixer;

@@ -96,7 +96,7 @@ AttemptResult read_attempt(const JsonValue& root) {
   a.snapshot = root.string("snapshot");
   a.started = root.string("started");
   a.dry_run = root.boolean("dry_run");
-  a.on_accept = root.string("on_accept");
+  a.on_accept = root.one_of("on_accept", kOnAcceptModes, "on-accept mode");
   a.patch_applied = root.boolean("patch_applied");
   for (const JsonValue& f : root.objects("files_changed")) a.files_changed.push_back({f.string("path"), f.one_of("status", kFileStatuses, "file status")});
 

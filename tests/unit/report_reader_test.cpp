@@ -24,7 +24,7 @@ AttemptResult rich() {
   r.verdict = Verdict::needs_review;
   r.reason = "the fix weakens tests (1): disabled Old.Test";
   r.dry_run = true;
-  r.on_accept = "branch";
+  r.on_accept = OnAccept::branch;
   r.patch_applied = true;
   r.files_changed = {{"src/a.cpp", FileStatus::modified}, {"src/new.h", FileStatus::added}, {"docs/gone.md", FileStatus::deleted}};
   r.fixer = FixerOutcome{{"fixer", "--fix", "a file with spaces"}, "exit code 0", true, "out\n", "err \"quoted\"\n"};

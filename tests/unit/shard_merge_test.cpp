@@ -33,7 +33,7 @@ AttemptResult full_run(bool with_regression) {
   r.attempt_id = "20261122T000000Z-run";
   r.snapshot = r.attempt_id;
   r.started = "2026-11-22T00:00:00Z";
-  r.on_accept = "none";
+  r.on_accept = OnAccept::none;
   r.base = kBase;
   r.head = kHead;
   r.files_changed = {{"src/a.cpp", FileStatus::modified}};
