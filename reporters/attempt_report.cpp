@@ -118,7 +118,7 @@ json attempt_json(const AttemptResult& r) {
   {
     json candidates = json::array();
     for (const CascadeCandidate& k : c.candidates) candidates.push_back({{"file", k.file}, {"chain", k.chain}});
-    cascading.push_back({{"test", c.test}, {"kind", c.kind}, {"changed_file", c.changed_file}, {"chain", c.chain},
+    cascading.push_back({{"test", c.test}, {"kind", to_string(c.kind)}, {"changed_file", c.changed_file}, {"chain", c.chain},
                          {"candidates", candidates}});
   }
   j["cascading"] = cascading;
@@ -391,7 +391,7 @@ std::string attempt_summary(const AttemptResult& r) {
         for (size_t i = 0; i < chain.size(); ++i) text += (i ? " → " : "") + chain[i];
         return text;
       };
-      m << "- `" << c.test << "`: " << c.kind;
+      m << "- `" << c.test << "`: " << to_string(c.kind);
       if (!c.chain.empty()) {
         m << " (" << chain_text(c.chain) << ")";
       } else if (c.candidates.size() > 1) {

@@ -131,10 +131,22 @@ struct CascadeCandidate {
   bool operator==(const CascadeCandidate&) const = default;
 };
 
-// How a regression connects to the change (see gate/policy/cascade.h).
+// How a regression connects to the change (see gate/policy/cascade.h): through a test target the fix
+// aimed at (direct), through another one whose build reaches a changed file (cascading), through none
+// (unrelated), or not known (no build graph for the test).
+enum class CascadeKind { direct, cascading, unrelated, unknown };
+inline constexpr auto kCascadeKinds =
+    enum_table<CascadeKind>({{CascadeKind::direct, "direct"}, {CascadeKind::cascading, "cascading"},
+                             {CascadeKind::unrelated, "unrelated"}, {CascadeKind::unknown, "unknown"}});
+inline const char* to_string(CascadeKind k) noexcept { return kCascadeKinds.c_name_of(k); }
+template <typename Json>
+void to_json(Json& j, CascadeKind k) {
+  j = to_string(k);
+}
+
 struct CascadeEntry {
   std::string test;
-  std::string kind;                 // direct, cascading, unrelated, unknown
+  CascadeKind kind = CascadeKind::unknown;
   std::string changed_file;         // the one candidate (or the one the test's output names); else empty
   std::vector<std::string> chain;   // its chain; empty when changed_file is
   std::vector<CascadeCandidate> candidates{};  // every changed file the test's build reaches, shortest chain first

@@ -150,7 +150,8 @@ AttemptResult read_attempt(const JsonValue& root) {
   a.risk.path = risk.string("path");
   for (const JsonValue& t : root.objects("tiers")) a.tiers.push_back(read_tier(t));
   for (const JsonValue& c : root.objects("cascading")) {
-    CascadeEntry e{c.string("test"), c.string("kind"), c.string("changed_file"), c.strings("chain"), {}};
+    CascadeEntry e{c.string("test"), c.one_of("kind", kCascadeKinds, "cascade kind"), c.string("changed_file"),
+                   c.strings("chain"), {}};
     for (const JsonValue& k : c.objects("candidates")) e.candidates.push_back({k.string("file"), k.strings("chain")});
     a.cascading.push_back(std::move(e));
   }

@@ -66,7 +66,7 @@ AttemptResult rich() {
   TierResult asan{"asan", TierKind::sanitizers, true, TierStatus::error, "cannot configure", 0, {}, {}};
   TierResult secrets{"secrets", TierKind::secrets, true, TierStatus::skipped, "docs lane", 0, {}, {}};
   r.tiers = {unit, tidy, asan, secrets};
-  r.cascading = {{"C.Broken", "cascading", "src/a.cpp", {"c_test", "libc", "src/a.cpp"}}, {"X.Y", "unknown", "", {}}};
+  r.cascading = {{"C.Broken", CascadeKind::cascading, "src/a.cpp", {"c_test", "libc", "src/a.cpp"}}, {"X.Y", CascadeKind::unknown, "", {}}};
   r.tampering = {{"disabled", "tests/old_test.cpp", 14, "Old.Test", "DISABLED_ prefix", false},
                  {"labels_changed", "", 0, "", "", true}};
   r.risk = {RiskLevel::high, "src/auth/**", "src/auth/login.cpp"};
