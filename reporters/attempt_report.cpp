@@ -85,7 +85,7 @@ json attempt_json(const AttemptResult& r) {
             {"snapshot", r.snapshot},
             {"started", r.started},
             {"dry_run", r.dry_run},
-            {"on_accept", r.on_accept},
+            {"on_accept", to_string(r.on_accept)},
             {"patch_applied", r.patch_applied},
             {"files_changed", files},
             {"build", {{"ok", r.build.ok}, {"ran", r.build.ran}, {"duration_s", r.build.duration_s},
@@ -118,7 +118,7 @@ json attempt_json(const AttemptResult& r) {
   {
     json candidates = json::array();
     for (const CascadeCandidate& k : c.candidates) candidates.push_back({{"file", k.file}, {"chain", k.chain}});
-    cascading.push_back({{"test", c.test}, {"kind", c.kind}, {"changed_file", c.changed_file}, {"chain", c.chain},
+    cascading.push_back({{"test", c.test}, {"kind", to_string(c.kind)}, {"changed_file", c.changed_file}, {"chain", c.chain},
                          {"candidates", candidates}});
   }
   j["cascading"] = cascading;
@@ -391,7 +391,7 @@ std::string attempt_summary(const AttemptResult& r) {
         for (size_t i = 0; i < chain.size(); ++i) text += (i ? " → " : "") + chain[i];
         return text;
       };
-      m << "- `" << c.test << "`: " << c.kind;
+      m << "- `" << c.test << "`: " << to_string(c.kind);
       if (!c.chain.empty()) {
         m << " (" << chain_text(c.chain) << ")";
       } else if (c.candidates.size() > 1) {
@@ -483,7 +483,7 @@ std::string attempt_summary(const AttemptResult& r) {
       << (r.shard ? " (shard " + *r.shard + ")" : "") << "; the checkout was restored.\n";
   else if (r.verdict == Verdict::planned)
     m << "Nothing was changed: a dry run builds, tests and judges nothing.\n";
-  else if (r.verdict != Verdict::accepted || r.on_accept == "branch")
+  else if (r.verdict != Verdict::accepted || r.on_accept == OnAccept::branch)
     m << "The work tree was restored to snapshot `" << r.snapshot << "` and verified.\n";
   return m.str();
 }

@@ -393,7 +393,11 @@ int run(int argc, char** argv) {
                     "built or judged (verdict planned, exit 5)");
   attempt->add_option("--on-accept", o.on_accept, "branch (default): commit on autofix/<id> and restore your "
                       "checkout; keep: leave the fix in the work tree; commit: commit on the current branch")
-      ->check(CLI::IsMember({"branch", "keep", "commit"}));
+      ->check(CLI::IsMember([] {
+        std::vector<std::string> names;
+        for (std::string_view name : on_accept_choices()) names.emplace_back(name);
+        return names;
+      }()));
   attempt->add_option("--require-fixed", o.attempt.require_fixed, "Tests that must go from failing to passing")
       ->type_name("TEST...");
   attempt->add_option("--timeout", o.timeout_s, "Limit in seconds for the fixer, the build and the tests, each")

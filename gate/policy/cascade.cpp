@@ -67,7 +67,7 @@ std::vector<CascadeEntry> trace_regressions(const BuildGraph* graph, const std::
     entry.test = r.name;
     auto target = target_of(r.ctest_test);
     if (!target) {
-      entry.kind = "unknown";
+      entry.kind = CascadeKind::unknown;
       entries.push_back(std::move(entry));
       continue;
     }
@@ -82,7 +82,9 @@ std::vector<CascadeEntry> trace_regressions(const BuildGraph* graph, const std::
       entry.changed_file = chosen->file;
       entry.chain = chosen->chain;
     }
-    entry.kind = aimed_targets.contains(*target) ? "direct" : !entry.candidates.empty() ? "cascading" : "unrelated";
+    entry.kind = aimed_targets.contains(*target) ? CascadeKind::direct
+                 : !entry.candidates.empty()     ? CascadeKind::cascading
+                                                 : CascadeKind::unrelated;
     entries.push_back(std::move(entry));
   }
   return entries;

@@ -38,7 +38,7 @@ Decision decide(const AttemptResult& r) {
   std::vector<std::string> broken = r.regression_reasons();
   if (!broken.empty()) {
     size_t cascading = static_cast<size_t>(std::count_if(r.cascading.begin(), r.cascading.end(),
-                                                         [](const CascadeEntry& c) { return c.kind == "cascading"; }));
+                                                         [](const CascadeEntry& c) { return c.kind == CascadeKind::cascading; }));
     std::vector<std::string> others = r.regressions();
     others.erase(others.begin());
     return {Verdict::rejected, std::to_string(broken.size()) + " test(s) broken by the fix" +

@@ -7,6 +7,7 @@
 
 #include "gate/results/file_status.h"
 #include "gate/results/lane.h"
+#include "gate/results/on_accept.h"
 #include "gate/results/risk_level.h"
 #include "gate/results/tier_kind.h"
 #include "gate/util/error.h"
@@ -131,10 +132,22 @@ struct CascadeCandidate {
   bool operator==(const CascadeCandidate&) const = default;
 };
 
-// How a regression connects to the change (see gate/policy/cascade.h).
+// How a regression connects to the change (see gate/policy/cascade.h): through a test target the fix
+// aimed at (direct), through another one whose build reaches a changed file (cascading), through none
+// (unrelated), or not known (no build graph for the test).
+enum class CascadeKind { direct, cascading, unrelated, unknown };
+inline constexpr auto kCascadeKinds =
+    enum_table<CascadeKind>({{CascadeKind::direct, "direct"}, {CascadeKind::cascading, "cascading"},
+                             {CascadeKind::unrelated, "unrelated"}, {CascadeKind::unknown, "unknown"}});
+inline const char* to_string(CascadeKind k) noexcept { return kCascadeKinds.c_name_of(k); }
+template <typename Json>
+void to_json(Json& j, CascadeKind k) {
+  j = to_string(k);
+}
+
 struct CascadeEntry {
   std::string test;
-  std::string kind;                 // direct, cascading, unrelated, unknown
+  CascadeKind kind = CascadeKind::unknown;
   std::string changed_file;         // the one candidate (or the one the test's output names); else empty
   std::vector<std::string> chain;   // its chain; empty when changed_file is
   std::vector<CascadeCandidate> candidates{};  // every changed file the test's build reaches, shortest chain first
@@ -203,7 +216,7 @@ struct AttemptResult {
   Verdict verdict = Verdict::error;
   std::string reason;
   bool dry_run = false;
-  std::string on_accept;  // branch | keep | commit
+  OnAccept on_accept = OnAccept::none;
   bool patch_applied = false;
   std::vector<FileChange> files_changed;
   std::optional<FixerOutcome> fixer;

@@ -96,7 +96,7 @@ AttemptResult read_attempt(const JsonValue& root) {
   a.snapshot = root.string("snapshot");
   a.started = root.string("started");
   a.dry_run = root.boolean("dry_run");
-  a.on_accept = root.string("on_accept");
+  a.on_accept = root.one_of("on_accept", kOnAcceptModes, "on-accept mode");
   a.patch_applied = root.boolean("patch_applied");
   for (const JsonValue& f : root.objects("files_changed")) a.files_changed.push_back({f.string("path"), f.one_of("status", kFileStatuses, "file status")});
 
@@ -150,7 +150,8 @@ AttemptResult read_attempt(const JsonValue& root) {
   a.risk.path = risk.string("path");
   for (const JsonValue& t : root.objects("tiers")) a.tiers.push_back(read_tier(t));
   for (const JsonValue& c : root.objects("cascading")) {
-    CascadeEntry e{c.string("test"), c.string("kind"), c.string("changed_file"), c.strings("chain"), {}};
+    CascadeEntry e{c.string("test"), c.one_of("kind", kCascadeKinds, "cascade kind"), c.string("changed_file"),
+                   c.strings("chain"), {}};
     for (const JsonValue& k : c.objects("candidates")) e.candidates.push_back({k.string("file"), k.strings("chain")});
     a.cascading.push_back(std::move(e));
   }

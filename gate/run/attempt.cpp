@@ -42,19 +42,10 @@ namespace autofix {
 namespace fs = std::filesystem;
 
 OnAccept on_accept_from(const std::string& text) {
-  if (text == "branch") return OnAccept::branch;
-  if (text == "keep") return OnAccept::keep;
-  if (text == "commit") return OnAccept::commit;
-  throw Error(ErrorKind::usage, "--on-accept must be branch, keep or commit, not '" + text + "'");
-}
-
-const char* to_string(OnAccept mode) noexcept {
-  switch (mode) {
-    case OnAccept::branch: return "branch";
-    case OnAccept::keep: return "keep";
-    case OnAccept::commit: return "commit";
-  }
-  return "branch";
+  std::optional<OnAccept> mode = kOnAcceptModes.parse(text);
+  if (!mode || *mode == OnAccept::none)
+    throw Error(ErrorKind::usage, "--on-accept must be branch, keep or commit, not '" + text + "'");
+  return *mode;
 }
 
 namespace {
@@ -140,7 +131,7 @@ AttemptOutcome run_attempt(const AttemptOptions& o, reporters::Progress& progres
   AttemptResult& result = outcome.result;
   result.started = format_iso8601_utc(std::chrono::system_clock::now());
   result.dry_run = o.dry_run;
-  result.on_accept = to_string(o.on_accept);
+  result.on_accept = o.on_accept;
   result.require_fixed = o.require_fixed;
 
   // A patch is read and checked before anything changes: a bad one costs nothing.

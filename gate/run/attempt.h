@@ -11,9 +11,8 @@
 
 namespace autofix {
 
-enum class OnAccept { branch, keep, commit };
-OnAccept on_accept_from(const std::string& text);  // throws Error(usage) for anything else
-const char* to_string(OnAccept mode) noexcept;
+// One of on_accept_choices() (gate/results/on_accept.h); Error(usage) for anything else.
+OnAccept on_accept_from(const std::string& text);
 
 // What an attempt adds to a session's options: the fix, and what to do with it.
 struct AttemptOptions : SessionOptions {

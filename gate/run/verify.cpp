@@ -110,7 +110,7 @@ AttemptOutcome run_verify(const VerifyOptions& vo, reporters::Progress& progress
   result.base = git::to_hex(base.id);
   result.head = git::to_hex(head.id);
   result.require_fixed = o.require_fixed;
-  result.on_accept = "none";
+  result.on_accept = OnAccept::none;
   if (vo.shard) result.shard = vo.shard->text();
   progress.note("[verify] base " + result.base->substr(0, 12) + " (" + how + "), head " + result.head->substr(0, 12));
 

@@ -261,7 +261,7 @@ TEST(DecideTest, ARegressionRejectsBeforeAnythingNeedsReview) {
                                      {rec("a", RunStatus::failed), rec("b", RunStatus::passed)});
   r.tampering.push_back({"disabled", "b_test.cpp", 3, "b", "", false});
   r.risk = {RiskLevel::critical, "x", "y"};
-  r.cascading.push_back({"a", "cascading", "src/x.cpp", {"a_test", "x", "src/x.cpp"}});
+  r.cascading.push_back({"a", CascadeKind::cascading, "src/x.cpp", {"a_test", "x", "src/x.cpp"}});
   Decision d = decide(r);
   EXPECT_EQ(d.verdict, Verdict::rejected);
   EXPECT_EQ(d.reason, "1 test(s) broken by the fix (1 cascading, outside what the fix aimed at): a passed without the fix and fails with it");

@@ -72,7 +72,7 @@ const std::vector<DiscoveredTest> kTests{
 std::string describe(const std::vector<CascadeEntry>& entries) {
   std::string text;
   for (const auto& e : entries) {
-    text += e.test + " " + e.kind + " '" + e.changed_file + "' [";
+    text += e.test + " " + to_string(e.kind) + " '" + e.changed_file + "' [";
     for (const auto& c : e.chain) text += c + (&c == &e.chain.back() ? "" : " → ");
     text += "]";
     if (e.changed_file.empty() && !e.candidates.empty()) {

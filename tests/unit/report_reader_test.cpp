@@ -24,7 +24,7 @@ AttemptResult rich() {
   r.verdict = Verdict::needs_review;
   r.reason = "the fix weakens tests (1): disabled Old.Test";
   r.dry_run = true;
-  r.on_accept = "branch";
+  r.on_accept = OnAccept::branch;
   r.patch_applied = true;
   r.files_changed = {{"src/a.cpp", FileStatus::modified}, {"src/new.h", FileStatus::added}, {"docs/gone.md", FileStatus::deleted}};
   r.fixer = FixerOutcome{{"fixer", "--fix", "a file with spaces"}, "exit code 0", true, "out\n", "err \"quoted\"\n"};
@@ -66,7 +66,7 @@ AttemptResult rich() {
   TierResult asan{"asan", TierKind::sanitizers, true, TierStatus::error, "cannot configure", 0, {}, {}};
   TierResult secrets{"secrets", TierKind::secrets, true, TierStatus::skipped, "docs lane", 0, {}, {}};
   r.tiers = {unit, tidy, asan, secrets};
-  r.cascading = {{"C.Broken", "cascading", "src/a.cpp", {"c_test", "libc", "src/a.cpp"}}, {"X.Y", "unknown", "", {}}};
+  r.cascading = {{"C.Broken", CascadeKind::cascading, "src/a.cpp", {"c_test", "libc", "src/a.cpp"}}, {"X.Y", CascadeKind::unknown, "", {}}};
   r.tampering = {{"disabled", "tests/old_test.cpp", 14, "Old.Test", "DISABLED_ prefix", false},
                  {"labels_changed", "", 0, "", "", true}};
   r.risk = {RiskLevel::high, "src/auth/**", "src/auth/login.cpp"};

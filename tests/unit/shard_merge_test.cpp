@@ -33,7 +33,7 @@ AttemptResult full_run(bool with_regression) {
   r.attempt_id = "20261122T000000Z-run";
   r.snapshot = r.attempt_id;
   r.started = "2026-11-22T00:00:00Z";
-  r.on_accept = "none";
+  r.on_accept = OnAccept::none;
   r.base = kBase;
   r.head = kHead;
   r.files_changed = {{"src/a.cpp", FileStatus::modified}};
@@ -224,12 +224,12 @@ TEST(MergePartials, KeepsTheWorstOfBuildRiskAndBaseline) {
     }
     if (*p.shard == "3/3") {
       p.risk = {RiskLevel::high, "src/a.cpp", "src/a.cpp"};
-      p.cascading = {{"Format.Two", "direct", "src/a.cpp", {"a"}}};
+      p.cascading = {{"Format.Two", CascadeKind::direct, "src/a.cpp", {"a"}}};
       p.tampering = {{"disabled", "t.cpp", 1, "T", "", false}};
       p.require_fixed.push_back("Parse.Long");
     }
     if (*p.shard == "1/3") {
-      p.cascading = {{"Format.Two", "direct", "src/a.cpp", {"a"}}};
+      p.cascading = {{"Format.Two", CascadeKind::direct, "src/a.cpp", {"a"}}};
       p.tampering = {{"disabled", "t.cpp", 1, "T", "", false}, {"skipped", "u.cpp", 2, "U", "", true}};
     }
   });
