@@ -56,7 +56,7 @@ TEST(VerdictRulesTiers, FailFastRunsTheAffectedTestsFirstAndStopsAtAConfirmedReg
   EXPECT_EQ(transitions_of(r), (Transitions{{"a", "PASS_TO_FAIL"}, {"c", "PASS_TO_PASS"}}));
   EXPECT_EQ(tiers_of(r), Strings{"tests failed: 2 test(s), 1 regression(s), 0 fixed"});
   ASSERT_EQ(r.cascading.size(), 1u);
-  EXPECT_EQ(r.cascading[0].kind, "cascading");
+  EXPECT_EQ(r.cascading[0].kind, CascadeKind::cascading);
   EXPECT_EQ(r.cascading[0].chain, (Strings{"a_test", "lib", "src/lib.cpp"}));
   EXPECT_NE(b.progress().find("1/2 passed (stopped at the first regression: --fail-fast)"), std::string::npos)
       << b.progress();
