@@ -132,7 +132,7 @@ json attempt_json(const AttemptResult& r) {
                                    : json(nullptr);
   json tampering = json::array();
   for (const TamperFinding& f : r.tampering)
-    tampering.push_back({{"kind", f.kind}, {"file", f.file}, {"line", f.line}, {"test", f.test},
+    tampering.push_back({{"kind", to_string(f.kind)}, {"file", f.file}, {"line", f.line}, {"test", f.test},
                          {"detail", f.detail}, {"downgraded", f.downgraded}});
   j["tampering"] = tampering;
   return j;
@@ -405,7 +405,7 @@ std::string attempt_summary(const AttemptResult& r) {
   if (!r.tampering.empty()) {
     m << "**Weakened tests** (the fix must not make a test pass by disabling it):\n\n";
     for (const TamperFinding& f : r.tampering) {
-      m << "- " << (f.downgraded ? "warning: " : "") << f.kind;
+      m << "- " << (f.downgraded ? "warning: " : "") << to_string(f.kind);
       if (!f.file.empty()) m << " at `" << f.file << (f.line ? ":" + std::to_string(f.line) : "") << "`";
       if (!f.test.empty()) m << " (test `" << f.test << "`)";
       if (!f.detail.empty()) m << ": " << f.detail;

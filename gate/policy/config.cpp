@@ -1,7 +1,6 @@
 #include "gate/policy/config.h"
 
 #include <algorithm>
-#include <array>
 #include <cctype>
 #include <cerrno>
 #include <fstream>
@@ -36,7 +35,13 @@ void check_tier_name(const JsonValue& at, const std::string& name) {
   const std::string allowed = "use A-Z, a-z, 0-9, '_', '.' and '-'";
   for (char c : name) {
     bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
-    if (!ok) at.fail(quoted_text(name) + " holds " + quoted_text(std::string_view(&c, 1)) + ", which a tier name cannot", allowed);
+    if (ok) continue;
+    // A byte of a multi-byte character is shown by its value: alone it is no character.
+    static constexpr char kHex[] = "0123456789abcdef";
+    const unsigned char byte = static_cast<unsigned char>(c);
+    const std::string shown =
+        byte < 0x80 ? quoted_text(std::string_view(&c, 1)) : std::string("'\\x") + kHex[byte >> 4] + kHex[byte & 0xf] + "'";
+    at.fail(quoted_text(name) + " holds " + shown + ", which a tier name cannot", allowed);
   }
   if (name == "." || name == "..") at.fail(quoted_text(name) + " cannot name a tier (tier names become directory names)", allowed);
   if (name.size() > kMaxTierNameLength)

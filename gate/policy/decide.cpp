@@ -62,7 +62,7 @@ Decision decide(const AttemptResult& r) {
   // A weakened test needs a person: the fix may be right, but the gate cannot trust its own evidence.
   std::vector<std::string> tampered;
   for (const TamperFinding& f : r.tampering)
-    if (!f.downgraded) tampered.push_back(f.kind + (f.test.empty() ? (f.file.empty() ? "" : " " + f.file) : " " + f.test));
+    if (!f.downgraded) tampered.push_back(to_string(f.kind) + (f.test.empty() ? (f.file.empty() ? "" : " " + f.file) : " " + f.test));
   std::vector<std::string> missing = r.names_with(Transition::MISSING);
   if (tampered.empty() && !missing.empty())
     for (const std::string& m : missing) tampered.push_back("missing " + m);

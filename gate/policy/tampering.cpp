@@ -36,19 +36,19 @@ struct Candidate {
   }
 };
 
-int kind_rank(const std::string& kind) {
-  static const std::vector<std::string> order = {"disabled",       "skipped",      "property_changed",
-                                                 "labels_changed", "unregistered", "missing",
-                                                 "test_source_edited"};
-  auto it = std::find(order.begin(), order.end(), kind);
-  return static_cast<int>(it - order.begin());
+// Most specific first (gate/policy/tampering.h): of the findings of one act, the first here is kept.
+int kind_rank(TamperKind kind) {
+  static constexpr TamperKind kOrder[] = {TamperKind::disabled,       TamperKind::skipped,      TamperKind::property_changed,
+                                          TamperKind::labels_changed, TamperKind::unregistered, TamperKind::missing,
+                                          TamperKind::test_source_edited};
+  return static_cast<int>(std::find(std::begin(kOrder), std::end(kOrder), kind) - std::begin(kOrder));
 }
 
 // Kinds that describe one act (a test no longer running) seen from different sides.
 std::string family(const Candidate& c) {
-  const std::string& k = c.f.kind;
-  if (k == "disabled" || k == "unregistered" || k == "missing") return "gone";
-  return k + "/" + c.property;
+  const TamperKind k = c.f.kind;
+  if (k == TamperKind::disabled || k == TamperKind::unregistered || k == TamperKind::missing) return "gone";
+  return to_string(k) + ("/" + c.property);
 }
 
 // ---- small text helpers -------------------------------------------------------------------------------
@@ -321,10 +321,10 @@ class Detector {
   std::set<long long> skip_codes_;
   std::map<std::string, std::vector<std::string>> fixed_files_;
 
-  void add(std::string kind, std::string file, int line, std::string test, std::string detail, bool text,
+  void add(TamperKind kind, std::string file, int line, std::string test, std::string detail, bool text,
            std::string property = {}, std::vector<std::string> names = {}) {
     Candidate c;
-    c.f.kind = std::move(kind);
+    c.f.kind = kind;
     c.f.file = std::move(file);
     c.f.line = line;
     c.f.test = std::move(test);
@@ -405,7 +405,7 @@ class Detector {
         if (l.origin == '-') {
           if (take(readded, code)) continue;
           if (std::regex_search(code, m, registration))
-            add("unregistered", f.path, l.old_line, lower(m[1]) == "add_test" ? add_test_name(code) : "",
+            add(TamperKind::unregistered, f.path, l.old_line, lower(m[1]) == "add_test" ? add_test_name(code) : "",
                 "'" + shorten(code) + "' removed and not re-added elsewhere in the fix", true);
           if (std::regex_search(code, m, timeout))
             removed_limits.push_back({l.old_line, std::stod(m[2]), property_targets(code)});
@@ -415,14 +415,14 @@ class Detector {
         std::vector<std::string> names = property_targets(code);
         std::string test = names.size() == 1 ? names[0] : "";
         if (std::regex_search(code, m, will_fail) && cmake_true(m[2]))
-          add("property_changed", f.path, l.new_line, test,
+          add(TamperKind::property_changed, f.path, l.new_line, test,
               "WILL_FAIL set to " + m[2].str() + ": a failing run counts as a pass", true, "WILL_FAIL", names);
         if (std::regex_search(code, m, disabled) && cmake_true(m[2]))
-          add("property_changed", f.path, l.new_line, test,
+          add(TamperKind::property_changed, f.path, l.new_line, test,
               "DISABLED set to " + m[2].str() + ": the test no longer runs", true, "DISABLED", names);
         if (std::regex_search(code, m, skip_code)) {
           skip_codes_.insert(std::stoll(m[2].str().substr(0, 18)));
-          add("property_changed", f.path, l.new_line, test,
+          add(TamperKind::property_changed, f.path, l.new_line, test,
               "SKIP_RETURN_CODE " + m[2].str() + " set: exiting with " + m[2].str() + " counts as skipped", true,
               "SKIP_RETURN_CODE", names);
         }
@@ -447,12 +447,12 @@ class Detector {
         const Limit& was = removed_limits[i];
         if (const Limit* now = partner[i]) {
           if (now->seconds > was.seconds)
-            add("property_changed", f.path, now->line, now->names.size() == 1 ? now->names[0] : "",
+            add(TamperKind::property_changed, f.path, now->line, now->names.size() == 1 ? now->names[0] : "",
                 "TIMEOUT raised from " + number(was.seconds) + " to " + number(now->seconds) +
                     " s: a hang takes longer to fail",
                 true, "TIMEOUT", now->names);
         } else {
-          add("property_changed", f.path, was.line, was.names.size() == 1 ? was.names[0] : "",
+          add(TamperKind::property_changed, f.path, was.line, was.names.size() == 1 ? was.names[0] : "",
               "TIMEOUT " + number(was.seconds) + " s removed: a hang no longer fails after " +
                   number(was.seconds) + " s",
               true, "TIMEOUT", was.names);
@@ -486,37 +486,37 @@ class Detector {
       if (b.disabled) continue;
       auto it = after_.find(b.name);
       if (it == after_.end()) {
-        add("unregistered", relative(b.source_file), b.source_line, b.name,
+        add(TamperKind::unregistered, relative(b.source_file), b.source_line, b.name,
             "registered at the baseline, no longer registered with the fix", false);
         continue;
       }
       const DiscoveredTest& a = *it->second;
       std::string file = relative(a.source_file);
       int line = file.empty() ? 0 : a.source_line;
-      if (a.disabled) add("disabled", file, line, b.name, "the DISABLED property was turned on", false, "DISABLED");
+      if (a.disabled) add(TamperKind::disabled, file, line, b.name, "the DISABLED property was turned on", false, "DISABLED");
       if (a.will_fail && !b.will_fail)
-        add("property_changed", file, line, b.name, "WILL_FAIL was turned on: a failing run counts as a pass", false,
+        add(TamperKind::property_changed, file, line, b.name, "WILL_FAIL was turned on: a failing run counts as a pass", false,
             "WILL_FAIL");
       if (a.skip_return_code && a.skip_return_code != b.skip_return_code) {
         std::string code = std::to_string(*a.skip_return_code);
-        add("property_changed", file, line, b.name,
+        add(TamperKind::property_changed, file, line, b.name,
             (b.skip_return_code ? "SKIP_RETURN_CODE changed from " + std::to_string(*b.skip_return_code) + " to " + code
                                 : "SKIP_RETURN_CODE " + code + " was set") +
                 ": exiting with " + code + " counts as skipped",
             false, "SKIP_RETURN_CODE");
       }
       if (b.timeout && !a.timeout)
-        add("property_changed", file, line, b.name,
+        add(TamperKind::property_changed, file, line, b.name,
             "TIMEOUT " + number(*b.timeout) + " s was removed: a hang no longer fails after " + number(*b.timeout) +
                 " s",
             false, "TIMEOUT");
       else if (b.timeout && *a.timeout > *b.timeout)
-        add("property_changed", file, line, b.name,
+        add(TamperKind::property_changed, file, line, b.name,
             "TIMEOUT raised from " + number(*b.timeout) + " to " + number(*a.timeout) + " s: a hang takes longer to fail",
             false, "TIMEOUT");
       for (const std::vector<std::string>& tier : in_.tier_label_sets) {
         if (!selects(tier, b.labels) || selects(tier, a.labels)) continue;
-        add("labels_changed", file, line, b.name,
+        add(TamperKind::labels_changed, file, line, b.name,
             "labels [" + join(b.labels) + "] changed to [" + join(a.labels) + "]: the tier selecting [" + join(tier) +
                 "] no longer runs it",
             false);
@@ -573,7 +573,7 @@ class Detector {
           if (take(readded, norm)) continue;
           bool was_running = h && h->disabled_parts == 0 && !catch_hidden(h->tags);
           if (was_running && !take(added_keys, h->key))
-            add("missing", f.path, l.old_line, h->key, h->text + " deleted", true);
+            add(TamperKind::missing, f.path, l.old_line, h->key, h->text + " deleted", true);
           continue;
         }
         if (take(moved_from, norm)) continue;
@@ -582,18 +582,18 @@ class Detector {
           if (!was) continue;  // a new test
           if (h->gtest && was->gtest && h->disabled_parts > was->disabled_parts) {
             bool name = h->name.starts_with("DISABLED_") && !was->name.starts_with("DISABLED_");
-            add("disabled", f.path, l.new_line, h->key,
+            add(TamperKind::disabled, f.path, l.new_line, h->key,
                 was->text + (name ? " renamed to " + h->name : ": suite renamed to " + h->suite), true);
             continue;
           }
           if (!h->gtest && catch_hidden(h->tags) && !catch_hidden(was->tags)) {
-            add("skipped", f.path, l.new_line, h->key,
+            add(TamperKind::skipped, f.path, l.new_line, h->key,
                 was->text + " tagged \"" + h->tags + "\": hidden from default runs", true);
             continue;
           }
         }
         auto skipped = [&](const std::string& what) {
-          add("skipped", f.path, l.new_line, h ? h->key : enclosing_test(f.path, l.new_line), what + " added", true);
+          add(TamperKind::skipped, f.path, l.new_line, h ? h->key : enclosing_test(f.path, l.new_line), what + " added", true);
         };
         if (doctest_skip(lexed) && !(h && !removed_header(h->key))) skipped("doctest::skip()");
         if (std::regex_search(lexed.code, gtest_skip)) skipped("GTEST_SKIP()");
@@ -619,7 +619,7 @@ class Detector {
       if (o.baseline && o.baseline->status == RunStatus::not_run) continue;
       const DiscoveredTest* t = registered_before(o);
       std::string file = t ? relative(t->source_file) : "";
-      add("missing", file, file.empty() ? 0 : t->source_line, o.name,
+      add(TamperKind::missing, file, file.empty() ? 0 : t->source_line, o.name,
           "ran at the baseline and did not run with the fix", false);
     }
   }
@@ -635,12 +635,12 @@ class Detector {
       int line = 0;
       if (!f.lines.empty()) line = f.lines.front().origin == '+' ? f.lines.front().new_line : f.lines.front().old_line;
       if (f.status == FileStatus::deleted) {
-        add("test_source_edited", f.path, line, "", "existing test source deleted", true);
+        add(TamperKind::test_source_edited, f.path, line, "", "existing test source deleted", true);
         continue;
       }
       size_t added = 0, removed = 0;
       for (const LineChange& l : f.lines) ++(l.origin == '+' ? added : removed);
-      add("test_source_edited", f.path, line, "",
+      add(TamperKind::test_source_edited, f.path, line, "",
           f.binary ? "existing test file modified (binary)"
                    : "existing test source modified (" + std::to_string(added) + " line(s) added, " +
                          std::to_string(removed) + " removed)",
@@ -656,7 +656,7 @@ class Detector {
     for (Candidate& r : out_) {
       if (r.from_text || r.property.empty()) continue;
       for (Candidate& t : out_) {
-        if (!t.from_text || t.property != r.property || t.f.kind != "property_changed") continue;
+        if (!t.from_text || t.property != r.property || t.f.kind != TamperKind::property_changed) continue;
         bool names_it = std::find(t.names.begin(), t.names.end(), r.f.test) != t.names.end();
         if (!names_it && !t.names.empty()) continue;
         r.f.file = t.f.file;
@@ -698,7 +698,10 @@ class Detector {
       }
       result.push_back(std::move(f));
     }
-    auto key = [](const TamperFinding& f) { return std::tie(f.file, f.line, f.kind, f.test, f.detail); };
+    // Kinds in the order of their names, as when they were strings.
+    auto key = [](const TamperFinding& f) {
+      return std::make_tuple(std::cref(f.file), f.line, kTamperKinds.name_of(f.kind), std::cref(f.test), std::cref(f.detail));
+    };
     std::sort(result.begin(), result.end(), [&](const auto& a, const auto& b) { return key(a) < key(b); });
     result.erase(std::unique(result.begin(), result.end(), [&](const auto& a, const auto& b) { return key(a) == key(b); }),
                  result.end());
@@ -714,7 +717,7 @@ bool blocks_acceptance(const TamperFinding& finding) noexcept { return !finding.
 
 std::string format_tamper_finding(const TamperFinding& f) {
   std::string out = f.downgraded ? "warning: " : "";
-  out += f.kind + ": ";
+  out += to_string(f.kind) + std::string(": ");
   if (!f.file.empty()) out += f.file + (f.line > 0 ? ":" + std::to_string(f.line) : "") + ": ";
   if (!f.test.empty()) out += "test '" + f.test + "': ";
   out += f.detail;

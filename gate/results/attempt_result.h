@@ -153,9 +153,21 @@ struct CascadeEntry {
   std::vector<CascadeCandidate> candidates{};  // every changed file the test's build reaches, shortest chain first
 };
 
+// How a fix weakened a test (gate/policy/tampering.h describes each kind).
+enum class TamperKind { missing, disabled, skipped, unregistered, labels_changed, property_changed, test_source_edited };
+inline constexpr auto kTamperKinds = enum_table<TamperKind>(
+    {{TamperKind::missing, "missing"}, {TamperKind::disabled, "disabled"}, {TamperKind::skipped, "skipped"},
+     {TamperKind::unregistered, "unregistered"}, {TamperKind::labels_changed, "labels_changed"},
+     {TamperKind::property_changed, "property_changed"}, {TamperKind::test_source_edited, "test_source_edited"}});
+inline const char* to_string(TamperKind k) noexcept { return kTamperKinds.c_name_of(k); }
+template <typename Json>
+void to_json(Json& j, TamperKind k) {
+  j = to_string(k);
+}
+
 // A test weakened by the fix (see gate/policy/tampering.h).
 struct TamperFinding {
-  std::string kind;   // missing, disabled, skipped, unregistered, labels_changed, property_changed, test_source_edited
+  TamperKind kind = TamperKind::missing;
   std::string file;   // repository-relative; empty when only the test is known
   int line = 0;
   std::string test;   // the affected test, when known

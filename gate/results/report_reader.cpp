@@ -156,7 +156,7 @@ AttemptResult read_attempt(const JsonValue& root) {
     a.cascading.push_back(std::move(e));
   }
   for (const JsonValue& f : root.objects("tampering"))
-    a.tampering.push_back({f.string("kind"), f.string("file"),
+    a.tampering.push_back({f.one_of("kind", kTamperKinds, "tamper kind"), f.string("file"),
                            static_cast<int>(f.integer("line", 0, std::numeric_limits<int>::max())), f.string("test"),
                            f.string("detail"), f.boolean("downgraded")});
   return a;

@@ -248,7 +248,7 @@ TEST(DecideTest, ACriticalPathNeedsReview) {
 
 TEST(DecideTest, TamperingNeedsReviewUnlessDowngraded) {
   AttemptResult r = green();
-  r.tampering.push_back({"test_source_edited", "tests/a_test.cpp", 3, "", "edited", false});
+  r.tampering.push_back({TamperKind::test_source_edited, "tests/a_test.cpp", 3, "", "edited", false});
   Decision d = decide(r);
   EXPECT_EQ(d.verdict, Verdict::needs_review);
   EXPECT_EQ(d.reason, "the fix weakens tests (1): test_source_edited tests/a_test.cpp");
@@ -259,7 +259,7 @@ TEST(DecideTest, TamperingNeedsReviewUnlessDowngraded) {
 TEST(DecideTest, ARegressionRejectsBeforeAnythingNeedsReview) {
   AttemptResult r = built_and_tested({rec("a", RunStatus::passed), rec("b", RunStatus::passed)},
                                      {rec("a", RunStatus::failed), rec("b", RunStatus::passed)});
-  r.tampering.push_back({"disabled", "b_test.cpp", 3, "b", "", false});
+  r.tampering.push_back({TamperKind::disabled, "b_test.cpp", 3, "b", "", false});
   r.risk = {RiskLevel::critical, "x", "y"};
   r.cascading.push_back({"a", CascadeKind::cascading, "src/x.cpp", {"a_test", "x", "src/x.cpp"}});
   Decision d = decide(r);
@@ -271,7 +271,7 @@ TEST(DecideTest, ATestTheFixDisabledNeedsReviewAndIsNoRegression) {
   AttemptResult r = built_and_tested({rec("a", RunStatus::failed), rec("b", RunStatus::passed)},
                                      {rec("a", RunStatus::passed), rec("b", RunStatus::skipped)});
   EXPECT_EQ(decide(r).verdict, Verdict::rejected);  // skipped with no explanation: a regression
-  r.tampering.push_back({"disabled", "b_test.cpp", 11, "b", "TEST(S, b) renamed to DISABLED_b", false});
+  r.tampering.push_back({TamperKind::disabled, "b_test.cpp", 11, "b", "TEST(S, b) renamed to DISABLED_b", false});
   EXPECT_EQ(r.regressions(), std::vector<std::string>{});
   Decision d = decide(r);
   EXPECT_EQ(d.verdict, Verdict::needs_review);

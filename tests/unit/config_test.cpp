@@ -314,6 +314,8 @@ TEST(ParseConfig, RefusesBadTiers) {
             "gate.json: tiers[0].name: 'a/b' holds '/', which a tier name cannot");
   EXPECT_EQ(problem(tiers(R"({"name": "tab\there", "kind": "ctest"})")),
             "gate.json: tiers[0].name: 'tab\\there' holds '\\t', which a tier name cannot");
+  EXPECT_EQ(problem(tiers(R"({"name": "caf\u00e9", "kind": "ctest"})")),
+            "gate.json: tiers[0].name: 'caf\u00e9' holds '\\xc3', which a tier name cannot");
   EXPECT_EQ(problem(tiers(R"({"name": "..", "kind": "ctest"})")),
             "gate.json: tiers[0].name: '..' cannot name a tier (tier names become directory names)");
   EXPECT_EQ(problem(tiers("{\"name\": \"" + std::string(65, 'n') + "\", \"kind\": \"ctest\"}")),

@@ -67,8 +67,8 @@ AttemptResult rich() {
   TierResult secrets{"secrets", TierKind::secrets, true, TierStatus::skipped, "docs lane", 0, {}, {}};
   r.tiers = {unit, tidy, asan, secrets};
   r.cascading = {{"C.Broken", CascadeKind::cascading, "src/a.cpp", {"c_test", "libc", "src/a.cpp"}}, {"X.Y", CascadeKind::unknown, "", {}}};
-  r.tampering = {{"disabled", "tests/old_test.cpp", 14, "Old.Test", "DISABLED_ prefix", false},
-                 {"labels_changed", "", 0, "", "", true}};
+  r.tampering = {{TamperKind::disabled, "tests/old_test.cpp", 14, "Old.Test", "DISABLED_ prefix", false},
+                 {TamperKind::labels_changed, "", 0, "", "", true}};
   r.risk = {RiskLevel::high, "src/auth/**", "src/auth/login.cpp"};
   r.lane = {Lane::heavy, "CMakeLists.txt changed"};
   r.shard = "2/3";
@@ -237,6 +237,13 @@ TEST(AttemptFromJson, NamesAnUnknownEnumString) {
             "r.json: risk.level: unknown risk level 'hihg' (expected normal, high or critical)");
   EXPECT_EQ(error_after([](json& j) { j["tiers"][1]["findings"][0]["state"] = "fixed"; }),
             "r.json: tiers[1].findings[0].state: unknown finding state 'fixed' (expected new, unchanged or absent)");
+  EXPECT_EQ(error_after([](json& j) { j["tampering"][0]["kind"] = "disabeld"; }),
+            "r.json: tampering[0].kind: unknown tamper kind 'disabeld' (expected missing, disabled, skipped, "
+            "unregistered, labels_changed, property_changed or test_source_edited)");
+  EXPECT_EQ(error_after([](json& j) { j["cascading"][0]["kind"] = "indirect"; }),
+            "r.json: cascading[0].kind: unknown cascade kind 'indirect' (expected direct, cascading, unrelated or unknown)");
+  EXPECT_EQ(error_after([](json& j) { j["on_accept"] = "merge"; }),
+            "r.json: on_accept: unknown on-accept mode 'merge' (expected branch, keep, commit or none)");
   // Control characters in the offending value are escaped, not echoed to a terminal.
   EXPECT_EQ(error_after([](json& j) { j["verdict"] = "\x1b[2Jx\n"; }),
             "r.json: verdict: unknown verdict '\\u001b[2Jx\\n' (expected accepted, rejected, needs_review, error or planned)");

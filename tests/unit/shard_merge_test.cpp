@@ -225,12 +225,12 @@ TEST(MergePartials, KeepsTheWorstOfBuildRiskAndBaseline) {
     if (*p.shard == "3/3") {
       p.risk = {RiskLevel::high, "src/a.cpp", "src/a.cpp"};
       p.cascading = {{"Format.Two", CascadeKind::direct, "src/a.cpp", {"a"}}};
-      p.tampering = {{"disabled", "t.cpp", 1, "T", "", false}};
+      p.tampering = {{TamperKind::disabled, "t.cpp", 1, "T", "", false}};
       p.require_fixed.push_back("Parse.Long");
     }
     if (*p.shard == "1/3") {
       p.cascading = {{"Format.Two", CascadeKind::direct, "src/a.cpp", {"a"}}};
-      p.tampering = {{"disabled", "t.cpp", 1, "T", "", false}, {"skipped", "u.cpp", 2, "U", "", true}};
+      p.tampering = {{TamperKind::disabled, "t.cpp", 1, "T", "", false}, {TamperKind::skipped, "u.cpp", 2, "U", "", true}};
     }
   });
   AttemptResult merged = merge_partials(files);

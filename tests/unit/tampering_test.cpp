@@ -57,7 +57,7 @@ TamperInput input(std::vector<FileDiff> diff) {
 
 // Every field, so a comparison is exact.
 std::string show(const TamperFinding& f) {
-  return f.kind + "|" + f.file + "|" + std::to_string(f.line) + "|" + f.test + "|" + f.detail +
+  return to_string(f.kind) + ("|" + f.file) + "|" + std::to_string(f.line) + "|" + f.test + "|" + f.detail +
          (f.downgraded ? "|downgraded" : "");
 }
 
@@ -388,24 +388,24 @@ TEST(TamperingEdits, AllowTestEditsDoesNotDowngradeDisabling) {
   in.allow_test_edits = true;
   std::vector<TamperFinding> found = detect_tampering(in);
   ASSERT_EQ(found.size(), 2u);
-  EXPECT_EQ(found[0].kind, "disabled");
+  EXPECT_EQ(found[0].kind, TamperKind::disabled);
   EXPECT_FALSE(found[0].downgraded);
   EXPECT_TRUE(blocks_acceptance(found[0]));
-  EXPECT_EQ(found[1].kind, "test_source_edited");
+  EXPECT_EQ(found[1].kind, TamperKind::test_source_edited);
   EXPECT_TRUE(found[1].downgraded);
 }
 
 // ---- rendering ---------------------------------------------------------------------------------------
 
 TEST(TamperingFormat, OneLinePerFinding) {
-  TamperFinding d{"disabled", "tests/parser_test.cpp", 12, "Parser.Handles",
+  TamperFinding d{TamperKind::disabled, "tests/parser_test.cpp", 12, "Parser.Handles",
                   "TEST(Parser, Handles) renamed to DISABLED_Handles", false};
   EXPECT_EQ(format_tamper_finding(d), "disabled: tests/parser_test.cpp:12: test 'Parser.Handles': TEST(Parser, "
                                       "Handles) renamed to DISABLED_Handles");
-  TamperFinding e{"test_source_edited", "tests/parser_test.cpp", 40, "", "existing test source modified", true};
+  TamperFinding e{TamperKind::test_source_edited, "tests/parser_test.cpp", 40, "", "existing test source modified", true};
   EXPECT_EQ(format_tamper_finding(e), "warning: test_source_edited: tests/parser_test.cpp:40: existing test source "
                                       "modified (allowed by --allow-test-edits)");
-  TamperFinding m{"missing", "", 0, "a::b", "gone\nreally", false};
+  TamperFinding m{TamperKind::missing, "", 0, "a::b", "gone\nreally", false};
   EXPECT_EQ(format_tamper_finding(m), "missing: test 'a::b': gone really");
 }
 
