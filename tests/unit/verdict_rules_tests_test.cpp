@@ -28,7 +28,7 @@ void change_lib(JudgeBench& b) { b.write("src/lib.cpp", "int lib() { return 2; }
 // "kind test-or-file" of each tampering finding.
 Strings tampering_of(const AttemptResult& r) {
   Strings out;
-  for (const TamperFinding& f : r.tampering) out.push_back(f.kind + " " + (f.test.empty() ? f.file : f.test));
+  for (const TamperFinding& f : r.tampering) out.push_back(std::string(to_string(f.kind)) + " " + (f.test.empty() ? f.file : f.test));
   return out;
 }
 
