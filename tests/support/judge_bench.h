@@ -73,4 +73,18 @@ const TierResult& tier_of(const AttemptResult& result, const std::string& name);
 // "name status: reason" for every tier, in order.
 std::vector<std::string> tiers_of(const AttemptResult& result);
 
+// The words the verdict-rule tests share: calls the fake saw, names, per-test transitions, run statuses.
+using Calls = std::vector<std::string>;
+using Strings = std::vector<std::string>;
+using Transitions = std::map<std::string, std::string>;
+inline constexpr auto P = runners::TestStatus::passed;
+inline constexpr auto F = runners::TestStatus::failed;
+inline constexpr auto S = runners::TestStatus::skipped;
+inline constexpr auto T = runners::TestStatus::timeout;
+
+// The calls the fake saw from index `from` on (what one step of a test caused).
+inline Calls calls_from(const FakeToolchain& fake, size_t from) {
+  return Calls(fake.calls.begin() + static_cast<long>(from), fake.calls.end());
+}
+
 }  // namespace autofix::testing

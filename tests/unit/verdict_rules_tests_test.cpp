@@ -9,15 +9,6 @@
 namespace autofix::testing {
 namespace {
 
-using Calls = std::vector<std::string>;
-using Strings = std::vector<std::string>;
-using Transitions = std::map<std::string, std::string>;
-constexpr auto P = runners::TestStatus::passed;
-constexpr auto F = runners::TestStatus::failed;
-constexpr auto S = runners::TestStatus::skipped;
-
-Calls calls_from(const FakeToolchain& fake, size_t from) { return Calls(fake.calls.begin() + static_cast<long>(from), fake.calls.end()); }
-
 void two_tests(JudgeBench& b) {
   b.fake.tests = {discovered_test("a", b.build_dir(), "a_test"), discovered_test("b", b.build_dir(), "b_test")};
   b.write("src/lib.cpp", "int lib() { return 1; }\n");

@@ -10,14 +10,6 @@
 namespace autofix::testing {
 namespace {
 
-using Calls = std::vector<std::string>;
-using Strings = std::vector<std::string>;
-using Transitions = std::map<std::string, std::string>;
-constexpr auto P = runners::TestStatus::passed;
-constexpr auto F = runners::TestStatus::failed;
-
-Calls calls_from(const FakeToolchain& fake, size_t from) { return Calls(fake.calls.begin() + static_cast<long>(from), fake.calls.end()); }
-
 // Three tests: "a" and "c" build from the library the change edits, "b" does not.
 void three_tests_and_their_targets(JudgeBench& b) {
   b.fake.tests = {discovered_test("a", b.build_dir(), "a_test"), discovered_test("b", b.build_dir(), "b_test"),
