@@ -22,19 +22,10 @@ using attempt::make_patch;
 using attempt::ProjectCopy;
 using attempt::refs_under;
 using attempt::replaced;
+using attempt::shapes_template;
 using attempt::source_fingerprint;
 using nlohmann::json;
 using Strings = std::vector<std::string>;
-
-const fs::path& shapes_template() {
-  static std::once_flag once;
-  static fs::path repo;
-  std::call_once(once, [] {
-    repo = attempt::detail::build_template(
-        {"shapes project", attempt::data_dir() / "shapes", "shapes with one bug per kind of test binary"});
-  });
-  return repo;
-}
 
 class Shapes : public ProjectCopy {
  public:

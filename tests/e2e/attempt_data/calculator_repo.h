@@ -5,8 +5,10 @@
 // directory already built, so that each attempt only rebuilds what the fix touches.
 //
 // ctest runs every test in a process of its own, so the pre-built template is kept on disk beside
-// the test binary ("<name> template/<key of the project's files>"), built by the first test that
-// needs it (the others wait on a file lock) and reused by every later run until the project changes.
+// the test binary ("<name> template/<key of the project's files>") and reused by every later run until
+// the project changes. Under ctest, e2e.templates builds every template first (a fixture every e2e test
+// requires, tests/e2e/CMakeLists.txt), so no test spends its time building or waiting for one; a test
+// run on its own builds what it needs (the others wait on a file lock).
 // A CMake build directory holds absolute paths (Makefiles, CMakeCache.txt, CTestTestfile.cmake,
 // dependency files): a plain `cp -a` would still build the template's sources. Each copy is therefore
 // relocated: every text file under build/ has the template's root replaced by the copy's root, with
@@ -171,11 +173,23 @@ inline detail::TemplateRecipe calculator_recipe() {
   return {"calculator project", examples_dir() / "calculator", "calculator with a bug in mean()"};
 }
 
+// attempt_data/shapes: one bug per kind of test binary (frameworks_test.cpp).
+inline detail::TemplateRecipe shapes_recipe() {
+  return {"shapes project", data_dir() / "shapes", "shapes with one bug per kind of test binary"};
+}
+
 // The calculator template's repository (built once per process; see above).
 inline const fs::path& template_repo() {
   static std::once_flag once;
   static fs::path repo;
   std::call_once(once, [] { repo = detail::build_template(calculator_recipe()); });
+  return repo;
+}
+
+inline const fs::path& shapes_template() {
+  static std::once_flag once;
+  static fs::path repo;
+  std::call_once(once, [] { repo = detail::build_template(shapes_recipe()); });
   return repo;
 }
 
