@@ -1,6 +1,9 @@
 // kill -9 at any moment of a protected operation, then `autofix-gate recover`: the tree must be exactly
 // what it was before the operation, whatever phase the kill hit (start, snapshot, mutations, rollback,
 // after the end). gate_mutator runs the operation; one uninterrupted run measures its timeline.
+// Timed samples: KillAnywhere spreads its points over the whole run, KillInRollback aims at the rollback
+// (the longest phase, and the one recover must finish). A kill at every state-changing system call of
+// an attempt is bench/kill_sweep.py's job (on demand, about 3,400 runs; syscall_kill_test.cpp runs a slice).
 #include <gtest/gtest.h>
 
 #include <signal.h>
@@ -16,10 +19,9 @@ namespace autofix::testing {
 namespace {
 
 constexpr int kMutations = 300;
-constexpr int kUniformShards = 3;
-constexpr int kPointsPerUniformShard = 15;  // 45 points spread over the whole run
-constexpr int kRollbackPoints = 20;         // aimed at the rollback window
-constexpr int kMinRollbackHits = 10;
+constexpr int kUniformPoints = 15;   // spread over the whole run
+constexpr int kRollbackPoints = 12;  // aimed at the rollback window
+constexpr int kMinRollbackHits = 6;
 
 // A few thousand files, so that the snapshot and the rollback take measurable time: committed,
 // executable, linked, staged, modified, untracked and ignored.
@@ -146,23 +148,19 @@ std::string summary(const std::map<std::string, int>& phases) {
   return s;
 }
 
-class KillAnywhere : public ::testing::TestWithParam<int> {};
-
-TEST_P(KillAnywhere, RecoverRestoresTheTree) {
+TEST(KillAnywhere, RecoverRestoresTheTree) {
   KillRig rig;
   Timeline t = rig.measure();
   ASSERT_GT(t.rollback_ms, 0);
-  std::mt19937 rng(4711 + static_cast<unsigned>(GetParam()));
+  std::mt19937 rng(4711);
   std::map<std::string, int> phases;
   long span_us = t.total_ms * 900;  // later runs tend to be a little faster than the measured one
-  for (int i = 0; i < kPointsPerUniformShard; ++i) {
+  for (int i = 0; i < kUniformPoints; ++i) {
     long delay_us = static_cast<long>(rng() % static_cast<unsigned long>(span_us + 1));
-    ++phases[rig.kill_and_recover(100 * static_cast<unsigned>(GetParam()) + static_cast<unsigned>(i), delay_us)];
+    ++phases[rig.kill_and_recover(static_cast<unsigned>(i), delay_us)];
   }
   std::cout << "[ phases   ]" << summary(phases) << "\n";
 }
-
-INSTANTIATE_TEST_SUITE_P(Shards, KillAnywhere, ::testing::Range(0, kUniformShards));
 
 TEST(KillInRollback, RecoverFinishesAHalfDoneRollback) {
   KillRig rig;
