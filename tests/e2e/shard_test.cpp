@@ -1,7 +1,8 @@
 // `autofix-gate verify --shard K/N` and `autofix-gate merge` end to end, on a copy of
 // examples/calculator with a fix committed on top: the shards of a split, merged, say what one
-// unsharded run says (verdict, and each test's transition), for N = 1, 2 and 3, for an accepted and a
-// rejected change; and every verify run leaves HEAD, the index and the work tree exactly as they were.
+// unsharded run says (verdict, and each test's transition), for N = 1 and 3 (10 tests: 4, 3 and 3) for
+// an accepted change and N = 2 for a rejected one; and every verify run leaves HEAD, the index and the
+// work tree exactly as they were. (Each verify builds the base and the head: about 3 s each.)
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -124,7 +125,7 @@ TEST(Shard, MergedShardsOfAnAcceptedChangeEqualTheUnshardedRun) {
   ASSERT_EQ(expected.size(), static_cast<size_t>(kExampleTests));
   EXPECT_EQ(expected[kFixedTest], "FAIL_TO_PASS");
 
-  for (int n = 1; n <= 3; ++n) {
+  for (int n : {1, 3}) {
     SCOPED_TRACE("split into " + std::to_string(n));
     json merged = v.split_and_merge(n, 0);
     EXPECT_EQ(merged.at("verdict"), whole.at("verdict")) << merged.dump(2);
