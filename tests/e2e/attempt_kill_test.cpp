@@ -9,8 +9,10 @@
 // than the measured one, so absolute times alone would miss the short phases), plus kSpreadPoints at
 // seeded moments anywhere in its whole duration. The journal's phase is read just before each kill, so
 // the test knows (and checks) which phases the kills hit. Kills that came too late (the attempt had
-// ended) do not count; more moments are drawn until there are kMinKills. Every run gets a new untracked
-// file, so that it is a new tree with a baseline of its own, like the measured run.
+// ended) do not count; more moments are drawn until there are kMinKills. A kill aimed at the baseline or
+// anywhere runs on a new tree (a new untracked file), which has a baseline of its own to compute, like
+// the measured run; a kill aimed at another phase runs on the measured run's tree, whose baseline is
+// stored (the phases before it are the same, those after it come sooner).
 //
 // A timed sample on the real binary, one kill per phase: the exhaustive counterpart, a kill at every
 // state-changing system call of an attempt in four modes (about 3,400 runs), is bench/kill_sweep.py (on
@@ -147,12 +149,14 @@ std::string summary(const std::map<std::string, int>& phases) {
 
 class AttemptKillAnywhere : public ::testing::Test {
  protected:
-  // A new tree for every run: an untracked file the fix does not touch, with new content.
-  void new_tree() { write_file(c_.repo() / "scratch.txt", "run " + std::to_string(runs_++) + "\n"); }
+  // A new tree: an untracked file the fix does not touch, with new content. Tree 0 is the measured run's.
+  void new_tree() { use_tree(runs_++); }
+  void use_tree(int n) { write_file(c_.repo() / "scratch.txt", "run " + std::to_string(n) + "\n"); }
 
   // Kills an attempt at `point`, recovers, checks. Returns the journal phase the kill hit.
   std::string kill_and_recover(const KillPoint& point) {
-    new_tree();
+    if (!point.after_phase || *point.after_phase == "baseline") new_tree();
+    else use_tree(0);
     TreeFingerprint before = source_fingerprint(c_.repo());
     GateRun k = attempt_with(c_, point);
     std::string where = "kill " + point.describe() + ", journal phase '" + k.phase + "'";
@@ -179,6 +183,9 @@ class AttemptKillAnywhere : public ::testing::Test {
                        << describe_processes(processes_in(c_.repo())) << "\nrecover:\n" << show(rec);
     if (!quiet)
       for (int pid : processes_in(c_.repo())) ::kill(pid, SIGKILL);
+    // After a kill while building, recover asks for a clean rebuild next time (build_freshness_test.cpp
+    // checks that). Here it would only make the next run slower and different: every run starts alike.
+    fs::remove(c_.repo() / ".git" / "autofix" / "build-interrupted");
     if (std::getenv("AUTOFIX_E2E_VERBOSE"))
       std::cout << where << ": attempt " << k.result.describe() << " after " << k.result.duration.count()
                 << " ms; recover " << rec.duration.count() << " ms: " << rec.out;
