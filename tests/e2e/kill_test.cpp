@@ -19,9 +19,9 @@ namespace autofix::testing {
 namespace {
 
 constexpr int kMutations = 300;
-constexpr int kUniformPoints = 15;   // spread over the whole run
-constexpr int kRollbackPoints = 12;  // aimed at the rollback window
-constexpr int kMinRollbackHits = 6;
+constexpr int kUniformPoints = 10;  // spread over the whole run
+constexpr int kRollbackPoints = 8;  // aimed at the rollback window
+constexpr int kMinRollbackHits = 4;
 
 // A few thousand files, so that the snapshot and the rollback take measurable time: committed,
 // executable, linked, staged, modified, untracked and ignored.

@@ -10,7 +10,7 @@
 // directory (the calls the gate makes while it waits for its children's output vary, a few percent of all
 // calls, which is why they are not counted): each point kills at the same step of the gate every time, so
 // the test is deterministic. The points: one at a seeded offset in each of kPoints equal slices of the
-// count N of an uninterrupted run: 20 kill points in all, from the snapshot to the end of the rollback;
+// count N of an uninterrupted run: 16 kill points in all, from the snapshot to the end of the rollback;
 // bench/kill_sweep.py kills at every one of the N calls of each mode (about 3,400 runs, on demand).
 //
 // The build, tests or fixer the killed gate started go on untraced. `recover` runs at once: it must end
@@ -35,8 +35,8 @@ using attempt::describe_processes;
 using attempt::processes_in;
 using attempt::source_fingerprint;
 
-constexpr int kPoints = 5;    // per mode, of about 800 state-changing calls
-constexpr int kMinKills = 5;  // kills that landed before the attempt ended: all of them
+constexpr int kPoints = 4;    // per mode, of about 800 state-changing calls
+constexpr int kMinKills = 4;  // kills that landed before the attempt ended: all of them
 
 fs::path killer_binary() { return SYSCALL_KILLER_BINARY; }
 

@@ -2,7 +2,7 @@
 // `autofix-gate snapshot` takes it (the lock, SnapshotStore::create), random mutations, then
 // restore_under_journal (what `autofix-gate restore ID` runs), and the tree must be exactly the
 // snapshot's, ignored files as the mutations left them. 200 seeds in 10 shards; the end-to-end
-// RandomRestore runs the first 20 through the binary.
+// RandomRestore runs the first 5 through the binary.
 #include <gtest/gtest.h>
 
 #include "gate/git/repository.h"
