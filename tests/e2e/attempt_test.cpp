@@ -277,7 +277,7 @@ TEST(Attempt, UncommittedWorkSurvivesAndStaysOutOfTheFixCommit) {
 }
 
 TEST(Attempt, ReportsDescribeTheAttempt) {
-  Calculator c;
+  Calculator c(attempt::StoredBaseline::none);  // the report of an attempt that computes its baseline
   runners::ProcessResult r =
       c.attempt({"--require-fixed", kFixedTest, "--patch", example_fix("correct-fix.diff")});
   ASSERT_EQ(r.exit_code, 0) << show(r);
@@ -368,7 +368,7 @@ TEST(Attempt, ReportsDescribeTheAttempt) {
 }
 
 TEST(Attempt, BaselineIsComputedOnceForATree) {
-  Calculator c;
+  Calculator c(attempt::StoredBaseline::none);
   const TreeFingerprint before = source_fingerprint(c.repo());
   std::set<std::string> keys;
   struct Step {

@@ -143,7 +143,7 @@ TEST(Concurrency, EditsMadeWhileAnAttemptRunsSurviveItsRollback) {
 // Edits made before the fix is applied (while the baseline builds and runs) are not the fix's: an accepted
 // fix is committed without them, and the checkout keeps them.
 TEST(Concurrency, EditsMadeBeforeTheFixStayOutOfItsCommitAndInTheCheckout) {
-  Calculator c;
+  Calculator c(attempt::StoredBaseline::none);  // the edits are made while the baseline is computed
   const std::string main_cpp = read_file(c.repo() / "app" / "main.cpp");
   runners::ProcessResult r =
       run_editing_at(c, attempt_args({"--patch", example_fix("correct-fix.diff")}), "baseline", [&] {

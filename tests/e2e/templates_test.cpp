@@ -1,6 +1,7 @@
-// The pre-built project templates the attempt tests copy (attempt_data/calculator_repo.h). Under ctest
-// this is e2e.templates, the fixture every other end-to-end test requires: it builds each template once
-// per change of its sources, before the tests that copy them start (tests/e2e/CMakeLists.txt).
+// The pre-built project templates the attempt tests copy, and the calculator's slot images (copies with
+// a stored baseline, attempt_data/calculator_repo.h). Under ctest this is e2e.templates, the fixture
+// every other end-to-end test requires: it builds each once per change of its sources, before the tests
+// that copy them start (tests/e2e/CMakeLists.txt).
 #include <gtest/gtest.h>
 
 #include "tests/e2e/attempt_data/calculator_repo.h"
@@ -18,6 +19,18 @@ void expect_built(const fs::path& repo, const std::vector<std::string>& executab
 
 TEST(Templates, EveryProjectTemplateIsBuilt) {
   expect_built(attempt::template_repo(), {"app/calc", "mathlib/mathlib_test", "parser/parser_test", "formatter/formatter_test"});
+  // And the calculator's slot images, each with the baseline of its tree stored for its slot's path.
+  fs::create_directories(attempt::detail::slots_dir(attempt::calculator_recipe()));
+  for (int k = 0; k < attempt::kSlots; ++k) {
+    attempt::detail::FileLock slot(attempt::detail::slots_dir(attempt::calculator_recipe()) /
+                                   ("slot " + std::to_string(k) + ".lock"));
+    fs::path image = attempt::detail::prepared_slot_image(attempt::calculator_recipe(), attempt::template_repo(), k);
+    expect_built(image, {"app/calc", "mathlib/mathlib_test"});
+    size_t baselines = 0;
+    for (const auto& e : fs::directory_iterator(image / ".git" / "autofix" / "baselines"))
+      baselines += e.path().extension() == ".json";
+    EXPECT_EQ(baselines, 1u) << image;
+  }
   expect_built(attempt::shapes_template(), {"tests/gtest_suite", "tests/catch_suite", "tests/doctest_suite",
                                             "tests/selfcheck", "tests/halvings_check"});
 }
