@@ -6,13 +6,13 @@
 // One uninterrupted attempt is measured first, watching the journal to learn when each phase began.
 // The kill moments are one at a seeded random moment within each phase it went through, counted from
 // the moment the journal shows that phase (the machine is shared: a later run may be faster or slower
-// than the measured one, so absolute times alone would miss the short phases), plus kSpreadPoints at
-// seeded moments anywhere in its whole duration. The journal's phase is read just before each kill, so
-// the test knows (and checks) which phases the kills hit. Kills that came too late (the attempt had
-// ended) do not count; more moments are drawn until there are kMinKills. A kill aimed at the baseline or
-// anywhere runs on a new tree (a new untracked file), which has a baseline of its own to compute, like
-// the measured run; a kill aimed at another phase runs on the measured run's tree, whose baseline is
-// stored (the phases before it are the same, those after it come sooner).
+// than the measured one, so absolute times alone would miss the short phases). The journal's phase is
+// read just before each kill, so the test knows (and checks) which phases the kills hit. Kills that came
+// too late (the attempt had ended) do not count; more moments are drawn anywhere in the run until there
+// are kMinKills. A kill aimed at the baseline or anywhere runs on a new tree (a new untracked file),
+// which has a baseline of its own to compute, like the measured run; a kill aimed at another phase runs
+// on the measured run's tree, whose baseline is stored (the phases before it are the same, those after
+// it come sooner).
 //
 // A timed sample on the real binary, one kill per phase: the exhaustive counterpart, a kill at every
 // state-changing system call of an attempt in four modes (about 3,400 runs), is bench/kill_sweep.py (on
@@ -43,7 +43,6 @@ using attempt::processes_in;
 using attempt::source_fingerprint;
 using std::chrono::microseconds;
 
-constexpr int kSpreadPoints = 1;  // anywhere in the measured run
 constexpr int kMinKills = 8;      // kills that landed (the gate died of SIGKILL)
 constexpr int kMaxExtraPoints = 8;  // drawn when too many kills came after the end
 // Distinct journal phases hit, of the ten an accepted attempt goes through (started, snapshot, baseline,
@@ -211,7 +210,7 @@ TEST_F(AttemptKillAnywhere, RecoverAfterSigkillInEveryPhaseRestoresTheTree) {
   for (const auto& [phase, at] : measured.timeline) timeline += " " + phase + "@" + std::to_string(at / 1000);
   std::cout << "[ measured ] uninterrupted attempt: " << total_us / 1000 << " ms; phases (ms):" << timeline << "\n";
 
-  // The kill moments: one inside each phase the journal showed, then one in each slice of the run.
+  // The kill moments: one inside each phase the journal showed.
   std::mt19937 rng(20261122u);
   std::uniform_real_distribution<double> unit(0.0, 1.0);
   std::vector<KillPoint> points;
@@ -222,8 +221,6 @@ TEST_F(AttemptKillAnywhere, RecoverAfterSigkillInEveryPhaseRestoresTheTree) {
     // Within its first half: a short phase (a few ms) may be over sooner in this run than in the measured one.
     points.push_back({static_cast<long>(unit(rng) * 0.5 * static_cast<double>(to - from)), phase});
   }
-  for (int i = 0; i < kSpreadPoints; ++i)
-    points.push_back({static_cast<long>((i + unit(rng)) * static_cast<double>(total_us) / kSpreadPoints), {}});
 
   std::map<std::string, int> hits;
   int kills = 0;
