@@ -12,6 +12,7 @@
 #include "gate/util/error.h"
 #include "gate/util/io_errors.h"
 #include "reporters/attempt_report.h"
+#include "reporters/junit.h"
 #include "reporters/sarif.h"
 
 namespace autofix {

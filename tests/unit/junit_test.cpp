@@ -1,0 +1,121 @@
+#include "reporters/junit.h"
+#include "gate/policy/classify.h"
+
+#include <gtest/gtest.h>
+
+#include <pugixml.hpp>
+
+namespace autofix::reporters {
+namespace {
+
+AttemptResult sample() {
+  AttemptResult r;
+  r.attempt_id = "20261122T000000Z-abcdef";
+  r.snapshot = r.attempt_id;
+  r.started = "2026-11-22T00:00:00Z";
+  r.verdict = Verdict::rejected;
+  r.reason = "1 test(s) passed before the fix and fail with it: FormatterTest.TwoDecimals";
+  r.build = {true, true, 2.5, {}, ""};
+  r.files_changed = {{"mathlib/mathlib.cpp", FileStatus::modified}};
+  std::vector<TestRecord> before = {{"MathTest.Mean", RunStatus::failed, 0.1, "bad"},
+                                    {"FormatterTest.TwoDecimals", RunStatus::passed, 0.2, ""},
+                                    {"Old.Gone", RunStatus::passed, 0.1, ""},
+                                    {"Still.Failing", RunStatus::failed, 0.1, ""}};
+  std::vector<TestRecord> after = {{"MathTest.Mean", RunStatus::passed, 0.1, ""},
+                                   {"FormatterTest.TwoDecimals", RunStatus::failed, 0.3,
+                                    std::string("expected \"3.14\"\x01\xff")},
+                                   {"Still.Failing", RunStatus::failed, 0.1, ""}};
+  r.tests = classify(before, after);
+  r.durations = {{"baseline", 1.0}, {"build", 2.0}, {"baseline", 0.5}};
+  return r;
+}
+
+TEST(AttemptJunitTest, ParsesAndMarksRegressionsAsFailures) {
+  std::string xml = attempt_junit(sample());
+  pugi::xml_document doc;
+  ASSERT_TRUE(doc.load_string(xml.c_str())) << xml;
+  pugi::xml_node suites = doc.child("testsuites");
+  EXPECT_STREQ(suites.attribute("failures").value(), "3");  // verdict + regression + missing
+  pugi::xml_node tests = suites.find_child_by_attribute("testsuite", "name", "tests");
+  EXPECT_STREQ(tests.attribute("tests").value(), "4");
+  EXPECT_STREQ(tests.attribute("failures").value(), "2");
+  EXPECT_STREQ(tests.attribute("skipped").value(), "1");
+  pugi::xml_node regression = tests.find_child_by_attribute("testcase", "name", "FormatterTest.TwoDecimals");
+  EXPECT_STREQ(regression.attribute("classname").value(), "FormatterTest");
+  EXPECT_EQ(std::string(regression.child("failure").attribute("message").value()),
+            "regression: passed at baseline, failed with the fix");
+  EXPECT_STREQ(regression.child("properties").find_child_by_attribute("property", "name", "baseline")
+                   .attribute("value").value(), "passed");
+  // Control characters cannot appear in XML 1.0, even escaped.
+  EXPECT_EQ(std::string(regression.child("failure").text().get()).find('\x01'), std::string::npos);
+  pugi::xml_node verdict = suites.find_child_by_attribute("testsuite", "name", "gate").child("testcase");
+  EXPECT_STREQ(verdict.child("failure").attribute("type").value(), "rejected");
+}
+
+TEST(AttemptJunitTest, AcceptedVerdictHasNoFailure) {
+  AttemptResult r = sample();
+  r.verdict = Verdict::accepted;
+  r.tests = classify({{"a", RunStatus::failed, 0, ""}}, {{"a", RunStatus::passed, 0, ""}});
+  pugi::xml_document doc;
+  ASSERT_TRUE(doc.load_string(attempt_junit(r).c_str()));
+  EXPECT_STREQ(doc.child("testsuites").attribute("failures").value(), "0");
+}
+
+// A dry run (verdict planned) judged nothing: in JUnit it is neither a pass nor a failure.
+AttemptResult planned() {
+  AttemptResult r;
+  r.attempt_id = "";
+  r.started = "2026-11-22T00:00:00Z";
+  r.dry_run = true;
+  r.verdict = Verdict::planned;
+  r.reason = "dry run: the patch applies cleanly; nothing was built or judged";
+  return r;
+}
+
+TEST(AttemptJunitTest, PlannedVerdictIsASkippedCaseNotAFailure) {
+  pugi::xml_document doc;
+  ASSERT_TRUE(doc.load_string(attempt_junit(planned()).c_str()));
+  pugi::xml_node suites = doc.child("testsuites");
+  EXPECT_STREQ(suites.attribute("failures").value(), "0");
+  EXPECT_STREQ(suites.attribute("skipped").value(), "1");
+  pugi::xml_node gate = suites.find_child_by_attribute("testsuite", "name", "gate");
+  EXPECT_STREQ(gate.attribute("tests").value(), "1");
+  EXPECT_STREQ(gate.attribute("failures").value(), "0");
+  EXPECT_STREQ(gate.attribute("skipped").value(), "1");
+  pugi::xml_node verdict = gate.child("testcase");
+  EXPECT_TRUE(verdict.child("failure").empty());
+  EXPECT_STREQ(verdict.child("skipped").attribute("message").value(),
+               "planned: dry run: the patch applies cleanly; nothing was built or judged");
+  EXPECT_STREQ(verdict.child("properties").find_child_by_attribute("property", "name", "verdict")
+                   .attribute("value").value(), "planned");
+}
+
+// A static tier with a new finding at or above its threshold and one below it (docs/tiers.md).
+AttemptResult with_static_tier() {
+  AttemptResult r = sample();
+  TierResult tier{"static", TierKind::cppcheck, true, TierStatus::failed, "1 new blocking finding(s)", 0.5, {}, {}};
+  Finding blocking{"selfAssignment", "src/a.cpp", 14, 9, "warning", "Redundant assignment", "fp-1", FindingState::new_, ""};
+  Finding reported{"shadowFunction", "src/a.cpp", 13, 16, "style", "Local variable shadows", "fp-2", FindingState::new_, ""};
+  reported.blocking = false;
+  tier.findings = {blocking, reported};
+  r.tiers = {tier};
+  return r;
+}
+
+TEST(AttemptJunitTest, ANewFindingBelowTheThresholdIsSkippedNotFailed) {
+  pugi::xml_document doc;
+  std::string xml = attempt_junit(with_static_tier());
+  ASSERT_TRUE(doc.load_string(xml.c_str())) << xml;
+  pugi::xml_node tier = doc.child("testsuites").find_child_by_attribute("testsuite", "name", "tier.static");
+  EXPECT_STREQ(tier.attribute("failures").value(), "2") << xml;  // the tier and the blocking finding
+  EXPECT_STREQ(tier.attribute("skipped").value(), "1") << xml;
+  pugi::xml_node blocking = tier.find_child_by_attribute("testcase", "name", "selfAssignment at src/a.cpp:14");
+  EXPECT_STREQ(blocking.child("failure").attribute("message").value(), "Redundant assignment");
+  pugi::xml_node reported = tier.find_child_by_attribute("testcase", "name", "shadowFunction at src/a.cpp:13");
+  EXPECT_FALSE(reported.child("failure")) << xml;
+  EXPECT_STREQ(reported.child("skipped").attribute("message").value(),
+               "not blocking (style, below the tier's threshold): Local variable shadows");
+}
+
+}  // namespace
+}  // namespace autofix::reporters
