@@ -13,6 +13,7 @@
 #include "gate/util/io_errors.h"
 #include "reporters/attempt_report.h"
 #include "reporters/junit.h"
+#include "reporters/tiers_junit.h"
 #include "reporters/sarif.h"
 
 namespace autofix {
@@ -94,6 +95,7 @@ void write_report_files(const AttemptResult& result, const fs::path& dir) {
   if (result.shard) set["partial.json"] = report;  // a shard's result is also the input of `autofix-gate merge`
   set["autofix.sarif"] = reporters::dump_json(reporters::sarif_log(result.tiers)) + "\n";
   set["junit.xml"] = reporters::attempt_junit(result);
+  set["autofix-tiers.xml"] = reporters::tiers_junit(result);
   set["summary.md"] = reporters::attempt_summary(result);
 
   // Whole files first, out of sight; not fsynced: a report is read right away, and after a power cut the
