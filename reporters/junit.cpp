@@ -99,7 +99,7 @@ JunitName junit_name(const TestOutcome& t) {
   const std::string& id = t.case_name.empty() ? t.name : t.case_name;
   if (std::optional<JunitName> parts = googletest_parts(id)) return *parts;
   if (!t.case_name.empty()) return {t.ctest_test, t.case_name};
-  return {t.name, t.name};
+  return {"ctest", t.name};
 }
 
 std::string attempt_junit(const AttemptResult& r) {

@@ -12,7 +12,7 @@
 // Names (junit_name): a case or a CTest test named the way GoogleTest names a case, "Suite.Case" (one
 // '.', no white space; gtest_discover_tests names CTest tests so), is classname "Suite", name "Case", as
 // GoogleTest's own XML writes it. Another case (Catch2, doctest) is classname <its CTest test>, name
-// <the case>; another CTest test is classname = name = its name, as `ctest --output-junit` writes it.
+// <the case>; another CTest test is classname "ctest", name its name (plain CTest tests group together).
 // Two tests that would get the same classname and name (GitLab keeps only one of them) are told apart
 // by " [<CTest test>]" after the later one's name.
 //

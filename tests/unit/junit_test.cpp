@@ -91,11 +91,11 @@ TEST(AttemptJunit, NamesAreGoogleTestsWhereTheyCanBe) {
            {"unit::tests [a]", "Typed/0.Case", {"Typed/0", "Case"}},       // a case read from its binary
            {"calc::catch", "adds 1.5 & <2>", {"calc::catch", "adds 1.5 & <2>"}},  // Catch2
            {"calc::catch", "Fixture.method", {"Fixture", "method"}},       // Catch2's method case, as it writes it
-           {"parser_test", "", {"parser_test", "parser_test"}},            // as `ctest --output-junit` names it
-           {"a b.c", "", {"a b.c", "a b.c"}},                              // white space: not GoogleTest's
-           {"v1.2.3", "", {"v1.2.3", "v1.2.3"}},                           // two dots: neither
-           {".x", "", {".x", ".x"}},
-           {"x.", "", {"x.", "x."}},
+           {"parser_test", "", {"ctest", "parser_test"}},                  // a plain CTest test
+           {"a b.c", "", {"ctest", "a b.c"}},                              // white space: not GoogleTest's
+           {"v1.2.3", "", {"ctest", "v1.2.3"}},                            // two dots: neither
+           {".x", "", {"ctest", ".x"}},
+           {"x.", "", {"ctest", "x."}},
        }) {
     TestOutcome t = outcome(c.ctest_test, c.case_name, Transition::PASS_TO_PASS, After{RunStatus::passed});
     EXPECT_EQ(junit_name(t), c.expected) << t.name;
@@ -122,7 +122,7 @@ TEST(AttemptJunit, ACTestTestWithCasesIsItsCasesUnlessItFailedWithoutOne) {
                 "    <failure message=\"parser_test.cpp:4: Failure\" type=\"PASS_TO_FAIL\">parser_test.cpp:4: "
                 "Failure\nValue of: ok</failure>\n"
                 "  </testcase>\n"
-                "  <testcase name=\"crashy\" classname=\"crashy\" time=\"2.000\">\n"
+                "  <testcase name=\"crashy\" classname=\"ctest\" time=\"2.000\">\n"
                 "    <failure message=\"SEGFAULT\" type=\"PASS_TO_FAIL\">SEGFAULT</failure>\n"
                 "  </testcase>\n"
                 "  <testcase name=\"B\" classname=\"A\" time=\"0.250\" />\n"
@@ -141,7 +141,7 @@ TEST(AttemptJunit, TwoTestsWithOneNameAreToldApartByTheirCTestTest) {
   std::string xml = attempt_junit(r);
   for (const char* c : {"<testcase name=\"Mean\" classname=\"MathTest\"", "<testcase name=\"Mean [all]\" classname=\"MathTest\"",
                         "<testcase name=\"Mean [all2]\" classname=\"MathTest\"",
-                        "<testcase name=\"MathTest.Mean [all2]\" classname=\"MathTest.Mean [all2]\""})
+                        "<testcase name=\"MathTest.Mean [all2]\" classname=\"ctest\""})
     EXPECT_NE(xml.find(c), std::string::npos) << c << "\n" << xml;
 }
 
@@ -192,7 +192,7 @@ TEST(AttemptJunit, NotRunIsAnErrorSkippedIsSkippedATimeoutIsAFailure) {
   });
   EXPECT_EQ(attempt_junit(r),
             opening("tests=\"4\" failures=\"1\" errors=\"1\" skipped=\"2\" time=\"300.000\"") +
-                "  <testcase name=\"gone_binary\" classname=\"gone_binary\" time=\"0.000\">\n"
+                "  <testcase name=\"gone_binary\" classname=\"ctest\" time=\"0.000\">\n"
                 "    <error message=\"not run: Unable to find executable: x\" type=\"PASS_TO_FAIL\">Unable to find "
                 "executable: x</error>\n"
                 "  </testcase>\n"
