@@ -223,6 +223,11 @@ TEST(StaticTier, AnAnalyzerThatRunsOutOfTimeIsAnErrorNamingTheLimit) {
                                "autofix_gate_add_tier))"))
       << reason;
   EXPECT_EQ(report.at("reason"), "required tier 'static' could not run: " + reason);
+  // A gate error: the tier that could not run is an <error> in autofix-tiers.xml; the tests still count.
+  json readers = junit_readers(c.reports(), c.repo());
+  ASSERT_FALSE(readers.is_null());
+  EXPECT_EQ(readers["autofix-tiers.xml"]["gitlab"]["counts"],
+            json({{"success", 1}, {"failed", 0}, {"skipped", 0}, {"error", 1}, {"total", 2}}));
 }
 
 }  // namespace
