@@ -17,6 +17,16 @@ json record_json(const std::optional<TestRecord>& r) {
   return {{"status", to_string(r->status)}, {"duration_s", r->duration_s}};
 }
 
+json location_json(const SourceLocation& l) {
+  if (!l.known()) return nullptr;
+  return {{"file", l.file}, {"line", l.line}};
+}
+
+json assertion_json(const std::optional<FailedAssertion>& a) {
+  if (!a) return nullptr;
+  return {{"file", a->location.file}, {"line", a->location.line}, {"message", a->message}};
+}
+
 }  // namespace
 
 std::string dump_json(const json& j, int indent) {
@@ -45,7 +55,9 @@ json attempt_json(const AttemptResult& r) {
                      {"baseline_flaky", t.baseline_flaky},
                      {"known_flakes", t.known_flakes},
                      {"new_failures", t.new_failures},
-                     {"observed", t.observed}});
+                     {"observed", t.observed},
+                     {"defined_at", location_json(t.defined_at)},
+                     {"first_failure", assertion_json(t.first_failure)}});
   }
   json j = {{"verdict", to_string(r.verdict)},
             {"reason", r.reason},

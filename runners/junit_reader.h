@@ -19,9 +19,12 @@
 // writes) is a timeout.
 #include <cstddef>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "gate/results/attempt_result.h"
 
 namespace autofix::runners {
 
@@ -40,6 +43,12 @@ struct TestResult {
   // For a test that did not pass: the failure lines its output holds (see failure_lines.h), read from
   // the whole output CTest kept, not only the excerpt.
   std::vector<std::string> failures;
+  // Where the case is defined, as its report says: GoogleTest's file and line attributes, doctest's
+  // classname (its file, no line); empty for CTest's report and Catch2's. The path as the binary printed it.
+  SourceLocation defined_at;
+  // For a test that failed: its first failing assertion (failed_assertion.h), from its first <failure> or
+  // <error> element (a binary's report) or from its whole output (CTest's report). Paths as printed.
+  std::optional<FailedAssertion> first_failure;
 };
 
 // Limits applied to untrusted input.

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <optional>
 #include <set>
 
 #include "gate/state/operation.h"
@@ -27,7 +29,28 @@ RunStatus run_status(runners::TestStatus s) {
   return RunStatus::not_run;
 }
 
-TestRecord to_record(const runners::TestResult& t) {
+// A path a test printed, relative to the repository root and '/'-separated when it lies inside it;
+// else (outside, or relative to a directory nobody knows) as printed.
+SourceLocation in_repository(SourceLocation where, const fs::path& root) {
+  fs::path printed(where.file);
+  if (!where.known() || !printed.is_absolute() || root.empty()) return where;
+  auto inside = [](const fs::path& path, const fs::path& base) -> std::optional<std::string> {
+    fs::path rel = path.lexically_normal().lexically_relative(base.lexically_normal());
+    if (rel.empty() || rel == "." || *rel.begin() == "..") return std::nullopt;
+    return rel.generic_string();
+  };
+  std::optional<std::string> rel = inside(printed, root);
+  if (!rel) {
+    // The build may name the sources through a symbolic link the root does not use (or the other way round).
+    std::error_code ec1, ec2;
+    fs::path real = fs::weakly_canonical(printed, ec1), real_root = fs::weakly_canonical(root, ec2);
+    if (!ec1 && !ec2) rel = inside(real, real_root);
+  }
+  if (rel) where.file = *rel;
+  return where;
+}
+
+TestRecord to_record(const runners::TestResult& t, const fs::path& root) {
   std::string output = t.message.empty() ? t.output_excerpt
                        : t.output_excerpt.empty() ? t.message
                                                   : t.message + "\n" + t.output_excerpt;
@@ -39,13 +62,26 @@ TestRecord to_record(const runners::TestResult& t) {
   r.duration_s = t.duration_s;
   r.output = std::move(output);
   r.failures = t.failures;
+  r.defined_at = in_repository(t.defined_at, root);
+  if (t.first_failure) {
+    r.first_failure = t.first_failure;
+    r.first_failure->location = in_repository(t.first_failure->location, root);
+  }
   return r;
 }
 
-std::vector<TestRecord> to_records(const runners::CTestRun& run) {
+// The records of a run; a test whose report says nowhere where it is defined gets its CTest test's
+// registration site (a CMakeLists.txt line), when CTest told it.
+std::vector<TestRecord> to_records(const runners::CTestRun& run, const fs::path& root) {
+  std::map<std::string, SourceLocation> registered;
+  for (const runners::DiscoveredTest& d : run.discovered)
+    if (!d.source_file.empty()) registered.emplace(d.name, in_repository({d.source_file, d.source_line}, root));
   std::vector<TestRecord> out;
-  for (const auto& t : run.tests) out.push_back(to_record(t));
-  for (const auto& c : run.cases) out.push_back(to_record(c));
+  for (const auto& t : run.tests) out.push_back(to_record(t, root));
+  for (const auto& c : run.cases) out.push_back(to_record(c, root));
+  for (TestRecord& r : out)
+    if (auto site = registered.find(r.ctest_test); !r.defined_at.known() && site != registered.end())
+      r.defined_at = site->second;
   return out;
 }
 
@@ -110,7 +146,7 @@ TestRun run_tests(Toolchain& toolchain, const Layout& l, const fs::path& output_
   }
   c.names = std::move(selection);
   runners::CTestRun run = toolchain.run_tests(c);
-  return {to_records(run), run.warnings};
+  return {to_records(run, l.root), run.warnings};
 }
 
 bool disagrees(RunStatus first, const std::vector<RunStatus>& reruns) {
@@ -208,7 +244,7 @@ std::map<TestKey, std::vector<TestRecord>> rerun_until_disagreement(Toolchain& t
       const runners::DiscoveredTest& binary = by_name.at(test);
       runners::DirectCaseRun run = toolchain.run_cases(binary, toolchain.framework_of(binary), cases, o);
       std::vector<TestRecord> records;
-      for (const auto& c : run.cases) records.push_back(to_record(c));
+      for (const auto& c : run.cases) records.push_back(to_record(c, l.root));
       keep(records, true);
     }
     for (auto it = pending.begin(); it != pending.end();) {

@@ -59,6 +59,11 @@ std::optional<TestRecord> read_record(const JsonValue& test, std::string_view ke
   return r;
 }
 
+// {"file", "line"}; an empty file is an unknown location.
+SourceLocation read_location(const JsonValue& n) {
+  return {n.string("file"), static_cast<int>(n.integer("line", 0, std::numeric_limits<int>::max()))};
+}
+
 TestOutcome read_test(const JsonValue& n) {
   TestOutcome t;
   t.name = n.string("name");
@@ -72,6 +77,11 @@ TestOutcome read_test(const JsonValue& n) {
   t.case_name = n.string("case");
   t.new_failures = n.strings("new_failures");
   t.observed = n.string("observed");
+  // Reports written before tests carried locations have neither key.
+  if (std::optional<JsonValue> at = n.find("defined_at"); at && !at->is_null())
+    t.defined_at = read_location(at->object());
+  if (std::optional<JsonValue> first = n.find("first_failure"); first && !first->is_null())
+    t.first_failure = FailedAssertion{read_location(first->object()), first->string("message")};
   for (std::optional<TestRecord>* rec : {&t.baseline, &t.after})
     if (*rec) {
       (*rec)->ctest_test = t.ctest_test;

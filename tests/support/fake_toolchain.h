@@ -28,6 +28,10 @@ class FakeToolchain final : public Toolchain {
   std::map<std::string, std::vector<runners::TestStatus>> statuses;
   // Per CTest test or case: the failure lines a failing run of it prints.
   std::map<std::string, std::vector<std::string>> failure_lines;
+  // Per CTest test or case: where its report says it is defined, and the first failing assertion a failing
+  // run of it prints (paths as a test binary prints them: absolute).
+  std::map<std::string, SourceLocation> definitions;
+  std::map<std::string, FailedAssertion> assertions;
   // Per CTest test or case: how long each run takes (re-runs are budgeted by it); unset: 0.
   std::map<std::string, double> durations;
   // Per CTest test whose binary holds several cases: their names ("Suite.Case"). A run of the test reports

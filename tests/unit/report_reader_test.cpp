@@ -51,6 +51,10 @@ AttemptResult rich() {
   r.tests[6].reruns = {RunStatus::failed, RunStatus::passed, RunStatus::not_run, RunStatus::skipped};
   r.tests[6].baseline_flaky = true;
   r.tests[6].known_flakes = 7;
+  r.tests[2].defined_at = {"tests/c test.cpp", 30};
+  r.tests[2].first_failure = FailedAssertion{{"tests/c test.cpp", 33}, "Expected equality of these values:\n  f()\n    Which is: 2\n  1"};
+  r.tests[3].defined_at = {"tests/d_test.cpp", 0};  // doctest: a file without a line
+  r.tests[5].first_failure = FailedAssertion{{}, "C++ exception with description \"boom\" thrown in the test body."};
   r.require_fixed = {"A.Fixed", "Z.Absent"};
   r.durations = {{"snapshot", 0.5}, {"build", 12.25}, {"test", 3.0}};
   r.branch = "autofix/20261122";
@@ -148,6 +152,14 @@ TEST(AttemptFromJson, RoundTripsEveryField) {
   EXPECT_EQ(read.tests[2].after->output, "");
   EXPECT_EQ(read.tests[6].reruns, original.tests[6].reruns);
   EXPECT_EQ(read.tests[6].known_flakes, 7);
+  for (size_t i = 0; i < original.tests.size(); ++i) {
+    EXPECT_EQ(read.tests[i].defined_at, original.tests[i].defined_at) << i;
+    EXPECT_EQ(read.tests[i].first_failure, original.tests[i].first_failure) << i;
+  }
+  EXPECT_EQ(first.at("tests")[2].at("defined_at"), json::parse(R"({"file": "tests/c test.cpp", "line": 30})"));
+  EXPECT_EQ(first.at("tests")[2].at("first_failure").at("line"), 33);
+  EXPECT_EQ(first.at("tests")[0].at("defined_at"), nullptr);
+  EXPECT_EQ(first.at("tests")[0].at("first_failure"), nullptr);
   // report.json keeps durations as an object: they come back in its (sorted) key order.
   std::vector<std::pair<std::string, double>> durations = {{"build", 12.25}, {"snapshot", 0.5}, {"test", 3.0}};
   EXPECT_EQ(read.durations, durations);
@@ -166,6 +178,28 @@ TEST(AttemptFromJson, RoundTripsADefaultResult) {
   EXPECT_FALSE(read.fixer);
   EXPECT_FALSE(read.branch);
   EXPECT_FALSE(read.shard);
+}
+
+TEST(AttemptFromJson, ReadsReportsWrittenBeforeTestsHadLocations) {
+  json j = attempt_json(rich());
+  for (json& t : j.at("tests")) {
+    t.erase("defined_at");
+    t.erase("first_failure");
+  }
+  AttemptResult read = attempt_from_json(j, "r.json");
+  for (const TestOutcome& t : read.tests) {
+    EXPECT_FALSE(t.defined_at.known()) << t.name;
+    EXPECT_EQ(t.first_failure, std::nullopt) << t.name;
+  }
+}
+
+TEST(AttemptFromJson, NamesAWrongLocation) {
+  EXPECT_EQ(error_after([](json& j) { j["tests"][2]["defined_at"] = "tests/c.cpp:30"; }),
+            "r.json: tests[2].defined_at: expected an object, got the string \"tests/c.cpp:30\"");
+  EXPECT_EQ(error_after([](json& j) { j["tests"][2]["first_failure"]["line"] = -1; }),
+            "r.json: tests[2].first_failure.line: must be between 0 and 2147483647, got -1");
+  EXPECT_EQ(error_after([](json& j) { j["tests"][2]["first_failure"].erase("message"); }),
+            "r.json: tests[2].first_failure.message: missing (expected a string)");
 }
 
 TEST(AttemptFromJson, NamesAMissingKey) {

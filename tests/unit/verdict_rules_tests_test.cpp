@@ -162,5 +162,48 @@ TEST(VerdictRulesTests, ARequiredTestThatIsNotFixedRejects) {
   EXPECT_EQ(b.judge().verdict, Verdict::accepted);
 }
 
+// ---- where tests are defined and what failed first ---------------------------------------------------------
+
+// Test binaries print absolute paths; the outcome carries them relative to the repository (paths outside it
+// as printed). A case's own file and line win over its CTest test's registration site (a CMakeLists.txt line).
+TEST(VerdictRulesTests, ARegressionCarriesWhereItIsDefinedAndItsFirstFailingAssertion) {
+  JudgeBench b;
+  const std::string root = b.root().string();
+  two_tests(b);
+  b.fake.tests[1].source_file = root + "/tests/CMakeLists.txt";
+  b.fake.tests[1].source_line = 3;
+  b.fake.tests.push_back(discovered_test("suite", b.build_dir(), "suite_test"));
+  b.fake.tests.back().source_file = root + "/tests/CMakeLists.txt";
+  b.fake.tests.back().source_line = 4;
+  b.fake.cases["suite"] = {"Math.Adds"};
+  b.fake.definitions["a"] = {root + "/tests/a_test.cpp", 12};
+  b.fake.definitions["suite::Math.Adds"] = {root + "/tests/math test.cpp", 5};
+  b.fake.statuses["a"] = {P, F};              // the regression
+  b.fake.statuses["b"] = {F, F, F, F, F, P};  // the test the change fixes
+  b.fake.assertions["a"] = {{root + "/tests/./a_test.cpp", 14}, "Expected equality of these values:\n  lib()\n    Which is: 2\n  1"};
+  b.fake.assertions["b"] = {{"/usr/include/gtest/gtest.h", 1500}, "Failed"};
+  b.compute_baseline();
+  change_lib(b);
+  AttemptResult r = b.judge();
+  EXPECT_EQ(r.verdict, Verdict::rejected);
+  EXPECT_EQ(transitions_of(r), (Transitions{{"a", "PASS_TO_FAIL"}, {"b", "FAIL_TO_PASS"}, {"suite", "PASS_TO_PASS"},
+                                            {"suite::Math.Adds", "PASS_TO_PASS"}}));
+  const TestOutcome& a = outcome_of(r, "a");
+  EXPECT_EQ(a.defined_at, (SourceLocation{"tests/a_test.cpp", 12}));
+  EXPECT_EQ(a.first_failure, (FailedAssertion{{"tests/a_test.cpp", 14},
+                                              "Expected equality of these values:\n  lib()\n    Which is: 2\n  1"}));
+  ASSERT_TRUE(a.after);
+  EXPECT_EQ(a.after->first_failure, a.first_failure);
+  ASSERT_TRUE(a.baseline);
+  EXPECT_EQ(a.baseline->first_failure, std::nullopt);  // it passed there
+  // A fixed test: what it used to fail on (from the stored baseline), outside the repository as printed.
+  const TestOutcome& fixed = outcome_of(r, "b");
+  EXPECT_EQ(fixed.defined_at, (SourceLocation{"tests/CMakeLists.txt", 3}));
+  EXPECT_EQ(fixed.first_failure, (FailedAssertion{{"/usr/include/gtest/gtest.h", 1500}, "Failed"}));
+  EXPECT_EQ(outcome_of(r, "suite::Math.Adds").defined_at, (SourceLocation{"tests/math test.cpp", 5}));
+  EXPECT_EQ(outcome_of(r, "suite").defined_at, (SourceLocation{"tests/CMakeLists.txt", 4}));
+  EXPECT_EQ(outcome_of(r, "suite").first_failure, std::nullopt);
+}
+
 }  // namespace
 }  // namespace autofix::testing
