@@ -39,12 +39,30 @@ std::string joined(const std::vector<std::string>& lines) {
   return text;
 }
 
-// What the first failing run says about its failure.
+// What the first failing run says about its failure: its first failing assertion, else its first
+// failure line or output line.
 std::string failure_message(const TestRecord& run) {
   if (run.status == RunStatus::timeout) return "timed out";
+  if (run.first_failure && !run.first_failure->message.empty()) return run.first_failure->message;
   if (!run.failures.empty()) return run.failures.front();
   std::string line = first_line(run.output);
   return line.empty() ? std::string(to_string(run.status)) : line;
+}
+
+// A place a reader can open: inside the repository (a path as the test printed it, absolute or climbing
+// out with "..", is not).
+bool in_repository(const SourceLocation& l) {
+  return l.known() && l.file.front() != '/' && l.file != ".." && !l.file.starts_with("../");
+}
+
+// Where readers place the test: a failing test at its first failing assertion (mikepenz annotates at
+// testcase@file and @line before anything else, and that is where the annotation belongs), any other
+// at its definition.
+SourceLocation place_of(const TestOutcome& t, const JunitCase& c) {
+  bool failing = c.result == JunitCase::Result::failure || c.result == JunitCase::Result::error;
+  if (failing && t.after->first_failure && in_repository(t.after->first_failure->location))
+    return t.after->first_failure->location;
+  return in_repository(t.defined_at) ? t.defined_at : SourceLocation{};
 }
 
 JunitRun run_of(RunStatus status, size_t index, size_t runs, const TestRecord& first) {
@@ -121,6 +139,9 @@ std::string attempt_junit(const AttemptResult& r) {
                               !(failed_run(t.after->status) && !with_failing_case.count(t.ctest_test));
     if (shown_by_its_cases) continue;
     JunitCase c = case_of(t);
+    SourceLocation place = place_of(t, c);
+    c.file = place.file;
+    c.line = place.line;
     // GitLab keys a case by suite, classname and name, and keeps the last of equal keys.
     std::string base = c.name;
     for (int n = 1; !taken.emplace(c.classname, c.name).second; ++n)

@@ -18,9 +18,13 @@
 //
 // Result: of the runs with the fix (the first and its re-runs). All passed: a pass. All failed: a
 // <failure> (type: the transition, e.g. PASS_TO_FAIL for a regression, FAIL_TO_FAIL when it failed
-// without the fix too; message: the first failure; text: the output the gate kept) and a <rerunFailure>
-// per re-run. Passed and failed: a pass with a <flakyFailure> per failed run. Not run (CTest could not
-// start it): an <error>. Skipped: <skipped>.
+// without the fix too; message: the first failing assertion's message, else the first failure line;
+// text: the output the gate kept) and a <rerunFailure> per re-run. Passed and failed: a pass with a
+// <flakyFailure> per failed run. Not run (CTest could not start it): an <error>. Skipped: <skipped>.
+//
+// Place (`file`, `line`; only inside the repository): a failing test's first failing assertion with the
+// fix, where mikepenz/action-junit-report puts its annotation (it takes testcase@file and @line before
+// the failure's or the suite's); else where the test is defined (TestOutcome::defined_at).
 #include <string>
 
 #include "gate/results/attempt_result.h"

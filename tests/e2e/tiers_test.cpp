@@ -350,6 +350,15 @@ TEST(Tiers, BrokenOtherModuleIsTracedAsCascading) {
   for (const json& a : readers["junit.xml"]["mikepenz"]["annotations"])
     if (a.at("level") == "failure") failing.push_back(a.at("title").get<std::string>());
   EXPECT_EQ(failing, (Strings{"FormatterTest.ListInBrackets", "FormatterTest.TwoDecimals"}));
+  // mikepenz annotates each at its first failing assertion, with the assertion as its message.
+  const json& annotation = readers["junit.xml"]["mikepenz"]["annotations"].at(1);
+  EXPECT_EQ(annotation.at("path"), "formatter/formatter_test.cpp");
+  EXPECT_EQ(annotation.at("line"), 5);
+  EXPECT_EQ(annotation.at("message"), two_decimals->at("first_failure").at("message"));
+  for (const json& t : readers["junit.xml"]["gitlab"]["cases"]) {
+    if (t.at("status") != "failed") continue;
+    EXPECT_EQ(t.at("file"), "formatter/formatter_test.cpp") << t.dump();
+  }
   pugi::xml_document doc;
   ASSERT_TRUE(doc.load_file((c.reports() / "junit.xml").c_str()));
   pugi::xml_node two = doc.child("testsuite").find_child_by_attribute("testcase", "name", "TwoDecimals");

@@ -24,7 +24,10 @@ Commands (each prints JSON):
   read FILE [--workspace DIR]    what both readers see
   check REPORT_DIR [--workspace DIR]
                                  validate and read junit.xml and autofix-tiers.xml, and compare what the
-                                 readers see with what report.json says; exit 1 listing every difference
+                                 readers see with what report.json says (counts; every regression's first
+                                 failing assertion annotated; every testcase@file in the workspace); exit 1
+                                 listing every difference
+mikepenz's titles use the check_title_template that examples/ci/github/autofix-gate.yml gives it.
 """
 import argparse
 import hashlib
@@ -214,7 +217,9 @@ def mikepenz(path, workspace, title_template=None):
             if len(issues) > 1:
                 title += f" (failure {index + 1}/{len(issues)})"
             result["annotations"].append({"path": resolved, "line": line, "title": title, "message": message,
-                                          "level": level, "retries": flaky})
+                                          "level": level, "retries": flaky,
+                                          # ours, not the action's: which case it came from
+                                          "testcase": {k: tc.get(k) for k in ("classname", "name", "file", "line")}})
 
     if root.tag in ("testsuites", "testsuite"):
         suite(root, "")
@@ -253,6 +258,42 @@ def expected_tests(report):
             counts["error" if status == "not_run" else "failed"] += 1
     counts["total"] = sum(counts.values())
     return counts
+
+
+def expected_places(report):
+    """(file, line) of the first failing assertion of each regression that has one inside the repository:
+    where an annotation must be. Only PASS_TO_FAIL and NEW tests: their assertion is surely the run with
+    the fix's (report.json's first_failure is the baseline's when the run with the fix named none)."""
+    places = []
+    for t in report["tests"]:
+        f = t.get("first_failure")
+        if t.get("after") and t["after"]["status"] in ("failed", "timeout") and t["transition"] in ("PASS_TO_FAIL", "NEW") \
+                and "passed" not in t["reruns"] and f and f["file"] and f["line"] > 0 \
+                and not f["file"].startswith(("/", "../")):
+            places.append((f["file"], f["line"]))
+    return places
+
+
+def check_places(name, annotations, workspace, expected):
+    problems = []
+    failures = [a for a in annotations if a["level"] == "failure"]
+    for a in failures:
+        tc = a["testcase"]
+        if tc["file"] is None:
+            continue
+        if not os.path.isfile(os.path.join(workspace, tc["file"])):
+            problems.append(f"{name}: {tc['classname']}.{tc['name']} is at {tc['file']}, which the workspace does not have")
+        elif a["path"] != tc["file"]:
+            problems.append(f"{name}: {tc['classname']}.{tc['name']} is at {tc['file']}, mikepenz annotates {a['path']}")
+        if tc["line"] is not None and a["line"] != int(tc["line"]):
+            problems.append(f"{name}: {tc['classname']}.{tc['name']} is at line {tc['line']}, mikepenz annotates line {a['line']}")
+    annotated = [(a["path"], a["line"]) for a in failures]
+    for place in expected:
+        if place in annotated:
+            annotated.remove(place)
+        else:
+            problems.append(f"{name}: no annotation at {place[0]}:{place[1]}, a regression's first failing assertion")
+    return problems
 
 
 def expected_tiers(report):
@@ -299,6 +340,7 @@ def check(report_dir, workspace):
                        "skipped": g["counts"]["skipped"]}
         if declared != as_declared:
             problems.append(f"{name}: the testsuite declares {declared}, its cases are {as_declared}")
+        problems += check_places(name, m["annotations"], workspace, expected_places(report) if name == FILES[0] else [])
     out["problems"] = problems
     return out
 

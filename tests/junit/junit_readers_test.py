@@ -64,7 +64,9 @@ class MikepenzTest(Files):
               <failure message="Expected 1" file="other.cpp" line="99">src/a_test.cpp:30: Failure</failure>
             </testcase></testsuite>""")
         self.assertEqual(m["annotations"], [{"path": "src/a_test.cpp", "line": 12, "title": "src/a_test.cpp.Case",
-                                             "message": "Expected 1", "level": "failure", "retries": 0}])
+                                             "message": "Expected 1", "level": "failure", "retries": 0,
+                                             "testcase": {"classname": "Suite", "name": "Case", "file": "src/a_test.cpp",
+                                                          "line": "12"}}])
 
     def test_without_a_line_the_failure_text_is_searched_for_file_colon_line(self):
         m = self.annotations("""<testsuite name="s">
@@ -153,19 +155,25 @@ class ValidateTest(Files):
 class CheckTest(Files):
     def test_check_compares_both_readers_with_report_json(self):
         report = {"tests": [
-            {"name": "A.pass", "ctest_test": "A.pass", "case": "", "after": {"status": "passed"}, "reruns": []},
-            {"name": "gone", "ctest_test": "gone", "case": "", "after": None, "reruns": []},
-            {"name": "bin", "ctest_test": "bin", "case": "", "after": {"status": "failed"}, "reruns": []},
-            {"name": "bin::S.c", "ctest_test": "bin", "case": "S.c", "after": {"status": "failed"}, "reruns": []}],
+            {"name": "A.pass", "ctest_test": "A.pass", "case": "", "after": {"status": "passed"}, "reruns": [],
+             "transition": "PASS_TO_PASS", "first_failure": None},
+            {"name": "gone", "ctest_test": "gone", "case": "", "after": None, "reruns": [], "transition": "MISSING",
+             "first_failure": None},
+            {"name": "bin", "ctest_test": "bin", "case": "", "after": {"status": "failed"}, "reruns": [],
+             "transition": "PASS_TO_FAIL", "first_failure": None},
+            {"name": "bin::S.c", "ctest_test": "bin", "case": "S.c", "after": {"status": "failed"}, "reruns": [],
+             "transition": "PASS_TO_FAIL", "first_failure": {"file": "s test.cpp", "line": 4, "message": "m"}}],
             "tiers": [{"status": "failed", "required": False}], "risk": {"level": "normal"}}
         self.write("r/report.json", json.dumps(report))
+        self.write("s test.cpp", "")
         self.write("r/junit.xml", """<testsuite name="t" tests="2" failures="1" errors="0" skipped="0">
             <testcase name="pass" classname="A" time="0"/>
-            <testcase name="c" classname="S" time="0"><failure type="PASS_TO_FAIL"/></testcase></testsuite>""")
+            <testcase name="c" classname="S" time="0" file="s test.cpp" line="4"><failure type="PASS_TO_FAIL"/></testcase>
+            </testsuite>""")
         self.write("r/autofix-tiers.xml", """<testsuite name="t" tests="1" failures="0" errors="0" skipped="1">
             <testcase name="x" classname="autofix.tier.command" time="0"><skipped/></testcase></testsuite>""")
         r = subprocess.run([sys.executable, os.path.join(os.path.dirname(__file__), "junit_readers.py"), "check",
-                            os.path.join(self.dir, "r")], capture_output=True, text=True)
+                            os.path.join(self.dir, "r"), "--workspace", self.dir], capture_output=True, text=True)
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
         self.assertEqual(json.loads(r.stdout)["problems"], [])
 
@@ -176,6 +184,16 @@ class CheckTest(Files):
         self.assertEqual(len(out["problems"]), 2, out["problems"])
         self.assertIn("autofix-tiers.xml: GitLab counts", out["problems"][0])
         self.assertIn("autofix-tiers.xml: mikepenz counts", out["problems"][1])
+
+        # A regression annotated away from its first failing assertion is named, and so is a file the
+        # workspace does not have.
+        self.write("r/junit.xml", """<testsuite name="t" tests="2" failures="1" errors="0" skipped="0">
+            <testcase name="pass" classname="A" time="0"/>
+            <testcase name="c" classname="S" time="0" file="gone.cpp" line="9"><failure type="PASS_TO_FAIL"/></testcase>
+            </testsuite>""")
+        problems = junit_readers.check(os.path.join(self.dir, "r"), self.dir)["problems"]
+        self.assertIn("junit.xml: S.c is at gone.cpp, which the workspace does not have", problems)
+        self.assertIn("junit.xml: no annotation at s test.cpp:4, a regression's first failing assertion", problems)
 
 
 if __name__ == "__main__":

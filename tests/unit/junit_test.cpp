@@ -208,6 +208,51 @@ TEST(AttemptJunit, NotRunIsAnErrorSkippedIsSkippedATimeoutIsAFailure) {
                 "</testsuite>\n");
 }
 
+// A failing test is placed at its first failing assertion with the fix, anything else where it is
+// defined; only places inside the repository are written.
+TEST(AttemptJunit, FileAndLineAreTheFailingAssertionOrTheDefinition) {
+  auto with = [](TestOutcome t, SourceLocation defined_at, std::optional<FailedAssertion> after_failure,
+                 std::optional<FailedAssertion> outcome_failure = std::nullopt) {
+    t.defined_at = std::move(defined_at);
+    t.after->first_failure = std::move(after_failure);
+    t.first_failure = outcome_failure ? outcome_failure : t.after->first_failure;
+    return t;
+  };
+  const SourceLocation defined{"formatter/formatter_test.cpp", 3};
+  const FailedAssertion assertion{{"formatter/formatter_test.cpp", 5}, "Expected equality of these values:\n  a\n  \"3.14\""};
+  AttemptResult r = result({
+      with(outcome("A.Fails", "", Transition::PASS_TO_FAIL, After{RunStatus::failed, 1, "out", {"line"}}), defined, assertion),
+      // Where the framework named no place (an exception): the definition.
+      with(outcome("B.Throws", "", Transition::PASS_TO_FAIL, After{RunStatus::failed, 1, "unknown file: Failure"}), defined,
+           FailedAssertion{{}, "C++ exception thrown"}),
+      // An assertion in a header outside the repository: the definition.
+      with(outcome("C.InHeader", "", Transition::PASS_TO_FAIL, After{RunStatus::failed, 1, "x"}), {"c_test.cpp", 0},
+           FailedAssertion{{"/usr/include/x.h", 9}, "in a header"}),
+      // Passing, and flaky: the definition, never the baseline's assertion.
+      with(outcome("D.Fixed", "", Transition::FAIL_TO_PASS, After{RunStatus::passed, 1}), defined, std::nullopt, assertion),
+      with(outcome("E.Flaky", "", Transition::FLAKY, After{RunStatus::failed, 1, "y"}, {RunStatus::passed}), defined, assertion),
+      // Failing with no assertion the parser knows: not the baseline's, the definition; and a definition
+      // outside the repository is no place at all.
+      with(outcome("F.Still", "", Transition::FAIL_TO_FAIL, After{RunStatus::failed, 1, "z"}), {"../elsewhere/f.cpp", 2},
+           std::nullopt, assertion),
+      with(outcome("G.Absolute", "", Transition::PASS_TO_PASS, After{RunStatus::passed, 1}), {"/abs/g.cpp", 2}, std::nullopt),
+  });
+  std::string xml = attempt_junit(r);
+  for (const char* line : {
+           "<testcase name=\"Fails\" classname=\"A\" time=\"1.000\" file=\"formatter/formatter_test.cpp\" line=\"5\">\n"
+           "    <failure message=\"Expected equality of these values:&#10;  a&#10;  &quot;3.14&quot;\" type=\"PASS_TO_FAIL\">out</failure>",
+           "<testcase name=\"Throws\" classname=\"B\" time=\"1.000\" file=\"formatter/formatter_test.cpp\" line=\"3\">\n"
+           "    <failure message=\"C++ exception thrown\" type=\"PASS_TO_FAIL\">",
+           "<testcase name=\"InHeader\" classname=\"C\" time=\"1.000\" file=\"c_test.cpp\">\n"
+           "    <failure message=\"in a header\" type=\"PASS_TO_FAIL\">x</failure>",
+           "<testcase name=\"Fixed\" classname=\"D\" time=\"1.000\" file=\"formatter/formatter_test.cpp\" line=\"3\" />",
+           "<testcase name=\"Flaky\" classname=\"E\" time=\"1.000\" file=\"formatter/formatter_test.cpp\" line=\"3\">",
+           "<testcase name=\"Still\" classname=\"F\" time=\"1.000\">\n    <failure message=\"z\" type=\"FAIL_TO_FAIL\">",
+           "<testcase name=\"Absolute\" classname=\"G\" time=\"1.000\" />",
+       })
+    EXPECT_NE(xml.find(line), std::string::npos) << line << "\n" << xml;
+}
+
 TEST(AttemptJunit, ADryRunHasNoTestCases) {
   AttemptResult r = result({});
   r.verdict = Verdict::planned;
