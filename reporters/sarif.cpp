@@ -39,15 +39,16 @@ json tool_for(TierKind kind) {
   return {{"driver", std::move(driver)}};
 }
 
-// The analyzer's word for the most severe finding of a rule in the tier (every state), so that the rule's
+// The analyzer's word for the most severe finding of each rule in the tier (every state), so that a rule's
 // metadata is the same in both logs.
-std::string worst_severity(const TierResult& tier, const std::string& rule_id) {
-  const Finding* worst = nullptr;
-  for (const Finding& f : tier.findings)
-    if (rule_id_of(tier.kind, f.rule) == rule_id &&
-        (!worst || static_cast<int>(severity_class(f.severity)) < static_cast<int>(severity_class(worst->severity))))
-      worst = &f;
-  return worst ? worst->severity : std::string("error");
+std::map<std::string, std::string> worst_severities(const TierResult& tier) {
+  std::map<std::string, std::string> worst;
+  for (const Finding& f : tier.findings) {
+    auto [it, added] = worst.emplace(rule_id_of(tier.kind, f.rule), f.severity);
+    if (!added && static_cast<int>(severity_class(f.severity)) < static_cast<int>(severity_class(it->second)))
+      it->second = f.severity;
+  }
+  return worst;
 }
 
 json result_json(TierKind kind, const Finding& f, const std::string& rule_id, size_t rule_index) {
@@ -117,13 +118,14 @@ json run_json(const TierResult& tier, SarifScope scope) {
     notifications.push_back({{"level", "error"}, {"message", {{"text", tier.reason}}}});
   std::vector<const Finding*> findings = findings_for(tier, scope, notifications);
 
+  const std::map<std::string, std::string> worst = worst_severities(tier);
   std::map<std::string, size_t> rule_index;
   json rules = json::array();
   json results = json::array();
   for (const Finding* f : findings) {
     std::string id = rule_id_of(tier.kind, f->rule);
     auto [it, added] = rule_index.emplace(id, rules.size());
-    if (added) rules.push_back(sarif_rule(tier.kind, id, worst_severity(tier, id)));
+    if (added) rules.push_back(sarif_rule(tier.kind, id, worst.at(id)));
     results.push_back(result_json(tier.kind, *f, id, it->second));
   }
   json tool = tool_for(tier.kind);
