@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential g++ cmake ninja-build pkg-config git python3 python3-yaml
-  python3-jsonschema                     # tests/ci: the CI examples against GitHub's and GitLab's schemas
+  python3-jsonschema                     # tests/ci, tests/reports: CI examples and report files against schemas
   libgit2-dev
   libboost-dev libboost-filesystem-dev   # Boost.Process is header-only but needs Boost.Filesystem
   nlohmann-json3-dev libpugixml-dev libcli11-dev zlib1g-dev

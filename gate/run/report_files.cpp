@@ -12,6 +12,7 @@
 #include "gate/util/error.h"
 #include "gate/util/io_errors.h"
 #include "reporters/attempt_report.h"
+#include "reporters/code_quality.h"
 #include "reporters/sarif.h"
 
 namespace autofix {
@@ -91,7 +92,9 @@ void write_report_files(const AttemptResult& result, const fs::path& dir) {
   std::string report = reporters::dump_json(reporters::attempt_json(result)) + "\n";
   set["report.json"] = report;
   if (result.shard) set["partial.json"] = report;  // a shard's result is also the input of `autofix-gate merge`
-  set["autofix.sarif"] = reporters::dump_json(reporters::sarif_log(result.tiers)) + "\n";
+  set["autofix.sarif"] = reporters::dump_json(reporters::sarif_log(result.tiers, reporters::SarifScope::upload)) + "\n";
+  set["autofix-full.sarif"] = reporters::dump_json(reporters::sarif_log(result.tiers, reporters::SarifScope::full)) + "\n";
+  set["gl-code-quality-report.json"] = reporters::dump_json(reporters::code_quality_report(result.tiers)) + "\n";
   set["junit.xml"] = reporters::attempt_junit(result);
   set["summary.md"] = reporters::attempt_summary(result);
 
