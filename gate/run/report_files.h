@@ -1,6 +1,6 @@
 #pragma once
-// Writes an attempt's reports (report.json, junit.xml, summary.md, autofix.sarif, and partial.json for a
-// shard) into a directory as one set: a reader never sees files of two attempts side by side.
+// Writes an attempt's reports (report.json, junit.xml, summary.md, report.html, autofix.sarif, and
+// partial.json for a shard) into a directory as one set: a reader never sees files of two attempts side by side.
 #include <array>
 #include <filesystem>
 #include <functional>
@@ -11,7 +11,8 @@ namespace autofix {
 
 // The files of a report set, in the order they are put in place; report.json comes last (and is the first
 // to go), so a present report.json means its whole set is there.
-inline constexpr std::array<const char*, 5> kReportSetFiles = {"autofix.sarif", "junit.xml", "summary.md",
+inline constexpr std::array<const char*, 6> kReportSetFiles = {"autofix.sarif", "junit.xml", "summary.md",
+                                                              "report.html",
                                                               "partial.json", "report.json"};
 
 // Writes the set into `dir` (created when missing; other files in it are left alone). Every file is first
