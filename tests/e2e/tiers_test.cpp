@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <map>
 #include <optional>
 #include <pugixml.hpp>
@@ -305,7 +306,7 @@ TEST(Tiers, AddedAwsKeyIsRejectedByTheSecretsTierAndNeverReportedInFull) {
   expect_valid_report_formats(c);
 
   // Neither the key nor its tail appears in any report or in what the gate printed.
-  for (const char* file : {"report.json", "summary.md", "junit.xml", "autofix.sarif", "autofix-full.sarif",
+  for (const char* file : {"report.json", "summary.md", "report.html", "junit.xml", "autofix.sarif", "autofix-full.sarif",
                            "gl-code-quality-report.json"}) {
     std::string text = read_file(c.reports() / file);
     EXPECT_FALSE(contains(text, key)) << file;
@@ -380,6 +381,22 @@ TEST(Tiers, BrokenOtherModuleIsTracedAsCascading) {
   EXPECT_EQ(tests.attribute("failures").as_int(), 2);
   pugi::xml_node two = tests.find_child_by_attribute("testcase", "name", "FormatterTest.TwoDecimals");
   EXPECT_EQ(std::string(two.child("failure").attribute("type").value()), "PASS_TO_FAIL");
+
+  // report.html: the verdict, both regressions and their chain. tests/browser/report_html_test.py opens
+  // this very page in Chromium: it runs this test with AUTOFIX_GATE_KEEP_REPORTS set to a directory, where
+  // the report set is copied.
+  std::string html = read_file(c.reports() / "report.html");
+  EXPECT_TRUE(contains(html, "<h1 class=\"headline\">AutofixGate: Rejected</h1>")) << html;
+  for (std::string test : {"FormatterTest.ListInBrackets", "FormatterTest.TwoDecimals"})
+    EXPECT_TRUE(contains(html, "<code class=\"test-name\">" + test + "</code>")) << test;
+  EXPECT_TRUE(contains(html, "<span class=\"node file\">formatter/formatter.cpp</span><span class=\"arrow\">\u2192</span>"
+                             "<span class=\"node target\">formatter</span>"))
+      << html;
+  if (const char* keep = std::getenv("AUTOFIX_GATE_KEEP_REPORTS"); keep && *keep) {
+    fs::create_directories(keep);
+    for (const fs::directory_entry& e : fs::directory_iterator(c.reports()))
+      if (e.is_regular_file()) fs::copy_file(e.path(), fs::path(keep) / e.path().filename(), fs::copy_options::overwrite_existing);
+  }
 }
 
 // 5. The fix repairs mean() and renames a passing test to DISABLED_: a weakened test needs a person
