@@ -40,8 +40,9 @@ def passes(root, commit):
 def reports(out, verdict):
     os.makedirs(out, exist_ok=True)
     json.dump({"verdict": verdict, "reason": "check.sh " + verdict}, open(os.path.join(out, "report.json"), "w"))
-    for name in ("junit.xml", "autofix-tiers.xml", "summary.md", "autofix.sarif"):
+    for name in ("junit.xml", "autofix-tiers.xml", "summary.md", "autofix.sarif", "autofix-full.sarif"):
         open(os.path.join(out, name), "w").write(verdict + "\n")
+    open(os.path.join(out, "gl-code-quality-report.json"), "w").write("[]\n")
 if args[0] == "verify":
     root, base, head = opt("-C"), opt("--base"), opt("--head")
     verdict = "rejected" if passes(root, base) and not passes(root, head) else "accepted"
@@ -351,6 +352,11 @@ class GitLabPipelineTest(PipelineTestCase):
         self.run_pipelines(self.push_pipeline("autofix/comment", ZERO, h))
         self.assertEqual(self.judged(), {(b, h): {"accepted"}}, self.describe())
         self.assertTrue(self.sb.remote_git("merge-base", "--is-ancestor", h, "main") == "", self.describe())
+        # autofix:merge hands GitLab the merged report's JUnit and Code Quality files.
+        reports = {kind: files for job, kind, files in self.pipelines[0].reports if job == "autofix:merge"}
+        self.assertEqual(sorted(reports), ["codequality", "junit"], self.describe())
+        self.assertEqual([f.split("/autofix-artifacts/")[1] for f in reports["codequality"]],
+                         ["targets/1/report/gl-code-quality-report.json"], self.describe())
 
     def test_b_three_fixes_in_one_push_get_three_verdicts(self):
         p, commits, pushes = self.three_fixes(push_each=False)

@@ -231,7 +231,9 @@ class GitLabTemplateTest(Common):
     def test_reports(self):
         artifacts = self.doc["autofix:merge"]["artifacts"]
         self.assertEqual(artifacts["reports"]["junit"], "autofix-artifacts/targets/*/report/junit.xml")
-        self.assertTrue(artifacts["reports"]["junit"].startswith(self.doc["variables"]["AUTOFIX_CI_ARTIFACTS_DIR"] + "/"))
+        self.assertEqual(artifacts["reports"]["codequality"], "autofix-artifacts/targets/*/report/gl-code-quality-report.json")
+        for kind in ("junit", "codequality"):
+            self.assertTrue(artifacts["reports"][kind].startswith(self.doc["variables"]["AUTOFIX_CI_ARTIFACTS_DIR"] + "/"))
         # The tiers from a job of their own: GitLab makes one suite of every JUnit file of a job.
         tiers = self.doc["autofix:tiers"]
         self.assertEqual(tiers["needs"], ["autofix:merge"])

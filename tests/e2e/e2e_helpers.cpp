@@ -34,6 +34,12 @@ std::string show(const runners::ProcessResult& r) {
   return s.str();
 }
 
+runners::ProcessResult check_report_formats(const fs::path& report_dir) {
+  return run({"/usr/bin/python3", "-B", AUTOFIX_GATE_REPORT_CHECKER, "--schemas",
+              (fs::path(AUTOFIX_GATE_TEST_DATA) / "schemas").string(), report_dir.string()},
+             report_dir);
+}
+
 runners::ProcessResult quick_run(const std::vector<std::string>& argv, const fs::path& cwd) {
   auto start = std::chrono::steady_clock::now();
   // The environment: ours, with git_environment() overriding.

@@ -89,7 +89,22 @@ std::map<std::string, json> findings_by_rule(const json& tier) {
   return out;
 }
 
-// The SARIF result of the static tier's run with this rule id.
+json report_file(const Calculator& c, const std::string& name) { return json::parse(read_file(c.reports() / name)); }
+
+// The static tier's run in a SARIF log (autofix.sarif: what GitHub gets; autofix-full.sarif: every finding).
+const json& static_run(const json& sarif) {
+  for (const json& run : sarif.at("runs"))
+    if (run.at("automationDetails").at("id") == "static/") return run;
+  throw std::runtime_error("no SARIF run of the static tier: " + sarif.dump(2));
+}
+
+// The report files hold against the SARIF schema, GitHub's upload rules and GitLab's Code Quality rules.
+void expect_valid_report_formats(const Calculator& c) {
+  runners::ProcessResult check = check_report_formats(c.reports());
+  EXPECT_EQ(check.exit_code, 0) << show(check);
+}
+
+// The SARIF result of the static tier's run with this rule id, in autofix.sarif.
 json sarif_result(const Calculator& c, const std::string& rule) {
   json sarif = json::parse(read_file(c.reports() / "autofix.sarif"));
   for (const json& run : sarif.at("runs")) {
@@ -149,6 +164,34 @@ TEST(StaticTier, ANewStyleFindingIsReportedButDoesNotRejectByDefault) {
   EXPECT_EQ(result.at("properties").at("severity"), "style");
   EXPECT_EQ(result.at("properties").at("blocking"), false);
   EXPECT_EQ(result.at("partialFingerprints").at("autofixGate/v1"), shadow.at("fingerprint"));
+  // Only the new finding goes to GitHub; the full log keeps every one with its state.
+  const json upload_log = report_file(c, "autofix.sarif"), full_log = report_file(c, "autofix-full.sarif");
+  const json& upload = static_run(upload_log);
+  EXPECT_EQ(upload.at("results").size(), 1u) << upload.dump(2);
+  EXPECT_EQ(upload.at("tool").at("driver").at("rules"),
+            json::array({{{"id", "shadowFunction"},
+                          {"shortDescription", {{"text", "cppcheck check shadowFunction"}}},
+                          {"fullDescription",
+                           {{"text", "A finding of cppcheck's check shadowFunction, of severity style: unused or "
+                                     "redundant code, a questionable construct."}}},
+                          {"help", upload.at("tool").at("driver").at("rules").at(0).at("help")},
+                          {"properties",
+                           {{"tags", {"cppcheck", "maintainability"}},
+                            {"precision", "high"},
+                            {"problem.severity", "recommendation"}}}}}))
+      << "no helpUri: cppcheck has no page per check";
+  const json& full = static_run(full_log);
+  ASSERT_EQ(full.at("results").size(), tier.at("findings").size());
+  for (size_t i = 0; i < findings.size(); ++i)
+    EXPECT_EQ(full.at("results").at(i).at("baselineState"), tier.at("findings").at(i).at("state"));
+  // GitLab Code Quality: the new finding, a minor one (cppcheck's style).
+  EXPECT_EQ(report_file(c, "gl-code-quality-report.json"),
+            json::array({{{"description", "Local variable 'sum' shadows outer function"},
+                          {"check_name", "cppcheck/shadowFunction"},
+                          {"fingerprint", result.at("partialFingerprints").at("primaryLocationLineHash")},
+                          {"severity", "minor"},
+                          {"location", {{"path", "mathlib/mathlib.cpp"}, {"lines", {{"begin", kShadowLine}}}}}}}));
+  expect_valid_report_formats(c);
 
   std::string summary = read_file(c.reports() / "summary.md");
   EXPECT_NE(summary.find("- new (style, not blocking): `shadowFunction` at `mathlib/mathlib.cpp:" +
@@ -186,6 +229,12 @@ TEST(StaticTier, ANewWarningRejectsByDefaultAndTheReasonNamesTheRule) {
   EXPECT_EQ(result.at("level"), "warning");
   EXPECT_EQ(result.at("baselineState"), "new");
   EXPECT_EQ(result.at("properties").at("blocking"), true);
+  json quality = report_file(c, "gl-code-quality-report.json");
+  ASSERT_EQ(quality.size(), 1u) << quality.dump(2);
+  EXPECT_EQ(quality[0].at("check_name"), "cppcheck/selfAssignment");
+  EXPECT_EQ(quality[0].at("severity"), "major") << "cppcheck's warning";
+  EXPECT_EQ(quality[0].at("location"), json({{"path", "mathlib/mathlib.cpp"}, {"lines", {{"begin", kSelfAssignLine}}}}));
+  expect_valid_report_formats(c);
 }
 
 // (c) An analyzer that outlives the tier's timeout makes the required tier `error` (exit 4), never a

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <map>
 #include <optional>
 #include <pugixml.hpp>
@@ -76,10 +77,19 @@ Strings tier_names(const json& report) {
   return out;
 }
 
-json sarif_of(const Calculator& c) {
-  json j = json::parse(read_file(c.reports() / "autofix.sarif"), nullptr, false);
-  if (j.is_discarded()) throw std::runtime_error("autofix.sarif is not JSON");
+// A JSON report of the latest attempt: autofix.sarif (what GitHub code scanning gets: new findings only),
+// autofix-full.sarif (every finding) or gl-code-quality-report.json.
+json report_file(const Calculator& c, const std::string& name) {
+  json j = json::parse(read_file(c.reports() / name), nullptr, false);
+  if (j.is_discarded()) throw std::runtime_error(name + " is not JSON");
   return j;
+}
+json sarif_of(const Calculator& c) { return report_file(c, "autofix.sarif"); }
+
+// The report files hold against the SARIF schema, GitHub's upload rules and GitLab's Code Quality rules.
+void expect_valid_report_formats(const Calculator& c) {
+  runners::ProcessResult check = check_report_formats(c.reports());
+  EXPECT_EQ(check.exit_code, 0) << show(check);
 }
 
 // The SARIF run of a tier (automationDetails.id "<tier>/").
@@ -162,14 +172,14 @@ TEST(Tiers, NewClangTidyFindingRejectsAndTheOldOneStaysUnchanged) {
                 " (warning): result of integer division used in a floating point context; possible loss of precision\n"
                 "1 unchanged, 0 absent (listed in report.json and autofix.sarif)\n");
 
-  // autofix.sarif: the same two results, with their baseline states and fingerprints.
-  json sarif = sarif_of(c);
-  EXPECT_EQ(sarif.at("version"), "2.1.0");
-  const json& run = sarif_run(sarif, "static");
-  EXPECT_EQ(run.at("tool").at("driver").at("name"), "clang-tidy");
-  ASSERT_EQ(run.at("results").size(), 2u);
+  // autofix-full.sarif: the same two results, with their baseline states and fingerprints.
+  json full = report_file(c, "autofix-full.sarif");
+  EXPECT_EQ(full.at("version"), "2.1.0");
+  const json& full_run = sarif_run(full, "static");
+  EXPECT_EQ(full_run.at("tool").at("driver").at("name"), "clang-tidy");
+  ASSERT_EQ(full_run.at("results").size(), 2u);
   std::map<std::string, std::string> state_by_fingerprint;
-  for (const json& res : run.at("results")) {
+  for (const json& res : full_run.at("results")) {
     EXPECT_EQ(res.at("ruleId"), "bugprone-integer-division");
     const json& location = res.at("locations").at(0).at("physicalLocation");
     EXPECT_EQ(location.at("artifactLocation").at("uri"), "mathlib/mathlib.cpp");
@@ -180,6 +190,28 @@ TEST(Tiers, NewClangTidyFindingRejectsAndTheOldOneStaysUnchanged) {
   EXPECT_EQ(state_by_fingerprint, (std::map<std::string, std::string>{
                                       {added.at("fingerprint").get<std::string>(), "new"},
                                       {old.at("fingerprint").get<std::string>(), "unchanged"}}));
+
+  // autofix.sarif, for GitHub code scanning: only the new one, its rule documented.
+  const json upload = sarif_of(c);
+  const json& run = sarif_run(upload, "static");
+  ASSERT_EQ(run.at("results").size(), 1u);
+  const json& result = run.at("results").at(0);
+  EXPECT_EQ(result.at("partialFingerprints").at("autofixGate/v1"), added.at("fingerprint"));
+  EXPECT_EQ(result.at("locations").at(0).at("physicalLocation").at("region"),
+            json({{"startLine", added.at("line")}, {"startColumn", added.at("column")}}));
+  const json& rule = run.at("tool").at("driver").at("rules").at(0);
+  EXPECT_EQ(rule.at("helpUri"), "https://clang.llvm.org/extra/clang-tidy/checks/bugprone/integer-division.html");
+  EXPECT_EQ(rule.at("properties").at("problem.severity"), "warning");
+  EXPECT_EQ(run.at("tool").at("extensions").at(0).at("semanticVersion"), AUTOFIX_GATE_VERSION);
+
+  // gl-code-quality-report.json, for GitLab: the new one, identified as in autofix.sarif.
+  EXPECT_EQ(report_file(c, "gl-code-quality-report.json"),
+            json::array({{{"description", added.at("message")},
+                          {"check_name", "clang-tidy/bugprone-integer-division"},
+                          {"fingerprint", result.at("partialFingerprints").at("primaryLocationLineHash")},
+                          {"severity", "major"},
+                          {"location", {{"path", "mathlib/mathlib.cpp"}, {"lines", {{"begin", added.at("line")}}}}}}}));
+  expect_valid_report_formats(c);
 }
 
 // 2. A heap overflow that changes no test result: reading one element past a heap copy into a
@@ -236,6 +268,16 @@ TEST(Tiers, HeapOverflowIsRejectedByTheSanitizerTier) {
   ASSERT_EQ(run.at("results").size(), 1u);
   EXPECT_EQ(run.at("results").at(0).at("ruleId"), "heap-buffer-overflow");
   EXPECT_EQ(run.at("results").at(0).at("baselineState"), "new");
+  // A security alert on GitHub: tagged, with a security-severity (high).
+  const json& rule = run.at("tool").at("driver").at("rules").at(0);
+  EXPECT_EQ(rule.at("properties").at("tags"), json({"security", "sanitizer", "memory-safety", "external/cwe/cwe-122"}));
+  EXPECT_EQ(rule.at("properties").at("security-severity"), "8.8");
+  json quality = report_file(c, "gl-code-quality-report.json");
+  ASSERT_EQ(quality.size(), 1u) << quality.dump(2);
+  EXPECT_EQ(quality[0].at("check_name"), "sanitizers/heap-buffer-overflow");
+  EXPECT_EQ(quality[0].at("severity"), "critical");
+  EXPECT_EQ(quality[0].at("location"), json({{"path", "mathlib/mathlib.cpp"}, {"lines", {{"begin", line_of(fixed, overflow)}}}}));
+  expect_valid_report_formats(c);
 }
 
 // 3. An AWS access key id in a comment, with the default configuration. The key is put together at run
@@ -268,12 +310,24 @@ TEST(Tiers, AddedAwsKeyIsRejectedByTheSecretsTierAndNeverReportedInFull) {
   EXPECT_EQ(f.at("state"), "new");
   EXPECT_EQ(f.at("message"), "AWS access key ID added: AKIA\u2026");
 
+  // For GitHub a critical security alert, for GitLab a blocker.
+  const json upload = sarif_of(c);
+  const json& run = sarif_run(upload, "secrets");
+  ASSERT_EQ(run.at("results").size(), 1u);
+  EXPECT_EQ(run.at("tool").at("driver").at("rules").at(0).at("properties").at("security-severity"), "9.5");
+  json quality = report_file(c, "gl-code-quality-report.json");
+  ASSERT_EQ(quality.size(), 1u) << quality.dump(2);
+  EXPECT_EQ(quality[0].at("check_name"), "secrets/aws-access-key-id");
+  EXPECT_EQ(quality[0].at("severity"), "blocker");
+  expect_valid_report_formats(c);
+
   // Neither the key nor its tail appears in any report or in what the gate printed.
   json readers = junit_readers(c.reports(), c.repo());
   ASSERT_FALSE(readers.is_null());
   EXPECT_EQ(readers["autofix-tiers.xml"]["gitlab"]["counts"],
             json({{"success", 2}, {"failed", 1}, {"skipped", 0}, {"error", 0}, {"total", 3}}));
-  for (const char* file : {"report.json", "summary.md", "junit.xml", "autofix-tiers.xml", "autofix.sarif"}) {
+  for (const char* file : {"report.json", "summary.md", "report.html", "junit.xml", "autofix-tiers.xml", "autofix.sarif",
+                           "autofix-full.sarif", "gl-code-quality-report.json"}) {
     std::string text = read_file(c.reports() / file);
     EXPECT_FALSE(contains(text, key)) << file;
     EXPECT_FALSE(contains(text, key.substr(4))) << file;
@@ -366,6 +420,22 @@ TEST(Tiers, BrokenOtherModuleIsTracedAsCascading) {
   EXPECT_EQ(std::string(two.child("failure").attribute("type").value()), "PASS_TO_FAIL");
   // Failed in all 5 runs with the fix: the failure and a rerunFailure per re-run.
   EXPECT_EQ(std::distance(two.children("rerunFailure").begin(), two.children("rerunFailure").end()), 4);
+
+  // report.html: the verdict, both regressions and their chain. tests/browser/report_html_test.py opens
+  // this very page in Chromium: it runs this test with AUTOFIX_GATE_KEEP_REPORTS set to a directory, where
+  // the report set is copied.
+  std::string html = read_file(c.reports() / "report.html");
+  EXPECT_TRUE(contains(html, "<h1 class=\"headline\">AutofixGate: Rejected</h1>")) << html;
+  for (std::string test : {"FormatterTest.ListInBrackets", "FormatterTest.TwoDecimals"})
+    EXPECT_TRUE(contains(html, "<code class=\"test-name\">" + test + "</code>")) << test;
+  EXPECT_TRUE(contains(html, "<span class=\"node file\">formatter/formatter.cpp</span><span class=\"arrow\">\u2192</span>"
+                             "<span class=\"node target\">formatter</span>"))
+      << html;
+  if (const char* keep = std::getenv("AUTOFIX_GATE_KEEP_REPORTS"); keep && *keep) {
+    fs::create_directories(keep);
+    for (const fs::directory_entry& e : fs::directory_iterator(c.reports()))
+      if (e.is_regular_file()) fs::copy_file(e.path(), fs::path(keep) / e.path().filename(), fs::copy_options::overwrite_existing);
+  }
 }
 
 // 5. The fix repairs mean() and renames a passing test to DISABLED_: a weakened test needs a person

@@ -1,0 +1,38 @@
+#include "reporters/finding_key.h"
+
+#include <boost/uuid/name_generator_sha1.hpp>
+#include <boost/uuid/uuid.hpp>
+
+#include "gate/util/byte_names.h"
+
+namespace autofix::reporters {
+
+namespace {
+
+// autofix-gate's namespace for finding keys: a random UUID chosen once. Changing it changes every key,
+// and with them every alert's identity on GitHub and GitLab.
+constexpr boost::uuids::uuid kNamespace = {
+    {0xd0, 0xdf, 0xda, 0x53, 0x92, 0x4c, 0x4e, 0xc2, 0xa5, 0x58, 0x55, 0x4f, 0x60, 0x0e, 0xd9, 0x93}};
+
+}  // namespace
+
+std::string finding_key(TierKind kind, const Finding& f) {
+  // Length-prefixed fields: no choice of bytes in one field can make two findings' names equal.
+  std::string name;
+  auto field = [&](const std::string& value) { name += std::to_string(value.size()) + ":" + value + "\n"; };
+  field("autofix-gate finding key v1");
+  field(to_string(kind));
+  field(f.rule);
+  if (!f.fingerprint.empty()) {
+    field(f.fingerprint);
+  } else {
+    field(f.file);
+    field(std::to_string(f.line));
+    field(f.message);
+  }
+  boost::uuids::name_generator_sha1 generate(kNamespace);
+  boost::uuids::uuid id = generate(name);
+  return hex_bytes(std::string_view(reinterpret_cast<const char*>(id.data), sizeof id.data));
+}
+
+}  // namespace autofix::reporters
