@@ -10,7 +10,8 @@
 //   failed / error, advisory        <skipped message="advisory, not blocking: <reason>">, its findings as text
 //   skipped                         <skipped message="<reason>">
 // Findings: each new one on a line ("new: <rule> at <file>:<line>:<column> (<severity>): <message>", the
-// severity for kinds with a threshold, "new, not blocking" below it) with its detail indented under it;
+// severity for kinds with a threshold, "new, not blocking" below it) with its detail indented under it
+// (not for a ctest tier: a regression's detail is the test's output, which junit.xml holds);
 // unchanged and absent ones as a count (report.json and autofix.sarif list them).
 #include <string>
 

@@ -48,7 +48,9 @@ AttemptResult result(std::vector<TierResult> tiers) {
 
 TEST(TiersJunit, OneCasePerTierWithItsFindingsInTheBody) {
   AttemptResult r = result({
-      tier("tests", TierKind::ctest, true, TierStatus::passed, "7 test(s), 0 regression(s), 1 fixed", 2),
+      tier("tests", TierKind::ctest, true, TierStatus::failed, "7 test(s), 1 regression(s), 1 fixed", 2,
+           {finding("regression", "", 0, 0, "error", "A.b passed without the fix and fails with it", FindingState::new_,
+                    true, "the test's output\nin full")}),
       tier("static", TierKind::cppcheck, true, TierStatus::failed, "1 new blocking finding(s)", 1.5,
            {finding("selfAssignment", "src/a b.cpp", 14, 9, "warning", "Redundant assignment of 'x' to itself",
                     FindingState::new_),
@@ -63,8 +65,11 @@ TEST(TiersJunit, OneCasePerTierWithItsFindingsInTheBody) {
       tier("docs", TierKind::command, true, TierStatus::skipped, "not in the docs lane", 0),
   });
   EXPECT_EQ(tiers_junit(r),
-            kOpening + "tests=\"5\" failures=\"1\" errors=\"1\" skipped=\"2\" time=\"33.750\"" + kProperties +
-                "  <testcase name=\"tests\" classname=\"autofix.tier.ctest\" time=\"2.000\" />\n"
+            kOpening + "tests=\"5\" failures=\"2\" errors=\"1\" skipped=\"2\" time=\"33.750\"" + kProperties +
+                "  <testcase name=\"tests\" classname=\"autofix.tier.ctest\" time=\"2.000\">\n"
+                "    <failure message=\"7 test(s), 1 regression(s), 1 fixed\" type=\"ctest\">"
+                "new: regression: A.b passed without the fix and fails with it\n</failure>\n"
+                "  </testcase>\n"
                 "  <testcase name=\"static\" classname=\"autofix.tier.cppcheck\" time=\"1.500\">\n"
                 "    <failure message=\"1 new blocking finding(s)\" type=\"cppcheck\">"
                 "new: selfAssignment at src/a b.cpp:14:9 (warning): Redundant assignment of 'x' to itself\n"
