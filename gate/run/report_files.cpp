@@ -13,6 +13,7 @@
 #include "gate/util/io_errors.h"
 #include "reporters/attempt_report.h"
 #include "reporters/sarif.h"
+#include "reporters/summary.h"
 
 namespace autofix {
 
