@@ -14,6 +14,7 @@ packages=(
   clang-tidy cppcheck                    # the static-analysis tiers (docs/tiers.md)
   libssl-dev openssl                     # TLS for bench/real_projects (on demand only)
   strace                                 # tests/e2e: kill the gate at a chosen system call
+  cmark-gfm                              # tests: summary.md rendered as GitHub renders Markdown
 )
 
 missing=()

@@ -16,6 +16,7 @@
 #include <map>
 
 #include "tests/e2e/attempt_data/calculator_repo.h"
+#include "tests/support/markdown_check.h"
 
 namespace autofix::testing {
 namespace {
@@ -151,10 +152,11 @@ TEST(StaticTier, ANewStyleFindingIsReportedButDoesNotRejectByDefault) {
   EXPECT_EQ(result.at("partialFingerprints").at("autofixGate/v1"), shadow.at("fingerprint"));
 
   std::string summary = read_file(c.reports() / "summary.md");
-  EXPECT_NE(summary.find("- new (style, not blocking): `shadowFunction` at `mathlib/mathlib.cpp:" +
-                         std::to_string(kShadowLine) + "`"),
-            std::string::npos)
+  EXPECT_TRUE(summary.contains("- `shadowFunction` (style, not blocking: below the tier's threshold) at `mathlib/mathlib.cpp:" +
+                                    std::to_string(kShadowLine) + ":" + std::to_string(shadow.at("column").get<int>()) +
+                                    "`: Local variable 'sum' shadows outer function\n"))
       << summary;
+  EXPECT_EQ(markdown_problems(summary), std::vector<std::string>{}) << summary;
 }
 
 // (b) A warning-level finding is at the default threshold: rejected, and the reason names the rule.

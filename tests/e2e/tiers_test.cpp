@@ -12,6 +12,7 @@
 #include <pugixml.hpp>
 
 #include "tests/e2e/attempt_data/calculator_repo.h"
+#include "tests/support/markdown_check.h"
 
 namespace autofix::testing {
 namespace {
@@ -258,9 +259,16 @@ TEST(Tiers, AddedAwsKeyIsRejectedByTheSecretsTierAndNeverReportedInFull) {
     EXPECT_FALSE(contains(text, key)) << file;
     EXPECT_FALSE(contains(text, key.substr(4))) << file;
   }
-  EXPECT_TRUE(contains(read_file(c.reports() / "summary.md"),
-                       "- new: `aws-access-key-id` at `mathlib/mathlib.cpp:" + std::to_string(line_of(fixed, comment)) +
-                           "`: AWS access key ID added: AKIA\u2026"));
+  // summary.md names the leak in its first line and shows the finding as the report has it, masked.
+  const std::string summary = read_file(c.reports() / "summary.md");
+  EXPECT_TRUE(summary.starts_with(
+      "## AutofixGate: Rejected: required tier `secrets` found 1 leaked secret (`aws-access-key-id`)\n\n"))
+      << summary;
+  EXPECT_TRUE(contains(summary, "- `aws-access-key-id` (error) at `mathlib/mathlib.cpp:" +
+                                    std::to_string(line_of(fixed, comment)) + ":" + std::to_string(comment.find(key) + 1) +
+                                    "`: AWS access key ID added: AKIA\u2026\n"))
+      << summary;
+  EXPECT_EQ(markdown_problems(summary), Strings{}) << summary;
   EXPECT_FALSE(contains(r.out + r.err, key.substr(4))) << show(r);
 }
 
@@ -289,14 +297,21 @@ TEST(Tiers, BrokenOtherModuleIsTracedAsCascading) {
                         {"candidates", {{{"file", "formatter/formatter.cpp"}, {"chain", chain}}}}});
   EXPECT_EQ(report.at("cascading"), expected);
 
-  // The summary leads with them: headline, reason, then the cascading failures.
+  // The summary names both in its first line, then lists each once: why, its first failure, how it connects.
   std::string summary = read_file(c.reports() / "summary.md");
   const std::string lead =
-      "## AutofixGate: Rejected\n\n" + report.at("reason").get<std::string>() +
-      ".\n\n**Regressions and how they connect to the change:**\n\n"
-      "- `FormatterTest.ListInBrackets`: cascading (formatter_test \u2192 formatter \u2192 formatter/formatter.cpp)\n"
-      "- `FormatterTest.TwoDecimals`: cascading (formatter_test \u2192 formatter \u2192 formatter/formatter.cpp)\n";
+      "## AutofixGate: Rejected: 2 tests broken by the fix (`FormatterTest.ListInBrackets`, `FormatterTest.TwoDecimals`)"
+      "\n\n### Tests broken by the fix\n\n"
+      "- `FormatterTest.ListInBrackets` passed without the fix and fails with it (passed 1 of 1 run without the fix, "
+      "failed 5 of 5 runs with it)\n";
   EXPECT_TRUE(summary.starts_with(lead)) << summary;
+  for (const char* line : {"formatter/formatter_test.cpp:7: Failure`\n"
+                           "  - cascading: `formatter_test` \u2192 `formatter` \u2192 `formatter/formatter.cpp`\n"
+                           "- `FormatterTest.TwoDecimals` passed without the fix and fails with it",
+                           "formatter/formatter_test.cpp:5: Failure`\n"
+                           "  - cascading: `formatter_test` \u2192 `formatter` \u2192 `formatter/formatter.cpp`\n\n"})
+    EXPECT_TRUE(contains(summary, line)) << line << "\n" << summary;
+  EXPECT_EQ(markdown_problems(summary), Strings{}) << summary;
 
   // The fix itself works; no branch; junit.xml shows the rejection and both regressions.
   EXPECT_EQ(json_strings(report.at("tests_status").at("PASS_TO_FAIL")),
