@@ -6,6 +6,7 @@
 #include <map>
 #include <sstream>
 
+#include "gate/results/report_format.h"
 #include "gate/util/byte_names.h"
 #include "gate/util/signals.h"
 
@@ -135,6 +136,10 @@ json attempt_json(const AttemptResult& r) {
     tampering.push_back({{"kind", to_string(f.kind)}, {"file", f.file}, {"line", f.line}, {"test", f.test},
                          {"detail", f.detail}, {"downgraded", f.downgraded}});
   j["tampering"] = tampering;
+  // Which shape of report this is, who wrote it, and with which tools (gate/results/report_format.h).
+  j["format_version"] = kReportFormatVersion;
+  j["gate_version"] = AUTOFIX_GATE_VERSION;
+  j["tool_versions"] = r.tool_versions;
   return j;
 }
 

@@ -76,6 +76,8 @@ AttemptResult rich() {
   r.stopped_early = true;
   r.base = "1111111111111111111111111111111111111111";
   r.head = "2222222222222222222222222222222222222222";
+  r.tool_versions = {{"cmake", "cmake version 3.25.1"}, {"ctest", "ctest version 3.25.1"},
+                     {"cxx_compiler", "c++ (Debian 12.2.0-14) 12.2.0"}, {"clang-tidy", "Debian LLVM version 14.0.6"}};
   return r;
 }
 
@@ -156,6 +158,7 @@ TEST(AttemptFromJson, RoundTripsEveryField) {
   EXPECT_TRUE(read.tiers[1].findings[0].blocking);
   EXPECT_FALSE(read.tiers[1].findings[1].blocking);
   EXPECT_EQ(read.tampering[1].downgraded, true);
+  EXPECT_EQ(read.tool_versions, original.tool_versions);
 }
 
 TEST(AttemptFromJson, RoundTripsADefaultResult) {
@@ -166,6 +169,38 @@ TEST(AttemptFromJson, RoundTripsADefaultResult) {
   EXPECT_FALSE(read.fixer);
   EXPECT_FALSE(read.branch);
   EXPECT_FALSE(read.shard);
+}
+
+TEST(AttemptFromJson, SaysItsFormatAndTheGateThatWroteIt) {
+  json j = attempt_json(rich());
+  EXPECT_EQ(j.at("format_version"), 1);
+  EXPECT_EQ(j.at("gate_version"), AUTOFIX_GATE_VERSION);
+  EXPECT_EQ(j.at("tool_versions"), json({{"clang-tidy", "Debian LLVM version 14.0.6"}, {"cmake", "cmake version 3.25.1"},
+                                         {"ctest", "ctest version 3.25.1"},
+                                         {"cxx_compiler", "c++ (Debian 12.2.0-14) 12.2.0"}}));
+  EXPECT_EQ(attempt_json(AttemptResult{}).at("tool_versions"), json::object()) << "no tool ran: none is named";
+}
+
+// A report written before format_version and tool_versions existed is of format 1: read as such.
+TEST(AttemptFromJson, ReadsAReportWithoutFormatOrToolVersions) {
+  json j = attempt_json(rich());
+  j.erase("format_version");
+  j.erase("gate_version");
+  j.erase("tool_versions");
+  AttemptResult read = attempt_from_json(j, "r.json");
+  EXPECT_TRUE(read.tool_versions.empty());
+  EXPECT_EQ(read.verdict, Verdict::needs_review);
+}
+
+TEST(AttemptFromJson, RefusesAFormatItDoesNotKnow) {
+  EXPECT_EQ(error_after([](json& j) { j["format_version"] = 2; }), "r.json: format_version: format 2, newer than this gate reads (1)");
+  EXPECT_EQ(error_after([](json& j) { j["format_version"] = 0; }).rfind("r.json: format_version: ", 0), 0u);
+  EXPECT_EQ(error_after([](json& j) { j["format_version"] = "1"; }),
+            "r.json: format_version: expected an integer, got the string \"1\"");
+  EXPECT_EQ(error_after([](json& j) { j["tool_versions"]["cmake"] = 3; }),
+            "r.json: tool_versions.cmake: expected a string, got the number 3");
+  EXPECT_EQ(error_after([](json& j) { j["tool_versions"] = json::array(); }),
+            "r.json: tool_versions: expected an object, got an array");
 }
 
 TEST(AttemptFromJson, NamesAMissingKey) {
