@@ -12,6 +12,7 @@
 #include <pugixml.hpp>
 
 #include "tests/e2e/attempt_data/calculator_repo.h"
+#include "tests/support/json_schema_check.h"
 #include "tests/support/markdown_check.h"
 
 namespace autofix::testing {
@@ -125,6 +126,11 @@ TEST(Tiers, NewClangTidyFindingRejectsAndTheOldOneStaysUnchanged) {
   EXPECT_EQ(report.at("tests_status").at("PASS_TO_FAIL"), json::array());
   EXPECT_EQ(tier_names(report), (Strings{"tests", "static"}));
   EXPECT_EQ(tier_named(report, "tests").at("status"), "passed");
+  // The configuration and the report are what docs/schemas says; clang-tidy ran, cppcheck did not.
+  EXPECT_EQ(json_schema_problems("autofix-gate.schema.json", c.repo() / "autofix-gate.json"), "");
+  EXPECT_EQ(json_schema_problems("report.schema.json", c.reports() / "report.json"), "");
+  EXPECT_TRUE(contains(report.at("tool_versions").at("clang-tidy").get<std::string>(), "LLVM version "));
+  EXPECT_FALSE(report.at("tool_versions").contains("cppcheck"));
 
   const json& tier = tier_named(report, "static");
   EXPECT_EQ(tier.at("kind"), "clang-tidy");
@@ -221,6 +227,13 @@ TEST(Tiers, HeapOverflowIsRejectedByTheSanitizerTier) {
   ASSERT_EQ(run.at("results").size(), 1u);
   EXPECT_EQ(run.at("results").at(0).at("ruleId"), "heap-buffer-overflow");
   EXPECT_EQ(run.at("results").at(0).at("baselineState"), "new");
+
+  const std::string summary = read_file(c.reports() / "summary.md");
+  EXPECT_TRUE(summary.starts_with(
+      "## AutofixGate: Rejected: required tier `asan` found 1 new sanitizer report (`heap-buffer-overflow`)\n\n"))
+      << summary;
+  EXPECT_EQ(markdown_problems(summary), Strings{}) << summary;
+  EXPECT_EQ(json_schema_problems("report.schema.json", c.reports() / "report.json"), "");
 }
 
 // 3. An AWS access key id in a comment, with the default configuration. The key is put together at run
@@ -269,6 +282,7 @@ TEST(Tiers, AddedAwsKeyIsRejectedByTheSecretsTierAndNeverReportedInFull) {
                                     "`: AWS access key ID added: AKIA\u2026\n"))
       << summary;
   EXPECT_EQ(markdown_problems(summary), Strings{}) << summary;
+  EXPECT_EQ(json_schema_problems("report.schema.json", c.reports() / "report.json"), "");
   EXPECT_FALSE(contains(r.out + r.err, key.substr(4))) << show(r);
 }
 
@@ -312,6 +326,13 @@ TEST(Tiers, BrokenOtherModuleIsTracedAsCascading) {
                            "  - cascading: `formatter_test` \u2192 `formatter` \u2192 `formatter/formatter.cpp`\n\n"})
     EXPECT_TRUE(contains(summary, line)) << line << "\n" << summary;
   EXPECT_EQ(markdown_problems(summary), Strings{}) << summary;
+
+  // report.json is what docs/schemas/report.schema.json says; the same report without its verdict is not.
+  EXPECT_EQ(json_schema_problems("report.schema.json", c.reports() / "report.json"), "");
+  json without_verdict = report;
+  without_verdict.erase("verdict");
+  EXPECT_TRUE(contains(json_schema_problems("report.schema.json", without_verdict),
+                       ": (the document): 'verdict' is a required property\n"));
 
   // The fix itself works; no branch; junit.xml shows the rejection and both regressions.
   EXPECT_EQ(json_strings(report.at("tests_status").at("PASS_TO_FAIL")),
@@ -371,6 +392,13 @@ TEST(Tiers, TestRenamedToDisabledNeedsReview) {
   EXPECT_EQ(c.git_out({"rev-parse", branch + "~1"}), c.original_head());
   EXPECT_EQ(c.git_out({"diff", "--name-only", c.original_head(), branch}), "mathlib/mathlib.cpp\nmathlib/mathlib_test.cpp");
   EXPECT_EQ(git(c.repo(), {"show", branch + ":mathlib/mathlib_test.cpp"}), test_source);
+
+  const std::string summary = read_file(c.reports() / "summary.md");
+  const std::string first_line = summary.substr(0, summary.find('\n'));
+  EXPECT_TRUE(first_line.starts_with("## AutofixGate: Needs review: ")) << summary;
+  EXPECT_TRUE(contains(first_line, "disabled `MathTest.ClampKeepsValuesInRange`")) << summary;
+  EXPECT_EQ(markdown_problems(summary), Strings{}) << summary;
+  EXPECT_EQ(json_schema_problems("report.schema.json", c.reports() / "report.json"), "");
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 
 #include "gate/util/error.h"
 #include "reporters/attempt_report.h"
+#include "tests/support/json_schema_check.h"
 #include "tests/support/test_support.h"
 
 namespace autofix {
@@ -201,6 +202,33 @@ TEST(AttemptFromJson, RefusesAFormatItDoesNotKnow) {
             "r.json: tool_versions.cmake: expected a string, got the number 3");
   EXPECT_EQ(error_after([](json& j) { j["tool_versions"] = json::array(); }),
             "r.json: tool_versions: expected an object, got an array");
+}
+
+// docs/schemas/report.schema.json describes what the gate writes: every field and enum value of rich(), a
+// default result, and the parts rich() leaves empty. A report missing a key, or with a value the schema
+// does not know, fails.
+TEST(AttemptJson, IsValidAgainstItsSchema) {
+  AttemptResult more = rich();
+  more.outside_edits = {{"a.cpp", FileStatus::modified, "kept"}, {"b.cpp", FileStatus::deleted, "restored"},
+                        {"c.cpp", FileStatus::added, "set_aside"}};
+  more.kept_ref = "refs/autofix/kept/20261122T000000Z-abcdef";
+  more.interrupted_after_decision = 15;
+  more.on_accept = OnAccept::keep;
+  more.tiers.push_back({"lint", TierKind::command, true, TierStatus::passed, "exit code 0", 0.5, {}, {}});
+  more.tiers.push_back({"check", TierKind::cppcheck, true, TierStatus::passed, "", 0.5, {}, {}});
+  for (const AttemptResult& r : {rich(), AttemptResult{}, more})
+    EXPECT_EQ(testing::json_schema_problems("report.schema.json", attempt_json(r)), "") << attempt_json(r).dump(2);
+
+  json j = attempt_json(rich());
+  j.erase("verdict");
+  j["tests"][0]["transition"] = "PASSED";
+  j["tests"][4]["baseline"] = nullptr;  // a MISSING test without its run without the change
+  j["tool_versions"]["make"] = "GNU Make 4.3";
+  std::string problems = testing::json_schema_problems("report.schema.json", j);
+  EXPECT_TRUE(problems.contains(": (the document): 'verdict' is a required property\n")) << problems;
+  EXPECT_TRUE(problems.contains(": tests[0].transition: 'PASSED' is not one of ['FAIL_TO_PASS'")) << problems;
+  EXPECT_TRUE(problems.contains(": tests[4].baseline: None is not of type 'object'\n")) << problems;
+  EXPECT_TRUE(problems.contains(": tool_versions: 'make' is not one of ['cmake'")) << problems;
 }
 
 TEST(AttemptFromJson, NamesAMissingKey) {
