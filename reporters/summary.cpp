@@ -169,8 +169,12 @@ bool named_by_tampering(const AttemptResult& r, const TestOutcome& t) {
   });
 }
 
+// A build that failed ran no test: its tests are missing for that reason alone.
+bool build_failed(const AttemptResult& r) { return r.build.ran && !r.build.ok; }
+
 std::vector<const TestOutcome*> missing_on_their_own(const AttemptResult& r) {
   std::vector<const TestOutcome*> out;
+  if (build_failed(r)) return out;
   for (const TestOutcome& t : r.tests)
     if (t.transition == Transition::MISSING && !named_by_tampering(r, t)) out.push_back(&t);
   return out;
@@ -210,7 +214,7 @@ struct Causes {
 
 Causes causes_of(const AttemptResult& r, const std::vector<Regression>& regressions) {
   Causes c;
-  if (r.build.ran && !r.build.ok) {
+  if (build_failed(r)) {
     c.reject.push_back("the build failed");
     return c;
   }
@@ -285,7 +289,8 @@ std::string chain_text(const std::vector<std::string>& chain) {
   return out;
 }
 
-// How a regression connects to the change (gate/policy/cascade.h), as a sub-item; empty when unknown.
+// How a regression connects to the change (gate/policy/cascade.h), as a sub-item; empty when the model
+// has no cascade entry for it.
 std::string connection(const AttemptResult& r, const TestOutcome& t) {
   auto c = std::find_if(r.cascading.begin(), r.cascading.end(), [&](const CascadeEntry& e) { return e.test == t.name; });
   if (c == r.cascading.end()) return {};
@@ -323,7 +328,7 @@ void write_outside_edits(std::ostream& m, const AttemptResult& r) {
 }
 
 void write_build(std::ostream& m, const AttemptResult& r) {
-  if (!r.build.ran || r.build.ok) return;
+  if (!build_failed(r)) return;
   m << "### The build failed\n\n" << text(r.build.failure) << "\n\n";
   if (!r.build.errors.empty()) m << code_block(r.build.errors) << "\n";
 }

@@ -444,6 +444,30 @@ The work tree was restored to snapshot `20261122T000000Z-abcdef` and verified.
 )md");
 }
 
+// A build that failed: nothing else was judged; its error lines in a code block that no line of theirs
+// can close.
+TEST(SummaryTest, AFailedBuildShowsItsErrors) {
+  AttemptResult r = attempt({run("MathTest.Mean", RunStatus::failed)}, {});
+  r.build = {true, false, 3, {"a.cpp:3:1: error: expected ';' before '}' token", "```", "b.cpp:9: error: `x` was not declared"},
+             "build failed (exit code 1)"};
+  judge(r);
+  EXPECT_TRUE(attempt_summary(r).starts_with(R"md(## AutofixGate: Rejected: the build failed
+
+### The build failed
+
+build failed (exit code 1)
+
+````
+a.cpp:3:1: error: expected ';' before '}' token
+```
+b.cpp:9: error: `x` was not declared
+````
+
+### Tiers
+)md")) << attempt_summary(r);
+  EXPECT_EQ(testing::markdown_problems(attempt_summary(r)), std::vector<std::string>{});
+}
+
 TEST(SummaryTest, ADryRunSaysNothingWasDone) {
   AttemptResult r;
   r.started = "2026-11-22T00:00:00Z";
