@@ -5,6 +5,7 @@
 // the runner returns or throws.
 #include "gate/judge/toolchain.h"
 #include "gate/state/operation.h"
+#include "runners/tool_version.h"
 
 namespace autofix {
 
@@ -29,9 +30,13 @@ class CMakeToolchain final : public Toolchain {
       const std::string& gitleaks, std::chrono::milliseconds timeout,
       const std::vector<runners::AddedFile>& files) override;
   runners::ProcessResult run_command(const runners::ProcessSpec& spec) override;
+  std::map<std::string, std::string> tool_versions() override;
 
  private:
   Operation* op_;
+  std::map<std::string, std::string> used_;  // tool -> the program that ran ("cmake" -> "cmake")
+  std::optional<std::filesystem::path> first_build_dir_;
+  runners::ToolVersionCache versions_;
 };
 
 }  // namespace autofix

@@ -8,6 +8,7 @@
 // CMake one records each process group in the operation's journal): callers leave them unset.
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -53,6 +54,11 @@ class Toolchain {
       const std::string& gitleaks, std::chrono::milliseconds timeout, const std::vector<runners::AddedFile>& files) = 0;
   // Any command (a command tier).
   virtual runners::ProcessResult run_command(const runners::ProcessSpec& spec) = 0;
+  // The versions of the tools this toolchain has run so far, for report.json's `tool_versions`: "cmake",
+  // "ctest", "cxx_compiler" (CMAKE_CXX_COMPILER of the first build it configured), "clang-tidy",
+  // "cppcheck"; each as its `--version` says (runners/tool_version.h), asked once per run. A tool it did
+  // not run is absent, and so is one that did not say its version.
+  virtual std::map<std::string, std::string> tool_versions() = 0;
 };
 
 }  // namespace autofix

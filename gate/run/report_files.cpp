@@ -15,6 +15,7 @@
 #include "reporters/code_quality.h"
 #include "reporters/html_report.h"
 #include "reporters/sarif.h"
+#include "reporters/summary.h"
 
 namespace autofix {
 

@@ -59,6 +59,8 @@ class FakeToolchain final : public Toolchain {
   // run_process does for a program it cannot find.
   std::map<std::string, int> exit_codes;
   std::vector<std::string> unstartable;
+  // What tool_versions() returns.
+  std::map<std::string, std::string> versions;
 
   // ---- what was asked ----
 
@@ -90,6 +92,7 @@ class FakeToolchain final : public Toolchain {
       const std::string& gitleaks, std::chrono::milliseconds timeout,
       const std::vector<runners::AddedFile>& files) override;
   runners::ProcessResult run_command(const runners::ProcessSpec& spec) override;
+  std::map<std::string, std::string> tool_versions() override { return versions; }
 
  private:
   // The result of the next run of a CTest test or case `name` (counted in `runs`).
