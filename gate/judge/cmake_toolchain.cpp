@@ -54,6 +54,13 @@ runners::DirectCaseRun CMakeToolchain::run_cases(const runners::DiscoveredTest& 
   });
 }
 
+std::map<std::string, SourceLocation> CMakeToolchain::gtest_case_definitions(
+    const std::vector<runners::DiscoveredTest>& tests, const runners::GtestListingOptions& options) {
+  return journaled(op_, options, [&](const runners::GtestListingOptions& o) {
+    return runners::gtest_case_definitions(tests, o);
+  });
+}
+
 std::vector<std::string> CMakeToolchain::translation_units(const std::filesystem::path& build_dir,
                                                            const std::filesystem::path& source_dir) {
   return runners::translation_units_in_database(build_dir, source_dir);

@@ -23,6 +23,8 @@ class CMakeToolchain final : public Toolchain {
   runners::DirectCaseRun run_cases(const runners::DiscoveredTest& test, runners::TestFramework framework,
                                    const std::vector<std::string>& cases,
                                    const runners::DirectCaseOptions& options) override;
+  std::map<std::string, SourceLocation> gtest_case_definitions(
+      const std::vector<runners::DiscoveredTest>& tests, const runners::GtestListingOptions& options) override;
   std::vector<std::string> translation_units(const std::filesystem::path& build_dir,
                                              const std::filesystem::path& source_dir) override;
   runners::AnalyzerRun analyze(const runners::AnalyzerOptions& options) override;

@@ -18,6 +18,7 @@
 #include "runners/cmake_build.h"
 #include "runners/ctest_runner.h"
 #include "runners/gitleaks.h"
+#include "runners/gtest_listing.h"
 #include "runners/process.h"
 #include "runners/static_analyzer.h"
 #include "runners/test_framework.h"
@@ -43,6 +44,10 @@ class Toolchain {
   virtual runners::DirectCaseRun run_cases(const runners::DiscoveredTest& test, runners::TestFramework framework,
                                            const std::vector<std::string>& cases,
                                            const runners::DirectCaseOptions& options) = 0;
+  // Where the cases of tests that run one GoogleTest case each are defined (one listing per binary): CTest
+  // test name -> location, the path as the binary printed it. Tests it cannot tell are left out.
+  virtual std::map<std::string, SourceLocation> gtest_case_definitions(
+      const std::vector<runners::DiscoveredTest>& tests, const runners::GtestListingOptions& options) = 0;
   // The translation units the build's compile database lists, relative to source_dir.
   virtual std::vector<std::string> translation_units(const std::filesystem::path& build_dir,
                                                      const std::filesystem::path& source_dir) = 0;
