@@ -17,6 +17,7 @@
 #include "reporters/junit.h"
 #include "reporters/tiers_junit.h"
 #include "reporters/sarif.h"
+#include "reporters/summary.h"
 
 namespace autofix {
 
