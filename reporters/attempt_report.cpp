@@ -134,6 +134,4 @@ json tier_json(const TierResult& t) {
           {"findings", findings},   {"tests", t.tests}};
 }
 
-}
-
 }  // namespace autofix::reporters

@@ -63,8 +63,6 @@ TEST(AttemptJsonTest, PlannedIsItsOwnVerdict) {
   EXPECT_EQ(attempt_json(planned())["dry_run"], true);
 }
 
-}
-
 // A static tier with a new finding at or above its threshold and one below it (docs/tiers.md).
 AttemptResult with_static_tier() {
   AttemptResult r = sample();
@@ -85,8 +83,6 @@ TEST(AttemptJsonTest, FindingsSayWhetherTheyBlock) {
   EXPECT_EQ(findings[0]["blocking"], true);
   EXPECT_EQ(findings[1]["severity"], "style");
   EXPECT_EQ(findings[1]["blocking"], false);
-}
-
 }
 
 // What the rollback kept of others' work (issue 17 item 1) and a signal after the accept (item 14).
