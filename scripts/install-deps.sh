@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
   build-essential g++ cmake ninja-build pkg-config git python3 python3-yaml
   python3-jsonschema                     # tests/ci, tests/reports: CI examples and report files against schemas
+  libxml2-utils                          # tests/junit: xmllint checks our JUnit files against their schemas
   libgit2-dev
   libboost-dev libboost-filesystem-dev   # Boost.Process is header-only but needs Boost.Filesystem
   nlohmann-json3-dev libpugixml-dev libcli11-dev zlib1g-dev

@@ -14,6 +14,8 @@
 #include "reporters/attempt_report.h"
 #include "reporters/code_quality.h"
 #include "reporters/html_report.h"
+#include "reporters/junit.h"
+#include "reporters/tiers_junit.h"
 #include "reporters/sarif.h"
 #include "reporters/summary.h"
 
@@ -98,6 +100,7 @@ void write_report_files(const AttemptResult& result, const fs::path& dir) {
   set["autofix-full.sarif"] = reporters::dump_json(reporters::sarif_log(result.tiers, reporters::SarifScope::full)) + "\n";
   set["gl-code-quality-report.json"] = reporters::dump_json(reporters::code_quality_report(result.tiers)) + "\n";
   set["junit.xml"] = reporters::attempt_junit(result);
+  set["autofix-tiers.xml"] = reporters::tiers_junit(result);
   set["summary.md"] = reporters::attempt_summary(result);
   set["report.html"] = reporters::attempt_html(result);
 

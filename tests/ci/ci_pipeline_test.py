@@ -40,7 +40,7 @@ def passes(root, commit):
 def reports(out, verdict):
     os.makedirs(out, exist_ok=True)
     json.dump({"verdict": verdict, "reason": "check.sh " + verdict}, open(os.path.join(out, "report.json"), "w"))
-    for name in ("junit.xml", "summary.md", "autofix.sarif", "autofix-full.sarif"):
+    for name in ("junit.xml", "autofix-tiers.xml", "summary.md", "autofix.sarif", "autofix-full.sarif"):
         open(os.path.join(out, name), "w").write(verdict + "\n")
     open(os.path.join(out, "gl-code-quality-report.json"), "w").write("[]\n")
 if args[0] == "verify":
@@ -241,6 +241,12 @@ class GitHubPipelineTest(PipelineTestCase):
         self.run_together([self.push_event("main", *push) for push in pushes])
         self.assertThreeVerdictsAndOneRevert(p, commits, self.describe)
         self.assertEqual(self.build_count(), 1, self.describe())
+        # The tests and the tiers are published as two check runs, each from the files of every change.
+        published = [(i["report_paths"], i["check_name"]) for a, i in self.runs[0].reports
+                     if a == "mikepenz/action-junit-report"]
+        self.assertEqual(published, [("autofix-artifacts/targets/*/report/junit.xml", "autofix-gate tests"),
+                                     ("autofix-artifacts/targets/*/report/autofix-tiers.xml", "autofix-gate tiers")],
+                         self.describe())
 
     def test_b_three_quick_pushes_each_get_a_verdict(self):
         p, commits, pushes = self.three_fixes(push_each=True)
@@ -357,6 +363,13 @@ class GitLabPipelineTest(PipelineTestCase):
         self.run_pipelines(*(self.push_pipeline("main", *push) for push in pushes))
         self.assertThreeVerdictsAndOneRevert(p, commits, self.describe)
         self.assertEqual(self.build_count(), 1, self.describe())
+        # The tests' JUnit files from autofix:merge, the tiers' from autofix:tiers: one per judged change.
+        published = [(job, kind, [os.path.relpath(f, self.pipelines[0].jobs[job]["workspace"]) for f in files])
+                     for job, kind, files in self.pipelines[0].reports if kind == "junit"]
+        self.assertEqual(published, [("autofix:merge", "junit", [f"autofix-artifacts/targets/{n}/report/junit.xml" for n in (1, 2, 3)]),
+                                     ("autofix:tiers", "junit",
+                                      [f"autofix-artifacts/targets/{n}/report/autofix-tiers.xml" for n in (1, 2, 3)])],
+                         self.describe())
 
     def test_b_three_quick_pushes_each_get_a_verdict(self):
         p, commits, pushes = self.three_fixes(push_each=True)

@@ -8,6 +8,8 @@
 // framework's own filter.
 #include <gtest/gtest.h>
 
+#include <pugixml.hpp>
+
 #include <algorithm>
 #include <map>
 
@@ -122,6 +124,8 @@ TEST(Frameworks, OneGoogleTestBinaryNamedWithColons) {
     }
   expect_restored(s, before, r);
   EXPECT_EQ(refs_under(s.repo(), "refs/heads/autofix/").size(), 1u);
+  // Names with "::", spaces, brackets and dots: valid for both schemas, one key each for GitLab.
+  ASSERT_FALSE(junit_readers(s.reports(), s.repo()).is_null());
 
   // The same fix with a perimeter that is one too long: the GoogleTest case and the Catch2 case that
   // check perimeters are named, nothing else.
@@ -132,6 +136,24 @@ TEST(Frameworks, OneGoogleTestBinaryNamedWithColons) {
   ASSERT_EQ(r.exit_code, 1) << show(r);
   report = s.report();
   EXPECT_EQ(regressions(report), sorted({in(kGtest, "PerimeterTest.Basic"), in(kCatch, "perimeter of a square")}));
+  // junit.xml: the two broken cases fail, named as GoogleTest names them and (the Catch2 one) under its
+  // CTest test, beside the fixture's four tests that fail without the fix too; the CTest tests that
+  // failed through their cases are no cases of their own.
+  json readers = junit_readers(s.reports(), s.repo());
+  ASSERT_FALSE(readers.is_null());
+  Strings failed;
+  for (const json& t : readers["junit.xml"]["gitlab"]["cases"])
+    if (t.at("status") == "failed") failed.push_back(t.at("classname").get<std::string>() + " | " + t.at("name").get<std::string>());
+  EXPECT_EQ(sorted(failed), sorted({"PerimeterTest | Basic", std::string(kCatch) + " | perimeter of a square",
+                                    std::string(kCatch) + " | clamp, above the range: high [edge]", "ctest | halvings",
+                                    "ctest | selfcheck", std::string(kDoctest) + " | digits of 10, 100 and 1000"}));
+  pugi::xml_document doc;
+  ASSERT_TRUE(doc.load_file((s.reports() / "junit.xml").c_str()));
+  Strings regressions_in_junit;
+  for (pugi::xml_node c : doc.child("testsuite").children("testcase"))
+    if (std::string(c.child("failure").attribute("type").value()) == "PASS_TO_FAIL")
+      regressions_in_junit.push_back(std::string(c.attribute("classname").value()) + " | " + c.attribute("name").value());
+  EXPECT_EQ(sorted(regressions_in_junit), sorted({"PerimeterTest | Basic", std::string(kCatch) + " | perimeter of a square"}));
   EXPECT_TRUE(report.at("baseline").at("cached"));
   // Both changed files reach both broken tests, and neither test's output names one: the report names
   // both, it does not pick one by name (the fix's own shapes.cpp comes first by name).

@@ -288,6 +288,11 @@ TEST(StaticTier, AnAnalyzerThatRunsOutOfTimeIsAnErrorNamingTheLimit) {
   EXPECT_FALSE(report.at("tool_versions").contains("cppcheck")) << report.at("tool_versions");
   EXPECT_TRUE(report.at("tool_versions").contains("cmake")) << report.at("tool_versions");
   EXPECT_EQ(json_schema_problems("report.schema.json", c.reports() / "report.json"), "");
+  // A gate error: the tier that could not run is an <error> in autofix-tiers.xml; the tests still count.
+  json readers = junit_readers(c.reports(), c.repo());
+  ASSERT_FALSE(readers.is_null());
+  EXPECT_EQ(readers["autofix-tiers.xml"]["gitlab"]["counts"],
+            json({{"success", 1}, {"failed", 0}, {"skipped", 0}, {"error", 1}, {"total", 2}}));
 }
 
 }  // namespace

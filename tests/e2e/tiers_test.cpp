@@ -22,6 +22,7 @@ namespace {
 using attempt::Calculator;
 using attempt::example_fix;
 using attempt::json_strings;
+using attempt::kExampleTests;
 using attempt::kFixedTest;
 using attempt::lines_of;
 using attempt::make_patch;
@@ -162,6 +163,21 @@ TEST(Tiers, NewClangTidyFindingRejectsAndTheOldOneStaysUnchanged) {
   EXPECT_EQ(old.at("line"), line_of(fixed, old_line));
   EXPECT_EQ(line_of(fixed, old_line), line_of(planted, old_line) + 1) << "the fix moves the old finding one line down";
   EXPECT_NE(added.at("fingerprint"), old.at("fingerprint"));
+
+  // autofix-tiers.xml: the static tier fails with its new finding in the body; junit.xml has the tests only.
+  json readers = junit_readers(c.reports(), c.repo());
+  ASSERT_FALSE(readers.is_null());
+  EXPECT_EQ(readers["autofix-tiers.xml"]["gitlab"]["counts"],
+            json({{"success", 1}, {"failed", 1}, {"skipped", 0}, {"error", 0}, {"total", 2}}));
+  EXPECT_EQ(readers["junit.xml"]["gitlab"]["counts"]["failed"], 0);
+  pugi::xml_document tiers;
+  ASSERT_TRUE(tiers.load_file((c.reports() / "autofix-tiers.xml").c_str()));
+  pugi::xml_node static_case = tiers.child("testsuite").find_child_by_attribute("testcase", "name", "static");
+  EXPECT_EQ(std::string(static_case.child("failure").text().get()),
+            "new: bugprone-integer-division at mathlib/mathlib.cpp:" + std::to_string(line_of(fixed, new_line)) +
+                ":" + std::to_string(added.at("column").get<int>()) +
+                " (warning): result of integer division used in a floating point context; possible loss of precision\n"
+                "1 unchanged, 0 absent (listed in report.json and autofix.sarif)\n");
 
   // autofix-full.sarif: the same two results, with their baseline states and fingerprints.
   json full = report_file(c, "autofix-full.sarif");
@@ -320,8 +336,12 @@ TEST(Tiers, AddedAwsKeyIsRejectedByTheSecretsTierAndNeverReportedInFull) {
   expect_valid_report_formats(c);
 
   // Neither the key nor its tail appears in any report or in what the gate printed.
-  for (const char* file : {"report.json", "summary.md", "report.html", "junit.xml", "autofix.sarif", "autofix-full.sarif",
-                           "gl-code-quality-report.json"}) {
+  json readers = junit_readers(c.reports(), c.repo());
+  ASSERT_FALSE(readers.is_null());
+  EXPECT_EQ(readers["autofix-tiers.xml"]["gitlab"]["counts"],
+            json({{"success", 2}, {"failed", 1}, {"skipped", 0}, {"error", 0}, {"total", 3}}));
+  for (const char* file : {"report.json", "summary.md", "report.html", "junit.xml", "autofix-tiers.xml", "autofix.sarif",
+                           "autofix-full.sarif", "gl-code-quality-report.json"}) {
     std::string text = read_file(c.reports() / file);
     EXPECT_FALSE(contains(text, key)) << file;
     EXPECT_FALSE(contains(text, key.substr(4))) << file;
@@ -415,14 +435,33 @@ TEST(Tiers, BrokenOtherModuleIsTracedAsCascading) {
             (Strings{"FormatterTest.ListInBrackets", "FormatterTest.TwoDecimals"}));
   EXPECT_EQ(json_strings(report.at("tests_status").at("FAIL_TO_PASS")), Strings{kFixedTest});
   EXPECT_TRUE(report.at("branch").is_null());
+  // junit.xml: exactly the two regressions fail, as GoogleTest names them; the tests tier fails in autofix-tiers.xml.
+  json readers = junit_readers(c.reports(), c.repo());
+  ASSERT_FALSE(readers.is_null());
+  EXPECT_EQ(readers["junit.xml"]["gitlab"]["counts"],
+            json({{"success", kExampleTests - 2}, {"failed", 2}, {"skipped", 0}, {"error", 0}, {"total", kExampleTests}}));
+  EXPECT_EQ(readers["autofix-tiers.xml"]["gitlab"]["counts"],
+            json({{"success", 2}, {"failed", 1}, {"skipped", 0}, {"error", 0}, {"total", 3}}));
+  Strings failing;
+  for (const json& a : readers["junit.xml"]["mikepenz"]["annotations"])
+    if (a.at("level") == "failure") failing.push_back(a.at("title").get<std::string>());
+  EXPECT_EQ(failing, (Strings{"FormatterTest.ListInBrackets", "FormatterTest.TwoDecimals"}));
+  // mikepenz annotates each at its first failing assertion, with the assertion as its message.
+  const json& annotation = readers["junit.xml"]["mikepenz"]["annotations"].at(1);
+  EXPECT_EQ(annotation.at("path"), "formatter/formatter_test.cpp");
+  EXPECT_EQ(annotation.at("line"), 5);
+  EXPECT_EQ(annotation.at("message"), two_decimals->at("first_failure").at("message"));
+  for (const json& t : readers["junit.xml"]["gitlab"]["cases"]) {
+    if (t.at("status") != "failed") continue;
+    EXPECT_EQ(t.at("file"), "formatter/formatter_test.cpp") << t.dump();
+  }
   pugi::xml_document doc;
   ASSERT_TRUE(doc.load_file((c.reports() / "junit.xml").c_str()));
-  pugi::xml_node suites = doc.child("testsuites");
-  EXPECT_EQ(suites.find_child_by_attribute("testsuite", "name", "gate").attribute("failures").as_int(), 1);
-  pugi::xml_node tests = suites.find_child_by_attribute("testsuite", "name", "tests");
-  EXPECT_EQ(tests.attribute("failures").as_int(), 2);
-  pugi::xml_node two = tests.find_child_by_attribute("testcase", "name", "FormatterTest.TwoDecimals");
+  pugi::xml_node two = doc.child("testsuite").find_child_by_attribute("testcase", "name", "TwoDecimals");
+  EXPECT_STREQ(two.attribute("classname").value(), "FormatterTest");
   EXPECT_EQ(std::string(two.child("failure").attribute("type").value()), "PASS_TO_FAIL");
+  // Failed in all 5 runs with the fix: the failure and a rerunFailure per re-run.
+  EXPECT_EQ(std::distance(two.children("rerunFailure").begin(), two.children("rerunFailure").end()), 4);
 
   // report.html: the verdict, both regressions and their chain. tests/browser/report_html_test.py opens
   // this very page in Chromium: it runs this test with AUTOFIX_GATE_KEEP_REPORTS set to a directory, where
