@@ -140,12 +140,17 @@ class GitHubWorkflowTest(Common):
 
     def test_reports(self):
         runs = "\n".join(s.get("run", "") for s in self.steps("merge-shards"))
-        self.assertIn('cat autofix-artifacts/summary.md >> "$GITHUB_STEP_SUMMARY"', runs)
         self.assertIn('cat autofix-artifacts/verdicts.env >> "$GITHUB_OUTPUT"', runs)
+        summary = [s for s in self.steps("merge-shards") if "GITHUB_STEP_SUMMARY" in s.get("run", "")]
+        self.assertEqual([s["run"] for s in summary], ['cat autofix-artifacts/summary.md >> "$GITHUB_STEP_SUMMARY"'])
+        self.assertIn("always()", summary[0]["if"])
         junit = self.step_using("merge-shards", "mikepenz/action-junit-report")
         self.assertEqual(junit["with"]["report_paths"], "autofix-artifacts/targets/*/report/junit.xml")
         sarif = self.step_using("merge-shards", "github/codeql-action/upload-sarif")
-        self.assertEqual(sarif["with"]["sarif_file"], "autofix-artifacts/targets/1/report/autofix.sarif")
+        self.assertEqual(sarif["uses"], "github/codeql-action/upload-sarif@v4")
+        self.assertEqual(sarif["with"], {"sarif_file": "autofix-artifacts/targets/1/report/autofix.sarif",
+                                         "category": "autofix-gate"})
+        self.assertIn("always()", sarif["if"])
         self.assertEqual(self.jobs["merge-shards"]["permissions"]["security-events"], "write")
         self.assertEqual(self.step_using("merge-shards", "actions/upload-artifact")["with"]["name"], "autofix-report")
 
