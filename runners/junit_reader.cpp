@@ -325,6 +325,19 @@ std::vector<TestResult> parse_test_binary_xml(const std::string& xml, const std:
   return results;
 }
 
+std::map<std::string, SourceLocation> parse_gtest_listing(const std::string& xml, std::string_view source) {
+  pugi::xml_document doc = load_xml(xml, source);
+  std::map<std::string, SourceLocation> out;
+  for (const auto& [testcase, suite] : testcases(doc, source)) {
+    std::string name = required_name(testcase, source);
+    SourceLocation where = definition_of(testcase);
+    if (std::string_view(testcase.attribute("file").value()).empty() || !where.known()) continue;
+    // A listing names a case by its suite's name attribute; it writes no classname.
+    out.emplace(cap_text(suite.attribute("name").value(), kNameCap) + "." + name, std::move(where));
+  }
+  return out;
+}
+
 std::map<std::string, std::string> parse_ctest_log_failures(std::string_view log) {
   std::map<std::string, std::string> failures;
   static constexpr std::string_view kHeader = "The following tests FAILED:";

@@ -81,6 +81,15 @@ std::vector<TestResult> parse_ctest_junit(const std::string& xml, std::string_vi
 std::vector<TestResult> parse_test_binary_xml(const std::string& xml, const std::string& ctest_test,
                                               std::string_view source = "test XML report");
 
+// Parses what `<gtest binary> --gtest_list_tests --gtest_output=xml:FILE` writes: a <testsuites> document
+// whose <testsuite name="Suite"> elements hold <testcase name="Case" file=".." line=".."/> entries and no
+// results. Returns "Suite.Case" (the name --gtest_filter matches) -> where the case is defined, the path as
+// the binary printed it; an entry without a file attribute is left out. Throws Error(io) naming `source`
+// for malformed XML, a root that is not <testsuites>/<testsuite>, an entry without a name, or a document
+// over the limits.
+std::map<std::string, SourceLocation> parse_gtest_listing(const std::string& xml,
+                                                          std::string_view source = "GoogleTest listing");
+
 // CTest's JUnit cannot tell a timeout from a failure; its log (`ctest --output-log`) can. Returns the
 // "The following tests FAILED:" list of the log: test name -> CTest's reason ("Failed", "Timeout",
 // "SEGFAULT", "Not Run", "Exception", ...). Lines are "\t<index> - <name> (<reason>)"; the reason is the

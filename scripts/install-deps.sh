@@ -14,6 +14,8 @@ packages=(
   clang-tidy cppcheck                    # the static-analysis tiers (docs/tiers.md)
   libssl-dev openssl                     # TLS for bench/real_projects (on demand only)
   strace                                 # tests/e2e: kill the gate at a chosen system call
+  chromium                               # tests/browser: report.html in headless Chromium
+  cmark-gfm                              # tests: summary.md rendered as GitHub renders Markdown
 )
 
 missing=()

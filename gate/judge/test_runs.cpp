@@ -10,6 +10,7 @@
 #include "gate/util/atomic_file.h"
 #include "runners/case_results.h"
 #include "runners/cmake_file_api.h"
+#include "runners/gtest_listing.h"
 #include "runners/test_framework.h"
 
 namespace autofix {
@@ -70,18 +71,34 @@ TestRecord to_record(const runners::TestResult& t, const fs::path& root) {
   return r;
 }
 
-// The records of a run; a test whose report says nowhere where it is defined gets its CTest test's
-// registration site (a CMakeLists.txt line), when CTest told it.
-std::vector<TestRecord> to_records(const runners::CTestRun& run, const fs::path& root) {
+// The records of a run. A test whose report says nowhere where it is defined gets where a listing of its
+// GoogleTest binary says its one case is (`listed`, by CTest test), else its CTest test's registration
+// site (a CMakeLists.txt line), when CTest told it.
+std::vector<TestRecord> to_records(const runners::CTestRun& run, const fs::path& root,
+                                   const std::map<std::string, SourceLocation>& listed) {
   std::map<std::string, SourceLocation> registered;
   for (const runners::DiscoveredTest& d : run.discovered)
     if (!d.source_file.empty()) registered.emplace(d.name, in_repository({d.source_file, d.source_line}, root));
+  for (const auto& [test, where] : listed) registered.insert_or_assign(test, in_repository(where, root));
   std::vector<TestRecord> out;
   for (const auto& t : run.tests) out.push_back(to_record(t, root));
   for (const auto& c : run.cases) out.push_back(to_record(c, root));
   for (TestRecord& r : out)
     if (auto site = registered.find(r.ctest_test); !r.defined_at.known() && site != registered.end())
       r.defined_at = site->second;
+  return out;
+}
+
+// The tests of `run` that ran one GoogleTest case each (gtest_discover_tests) and whose results say
+// nowhere where that case is defined: ctest runs them without GTEST_OUTPUT, and CTest records no
+// registration line for them.
+std::vector<runners::DiscoveredTest> unlocated_gtest_cases(const runners::CTestRun& run) {
+  std::set<std::string> unlocated;
+  for (const runners::TestResult& t : run.tests)
+    if (!t.defined_at.known()) unlocated.insert(t.name);
+  std::vector<runners::DiscoveredTest> out;
+  for (const runners::DiscoveredTest& d : run.discovered)
+    if (unlocated.count(d.name) && runners::single_gtest_case(d)) out.push_back(d);
   return out;
 }
 
@@ -123,6 +140,9 @@ runners::BuildResult build_tree(Toolchain& toolchain, const Layout& l, const Run
   return r;
 }
 
+// A listing runs no test: a binary that takes longer to list its cases is not waited for.
+constexpr std::chrono::milliseconds kListingTimeout{10'000};
+
 std::chrono::milliseconds per_test_limit(const RunSettings& s) {
   auto limit = std::min(s.test_timeout, std::max(std::chrono::seconds(1), s.timeout / 2));
   return std::chrono::duration_cast<std::chrono::milliseconds>(limit);
@@ -146,7 +166,17 @@ TestRun run_tests(Toolchain& toolchain, const Layout& l, const fs::path& output_
   }
   c.names = std::move(selection);
   runners::CTestRun run = toolchain.run_tests(c);
-  return {to_records(run, l.root), run.warnings};
+  std::map<std::string, SourceLocation> listed;
+  std::vector<runners::DiscoveredTest> unlocated = options.locate_cases ? unlocated_gtest_cases(run)
+                                                                        : std::vector<runners::DiscoveredTest>{};
+  if (!unlocated.empty()) {
+    runners::GtestListingOptions o;
+    o.build_dir = l.build_dir;
+    o.listing_dir = output_dir / "gtest-list";
+    o.timeout = std::min(kListingTimeout, per_test_limit(s));
+    listed = toolchain.gtest_case_definitions(unlocated, o);
+  }
+  return {to_records(run, l.root, listed), run.warnings};
 }
 
 bool disagrees(RunStatus first, const std::vector<RunStatus>& reruns) {
@@ -227,6 +257,7 @@ std::map<TestKey, std::vector<TestRecord>> rerun_until_disagreement(Toolchain& t
       TestRunOptions o;
       o.names.assign(whole.begin(), whole.end());
       o.read_failing_cases = false;
+      o.locate_cases = false;
       keep(run_tests(toolchain, l, dir, s, o).records, false);
     }
     for (const auto& [test, cases] : through_ctest) {
@@ -234,6 +265,7 @@ std::map<TestKey, std::vector<TestRecord>> rerun_until_disagreement(Toolchain& t
       o.names = {test};
       o.environment = {{"GTEST_FILTER", runners::gtest_filter_for(cases)}};
       o.read_failing_cases = false;
+      o.locate_cases = false;
       keep(run_tests(toolchain, l, dir, s, o).records, true);
     }
     for (const auto& [test, cases] : direct) {

@@ -284,6 +284,9 @@ struct AttemptResult {
   std::vector<OutsideEdit> outside_edits;  // what the rollback kept of others' changes
   std::optional<std::string> kept_ref;     // refs/autofix/kept/<id>, when a version was set aside
   int interrupted_after_decision = 0;      // a signal that arrived once the outcome was committed (it stands)
+  // The tools the run used, each with the version it said ("cmake" -> "cmake version 3.25.1"): see
+  // Toolchain::tool_versions (gate/judge/toolchain.h). A tool the run did not use is absent.
+  std::map<std::string, std::string> tool_versions;
 
   size_t tests_run() const;
   size_t tests_passed() const;

@@ -9,6 +9,7 @@
 #include <limits>
 #include <set>
 
+#include "gate/results/report_format.h"
 #include "gate/util/atomic_file.h"
 #include "gate/util/enum_table.h"
 #include "gate/util/error.h"
@@ -169,6 +170,16 @@ AttemptResult read_attempt(const JsonValue& root) {
     a.tampering.push_back({f.one_of("kind", kTamperKinds, "tamper kind"), f.string("file"),
                            static_cast<int>(f.integer("line", 0, std::numeric_limits<int>::max())), f.string("test"),
                            f.string("detail"), f.boolean("downgraded")});
+  // Absent from reports written before they existed: format 1, no tool versions (gate/results/report_format.h).
+  if (std::optional<JsonValue> format = root.find("format_version")) {
+    std::int64_t version = format->integer(1, std::numeric_limits<int>::max());
+    if (version > kReportFormatVersion)
+      format->fail("format " + std::to_string(version) + ", newer than this gate reads (" +
+                       std::to_string(kReportFormatVersion) + ")",
+                   "read it with the autofix-gate that wrote it, or a newer one");
+  }
+  if (std::optional<JsonValue> tools = root.find("tool_versions"))
+    for (const auto& [tool, version] : tools->members()) a.tool_versions[tool] = version.string();
   return a;
 }
 

@@ -13,7 +13,9 @@
 #include "gate/util/io_errors.h"
 #include "reporters/attempt_report.h"
 #include "reporters/code_quality.h"
+#include "reporters/html_report.h"
 #include "reporters/sarif.h"
+#include "reporters/summary.h"
 
 namespace autofix {
 
@@ -97,6 +99,7 @@ void write_report_files(const AttemptResult& result, const fs::path& dir) {
   set["gl-code-quality-report.json"] = reporters::dump_json(reporters::code_quality_report(result.tiers)) + "\n";
   set["junit.xml"] = reporters::attempt_junit(result);
   set["summary.md"] = reporters::attempt_summary(result);
+  set["report.html"] = reporters::attempt_html(result);
 
   // Whole files first, out of sight; not fsynced: a report is read right away, and after a power cut the
   // attempt is recovered and run again anyway.

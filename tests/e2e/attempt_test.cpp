@@ -10,7 +10,9 @@
 #include <regex>
 #include <set>
 
+#include "runners/tool_version.h"
 #include "tests/e2e/attempt_data/calculator_repo.h"
+#include "tests/support/json_schema_check.h"
 
 namespace autofix::testing {
 namespace {
@@ -62,6 +64,14 @@ std::string tree_with_patch(const Calculator& c, const std::string& rev, const s
 }
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+// What `program --version` says: its first line with a digit (as report.json's tool_versions keeps it).
+std::string version_of(const std::string& program) {
+  runners::ProcessResult r = run({program, "--version"}, fs::current_path());
+  for (const std::string& line : lines_of(r.out))
+    if (line.find_first_of("0123456789") != std::string::npos) return line.substr(line.find_first_not_of(' '));
+  return "(no version from " + program + ")";
+}
 
 TEST(Attempt, CorrectFixIsCommittedOnABranchAndTheCheckoutIsUntouched) {
   Calculator c;
@@ -321,6 +331,18 @@ TEST(Attempt, ReportsDescribeTheAttempt) {
   EXPECT_EQ(j.at("branch"), "autofix/" + id);
   EXPECT_EQ(j.at("commit"), c.git_out({"rev-parse", "autofix/" + id}));
   EXPECT_FALSE(j.contains("fixer"));
+  // Its shape, its writer and the tools this run used: the static tier is cppcheck, so clang-tidy is absent.
+  EXPECT_EQ(j.at("format_version"), 1);
+  EXPECT_EQ(j.at("gate_version"), AUTOFIX_GATE_VERSION);
+  std::optional<std::string> compiler =
+      runners::cmake_cache_entry(read_file(c.build() / "CMakeCache.txt"), "CMAKE_CXX_COMPILER");
+  ASSERT_TRUE(compiler);
+  EXPECT_EQ(j.at("tool_versions"), nlohmann::json({{"cmake", version_of("cmake")},
+                                                   {"ctest", version_of("ctest")},
+                                                   {"cxx_compiler", version_of(*compiler)},
+                                                   {"cppcheck", version_of("cppcheck")}}));
+  EXPECT_TRUE(j.at("tool_versions").at("cmake").get<std::string>().starts_with("cmake version "));
+  EXPECT_EQ(json_schema_problems("report.schema.json", c.reports() / "report.json"), "");
 
   // junit.xml: loads, and has the three suites.
   pugi::xml_document doc;

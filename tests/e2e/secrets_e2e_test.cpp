@@ -75,7 +75,7 @@ const json& tier_named(const json& report, const std::string& name) {
 
 // No report the attempt wrote, and nothing the gate printed, holds `secret` or its tail.
 void expect_never_shown(const Calculator& c, const runners::ProcessResult& r, const std::string& secret) {
-  for (const char* file : {"report.json", "junit.xml", "summary.md", "autofix.sarif", "autofix-full.sarif",
+  for (const char* file : {"report.json", "junit.xml", "summary.md", "report.html", "autofix.sarif", "autofix-full.sarif",
                            "gl-code-quality-report.json"}) {
     std::string text = read_file(c.reports() / file);
     EXPECT_FALSE(contains(text, secret)) << file << " holds a secret in full";

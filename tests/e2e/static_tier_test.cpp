@@ -16,6 +16,8 @@
 #include <map>
 
 #include "tests/e2e/attempt_data/calculator_repo.h"
+#include "tests/support/json_schema_check.h"
+#include "tests/support/markdown_check.h"
 
 namespace autofix::testing {
 namespace {
@@ -194,10 +196,11 @@ TEST(StaticTier, ANewStyleFindingIsReportedButDoesNotRejectByDefault) {
   expect_valid_report_formats(c);
 
   std::string summary = read_file(c.reports() / "summary.md");
-  EXPECT_NE(summary.find("- new (style, not blocking): `shadowFunction` at `mathlib/mathlib.cpp:" +
-                         std::to_string(kShadowLine) + "`"),
-            std::string::npos)
+  EXPECT_TRUE(summary.contains("- `shadowFunction` (style, not blocking: below the tier's threshold) at `mathlib/mathlib.cpp:" +
+                                    std::to_string(kShadowLine) + ":" + std::to_string(shadow.at("column").get<int>()) +
+                                    "`: Local variable 'sum' shadows outer function\n"))
       << summary;
+  EXPECT_EQ(markdown_problems(summary), std::vector<std::string>{}) << summary;
 }
 
 // (b) A warning-level finding is at the default threshold: rejected, and the reason names the rule.
@@ -235,6 +238,11 @@ TEST(StaticTier, ANewWarningRejectsByDefaultAndTheReasonNamesTheRule) {
   EXPECT_EQ(quality[0].at("severity"), "major") << "cppcheck's warning";
   EXPECT_EQ(quality[0].at("location"), json({{"path", "mathlib/mathlib.cpp"}, {"lines", {{"begin", kSelfAssignLine}}}}));
   expect_valid_report_formats(c);
+  const std::string summary = read_file(c.reports() / "summary.md");
+  EXPECT_TRUE(summary.starts_with(
+      "## AutofixGate: Rejected: required tier `static` found 1 new static finding (`selfAssignment`)\n\n"))
+      << summary;
+  EXPECT_EQ(json_schema_problems("report.schema.json", c.reports() / "report.json"), "");
 }
 
 // (c) An analyzer that outlives the tier's timeout makes the required tier `error` (exit 4), never a
@@ -272,6 +280,14 @@ TEST(StaticTier, AnAnalyzerThatRunsOutOfTimeIsAnErrorNamingTheLimit) {
                                "autofix_gate_add_tier))"))
       << reason;
   EXPECT_EQ(report.at("reason"), "required tier 'static' could not run: " + reason);
+  // A gate error: its reason is the summary's first line. The hanging cppcheck said no version either:
+  // it is left out, never "unknown".
+  const std::string summary = read_file(c.reports() / "summary.md");
+  EXPECT_TRUE(summary.starts_with("## AutofixGate: Error: required tier 'static' could not run: analysing the tree")) << summary;
+  EXPECT_EQ(markdown_problems(summary), std::vector<std::string>{}) << summary;
+  EXPECT_FALSE(report.at("tool_versions").contains("cppcheck")) << report.at("tool_versions");
+  EXPECT_TRUE(report.at("tool_versions").contains("cmake")) << report.at("tool_versions");
+  EXPECT_EQ(json_schema_problems("report.schema.json", c.reports() / "report.json"), "");
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <map>
 #include <optional>
 #include <tuple>
@@ -14,6 +15,8 @@
 #include <pugixml.hpp>
 
 #include "tests/e2e/attempt_data/calculator_repo.h"
+#include "tests/support/json_schema_check.h"
+#include "tests/support/markdown_check.h"
 
 namespace autofix::testing {
 namespace {
@@ -135,6 +138,11 @@ TEST(Tiers, NewClangTidyFindingRejectsAndTheOldOneStaysUnchanged) {
   EXPECT_EQ(report.at("tests_status").at("PASS_TO_FAIL"), json::array());
   EXPECT_EQ(tier_names(report), (Strings{"tests", "static"}));
   EXPECT_EQ(tier_named(report, "tests").at("status"), "passed");
+  // The configuration and the report are what docs/schemas says; clang-tidy ran, cppcheck did not.
+  EXPECT_EQ(json_schema_problems("autofix-gate.schema.json", c.repo() / "autofix-gate.json"), "");
+  EXPECT_EQ(json_schema_problems("report.schema.json", c.reports() / "report.json"), "");
+  EXPECT_TRUE(contains(report.at("tool_versions").at("clang-tidy").get<std::string>(), "LLVM version "));
+  EXPECT_FALSE(report.at("tool_versions").contains("cppcheck"));
 
   const json& tier = tier_named(report, "static");
   EXPECT_EQ(tier.at("kind"), "clang-tidy");
@@ -263,6 +271,13 @@ TEST(Tiers, HeapOverflowIsRejectedByTheSanitizerTier) {
   EXPECT_EQ(quality[0].at("severity"), "critical");
   EXPECT_EQ(quality[0].at("location"), json({{"path", "mathlib/mathlib.cpp"}, {"lines", {{"begin", line_of(fixed, overflow)}}}}));
   expect_valid_report_formats(c);
+
+  const std::string summary = read_file(c.reports() / "summary.md");
+  EXPECT_TRUE(summary.starts_with(
+      "## AutofixGate: Rejected: required tier `asan` found 1 new sanitizer report (`heap-buffer-overflow`)\n\n"))
+      << summary;
+  EXPECT_EQ(markdown_problems(summary), Strings{}) << summary;
+  EXPECT_EQ(json_schema_problems("report.schema.json", c.reports() / "report.json"), "");
 }
 
 // 3. An AWS access key id in a comment, with the default configuration. The key is put together at run
@@ -307,15 +322,23 @@ TEST(Tiers, AddedAwsKeyIsRejectedByTheSecretsTierAndNeverReportedInFull) {
   expect_valid_report_formats(c);
 
   // Neither the key nor its tail appears in any report or in what the gate printed.
-  for (const char* file : {"report.json", "summary.md", "junit.xml", "autofix.sarif", "autofix-full.sarif",
+  for (const char* file : {"report.json", "summary.md", "report.html", "junit.xml", "autofix.sarif", "autofix-full.sarif",
                            "gl-code-quality-report.json"}) {
     std::string text = read_file(c.reports() / file);
     EXPECT_FALSE(contains(text, key)) << file;
     EXPECT_FALSE(contains(text, key.substr(4))) << file;
   }
-  EXPECT_TRUE(contains(read_file(c.reports() / "summary.md"),
-                       "- new: `aws-access-key-id` at `mathlib/mathlib.cpp:" + std::to_string(line_of(fixed, comment)) +
-                           "`: AWS access key ID added: AKIA\u2026"));
+  // summary.md names the leak in its first line and shows the finding as the report has it, masked.
+  const std::string summary = read_file(c.reports() / "summary.md");
+  EXPECT_TRUE(summary.starts_with(
+      "## AutofixGate: Rejected: required tier `secrets` found 1 leaked secret (`aws-access-key-id`)\n\n"))
+      << summary;
+  EXPECT_TRUE(contains(summary, "- `aws-access-key-id` (error) at `mathlib/mathlib.cpp:" +
+                                    std::to_string(line_of(fixed, comment)) + ":" + std::to_string(comment.find(key) + 1) +
+                                    "`: AWS access key ID added: AKIA\u2026\n"))
+      << summary;
+  EXPECT_EQ(markdown_problems(summary), Strings{}) << summary;
+  EXPECT_EQ(json_schema_problems("report.schema.json", c.reports() / "report.json"), "");
   EXPECT_FALSE(contains(r.out + r.err, key.substr(4))) << show(r);
 }
 
@@ -347,8 +370,9 @@ TEST(Tiers, BrokenOtherModuleIsTracedAsCascading) {
                         {"candidates", {{{"file", "formatter/formatter.cpp"}, {"chain", chain}}}}});
   EXPECT_EQ(report.at("cascading"), expected);
 
-  // Each regression's first failing assertion, relative to the repository. Where the case is defined is
-  // unknown here: with only gtest_discover_tests tests CTest runs them without GoogleTest's XML.
+  // Each regression's first failing assertion and where its case is defined, relative to the repository.
+  // CTest runs gtest_discover_tests tests without GoogleTest's XML: the definition comes from one
+  // --gtest_list_tests of formatter_test.
   const json* two_decimals = nullptr;
   for (const json& t : report.at("tests"))
     if (t.at("name") == "FormatterTest.TwoDecimals") two_decimals = &t;
@@ -358,7 +382,7 @@ TEST(Tiers, BrokenOtherModuleIsTracedAsCascading) {
                   {"line", 5},
                   {"message", "Expected equality of these values:\n  calc::format_number(3.14159)\n"
                               "    Which is: \"3.142\"\n  \"3.14\""}}));
-  EXPECT_EQ(two_decimals->at("defined_at"), nullptr);
+  EXPECT_EQ(two_decimals->at("defined_at"), json({{"file", "formatter/formatter_test.cpp"}, {"line", 5}}));
 
   // autofix.sarif: each regression a code scanning alert at its failing assertion, in the tests run.
   const json upload = sarif_of(c);
@@ -379,14 +403,32 @@ TEST(Tiers, BrokenOtherModuleIsTracedAsCascading) {
   EXPECT_TRUE(text.ends_with(")\n" + two_decimals->at("first_failure").at("message").get<std::string>())) << text;
   expect_valid_report_formats(c);
 
-  // The summary leads with them: headline, reason, then the cascading failures.
+  // The summary names both in its first line, then lists each once: why, its first failing
+  // assertion, how it connects.
   std::string summary = read_file(c.reports() / "summary.md");
   const std::string lead =
-      "## AutofixGate: Rejected\n\n" + report.at("reason").get<std::string>() +
-      ".\n\n**Regressions and how they connect to the change:**\n\n"
-      "- `FormatterTest.ListInBrackets`: cascading (formatter_test \u2192 formatter \u2192 formatter/formatter.cpp)\n"
-      "- `FormatterTest.TwoDecimals`: cascading (formatter_test \u2192 formatter \u2192 formatter/formatter.cpp)\n";
+      "## AutofixGate: Rejected: 2 tests broken by the fix (`FormatterTest.ListInBrackets`, `FormatterTest.TwoDecimals`)"
+      "\n\n### Tests broken by the fix\n\n"
+      "- `FormatterTest.ListInBrackets` passed without the fix and fails with it (passed 1 of 1 run without the fix, "
+      "failed 5 of 5 runs with it)\n";
   EXPECT_TRUE(summary.starts_with(lead)) << summary;
+  for (const char* line : {"  - first failing assertion at `formatter/formatter_test.cpp:7`:\n\n    ```\n",
+                           "    ```\n\n"
+                           "  - cascading: `formatter_test` \u2192 `formatter` \u2192 `formatter/formatter.cpp`\n"
+                           "- `FormatterTest.TwoDecimals` passed without the fix and fails with it",
+                           "  - first failing assertion at `formatter/formatter_test.cpp:5`:\n\n"
+                           "    ```\n    Expected equality of these values:\n      calc::format_number(3.14159)\n"
+                           "        Which is: \"3.142\"\n      \"3.14\"\n    ```\n\n"
+                           "  - cascading: `formatter_test` \u2192 `formatter` \u2192 `formatter/formatter.cpp`\n\n"})
+    EXPECT_TRUE(contains(summary, line)) << line << "\n" << summary;
+  EXPECT_EQ(markdown_problems(summary), Strings{}) << summary;
+
+  // report.json is what docs/schemas/report.schema.json says; the same report without its verdict is not.
+  EXPECT_EQ(json_schema_problems("report.schema.json", c.reports() / "report.json"), "");
+  json without_verdict = report;
+  without_verdict.erase("verdict");
+  EXPECT_TRUE(contains(json_schema_problems("report.schema.json", without_verdict),
+                       ": (the document): 'verdict' is a required property\n"));
 
   // The fix itself works; no branch; junit.xml shows the rejection and both regressions.
   EXPECT_EQ(json_strings(report.at("tests_status").at("PASS_TO_FAIL")),
@@ -401,6 +443,22 @@ TEST(Tiers, BrokenOtherModuleIsTracedAsCascading) {
   EXPECT_EQ(tests.attribute("failures").as_int(), 2);
   pugi::xml_node two = tests.find_child_by_attribute("testcase", "name", "FormatterTest.TwoDecimals");
   EXPECT_EQ(std::string(two.child("failure").attribute("type").value()), "PASS_TO_FAIL");
+
+  // report.html: the verdict, both regressions and their chain. tests/browser/report_html_test.py opens
+  // this very page in Chromium: it runs this test with AUTOFIX_GATE_KEEP_REPORTS set to a directory, where
+  // the report set is copied.
+  std::string html = read_file(c.reports() / "report.html");
+  EXPECT_TRUE(contains(html, "<h1 class=\"headline\">AutofixGate: Rejected</h1>")) << html;
+  for (std::string test : {"FormatterTest.ListInBrackets", "FormatterTest.TwoDecimals"})
+    EXPECT_TRUE(contains(html, "<code class=\"test-name\">" + test + "</code>")) << test;
+  EXPECT_TRUE(contains(html, "<span class=\"node file\">formatter/formatter.cpp</span><span class=\"arrow\">\u2192</span>"
+                             "<span class=\"node target\">formatter</span>"))
+      << html;
+  if (const char* keep = std::getenv("AUTOFIX_GATE_KEEP_REPORTS"); keep && *keep) {
+    fs::create_directories(keep);
+    for (const fs::directory_entry& e : fs::directory_iterator(c.reports()))
+      if (e.is_regular_file()) fs::copy_file(e.path(), fs::path(keep) / e.path().filename(), fs::copy_options::overwrite_existing);
+  }
 }
 
 // 5. The fix repairs mean() and renames a passing test to DISABLED_: a weakened test needs a person
@@ -446,6 +504,13 @@ TEST(Tiers, TestRenamedToDisabledNeedsReview) {
   EXPECT_EQ(c.git_out({"rev-parse", branch + "~1"}), c.original_head());
   EXPECT_EQ(c.git_out({"diff", "--name-only", c.original_head(), branch}), "mathlib/mathlib.cpp\nmathlib/mathlib_test.cpp");
   EXPECT_EQ(git(c.repo(), {"show", branch + ":mathlib/mathlib_test.cpp"}), test_source);
+
+  const std::string summary = read_file(c.reports() / "summary.md");
+  const std::string first_line = summary.substr(0, summary.find('\n'));
+  EXPECT_TRUE(first_line.starts_with("## AutofixGate: Needs review: ")) << summary;
+  EXPECT_TRUE(contains(first_line, "disabled `MathTest.ClampKeepsValuesInRange`")) << summary;
+  EXPECT_EQ(markdown_problems(summary), Strings{}) << summary;
+  EXPECT_EQ(json_schema_problems("report.schema.json", c.reports() / "report.json"), "");
 }
 
 }  // namespace

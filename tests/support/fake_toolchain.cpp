@@ -139,6 +139,18 @@ runners::DirectCaseRun FakeToolchain::run_cases(const runners::DiscoveredTest& t
   return run;
 }
 
+std::map<std::string, SourceLocation> FakeToolchain::gtest_case_definitions(
+    const std::vector<runners::DiscoveredTest>& asked, const runners::GtestListingOptions&) {
+  std::vector<std::string> names;
+  std::map<std::string, SourceLocation> out;
+  for (const runners::DiscoveredTest& t : asked) {
+    names.push_back(t.name);
+    if (auto it = listed.find(t.name); it != listed.end()) out.emplace(t.name, it->second);
+  }
+  calls.push_back("gtest-list " + joined(names, " | "));
+  return out;
+}
+
 std::vector<std::string> FakeToolchain::translation_units(const fs::path&, const fs::path&) {
   calls.push_back("compile database");
   return compile_database;

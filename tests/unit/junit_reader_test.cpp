@@ -294,6 +294,26 @@ TEST(TestBinaryJunit, GoogleTestSingleCaseAndListing) {
   EXPECT_TRUE(parse_test_binary_xml(fixture("gtest_list_tests.xml"), "t").empty());
 }
 
+// A real `--gtest_list_tests --gtest_output=xml:` document: "Suite.Case" (parameterized names whole) ->
+// file and line, exactly as the binary printed them.
+TEST(GtestListingXml, MapsEachListedCaseToWhereItIsDefined) {
+  const std::string file = "/work/main/tests/data/junit/generator/sample_tests.cpp";
+  std::map<std::string, SourceLocation> expected{
+      {"Math.Adds", {file, 8}},           {"Math.Subtracts", {file, 9}},
+      {"Math.SkippedOne", {file, 13}},    {"Strings.Concatenates", {file, 14}},
+      {"Strings.DISABLED_NotYet", {file, 15}}, {"Hostile.Message", {file, 16}},
+      {"Slow.Sleeps", {file, 22}},        {"Values/Param.IsSmall/0", {file, 20}},
+      {"Values/Param.IsSmall/1", {file, 20}},
+  };
+  EXPECT_EQ(parse_gtest_listing(fixture("gtest_list_tests.xml")), expected);
+  EXPECT_EQ(kind_of([] { parse_gtest_listing("<testsuites><testsuite name=\"A\"><testcase"); }), ErrorKind::io);
+  EXPECT_EQ(kind_of([] { parse_gtest_listing("<html/>"); }), ErrorKind::io);
+  // An entry without a file says nothing; one without a name is malformed.
+  EXPECT_TRUE(parse_gtest_listing(R"(<testsuites><testsuite name="A"><testcase name="B"/></testsuite></testsuites>)").empty());
+  EXPECT_EQ(kind_of([] { parse_gtest_listing(R"(<testsuites><testsuite name="A"><testcase file="x.cpp"/></testsuite></testsuites>)"); }),
+            ErrorKind::io);
+}
+
 TEST(TestBinaryJunit, Catch2) {
   auto results = parse_test_binary_xml(fixture("catch2_junit.xml"), "catch2_binary");
   std::map<std::string, std::string> expected{

@@ -41,7 +41,7 @@ TEST(ReportFiles, WritesTheWholeSetAndReplacesThePreviousOne) {
   const fs::path out = dir / "reports dir";
   write_report_files(result_with_id("first"), out);
   for (const char* f :
-       {"report.json", "junit.xml", "summary.md", "autofix.sarif", "autofix-full.sarif", "gl-code-quality-report.json"})
+       {"report.json", "junit.xml", "summary.md", "report.html", "autofix.sarif", "autofix-full.sarif", "gl-code-quality-report.json"})
     EXPECT_TRUE(fs::is_regular_file(out / f)) << f;
   EXPECT_FALSE(fs::exists(out / "partial.json"));
   EXPECT_EQ(attempt_of(out / "report.json"), "first");
@@ -59,7 +59,7 @@ TEST(ReportFiles, WritesTheWholeSetAndReplacesThePreviousOne) {
   for (const auto& e : fs::directory_iterator(out)) names.push_back(e.path().filename().string());
   std::sort(names.begin(), names.end());
   EXPECT_EQ(names, (std::vector<std::string>{"autofix-full.sarif", "autofix.sarif", "gl-code-quality-report.json",
-                                             "junit.xml", "report.json", "summary.md"}));
+                                             "junit.xml", "report.html", "report.json", "summary.md"}));
 }
 
 TEST(ReportFiles, LeavesOtherFilesAloneAndClearsStagingOfDeadWritersOnly) {
@@ -84,7 +84,7 @@ TEST(ReportFiles, LeavesOtherFilesAloneAndClearsStagingOfDeadWritersOnly) {
 // last, so it is present only beside its own complete set.
 TEST(ReportFiles, ReportJsonIsTheLastFileOfTheSet) {
   EXPECT_STREQ(kReportSetFiles.back(), "report.json");
-  EXPECT_EQ(kReportSetFiles.size(), 7u);
+  EXPECT_EQ(kReportSetFiles.size(), 8u);
 }
 
 // A writer killed at every point of its switch leaves files of one attempt only: the switch runs in a child
@@ -123,7 +123,7 @@ TEST(ReportFiles, AKillAtAnyPointLeavesFilesOfOneAttemptOnly) {
     EXPECT_FALSE(any_old && any_new) << "killed after " << steps << " steps";
     if (fs::exists(out / "report.json")) {
       std::string id = attempt_of(out / "report.json");
-      for (const char* f : {"junit.xml", "summary.md", "autofix.sarif", "autofix-full.sarif", "gl-code-quality-report.json"})
+      for (const char* f : {"junit.xml", "summary.md", "report.html", "autofix.sarif", "autofix-full.sarif", "gl-code-quality-report.json"})
         EXPECT_TRUE(fs::exists(out / f)) << f << " missing beside report.json of '" << id << "' after " << steps;
     }
     if (WEXITSTATUS(status) == 0) {

@@ -6,6 +6,7 @@
 
 #include "gate/util/error.h"
 #include "reporters/attempt_report.h"
+#include "tests/support/json_schema_check.h"
 #include "tests/support/test_support.h"
 
 namespace autofix {
@@ -80,6 +81,8 @@ AttemptResult rich() {
   r.stopped_early = true;
   r.base = "1111111111111111111111111111111111111111";
   r.head = "2222222222222222222222222222222222222222";
+  r.tool_versions = {{"cmake", "cmake version 3.25.1"}, {"ctest", "ctest version 3.25.1"},
+                     {"cxx_compiler", "c++ (Debian 12.2.0-14) 12.2.0"}, {"clang-tidy", "Debian LLVM version 14.0.6"}};
   return r;
 }
 
@@ -168,6 +171,7 @@ TEST(AttemptFromJson, RoundTripsEveryField) {
   EXPECT_TRUE(read.tiers[1].findings[0].blocking);
   EXPECT_FALSE(read.tiers[1].findings[1].blocking);
   EXPECT_EQ(read.tampering[1].downgraded, true);
+  EXPECT_EQ(read.tool_versions, original.tool_versions);
 }
 
 TEST(AttemptFromJson, RoundTripsADefaultResult) {
@@ -200,6 +204,65 @@ TEST(AttemptFromJson, NamesAWrongLocation) {
             "r.json: tests[2].first_failure.line: must be between 0 and 2147483647, got -1");
   EXPECT_EQ(error_after([](json& j) { j["tests"][2]["first_failure"].erase("message"); }),
             "r.json: tests[2].first_failure.message: missing (expected a string)");
+}
+
+TEST(AttemptFromJson, SaysItsFormatAndTheGateThatWroteIt) {
+  json j = attempt_json(rich());
+  EXPECT_EQ(j.at("format_version"), 1);
+  EXPECT_EQ(j.at("gate_version"), AUTOFIX_GATE_VERSION);
+  EXPECT_EQ(j.at("tool_versions"), json({{"clang-tidy", "Debian LLVM version 14.0.6"}, {"cmake", "cmake version 3.25.1"},
+                                         {"ctest", "ctest version 3.25.1"},
+                                         {"cxx_compiler", "c++ (Debian 12.2.0-14) 12.2.0"}}));
+  EXPECT_EQ(attempt_json(AttemptResult{}).at("tool_versions"), json::object()) << "no tool ran: none is named";
+}
+
+// A report written before format_version and tool_versions existed is of format 1: read as such.
+TEST(AttemptFromJson, ReadsAReportWithoutFormatOrToolVersions) {
+  json j = attempt_json(rich());
+  j.erase("format_version");
+  j.erase("gate_version");
+  j.erase("tool_versions");
+  AttemptResult read = attempt_from_json(j, "r.json");
+  EXPECT_TRUE(read.tool_versions.empty());
+  EXPECT_EQ(read.verdict, Verdict::needs_review);
+}
+
+TEST(AttemptFromJson, RefusesAFormatItDoesNotKnow) {
+  EXPECT_EQ(error_after([](json& j) { j["format_version"] = 2; }), "r.json: format_version: format 2, newer than this gate reads (1)");
+  EXPECT_EQ(error_after([](json& j) { j["format_version"] = 0; }).rfind("r.json: format_version: ", 0), 0u);
+  EXPECT_EQ(error_after([](json& j) { j["format_version"] = "1"; }),
+            "r.json: format_version: expected an integer, got the string \"1\"");
+  EXPECT_EQ(error_after([](json& j) { j["tool_versions"]["cmake"] = 3; }),
+            "r.json: tool_versions.cmake: expected a string, got the number 3");
+  EXPECT_EQ(error_after([](json& j) { j["tool_versions"] = json::array(); }),
+            "r.json: tool_versions: expected an object, got an array");
+}
+
+// docs/schemas/report.schema.json describes what the gate writes: every field and enum value of rich(), a
+// default result, and the parts rich() leaves empty. A report missing a key, or with a value the schema
+// does not know, fails.
+TEST(AttemptJson, IsValidAgainstItsSchema) {
+  AttemptResult more = rich();
+  more.outside_edits = {{"a.cpp", FileStatus::modified, "kept"}, {"b.cpp", FileStatus::deleted, "restored"},
+                        {"c.cpp", FileStatus::added, "set_aside"}};
+  more.kept_ref = "refs/autofix/kept/20261122T000000Z-abcdef";
+  more.interrupted_after_decision = 15;
+  more.on_accept = OnAccept::keep;
+  more.tiers.push_back({"lint", TierKind::command, true, TierStatus::passed, "exit code 0", 0.5, {}, {}});
+  more.tiers.push_back({"check", TierKind::cppcheck, true, TierStatus::passed, "", 0.5, {}, {}});
+  for (const AttemptResult& r : {rich(), AttemptResult{}, more})
+    EXPECT_EQ(testing::json_schema_problems("report.schema.json", attempt_json(r)), "") << attempt_json(r).dump(2);
+
+  json j = attempt_json(rich());
+  j.erase("verdict");
+  j["tests"][0]["transition"] = "PASSED";
+  j["tests"][4]["baseline"] = nullptr;  // a MISSING test without its run without the change
+  j["tool_versions"]["make"] = "GNU Make 4.3";
+  std::string problems = testing::json_schema_problems("report.schema.json", j);
+  EXPECT_TRUE(problems.contains(": (the document): 'verdict' is a required property\n")) << problems;
+  EXPECT_TRUE(problems.contains(": tests[0].transition: 'PASSED' is not one of ['FAIL_TO_PASS'")) << problems;
+  EXPECT_TRUE(problems.contains(": tests[4].baseline: None is not of type 'object'\n")) << problems;
+  EXPECT_TRUE(problems.contains(": tool_versions: 'make' is not one of ['cmake'")) << problems;
 }
 
 TEST(AttemptFromJson, NamesAMissingKey) {
