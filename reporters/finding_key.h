@@ -17,4 +17,9 @@ namespace autofix::reporters {
 // get the same key: they are one problem.
 std::string finding_key(TierKind kind, const Finding& finding);
 
+// The same for a test regression: the name-based UUID of the test's identity (its CTest test and case,
+// gate/results/test_names.h), never of a line, so that its alert stays one alert while the test's file
+// changes around the failing assertion, and comes back as the same alert when the test breaks again.
+std::string regression_key(const TestKey& test);
+
 }  // namespace autofix::reporters

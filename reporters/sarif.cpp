@@ -1,9 +1,12 @@
 #include "reporters/sarif.h"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <numeric>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "gate/results/severity.h"
 #include "reporters/finding_key.h"
@@ -17,6 +20,8 @@ namespace {
 
 constexpr const char* kSchema = "https://json.schemastore.org/sarif-2.1.0.json";
 constexpr const char* kSourceRoot = "SRCROOT";
+// The tests run's category: no tier's, since a tier name cannot hold a '/' (gate/policy/config.cpp).
+constexpr const char* kTestsCategory = "autofix-gate/tests/";
 
 bool reported_even_when_clean(TierKind kind) { return row_of(kind).is_analysis; }
 
@@ -51,21 +56,36 @@ std::map<std::string, std::string> worst_severities(const TierResult& tier) {
   return worst;
 }
 
+// A run of either kind. Every artifact URI is relative to SRCROOT, which is described, not given: its absolute
+// URI is not part of the results model, and would not hold on a CI runner.
+json run_object(json tool, const std::string& category, json invocation, json results) {
+  return {{"tool", std::move(tool)},
+          {"automationDetails", {{"id", category}}},
+          {"originalUriBaseIds",
+           {{kSourceRoot,
+             {{"description", {{"text", "The root of the repository the gate judged: every artifact URI is relative "
+                                        "to it."}}}}}}},
+          {"invocations", json::array({std::move(invocation)})},
+          {"results", std::move(results)}};
+}
+
+json physical_location(const std::string& file, int line, int column) {
+  json physical = {{"artifactLocation", {{"uri", sarif_uri(file)}, {"uriBaseId", kSourceRoot}}}};
+  if (line > 0) {
+    json region = {{"startLine", line}};
+    if (column > 0) region["startColumn"] = column;
+    physical["region"] = region;
+  }
+  return json::array({{{"physicalLocation", physical}}});
+}
+
 json result_json(TierKind kind, const Finding& f, const std::string& rule_id, size_t rule_index) {
   json r = json::object();
   r["ruleId"] = rule_id;
   r["ruleIndex"] = rule_index;
   r["level"] = sarif_level(f.severity);
   r["message"] = {{"text", !f.message.empty() ? f.message : rule_id}};
-  if (!f.file.empty()) {
-    json physical = {{"artifactLocation", {{"uri", sarif_uri(f.file)}, {"uriBaseId", kSourceRoot}}}};
-    if (f.line > 0) {
-      json region = {{"startLine", f.line}};
-      if (f.column > 0) region["startColumn"] = f.column;
-      physical["region"] = region;
-    }
-    r["locations"] = json::array({{{"physicalLocation", physical}}});
-  }
+  if (!f.file.empty()) r["locations"] = physical_location(f.file, f.line, f.column);
   r["partialFingerprints"] = {{"primaryLocationLineHash", finding_key(kind, f)}};
   if (!f.fingerprint.empty()) r["partialFingerprints"]["autofixGate/v1"] = f.fingerprint;
   r["baselineState"] = to_string(f.state);
@@ -132,14 +152,92 @@ json run_json(const TierResult& tier, SarifScope scope) {
   tool["driver"]["rules"] = std::move(rules);
   json invocation = {{"executionSuccessful", tier.status != TierStatus::error}};
   if (!notifications.empty()) invocation["toolExecutionNotifications"] = std::move(notifications);
-  return {{"tool", std::move(tool)},
-          {"automationDetails", {{"id", tier.name + "/"}}},
-          {"originalUriBaseIds",
-           {{kSourceRoot,
-             {{"description", {{"text", "The root of the repository the gate judged: every artifact URI is relative "
-                                        "to it."}}}}}}},
-          {"invocations", json::array({std::move(invocation)})},
-          {"results", std::move(results)}};
+  return run_object(std::move(tool), tier.name + "/", std::move(invocation), std::move(results));
+}
+
+// --- the tests run -----------------------------------------------------------------------------------------
+
+// A file GitHub can match to one of the repository: relative to its root, without '.', '..' or empty
+// segments, not a path the test printed from elsewhere (gate/results/attempt_result.h: such a path stays
+// as printed, absolute or in another system's form).
+bool in_repository(const SourceLocation& at) {
+  const std::string& file = at.file;
+  if (!at.known() || file.front() == '/' || file.find('\\') != std::string::npos) return false;
+  if (file.size() >= 2 && file[1] == ':' && std::isalpha(static_cast<unsigned char>(file[0]))) return false;  // C:/...
+  size_t start = 0;
+  while (true) {
+    size_t end = file.find('/', start);
+    std::string_view segment = std::string_view(file).substr(start, end == std::string::npos ? end : end - start);
+    if (segment.empty() || segment == "." || segment == "..") return false;
+    if (end == std::string::npos) return true;
+    start = end + 1;
+  }
+}
+
+// Where a regression is shown: its first failing assertion, else the test's definition, each only inside the
+// repository; one with a line first (GitHub needs it), a file alone only for the full log.
+std::optional<SourceLocation> regression_site(const TestOutcome& t, SarifScope scope) {
+  std::vector<SourceLocation> candidates;
+  if (t.first_failure) candidates.push_back(t.first_failure->location);
+  candidates.push_back(t.defined_at);
+  for (const SourceLocation& at : candidates)
+    if (in_repository(at) && at.line > 0) return at;
+  if (scope == SarifScope::full)
+    for (const SourceLocation& at : candidates)
+      if (in_repository(at)) return SourceLocation{at.file, 0};
+  return std::nullopt;
+}
+
+json regression_result(const TestOutcome& t, const std::string& reason, const std::optional<SourceLocation>& site) {
+  std::string text = reason;
+  if (t.first_failure && !t.first_failure->message.empty()) text += "\n" + t.first_failure->message;
+  json r = json::object();
+  r["ruleId"] = kTestRegressionRule;
+  r["ruleIndex"] = 0;
+  r["level"] = "error";
+  r["message"] = {{"text", text}};
+  if (site) r["locations"] = physical_location(site->file, site->line, 0);
+  r["partialFingerprints"] = {{"primaryLocationLineHash", regression_key(t.key())}};
+  r["baselineState"] = "new";
+  r["properties"] = {{"test", t.name}, {"ctest_test", t.ctest_test}, {"case", t.case_name},
+                     {"transition", to_string(t.transition)}};
+  if (t.after && !t.after->output.empty()) r["properties"]["detail"] = t.after->output;
+  return r;
+}
+
+// The run of the test regressions: one result per test the change broke (AttemptResult::regressions()).
+// The upload log holds those with a place in the repository, at most kSarifMaxResultsPerRun.
+json tests_run(const AttemptResult& result, SarifScope scope) {
+  json results = json::array();
+  json notifications = json::array();
+  size_t unplaced = 0, over_limit = 0;
+  for (const TestOutcome& t : result.tests) {
+    std::string reason = result.regression_reason_of(t);
+    if (reason.empty()) continue;
+    std::optional<SourceLocation> site = regression_site(t, scope);
+    if (scope == SarifScope::upload && !site) {
+      ++unplaced;
+    } else if (scope == SarifScope::upload && results.size() == kSarifMaxResultsPerRun) {
+      ++over_limit;
+    } else {
+      results.push_back(regression_result(t, reason, site));
+    }
+  }
+  if (unplaced)
+    notifications.push_back(warning(std::to_string(unplaced) +
+                                    " test regression(s) without a file and a line in the repository are not in this "
+                                    "log, which GitHub code scanning reads; the full log (autofix-full.sarif) and "
+                                    "report.json have them"));
+  if (over_limit)
+    notifications.push_back(warning(std::to_string(over_limit) + " more test regression(s) are not in this log: GitHub " +
+                                    "code scanning takes at most " + std::to_string(kSarifMaxResultsPerRun) +
+                                    " results per run"));
+  json driver = gate_component();
+  driver["name"] = "autofix-gate tests";
+  driver["rules"] = results.empty() ? json::array() : json::array({sarif_test_regression_rule()});
+  json invocation = {{"executionSuccessful", true}};
+  if (!notifications.empty()) invocation["toolExecutionNotifications"] = std::move(notifications);
+  return run_object({{"driver", std::move(driver)}}, kTestsCategory, std::move(invocation), std::move(results));
 }
 
 // GitHub rejects more than kSarifMaxRuns runs: the runs with results first, then the tiers' order.
@@ -178,10 +276,16 @@ std::string sarif_uri(const std::string& path) {
   return out;
 }
 
-json sarif_log(const std::vector<TierResult>& tiers, SarifScope scope) {
+json sarif_log(const AttemptResult& result, SarifScope scope) {
   json runs = json::array();
-  for (const TierResult& tier : tiers)
+  // Once tests ran, the tests run is there also without regressions: its upload closes the alerts of
+  // regressions that are gone. Before any test ran (a dry run, a broken build) it would close them wrongly.
+  if (!result.tests.empty()) runs.push_back(tests_run(result, scope));
+  for (const TierResult& tier : result.tiers) {
+    // A ctest tier's findings are the regressions of the tests it selects: the tests run has them, placed.
+    if (tier.kind == TierKind::ctest) continue;
     if (!tier.findings.empty() || reported_even_when_clean(tier.kind)) runs.push_back(run_json(tier, scope));
+  }
   if (scope == SarifScope::upload) runs = capped_runs(std::move(runs));
   return {{"$schema", kSchema}, {"version", "2.1.0"}, {"runs", std::move(runs)}};
 }

@@ -1,5 +1,5 @@
 #pragma once
-// The findings of an attempt's tiers as SARIF 2.1.0 logs. Two of them (docs/reports.md):
+// The test regressions and the findings of an attempt's tiers as SARIF 2.1.0 logs. Two of them (docs/reports.md):
 //   autofix.sarif       upload-ready for GitHub code scanning, following "SARIF support for code scanning":
 //                       only what the change introduced (baselineState "new"; GitHub ignores baselineState
 //                       and would open an alert for every result), each with a file and a line;
@@ -23,9 +23,20 @@ enum class SarifScope { upload, full };
 inline constexpr size_t kSarifMaxRuns = 20;
 inline constexpr size_t kSarifMaxResultsPerRun = 25000;
 
-// One run per tier that has findings or whose kind is an analysis (clang-tidy, cppcheck, secrets,
+// First, once tests ran, the tests run: one result per test regression (AttemptResult::regressions()):
+//   tool.driver "autofix-gate tests" with the gate's version; rules: the one rule "test-regression"
+//                (sarif_test_regression_rule()) when there is a result;
+//   automationDetails.id "autofix-gate/tests/" (no tier can have it: tier names hold no '/');
+//   results: ruleId "test-regression", level error, message.text the regression's reason (the test's name
+//                and how its runs went) and, on the next line, its first failing assertion's message;
+//                locations at the first failing assertion when it is inside the repository and has a line,
+//                else where the test is defined (the same conditions), else (full log only) a file of either
+//                without a line, else none; partialFingerprints {primaryLocationLineHash:
+//                regression_key(test)}: the test's identity, not a line, so an alert survives line shifts;
+//                baselineState "new"; properties {test, ctest_test, case, transition, detail: its output}.
+// Then one run per tier that has findings or whose kind is an analysis (clang-tidy, cppcheck, secrets,
 // sanitizers: a scan that found nothing is a result too, and closes the alerts of its category), in the
-// tiers' order. Each run:
+// tiers' order, except ctest tiers, whose findings are the regressions of the tests run. Each run:
 //   tool.driver: the analyzer for clang-tidy and cppcheck (name, informationUri; its version is not in the
 //                results model), with autofix-gate (name, version, semanticVersion) as tool.extensions[0];
 //                "autofix-gate <kind>" with the gate's version for the gate's own tiers;
@@ -42,10 +53,10 @@ inline constexpr size_t kSarifMaxResultsPerRun = 25000;
 //                known: no end, the results model has none}), partialFingerprints {primaryLocationLineHash:
 //                finding_key, "autofixGate/v1": its fingerprint when it has one}, baselineState,
 //                properties {severity (the analyzer's word), blocking, detail when it has one}.
-// The upload log holds only new findings with a file and a line (the others: a count in the notification),
-// at most kSarifMaxResultsPerRun per run (the most severe first) and kSarifMaxRuns runs (those with
-// results first, then in the tiers' order).
-nlohmann::json sarif_log(const std::vector<TierResult>& tiers, SarifScope scope);
+// The upload log holds only new findings and regressions with a file and a line (the others: a count in a
+// warning notification of the run's invocation), at most kSarifMaxResultsPerRun per run (the most severe
+// first) and kSarifMaxRuns runs (those with results first, then in the order above).
+nlohmann::json sarif_log(const AttemptResult& result, SarifScope scope);
 
 // A repository-relative path as a URI reference: every byte other than ALPHA, DIGIT, "-._~" and "/"
 // percent-encoded (so spaces, '#' and '%' survive).

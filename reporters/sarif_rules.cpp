@@ -360,7 +360,33 @@ Rule test_rule(TierKind kind, const std::string& id) {
   return r;
 }
 
+// What every rule's help ends with for a test regression: how the gate found it.
+constexpr std::string_view kTestNote =
+    "autofix-gate runs the project's tests (each CTest test, and each case of a GoogleTest, Catch2 or doctest binary "
+    "whose results it can read) on the tree without the change and on the tree with it, and runs a test whose result "
+    "moved again, one at a time, so that a flaky test is not taken for a broken one (docs/tiers.md).";
+
 }  // namespace
+
+json sarif_test_regression_rule() {
+  Rule r;
+  r.short_text = "A test the change broke";
+  r.full_text =
+      "A test that passed without the change and fails with it, a test the change added that fails, or a failing test "
+      "that fails in new ways with the change. The result is placed at the test's first failing assertion, else where "
+      "the test is defined.";
+  const std::string about_result =
+      " The message names the test, how its runs went with and without the change, and the first failing assertion as "
+      "the test printed it; properties.detail holds the test's output.";
+  r.help_text = r.full_text + about_result + "\n\n" + std::string(kTestNote);
+  r.help_markdown =
+      "A test that **passed without the change and fails with it**, a test the change added that fails, or a failing "
+      "test that fails in new ways with the change. The result is placed at the test's first failing assertion, else "
+      "where the test is defined." + about_result + "\n\n" + std::string(kTestNote);
+  r.tags = {"tests", "regression", "correctness"};
+  r.precision = "high";  // confirmed by re-runs; a test that fails only now and then may still slip through
+  return rule_json(kTestRegressionRule, std::move(r), "error", std::nullopt);
+}
 
 std::string rule_id_of(TierKind kind, const std::string& rule) { return rule.empty() ? to_string(kind) : rule; }
 

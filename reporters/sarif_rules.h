@@ -23,6 +23,10 @@ namespace autofix::reporters {
 // use rule_id_of() below.
 nlohmann::json sarif_rule(TierKind kind, const std::string& rule_id, std::string_view severity);
 
+// The one rule of the tests run (sarif.h): a test the change broke, reported at its first failing assertion.
+inline constexpr const char* kTestRegressionRule = "test-regression";
+nlohmann::json sarif_test_regression_rule();
+
 // The rule id a finding is reported under: its own, or the tier kind's name for a finding without one
 // (GitHub needs every result to name a rule that has its descriptions).
 std::string rule_id_of(TierKind kind, const std::string& rule);

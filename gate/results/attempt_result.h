@@ -300,6 +300,9 @@ struct AttemptResult {
   std::vector<std::string> regressions() const;
   // Why each regression counts, one line each ("X passed without the fix and failed with it").
   std::vector<std::string> regression_reasons() const;
+  // Why one of `tests` counts as a regression, as regression_reasons() says it; empty when it is none.
+  // For readers that go by the test itself rather than by its name, which is no identity.
+  std::string regression_reason_of(const TestOutcome& test) const;
 };
 
 // The run could not be judged: verdict `error`, the reason being the error's message and its hint.

@@ -96,8 +96,8 @@ void write_report_files(const AttemptResult& result, const fs::path& dir) {
   std::string report = reporters::dump_json(reporters::attempt_json(result)) + "\n";
   set["report.json"] = report;
   if (result.shard) set["partial.json"] = report;  // a shard's result is also the input of `autofix-gate merge`
-  set["autofix.sarif"] = reporters::dump_json(reporters::sarif_log(result.tiers, reporters::SarifScope::upload)) + "\n";
-  set["autofix-full.sarif"] = reporters::dump_json(reporters::sarif_log(result.tiers, reporters::SarifScope::full)) + "\n";
+  set["autofix.sarif"] = reporters::dump_json(reporters::sarif_log(result, reporters::SarifScope::upload)) + "\n";
+  set["autofix-full.sarif"] = reporters::dump_json(reporters::sarif_log(result, reporters::SarifScope::full)) + "\n";
   set["gl-code-quality-report.json"] = reporters::dump_json(reporters::code_quality_report(result.tiers)) + "\n";
   set["junit.xml"] = reporters::attempt_junit(result);
   set["autofix-tiers.xml"] = reporters::tiers_junit(result);

@@ -140,8 +140,10 @@ class GitHubWorkflowTest(Common):
 
     def test_reports(self):
         runs = "\n".join(s.get("run", "") for s in self.steps("merge-shards"))
-        self.assertIn('cat autofix-artifacts/summary.md >> "$GITHUB_STEP_SUMMARY"', runs)
         self.assertIn('cat autofix-artifacts/verdicts.env >> "$GITHUB_OUTPUT"', runs)
+        summary = [s for s in self.steps("merge-shards") if "GITHUB_STEP_SUMMARY" in s.get("run", "")]
+        self.assertEqual([s["run"] for s in summary], ['cat autofix-artifacts/summary.md >> "$GITHUB_STEP_SUMMARY"'])
+        self.assertIn("always()", summary[0]["if"])
         # Tests and tiers as two check runs, so that neither counts the other's cases (docs/junit.md).
         junit = [s for s in self.steps("merge-shards") if s.get("uses", "").startswith("mikepenz/action-junit-report@")]
         self.assertEqual([(s["uses"], s["with"]["report_paths"], s["with"]["check_name"]) for s in junit],
@@ -153,7 +155,10 @@ class GitHubWorkflowTest(Common):
             # tests/junit/junit_readers.py reads this template from here to check the titles.
             self.assertEqual(step["with"]["check_title_template"], "{{CLASS_NAME}}.{{TEST_NAME}}")
         sarif = self.step_using("merge-shards", "github/codeql-action/upload-sarif")
-        self.assertEqual(sarif["with"]["sarif_file"], "autofix-artifacts/targets/1/report/autofix.sarif")
+        self.assertEqual(sarif["uses"], "github/codeql-action/upload-sarif@v4")
+        self.assertEqual(sarif["with"], {"sarif_file": "autofix-artifacts/targets/1/report/autofix.sarif",
+                                         "category": "autofix-gate"})
+        self.assertIn("always()", sarif["if"])
         self.assertEqual(self.jobs["merge-shards"]["permissions"]["security-events"], "write")
         self.assertEqual(self.step_using("merge-shards", "actions/upload-artifact")["with"]["name"], "autofix-report")
 

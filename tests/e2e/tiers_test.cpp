@@ -10,6 +10,8 @@
 #include <cstdlib>
 #include <map>
 #include <optional>
+#include <tuple>
+#include <vector>
 #include <pugixml.hpp>
 
 #include "tests/e2e/attempt_data/calculator_repo.h"
@@ -402,6 +404,24 @@ TEST(Tiers, BrokenOtherModuleIsTracedAsCascading) {
                               "    Which is: \"3.142\"\n  \"3.14\""}}));
   EXPECT_EQ(two_decimals->at("defined_at"), json({{"file", "formatter/formatter_test.cpp"}, {"line", 5}}));
 
+  // autofix.sarif: each regression a code scanning alert at its failing assertion, in the tests run.
+  const json upload = sarif_of(c);
+  const json& tests_run = sarif_run(upload, "autofix-gate/tests");
+  EXPECT_EQ(tests_run.at("tool").at("driver").at("name"), "autofix-gate tests");
+  std::vector<std::tuple<std::string, std::string, int>> placed;
+  for (const json& result : tests_run.at("results")) {
+    const json& physical = result.at("locations").at(0).at("physicalLocation");
+    placed.emplace_back(result.at("properties").at("test"), physical.at("artifactLocation").at("uri"),
+                        physical.at("region").at("startLine"));
+  }
+  EXPECT_EQ(placed, (std::vector<std::tuple<std::string, std::string, int>>{
+                        {"FormatterTest.ListInBrackets", "formatter/formatter_test.cpp", 7},
+                        {"FormatterTest.TwoDecimals", "formatter/formatter_test.cpp", 5}}));
+  ASSERT_EQ(tests_run.at("results").size(), 2u);
+  const std::string text = tests_run.at("results").at(1).at("message").at("text");
+  EXPECT_TRUE(text.starts_with("FormatterTest.TwoDecimals passed without the fix and fails with it (")) << text;
+  EXPECT_TRUE(text.ends_with(")\n" + two_decimals->at("first_failure").at("message").get<std::string>())) << text;
+  expect_valid_report_formats(c);
 
   // The summary names both in its first line, then lists each once: why, its first failing
   // assertion, how it connects.

@@ -81,9 +81,26 @@ class SampleReportsTest(unittest.TestCase):
     def test_the_upload_log_has_the_new_findings_with_a_location(self):
         runs = self.load("every-kind", "autofix.sarif")["runs"]
         counts = {run["automationDetails"]["id"]: len(run["results"]) for run in runs}
-        self.assertEqual(counts, {"static/": 3, "cppcheck/": 2, "secrets/": 3, "asan/": 3, "unit/": 0, "lint/": 0})
+        # The ctest tier "unit" has no run: its regression is the tests run's.
+        self.assertEqual(counts, {"autofix-gate/tests/": 2, "static/": 3, "cppcheck/": 2, "secrets/": 3, "asan/": 3,
+                                  "lint/": 0})
         full = self.load("every-kind", "autofix-full.sarif")["runs"]
-        self.assertEqual([len(run["results"]) for run in full], [5, 3, 3, 4, 1, 2])
+        self.assertEqual([len(run["results"]) for run in full], [4, 5, 3, 3, 4, 2])
+
+    def test_test_regressions_are_placed_at_their_assertion(self):
+        run = self.load("every-kind", "autofix.sarif")["runs"][0]
+        self.assertEqual(run["tool"]["driver"]["name"], "autofix-gate tests")
+        places = [(r["properties"]["test"], r["locations"][0]["physicalLocation"]) for r in run["results"]]
+        self.assertEqual(places, [
+            ("calc_test::Calc.Adds", {"artifactLocation": {"uri": "tests/calc%20%231%25.cpp", "uriBaseId": "SRCROOT"},
+                                      "region": {"startLine": 7}}),
+            ("calc_test::Calc.Throws", {"artifactLocation": {"uri": "tests/calc_test.cpp", "uriBaseId": "SRCROOT"},
+                                        "region": {"startLine": 20}})])
+        self.assertEqual([r["ruleId"] for r in run["results"]], ["test-regression"] * 2)
+        self.assertEqual(run["invocations"][0]["toolExecutionNotifications"][0]["message"]["text"].split(" ", 1)[0], "2")
+        full = self.load("every-kind", "autofix-full.sarif")["runs"][0]
+        self.assertEqual([r["properties"]["test"] for r in full["results"] if "locations" not in r],
+                         ["calc_test::Calc.\u00e9t\u00e9 [x]*", "selfcheck"])
 
     def test_security_rules(self):
         for run in self.load("every-kind", "autofix.sarif")["runs"]:

@@ -1,10 +1,12 @@
 // Writes the report set (gate/run/report_files.h) of hand-built attempts into OUT_DIR/<name>/, for
 // check_reports_test.py to hold against the schemas and the platforms' rules: every tier kind, every
-// finding state, findings without a rule, a file or a line, paths and rule ids from strangers.
+// finding state, findings without a rule, a file or a line, test regressions with and without a place,
+// paths, rule ids and test names from strangers.
 //
 //   sample_reports OUT_DIR
 #include <filesystem>
 #include <iostream>
+#include <optional>
 
 #include "gate/run/report_files.h"
 
@@ -45,9 +47,36 @@ AttemptResult attempt(std::string id, std::vector<TierResult> tiers) {
   return r;
 }
 
+TestOutcome regression(std::string ctest, std::string case_name, std::optional<FailedAssertion> first_failure,
+                       SourceLocation defined_at) {
+  TestOutcome t;
+  t.ctest_test = std::move(ctest);
+  t.case_name = std::move(case_name);
+  t.name = t.case_name.empty() ? t.ctest_test : t.ctest_test + "::" + t.case_name;
+  t.transition = Transition::PASS_TO_FAIL;
+  t.baseline = TestRecord{t.name, RunStatus::passed, 0.1, ""};
+  t.after = TestRecord{t.name, RunStatus::failed, 0.1, "output of " + t.name};
+  t.first_failure = std::move(first_failure);
+  t.defined_at = std::move(defined_at);
+  return t;
+}
+
+// Test regressions with every kind of place: an assertion in a strange path, a definition only, a file
+// outside the repository, nothing; and a test that passed.
+std::vector<TestOutcome> tests() {
+  TestOutcome passed = regression("kept", "", std::nullopt, {});
+  passed.transition = Transition::PASS_TO_PASS;
+  passed.after->status = RunStatus::passed;
+  return {regression("calc_test", "Calc.Adds", FailedAssertion{{"tests/calc #1%.cpp", 7}, "Expected equality"}, {}),
+          regression("calc_test", "Calc.Throws", FailedAssertion{{}, "C++ exception thrown"}, {"tests/calc_test.cpp", 20}),
+          regression("calc_test", "Calc.\xC3\xA9t\xC3\xA9 [x]*", FailedAssertion{{"/usr/include/x.h", 3}, "in a header"}, {}),
+          passed,
+          regression("selfcheck", "", std::nullopt, {})};
+}
+
 // Every kind and state, strange paths and ids.
 AttemptResult every_kind() {
-  return attempt(
+  AttemptResult r = attempt(
       "every-kind",
       {tier("static", TierKind::clang_tidy, TierStatus::failed,
             {finding("bugprone-integer-division", "src/calc.cpp", 4, 10, "warning", "integer division", "a1",
@@ -80,6 +109,8 @@ AttemptResult every_kind() {
        tier("lint", TierKind::command, TierStatus::error,
             {finding("exit-code", "", 0, 0, "error", "`make lint` exited with 2", "", FindingState::new_),
              finding("", "", 0, 0, "error", "", "", FindingState::new_)})});
+  r.tests = tests();
+  return r;
 }
 
 // Nothing new anywhere: clean runs, empty Code Quality report.

@@ -44,5 +44,21 @@ TEST(FindingKey, StableWhereTheFingerprintIsAndDistinctWhereItIsNot) {
             finding_key(TierKind::command, with("x", "", "a", 1, "2\nm")));
 }
 
+// A regression's key is its test's identity: Python's uuid.uuid5() of the same fields gives the same value.
+TEST(RegressionKey, IsTheVersion5UuidOfTheTestsIdentity) {
+  EXPECT_EQ(regression_key({"formatter_test", "FormatterTest.TwoDecimals"}), "1486e88670f0549bbb929ab53df4c2ad");
+  EXPECT_EQ(regression_key({"selfcheck", ""}), "9a33ebfba440500e824206e31fda93ea");
+}
+
+TEST(RegressionKey, DistinctPerTestAndFromFindingKeys) {
+  std::string key = regression_key({"a::b", "c"});
+  EXPECT_EQ(key.size(), 32u);
+  EXPECT_NE(regression_key({"a", "b::c"}), key) << "the CTest test and the case are two fields, not one name";
+  EXPECT_NE(regression_key({"a::b::c", ""}), key);
+  EXPECT_NE(regression_key({"a::b", "d"}), key);
+  Finding f = with("regression", "a::b::c");
+  EXPECT_NE(finding_key(TierKind::ctest, f), key);
+}
+
 }  // namespace
 }  // namespace autofix::reporters

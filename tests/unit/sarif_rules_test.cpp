@@ -135,6 +135,34 @@ TEST(SarifRules, TestAndCommandRulesSayWhatFailed) {
   EXPECT_EQ(rule_id_of(TierKind::secrets, "jwt"), "jwt");
 }
 
+// The tests run's one rule: every field GitHub shows, and no security severity (a broken test is no
+// vulnerability).
+TEST(SarifRules, TheTestRegressionRule) {
+  const std::string full =
+      "A test that passed without the change and fails with it, a test the change added that fails, or a failing test "
+      "that fails in new ways with the change. The result is placed at the test's first failing assertion, else where "
+      "the test is defined.";
+  const std::string about_result =
+      " The message names the test, how its runs went with and without the change, and the first failing assertion as "
+      "the test printed it; properties.detail holds the test's output.";
+  const std::string note =
+      "autofix-gate runs the project's tests (each CTest test, and each case of a GoogleTest, Catch2 or doctest binary "
+      "whose results it can read) on the tree without the change and on the tree with it, and runs a test whose result "
+      "moved again, one at a time, so that a flaky test is not taken for a broken one (docs/tiers.md).";
+  json expected = {
+      {"id", "test-regression"},
+      {"shortDescription", {{"text", "A test the change broke"}}},
+      {"fullDescription", {{"text", full}}},
+      {"help",
+       {{"text", full + about_result + "\n\n" + note},
+        {"markdown", "A test that **passed without the change and fails with it**, a test the change added that fails, or "
+                     "a failing test that fails in new ways with the change. The result is placed at the test's first "
+                     "failing assertion, else where the test is defined." + about_result + "\n\n" + note}}},
+      {"properties", {{"tags", {"tests", "regression", "correctness"}}, {"precision", "high"}, {"problem.severity", "error"}}}};
+  EXPECT_EQ(sarif_test_regression_rule(), expected);
+  EXPECT_EQ(std::string(kTestRegressionRule), "test-regression");
+}
+
 // Rule ids come from strangers: descriptions stay within GitHub's 1024 characters and valid UTF-8, and a
 // backtick cannot break out of a Markdown code span.
 TEST(SarifRules, StrangeRuleIdsStayWithinTheLimits) {

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <set>
+#include <stdexcept>
+
 #include "reporters/finding_key.h"
 #include "reporters/sarif_rules.h"
 
@@ -33,8 +37,8 @@ TierResult tier(std::string name, TierKind kind, TierStatus status, std::vector<
   return t;
 }
 
-// One tier of each shape: clang-tidy with a new, an unchanged and an absent finding; a ctest tier without
-// findings (no run); a clean cppcheck (an empty run) that reports one new style finding below its
+// One tier of each shape: clang-tidy with a new, an unchanged and an absent finding; a ctest tier with a
+// regression (no run: the tests run reports regressions, from the tests themselves); a clean cppcheck (an empty run) that reports one new style finding below its
 // threshold; a secrets tier in error with a new finding that has no file; sanitizers with a new report
 // without a line.
 std::vector<TierResult> sample() {
@@ -56,7 +60,17 @@ std::vector<TierResult> sample() {
   TierResult asan = tier("asan", TierKind::sanitizers, TierStatus::failed,
                          {finding("SEGV", "src/a.cpp", 0, 0, "error", "AddressSanitizer: SEGV (in test T)", "T|sig",
                                   FindingState::new_)});
-  return {tidy, tier("unit", TierKind::ctest, TierStatus::passed), check, secrets, asan};
+  TierResult unit = tier("unit", TierKind::ctest, TierStatus::failed,
+                         {finding("regression", "", 0, 0, "error", "T.A passed without the fix and fails with it", "T.A",
+                                  FindingState::new_)});
+  return {tidy, unit, check, secrets, asan};
+}
+
+// The logs of an attempt with these tiers and no tests.
+json log_of(std::vector<TierResult> tiers, SarifScope scope) {
+  AttemptResult result;
+  result.tiers = std::move(tiers);
+  return sarif_log(result, scope);
 }
 
 json location(const std::string& uri, json region) {
@@ -146,7 +160,7 @@ TEST(Sarif, TheUploadLogHoldsOnlyNewFindingsWithALocation) {
                                            "code scanning reads; the full log (autofix-full.sarif) and report.json have "
                                            "them"}}}}})}},
                 json::array())})}};
-  json actual = sarif_log(tiers, SarifScope::upload);
+  json actual = log_of(tiers, SarifScope::upload);
   EXPECT_EQ(actual, expected) << actual.dump(2);
 }
 
@@ -183,7 +197,7 @@ TEST(Sarif, TheFullLogHoldsEveryFindingWithItsBaselineState) {
         {"partialFingerprints", fingerprints(TierKind::clang_tidy, tidy[2])},
         {"baselineState", "absent"},
         {"properties", {{"severity", "warning"}, {"blocking", false}}}}});
-  json actual = sarif_log(tiers, SarifScope::full);
+  json actual = log_of(tiers, SarifScope::full);
   ASSERT_EQ(actual.at("runs").size(), 4u) << actual.dump(2);
   const json& static_run = actual["runs"][0];
   EXPECT_EQ(static_run.at("results"), tidy_results) << static_run.dump(2);
@@ -220,13 +234,13 @@ TEST(Sarif, ARuleTakesTheSeverityOfItsWorstFindingInBothLogs) {
                                                  FindingState::unchanged)})};
   json expected = sarif_rule(TierKind::secrets, "stripe-key", "error");
   EXPECT_EQ(expected.at("properties").at("security-severity"), "9.5");
-  EXPECT_EQ(sarif_log(tiers, SarifScope::upload)["runs"][0]["tool"]["driver"]["rules"], json::array({expected}));
-  EXPECT_EQ(sarif_log(tiers, SarifScope::full)["runs"][0]["tool"]["driver"]["rules"], json::array({expected}));
+  EXPECT_EQ(log_of(tiers, SarifScope::upload)["runs"][0]["tool"]["driver"]["rules"], json::array({expected}));
+  EXPECT_EQ(log_of(tiers, SarifScope::full)["runs"][0]["tool"]["driver"]["rules"], json::array({expected}));
 }
 
 TEST(Sarif, ResultsNameTheirRuleByIdAndIndex) {
   for (SarifScope scope : {SarifScope::upload, SarifScope::full}) {
-    json log = sarif_log(sample(), scope);
+    json log = log_of(sample(), scope);
     for (const json& run : log["runs"]) {
       const json& rules = run["tool"]["driver"]["rules"];
       for (const json& result : run["results"])
@@ -237,7 +251,7 @@ TEST(Sarif, ResultsNameTheirRuleByIdAndIndex) {
 
 TEST(Sarif, NoTiersIsAnEmptyLog) {
   for (SarifScope scope : {SarifScope::upload, SarifScope::full})
-    EXPECT_EQ(sarif_log({}, scope), json::parse(R"({"$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+    EXPECT_EQ(log_of({}, scope), json::parse(R"({"$schema": "https://json.schemastore.org/sarif-2.1.0.json",
                                                   "version": "2.1.0", "runs": []})"));
 }
 
@@ -248,7 +262,7 @@ TEST(Sarif, TheUploadLogKeepsTheMostSevereResultsWithinGitHubsLimit) {
     t.findings.push_back(finding("unusedVariable", "a.cpp", static_cast<int>(i) + 1, 1, "style", "unused",
                                  "s" + std::to_string(i), FindingState::new_));
   t.findings.insert(t.findings.begin() + 7, finding("nullPointer", "a.cpp", 99999, 1, "error", "null", "e", FindingState::new_));
-  json upload = sarif_log({t}, SarifScope::upload);
+  json upload = log_of({t}, SarifScope::upload);
   const json& results = upload["runs"][0]["results"];
   ASSERT_EQ(results.size(), kSarifMaxResultsPerRun);
   EXPECT_EQ(results[7]["ruleId"], "nullPointer") << "the error is kept, in its place";
@@ -259,7 +273,7 @@ TEST(Sarif, TheUploadLogKeepsTheMostSevereResultsWithinGitHubsLimit) {
                           {"message",
                            {{"text", "1 less severe new finding(s) are not in this log: GitHub code scanning takes at "
                                      "most 25000 results per run"}}}}}));
-  EXPECT_EQ(sarif_log({t}, SarifScope::full)["runs"][0]["results"].size(), kSarifMaxResultsPerRun + 1);
+  EXPECT_EQ(log_of({t}, SarifScope::full)["runs"][0]["results"].size(), kSarifMaxResultsPerRun + 1);
 }
 
 // GitHub rejects a file of more than 20 runs: the runs with results stay, then the first clean ones.
@@ -268,7 +282,7 @@ TEST(Sarif, TheUploadLogKeepsTheRunsWithResultsWithinGitHubsLimit) {
   for (int i = 0; i < 22; ++i) tiers.push_back(tier("clean" + std::to_string(i), TierKind::cppcheck, TierStatus::passed));
   tiers[21].name = "dirty";
   tiers[21].findings = {finding("nullPointer", "a.cpp", 1, 1, "error", "null", "e", FindingState::new_)};
-  json upload = sarif_log(tiers, SarifScope::upload);
+  json upload = log_of(tiers, SarifScope::upload);
   ASSERT_EQ(upload["runs"].size(), kSarifMaxRuns);
   EXPECT_EQ(upload["runs"][0]["automationDetails"]["id"], "clean0/");
   EXPECT_EQ(upload["runs"][18]["automationDetails"]["id"], "clean18/");
@@ -278,7 +292,196 @@ TEST(Sarif, TheUploadLogKeepsTheRunsWithResultsWithinGitHubsLimit) {
                           {"message",
                            {{"text", "2 tier(s) without new findings are not in this log: GitHub code scanning takes at "
                                      "most 20 runs per file"}}}}}));
-  EXPECT_EQ(sarif_log(tiers, SarifScope::full)["runs"].size(), 22u);
+  EXPECT_EQ(log_of(tiers, SarifScope::full)["runs"].size(), 22u);
+}
+
+// --- the tests run ------------------------------------------------------------------------------------------
+
+TestOutcome outcome(std::string ctest, std::string case_name, Transition transition, RunStatus after) {
+  TestOutcome t;
+  t.ctest_test = std::move(ctest);
+  t.case_name = std::move(case_name);
+  t.name = t.case_name.empty() ? t.ctest_test : t.ctest_test + "::" + t.case_name;
+  t.transition = transition;
+  t.after = TestRecord{t.name, after, 0.5, ""};
+  if (transition != Transition::NEW) t.baseline = TestRecord{t.name, RunStatus::passed, 0.5, ""};
+  return t;
+}
+
+// Five regressions with every kind of place, and a test that passed. Sorted by name, as the model is.
+AttemptResult regressions() {
+  AttemptResult r;
+  // GoogleTest's assertion, relative to the repository: the alert goes there.
+  TestOutcome gtest = outcome("formatter_test", "FormatterTest.TwoDecimals", Transition::PASS_TO_FAIL, RunStatus::failed);
+  gtest.observed = "passed 1 of 1 run without the fix, failed 5 of 5 runs with it";
+  gtest.first_failure = FailedAssertion{{"formatter/formatter_test.cpp", 5},
+                                        "Expected equality of these values:\n  format(3.14159)\n    Which is: \"3.142\""};
+  gtest.defined_at = {"formatter/formatter_test.cpp", 3};
+  gtest.after->output = "[ RUN      ] FormatterTest.TwoDecimals\n...";
+  // An exception: no assertion site; where the case is defined instead (a path with a space).
+  TestOutcome thrown = outcome("math test", "Math.Throws", Transition::NEW, RunStatus::failed);
+  thrown.first_failure = FailedAssertion{{}, "C++ exception with description \"boom\" thrown in the test body."};
+  thrown.defined_at = {"math/a test.cpp", 12};
+  // An assertion in a header outside the repository, nothing else known: no place GitHub can show.
+  TestOutcome outside = outcome("odd ::name [x]*", "", Transition::PASS_TO_FAIL, RunStatus::timeout);
+  outside.first_failure = FailedAssertion{{"/usr/include/c++/12/bits/stl_vector.h", 1123}, "assertion failed"};
+  outside.defined_at = {"../elsewhere/t.cpp", 4};
+  // doctest names a file without a line: in the full log only, without a region.
+  TestOutcome file_only = outcome("doctest_cases", "digits", Transition::PASS_TO_FAIL, RunStatus::failed);
+  file_only.first_failure = FailedAssertion{{"tests/digits.cpp", 0}, "CHECK( digits(10) == 2 ) is NOT correct!"};
+  // Nothing known at all.
+  TestOutcome unknown = outcome("selfcheck", "", Transition::PASS_TO_FAIL, RunStatus::failed);
+  TestOutcome kept = outcome("kept", "", Transition::PASS_TO_PASS, RunStatus::passed);
+  kept.first_failure = FailedAssertion{{"kept.cpp", 1}, "not a regression"};
+  r.tests = {file_only, gtest, kept, thrown, outside, unknown};
+  std::sort(r.tests.begin(), r.tests.end(), [](const TestOutcome& a, const TestOutcome& b) { return a.name < b.name; });
+  return r;
+}
+
+const TestOutcome& test_named(const AttemptResult& r, const std::string& name) {
+  for (const TestOutcome& t : r.tests)
+    if (t.name == name) return t;
+  throw std::runtime_error("no test " + name);
+}
+
+json tests_tool(json rules) {
+  json driver = kGate;
+  driver["name"] = "autofix-gate tests";
+  driver["rules"] = std::move(rules);
+  return {{"driver", driver}};
+}
+
+json regression(const TestOutcome& t, const std::string& text, json locations, json properties) {
+  json r = {{"ruleId", "test-regression"}, {"ruleIndex", 0}, {"level", "error"}, {"message", {{"text", text}}}};
+  if (!locations.is_null()) r["locations"] = std::move(locations);
+  r["partialFingerprints"] = {{"primaryLocationLineHash", regression_key(t.key())}};
+  r["baselineState"] = "new";
+  r["properties"] = std::move(properties);
+  return r;
+}
+
+json test_properties(const TestOutcome& t) {
+  return {{"test", t.name}, {"ctest_test", t.ctest_test}, {"case", t.case_name}, {"transition", to_string(t.transition)}};
+}
+
+TEST(SarifTests, TheUploadLogPlacesEachRegressionAtItsFirstFailingAssertion) {
+  const AttemptResult r = regressions();
+  const TestOutcome& gtest = test_named(r, "formatter_test::FormatterTest.TwoDecimals");
+  const TestOutcome& thrown = test_named(r, "math test::Math.Throws");
+  json gtest_properties = test_properties(gtest);
+  gtest_properties["detail"] = "[ RUN      ] FormatterTest.TwoDecimals\n...";
+  json expected = run(
+      tests_tool(json::array({sarif_test_regression_rule()})), "autofix-gate/tests/",
+      {{"executionSuccessful", true},
+       {"toolExecutionNotifications",
+        json::array({{{"level", "warning"},
+                      {"message",
+                       {{"text", "3 test regression(s) without a file and a line in the repository are not in this log, "
+                                 "which GitHub code scanning reads; the full log (autofix-full.sarif) and report.json "
+                                 "have them"}}}}})}},
+      json::array(
+          {regression(gtest,
+                      "formatter_test::FormatterTest.TwoDecimals passed without the fix and fails with it (passed 1 of 1 "
+                      "run without the fix, failed 5 of 5 runs with it)\nExpected equality of these values:\n  "
+                      "format(3.14159)\n    Which is: \"3.142\"",
+                      location("formatter/formatter_test.cpp", {{"startLine", 5}}), gtest_properties),
+           regression(thrown,
+                      "math test::Math.Throws is new with the fix and failed\nC++ exception with description \"boom\" "
+                      "thrown in the test body.",
+                      location("math/a%20test.cpp", {{"startLine", 12}}), test_properties(thrown))}));
+  json log = sarif_log(r, SarifScope::upload);
+  ASSERT_EQ(log.at("runs").size(), 1u) << log.dump(2);
+  EXPECT_EQ(log["runs"][0], expected) << log["runs"][0].dump(2);
+}
+
+TEST(SarifTests, TheFullLogHasEveryRegressionWithWhatIsKnownOfItsPlace) {
+  const AttemptResult r = regressions();
+  json log = sarif_log(r, SarifScope::full);
+  ASSERT_EQ(log.at("runs").size(), 1u) << log.dump(2);
+  const json& run0 = log["runs"][0];
+  EXPECT_EQ(run0.at("invocations"), json::array({{{"executionSuccessful", true}}}));
+  EXPECT_EQ(run0.at("tool"), tests_tool(json::array({sarif_test_regression_rule()})));
+  const json& results = run0.at("results");
+  ASSERT_EQ(results.size(), 5u) << results.dump(2);
+  std::vector<std::string> tests;
+  for (const json& result : results) tests.push_back(result.at("properties").at("test"));
+  EXPECT_EQ(tests, (std::vector<std::string>{"doctest_cases::digits", "formatter_test::FormatterTest.TwoDecimals",
+                                             "math test::Math.Throws", "odd ::name [x]*", "selfcheck"}));
+  const TestOutcome& file_only = test_named(r, "doctest_cases::digits");
+  EXPECT_EQ(results[0], regression(file_only,
+                                   "doctest_cases::digits passed without the fix and fails with it\nCHECK( digits(10) == "
+                                   "2 ) is NOT correct!",
+                                   location("tests/digits.cpp", json()), test_properties(file_only)));
+  const TestOutcome& outside = test_named(r, "odd ::name [x]*");
+  EXPECT_EQ(results[3], regression(outside, "odd ::name [x]* passed without the fix and timeout with it\nassertion failed",
+                                   json(), test_properties(outside)))
+      << "a place outside the repository is no place: no locations";
+  const TestOutcome& unknown = test_named(r, "selfcheck");
+  EXPECT_EQ(results[4], regression(unknown, "selfcheck passed without the fix and fails with it", json(),
+                                   test_properties(unknown)));
+}
+
+// The alert of a regression is its test's: it keeps its fingerprint when the assertion moves, and two
+// tests never share one.
+TEST(SarifTests, ARegressionsFingerprintIsItsTestNotItsLine) {
+  AttemptResult before = regressions(), after = regressions();
+  for (TestOutcome& t : after.tests)
+    if (t.first_failure && t.first_failure->location.line > 0) t.first_failure->location.line += 40;
+  json a = sarif_log(before, SarifScope::full)["runs"][0]["results"];
+  json b = sarif_log(after, SarifScope::full)["runs"][0]["results"];
+  ASSERT_EQ(a.size(), b.size());
+  std::set<std::string> keys;
+  for (size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(a[i]["partialFingerprints"], b[i]["partialFingerprints"]) << a[i]["properties"]["test"];
+    keys.insert(a[i]["partialFingerprints"]["primaryLocationLineHash"].get<std::string>());
+  }
+  EXPECT_EQ(keys.size(), a.size());
+  EXPECT_EQ(b[1]["locations"], location("formatter/formatter_test.cpp", {{"startLine", 45}})) << "the place does move";
+}
+
+// Tests ran and none broke: an empty run, so that its upload closes the alerts of regressions that are
+// gone. No test ran: no run, which would close them though nothing was judged.
+TEST(SarifTests, TheTestsRunIsThereOnceTestsRan) {
+  AttemptResult r;
+  r.tests = {outcome("kept", "", Transition::PASS_TO_PASS, RunStatus::passed),
+             outcome("fixed", "", Transition::FAIL_TO_PASS, RunStatus::passed)};
+  for (SarifScope scope : {SarifScope::upload, SarifScope::full})
+    EXPECT_EQ(sarif_log(r, scope)["runs"],
+              json::array({run(tests_tool(json::array()), "autofix-gate/tests/", {{"executionSuccessful", true}},
+                               json::array())}));
+  r.tests.clear();
+  r.tiers = {tier("unit", TierKind::ctest, TierStatus::skipped)};
+  for (SarifScope scope : {SarifScope::upload, SarifScope::full}) EXPECT_EQ(sarif_log(r, scope)["runs"], json::array());
+}
+
+// The tests run comes first, and a ctest tier's regression findings are not reported a second time.
+TEST(SarifTests, ACtestTiersRegressionsAreReportedOnceInTheTestsRun) {
+  AttemptResult r = regressions();
+  r.tiers = sample();
+  for (SarifScope scope : {SarifScope::upload, SarifScope::full}) {
+    json log = sarif_log(r, scope);
+    std::vector<std::string> categories;
+    for (const json& run : log["runs"]) categories.push_back(run["automationDetails"]["id"]);
+    EXPECT_EQ(categories, (std::vector<std::string>{"autofix-gate/tests/", "static/", "cppcheck/", "secrets/", "asan/"}));
+  }
+}
+
+// GitHub takes at most 25,000 results per run: the first regressions, and a note on the rest.
+TEST(SarifTests, TheUploadLogKeepsTheTestsRunWithinGitHubsLimit) {
+  AttemptResult r;
+  for (size_t i = 0; i <= kSarifMaxResultsPerRun; ++i) {
+    TestOutcome t = outcome("suite", "Case." + std::to_string(i), Transition::PASS_TO_FAIL, RunStatus::failed);
+    t.first_failure = FailedAssertion{{"suite_test.cpp", static_cast<int>(i) + 1}, "failed"};
+    r.tests.push_back(std::move(t));
+  }
+  json upload = sarif_log(r, SarifScope::upload);
+  EXPECT_EQ(upload["runs"][0]["results"].size(), kSarifMaxResultsPerRun);
+  EXPECT_EQ(upload["runs"][0]["invocations"][0]["toolExecutionNotifications"],
+            json::array({{{"level", "warning"},
+                          {"message",
+                           {{"text", "1 more test regression(s) are not in this log: GitHub code scanning takes at most "
+                                     "25000 results per run"}}}}}));
+  EXPECT_EQ(sarif_log(r, SarifScope::full)["runs"][0]["results"].size(), kSarifMaxResultsPerRun + 1);
 }
 
 TEST(Sarif, EncodesUris) {
