@@ -286,7 +286,7 @@ class GitHubPipelineTest(PipelineTestCase):
         self.assertThreeVerdictsAndOneRevert(p, commits, self.describe)
         self.assertEqual(self.build_count(), 1, self.describe())
         # The tests and the tiers are published as two check runs, each from the files of every change.
-        published = [(i["report_paths"], i["check_name"]) for a, i in self.runs[0].reports
+        published = [(i["report_paths"], i["check_name"]) for a, i, _ in self.runs[0].reports
                      if a == "mikepenz/action-junit-report"]
         self.assertEqual(published, [("autofix-artifacts/targets/*/report/junit.xml", "autofix-gate tests"),
                                      ("autofix-artifacts/targets/*/report/autofix-tiers.xml", "autofix-gate tiers")],
