@@ -114,7 +114,8 @@ The module needs CMake 3.25. Call ``enable_testing()`` (or ``include(CTest)``) i
     branch, else ``HEAD~1``: leave ``BASE`` out to choose the base when the tests run (in CI).
 
   ``REPORT_DIR <dir>``
-    Where ``verify`` writes ``report.json``, ``junit.xml``, ``summary.md`` and the SARIF file.
+    Where ``verify`` writes ``report.json``, ``junit.xml``, ``autofix-tiers.xml``, ``summary.md``, the
+    SARIF logs and the GitLab Code Quality report (docs/reports.md).
     Default ``${CMAKE_BINARY_DIR}/autofix``; a relative path is relative to
     ``CMAKE_CURRENT_BINARY_DIR``.
 

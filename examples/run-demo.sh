@@ -41,7 +41,7 @@ attempt() {
   if [ "$expected" -ne 0 ] && [ "$before" != "$after" ]; then
     echo "run-demo: the tree changed after a refused fix" >&2; failures=$((failures + 1))
   fi
-  head -3 build/autofix/latest/summary.md | tail -1
+  head -1 build/autofix/latest/summary.md
 }
 
 bold "your uncommitted work: a staged note and an untracked scratch file (kept through every attempt)"

@@ -1,11 +1,6 @@
 #include "reporters/attempt_report.h"
 
-#include <pugixml.hpp>
-
-#include <cstdio>
-#include <map>
-#include <sstream>
-
+#include "gate/results/report_format.h"
 #include "gate/util/byte_names.h"
 #include "gate/util/signals.h"
 
@@ -15,38 +10,19 @@ using nlohmann::json;
 
 namespace {
 
-// The failed runs of a flaky test: the first run on the tree that showed the change and its re-runs.
-std::vector<RunStatus> flaky_failures(const TestOutcome& t) {
-  std::vector<RunStatus> runs;
-  if (t.after && t.after->status != RunStatus::passed) runs.push_back(t.after->status);
-  for (RunStatus r : t.reruns)
-    if (r != RunStatus::passed) runs.push_back(r);
-  return runs;
-}
-
 json record_json(const std::optional<TestRecord>& r) {
   if (!r) return nullptr;
   return {{"status", to_string(r->status)}, {"duration_s", r->duration_s}};
 }
 
-std::string seconds(double s) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.3f", s);
-  return buf;
+json location_json(const SourceLocation& l) {
+  if (!l.known()) return nullptr;
+  return {{"file", l.file}, {"line", l.line}};
 }
 
-// XML 1.0 cannot carry most control characters, even escaped: replace them.
-std::string xml_safe(const std::string& text) {
-  std::string out;
-  out.reserve(text.size());
-  for (unsigned char c : text) out += (c < 0x20 && c != '\n' && c != '\t' && c != '\r') ? '?' : static_cast<char>(c);
-  return out;
-}
-
-void property(pugi::xml_node props, const char* name, const std::string& value) {
-  pugi::xml_node p = props.append_child("property");
-  p.append_attribute("name") = name;
-  p.append_attribute("value") = xml_safe(value).c_str();
+json assertion_json(const std::optional<FailedAssertion>& a) {
+  if (!a) return nullptr;
+  return {{"file", a->location.file}, {"line", a->location.line}, {"message", a->message}};
 }
 
 }  // namespace
@@ -77,7 +53,9 @@ json attempt_json(const AttemptResult& r) {
                      {"baseline_flaky", t.baseline_flaky},
                      {"known_flakes", t.known_flakes},
                      {"new_failures", t.new_failures},
-                     {"observed", t.observed}});
+                     {"observed", t.observed},
+                     {"defined_at", location_json(t.defined_at)},
+                     {"first_failure", assertion_json(t.first_failure)}});
   }
   json j = {{"verdict", to_string(r.verdict)},
             {"reason", r.reason},
@@ -135,6 +113,10 @@ json attempt_json(const AttemptResult& r) {
     tampering.push_back({{"kind", to_string(f.kind)}, {"file", f.file}, {"line", f.line}, {"test", f.test},
                          {"detail", f.detail}, {"downgraded", f.downgraded}});
   j["tampering"] = tampering;
+  // Which shape of report this is, who wrote it, and with which tools (gate/results/report_format.h).
+  j["format_version"] = kReportFormatVersion;
+  j["gate_version"] = AUTOFIX_GATE_VERSION;
+  j["tool_versions"] = r.tool_versions;
   return j;
 }
 
@@ -150,342 +132,6 @@ json tier_json(const TierResult& t) {
   return {{"name", t.name},         {"kind", to_string(t.kind)},     {"required", t.required},
           {"status", to_string(t.status)}, {"reason", t.reason}, {"duration_s", t.duration_s},
           {"findings", findings},   {"tests", t.tests}};
-}
-
-std::string attempt_junit(const AttemptResult& r) {
-  pugi::xml_document doc;
-  pugi::xml_node decl = doc.append_child(pugi::node_declaration);
-  decl.append_attribute("version") = "1.0";
-  decl.append_attribute("encoding") = "UTF-8";
-  pugi::xml_node suites = doc.append_child("testsuites");
-  suites.append_attribute("name") = "autofix-gate";
-  size_t total_tests = 0, total_failures = 0, total_skipped = 0;
-
-  auto suite = [&](const char* name) {
-    pugi::xml_node s = suites.append_child("testsuite");
-    s.append_attribute("name") = name;
-    s.append_attribute("timestamp") = r.started.c_str();
-    return s;
-  };
-  auto finish_suite = [&](pugi::xml_node s, size_t tests, size_t failures, size_t skipped, double time) {
-    s.append_attribute("tests") = tests;
-    s.append_attribute("failures") = failures;
-    s.append_attribute("errors") = 0;
-    s.append_attribute("skipped") = skipped;
-    s.append_attribute("time") = seconds(time).c_str();
-    total_tests += tests;
-    total_failures += failures;
-    total_skipped += skipped;
-  };
-
-  // The verdict itself is a test case, so a CI job that only reads JUnit sees it.
-  pugi::xml_node gate = suite("gate");
-  pugi::xml_node verdict = gate.append_child("testcase");
-  verdict.append_attribute("classname") = "autofix.gate";
-  verdict.append_attribute("name") = "verdict";
-  verdict.append_attribute("time") = "0";
-  pugi::xml_node vprops = verdict.append_child("properties");
-  property(vprops, "verdict", to_string(r.verdict));
-  property(vprops, "attempt_id", r.attempt_id);
-  if (r.branch) property(vprops, "branch", *r.branch);
-  // A dry run judged nothing: neither a pass nor a failure, so the verdict case is skipped.
-  bool planned = r.verdict == Verdict::planned;
-  if (planned) {
-    verdict.append_child("skipped").append_attribute("message") = xml_safe("planned: " + r.reason).c_str();
-  } else if (r.verdict != Verdict::accepted) {
-    pugi::xml_node f = verdict.append_child("failure");
-    f.append_attribute("message") = xml_safe(std::string(to_string(r.verdict)) + ": " + r.reason).c_str();
-    f.append_attribute("type") = to_string(r.verdict);
-  }
-  finish_suite(gate, 1, r.verdict == Verdict::accepted || planned ? 0 : 1, planned ? 1 : 0, 0);
-
-  pugi::xml_node build = suite("build");
-  size_t build_failures = 0;
-  if (r.build.ran) {
-    pugi::xml_node c = build.append_child("testcase");
-    c.append_attribute("classname") = "autofix.build";
-    c.append_attribute("name") = "build";
-    c.append_attribute("time") = seconds(r.build.duration_s).c_str();
-    if (!r.build.ok) {
-      ++build_failures;
-      pugi::xml_node f = c.append_child("failure");
-      f.append_attribute("message") = xml_safe(r.build.failure).c_str();
-      f.append_attribute("type") = "build";
-      std::string errors;
-      for (const auto& e : r.build.errors) errors += e + "\n";
-      f.text().set(xml_safe(errors).c_str());
-    }
-  }
-  finish_suite(build, r.build.ran ? 1 : 0, build_failures, 0, r.build.duration_s);
-
-  pugi::xml_node tests = suite("tests");
-  size_t failures = 0, skipped = 0;
-  double time = 0;
-  for (const TestOutcome& t : r.tests) {
-    pugi::xml_node c = tests.append_child("testcase");
-    size_t dot = t.name.rfind('.');
-    std::string classname = dot == std::string::npos ? "tests" : t.name.substr(0, dot);
-    c.append_attribute("classname") = xml_safe(classname).c_str();
-    c.append_attribute("name") = xml_safe(t.name).c_str();
-    double d = t.after ? t.after->duration_s : 0;
-    time += d;
-    c.append_attribute("time") = seconds(d).c_str();
-    pugi::xml_node props = c.append_child("properties");
-    property(props, "baseline", t.baseline ? to_string(t.baseline->status) : "absent");
-    property(props, "after", t.after ? to_string(t.after->status) : "absent");
-    property(props, "transition", to_string(t.transition));
-    auto fail = [&](const std::string& message, const std::string& output) {
-      ++failures;
-      pugi::xml_node f = c.append_child("failure");
-      f.append_attribute("message") = xml_safe(message).c_str();
-      f.append_attribute("type") = to_string(t.transition);
-      f.text().set(xml_safe(output).c_str());
-    };
-    auto skip = [&](const std::string& message) {
-      ++skipped;
-      c.append_child("skipped").append_attribute("message") = xml_safe(message).c_str();
-    };
-    switch (t.transition) {
-      case Transition::PASS_TO_FAIL:
-        fail("regression: passed at baseline, " + std::string(to_string(t.after->status)) + " with the fix",
-             t.after->output);
-        // Surefire's form for a failure that repeated on every re-run.
-        for (RunStatus run : t.reruns)
-          c.append_child("rerunFailure").append_attribute("message") =
-              (std::string("re-run: ") + to_string(run)).c_str();
-        break;
-      case Transition::MISSING:
-        fail("missing: ran at baseline (" + std::string(to_string(t.baseline->status)) + "), absent with the fix", "");
-        break;
-      case Transition::FAIL_TO_FAIL:
-        if (!t.new_failures.empty()) {
-          std::string lines;
-          for (const std::string& l : t.new_failures) lines += l + "\n";
-          fail("regression: failing at baseline, and failing in new ways with the fix", lines + t.after->output);
-        } else {
-          skip("failing at baseline and with the fix");
-        }
-        break;
-      case Transition::NEW:
-        if (t.after->status == RunStatus::skipped || t.after->status == RunStatus::not_run)
-          skip("new test, " + std::string(to_string(t.after->status)));
-        else if (t.after->status != RunStatus::passed)
-          fail("regression: new with the fix, and " + std::string(to_string(t.after->status)), t.after->output);
-        break;
-      case Transition::SKIPPED:
-        skip("skipped at baseline and with the fix");
-        break;
-      case Transition::FLAKY:
-        // Surefire's form, which Jenkins and GitLab read: a passing case with one element per failed run.
-        for (RunStatus run : flaky_failures(t))
-          c.append_child("flakyFailure").append_attribute("message") =
-              (std::string("flaky: ") + to_string(run) + " in one of its runs").c_str();
-        break;
-      case Transition::FAIL_TO_PASS:
-      case Transition::PASS_TO_PASS:
-        break;
-    }
-    if (t.after && !t.after->output.empty() && t.transition != Transition::PASS_TO_FAIL)
-      c.append_child("system-out").text().set(xml_safe(t.after->output).c_str());
-  }
-  finish_suite(tests, r.tests.size(), failures, skipped, time);
-
-  // Each tier is a suite of its own: one case for the tier, one per finding of a non-test tier.
-  for (const TierResult& tier : r.tiers) {
-    pugi::xml_node s = suite(("tier." + tier.name).c_str());
-    size_t cases = 0, tier_failures = 0, tier_skipped = 0;
-    bool blocking = tier.required;
-    auto add_case = [&](const std::string& name, const std::string& classname) {
-      ++cases;
-      pugi::xml_node c = s.append_child("testcase");
-      c.append_attribute("classname") = xml_safe(classname).c_str();
-      c.append_attribute("name") = xml_safe(name).c_str();
-      return c;
-    };
-    auto mark = [&](pugi::xml_node c, bool failed, const std::string& message, const std::string& text) {
-      if (!failed) return;
-      if (blocking) {
-        ++tier_failures;
-        pugi::xml_node f = c.append_child("failure");
-        f.append_attribute("message") = xml_safe(message).c_str();
-        f.append_attribute("type") = to_string(tier.kind);
-        f.text().set(xml_safe(text).c_str());
-      } else {
-        ++tier_skipped;  // advisory: reported, never a CI failure
-        c.append_child("skipped").append_attribute("message") = xml_safe("advisory: " + message).c_str();
-      }
-    };
-    pugi::xml_node summary = add_case(tier.name, std::string("autofix.tier.") + to_string(tier.kind));
-    summary.append_attribute("time") = seconds(tier.duration_s).c_str();
-    pugi::xml_node props = summary.append_child("properties");
-    property(props, "status", to_string(tier.status));
-    property(props, "required", tier.required ? "true" : "false");
-    if (tier.status == TierStatus::skipped) {
-      ++tier_skipped;
-      summary.append_child("skipped").append_attribute("message") = xml_safe(tier.reason).c_str();
-    } else {
-      mark(summary, tier.status == TierStatus::failed || tier.status == TierStatus::error,
-           std::string(to_string(tier.status)) + ": " + tier.reason, tier.reason);
-    }
-    if (tier.kind != TierKind::ctest) {
-      for (const Finding& f : tier.findings) {
-        std::string where = f.file.empty() ? std::string() : f.file + (f.line ? ":" + std::to_string(f.line) : "");
-        pugi::xml_node c = add_case(f.rule + (where.empty() ? "" : " at " + where), "autofix.tier." + tier.name);
-        property(c.append_child("properties"), "state", to_string(f.state));
-        if (f.state == FindingState::new_ && !f.blocking) {
-          ++tier_skipped;  // below the tier's threshold: reported, never a failure
-          c.append_child("skipped").append_attribute("message") =
-              xml_safe("not blocking (" + f.severity + ", below the tier's threshold): " + f.message).c_str();
-          continue;
-        }
-        mark(c, f.state == FindingState::new_, f.message, f.detail);
-      }
-    }
-    finish_suite(s, cases, tier_failures, tier_skipped, tier.duration_s);
-  }
-
-  suites.append_attribute("tests") = total_tests;
-  suites.append_attribute("failures") = total_failures;
-  suites.append_attribute("errors") = 0;
-  suites.append_attribute("skipped") = total_skipped;
-  std::ostringstream out;
-  doc.save(out, "  ", pugi::format_default, pugi::encoding_utf8);
-  return out.str();
-}
-
-std::string attempt_summary(const AttemptResult& r) {
-  std::ostringstream m;
-  const char* headline = r.verdict == Verdict::accepted       ? "Accepted"
-                         : r.verdict == Verdict::rejected     ? "Rejected"
-                         : r.verdict == Verdict::needs_review ? "Needs review"
-                         : r.verdict == Verdict::planned      ? "Planned (dry run)"
-                                                              : "Error";
-  m << "## AutofixGate: " << headline << "\n\n" << r.reason << (r.reason.ends_with('.') ? "" : ".") << "\n\n";
-  if (r.interrupted_after_decision)
-    m << "**Interrupted** by " << signal_name(r.interrupted_after_decision)
-      << " after the outcome was committed: it stands.\n\n";
-  if (!r.outside_edits.empty()) {
-    // Someone's work must never vanish quietly: this comes before everything else about the fix.
-    m << "**Changed during the attempt by someone other than the fix** (you, or a build or test writing into the "
-         "sources):\n\n";
-    for (const OutsideEdit& e : r.outside_edits) {
-      m << "- `" << quoted_name(e.path) << "` (" << to_string(e.change) << "): ";
-      if (e.action == "set_aside")
-        m << "the fix had changed it too; the fix was undone there and this version kept under `"
-          << r.kept_ref.value_or("refs/autofix/kept/") << "` (`git show " << r.kept_ref.value_or("refs/autofix/kept/<id>")
-          << ":" << quoted_name(e.path) << "`)";
-      else if (e.action == "restored")
-        m << "the fix had changed it and it was deleted afterwards; put back as it was before the fix";
-      else
-        m << "kept as it is";
-      m << "\n";
-    }
-    m << "\n";
-  }
-  // What decided comes first: cascading failures, weakened tests, the risk, the failing tiers.
-  if (!r.cascading.empty()) {
-    m << "**Regressions and how they connect to the change:**\n\n";
-    for (const CascadeEntry& c : r.cascading) {
-      auto chain_text = [](const std::vector<std::string>& chain) {
-        std::string text;
-        for (size_t i = 0; i < chain.size(); ++i) text += (i ? " → " : "") + chain[i];
-        return text;
-      };
-      m << "- `" << c.test << "`: " << to_string(c.kind);
-      if (!c.chain.empty()) {
-        m << " (" << chain_text(c.chain) << ")";
-      } else if (c.candidates.size() > 1) {
-        m << "; its build reaches " << c.candidates.size() << " changed files, any of which may be the cause:";
-        for (const CascadeCandidate& k : c.candidates) m << " `" << k.file << "` (" << chain_text(k.chain) << ");";
-      }
-      m << "\n";
-    }
-    m << "\n";
-  }
-  if (!r.tampering.empty()) {
-    m << "**Weakened tests** (the fix must not make a test pass by disabling it):\n\n";
-    for (const TamperFinding& f : r.tampering) {
-      m << "- " << (f.downgraded ? "warning: " : "") << to_string(f.kind);
-      if (!f.file.empty()) m << " at `" << f.file << (f.line ? ":" + std::to_string(f.line) : "") << "`";
-      if (!f.test.empty()) m << " (test `" << f.test << "`)";
-      if (!f.detail.empty()) m << ": " << f.detail;
-      m << "\n";
-    }
-    m << "\n";
-  }
-  if (r.risk.level != RiskLevel::normal)
-    m << "**Risk: " << to_string(r.risk.level) << "**: `" << r.risk.path << "` matches `" << r.risk.pattern << "`.\n\n";
-  if (!r.tiers.empty()) {
-    m << "| tier | kind | | status | |\n|---|---|---|---|---|\n";
-    for (const TierResult& t : r.tiers)
-      m << "| " << t.name << " | " << to_string(t.kind) << " | " << (t.required ? "required" : "advisory") << " | "
-        << to_string(t.status) << " | " << t.reason << " |\n";
-    m << "\n";
-    for (const TierResult& t : r.tiers) {
-      if (t.kind == TierKind::ctest || t.findings.empty()) continue;
-      m << "Findings of **" << t.name << "**:\n\n";
-      for (const Finding& f : t.findings) {
-        m << "- " << to_string(f.state) << (f.blocking ? "" : " (" + f.severity + ", not blocking)") << ": `" << f.rule << "`";
-        if (!f.file.empty()) m << " at `" << f.file << (f.line ? ":" + std::to_string(f.line) : "") << "`";
-        m << ": " << f.message << "\n";
-      }
-      m << "\n";
-    }
-  }
-  if (!r.lane.reason.empty()) m << "Lane: **" << to_string(r.lane.lane) << "** (" << r.lane.reason << ").\n\n";
-  std::vector<std::string> flaky = r.names_with(Transition::FLAKY);
-  if (!flaky.empty()) {
-    m << "**Flaky** (results differ between runs; neither fixed nor broken):\n\n";
-    for (const TestOutcome& t : r.tests)
-      if (t.transition == Transition::FLAKY)
-        m << "- `" << t.name << "`" << (t.known_flakes > 1 ? " (known flaky: " + std::to_string(t.known_flakes) + " times)" : "")
-          << "\n";
-    m << "\n";
-  }
-  std::vector<std::string> broken = r.regression_reasons();
-  std::vector<std::string> missing = r.names_with(Transition::MISSING);
-  if (!broken.empty()) {
-    m << "**Regressions**:\n\n";
-    for (const auto& b : broken) m << "- " << b << "\n";
-    m << "\n";
-  }
-  if (!missing.empty()) {
-    m << "**Missing tests** (ran before the fix, gone with it):\n\n";
-    for (const auto& b : missing) m << "- `" << b << "`\n";
-    m << "\n";
-  }
-  if (r.build.ran && !r.build.ok) {
-    m << "**Build failed**: " << r.build.failure << "\n\n```\n";
-    for (const auto& e : r.build.errors) m << e << "\n";
-    m << "```\n\n";
-  }
-  m << "| | |\n|---|---|\n";
-  m << "| attempt | `" << r.attempt_id << "` |\n";
-  if (r.branch) m << "| branch | `" << *r.branch << "` |\n";
-  m << "| tests run / passed | " << r.tests_run() << " / " << r.tests_passed() << " |\n";
-  for (Transition t : kTransitions.values()) m << "| " << to_string(t) << " | " << r.names_with(t).size() << " |\n";
-  m << "| baseline | " << (r.baseline.cached ? "reused" : "computed") << " |\n";
-  m << "\n";
-  std::vector<std::string> fixed = r.names_with(Transition::FAIL_TO_PASS);
-  if (!fixed.empty()) {
-    m << "Fixed:\n\n";
-    for (const auto& f : fixed) m << "- `" << f << "`\n";
-    m << "\n";
-  }
-  if (!r.files_changed.empty()) {
-    m << "Files changed by the fix:\n\n";
-    for (const auto& f : r.files_changed) m << "- `" << quoted_name(f.path) << "` (" << to_string(f.status) << ")\n";
-    m << "\n";
-  }
-  if (r.fixer) m << "Fixer `" << (r.fixer->command.empty() ? "" : r.fixer->command.front()) << "`: " << r.fixer->result << "\n\n";
-  if (r.mode == "verify")
-    m << "Verified " << r.base.value_or("?").substr(0, 12) << ".." << r.head.value_or("?").substr(0, 12)
-      << (r.shard ? " (shard " + *r.shard + ")" : "") << "; the checkout was restored.\n";
-  else if (r.verdict == Verdict::planned)
-    m << "Nothing was changed: a dry run builds, tests and judges nothing.\n";
-  else if (r.verdict != Verdict::accepted || r.on_accept == OnAccept::branch)
-    m << "The work tree was restored to snapshot `" << r.snapshot << "` and verified.\n";
-  return m.str();
 }
 
 }  // namespace autofix::reporters

@@ -154,11 +154,12 @@ std::optional<std::pair<std::string, unsigned>> binary_of(const std::string& ste
   return std::pair{prefix, n};
 }
 
-// Reads every XML under gtest_dir and attributes each multi-case file to the CTest test that wrote it.
+// Reads every XML under gtest_dir and attributes each multi-case file to the CTest test that wrote it; a
+// one-case file gives the one-case tests it fits (gtest_discover_tests) where their case is defined.
 // `lacking` gets the tests that ran to their end without a file of their own although their binary writes
 // XML; `damaged` the warnings about files that could not be parsed (both matter only while such a test
 // stays without cases: see read_missing_cases).
-std::vector<TestResult> read_binary_cases(const fs::path& gtest_dir, const std::vector<TestResult>& tests,
+std::vector<TestResult> read_binary_cases(const fs::path& gtest_dir, std::vector<TestResult>& tests,
                                           const std::vector<DiscoveredTest>& discovered,
                                           std::vector<std::string>& warnings, std::set<std::string>& lacking,
                                           std::vector<std::string>& damaged) {
@@ -234,17 +235,22 @@ std::vector<TestResult> read_binary_cases(const fs::path& gtest_dir, const std::
     }
     if (cases.empty()) continue;
     Parsed p{path, exe, std::move(cases), {}};
-    bool fits_a_one_case_test = false;
+    std::vector<Candidate*> one_case_tests;
     for (Candidate* c : by_exe.at(exe)) {
       bool all_match = !c->gtest_filter || std::all_of(p.cases.begin(), p.cases.end(), [&](const TestResult& r) {
                          return gtest_filter_matches(*c->gtest_filter, r.name);
                        });
       if (!all_match) continue;
-      // A gtest_discover_tests test runs one case and is a CTest test itself: its file adds nothing.
-      if (selects_one_case(c->gtest_filter)) fits_a_one_case_test = true;
+      if (selects_one_case(c->gtest_filter)) one_case_tests.push_back(c);
       else p.fits.push_back(c);
     }
-    if (p.cases.size() == 1 && fits_a_one_case_test) continue;
+    // A gtest_discover_tests test runs one case and is a CTest test itself: its file adds only where
+    // the case is defined.
+    if (p.cases.size() == 1 && !one_case_tests.empty()) {
+      for (Candidate* c : one_case_tests)
+        if (!tests[c->test_index].defined_at.known()) tests[c->test_index].defined_at = p.cases.front().defined_at;
+      continue;
+    }
     parsed.push_back(std::move(p));
   }
   std::stable_sort(parsed.begin(), parsed.end(),

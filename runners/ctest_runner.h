@@ -86,7 +86,8 @@ struct CTestOptions {
 //   - each XML under gtest/ is attributed to a CTest test through the test's command (from
 //     discover_tests): its executable's file name must be the XML's name (less "_<n>"), and a
 //     --gtest_filter in the command must match every case in the file. A file of one case that a test
-//     selecting exactly that case (gtest_discover_tests) fits is left out: that test is the case. Each CTest test gets at most one file; files
+//     selecting exactly that case (gtest_discover_tests) fits is left out: that test is the case (the
+//     file only gives it defined_at; when every test runs one case, GTEST_OUTPUT is not set at all). Each CTest test gets at most one file; files
 //     that fit fewer tests are handed out first, and a file that fits several tests still without one
 //     (the same binary registered twice as a whole) goes to the first in CTest's order. A file nobody
 //     fits is left out with a warning, as is a test whose binary wrote XML but no file fits it.

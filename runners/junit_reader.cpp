@@ -10,6 +10,7 @@
 #include "gate/results/test_names.h"
 #include "gate/util/error.h"
 #include "gate/util/utf8_text.h"
+#include "runners/failed_assertion.h"
 #include "runners/failure_lines.h"
 #include "runners/process.h"
 
@@ -167,6 +168,35 @@ std::string case_id(const pugi::xml_node& testcase, const pugi::xml_node& suite,
   return cap_text(classname, kNameCap) + "." + name;
 }
 
+// Where a case is defined: GoogleTest's file and line attributes; doctest's classname, a source file.
+SourceLocation definition_of(const pugi::xml_node& testcase) {
+  std::string_view file = testcase.attribute("file").value();
+  if (!file.empty()) {
+    int line = 0;
+    std::string_view text = trim(testcase.attribute("line").value());
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), line);
+    if (ec != std::errc() || end != text.data() + text.size() || line < 0) line = 0;
+    return {cap_text(file, kNameCap), line};
+  }
+  std::string_view classname = testcase.attribute("classname").value();
+  if (looks_like_source_path(classname)) return {cap_text(classname, kNameCap), 0};
+  return {};
+}
+
+// The assertion the first <failure> or <error> element describes (its text, else its message).
+std::optional<FailedAssertion> first_report_failure(const pugi::xml_node& testcase) {
+  for (pugi::xml_node child : testcase.children()) {
+    std::string_view name = child.name();
+    if (name != "failure" && name != "error") continue;
+    CappedOutput text(kFailureTextCap);
+    append_text(child, text);
+    std::string body = text.text();
+    if (trim(body).empty()) body = child.attribute("message").value();
+    return failed_assertion_in_report(body);
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::vector<TestResult> parse_ctest_junit(const std::string& xml, std::string_view source) {
@@ -223,6 +253,7 @@ std::vector<TestResult> parse_ctest_junit(const std::string& xml, std::string_vi
       std::string text = out.text();
       r.output_excerpt = cap_text(trim(text), kExcerptCap);
       r.failures = failure_lines(text);
+      if (r.status == TestStatus::failed || r.status == TestStatus::timeout) r.first_failure = first_failed_assertion(text);
     }
     results.push_back(std::move(r));
   }
@@ -283,11 +314,28 @@ std::vector<TestResult> parse_test_binary_xml(const std::string& xml, const std:
       }
       std::string text = out.text();
       r.output_excerpt = cap_text(trim(text), kExcerptCap);
-      if (r.status == TestStatus::failed) r.failures = failure_lines(text);
+      if (r.status == TestStatus::failed) {
+        r.failures = failure_lines(text);
+        r.first_failure = first_report_failure(testcase);
+      }
     }
+    r.defined_at = definition_of(testcase);
     results.push_back(std::move(r));
   }
   return results;
+}
+
+std::map<std::string, SourceLocation> parse_gtest_listing(const std::string& xml, std::string_view source) {
+  pugi::xml_document doc = load_xml(xml, source);
+  std::map<std::string, SourceLocation> out;
+  for (const auto& [testcase, suite] : testcases(doc, source)) {
+    std::string name = required_name(testcase, source);
+    SourceLocation where = definition_of(testcase);
+    if (std::string_view(testcase.attribute("file").value()).empty() || !where.known()) continue;
+    // A listing names a case by its suite's name attribute; it writes no classname.
+    out.emplace(cap_text(suite.attribute("name").value(), kNameCap) + "." + name, std::move(where));
+  }
+  return out;
 }
 
 std::map<std::string, std::string> parse_ctest_log_failures(std::string_view log) {

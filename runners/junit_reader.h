@@ -19,9 +19,12 @@
 // writes) is a timeout.
 #include <cstddef>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "gate/results/attempt_result.h"
 
 namespace autofix::runners {
 
@@ -40,6 +43,12 @@ struct TestResult {
   // For a test that did not pass: the failure lines its output holds (see failure_lines.h), read from
   // the whole output CTest kept, not only the excerpt.
   std::vector<std::string> failures;
+  // Where the case is defined, as its report says: GoogleTest's file and line attributes, doctest's
+  // classname (its file, no line); empty for CTest's report and Catch2's. The path as the binary printed it.
+  SourceLocation defined_at;
+  // For a test that failed: its first failing assertion (failed_assertion.h), from its first <failure> or
+  // <error> element (a binary's report) or from its whole output (CTest's report). Paths as printed.
+  std::optional<FailedAssertion> first_failure;
 };
 
 // Limits applied to untrusted input.
@@ -71,6 +80,15 @@ std::vector<TestResult> parse_ctest_junit(const std::string& xml, std::string_vi
 // Throws Error(io) naming `source` for malformed XML or a document over the limits.
 std::vector<TestResult> parse_test_binary_xml(const std::string& xml, const std::string& ctest_test,
                                               std::string_view source = "test XML report");
+
+// Parses what `<gtest binary> --gtest_list_tests --gtest_output=xml:FILE` writes: a <testsuites> document
+// whose <testsuite name="Suite"> elements hold <testcase name="Case" file=".." line=".."/> entries and no
+// results. Returns "Suite.Case" (the name --gtest_filter matches) -> where the case is defined, the path as
+// the binary printed it; an entry without a file attribute is left out. Throws Error(io) naming `source`
+// for malformed XML, a root that is not <testsuites>/<testsuite>, an entry without a name, or a document
+// over the limits.
+std::map<std::string, SourceLocation> parse_gtest_listing(const std::string& xml,
+                                                          std::string_view source = "GoogleTest listing");
 
 // CTest's JUnit cannot tell a timeout from a failure; its log (`ctest --output-log`) can. Returns the
 // "The following tests FAILED:" list of the log: test name -> CTest's reason ("Failed", "Timeout",

@@ -5,7 +5,8 @@ set -euo pipefail
 
 packages=(
   build-essential g++ cmake ninja-build pkg-config git python3 python3-yaml
-  python3-jsonschema                     # tests/ci: the CI examples against GitHub's and GitLab's schemas
+  python3-jsonschema                     # tests/ci, tests/reports: CI examples and report files against schemas
+  libxml2-utils                          # tests/junit: xmllint checks our JUnit files against their schemas
   libgit2-dev
   libboost-dev libboost-filesystem-dev   # Boost.Process is header-only but needs Boost.Filesystem
   nlohmann-json3-dev libpugixml-dev libcli11-dev zlib1g-dev
@@ -14,6 +15,8 @@ packages=(
   clang-tidy cppcheck                    # the static-analysis tiers (docs/tiers.md)
   libssl-dev openssl                     # TLS for bench/real_projects (on demand only)
   strace                                 # tests/e2e: kill the gate at a chosen system call
+  chromium                               # tests/browser: report.html in headless Chromium
+  cmark-gfm                              # tests: summary.md rendered as GitHub renders Markdown
 )
 
 missing=()

@@ -2,6 +2,9 @@
 
 #include <utility>
 
+#include "gate/util/atomic_file.h"
+#include "gate/util/error.h"
+
 namespace autofix {
 
 namespace {
@@ -19,6 +22,8 @@ auto journaled(Operation* op, Options options, Run run) {
 }  // namespace
 
 runners::BuildResult CMakeToolchain::build(const runners::BuildOptions& options) {
+  used_.emplace("cmake", "cmake");
+  if (!first_build_dir_) first_build_dir_ = options.build_dir;
   return journaled(op_, options, [](const runners::BuildOptions& o) { return runners::configure_and_build(o); });
 }
 
@@ -28,10 +33,12 @@ std::optional<BuildGraph> CMakeToolchain::build_graph(const std::filesystem::pat
 }
 
 std::vector<runners::DiscoveredTest> CMakeToolchain::discover_tests(const std::filesystem::path& build_dir) {
+  used_.emplace("ctest", "ctest");
   return runners::discover_tests(build_dir);
 }
 
 runners::CTestRun CMakeToolchain::run_tests(const runners::CTestOptions& options) {
+  used_.emplace("ctest", options.ctest);
   return journaled(op_, options, [](const runners::CTestOptions& o) { return runners::run_ctest(o); });
 }
 
@@ -47,12 +54,21 @@ runners::DirectCaseRun CMakeToolchain::run_cases(const runners::DiscoveredTest& 
   });
 }
 
+std::map<std::string, SourceLocation> CMakeToolchain::gtest_case_definitions(
+    const std::vector<runners::DiscoveredTest>& tests, const runners::GtestListingOptions& options) {
+  return journaled(op_, options, [&](const runners::GtestListingOptions& o) {
+    return runners::gtest_case_definitions(tests, o);
+  });
+}
+
 std::vector<std::string> CMakeToolchain::translation_units(const std::filesystem::path& build_dir,
                                                            const std::filesystem::path& source_dir) {
   return runners::translation_units_in_database(build_dir, source_dir);
 }
 
 runners::AnalyzerRun CMakeToolchain::analyze(const runners::AnalyzerOptions& options) {
+  const char* analyzer = runners::to_string(options.analyzer);
+  used_.emplace(analyzer, options.program.empty() ? std::string(analyzer) : options.program);
   return journaled(op_, options, [](const runners::AnalyzerOptions& o) { return runners::run_analyzer(o); });
 }
 
@@ -68,6 +84,29 @@ std::optional<std::vector<runners::GitleaksFinding>> CMakeToolchain::scan_secret
 
 runners::ProcessResult CMakeToolchain::run_command(const runners::ProcessSpec& spec) {
   return journaled(op_, spec, [](const runners::ProcessSpec& s) { return runners::run_process(s); });
+}
+
+std::map<std::string, std::string> CMakeToolchain::tool_versions() {
+  // The compiler the first build directory was configured with (also when its build then failed).
+  if (first_build_dir_ && !used_.count("cxx_compiler")) {
+    std::optional<std::string> cache;
+    try {
+      cache = read_file_if_exists(*first_build_dir_ / "CMakeCache.txt");
+    } catch (const Error&) {
+      // Unreadable now: the compiler's version is left out, as for any tool that does not say it.
+    }
+    if (std::optional<std::string> cxx = cache ? runners::cmake_cache_entry(*cache, "CMAKE_CXX_COMPILER") : std::nullopt;
+        cxx && !cxx->empty())
+      used_.emplace("cxx_compiler", *cxx);
+  }
+  std::map<std::string, std::string> out;
+  for (const auto& [tool, program] : used_) {
+    ProcessGroupRecord group(op_);
+    std::optional<std::string> version = versions_.of(program, group.on_started());
+    group.clear();
+    if (version) out.emplace(tool, *version);
+  }
+  return out;
 }
 
 }  // namespace autofix

@@ -5,6 +5,7 @@
 // the runner returns or throws.
 #include "gate/judge/toolchain.h"
 #include "gate/state/operation.h"
+#include "runners/tool_version.h"
 
 namespace autofix {
 
@@ -22,6 +23,8 @@ class CMakeToolchain final : public Toolchain {
   runners::DirectCaseRun run_cases(const runners::DiscoveredTest& test, runners::TestFramework framework,
                                    const std::vector<std::string>& cases,
                                    const runners::DirectCaseOptions& options) override;
+  std::map<std::string, SourceLocation> gtest_case_definitions(
+      const std::vector<runners::DiscoveredTest>& tests, const runners::GtestListingOptions& options) override;
   std::vector<std::string> translation_units(const std::filesystem::path& build_dir,
                                              const std::filesystem::path& source_dir) override;
   runners::AnalyzerRun analyze(const runners::AnalyzerOptions& options) override;
@@ -29,9 +32,13 @@ class CMakeToolchain final : public Toolchain {
       const std::string& gitleaks, std::chrono::milliseconds timeout,
       const std::vector<runners::AddedFile>& files) override;
   runners::ProcessResult run_command(const runners::ProcessSpec& spec) override;
+  std::map<std::string, std::string> tool_versions() override;
 
  private:
   Operation* op_;
+  std::map<std::string, std::string> used_;  // tool -> the program that ran ("cmake" -> "cmake")
+  std::optional<std::filesystem::path> first_build_dir_;
+  runners::ToolVersionCache versions_;
 };
 
 }  // namespace autofix

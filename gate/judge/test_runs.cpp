@@ -2,12 +2,15 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <optional>
 #include <set>
 
 #include "gate/state/operation.h"
 #include "gate/util/atomic_file.h"
 #include "runners/case_results.h"
 #include "runners/cmake_file_api.h"
+#include "runners/gtest_listing.h"
 #include "runners/test_framework.h"
 
 namespace autofix {
@@ -27,7 +30,28 @@ RunStatus run_status(runners::TestStatus s) {
   return RunStatus::not_run;
 }
 
-TestRecord to_record(const runners::TestResult& t) {
+// A path a test printed, relative to the repository root and '/'-separated when it lies inside it;
+// else (outside, or relative to a directory nobody knows) as printed.
+SourceLocation in_repository(SourceLocation where, const fs::path& root) {
+  fs::path printed(where.file);
+  if (!where.known() || !printed.is_absolute() || root.empty()) return where;
+  auto inside = [](const fs::path& path, const fs::path& base) -> std::optional<std::string> {
+    fs::path rel = path.lexically_normal().lexically_relative(base.lexically_normal());
+    if (rel.empty() || rel == "." || *rel.begin() == "..") return std::nullopt;
+    return rel.generic_string();
+  };
+  std::optional<std::string> rel = inside(printed, root);
+  if (!rel) {
+    // The build may name the sources through a symbolic link the root does not use (or the other way round).
+    std::error_code ec1, ec2;
+    fs::path real = fs::weakly_canonical(printed, ec1), real_root = fs::weakly_canonical(root, ec2);
+    if (!ec1 && !ec2) rel = inside(real, real_root);
+  }
+  if (rel) where.file = *rel;
+  return where;
+}
+
+TestRecord to_record(const runners::TestResult& t, const fs::path& root) {
   std::string output = t.message.empty() ? t.output_excerpt
                        : t.output_excerpt.empty() ? t.message
                                                   : t.message + "\n" + t.output_excerpt;
@@ -39,13 +63,42 @@ TestRecord to_record(const runners::TestResult& t) {
   r.duration_s = t.duration_s;
   r.output = std::move(output);
   r.failures = t.failures;
+  r.defined_at = in_repository(t.defined_at, root);
+  if (t.first_failure) {
+    r.first_failure = t.first_failure;
+    r.first_failure->location = in_repository(t.first_failure->location, root);
+  }
   return r;
 }
 
-std::vector<TestRecord> to_records(const runners::CTestRun& run) {
+// The records of a run. A test whose report says nowhere where it is defined gets where a listing of its
+// GoogleTest binary says its one case is (`listed`, by CTest test), else its CTest test's registration
+// site (a CMakeLists.txt line), when CTest told it.
+std::vector<TestRecord> to_records(const runners::CTestRun& run, const fs::path& root,
+                                   const std::map<std::string, SourceLocation>& listed) {
+  std::map<std::string, SourceLocation> registered;
+  for (const runners::DiscoveredTest& d : run.discovered)
+    if (!d.source_file.empty()) registered.emplace(d.name, in_repository({d.source_file, d.source_line}, root));
+  for (const auto& [test, where] : listed) registered.insert_or_assign(test, in_repository(where, root));
   std::vector<TestRecord> out;
-  for (const auto& t : run.tests) out.push_back(to_record(t));
-  for (const auto& c : run.cases) out.push_back(to_record(c));
+  for (const auto& t : run.tests) out.push_back(to_record(t, root));
+  for (const auto& c : run.cases) out.push_back(to_record(c, root));
+  for (TestRecord& r : out)
+    if (auto site = registered.find(r.ctest_test); !r.defined_at.known() && site != registered.end())
+      r.defined_at = site->second;
+  return out;
+}
+
+// The tests of `run` that ran one GoogleTest case each (gtest_discover_tests) and whose results say
+// nowhere where that case is defined: ctest runs them without GTEST_OUTPUT, and CTest records no
+// registration line for them.
+std::vector<runners::DiscoveredTest> unlocated_gtest_cases(const runners::CTestRun& run) {
+  std::set<std::string> unlocated;
+  for (const runners::TestResult& t : run.tests)
+    if (!t.defined_at.known()) unlocated.insert(t.name);
+  std::vector<runners::DiscoveredTest> out;
+  for (const runners::DiscoveredTest& d : run.discovered)
+    if (unlocated.count(d.name) && runners::single_gtest_case(d)) out.push_back(d);
   return out;
 }
 
@@ -87,6 +140,9 @@ runners::BuildResult build_tree(Toolchain& toolchain, const Layout& l, const Run
   return r;
 }
 
+// A listing runs no test: a binary that takes longer to list its cases is not waited for.
+constexpr std::chrono::milliseconds kListingTimeout{10'000};
+
 std::chrono::milliseconds per_test_limit(const RunSettings& s) {
   auto limit = std::min(s.test_timeout, std::max(std::chrono::seconds(1), s.timeout / 2));
   return std::chrono::duration_cast<std::chrono::milliseconds>(limit);
@@ -110,7 +166,17 @@ TestRun run_tests(Toolchain& toolchain, const Layout& l, const fs::path& output_
   }
   c.names = std::move(selection);
   runners::CTestRun run = toolchain.run_tests(c);
-  return {to_records(run), run.warnings};
+  std::map<std::string, SourceLocation> listed;
+  std::vector<runners::DiscoveredTest> unlocated = options.locate_cases ? unlocated_gtest_cases(run)
+                                                                        : std::vector<runners::DiscoveredTest>{};
+  if (!unlocated.empty()) {
+    runners::GtestListingOptions o;
+    o.build_dir = l.build_dir;
+    o.listing_dir = output_dir / "gtest-list";
+    o.timeout = std::min(kListingTimeout, per_test_limit(s));
+    listed = toolchain.gtest_case_definitions(unlocated, o);
+  }
+  return {to_records(run, l.root, listed), run.warnings};
 }
 
 bool disagrees(RunStatus first, const std::vector<RunStatus>& reruns) {
@@ -191,6 +257,7 @@ std::map<TestKey, std::vector<TestRecord>> rerun_until_disagreement(Toolchain& t
       TestRunOptions o;
       o.names.assign(whole.begin(), whole.end());
       o.read_failing_cases = false;
+      o.locate_cases = false;
       keep(run_tests(toolchain, l, dir, s, o).records, false);
     }
     for (const auto& [test, cases] : through_ctest) {
@@ -198,6 +265,7 @@ std::map<TestKey, std::vector<TestRecord>> rerun_until_disagreement(Toolchain& t
       o.names = {test};
       o.environment = {{"GTEST_FILTER", runners::gtest_filter_for(cases)}};
       o.read_failing_cases = false;
+      o.locate_cases = false;
       keep(run_tests(toolchain, l, dir, s, o).records, true);
     }
     for (const auto& [test, cases] : direct) {
@@ -208,7 +276,7 @@ std::map<TestKey, std::vector<TestRecord>> rerun_until_disagreement(Toolchain& t
       const runners::DiscoveredTest& binary = by_name.at(test);
       runners::DirectCaseRun run = toolchain.run_cases(binary, toolchain.framework_of(binary), cases, o);
       std::vector<TestRecord> records;
-      for (const auto& c : run.cases) records.push_back(to_record(c));
+      for (const auto& c : run.cases) records.push_back(to_record(c, l.root));
       keep(records, true);
     }
     for (auto it = pending.begin(); it != pending.end();) {

@@ -34,6 +34,9 @@ struct TestRunOptions {
   std::vector<std::string> names;  // CTest tests to run; empty: every test (or the shard's)
   std::vector<std::pair<std::string, std::string>> environment;  // for every test of the run
   bool read_failing_cases = true;  // see runners::CTestOptions
+  // Tests that run one GoogleTest case each and whose run says nowhere where it is defined get it from
+  // one `--gtest_list_tests` per binary (runners/gtest_listing.h); re-runs, whose first run has it, skip it.
+  bool locate_cases = true;
 };
 
 // Runs CTest tests with results under `output_dir`.

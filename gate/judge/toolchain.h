@@ -8,6 +8,7 @@
 // CMake one records each process group in the operation's journal): callers leave them unset.
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,6 +18,7 @@
 #include "runners/cmake_build.h"
 #include "runners/ctest_runner.h"
 #include "runners/gitleaks.h"
+#include "runners/gtest_listing.h"
 #include "runners/process.h"
 #include "runners/static_analyzer.h"
 #include "runners/test_framework.h"
@@ -42,6 +44,10 @@ class Toolchain {
   virtual runners::DirectCaseRun run_cases(const runners::DiscoveredTest& test, runners::TestFramework framework,
                                            const std::vector<std::string>& cases,
                                            const runners::DirectCaseOptions& options) = 0;
+  // Where the cases of tests that run one GoogleTest case each are defined (one listing per binary): CTest
+  // test name -> location, the path as the binary printed it. Tests it cannot tell are left out.
+  virtual std::map<std::string, SourceLocation> gtest_case_definitions(
+      const std::vector<runners::DiscoveredTest>& tests, const runners::GtestListingOptions& options) = 0;
   // The translation units the build's compile database lists, relative to source_dir.
   virtual std::vector<std::string> translation_units(const std::filesystem::path& build_dir,
                                                      const std::filesystem::path& source_dir) = 0;
@@ -53,6 +59,11 @@ class Toolchain {
       const std::string& gitleaks, std::chrono::milliseconds timeout, const std::vector<runners::AddedFile>& files) = 0;
   // Any command (a command tier).
   virtual runners::ProcessResult run_command(const runners::ProcessSpec& spec) = 0;
+  // The versions of the tools this toolchain has run so far, for report.json's `tool_versions`: "cmake",
+  // "ctest", "cxx_compiler" (CMAKE_CXX_COMPILER of the first build it configured), "clang-tidy",
+  // "cppcheck"; each as its `--version` says (runners/tool_version.h), asked once per run. A tool it did
+  // not run is absent, and so is one that did not say its version.
+  virtual std::map<std::string, std::string> tool_versions() = 0;
 };
 
 }  // namespace autofix

@@ -49,10 +49,26 @@ struct Side {
     inferred.duration_s = 0;
     inferred.output = "passed with its CTest test '" + whole->name + "' (no per-case results were read on this tree)";
     inferred.failures.clear();
+    inferred.first_failure.reset();
     inferred.reruns.clear();
     return inferred;
   }
 };
+
+// Where the test is defined, and the first failing assertion of the run that shows the change (see
+// TestOutcome): the run with the fix when it reported one, else the baseline's.
+void locate(TestOutcome& o) {
+  for (const std::optional<TestRecord>* r : {&o.after, &o.baseline})
+    if (*r && (*r)->defined_at.known()) {
+      o.defined_at = (*r)->defined_at;
+      break;
+    }
+  for (const std::optional<TestRecord>* r : {&o.after, &o.baseline})
+    if (*r && (*r)->first_failure) {
+      o.first_failure = (*r)->first_failure;
+      break;
+    }
+}
 
 Transition transition_between(RunStatus before, RunStatus now) {
   if (skipped(before) && skipped(now)) return Transition::SKIPPED;
@@ -85,6 +101,7 @@ std::vector<TestOutcome> classify(const std::vector<TestRecord>& baseline, const
     o.transition = o.after ? transition_between(r.status, o.after->status) : Transition::MISSING;
     out.push_back(std::move(o));
   }
+  for (TestOutcome& o : out) locate(o);
   // Failure lines say more than a status only where no case tells which part of a test broke.
   for (TestOutcome& o : out)
     if (o.transition == Transition::FAIL_TO_FAIL && o.case_name.empty() && !before.with_cases.count(o.ctest_test) &&

@@ -13,6 +13,7 @@ namespace autofix {
 // it has no per-case results for its CTest test at all and that CTest test passed there: then the case
 // passed too (frameworks whose cases are read only when their binary fails; see runners/case_results.h).
 // FAIL_TO_FAIL tests without per-case results on both sides get new_failures.
+// Each outcome gets defined_at and first_failure from its records (see TestOutcome).
 std::vector<TestOutcome> classify(const std::vector<TestRecord>& baseline, const std::vector<TestRecord>& after);
 
 }  // namespace autofix

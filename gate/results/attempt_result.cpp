@@ -96,6 +96,8 @@ std::vector<std::string> AttemptResult::regressions() const {
   return out;
 }
 
+std::string AttemptResult::regression_reason_of(const TestOutcome& test) const { return regression_reason(*this, test); }
+
 std::vector<std::string> AttemptResult::regression_reasons() const {
   std::vector<std::string> out;
   for (const TestOutcome& o : tests)

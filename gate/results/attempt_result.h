@@ -40,6 +40,25 @@ inline constexpr auto kTransitions = enum_table<Transition>(
      {Transition::NEW, "NEW"}, {Transition::FLAKY, "FLAKY"}, {Transition::SKIPPED, "SKIPPED"}});
 const char* to_string(Transition t) noexcept;
 
+// A place in the project's sources: a repository-relative, '/'-separated file (a path outside the
+// repository stays as the test printed it) and a 1-based line. file empty: unknown; line 0: unknown
+// (a file alone is still worth showing, e.g. doctest's test case file).
+struct SourceLocation {
+  std::string file;
+  int line = 0;
+  bool known() const noexcept { return !file.empty(); }
+  bool operator==(const SourceLocation&) const = default;
+};
+
+// The first assertion a failing test reported: where (unknown when the framework did not say, e.g.
+// GoogleTest's "unknown file: Failure" for an exception) and what it printed about it (the assertion
+// and its values, e.g. "Expected equality of these values:\n  a\n    Which is: 2\n  1"; capped).
+struct FailedAssertion {
+  SourceLocation location;
+  std::string message;
+  bool operator==(const FailedAssertion&) const = default;
+};
+
 // What was observed of one test on one tree.
 struct TestRecord {
   // What people read: the CTest test's name, or "<CTest test>::<case>" for a case inside it. Not an
@@ -55,6 +74,12 @@ struct TestRecord {
   // is never counted as new.
   std::vector<std::string> failures{};
   std::vector<RunStatus> reruns{};  // extra runs on the same tree, in order (baseline records: flake checks)
+  // Where the test is defined: the case's own file and line from its framework's XML report, else the
+  // CTest test's registration site (a CMakeLists.txt line); unknown when neither says.
+  SourceLocation defined_at{};
+  // The first failing assertion its output shows (runners/failed_assertion.h); none when it passed or
+  // printed no assertion the parser knows.
+  std::optional<FailedAssertion> first_failure{};
 };
 
 // The identity of a test across runs and trees: (CTest test, case).
@@ -79,6 +104,12 @@ struct TestOutcome {
   // printed. Not empty: the fix broke more of the test than was broken (a regression).
   std::vector<std::string> new_failures;
   std::string observed;  // what the runs showed, e.g. "failed 5 of 5 runs without the fix, passed 3 of 5 with it"
+  // What reporters show for the test (set by gate/policy/classify.h): where it is defined (the
+  // record with the fix, else the baseline's), and the first failing assertion of the run that shows
+  // the change: the run with the fix when it reported one (a regression, a test still failing), else the
+  // baseline's (what a fixed test used to fail on).
+  SourceLocation defined_at{};
+  std::optional<FailedAssertion> first_failure{};
   TestKey key() const { return {ctest_test, case_name}; }
 };
 
@@ -253,6 +284,9 @@ struct AttemptResult {
   std::vector<OutsideEdit> outside_edits;  // what the rollback kept of others' changes
   std::optional<std::string> kept_ref;     // refs/autofix/kept/<id>, when a version was set aside
   int interrupted_after_decision = 0;      // a signal that arrived once the outcome was committed (it stands)
+  // The tools the run used, each with the version it said ("cmake" -> "cmake version 3.25.1"): see
+  // Toolchain::tool_versions (gate/judge/toolchain.h). A tool the run did not use is absent.
+  std::map<std::string, std::string> tool_versions;
 
   size_t tests_run() const;
   size_t tests_passed() const;
@@ -266,6 +300,9 @@ struct AttemptResult {
   std::vector<std::string> regressions() const;
   // Why each regression counts, one line each ("X passed without the fix and failed with it").
   std::vector<std::string> regression_reasons() const;
+  // Why one of `tests` counts as a regression, as regression_reasons() says it; empty when it is none.
+  // For readers that go by the test itself rather than by its name, which is no identity.
+  std::string regression_reason_of(const TestOutcome& test) const;
 };
 
 // The run could not be judged: verdict `error`, the reason being the error's message and its hint.

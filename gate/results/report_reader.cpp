@@ -9,6 +9,7 @@
 #include <limits>
 #include <set>
 
+#include "gate/results/report_format.h"
 #include "gate/util/atomic_file.h"
 #include "gate/util/enum_table.h"
 #include "gate/util/error.h"
@@ -59,6 +60,11 @@ std::optional<TestRecord> read_record(const JsonValue& test, std::string_view ke
   return r;
 }
 
+// {"file", "line"}; an empty file is an unknown location.
+SourceLocation read_location(const JsonValue& n) {
+  return {n.string("file"), static_cast<int>(n.integer("line", 0, std::numeric_limits<int>::max()))};
+}
+
 TestOutcome read_test(const JsonValue& n) {
   TestOutcome t;
   t.name = n.string("name");
@@ -72,6 +78,11 @@ TestOutcome read_test(const JsonValue& n) {
   t.case_name = n.string("case");
   t.new_failures = n.strings("new_failures");
   t.observed = n.string("observed");
+  // Reports written before tests carried locations have neither key.
+  if (std::optional<JsonValue> at = n.find("defined_at"); at && !at->is_null())
+    t.defined_at = read_location(at->object());
+  if (std::optional<JsonValue> first = n.find("first_failure"); first && !first->is_null())
+    t.first_failure = FailedAssertion{read_location(first->object()), first->string("message")};
   for (std::optional<TestRecord>* rec : {&t.baseline, &t.after})
     if (*rec) {
       (*rec)->ctest_test = t.ctest_test;
@@ -159,6 +170,16 @@ AttemptResult read_attempt(const JsonValue& root) {
     a.tampering.push_back({f.one_of("kind", kTamperKinds, "tamper kind"), f.string("file"),
                            static_cast<int>(f.integer("line", 0, std::numeric_limits<int>::max())), f.string("test"),
                            f.string("detail"), f.boolean("downgraded")});
+  // Absent from reports written before they existed: format 1, no tool versions (gate/results/report_format.h).
+  if (std::optional<JsonValue> format = root.find("format_version")) {
+    std::int64_t version = format->integer(1, std::numeric_limits<int>::max());
+    if (version > kReportFormatVersion)
+      format->fail("format " + std::to_string(version) + ", newer than this gate reads (" +
+                       std::to_string(kReportFormatVersion) + ")",
+                   "read it with the autofix-gate that wrote it, or a newer one");
+  }
+  if (std::optional<JsonValue> tools = root.find("tool_versions"))
+    for (const auto& [tool, version] : tools->members()) a.tool_versions[tool] = version.string();
   return a;
 }
 

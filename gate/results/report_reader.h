@@ -5,7 +5,10 @@
 // unknown is an Error(usage) naming the source and the JSON path, e.g.
 //   "shard-2/report.json: tests[3].transition: unknown transition 'PASSED' (expected FAIL_TO_PASS, ...)".
 // Keys attempt_json derives from others (tests_status, tests_run, tests_passed) are not read: the tests
-// array is the one source of truth. Unknown keys are ignored, so newer reports stay readable.
+// array is the one source of truth. Unknown keys are ignored, so newer reports stay readable; a
+// `format_version` newer than kReportFormatVersion (gate/results/report_format.h) is refused, and
+// `gate_version` is not read (a report written again names the gate that wrote it). A test's
+// defined_at and first_failure may be missing (reports written before they existed): then unknown.
 #include <cstdint>
 #include <filesystem>
 #include <optional>

@@ -279,6 +279,7 @@ AttemptOutcome run_attempt(const AttemptOptions& o, reporters::Progress& progres
   } catch (const std::filesystem::filesystem_error& e) {
     record_gate_error(result, io_error_from(e));  // a report is written all the same
   }
+  result.tool_versions = toolchain.tool_versions();
 
   if (keep_fix) {
     op.finish();

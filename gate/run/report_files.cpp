@@ -12,7 +12,12 @@
 #include "gate/util/error.h"
 #include "gate/util/io_errors.h"
 #include "reporters/attempt_report.h"
+#include "reporters/code_quality.h"
+#include "reporters/html_report.h"
+#include "reporters/junit.h"
+#include "reporters/tiers_junit.h"
 #include "reporters/sarif.h"
+#include "reporters/summary.h"
 
 namespace autofix {
 
@@ -91,9 +96,13 @@ void write_report_files(const AttemptResult& result, const fs::path& dir) {
   std::string report = reporters::dump_json(reporters::attempt_json(result)) + "\n";
   set["report.json"] = report;
   if (result.shard) set["partial.json"] = report;  // a shard's result is also the input of `autofix-gate merge`
-  set["autofix.sarif"] = reporters::dump_json(reporters::sarif_log(result.tiers)) + "\n";
+  set["autofix.sarif"] = reporters::dump_json(reporters::sarif_log(result, reporters::SarifScope::upload)) + "\n";
+  set["autofix-full.sarif"] = reporters::dump_json(reporters::sarif_log(result, reporters::SarifScope::full)) + "\n";
+  set["gl-code-quality-report.json"] = reporters::dump_json(reporters::code_quality_report(result.tiers)) + "\n";
   set["junit.xml"] = reporters::attempt_junit(result);
+  set["autofix-tiers.xml"] = reporters::tiers_junit(result);
   set["summary.md"] = reporters::attempt_summary(result);
+  set["report.html"] = reporters::attempt_html(result);
 
   // Whole files first, out of sight; not fsynced: a report is read right away, and after a power cut the
   // attempt is recovered and run again anyway.

@@ -251,6 +251,8 @@ AttemptResult merge_partials(const std::vector<fs::path>& files) {
     for (const TamperFinding& f : r.tampering)
       if (std::none_of(out.tampering.begin(), out.tampering.end(), [&](const TamperFinding& g) { return same_tamper(f, g); }))
         out.tampering.push_back(f);
+    // Each tool as the first shard that used it says (merging runs none).
+    out.tool_versions.insert(r.tool_versions.begin(), r.tool_versions.end());
   }
   out.risk = riskiest->result.risk;
   // In test order, as an unsharded run lists them (its regressions come sorted by name).

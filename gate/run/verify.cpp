@@ -179,6 +179,7 @@ AttemptOutcome run_verify(const VerifyOptions& vo, reporters::Progress& progress
   } catch (const std::filesystem::filesystem_error& e) {
     record_gate_error(result, io_error_from(e));  // a report is written all the same
   }
+  result.tool_versions = toolchain.tool_versions();
 
   phases.begin("restore", "restoring the checkout (snapshot " + snap.id + ")");
   snapshot::RestoreReport restored = op.roll_back();

@@ -16,12 +16,24 @@ RunStatus status_from(const std::string& s) {
   throw Error(ErrorKind::internal, "unknown test status '" + s + "'");
 }
 
+nlohmann::json location_to_json(const SourceLocation& l) { return {{"file", l.file}, {"line", l.line}}; }
+
+SourceLocation location_from_json(const nlohmann::json& j) {
+  return {j.at("file").get<std::string>(), j.at("line").get<int>()};
+}
+
 nlohmann::json record_to_json(const TestRecord& t) {
   nlohmann::json reruns = nlohmann::json::array();
   for (RunStatus r : t.reruns) reruns.push_back(to_string(r));
-  return {{"name", t.name},         {"ctest_test", t.ctest_test}, {"case", t.case_name},
-          {"status", to_string(t.status)}, {"duration_s", t.duration_s}, {"output", t.output},
-          {"failures", t.failures}, {"reruns", reruns}};
+  nlohmann::json j = {{"name", t.name},         {"ctest_test", t.ctest_test}, {"case", t.case_name},
+                      {"status", to_string(t.status)}, {"duration_s", t.duration_s}, {"output", t.output},
+                      {"failures", t.failures}, {"reruns", reruns}, {"defined_at", location_to_json(t.defined_at)}};
+  j["first_failure"] = nullptr;
+  if (t.first_failure) {
+    j["first_failure"] = location_to_json(t.first_failure->location);
+    j["first_failure"]["message"] = t.first_failure->message;
+  }
+  return j;
 }
 
 TestRecord record_from_json(const nlohmann::json& t) {
@@ -34,10 +46,16 @@ TestRecord record_from_json(const nlohmann::json& t) {
   r.output = t.at("output").get<std::string>();
   r.failures = t.at("failures").get<std::vector<std::string>>();
   for (const auto& s : t.at("reruns")) r.reruns.push_back(status_from(s.get<std::string>()));
+  // Baselines stored before test locations were read have neither: unknown.
+  if (t.contains("defined_at")) r.defined_at = location_from_json(t.at("defined_at"));
+  if (t.contains("first_failure") && !t.at("first_failure").is_null())
+    r.first_failure = FailedAssertion{location_from_json(t.at("first_failure")),
+                                      t.at("first_failure").at("message").get<std::string>()};
   return r;
 }
 
 // Format 3: test records carry their CTest test, case, failure lines and re-runs; tests their environment.
+// Records may carry defined_at and first_failure (added within format 3: older files lack them).
 constexpr int kFormat = 3;
 
 }  // namespace

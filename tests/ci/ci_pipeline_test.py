@@ -14,6 +14,7 @@ import os
 import sys
 import textwrap
 import unittest
+from xml.etree import ElementTree
 
 import ci_scripts_test
 from ci_scripts_test import Sandbox, read, run, write
@@ -38,10 +39,25 @@ def passes(root, commit):
         subprocess.run(["tar", "-x", "-C", tree], input=archive, check=True)
         return subprocess.run(["sh", "check.sh"], cwd=tree, stdout=subprocess.DEVNULL).returncode == 0
 def reports(out, verdict):
+    # The report set's files, small but in their formats, each naming the verdict.
     os.makedirs(out, exist_ok=True)
     json.dump({"verdict": verdict, "reason": "check.sh " + verdict}, open(os.path.join(out, "report.json"), "w"))
-    for name in ("junit.xml", "summary.md", "autofix.sarif"):
-        open(os.path.join(out, name), "w").write(verdict + "\n")
+    failed = int(verdict != "accepted")
+    open(os.path.join(out, "junit.xml"), "w").write(
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<testsuites tests="1" failures="{failed}"><testsuite name="gate" '
+        f'tests="1" failures="{failed}"><testcase classname="gate" name="verdict">'
+        + (f'<failure message="{verdict}"/>' if failed else "") + "</testcase></testsuite></testsuites>\n")
+    open(os.path.join(out, "summary.md"), "w").write(f"## AutofixGate: {verdict}\n\ncheck.sh {verdict}.\n")
+    for name in ("autofix.sarif", "autofix-full.sarif"):
+        json.dump({"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "autofix-gate tests", "rules": []}},
+                                                 "automationDetails": {"id": "autofix-gate/tests/"},
+                                                 "results": [], "properties": {"verdict": verdict, "file": name}},
+                                                {"tool": {"driver": {"name": "no category"}}, "results": []}]},
+                  open(os.path.join(out, name), "w"))
+    open(os.path.join(out, "autofix-tiers.xml"), "w").write(
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<testsuites tests="1" failures="0"><testsuite name="tiers" '
+        f'tests="1" failures="0"><testcase classname="ctest" name="tests"/></testsuite></testsuites>\n')
+    open(os.path.join(out, "gl-code-quality-report.json"), "w").write("[]\n")
 if args[0] == "verify":
     root, base, head = opt("-C"), opt("--base"), opt("--head")
     verdict = "rejected" if passes(root, base) and not passes(root, head) else "accepted"
@@ -234,12 +250,48 @@ class GitHubPipelineTest(PipelineTestCase):
         self.assertEqual(self.sb.remote_git("rev-list", "--parents", "-n1", main).split()[1:], [m, h], self.describe())
         self.assertNotIn("autofix/comment", self.sb.remote_branches())
         self.assertEqual(self.build_count(), 1, "autofix-gate must be built once per run\n" + self.describe())
+        self.assertPublished(self.runs[0], ["accepted"])
+
+    def assertPublished(self, run_, verdicts):
+        """merge-shards published the merged reports of each judged change: summary.md as the job summary,
+        junit.xml to the test reporter, and for a single change autofix.sarif to code scanning."""
+        workspace = run_.jobs["merge-shards"]["legs"][0]["workspace"]
+        summary = read(os.path.join(workspace, "autofix-artifacts", "summary.md"))
+        self.assertEqual(run_.summary, summary, self.describe())
+        self.assertEqual([line for line in summary.splitlines() if line.startswith("## AutofixGate")],
+                         [f"## AutofixGate: {v}" for v in verdicts], summary)
+        reports = {action: (inputs, files) for action, inputs, files in run_.reports}
+        self.assertEqual(sorted(reports), ["github/codeql-action/upload-sarif", "mikepenz/action-junit-report"]
+                         if len(verdicts) == 1 else ["mikepenz/action-junit-report"], self.describe())
+        # The tests and the tiers, each a check run of its own.
+        junits = [(inputs, files) for action, inputs, files in run_.reports if action == "mikepenz/action-junit-report"]
+        self.assertEqual([inputs["check_name"] for inputs, _ in junits], ["autofix-gate tests", "autofix-gate tiers"])
+        junit = junits[0][1]
+        self.assertEqual(sorted(junit), [f"autofix-artifacts/targets/{n}/report/junit.xml" for n in range(1, len(verdicts) + 1)])
+        self.assertEqual([junit[f].find("testsuite").get("failures") for f in sorted(junit)],
+                         ["0" if v == "accepted" else "1" for v in verdicts])
+        self.assertEqual(sorted(junits[1][1]),
+                         [f"autofix-artifacts/targets/{n}/report/autofix-tiers.xml" for n in range(1, len(verdicts) + 1)])
+        if len(verdicts) == 1:
+            inputs, sarif = reports["github/codeql-action/upload-sarif"]
+            self.assertEqual(list(sarif), ["autofix-artifacts/targets/1/report/autofix.sarif"])
+            runs = sarif["autofix-artifacts/targets/1/report/autofix.sarif"]["runs"]
+            self.assertEqual(runs[0]["properties"], {"verdict": verdicts[0], "file": "autofix.sarif"})
+            # A run's own category stands; `category` names a run without one.
+            self.assertEqual([r["automationDetails"]["id"] for r in runs], ["autofix-gate/tests/", "autofix-gate/"])
 
     def test_b_three_fixes_in_one_push_get_three_verdicts(self):
         p, commits, pushes = self.three_fixes(push_each=False)
         self.run_together([self.push_event("main", *push) for push in pushes])
         self.assertThreeVerdictsAndOneRevert(p, commits, self.describe)
         self.assertEqual(self.build_count(), 1, self.describe())
+        # The tests and the tiers are published as two check runs, each from the files of every change.
+        published = [(i["report_paths"], i["check_name"]) for a, i, _ in self.runs[0].reports
+                     if a == "mikepenz/action-junit-report"]
+        self.assertEqual(published, [("autofix-artifacts/targets/*/report/junit.xml", "autofix-gate tests"),
+                                     ("autofix-artifacts/targets/*/report/autofix-tiers.xml", "autofix-gate tiers")],
+                         self.describe())
+        self.assertPublished(self.runs[0], ["accepted", "rejected", "accepted"])
 
     def test_b_three_quick_pushes_each_get_a_verdict(self):
         p, commits, pushes = self.three_fixes(push_each=True)
@@ -345,12 +397,36 @@ class GitLabPipelineTest(PipelineTestCase):
         self.run_pipelines(self.push_pipeline("autofix/comment", ZERO, h))
         self.assertEqual(self.judged(), {(b, h): {"accepted"}}, self.describe())
         self.assertTrue(self.sb.remote_git("merge-base", "--is-ancestor", h, "main") == "", self.describe())
+        # autofix:merge hands GitLab the merged report's JUnit and Code Quality files.
+        reports = {kind: files for job, kind, files in self.pipelines[0].reports if job == "autofix:merge"}
+        self.assertEqual(sorted(reports), ["codequality", "junit"], self.describe())
+        self.assertEqual([f.split("/autofix-artifacts/")[1] for f in reports["codequality"]],
+                         ["targets/1/report/gl-code-quality-report.json"], self.describe())
+        self.assertEqual([f.split("/autofix-artifacts/")[1] for f in reports["junit"]],
+                         ["targets/1/report/junit.xml"], self.describe())
+        self.assertEqual(ElementTree.parse(reports["junit"][0]).getroot().find("testsuite").get("failures"), "0")
+        # GitLab reads no SARIF: both logs are kept as artifacts of autofix:merge, with the summary, which the
+        # job also prints (GitLab has no job summary).
+        merge = self.pipelines[0].jobs["autofix:merge"]
+        report = os.path.join(merge["artifacts"], "autofix-artifacts", "targets", "1", "report")
+        for name in ("autofix.sarif", "autofix-full.sarif"):
+            with open(os.path.join(report, name), encoding="utf-8") as f:
+                self.assertEqual(json.load(f)["runs"][0]["properties"], {"verdict": "accepted", "file": name})
+        self.assertIn(read(os.path.join(report, "summary.md")), merge["output"])
+        self.assertIn("## AutofixGate: accepted", merge["output"])
 
     def test_b_three_fixes_in_one_push_get_three_verdicts(self):
         p, commits, pushes = self.three_fixes(push_each=False)
         self.run_pipelines(*(self.push_pipeline("main", *push) for push in pushes))
         self.assertThreeVerdictsAndOneRevert(p, commits, self.describe)
         self.assertEqual(self.build_count(), 1, self.describe())
+        # The tests' JUnit files from autofix:merge, the tiers' from autofix:tiers: one per judged change.
+        published = [(job, kind, [os.path.relpath(f, self.pipelines[0].jobs[job]["workspace"]) for f in files])
+                     for job, kind, files in self.pipelines[0].reports if kind == "junit"]
+        self.assertEqual(published, [("autofix:merge", "junit", [f"autofix-artifacts/targets/{n}/report/junit.xml" for n in (1, 2, 3)]),
+                                     ("autofix:tiers", "junit",
+                                      [f"autofix-artifacts/targets/{n}/report/autofix-tiers.xml" for n in (1, 2, 3)])],
+                         self.describe())
 
     def test_b_three_quick_pushes_each_get_a_verdict(self):
         p, commits, pushes = self.three_fixes(push_each=True)

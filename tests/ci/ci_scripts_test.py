@@ -359,7 +359,7 @@ def reports(out, verdict):
         return
     json.dump({"verdict": verdict, "reason": "fake reason\nsecond line", "tiers": [{"verdict": "x"}]},
               open(os.path.join(out, "report.json"), "w"))
-    for name in ("junit.xml", "summary.md", "autofix.sarif"):
+    for name in ("junit.xml", "autofix-tiers.xml", "summary.md", "autofix.sarif"):
         open(os.path.join(out, name), "w").write(name)
 if args[0] == "verify":
     out = opt("--report-dir") or os.path.join(opt("--build-dir") or "build", "autofix")

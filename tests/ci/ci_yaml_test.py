@@ -140,12 +140,25 @@ class GitHubWorkflowTest(Common):
 
     def test_reports(self):
         runs = "\n".join(s.get("run", "") for s in self.steps("merge-shards"))
-        self.assertIn('cat autofix-artifacts/summary.md >> "$GITHUB_STEP_SUMMARY"', runs)
         self.assertIn('cat autofix-artifacts/verdicts.env >> "$GITHUB_OUTPUT"', runs)
-        junit = self.step_using("merge-shards", "mikepenz/action-junit-report")
-        self.assertEqual(junit["with"]["report_paths"], "autofix-artifacts/targets/*/report/junit.xml")
+        summary = [s for s in self.steps("merge-shards") if "GITHUB_STEP_SUMMARY" in s.get("run", "")]
+        self.assertEqual([s["run"] for s in summary], ['cat autofix-artifacts/summary.md >> "$GITHUB_STEP_SUMMARY"'])
+        self.assertIn("always()", summary[0]["if"])
+        # Tests and tiers as two check runs, so that neither counts the other's cases (docs/junit.md).
+        junit = [s for s in self.steps("merge-shards") if s.get("uses", "").startswith("mikepenz/action-junit-report@")]
+        self.assertEqual([(s["uses"], s["with"]["report_paths"], s["with"]["check_name"]) for s in junit],
+                         [("mikepenz/action-junit-report@v6", "autofix-artifacts/targets/*/report/junit.xml", "autofix-gate tests"),
+                          ("mikepenz/action-junit-report@v6", "autofix-artifacts/targets/*/report/autofix-tiers.xml",
+                           "autofix-gate tiers")])
+        for step in junit:
+            self.assertIn(step["with"]["report_paths"], step["if"])
+            # tests/junit/junit_readers.py reads this template from here to check the titles.
+            self.assertEqual(step["with"]["check_title_template"], "{{CLASS_NAME}}.{{TEST_NAME}}")
         sarif = self.step_using("merge-shards", "github/codeql-action/upload-sarif")
-        self.assertEqual(sarif["with"]["sarif_file"], "autofix-artifacts/targets/1/report/autofix.sarif")
+        self.assertEqual(sarif["uses"], "github/codeql-action/upload-sarif@v4")
+        self.assertEqual(sarif["with"], {"sarif_file": "autofix-artifacts/targets/1/report/autofix.sarif",
+                                         "category": "autofix-gate"})
+        self.assertIn("always()", sarif["if"])
         self.assertEqual(self.jobs["merge-shards"]["permissions"]["security-events"], "write")
         self.assertEqual(self.step_using("merge-shards", "actions/upload-artifact")["with"]["name"], "autofix-report")
 
@@ -223,7 +236,14 @@ class GitLabTemplateTest(Common):
     def test_reports(self):
         artifacts = self.doc["autofix:merge"]["artifacts"]
         self.assertEqual(artifacts["reports"]["junit"], "autofix-artifacts/targets/*/report/junit.xml")
-        self.assertTrue(artifacts["reports"]["junit"].startswith(self.doc["variables"]["AUTOFIX_CI_ARTIFACTS_DIR"] + "/"))
+        self.assertEqual(artifacts["reports"]["codequality"], "autofix-artifacts/targets/*/report/gl-code-quality-report.json")
+        for kind in ("junit", "codequality"):
+            self.assertTrue(artifacts["reports"][kind].startswith(self.doc["variables"]["AUTOFIX_CI_ARTIFACTS_DIR"] + "/"))
+        # The tiers from a job of their own: GitLab makes one suite of every JUnit file of a job.
+        tiers = self.doc["autofix:tiers"]
+        self.assertEqual(tiers["needs"], ["autofix:merge"])
+        self.assertEqual(tiers["artifacts"]["reports"], {"junit": "autofix-artifacts/targets/*/report/autofix-tiers.xml"})
+        self.assertEqual(tiers["artifacts"]["when"], "always")
 
     def test_rules_for_fix_branches(self):
         rules = self.doc[".autofix-rules"]["rules"]

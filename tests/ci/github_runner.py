@@ -7,16 +7,23 @@ implicit success()), `strategy.matrix` (cartesian product), workflow/job/step `e
 job `outputs`, and these actions: actions/checkout (an empty `repository` means this repository, an
 empty `ref` the event's commit or the other repository's default branch), actions/upload-artifact and
 actions/download-artifact (files lose their permission bits, as on GitHub), mikepenz/action-junit-report
-and github/codeql-action/upload-sarif (recorded, not run). Not emulated: fetch-depth (every checkout has
+(reads the files its `report_paths` glob matches, as XML; none is a warning, as with its default
+`require_tests: false`) and github/codeql-action/upload-sarif (reads `sarif_file`, a file or a directory of
+.sarif files, as JSON, and fails when it does not exist, as the action does; a run without
+automationDetails gets `category` as its id, the action's populateRunAutomationDetails). Both record what
+they read instead of publishing it. Not emulated: fetch-depth (every checkout has
 the whole history), tokens, permissions, runners. Workflow-level `concurrency` is emulated for
 runs that arrive together: of the runs queued in one group behind a running one, only the newest runs,
 the others are cancelled. Any other action or keyword we rely on raises an error.
 """
+import fnmatch
+import glob
 import itertools
+import json
 import os
 import shutil
 import subprocess
-import fnmatch
+from xml.etree import ElementTree
 
 import yaml
 
@@ -64,7 +71,7 @@ class Run:
         self.artifacts = {}
         self.jobs = {}         # job id -> {"result", "outputs", "legs": [...]}
         self.log = []          # (job, step name, returncode, stdout, stderr)
-        self.reports = []      # (action, inputs)
+        self.reports = []      # (action, inputs, {file: what the action read}) of the report actions
         self.github = self.github_context()
 
     # --- contexts ---------------------------------------------------------------------------------------
@@ -203,10 +210,52 @@ class Run:
                 return (0, "", "", handler(inputs, workspace) or {})
             except WorkflowError as e:
                 return (1, "", str(e), {})
-        if action in ("mikepenz/action-junit-report", "github/codeql-action/upload-sarif"):
-            self.reports.append((action, inputs))
-            return (0, "", "", {})
+        reporters = {"mikepenz/action-junit-report": self.junit_report, "github/codeql-action/upload-sarif": self.upload_sarif}
+        if action in reporters:
+            try:
+                files, warning = reporters[action](inputs, workspace)
+            except WorkflowError as e:
+                return (1, "", str(e), {})
+            self.reports.append((action, inputs, files))
+            return (0, warning, "", {})
         raise WorkflowError(f"the action {uses} is not emulated")
+
+    def junit_report(self, inputs, workspace):
+        """{path relative to the workspace: its XML root element} of every file `report_paths` matches."""
+        pattern = to_string(inputs.get("report_paths", "**/junit-reports/TEST-*.xml"))
+        files = {}
+        for line in pattern.splitlines():
+            for path in sorted(glob.glob(os.path.join(workspace, line.strip()), recursive=True)):
+                try:
+                    files[os.path.relpath(path, workspace)] = ElementTree.parse(path).getroot()
+                except ElementTree.ParseError as e:
+                    raise WorkflowError(f"action-junit-report: {path} is not XML: {e}")
+        return files, "" if files else f"No test report files were found for the pattern {pattern!r}\n"
+
+    def upload_sarif(self, inputs, workspace):
+        """{path relative to the workspace: the SARIF log as uploaded} of `sarif_file`."""
+        path = os.path.join(workspace, to_string(inputs.get("sarif_file", "../results")))
+        if os.path.isdir(path):
+            paths = sorted(os.path.join(path, f) for f in os.listdir(path) if f.endswith(".sarif"))
+        elif os.path.isfile(path):
+            paths = [path]
+        else:
+            raise WorkflowError(f"upload-sarif: Path does not exist: {path}")
+        if not paths:
+            raise WorkflowError(f"upload-sarif: No SARIF files found to upload in {path}")
+        category = to_string(inputs.get("category", ""))
+        files = {}
+        for p in paths:
+            try:
+                with open(p, encoding="utf-8") as f:
+                    log = json.load(f)
+            except ValueError as e:
+                raise WorkflowError(f"upload-sarif: {p} is not JSON: {e}")
+            for run_ in log.get("runs", []):
+                if category and "automationDetails" not in run_:
+                    run_["automationDetails"] = {"id": category if category.endswith("/") else category + "/"}
+            files[os.path.relpath(p, workspace)] = log
+        return files, ""
 
     def checkout(self, inputs, workspace):
         repository = to_string(inputs.get("repository")) or self.repository  # as actions/checkout: empty = this one

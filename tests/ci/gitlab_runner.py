@@ -8,7 +8,7 @@ over both; `$VAR` expanded unless `expand: false`), stages in order, `needs`, `p
 (CI_NODE_INDEX/CI_NODE_TOTAL), before_script and script run together in one bash shell stopping at the
 first failing command, `artifacts:paths` (files lose their permission bits; an unmatched path is only a
 warning), `artifacts:when`, `artifacts:reports:dotenv` (variables of the jobs that need the job) and
-`reports:junit` (recorded). Every job starts from a fresh clone (GIT_DEPTH 0: the whole history)
+`reports:junit` and `reports:codequality` (recorded). Every job starts from a fresh clone (GIT_DEPTH 0: the whole history)
 detached at the pipeline's commit. `image` is not emulated: the job runs on this machine, with `apt-get`
 replaced by a no-op. Anything else raises an error.
 """
@@ -312,7 +312,7 @@ class Pipeline:
                     if os.path.isfile(dotenv):
                         with open(dotenv, encoding="utf-8") as f:
                             record["dotenv"] = dict(line.split("=", 1) for line in f.read().splitlines() if "=" in line)
-                elif kind == "junit":
+                elif kind in ("junit", "codequality"):
                     self.reports.append((instance, kind, sorted(glob.glob(os.path.join(workspace, pattern)))))
                 else:
                     raise PipelineError(f"artifacts:reports:{kind} is not emulated")

@@ -58,11 +58,23 @@ def test_details(build_dir):
     return details
 
 
+SOURCE_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
 def check_config(path, expected):
     if not os.path.isfile(path):
         raise Failure(f"no configuration generated at {path}")
     with open(path, encoding="utf-8") as f:
         expect(f"configuration {path}", json.load(f), expected)
+    # And valid against docs/schemas/autofix-gate.schema.json, with Debian's python3-jsonschema (the python3
+    # running this may have no jsonschema).
+    validate = [
+        "/usr/bin/python3", os.path.join(SOURCE_ROOT, "tests", "schemas", "validate_json.py"),
+        os.path.join(SOURCE_ROOT, "docs", "schemas", "autofix-gate.schema.json"), path,
+    ]
+    proc = subprocess.run(validate, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise Failure(f"configuration {path} is not valid against its schema:\n{proc.stdout}{proc.stderr}")
 
 
 def check_autofix_tests(build_dir, source_dir, runner, config, report_dir, tiers, base=None, others=()):

@@ -58,12 +58,13 @@ report_field() {
   python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' build/autofix/report.json "$1"
 }
 
-# failing_junit_cases: the names of the failing test cases in build/autofix/junit.xml, sorted.
+# failing_junit_cases: the failing test cases in build/autofix/junit.xml, sorted, as "classname.name" (a
+# CTest test named "math.mul" is classname "math", name "mul": docs/junit.md).
 failing_junit_cases() {
   python3 - build/autofix/junit.xml <<'PY'
 import sys
 import xml.etree.ElementTree as ET
-names = {c.get("name") for c in ET.parse(sys.argv[1]).iter("testcase")
+names = {c.get("classname") + "." + c.get("name") for c in ET.parse(sys.argv[1]).iter("testcase")
          if c.find("failure") is not None or c.find("error") is not None}
 print("\n".join(sorted(names)))
 PY

@@ -10,7 +10,9 @@
 #include <regex>
 #include <set>
 
+#include "runners/tool_version.h"
 #include "tests/e2e/attempt_data/calculator_repo.h"
+#include "tests/support/json_schema_check.h"
 
 namespace autofix::testing {
 namespace {
@@ -62,6 +64,14 @@ std::string tree_with_patch(const Calculator& c, const std::string& rev, const s
 }
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+// What `program --version` says: its first line with a digit (as report.json's tool_versions keeps it).
+std::string version_of(const std::string& program) {
+  runners::ProcessResult r = run({program, "--version"}, fs::current_path());
+  for (const std::string& line : lines_of(r.out))
+    if (line.find_first_of("0123456789") != std::string::npos) return line.substr(line.find_first_not_of(' '));
+  return "(no version from " + program + ")";
+}
 
 TEST(Attempt, CorrectFixIsCommittedOnABranchAndTheCheckoutIsUntouched) {
   Calculator c;
@@ -143,6 +153,12 @@ TEST(Attempt, FixThatDeletesTheFailingTestNeedsReview) {
   EXPECT_EQ(json_strings(report.at("tests_status").at("MISSING")), Strings{kFixedTest}) << report.dump(2);
   EXPECT_EQ(json_strings(report.at("tests_status").at("PASS_TO_FAIL")), Strings{}) << report.dump(2);
   EXPECT_EQ(report.at("tests_passed"), kExampleTests - 1) << report.dump(2);
+  // The deleted test did not run with the fix: it is no test case (report.json lists it as MISSING).
+  nlohmann::json readers = junit_readers(c.reports(), c.repo());
+  ASSERT_FALSE(readers.is_null());
+  EXPECT_EQ(readers["junit.xml"]["gitlab"]["counts"],
+            nlohmann::json({{"success", kExampleTests - 1}, {"failed", 0}, {"skipped", 0}, {"error", 0},
+                            {"total", kExampleTests - 1}}));
 }
 
 TEST(Attempt, HangingFixerIsStoppedByTheTimeout) {
@@ -321,45 +337,47 @@ TEST(Attempt, ReportsDescribeTheAttempt) {
   EXPECT_EQ(j.at("branch"), "autofix/" + id);
   EXPECT_EQ(j.at("commit"), c.git_out({"rev-parse", "autofix/" + id}));
   EXPECT_FALSE(j.contains("fixer"));
+  // Its shape, its writer and the tools this run used: the static tier is cppcheck, so clang-tidy is absent.
+  EXPECT_EQ(j.at("format_version"), 1);
+  EXPECT_EQ(j.at("gate_version"), AUTOFIX_GATE_VERSION);
+  std::optional<std::string> compiler =
+      runners::cmake_cache_entry(read_file(c.build() / "CMakeCache.txt"), "CMAKE_CXX_COMPILER");
+  ASSERT_TRUE(compiler);
+  EXPECT_EQ(j.at("tool_versions"), nlohmann::json({{"cmake", version_of("cmake")},
+                                                   {"ctest", version_of("ctest")},
+                                                   {"cxx_compiler", version_of(*compiler)},
+                                                   {"cppcheck", version_of("cppcheck")}}));
+  EXPECT_TRUE(j.at("tool_versions").at("cmake").get<std::string>().starts_with("cmake version "));
+  EXPECT_EQ(json_schema_problems("report.schema.json", c.reports() / "report.json"), "");
 
-  // junit.xml: loads, and has the three suites.
+  // junit.xml: one case per test, nothing else; autofix-tiers.xml: one per tier. Both valid against both
+  // schemas, and GitLab's and mikepenz's readers count what report.json says.
+  nlohmann::json readers = junit_readers(c.reports(), c.repo());
+  ASSERT_FALSE(readers.is_null());
+  EXPECT_EQ(readers["junit.xml"]["gitlab"]["counts"],
+            nlohmann::json({{"success", kExampleTests}, {"failed", 0}, {"skipped", 0}, {"error", 0}, {"total", kExampleTests}}));
+  EXPECT_EQ(readers["autofix-tiers.xml"]["gitlab"]["counts"],
+            nlohmann::json({{"success", 3}, {"failed", 0}, {"skipped", 0}, {"error", 0}, {"total", 3}}));
+  EXPECT_EQ(readers["junit.xml"]["mikepenz"]["annotations"], nlohmann::json::array());
   pugi::xml_document doc;
   pugi::xml_parse_result parsed = doc.load_file((c.reports() / "junit.xml").c_str());
   ASSERT_TRUE(parsed) << parsed.description();
-  pugi::xml_node suites = doc.child("testsuites");
-  ASSERT_TRUE(suites);
-  Strings names;
-  for (pugi::xml_node s : suites.children("testsuite")) names.push_back(s.attribute("name").value());
-  // The default tiers (docs/configuration.md): every test, secrets, and cppcheck (installed by install-deps.sh).
-  EXPECT_EQ(names, (Strings{"gate", "build", "tests", "tier.tests", "tier.secrets", "tier.static"}));
-  pugi::xml_node gate_suite = suites.find_child_by_attribute("testsuite", "name", "gate");
-  pugi::xml_node verdict = gate_suite.find_child_by_attribute("testcase", "name", "verdict");
-  ASSERT_TRUE(verdict);
-  EXPECT_FALSE(verdict.child("failure"));
-  EXPECT_EQ(std::string(verdict.child("properties").find_child_by_attribute("property", "name", "verdict")
-                            .attribute("value").value()),
-            "accepted");
-  pugi::xml_node build_suite = suites.find_child_by_attribute("testsuite", "name", "build");
-  EXPECT_EQ(build_suite.attribute("tests").as_int(), 1);
-  EXPECT_EQ(build_suite.attribute("failures").as_int(), 0);
-  pugi::xml_node tests_suite = suites.find_child_by_attribute("testsuite", "name", "tests");
-  EXPECT_EQ(tests_suite.attribute("tests").as_int(), kExampleTests);
-  EXPECT_EQ(tests_suite.attribute("failures").as_int(), 0);
-  pugi::xml_node fixed = tests_suite.find_child_by_attribute("testcase", "name", kFixedTest);
+  pugi::xml_node suite = doc.child("testsuite");
+  EXPECT_STREQ(suite.attribute("name").value(), "autofix-gate tests");
+  EXPECT_STREQ(suite.child("properties").find_child_by_attribute("property", "name", "autofix.verdict")
+                   .attribute("value").value(),
+               "accepted");
+  pugi::xml_node fixed = suite.find_child_by_attribute("testcase", "name", "MeanOfThreeValues");
   ASSERT_TRUE(fixed);
-  EXPECT_EQ(std::string(fixed.attribute("classname").value()), "MathTest");
-  EXPECT_EQ(std::string(fixed.child("properties").find_child_by_attribute("property", "name", "transition")
-                            .attribute("value").value()),
-            "FAIL_TO_PASS");
-  int cases = 0;
-  for (pugi::xml_node s : suites.children("testsuite")) cases += s.attribute("tests").as_int();
-  EXPECT_EQ(suites.attribute("tests").as_int(), cases);
-  EXPECT_GE(cases, 1 + 1 + kExampleTests + 3);  // a case per tier, more for findings
-  EXPECT_EQ(suites.attribute("failures").as_int(), 0);
-  for (const char* tier_suite : {"tier.tests", "tier.secrets", "tier.static"}) {
-    pugi::xml_node t = suites.find_child_by_attribute("testsuite", "name", tier_suite);
-    EXPECT_EQ(t.attribute("failures").as_int(), 0) << tier_suite;
-  }
+  EXPECT_STREQ(fixed.attribute("classname").value(), "MathTest");
+  EXPECT_FALSE(fixed.first_child());
+  pugi::xml_document tiers;
+  ASSERT_TRUE(tiers.load_file((c.reports() / "autofix-tiers.xml").c_str()));
+  Strings tier_cases;
+  for (pugi::xml_node t : tiers.child("testsuite").children("testcase"))
+    tier_cases.push_back(std::string(t.attribute("classname").value()) + " " + t.attribute("name").value());
+  // The default tiers (docs/configuration.md): every test, secrets, and cppcheck (installed by install-deps.sh).
+  EXPECT_EQ(tier_cases, (Strings{"autofix.tier.ctest tests", "autofix.tier.secrets secrets", "autofix.tier.cppcheck static"}));
 
   // summary.md
   std::string summary = read_file(c.reports() / "summary.md");

@@ -20,6 +20,7 @@
 #include <thread>
 
 #include <git2.h>
+#include <gtest/gtest.h>
 
 namespace autofix::testing {
 
@@ -31,6 +32,12 @@ std::string show(const runners::ProcessResult& r) {
     << r.out << "--- stderr ---\n"
     << r.err << "---\n";
   return s.str();
+}
+
+runners::ProcessResult check_report_formats(const fs::path& report_dir) {
+  return run({"/usr/bin/python3", "-B", AUTOFIX_GATE_REPORT_CHECKER, "--schemas",
+              (fs::path(AUTOFIX_GATE_TEST_DATA) / "schemas").string(), report_dir.string()},
+             report_dir);
 }
 
 runners::ProcessResult quick_gate(const fs::path& cwd, const std::vector<std::string>& args) {
@@ -82,6 +89,21 @@ runners::ProcessResult run_and_signal(const std::vector<std::string>& argv, cons
   }
   stop_killer();
   return result;
+}
+
+nlohmann::json junit_readers(const fs::path& report_dir, const fs::path& workspace) {
+  const fs::path script = fs::path(AUTOFIX_GATE_TEST_DATA).parent_path() / "junit" / "junit_readers.py";
+  runners::ProcessResult r =
+      run({"/usr/bin/python3", "-B", script.string(), "check", report_dir.string(), "--workspace", workspace.string()},
+          report_dir);
+  nlohmann::json j = nlohmann::json::parse(r.out, nullptr, false);
+  if (j.is_discarded() || !j.contains("problems")) {
+    ADD_FAILURE() << "junit_readers.py check " << report_dir << " did not run\n" << show(r);
+    return nullptr;
+  }
+  EXPECT_EQ(j.at("problems"), nlohmann::json::array()) << "in " << report_dir;
+  EXPECT_EQ(r.exit_code, 0) << show(r);
+  return j;
 }
 
 bool journal_in_phase(const fs::path& repo, const std::string& phase) {

@@ -37,6 +37,18 @@ runners::ProcessResult run_and_signal(const std::vector<std::string>& argv, cons
                                       const std::function<bool()>& trigger, std::chrono::microseconds delay,
                                       int signal);
 
+// tests/reports/check_reports.py on an attempt's report directory: autofix.sarif and autofix-full.sarif against
+// the SARIF 2.1.0 schema, autofix.sarif against GitHub code scanning's upload rules, gl-code-quality-report.json
+// against GitLab's Code Quality rules. Exit code 0 when they all hold; its output names every breach.
+runners::ProcessResult check_report_formats(const fs::path& report_dir);
+
+// What GitLab's parser and mikepenz/action-junit-report see in the JUnit files of a report directory
+// (tests/junit/junit_readers.py check, paths resolved against `workspace`): junit.xml and
+// autofix-tiers.xml validated against both schemas, and their counts compared with report.json. The
+// script's problems fail the calling test; returns its JSON ({"junit.xml": {"gitlab", "mikepenz"},
+// "autofix-tiers.xml": ..., "problems"}), null when it did not run.
+nlohmann::json junit_readers(const fs::path& report_dir, const fs::path& workspace);
+
 // True when the repository's journal records an operation in `phase` (e.g. "rollback").
 bool journal_in_phase(const fs::path& repo, const std::string& phase);
 

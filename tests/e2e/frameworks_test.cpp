@@ -8,6 +8,8 @@
 // single cases through each framework's own filter.
 #include <gtest/gtest.h>
 
+#include <pugixml.hpp>
+
 #include <algorithm>
 #include <map>
 
@@ -150,6 +152,8 @@ TEST(Frameworks, EachKindOfTestBinaryNamesItsFixedAndItsBrokenCases) {
   EXPECT_EQ(test_named(report, "halvings").at("after").at("status"), "passed");
   expect_restored(s, before, r);
   EXPECT_EQ(refs_under(s.repo(), "refs/heads/autofix/").size(), 1u);
+  // Names with "::", spaces, brackets and dots: valid for both schemas, one key each for GitLab.
+  ASSERT_FALSE(junit_readers(s.reports(), s.repo()).is_null());
 
   // Then four of the fixes with a breaking edit for each binary (the hanging test is not fixed: it hangs on
   // both trees, a failing test that does not stop the judgment): the broken cases of every binary are
@@ -161,6 +165,28 @@ TEST(Frameworks, EachKindOfTestBinaryNamesItsFixedAndItsBrokenCases) {
   ASSERT_EQ(r.exit_code, 1) << show(r);
   report = s.report();
   EXPECT_EQ(report.at("verdict"), "rejected");
+  // junit.xml: the broken cases fail, named as their frameworks name them under their CTest test, beside the
+  // tests that fail without the fix too; the CTest tests that failed through their cases are no cases of
+  // their own.
+  json readers = junit_readers(s.reports(), s.repo());
+  ASSERT_FALSE(readers.is_null());
+  Strings failed;
+  for (const json& t : readers["junit.xml"]["gitlab"]["cases"])
+    if (t.at("status") == "failed") failed.push_back(t.at("classname").get<std::string>() + " | " + t.at("name").get<std::string>());
+  EXPECT_EQ(sorted(failed), sorted({"PerimeterTest | Basic", std::string(kCatch) + " | perimeter of a square",
+                                    std::string(kCatch) + " | clamp below the range/far below",
+                                    std::string(kCatch) + " | clamp below the range/just below",
+                                    std::string(kDoctest) + " | digits of small numbers", "ctest | halvings", "ctest | selfcheck"}));
+  pugi::xml_document doc;
+  ASSERT_TRUE(doc.load_file((s.reports() / "junit.xml").c_str()));
+  Strings regressions_in_junit;
+  for (pugi::xml_node c : doc.child("testsuite").children("testcase"))
+    if (std::string(c.child("failure").attribute("type").value()) == "PASS_TO_FAIL")
+      regressions_in_junit.push_back(std::string(c.attribute("classname").value()) + " | " + c.attribute("name").value());
+  EXPECT_EQ(sorted(regressions_in_junit), sorted({"PerimeterTest | Basic", std::string(kCatch) + " | perimeter of a square",
+                                                 std::string(kCatch) + " | clamp below the range/far below",
+                                    std::string(kCatch) + " | clamp below the range/just below",
+                                    std::string(kDoctest) + " | digits of small numbers"}));
   EXPECT_TRUE(report.at("baseline").at("cached"));
   EXPECT_EQ(regressions(report),
             sorted({in(kGtest, "PerimeterTest.Basic"), in(kCatch, "perimeter of a square"),

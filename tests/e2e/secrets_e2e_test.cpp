@@ -75,12 +75,19 @@ const json& tier_named(const json& report, const std::string& name) {
 
 // No report the attempt wrote, and nothing the gate printed, holds `secret` or its tail.
 void expect_never_shown(const Calculator& c, const runners::ProcessResult& r, const std::string& secret) {
-  for (const char* file : {"report.json", "junit.xml", "summary.md", "autofix.sarif"}) {
+  for (const char* file : {"report.json", "junit.xml", "autofix-tiers.xml", "summary.md", "report.html", "autofix.sarif",
+                           "autofix-full.sarif", "gl-code-quality-report.json"}) {
     std::string text = read_file(c.reports() / file);
     EXPECT_FALSE(contains(text, secret)) << file << " holds a secret in full";
     EXPECT_FALSE(contains(text, secret.substr(4))) << file << " holds a secret's tail";
   }
   EXPECT_FALSE(contains(r.out + r.err, secret.substr(4))) << show(r);
+}
+
+// The report files hold against the SARIF schema, GitHub's upload rules and GitLab's Code Quality rules.
+void expect_valid_report_formats(const Calculator& c) {
+  runners::ProcessResult check = check_report_formats(c.reports());
+  EXPECT_EQ(check.exit_code, 0) << show(check);
 }
 
 void expect_rejected_and_restored(const Calculator& c, const TreeFingerprint& before, const runners::ProcessResult& r,
@@ -141,6 +148,15 @@ TEST(SecretsTier, SevenKindsInOneChangeAreEachNamedAndNeverShownInFull) {
     EXPECT_EQ(f.at("severity"), "error");
     EXPECT_EQ(f.at("fingerprint").get<std::string>().size(), 40u);
   }
+  // GitLab Code Quality: seven blockers; GitHub: seven critical security alerts.
+  json quality = json::parse(read_file(c.reports() / "gl-code-quality-report.json"));
+  ASSERT_EQ(quality.size(), planted.size()) << quality.dump(2);
+  for (size_t i = 0; i < planted.size(); ++i) {
+    EXPECT_EQ(quality[i].at("check_name"), "secrets/" + planted[i].rule);
+    EXPECT_EQ(quality[i].at("severity"), "blocker");
+    EXPECT_EQ(quality[i].at("location"), json({{"path", "deploy/production.env"}, {"lines", {{"begin", i + 2}}}}));
+  }
+  expect_valid_report_formats(c);
   for (const Planted& p : planted) expect_never_shown(c, r, secret_part(p));
 }
 
@@ -173,6 +189,19 @@ TEST(SecretsTier, GitleaksFindingsAreMergedWithTheBuiltInOnes) {
   EXPECT_EQ(findings.at(2).at("rule"), "stripe-key");    // a test-mode key: reported, as a warning
   EXPECT_EQ(findings.at(2).at("severity"), "warning");
   EXPECT_EQ(findings.at(2).at("line"), 5);
+  // A path with a space, gitleaks' rule, and the test-mode key a major issue rather than a blocker.
+  json quality = json::parse(read_file(c.reports() / "gl-code-quality-report.json"));
+  ASSERT_EQ(quality.size(), 3u) << quality.dump(2);
+  EXPECT_EQ(quality[0].at("check_name"), "secrets/gitleaks.planted-token");
+  EXPECT_EQ(quality[0].at("location").at("path"), "docs/deploy notes.md");
+  std::vector<std::string> severities;
+  for (const json& q : quality) severities.push_back(q.at("severity").get<std::string>());
+  EXPECT_EQ(severities, (Strings{"blocker", "blocker", "major"}));
+  json upload = json::parse(read_file(c.reports() / "autofix.sarif"));
+  EXPECT_EQ(upload.at("runs").at(0).at("results").at(0).at("locations").at(0).at("physicalLocation").at(
+                "artifactLocation"),
+            json({{"uri", "docs/deploy%20notes.md"}, {"uriBaseId", "SRCROOT"}}));
+  expect_valid_report_formats(c);
   expect_never_shown(c, r, planted);
   expect_never_shown(c, r, github);
   expect_never_shown(c, r, stripe_test);

@@ -9,6 +9,7 @@
 #include <map>
 
 #include "tests/e2e/attempt_data/calculator_repo.h"
+#include "tests/support/json_schema_check.h"
 
 namespace autofix::testing {
 namespace {
@@ -84,6 +85,7 @@ class ShardedVerify {
       json partial = read_json(dir / "partial.json");
       EXPECT_EQ(partial.at("shard"), shard);
       EXPECT_EQ(partial.at("mode"), "verify");
+      EXPECT_EQ(json_schema_problems("report.schema.json", dir / "partial.json"), "");
       args.push_back((dir / "partial.json").string());
     }
     fs::path out = c_.tmp() / ("merged " + std::to_string(n));
@@ -95,6 +97,7 @@ class ShardedVerify {
     json merged = read_json(out / "report.json");
     EXPECT_TRUE(merged.at("shard").is_null()) << merged.dump(2);
     EXPECT_FALSE(fs::exists(out / "partial.json"));
+    EXPECT_EQ(json_schema_problems("report.schema.json", out / "report.json"), "");
     return merged;
   }
 
@@ -130,6 +133,9 @@ TEST(Shard, MergedShardsOfAnAcceptedChangeEqualTheUnshardedRun) {
   EXPECT_EQ(merged.at("verdict"), whole.at("verdict")) << merged.dump(2);
   EXPECT_EQ(transitions(merged), expected) << merged.dump(2);
   EXPECT_EQ(merged.at("tests_status"), whole.at("tests_status")) << merged.dump(2);
+  // Only the first shard runs the static tier: the merge names its analyzer all the same.
+  EXPECT_EQ(merged.at("tool_versions"), whole.at("tool_versions")) << merged.dump(2);
+  EXPECT_TRUE(merged.at("tool_versions").contains("cppcheck")) << merged.dump(2);
   EXPECT_EQ(merged.at("base"), c.original_head());
   EXPECT_EQ(merged.at("head"), head);
 }

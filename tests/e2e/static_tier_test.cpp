@@ -16,6 +16,8 @@
 #include <map>
 
 #include "tests/e2e/attempt_data/calculator_repo.h"
+#include "tests/support/json_schema_check.h"
+#include "tests/support/markdown_check.h"
 
 namespace autofix::testing {
 namespace {
@@ -89,7 +91,22 @@ std::map<std::string, json> findings_by_rule(const json& tier) {
   return out;
 }
 
-// The SARIF result of the static tier's run with this rule id.
+json report_file(const Calculator& c, const std::string& name) { return json::parse(read_file(c.reports() / name)); }
+
+// The static tier's run in a SARIF log (autofix.sarif: what GitHub gets; autofix-full.sarif: every finding).
+const json& static_run(const json& sarif) {
+  for (const json& run : sarif.at("runs"))
+    if (run.at("automationDetails").at("id") == "static/") return run;
+  throw std::runtime_error("no SARIF run of the static tier: " + sarif.dump(2));
+}
+
+// The report files hold against the SARIF schema, GitHub's upload rules and GitLab's Code Quality rules.
+void expect_valid_report_formats(const Calculator& c) {
+  runners::ProcessResult check = check_report_formats(c.reports());
+  EXPECT_EQ(check.exit_code, 0) << show(check);
+}
+
+// The SARIF result of the static tier's run with this rule id, in autofix.sarif.
 json sarif_result(const Calculator& c, const std::string& rule) {
   json sarif = json::parse(read_file(c.reports() / "autofix.sarif"));
   for (const json& run : sarif.at("runs")) {
@@ -149,12 +166,41 @@ TEST(StaticTier, ANewStyleFindingIsReportedButDoesNotRejectByDefault) {
   EXPECT_EQ(result.at("properties").at("severity"), "style");
   EXPECT_EQ(result.at("properties").at("blocking"), false);
   EXPECT_EQ(result.at("partialFingerprints").at("autofixGate/v1"), shadow.at("fingerprint"));
+  // Only the new finding goes to GitHub; the full log keeps every one with its state.
+  const json upload_log = report_file(c, "autofix.sarif"), full_log = report_file(c, "autofix-full.sarif");
+  const json& upload = static_run(upload_log);
+  EXPECT_EQ(upload.at("results").size(), 1u) << upload.dump(2);
+  EXPECT_EQ(upload.at("tool").at("driver").at("rules"),
+            json::array({{{"id", "shadowFunction"},
+                          {"shortDescription", {{"text", "cppcheck check shadowFunction"}}},
+                          {"fullDescription",
+                           {{"text", "A finding of cppcheck's check shadowFunction, of severity style: unused or "
+                                     "redundant code, a questionable construct."}}},
+                          {"help", upload.at("tool").at("driver").at("rules").at(0).at("help")},
+                          {"properties",
+                           {{"tags", {"cppcheck", "maintainability"}},
+                            {"precision", "high"},
+                            {"problem.severity", "recommendation"}}}}}))
+      << "no helpUri: cppcheck has no page per check";
+  const json& full = static_run(full_log);
+  ASSERT_EQ(full.at("results").size(), tier.at("findings").size());
+  for (size_t i = 0; i < findings.size(); ++i)
+    EXPECT_EQ(full.at("results").at(i).at("baselineState"), tier.at("findings").at(i).at("state"));
+  // GitLab Code Quality: the new finding, a minor one (cppcheck's style).
+  EXPECT_EQ(report_file(c, "gl-code-quality-report.json"),
+            json::array({{{"description", "Local variable 'sum' shadows outer function"},
+                          {"check_name", "cppcheck/shadowFunction"},
+                          {"fingerprint", result.at("partialFingerprints").at("primaryLocationLineHash")},
+                          {"severity", "minor"},
+                          {"location", {{"path", "mathlib/mathlib.cpp"}, {"lines", {{"begin", kShadowLine}}}}}}}));
+  expect_valid_report_formats(c);
 
   std::string summary = read_file(c.reports() / "summary.md");
-  EXPECT_NE(summary.find("- new (style, not blocking): `shadowFunction` at `mathlib/mathlib.cpp:" +
-                         std::to_string(kShadowLine) + "`"),
-            std::string::npos)
+  EXPECT_TRUE(summary.contains("- `shadowFunction` (style, not blocking: below the tier's threshold) at `mathlib/mathlib.cpp:" +
+                                    std::to_string(kShadowLine) + ":" + std::to_string(shadow.at("column").get<int>()) +
+                                    "`: Local variable 'sum' shadows outer function\n"))
       << summary;
+  EXPECT_EQ(markdown_problems(summary), std::vector<std::string>{}) << summary;
 }
 
 // (b) A warning-level finding is at the default threshold: rejected, and the reason names the rule.
@@ -186,6 +232,17 @@ TEST(StaticTier, ANewWarningRejectsByDefaultAndTheReasonNamesTheRule) {
   EXPECT_EQ(result.at("level"), "warning");
   EXPECT_EQ(result.at("baselineState"), "new");
   EXPECT_EQ(result.at("properties").at("blocking"), true);
+  json quality = report_file(c, "gl-code-quality-report.json");
+  ASSERT_EQ(quality.size(), 1u) << quality.dump(2);
+  EXPECT_EQ(quality[0].at("check_name"), "cppcheck/selfAssignment");
+  EXPECT_EQ(quality[0].at("severity"), "major") << "cppcheck's warning";
+  EXPECT_EQ(quality[0].at("location"), json({{"path", "mathlib/mathlib.cpp"}, {"lines", {{"begin", kSelfAssignLine}}}}));
+  expect_valid_report_formats(c);
+  const std::string summary = read_file(c.reports() / "summary.md");
+  EXPECT_TRUE(summary.starts_with(
+      "## AutofixGate: Rejected: required tier `static` found 1 new static finding (`selfAssignment`)\n\n"))
+      << summary;
+  EXPECT_EQ(json_schema_problems("report.schema.json", c.reports() / "report.json"), "");
 }
 
 // (c) An analyzer that outlives the tier's timeout makes the required tier `error` (exit 4), never a
@@ -223,6 +280,19 @@ TEST(StaticTier, AnAnalyzerThatRunsOutOfTimeIsAnErrorNamingTheLimit) {
                                "autofix_gate_add_tier))"))
       << reason;
   EXPECT_EQ(report.at("reason"), "required tier 'static' could not run: " + reason);
+  // A gate error: its reason is the summary's first line. The hanging cppcheck said no version either:
+  // it is left out, never "unknown".
+  const std::string summary = read_file(c.reports() / "summary.md");
+  EXPECT_TRUE(summary.starts_with("## AutofixGate: Error: required tier 'static' could not run: analysing the tree")) << summary;
+  EXPECT_EQ(markdown_problems(summary), std::vector<std::string>{}) << summary;
+  EXPECT_FALSE(report.at("tool_versions").contains("cppcheck")) << report.at("tool_versions");
+  EXPECT_TRUE(report.at("tool_versions").contains("cmake")) << report.at("tool_versions");
+  EXPECT_EQ(json_schema_problems("report.schema.json", c.reports() / "report.json"), "");
+  // A gate error: the tier that could not run is an <error> in autofix-tiers.xml; the tests still count.
+  json readers = junit_readers(c.reports(), c.repo());
+  ASSERT_FALSE(readers.is_null());
+  EXPECT_EQ(readers["autofix-tiers.xml"]["gitlab"]["counts"],
+            json({{"success", 1}, {"failed", 0}, {"skipped", 0}, {"error", 1}, {"total", 2}}));
 }
 
 }  // namespace

@@ -7,11 +7,16 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <map>
 #include <optional>
+#include <tuple>
+#include <vector>
 #include <pugixml.hpp>
 
 #include "tests/e2e/attempt_data/calculator_repo.h"
+#include "tests/support/json_schema_check.h"
+#include "tests/support/markdown_check.h"
 
 namespace autofix::testing {
 namespace {
@@ -19,6 +24,7 @@ namespace {
 using attempt::Calculator;
 using attempt::example_fix;
 using attempt::json_strings;
+using attempt::kExampleTests;
 using attempt::kFixedTest;
 using attempt::lines_of;
 using attempt::make_patch;
@@ -75,10 +81,19 @@ Strings tier_names(const json& report) {
   return out;
 }
 
-json sarif_of(const Calculator& c) {
-  json j = json::parse(read_file(c.reports() / "autofix.sarif"), nullptr, false);
-  if (j.is_discarded()) throw std::runtime_error("autofix.sarif is not JSON");
+// A JSON report of the latest attempt: autofix.sarif (what GitHub code scanning gets: new findings only),
+// autofix-full.sarif (every finding) or gl-code-quality-report.json.
+json report_file(const Calculator& c, const std::string& name) {
+  json j = json::parse(read_file(c.reports() / name), nullptr, false);
+  if (j.is_discarded()) throw std::runtime_error(name + " is not JSON");
   return j;
+}
+json sarif_of(const Calculator& c) { return report_file(c, "autofix.sarif"); }
+
+// The report files hold against the SARIF schema, GitHub's upload rules and GitLab's Code Quality rules.
+void expect_valid_report_formats(const Calculator& c) {
+  runners::ProcessResult check = check_report_formats(c.reports());
+  EXPECT_EQ(check.exit_code, 0) << show(check);
 }
 
 // The SARIF run of a tier (automationDetails.id "<tier>/").
@@ -124,6 +139,11 @@ TEST(Tiers, NewClangTidyFindingRejectsAndTheOldOneStaysUnchanged) {
   EXPECT_EQ(report.at("tests_status").at("PASS_TO_FAIL"), json::array());
   EXPECT_EQ(tier_names(report), (Strings{"tests", "static"}));
   EXPECT_EQ(tier_named(report, "tests").at("status"), "passed");
+  // The configuration and the report are what docs/schemas says; clang-tidy ran, cppcheck did not.
+  EXPECT_EQ(json_schema_problems("autofix-gate.schema.json", c.repo() / "autofix-gate.json"), "");
+  EXPECT_EQ(json_schema_problems("report.schema.json", c.reports() / "report.json"), "");
+  EXPECT_TRUE(contains(report.at("tool_versions").at("clang-tidy").get<std::string>(), "LLVM version "));
+  EXPECT_FALSE(report.at("tool_versions").contains("cppcheck"));
 
   const json& tier = tier_named(report, "static");
   EXPECT_EQ(tier.at("kind"), "clang-tidy");
@@ -146,14 +166,29 @@ TEST(Tiers, NewClangTidyFindingRejectsAndTheOldOneStaysUnchanged) {
   EXPECT_EQ(line_of(fixed, old_line), line_of(planted, old_line) + 1) << "the fix moves the old finding one line down";
   EXPECT_NE(added.at("fingerprint"), old.at("fingerprint"));
 
-  // autofix.sarif: the same two results, with their baseline states and fingerprints.
-  json sarif = sarif_of(c);
-  EXPECT_EQ(sarif.at("version"), "2.1.0");
-  const json& run = sarif_run(sarif, "static");
-  EXPECT_EQ(run.at("tool").at("driver").at("name"), "clang-tidy");
-  ASSERT_EQ(run.at("results").size(), 2u);
+  // autofix-tiers.xml: the static tier fails with its new finding in the body; junit.xml has the tests only.
+  json readers = junit_readers(c.reports(), c.repo());
+  ASSERT_FALSE(readers.is_null());
+  EXPECT_EQ(readers["autofix-tiers.xml"]["gitlab"]["counts"],
+            json({{"success", 1}, {"failed", 1}, {"skipped", 0}, {"error", 0}, {"total", 2}}));
+  EXPECT_EQ(readers["junit.xml"]["gitlab"]["counts"]["failed"], 0);
+  pugi::xml_document tiers;
+  ASSERT_TRUE(tiers.load_file((c.reports() / "autofix-tiers.xml").c_str()));
+  pugi::xml_node static_case = tiers.child("testsuite").find_child_by_attribute("testcase", "name", "static");
+  EXPECT_EQ(std::string(static_case.child("failure").text().get()),
+            "new: bugprone-integer-division at mathlib/mathlib.cpp:" + std::to_string(line_of(fixed, new_line)) +
+                ":" + std::to_string(added.at("column").get<int>()) +
+                " (warning): result of integer division used in a floating point context; possible loss of precision\n"
+                "1 unchanged, 0 absent (listed in report.json and autofix.sarif)\n");
+
+  // autofix-full.sarif: the same two results, with their baseline states and fingerprints.
+  json full = report_file(c, "autofix-full.sarif");
+  EXPECT_EQ(full.at("version"), "2.1.0");
+  const json& full_run = sarif_run(full, "static");
+  EXPECT_EQ(full_run.at("tool").at("driver").at("name"), "clang-tidy");
+  ASSERT_EQ(full_run.at("results").size(), 2u);
   std::map<std::string, std::string> state_by_fingerprint;
-  for (const json& res : run.at("results")) {
+  for (const json& res : full_run.at("results")) {
     EXPECT_EQ(res.at("ruleId"), "bugprone-integer-division");
     const json& location = res.at("locations").at(0).at("physicalLocation");
     EXPECT_EQ(location.at("artifactLocation").at("uri"), "mathlib/mathlib.cpp");
@@ -164,6 +199,28 @@ TEST(Tiers, NewClangTidyFindingRejectsAndTheOldOneStaysUnchanged) {
   EXPECT_EQ(state_by_fingerprint, (std::map<std::string, std::string>{
                                       {added.at("fingerprint").get<std::string>(), "new"},
                                       {old.at("fingerprint").get<std::string>(), "unchanged"}}));
+
+  // autofix.sarif, for GitHub code scanning: only the new one, its rule documented.
+  const json upload = sarif_of(c);
+  const json& run = sarif_run(upload, "static");
+  ASSERT_EQ(run.at("results").size(), 1u);
+  const json& result = run.at("results").at(0);
+  EXPECT_EQ(result.at("partialFingerprints").at("autofixGate/v1"), added.at("fingerprint"));
+  EXPECT_EQ(result.at("locations").at(0).at("physicalLocation").at("region"),
+            json({{"startLine", added.at("line")}, {"startColumn", added.at("column")}}));
+  const json& rule = run.at("tool").at("driver").at("rules").at(0);
+  EXPECT_EQ(rule.at("helpUri"), "https://clang.llvm.org/extra/clang-tidy/checks/bugprone/integer-division.html");
+  EXPECT_EQ(rule.at("properties").at("problem.severity"), "warning");
+  EXPECT_EQ(run.at("tool").at("extensions").at(0).at("semanticVersion"), AUTOFIX_GATE_VERSION);
+
+  // gl-code-quality-report.json, for GitLab: the new one, identified as in autofix.sarif.
+  EXPECT_EQ(report_file(c, "gl-code-quality-report.json"),
+            json::array({{{"description", added.at("message")},
+                          {"check_name", "clang-tidy/bugprone-integer-division"},
+                          {"fingerprint", result.at("partialFingerprints").at("primaryLocationLineHash")},
+                          {"severity", "major"},
+                          {"location", {{"path", "mathlib/mathlib.cpp"}, {"lines", {{"begin", added.at("line")}}}}}}}));
+  expect_valid_report_formats(c);
 }
 
 // 2. A heap overflow that changes no test result: reading one element past a heap copy into a
@@ -220,6 +277,23 @@ TEST(Tiers, HeapOverflowIsRejectedByTheSanitizerTier) {
   ASSERT_EQ(run.at("results").size(), 1u);
   EXPECT_EQ(run.at("results").at(0).at("ruleId"), "heap-buffer-overflow");
   EXPECT_EQ(run.at("results").at(0).at("baselineState"), "new");
+  // A security alert on GitHub: tagged, with a security-severity (high).
+  const json& rule = run.at("tool").at("driver").at("rules").at(0);
+  EXPECT_EQ(rule.at("properties").at("tags"), json({"security", "sanitizer", "memory-safety", "external/cwe/cwe-122"}));
+  EXPECT_EQ(rule.at("properties").at("security-severity"), "8.8");
+  json quality = report_file(c, "gl-code-quality-report.json");
+  ASSERT_EQ(quality.size(), 1u) << quality.dump(2);
+  EXPECT_EQ(quality[0].at("check_name"), "sanitizers/heap-buffer-overflow");
+  EXPECT_EQ(quality[0].at("severity"), "critical");
+  EXPECT_EQ(quality[0].at("location"), json({{"path", "mathlib/mathlib.cpp"}, {"lines", {{"begin", line_of(fixed, overflow)}}}}));
+  expect_valid_report_formats(c);
+
+  const std::string summary = read_file(c.reports() / "summary.md");
+  EXPECT_TRUE(summary.starts_with(
+      "## AutofixGate: Rejected: required tier `asan` found 1 new sanitizer report (`heap-buffer-overflow`)\n\n"))
+      << summary;
+  EXPECT_EQ(markdown_problems(summary), Strings{}) << summary;
+  EXPECT_EQ(json_schema_problems("report.schema.json", c.reports() / "report.json"), "");
 }
 
 // 3. An AWS access key id in a comment, with the default configuration. The key is put together at run
@@ -252,15 +326,39 @@ TEST(Tiers, AddedAwsKeyIsRejectedByTheSecretsTierAndNeverReportedInFull) {
   EXPECT_EQ(f.at("state"), "new");
   EXPECT_EQ(f.at("message"), "AWS access key ID added: AKIA\u2026");
 
+  // For GitHub a critical security alert, for GitLab a blocker.
+  const json upload = sarif_of(c);
+  const json& run = sarif_run(upload, "secrets");
+  ASSERT_EQ(run.at("results").size(), 1u);
+  EXPECT_EQ(run.at("tool").at("driver").at("rules").at(0).at("properties").at("security-severity"), "9.5");
+  json quality = report_file(c, "gl-code-quality-report.json");
+  ASSERT_EQ(quality.size(), 1u) << quality.dump(2);
+  EXPECT_EQ(quality[0].at("check_name"), "secrets/aws-access-key-id");
+  EXPECT_EQ(quality[0].at("severity"), "blocker");
+  expect_valid_report_formats(c);
+
   // Neither the key nor its tail appears in any report or in what the gate printed.
-  for (const char* file : {"report.json", "summary.md", "junit.xml", "autofix.sarif"}) {
+  json readers = junit_readers(c.reports(), c.repo());
+  ASSERT_FALSE(readers.is_null());
+  EXPECT_EQ(readers["autofix-tiers.xml"]["gitlab"]["counts"],
+            json({{"success", 2}, {"failed", 1}, {"skipped", 0}, {"error", 0}, {"total", 3}}));
+  for (const char* file : {"report.json", "summary.md", "report.html", "junit.xml", "autofix-tiers.xml", "autofix.sarif",
+                           "autofix-full.sarif", "gl-code-quality-report.json"}) {
     std::string text = read_file(c.reports() / file);
     EXPECT_FALSE(contains(text, key)) << file;
     EXPECT_FALSE(contains(text, key.substr(4))) << file;
   }
-  EXPECT_TRUE(contains(read_file(c.reports() / "summary.md"),
-                       "- new: `aws-access-key-id` at `mathlib/mathlib.cpp:" + std::to_string(line_of(fixed, comment)) +
-                           "`: AWS access key ID added: AKIA\u2026"));
+  // summary.md names the leak in its first line and shows the finding as the report has it, masked.
+  const std::string summary = read_file(c.reports() / "summary.md");
+  EXPECT_TRUE(summary.starts_with(
+      "## AutofixGate: Rejected: required tier `secrets` found 1 leaked secret (`aws-access-key-id`)\n\n"))
+      << summary;
+  EXPECT_TRUE(contains(summary, "- `aws-access-key-id` (error) at `mathlib/mathlib.cpp:" +
+                                    std::to_string(line_of(fixed, comment)) + ":" + std::to_string(comment.find(key) + 1) +
+                                    "`: AWS access key ID added: AKIA\u2026\n"))
+      << summary;
+  EXPECT_EQ(markdown_problems(summary), Strings{}) << summary;
+  EXPECT_EQ(json_schema_problems("report.schema.json", c.reports() / "report.json"), "");
   EXPECT_FALSE(contains(r.out + r.err, key.substr(4))) << show(r);
 }
 
@@ -269,6 +367,9 @@ TEST(Tiers, AddedAwsKeyIsRejectedByTheSecretsTierAndNeverReportedInFull) {
 // (the targets of examples/calculator/formatter/CMakeLists.txt).
 TEST(Tiers, BrokenOtherModuleIsTracedAsCascading) {
   Calculator c;
+  // The pre-built template's objects name the template's sources in their assertions: a newer
+  // formatter_test.cpp has the copy compile it under its own path, as a project's own build would.
+  fs::last_write_time(c.repo() / "formatter/formatter_test.cpp", fs::file_time_type::clock::now());
   TreeFingerprint before = source_fingerprint(c.repo());
   runners::ProcessResult r = c.attempt({"--patch", example_fix("breaks-other-module.diff")});
   expect_rejected_and_restored(c, before, r);
@@ -289,28 +390,114 @@ TEST(Tiers, BrokenOtherModuleIsTracedAsCascading) {
                         {"candidates", {{{"file", "formatter/formatter.cpp"}, {"chain", chain}}}}});
   EXPECT_EQ(report.at("cascading"), expected);
 
-  // The summary leads with them: headline, reason, then the cascading failures.
+  // Each regression's first failing assertion and where its case is defined, relative to the repository.
+  // CTest runs gtest_discover_tests tests without GoogleTest's XML: the definition comes from one
+  // --gtest_list_tests of formatter_test.
+  const json* two_decimals = nullptr;
+  for (const json& t : report.at("tests"))
+    if (t.at("name") == "FormatterTest.TwoDecimals") two_decimals = &t;
+  ASSERT_NE(two_decimals, nullptr);
+  EXPECT_EQ(two_decimals->at("first_failure"),
+            json({{"file", "formatter/formatter_test.cpp"},
+                  {"line", 5},
+                  {"message", "Expected equality of these values:\n  calc::format_number(3.14159)\n"
+                              "    Which is: \"3.142\"\n  \"3.14\""}}));
+  EXPECT_EQ(two_decimals->at("defined_at"), json({{"file", "formatter/formatter_test.cpp"}, {"line", 5}}));
+
+  // autofix.sarif: each regression a code scanning alert at its failing assertion, in the tests run.
+  const json upload = sarif_of(c);
+  const json& tests_run = sarif_run(upload, "autofix-gate/tests");
+  EXPECT_EQ(tests_run.at("tool").at("driver").at("name"), "autofix-gate tests");
+  std::vector<std::tuple<std::string, std::string, int>> placed;
+  for (const json& result : tests_run.at("results")) {
+    const json& physical = result.at("locations").at(0).at("physicalLocation");
+    placed.emplace_back(result.at("properties").at("test"), physical.at("artifactLocation").at("uri"),
+                        physical.at("region").at("startLine"));
+  }
+  EXPECT_EQ(placed, (std::vector<std::tuple<std::string, std::string, int>>{
+                        {"FormatterTest.ListInBrackets", "formatter/formatter_test.cpp", 7},
+                        {"FormatterTest.TwoDecimals", "formatter/formatter_test.cpp", 5}}));
+  ASSERT_EQ(tests_run.at("results").size(), 2u);
+  const std::string text = tests_run.at("results").at(1).at("message").at("text");
+  EXPECT_TRUE(text.starts_with("FormatterTest.TwoDecimals passed without the fix and fails with it (")) << text;
+  EXPECT_TRUE(text.ends_with(")\n" + two_decimals->at("first_failure").at("message").get<std::string>())) << text;
+  expect_valid_report_formats(c);
+
+  // The summary names both in its first line, then lists each once: why, its first failing
+  // assertion, how it connects.
   std::string summary = read_file(c.reports() / "summary.md");
   const std::string lead =
-      "## AutofixGate: Rejected\n\n" + report.at("reason").get<std::string>() +
-      ".\n\n**Regressions and how they connect to the change:**\n\n"
-      "- `FormatterTest.ListInBrackets`: cascading (formatter_test \u2192 formatter \u2192 formatter/formatter.cpp)\n"
-      "- `FormatterTest.TwoDecimals`: cascading (formatter_test \u2192 formatter \u2192 formatter/formatter.cpp)\n";
+      "## AutofixGate: Rejected: 2 tests broken by the fix (`FormatterTest.ListInBrackets`, `FormatterTest.TwoDecimals`)"
+      "\n\n### Tests broken by the fix\n\n"
+      "- `FormatterTest.ListInBrackets` passed without the fix and fails with it (passed 1 of 1 run without the fix, "
+      "failed 5 of 5 runs with it)\n";
   EXPECT_TRUE(summary.starts_with(lead)) << summary;
+  for (const char* line : {"  - first failing assertion at `formatter/formatter_test.cpp:7`:\n\n    ```\n",
+                           "    ```\n\n"
+                           "  - cascading: `formatter_test` \u2192 `formatter` \u2192 `formatter/formatter.cpp`\n"
+                           "- `FormatterTest.TwoDecimals` passed without the fix and fails with it",
+                           "  - first failing assertion at `formatter/formatter_test.cpp:5`:\n\n"
+                           "    ```\n    Expected equality of these values:\n      calc::format_number(3.14159)\n"
+                           "        Which is: \"3.142\"\n      \"3.14\"\n    ```\n\n"
+                           "  - cascading: `formatter_test` \u2192 `formatter` \u2192 `formatter/formatter.cpp`\n\n"})
+    EXPECT_TRUE(contains(summary, line)) << line << "\n" << summary;
+  EXPECT_EQ(markdown_problems(summary), Strings{}) << summary;
+
+  // report.json is what docs/schemas/report.schema.json says; the same report without its verdict is not.
+  EXPECT_EQ(json_schema_problems("report.schema.json", c.reports() / "report.json"), "");
+  json without_verdict = report;
+  without_verdict.erase("verdict");
+  EXPECT_TRUE(contains(json_schema_problems("report.schema.json", without_verdict),
+                       ": (the document): 'verdict' is a required property\n"));
 
   // The fix itself works; no branch; junit.xml shows the rejection and both regressions.
   EXPECT_EQ(json_strings(report.at("tests_status").at("PASS_TO_FAIL")),
             (Strings{"FormatterTest.ListInBrackets", "FormatterTest.TwoDecimals"}));
   EXPECT_EQ(json_strings(report.at("tests_status").at("FAIL_TO_PASS")), Strings{kFixedTest});
   EXPECT_TRUE(report.at("branch").is_null());
+  // junit.xml: exactly the two regressions fail, as GoogleTest names them; the tests tier fails in autofix-tiers.xml.
+  json readers = junit_readers(c.reports(), c.repo());
+  ASSERT_FALSE(readers.is_null());
+  EXPECT_EQ(readers["junit.xml"]["gitlab"]["counts"],
+            json({{"success", kExampleTests - 2}, {"failed", 2}, {"skipped", 0}, {"error", 0}, {"total", kExampleTests}}));
+  EXPECT_EQ(readers["autofix-tiers.xml"]["gitlab"]["counts"],
+            json({{"success", 2}, {"failed", 1}, {"skipped", 0}, {"error", 0}, {"total", 3}}));
+  Strings failing;
+  for (const json& a : readers["junit.xml"]["mikepenz"]["annotations"])
+    if (a.at("level") == "failure") failing.push_back(a.at("title").get<std::string>());
+  EXPECT_EQ(failing, (Strings{"FormatterTest.ListInBrackets", "FormatterTest.TwoDecimals"}));
+  // mikepenz annotates each at its first failing assertion, with the assertion as its message.
+  const json& annotation = readers["junit.xml"]["mikepenz"]["annotations"].at(1);
+  EXPECT_EQ(annotation.at("path"), "formatter/formatter_test.cpp");
+  EXPECT_EQ(annotation.at("line"), 5);
+  EXPECT_EQ(annotation.at("message"), two_decimals->at("first_failure").at("message"));
+  for (const json& t : readers["junit.xml"]["gitlab"]["cases"]) {
+    if (t.at("status") != "failed") continue;
+    EXPECT_EQ(t.at("file"), "formatter/formatter_test.cpp") << t.dump();
+  }
   pugi::xml_document doc;
   ASSERT_TRUE(doc.load_file((c.reports() / "junit.xml").c_str()));
-  pugi::xml_node suites = doc.child("testsuites");
-  EXPECT_EQ(suites.find_child_by_attribute("testsuite", "name", "gate").attribute("failures").as_int(), 1);
-  pugi::xml_node tests = suites.find_child_by_attribute("testsuite", "name", "tests");
-  EXPECT_EQ(tests.attribute("failures").as_int(), 2);
-  pugi::xml_node two = tests.find_child_by_attribute("testcase", "name", "FormatterTest.TwoDecimals");
+  pugi::xml_node two = doc.child("testsuite").find_child_by_attribute("testcase", "name", "TwoDecimals");
+  EXPECT_STREQ(two.attribute("classname").value(), "FormatterTest");
   EXPECT_EQ(std::string(two.child("failure").attribute("type").value()), "PASS_TO_FAIL");
+  // Failed in all 5 runs with the fix: the failure and a rerunFailure per re-run.
+  EXPECT_EQ(std::distance(two.children("rerunFailure").begin(), two.children("rerunFailure").end()), 4);
+
+  // report.html: the verdict, both regressions and their chain. tests/browser/report_html_test.py opens
+  // this very page in Chromium: it runs this test with AUTOFIX_GATE_KEEP_REPORTS set to a directory, where
+  // the report set is copied.
+  std::string html = read_file(c.reports() / "report.html");
+  EXPECT_TRUE(contains(html, "<h1 class=\"headline\">AutofixGate: Rejected</h1>")) << html;
+  for (std::string test : {"FormatterTest.ListInBrackets", "FormatterTest.TwoDecimals"})
+    EXPECT_TRUE(contains(html, "<code class=\"test-name\">" + test + "</code>")) << test;
+  EXPECT_TRUE(contains(html, "<span class=\"node file\">formatter/formatter.cpp</span><span class=\"arrow\">\u2192</span>"
+                             "<span class=\"node target\">formatter</span>"))
+      << html;
+  if (const char* keep = std::getenv("AUTOFIX_GATE_KEEP_REPORTS"); keep && *keep) {
+    fs::create_directories(keep);
+    for (const fs::directory_entry& e : fs::directory_iterator(c.reports()))
+      if (e.is_regular_file()) fs::copy_file(e.path(), fs::path(keep) / e.path().filename(), fs::copy_options::overwrite_existing);
+  }
 }
 
 // 5. The fix repairs mean() and renames a passing test to DISABLED_: a weakened test needs a person
@@ -356,6 +543,13 @@ TEST(Tiers, TestRenamedToDisabledNeedsReview) {
   EXPECT_EQ(c.git_out({"rev-parse", branch + "~1"}), c.original_head());
   EXPECT_EQ(c.git_out({"diff", "--name-only", c.original_head(), branch}), "mathlib/mathlib.cpp\nmathlib/mathlib_test.cpp");
   EXPECT_EQ(git(c.repo(), {"show", branch + ":mathlib/mathlib_test.cpp"}), test_source);
+
+  const std::string summary = read_file(c.reports() / "summary.md");
+  const std::string first_line = summary.substr(0, summary.find('\n'));
+  EXPECT_TRUE(first_line.starts_with("## AutofixGate: Needs review: ")) << summary;
+  EXPECT_TRUE(contains(first_line, "disabled `MathTest.ClampKeepsValuesInRange`")) << summary;
+  EXPECT_EQ(markdown_problems(summary), Strings{}) << summary;
+  EXPECT_EQ(json_schema_problems("report.schema.json", c.reports() / "report.json"), "");
 }
 
 }  // namespace

@@ -47,7 +47,9 @@ runners::TestResult FakeToolchain::next_run(const std::string& name) {
   if (!passing(r.status)) {
     r.output_excerpt = name + " " + runners::to_string(r.status);
     if (auto f = failure_lines.find(name); f != failure_lines.end()) r.failures = f->second;
+    if (auto a = assertions.find(name); a != assertions.end()) r.first_failure = a->second;
   }
+  if (auto d = definitions.find(name); d != definitions.end()) r.defined_at = d->second;
   return r;
 }
 
@@ -110,6 +112,7 @@ runners::CTestRun FakeToolchain::run_tests(const runners::CTestOptions& options)
     run.tests.push_back(std::move(own));
   }
   if (run.tests.empty()) throw Error(ErrorKind::internal, "ctest ran no test (fake toolchain)");
+  run.discovered = tests;
   return run;
 }
 
@@ -134,6 +137,18 @@ runners::DirectCaseRun FakeToolchain::run_cases(const runners::DiscoveredTest& t
   }
   if (run.cases.empty()) run.problem = "no case ran";
   return run;
+}
+
+std::map<std::string, SourceLocation> FakeToolchain::gtest_case_definitions(
+    const std::vector<runners::DiscoveredTest>& asked, const runners::GtestListingOptions&) {
+  std::vector<std::string> names;
+  std::map<std::string, SourceLocation> out;
+  for (const runners::DiscoveredTest& t : asked) {
+    names.push_back(t.name);
+    if (auto it = listed.find(t.name); it != listed.end()) out.emplace(t.name, it->second);
+  }
+  calls.push_back("gtest-list " + joined(names, " | "));
+  return out;
 }
 
 std::vector<std::string> FakeToolchain::translation_units(const fs::path&, const fs::path&) {

@@ -28,6 +28,13 @@ class FakeToolchain final : public Toolchain {
   std::map<std::string, std::vector<runners::TestStatus>> statuses;
   // Per CTest test or case: the failure lines a failing run of it prints.
   std::map<std::string, std::vector<std::string>> failure_lines;
+  // Per CTest test or case: where its report says it is defined, and the first failing assertion a failing
+  // run of it prints (paths as a test binary prints them: absolute).
+  std::map<std::string, SourceLocation> definitions;
+  std::map<std::string, FailedAssertion> assertions;
+  // Per CTest test that runs one GoogleTest case: where a listing of its binary says that case is defined
+  // (gtest_case_definitions answers for the tests asked about that appear here).
+  std::map<std::string, SourceLocation> listed;
   // Per CTest test or case: how long each run takes (re-runs are budgeted by it); unset: 0.
   std::map<std::string, double> durations;
   // Per CTest test whose binary holds several cases: their names ("Suite.Case"). A run of the test reports
@@ -55,11 +62,14 @@ class FakeToolchain final : public Toolchain {
   // run_process does for a program it cannot find.
   std::map<std::string, int> exit_codes;
   std::vector<std::string> unstartable;
+  // What tool_versions() returns.
+  std::map<std::string, std::string> versions;
 
   // ---- what was asked ----
 
   // One line per call, e.g. "build", "build (reconfigure)", "graph", "discover", "ctest" (every test),
   // "ctest a | b" (those tests), "ctest a GTEST_FILTER=Suite.Case", "cases bin: x | y",
+  // "gtest-list a | b" (where the cases of those tests are defined),
   // "analyze clang-tidy src/a.cpp", "gitleaks auto", "command ./lint.sh --strict".
   std::vector<std::string> calls;
   std::vector<runners::BuildOptions> build_requests;
@@ -79,6 +89,8 @@ class FakeToolchain final : public Toolchain {
   runners::DirectCaseRun run_cases(const runners::DiscoveredTest& test, runners::TestFramework framework,
                                    const std::vector<std::string>& cases,
                                    const runners::DirectCaseOptions& options) override;
+  std::map<std::string, SourceLocation> gtest_case_definitions(
+      const std::vector<runners::DiscoveredTest>& tests, const runners::GtestListingOptions& options) override;
   std::vector<std::string> translation_units(const std::filesystem::path& build_dir,
                                              const std::filesystem::path& source_dir) override;
   runners::AnalyzerRun analyze(const runners::AnalyzerOptions& options) override;
@@ -86,6 +98,7 @@ class FakeToolchain final : public Toolchain {
       const std::string& gitleaks, std::chrono::milliseconds timeout,
       const std::vector<runners::AddedFile>& files) override;
   runners::ProcessResult run_command(const runners::ProcessSpec& spec) override;
+  std::map<std::string, std::string> tool_versions() override { return versions; }
 
  private:
   // The result of the next run of a CTest test or case `name` (counted in `runs`).

@@ -155,6 +155,19 @@ TEST(ClassifyTest, ABinaryWhoseCasesNameTheRegressionIsNotCountedTwice) {
   EXPECT_EQ(r.regressions(), std::vector<std::string>{"suite"});
 }
 
+// Readers that go by the test (the SARIF log) get the same reason as readers that go by the name.
+TEST(ClassifyTest, TheReasonOfOneTestIsTheReasonTheListGives) {
+  AttemptResult r;
+  r.build.ok = true;
+  r.tests = classify({whole("suite", RunStatus::passed), case_rec("suite", "A.x", RunStatus::passed), rec("kept", RunStatus::passed)},
+                     {whole("suite", RunStatus::failed), case_rec("suite", "A.x", RunStatus::failed), rec("kept", RunStatus::passed)});
+  ASSERT_EQ(r.tests.size(), 3u);
+  std::vector<std::string> reasons;
+  for (const TestOutcome& t : r.tests) reasons.push_back(r.regression_reason_of(t));
+  EXPECT_EQ(reasons, (std::vector<std::string>{"", "", "suite::A.x passed without the fix and fails with it"}));
+  EXPECT_EQ(r.regression_reasons(), std::vector<std::string>{reasons[2]});
+}
+
 TEST(ClassifyTest, DuplicateNamesCountOnce) {
   std::vector<TestOutcome> out =
       classify({rec("a", RunStatus::passed)}, {rec("a", RunStatus::passed), rec("a", RunStatus::failed)});

@@ -38,6 +38,8 @@ TEST(BaselineCacheTest, StoresAndLoadsExactly) {
   r.runs = 1;
   r.build_ok = true;
   r.tests = {{"a", RunStatus::failed, 0.5, "out\xff"}, {"b", RunStatus::passed, 0.25, ""}};
+  r.tests[0].defined_at = {"tests/a_test.cpp", 7};
+  r.tests[0].first_failure = FailedAssertion{{"tests/a_test.cpp", 9}, "Expected equality of these values:\n  x\n  1"};
   r.flaky = {"a"};
   runners::DiscoveredTest d;
   d.name = "a";
@@ -58,6 +60,10 @@ TEST(BaselineCacheTest, StoresAndLoadsExactly) {
   ASSERT_EQ(back->tests.size(), 2u);
   EXPECT_EQ(back->tests[0].status, RunStatus::failed);
   EXPECT_EQ(back->tests[1].duration_s, 0.25);
+  EXPECT_EQ(back->tests[0].defined_at, r.tests[0].defined_at);
+  EXPECT_EQ(back->tests[0].first_failure, r.tests[0].first_failure);
+  EXPECT_FALSE(back->tests[1].defined_at.known());
+  EXPECT_EQ(back->tests[1].first_failure, std::nullopt);
   EXPECT_EQ(back->flaky, std::vector<std::string>{"a"});
   ASSERT_EQ(back->discovered.size(), 1u);
   EXPECT_EQ(back->discovered[0].command, d.command);
@@ -77,6 +83,23 @@ TEST(BaselineCacheTest, RecordsOfAnEarlierFormatAreComputedAgain) {
   testing::write_file(cache.path_for("k"), R"({"format":1,"key":"k","tree":"t","created":"c","runs":1,"build_ok":true,)"
                                            R"("build_errors":[],"tests":[]})");
   EXPECT_FALSE(cache.load("k").has_value());
+}
+
+// Format 3 as stored before test records carried locations: still read, the locations unknown.
+TEST(BaselineCacheTest, RecordsWithoutLocationsAreStillRead) {
+  testing::TempDir dir;
+  BaselineCache cache(dir.path());
+  testing::write_file(cache.path_for("k"),
+                      R"({"format":3,"key":"k","tree":"t","created":"c","runs":2,"build_ok":true,"build_errors":[],)"
+                      R"("tests":[{"name":"a","ctest_test":"a","case":"","status":"failed","duration_s":0.5,)"
+                      R"("output":"o","failures":["x failed"],"reruns":["failed"]}],"flaky":[],"discovered":[],)"
+                      R"("sanitizer_reports":{},"sanitizers_built":true})");
+  std::optional<BaselineRecord> back = cache.load("k");
+  ASSERT_TRUE(back.has_value());
+  ASSERT_EQ(back->tests.size(), 1u);
+  EXPECT_EQ(back->tests[0].failures, std::vector<std::string>{"x failed"});
+  EXPECT_FALSE(back->tests[0].defined_at.known());
+  EXPECT_EQ(back->tests[0].first_failure, std::nullopt);
 }
 
 TEST(BaselineCacheTest, DamagedFileIsTreatedAsAbsent) {

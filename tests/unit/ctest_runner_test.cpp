@@ -422,6 +422,33 @@ TEST(CTestRunnerEndToEnd, StatusesPerTestAndPerCase) {
   EXPECT_EQ(statuses(passing.tests),
             (std::map<std::string, std::string>{{"each.Math.Adds", "passed"}, {"each.Strings.Joins", "passed"}}));
   EXPECT_TRUE(passing.cases.empty());
+
+  // Where each case is defined (GoogleTest's XML; a one-case test's file gives its CTest test the place),
+  // and the first failing assertion of the output. One job: one-case runs of a binary racing for one XML
+  // file name could lose a file (then the place is unknown, never wrong).
+  o.jobs = 1;
+  o.tests_regex = {"^each\\.Math\\.Subtracts$", "^whole_math$"};
+  CTestRun located = run_ctest(o);
+  auto source = [&](const SourceLocation& l) { return fs::weakly_canonical(l.file); };
+  const fs::path sample = fs::weakly_canonical(dir / "src/sample.cpp");
+  std::map<std::string, TestResult> tests, cases;
+  for (const auto& t : located.tests) tests.emplace(t.name, t);
+  for (const auto& c : located.cases) cases.emplace(c.name, c);
+  ASSERT_EQ(tests.size(), 2u);
+  ASSERT_EQ(cases.size(), 3u);
+  const TestResult& one = tests["each.Math.Subtracts"];
+  EXPECT_EQ(source(one.defined_at), sample);
+  EXPECT_EQ(one.defined_at.line, 6);
+  ASSERT_TRUE(one.first_failure);
+  EXPECT_EQ(source(one.first_failure->location), sample);
+  EXPECT_EQ(one.first_failure->location.line, 6);
+  EXPECT_EQ(one.first_failure->message,
+            "Expected equality of these values:\n  3 - 1\n    Which is: 2\n  1\nsubtraction is broken");
+  EXPECT_FALSE(tests["whole_math"].defined_at.known());  // the binary as a whole has no place of its own
+  EXPECT_EQ(cases["whole_math::Math.Adds"].defined_at.line, 5);
+  EXPECT_EQ(source(cases["whole_math::Math.Skipped"].defined_at), sample);
+  EXPECT_EQ(cases["whole_math::Math.Skipped"].defined_at.line, 7);
+  EXPECT_EQ(cases["whole_math::Math.Subtracts"].first_failure, one.first_failure);
 }
 
 // GoogleTest names its file "<binary>.xml" unless that exists, so two runs of one binary that start

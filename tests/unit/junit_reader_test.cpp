@@ -294,6 +294,26 @@ TEST(TestBinaryJunit, GoogleTestSingleCaseAndListing) {
   EXPECT_TRUE(parse_test_binary_xml(fixture("gtest_list_tests.xml"), "t").empty());
 }
 
+// A real `--gtest_list_tests --gtest_output=xml:` document: "Suite.Case" (parameterized names whole) ->
+// file and line, exactly as the binary printed them.
+TEST(GtestListingXml, MapsEachListedCaseToWhereItIsDefined) {
+  const std::string file = "/work/main/tests/data/junit/generator/sample_tests.cpp";
+  std::map<std::string, SourceLocation> expected{
+      {"Math.Adds", {file, 8}},           {"Math.Subtracts", {file, 9}},
+      {"Math.SkippedOne", {file, 13}},    {"Strings.Concatenates", {file, 14}},
+      {"Strings.DISABLED_NotYet", {file, 15}}, {"Hostile.Message", {file, 16}},
+      {"Slow.Sleeps", {file, 22}},        {"Values/Param.IsSmall/0", {file, 20}},
+      {"Values/Param.IsSmall/1", {file, 20}},
+  };
+  EXPECT_EQ(parse_gtest_listing(fixture("gtest_list_tests.xml")), expected);
+  EXPECT_EQ(kind_of([] { parse_gtest_listing("<testsuites><testsuite name=\"A\"><testcase"); }), ErrorKind::io);
+  EXPECT_EQ(kind_of([] { parse_gtest_listing("<html/>"); }), ErrorKind::io);
+  // An entry without a file says nothing; one without a name is malformed.
+  EXPECT_TRUE(parse_gtest_listing(R"(<testsuites><testsuite name="A"><testcase name="B"/></testsuite></testsuites>)").empty());
+  EXPECT_EQ(kind_of([] { parse_gtest_listing(R"(<testsuites><testsuite name="A"><testcase file="x.cpp"/></testsuite></testsuites>)"); }),
+            ErrorKind::io);
+}
+
 TEST(TestBinaryJunit, Catch2) {
   auto results = parse_test_binary_xml(fixture("catch2_junit.xml"), "catch2_binary");
   std::map<std::string, std::string> expected{
@@ -319,6 +339,53 @@ TEST(TestBinaryJunit, Doctest) {
   };
   EXPECT_EQ(statuses(results), expected);
   EXPECT_EQ(by_name(results)["doctest_binary::throws"].output_excerpt, "boom");
+}
+
+// ---- where tests are defined and what failed first (runners/failed_assertion.h) --------------------------------
+
+const std::string kGenerator = "/work/main/tests/data/junit/generator/";  // where the XML fixtures were made
+
+TEST(TestLocations, GoogleTestXmlGivesEachCaseItsFileAndLineAndFirstAssertion) {
+  auto r = by_name(parse_test_binary_xml(fixture("gtest_whole_binary.xml"), "whole_binary"));
+  EXPECT_EQ(r["whole_binary::Math.Adds"].defined_at, (SourceLocation{kGenerator + "sample_tests.cpp", 8}));
+  EXPECT_EQ(r["whole_binary::Math.Adds"].first_failure, std::nullopt);
+  EXPECT_EQ(r["whole_binary::Values/Param.IsSmall/1"].defined_at, (SourceLocation{kGenerator + "sample_tests.cpp", 20}));
+  EXPECT_EQ(r["whole_binary::Math.Subtracts"].defined_at, (SourceLocation{kGenerator + "sample_tests.cpp", 9}));
+  EXPECT_EQ(r["whole_binary::Math.Subtracts"].first_failure,
+            (FailedAssertion{{kGenerator + "sample_tests.cpp", 11},
+                             "Expected equality of these values:\n  3 - 1\n    Which is: 2\n  1\nsubtraction is broken"}));
+  EXPECT_EQ(r["whole_binary::Math.SkippedOne"].first_failure, std::nullopt);  // a skip is no failure
+}
+
+TEST(TestLocations, Catch2XmlHasNoDefinitionButItsAssertions) {
+  auto r = by_name(parse_test_binary_xml(fixture("catch2_junit.xml"), "catch2_binary"));
+  EXPECT_FALSE(r["catch2_binary::subtracts"].defined_at.known());
+  EXPECT_EQ(r["catch2_binary::subtracts"].first_failure,
+            (FailedAssertion{{kGenerator + "catch2_tests.cpp", 7}, "  CHECK( difference == 1 )\nwith expansion:\n  2 == 1"}));
+  EXPECT_EQ(r["catch2_binary::throws"].first_failure, (FailedAssertion{{kGenerator + "catch2_tests.cpp", 13}, "boom"}));
+}
+
+TEST(TestLocations, DoctestXmlNamesTheFileOfEachCase) {
+  auto r = by_name(parse_test_binary_xml(fixture("doctest_junit.xml"), "doctest_binary"));
+  EXPECT_EQ(r["doctest_binary::adds"].defined_at, (SourceLocation{kGenerator + "doctest_tests.cpp", 0}));
+  EXPECT_EQ(r["doctest_binary::subtracts"].first_failure,
+            (FailedAssertion{{kGenerator + "doctest_tests.cpp", 9},
+                             "CHECK( difference == 1 ) is NOT correct!\n  values: CHECK( 2 == 1 )"}));
+  EXPECT_EQ(r["doctest_binary::throws"].first_failure, std::nullopt);  // "boom": no location
+}
+
+TEST(TestLocations, CTestReportGivesTheFirstAssertionOfTheOutput) {
+  auto r = by_name(parse_ctest_junit(fixture("ctest_junit.xml")));
+  EXPECT_EQ(r["discovered.Math.Subtracts"].first_failure,
+            (FailedAssertion{{kGenerator + "sample_tests.cpp", 11},
+                             "Expected equality of these values:\n  3 - 1\n    Which is: 2\n  1\nsubtraction is broken"}));
+  EXPECT_EQ(r["whole_binary"].first_failure, r["discovered.Math.Subtracts"].first_failure);  // the first of three
+  EXPECT_EQ(r["discovered.Values/Param.IsSmall/2"].first_failure,
+            (FailedAssertion{{kGenerator + "sample_tests.cpp", 20}, "Expected: (GetParam()) < (2), actual: 2 vs 2"}));
+  EXPECT_EQ(r["crashes"].first_failure, std::nullopt);
+  EXPECT_EQ(r["discovered.Math.Adds"].first_failure, std::nullopt);
+  for (const char* t : {"discovered.Math.Subtracts", "whole_binary", "catch2_binary"})
+    EXPECT_FALSE(r[t].defined_at.known()) << t;  // CTest's report does not say; its registration does
 }
 
 TEST(TestBinaryJunit, ToleratesOtherJunitShapes) {

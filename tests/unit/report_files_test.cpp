@@ -40,7 +40,8 @@ TEST(ReportFiles, WritesTheWholeSetAndReplacesThePreviousOne) {
   testing::TempDir dir;
   const fs::path out = dir / "reports dir";
   write_report_files(result_with_id("first"), out);
-  for (const char* f : {"report.json", "junit.xml", "summary.md", "autofix.sarif"})
+  for (const char* f : {"report.json", "junit.xml", "autofix-tiers.xml", "summary.md", "report.html", "autofix.sarif",
+                        "autofix-full.sarif", "gl-code-quality-report.json"})
     EXPECT_TRUE(fs::is_regular_file(out / f)) << f;
   EXPECT_FALSE(fs::exists(out / "partial.json"));
   EXPECT_EQ(attempt_of(out / "report.json"), "first");
@@ -57,7 +58,9 @@ TEST(ReportFiles, WritesTheWholeSetAndReplacesThePreviousOne) {
   std::vector<std::string> names;
   for (const auto& e : fs::directory_iterator(out)) names.push_back(e.path().filename().string());
   std::sort(names.begin(), names.end());
-  EXPECT_EQ(names, (std::vector<std::string>{"autofix.sarif", "junit.xml", "report.json", "summary.md"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"autofix-full.sarif", "autofix-tiers.xml", "autofix.sarif",
+                                             "gl-code-quality-report.json", "junit.xml", "report.html", "report.json",
+                                             "summary.md"}));
 }
 
 TEST(ReportFiles, LeavesOtherFilesAloneAndClearsStagingOfDeadWritersOnly) {
@@ -82,13 +85,14 @@ TEST(ReportFiles, LeavesOtherFilesAloneAndClearsStagingOfDeadWritersOnly) {
 // last, so it is present only beside its own complete set.
 TEST(ReportFiles, ReportJsonIsTheLastFileOfTheSet) {
   EXPECT_STREQ(kReportSetFiles.back(), "report.json");
-  EXPECT_EQ(kReportSetFiles.size(), 5u);
+  EXPECT_EQ(kReportSetFiles.size(), 9u);
 }
 
 // A writer killed at every point of its switch leaves files of one attempt only: the switch runs in a child
 // that the step hook ends right before its n-th removal or rename, for every n.
 TEST(ReportFiles, AKillAtAnyPointLeavesFilesOfOneAttemptOnly) {
-  for (int steps = 0; steps < 12; ++steps) {
+  // Every removal and every rename of the set, and one more: the writer that finishes.
+  for (int steps = 0; steps <= static_cast<int>(2 * kReportSetFiles.size()); ++steps) {
     testing::TempDir dir;
     const fs::path out = dir / "r";
     write_report_files(result_with_id("old"), out);
@@ -120,7 +124,8 @@ TEST(ReportFiles, AKillAtAnyPointLeavesFilesOfOneAttemptOnly) {
     EXPECT_FALSE(any_old && any_new) << "killed after " << steps << " steps";
     if (fs::exists(out / "report.json")) {
       std::string id = attempt_of(out / "report.json");
-      for (const char* f : {"junit.xml", "summary.md", "autofix.sarif"})
+      for (const char* f : {"junit.xml", "autofix-tiers.xml", "summary.md", "report.html", "autofix.sarif",
+                            "autofix-full.sarif", "gl-code-quality-report.json"})
         EXPECT_TRUE(fs::exists(out / f)) << f << " missing beside report.json of '" << id << "' after " << steps;
     }
     if (WEXITSTATUS(status) == 0) {

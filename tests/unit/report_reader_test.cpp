@@ -6,6 +6,7 @@
 
 #include "gate/util/error.h"
 #include "reporters/attempt_report.h"
+#include "tests/support/json_schema_check.h"
 #include "tests/support/test_support.h"
 
 namespace autofix {
@@ -51,6 +52,10 @@ AttemptResult rich() {
   r.tests[6].reruns = {RunStatus::failed, RunStatus::passed, RunStatus::not_run, RunStatus::skipped};
   r.tests[6].baseline_flaky = true;
   r.tests[6].known_flakes = 7;
+  r.tests[2].defined_at = {"tests/c test.cpp", 30};
+  r.tests[2].first_failure = FailedAssertion{{"tests/c test.cpp", 33}, "Expected equality of these values:\n  f()\n    Which is: 2\n  1"};
+  r.tests[3].defined_at = {"tests/d_test.cpp", 0};  // doctest: a file without a line
+  r.tests[5].first_failure = FailedAssertion{{}, "C++ exception with description \"boom\" thrown in the test body."};
   r.require_fixed = {"A.Fixed", "Z.Absent"};
   r.durations = {{"snapshot", 0.5}, {"build", 12.25}, {"test", 3.0}};
   r.branch = "autofix/20261122";
@@ -76,6 +81,8 @@ AttemptResult rich() {
   r.stopped_early = true;
   r.base = "1111111111111111111111111111111111111111";
   r.head = "2222222222222222222222222222222222222222";
+  r.tool_versions = {{"cmake", "cmake version 3.25.1"}, {"ctest", "ctest version 3.25.1"},
+                     {"cxx_compiler", "c++ (Debian 12.2.0-14) 12.2.0"}, {"clang-tidy", "Debian LLVM version 14.0.6"}};
   return r;
 }
 
@@ -148,6 +155,14 @@ TEST(AttemptFromJson, RoundTripsEveryField) {
   EXPECT_EQ(read.tests[2].after->output, "");
   EXPECT_EQ(read.tests[6].reruns, original.tests[6].reruns);
   EXPECT_EQ(read.tests[6].known_flakes, 7);
+  for (size_t i = 0; i < original.tests.size(); ++i) {
+    EXPECT_EQ(read.tests[i].defined_at, original.tests[i].defined_at) << i;
+    EXPECT_EQ(read.tests[i].first_failure, original.tests[i].first_failure) << i;
+  }
+  EXPECT_EQ(first.at("tests")[2].at("defined_at"), json::parse(R"({"file": "tests/c test.cpp", "line": 30})"));
+  EXPECT_EQ(first.at("tests")[2].at("first_failure").at("line"), 33);
+  EXPECT_EQ(first.at("tests")[0].at("defined_at"), nullptr);
+  EXPECT_EQ(first.at("tests")[0].at("first_failure"), nullptr);
   // report.json keeps durations as an object: they come back in its (sorted) key order.
   std::vector<std::pair<std::string, double>> durations = {{"build", 12.25}, {"snapshot", 0.5}, {"test", 3.0}};
   EXPECT_EQ(read.durations, durations);
@@ -156,6 +171,7 @@ TEST(AttemptFromJson, RoundTripsEveryField) {
   EXPECT_TRUE(read.tiers[1].findings[0].blocking);
   EXPECT_FALSE(read.tiers[1].findings[1].blocking);
   EXPECT_EQ(read.tampering[1].downgraded, true);
+  EXPECT_EQ(read.tool_versions, original.tool_versions);
 }
 
 TEST(AttemptFromJson, RoundTripsADefaultResult) {
@@ -166,6 +182,87 @@ TEST(AttemptFromJson, RoundTripsADefaultResult) {
   EXPECT_FALSE(read.fixer);
   EXPECT_FALSE(read.branch);
   EXPECT_FALSE(read.shard);
+}
+
+TEST(AttemptFromJson, ReadsReportsWrittenBeforeTestsHadLocations) {
+  json j = attempt_json(rich());
+  for (json& t : j.at("tests")) {
+    t.erase("defined_at");
+    t.erase("first_failure");
+  }
+  AttemptResult read = attempt_from_json(j, "r.json");
+  for (const TestOutcome& t : read.tests) {
+    EXPECT_FALSE(t.defined_at.known()) << t.name;
+    EXPECT_EQ(t.first_failure, std::nullopt) << t.name;
+  }
+}
+
+TEST(AttemptFromJson, NamesAWrongLocation) {
+  EXPECT_EQ(error_after([](json& j) { j["tests"][2]["defined_at"] = "tests/c.cpp:30"; }),
+            "r.json: tests[2].defined_at: expected an object, got the string \"tests/c.cpp:30\"");
+  EXPECT_EQ(error_after([](json& j) { j["tests"][2]["first_failure"]["line"] = -1; }),
+            "r.json: tests[2].first_failure.line: must be between 0 and 2147483647, got -1");
+  EXPECT_EQ(error_after([](json& j) { j["tests"][2]["first_failure"].erase("message"); }),
+            "r.json: tests[2].first_failure.message: missing (expected a string)");
+}
+
+TEST(AttemptFromJson, SaysItsFormatAndTheGateThatWroteIt) {
+  json j = attempt_json(rich());
+  EXPECT_EQ(j.at("format_version"), 1);
+  EXPECT_EQ(j.at("gate_version"), AUTOFIX_GATE_VERSION);
+  EXPECT_EQ(j.at("tool_versions"), json({{"clang-tidy", "Debian LLVM version 14.0.6"}, {"cmake", "cmake version 3.25.1"},
+                                         {"ctest", "ctest version 3.25.1"},
+                                         {"cxx_compiler", "c++ (Debian 12.2.0-14) 12.2.0"}}));
+  EXPECT_EQ(attempt_json(AttemptResult{}).at("tool_versions"), json::object()) << "no tool ran: none is named";
+}
+
+// A report written before format_version and tool_versions existed is of format 1: read as such.
+TEST(AttemptFromJson, ReadsAReportWithoutFormatOrToolVersions) {
+  json j = attempt_json(rich());
+  j.erase("format_version");
+  j.erase("gate_version");
+  j.erase("tool_versions");
+  AttemptResult read = attempt_from_json(j, "r.json");
+  EXPECT_TRUE(read.tool_versions.empty());
+  EXPECT_EQ(read.verdict, Verdict::needs_review);
+}
+
+TEST(AttemptFromJson, RefusesAFormatItDoesNotKnow) {
+  EXPECT_EQ(error_after([](json& j) { j["format_version"] = 2; }), "r.json: format_version: format 2, newer than this gate reads (1)");
+  EXPECT_EQ(error_after([](json& j) { j["format_version"] = 0; }).rfind("r.json: format_version: ", 0), 0u);
+  EXPECT_EQ(error_after([](json& j) { j["format_version"] = "1"; }),
+            "r.json: format_version: expected an integer, got the string \"1\"");
+  EXPECT_EQ(error_after([](json& j) { j["tool_versions"]["cmake"] = 3; }),
+            "r.json: tool_versions.cmake: expected a string, got the number 3");
+  EXPECT_EQ(error_after([](json& j) { j["tool_versions"] = json::array(); }),
+            "r.json: tool_versions: expected an object, got an array");
+}
+
+// docs/schemas/report.schema.json describes what the gate writes: every field and enum value of rich(), a
+// default result, and the parts rich() leaves empty. A report missing a key, or with a value the schema
+// does not know, fails.
+TEST(AttemptJson, IsValidAgainstItsSchema) {
+  AttemptResult more = rich();
+  more.outside_edits = {{"a.cpp", FileStatus::modified, "kept"}, {"b.cpp", FileStatus::deleted, "restored"},
+                        {"c.cpp", FileStatus::added, "set_aside"}};
+  more.kept_ref = "refs/autofix/kept/20261122T000000Z-abcdef";
+  more.interrupted_after_decision = 15;
+  more.on_accept = OnAccept::keep;
+  more.tiers.push_back({"lint", TierKind::command, true, TierStatus::passed, "exit code 0", 0.5, {}, {}});
+  more.tiers.push_back({"check", TierKind::cppcheck, true, TierStatus::passed, "", 0.5, {}, {}});
+  for (const AttemptResult& r : {rich(), AttemptResult{}, more})
+    EXPECT_EQ(testing::json_schema_problems("report.schema.json", attempt_json(r)), "") << attempt_json(r).dump(2);
+
+  json j = attempt_json(rich());
+  j.erase("verdict");
+  j["tests"][0]["transition"] = "PASSED";
+  j["tests"][4]["baseline"] = nullptr;  // a MISSING test without its run without the change
+  j["tool_versions"]["make"] = "GNU Make 4.3";
+  std::string problems = testing::json_schema_problems("report.schema.json", j);
+  EXPECT_TRUE(problems.contains(": (the document): 'verdict' is a required property\n")) << problems;
+  EXPECT_TRUE(problems.contains(": tests[0].transition: 'PASSED' is not one of ['FAIL_TO_PASS'")) << problems;
+  EXPECT_TRUE(problems.contains(": tests[4].baseline: None is not of type 'object'\n")) << problems;
+  EXPECT_TRUE(problems.contains(": tool_versions: 'make' is not one of ['cmake'")) << problems;
 }
 
 TEST(AttemptFromJson, NamesAMissingKey) {

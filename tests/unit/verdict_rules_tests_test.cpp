@@ -2,6 +2,8 @@
 // gate/policy/tampering.h, gate/policy/decide.h), through a FakeToolchain: no test run with the change,
 // tests missing or new with it, tests the change weakens next to tests it breaks, and a test the change
 // was required to fix. Each asserts the verdict, its reason and every test's transition.
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include "tests/support/judge_bench.h"
@@ -160,6 +162,85 @@ TEST(VerdictRulesTests, ARequiredTestThatIsNotFixedRejects) {
   EXPECT_EQ(transitions_of(r), (Transitions{{"a", "FAIL_TO_PASS"}, {"b", "PASS_TO_PASS"}}));
   b.require_fixed = {"a"};
   EXPECT_EQ(b.judge().verdict, Verdict::accepted);
+}
+
+// ---- where tests are defined and what failed first ---------------------------------------------------------
+
+// Test binaries print absolute paths; the outcome carries them relative to the repository (paths outside it
+// as printed). A case's own file and line win over its CTest test's registration site (a CMakeLists.txt line).
+TEST(VerdictRulesTests, ARegressionCarriesWhereItIsDefinedAndItsFirstFailingAssertion) {
+  JudgeBench b;
+  const std::string root = b.root().string();
+  two_tests(b);
+  b.fake.tests[1].source_file = root + "/tests/CMakeLists.txt";
+  b.fake.tests[1].source_line = 3;
+  b.fake.tests.push_back(discovered_test("suite", b.build_dir(), "suite_test"));
+  b.fake.tests.back().source_file = root + "/tests/CMakeLists.txt";
+  b.fake.tests.back().source_line = 4;
+  b.fake.cases["suite"] = {"Math.Adds"};
+  b.fake.definitions["a"] = {root + "/tests/a_test.cpp", 12};
+  b.fake.definitions["suite::Math.Adds"] = {root + "/tests/math test.cpp", 5};
+  b.fake.statuses["a"] = {P, F};              // the regression
+  b.fake.statuses["b"] = {F, F, F, F, F, P};  // the test the change fixes
+  b.fake.assertions["a"] = {{root + "/tests/./a_test.cpp", 14}, "Expected equality of these values:\n  lib()\n    Which is: 2\n  1"};
+  b.fake.assertions["b"] = {{"/usr/include/gtest/gtest.h", 1500}, "Failed"};
+  b.compute_baseline();
+  change_lib(b);
+  AttemptResult r = b.judge();
+  EXPECT_EQ(r.verdict, Verdict::rejected);
+  EXPECT_EQ(transitions_of(r), (Transitions{{"a", "PASS_TO_FAIL"}, {"b", "FAIL_TO_PASS"}, {"suite", "PASS_TO_PASS"},
+                                            {"suite::Math.Adds", "PASS_TO_PASS"}}));
+  const TestOutcome& a = outcome_of(r, "a");
+  EXPECT_EQ(a.defined_at, (SourceLocation{"tests/a_test.cpp", 12}));
+  EXPECT_EQ(a.first_failure, (FailedAssertion{{"tests/a_test.cpp", 14},
+                                              "Expected equality of these values:\n  lib()\n    Which is: 2\n  1"}));
+  ASSERT_TRUE(a.after);
+  EXPECT_EQ(a.after->first_failure, a.first_failure);
+  ASSERT_TRUE(a.baseline);
+  EXPECT_EQ(a.baseline->first_failure, std::nullopt);  // it passed there
+  // A fixed test: what it used to fail on (from the stored baseline), outside the repository as printed.
+  const TestOutcome& fixed = outcome_of(r, "b");
+  EXPECT_EQ(fixed.defined_at, (SourceLocation{"tests/CMakeLists.txt", 3}));
+  EXPECT_EQ(fixed.first_failure, (FailedAssertion{{"/usr/include/gtest/gtest.h", 1500}, "Failed"}));
+  EXPECT_EQ(outcome_of(r, "suite::Math.Adds").defined_at, (SourceLocation{"tests/math test.cpp", 5}));
+  EXPECT_EQ(outcome_of(r, "suite").defined_at, (SourceLocation{"tests/CMakeLists.txt", 4}));
+  EXPECT_EQ(outcome_of(r, "suite").first_failure, std::nullopt);
+}
+
+
+// A test gtest_discover_tests registered runs one case and its run says nowhere where that case is defined
+// (ctest runs it without GTEST_OUTPUT; CTest records no registration line): a listing of its binary does.
+// Only such tests are asked about, once per run of a tree; a re-run asks nothing.
+TEST(VerdictRulesTests, ADiscoveredGoogleTestCaseCarriesWhereTheListingSaysItIsDefined) {
+  JudgeBench b;
+  const std::string root = b.root().string();
+  auto discovered_case = [&](const std::string& name) {
+    runners::DiscoveredTest t = discovered_test(name, b.build_dir(), "calc tests");
+    t.command.push_back("--gtest_filter=" + name);
+    t.command.push_back("--gtest_also_run_disabled_tests");
+    return t;
+  };
+  b.fake.tests = {discovered_case("Calc.Adds"), discovered_case("Calc.Divides"),
+                  discovered_test("whole", b.build_dir(), "whole_test")};
+  b.write("src/lib.cpp", "int lib() { return 1; }\n");
+  b.fake.listed["Calc.Adds"] = {root + "/tests/calc test.cpp", 9};
+  b.fake.listed["Calc.Divides"] = {root + "/tests/calc test.cpp", 30};
+  b.fake.definitions["Calc.Divides"] = {root + "/tests/calc test.cpp", 31};  // its report says: it wins
+  b.fake.statuses["Calc.Adds"] = {P, F};
+  b.compute_baseline();
+  change_lib(b);
+  size_t mark = b.fake.calls.size();
+  AttemptResult r = b.judge();
+  EXPECT_EQ(r.verdict, Verdict::rejected);
+  EXPECT_EQ(transitions_of(r), (Transitions{{"Calc.Adds", "PASS_TO_FAIL"}, {"Calc.Divides", "PASS_TO_PASS"},
+                                            {"whole", "PASS_TO_PASS"}}));
+  EXPECT_EQ(outcome_of(r, "Calc.Adds").defined_at, (SourceLocation{"tests/calc test.cpp", 9}));
+  EXPECT_EQ(outcome_of(r, "Calc.Divides").defined_at, (SourceLocation{"tests/calc test.cpp", 31}));
+  EXPECT_EQ(outcome_of(r, "whole").defined_at, SourceLocation{});
+  Calls after = calls_from(b.fake, mark);
+  EXPECT_EQ(std::count(after.begin(), after.end(), "gtest-list Calc.Adds"), 1);
+  EXPECT_EQ(std::count_if(after.begin(), after.end(), [](const std::string& c) { return c.starts_with("gtest-list"); }), 1);
+  EXPECT_NE(std::find(after.begin(), after.end(), "ctest Calc.Adds"), after.end());  // the re-run, which lists nothing
 }
 
 }  // namespace

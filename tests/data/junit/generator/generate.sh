@@ -35,4 +35,8 @@ cp single/sample_tests.xml "$data/gtest_single_case.xml"
 # mode does that while ctest runs).
 rm -rf list && GTEST_OUTPUT="xml:$work/list/" ./sample_tests --gtest_list_tests >/dev/null
 cp list/sample_tests.xml "$data/gtest_list_tests.xml"
+# What each framework prints on its console (a CTest test's output): first failing assertions.
+./sample_tests --gtest_filter=-Slow.* >"$data/gtest_console.txt" 2>&1 || true
+./catch2_tests >"$data/catch2_console.txt" 2>&1 || true
+./doctest_tests >"$data/doctest_console.txt" 2>&1 || true
 ls -l "$data"

@@ -1,0 +1,26 @@
+#pragma once
+// report.html: one attempt's result as a single self-contained page for people (a CI artifact, a file
+// opened from disk). Inline CSS and inline SVG only: no script, no font, no image or style sheet loaded
+// from anywhere, and a Content-Security-Policy that forbids them. Pure: a string out of the results model.
+#include <string>
+#include <string_view>
+
+#include "gate/results/attempt_result.h"
+
+namespace autofix::reporters {
+
+// The page, top to bottom: the verdict and its reason; what decided besides tests (weakened tests, risk,
+// a failed build, others' edits kept); every test whose result changed, with its transition, what the
+// runs showed, where it is defined and its first failing assertion (unchanged and skipped tests by name,
+// folded); each regression's chain from the changed file to the test; each tier with its new findings in
+// full and the unchanged and removed ones counted; flaky tests and their re-runs; the phases as a bar;
+// the attempt's facts (id, files changed, fixer).
+std::string attempt_html(const AttemptResult& result);
+
+// Text from strangers (test names, output, messages, paths) made fit for an HTML text node or attribute
+// value before the markup escaping (which the serializer does: '<', '&', '>', '"'): bytes that are not
+// UTF-8 become U+FFFD, and control characters other than tab, line feed and carriage return (NUL
+// included) are shown as "\xNN", since HTML allows them nowhere.
+std::string html_text(std::string_view text);
+
+}  // namespace autofix::reporters
