@@ -143,7 +143,7 @@ TEST(Concurrency, EditsMadeWhileAnAttemptRunsSurviveItsRollback) {
 // Edits made before the fix is applied (while the baseline builds and runs) are not the fix's: an accepted
 // fix is committed without them, and the checkout keeps them.
 TEST(Concurrency, EditsMadeBeforeTheFixStayOutOfItsCommitAndInTheCheckout) {
-  Calculator c;
+  Calculator c(attempt::StoredBaseline::none);  // the edits are made while the baseline is computed
   const std::string main_cpp = read_file(c.repo() / "app" / "main.cpp");
   runners::ProcessResult r =
       run_editing_at(c, attempt_args({"--patch", example_fix("correct-fix.diff")}), "baseline", [&] {
@@ -197,7 +197,7 @@ void end_if_alive(const std::vector<int>& pids) {
 
 // The fixer double-forks a daemon into a session of its own that writes into the tree every 0.1 s for
 // 30 s, and breaks the build. Once the attempt has returned, the daemon is gone and the tree is exactly
-// as before, and still is 2 s later.
+// as before, and still is 0.5 s later (five of the daemon's writes).
 TEST(Concurrency, DaemonThatLeftTheFixersProcessGroupIsEndedBeforeTheRestore) {
   Calculator c;
   ASSERT_EQ(gate(c.repo(), {"baseline", "-j", "2"}).exit_code, 0);
@@ -215,9 +215,9 @@ TEST(Concurrency, DaemonThatLeftTheFixersProcessGroupIsEndedBeforeTheRestore) {
       << show(r);
   TreeFingerprint after = source_fingerprint(c.repo());
   EXPECT_TRUE(after == before) << describe_difference(before, after) << show(r);
-  std::this_thread::sleep_for(std::chrono::seconds(2));
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
   TreeFingerprint later = source_fingerprint(c.repo());
-  EXPECT_TRUE(later == before) << "2 s after the attempt:\n" << describe_difference(before, later);
+  EXPECT_TRUE(later == before) << "0.5 s after the attempt:\n" << describe_difference(before, later);
   end_if_alive(pids);
 }
 
@@ -245,9 +245,9 @@ TEST(Concurrency, RecoverEndsADaemonThatLeftTheKilledGatesProcessGroups) {
       << "recover left the daemon running: " << process_state(pids.front()) << "\n" << show(rec);
   TreeFingerprint after = source_fingerprint(c.repo());
   EXPECT_TRUE(after == before) << describe_difference(before, after) << show(rec);
-  std::this_thread::sleep_for(std::chrono::seconds(2));
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // five of the daemon's writes
   TreeFingerprint later = source_fingerprint(c.repo());
-  EXPECT_TRUE(later == before) << "2 s after recover:\n" << describe_difference(before, later);
+  EXPECT_TRUE(later == before) << "0.5 s after recover:\n" << describe_difference(before, later);
   end_if_alive(pids);
   // recover also ended the hanging fixer (its process group, as before).
   EXPECT_TRUE(attempt::processes_in(c.repo()).empty()) << attempt::describe_processes(attempt::processes_in(c.repo()));

@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tests/support/quick_run.h"
 #include "tests/support/test_support.h"
 
 namespace autofix::testing {
@@ -22,12 +23,7 @@ fs::path mutator_binary();
 // Exit code, signal, stdout and stderr of a finished process, for failure messages.
 std::string show(const runners::ProcessResult& r);
 
-// Runs `argv` in `cwd` with git_environment(), like run(), but without run()'s 20 ms polling: a plain
-// posix_spawn and a blocking read, for the hot loops of the randomized test (about 20 commands per
-// iteration). No timeout, no process group; never throws for a non-zero exit.
-runners::ProcessResult quick_run(const std::vector<std::string>& argv, const fs::path& cwd);
-// git() and gate() over quick_run(): git throws with stderr when it fails.
-std::string quick_git(const fs::path& repo, const std::vector<std::string>& args);
+// gate() over quick_run() (tests/support/quick_run.h).
 runners::ProcessResult quick_gate(const fs::path& cwd, const std::vector<std::string>& args);
 
 // Runs `argv` in `cwd` (with git_environment()) and sends `signal` to its whole process group `delay`
@@ -98,18 +94,6 @@ std::string make_snapshot(const fs::path& repo, const std::string& message = {})
 // Ids from `snapshots list --json`, in the order listed.
 std::vector<std::string> listed_snapshot_ids(const fs::path& repo);
 nlohmann::json status_json(const fs::path& repo);
-
-void make_symlink(const std::string& target, const fs::path& link);
-void set_executable(const fs::path& path, bool executable);
-
-// fingerprint(), with git run through the lighter posix_spawn runner (the property and kill tests call
-// it thousands of times). Support.FingerprintKeysLinksByTheirOwnNames checks both agree.
-TreeFingerprint exact_fingerprint(const fs::path& repo);
-
-// `expected` with every path `ignored` selects replaced by its state in `now` (present or absent):
-// restore leaves ignored files exactly as they are, so a changed ignored file stays changed.
-TreeFingerprint with_ignored_from(TreeFingerprint expected, const std::map<std::string, std::string>& now,
-                                  const std::function<bool(const std::string&)>& ignored);
 
 // Lines of `text` containing `needle` removed (used to set aside a submodule's own status line).
 std::string without_lines_containing(const std::string& text, const std::string& needle);

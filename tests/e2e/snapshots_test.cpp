@@ -18,15 +18,24 @@ bool ref_exists(const fs::path& repo, const std::string& ref) {
   return run({"git", "rev-parse", "-q", "--verify", ref}, repo).exit_code == 0;
 }
 
-// Snapshots a second apart: `created` has a resolution of one second.
-std::vector<std::string> spaced_snapshots(const fs::path& repo, int n) {
+// `n` snapshots, each of a different tree, `spacing` apart.
+std::vector<std::string> snapshots_of(const fs::path& repo, int n, std::chrono::milliseconds spacing) {
   std::vector<std::string> ids;
   for (int i = 0; i < n; ++i) {
-    if (i > 0) std::this_thread::sleep_for(std::chrono::milliseconds(1050));
+    if (i > 0) std::this_thread::sleep_for(spacing);
     write_file(repo / "counter.txt", std::to_string(i) + "\n");
     ids.push_back(make_snapshot(repo, "snapshot " + std::to_string(i)));
   }
   return ids;
+}
+// Snapshots a second apart: `created` (in the list) has a resolution of one second.
+std::vector<std::string> spaced_snapshots(const fs::path& repo, int n) {
+  return snapshots_of(repo, n, std::chrono::milliseconds(1050));
+}
+// Snapshots taken one after the other: their order is kept to the nanosecond (`created_ns`, see
+// ListIsOldestFirstWithinTheSameSecond), so the tests of drop and prune need not wait seconds.
+std::vector<std::string> rapid_snapshots(const fs::path& repo, int n) {
+  return snapshots_of(repo, n, std::chrono::milliseconds(0));
 }
 
 class Snapshots : public ::testing::Test {
@@ -93,7 +102,7 @@ TEST_F(Snapshots, ListIsOldestFirstWithinTheSameSecond) {
 }
 
 TEST_F(Snapshots, DropRemovesOneSnapshotAndItsDiscardedTree) {
-  std::vector<std::string> ids = spaced_snapshots(repo_, 3);
+  std::vector<std::string> ids = rapid_snapshots(repo_, 3);
   ASSERT_EQ(gate(repo_, {"restore", ids[1]}).exit_code, 0);  // leaves refs/autofix/discarded/<ids[1]>
   ASSERT_TRUE(ref_exists(repo_, "refs/autofix/discarded/" + ids[1]));
   runners::ProcessResult r = gate(repo_, {"snapshots", "drop", ids[1]});
@@ -108,7 +117,7 @@ TEST_F(Snapshots, DropRemovesOneSnapshotAndItsDiscardedTree) {
 }
 
 TEST_F(Snapshots, PruneKeepsTheNewest) {
-  std::vector<std::string> ids = spaced_snapshots(repo_, 3);
+  std::vector<std::string> ids = rapid_snapshots(repo_, 3);
   runners::ProcessResult r = gate(repo_, {"snapshots", "prune", "--keep", "1", "--json"});
   ASSERT_EQ(r.exit_code, 0) << show(r);
   EXPECT_EQ(json_of(r), (nlohmann::json{{"dropped", 2}, {"kept", 1}}));
@@ -119,7 +128,7 @@ TEST_F(Snapshots, PruneKeepsTheNewest) {
 }
 
 TEST_F(Snapshots, PruneOlderThan) {
-  std::vector<std::string> ids = spaced_snapshots(repo_, 2);
+  std::vector<std::string> ids = rapid_snapshots(repo_, 2);
   runners::ProcessResult keep_all = gate(repo_, {"snapshots", "prune", "--older-than", "1"});
   ASSERT_EQ(keep_all.exit_code, 0) << show(keep_all);
   EXPECT_EQ(listed_snapshot_ids(repo_), ids) << "nothing is a day old";

@@ -1,7 +1,9 @@
 // SIGKILL of `autofix-gate attempt` on entering its n-th state-changing system call, then `autofix-gate
 // recover`: the work tree (build/ aside) and .git (config, hooks, info, HEAD, the index's bytes, every ref
 // outside the gate's own) are exactly what they were and no journal is left. A small slice of
-// bench/kill_sweep.py (bench/README.md, "Kill sweep"), in four modes: a patch or a fixer, accepted or rejected.
+// bench/kill_sweep.py (bench/README.md, "Kill sweep"), in two of its four modes, on the diagonal: a patch
+// accepted and a fixer rejected, so that each way a fix arrives (a patch applied, a fixer run) and each way
+// an attempt ends (accepted and committed, rejected and rolled back) is killed; the sweep runs all four.
 //
 // syscall_killer (ptrace) counts the calls of the gate's threads that can change a file or start a process
 // (`--mutating`: writes, renames, unlinks, opens for writing, fsyncs, clones, ...; a kill between two of
@@ -10,7 +12,8 @@
 // directory (the calls the gate makes while it waits for its children's output vary, a few percent of all
 // calls, which is why they are not counted): each point kills at the same step of the gate every time, so
 // the test is deterministic. The points: one at a seeded offset in each of kPoints equal slices of the
-// count N of an uninterrupted run.
+// count N of an uninterrupted run: 12 kill points in all, from the snapshot to the end of the rollback;
+// bench/kill_sweep.py kills at every one of the N calls of each mode (about 3,400 runs, on demand).
 //
 // The build, tests or fixer the killed gate started go on untraced. `recover` runs at once: it must end
 // every one of them before it restores, including a child started but not yet journaled, and processes
@@ -34,8 +37,8 @@ using attempt::describe_processes;
 using attempt::processes_in;
 using attempt::source_fingerprint;
 
-constexpr int kPoints = 8;    // per mode, of about 300 state-changing calls
-constexpr int kMinKills = 8;  // kills that landed before the attempt ended: all of them
+constexpr int kPoints = 6;    // per mode, of about 800 state-changing calls
+constexpr int kMinKills = 6;  // kills that landed before the attempt ended: all of them
 
 fs::path killer_binary() { return SYSCALL_KILLER_BINARY; }
 
@@ -89,8 +92,6 @@ constexpr const char* kBreakingFixer =
 std::vector<Mode> modes(const fs::path& scripts) {
   return {
       {"patch accepted", {"--patch", attempt::example_fix("correct-fix.diff")}, 0},
-      {"patch rejected", {"--patch", attempt::example_fix("breaks-other-module.diff")}, 1},
-      {"fixer accepted", {"--", "sh", attempt::example_fixer("sed-fix.sh")}, 0},
       {"fixer rejected", {"--", "sh", (scripts / "breaking-fix.sh").string()}, 1},
   };
 }
@@ -174,19 +175,21 @@ class SyscallKill : public ::testing::TestWithParam<int> {
 
 TEST_P(SyscallKill, RecoverAfterSigkillAtSampledSystemCallsRestoresTreeAndGitDir) {
   // The baseline, stored once: every run of this tree reuses it. Then two uninterrupted attempts: each ends
-  // as expected and leaves everything exact. The first writes state the later ones find (its count is
-  // higher); the second's count, the one every later run repeats, spreads the kill points.
+  // as expected and leaves everything exact. The first writes state the later ones find (its count would
+  // be higher: it runs untraced); the second's count, the one every later run repeats, spreads the kill
+  // points.
   runners::ProcessResult baseline = gate(c_.repo(), {"baseline", "-j", "2"});
   ASSERT_EQ(baseline.exit_code, 0) << show(baseline);
-  Kill whole;
-  for (int i = 0; i < 2; ++i) {
-    TreeFingerprint before = source_fingerprint(c_.repo());
-    whole = attempt(0);
-    ASSERT_EQ(whole.result.exit_code, mode_.exit_code) << show(whole.result);
-    TreeFingerprint after = source_fingerprint(c_.repo());
-    ASSERT_TRUE(after == before) << describe_difference(before, after);
-    std::cout << "[ counted  ] " << mode_.name << ": " << whole.counted << " state-changing system calls of the gate\n";
-  }
+  TreeFingerprint before = source_fingerprint(c_.repo());
+  runners::ProcessResult first = c_.attempt(mode_.args);
+  ASSERT_EQ(first.exit_code, mode_.exit_code) << show(first);
+  TreeFingerprint after = source_fingerprint(c_.repo());
+  ASSERT_TRUE(after == before) << describe_difference(before, after);
+  Kill whole = attempt(0);
+  ASSERT_EQ(whole.result.exit_code, mode_.exit_code) << show(whole.result);
+  after = source_fingerprint(c_.repo());
+  ASSERT_TRUE(after == before) << describe_difference(before, after);
+  std::cout << "[ counted  ] " << mode_.name << ": " << whole.counted << " state-changing system calls of the gate\n";
   const long n = whole.counted - 1;  // one fewer in a run that finds an object directory already there
   ASSERT_GT(n, kPoints) << show(whole.result);
 
@@ -212,11 +215,11 @@ TEST_P(SyscallKill, RecoverAfterSigkillAtSampledSystemCallsRestoresTreeAndGitDir
 }
 
 std::string mode_name(const ::testing::TestParamInfo<int>& param) {
-  static const char* const kNames[] = {"PatchAccepted", "PatchRejected", "FixerAccepted", "FixerRejected"};
+  static const char* const kNames[] = {"PatchAccepted", "FixerRejected"};
   return kNames[param.param];
 }
 
-INSTANTIATE_TEST_SUITE_P(Modes, SyscallKill, ::testing::Range(0, 4), mode_name);
+INSTANTIATE_TEST_SUITE_P(Modes, SyscallKill, ::testing::Range(0, 2), mode_name);
 
 }  // namespace
 }  // namespace autofix::testing
