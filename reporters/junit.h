@@ -25,13 +25,18 @@
 // Place (`file`, `line`; only inside the repository): a failing test's first failing assertion with the
 // fix, where mikepenz/action-junit-report puts its annotation (it takes testcase@file and @line before
 // the failure's or the suite's); else where the test is defined (TestOutcome::defined_at).
+//
+// Strict (junit-strict.xml): the same document without `file` and `line`, which neither Jenkins xunit's
+// junit-10.xsd nor Surefire's XSD declares; a consumer that validates (Jenkins xUnit) reads this one.
 #include <string>
 
 #include "gate/results/attempt_result.h"
 
 namespace autofix::reporters {
 
-std::string attempt_junit(const AttemptResult& result);
+enum class JunitPlaces { written, left_out };
+
+std::string attempt_junit(const AttemptResult& result, JunitPlaces places = JunitPlaces::written);
 
 struct JunitName {
   std::string classname;

@@ -100,6 +100,7 @@ void write_report_files(const AttemptResult& result, const fs::path& dir) {
   set["autofix-full.sarif"] = reporters::dump_json(reporters::sarif_log(result, reporters::SarifScope::full)) + "\n";
   set["gl-code-quality-report.json"] = reporters::dump_json(reporters::code_quality_report(result.tiers)) + "\n";
   set["junit.xml"] = reporters::attempt_junit(result);
+  set["junit-strict.xml"] = reporters::attempt_junit(result, reporters::JunitPlaces::left_out);
   set["autofix-tiers.xml"] = reporters::tiers_junit(result);
   set["summary.md"] = reporters::attempt_summary(result);
   set["report.html"] = reporters::attempt_html(result);

@@ -1,5 +1,5 @@
 #pragma once
-// Writes an attempt's reports (report.json, junit.xml, autofix-tiers.xml, summary.md, report.html,
+// Writes an attempt's reports (report.json, junit.xml, junit-strict.xml, autofix-tiers.xml, summary.md, report.html,
 // autofix.sarif, autofix-full.sarif, gl-code-quality-report.json, and partial.json for a shard;
 // docs/reports.md) into a directory as one set: a reader never sees files of two attempts side by side.
 #include <array>
@@ -12,8 +12,8 @@ namespace autofix {
 
 // The files of a report set, in the order they are put in place; report.json comes last (and is the first
 // to go), so a present report.json means its whole set is there.
-inline constexpr std::array<const char*, 9> kReportSetFiles = {
-    "autofix.sarif", "autofix-full.sarif", "gl-code-quality-report.json", "junit.xml", "autofix-tiers.xml",
+inline constexpr std::array<const char*, 10> kReportSetFiles = {
+    "autofix.sarif", "autofix-full.sarif", "gl-code-quality-report.json", "junit.xml", "junit-strict.xml", "autofix-tiers.xml",
     "summary.md", "report.html", "partial.json", "report.json"};
 
 // Writes the set into `dir` (created when missing; other files in it are left alone). Every file is first

@@ -25,8 +25,9 @@ Commands (each prints JSON):
   check REPORT_DIR [--workspace DIR]
                                  validate and read junit.xml and autofix-tiers.xml, and compare what the
                                  readers see with what report.json says (counts; every regression's first
-                                 failing assertion annotated; every testcase@file in the workspace); exit 1
-                                 listing every difference
+                                 failing assertion annotated; every testcase@file in the workspace);
+                                 junit-strict.xml valid as written and equal to junit.xml without
+                                 testcase@file/@line; exit 1 listing every difference
 mikepenz's titles use the check_title_template that examples/ci/github/autofix-gate.yml gives it.
 """
 import argparse
@@ -47,6 +48,33 @@ LOCATION_ATTRIBUTES = ("file", "line")
 
 # --- validation -------------------------------------------------------------------------------------
 
+def against_schemas(path, shown_as):
+    problems = []
+    for schema in SCHEMAS:
+        r = subprocess.run(["xmllint", "--noout", "--schema", schema, path], capture_output=True, text=True)
+        if r.returncode != 0:
+            problems.append(f"{shown_as}: invalid against {os.path.basename(schema)}: {r.stderr.strip()}")
+    return problems
+
+
+def without_places(tree):
+    for c in tree.iter("testcase"):
+        for name in LOCATION_ATTRIBUTES:
+            c.attrib.pop(name, None)
+    return tree
+
+
+def check_strict(junit_path, strict_path):
+    """junit-strict.xml: valid against both schemas as written, and junit.xml without testcase@file/@line."""
+    if not os.path.exists(strict_path):
+        return [f"{strict_path}: missing"]
+    problems = against_schemas(strict_path, strict_path)
+    canonical = lambda tree: ET.tostring(tree.getroot(), encoding="unicode")
+    if canonical(ET.parse(strict_path)) != canonical(without_places(ET.parse(junit_path))):
+        problems.append(f"{strict_path}: not junit.xml without testcase@file and @line")
+    return problems
+
+
 def validate(path):
     """Problems of `path` against both schemas (an empty list when it is valid)."""
     problems = []
@@ -63,10 +91,7 @@ def validate(path):
     with tempfile.TemporaryDirectory() as tmp:
         stripped = os.path.join(tmp, os.path.basename(path))
         tree.write(stripped, encoding="UTF-8", xml_declaration=True)
-        for schema in SCHEMAS:
-            r = subprocess.run(["xmllint", "--noout", "--schema", schema, stripped], capture_output=True, text=True)
-            if r.returncode != 0:
-                problems.append(f"{path}: invalid against {os.path.basename(schema)}: {r.stderr.strip()}")
+        problems += against_schemas(stripped, path)
     return problems
 
 
@@ -341,6 +366,7 @@ def check(report_dir, workspace):
         if declared != as_declared:
             problems.append(f"{name}: the testsuite declares {declared}, its cases are {as_declared}")
         problems += check_places(name, m["annotations"], workspace, expected_places(report) if name == FILES[0] else [])
+    problems += check_strict(os.path.join(report_dir, "junit.xml"), os.path.join(report_dir, "junit-strict.xml"))
     out["problems"] = problems
     return out
 

@@ -170,6 +170,10 @@ class CheckTest(Files):
             <testcase name="pass" classname="A" time="0"/>
             <testcase name="c" classname="S" time="0" file="s test.cpp" line="4"><failure type="PASS_TO_FAIL"/></testcase>
             </testsuite>""")
+        self.write("r/junit-strict.xml", """<testsuite name="t" tests="2" failures="1" errors="0" skipped="0">
+            <testcase name="pass" classname="A" time="0"/>
+            <testcase name="c" classname="S" time="0"><failure type="PASS_TO_FAIL"/></testcase>
+            </testsuite>""")
         self.write("r/autofix-tiers.xml", """<testsuite name="t" tests="1" failures="0" errors="0" skipped="1">
             <testcase name="x" classname="autofix.tier.command" time="0"><skipped/></testcase></testsuite>""")
         r = subprocess.run([sys.executable, os.path.join(os.path.dirname(__file__), "junit_readers.py"), "check",
@@ -194,6 +198,26 @@ class CheckTest(Files):
         problems = junit_readers.check(os.path.join(self.dir, "r"), self.dir)["problems"]
         self.assertIn("junit.xml: S.c is at gone.cpp, which the workspace does not have", problems)
         self.assertIn("junit.xml: no annotation at s test.cpp:4, a regression's first failing assertion", problems)
+
+    def test_strict_file_is_valid_as_written_and_the_same_cases(self):
+        junit = """<testsuite name="t" tests="1" failures="0" errors="0" skipped="0">
+            <testcase name="pass" classname="A" time="0" file="a.cpp" line="3"/></testsuite>"""
+        self.write("junit.xml", junit)
+        strict = os.path.join(self.dir, "junit-strict.xml")
+        self.write("junit-strict.xml", junit.replace(' file="a.cpp" line="3"', ""))
+        self.assertEqual(junit_readers.check_strict(os.path.join(self.dir, "junit.xml"), strict), [])
+        # file/line left in: invalid against both schemas, and not junit.xml without them.
+        self.write("junit-strict.xml", junit)
+        problems = junit_readers.check_strict(os.path.join(self.dir, "junit.xml"), strict)
+        self.assertEqual([p.split(":")[1].strip() for p in problems], ["invalid against junit-10.xsd",
+                                                                       "invalid against surefire-test-report.xsd",
+                                                                       "not junit.xml without testcase@file and @line"])
+        # Valid, but another test case than junit.xml's.
+        self.write("junit-strict.xml", junit.replace(' file="a.cpp" line="3"', "").replace("pass", "other"))
+        self.assertEqual(junit_readers.check_strict(os.path.join(self.dir, "junit.xml"), strict),
+                         [f"{strict}: not junit.xml without testcase@file and @line"])
+        os.remove(strict)
+        self.assertEqual(junit_readers.check_strict(os.path.join(self.dir, "junit.xml"), strict), [f"{strict}: missing"])
 
 
 if __name__ == "__main__":

@@ -251,6 +251,15 @@ TEST(AttemptJunit, FileAndLineAreTheFailingAssertionOrTheDefinition) {
            "<testcase name=\"Absolute\" classname=\"G\" time=\"1.000\" />",
        })
     EXPECT_NE(xml.find(line), std::string::npos) << line << "\n" << xml;
+
+  // junit-strict.xml: the same document, without a single `file` or `line` attribute.
+  std::string strict = attempt_junit(r, JunitPlaces::left_out);
+  std::string expected = xml;
+  for (const char* place : {" file=\"formatter/formatter_test.cpp\" line=\"5\"", " file=\"formatter/formatter_test.cpp\" line=\"3\"",
+                            " file=\"c_test.cpp\""})
+    for (size_t at; (at = expected.find(place)) != std::string::npos;) expected.erase(at, std::string(place).size());
+  EXPECT_EQ(strict, expected);
+  EXPECT_EQ(strict.find(" file="), std::string::npos) << strict;
 }
 
 TEST(AttemptJunit, ADryRunHasNoTestCases) {

@@ -40,8 +40,8 @@ TEST(ReportFiles, WritesTheWholeSetAndReplacesThePreviousOne) {
   testing::TempDir dir;
   const fs::path out = dir / "reports dir";
   write_report_files(result_with_id("first"), out);
-  for (const char* f : {"report.json", "junit.xml", "autofix-tiers.xml", "summary.md", "report.html", "autofix.sarif",
-                        "autofix-full.sarif", "gl-code-quality-report.json"})
+  for (const char* f : {"report.json", "junit.xml", "junit-strict.xml", "autofix-tiers.xml", "summary.md", "report.html",
+                        "autofix.sarif", "autofix-full.sarif", "gl-code-quality-report.json"})
     EXPECT_TRUE(fs::is_regular_file(out / f)) << f;
   EXPECT_FALSE(fs::exists(out / "partial.json"));
   EXPECT_EQ(attempt_of(out / "report.json"), "first");
@@ -59,8 +59,8 @@ TEST(ReportFiles, WritesTheWholeSetAndReplacesThePreviousOne) {
   for (const auto& e : fs::directory_iterator(out)) names.push_back(e.path().filename().string());
   std::sort(names.begin(), names.end());
   EXPECT_EQ(names, (std::vector<std::string>{"autofix-full.sarif", "autofix-tiers.xml", "autofix.sarif",
-                                             "gl-code-quality-report.json", "junit.xml", "report.html", "report.json",
-                                             "summary.md"}));
+                                             "gl-code-quality-report.json", "junit-strict.xml", "junit.xml", "report.html",
+                                             "report.json", "summary.md"}));
 }
 
 TEST(ReportFiles, LeavesOtherFilesAloneAndClearsStagingOfDeadWritersOnly) {
@@ -85,7 +85,7 @@ TEST(ReportFiles, LeavesOtherFilesAloneAndClearsStagingOfDeadWritersOnly) {
 // last, so it is present only beside its own complete set.
 TEST(ReportFiles, ReportJsonIsTheLastFileOfTheSet) {
   EXPECT_STREQ(kReportSetFiles.back(), "report.json");
-  EXPECT_EQ(kReportSetFiles.size(), 9u);
+  EXPECT_EQ(kReportSetFiles.size(), 10u);
 }
 
 // A writer killed at every point of its switch leaves files of one attempt only: the switch runs in a child
