@@ -362,5 +362,35 @@ TEST(VerdictRulesTiers, AFindingTheTreeAlreadyHadIsNotNew) {
   EXPECT_EQ(tier_of(r, "static").findings[0].state, FindingState::unchanged);
 }
 
+// ---- secrets -----------------------------------------------------------------------------------------------
+
+// A test-mode key is reported as a warning that does not block, in the tier's outcome and in each finding
+// (every report reads `blocking`); a live key beside it blocks.
+TEST(VerdictRulesTiers, ATestModeKeyIsANonBlockingWarningALiveKeyBlocks) {
+  JudgeBench b;
+  three_tests_and_their_targets(b);
+  b.set_tiers(R"([{"name": "tests", "kind": "ctest"}, {"name": "secrets", "kind": "secrets"}])");
+  b.compute_baseline();
+  const std::string test_key = std::string("sk_") + "test_" + "4eC39HqLyjWDarjtT1zdp7dc";
+  b.write("src/lib.cpp", "#include <cstdio>\nint lib() { return 1; }\nconst char* k = \"" + test_key + "\";\n");
+  AttemptResult r = b.judge();
+  EXPECT_EQ(r.verdict, Verdict::accepted);
+  EXPECT_EQ(tiers_of(r)[1], "secrets passed: no secret and 1 warning(s) in 1 added line(s)");
+  ASSERT_EQ(tier_of(r, "secrets").findings.size(), 1u);
+  EXPECT_EQ(tier_of(r, "secrets").findings[0].severity, "warning");
+  EXPECT_FALSE(tier_of(r, "secrets").findings[0].blocking);
+
+  const std::string live_key = std::string("sk_") + "live_" + "9fD27JqLyjWDarjtT1zdp7xq";
+  b.write("src/lib.cpp", "#include <cstdio>\nint lib() { return 1; }\nconst char* k = \"" + test_key +
+                             "\";\nconst char* l = \"" + live_key + "\";\n");
+  r = b.judge();
+  EXPECT_EQ(r.verdict, Verdict::rejected);
+  EXPECT_EQ(tiers_of(r)[1], "secrets failed: 1 secret(s) and 1 warning(s) in the added lines");
+  ASSERT_EQ(tier_of(r, "secrets").findings.size(), 2u);
+  std::vector<bool> blocking;
+  for (const Finding& f : tier_of(r, "secrets").findings) blocking.push_back(f.blocking);
+  EXPECT_EQ(blocking, (std::vector<bool>{false, true}));
+}
+
 }  // namespace
 }  // namespace autofix::testing
