@@ -90,15 +90,7 @@ runners::ProcessResult quick_run(const std::vector<std::string>& argv, const fs:
 }
 
 std::string quick_git(const fs::path& repo, const std::vector<std::string>& args) {
-  std::vector<std::string> argv{"git"};
-  argv.insert(argv.end(), args.begin(), args.end());
-  runners::ProcessResult r = quick_run(argv, repo);
-  if (!r.succeeded()) {
-    std::string cmd;
-    for (const auto& a : argv) cmd += a + " ";
-    throw std::runtime_error("`" + cmd + "` in " + repo.string() + " failed (" + r.describe() + "): " + r.err);
-  }
-  return r.out;
+  return git_with(quick_run, repo, args);
 }
 
 void make_symlink(const std::string& target, const fs::path& link) {

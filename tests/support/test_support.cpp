@@ -70,9 +70,13 @@ runners::ProcessResult run(const std::vector<std::string>& argv, const fs::path&
 }
 
 std::string git(const fs::path& repo, const std::vector<std::string>& args) {
+  return git_with([](const std::vector<std::string>& argv, const fs::path& cwd) { return run(argv, cwd); }, repo, args);
+}
+
+std::string git_with(CommandRunner runner, const fs::path& repo, const std::vector<std::string>& args) {
   std::vector<std::string> argv{"git"};
   argv.insert(argv.end(), args.begin(), args.end());
-  runners::ProcessResult r = run(argv, repo);
+  runners::ProcessResult r = runner(argv, repo);
   if (!r.succeeded()) {
     std::string cmd;
     for (const auto& a : argv) cmd += a + " ";

@@ -39,6 +39,11 @@ runners::ProcessResult run(const std::vector<std::string>& argv, const fs::path&
 // Runs git in `repo` and returns its stdout; throws std::runtime_error with stderr when git fails.
 std::string git(const fs::path& repo, const std::vector<std::string>& args);
 
+// The output of `git <args>` run in `repo` by `runner` (run or quick_run); throws naming the command when
+// it did not succeed.
+using CommandRunner = runners::ProcessResult (*)(const std::vector<std::string>&, const fs::path&);
+std::string git_with(CommandRunner runner, const fs::path& repo, const std::vector<std::string>& args);
+
 // Path of the autofix-gate binary under test.
 fs::path gate_binary();
 // Runs autofix-gate with `args` in `cwd`.
