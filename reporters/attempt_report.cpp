@@ -25,6 +25,11 @@ json assertion_json(const std::optional<FailedAssertion>& a) {
   return {{"file", a->location.file}, {"line", a->location.line}, {"message", a->message}};
 }
 
+json excerpt_json(const std::optional<SourceExcerpt>& e) {
+  if (!e) return nullptr;
+  return {{"file", e->file}, {"line", e->line}, {"first_line", e->first_line}, {"lines", e->lines}, {"cut_lines", e->cut_lines}};
+}
+
 }  // namespace
 
 std::string dump_json(const json& j, int indent) {
@@ -55,7 +60,9 @@ json attempt_json(const AttemptResult& r) {
                      {"new_failures", t.new_failures},
                      {"observed", t.observed},
                      {"defined_at", location_json(t.defined_at)},
-                     {"first_failure", assertion_json(t.first_failure)}});
+                     {"first_failure", assertion_json(t.first_failure)},
+                     {"excerpt", excerpt_json(t.excerpt)},
+                     {"shard", t.shard ? json(t.shard) : json(nullptr)}});
   }
   json j = {{"verdict", to_string(r.verdict)},
             {"reason", r.reason},
@@ -123,7 +130,8 @@ json attempt_json(const AttemptResult& r) {
 json finding_json(const Finding& f) {
   return {{"rule", f.rule},         {"file", f.file},       {"line", f.line},   {"column", f.column},
           {"severity", f.severity}, {"message", f.message}, {"fingerprint", f.fingerprint},
-          {"state", to_string(f.state)},       {"detail", f.detail},   {"blocking", f.blocking}};
+          {"state", to_string(f.state)},       {"detail", f.detail},   {"blocking", f.blocking},
+          {"excerpt", excerpt_json(f.excerpt)}};
 }
 
 json tier_json(const TierResult& t) {
@@ -131,7 +139,7 @@ json tier_json(const TierResult& t) {
   for (const Finding& f : t.findings) findings.push_back(finding_json(f));
   return {{"name", t.name},         {"kind", to_string(t.kind)},     {"required", t.required},
           {"status", to_string(t.status)}, {"reason", t.reason}, {"duration_s", t.duration_s},
-          {"findings", findings},   {"tests", t.tests}};
+          {"findings", findings},   {"tests", t.tests},            {"shards", t.shards}};
 }
 
 }  // namespace autofix::reporters

@@ -35,7 +35,7 @@ h3{margin:0;font-size:15px}
 p{margin:6px 0}
 .reason{font-size:17px;margin:0}
 .facts{margin:8px 0 0;opacity:.92;font-size:13px}
-code,pre,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"Liberation Mono",monospace;font-size:13px}
+code,pre,.mono,table.excerpt{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"Liberation Mono",monospace;font-size:13px}
 pre{white-space:pre-wrap;background:var(--panel);border:1px solid var(--line);border-radius:4px;padding:8px;margin:6px 0;max-height:24em;overflow:auto}
 nav{margin:12px 0 0;font-size:14px}
 nav a{margin-right:14px;color:var(--info)}
@@ -60,13 +60,20 @@ nav a{margin-right:14px;color:var(--info)}
 details{margin:8px 0}
 summary{cursor:pointer;color:var(--info)}
 ul{margin:6px 0;padding-left:22px}
+table.excerpt{width:100%;table-layout:fixed;border-collapse:collapse;margin:6px 0;background:var(--panel);border:1px solid var(--line)}
+table.excerpt caption{text-align:left;color:var(--muted);padding:2px 0}
+table.excerpt td{padding:0 8px;vertical-align:top;white-space:pre-wrap;overflow-wrap:anywhere;tab-size:4}
+table.excerpt td.ln{width:5.5em;text-align:right;color:var(--muted);border-right:1px solid var(--line);user-select:none}
+table.excerpt tr.hit td{background:#fff1c2}
+table.excerpt tr.hit td.ln{color:#1f2328;font-weight:600}
+.cut{color:var(--muted);font-style:italic}
 .timeline svg{display:block;width:100%;height:28px;border:1px solid var(--line);border-radius:3px}
 .legend{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:4px 16px;font-size:13px}
 .swatch{display:inline-block;width:10px;height:10px;margin-right:5px;border-radius:2px}
 .c0{fill:#1d4f91;background:#1d4f91}.c1{fill:#2e8b57;background:#2e8b57}.c2{fill:#c77c02;background:#c77c02}
 .c3{fill:#7b3fa0;background:#7b3fa0}.c4{fill:#b3261e;background:#b3261e}.c5{fill:#00838f;background:#00838f}
 .c6{fill:#6d4c41;background:#6d4c41}.c7{fill:#546e7a;background:#546e7a}
-@media (max-width:600px){main{padding:0 10px 24px}header.verdict{padding:14px 10px}h1{font-size:21px}.reason{font-size:15px}.card{padding:6px 8px}}
+@media (max-width:600px){main{padding:0 10px 24px}header.verdict{padding:14px 10px}h1{font-size:21px}.reason{font-size:15px}.card{padding:6px 8px}table.excerpt td{padding:0 4px}table.excerpt td.ln{width:3.5em}}
 )css";
 static_assert(kStyle.find_first_of("<>&") == std::string_view::npos, "the serializer would escape these");
 
@@ -161,6 +168,14 @@ int rank_of(const TestOutcome& t, bool regression) {
   return 7;
 }
 
+// " · ran in shard 2", " · ran in shards 1, 2": which shards of a merged run ran a tier; nothing otherwise.
+std::string shards_text(const std::vector<int>& shards) {
+  if (shards.empty()) return "";
+  std::string text = shards.size() == 1 ? " · ran in shard " : " · ran in shards ";
+  for (size_t i = 0; i < shards.size(); ++i) text += (i ? ", " : "") + std::to_string(shards[i]);
+  return text;
+}
+
 std::string runs_text(const std::vector<RunStatus>& runs) {
   std::string text;
   for (size_t i = 0; i < runs.size(); ++i) text += std::string(i ? ", " : "") + to_string(runs[i]);
@@ -244,6 +259,20 @@ void other_causes(xml_node main, const AttemptResult& r) {
   }
 }
 
+// The lines of the source around what a finding or a regression is about, numbered, its own line marked.
+void excerpt_table(xml_node parent, const std::optional<SourceExcerpt>& excerpt) {
+  if (!excerpt) return;
+  xml_node table = add(parent, "table", "excerpt");
+  add_text(table, "caption", location_text(excerpt->file, excerpt->line));
+  xml_node body = add(table, "tbody");
+  for (int n = excerpt->first_line; n <= excerpt->last_line(); ++n) {
+    xml_node row = add(body, "tr", n == excerpt->line ? "hit" : nullptr);
+    add_text(row, "td", std::to_string(n), "ln");
+    xml_node source = add_text(row, "td", *excerpt->text_of(n), "src");
+    if (excerpt->is_cut(n)) add_text(source, "span", " \u2026 (line cut)", "cut");
+  }
+}
+
 void test_card(xml_node parent, const TestOutcome& t, bool regression) {
   xml_node card = add(parent, "div", (std::string("card test ") + (regression ? "bad" : tone_of(t.transition))).c_str());
   xml_node title = add(card, "h3");
@@ -259,8 +288,10 @@ void test_card(xml_node parent, const TestOutcome& t, bool regression) {
              "where");
     if (!a.message.empty()) add_text(card, "pre", a.message, "assertion");
   }
+  excerpt_table(card, t.excerpt);
   for (const std::string& line : t.new_failures) add_text(card, "pre", line, "new-failure");
   if (!t.reruns.empty()) add_text(card, "p", "re-runs: " + runs_text(t.reruns), "where");
+  if (t.shard) add_text(card, "p", "ran in shard " + std::to_string(t.shard), "where shard");
 }
 
 void tests_section(xml_node main, const AttemptResult& r) {
@@ -332,6 +363,7 @@ void finding_item(xml_node list, const Finding& f) {
   add_text(li, "code", f.rule.empty() ? "(no rule)" : f.rule);
   if (!f.file.empty()) add_text(li, "span", " at " + location_text(f.file, f.line), "where");
   if (!f.message.empty()) add_text(li, "p", f.message);
+  excerpt_table(li, f.excerpt);
   if (!f.detail.empty()) add_text(li, "pre", f.detail);
 }
 
@@ -350,7 +382,7 @@ void tiers_section(xml_node main, const AttemptResult& r) {
     add_text(title, "span", t.name);
     add_text(title, "span",
              std::string(" · ") + to_string(t.kind) + (t.required ? ", required" : ", advisory") + " · " +
-                 fixed(t.duration_s, 1) + " s",
+                 fixed(t.duration_s, 1) + " s" + shards_text(t.shards),
              "where");
     if (!t.reason.empty()) add_text(card, "p", t.reason);
     if (t.kind == TierKind::ctest) continue;  // its failures are the tests above

@@ -11,10 +11,12 @@ namespace autofix::reporters {
 
 // The page, top to bottom: the verdict and its reason; what decided besides tests (weakened tests, risk,
 // a failed build, others' edits kept); every test whose result changed, with its transition, what the
-// runs showed, where it is defined and its first failing assertion (unchanged and skipped tests by name,
-// folded); each regression's chain from the changed file to the test; each tier with its new findings in
-// full and the unchanged and removed ones counted; flaky tests and their re-runs; the phases as a bar;
-// the attempt's facts (id, files changed, fixer).
+// runs showed, where it is defined, its first failing assertion and the source lines there (unchanged and
+// skipped tests by name, folded); each regression's chain from the changed file to the test; each tier with
+// its new findings in full, each with the source lines around it, and the unchanged and removed ones
+// counted; flaky tests and their re-runs; the phases as a bar; the attempt's facts (id, files changed,
+// fixer). A source excerpt is a table of numbered lines, the line it is about marked (class "hit"). In a
+// merged result, the shard that ran each test and the shards that ran each tier.
 std::string attempt_html(const AttemptResult& result);
 
 // Text from strangers (test names, output, messages, paths) made fit for an HTML text node or attribute

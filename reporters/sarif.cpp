@@ -10,6 +10,7 @@
 
 #include "gate/results/severity.h"
 #include "reporters/finding_key.h"
+#include "reporters/sarif_region.h"
 #include "reporters/sarif_rules.h"
 
 namespace autofix::reporters {
@@ -61,6 +62,7 @@ std::map<std::string, std::string> worst_severities(const TierResult& tier) {
 json run_object(json tool, const std::string& category, json invocation, json results) {
   return {{"tool", std::move(tool)},
           {"automationDetails", {{"id", category}}},
+          {"columnKind", "utf16CodeUnits"},  // SARIF's default, said: columns are converted to it (sarif_region.h)
           {"originalUriBaseIds",
            {{kSourceRoot,
              {{"description", {{"text", "The root of the repository the gate judged: every artifact URI is relative "
@@ -69,13 +71,11 @@ json run_object(json tool, const std::string& category, json invocation, json re
           {"results", std::move(results)}};
 }
 
-json physical_location(const std::string& file, int line, int column) {
+// A result's one location; its region from the excerpt where it has the line (reporters/sarif_region.h).
+json physical_location(const std::string& file, int line, int column, const std::optional<SourceExcerpt>& excerpt) {
   json physical = {{"artifactLocation", {{"uri", sarif_uri(file)}, {"uriBaseId", kSourceRoot}}}};
-  if (line > 0) {
-    json region = {{"startLine", line}};
-    if (column > 0) region["startColumn"] = column;
-    physical["region"] = region;
-  }
+  if (json region = sarif_region(file, line, column, excerpt); !region.is_null()) physical["region"] = std::move(region);
+  if (json context = sarif_context_region(file, line, excerpt); !context.is_null()) physical["contextRegion"] = std::move(context);
   return json::array({{{"physicalLocation", physical}}});
 }
 
@@ -85,7 +85,7 @@ json result_json(TierKind kind, const Finding& f, const std::string& rule_id, si
   r["ruleIndex"] = rule_index;
   r["level"] = sarif_level(f.severity);
   r["message"] = {{"text", !f.message.empty() ? f.message : rule_id}};
-  if (!f.file.empty()) r["locations"] = physical_location(f.file, f.line, f.column);
+  if (!f.file.empty()) r["locations"] = physical_location(f.file, f.line, f.column, f.excerpt);
   r["partialFingerprints"] = {{"primaryLocationLineHash", finding_key(kind, f)}};
   if (!f.fingerprint.empty()) r["partialFingerprints"]["autofixGate/v1"] = f.fingerprint;
   r["baselineState"] = to_string(f.state);
@@ -196,7 +196,7 @@ json regression_result(const TestOutcome& t, const std::string& reason, const st
   r["ruleIndex"] = 0;
   r["level"] = "error";
   r["message"] = {{"text", text}};
-  if (site) r["locations"] = physical_location(site->file, site->line, 0);
+  if (site) r["locations"] = physical_location(site->file, site->line, 0, t.excerpt);
   r["partialFingerprints"] = {{"primaryLocationLineHash", regression_key(t.key())}};
   r["baselineState"] = "new";
   r["properties"] = {{"test", t.name}, {"ctest_test", t.ctest_test}, {"case", t.case_name},

@@ -31,9 +31,10 @@ inline constexpr size_t kSarifMaxResultsPerRun = 25000;
 //                and how its runs went) and, on the next line, its first failing assertion's message;
 //                locations at the first failing assertion when it is inside the repository and has a line,
 //                else where the test is defined (the same conditions), else (full log only) a file of either
-//                without a line, else none; partialFingerprints {primaryLocationLineHash:
-//                regression_key(test)}: the test's identity, not a line, so an alert survives line shifts;
-//                baselineState "new"; properties {test, ctest_test, case, transition, detail: its output}.
+//                without a line, else none (a region of the whole line when its excerpt holds it:
+//                sarif_region.h); partialFingerprints {primaryLocationLineHash: regression_key(test)}:
+//                the test's identity, not a line, so an alert survives line shifts; baselineState "new";
+//                properties {test, ctest_test, case, transition, detail: its output}.
 // Then one run per tier that has findings or whose kind is an analysis (clang-tidy, cppcheck, secrets,
 // sanitizers: a scan that found nothing is a result too, and closes the alerts of its category), in the
 // tiers' order, except ctest tiers, whose findings are the regressions of the tests run. Each run:
@@ -43,14 +44,15 @@ inline constexpr size_t kSarifMaxResultsPerRun = 25000;
 //                rules: the reportingDescriptor (sarif_rules.h) of every ruleId its results use, in order
 //                of first use;
 //   automationDetails.id "<tier name>/": GitHub's category, so two tiers of one tool stay two analyses;
+//   columnKind "utf16CodeUnits" (every run, the tests run too): SARIF's default, said;
 //   originalUriBaseIds: SRCROOT, the repository root every artifact URI is relative to (described; its
 //                absolute URI is not part of the results model, and would not hold on a CI runner);
 //   invocations: [{executionSuccessful: status is not error}], the tier's reason as an error notification
 //                when it is; in the upload log, a warning notification for new findings left out;
 //   results, one per finding: ruleId (rule_id_of) and ruleIndex, level (sarif_level), message.text (its
 //                message, else its rule id), locations when it has a file ({artifactLocation {uri:
-//                sarif_uri(file), uriBaseId "SRCROOT"}, region {startLine, startColumn} with what is
-//                known: no end, the results model has none}), partialFingerprints {primaryLocationLineHash:
+//                sarif_uri(file), uriBaseId "SRCROOT"}, region and contextRegion: sarif_region.h}),
+//                partialFingerprints {primaryLocationLineHash:
 //                finding_key, "autofixGate/v1": its fingerprint when it has one}, baselineState,
 //                properties {severity (the analyzer's word), blocking, detail when it has one}.
 // The upload log holds only new findings and regressions with a file and a line (the others: a count in a

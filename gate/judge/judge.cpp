@@ -15,6 +15,7 @@
 #include "gate/judge/project_check.h"
 #include "gate/policy/risk.h"
 #include "gate/policy/tampering.h"
+#include "gate/judge/source_excerpts.h"
 #include "gate/judge/tiers.h"
 #include "gate/util/error.h"
 #include "gate/util/signals.h"
@@ -301,6 +302,8 @@ void judge_change(const JudgeInput& in, AttemptResult& result) {
   Decision d = decide(result);
   result.verdict = d.verdict;
   result.reason = d.reason;
+  // While the work tree still holds the change: the lines the reports show beside what decided.
+  add_source_excerpts(result, l.root);
 }
 
 }  // namespace autofix

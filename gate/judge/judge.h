@@ -37,7 +37,8 @@ JudgeInput judge_input(Toolchain& toolchain, const git::Repository& repo, const 
                        const RunSettings& settings, Phases& phases, const BaselineRecord& baseline,
                        const git_oid& before_tree, const git_oid& after_tree);
 
-// Fills result.lane, risk, build, tests, tiers, tampering, cascading, verdict and reason. Expects
+// Fills result.lane, risk, build, tests, tiers, tampering, cascading, verdict and reason, and the source
+// excerpts of regressions and findings (gate/judge/source_excerpts.h). Expects
 // result.files_changed to be set. Leaves the work tree holding the change.
 void judge_change(const JudgeInput& in, AttemptResult& result);
 

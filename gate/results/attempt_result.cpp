@@ -28,6 +28,15 @@ const char* to_string(TierStatus s) noexcept { return kTierStatuses.c_name_of(s)
 
 const char* to_string(Transition t) noexcept { return kTransitions.c_name_of(t); }
 
+const std::string* SourceExcerpt::text_of(int number) const noexcept {
+  if (number < first_line || number > last_line()) return nullptr;
+  return &lines[static_cast<size_t>(number - first_line)];
+}
+
+bool SourceExcerpt::is_cut(int number) const noexcept {
+  return std::find(cut_lines.begin(), cut_lines.end(), number) != cut_lines.end();
+}
+
 TestKey key_of(const TestRecord& r) { return {r.ctest_test.empty() ? r.name : r.ctest_test, r.case_name}; }
 
 size_t AttemptResult::tests_run() const {

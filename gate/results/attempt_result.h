@@ -50,6 +50,23 @@ struct SourceLocation {
   bool operator==(const SourceLocation&) const = default;
 };
 
+// A few lines of a file, as the tree with the change had them on disk, around the one line a finding or a
+// test regression is about (gate/judge/source_excerpts.h takes them; reporters only show them). Every line
+// is valid UTF-8, without its line end ("\r\n" or "\n"); a line longer than the reader's limit is cut at
+// a character boundary and its number listed in cut_lines, so its text is a prefix of the real line.
+struct SourceExcerpt {
+  std::string file;                // repository-relative, as the finding or the test's location names it
+  int line = 0;                    // the line it is about (1-based), within the excerpt
+  int first_line = 0;              // the number of lines.front()
+  std::vector<std::string> lines;  // first_line, first_line + 1, ...
+  std::vector<int> cut_lines{};    // the numbers of the lines that were cut
+  // The text of line `number`, or nullptr when the excerpt does not hold it.
+  const std::string* text_of(int number) const noexcept;
+  bool is_cut(int number) const noexcept;
+  int last_line() const noexcept { return first_line + static_cast<int>(lines.size()) - 1; }
+  bool operator==(const SourceExcerpt&) const = default;
+};
+
 // The first assertion a failing test reported: where (unknown when the framework did not say, e.g.
 // GoogleTest's "unknown file: Failure" for an exception) and what it printed about it (the assertion
 // and its values, e.g. "Expected equality of these values:\n  a\n    Which is: 2\n  1"; capped).
@@ -110,6 +127,11 @@ struct TestOutcome {
   // baseline's (what a fixed test used to fail on).
   SourceLocation defined_at{};
   std::optional<FailedAssertion> first_failure{};
+  // For a regression: the lines around where it is placed (its first failing assertion inside the
+  // repository, else where it is defined), when that file could be read (gate/judge/source_excerpts.h).
+  std::optional<SourceExcerpt> excerpt{};
+  // Which shard of `verify --shard K/N` ran it (K), in a result `merge` made; 0 in any other result.
+  int shard = 0;
   TestKey key() const { return {ctest_test, case_name}; }
 };
 
@@ -138,6 +160,8 @@ struct Finding {
   FindingState state = FindingState::new_;
   std::string detail;       // more text: a sanitizer report's first frames, the test that printed it
   bool blocking = true;     // false: below its tier's fail_on threshold; reported, never fails the tier
+  // The lines around file:line in the tree with the change (new and unchanged findings; gate/judge/source_excerpts.h).
+  std::optional<SourceExcerpt> excerpt{};
 };
 
 enum class TierStatus { passed, failed, skipped, error };
@@ -154,6 +178,7 @@ struct TierResult {
   double duration_s = 0;
   std::vector<Finding> findings;    // new ones decide; unchanged and absent are reported
   std::vector<std::string> tests;   // the tests this tier selected (ctest, sanitizers, command JUnit)
+  std::vector<int> shards{};        // in a result `merge` made: the shards (K of K/N) that ran it, ascending
 };
 
 // A changed file a regressed test's build reaches, and how.

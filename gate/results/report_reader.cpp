@@ -22,6 +22,27 @@ namespace {
 const char* const kHint =
     "read only the report.json files that autofix-gate writes; run the gate again rather than editing one";
 
+constexpr std::int64_t kMaxInt = std::numeric_limits<int>::max();
+
+// Absent from reports written before excerpts existed; null when none was taken. Its lines must hold the
+// line it is about: reporters look it up in them.
+std::optional<SourceExcerpt> read_excerpt(const JsonValue& parent) {
+  std::optional<JsonValue> n = parent.find("excerpt");
+  if (!n || n->is_null()) return std::nullopt;
+  n->object();
+  SourceExcerpt e;
+  e.file = n->string("file");
+  e.first_line = static_cast<int>(n->integer("first_line", 1, kMaxInt));
+  e.lines = n->strings("lines");
+  if (e.lines.empty() || e.lines.size() > static_cast<size_t>(kMaxInt - e.first_line) + 1)
+    n->at("lines", "").fail("holds " + std::to_string(e.lines.size()) + " line(s) from line " + std::to_string(e.first_line) +
+                            ": an excerpt holds at least one line, none numbered beyond " + std::to_string(kMaxInt));
+  e.line = static_cast<int>(n->integer("line", e.first_line, e.last_line()));
+  for (const JsonValue& cut : n->array("cut_lines", "line numbers"))
+    e.cut_lines.push_back(static_cast<int>(cut.integer(e.first_line, e.last_line())));
+  return e;
+}
+
 Finding read_finding(const JsonValue& n) {
   Finding f;
   f.rule = n.string("rule");
@@ -34,6 +55,7 @@ Finding read_finding(const JsonValue& n) {
   f.state = n.one_of("state", kFindingStates, "finding state");
   f.detail = n.string("detail");
   f.blocking = n.boolean("blocking");
+  f.excerpt = read_excerpt(n);
   return f;
 }
 
@@ -47,6 +69,8 @@ TierResult read_tier(const JsonValue& n) {
   t.duration_s = n.number("duration_s");
   for (const JsonValue& f : n.objects("findings")) t.findings.push_back(read_finding(f));
   t.tests = n.strings("tests");
+  if (std::optional<JsonValue> shards = n.find("shards"))  // written since merges say which shard ran what
+    for (const JsonValue& k : shards->array("shard numbers")) t.shards.push_back(static_cast<int>(k.integer(1, kMaxInt)));
   return t;
 }
 
@@ -83,6 +107,9 @@ TestOutcome read_test(const JsonValue& n) {
     t.defined_at = read_location(at->object());
   if (std::optional<JsonValue> first = n.find("first_failure"); first && !first->is_null())
     t.first_failure = FailedAssertion{read_location(first->object()), first->string("message")};
+  t.excerpt = read_excerpt(n);
+  if (std::optional<JsonValue> shard = n.find("shard"); shard && !shard->is_null())
+    t.shard = static_cast<int>(shard->integer(1, kMaxInt));
   for (std::optional<TestRecord>* rec : {&t.baseline, &t.after})
     if (*rec) {
       (*rec)->ctest_test = t.ctest_test;

@@ -39,7 +39,8 @@ std::map<std::string, double> durations_from_report(const std::filesystem::path&
 
 // Merges partial results (each a report.json written by `verify --shard K/N`): checks that they are
 // shards 1..N of one run (same N, base, head), joins tests, tiers, findings, cascading failures and
-// tampering, and decides again. Throws Error(usage) naming the file for anything inconsistent.
+// tampering, and decides again. Each test says which shard ran it (TestOutcome::shard: the first, when
+// more did), each tier which shards ran it (TierResult::shards). Throws Error(usage) naming the file for anything inconsistent.
 AttemptResult merge_partials(const std::vector<std::filesystem::path>& partials);
 
 }  // namespace autofix

@@ -133,7 +133,10 @@ void merge_tests(const std::vector<Partial>& partials, AttemptResult& out) {
              to_string(it->second.first.transition) + ") and in " + quoted(p.file) + " (" + to_string(t.transition) +
              ") with different results");
     }
-  for (auto& [key, entry] : tests) out.tests.push_back(std::move(entry.first));  // sorted by name, as classify() sorts
+  for (auto& [key, entry] : tests) {  // sorted by name, as classify() sorts
+    entry.first.shard = entry.second->spec.index;  // the first shard that ran it (any other agrees)
+    out.tests.push_back(std::move(entry.first));
+  }
 }
 
 void merge_tiers(const std::vector<Partial>& partials, AttemptResult& out) {
@@ -152,6 +155,7 @@ void merge_tiers(const std::vector<Partial>& partials, AttemptResult& out) {
         Seen s{t, &p, 1, p.spec.index, t.reason};
         s.tier.findings.clear();
         s.tier.tests.clear();
+        s.tier.shards.clear();
         s.tier.duration_s = 0;
         merged.push_back(std::move(s));
         it = std::prev(merged.end());
@@ -166,6 +170,7 @@ void merge_tiers(const std::vector<Partial>& partials, AttemptResult& out) {
           it->worst_reason = t.reason;
         }
       }
+      it->tier.shards.push_back(p.spec.index);  // partials come sorted by K: ascending
       it->tier.duration_s += t.duration_s;
       for (const std::string& name : t.tests) push_unique(it->tier.tests, name);
       for (const Finding& f : t.findings) {

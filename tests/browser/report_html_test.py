@@ -4,8 +4,10 @@
 The page comes from the end-to-end test Tiers.BrokenOtherModuleIsTracedAsCascading (a fix of the example
 project that breaks another module: two cascading regressions), run with AUTOFIX_GATE_KEEP_REPORTS so
 that it copies the attempt's report set out. The page is opened from file:// and must:
-  - hold, in the DOM Chromium built (--dump-dom), the verdict headline, the reason, and every regressed
-    test name (report.json's PASS_TO_FAIL tests and cascading tests) as a test name;
+  - hold, in the DOM Chromium built (--dump-dom), the verdict headline, the reason, every regressed
+    test name (report.json's PASS_TO_FAIL tests and cascading tests) as a test name, and each regression's
+    source excerpt (report.json's `excerpt`): its marked line as a marked source cell, the file's
+    `#include <gtest/gtest.h>` as text (escaped in the page, a text node in the DOM, no element);
   - reference nothing outside itself: no script, no src attribute, no link or url() to http(s);
   - print no console message (it has no script: an error or a Content-Security-Policy violation would
     be one), read from --enable-logging=stderr;
@@ -101,6 +103,7 @@ class Dom(html.parser.HTMLParser):
         self.headline = ""
         self.title = ""
         self.references: list[str] = []
+        self.marked_source: list[str] = []  # the text of each excerpt's marked line
         self._open: list[tuple[str, str]] = []
         self.feed(text)
         self.close()
@@ -130,6 +133,8 @@ class Dom(html.parser.HTMLParser):
             self.test_names.append(data)
         elif tag == "h1":
             self.headline += data
+        elif tag == "td" and cls == "src" and len(self._open) >= 2 and self._open[-2] == ("tr", "hit"):
+            self.marked_source.append(data)
         elif tag == "title" and len(self._open) >= 2 and self._open[-2][0] == "head":  # not an SVG <title>
             self.title += data
         elif tag == "style" and re.search(r"url\(|@import", data):
@@ -238,6 +243,12 @@ def main() -> int:
         check(" ".join(report["reason"].split()) in dom.text(), "DOM: the reason is on the page")
         for name in regressed:
             check(name in dom.test_names, f"DOM: regressed test {name} is shown as a test name")
+        excerpts = [t["excerpt"] for t in report["tests"] if t["name"] in regressed and t.get("excerpt")]
+        marked = [e["lines"][e["line"] - e["first_line"]] for e in excerpts]
+        check(len(excerpts) == 2 and dom.marked_source == marked,
+              f"DOM: each regression's excerpt with its line marked ({dom.marked_source} == {marked})")
+        check("#include <gtest/gtest.h>" in dom.texts and "gtest" not in " ".join(sorted(dom.tags)),
+              "DOM: an excerpt's '#include <gtest/gtest.h>' is text, not an element")
         check("svg" in dom.tags and "rect" in dom.tags, "DOM: the timeline is an inline SVG with bars")
         check(not ({"script", "link", "img", "iframe", "object", "embed"} & dom.tags),
               f"DOM: no script, link, img, iframe, object or embed ({sorted(dom.tags)})")

@@ -164,6 +164,9 @@ TEST(Shard, VerifyJudgesTheCommitsAndKeepsUncommittedWork) {
 
 TEST(Shard, MergedShardsOfABreakingChangeReject) {
   Calculator c;
+  // The pre-built template's objects name the template's sources in their assertions, outside this
+  // repository (no excerpt is read there): a newer formatter_test.cpp is compiled under its own path.
+  fs::last_write_time(c.repo() / "formatter/formatter_test.cpp", fs::file_time_type::clock::now());
   git(c.repo(), {"apply", example_fix("breaks-other-module.diff")});
   git(c.repo(), {"commit", "-q", "-am", "mean(): divide by n; three decimals"});
   ShardedVerify v(c);
@@ -180,6 +183,32 @@ TEST(Shard, MergedShardsOfABreakingChangeReject) {
   EXPECT_EQ(transitions(merged), transitions(whole)) << merged.dump(2);
   EXPECT_EQ(sorted_cascading(merged), whole.at("cascading")) << merged.dump(2);
   EXPECT_EQ(whole.at("cascading").size(), 2u);
+
+  // The merged result says which shard ran each test (the one whose partial lists it), keeps each
+  // regression's source excerpt as the unsharded run took it, and report.html shows both.
+  std::map<std::string, int> listed_by, merged_shards;
+  for (int k = 1; k <= 2; ++k) {
+    const json partial = read_json(c.tmp() / ("reports shard " + std::to_string(k) + " of 2") / "partial.json");
+    for (const json& t : partial.at("tests")) {
+      EXPECT_TRUE(t.at("shard").is_null()) << "a partial does not say it";
+      listed_by.emplace(t.at("name").get<std::string>(), k);
+    }
+  }
+  for (const json& t : merged.at("tests")) merged_shards[t.at("name").get<std::string>()] = t.at("shard").get<int>();
+  EXPECT_EQ(merged_shards, listed_by);
+  std::string html = read_file(c.tmp() / "merged 2" / "report.html");
+  for (const json& t : whole.at("tests")) {
+    if (t.at("transition") != "PASS_TO_FAIL") continue;
+    const std::string name = t.at("name");
+    const json* in_merged = nullptr;
+    for (const json& m : merged.at("tests"))
+      if (m.at("name") == name) in_merged = &m;
+    ASSERT_NE(in_merged, nullptr) << name;
+    EXPECT_FALSE(t.at("excerpt").is_null()) << name;
+    EXPECT_EQ(in_merged->at("excerpt"), t.at("excerpt")) << name;
+    EXPECT_TRUE(html.contains("<code class=\"test-name\">" + name + "</code>")) << html;
+    EXPECT_TRUE(html.contains("<p class=\"where shard\">ran in shard " + std::to_string(listed_by.at(name)) + "</p>")) << html;
+  }
 }
 
 }  // namespace

@@ -69,6 +69,21 @@ int line_of(const std::string& text, const std::string& part) {
   return 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
 }
 
+// The excerpt report.json should hold of `text` (a file's content) around `line`: lines line - 2 to
+// line + 2, as far as the text has them.
+json excerpt_of(const std::string& file, const std::string& text, int line) {
+  std::vector<std::string> all;
+  for (size_t start = 0; start < text.size();) {
+    size_t end = text.find('\n', start);
+    all.push_back(text.substr(start, end == std::string::npos ? std::string::npos : end - start));
+    start = end == std::string::npos ? text.size() : end + 1;
+  }
+  json lines = json::array();
+  int first = std::max(1, line - 2);
+  for (int n = first; n <= std::min(static_cast<int>(all.size()), line + 2); ++n) lines.push_back(all[static_cast<size_t>(n - 1)]);
+  return {{"file", file}, {"line", line}, {"first_line", first}, {"lines", lines}, {"cut_lines", json::array()}};
+}
+
 const json& tier_named(const json& report, const std::string& name) {
   for (const json& t : report.at("tiers"))
     if (t.at("name") == name) return t;
@@ -163,6 +178,11 @@ TEST(Tiers, NewClangTidyFindingRejectsAndTheOldOneStaysUnchanged) {
   }
   EXPECT_EQ(added.at("line"), line_of(fixed, new_line));
   EXPECT_EQ(old.at("line"), line_of(fixed, old_line));
+  // Both with the lines around them in the tree with the fix, taken before the rollback.
+  EXPECT_EQ(added.at("excerpt"), excerpt_of("mathlib/mathlib.cpp", fixed, line_of(fixed, new_line)));
+  EXPECT_EQ(old.at("excerpt"), excerpt_of("mathlib/mathlib.cpp", fixed, line_of(fixed, old_line)));
+  EXPECT_EQ(added.at("excerpt").at("lines").at(2), new_line);
+  EXPECT_EQ(added.at("column"), 18) << "the division's left operand, static_cast";
   EXPECT_EQ(line_of(fixed, old_line), line_of(planted, old_line) + 1) << "the fix moves the old finding one line down";
   EXPECT_NE(added.at("fingerprint"), old.at("fingerprint"));
 
@@ -206,8 +226,16 @@ TEST(Tiers, NewClangTidyFindingRejectsAndTheOldOneStaysUnchanged) {
   ASSERT_EQ(run.at("results").size(), 1u);
   const json& result = run.at("results").at(0);
   EXPECT_EQ(result.at("partialFingerprints").at("autofixGate/v1"), added.at("fingerprint"));
+  // The region ends after the token at the column; the line is ASCII, so UTF-16 and byte columns agree.
   EXPECT_EQ(result.at("locations").at(0).at("physicalLocation").at("region"),
-            json({{"startLine", added.at("line")}, {"startColumn", added.at("column")}}));
+            json({{"startLine", added.at("line")}, {"startColumn", 18}, {"endLine", added.at("line")}, {"endColumn", 29},
+                  {"snippet", {{"text", "static_cast"}}}}));
+  EXPECT_EQ(result.at("locations").at(0).at("physicalLocation").at("contextRegion"),
+            json({{"startLine", added.at("line").get<int>() - 2}, {"endLine", added.at("line").get<int>() + 2},
+                  {"snippet", {{"text", added.at("excerpt").at("lines")[0].get<std::string>() + "\n" +
+                                            added.at("excerpt").at("lines")[1].get<std::string>() + "\n" + new_line + "\n" +
+                                            added.at("excerpt").at("lines")[3].get<std::string>() + "\n" +
+                                            added.at("excerpt").at("lines")[4].get<std::string>()}}}}));
   const json& rule = run.at("tool").at("driver").at("rules").at(0);
   EXPECT_EQ(rule.at("helpUri"), "https://clang.llvm.org/extra/clang-tidy/checks/bugprone/integer-division.html");
   EXPECT_EQ(rule.at("properties").at("problem.severity"), "warning");
@@ -403,6 +431,17 @@ TEST(Tiers, BrokenOtherModuleIsTracedAsCascading) {
                   {"message", "Expected equality of these values:\n  calc::format_number(3.14159)\n"
                               "    Which is: \"3.142\"\n  \"3.14\""}}));
   EXPECT_EQ(two_decimals->at("defined_at"), json({{"file", "formatter/formatter_test.cpp"}, {"line", 5}}));
+  // And the lines around its assertion, read from the tree with the fix before the rollback.
+  const std::string two_decimals_line =
+      "TEST(FormatterTest, TwoDecimals) { EXPECT_EQ(calc::format_number(3.14159), \"3.14\"); }";
+  const std::string list_line =
+      "TEST(FormatterTest, ListInBrackets) { EXPECT_EQ(calc::format_list({1, 2.5}), \"[1.00, 2.50]\"); }";
+  EXPECT_EQ(two_decimals->at("excerpt"),
+            json({{"file", "formatter/formatter_test.cpp"},
+                  {"line", 5},
+                  {"first_line", 3},
+                  {"lines", {"#include <gtest/gtest.h>", "", two_decimals_line, "", list_line}},
+                  {"cut_lines", json::array()}}));
 
   // autofix.sarif: each regression a code scanning alert at its failing assertion, in the tests run.
   const json upload = sarif_of(c);
@@ -418,6 +457,14 @@ TEST(Tiers, BrokenOtherModuleIsTracedAsCascading) {
                         {"FormatterTest.ListInBrackets", "formatter/formatter_test.cpp", 7},
                         {"FormatterTest.TwoDecimals", "formatter/formatter_test.cpp", 5}}));
   ASSERT_EQ(tests_run.at("results").size(), 2u);
+  // The whole line of the assertion (a regression has no column), with the excerpt as its context.
+  EXPECT_EQ(tests_run.at("results").at(1).at("locations").at(0).at("physicalLocation"),
+            json({{"artifactLocation", {{"uri", "formatter/formatter_test.cpp"}, {"uriBaseId", "SRCROOT"}}},
+                  {"region", {{"startLine", 5}, {"startColumn", 1}, {"endLine", 5},
+                              {"endColumn", static_cast<int>(two_decimals_line.size()) + 1},
+                              {"snippet", {{"text", two_decimals_line}}}}},
+                  {"contextRegion", {{"startLine", 3}, {"endLine", 7},
+                                     {"snippet", {{"text", "#include <gtest/gtest.h>\n\n" + two_decimals_line + "\n\n" + list_line}}}}}}));
   const std::string text = tests_run.at("results").at(1).at("message").at("text");
   EXPECT_TRUE(text.starts_with("FormatterTest.TwoDecimals passed without the fix and fails with it (")) << text;
   EXPECT_TRUE(text.ends_with(")\n" + two_decimals->at("first_failure").at("message").get<std::string>())) << text;
@@ -492,6 +539,12 @@ TEST(Tiers, BrokenOtherModuleIsTracedAsCascading) {
     EXPECT_TRUE(contains(html, "<code class=\"test-name\">" + test + "</code>")) << test;
   EXPECT_TRUE(contains(html, "<span class=\"node file\">formatter/formatter.cpp</span><span class=\"arrow\">\u2192</span>"
                              "<span class=\"node target\">formatter</span>"))
+      << html;
+  // Under the assertion, the source around it with its line marked.
+  EXPECT_TRUE(contains(html, "<table class=\"excerpt\"><caption>formatter/formatter_test.cpp:5</caption><tbody>"
+                             "<tr><td class=\"ln\">3</td><td class=\"src\">#include &lt;gtest/gtest.h&gt;</td></tr>"
+                             "<tr><td class=\"ln\">4</td><td class=\"src\"></td></tr>"
+                             "<tr class=\"hit\"><td class=\"ln\">5</td><td class=\"src\">" + two_decimals_line + "</td></tr>"))
       << html;
   if (const char* keep = std::getenv("AUTOFIX_GATE_KEEP_REPORTS"); keep && *keep) {
     fs::create_directories(keep);

@@ -273,6 +273,18 @@ def location_problems(location, where, base_ids):
             add(f"{where}.physicalLocation.region.{key}: must be 1 or more")
     if "endLine" in region and (not isinstance(region["endLine"], int) or region["endLine"] < region["startLine"]):
         add(f"{where}.physicalLocation.region.endLine: before startLine")
+    columns = [region.get(key) for key in ("startColumn", "endColumn")]
+    if (all(isinstance(c, int) for c in columns) and region.get("endLine", region["startLine"]) == region["startLine"]
+            and columns[1] < columns[0]):
+        add(f"{where}.physicalLocation.region.endColumn: before startColumn on one line")
+    # A context region surrounds its region (SARIF: physicalLocation.contextRegion).
+    context = physical.get("contextRegion")
+    if context is not None:
+        end = region.get("endLine", region["startLine"])
+        if (not isinstance(context, dict) or not isinstance(context.get("startLine"), int)
+                or not isinstance(context.get("endLine"), int)
+                or context["startLine"] > region["startLine"] or context["endLine"] < end):
+            add(f"{where}.physicalLocation.contextRegion: does not hold lines {region['startLine']} to {end} of the region")
     return problems
 
 

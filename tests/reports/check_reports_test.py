@@ -93,7 +93,10 @@ class SampleReportsTest(unittest.TestCase):
         places = [(r["properties"]["test"], r["locations"][0]["physicalLocation"]) for r in run["results"]]
         self.assertEqual(places, [
             ("calc_test::Calc.Adds", {"artifactLocation": {"uri": "tests/calc%20%231%25.cpp", "uriBaseId": "SRCROOT"},
-                                      "region": {"startLine": 7}}),
+                                      "region": {"startLine": 7, "startColumn": 1, "endLine": 7, "endColumn": 47,
+                                                 "snippet": {"text": '  EXPECT_EQ(add(1, 1), 3) << "</script><b> &";'}},
+                                      "contextRegion": {"startLine": 6, "endLine": 8, "snippet": {
+                                          "text": 'TEST(Calc, Adds) {\n  EXPECT_EQ(add(1, 1), 3) << "</script><b> &";\n}'}}}),
             ("calc_test::Calc.Throws", {"artifactLocation": {"uri": "tests/calc_test.cpp", "uriBaseId": "SRCROOT"},
                                         "region": {"startLine": 20}})])
         self.assertEqual([r["ruleId"] for r in run["results"]], ["test-regression"] * 2)
@@ -101,6 +104,21 @@ class SampleReportsTest(unittest.TestCase):
         full = self.load("every-kind", "autofix-full.sarif")["runs"][0]
         self.assertEqual([r["properties"]["test"] for r in full["results"] if "locations" not in r],
                          ["calc_test::Calc.\u00e9t\u00e9 [x]*", "selfcheck"])
+
+    def test_a_findings_region_is_in_utf16_code_units_with_an_end(self):
+        run = self.load("every-kind", "autofix.sarif")["runs"][1]
+        self.assertEqual(run["columnKind"], "utf16CodeUnits")
+        physical = run["results"][0]["locations"][0]["physicalLocation"]
+        self.assertEqual(physical["region"], {"startLine": 4, "startColumn": 9, "endLine": 4, "endColumn": 14,
+                                              "snippet": {"text": "count"}})
+        self.assertEqual(physical["contextRegion"]["startLine"], 2)
+        self.assertEqual(physical["contextRegion"]["snippet"]["text"].splitlines()[2], "  caf\u00e9= count / 2;")
+
+    def test_runs_without_results_are_uploadable(self):
+        runs = self.load("nothing-new", "autofix.sarif")["runs"]
+        self.assertEqual([(r["automationDetails"]["id"], len(r["results"])) for r in runs],
+                         [("autofix-gate/tests/", 0), ("static/", 0), ("secrets/", 0)])
+        self.assertEqual(cr.check_report_dir(os.path.join(self.out, "nothing-new"), ARGS.schemas), [])
 
     def test_security_rules(self):
         for run in self.load("every-kind", "autofix.sarif")["runs"]:
@@ -188,6 +206,9 @@ class GitHubRulesTest(unittest.TestCase):
         self.assertBreach(lambda d: self.location0(d)["region"].update(startLine=0), "startLine: required")
         self.assertBreach(lambda d: self.location0(d)["region"].update(startColumn=0), "startColumn: must be 1 or more")
         self.assertBreach(lambda d: self.location0(d)["region"].update(endLine=2), "endLine: before startLine")
+        self.assertBreach(lambda d: self.location0(d)["region"].update(endLine=3, endColumn=1), "before startColumn on one line")
+        self.assertBreach(lambda d: self.location0(d).update(contextRegion={"startLine": 4, "endLine": 6}),
+                          "contextRegion: does not hold lines 3 to 3 of the region")
 
 
 class CodeQualityRulesTest(unittest.TestCase):

@@ -110,15 +110,23 @@ AttemptResult every_kind() {
             {finding("exit-code", "", 0, 0, "error", "`make lint` exited with 2", "", FindingState::new_),
              finding("", "", 0, 0, "error", "", "", FindingState::new_)})});
   r.tests = tests();
+  // Source excerpts (gate/judge/source_excerpts.h): regions in UTF-16 code units with an end, snippets and
+  // context regions. 'count' is at byte column 10 after an 'é' of two bytes; the test's line is markup.
+  r.tiers[0].findings[0].excerpt = SourceExcerpt{"src/calc.cpp", 4, 2, {"int f(int count) {", "  // ...", "  caf\xC3\xA9= count / 2;", "}"}, {}};
+  r.tests[0].excerpt = SourceExcerpt{"tests/calc #1%.cpp", 7, 6, {"TEST(Calc, Adds) {", "  EXPECT_EQ(add(1, 1), 3) << \"</script><b> &\";", "}"}, {}};
   return r;
 }
 
-// Nothing new anywhere: clean runs, empty Code Quality report.
+// Nothing new anywhere: runs without results, an empty Code Quality report.
 AttemptResult nothing_new() {
-  return attempt("nothing-new",
+  AttemptResult r = attempt("nothing-new",
                  {tier("static", TierKind::cppcheck, TierStatus::passed,
                        {finding("shadowFunction", "src/a.cpp", 3, 7, "style", "shadows", "b1", FindingState::unchanged)}),
                   tier("secrets", TierKind::secrets, TierStatus::passed, {})});
+  // Tests ran and none broke: the tests run is there, empty.
+  TestOutcome passed = tests()[3];
+  r.tests = {passed};
+  return r;
 }
 
 // No tier at all (a dry run, a gate error before the tiers).

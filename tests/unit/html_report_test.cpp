@@ -220,5 +220,57 @@ TEST(HtmlReport, AcceptedAttemptHasNoRegressionsOrChains) {
     EXPECT_FALSE(contains(html, absent)) << absent;
 }
 
+// A regression's excerpt under its assertion, a finding's under its message: numbered lines, the line it is
+// about marked, every character of the source escaped (a line that closes a script and opens markup, an
+// ampersand), a cut line said to be cut.
+TEST(HtmlReport, ShowsSourceExcerptsEscapedWithTheirLineMarked) {
+  AttemptResult r = rejected();
+  r.tests[0].excerpt = SourceExcerpt{"formatter/formatter_test.cpp", 5, 4,
+                                     {"", "TEST(FormatterTest, TwoDecimals) { EXPECT_EQ(f(), \"3.14\"); }",
+                                      "  s = \"</script><b>\" && x;  // caf\xC3\xA9", "\tindented \x01"},
+                                     {7}};
+  r.tiers[1].findings[0].excerpt = SourceExcerpt{"mathlib/mathlib.cpp", 12, 12, {"  if (n < 0 & m) return;"}, {}};
+  std::string html = attempt_html(r);
+  const std::string test_excerpt =
+      "<pre class=\"assertion\">Expected equality of these values:\n  calc::format_number(3.14159)\n"
+      "    Which is: \"3.142\"\n  \"3.14\"</pre>"
+      "<table class=\"excerpt\"><caption>formatter/formatter_test.cpp:5</caption><tbody>"
+      "<tr><td class=\"ln\">4</td><td class=\"src\"></td></tr>"
+      "<tr class=\"hit\"><td class=\"ln\">5</td><td class=\"src\">TEST(FormatterTest, TwoDecimals) { EXPECT_EQ(f(), "
+      "\"3.14\"); }</td></tr>"
+      "<tr><td class=\"ln\">6</td><td class=\"src\">  s = \"&lt;/script&gt;&lt;b&gt;\" &amp;&amp; x;  // caf\xC3\xA9</td></tr>"
+      "<tr><td class=\"ln\">7</td><td class=\"src\">\tindented \\x01<span class=\"cut\"> \u2026 (line cut)</span></td></tr>"
+      "</tbody></table><p class=\"where\">re-runs: failed, failed</p>";
+  EXPECT_TRUE(contains(html, test_excerpt)) << html;
+  EXPECT_TRUE(contains(html, "<p>Condition 'n&lt;0' is always false</p><table class=\"excerpt\"><caption>"
+                             "mathlib/mathlib.cpp:12</caption><tbody><tr class=\"hit\"><td class=\"ln\">12</td>"
+                             "<td class=\"src\">  if (n &lt; 0 &amp; m) return;</td></tr></tbody></table><pre>frame #0 in mean()</pre>"))
+      << html;
+  EXPECT_FALSE(contains(html, "<b>")) << "no markup from the source";
+  EXPECT_FALSE(contains(html, "</script>"));
+  // As XML, the page reads back the lines exactly.
+  pugi::xml_document doc;
+  std::string body = html.substr(html.find('\n') + 1);
+  ASSERT_TRUE(doc.load_string(body.c_str())) << body;
+  Strings lines;
+  for (pugi::xpath_node n : doc.select_nodes("//table[@class='excerpt'][1]//tr[@class='hit']/td[@class='src']"))
+    lines.push_back(n.node().text().get());
+  EXPECT_EQ(lines, (Strings{"TEST(FormatterTest, TwoDecimals) { EXPECT_EQ(f(), \"3.14\"); }", "  if (n < 0 & m) return;"}));
+}
+
+// A merged result says which shard ran each test and which shards ran each tier; others say nothing of shards.
+TEST(HtmlReport, AMergedResultNamesTheShards) {
+  AttemptResult r = rejected();
+  EXPECT_FALSE(contains(attempt_html(r), "shard"));
+  r.tests[0].shard = 2;
+  r.tiers[0].shards = {1, 2, 3};
+  r.tiers[1].shards = {1};
+  std::string html = attempt_html(r);
+  EXPECT_TRUE(contains(html, "<p class=\"where\">re-runs: failed, failed</p><p class=\"where shard\">ran in shard 2</p></div>"))
+      << html;
+  EXPECT_TRUE(contains(html, "<span class=\"where\"> · ctest, required · 0.0 s · ran in shards 1, 2, 3</span>")) << html;
+  EXPECT_TRUE(contains(html, "<span class=\"where\"> · cppcheck, advisory · 0.0 s · ran in shard 1</span>")) << html;
+}
+
 }  // namespace
 }  // namespace autofix::reporters

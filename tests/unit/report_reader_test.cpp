@@ -56,6 +56,8 @@ AttemptResult rich() {
   r.tests[2].first_failure = FailedAssertion{{"tests/c test.cpp", 33}, "Expected equality of these values:\n  f()\n    Which is: 2\n  1"};
   r.tests[3].defined_at = {"tests/d_test.cpp", 0};  // doctest: a file without a line
   r.tests[5].first_failure = FailedAssertion{{}, "C++ exception with description \"boom\" thrown in the test body."};
+  r.tests[2].excerpt = SourceExcerpt{"tests/c test.cpp", 33, 31, {"", "  int x = f();", "  EXPECT_EQ(x, 1);  // caf\xC3\xA9", "}"}, {32}};
+  r.tests[2].shard = 2;
   r.require_fixed = {"A.Fixed", "Z.Absent"};
   r.durations = {{"snapshot", 0.5}, {"build", 12.25}, {"test", 3.0}};
   r.branch = "autofix/20261122";
@@ -63,9 +65,10 @@ AttemptResult rich() {
   r.started = "2026-11-22T00:00:00Z";
   TierResult unit{"unit", TierKind::ctest, true, TierStatus::failed, "7 test(s), 1 regression(s)", 3.5, {}, {"A.Fixed", "C.Broken"}};
   unit.findings.push_back({"regression", "", 0, 0, "error", "C.Broken passed and timed out", "C.Broken", FindingState::new_, "detail"});
-  TierResult tidy{"tidy", TierKind::clang_tidy, false, TierStatus::passed, "no new findings", 8, {}, {}};
+  TierResult tidy{"tidy", TierKind::clang_tidy, false, TierStatus::passed, "no new findings", 8, {}, {}, {1, 3}};
   tidy.findings.push_back(
       {"bugprone-use-after-move", "src/a.cpp", 12, 7, "warning", "moved", "fp-1", FindingState::unchanged, "more\ntext"});
+  tidy.findings.back().excerpt = SourceExcerpt{"src/a.cpp", 12, 12, {"  use(std::move(v)); </script> &"}, {}};
   tidy.findings.push_back({"bugprone-x", "src/b.cpp", 1, 1, "note", "fixed", "fp-2", FindingState::absent, ""});
   tidy.findings.back().blocking = false;
   TierResult asan{"asan", TierKind::sanitizers, true, TierStatus::error, "cannot configure", 0, {}, {}};
@@ -163,6 +166,18 @@ TEST(AttemptFromJson, RoundTripsEveryField) {
   EXPECT_EQ(first.at("tests")[2].at("first_failure").at("line"), 33);
   EXPECT_EQ(first.at("tests")[0].at("defined_at"), nullptr);
   EXPECT_EQ(first.at("tests")[0].at("first_failure"), nullptr);
+  // Source excerpts and shards, as report.json holds them.
+  EXPECT_EQ(read.tests[2].excerpt, original.tests[2].excerpt);
+  EXPECT_EQ(read.tiers[1].findings[0].excerpt, original.tiers[1].findings[0].excerpt);
+  EXPECT_EQ(first.at("tests")[2].at("excerpt"),
+            json::parse(R"({"file": "tests/c test.cpp", "line": 33, "first_line": 31,
+                            "lines": ["", "  int x = f();", "  EXPECT_EQ(x, 1);  // caf\u00e9", "}"], "cut_lines": [32]})"));
+  EXPECT_EQ(first.at("tests")[0].at("excerpt"), nullptr);
+  EXPECT_EQ(first.at("tests")[2].at("shard"), 2);
+  EXPECT_EQ(first.at("tests")[0].at("shard"), nullptr);
+  EXPECT_EQ(read.tests[2].shard, 2);
+  EXPECT_EQ(read.tiers[1].shards, (std::vector<int>{1, 3}));
+  EXPECT_EQ(first.at("tiers")[0].at("shards"), json::array());
   // report.json keeps durations as an object: they come back in its (sorted) key order.
   std::vector<std::pair<std::string, double>> durations = {{"build", 12.25}, {"snapshot", 0.5}, {"test", 3.0}};
   EXPECT_EQ(read.durations, durations);
@@ -195,6 +210,42 @@ TEST(AttemptFromJson, ReadsReportsWrittenBeforeTestsHadLocations) {
     EXPECT_FALSE(t.defined_at.known()) << t.name;
     EXPECT_EQ(t.first_failure, std::nullopt) << t.name;
   }
+}
+
+TEST(AttemptFromJson, ReadsReportsWrittenBeforeExcerptsAndShards) {
+  json j = attempt_json(rich());
+  for (json& t : j.at("tests")) {
+    t.erase("excerpt");
+    t.erase("shard");
+  }
+  for (json& tier : j.at("tiers")) {
+    tier.erase("shards");
+    for (json& f : tier.at("findings")) f.erase("excerpt");
+  }
+  AttemptResult read = attempt_from_json(j, "r.json");
+  EXPECT_EQ(read.tests[2].excerpt, std::nullopt);
+  EXPECT_EQ(read.tests[2].shard, 0);
+  EXPECT_EQ(read.tiers[1].findings[0].excerpt, std::nullopt);
+  EXPECT_EQ(read.tiers[1].shards, std::vector<int>{});
+}
+
+// Reporters look the excerpt's line up in its lines: an excerpt that does not hold it is refused.
+TEST(AttemptFromJson, NamesAWrongExcerpt) {
+  EXPECT_EQ(error_after([](json& j) { j["tests"][2]["excerpt"]["line"] = 35; }),
+            "r.json: tests[2].excerpt.line: must be between 31 and 34, got 35");
+  EXPECT_EQ(error_after([](json& j) { j["tests"][2]["excerpt"]["first_line"] = 0; }),
+            "r.json: tests[2].excerpt.first_line: must be between 1 and 2147483647, got 0");
+  EXPECT_EQ(error_after([](json& j) { j["tests"][2]["excerpt"]["lines"] = json::array(); }),
+            "r.json: tests[2].excerpt.lines: holds 0 line(s) from line 31: an excerpt holds at least one line, none "
+            "numbered beyond 2147483647");
+  EXPECT_EQ(error_after([](json& j) { j["tests"][2]["excerpt"]["cut_lines"] = json::array({30}); }),
+            "r.json: tests[2].excerpt.cut_lines[0]: must be between 31 and 34, got 30");
+  EXPECT_EQ(error_after([](json& j) { j["tiers"][1]["findings"][0]["excerpt"]["lines"][0] = 7; }),
+            "r.json: tiers[1].findings[0].excerpt.lines[0]: expected a string, got the number 7");
+  EXPECT_EQ(error_after([](json& j) { j["tests"][2]["shard"] = 0; }),
+            "r.json: tests[2].shard: must be between 1 and 2147483647, got 0");
+  EXPECT_EQ(error_after([](json& j) { j["tiers"][1]["shards"] = json::array({"1"}); }),
+            "r.json: tiers[1].shards[0]: expected an integer, got the string \"1\"");
 }
 
 TEST(AttemptFromJson, NamesAWrongLocation) {

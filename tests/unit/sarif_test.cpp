@@ -6,8 +6,10 @@
 #include <set>
 #include <stdexcept>
 
+#include "gate/run/report_files.h"
 #include "reporters/finding_key.h"
 #include "reporters/sarif_rules.h"
+#include "tests/support/test_support.h"
 
 namespace autofix::reporters {
 namespace {
@@ -92,6 +94,7 @@ const json kGate = {{"name", "autofix-gate"}, {"version", AUTOFIX_GATE_VERSION},
 json run(json tool, const std::string& category, json invocation, json results) {
   return {{"tool", std::move(tool)},
           {"automationDetails", {{"id", category}}},
+          {"columnKind", "utf16CodeUnits"},
           {"originalUriBaseIds", kSourceRoot},
           {"invocations", json::array({std::move(invocation)})},
           {"results", std::move(results)}};
@@ -482,6 +485,65 @@ TEST(SarifTests, TheUploadLogKeepsTheTestsRunWithinGitHubsLimit) {
                            {{"text", "1 more test regression(s) are not in this log: GitHub code scanning takes at most "
                                      "25000 results per run"}}}}}));
   EXPECT_EQ(sarif_log(r, SarifScope::full)["runs"][0]["results"].size(), kSarifMaxResultsPerRun + 1);
+}
+
+// A finding and a regression with the lines around them: regions in UTF-16 code units from the line's text
+// (the finding's token, the regression's whole line), the region's text as its snippet, the excerpt as the
+// context region. The upload log and the full log place them alike.
+TEST(Sarif, AnExcerptGivesTheRegionItsEndItsTextAndItsContext) {
+  AttemptResult r = regressions();
+  for (TestOutcome& t : r.tests)
+    if (t.name == "formatter_test::FormatterTest.TwoDecimals")
+      t.excerpt = SourceExcerpt{"formatter/formatter_test.cpp", 5, 4, {"", "  EXPECT_EQ(format(3.14159), \"3.14\");", "}"}, {}};
+  std::vector<TierResult> tiers = sample();
+  // "  caf\xC3\xA9= count / 2;": 'count' at byte column 10 is UTF-16 column 9.
+  tiers[0].findings[0].excerpt = SourceExcerpt{"src/calc.cpp", 4, 3, {"{", "  caf\xC3\xA9= count / 2;", "}"}, {}};
+  r.tiers = {tiers[0]};
+  for (SarifScope scope : {SarifScope::upload, SarifScope::full}) {
+    json log = sarif_log(r, scope);
+    const json& regression = log["runs"][0]["results"][scope == SarifScope::upload ? 0 : 1];
+    EXPECT_EQ(regression["properties"]["test"], "formatter_test::FormatterTest.TwoDecimals");
+    EXPECT_EQ(regression["locations"][0]["physicalLocation"],
+              json({{"artifactLocation", {{"uri", "formatter/formatter_test.cpp"}, {"uriBaseId", "SRCROOT"}}},
+                    {"region", {{"startLine", 5}, {"startColumn", 1}, {"endLine", 5}, {"endColumn", 38},
+                                {"snippet", {{"text", "  EXPECT_EQ(format(3.14159), \"3.14\");"}}}}},
+                    {"contextRegion", {{"startLine", 4}, {"endLine", 6},
+                                       {"snippet", {{"text", "\n  EXPECT_EQ(format(3.14159), \"3.14\");\n}"}}}}}}));
+    EXPECT_EQ(log["runs"][1]["results"][0]["locations"][0]["physicalLocation"],
+              json({{"artifactLocation", {{"uri", "src/calc.cpp"}, {"uriBaseId", "SRCROOT"}}},
+                    {"region", {{"startLine", 4}, {"startColumn", 9}, {"endLine", 4}, {"endColumn", 14},
+                                {"snippet", {{"text", "count"}}}}},
+                    {"contextRegion", {{"startLine", 3}, {"endLine", 5},
+                                       {"snippet", {{"text", "{\n  caf\xC3\xA9= count / 2;\n}"}}}}}}));
+  }
+}
+
+// Runs without results (tests that all passed, analyses that found nothing new) are what closes fixed
+// alerts: each an empty run with its category, valid against the SARIF schema and within GitHub's upload
+// rules (tests/reports/check_reports.py on the report set).
+TEST(Sarif, RunsWithoutResultsAreValidAndUploadable) {
+  AttemptResult r;
+  r.attempt_id = "nothing-new";
+  r.verdict = Verdict::accepted;
+  r.tests = {outcome("kept", "", Transition::PASS_TO_PASS, RunStatus::passed)};
+  r.tiers = {tier("tidy", TierKind::clang_tidy, TierStatus::passed,
+                  {finding("bugprone-x", "src/a.cpp", 3, 1, "warning", "old", "fp", FindingState::unchanged)}),
+             tier("secrets", TierKind::secrets, TierStatus::passed)};
+  json upload = sarif_log(r, SarifScope::upload);
+  std::vector<std::pair<std::string, size_t>> runs;
+  for (const json& run : upload["runs"]) runs.emplace_back(run["automationDetails"]["id"], run["results"].size());
+  EXPECT_EQ(runs, (std::vector<std::pair<std::string, size_t>>{{"autofix-gate/tests/", 0}, {"tidy/", 0}, {"secrets/", 0}}));
+  EXPECT_EQ(upload["runs"][1]["tool"]["driver"]["rules"], json::array()) << "no result names a rule";
+
+  testing::TempDir dir;
+  write_report_files(r, dir / "reports");
+  const std::filesystem::path checker = std::filesystem::path(AUTOFIX_GATE_TEST_DATA).parent_path() / "reports" / "check_reports.py";
+  runners::ProcessResult check = testing::run({"/usr/bin/python3", "-B", checker.string(), "--schemas",
+                                               (std::filesystem::path(AUTOFIX_GATE_TEST_DATA) / "schemas").string(),
+                                               (dir / "reports").string()},
+                                              dir.path());
+  EXPECT_EQ(check.exit_code, 0) << check.out << check.err;
+  EXPECT_EQ(check.out, "check_reports: every file of 1 report directory holds\n");
 }
 
 TEST(Sarif, EncodesUris) {

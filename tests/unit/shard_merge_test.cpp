@@ -148,7 +148,13 @@ TEST_P(MergeMatchesUnsharded, VerdictAndTransitions) {
   EXPECT_EQ(merged.verdict, reference.verdict) << merged.reason;
   EXPECT_EQ(merged.reason, reference.reason);
   EXPECT_EQ(transitions(merged), transitions(reference));
-  EXPECT_EQ(reporters::attempt_json(merged)["tests"], reporters::attempt_json(reference)["tests"]);
+  // The merge also says which shard ran each test (SaysWhichShardRanWhat); the rest is the unsharded run's.
+  nlohmann::json merged_tests = reporters::attempt_json(merged)["tests"];
+  for (nlohmann::json& t : merged_tests) {
+    EXPECT_TRUE(t["shard"] >= 1 && t["shard"] <= n) << t.dump();
+    t["shard"] = nullptr;
+  }
+  EXPECT_EQ(merged_tests, reporters::attempt_json(reference)["tests"]);
   EXPECT_EQ(merged.shard, std::nullopt);
   EXPECT_EQ(merged.attempt_id, "merged-20261122T000000Z-run-1");
   EXPECT_EQ(merged.base, kBase);
@@ -196,6 +202,30 @@ TEST(MergePartials, ARegressionInShardTwoRejects) {
   EXPECT_EQ(merged.tiers[0].reason, "merged from 3 shards: failed in shard 2: 3 test(s), 1 regression(s)");
   EXPECT_EQ(merged.tiers[1].reason, "merged from 3 shards: passed in shard 1: no new findings");
   EXPECT_EQ(transitions(merged), transitions(decided(full)));
+}
+
+// The merged result says which shard ran each test and which shards ran each tier (report.html shows it),
+// and keeps what the partials' report.json files hold of the sources (a finding's excerpt).
+TEST(MergePartials, SaysWhichShardRanWhat) {
+  AttemptResult full = full_run(true);
+  testing::TempDir dir;
+  const SourceExcerpt lines{"src/a.cpp", 3, 2, {"int a;", "int b = a / 2;"}, {}};
+  std::vector<fs::path> files = write_partials(dir, full, 3, [&](AttemptResult& p) {
+    if (*p.shard == "1/3") p.tiers[1].findings[0].excerpt = lines;
+    if (*p.shard == "3/3") p.tiers.pop_back();  // as verify leaves the file tiers to shard 1
+  });
+  AttemptResult merged = merge_partials(files);
+  std::map<std::string, int> shard_of;
+  for (const TestOutcome& t : merged.tests) shard_of[t.name] = t.shard;
+  // Shard k of 3 runs the tests at positions k - 1, k + 2, ... of the sorted list.
+  EXPECT_EQ(shard_of, (std::map<std::string, int>{{"Format.Two", 1}, {"Math.Mean", 2}, {"Math.Sum", 3}, {"Parse.Empty", 1},
+                                                  {"Parse.Long", 2}, {"Util.New", 3}, {"Util.Trim", 1}}));
+  ASSERT_EQ(merged.tiers.size(), 2u);
+  EXPECT_EQ(merged.tiers[0].shards, (std::vector<int>{1, 2, 3}));
+  EXPECT_EQ(merged.tiers[1].shards, (std::vector<int>{1, 2}));
+  EXPECT_EQ(merged.tiers[1].findings.at(0).excerpt, lines);
+  // A partial says nothing of shards per test: only the merge knows.
+  EXPECT_EQ(partial(full, 1, 3).tests[0].shard, 0);
 }
 
 TEST(MergePartials, AnErrorInOneShardFailsClosed) {
