@@ -4,6 +4,7 @@
 
 #include "gate/util/atomic_file.h"
 #include "gate/util/error.h"
+#include "runners/program_lookup.h"
 
 namespace autofix {
 
@@ -108,6 +109,10 @@ std::map<std::string, std::string> CMakeToolchain::tool_versions() {
   for (const auto& [tool, program] : used_)
     if (std::optional<std::string> version = version_of(program)) out.emplace(tool, *version);
   return out;
+}
+
+std::optional<std::string> CMakeToolchain::program_identity(const std::string& program) {
+  return runners::program_identity(program);
 }
 
 std::optional<std::string> CMakeToolchain::version_of(const std::string& program) {

@@ -36,6 +36,7 @@ class CMakeToolchain final : public Toolchain {
   runners::ProcessResult run_command(const runners::ProcessSpec& spec) override;
   std::map<std::string, std::string> tool_versions() override;
   std::optional<std::string> version_of(const std::string& program) override;
+  std::optional<std::string> program_identity(const std::string& program) override;
 
  private:
   Operation* op_;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "gate/git/diff_lines.h"
@@ -13,6 +14,7 @@
 #include "gate/results/severity.h"
 #include "gate/util/atomic_file.h"
 #include "gate/util/error.h"
+#include "gate/util/trace.h"
 #include "runners/static_analyzer.h"
 
 namespace autofix {
@@ -118,8 +120,10 @@ std::map<std::string, std::set<int>> touched_lines(const std::vector<git::FileDi
 TierResult run_static_tier(const TierConfig& tier, const TierContext& ctx) {
   const auto clock_start = std::chrono::steady_clock::now();
   TierResult r = begin_tier_result(tier);
+  std::optional<TraceScope> trace(std::in_place, "static: the compile database");
   const std::vector<runners::CompileUnit> database =
       ctx.toolchain->translation_units(ctx.layout->build_dir, ctx.layout->root);
+  trace.reset();
   std::set<std::string> in_database;
   for (const runners::CompileUnit& u : database) in_database.insert(u.file);
   std::set<std::string> units;
@@ -153,8 +157,10 @@ TierResult run_static_tier(const TierConfig& tier, const TierContext& ctx) {
   const FailOn threshold = threshold_of(tier, ctx);
   const fs::path root = ctx.layout->root;
   std::vector<std::string> files(units.begin(), units.end());
+  trace.emplace("static: the analysis with the change");
   std::vector<Finding> after = analyze(tier, ctx, files, clock_start, "with the change").findings;
   assign_fingerprints(after, [&](const std::string& file) { return read_file_if_exists(root / file); });
+  trace.emplace("static: the analysis without the change");
 
   // The tree without the change: the units it has, from their stored analyses, or analysed with the
   // touched files put back for a moment (and stored).
@@ -180,6 +186,7 @@ TierResult run_static_tier(const TierConfig& tier, const TierContext& ctx) {
     return read_file_if_exists(root / file);
   });
 
+  trace.reset();
   // Reported: the new findings, those the change removed, and the unchanged ones on lines it touched
   // (the others were there before and are none of its business).
   const std::map<std::string, std::set<int>> lines = touched_lines(*ctx.diff);

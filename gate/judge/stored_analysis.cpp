@@ -12,6 +12,7 @@
 #include "gate/util/clock.h"
 #include "gate/util/error.h"
 #include "gate/util/signals.h"
+#include "gate/util/trace.h"
 
 namespace autofix {
 
@@ -84,13 +85,14 @@ class KeyMaker {
     if (!lists.value) {
       common_ = lists.problem.empty()
                     ? "what its translation units include was not recorded when the tree without the change was "
-                      "built (it was built before a static tier was configured, or its build's dependency "
-                      "information could not be read)"
+                      "built (it was built before a static tier was configured or by an earlier version of the "
+                      "gate, or its build's dependency information could not be read); delete its stored "
+                      "baseline (.git/autofix/baselines/" + ctx_.baseline_key + ".json) to have it built again"
                     : "the include lists recorded for it cannot be used: " + lists.problem;
       return false;
     }
     const std::string program = runners::to_string(ctx_.analyzer);
-    std::optional<std::string> version = ctx_.toolchain->version_of(program);
+    std::optional<std::string> version = analyzer_version(program);
     if (!version) {
       common_ = program + " does not say its version (`" + program + " --version`)";
       return false;
@@ -98,6 +100,23 @@ class KeyMaker {
     identity_ = {ctx_.analyzer, *version, runners::analysis_settings(ctx_.analyzer)};
     lists_ = std::move(lists.value);
     return true;
+  }
+
+  // What the analyzer says its version is: stored per binary (its identity), so that `--version` runs
+  // once per installed analyzer rather than on every attempt.
+  std::optional<std::string> analyzer_version(const std::string& program) {
+    std::optional<std::string> identity = ctx_.toolchain->program_identity(program);
+    if (identity)
+      if (std::optional<std::string> known = store_.tool_version(*identity)) return known;
+    std::optional<std::string> version = ctx_.toolchain->version_of(program);
+    if (version && identity) {
+      try {
+        store_.store_tool_version(*identity, *version);
+      } catch (const Error&) {
+        // Only a shortcut: asked again next time.
+      }
+    }
+    return version;
   }
 
   const BaselineAnalysisContext& ctx_;
@@ -127,6 +146,7 @@ bool has_static_tier(const GateConfig& config) {
 void record_include_lists(Toolchain& toolchain, const git::Repository& repo, const Layout& l,
                           const std::string& baseline_key, Phases& phases) {
   const std::string consequence = ": the static tier analyses the tree without the change on every attempt";
+  TraceScope trace("baseline: what each translation unit includes");
   try {
     runners::UnitDependencies deps = toolchain.unit_dependencies(l.build_dir, l.root);
     if (deps.empty()) {
@@ -173,6 +193,7 @@ BaselineAnalysis analyse_baseline(const BaselineAnalysisContext& ctx, const std:
   std::map<std::string, std::vector<Finding>> found;
   std::vector<std::pair<std::string, std::string>> unkeyed;
   std::vector<std::string> missing;
+  std::optional<TraceScope> trace(std::in_place, "static: keys and stored analyses");
   for (const std::string& unit : units) {
     std::optional<std::string> key = keys.key(unit);
     if (!key) {
@@ -192,6 +213,7 @@ BaselineAnalysis analyse_baseline(const BaselineAnalysisContext& ctx, const std:
                        "): '" + unit + "' is analysed again");
     missing.push_back(unit);
   }
+  trace.reset();
   if (!keys.common().empty())
     ctx.phases->note(note + "the analysis without the change is not stored: " + keys.common());
   else if (!unkeyed.empty())

@@ -73,6 +73,9 @@ class Toolchain {
   // What `program --version` says (runners/tool_version.h), asked once per program and run; nullopt when
   // it says none. Not counted as a tool the run used.
   virtual std::optional<std::string> version_of(const std::string& program) = 0;
+  // What tells the installed `program` from another without running it (runners::program_identity);
+  // nullopt when it cannot tell.
+  virtual std::optional<std::string> program_identity(const std::string& program) = 0;
 };
 
 }  // namespace autofix

@@ -68,7 +68,8 @@ void evict(const fs::path& dir, std::size_t max_files, std::uintmax_t max_bytes,
       if (now - used > kTemporaryAge) fs::remove(it->path(), e);
       continue;
     }
-    if (!name.ends_with(".json")) continue;
+    // Entries only: "<key>.json" (tools.json is not one).
+    if (name.size() != 45 || !name.ends_with(".json") || name.find_first_not_of("0123456789abcdef") != 40) continue;
     std::uintmax_t size = it->file_size(e);
     if (e) continue;
     entries.push_back({used, size, it->path()});
@@ -200,6 +201,44 @@ StoreLookup<IncludeLists> AnalysisStore::include_lists(const std::string& baseli
   }
   mark_used(path);
   return out;
+}
+
+namespace {
+
+// identity -> version; empty when the file is missing or cannot be used (it is only a shortcut).
+std::map<std::string, std::string> read_tool_versions(const fs::path& path) {
+  std::map<std::string, std::string> out;
+  std::string problem;
+  std::optional<std::string> text = read_entry(path, problem);
+  if (!text) return out;
+  try {
+    JsonSource source{"stored tool versions " + path.string(), ErrorKind::internal, ""};
+    JsonDocument doc = parse_json_strictly(*text, source, "");
+    JsonValue root(doc, source);
+    root.object().allow_only({"format", "tools"});
+    if (root.integer("format", 0, std::numeric_limits<int>::max()) != kFormat) return {};
+    for (const auto& [identity, version] : root.object("tools").members()) out.emplace(identity, version.text());
+  } catch (const Error&) {
+    return {};
+  }
+  return out;
+}
+
+}  // namespace
+
+std::optional<std::string> AnalysisStore::tool_version(const std::string& identity) const {
+  std::map<std::string, std::string> known = read_tool_versions(tools_path());
+  auto it = known.find(identity);
+  if (it == known.end()) return std::nullopt;
+  return it->second;
+}
+
+void AnalysisStore::store_tool_version(const std::string& identity, const std::string& version) const {
+  std::map<std::string, std::string> known = read_tool_versions(tools_path());
+  if (known.size() >= kMaxStoredToolVersions) known.clear();
+  known[identity] = version;
+  create_dir(dir_);
+  write_file_atomically(tools_path(), dump({{"format", kFormat}, {"tools", known}}), 0644, Durability::cache);
 }
 
 bool AnalysisStore::store_include_lists(const IncludeLists& lists) const {

@@ -7,14 +7,17 @@
 //                            analyzer's version and configuration: gate/judge/analysis_keys.h);
 //   includes/<key>.json      the files each translation unit of a baseline was compiled from, as its
 //                            build recorded them, with their content hashes (the baseline's key,
-//                            gate/state/baseline.h): what those analysis keys are computed from.
+//                            gate/state/baseline.h): what those analysis keys are computed from;
+//   tools.json               what each analyzer binary (by its identity: runners::program_identity)
+//                            said its version was, so that it is asked once, not on every attempt.
 // Like the baselines, each file is published whole or not at all (a temporary renamed over it; no fsync:
 // after a power cut a file may read as damaged, never as another's). A file that cannot be used (not
 // JSON, another format, another key or unit, a wrong field) is ignored with the reason and written again
 // by the next analysis: nothing stored is trusted blindly.
 //
 // Retention: at most kMaxStoredAnalyses analyses and kMaxStoredAnalysisBytes of them in all, at most
-// kMaxStoredIncludeLists include lists; the least recently used go first (finding one marks it used).
+// kMaxStoredIncludeLists include lists; the least recently used go first (finding one marks it used);
+// at most kMaxStoredToolVersions versions (more start the list afresh).
 // An analysis larger than kMaxAnalysisEntryBytes, or include lists larger than kMaxIncludeListBytes,
 // are not stored. Leftover temporaries of a writer that died are removed after an hour.
 #include <cstddef>
@@ -34,6 +37,7 @@ inline constexpr std::uintmax_t kMaxStoredAnalysisBytes = 256u * 1024 * 1024;
 inline constexpr std::size_t kMaxAnalysisEntryBytes = 16u * 1024 * 1024;
 inline constexpr std::size_t kMaxStoredIncludeLists = 16;
 inline constexpr std::size_t kMaxIncludeListBytes = 64u * 1024 * 1024;
+inline constexpr std::size_t kMaxStoredToolVersions = 32;
 
 // How much the store keeps (the defaults above; tests use less).
 struct AnalysisStoreLimits {
@@ -83,8 +87,14 @@ class AnalysisStore {
   // Returns false, storing nothing, when they are larger than kMaxIncludeListBytes. Throws Error(io).
   bool store_include_lists(const IncludeLists& lists) const;
 
+  // The version the program of `identity` said; nullopt when none is stored (or the file cannot be used).
+  std::optional<std::string> tool_version(const std::string& identity) const;
+  // Throws Error(io) when the file cannot be written.
+  void store_tool_version(const std::string& identity, const std::string& version) const;
+
   std::filesystem::path findings_path(const std::string& key) const { return dir_ / (key + ".json"); }
   std::filesystem::path include_lists_path(const std::string& key) const { return dir_ / "includes" / (key + ".json"); }
+  std::filesystem::path tools_path() const { return dir_ / "tools.json"; }
   const std::filesystem::path& dir() const noexcept { return dir_; }
 
  private:

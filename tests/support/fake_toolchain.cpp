@@ -167,7 +167,14 @@ runners::UnitDependencies FakeToolchain::unit_dependencies(const fs::path&, cons
   return unit_deps.value_or(runners::UnitDependencies{});
 }
 
+std::optional<std::string> FakeToolchain::program_identity(const std::string& program) {
+  auto it = identities.find(program);
+  if (it == identities.end()) return std::nullopt;
+  return it->second;
+}
+
 std::optional<std::string> FakeToolchain::version_of(const std::string& program) {
+  ++version_queries;
   auto it = versions.find(program);
   if (it == versions.end()) return std::nullopt;
   return it->second;

@@ -76,8 +76,11 @@ class FakeToolchain final : public Toolchain {
   // run_process does for a program it cannot find.
   std::map<std::string, int> exit_codes;
   std::vector<std::string> unstartable;
-  // What tool_versions() returns; version_of(program) answers from it too.
+  // What tool_versions() returns; version_of(program) answers from it too, counting in version_queries.
   std::map<std::string, std::string> versions;
+  int version_queries = 0;
+  // Per program: what program_identity() says; unset: nullopt (it cannot tell).
+  std::map<std::string, std::string> identities;
 
   // ---- what was asked ----
 
@@ -117,6 +120,7 @@ class FakeToolchain final : public Toolchain {
   runners::ProcessResult run_command(const runners::ProcessSpec& spec) override;
   std::map<std::string, std::string> tool_versions() override { return versions; }
   std::optional<std::string> version_of(const std::string& program) override;
+  std::optional<std::string> program_identity(const std::string& program) override;
 
  private:
   // The result of the next run of a CTest test or case `name` (counted in `runs`).

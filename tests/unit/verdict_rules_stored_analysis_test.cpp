@@ -208,6 +208,28 @@ TEST(VerdictRulesStoredAnalysis, AClangTidyFileOrAnotherAnalyzerVersionInvalidat
       << p.b.progress();
 }
 
+// `--version` runs once per installed analyzer: what it said is stored under the binary's identity. Another
+// binary (an upgrade) is asked again, and its version gives other keys.
+TEST(VerdictRulesStoredAnalysis, TheAnalyzerIsAskedItsVersionOncePerInstalledBinary) {
+  Project p;
+  p.b.fake.identities["clang-tidy"] = "/usr/lib/llvm-14/bin/clang-tidy 1000 1";
+  p.b.compute_baseline();
+  change_a(p);
+  for (int attempt = 0; attempt < 3; ++attempt) p.b.judge();
+  EXPECT_EQ(p.b.fake.version_queries, 1);
+
+  p.b.fake.identities["clang-tidy"] = "/usr/lib/llvm-15/bin/clang-tidy 1200 2";
+  p.b.fake.versions["clang-tidy"] = "Debian LLVM version 15.0.7";
+  size_t mark = p.b.fake.calls.size();
+  p.b.judge();
+  EXPECT_EQ(p.b.fake.version_queries, 2);
+  EXPECT_EQ(p.analyses_from(mark), (Calls{"analyze clang-tidy src/a.cpp", "analyze clang-tidy src/a.cpp"}));
+  mark = p.b.fake.calls.size();
+  p.b.judge();
+  EXPECT_EQ(p.b.fake.version_queries, 2);
+  EXPECT_EQ(p.analyses_from(mark), Calls{"analyze clang-tidy src/a.cpp"});
+}
+
 TEST(VerdictRulesStoredAnalysis, ADamagedStoredAnalysisIsIgnoredAndStoredAnew) {
   Project p;
   p.b.compute_baseline();
