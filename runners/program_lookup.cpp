@@ -23,4 +23,18 @@ std::optional<std::filesystem::path> find_program(std::string_view name) {
   return std::filesystem::path(found.string());
 }
 
+std::optional<std::string> program_identity(std::string_view name) {
+  std::optional<std::filesystem::path> found =
+      name.find('/') == std::string_view::npos ? find_program(name) : std::optional(std::filesystem::path(name));
+  if (!found) return std::nullopt;
+  std::error_code ec;
+  const std::filesystem::path real = std::filesystem::canonical(*found, ec);
+  if (ec) return std::nullopt;
+  const auto size = std::filesystem::file_size(real, ec);
+  if (ec) return std::nullopt;
+  const auto modified = std::filesystem::last_write_time(real, ec);
+  if (ec) return std::nullopt;
+  return real.string() + " " + std::to_string(size) + " " + std::to_string(modified.time_since_epoch().count());
+}
+
 }  // namespace autofix::runners

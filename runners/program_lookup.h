@@ -13,4 +13,10 @@ namespace autofix::runners {
 // unset. Directories, and files this user may not execute, are not a match.
 std::optional<std::filesystem::path> find_program(std::string_view name);
 
+// What tells one installed program from another without running it: the real path (symbolic links
+// resolved) of what find_program finds (or of `name` itself when it holds a '/'), its size and its
+// modification time, as text. It changes when the program is replaced (an upgrade, another one first in
+// $PATH), as ccache tells compilers apart. nullopt when there is no such program.
+std::optional<std::string> program_identity(std::string_view name);
+
 }  // namespace autofix::runners

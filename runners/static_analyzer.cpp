@@ -21,6 +21,7 @@
 #include "gate/util/regex_text.h"
 #include "gate/util/temporary_directory.h"
 #include "gate/util/signals.h"
+#include "runners/compile_database.h"
 #include "runners/cppcheck_report.h"
 #include "runners/junit_reader.h"
 #include "runners/process.h"
@@ -42,28 +43,6 @@ fs::path normal_absolute(const fs::path& p) {
   fs::path n = fs::absolute(p).lexically_normal();
   if (!n.has_filename() && n.has_parent_path() && n != n.root_path()) n = n.parent_path();
   return n;
-}
-
-std::optional<std::string> inside(const fs::path& file, const fs::path& root) {
-  fs::path rel = file.lexically_relative(root);
-  if (rel.empty() || rel == ".") return std::nullopt;
-  auto first = *rel.begin();
-  if (first == "..") return std::nullopt;
-  return rel.generic_string();
-}
-
-// `file` relative to `root` ('/'-separated), or nullopt when it lies outside. Relative paths are taken
-// relative to root. Tries the paths as written first, then with symbolic links resolved (a compile
-// database may name the real path of a directory the caller reaches through a link).
-std::optional<std::string> relative_to(const fs::path& file, const fs::path& root) {
-  const fs::path abs_root = normal_absolute(root);
-  const fs::path abs_file = (file.is_absolute() ? file : abs_root / file).lexically_normal();
-  if (auto rel = inside(abs_file, abs_root)) return rel;
-  std::error_code ec1, ec2;
-  fs::path real_root = fs::weakly_canonical(abs_root, ec1);
-  fs::path real_file = fs::weakly_canonical(abs_file, ec2);
-  if (ec1 || ec2) return std::nullopt;
-  return inside(real_file.lexically_normal(), normal_absolute(real_root));
 }
 
 std::string shell_quote(const std::string& arg) {
@@ -208,7 +187,7 @@ Parsed parse_output(std::string_view text, const fs::path& source_dir, const std
     ++result.diagnostics;
     std::string file;
     if (!d->file.empty()) {
-      std::optional<std::string> rel = relative_to(fs::path(d->file), source_dir);
+      std::optional<std::string> rel = relative_to_root(fs::path(d->file), source_dir);
       if (!rel) {
         if (d->severity->kind == LineKind::finding) current = none;
         continue;
@@ -253,7 +232,7 @@ std::string cppcheck_notes(const CppcheckDiagnostic& d, const fs::path& source_d
   for (size_t i = 1; i < d.locations.size(); ++i) {
     const CppcheckLocation& at = d.locations[i];
     if (at.info.empty() || at.file.empty()) continue;
-    std::optional<std::string> rel = relative_to(fs::path(at.file), source_dir);
+    std::optional<std::string> rel = relative_to_root(fs::path(at.file), source_dir);
     if (!rel) continue;
     if (notes++ == kMaxNotesPerFinding) {
       detail += "[more notes omitted]\n";
@@ -263,52 +242,6 @@ std::string cppcheck_notes(const CppcheckDiagnostic& d, const fs::path& source_d
   }
   return detail;
 }
-
-// ---- compile database -----------------------------------------------------------------------------
-
-struct DatabaseEntry {
-  std::string rel;   // repository-relative
-  fs::path abs;      // absolute, normalised, as the database names it
-  json entry;        // the database's own object
-};
-
-fs::path database_path(const fs::path& build_dir) { return build_dir / "compile_commands.json"; }
-
-std::vector<DatabaseEntry> read_database(const fs::path& build_dir, const fs::path& source_dir) {
-  const fs::path db = database_path(build_dir);
-  std::error_code ec;
-  if (!fs::is_regular_file(db, ec))
-    throw Error(ErrorKind::usage, "no compile database at " + quoted(db),
-                "configure the project with -DCMAKE_EXPORT_COMPILE_COMMANDS=ON (or set CMAKE_EXPORT_COMPILE_COMMANDS "
-                "in its CMakeLists.txt), then build it once");
-  auto bad = [&](const std::string& what) {
-    return Error(ErrorKind::usage, quoted(db) + " is not a compile database: " + what,
-                 "configure the project again with -DCMAKE_EXPORT_COMPILE_COMMANDS=ON");
-  };
-  json doc;
-  try {
-    doc = json::parse(read_file(db));
-  } catch (const json::exception& e) {
-    throw bad(std::string("malformed JSON (") + e.what() + ")");
-  }
-  if (!doc.is_array()) throw bad("not a JSON array");
-  std::vector<DatabaseEntry> entries;
-  for (json& e : doc) {
-    if (!e.is_object()) throw bad("an entry is not an object");
-    auto file = e.find("file");
-    auto directory = e.find("directory");
-    if (file == e.end() || !file->is_string() || directory == e.end() || !directory->is_string())
-      throw bad("an entry has no \"file\" or \"directory\" string");
-    fs::path path = file->get<std::string>();
-    if (path.is_relative()) path = fs::path(directory->get<std::string>()) / path;
-    path = path.lexically_normal();
-    std::optional<std::string> rel = relative_to(path, source_dir);
-    if (!rel) continue;
-    entries.push_back({std::move(*rel), std::move(path), std::move(e)});
-  }
-  return entries;
-}
-
 
 [[noreturn]] void rethrow_interrupt(const std::string& what) {
   throw_if_interrupted();
@@ -389,6 +322,19 @@ void run_jobs(std::vector<Job>& jobs, unsigned parallel, std::optional<std::chro
   if (error) std::rethrow_exception(error);
 }
 
+// cppcheck's options after --project, for every unit alike.
+std::vector<std::string> cppcheck_options() {
+  return {"--xml", "--xml-version=2", "--enable=warning,style,performance,portability", "--inline-suppr", "--quiet",
+          "--suppress=missingIncludeSystem", "--suppress=missingInclude", "--suppress=unmatchedSuppression",
+          "--suppress=checkersReport"};
+}
+
+void sort_findings(std::vector<Finding>& findings) {
+  std::stable_sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
+    return std::tie(a.file, a.line, a.column, a.rule, a.message) < std::tie(b.file, b.line, b.column, b.rule, b.message);
+  });
+}
+
 }  // namespace
 
 const char* to_string(Analyzer a) noexcept {
@@ -412,7 +358,7 @@ std::vector<Finding> parse_cppcheck_xml(std::string_view xml, const fs::path& so
       const CppcheckLocation& at = d.locations.front();
       // "nofile": what cppcheck names when it has no file.
       if (!at.file.empty() && at.file != "nofile") {
-        std::optional<std::string> rel = relative_to(fs::path(at.file), source_dir);
+        std::optional<std::string> rel = relative_to_root(fs::path(at.file), source_dir);
         if (!rel) continue;  // a system or third-party header
         f.file = std::move(*rel);
       }
@@ -429,12 +375,17 @@ std::vector<Finding> parse_cppcheck_xml(std::string_view xml, const fs::path& so
   return findings;
 }
 
-std::vector<std::string> translation_units_in_database(const fs::path& build_dir, const fs::path& source_dir) {
-  std::vector<std::string> files;
-  for (const DatabaseEntry& e : read_database(build_dir, source_dir)) files.push_back(e.rel);
-  std::sort(files.begin(), files.end());
-  files.erase(std::unique(files.begin(), files.end()), files.end());
-  return files;
+std::string analysis_settings(Analyzer a) {
+  // Bump the tag when what run_analyzer passes or how it reads the output changes.
+  std::string text = "run_analyzer/1 ";
+  switch (a) {
+    case Analyzer::clang_tidy:
+      return text + "clang-tidy --quiet --header-filter=<source>/ one unit per process; without <source>/.clang-tidy: --checks=" +
+             std::string(kDefaultClangTidyChecks);
+    case Analyzer::cppcheck:
+      return text + "cppcheck one unit per process " + command_line_of(cppcheck_options());
+  }
+  return text;
 }
 
 AnalyzerRun run_analyzer(const AnalyzerOptions& options) {
@@ -443,7 +394,7 @@ AnalyzerRun run_analyzer(const AnalyzerOptions& options) {
   const fs::path source = normal_absolute(options.source_dir);
   const fs::path build = normal_absolute(options.build_dir);
   const std::string name = to_string(options.analyzer);
-  const std::vector<DatabaseEntry> database = read_database(build, source);
+  const std::vector<CompileEntry> database = read_compile_database(build, source);
   const auto clock_start = options.clock_start == std::chrono::steady_clock::time_point{}
                                ? std::chrono::steady_clock::now()
                                : options.clock_start;
@@ -456,11 +407,11 @@ AnalyzerRun run_analyzer(const AnalyzerOptions& options) {
   for (const std::string& f : options.files) {
     std::string rel = fs::path(f).lexically_normal().generic_string();
     if (!wanted.insert(rel).second) continue;
-    bool known = std::any_of(database.begin(), database.end(), [&](const DatabaseEntry& e) { return e.rel == rel; });
+    bool known = std::any_of(database.begin(), database.end(), [&](const CompileEntry& e) { return e.rel == rel; });
     if (known) selected.push_back(rel);
     else
-      run.warnings.push_back("'" + rel + "' is not a translation unit in " + quoted(database_path(build)) + ": " +
-                             name + " did not analyse it");
+      run.warnings.push_back("'" + rel + "' is not a translation unit in " + quoted(compile_database_path(build)) +
+                             ": " + name + " did not analyse it");
   }
   if (selected.empty()) return run;
 
@@ -469,6 +420,8 @@ AnalyzerRun run_analyzer(const AnalyzerOptions& options) {
   base.argv.push_back(options.program.empty() ? name : options.program);
   base.working_directory = source;
   base.output_cap = kMaxOutputBytes;
+  // One process per translation unit, up to `jobs` at once: what each unit's own analysis found is then
+  // known (a stored analysis is one unit's), and a header's finding is not lost to another unit's copy.
   std::vector<Job> batch;
   std::optional<TemporaryDirectory> scratch;
   if (options.analyzer == Analyzer::clang_tidy) {
@@ -482,7 +435,7 @@ AnalyzerRun run_analyzer(const AnalyzerOptions& options) {
     base.argv.push_back("--header-filter=^" + filter + "/");
     std::vector<std::string> everything = base.argv;
     for (const std::string& rel : selected) {
-      auto it = std::find_if(database.begin(), database.end(), [&](const DatabaseEntry& e) { return e.rel == rel; });
+      auto it = std::find_if(database.begin(), database.end(), [&](const CompileEntry& e) { return e.rel == rel; });
       Job& job = batch.emplace_back();
       job.files = {rel};
       job.spec = base;
@@ -491,24 +444,23 @@ AnalyzerRun run_analyzer(const AnalyzerOptions& options) {
     }
     run.command_line = command_line_of(everything);
   } else {
+    // cppcheck reads a unit's flags from a database of that unit's entries only (the database's own flags,
+    // without depending on how a cppcheck version matches --file-filter).
     scratch.emplace("autofix-analyzer");
-    json subset = json::array();
-    std::set<std::string> chosen(selected.begin(), selected.end());
-    for (const DatabaseEntry& e : database)
-      if (chosen.contains(e.rel)) subset.push_back(e.entry);
-    const fs::path subset_file = scratch->path() / "compile_commands.json";
-    write_file_atomically(subset_file, subset.dump(1), 0600, Durability::cache);
-    Job& job = batch.emplace_back();
-    job.files = selected;
-    job.spec = base;
-    job.spec.argv.insert(job.spec.argv.end(),
-                         {"--project=" + subset_file.string(),
-                          "--xml", "--xml-version=2",
-                          "--enable=warning,style,performance,portability", "--inline-suppr", "--quiet",
-                          "-j", std::to_string(jobs),
-                          "--suppress=missingIncludeSystem", "--suppress=missingInclude",
-                          "--suppress=unmatchedSuppression", "--suppress=checkersReport"});
-    run.command_line = command_line_of(job.spec.argv);
+    for (size_t i = 0; i < selected.size(); ++i) {
+      json subset = json::array();
+      for (const CompileEntry& e : database)
+        if (e.rel == selected[i]) subset.push_back(e.entry);
+      const fs::path subset_file = scratch->path() / std::to_string(i) / "compile_commands.json";
+      fs::create_directories(subset_file.parent_path());
+      write_file_atomically(subset_file, subset.dump(1), 0600, Durability::cache);
+      Job& job = batch.emplace_back();
+      job.files = {selected[i]};
+      job.spec = base;
+      job.spec.argv.push_back("--project=" + subset_file.string());
+      for (const std::string& option : cppcheck_options()) job.spec.argv.push_back(option);
+      run.command_line += (i ? "\n" : "") + command_line_of(job.spec.argv);
+    }
   }
 
   const std::string what = name + " in " + quoted(source);
@@ -563,39 +515,38 @@ AnalyzerRun run_analyzer(const AnalyzerOptions& options) {
       throw failed(job, "printed more than " + std::to_string(kMaxOutputBytes) + " bytes, which cannot be read whole",
                    "configure the checks to report less (a .clang-tidy or suppressions)");
 
-  Parsed parsed;
-  if (options.analyzer == Analyzer::clang_tidy) {
-    std::string all;  // the outputs in the order of the files, as one process would print them
-    for (const Job& job : batch) {
-      const ProcessResult& r = *job.result;
-      if (r.exit_code != 0 && parse_output(r.out, source, kClangTidySeverities).diagnostics == 0)
+  // Each unit's findings, read from its own process; then all of them, in the order of the files, as one
+  // process over all of them would give them (a header's finding kept once, with the first unit's notes).
+  std::optional<std::string> build_rel = relative_to_root(build, source);
+  std::set<std::tuple<std::string, int, int, std::string, std::string>> seen;
+  for (const Job& job : batch) {
+    const ProcessResult& r = *job.result;
+    Parsed parsed;
+    if (options.analyzer == Analyzer::clang_tidy) {
+      parsed = parse_output(r.out, source, kClangTidySeverities);
+      if (r.exit_code != 0 && parsed.diagnostics == 0)
         throw failed(job, "failed without reporting a diagnostic",
                      "check the .clang-tidy file and that the compile database is current; run the command yourself");
-      all += r.out;
-      if (!all.empty() && all.back() != '\n') all += '\n';
+    } else {
+      if (r.exit_code != 0)
+        throw failed(job, "failed", "check that the compile database is current; run the command yourself");
+      try {
+        parsed.findings = parse_cppcheck_xml(r.err, source);
+      } catch (const Error& e) {
+        throw Error(ErrorKind::internal, what + ": " + e.what() + "; the command was: " + command_line_of(job.spec.argv),
+                    e.hint());
+      }
     }
-    parsed = parse_output(all, source, kClangTidySeverities);
-  } else {
-    const Job& job = batch.front();
-    if (job.result->exit_code != 0)
-      throw failed(job, "failed", "check that the compile database is current; run the command yourself");
-    try {
-      parsed.findings = parse_cppcheck_xml(job.result->err, source);
-    } catch (const Error& e) {
-      throw Error(ErrorKind::internal, what + ": " + e.what() + "; the command was: " + command_line_of(job.spec.argv),
-                  e.hint());
+    std::vector<Finding>& own = run.by_unit[job.files.front()];
+    for (Finding& f : parsed.findings) {
+      // Generated files in a build directory inside the repository are not the project's sources.
+      if (build_rel && f.file.starts_with(*build_rel + "/")) continue;
+      if (seen.emplace(f.file, f.line, f.column, f.rule, f.message).second) run.findings.push_back(f);
+      own.push_back(std::move(f));
     }
+    sort_findings(own);
   }
-
-  // Generated files in a build directory inside the repository are not the project's sources.
-  std::optional<std::string> build_rel = relative_to(build, source);
-  for (Finding& f : parsed.findings) {
-    if (build_rel && f.file.starts_with(*build_rel + "/")) continue;
-    run.findings.push_back(std::move(f));
-  }
-  std::sort(run.findings.begin(), run.findings.end(), [](const Finding& a, const Finding& b) {
-    return std::tie(a.file, a.line, a.column, a.rule, a.message) < std::tie(b.file, b.line, b.column, b.rule, b.message);
-  });
+  sort_findings(run.findings);
   return run;
 }
 

@@ -10,11 +10,13 @@
 #include <chrono>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "gate/results/attempt_result.h"
+#include "runners/compile_database.h"
 
 namespace autofix::runners {
 
@@ -38,8 +40,7 @@ struct AnalyzerOptions {
   // When the limit's clock started; the default (the epoch): when this run starts. A caller that runs the
   // analyzer twice under one limit (the static tier: with and without the change) passes its own start.
   std::chrono::steady_clock::time_point clock_start{};
-  // Translation units analysed at once; 0: the number of cores. cppcheck gets it as -j; clang-tidy runs
-  // up to this many processes, one translation unit each.
+  // Translation units analysed at once (one process each); 0: the number of cores.
   unsigned jobs = 0;
   std::string program;   // the program to run; empty: "clang-tidy" or "cppcheck" from PATH
   // Called with each analyzer process's group as it starts (one at a time, never concurrently), e.g. to
@@ -49,28 +50,36 @@ struct AnalyzerOptions {
 
 struct AnalyzerRun {
   std::vector<Finding> findings;      // sorted by file, line, column, rule; one per distinct diagnostic
+  // Each analysed translation unit's own findings (those of its process alone), sorted the same way. A
+  // header's finding that several units report is in each of theirs, and once in `findings`, with the
+  // notes of the first unit in the caller's order.
+  std::map<std::string, std::vector<Finding>> by_unit;
   std::vector<std::string> warnings;  // files that were not analysed, and why
   // What ran, for reports (empty when nothing had to run). clang-tidy: the command for all the files at
-  // once, which gives the same findings as the per-file processes that ran.
+  // once, which gives the same findings as the per-file processes that ran; cppcheck: each process's
+  // command, one per line.
   std::string command_line;
 };
 
-// clang-tidy, in source_dir, one process per translation unit, up to `jobs` at a time:
+// One process per translation unit, up to `jobs` at a time, in source_dir; the outputs are read in the
+// order of `files`, so the findings (and the notes kept with a header's finding that several units
+// report) are those of one process over all of them, whichever process ends first.
+// clang-tidy:
 //   clang-tidy -p <build_dir> --quiet [--checks=<kDefaultClangTidyChecks>] --header-filter=^<source_dir>/
 //              <absolute file>
-// --checks only when source_dir has no .clang-tidy. The outputs are read in the order of `files`, as one
-// process over all of them would print them. clang-tidy exits non-zero when it reports an error (a
+// --checks only when source_dir has no .clang-tidy. clang-tidy exits non-zero when it reports an error (a
 // compile error, or a warning made an error by WarningsAsErrors): that is a normal result as long as its
 // output holds diagnostics; a non-zero exit with no diagnostic at all is a failure.
-// cppcheck, in source_dir, over a copy of compile_commands.json that holds only the entries of `files`
-// (the database's own flags, without depending on how a cppcheck version matches --file-filter):
+// cppcheck, over a copy of compile_commands.json that holds only the unit's entries (the database's own
+// flags, without depending on how a cppcheck version matches --file-filter):
 //   cppcheck --project=<copy> --xml --xml-version=2
-//            --enable=warning,style,performance,portability --inline-suppr --quiet -j N
+//            --enable=warning,style,performance,portability --inline-suppr --quiet
 //            --suppress=missingIncludeSystem --suppress=missingInclude --suppress=unmatchedSuppression
 //            --suppress=checkersReport
 // and its standard error, the XML report, is read with parse_cppcheck_xml. Without --error-exitcode
 // cppcheck exits non-zero only when it could not do its work: any non-zero exit is a failure, and so is
-// a report that cannot be read whole.
+// a report that cannot be read whole. (cppcheck's own -j is not used: it keeps a header's finding for one
+// of the units that report it, so no unit's own findings would be known.)
 // Findings in build_dir (generated files) are dropped too when build_dir lies inside source_dir.
 // Throws Error(usage) when build_dir has no compile_commands.json (configure with
 // CMAKE_EXPORT_COMPILE_COMMANDS=ON) or the analyzer is not installed; Error(internal), naming the command
@@ -79,6 +88,11 @@ struct AnalyzerRun {
 // limit and the files still being analysed (or not yet started) when the time ran out or a process was
 // killed; Interrupted when the gate was interrupted. Nothing that went wrong is ever an empty result.
 AnalyzerRun run_analyzer(const AnalyzerOptions& options);
+
+// What decides run_analyzer's findings besides the units, their compile commands, the files they include,
+// the analyzer's version and the project's .clang-tidy: the options it passes and how it reads the
+// output, as text. Part of every stored analysis's key: it changes whenever they do.
+std::string analysis_settings(Analyzer analyzer);
 
 // The diagnostics in clang-tidy's standard output ("<file>:<line>:<col>: warning: <message> [<check>]").
 // Notes (and the source excerpts below each diagnostic) belong to the diagnostic before them: they go
@@ -99,11 +113,5 @@ std::vector<Finding> parse_clang_tidy_output(std::string_view text, const std::f
 // "<file>:<line>:<col>: note: <text>" lines, as clang-tidy's notes do. Throws what
 // parse_cppcheck_report throws for a report that cannot be read.
 std::vector<Finding> parse_cppcheck_xml(std::string_view xml, const std::filesystem::path& source_dir);
-
-// The translation units compile_commands.json in build_dir lists, repository-relative to source_dir,
-// sorted, each once; entries outside source_dir are left out. Throws Error(usage) when the database is
-// missing or is not a compile database.
-std::vector<std::string> translation_units_in_database(const std::filesystem::path& build_dir,
-                                                       const std::filesystem::path& source_dir);
 
 }  // namespace autofix::runners

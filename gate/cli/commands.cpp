@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <charconv>
 #include <iostream>
 
 #include "gate/results/report_reader.h"
@@ -333,6 +334,25 @@ std::optional<std::string> unknown_command(const CLI::App& app, int argc, char**
   return std::nullopt;
 }
 
+// How many jobs run at once, in the build (cmake --build -j), ctest (-j) and the static analyzers. Anything
+// but a whole number from 1 to kMaxJobs is a usage error naming the value.
+void add_jobs_option(CLI::App* app, Options& o) {
+  CLI::Validator count(
+      [](std::string& value) -> std::string {
+        unsigned n = 0;
+        auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+        if (ec == std::errc() && end == value.data() + value.size() && n >= 1 && n <= kMaxJobs) return {};
+        return "'" + value + "' is not a number of jobs: give a whole number from 1 to " + std::to_string(kMaxJobs) +
+               " (without -j: \"jobs\" of the configuration, else the number of cores)";
+      },
+      "N", "jobs");
+  app->add_option("-j,--jobs", o.attempt.jobs,
+                  "Jobs at once for the build, ctest and the analyzers, 1-" + std::to_string(kMaxJobs) +
+                      " (default: \"jobs\" of the configuration, else the number of cores)")
+      ->type_name("N")
+      ->check(count);
+}
+
 void add_judging_options(CLI::App* app, Options& o) {
   app->add_option("--config", o.config, "Gate configuration (default: autofix-gate.json at the root, then in the "
                   "build dir; see docs/configuration.md)")->type_name("FILE");
@@ -402,7 +422,7 @@ int run(int argc, char** argv) {
       ->type_name("TEST...");
   attempt->add_option("--timeout", o.timeout_s, "Limit in seconds for the fixer, the build and the tests, each")
       ->check(CLI::PositiveNumber);
-  attempt->add_option("-j,--jobs", o.attempt.jobs, "Build and test parallelism (default: cores)");
+  add_jobs_option(attempt, o);
   add_judging_options(attempt, o);
   attempt->add_flag("--json", o.json, "Print report.json on stdout");
   attempt->callback([&] { action = [&] { return cmd_attempt(o); }; });
@@ -426,7 +446,7 @@ int run(int argc, char** argv) {
       ->type_name("TEST...");
   verify->add_option("--timeout", o.timeout_s, "Limit in seconds for the build and the tests, each")
       ->check(CLI::PositiveNumber);
-  verify->add_option("-j,--jobs", o.attempt.jobs, "Build and test parallelism (default: cores)");
+  add_jobs_option(verify, o);
   add_judging_options(verify, o);
   verify->add_flag("--json", o.json, "Print report.json on stdout");
   verify->callback([&] { action = [&] { return cmd_verify(o); }; });
@@ -451,7 +471,7 @@ int run(int argc, char** argv) {
   baseline->add_option("--build-dir", o.build_dir, "Build directory (default: build/ in the repository)")->type_name("DIR");
   baseline->add_option("--timeout", o.timeout_s, "Limit in seconds for the build and the tests, each")
       ->check(CLI::PositiveNumber);
-  baseline->add_option("-j,--jobs", o.attempt.jobs, "Build and test parallelism (default: cores)");
+  add_jobs_option(baseline, o);
   baseline->add_option("--config", o.config, "Gate configuration (see docs/configuration.md)")->type_name("FILE");
   baseline->add_flag("--json", o.json, "Print as JSON");
   baseline->callback([&] { action = [&] { return cmd_baseline(o); }; });

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "gate/judge/project_check.h"
+#include "gate/judge/stored_analysis.h"
 #include "gate/judge/test_runs.h"
 #include "gate/judge/tiers.h"
 #include "gate/util/clock.h"
@@ -63,6 +64,9 @@ BaselineRecord ensure_baseline(Toolchain& toolchain, const git::Repository& repo
     return record;  // not stored: a broken baseline is worth recomputing next time
   }
   phases.end("built");
+  // What each translation unit was built from, while the build directory holds this tree's build: the
+  // static tier's stored analyses of this tree are keyed by it.
+  if (has_static_tier(config)) record_include_lists(toolchain, repo, l, key, phases);
   phases.begin("baseline", "running the tests without the fix");
   record.discovered = toolchain.discover_tests(l.build_dir);
   require_own_tests(l, record.discovered);  // a tree with tests from elsewhere is never a baseline

@@ -4,6 +4,7 @@
 
 #include "gate/util/atomic_file.h"
 #include "gate/util/error.h"
+#include "runners/program_lookup.h"
 
 namespace autofix {
 
@@ -61,9 +62,14 @@ std::map<std::string, SourceLocation> CMakeToolchain::gtest_case_definitions(
   });
 }
 
-std::vector<std::string> CMakeToolchain::translation_units(const std::filesystem::path& build_dir,
-                                                           const std::filesystem::path& source_dir) {
-  return runners::translation_units_in_database(build_dir, source_dir);
+std::vector<runners::CompileUnit> CMakeToolchain::translation_units(const std::filesystem::path& build_dir,
+                                                                   const std::filesystem::path& source_dir) {
+  return runners::compile_units(build_dir, source_dir);
+}
+
+runners::UnitDependencies CMakeToolchain::unit_dependencies(const std::filesystem::path& build_dir,
+                                                            const std::filesystem::path& source_dir) {
+  return runners::read_unit_dependencies(build_dir, source_dir);
 }
 
 runners::AnalyzerRun CMakeToolchain::analyze(const runners::AnalyzerOptions& options) {
@@ -100,13 +106,20 @@ std::map<std::string, std::string> CMakeToolchain::tool_versions() {
       used_.emplace("cxx_compiler", *cxx);
   }
   std::map<std::string, std::string> out;
-  for (const auto& [tool, program] : used_) {
-    ProcessGroupRecord group(op_);
-    std::optional<std::string> version = versions_.of(program, group.on_started());
-    group.clear();
-    if (version) out.emplace(tool, *version);
-  }
+  for (const auto& [tool, program] : used_)
+    if (std::optional<std::string> version = version_of(program)) out.emplace(tool, *version);
   return out;
+}
+
+std::optional<std::string> CMakeToolchain::program_identity(const std::string& program) {
+  return runners::program_identity(program);
+}
+
+std::optional<std::string> CMakeToolchain::version_of(const std::string& program) {
+  ProcessGroupRecord group(op_);
+  std::optional<std::string> version = versions_.of(program, group.on_started());
+  group.clear();
+  return version;
 }
 
 }  // namespace autofix

@@ -25,14 +25,18 @@ class CMakeToolchain final : public Toolchain {
                                    const runners::DirectCaseOptions& options) override;
   std::map<std::string, SourceLocation> gtest_case_definitions(
       const std::vector<runners::DiscoveredTest>& tests, const runners::GtestListingOptions& options) override;
-  std::vector<std::string> translation_units(const std::filesystem::path& build_dir,
-                                             const std::filesystem::path& source_dir) override;
+  std::vector<runners::CompileUnit> translation_units(const std::filesystem::path& build_dir,
+                                                     const std::filesystem::path& source_dir) override;
+  runners::UnitDependencies unit_dependencies(const std::filesystem::path& build_dir,
+                                              const std::filesystem::path& source_dir) override;
   runners::AnalyzerRun analyze(const runners::AnalyzerOptions& options) override;
   std::optional<std::vector<runners::GitleaksFinding>> scan_secrets(
       const std::string& gitleaks, std::chrono::milliseconds timeout,
       const std::vector<runners::AddedFile>& files) override;
   runners::ProcessResult run_command(const runners::ProcessSpec& spec) override;
   std::map<std::string, std::string> tool_versions() override;
+  std::optional<std::string> version_of(const std::string& program) override;
+  std::optional<std::string> program_identity(const std::string& program) override;
 
  private:
   Operation* op_;

@@ -5,34 +5,10 @@
 // and command (any command; its JUnit file is merged in).
 #include <vector>
 
-#include "gate/git/handles.h"
-#include "gate/results/attempt_result.h"
-#include "gate/state/baseline.h"
-#include "gate/policy/config.h"
-#include "gate/git/diff_lines.h"
-#include "gate/judge/phases.h"
 #include "gate/judge/test_runs.h"
-#include "gate/judge/toolchain.h"
-#include "gate/state/layout.h"
+#include "gate/judge/tier_context.h"
 
 namespace autofix {
-
-class BuildGraph;
-
-struct TierContext {
-  Toolchain* toolchain = nullptr;
-  const git::Repository* repo = nullptr;
-  const Layout* layout = nullptr;
-  const GateConfig* config = nullptr;
-  const RunSettings* settings = nullptr;
-  Phases* phases = nullptr;
-  const BaselineRecord* baseline = nullptr;
-  git_oid before_tree{};
-  git_oid after_tree{};
-  const std::vector<git::FileDiff>* diff = nullptr;
-  const std::vector<FileChange>* files = nullptr;
-  const BuildGraph* graph = nullptr;  // null when the build has no File API reply
-};
 
 // Runs one tier. Problems running it (an analyzer that crashes, a sanitizer build that fails to
 // configure) become TierStatus::error with the reason; only an interrupt escapes.

@@ -22,6 +22,7 @@
 #include "runners/process.h"
 #include "runners/static_analyzer.h"
 #include "runners/test_framework.h"
+#include "runners/unit_dependencies.h"
 
 namespace autofix {
 
@@ -48,9 +49,14 @@ class Toolchain {
   // test name -> location, the path as the binary printed it. Tests it cannot tell are left out.
   virtual std::map<std::string, SourceLocation> gtest_case_definitions(
       const std::vector<runners::DiscoveredTest>& tests, const runners::GtestListingOptions& options) = 0;
-  // The translation units the build's compile database lists, relative to source_dir.
-  virtual std::vector<std::string> translation_units(const std::filesystem::path& build_dir,
-                                                     const std::filesystem::path& source_dir) = 0;
+  // The translation units the build's compile database lists, relative to source_dir, sorted, each with
+  // its compile command.
+  virtual std::vector<runners::CompileUnit> translation_units(const std::filesystem::path& build_dir,
+                                                             const std::filesystem::path& source_dir) = 0;
+  // The files each translation unit was compiled from, as the last build recorded them; a unit it does
+  // not know is absent.
+  virtual runners::UnitDependencies unit_dependencies(const std::filesystem::path& build_dir,
+                                                      const std::filesystem::path& source_dir) = 0;
   // clang-tidy or cppcheck over some translation units.
   virtual runners::AnalyzerRun analyze(const runners::AnalyzerOptions& options) = 0;
   // gitleaks over the lines a change adds, as a secrets tier's `gitleaks` setting ("off", "auto", a path)
@@ -64,6 +70,12 @@ class Toolchain {
   // "cppcheck"; each as its `--version` says (runners/tool_version.h), asked once per run. A tool it did
   // not run is absent, and so is one that did not say its version.
   virtual std::map<std::string, std::string> tool_versions() = 0;
+  // What `program --version` says (runners/tool_version.h), asked once per program and run; nullopt when
+  // it says none. Not counted as a tool the run used.
+  virtual std::optional<std::string> version_of(const std::string& program) = 0;
+  // What tells the installed `program` from another without running it (runners::program_identity);
+  // nullopt when it cannot tell.
+  virtual std::optional<std::string> program_identity(const std::string& program) = 0;
 };
 
 }  // namespace autofix

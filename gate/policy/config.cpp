@@ -201,7 +201,7 @@ GateConfig parse_config(std::string_view text, const std::string& source) {
   if (version.json() != 1)
     version.fail("unsupported version " + version.json().dump() + " (this gate reads version 1)",
                  "upgrade the gate, or write the configuration in version 1 (docs/configuration.md)");
-  root.allow_only({"version", "source_dir", "build_dir", "report_dir", "base", "flaky_reruns", "test_timeout",
+  root.allow_only({"version", "source_dir", "build_dir", "report_dir", "base", "flaky_reruns", "jobs", "test_timeout",
                    "allow_test_edits", "test_paths", "secrets_allowlist", "tiers", "protect", "protect_defaults"});
 
   GateConfig config;
@@ -222,6 +222,8 @@ GateConfig parse_config(std::string_view text, const std::string& source) {
       config.base = value.text();
     } else if (key == "flaky_reruns") {
       config.flaky_reruns = static_cast<int>(value.integer(0, kMaxFlakyReruns));
+    } else if (key == "jobs") {
+      config.jobs = static_cast<unsigned>(value.integer(1, kMaxJobs));
     } else if (key == "test_timeout") {
       config.test_timeout = std::chrono::seconds(value.integer(1, kMaxTestTimeout.count(), "seconds"));
     } else if (key == "allow_test_edits") {
@@ -290,6 +292,7 @@ nlohmann::json to_json(const GateConfig& config) {
   if (config.report_dir) doc["report_dir"] = *config.report_dir;
   if (config.base) doc["base"] = *config.base;
   doc["flaky_reruns"] = config.flaky_reruns;
+  if (config.jobs) doc["jobs"] = *config.jobs;
   doc["test_timeout"] = config.test_timeout.count();
   doc["allow_test_edits"] = config.allow_test_edits;
   doc["test_paths"] = config.test_paths;

@@ -41,6 +41,8 @@ struct GateConfig {
   std::optional<std::string> build_dir, report_dir, base;  // as written; unset: the caller's defaults
   std::optional<std::string> source_dir;  // the CMake source directory, relative to the repository root
   int flaky_reruns = 4;
+  // Builds, ctest and analyzers run this many jobs at once (--jobs overrides it); unset: the number of cores.
+  std::optional<unsigned> jobs;
   // Each test's time limit when its CTest TIMEOUT property sets none; a test that reaches it is a failing
   // test ("timeout"), never the end of the judgment.
   std::chrono::seconds test_timeout{300};
@@ -59,6 +61,7 @@ inline constexpr std::size_t kMaxConfigBytes = 1024 * 1024;
 inline constexpr std::size_t kMaxTierNameLength = 64;
 inline constexpr std::chrono::seconds kMaxTierTimeout{7 * 24 * 3600};
 inline constexpr int kMaxFlakyReruns = 20;
+inline constexpr unsigned kMaxJobs = 1024;
 inline constexpr std::chrono::seconds kMaxTestTimeout{7 * 24 * 3600};
 
 // The documented default `test_paths`.

@@ -20,7 +20,7 @@ RepositoryLock lock_before_reading(const git::Repository& repo, const std::strin
 RunSettings run_settings(const SessionOptions& o, const GateConfig& config) {
   RunSettings s;
   s.timeout = o.timeout;
-  s.jobs = o.jobs;
+  s.jobs = o.jobs.value_or(config.jobs.value_or(0));  // 0: the runners take the number of cores
   s.flaky_reruns = o.flaky_reruns.value_or(config.flaky_reruns);
   s.test_timeout = o.test_timeout.value_or(config.test_timeout);
   return s;

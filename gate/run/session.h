@@ -26,7 +26,7 @@ struct SessionOptions {
   std::optional<std::filesystem::path> report_dir;  // default <build dir>/autofix
   std::vector<std::string> require_fixed;
   std::chrono::seconds timeout{600};          // for the fixer, the build and the tests, each
-  unsigned jobs = 0;                          // build and test parallelism; 0: cores
+  std::optional<unsigned> jobs;               // builds, ctest and analyzers at once; unset: the configuration's, else cores
   std::string command_line;
   std::optional<std::filesystem::path> config_file;  // --config; else autofix-gate.json lookup (docs/configuration.md)
   bool fail_fast = false;                     // stop testing at the first confirmed regression

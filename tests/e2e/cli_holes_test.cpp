@@ -6,7 +6,9 @@
 // - SIGHUP, SIGQUIT and a closed standard output (`| head`) roll back like SIGTERM;
 // - the gate's commits follow git's identity precedence (GIT_AUTHOR_*, GIT_COMMITTER_*, author.*, user.*);
 // - a dry run is `planned` (exit 5) and never runs a fixer or a build;
-// - a mistyped command gets git's "did you mean".
+// - a mistyped command gets git's "did you mean";
+// - --jobs that is not a whole number from 1 to 1024 (and "jobs" of the configuration likewise) is a usage
+//   error before anything changes.
 // Most use a tiny CMake project without a compiler (its tests read value.conf), so a whole attempt takes
 // a second or two; the build tree cases use two copies of examples/calculator, as the reporter did.
 #include <gtest/gtest.h>
@@ -379,6 +381,33 @@ TEST(CliHoles, DryRunWithAPatchIsPlannedAndBuildsNothing) {
   EXPECT_EQ(report.at("tests_run"), 0);
   expect_untouched(t.repo(), before, r);
   EXPECT_FALSE(fs::exists(t.repo() / "build"));
+}
+
+// ---- 5b. --jobs ---------------------------------------------------------------------------------------------
+
+TEST(CliHoles, JobsOutsideOneTo1024AreUsageErrorsWithNothingChanged) {
+  Tiny t;
+  TreeFingerprint before = exact_fingerprint(t.repo());
+  const std::string patch = (t.tmp() / "fix.diff").string();
+  write_file(patch, "");
+  for (const std::string value : {"0", "-1", "abc", "1025", "99999999999", "2.5", ""}) {
+    for (const Strings& args : {Strings{"attempt", "--patch", patch}, Strings{"verify", "--base", "HEAD"}, Strings{"baseline"}}) {
+      runners::ProcessResult r = t.gate_with(with(args, {"--jobs", value}));
+      EXPECT_EQ(r.exit_code, 2) << args[0] << " --jobs '" << value << "'\n" << show(r);
+      EXPECT_TRUE(r.err.starts_with("--jobs: '" + value + "' is not a number of jobs: give a whole number from 1 to "
+                                    "1024 (without -j: \"jobs\" of the configuration, else the number of cores)\n"))
+          << show(r);
+      expect_untouched(t.repo(), before, r);
+      EXPECT_FALSE(fs::exists(t.repo() / ".git" / "autofix")) << args[0] << ": gate state was created";
+    }
+  }
+  // The configuration's "jobs" is checked like every other key.
+  write_file(t.repo() / "autofix-gate.json", R"({"version": 1, "jobs": 0})" "\n");
+  runners::ProcessResult r = t.gate_with({"baseline", "-C", t.repo().string()});
+  EXPECT_EQ(r.exit_code, 2) << show(r);
+  EXPECT_TRUE(contains(r.err, "autofix-gate: error: " + (t.repo() / "autofix-gate.json").string() +
+                                  ": jobs: must be between 1 and 1024, got 0\n"))
+      << show(r);
 }
 
 // ---- 6. a mistyped command -------------------------------------------------------------------------------

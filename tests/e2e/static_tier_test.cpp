@@ -7,7 +7,9 @@
 //   - a self-assignment (cppcheck warning: selfAssignment) under the default configuration: rejected,
 //     the reason naming the rule;
 //   - a cppcheck that never finishes, under a one-second tier timeout: verdict error naming the analyzer,
-//     the file, the limit and how to raise it.
+//     the file, the limit and how to raise it;
+//   - the same fix twice against one tree: the second attempt runs cppcheck once, over the fixed file,
+//     and judges it exactly as the first (the tree without the fix from its stored analysis).
 // Each asserts the exit code, the verdict, what report.json and autofix.sarif say, and that the
 // checkout is exactly as it was (and, when rejected, that no branch was left).
 #include <gtest/gtest.h>
@@ -15,6 +17,7 @@
 #include <cstdlib>
 #include <map>
 
+#include "runners/program_lookup.h"
 #include "tests/e2e/attempt_data/calculator_repo.h"
 #include "tests/support/json_schema_check.h"
 #include "tests/support/markdown_check.h"
@@ -29,6 +32,7 @@ using attempt::refs_under;
 using attempt::source_fingerprint;
 
 using Strings = std::vector<std::string>;
+using Env = std::vector<std::pair<std::string, std::string>>;
 using nlohmann::json;
 
 const std::string kBuggyMean = "  return sum(values) / static_cast<double>(values.size() - 1);\n";
@@ -293,6 +297,50 @@ TEST(StaticTier, AnAnalyzerThatRunsOutOfTimeIsAnErrorNamingTheLimit) {
   ASSERT_FALSE(readers.is_null());
   EXPECT_EQ(readers["autofix-tiers.xml"]["gitlab"]["counts"],
             json({{"success", 1}, {"failed", 0}, {"skipped", 0}, {"error", 1}, {"total", 2}}));
+}
+
+// (d) The analysis of the tree without the fix is paid once: the same fix again runs cppcheck over the
+// fixed translation unit only, and reaches the same verdict for the same reason. A wrapper first in PATH
+// logs every cppcheck process the gate starts.
+TEST(StaticTier, ASecondAttemptAgainstTheSameTreeAnalysesOnlyTheFixedTree) {
+  std::optional<fs::path> cppcheck = runners::find_program("cppcheck");
+  ASSERT_TRUE(cppcheck) << "cppcheck is not installed";
+  Calculator c;
+  commit_config(c, R"({"version": 1, "tiers": [{"name": "tests", "kind": "ctest"}, {"name": "static", "kind": "cppcheck"}]})");
+  const fs::path bin = c.tmp() / "logging analyzers";
+  const fs::path log = c.tmp() / "cppcheck runs.log";
+  write_file(bin / "cppcheck", "#!/bin/sh\nfor a in \"$@\"; do case \"$a\" in --project=*) echo analyse >> '" + log.string() +
+                                   "';; esac; done\nexec '" + cppcheck->string() + "' \"$@\"\n");
+  fs::permissions(bin / "cppcheck", fs::perms::owner_all);
+  const char* path = std::getenv("PATH");
+  const Env env{{"PATH", bin.string() + ":" + (path ? path : "/usr/bin:/bin")}};
+  std::string patch = mean_patch(c, kSelfAssigningFix, "self-assigning fix");
+  TreeFingerprint before = source_fingerprint(c.repo());
+  auto analyses = [&]() -> long {
+    if (!fs::exists(log)) return 0;
+    const std::string text = read_file(log);
+    return std::count(text.begin(), text.end(), '\n');
+  };
+
+  std::vector<std::string> reasons;
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    const long analysed_before = analyses();
+    runners::ProcessResult r = run({gate_binary().string(), "attempt", "-j", "2", "--patch", patch}, c.repo(), env,
+                                   std::chrono::minutes(5));
+    EXPECT_EQ(r.exit_code, 1) << show(r);
+    expect_restored(c, before, r);
+    json report = c.report();
+    EXPECT_EQ(report.at("baseline").at("cached"), attempt == 1);
+    reasons.push_back(report.at("reason").get<std::string>());
+    EXPECT_EQ(analyses() - analysed_before, attempt == 0 ? 2 : 1) << "attempt " << attempt << "\n" << show(r);
+    if (attempt == 1) {
+      EXPECT_TRUE(r.err.contains("autofix-gate: [static] without the change: the stored analyses of 1 translation unit(s)"))
+          << show(r);
+    }
+  }
+  EXPECT_EQ(reasons[0], "required tier 'static' (cppcheck) failed: 1 new blocking finding(s) (warning selfAssignment at "
+                        "mathlib/mathlib.cpp:" + std::to_string(kSelfAssignLine) + "), 0 fixed, in 1 translation unit(s)");
+  EXPECT_EQ(reasons[1], reasons[0]);
 }
 
 }  // namespace

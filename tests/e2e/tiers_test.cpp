@@ -122,14 +122,17 @@ const std::string kMean = "  return sum(values) / static_cast<double>(values.siz
 const std::string kFixedMean = "  return sum(values) / static_cast<double>(values.size());\n";
 
 // 1. The fix repairs mean() but divides integers in a floating point context: a new clang-tidy
-// finding. An old finding of the same check, planted and committed in the same translation unit (and
-// moved down a line by the fix), stays "unchanged": the fingerprint does not depend on line numbers.
+// finding. An old finding of the same check, planted and committed in the same translation unit (moved
+// down a line and re-indented by the fix), stays "unchanged": the fingerprint depends on neither line
+// numbers nor indentation. It is reported because the fix touched its line; another old one, on a line
+// the fix did not touch, is not reported at all (docs/tiers.md, "Static findings").
 TEST(Tiers, NewClangTidyFindingRejectsAndTheOldOneStaysUnchanged) {
   Calculator c;
   const std::string old_line = "double half_of(int count) { return count / 2; }";
+  const std::string untouched_line = "double third_of(int count) { return count / 3; }";
   std::string planted = read_file(c.repo() / "mathlib/mathlib.cpp") +
                         "\nnamespace calc {\n// Half a count, as a double: an old finding, committed before the fix.\n" +
-                        old_line + "\n}  // namespace calc\n";
+                        old_line + "\n" + untouched_line + "\n}  // namespace calc\n";
   commit_files(c,
                {{"mathlib/mathlib.cpp", planted},
                 {"autofix-gate.json", R"({"version": 1, "tiers": [{"name": "tests", "kind": "ctest"},
@@ -137,7 +140,8 @@ TEST(Tiers, NewClangTidyFindingRejectsAndTheOldOneStaysUnchanged) {
                                       "\n"}},
                "an old clang-tidy finding, and the tiers: tests and clang-tidy");
   const std::string new_line = "  double count = static_cast<int>(values.size()) * 2 / 2;";
-  std::string fixed = replaced(planted, kMean, new_line + "\n  return sum(values) / count;\n");
+  std::string fixed = replaced(replaced(planted, kMean, new_line + "\n  return sum(values) / count;\n"), old_line,
+                               "  " + old_line);
   std::string patch = make_patch(c, {{"mathlib/mathlib.cpp", fixed}}, "integer division");
   TreeFingerprint before = source_fingerprint(c.repo());
 
@@ -184,6 +188,8 @@ TEST(Tiers, NewClangTidyFindingRejectsAndTheOldOneStaysUnchanged) {
   EXPECT_EQ(added.at("excerpt").at("lines").at(2), new_line);
   EXPECT_EQ(added.at("column"), 18) << "the division's left operand, static_cast";
   EXPECT_EQ(line_of(fixed, old_line), line_of(planted, old_line) + 1) << "the fix moves the old finding one line down";
+  for (const json& f : tier.at("findings"))
+    EXPECT_NE(f.at("line"), line_of(fixed, untouched_line)) << "an old finding the fix did not touch is not reported";
   EXPECT_NE(added.at("fingerprint"), old.at("fingerprint"));
 
   // autofix-tiers.xml: the static tier fails with its new finding in the body; junit.xml has the tests only.

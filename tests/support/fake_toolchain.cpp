@@ -151,9 +151,33 @@ std::map<std::string, SourceLocation> FakeToolchain::gtest_case_definitions(
   return out;
 }
 
-std::vector<std::string> FakeToolchain::translation_units(const fs::path&, const fs::path&) {
+std::vector<runners::CompileUnit> FakeToolchain::translation_units(const fs::path&, const fs::path&) {
   calls.push_back("compile database");
-  return compile_database;
+  std::vector<runners::CompileUnit> units;
+  for (const std::string& file : compile_database) {
+    auto it = compile_commands.find(file);
+    units.push_back({file, it == compile_commands.end() ? "c++ -c " + file + "\n" : it->second});
+  }
+  std::sort(units.begin(), units.end(), [](const auto& a, const auto& b) { return a.file < b.file; });
+  return units;
+}
+
+runners::UnitDependencies FakeToolchain::unit_dependencies(const fs::path&, const fs::path&) {
+  calls.push_back("unit dependencies");
+  return unit_deps.value_or(runners::UnitDependencies{});
+}
+
+std::optional<std::string> FakeToolchain::program_identity(const std::string& program) {
+  auto it = identities.find(program);
+  if (it == identities.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<std::string> FakeToolchain::version_of(const std::string& program) {
+  ++version_queries;
+  auto it = versions.find(program);
+  if (it == versions.end()) return std::nullopt;
+  return it->second;
 }
 
 runners::AnalyzerRun FakeToolchain::analyze(const runners::AnalyzerOptions& options) {
@@ -161,10 +185,19 @@ runners::AnalyzerRun FakeToolchain::analyze(const runners::AnalyzerOptions& opti
   analyzer_requests.push_back(options);
   size_t done = analyses_done_++;
   runners::AnalyzerRun run;
+  for (const std::string& file : options.files) run.by_unit[file];
   if (analyses.empty()) return run;
   const Analysis& a = analyses[std::min(done, analyses.size() - 1)];
   if (!a.error.empty()) throw Error(ErrorKind::internal, a.error);
   run.findings = a.findings;
+  if (!a.by_unit.empty()) {
+    run.by_unit = a.by_unit;
+  } else if (!options.files.empty()) {
+    for (const Finding& f : a.findings) {
+      bool own = std::find(options.files.begin(), options.files.end(), f.file) != options.files.end();
+      run.by_unit[own ? f.file : options.files.front()].push_back(f);
+    }
+  }
   return run;
 }
 

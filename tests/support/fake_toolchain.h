@@ -45,15 +45,29 @@ class FakeToolchain final : public Toolchain {
   std::map<std::string, runners::TestFramework> frameworks;
   // What build_graph() returns.
   std::optional<BuildGraph> graph;
-  // The translation units of the compile database, repository-relative.
+  // The translation units of the compile database, repository-relative, and the compile command of
+  // each (unset: "c++ -c <file>").
   std::vector<std::string> compile_database;
+  std::map<std::string, std::string> compile_commands;
+  // What unit_dependencies() says: unit -> the files it was compiled from (absolute paths, as the build
+  // records them). Unset: the build recorded nothing.
+  std::optional<runners::UnitDependencies> unit_deps;
   // One analysis per analyze() call, in order (the static tier analyses the tree with the change, then
-  // without it); the last one repeats. A non-empty `error` makes the call throw Error(internal, error).
+  // without it unless every unit's analysis without it is stored); the last one repeats. A non-empty
+  // `error` makes the call throw Error(internal, error). Each unit's own findings (AnalyzerRun::by_unit)
+  // are `by_unit` when set, else derived: a finding in one of the call's files is that unit's, any other
+  // the first file's.
   struct Analysis {
     std::vector<Finding> findings;
     std::string error;
+    std::map<std::string, std::vector<Finding>> by_unit = {};
   };
   std::vector<Analysis> analyses;
+  // Replaces `analyses`; the next analyze() call gets the first of them.
+  void script_analyses(std::vector<Analysis> scripted) {
+    analyses = std::move(scripted);
+    analyses_done_ = 0;
+  }
   // What gitleaks finds; nullopt: no gitleaks to run (as when it is not installed). A non-empty
   // `gitleaks_error` makes the scan throw Error(internal, gitleaks_error).
   std::optional<std::vector<runners::GitleaksFinding>> gitleaks;
@@ -62,14 +76,18 @@ class FakeToolchain final : public Toolchain {
   // run_process does for a program it cannot find.
   std::map<std::string, int> exit_codes;
   std::vector<std::string> unstartable;
-  // What tool_versions() returns.
+  // What tool_versions() returns; version_of(program) answers from it too, counting in version_queries.
   std::map<std::string, std::string> versions;
+  int version_queries = 0;
+  // Per program: what program_identity() says; unset: nullopt (it cannot tell).
+  std::map<std::string, std::string> identities;
 
   // ---- what was asked ----
 
   // One line per call, e.g. "build", "build (reconfigure)", "graph", "discover", "ctest" (every test),
   // "ctest a | b" (those tests), "ctest a GTEST_FILTER=Suite.Case", "cases bin: x | y",
   // "gtest-list a | b" (where the cases of those tests are defined),
+  // "compile database", "unit dependencies" (what each unit was compiled from),
   // "analyze clang-tidy src/a.cpp", "gitleaks auto", "command ./lint.sh --strict".
   std::vector<std::string> calls;
   std::vector<runners::BuildOptions> build_requests;
@@ -91,14 +109,18 @@ class FakeToolchain final : public Toolchain {
                                    const runners::DirectCaseOptions& options) override;
   std::map<std::string, SourceLocation> gtest_case_definitions(
       const std::vector<runners::DiscoveredTest>& tests, const runners::GtestListingOptions& options) override;
-  std::vector<std::string> translation_units(const std::filesystem::path& build_dir,
-                                             const std::filesystem::path& source_dir) override;
+  std::vector<runners::CompileUnit> translation_units(const std::filesystem::path& build_dir,
+                                                     const std::filesystem::path& source_dir) override;
+  runners::UnitDependencies unit_dependencies(const std::filesystem::path& build_dir,
+                                              const std::filesystem::path& source_dir) override;
   runners::AnalyzerRun analyze(const runners::AnalyzerOptions& options) override;
   std::optional<std::vector<runners::GitleaksFinding>> scan_secrets(
       const std::string& gitleaks, std::chrono::milliseconds timeout,
       const std::vector<runners::AddedFile>& files) override;
   runners::ProcessResult run_command(const runners::ProcessSpec& spec) override;
   std::map<std::string, std::string> tool_versions() override { return versions; }
+  std::optional<std::string> version_of(const std::string& program) override;
+  std::optional<std::string> program_identity(const std::string& program) override;
 
  private:
   // The result of the next run of a CTest test or case `name` (counted in `runs`).

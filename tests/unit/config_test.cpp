@@ -123,6 +123,7 @@ TEST(ParseConfig, LeftOutKeysGetTheirDefaults) {
   EXPECT_FALSE(c.report_dir);
   EXPECT_FALSE(c.base);
   EXPECT_EQ(c.flaky_reruns, 4);
+  EXPECT_FALSE(c.jobs) << "the number of cores";
   EXPECT_FALSE(c.allow_test_edits);
   EXPECT_EQ(c.test_paths, (std::vector<std::string>{"test/**", "tests/**", "**/test/**", "**/tests/**", "**/*_test.*",
                                                     "**/*_tests.*", "**/test_*.*", "**/*Test.*", "**/*Tests.*"}));
@@ -137,6 +138,8 @@ TEST(ParseConfig, LeftOutKeysGetTheirDefaults) {
 TEST(ParseConfig, AcceptsTheEdgesOfTheRanges) {
   EXPECT_EQ(parse_config(doc(R"("flaky_reruns": 0)"), "x").flaky_reruns, 0);
   EXPECT_EQ(parse_config(doc(R"("flaky_reruns": 20)"), "x").flaky_reruns, 20);
+  EXPECT_EQ(parse_config(doc(R"("jobs": 1)"), "x").jobs, 1u);
+  EXPECT_EQ(parse_config(doc(R"("jobs": 1024)"), "x").jobs, 1024u);
   EXPECT_EQ(parse_config(doc(R"("test_timeout": 1)"), "x").test_timeout, 1s);
   EXPECT_EQ(parse_config(doc(R"("test_timeout": 604800)"), "x").test_timeout, 604800s);
   EXPECT_EQ(parse_config(tiers(R"({"name": "a", "kind": "ctest", "timeout": 1})"), "x").tiers[0].timeout, 1s);
@@ -190,7 +193,7 @@ TEST(ParseConfig, RefusesUnknownKeysWithASuggestion) {
   std::string hint;
   EXPECT_EQ(problem(doc(R"("flaky_rerun": 3)"), &hint),
             "gate.json: unknown key 'flaky_rerun' (expected version, source_dir, build_dir, report_dir, base, "
-            "flaky_reruns, test_timeout, allow_test_edits, test_paths, secrets_allowlist, tiers, protect or "
+            "flaky_reruns, jobs, test_timeout, allow_test_edits, test_paths, secrets_allowlist, tiers, protect or "
             "protect_defaults)");
   EXPECT_EQ(hint, "did you mean 'flaky_reruns'?");
   EXPECT_EQ(problem(doc(R"("Tiers": [])"), &hint).substr(0, 32), "gate.json: unknown key 'Tiers' (");
@@ -259,6 +262,11 @@ TEST(ParseConfig, RefusesBadValues) {
   EXPECT_EQ(problem(doc(R"("flaky_reruns": 18446744073709551615)")),
             "gate.json: flaky_reruns: must be between 0 and 20, got 18446744073709551615");
   EXPECT_EQ(problem(doc(R"("test_timeout": 0)")), "gate.json: test_timeout: must be between 1 and 604800 seconds, got 0");
+  EXPECT_EQ(problem(doc(R"("jobs": 0)")), "gate.json: jobs: must be between 1 and 1024, got 0");
+  EXPECT_EQ(problem(doc(R"("jobs": -2)")), "gate.json: jobs: must be between 1 and 1024, got -2");
+  EXPECT_EQ(problem(doc(R"("jobs": 1025)")), "gate.json: jobs: must be between 1 and 1024, got 1025");
+  EXPECT_EQ(problem(doc(R"("jobs": 2.5)")), "gate.json: jobs: expected an integer, got the number 2.5");
+  EXPECT_EQ(problem(doc(R"("jobs": "4")")), "gate.json: jobs: expected an integer, got the string \"4\"");
   EXPECT_EQ(problem(doc(R"("test_timeout": "60")")), "gate.json: test_timeout: expected an integer, got the string \"60\"");
   EXPECT_EQ(problem(tiers(R"({"name": "a", "kind": "ctest", "timeout": 0})")),
             "gate.json: tiers[0].timeout: must be between 1 and 604800 seconds, got 0");
@@ -623,7 +631,8 @@ TEST(ConfigToJson, WritesEveryKeyAndParsesBackToTheSame) {
       "protect": [], "protect_defaults": true})"));
   EXPECT_EQ(parse_config(d.dump(), "defaults"), defaults);
 
-  GateConfig empty = parse_config(doc(R"("test_paths": [], "protect_defaults": false, "base": "main")"), "x");
+  GateConfig empty = parse_config(doc(R"("test_paths": [], "protect_defaults": false, "base": "main", "jobs": 3)"), "x");
+  EXPECT_EQ(to_json(empty)["jobs"], 3);
   EXPECT_EQ(parse_config(to_json(empty).dump(), "x"), empty);
 }
 

@@ -97,5 +97,25 @@ TEST(FindProgram, FindsNothingWithoutPath) {
   EXPECT_EQ(find_program("cppcheck"), std::nullopt);
 }
 
+// The identity of what PATH finds: its real path, size and time; a replaced binary is another one, a link
+// to it the same one.
+TEST(ProgramIdentity, ChangesWhenTheProgramIsReplaced) {
+  TempDir bin;
+  write_program(bin / "real" / "tool-1.0", 0755);
+  fs::create_directories(bin / "path dir");
+  fs::create_symlink(bin / "real" / "tool-1.0", bin / "path dir" / "tool");
+  ScopedEnv path("PATH", (bin / "path dir").string());
+  std::optional<std::string> identity = program_identity("tool");
+  ASSERT_TRUE(identity);
+  EXPECT_TRUE(identity->starts_with((bin / "real" / "tool-1.0").string() + " 10 ")) << *identity;
+  EXPECT_EQ(program_identity((bin / "real" / "tool-1.0").string()), identity) << "a path names it too";
+  EXPECT_EQ(program_identity("tool"), identity);
+
+  write_file(bin / "real" / "tool-1.0", "#!/bin/sh\n# 1.1\n");
+  EXPECT_NE(program_identity("tool"), identity) << "replaced in place";
+  EXPECT_EQ(program_identity("no-such-tool"), std::nullopt);
+  EXPECT_EQ(program_identity((bin / "missing").string()), std::nullopt);
+}
+
 }  // namespace
 }  // namespace autofix::runners
