@@ -90,9 +90,10 @@ def model_rates(p: float, r: int) -> dict[str, float]:
 
 def replay(outcomes: list[bool], r: int, known: bool = False) -> dict:
     """The documented algorithm replayed on the flaky test's runs in the order they happened (True =
-    passed): baseline run, baseline re-runs while failing, run with the fix, re-runs until it disagrees.
-    `known`: an earlier attempt saw the test flake (.git/autofix/flaky.json), so it is judged as flaky at
-    baseline and gets 2r re-runs with the fix.
+    passed): baseline run, baseline re-runs while failing, run with the fix, re-runs until it disagrees
+    (r of them; one for a test that failed every baseline run and passes with the fix, a FAIL_TO_PASS
+    confirmation). `known`: an earlier attempt saw the test flake (.git/autofix/flaky.json), so it is
+    judged as flaky at baseline and gets 2r re-runs with the fix.
     Returns the transition the gate should report and how many runs that takes, or None when the runs do
     not fit (e.g. the gate ran the test a different number of times)."""
     it = iter(outcomes)
@@ -125,7 +126,8 @@ def replay(outcomes: list[bool], r: int, known: bool = False) -> dict:
         transition = "PASS_TO_PASS"
     elif base != after or (suspect and not base and not after):
         reruns = []
-        for _ in range(2 * r if suspect else r):
+        budget = 2 * r if suspect else min(1, r) if (after and not base) else r
+        for _ in range(budget):
             v = nxt()
             if v is None:
                 return {"transition": None, "runs": used}
