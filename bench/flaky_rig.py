@@ -78,11 +78,11 @@ def model_rates(p: float, r: int) -> dict[str, float]:
     - untouched: a false rejection needs the fixed tree's run and all r re-runs to fail (p^(r+1)), after
       a baseline that passed (1-p) or was flaky at baseline (p(1-p^r)): p^(r+1) (1 - p^(r+1)).
     - breaks-flaky: missed when the baseline failed in every one of its r+1 runs (p^(r+1)): the test is
-      then FAIL_TO_FAIL and not flaky at baseline, so it is neither re-run nor a regression.
+      then FAIL_TO_FAIL and not flaky at baseline, so it is no regression however its re-runs go.
     - breaks-stable: never missed.
     These are the rates of a test with no flake history; once the gate has seen it flake
-    (.git/autofix/flaky.json) it is re-run 2r times and judged as flaky at baseline, so a false
-    rejection needs p^(2r+1) and a break of it is not missed.
+    (.git/autofix/flaky.json) it is re-run 2r times, so a false rejection after a passing baseline needs
+    p^(2r+1); the history never changes a transition, so the break above is still missed.
     """
     q = p ** (r + 1)
     return {"untouched": q * (1 - q), "breaks-flaky": q, "breaks-stable": 0.0}
@@ -90,9 +90,12 @@ def model_rates(p: float, r: int) -> dict[str, float]:
 
 def replay(outcomes: list[bool], r: int, known: bool = False) -> dict:
     """The documented algorithm replayed on the flaky test's runs in the order they happened (True =
-    passed): baseline run, baseline re-runs while failing, run with the fix, re-runs until it disagrees.
-    `known`: an earlier attempt saw the test flake (.git/autofix/flaky.json), so it is judged as flaky at
-    baseline and gets 2r re-runs with the fix.
+    passed): baseline run, baseline re-runs while failing, run with the fix, then, unless it passed on both
+    trees, re-runs until one disagrees: 2r for a test with a flake history (flaky at baseline, or `known`:
+    an earlier attempt saw it flake, .git/autofix/flaky.json), else one for a fix (failing every baseline
+    run, passing with the fix), else r. Then what the runs showed decides (gate/policy/observations.h):
+    mixed at baseline and failing every run with the fix is PASS_TO_FAIL; mixed on either tree is FLAKY;
+    otherwise the first runs' transition stands. The history buys re-runs only, never a transition.
     Returns the transition the gate should report and how many runs that takes, or None when the runs do
     not fit (e.g. the gate ran the test a different number of times)."""
     it = iter(outcomes)
@@ -120,27 +123,25 @@ def replay(outcomes: list[bool], r: int, known: bool = False) -> dict:
     after = nxt()
     if after is None:
         return {"transition": None, "runs": used}
-    suspect = base_flaky or known
     if base and after:
-        transition = "PASS_TO_PASS"
-    elif base != after or (suspect and not base and not after):
-        reruns = []
-        for _ in range(2 * r if suspect else r):
-            v = nxt()
-            if v is None:
-                return {"transition": None, "runs": used}
-            reruns.append(v)
-            if v != after:
-                break
-        if any(v != after for v in reruns):
-            transition = "FLAKY"
-        elif suspect:
-            # flaky at baseline or known flaky: never fixed; broken only when it failed every run with the change
-            transition = "FLAKY" if after else "PASS_TO_FAIL"
-        else:
-            transition = "FAIL_TO_PASS" if after else "PASS_TO_FAIL"
+        return {"transition": "PASS_TO_PASS", "runs": used, "baseline_flaky": base_flaky}
+    budget = 2 * r if (base_flaky or known) else min(1, r) if after else r
+    reruns = []
+    for _ in range(budget):
+        v = nxt()
+        if v is None:
+            return {"transition": None, "runs": used}
+        reruns.append(v)
+        if v != after:
+            break
+    after_mixed = any(v != after for v in reruns)
+    if base_flaky and not after and not after_mixed and reruns:
+        transition = "PASS_TO_FAIL"
+    elif base_flaky or after_mixed:
+        transition = "FLAKY"
     else:
-        transition = "FAIL_TO_FAIL"
+        transition = {(True, False): "PASS_TO_FAIL", (False, True): "FAIL_TO_PASS",
+                      (False, False): "FAIL_TO_FAIL"}[(base, after)]
     return {"transition": transition, "runs": used, "baseline_flaky": base_flaky}
 
 

@@ -120,7 +120,8 @@ The module needs CMake 3.25. Call ``enable_testing()`` (or ``include(CTest)``) i
     ``CMAKE_CURRENT_BINARY_DIR``.
 
   ``FLAKY_RERUNS <n>``
-    Extra runs, 0 to 20, of a test whose status changed; ``0`` turns re-runs off. Default 4.
+    Extra runs, 0 to 20, of a test whose status changed (a fixed test gets one, a test with a flake
+    history twice as many); ``0`` turns re-runs off. Default 4.
 
   ``TEST_TIMEOUT <seconds>``
     The time limit of each test that sets no CTest ``TIMEOUT`` property (``test_timeout``), an

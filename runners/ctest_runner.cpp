@@ -20,6 +20,7 @@
 #include "gate/util/signals.h"
 #include "gate/util/io_errors.h"
 #include "runners/case_results.h"
+#include "runners/gtest_filter.h"
 #include "runners/test_framework.h"
 
 namespace autofix::runners {
@@ -84,38 +85,6 @@ std::string excerpt_of(const ProcessResult& r) {
 const json* member(const json& object, const char* key) {
   auto it = object.find(key);
   return it == object.end() ? nullptr : &*it;
-}
-
-// '*' and '?' glob, linear backtracking (no exponential blow-up on hostile patterns).
-bool glob_matches(std::string_view pattern, std::string_view text) {
-  size_t p = 0, t = 0, star = std::string_view::npos, mark = 0;
-  while (t < text.size()) {
-    if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == text[t])) {
-      ++p;
-      ++t;
-    } else if (p < pattern.size() && pattern[p] == '*') {
-      star = p++;
-      mark = t;
-    } else if (star != std::string_view::npos) {
-      p = star + 1;
-      t = ++mark;
-    } else {
-      return false;
-    }
-  }
-  while (p < pattern.size() && pattern[p] == '*') ++p;
-  return p == pattern.size();
-}
-
-bool any_pattern_matches(std::string_view patterns, std::string_view name) {
-  size_t start = 0;
-  while (true) {
-    size_t colon = patterns.find(':', start);
-    std::string_view pattern = patterns.substr(start, colon == std::string_view::npos ? colon : colon - start);
-    if (glob_matches(pattern, name)) return true;
-    if (colon == std::string_view::npos) return false;
-    start = colon + 1;
-  }
 }
 
 // A CTest test that may have written one of the XML files: it ran, and its command names the binary.
@@ -400,14 +369,6 @@ json find_show_only_document(std::string_view text, const Bad& bad) {
 }
 
 }  // namespace
-
-bool gtest_filter_matches(std::string_view filter, std::string_view full_name) {
-  size_t dash = filter.find('-');
-  std::string_view positive = filter.substr(0, dash);
-  std::string_view negative = dash == std::string_view::npos ? std::string_view() : filter.substr(dash + 1);
-  bool included = positive.empty() ? true : any_pattern_matches(positive, full_name);
-  return included && !(dash != std::string_view::npos && any_pattern_matches(negative, full_name));
-}
 
 std::vector<DiscoveredTest> parse_show_only_json(std::string_view text, std::string_view source) {
   auto bad = [&](const std::string& what) -> Error {

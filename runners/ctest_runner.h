@@ -106,8 +106,4 @@ struct CTestOptions {
 // test binary's XML under gtest/ is malformed. Throws Interrupted when the gate was interrupted.
 CTestRun run_ctest(const CTestOptions& options);
 
-// GoogleTest's filter syntax "POSITIVE[-NEGATIVE]", ':'-separated patterns with '*' and '?', against a
-// full test name "Suite.Case". An empty positive part means "*".
-bool gtest_filter_matches(std::string_view filter, std::string_view full_name);
-
 }  // namespace autofix::runners

@@ -9,10 +9,12 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string_view>
 #include <tuple>
 
 #include "gate/util/error.h"
+#include "runners/gtest_filter.h"
 
 namespace autofix::runners {
 
@@ -170,19 +172,14 @@ std::vector<std::string> case_report_arguments(TestFramework framework, const fs
     case TestFramework::googletest: {
       // Flags given later win over the command's own and over GTEST_OUTPUT/GTEST_FILTER.
       std::vector<std::string> args = {"--gtest_output=xml:" + report.string()};
-      if (!cases.empty()) args.push_back("--gtest_filter=" + gtest_filter_for(cases));
+      // A filter that cannot name the cases exactly is left out: every case runs, and they are read by name.
+      if (std::optional<std::string> filter = gtest_filter_for(cases)) args.push_back("--gtest_filter=" + *filter);
       return args;
     }
     case TestFramework::unknown:
       break;
   }
   throw Error(ErrorKind::internal, std::string("no case report arguments for a ") + to_string(framework) + " binary");
-}
-
-std::string gtest_filter_for(const std::vector<std::string>& cases) {
-  std::string filter;
-  for (const std::string& c : cases) filter += (filter.empty() ? "" : ":") + c;
-  return filter;
 }
 
 }  // namespace autofix::runners

@@ -35,12 +35,9 @@ TestFramework framework_of(const DiscoveredTest& test, std::filesystem::path* bi
 // names without case): read the cases you asked for by name from the report.
 // Catch2 case names from its JUnit report are "test case/section": each "/" prefix is also given as a
 // test case name, since the report cannot tell where the test case's own name ends.
-// GoogleTest gets --gtest_output=xml:<report> (and --gtest_filter); throws Error(internal) for unknown.
+// GoogleTest gets --gtest_output=xml:<report> (and --gtest_filter when gtest_filter_for can name the
+// cases exactly, runners/gtest_filter.h); throws Error(internal) for unknown.
 std::vector<std::string> case_report_arguments(TestFramework framework, const std::filesystem::path& report,
                                                const std::vector<std::string>& cases);
-
-// GoogleTest's filter for exactly these "Suite.Case" names (':'-separated; GoogleTest's own names
-// never hold ':', and '*', '?' and '-' select at least the case itself).
-std::string gtest_filter_for(const std::vector<std::string>& cases);
 
 }  // namespace autofix::runners

@@ -359,7 +359,8 @@ void add_judging_options(CLI::App* app, Options& o) {
   app->add_flag("--fail-fast", o.attempt.fail_fast, "Stop testing at the first confirmed regression");
   app->add_flag("--allow-test-edits", o.attempt.allow_test_edits,
                 "Edits to test sources are a warning, not needs-review (deleting or disabling tests still is)");
-  app->add_option("--flaky-reruns", o.flaky_reruns, "Extra runs of a test whose status changed (default 4; 0: none)")
+  app->add_option("--flaky-reruns", o.flaky_reruns,
+                  "Extra runs of a test whose status changed (default 4; a fixed test gets one; 0: none)")
       ->check(CLI::Range(0, 20));
   app->add_option("--test-timeout", o.test_timeout_s,
                   "Time limit of each test that sets no CTest TIMEOUT, in seconds (default 300); a test that "

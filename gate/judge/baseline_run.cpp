@@ -76,11 +76,11 @@ BaselineRecord ensure_baseline(Toolchain& toolchain, const git::Repository& repo
   phases.end(std::to_string(passed_count(record.tests)) + "/" + std::to_string(record.tests.size()) + " passed");
   // A test failing at baseline is run again, so that a baseline flake cannot pose as a fix later, and so
   // that the failure lines it prints now and then are all known (only lines it never printed are new).
-  std::vector<RerunTarget> failing = rerun_targets(record.tests, s.flaky_reruns, [](const TestRecord& t) {
-    return t.status == RunStatus::failed || t.status == RunStatus::timeout;
+  RerunPlan failing = rerun_plan(record.tests, [&](const TestRecord& t) {
+    return t.status == RunStatus::failed || t.status == RunStatus::timeout ? s.flaky_reruns : 0;
   });
-  if (!failing.empty()) {
-    phases.begin("baseline", "re-running " + std::to_string(failing.size()) + " failing test(s) to tell flakes");
+  if (!failing.targets.empty()) {
+    phases.begin("baseline", "re-running " + std::to_string(failing.targets.size()) + " failing test(s) to tell flakes");
     auto reruns = rerun_until_disagreement(toolchain, l, s, failing);
     for (TestRecord& t : record.tests) {
       auto it = reruns.find(key_of(t));

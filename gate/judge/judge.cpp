@@ -38,13 +38,16 @@ bool any_ctest_tier(const std::vector<const TierConfig*>& tiers) {
 
 // Re-runs the tests whose result the change may have moved and judges them by what the runs showed
 // (gate/policy/observations.h). Re-run: tests whose status changed, tests failing before and after (a fixed test
-// may fail only now and then; a breaking change may add failures), and new tests that fail. A test seen
-// flaking by earlier attempts gets twice the re-runs; that history never changes what was observed here.
+// may fail only now and then; a breaking change may add failures), and new tests that fail; never a test
+// that passed on both trees. A fixed test (FAIL_TO_PASS) gets one re-run: it failed every baseline run
+// already. A test with a flake history (flaky at baseline, or it or its CTest test seen flaking by earlier
+// attempts) gets twice the re-runs, whatever moved; that history never changes what was observed here.
 // Outcomes in `settled` were judged already (the first batch of --fail-fast) and are kept.
 void settle_flakes(const JudgeInput& in, std::vector<TestOutcome>& tests, const std::set<std::string>& known_flaky,
                    const std::map<TestKey, TestOutcome>& settled = {}) {
+  const int reruns = in.settings.flaky_reruns;
   std::vector<TestRecord> after;
-  std::set<TestKey> wanted, wanted_known;
+  std::map<TestKey, int> budget;  // the extra runs each moved test may get
   for (TestOutcome& t : tests) {
     if (auto done = settled.find(t.key()); done != settled.end()) {
       t = done->second;
@@ -58,17 +61,19 @@ void settle_flakes(const JudgeInput& in, std::vector<TestOutcome>& tests, const 
                  t.transition == Transition::FAIL_TO_FAIL ||
                  (t.transition == Transition::NEW && t.after->status != RunStatus::passed);
     if (!moved) continue;
-    bool known = t.baseline_flaky || known_flaky.count(t.name) > 0;
-    (known ? wanted_known : wanted).insert(t.key());
+    // A case inherits the history of its CTest test: a binary seen flaking as a whole.
+    bool known = t.baseline_flaky || known_flaky.count(t.name) > 0 || known_flaky.count(t.ctest_test) > 0;
+    budget[t.key()] = known ? 2 * reruns : t.transition == Transition::FAIL_TO_PASS ? std::min(1, reruns) : reruns;
   }
-  int reruns = in.settings.flaky_reruns;
-  std::vector<RerunTarget> targets = rerun_targets(after, reruns, [&](const TestRecord& r) { return wanted.count(key_of(r)) > 0; });
-  for (RerunTarget& t : rerun_targets(after, 2 * reruns, [&](const TestRecord& r) { return wanted_known.count(key_of(r)) > 0; }))
-    targets.push_back(t);
+  RerunPlan plan = rerun_plan(after, [&](const TestRecord& r) {
+    auto it = budget.find(key_of(r));
+    return it == budget.end() ? 0 : it->second;
+  });
   std::map<TestKey, std::vector<TestRecord>> runs;
-  if (!targets.empty()) {
-    in.phases->begin("rerun", "re-running " + std::to_string(targets.size()) + " test(s) whose result the fix may have moved");
-    runs = rerun_until_disagreement(*in.toolchain, *in.layout, in.settings, targets);
+  if (!plan.targets.empty()) {
+    in.phases->begin("rerun", "re-running " + std::to_string(plan.targets.size()) +
+                                  " test(s) whose result the fix may have moved");
+    runs = rerun_until_disagreement(*in.toolchain, *in.layout, in.settings, plan);
   }
   std::set<std::string> with_cases;
   for (const TestOutcome& t : tests)
@@ -84,7 +89,7 @@ void settle_flakes(const JudgeInput& in, std::vector<TestOutcome>& tests, const 
   settle_ctest_tests_by_their_cases(tests);
   size_t flaky = static_cast<size_t>(
       std::count_if(tests.begin(), tests.end(), [](const TestOutcome& t) { return t.transition == Transition::FLAKY; }));
-  if (!targets.empty()) in.phases->end(flaky ? std::to_string(flaky) + " flaky" : "every change repeated");
+  if (!plan.targets.empty()) in.phases->end(flaky ? std::to_string(flaky) + " flaky" : "every change repeated");
 }
 
 // The CTest tests of the tests the fix aimed at: --require-fixed, else those failing at baseline.

@@ -10,6 +10,7 @@
 #include "gate/util/atomic_file.h"
 #include "runners/case_results.h"
 #include "runners/cmake_file_api.h"
+#include "runners/gtest_filter.h"
 #include "runners/gtest_listing.h"
 #include "runners/test_framework.h"
 
@@ -198,24 +199,35 @@ int rerun_rounds(const TestRecord& first_run, int reruns) {
   return std::clamp(static_cast<int>(std::min(fit, 1e6)), 1, reruns);
 }
 
-std::vector<RerunTarget> rerun_targets(const std::vector<TestRecord>& records, int reruns,
-                                       const std::function<bool(const TestRecord&)>& wanted) {
+RerunPlan rerun_plan(const std::vector<TestRecord>& records, const std::function<int(const TestRecord&)>& reruns_for) {
+  RerunPlan plan;
   std::set<std::string> failing_cases;  // CTest tests whose cases show a failure
-  for (const TestRecord& r : records)
-    if (!r.case_name.empty() && r.status != RunStatus::passed && r.status != RunStatus::skipped)
-      failing_cases.insert(key_of(r).ctest_test);
-  std::vector<RerunTarget> out;
+  std::set<std::string> rerun_cases;    // CTest tests some of whose cases run again
+  std::map<const TestRecord*, int> rounds;
   for (const TestRecord& r : records) {
-    if (!wanted(r)) continue;
-    if (r.case_name.empty() && r.status != RunStatus::passed && failing_cases.count(key_of(r).ctest_test)) continue;
-    if (int rounds = rerun_rounds(r, reruns); rounds > 0) out.push_back({key_of(r), r.status, rounds});
+    TestKey k = key_of(r);
+    if (k.case_name.empty()) continue;
+    plan.cases_of[k.ctest_test].push_back(k.case_name);
+    if (r.status != RunStatus::passed && r.status != RunStatus::skipped) failing_cases.insert(k.ctest_test);
+    if (int n = rerun_rounds(r, reruns_for(r)); n > 0) {
+      rounds[&r] = n;
+      rerun_cases.insert(k.ctest_test);
+    }
   }
-  return out;
+  for (const TestRecord& r : records) {
+    TestKey k = key_of(r);
+    if (k.case_name.empty()) {
+      if (rerun_cases.count(k.ctest_test) || (r.status != RunStatus::passed && failing_cases.count(k.ctest_test))) continue;
+      if (int n = rerun_rounds(r, reruns_for(r)); n > 0) plan.targets.push_back({std::move(k), r.status, n});
+    } else if (auto it = rounds.find(&r); it != rounds.end()) {
+      plan.targets.push_back({std::move(k), r.status, it->second});
+    }
+  }
+  return plan;
 }
 
 std::map<TestKey, std::vector<TestRecord>> rerun_until_disagreement(Toolchain& toolchain, const Layout& l,
-                                                                   const RunSettings& settings,
-                                                                   const std::vector<RerunTarget>& targets) {
+                                                                   const RunSettings& settings, const RerunPlan& plan) {
   // One test at a time: a test that fails only beside another (a fixed port, a shared file; seen with
   // cpp-httplib's servers on port 1234 under ctest -j2) must show what it does alone.
   RunSettings s = settings;
@@ -223,7 +235,7 @@ std::map<TestKey, std::vector<TestRecord>> rerun_until_disagreement(Toolchain& t
   std::map<TestKey, std::vector<TestRecord>> runs;
   std::map<TestKey, RerunTarget> pending;
   int max_rounds = 0;
-  for (const RerunTarget& t : targets) {
+  for (const RerunTarget& t : plan.targets) {
     pending.emplace(t.key, t);
     max_rounds = std::max(max_rounds, t.rounds);
   }
@@ -263,7 +275,13 @@ std::map<TestKey, std::vector<TestRecord>> rerun_until_disagreement(Toolchain& t
     for (const auto& [test, cases] : through_ctest) {
       TestRunOptions o;
       o.names = {test};
-      o.environment = {{"GTEST_FILTER", runners::gtest_filter_for(cases)}};
+      // When no filter selects exactly these cases (a name GoogleTest's filter cannot spell beside a name
+      // like it), the binary runs whole rather than under a filter that may miss a case or take in others;
+      // the cases are read by name all the same.
+      auto known = plan.cases_of.find(test);
+      if (std::optional<std::string> filter =
+              runners::gtest_filter_for(cases, known == plan.cases_of.end() ? std::vector<std::string>{} : known->second))
+        o.environment = {{"GTEST_FILTER", *filter}};
       o.read_failing_cases = false;
       o.locate_cases = false;
       keep(run_tests(toolchain, l, dir, s, o).records, true);

@@ -50,27 +50,34 @@ struct RerunTarget {
   int rounds = 0;
 };
 
+// What to run again: the targets, and every case each CTest test's first run showed (a filter that
+// selects some cases of a binary must leave the others out: a test that did not move is not re-run).
+struct RerunPlan {
+  std::vector<RerunTarget> targets;
+  std::map<std::string, std::vector<std::string>> cases_of;  // CTest test -> its cases, as the records list them
+};
+
 // Extra runs a test gets: `reruns`, but one for a test that timed out (a hang hangs again), and no more
 // than fit in kRerunBudget of its own duration (at least one): a 60-second suite binary is not run
 // four more times.
 inline constexpr double kRerunBudgetSeconds = 120;
 int rerun_rounds(const TestRecord& first_run, int reruns);
 
-// The records to re-run among `records` (those `wanted` selects), as targets with rerun_rounds() each.
-// A CTest test whose cases were read and show a failure is not itself re-run: its cases are, and they
-// say more for less time.
-std::vector<RerunTarget> rerun_targets(const std::vector<TestRecord>& records, int reruns,
-                                       const std::function<bool(const TestRecord&)>& wanted);
+// The records to re-run among `records`: each gets rerun_rounds(record, reruns_for(record)), and a record
+// for which reruns_for says 0 is not re-run. A CTest test is not itself re-run when one of its cases is,
+// or when it failed and its cases show a failure: its cases say more for less time (the case, not the
+// binary, runs again).
+RerunPlan rerun_plan(const std::vector<TestRecord>& records, const std::function<int(const TestRecord&)>& reruns_for);
 
 // Runs each target again, up to its rounds, stopping at the first run whose pass/fail disagrees with
-// `first`. CTest tests run through ctest; GoogleTest cases through ctest with GTEST_FILTER set to them;
-// Catch2 and doctest cases by the gate itself with the framework's filter (runners/case_results.h).
-// Returns the records of the extra runs per key; a run that gave no result for a target (its binary
-// crashed before writing its cases, or only CTest could run it) is left out, and the target is not
-// tried again.
+// `first`. CTest tests run through ctest; GoogleTest cases through ctest with GTEST_FILTER selecting
+// exactly them among the binary's cases (runners/gtest_filter.h; when no filter can, the binary runs
+// whole and the cases are read by name); Catch2 and doctest cases by the gate itself with the
+// framework's filter (runners/case_results.h). Returns the records of the extra runs per key; a run that
+// gave no result for a target (its binary crashed before writing its cases, or only CTest could run it)
+// is left out, and the target is not tried again.
 std::map<TestKey, std::vector<TestRecord>> rerun_until_disagreement(Toolchain& toolchain, const Layout& l,
-                                                                   const RunSettings& s,
-                                                                   const std::vector<RerunTarget>& targets);
+                                                                   const RunSettings& s, const RerunPlan& plan);
 
 // True when some run in `reruns` disagrees (pass versus not pass) with `first`.
 bool disagrees(RunStatus first, const std::vector<RunStatus>& reruns);

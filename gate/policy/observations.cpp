@@ -48,18 +48,28 @@ void judge_by_runs(TestOutcome& t, bool compare_failure_lines) {
 
 void settle_ctest_tests_by_their_cases(std::vector<TestOutcome>& tests) {
   for (TestOutcome& t : tests) {
-    if (!t.case_name.empty() || t.transition != Transition::PASS_TO_FAIL) continue;
-    bool any_case = false, all_flaky = true;
+    bool broken = t.transition == Transition::PASS_TO_FAIL;
+    // A fixed CTest test whose cases were re-run was not re-run itself: its cases speak for it.
+    bool fixed = t.transition == Transition::FAIL_TO_PASS && t.reruns.empty();
+    if (!t.case_name.empty() || !(broken || fixed)) continue;
+    bool any_case = false, all_flaky = true, any_flaky = false;
     for (const TestOutcome& c : tests) {
-      if (c.case_name.empty() || c.ctest_test != t.ctest_test || !c.after || c.after->status == RunStatus::passed ||
-          c.after->status == RunStatus::skipped)
+      if (c.case_name.empty() || c.ctest_test != t.ctest_test || !c.after || c.after->status == RunStatus::skipped)
         continue;
+      // The cases that carry the change: failing with it (broken), or failing without it and passing with it (fixed).
+      bool carries = broken ? c.after->status != RunStatus::passed
+                            : c.after->status == RunStatus::passed && c.baseline &&
+                                  c.baseline->status != RunStatus::passed && c.baseline->status != RunStatus::skipped;
+      if (!carries) continue;
       any_case = true;
       all_flaky = all_flaky && c.transition == Transition::FLAKY;
+      any_flaky = any_flaky || c.transition == Transition::FLAKY;
     }
-    if (any_case && all_flaky) {
+    // Broken: one confirmed broken case is enough to break the test. Fixed: the test passes only when
+    // every case does, so one case that passes now and then makes its fix flaky too.
+    if (broken ? any_case && all_flaky : any_flaky) {
       t.transition = Transition::FLAKY;
-      t.observed = "failed only through cases that turned out flaky";
+      t.observed = broken ? "failed only through cases that turned out flaky" : "its fix rests on cases that turned out flaky";
     }
   }
 }

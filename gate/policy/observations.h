@@ -20,7 +20,9 @@ namespace autofix {
 // left as they are.
 void judge_by_runs(TestOutcome& t, bool compare_failure_lines);
 
-// A CTest test that failed only because of cases that all turned out FLAKY is FLAKY itself.
+// A CTest test that failed only because of cases that all turned out FLAKY is FLAKY itself; so is a fixed
+// one (FAIL_TO_PASS, not re-run itself because its cases were) when a case its fix rests on turned out
+// FLAKY.
 void settle_ctest_tests_by_their_cases(std::vector<TestOutcome>& tests);
 
 // The failure lines every failing run printed: `first` and those of `reruns` that failed.

@@ -4,6 +4,7 @@
 #include <regex>
 
 #include "gate/util/error.h"
+#include "runners/gtest_filter.h"
 
 namespace autofix::testing {
 

@@ -123,23 +123,6 @@ TEST(CTestShowOnly, ReadsTheEnvironmentAndWhatOnlyCTestHonours) {
   EXPECT_TRUE(tests[3].needs_ctest);
 }
 
-TEST(CTestGtestFilter, FollowsGoogleTestSyntax) {
-  EXPECT_TRUE(gtest_filter_matches("", "A.b"));
-  EXPECT_TRUE(gtest_filter_matches("*", "A.b"));
-  EXPECT_TRUE(gtest_filter_matches("A.b", "A.b"));
-  EXPECT_FALSE(gtest_filter_matches("A.b", "A.bc"));
-  EXPECT_TRUE(gtest_filter_matches("A.*:B.*", "B.x"));
-  EXPECT_TRUE(gtest_filter_matches("A.?", "A.x"));
-  EXPECT_FALSE(gtest_filter_matches("A.?", "A.xy"));
-  EXPECT_TRUE(gtest_filter_matches("-Slow.*", "Math.Adds"));
-  EXPECT_FALSE(gtest_filter_matches("-Slow.*", "Slow.Sleeps"));
-  EXPECT_FALSE(gtest_filter_matches("Math.*-Math.Subtracts", "Math.Subtracts"));
-  EXPECT_TRUE(gtest_filter_matches("Math.*-Math.Subtracts:Slow.*", "Math.Adds"));
-  EXPECT_TRUE(gtest_filter_matches("Values/Param.*", "Values/Param.IsSmall/1"));
-  // Hostile patterns stay fast.
-  EXPECT_FALSE(gtest_filter_matches(std::string(200, '*') + "b", std::string(5000, 'a')));
-}
-
 // ---- failing closed, with a fake ctest ------------------------------------------------------------
 
 // A build directory with a fake `ctest`: `--show-only=json-v1` prints show.json; a run executes `body`

@@ -143,5 +143,45 @@ TEST(CTestTestsByTheirCases, FailingOnlyThroughFlakyCasesIsFlaky) {
   EXPECT_EQ(tests[0].transition, Transition::PASS_TO_FAIL);
 }
 
+// A fixed CTest test is not re-run when its cases are (gate/judge/test_runs.h): the cases its fix rests on
+// (failing without the fix, passing with it) decide; one of them flaky makes the whole test flaky.
+TEST(CTestTestsByTheirCases, FixedOnlyThroughAFlakyCaseIsFlaky) {
+  auto whole = [](Transition t) {
+    TestOutcome o;
+    o.name = o.ctest_test = "suite";
+    o.transition = t;
+    o.baseline = TestRecord{o.name, F, 0, ""};
+    o.after = TestRecord{o.name, P, 0, ""};
+    return o;
+  };
+  auto a_case = [](const std::string& name, RunStatus before, Transition t) {
+    TestOutcome o;
+    o.ctest_test = "suite";
+    o.case_name = name;
+    o.name = "suite::" + name;
+    o.baseline = TestRecord{o.name, before, 0, ""};
+    o.after = TestRecord{o.name, P, 0, ""};
+    o.transition = t;
+    return o;
+  };
+  std::vector<TestOutcome> tests = {whole(Transition::FAIL_TO_PASS), a_case("A.x", F, Transition::FLAKY),
+                                    a_case("A.y", F, Transition::FAIL_TO_PASS), a_case("A.z", P, Transition::PASS_TO_PASS)};
+  settle_ctest_tests_by_their_cases(tests);
+  EXPECT_EQ(tests[0].transition, Transition::FLAKY);
+  EXPECT_EQ(tests[0].observed, "its fix rests on cases that turned out flaky");
+  tests = {whole(Transition::FAIL_TO_PASS), a_case("A.x", F, Transition::FAIL_TO_PASS), a_case("A.z", P, Transition::PASS_TO_PASS)};
+  settle_ctest_tests_by_their_cases(tests);
+  EXPECT_EQ(tests[0].transition, Transition::FAIL_TO_PASS);
+  // A case that passed on both trees is no part of the fix, whatever its transition says.
+  tests = {whole(Transition::FAIL_TO_PASS), a_case("A.z", P, Transition::FLAKY)};
+  settle_ctest_tests_by_their_cases(tests);
+  EXPECT_EQ(tests[0].transition, Transition::FAIL_TO_PASS);
+  // A fixed test that was re-run itself is judged by its own runs.
+  tests = {whole(Transition::FAIL_TO_PASS), a_case("A.x", F, Transition::FLAKY)};
+  tests[0].reruns = {RunStatus::passed};
+  settle_ctest_tests_by_their_cases(tests);
+  EXPECT_EQ(tests[0].transition, Transition::FAIL_TO_PASS);
+}
+
 }  // namespace
 }  // namespace autofix
