@@ -126,12 +126,6 @@ const std::pair<std::string, std::string> kBreakClampLow{"if (value < low) retur
 const std::pair<std::string, std::string> kBreakSmallDigits{"  int count = 1;\n", "  if (value < 10) return 0;\n  int count = 1;\n"};
 const std::pair<std::string, std::string> kBreakAverage{"return (a + b) / 2;", "return (a + b) / 2 + (a > 5);"};
 
-const json& test_named(const json& report, const std::string& name) {
-  for (const json& t : report.at("tests"))
-    if (t.at("name") == name) return t;
-  throw std::runtime_error("report.json has no test named '" + name + "'");
-}
-
 // One attempt fixes every bug at once: each binary's fixed case is named, and the hanging test counts as a
 // failing test of the baseline. (One test per binary judged the same names at five times the cost: each a
 // new copy with a baseline of its own, and the hang waited out on every run.)
