@@ -18,6 +18,7 @@
 #include "gate/git/hash_text.h"
 #include "gate/git/signature.h"
 #include "gate/snapshot/git_metadata.h"
+#include "gate/snapshot/scan_record.h"
 #include "gate/util/atomic_file.h"
 #include "gate/util/error.h"
 #include "gate/util/paths.h"
@@ -52,6 +53,11 @@ class StateView {
     return FileState{e->id, e->mode};
   }
   const ScanResult& scan() const { return scan_; }
+  // Whether the scan lists `path` as deleted from the index.
+  bool deleted(std::string_view path) const {
+    auto it = changes_.find(std::string(path));
+    return it != changes_.end() && it->second->kind == ChangeKind::deleted;
+  }
 
  private:
   const ScanResult& scan_;
@@ -188,10 +194,18 @@ std::unordered_set<std::string> snapshot_directories(const StateView& wanted, gi
   };
   const ScanResult& scan = wanted.scan();
   if (!scan.full) {
+    // The index's stage-0 files the snapshot kept (what wanted.at() finds), read in the index's order, in
+    // which the files of one directory come together: each directory is added once, not once a file.
     size_t n = git_index_entrycount(index);
+    std::string_view last_parent;
     for (size_t i = 0; i < n; ++i) {
-      const char* p = git_index_get_byindex(index, i)->path;
-      if (wanted.at(p)) add_parents(p);
+      const git_index_entry* e = git_index_get_byindex(index, i);
+      if (GIT_INDEX_ENTRY_STAGE(e) != 0 || e->mode == GIT_FILEMODE_COMMIT) continue;
+      std::string_view p = e->path;
+      size_t slash = p.rfind('/');
+      if (slash == std::string_view::npos || p.substr(0, slash) == last_parent || wanted.deleted(p)) continue;
+      last_parent = p.substr(0, slash);
+      add_parents(e->path);
     }
   }
   for (const Change& c : scan.changes)
@@ -483,6 +497,10 @@ RestoreReport restore(const git::Repository& repo, const StoredSnapshot& snapsho
   ScanOptions scan_options{m.index.mtime, true, m.excluded,
                            m.permissions ? std::optional<uint32_t>(m.permissions->umask) : std::nullopt,
                            m.permissions.has_value()};
+  // What the snapshot's scan read is trusted while its stat data proves it untouched; the paths this
+  // restore writes get new stat data, and are read back at the end whatever any scan said.
+  const std::optional<ScanRecord> record = SnapshotStore(repo).scan_record(snapshot);
+  if (record) scan_options.trusted = &*record;
   std::set<std::string> unlocked;
   auto scan = [&] {
     ScanResult r = scan_worktree(repo, index.get(), scan_options);

@@ -4,11 +4,12 @@
 
 #include <random>
 
-#include <git2/sys/odb_backend.h>
 
 #include "gate/git/hash_text.h"
 #include "gate/git/signature.h"
+#include "gate/git/stored_object.h"
 #include "gate/snapshot/git_metadata.h"
+#include "gate/snapshot/scan_record.h"
 
 #include "gate/util/atomic_file.h"
 #include "gate/util/clock.h"
@@ -38,57 +39,62 @@ bool valid_snapshot_id(const std::string& id) {
 
 struct IndexFile {
   std::optional<std::string> bytes;  // read only when the blob is not known already
-  std::optional<git_oid> blob;       // known from the cache: this exact file was saved before
+  std::optional<git_oid> blob;       // known from the cache: an index with these exact bytes was saved before
   git::IndexPtr index;
   std::optional<FileStamp> stamp;
 };
 
 // <git_dir>/autofix/index-blob.json remembers the blob of the last index version saved, keyed by the
-// index file's stamp, so that an unchanged index (often megabytes) is neither read nor hashed again.
+// index file's own checksum (its last 20 bytes: the SHA-1 of the rest, which libgit2 verifies as it
+// reads the index) and size, so that an index with unchanged bytes (often megabytes) is neither read
+// nor hashed nor stored again, even when git rewrote the file.
 std::filesystem::path index_cache_path(const git::Repository& repo) { return repo.state_dir() / "index-blob.json"; }
 
-std::optional<git_oid> cached_index_blob(const git::Repository& repo, const FileStamp& stamp) {
+std::optional<git_oid> cached_index_blob(const git::Repository& repo, const git_oid& checksum, uint64_t size) {
   std::optional<std::string> text = read_file_if_exists(index_cache_path(repo));
   if (!text) return std::nullopt;
   nlohmann::json j = nlohmann::json::parse(*text, nullptr, false);
   if (!j.is_object()) return std::nullopt;
   try {
-    FileStamp cached{j.at("inode").get<uint64_t>(), j.at("size").get<uint64_t>(),
-                     {j.at("mtime_s").get<int64_t>(), j.at("mtime_ns").get<int64_t>()},
-                     {j.at("ctime_s").get<int64_t>(), j.at("ctime_ns").get<int64_t>()}};
-    std::string hex = j.at("blob").get<std::string>();
-    git_oid oid;
-    if (!(cached == stamp) || hex.size() != GIT_OID_HEXSZ || git_oid_fromstr(&oid, hex.c_str()) != 0)
+    std::optional<git_oid> cached_checksum = git::try_from_hex(j.at("checksum").get<std::string>());
+    std::optional<git_oid> blob = git::try_from_hex(j.at("blob").get<std::string>());
+    if (!cached_checksum || !blob || !git::equal(*cached_checksum, checksum) || j.at("size").get<uint64_t>() != size)
       return std::nullopt;
     git::OdbPtr odb;
     git::check(git_repository_odb(git::out(odb), repo.get()), "cannot open the object database");
-    if (!git_odb_exists(odb.get(), &oid)) return std::nullopt;
-    return oid;
+    // A blob of another size is not this index (the cache is a file anyone can edit).
+    size_t blob_size = 0;
+    git_object_t type = GIT_OBJECT_INVALID;
+    if (git_odb_read_header(&blob_size, &type, odb.get(), &*blob) != 0 || type != GIT_OBJECT_BLOB || blob_size != size) {
+      git_error_clear();
+      return std::nullopt;
+    }
+    return blob;
   } catch (const nlohmann::json::exception&) {
     return std::nullopt;  // a damaged cache is only a slower snapshot
   }
 }
 
-void remember_index_blob(const git::Repository& repo, const FileStamp& stamp, const git_oid& blob) {
-  nlohmann::json j = {{"inode", stamp.inode},         {"size", stamp.size},
-                      {"mtime_s", stamp.mtime.seconds}, {"mtime_ns", stamp.mtime.nanoseconds},
-                      {"ctime_s", stamp.ctime.seconds}, {"ctime_ns", stamp.ctime.nanoseconds},
-                      {"blob", git::to_hex(blob)}};
+void remember_index_blob(const git::Repository& repo, const git_oid& checksum, uint64_t size, const git_oid& blob) {
+  nlohmann::json j = {{"checksum", git::to_hex(checksum)}, {"size", size}, {"blob", git::to_hex(blob)}};
   write_file_atomically(index_cache_path(repo), j.dump() + "\n", 0644, Durability::cache);
 }
 
-// Reads the index file and parses the very same version of it (libgit2 re-reads only when the file
-// changed since it last loaded it), retrying if git rewrote it in between.
+// Parses the index file, and reads its bytes only when no earlier snapshot stored the same bytes; both
+// of the very same version of the file (libgit2 re-reads only when the file changed since it last loaded
+// it), retrying if git rewrote it in between.
 IndexFile read_index_consistently(const git::Repository& repo) {
   std::string path = (repo.git_dir() / "index").string();
   for (int attempt = 0; attempt < 3; ++attempt) {
     IndexFile f;
     f.stamp = file_stamp(path);
-    if (f.stamp) f.blob = cached_index_blob(repo, *f.stamp);
-    if (!f.blob) f.bytes = read_file_if_exists(path);
     if (f.stamp) {
       git::check(git_repository_index(git::out(f.index), repo.get()), "cannot open the index");
       git::check(git_index_read(f.index.get(), 0), "cannot read the index '" + path + "'");
+      // The checksum libgit2 verified against the bytes it parsed (all zero for an index it did not read).
+      const git_oid* checksum = git_index_checksum(f.index.get());
+      if (checksum && !git_oid_is_zero(checksum)) f.blob = cached_index_blob(repo, *checksum, f.stamp->size);
+      if (!f.blob) f.bytes = read_file_if_exists(path);
     } else {
       // No index file: an empty index, not the repository's cached one (which may hold a deleted file's entries).
       git::check(git_index_new(git::out(f.index)), "cannot create an empty index");
@@ -121,29 +127,6 @@ std::string read_blob(git_repository* repo, const git_oid& oid, const std::strin
   git::check(git_blob_lookup(git::out(blob), repo, &oid), "cannot read " + what);
   return std::string(static_cast<const char*>(git_blob_rawcontent(blob.get())),
                      static_cast<size_t>(git_blob_rawsize(blob.get())));
-}
-
-// The index file is large (about 90 bytes an entry) and new whenever git rewrites it. Deflating it at
-// zlib's default level costs more than the rest of a snapshot, so it goes through a loose-object
-// writer of its own at level 1: a valid loose object, about three times faster to write.
-git_oid write_index_blob(const git::Repository& repo, const std::string& content) {
-  git_oid oid = git::hash_text(content, "the index");
-  git::OdbPtr existing;
-  git::check(git_repository_odb(git::out(existing), repo.get()), "cannot open the object database");
-  if (git_odb_exists(existing.get(), &oid)) return oid;
-  std::string objects = std::string(git_repository_commondir(repo.get())) + "objects";
-  git_odb_backend* backend = nullptr;
-  git::check(git_odb_backend_loose(&backend, objects.c_str(), 1, 0, 0, 0),
-             "cannot open the object directory '" + objects + "'");
-  git::OdbPtr fast;
-  git::check(git_odb_new(git::out(fast)), "cannot create an object database");
-  if (int rc = git_odb_add_backend(fast.get(), backend, 1); rc < 0) {
-    backend->free(backend);
-    git::check(rc, "cannot add the loose-object writer");
-  }
-  git::check(git_odb_write(&oid, fast.get(), content.data(), content.size(), GIT_OBJECT_BLOB),
-             "cannot store the index");
-  return oid;
 }
 
 }  // namespace
@@ -203,14 +186,17 @@ StoredSnapshot SnapshotStore::create(const std::string& message, const std::vect
   m.index.entries = git_index_entrycount(index.index.get());
   m.index.conflicts = git_index_has_conflicts(index.index.get()) != 0;
 
+  std::string record;  // what the scan read, for the restore's scan to trust (scan_record.h)
   {
     TraceScope t("snapshot: scan work tree");
     uint32_t umask = current_umask();
+    const Timestamp scan_start = scan_clock_now();
     // A snapshot comes before any change: a path it cannot save is the user's to fix (exit 2).
     m.scan = scan_worktree(repo_, index.index.get(),
                            ScanOptions{.index_mtime = m.index.mtime, .store_blobs = true, .excluded = m.excluded,
                                        .umask = umask, .unlock = false, .too_long_is_usage = true});
     m.permissions = Permissions{umask, m.scan.permissions};
+    record = scan_record_text(m.id, scan_start, m.scan);
   }
   {
     TraceScope t("snapshot: .git files and refs");
@@ -228,8 +214,11 @@ StoredSnapshot SnapshotStore::create(const std::string& message, const std::vect
   if (index.stamp) {
     m.index.blob = index.blob;
     if (!m.index.blob) {
-      m.index.blob = write_index_blob(repo_, *index.bytes);
-      remember_index_blob(repo_, *index.stamp, *m.index.blob);
+      // The index file is large (about 90 bytes an entry) and new whenever git rewrites it: stored
+      // without compression, which costs a write of its size instead of deflating it.
+      m.index.blob = git::store_blob_uncompressed(repo_, *index.bytes, "the index");
+      const git_oid* checksum = git_index_checksum(index.index.get());
+      if (checksum && !git_oid_is_zero(checksum)) remember_index_blob(repo_, *checksum, index.stamp->size, *m.index.blob);
     }
     insert(root.get(), "index", *m.index.blob, GIT_FILEMODE_BLOB);
   }
@@ -247,6 +236,7 @@ StoredSnapshot SnapshotStore::create(const std::string& message, const std::vect
     git::check(git_treebuilder_write(&conflicts_tree, conflicts.get()), "cannot write the conflicts tree");
     insert(root.get(), "conflicts", conflicts_tree, GIT_FILEMODE_TREE);
   }
+  insert(root.get(), "scan-record", write_blob(repo, record, "the scan record"), GIT_FILEMODE_BLOB);
   git_oid manifest_blob = write_blob(repo, to_json(m).dump(2) + "\n", "the snapshot manifest");
   insert(root.get(), "manifest.json", manifest_blob, GIT_FILEMODE_BLOB);
   git_oid root_tree_oid;
@@ -311,6 +301,20 @@ StoredSnapshot SnapshotStore::load_commit(const std::string& id, const git_oid& 
 std::optional<std::string> SnapshotStore::index_bytes(const Manifest& manifest) const {
   if (!manifest.index.present) return std::nullopt;
   return read_blob(repo_.get(), *manifest.index.blob, "the index saved by snapshot " + manifest.id);
+}
+
+std::optional<ScanRecord> SnapshotStore::scan_record(const StoredSnapshot& snapshot) const {
+  try {
+    git::CommitPtr commit;
+    git::check(git_commit_lookup(git::out(commit), repo_.get(), &snapshot.commit), "cannot read the snapshot commit");
+    git::TreePtr tree;
+    git::check(git_commit_tree(git::out(tree), commit.get()), "cannot read the snapshot tree");
+    const git_tree_entry* entry = git_tree_entry_byname(tree.get(), "scan-record");
+    if (!entry || git_tree_entry_type(entry) != GIT_OBJECT_BLOB) return std::nullopt;  // an older snapshot
+    return parse_scan_record(read_blob(repo_.get(), *git_tree_entry_id(entry), "the scan record"), snapshot.manifest.id);
+  } catch (const Error&) {
+    return std::nullopt;  // unreadable: the restore reads more, nothing else
+  }
 }
 
 std::vector<StoredSnapshot> SnapshotStore::list() const {

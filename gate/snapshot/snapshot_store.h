@@ -7,12 +7,14 @@
 //   conflicts/      one entry per conflict-stage blob, so that gc keeps them too
 //   git/            .git's config, config.worktree, hooks/ and info/ (git_metadata.h)
 //   manifest.json   HEAD, refs, permissions, counts, changes against the index, and what was left out
+//   scan-record     the files the scan read and the stat data it read them under (scan_record.h)
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "gate/git/repository.h"
 #include "gate/snapshot/manifest.h"
+#include "gate/snapshot/scan_record.h"
 
 namespace autofix::snapshot {
 
@@ -40,6 +42,9 @@ class SnapshotStore {
   bool ensure_ref(const std::string& id, const git_oid& commit);
   // The exact bytes of the index the snapshot saved; nullopt when the repository had no index.
   std::optional<std::string> index_bytes(const Manifest& manifest) const;
+
+  // What the snapshot's scan read (scan_record.h); nullopt when the snapshot has no readable record.
+  std::optional<ScanRecord> scan_record(const StoredSnapshot& snapshot) const;
 
   // Oldest first.
   std::vector<StoredSnapshot> list() const;

@@ -12,6 +12,7 @@
 #include <git2/sys/odb_backend.h>
 
 #include "gate/git/hash_text.h"
+#include "gate/git/stored_object.h"
 #include "gate/util/atomic_file.h"
 #include "gate/util/error.h"
 #include "gate/util/io_errors.h"
@@ -24,7 +25,7 @@ using OidSet = std::set<std::string>;  // raw 20-byte ids of the objects already
 
 std::string raw(const git_oid& oid) { return std::string(reinterpret_cast<const char*>(oid.id), GIT_OID_RAWSZ); }
 
-// The copy's object store: loose objects at zlib level 1 (written once, read at most once), no fsync
+// The copy's object store: loose objects (written by keep_object), no fsync
 // (like git's own objects, it must survive a killed process, not a power cut).
 git::OdbPtr open_copy(const std::filesystem::path& objects) {
   git::OdbPtr odb;
@@ -105,6 +106,17 @@ class Closure {
   OidSet seen_;
 };
 
+// Into the copy: without compression (written once, read at most once, removed when the operation
+// ends; deflating the saved index alone would cost more than the rest of the copy).
+void keep_object(git_odb* from, const std::filesystem::path& copy_objects, const git_oid& oid) {
+  git::OdbObjectPtr object;
+  git::check(git_odb_read(git::out(object), from, &oid), "cannot read object " + git::to_hex(oid));
+  git::write_loose_object(copy_objects, oid, git_odb_object_type(object.get()),
+                          std::string_view(static_cast<const char*>(git_odb_object_data(object.get())),
+                                           git_odb_object_size(object.get())),
+                          git::LooseObjectModes{0700, 0400});
+}
+
 void copy_object(git_odb* from, git_odb* to, const git_oid& oid) {
   git::OdbObjectPtr object;
   git::check(git_odb_read(git::out(object), from, &oid), "cannot read object " + git::to_hex(oid));
@@ -182,7 +194,7 @@ size_t Vault::keep(const git::Repository& repo, const std::vector<git_oid>& root
       repo.get(), std::move(bases), [&](const git_oid& oid) { return git_odb_exists(copy.get(), &oid) != 0; },
       [&](const git_oid& oid) {
         if (git_odb_exists(copy.get(), &oid)) return;
-        copy_object(source.get(), copy.get(), oid);
+        keep_object(source.get(), *objects_dir(), oid);
         ++written;
       });
   for (const git_oid& root : roots) walk.root(root);

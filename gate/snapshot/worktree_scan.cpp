@@ -10,11 +10,14 @@
 #include <climits>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <condition_variable>
 #include <deque>
 #include <map>
 #include <mutex>
+#include <span>
 #include <thread>
+#include <type_traits>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -55,6 +58,10 @@ struct FileStat {
         size(static_cast<uint64_t>(st.st_size)),
         ino(static_cast<uint64_t>(st.st_ino)) {}
 };
+
+StatData stat_data(const FileStat& st) {
+  return StatData{st.size, {st.mtime_s, st.mtime_ns}, {st.ctime_s, st.ctime_ns}, st.ino, st.mode};
+}
 
 uint32_t git_mode_of(const FileStat& st) {
   if (S_ISLNK(st.mode)) return kModeSymlink;
@@ -111,35 +118,69 @@ bool filters_possible(const git::Repository& repo, git_index* index) {
   return false;
 }
 
-// Stage-0 entries by path, and every directory that holds a tracked path, for lookups that do not
-// touch libgit2 (the walk runs on several threads; libgit2 objects are not safe to share).
+// Stage-0 entries sorted by path, for lookups that do not touch libgit2 (the walk runs on several
+// threads; libgit2 objects are not safe to share). Sorted rather than hashed: the walk looks names up
+// directory by directory, each in the small range of entries below that directory, which stays in cache.
 class IndexLookup {
  public:
+  struct Entry {
+    std::string_view path;
+    size_t position = 0;  // in the index
+    const git_index_entry* entry = nullptr;
+  };
+  using Range = std::span<const Entry>;
+
   explicit IndexLookup(git_index* index) {
     size_t n = git_index_entrycount(index);
     entries_.reserve(n);
     for (size_t i = 0; i < n; ++i) {
       const git_index_entry* e = git_index_get_byindex(index, i);
-      std::string_view path = e->path;
-      if (GIT_INDEX_ENTRY_STAGE(e) == 0) entries_.emplace(path, i);
-      else conflicts_.insert(path);
-      for (size_t slash = path.rfind('/'); slash != std::string_view::npos; slash = path.rfind('/', slash - 1)) {
-        if (!directories_.insert(path.substr(0, slash)).second || slash == 0) break;
-      }
+      if (GIT_INDEX_ENTRY_STAGE(e) == 0) entries_.push_back({e->path, i, e});
+      else if (conflicts_.insert(e->path).second) conflict_paths_.push_back(e->path);
     }
+    std::sort(conflict_paths_.begin(), conflict_paths_.end());
+    auto by_path = [](const Entry& a, const Entry& b) { return a.path < b.path; };
+    if (!std::is_sorted(entries_.begin(), entries_.end(), by_path))  // a case-insensitive index sorts otherwise
+      std::sort(entries_.begin(), entries_.end(), by_path);
+  }
+  Range all() const { return entries_; }
+  // The entries below directory `dir` ("" is the root): where the names of that directory are.
+  Range below(std::string_view dir) const { return dir.empty() ? Range(entries_) : Range(prefixed(entries_, dir)); }
+  // The stage-0 entry for `path` within `range`, or null.
+  static const Entry* find_in(Range range, std::string_view path) {
+    auto it = std::lower_bound(range.begin(), range.end(), path,
+                               [](const Entry& e, std::string_view p) { return e.path < p; });
+    return it != range.end() && it->path == path ? &*it : nullptr;
   }
   // Position of the stage-0 entry for `path`, or -1.
   ptrdiff_t find(std::string_view path) const {
-    auto it = entries_.find(path);
-    return it == entries_.end() ? -1 : static_cast<ptrdiff_t>(it->second);
+    const Entry* e = find_in(entries_, path);
+    return e ? static_cast<ptrdiff_t>(e->position) : -1;
   }
   bool is_conflicted(std::string_view path) const { return conflicts_.count(path) > 0; }
-  bool is_tracked_directory(std::string_view path) const { return directories_.count(path) > 0; }
+  // Whether a tracked path (of any stage) lies below `path`.
+  bool is_tracked_directory(std::string_view path) const {
+    return !below(path).empty() || !prefixed(conflict_paths_, path).empty();
+  }
 
  private:
-  std::unordered_map<std::string_view, size_t> entries_;
+  // The elements of sorted `v` whose path lies below `dir`: those from "dir/" up to "dir0" ('/' + 1).
+  template <typename T>
+  static std::span<const T> prefixed(const std::vector<T>& v, std::string_view dir) {
+    std::string low = std::string(dir) + "/";
+    std::string high = std::string(dir) + static_cast<char>('/' + 1);
+    auto key = [](const T& t) -> std::string_view {
+      if constexpr (std::is_same_v<T, Entry>) return t.path;
+      else return t;
+    };
+    auto first = std::lower_bound(v.begin(), v.end(), low, [&](const T& t, const std::string& p) { return key(t) < p; });
+    auto last = std::lower_bound(first, v.end(), high, [&](const T& t, const std::string& p) { return key(t) < p; });
+    return std::span<const T>(v.data() + (first - v.begin()), static_cast<size_t>(last - first));
+  }
+
+  std::vector<Entry> entries_;
+  std::vector<std::string_view> conflict_paths_;  // sorted
   std::unordered_set<std::string_view> conflicts_;
-  std::unordered_set<std::string_view> directories_;
 };
 
 // What the parallel walk collects: every directory it entered and every non-directory in them.
@@ -156,10 +197,20 @@ struct WalkedFile {
   FileStat st;
 };
 
+// One walk thread's findings: the files left to classify, and what it settled itself (tracked files
+// whose stat data matches their index entry, the common case, counted without being kept).
+struct WalkOutput {
+  std::vector<WalkedFile> files;
+  size_t clean_files = 0;
+  size_t clean_symlinks = 0;
+  size_t clean_executables = 0;
+  std::vector<size_t> holding_directories;  // directories that hold such a file
+};
+
 class Scanner {
  public:
   Scanner(const git::Repository& repo, git_index* index, const ScanOptions& options)
-      : repo_(repo), index_(index), options_(options), lookup_(index), visited_(git_index_entrycount(index), false) {
+      : repo_(repo), index_(index), options_(options), lookup_(index), visited_(git_index_entrycount(index), 0) {
     git::check(git_repository_odb(git::out(odb_), repo.get()), "cannot open the object database");
     result_.full = git_index_has_conflicts(index) != 0;
     filters_ = filters_possible(repo, index);
@@ -169,8 +220,14 @@ class Scanner {
 
   ScanResult run() {
     walk_in_parallel();
-    for (const auto& found : files_)
-      for (const WalkedFile& f : found) classify(f);
+    for (const WalkOutput& found : walked_) {
+      result_.stats.files += found.clean_files;
+      result_.stats.symlinks += found.clean_symlinks;
+      result_.stats.executables += found.clean_executables;
+      for (size_t d : found.holding_directories) mark_holds(d);
+    }
+    for (const WalkOutput& found : walked_)
+      for (const WalkedFile& f : found.files) classify(f);
     collect_unvisited_entries();
     for (std::string& d : nested_in_tracked_) result_.nested_repositories.push_back(std::move(d));
     for (const WalkedDirectory& d : dirs_) {
@@ -183,6 +240,8 @@ class Scanner {
     for (auto* list : {&result_.empty_dirs, &result_.submodules, &result_.nested_repositories, &result_.ignored,
                        &result_.special_files, &result_.unlocked})
       std::sort(list->begin(), list->end());
+    std::sort(result_.read_files.begin(), result_.read_files.end(),
+              [](const ReadFile& a, const ReadFile& b) { return a.path < b.path; });
     std::sort(result_.permissions.begin(), result_.permissions.end(),
               [](const PathMode& a, const PathMode& b) { return a.path < b.path; });
     return std::move(result_);
@@ -211,7 +270,7 @@ class Scanner {
     pending_.push_back(0);
     unsigned threads = std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
     std::vector<std::thread> pool;
-    std::vector<std::vector<WalkedFile>> found(threads);
+    std::vector<WalkOutput> found(threads);
     std::exception_ptr failure;
     for (unsigned t = 0; t < threads; ++t)
       pool.emplace_back([this, &found, &failure, t] {
@@ -226,10 +285,10 @@ class Scanner {
       });
     for (auto& th : pool) th.join();
     if (failure) std::rethrow_exception(failure);
-    files_ = std::move(found);
+    walked_ = std::move(found);
   }
 
-  void walk_worker(std::vector<WalkedFile>& out) {
+  void walk_worker(WalkOutput& out) {
     for (;;) {
       size_t dir_id;
       std::string dir_path;
@@ -254,7 +313,7 @@ class Scanner {
     }
   }
 
-  void read_directory(size_t dir_id, const std::string& dir, std::vector<WalkedFile>& out) {
+  void read_directory(size_t dir_id, const std::string& dir, WalkOutput& out) {
     std::string abs = dir.empty() ? root_ : root_ + "/" + dir;
     int fd = ::open(abs.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0) throw_errno("cannot open directory", abs, errno);
@@ -264,6 +323,10 @@ class Scanner {
       throw_errno("cannot read directory", abs, errno);
     }
     std::vector<std::pair<std::string, uint32_t>> subdirs;
+    const IndexLookup::Range tracked_here = lookup_.below(dir);
+    std::string path = dir.empty() ? std::string() : dir + "/";  // reused: most files need no copy of it
+    const size_t prefix = path.size();
+    bool holds_clean_file = false;
     for (;;) {
       errno = 0;
       dirent* de = ::readdir(d.get());
@@ -288,18 +351,24 @@ class Scanner {
         throw_errno("cannot stat", abs + "/" + name, errno);
       }
       f.st = FileStat(st);
-      f.path = dir.empty() ? std::string(name) : dir + "/" + name;
+      path.resize(prefix);
+      path += name;
+      if (!S_ISDIR(f.st.mode) && is_clean(IndexLookup::find_in(tracked_here, path), f.st, out)) {
+        holds_clean_file = true;
+        continue;
+      }
+      f.path = path;
       if (S_ISDIR(f.st.mode)) {
         ptrdiff_t pos = lookup_.find(f.path);
         if (pos >= 0 && git_index_get_byindex(index_, static_cast<size_t>(pos))->mode == kModeGitlink) {
           f.directory = dir_id;
-          out.push_back(std::move(f));  // a checked-out submodule: classified (and left alone) later
+          out.files.push_back(std::move(f));  // a checked-out submodule: classified (and left alone) later
           continue;
         }
         bool tracked = lookup_.is_tracked_directory(f.path);
         if (!tracked && untracked_directory_ignored(f.path)) {
           f.directory = dir_id;
-          out.push_back(std::move(f));  // an ignored directory: classified (and left alone) later
+          out.files.push_back(std::move(f));  // an ignored directory: classified (and left alone) later
           continue;
         }
         require_short_enough(root_ + "/" + f.path, f.path);
@@ -307,15 +376,16 @@ class Scanner {
         struct stat git_st;
         if (!tracked && ::fstatat(fd, (std::string(name) + "/.git").c_str(), &git_st, AT_SYMLINK_NOFOLLOW) == 0) {
           f.directory = dir_id;
-          out.push_back(std::move(f));  // a nested repository: classified (and left alone) later
+          out.files.push_back(std::move(f));  // a nested repository: classified (and left alone) later
           continue;
         }
         subdirs.emplace_back(std::move(f.path), f.st.mode);
         continue;
       }
       f.directory = dir_id;
-      out.push_back(std::move(f));
+      out.files.push_back(std::move(f));
     }
+    if (holds_clean_file) out.holding_directories.push_back(dir_id);
     if (subdirs.empty()) return;
     std::lock_guard lock(mutex_);
     for (auto& [sub, mode] : subdirs) {
@@ -323,6 +393,24 @@ class Scanner {
       pending_.push_back(dirs_.size() - 1);
     }
     wake_.notify_all();
+  }
+
+  // Whether the walk can settle this file itself, as classify() would: a regular file or symbolic link
+  // whose index entry's stat data matches and is not racy, with default permission bits, in a scan that
+  // lists only differences from the index. Counts it and marks its entry visited when so.
+  bool is_clean(const IndexLookup::Entry* tracked, const FileStat& st, WalkOutput& out) {
+    if (!tracked || result_.full || filters_) return false;
+    const git_index_entry& e = *tracked->entry;
+    if (e.mode == kModeGitlink || (e.flags_extended & GIT_INDEX_ENTRY_INTENT_TO_ADD)) return false;
+    if (!S_ISREG(st.mode) && !S_ISLNK(st.mode)) return false;
+    if (root_.size() + 1 + tracked->path.size() >= PATH_MAX) return false;  // classify() names it
+    if (S_ISREG(st.mode) && (st.mode & 07777) != default_mode(false, (st.mode & S_IXUSR) != 0, umask_)) return false;
+    if (!stat_matches(e, st) || is_racy(e, options_.index_mtime)) return false;
+    visited_[tracked->position] = 1;  // one byte per entry: threads never share one
+    ++out.clean_files;
+    if (e.mode == kModeSymlink) ++out.clean_symlinks;
+    if (e.mode == kModeExecutable) ++out.clean_executables;
+    return true;
   }
 
   // In unlock mode, gives the owner rwx on a directory so that it can be read and written back.
@@ -351,7 +439,7 @@ class Scanner {
     ptrdiff_t pos = lookup_.find(f.path);
     const git_index_entry* entry = pos >= 0 ? git_index_get_byindex(index_, static_cast<size_t>(pos)) : nullptr;
     if (entry && entry->mode == kModeGitlink) {
-      visited_[static_cast<size_t>(pos)] = true;
+      visited_[static_cast<size_t>(pos)] = 1;
       result_.submodules.push_back(f.path);
       mark_holds(f.directory);
       return;
@@ -374,7 +462,7 @@ class Scanner {
     }
     if (entry) {
       if (S_ISREG(f.st.mode)) note_permissions(f.path, f.st.mode, false);
-      visited_[static_cast<size_t>(pos)] = true;
+      visited_[static_cast<size_t>(pos)] = 1;
       visit_tracked_file(f.path, abs, *entry, f.st);
       mark_holds(f.directory);
       return;
@@ -384,7 +472,7 @@ class Scanner {
       return;
     }
     if (S_ISREG(f.st.mode)) note_permissions(f.path, f.st.mode, false);
-    FileState state = read_file_state(abs, f.st, nullptr);
+    FileState state = read_or_trust(f.path, abs, f.st, nullptr);
     result_.changes.push_back({f.path, ChangeKind::added, state});
     ++result_.stats.untracked_files;
     count_file(state);
@@ -406,12 +494,25 @@ class Scanner {
         !filter_applies(path)) {
       state = index_state;
     } else {
-      state = read_file_state(abs, st, &index_state);
+      state = read_or_trust(path, abs, st, &index_state);
     }
     count_file(state);
     // In full mode (conflicts) the tree is built from nothing, so every file is listed.
     if (result_.full || intent_to_add || !(state == index_state))
       result_.changes.push_back({path, result_.full ? ChangeKind::added : ChangeKind::modified, state});
+  }
+
+  // The state an earlier scan recorded for the file when its stat data proves it unchanged since;
+  // otherwise read_file_state(), noted in read_files with the stat data it was read under.
+  FileState read_or_trust(const std::string& path, const std::string& abs, const FileStat& st, const FileState* known) {
+    const StatData now = stat_data(st);
+    if (options_.trusted)
+      if (const FileState* recorded = options_.trusted->trusted(path, now))
+        // The blob must be there too (a fixer can prune objects): the trees written from this scan name it.
+        if (!options_.store_blobs || git_odb_exists(odb_.get(), &recorded->oid)) return *recorded;
+    FileState state = read_file_state(abs, st, known);
+    result_.read_files.push_back({path, now, state});
+    return state;
   }
 
   // Hashes the file (or the link's target) and stores it unless it is `known` already.
@@ -499,7 +600,7 @@ class Scanner {
   const ScanOptions& options_;
   IndexLookup lookup_;
   git::OdbPtr odb_;
-  std::vector<bool> visited_;
+  std::vector<uint8_t> visited_;  // bytes, not bits: the walk threads write them
   bool filters_ = false;
   std::string root_;
   uint32_t umask_ = 022;
@@ -514,7 +615,7 @@ class Scanner {
   size_t busy_ = 0;
   bool stop_ = false;
   std::mutex git_mutex_;  // libgit2 calls from walk threads, one at a time
-  std::vector<std::vector<WalkedFile>> files_;  // one list per walk thread
+  std::vector<WalkOutput> walked_;  // one per walk thread
 };
 
 // A directory of pending changes: the tree-building counterpart of the sorted change list.
@@ -565,6 +666,20 @@ std::optional<git_oid> build_tree(git_repository* repo, const ChangeNode& node, 
 }
 
 }  // namespace
+
+const FileState* ScanRecord::trusted(const std::string& path, const StatData& now) const {
+  auto it = files.find(path);
+  if (it == files.end() || !(it->second.stat == now)) return nullptr;
+  const Timestamp racy_from{scan_start.seconds - 1, scan_start.nanoseconds};
+  if (now.mtime >= racy_from || now.ctime >= racy_from) return nullptr;
+  return &it->second.state;
+}
+
+Timestamp scan_clock_now() {
+  struct timespec ts;
+  ::clock_gettime(CLOCK_REALTIME, &ts);
+  return {ts.tv_sec, ts.tv_nsec};
+}
 
 ScanResult scan_worktree(const git::Repository& repo, git_index* index, const ScanOptions& options) {
   return Scanner(repo, index, options).run();

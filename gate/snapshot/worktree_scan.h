@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "gate/git/repository.h"
@@ -44,6 +45,36 @@ struct PathMode {
   bool operator==(const PathMode&) const = default;
 };
 
+// The stat data a file's content was read under: what writing it, renaming another file over it,
+// changing its type or its permission bits changes.
+struct StatData {
+  uint64_t size = 0;
+  Timestamp mtime;
+  Timestamp ctime;
+  uint64_t inode = 0;
+  uint32_t mode = 0;  // st_mode: type and permission bits
+  bool operator==(const StatData&) const = default;
+};
+
+// A file whose content a scan read (its stat data could not prove it unchanged): what it found, and
+// the stat data it found it under.
+struct ReadFile {
+  std::string path;
+  StatData stat;
+  FileState state;
+};
+
+// What an earlier scan read, for a later scan to trust (gate/snapshot/scan_record.h keeps a snapshot's).
+// A file is trusted only when its stat data equals the recorded one and neither its mtime nor its ctime
+// lies within a second of the earlier scan's start: a write in the same timestamp tick as the read can
+// leave the stat data unchanged (git's "racy" rule for its index, with the scan's start as the index).
+struct ScanRecord {
+  Timestamp scan_start;
+  std::unordered_map<std::string, ReadFile> files;  // by path
+  // The recorded state of `path` when `now` proves it unchanged; nullptr otherwise.
+  const FileState* trusted(const std::string& path, const StatData& now) const;
+};
+
 struct ScanStats {
   size_t files = 0;            // regular files and symlinks that are part of the snapshot
   size_t untracked_files = 0;  // of those, the ones the index does not know
@@ -70,6 +101,9 @@ struct ScanResult {
   std::vector<PathMode> permissions;
   // With ScanOptions::unlock: paths whose permissions the scan widened to read them (see there).
   std::vector<std::string> unlocked;
+  // The files whose content this scan read (hashed_files of stats), with the stat data read under;
+  // not part of the manifest.
+  std::vector<ReadFile> read_files;
   ScanStats stats;
 };
 
@@ -90,7 +124,13 @@ struct ScanOptions {
   // (every system call takes the whole path). It fails the scan with Error(io); with Error(usage) when
   // set: a snapshot is taken before anything changes, so the user can move it and try again.
   bool too_long_is_usage = false;
+  // Files an earlier scan read, trusted without reading them again when their stat data proves them
+  // unchanged (ScanRecord::trusted); null: read every file the index's stat data cannot vouch for.
+  const ScanRecord* trusted = nullptr;
 };
+
+// The time now, for ScanRecord::scan_start: taken before the walk starts.
+Timestamp scan_clock_now();
 
 // The process's umask (read from /proc/self/status; never changed).
 uint32_t current_umask();

@@ -1,5 +1,7 @@
 #include "gate/snapshot/snapshot_store.h"
 
+#include <sys/stat.h>
+
 #include <regex>
 #include <thread>
 
@@ -57,7 +59,7 @@ TEST_F(SnapshotStoreTest, CreateWritesACommitUnderTheSnapshotRef) {
   EXPECT_TRUE(std::regex_match(id, std::regex("[0-9]{8}T[0-9]{6}Z-[0-9a-f]{6}"))) << id;
   EXPECT_EQ(SnapshotStore::ref_name(id), "refs/autofix/snapshots/" + id);
   EXPECT_EQ(rev("refs/autofix/snapshots/" + id), git::to_hex(s.commit));
-  EXPECT_EQ(git(repo_, {"ls-tree", "--name-only", git::to_hex(s.commit)}), "git\nindex\nmanifest.json\nstaged\nworktree\n");
+  EXPECT_EQ(git(repo_, {"ls-tree", "--name-only", git::to_hex(s.commit)}), "git\nindex\nmanifest.json\nscan-record\nstaged\nworktree\n");
   EXPECT_EQ(rev(git::to_hex(s.commit) + "^"), rev("HEAD"));
   EXPECT_EQ(git(repo_, {"log", "-1", "--format=%B", git::to_hex(s.commit)}),
             "autofix-gate snapshot " + id + "\n\nbefore the fix\n\n");
@@ -136,6 +138,51 @@ TEST_F(SnapshotStoreTest, UnchangedIndexReusesTheSavedBlobAndAChangedOneIsSavedA
   EXPECT_FALSE(git_oid_equal(&*first.manifest.index.blob, &*third.manifest.index.blob));
   EXPECT_EQ(store.index_bytes(third.manifest), autofix::testing::read_file(repo_ / ".git" / "index"));
   EXPECT_EQ(third.manifest.index.entries, 2u);
+}
+
+// The saved index is keyed by the index file's own checksum: git rewriting the file with the same bytes
+// (a new inode and time) reuses the stored blob, and the object file is neither read nor written again.
+TEST_F(SnapshotStoreTest, IndexRewrittenWithTheSameBytesReusesTheBlobWithoutWritingIt) {
+  git::Repository r = git::Repository::open(repo_);
+  SnapshotStore store(r);
+  StoredSnapshot first = store.create("");
+  const std::string hex = git::to_hex(*first.manifest.index.blob);
+  const fs::path object = repo_ / ".git" / "objects" / hex.substr(0, 2) / hex.substr(2);
+  struct stat before;
+  ASSERT_EQ(::lstat(object.c_str(), &before), 0);
+  const fs::path index = repo_ / ".git" / "index";
+  const std::string bytes = autofix::testing::read_file(index);
+  fs::remove(index);
+  write_file(index, bytes);  // a new file with the same bytes
+  StoredSnapshot second = SnapshotStore(git::Repository::open(repo_)).create("");
+  EXPECT_EQ(git::to_hex(*second.manifest.index.blob), hex);
+  EXPECT_FALSE(second.manifest.index.stamp == first.manifest.index.stamp);
+  struct stat after;
+  ASSERT_EQ(::lstat(object.c_str(), &after), 0);
+  EXPECT_EQ(after.st_ino, before.st_ino);
+  EXPECT_EQ(after.st_mtim.tv_sec, before.st_mtim.tv_sec);
+  EXPECT_EQ(after.st_mtim.tv_nsec, before.st_mtim.tv_nsec);
+  EXPECT_EQ(git(repo_, {"cat-file", "blob", hex}), bytes);
+}
+
+// The cache is a file in .git that anyone can edit: garbage, or a blob that cannot be this index, is
+// ignored and the index saved from its bytes.
+TEST_F(SnapshotStoreTest, ADamagedIndexBlobCacheOnlyCostsTime) {
+  git::Repository r = git::Repository::open(repo_);
+  StoredSnapshot first = SnapshotStore(r).create("");
+  const fs::path cache = repo_ / ".git" / "autofix" / "index-blob.json";
+  ASSERT_TRUE(fs::exists(cache));
+  const std::string text = autofix::testing::read_file(cache);
+  const std::string index_bytes = autofix::testing::read_file(repo_ / ".git" / "index");
+  const std::string other_blob = trimmed(git(repo_, {"rev-parse", "HEAD:README.md"}));
+  const std::string wrong_blob = std::regex_replace(text, std::regex("\"blob\":\"[0-9a-f]+\""), "\"blob\":\"" + other_blob + "\"");
+  ASSERT_NE(wrong_blob, text);
+  for (const std::string& damaged : {std::string("{not json"), std::string("{}\n"), text.substr(0, text.size() / 2), wrong_blob}) {
+    write_file(cache, damaged);
+    StoredSnapshot s = SnapshotStore(git::Repository::open(repo_)).create("");
+    EXPECT_EQ(git::to_hex(*s.manifest.index.blob), git::to_hex(*first.manifest.index.blob)) << damaged;
+    EXPECT_EQ(git(repo_, {"cat-file", "blob", git::to_hex(*s.manifest.index.blob)}), index_bytes) << damaged;
+  }
 }
 
 TEST_F(SnapshotStoreTest, ListIsOldestFirst) {
