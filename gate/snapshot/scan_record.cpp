@@ -8,10 +8,10 @@ namespace autofix::snapshot {
 
 namespace {
 
-// Text, one file a line: "<oid> <git mode> <size> <mtime s> <mtime ns> <ctime s> <ctime ns> <inode>
-// <st_mode> <path>\0" (a path may hold any byte but NUL), after a header naming the format, the
-// snapshot and the scan's start; the last line is the blob id of everything before it, so that a
-// damaged record is refused as a whole.
+// Text: a header line naming the format, the snapshot and the scan's start; then one entry a file,
+// "<oid> <git mode> <size> <mtime s> <mtime ns> <ctime s> <ctime ns> <inode> <st_mode> <path>\0" (a
+// path may hold any byte but NUL, newlines too); last, a line with the blob id of everything before
+// it, so that a damaged record is refused as a whole.
 constexpr std::string_view kMagic = "autofix-gate scan record 1";
 
 void append_number(std::string& out, int64_t n) {
