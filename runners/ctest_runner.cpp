@@ -514,7 +514,8 @@ CTestRun run_ctest(const CTestOptions& options) {
   if (!ec) fs::create_directories(gtest_dir, ec);
   if (ec) throw Error(ErrorKind::io, "cannot empty " + quoted(gtest_dir) + ": " + ec.message());
 
-  const std::vector<DiscoveredTest> discovered = discover_tests(options.build_dir, options.labels, options.ctest);
+  const std::vector<DiscoveredTest> discovered =
+      options.discovered ? *options.discovered : discover_tests(options.build_dir, options.labels, options.ctest);
 
   unsigned jobs = options.jobs != 0 ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
   ProcessSpec spec;

@@ -69,6 +69,9 @@ struct CTestOptions {
   // XML file another run of the same binary damaged or took, are run once more by the gate itself to
   // read their cases (see case_results.h); false leaves them as one result each.
   bool read_failing_cases = true;
+  // What `ctest --show-only=json-v1` says of this build directory with these labels, when the caller
+  // knows it already (nothing was built or configured since): run_ctest then does not ask again.
+  std::optional<std::vector<DiscoveredTest>> discovered;
 };
 
 // Runs, in options.build_dir:

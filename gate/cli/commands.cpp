@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <charconv>
 #include <iostream>
+#include <limits>
 
 #include "gate/results/report_reader.h"
 #include "gate/run/attempt.h"
@@ -14,6 +15,7 @@
 #include "gate/run/verify.h"
 #include "gate/git/reference.h"
 #include "gate/git/repository.h"
+#include "gate/policy/retention.h"
 #include "gate/state/journal.h"
 #include "gate/state/lock.h"
 #include "gate/state/operation.h"
@@ -22,6 +24,7 @@
 #include "gate/util/error.h"
 #include "gate/util/signals.h"
 #include "gate/util/spelling.h"
+#include "gate/util/trace.h"
 #include "gate/util/byte_names.h"
 #include "reporters/attempt_report.h"
 #include "reporters/progress.h"
@@ -177,21 +180,26 @@ int cmd_snapshots_prune(const Options& o) {
   git::Repository repo = git::Repository::open(o.dir);
   RepositoryLock lock = lock_repository(repo, o.command_line, say);
   std::vector<snapshot::StoredSnapshot> all = snapshot::SnapshotStore(repo).list();  // oldest first
-  auto now = std::chrono::system_clock::now();
+  // The rule automatic retention uses (gate/policy/retention.h): beyond the newest N and older than DAYS.
+  std::vector<Retained> items;
+  for (const snapshot::StoredSnapshot& s : all)
+    items.push_back({s.manifest.id, SystemTime(std::chrono::duration_cast<SystemTime::duration>(
+                                        std::chrono::nanoseconds(s.manifest.created_ns)))});
+  const auto days = std::chrono::duration<double, std::ratio<86400>>(o.older_than_days.value_or(0));
+  const std::vector<std::string> drop =
+      names_to_drop(std::move(items), o.keep.value_or(0),
+                    o.older_than_days ? std::chrono::duration_cast<std::chrono::system_clock::duration>(days)
+                                      : std::chrono::system_clock::duration::zero(),
+                    std::numeric_limits<size_t>::max(), std::chrono::system_clock::now(), {});
   size_t dropped = 0;
-  for (size_t i = 0; i < all.size(); ++i) {
-    const snapshot::Manifest& m = all[i].manifest;
-    bool beyond_keep = !o.keep || all.size() - i > *o.keep;
-    bool old = !o.older_than_days ||
-               now - parse_iso8601_utc(m.created) > std::chrono::duration<double, std::ratio<86400>>(*o.older_than_days);
-    if (!(beyond_keep && old)) continue;
-    if (protected_snapshot(repo) == m.id) {
-      say("kept snapshot " + m.id + ": an unfinished operation needs it");
+  for (const std::string& id : drop) {
+    if (protected_snapshot(repo) == id) {
+      say("kept snapshot " + id + ": an unfinished operation needs it");
       continue;
     }
-    drop_snapshot(repo, m.id);
+    drop_snapshot(repo, id);
     ++dropped;
-    if (!o.json) std::cout << "dropped snapshot " << m.id << "\n";
+    if (!o.json) std::cout << "dropped snapshot " << id << "\n";
   }
   if (o.json) print_json({{"dropped", dropped}, {"kept", all.size() - dropped}});
   else std::cout << "pruned " << dropped << " snapshot(s), " << all.size() - dropped << " kept\n";
@@ -221,6 +229,7 @@ void print_verdict(const AttemptResult& r, const std::filesystem::path& report_d
 }
 
 int cmd_verify(Options& o) {
+  TraceScope trace("verify");
   reporters::Progress progress = reporters::Progress::for_stderr();
   VerifyOptions v;
   v.common = attempt_options(o);
@@ -267,6 +276,7 @@ int cmd_tier_status(Options& o) {
 }
 
 int cmd_attempt(Options& o) {
+  TraceScope trace("attempt");
   reporters::Progress progress = reporters::Progress::for_stderr();
   AttemptOutcome outcome = run_attempt(attempt_options(o), progress);
   o.outcome_committed = outcome.committed;

@@ -1,6 +1,8 @@
 #pragma once
-// Removing a reference the gate wrote as a record (a discarded work tree kept under refs/autofix/...).
+// Listing and removing the references the gate writes as records (snapshots, discarded work trees kept
+// under refs/autofix/...).
 #include <string>
+#include <vector>
 
 #include "gate/git/repository.h"
 
@@ -9,5 +11,9 @@ namespace autofix::git {
 // Deletes the reference `name` (a full name, "refs/...") if there is one. Never fails: for records whose
 // survival harms nothing (a reference that cannot be deleted stays).
 void remove_reference_if_any(const Repository& repo, const std::string& name) noexcept;
+
+// The names of the references under `prefix` ("refs/autofix/snapshots/"), without the prefix, in no
+// particular order. Reads names only, no objects. Throws Error naming the prefix when git cannot list them.
+std::vector<std::string> reference_names_under(const Repository& repo, const std::string& prefix);
 
 }  // namespace autofix::git

@@ -1,12 +1,14 @@
 #include "gate/judge/baseline_run.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "gate/judge/project_check.h"
 #include "gate/judge/stored_analysis.h"
 #include "gate/judge/test_runs.h"
 #include "gate/judge/tiers.h"
 #include "gate/util/clock.h"
+#include "gate/util/trace.h"
 
 namespace autofix {
 
@@ -24,11 +26,12 @@ size_t passed_count(const std::vector<TestRecord>& tests) {
 BaselineRecord ensure_baseline(Toolchain& toolchain, const git::Repository& repo, const Layout& l, const std::string& tree,
                                const RunSettings& s, const GateConfig& config, Phases& phases, BaselineInfo& info,
                                const std::string& key_extra) {
+  TraceScope trace("baseline");
   BaselineCache cache(repo.state_dir());
   // The build must be configured before the key is known: the key includes the CMake cache.
   // (A build configured before the gate asked for the File API's codemodel is configured once more.)
   if (!fs::exists(l.build_dir / "CMakeCache.txt") || lacks_what_the_gate_reads(l.build_dir)) {
-    phases.begin("configure", "configuring " + l.build_dir.string());
+    phases.begin("configure", "configuring " + l.build_dir.string(), "configure");
     runners::BuildResult configured = build_tree(toolchain, l, s);
     phases.end(configured.ok ? "configured and built" : configured.failure);
   }
@@ -39,9 +42,13 @@ BaselineRecord ensure_baseline(Toolchain& toolchain, const git::Repository& repo
       extra += "\nsanitizers " + t.name;
       for (const std::string& label : t.labels) extra += " " + label;
     }
+  std::optional<TraceScope> step(std::in_place, "key");
   std::string key = baseline_key(tree, l.build_dir, cmake_cache_text(l.build_dir) + extra);
   info.key = key;
-  if (std::optional<BaselineRecord> stored = cache.load(key)) {
+  step.emplace("lookup");
+  std::optional<BaselineRecord> stored = cache.load(key);
+  step.reset();
+  if (stored) {
     info.cached = true;
     info.runs = stored->runs;
     info.build_ok = stored->build_ok;
@@ -54,7 +61,7 @@ BaselineRecord ensure_baseline(Toolchain& toolchain, const git::Repository& repo
   record.tree = tree;
   record.created = format_iso8601_utc(std::chrono::system_clock::now());
   record.runs = 1;
-  phases.begin("baseline", "building the tree without the fix");
+  phases.begin("baseline", "building the tree without the fix", "build");
   runners::BuildResult b = build_tree(toolchain, l, s);
   record.build_ok = b.ok;
   record.build_errors = b.errors;
@@ -67,7 +74,7 @@ BaselineRecord ensure_baseline(Toolchain& toolchain, const git::Repository& repo
   // What each translation unit was built from, while the build directory holds this tree's build: the
   // static tier's stored analyses of this tree are keyed by it.
   if (has_static_tier(config)) record_include_lists(toolchain, repo, l, key, phases);
-  phases.begin("baseline", "running the tests without the fix");
+  phases.begin("baseline", "running the tests without the fix", "tests");
   record.discovered = toolchain.discover_tests(l.build_dir);
   require_own_tests(l, record.discovered);  // a tree with tests from elsewhere is never a baseline
   TestRun run = run_tests(toolchain, l, l.report_dir / "baseline-tests", s);
@@ -80,7 +87,8 @@ BaselineRecord ensure_baseline(Toolchain& toolchain, const git::Repository& repo
     return t.status == RunStatus::failed || t.status == RunStatus::timeout ? s.flaky_reruns : 0;
   });
   if (!failing.targets.empty()) {
-    phases.begin("baseline", "re-running " + std::to_string(failing.targets.size()) + " failing test(s) to tell flakes");
+    phases.begin("baseline", "re-running " + std::to_string(failing.targets.size()) + " failing test(s) to tell flakes",
+                 "reruns");
     auto reruns = rerun_until_disagreement(toolchain, l, s, failing);
     for (TestRecord& t : record.tests) {
       auto it = reruns.find(key_of(t));
@@ -95,12 +103,13 @@ BaselineRecord ensure_baseline(Toolchain& toolchain, const git::Repository& repo
   }
   for (const TierConfig& t : config.tiers) {
     if (t.kind != TierKind::sanitizers) continue;
-    phases.begin("baseline", "building and testing with sanitizers (tier " + t.name + ")");
+    phases.begin("baseline", "building and testing with sanitizers (tier " + t.name + ")", "sanitizers " + t.name);
     SanitizerRun sanitized = run_sanitizer_suite(toolchain, t, l, s, "baseline-sanitizers-" + t.name);
     if (!sanitized.built) record.sanitizers_built = false;
     record.sanitizer_reports[t.name] = sanitized.signatures;
     phases.end(sanitized.built ? std::to_string(sanitized.signatures.size()) + " report(s) without the fix" : sanitized.failure);
   }
+  step.emplace("store");
   cache.store(record);
   info.runs = record.runs;
   info.build_ok = true;

@@ -2,7 +2,15 @@
 // The Toolchain of a real run: CMake, CTest, the test binaries, clang-tidy or cppcheck, gitleaks and the
 // commands of command tiers, each through runners/. Each process group a runner starts is recorded in
 // the operation's journal while it runs (so that `recover` can end it after a kill), and cleared when
-// the runner returns or throws.
+// the runner returns or throws. What does not change within a run is asked once: the tests CTest lists
+// for a build directory (until the next build), and, across runs, each tool's version (stored per
+// installed binary in the state directory, gate/state/analysis_store.h).
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
 #include "gate/judge/toolchain.h"
 #include "gate/state/operation.h"
 #include "runners/tool_version.h"
@@ -11,8 +19,10 @@ namespace autofix {
 
 class CMakeToolchain final : public Toolchain {
  public:
-  // `op`: the operation whose journal records the process groups; null records nothing.
-  explicit CMakeToolchain(Operation* op) : op_(op) {}
+  // `op`: the operation whose journal records the process groups; null records nothing. `state_dir`: where
+  // tool versions are stored (the repository's .git/autofix); nullopt: asked on every run.
+  explicit CMakeToolchain(Operation* op, std::optional<std::filesystem::path> state_dir = std::nullopt)
+      : op_(op), state_dir_(std::move(state_dir)) {}
 
   runners::BuildResult build(const runners::BuildOptions& options) override;
   std::optional<BuildGraph> build_graph(const std::filesystem::path& source_dir,
@@ -40,6 +50,9 @@ class CMakeToolchain final : public Toolchain {
 
  private:
   Operation* op_;
+  std::optional<std::filesystem::path> state_dir_;
+  // What discovery listed per build directory since its last build (a build may change the tests).
+  std::map<std::filesystem::path, std::vector<runners::DiscoveredTest>> discovered_;
   std::map<std::string, std::string> used_;  // tool -> the program that ran ("cmake" -> "cmake")
   std::optional<std::filesystem::path> first_build_dir_;
   runners::ToolVersionCache versions_;

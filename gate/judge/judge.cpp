@@ -1,6 +1,7 @@
 #include "gate/judge/judge.h"
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
 #include "gate/policy/build_graph.h"
@@ -19,6 +20,7 @@
 #include "gate/judge/tiers.h"
 #include "gate/util/error.h"
 #include "gate/util/signals.h"
+#include "gate/util/trace.h"
 
 namespace autofix {
 
@@ -151,6 +153,8 @@ JudgeInput judge_input(Toolchain& toolchain, const git::Repository& repo, const 
 }
 
 void judge_change(const JudgeInput& in, AttemptResult& result) {
+  TraceScope judge_trace("judge");
+  std::optional<TraceScope> step(std::in_place, "lane and risk");
   const Layout& l = *in.layout;
   Phases& phases = *in.phases;
   Toolchain& toolchain = *in.toolchain;
@@ -164,7 +168,9 @@ void judge_change(const JudgeInput& in, AttemptResult& result) {
   if (result.risk.level != RiskLevel::normal)
     phases.note(std::string("[risk] ") + to_string(result.risk.level) + ": " + result.risk.path + " matches " + result.risk.pattern);
 
+  step.emplace("line diff");
   std::vector<git::FileDiff> diff = git::diff_lines(*in.repo, in.before_tree, in.after_tree);
+  step.reset();
   TierContext ctx{&toolchain, in.repo, &l, in.config, &in.settings, &phases, in.baseline, in.before_tree, in.after_tree, &diff,
                   &result.files_changed, nullptr};
   std::optional<BuildGraph> graph;
@@ -210,8 +216,10 @@ void judge_change(const JudgeInput& in, AttemptResult& result) {
         // Tests seen flaking by earlier attempts (.git/autofix/flaky.json) are judged as flaky ones.
         FlakeStore flakes(in.repo->state_dir());
         std::set<std::string> known_flaky;
+        step.emplace("flake history");
         for (const auto& [name, entry] : flakes.load())
           if (entry.flakes > 0) known_flaky.insert(name);
+        step.reset();
         std::map<TestKey, TestOutcome> settled;
         if (split) {
           if (in.fail_fast) {
@@ -242,13 +250,16 @@ void judge_change(const JudgeInput& in, AttemptResult& result) {
           std::vector<TestRecord> baseline_tests;
           for (const TestRecord& t : in.baseline->tests)
             if (!in_shard || in_shard(key_of(t).ctest_test)) baseline_tests.push_back(t);
+          TraceScope classifying("classify");
           result.tests = classify(baseline_tests, after.records);
         }
         phases.end(std::to_string(result.tests_passed()) + "/" + std::to_string(result.tests_run()) + " passed" +
                    (stopped_early ? " (stopped at the first regression: --fail-fast)" : ""));
         if (!stopped_early) settle_flakes(in, result.tests, known_flaky, settled);
+        step.emplace("flake history");
         flakes.record(result.tests, result.baseline.cached ? std::vector<std::string>{} : in.baseline->flaky);
         flakes.annotate(result.tests);
+        step.reset();
       }
     }
   }
@@ -256,6 +267,7 @@ void judge_change(const JudgeInput& in, AttemptResult& result) {
   // Weakened tests and how each regression connects to the change (before the tiers: a test the fix
   // disabled is no regression of the ctest tier, but a finding that needs review).
   if (!docs) {
+    step.emplace("tampering");
     TamperInput tin;
     tin.diff = diff;
     tin.before = in.baseline->discovered;
@@ -279,6 +291,7 @@ void judge_change(const JudgeInput& in, AttemptResult& result) {
     tin.read_fixed_file = [repo, after_tree](const std::string& path) { return git::read_blob_at(*repo, after_tree, path); };
     tin.allow_test_edits = in.allow_test_edits;
     result.tampering = detect_tampering(tin);
+    step.emplace("cascade");
     std::vector<std::string> regressions = result.regressions();
     std::vector<RegressedTest> traced;
     for (const TestOutcome& t : result.tests)
@@ -286,6 +299,7 @@ void judge_change(const JudgeInput& in, AttemptResult& result) {
         traced.push_back({t.name, t.ctest_test, t.after ? t.after->output : std::string()});
     if (!traced.empty())
       result.cascading = trace_regressions(graph ? &*graph : nullptr, in.baseline->discovered, traced, aimed_tests(in), changed);
+    step.reset();
   }
 
   // Tiers, in their configured order.
@@ -298,16 +312,18 @@ void judge_change(const JudgeInput& in, AttemptResult& result) {
       continue;
     }
     if (!in.run_file_tiers && row_of(t->kind).whole_change) continue;
-    phases.begin("tier", t->name + " (" + to_string(t->kind) + ")");
+    phases.begin("tier", t->name + " (" + to_string(t->kind) + ")", "tier " + t->name);
     TierResult r = run_tier(*t, ctx, result, discovered_after);
     phases.end(std::string(to_string(r.status)) + (r.reason.empty() ? "" : ": " + r.reason));
     result.tiers.push_back(std::move(r));
   }
 
+  step.emplace("decide");
   Decision d = decide(result);
   result.verdict = d.verdict;
   result.reason = d.reason;
   // While the work tree still holds the change: the lines the reports show beside what decided.
+  step.emplace("excerpts");
   add_source_excerpts(result, l.root);
 }
 

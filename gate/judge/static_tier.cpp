@@ -120,7 +120,7 @@ std::map<std::string, std::set<int>> touched_lines(const std::vector<git::FileDi
 TierResult run_static_tier(const TierConfig& tier, const TierContext& ctx) {
   const auto clock_start = std::chrono::steady_clock::now();
   TierResult r = begin_tier_result(tier);
-  std::optional<TraceScope> trace(std::in_place, "static: the compile database");
+  std::optional<TraceScope> trace(std::in_place, "units to analyse");
   const std::vector<runners::CompileUnit> database =
       ctx.toolchain->translation_units(ctx.layout->build_dir, ctx.layout->root);
   trace.reset();
@@ -157,10 +157,10 @@ TierResult run_static_tier(const TierConfig& tier, const TierContext& ctx) {
   const FailOn threshold = threshold_of(tier, ctx);
   const fs::path root = ctx.layout->root;
   std::vector<std::string> files(units.begin(), units.end());
-  trace.emplace("static: the analysis with the change");
+  trace.emplace("with the change");
   std::vector<Finding> after = analyze(tier, ctx, files, clock_start, "with the change").findings;
   assign_fingerprints(after, [&](const std::string& file) { return read_file_if_exists(root / file); });
-  trace.emplace("static: the analysis without the change");
+  trace.emplace("without the change");
 
   // The tree without the change: the units it has, from their stored analyses, or analysed with the
   // touched files put back for a moment (and stored).

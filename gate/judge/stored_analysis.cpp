@@ -146,7 +146,7 @@ bool has_static_tier(const GateConfig& config) {
 void record_include_lists(Toolchain& toolchain, const git::Repository& repo, const Layout& l,
                           const std::string& baseline_key, Phases& phases) {
   const std::string consequence = ": the static tier analyses the tree without the change on every attempt";
-  TraceScope trace("baseline: what each translation unit includes");
+  TraceScope trace("include lists");
   try {
     runners::UnitDependencies deps = toolchain.unit_dependencies(l.build_dir, l.root);
     if (deps.empty()) {
@@ -193,7 +193,7 @@ BaselineAnalysis analyse_baseline(const BaselineAnalysisContext& ctx, const std:
   std::map<std::string, std::vector<Finding>> found;
   std::vector<std::pair<std::string, std::string>> unkeyed;
   std::vector<std::string> missing;
-  std::optional<TraceScope> trace(std::in_place, "static: keys and stored analyses");
+  std::optional<TraceScope> trace(std::in_place, "stored analyses");
   for (const std::string& unit : units) {
     std::optional<std::string> key = keys.key(unit);
     if (!key) {

@@ -124,6 +124,23 @@ ProtectRule parse_protect_rule(const JsonValue& value) {
   return rule;
 }
 
+// "retention": false (keep everything), true (the defaults), or an object of limits.
+RetentionConfig parse_retention(const JsonValue& value) {
+  RetentionConfig r;
+  if (value.json().is_boolean()) {
+    r.enabled = value.boolean();
+    return r;
+  }
+  value.object().allow_only({"snapshots", "snapshot_days", "snapshots_at_most", "baselines"});
+  for (const auto& [key, item] : value.members()) {
+    if (key == "snapshots") r.snapshots = static_cast<std::size_t>(item.integer(1, kMaxRetentionCount));
+    else if (key == "snapshot_days") r.snapshot_days = static_cast<int>(item.integer(0, kMaxRetentionDays, "days"));
+    else if (key == "snapshots_at_most") r.snapshots_at_most = static_cast<std::size_t>(item.integer(1, kMaxRetentionCount));
+    else if (key == "baselines") r.baselines = static_cast<std::size_t>(item.integer(1, kMaxRetentionCount));
+  }
+  return r;
+}
+
 std::string read_config_file(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw_errno("cannot open the configuration", path.string(), errno);
@@ -202,7 +219,8 @@ GateConfig parse_config(std::string_view text, const std::string& source) {
     version.fail("unsupported version " + version.json().dump() + " (this gate reads version 1)",
                  "upgrade the gate, or write the configuration in version 1 (docs/configuration.md)");
   root.allow_only({"version", "source_dir", "build_dir", "report_dir", "base", "flaky_reruns", "jobs", "test_timeout",
-                   "allow_test_edits", "test_paths", "secrets_allowlist", "tiers", "protect", "protect_defaults"});
+                   "allow_test_edits", "test_paths", "secrets_allowlist", "tiers", "protect", "protect_defaults",
+                   "retention"});
 
   GateConfig config;
   config.source = source;
@@ -258,6 +276,8 @@ GateConfig parse_config(std::string_view text, const std::string& source) {
       for (const JsonValue& item : value.array("rules")) config.protect.push_back(parse_protect_rule(item));
     } else if (key == "protect_defaults") {
       config.protect_defaults = value.boolean();
+    } else if (key == "retention") {
+      config.retention = parse_retention(value);
     }
   }
   return config;
@@ -316,6 +336,12 @@ nlohmann::json to_json(const GateConfig& config) {
   doc["protect"] = nlohmann::json::array();
   for (const ProtectRule& rule : config.protect) doc["protect"].push_back({{"level", rule.level}, {"paths", rule.paths}});
   doc["protect_defaults"] = config.protect_defaults;
+  const RetentionConfig& r = config.retention;
+  if (r.enabled)
+    doc["retention"] = {{"snapshots", r.snapshots}, {"snapshot_days", r.snapshot_days},
+                        {"snapshots_at_most", r.snapshots_at_most}, {"baselines", r.baselines}};
+  else
+    doc["retention"] = false;
   return doc;
 }
 

@@ -14,6 +14,7 @@
 #include "gate/results/risk_level.h"
 #include "gate/results/severity.h"
 #include "gate/results/tier_kind.h"
+#include "gate/policy/retention.h"
 
 namespace autofix {
 
@@ -52,6 +53,7 @@ struct GateConfig {
   std::vector<TierConfig> tiers;  // in the order they run
   std::vector<ProtectRule> protect;
   bool protect_defaults = true;
+  RetentionConfig retention;
   std::string source;  // the file it came from, or "defaults"
   bool operator==(const GateConfig&) const = default;
 };

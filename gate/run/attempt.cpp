@@ -4,6 +4,7 @@
 
 #include <iostream>
 #include <iterator>
+#include <optional>
 #include <sstream>
 
 #include "gate/state/baseline.h"
@@ -33,6 +34,7 @@
 #include "gate/util/error.h"
 #include "gate/util/signals.h"
 #include "gate/util/io_errors.h"
+#include "gate/util/trace.h"
 #include "runners/cmake_build.h"
 #include "runners/ctest_runner.h"
 #include "runners/process.h"
@@ -119,14 +121,18 @@ std::string plan_text(const AttemptOptions& o, const Layout& l, const std::strin
 AttemptOutcome run_attempt(const AttemptOptions& o, reporters::Progress& progress) {
   if (o.patch_file.has_value() == !o.fixer.empty())
     throw Error(ErrorKind::usage, "give exactly one fix: --patch FILE (or -) or -- FIXER COMMAND ...");
+  std::optional<TraceScope> step(std::in_place, "lock");
   git::Repository repo = git::Repository::open(o.directory);
   RepositoryLock lock = lock_before_reading(repo, o.command_line, progress);
   repo.require_idle();
+  step.emplace("config");
   GateConfig config = effective_config(o, repo);
+  step.emplace("layout");
   Layout l = checked_layout(o, repo, config);
   // Who an accepted fix will be committed by, read now: a bad GIT_*_DATE refuses before anything changes.
   const git::CommitIdentity identity = git::commit_identity(repo);
   RunSettings settings = run_settings(o, config);
+  step.reset();
   AttemptOutcome outcome;
   AttemptResult& result = outcome.result;
   result.started = format_iso8601_utc(std::chrono::system_clock::now());
@@ -137,9 +143,11 @@ AttemptOutcome run_attempt(const AttemptOptions& o, reporters::Progress& progres
   // A patch is read and checked before anything changes: a bad one costs nothing.
   std::optional<std::string> patch;
   if (o.patch_file) {
+    step.emplace("patch check");
     patch = read_patch(*o.patch_file);
     try {
       git::PatchSummary summary = git::check_patch(repo, *patch);
+      step.reset();
       if (o.dry_run) {
         std::cout << *patch << (patch->ends_with('\n') ? "" : "\n")
                   << "dry run: the patch applies cleanly: " << git::describe(summary) << "\n"
@@ -154,6 +162,7 @@ AttemptOutcome run_attempt(const AttemptOptions& o, reporters::Progress& progres
       result.verdict = Verdict::rejected;
       result.reason = std::string("the patch was refused: ") + e.what();
       result.attempt_id = new_attempt_id();
+      step.reset();
       place_reports(l, result.attempt_id);
       outcome.report_dir = l.report_dir;
       progress.note("[apply] " + result.reason);
@@ -181,7 +190,7 @@ AttemptOutcome run_attempt(const AttemptOptions& o, reporters::Progress& progres
   result.attempt_id = snap.id;
   outcome.report_dir = l.report_dir;
   Phases phases(progress, result.durations, &op);
-  CMakeToolchain toolchain(&op);
+  CMakeToolchain toolchain(&op, repo.state_dir());
   progress.note("[snapshot] " + snap.id + ": " + std::to_string(snap.scan.stats.files) + " files saved");
 
   bool keep_fix = false;
@@ -198,8 +207,10 @@ AttemptOutcome run_attempt(const AttemptOptions& o, reporters::Progress& progres
     } else {
       // The tree the fix is applied to: the snapshot, plus whatever someone changed meanwhile (kept apart
       // from the fix, in its commit and at the rollback).
+      step.emplace("tree before");
       git_oid before = worktree_tree_now(repo, l.excluded);
       op.gate_change_starting();
+      step.reset();
       if (patch) {
         phases.begin("apply", "applying the patch");
         git::PatchSummary applied = git::apply_patch(repo, *patch);
@@ -224,10 +235,12 @@ AttemptOutcome run_attempt(const AttemptOptions& o, reporters::Progress& progres
         op.restore_git_metadata();
       }
       // What the fix changed, read from the tree itself.
+      step.emplace("tree after");
       git_oid after = worktree_tree_now(repo, l.excluded);
       op.gate_changed(before, after);
       git::DiffPtr fix = diff_trees(repo, before, after);
       result.files_changed = changed_files(fix.get());
+      step.reset();
       if (result.fixer && !result.fixer->ok) {
         result.verdict = Verdict::rejected;
         result.reason = "the fixer failed (" + result.fixer->result + ")";
@@ -282,6 +295,7 @@ AttemptOutcome run_attempt(const AttemptOptions& o, reporters::Progress& progres
   result.tool_versions = toolchain.tool_versions();
 
   if (keep_fix) {
+    TraceScope finishing("finish");
     op.finish();
   } else {
     std::string what = "restoring snapshot " + snap.id;
@@ -312,6 +326,7 @@ AttemptOutcome run_attempt(const AttemptOptions& o, reporters::Progress& progres
   // Reported with the outcome; the command line says so on stderr as it exits with the verdict's code.
   if (outcome.committed) result.interrupted_after_decision = pending_interrupt();
   write_reports_or_warn(result, l, progress);
+  apply_retention_or_warn(repo, config, result, progress);
   outcome.exit_code = exit_code_for(result.verdict);
   return outcome;
 }
@@ -329,7 +344,7 @@ BaselineOutcome compute_baseline(const AttemptOptions& o, reporters::Progress& p
   Operation op = open_operation(repo, std::move(lock), "baseline", "baseline", l, progress);
   std::vector<std::pair<std::string, double>> durations;
   Phases phases(progress, durations, &op);
-  CMakeToolchain toolchain(&op);
+  CMakeToolchain toolchain(&op, repo.state_dir());
   BaselineOutcome out;
   BaselineRecord record = ensure_baseline(toolchain, repo, l, git::to_hex(op.snapshot().manifest.worktree_tree),
                                           run_settings(o, config), config, phases, out.info);

@@ -5,12 +5,14 @@
 
 #include <cerrno>
 #include <map>
+#include <optional>
 #include <random>
 #include <string>
 
 #include "gate/util/atomic_file.h"
 #include "gate/util/error.h"
 #include "gate/util/io_errors.h"
+#include "gate/util/trace.h"
 #include "reporters/attempt_report.h"
 #include "reporters/code_quality.h"
 #include "reporters/html_report.h"
@@ -93,22 +95,28 @@ void write_report_files(const AttemptResult& result, const fs::path& dir) {
   remove_stale_report_staging(dir);
 
   std::map<std::string, std::string> set;
-  std::string report = reporters::dump_json(reporters::attempt_json(result)) + "\n";
-  set["report.json"] = report;
-  if (result.shard) set["partial.json"] = report;  // a shard's result is also the input of `autofix-gate merge`
-  set["autofix.sarif"] = reporters::dump_json(reporters::sarif_log(result, reporters::SarifScope::upload)) + "\n";
-  set["autofix-full.sarif"] = reporters::dump_json(reporters::sarif_log(result, reporters::SarifScope::full)) + "\n";
-  set["gl-code-quality-report.json"] = reporters::dump_json(reporters::code_quality_report(result.tiers)) + "\n";
-  set["junit.xml"] = reporters::attempt_junit(result);
-  set["junit-strict.xml"] = reporters::attempt_junit(result, reporters::JunitPlaces::left_out);
-  set["autofix-tiers.xml"] = reporters::tiers_junit(result);
-  set["summary.md"] = reporters::attempt_summary(result);
-  set["report.html"] = reporters::attempt_html(result);
+  // Each file's text, timed under its name (AUTOFIX_GATE_TRACE).
+  auto make = [&set](const char* name, const auto& text_of) {
+    TraceScope trace(name);
+    set[name] = text_of();
+  };
+  make("report.json", [&] { return reporters::dump_json(reporters::attempt_json(result)) + "\n"; });
+  if (result.shard) set["partial.json"] = set["report.json"];  // a shard's result is also the input of `autofix-gate merge`
+  make("autofix.sarif", [&] { return reporters::dump_json(reporters::sarif_log(result, reporters::SarifScope::upload)) + "\n"; });
+  make("autofix-full.sarif", [&] { return reporters::dump_json(reporters::sarif_log(result, reporters::SarifScope::full)) + "\n"; });
+  make("gl-code-quality-report.json", [&] { return reporters::dump_json(reporters::code_quality_report(result.tiers)) + "\n"; });
+  make("junit.xml", [&] { return reporters::attempt_junit(result); });
+  make("junit-strict.xml", [&] { return reporters::attempt_junit(result, reporters::JunitPlaces::left_out); });
+  make("autofix-tiers.xml", [&] { return reporters::tiers_junit(result); });
+  make("summary.md", [&] { return reporters::attempt_summary(result); });
+  make("report.html", [&] { return reporters::attempt_html(result); });
 
   // Whole files first, out of sight; not fsynced: a report is read right away, and after a power cut the
   // attempt is recovered and run again anyway.
+  std::optional<TraceScope> trace_step(std::in_place, "write");
   Staging staging(dir);
   for (const auto& [name, content] : set) write_file_atomically(staging.path() / name, content, 0644, Durability::cache);
+  trace_step.emplace("publish");
 
   // Then the switch: the previous set goes, report.json first; the new one comes, report.json last.
   int step = 0;

@@ -1,8 +1,12 @@
 #include "gate/run/session.h"
 
+#include <optional>
+
 #include "gate/judge/project_check.h"
 #include "gate/run/report_files.h"
+#include "gate/run/retention.h"
 #include "gate/state/gate_dirs.h"
+#include "gate/util/trace.h"
 
 namespace autofix {
 
@@ -48,21 +52,34 @@ Layout checked_layout(const SessionOptions& o, const git::Repository& repo, cons
 
 Operation open_operation(const git::Repository& repo, RepositoryLock lock, const std::string& name,
                          const std::string& message, Layout& l, reporters::Progress& progress) {
+  std::optional<TraceScope> trace(std::in_place, "snapshot");
   Operation op = Operation::begin(repo, std::move(lock), name, message,
                                   [&progress](const std::string& m) { progress.note(m); }, l.excluded);
   op.gate_changed_nothing_yet();
+  trace.emplace("report directory");
   claim_report_directory(l);
   place_reports(l, op.snapshot().manifest.id);
   return op;
 }
 
 void write_reports_or_warn(const AttemptResult& result, const Layout& l, reporters::Progress& progress) {
+  TraceScope trace("reports");
   try {
     claim_report_directory(l);
     write_report_files(result, l.report_dir);
     publish_reports(l, result.attempt_id);
   } catch (const std::exception& e) {
     progress.note(std::string("warning: cannot write the reports: ") + e.what());
+  }
+}
+
+void apply_retention_or_warn(const git::Repository& repo, const GateConfig& config, const AttemptResult& result,
+                             reporters::Progress& progress) {
+  try {
+    auto unless_empty = [](const std::string& s) { return s.empty() ? std::nullopt : std::optional<std::string>(s); };
+    apply_retention(repo, config.retention, unless_empty(result.snapshot), unless_empty(result.baseline.key));
+  } catch (const std::exception& e) {
+    progress.note(std::string("warning: cannot remove old snapshots or baselines (retention): ") + e.what());
   }
 }
 

@@ -68,4 +68,9 @@ Operation open_operation(const git::Repository& repo, RepositoryLock lock, const
 // warning on `progress`, never the end of the run (the verdict stands, the tree is already restored).
 void write_reports_or_warn(const AttemptResult& result, const Layout& l, reporters::Progress& progress);
 
+// The configured retention (gate/run/retention.h) once the run is over, with the lock still held; what
+// cannot be removed is a warning, never a change of the outcome.
+void apply_retention_or_warn(const git::Repository& repo, const GateConfig& config, const AttemptResult& result,
+                             reporters::Progress& progress);
+
 }  // namespace autofix

@@ -1,6 +1,7 @@
 #include "gate/run/verify.h"
 
 #include <cstdlib>
+#include <optional>
 #include <set>
 
 #include "gate/state/gate_dirs.h"
@@ -19,6 +20,7 @@
 #include "gate/util/error.h"
 #include "gate/util/signals.h"
 #include "gate/util/io_errors.h"
+#include "gate/util/trace.h"
 #include "gate/snapshot/worktree_scan.h"
 
 namespace autofix {
@@ -85,12 +87,16 @@ std::string resolve_base_spec(const git::Repository& repo, const std::optional<s
 
 AttemptOutcome run_verify(const VerifyOptions& vo, reporters::Progress& progress) {
   const SessionOptions& o = vo.common;
+  std::optional<TraceScope> step(std::in_place, "lock");
   git::Repository repo = git::Repository::open(o.directory);
   RepositoryLock lock = lock_before_reading(repo, o.command_line, progress);
   repo.require_idle();
+  step.emplace("config");
   GateConfig config = effective_config(o, repo);
+  step.emplace("layout");
   Layout l = checked_layout(o, repo, config);
   RunSettings settings = run_settings(o, config);
+  step.emplace("base and head");
 
   std::string how;
   std::string base_spec = resolve_base_spec(repo, vo.base, config.base, &how);
@@ -113,6 +119,7 @@ AttemptOutcome run_verify(const VerifyOptions& vo, reporters::Progress& progress
   result.on_accept = OnAccept::none;
   if (vo.shard) result.shard = vo.shard->text();
   progress.note("[verify] base " + result.base->substr(0, 12) + " (" + how + "), head " + result.head->substr(0, 12));
+  step.reset();
 
   Operation op = open_operation(repo, std::move(lock), "verify", "verify " + base_spec + ".." + vo.head.value_or("HEAD"),
                                 l, progress);
@@ -121,12 +128,12 @@ AttemptOutcome run_verify(const VerifyOptions& vo, reporters::Progress& progress
   result.attempt_id = snap.id;
   outcome.report_dir = l.report_dir;
   Phases phases(progress, result.durations, &op);
-  CMakeToolchain toolchain(&op);
+  CMakeToolchain toolchain(&op, repo.state_dir());
 
   try {
     // The base, exactly as committed, for the baseline. The checkouts are the gate's change: the
     // rollback undoes them and keeps what someone else changed meanwhile (gate/snapshot/outside_changes.h).
-    phases.begin("checkout", "checking out the base " + result.base->substr(0, 12));
+    phases.begin("checkout", "checking out the base " + result.base->substr(0, 12), "checkout base");
     const git_oid before = worktree_tree_now(repo, l.excluded);
     op.gate_change_starting();
     std::vector<std::string> to_base = differing_paths(repo, snap.worktree_tree, base_tree);
@@ -158,7 +165,7 @@ AttemptOutcome run_verify(const VerifyOptions& vo, reporters::Progress& progress
       result.reason = "the base does not build, so the change cannot be judged" +
                       (baseline.build_errors.empty() ? std::string() : ": " + baseline.build_errors.front());
     } else {
-      phases.begin("checkout", "checking out the head " + result.head->substr(0, 12));
+      phases.begin("checkout", "checking out the head " + result.head->substr(0, 12), "checkout head");
       std::vector<std::string> to_head = differing_paths(repo, base_tree, head_tree);
       op.gate_change_starting();
       materialize_paths(repo, head_tree, to_head);
@@ -181,18 +188,21 @@ AttemptOutcome run_verify(const VerifyOptions& vo, reporters::Progress& progress
   }
   result.tool_versions = toolchain.tool_versions();
 
-  phases.begin("restore", "restoring the checkout (snapshot " + snap.id + ")");
+  phases.begin("restore", "restoring the checkout (snapshot " + snap.id + ")", "rollback");
   snapshot::RestoreReport restored = op.roll_back();
   for (const OutsideChange& c : op.outside_changes()) result.outside_edits.push_back({c.path, c.change, to_string(c.action)});
   result.kept_ref = op.kept_ref();
   phases.end("restored and verified (" + std::to_string(restored.written.size()) + " written, " +
              std::to_string(restored.removed.size()) + " removed)");
+  step.emplace("reports");
   try {
     write_report_files(result, l.report_dir);
     publish_reports(l, result.attempt_id);
   } catch (const std::exception& e) {
     progress.note(std::string("warning: cannot write the reports: ") + e.what());
   }
+  step.reset();
+  apply_retention_or_warn(repo, config, result, progress);
   outcome.exit_code = exit_code_for(result.verdict);
   return outcome;
 }

@@ -10,6 +10,7 @@
 #include "gate/util/byte_names.h"
 #include "gate/util/error.h"
 #include "gate/util/io_errors.h"
+#include "gate/util/trace.h"
 
 namespace autofix {
 
@@ -103,6 +104,7 @@ bool Journal::exists() const {
 }
 
 void Journal::write(const JournalEntry& e, bool durable) const {
+  TraceScope trace(durable ? "journal (fsync)" : "journal");
   nlohmann::json j = {
       {"format", 1},
       {"operation", e.operation},

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <optional>
 #include <random>
 #include <thread>
 #include <utility>
@@ -183,11 +184,13 @@ Operation Operation::begin(const git::Repository& repo, RepositoryLock lock, con
   Operation op(repo, std::move(lock), std::move(say), std::move(vault));
   op.entry_ = JournalEntry{name, std::nullopt, static_cast<int>(::getpid()), std::nullopt, now_iso(), "snapshot"};
   op.entry_.process_marker = new_process_marker();
-  op.journal_.write(op.entry_);
+  // Not fsynced: until the snapshot exists the gate has changed nothing, so a power cut that loses this
+  // entry loses nothing. The entry that names the snapshot (below) is fsynced before any change.
+  op.journal_.write(op.entry_, false);
   try {
     op.snapshot_ = snapshot::SnapshotStore(repo).create(message, excluded);
     {
-      TraceScope t("operation: private copy");
+      TraceScope t("private copy");
       keep_snapshot(op.vault_, repo, op.snapshot_);
     }
     op.vault_.attach(repo);
@@ -344,7 +347,9 @@ snapshot::RestoreReport Operation::roll_back() {
     journal_.write(entry_, false);
   };
   vault_.attach(*repo_);
+  std::optional<TraceScope> step(std::in_place, "stray processes");
   bool ended = !end_stray_processes().empty();
+  step.emplace("restore");
   Rollback done = roll_back_to(*repo_, snapshot_, changes_, options);
   if (ended) {
     // What was ended may have been writing until the moment it died: after a quiet moment, look again
@@ -360,11 +365,13 @@ snapshot::RestoreReport Operation::roll_back() {
     done.outside = std::move(again.outside);
     if (again.kept_ref) done.kept_ref = again.kept_ref;
   }
+  step.emplace("objects and ref");
   give_back_objects();
   say_restored(say_, done.restore);
   outside_ = std::move(done.outside);
   kept_ref_ = std::move(done.kept_ref);
   say_outside_changes(say_, outside_, kept_ref_);
+  step.emplace("journal and private copy cleared");
   journal_.clear();
   runners::set_operation_marker(std::nullopt);
   vault_.remove();

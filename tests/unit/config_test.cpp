@@ -132,7 +132,22 @@ TEST(ParseConfig, LeftOutKeysGetTheirDefaults) {
   EXPECT_TRUE(c.tiers.empty());  // "the default tiers": load_config fills them in
   EXPECT_TRUE(c.protect.empty());
   EXPECT_TRUE(c.protect_defaults);
+  EXPECT_EQ(c.retention, (RetentionConfig{true, 50, 14, 200, 20}));
   EXPECT_TRUE(parse_config(doc(R"("tiers": [])"), "x.json").tiers.empty());
+}
+
+TEST(ParseConfig, ReadsRetentionAsLimitsOrOnOff) {
+  EXPECT_EQ(parse_config(doc(R"("retention": {"snapshots": 3, "snapshot_days": 0, "snapshots_at_most": 5, "baselines": 2})"), "x").retention,
+            (RetentionConfig{true, 3, 0, 5, 2}));
+  EXPECT_EQ(parse_config(doc(R"("retention": {"baselines": 7})"), "x").retention, (RetentionConfig{true, 50, 14, 200, 7}));
+  EXPECT_EQ(parse_config(doc(R"("retention": false)"), "x").retention, (RetentionConfig{false, 50, 14, 200, 20}));
+  EXPECT_EQ(parse_config(doc(R"("retention": true)"), "x").retention, RetentionConfig{});
+  GateConfig off = parse_config(doc(R"("retention": false)"), "x");
+  EXPECT_EQ(to_json(off)["retention"], false);
+  EXPECT_EQ(parse_config(to_json(off).dump(), "x"), off);
+  EXPECT_EQ(problem(doc(R"("retention": {"snapshots": 0})")), "gate.json: retention.snapshots: must be between 1 and 1000000, got 0");
+  EXPECT_EQ(problem(doc(R"("retention": {"snapshot": 3})")).substr(0, 44), "gate.json: retention: unknown key 'snapshot'");
+  EXPECT_EQ(problem(doc(R"("retention": 3)")), "gate.json: retention: expected an object, got the number 3");
 }
 
 TEST(ParseConfig, AcceptsTheEdgesOfTheRanges) {
@@ -193,8 +208,8 @@ TEST(ParseConfig, RefusesUnknownKeysWithASuggestion) {
   std::string hint;
   EXPECT_EQ(problem(doc(R"("flaky_rerun": 3)"), &hint),
             "gate.json: unknown key 'flaky_rerun' (expected version, source_dir, build_dir, report_dir, base, "
-            "flaky_reruns, jobs, test_timeout, allow_test_edits, test_paths, secrets_allowlist, tiers, protect or "
-            "protect_defaults)");
+            "flaky_reruns, jobs, test_timeout, allow_test_edits, test_paths, secrets_allowlist, tiers, protect, "
+            "protect_defaults or retention)");
   EXPECT_EQ(hint, "did you mean 'flaky_reruns'?");
   EXPECT_EQ(problem(doc(R"("Tiers": [])"), &hint).substr(0, 32), "gate.json: unknown key 'Tiers' (");
   EXPECT_EQ(hint, "did you mean 'tiers'?");
@@ -628,7 +643,8 @@ TEST(ConfigToJson, WritesEveryKeyAndParsesBackToTheSame) {
         {"name": "secrets", "kind": "secrets", "required": true, "timeout": 600, "lanes": ["docs", "standard", "heavy"],
          "gitleaks": "auto"},
         {"name": "static", "kind": "clang-tidy", "required": true, "timeout": 600, "lanes": ["standard", "heavy"]}],
-      "protect": [], "protect_defaults": true})"));
+      "protect": [], "protect_defaults": true,
+      "retention": {"snapshots": 50, "snapshot_days": 14, "snapshots_at_most": 200, "baselines": 20}})"));
   EXPECT_EQ(parse_config(d.dump(), "defaults"), defaults);
 
   GateConfig empty = parse_config(doc(R"("test_paths": [], "protect_defaults": false, "base": "main", "jobs": 3)"), "x");

@@ -1,0 +1,94 @@
+#include "gate/run/retention.h"
+
+#include <cerrno>
+#include <chrono>
+#include <filesystem>
+#include <set>
+#include <vector>
+
+#include "gate/git/reference.h"
+#include "gate/snapshot/restore.h"
+#include "gate/snapshot/snapshot_store.h"
+#include "gate/state/baseline.h"
+#include "gate/state/operation.h"
+#include "gate/util/error.h"
+#include "gate/util/trace.h"
+
+namespace autofix {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+using Days = std::chrono::duration<std::int64_t, std::ratio<86400>>;
+
+// The refs under `prefix` named by a snapshot id, with the time their id starts with; others are left alone.
+std::vector<Retained> refs_by_time(const git::Repository& repo, const std::string& prefix) {
+  std::vector<Retained> out;
+  for (std::string& id : git::reference_names_under(repo, prefix))
+    if (std::optional<SystemTime> t = time_of_snapshot_id(id)) out.push_back({std::move(id), *t});
+  return out;
+}
+
+std::size_t drop_refs(const git::Repository& repo, const std::string& prefix, const RetentionConfig& rule,
+                      SystemTime now, const std::set<std::string>& pinned) {
+  std::vector<std::string> drop = names_to_drop(refs_by_time(repo, prefix), rule.snapshots, Days(rule.snapshot_days),
+                                                rule.snapshots_at_most, now, pinned);
+  for (const std::string& id : drop) git::remove_reference_if_any(repo, prefix + id);
+  return drop.size();
+}
+
+// Stored baselines by when they were last written or used (their file's time).
+std::size_t drop_baselines(const git::Repository& repo, const RetentionConfig& rule,
+                           const std::optional<std::string>& in_use) {
+  const BaselineCache cache(repo.state_dir());
+  const fs::path dir = cache.path_for("x").parent_path();
+  std::error_code ec;
+  if (in_use) fs::last_write_time(cache.path_for(*in_use), fs::file_time_type::clock::now(), ec);  // just used
+  std::vector<Retained> stored;
+  fs::directory_iterator it(dir, ec), end;
+  if (ec) {
+    if (ec == std::errc::no_such_file_or_directory) return 0;
+    throw Error(ErrorKind::io, "cannot list the stored baselines in '" + dir.string() + "': " + ec.message());
+  }
+  for (; it != end; it.increment(ec)) {
+    if (ec) throw Error(ErrorKind::io, "cannot list the stored baselines in '" + dir.string() + "': " + ec.message());
+    const fs::path& p = it->path();
+    if (p.extension() != ".json") continue;  // a writer's temporary is left to it
+    std::error_code time_ec;
+    fs::file_time_type t = it->last_write_time(time_ec);
+    if (time_ec) continue;  // gone meanwhile
+    stored.push_back({p.stem().string(), fs::file_time_type::clock::to_sys(t)});
+  }
+  std::set<std::string> pinned;
+  if (in_use) pinned.insert(*in_use);
+  std::vector<std::string> drop =
+      names_to_drop(std::move(stored), rule.baselines, {}, rule.baselines, std::chrono::system_clock::now(), pinned);
+  for (const std::string& key : drop) {
+    std::error_code rm;
+    fs::remove(cache.path_for(key), rm);
+    if (rm) throw Error(ErrorKind::io, "cannot remove the stored baseline '" + cache.path_for(key).string() + "': " + rm.message());
+  }
+  return drop.size();
+}
+
+}  // namespace
+
+RetentionOutcome apply_retention(const git::Repository& repo, const RetentionConfig& rule,
+                                 const std::optional<std::string>& snapshot_in_use,
+                                 const std::optional<std::string>& baseline_in_use) {
+  RetentionOutcome out;
+  if (!rule.enabled) return out;
+  TraceScope trace("retention");
+  // What `recover` would restore stays, whatever its age.
+  std::set<std::string> pinned;
+  if (snapshot_in_use) pinned.insert(*snapshot_in_use);
+  if (std::optional<JournalEntry> e = journal_for(repo).read(); e && e->snapshot) pinned.insert(*e->snapshot);
+  const SystemTime now = std::chrono::system_clock::now();
+  out.snapshots = drop_refs(repo, snapshot::kSnapshotRefPrefix, rule, now, pinned);
+  out.discarded = drop_refs(repo, snapshot::kDiscardedRefPrefix, rule, now, pinned);
+  out.baselines = drop_baselines(repo, rule, baseline_in_use);
+  return out;
+}
+
+}  // namespace autofix

@@ -1,0 +1,28 @@
+#pragma once
+// Automatic retention (docs/configuration.md#retention): what an attempt or verify removes of the gate's
+// history when it ends, under the repository's lock, by the rule of gate/policy/retention.h.
+#include <cstddef>
+#include <optional>
+#include <string>
+
+#include "gate/git/repository.h"
+#include "gate/policy/retention.h"
+
+namespace autofix {
+
+struct RetentionOutcome {
+  std::size_t snapshots = 0;  // refs/autofix/snapshots/* removed
+  std::size_t discarded = 0;  // refs/autofix/discarded/* removed
+  std::size_t baselines = 0;  // .git/autofix/baselines/*.json removed
+};
+
+// Removes the snapshots, discarded work trees and stored baselines beyond `rule`, never the snapshot an
+// unfinished operation's journal names, nor `snapshot_in_use` (this run's), nor `baseline_in_use` (marked
+// as just used first). Call it
+// with the repository's lock held. Nothing when the rule is turned off. Throws Error when a ref or a file
+// cannot be listed or removed (the caller says so as a warning: the run's outcome stands).
+RetentionOutcome apply_retention(const git::Repository& repo, const RetentionConfig& rule,
+                                 const std::optional<std::string>& snapshot_in_use,
+                                 const std::optional<std::string>& baseline_in_use);
+
+}  // namespace autofix
