@@ -38,7 +38,7 @@ def load(path):
 
 class SchemaTest(unittest.TestCase):
     def test_both_are_valid_schemas(self):
-        for name in ("report.schema.json", "autofix-gate.schema.json", "batch.schema.json"):
+        for name in ("report.schema.json", "autofix-gate.schema.json", "batch.schema.json", "batch-report.schema.json"):
             with self.subTest(name):
                 jsonschema.Draft202012Validator.check_schema(schema(name))
 
