@@ -56,9 +56,9 @@ TEST(BatchFile, MalformedJsonIsAUsageError) {
 
 TEST(BatchFile, UnknownKeysAreRefused) {
   EXPECT_EQ(problem(R"({"version": 1, "fixes": [{"id": "a", "patch": "a.diff"}], "strategyy": "best_effort"})"),
-            "b.json: strategyy: unknown key 'strategyy' (did you mean 'strategy'?)");
+            "b.json: unknown key 'strategyy' (expected version, strategy or fixes)");
   EXPECT_EQ(problem(with_fixes(R"({"id": "a", "patch": "a.diff", "depend_on": []})")),
-            "b.json: fixes[0].depend_on: unknown key 'depend_on' (did you mean 'depends_on'?)");
+            "b.json: fixes[0]: unknown key 'depend_on' (expected id, patch, fixer, timeout or depends_on)");
 }
 
 TEST(BatchFile, UnknownStrategyIsRefused) {
@@ -75,7 +75,7 @@ TEST(BatchFile, DuplicateIdsAreRefused) {
 
 TEST(BatchFile, DuplicateKeysAreRefused) {
   EXPECT_EQ(problem(with_fixes(R"({"id": "a", "id": "b", "patch": "a.diff"})")),
-            "b.json: fixes[0].id: duplicate key 'id'");
+            "b.json: fixes[0]: duplicate key 'id'");
 }
 
 TEST(BatchFile, ADependencyCycleIsNamed) {
