@@ -113,7 +113,7 @@ std::string batch_summary(const BatchResult& r) {
       << (r.strategy == BatchStrategy::checkpoint ? " (every " + std::to_string(r.checkpoint_every) + ")" : "")
       << ", on accept `" << to_string(r.on_accept) << "`: " << r.runs << " build+test run(s), against "
       << r.one_by_one_runs << " one by one.";
-  if (!r.reason.empty()) out << " " << r.reason << ".";
+  if (r.outcome == "error") out << "\n\n**The batch could not be judged**: " << r.reason << ".";
   out << "\n\n| fix | verdict | reason | commit |\n| --- | --- | --- | --- |\n";
   for (const BatchFixResult& f : r.fixes)
     out << "| " << cell(f.id) << " | " << to_string(f.verdict) << " | " << cell(f.reason) << " | "
