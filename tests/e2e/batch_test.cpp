@@ -5,6 +5,8 @@
 // intact; a bad batch file changes nothing.
 #include <gtest/gtest.h>
 
+#include <signal.h>
+
 #include <map>
 
 #include "tests/e2e/attempt_data/calculator_repo.h"
@@ -163,6 +165,23 @@ TEST(Batch, AllOrNothingLandsNothingAndNamesTheCulprits) {
   TreeFingerprint after = source_fingerprint(c.repo());
   EXPECT_TRUE(after == before) << describe_difference(before, after);
   EXPECT_FALSE(fs::exists(c.journal()));
+}
+
+TEST(Batch, SigtermDuringAStepRestoresTheTreeAndExits143) {
+  Calculator c;
+  fs::path file = write_batch(c, "best_effort");
+  edit_as_the_user(c);
+  TreeFingerprint before = source_fingerprint(c.repo());
+  BackgroundProcess run_gate({gate_binary().string(), "batch", "-j", "2", file.string()}, c.repo());
+  // The first step's build (the baseline's phase is "baseline").
+  ASSERT_TRUE(eventually([&] { return journal_in_phase(c.repo(), "build"); }, std::chrono::minutes(4)));
+  run_gate.signal(SIGTERM);
+  runners::ProcessResult r = run_gate.wait();
+  EXPECT_EQ(r.exit_code, 143) << show(r);
+  TreeFingerprint after = source_fingerprint(c.repo());
+  EXPECT_TRUE(after == before) << describe_difference(before, after);
+  EXPECT_FALSE(fs::exists(c.journal()));
+  EXPECT_EQ(refs_under(c.repo(), "refs/heads/autofix/"), Strings{});
 }
 
 TEST(Batch, ABadBatchFileChangesNothing) {
