@@ -167,6 +167,48 @@ TEST(Batch, AllOrNothingLandsNothingAndNamesTheCulprits) {
   EXPECT_FALSE(fs::exists(c.journal()));
 }
 
+// Two good fixes from a patch directory (the short form), each landing as the mode says.
+fs::path two_good_fixes(const Calculator& c) {
+  fs::path dir = c.tmp() / "patch dir";
+  fs::create_directories(dir);
+  fs::copy_file(example_fix("correct-fix.diff"), dir / "1-mean.diff");
+  std::string doc = make_patch(c, {{"parser/parser.h", replaced(original(c, "parser/parser.h"), "// Parses \"1.5, 2, -3\"",
+                                                                "// Parses a list such as \"1.5, 2, -3\"")}},
+                               "doc");
+  fs::copy_file(doc, dir / "2-doc.diff");
+  return dir;
+}
+
+TEST(Batch, OnAcceptKeepLeavesTheFixesInTheTreeBesideTheUsersWork) {
+  Calculator c;
+  fs::path dir = two_good_fixes(c);
+  edit_as_the_user(c);
+  runners::ProcessResult r = batch(c, {"--patch-dir", dir.string(), "--on-accept", "keep"});
+  ASSERT_EQ(r.exit_code, 0) << show(r);
+  EXPECT_EQ(verdicts(batch_report(c)), (std::map<std::string, std::string>{{"1-mean", "accepted"}, {"2-doc", "accepted"}}));
+  EXPECT_NE(original(c, "mathlib/mathlib.cpp").find("static_cast<double>(values.size());"), std::string::npos);
+  EXPECT_NE(original(c, "parser/parser.h").find("// Parses a list such as"), std::string::npos);
+  EXPECT_NE(original(c, "mathlib/mathlib.h").find("// my note, not committed"), std::string::npos);
+  EXPECT_EQ(read_file(c.repo() / "my notes.txt"), "remember the milk\n");
+  EXPECT_EQ(c.git_out({"rev-parse", "HEAD"}), c.original_head());
+  EXPECT_EQ(refs_under(c.repo(), "refs/heads/autofix/"), Strings{});
+  EXPECT_FALSE(fs::exists(c.journal()));
+}
+
+TEST(Batch, OnAcceptCommitPutsOneCommitPerFixOnTheCurrentBranch) {
+  Calculator c;
+  fs::path dir = two_good_fixes(c);
+  edit_as_the_user(c);
+  runners::ProcessResult r = batch(c, {"--patch-dir", dir.string(), "--on-accept", "commit"});
+  ASSERT_EQ(r.exit_code, 0) << show(r);
+  EXPECT_EQ(lines_of(c.git_out({"log", "--reverse", "--format=%s", c.original_head() + "..main"})),
+            (Strings{"autofix: apply 1-mean.diff", "autofix: apply 2-doc.diff"}));
+  EXPECT_EQ(c.git_out({"symbolic-ref", "HEAD"}), "refs/heads/main");
+  // The user's edit stays uncommitted; the fixes are committed and in the tree.
+  EXPECT_EQ(lines_of(c.git_out({"status", "--porcelain"})), (Strings{" M mathlib/mathlib.h", "?? my notes.txt"}));
+  EXPECT_FALSE(fs::exists(c.journal()));
+}
+
 TEST(Batch, SigtermDuringAStepRestoresTheTreeAndExits143) {
   Calculator c;
   fs::path file = write_batch(c, "best_effort");
