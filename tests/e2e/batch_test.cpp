@@ -205,7 +205,7 @@ TEST(Batch, OnAcceptCommitPutsOneCommitPerFixOnTheCurrentBranch) {
             (Strings{"autofix: apply 1-mean.diff", "autofix: apply 2-doc.diff"}));
   EXPECT_EQ(c.git_out({"symbolic-ref", "HEAD"}), "refs/heads/main");
   // The user's edit stays uncommitted; the fixes are committed and in the tree.
-  EXPECT_EQ(lines_of(c.git_out({"status", "--porcelain"})), (Strings{" M mathlib/mathlib.h", "?? my notes.txt"}));
+  EXPECT_EQ(lines_of(c.git_out({"status", "--porcelain"})), (Strings{" M mathlib/mathlib.h", "?? \"my notes.txt\""}));
   EXPECT_FALSE(fs::exists(c.journal()));
 }
 
