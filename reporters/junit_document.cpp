@@ -98,12 +98,10 @@ std::string junit_seconds(double s) {
   return buf;
 }
 
-std::string junit_document(const JunitSuite& suite) {
-  pugi::xml_document doc;
-  pugi::xml_node decl = doc.append_child(pugi::node_declaration);
-  decl.append_attribute("version") = "1.0";
-  decl.append_attribute("encoding") = "UTF-8";
-  pugi::xml_node root = doc.append_child("testsuite");
+namespace {
+
+void append_suite(pugi::xml_node parent, const JunitSuite& suite) {
+  pugi::xml_node root = parent.append_child("testsuite");
   size_t failures = 0, errors = 0, skipped = 0;
   double time = 0;
   for (const JunitCase& c : suite.cases) {
@@ -128,9 +126,36 @@ std::string junit_document(const JunitSuite& suite) {
     }
   }
   for (const JunitCase& c : suite.cases) append_case(root, c);
+}
+
+pugi::xml_document new_document() {
+  pugi::xml_document doc;
+  pugi::xml_node decl = doc.append_child(pugi::node_declaration);
+  decl.append_attribute("version") = "1.0";
+  decl.append_attribute("encoding") = "UTF-8";
+  return doc;
+}
+
+std::string saved(const pugi::xml_document& doc) {
   std::ostringstream out;
   doc.save(out, "  ", pugi::format_default, pugi::encoding_utf8);
   return out.str();
+}
+
+}  // namespace
+
+std::string junit_document(const JunitSuite& suite) {
+  pugi::xml_document doc = new_document();
+  append_suite(doc, suite);
+  return saved(doc);
+}
+
+std::string junit_documents(const std::string& name, const std::vector<JunitSuite>& suites) {
+  pugi::xml_document doc = new_document();
+  pugi::xml_node root = doc.append_child("testsuites");
+  set_attribute(root, "name", name);
+  for (const JunitSuite& suite : suites) append_suite(root, suite);
+  return saved(doc);
 }
 
 }  // namespace autofix::reporters

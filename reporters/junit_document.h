@@ -52,6 +52,10 @@ struct JunitSuite {
 // strangers is made fit for XML (xml_text); times are written as junit_seconds.
 std::string junit_document(const JunitSuite& suite);
 
+// Several suites under a <testsuites> root (junit-10.xsd's form; Surefire's schema knows one suite only):
+// the batch report's junit.xml, one suite per fix.
+std::string junit_documents(const std::string& name, const std::vector<JunitSuite>& suites);
+
 // Text as XML 1.0 can carry it: invalid UTF-8 and the characters XML forbids even when escaped (C0
 // controls other than tab, line feed and carriage return; U+FFFE, U+FFFF) become U+FFFD.
 std::string xml_text(std::string_view text);

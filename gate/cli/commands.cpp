@@ -10,6 +10,7 @@
 
 #include "gate/results/report_reader.h"
 #include "gate/run/attempt.h"
+#include "gate/run/batch.h"
 #include "gate/run/report_files.h"
 #include "gate/run/shard.h"
 #include "gate/run/verify.h"
@@ -27,6 +28,7 @@
 #include "gate/util/trace.h"
 #include "gate/util/byte_names.h"
 #include "reporters/attempt_report.h"
+#include "reporters/batch_report.h"
 #include "reporters/progress.h"
 #include "gate/cli/status_view.h"
 #include "runners/stray_processes.h"
@@ -63,6 +65,10 @@ struct Options {
   std::string out_dir;
   std::string report_file;
   std::string tier;
+  std::optional<std::string> batch_file;
+  std::optional<std::string> patch_dir;
+  std::optional<std::string> strategy;
+  size_t checkpoint_every = 3;
   // Set by a command whose outcome was committed (an accepted fix's branch written): a signal arriving
   // later does not turn its exit code into 128+N.
   bool outcome_committed = false;
@@ -291,6 +297,31 @@ int cmd_attempt(Options& o) {
   return outcome.exit_code;
 }
 
+int cmd_batch(Options& o) {
+  reporters::Progress progress = reporters::Progress::for_stderr();
+  AttemptOptions a = attempt_options(o);
+  BatchOptions b;
+  static_cast<SessionOptions&>(b) = a;
+  if (o.batch_file) b.batch_file = *o.batch_file;
+  if (o.patch_dir) b.patch_dir = *o.patch_dir;
+  if (o.strategy) b.strategy = kBatchStrategies.parse(*o.strategy);  // checked by CLI11 against the table
+  b.checkpoint_every = o.checkpoint_every;
+  b.on_accept = a.on_accept;
+  b.dry_run = a.dry_run;
+  BatchOutcome outcome = run_batch(b, progress);
+  const BatchResult& r = outcome.result;
+  if (o.json) {
+    print_json(reporters::batch_report_json(r));
+  } else if (!r.dry_run) {
+    std::cout << "batch " << r.batch_id << ": " << r.outcome << ": " << r.reason << " (" << r.runs
+              << " build+test run(s), " << r.one_by_one_runs << " one by one)\n";
+    for (const BatchFixResult& f : r.fixes) std::cout << "  " << f.id << ": " << to_string(f.verdict) << ": " << f.reason << "\n";
+    for (const std::string& branch : r.branches) std::cout << "branch: " << branch << "\n";
+    std::cout << "reports: " << outcome.report_dir.string() << "\n";
+  }
+  return outcome.exit_code;
+}
+
 int cmd_baseline(Options& o) {
   reporters::Progress progress = reporters::Progress::for_stderr();
   BaselineOutcome b = compute_baseline(attempt_options(o), progress);
@@ -437,6 +468,42 @@ int run(int argc, char** argv) {
   add_judging_options(attempt, o);
   attempt->add_flag("--json", o.json, "Print report.json on stdout");
   attempt->callback([&] { action = [&] { return cmd_attempt(o); }; });
+
+  CLI::App* batch = app.add_subcommand(
+      "batch",
+      "Judge a batch of fixes (docs/batch.md) against one snapshot and baseline: bisect to the culprits, land "
+      "each accepted fix as its own commit; exit 0 all accepted, 1 some not, 4 gate error");
+  add_dir_option(batch, o);
+  batch->add_option("file", o.batch_file, "The batch file (JSON, docs/batch.md)")->type_name("FILE");
+  batch->add_option("--patch-dir", o.patch_dir, "Or: a directory of *.diff files, applied in name order")
+      ->type_name("DIR");
+  add_source_dir_option(batch, o);
+  batch->add_option("--build-dir", o.build_dir, "Build directory, shared by every step (default: build/ in the repository)")
+      ->type_name("DIR");
+  batch->add_option("--report-dir", o.report_dir, "Where reports go (default: <build dir>/autofix/<batch id>/)")
+      ->type_name("DIR");
+  batch->add_option("--strategy", o.strategy, "all_or_nothing, best_effort (default), checkpoint or continue_on_error")
+      ->check(CLI::IsMember([] {
+        std::vector<std::string> names;
+        for (std::string_view name : kBatchStrategies.names()) names.emplace_back(name);
+        return names;
+      }()));
+  batch->add_option("--checkpoint-every", o.checkpoint_every, "checkpoint: fixes per verified group (default 3)")
+      ->check(CLI::PositiveNumber);
+  batch->add_option("--on-accept", o.on_accept, "branch (default): commit the accepted fixes on autofix/batch/<id> "
+                    "and restore your checkout; keep: leave them in the work tree; commit: commit on the current branch")
+      ->check(CLI::IsMember([] {
+        std::vector<std::string> names;
+        for (std::string_view name : on_accept_choices()) names.emplace_back(name);
+        return names;
+      }()));
+  batch->add_flag("--dry-run", o.attempt.dry_run, "Print the plan and change nothing (exit 5)");
+  batch->add_option("--timeout", o.timeout_s, "Limit in seconds for the build and the tests, each")
+      ->check(CLI::PositiveNumber);
+  add_jobs_option(batch, o);
+  add_judging_options(batch, o);
+  batch->add_flag("--json", o.json, "Print the batch's report.json on stdout");
+  batch->callback([&] { action = [&] { return cmd_batch(o); }; });
 
   CLI::App* verify = app.add_subcommand(
       "verify",

@@ -379,6 +379,25 @@ snapshot::RestoreReport Operation::roll_back() {
   return done.restore;
 }
 
+snapshot::RestoreReport Operation::undo_gate_change() {
+  if (!open_) throw Error(ErrorKind::internal, "undo_gate_change() on an operation that has ended");
+  set_phase("restore");
+  snapshot::RestoreOptions options;
+  options.git_metadata = true;
+  options.leave_ref = leaving(entry_.kept_refs);
+  options.before_writing = [this](const std::vector<std::string>& paths) {
+    if (!entry_.pending_writes) entry_.pending_writes = PendingWrites{static_cast<int>(::getpid()), {}};
+    entry_.pending_writes->paths.insert(entry_.pending_writes->paths.end(), paths.begin(), paths.end());
+    journal_.write(entry_, false);
+  };
+  end_stray_processes();
+  Rollback done = roll_back_to(*repo_, snapshot_, changes_, options);
+  say_outside_changes(say_, done.outside, done.kept_ref);
+  entry_.pending_writes.reset();
+  gate_changed_nothing_yet();
+  return done.restore;
+}
+
 Operation::~Operation() {
   if (!open_) return;
   try {

@@ -72,6 +72,10 @@ class Operation {
   // Ends what the operation left running (daemons that left their process group included), restores
   // the snapshot but for what others changed meanwhile, verifies it, and ends the operation.
   snapshot::RestoreReport roll_back();
+  // Between the steps of a batch: undoes the gate's change (the verified restore of roll_back(), keeping
+  // what others changed meanwhile) and leaves the operation open, with nothing changed by the gate.
+  // Only the files that differ are written, so an incremental build after it rebuilds only those.
+  snapshot::RestoreReport undo_gate_change();
   // What the last roll_back() kept or set aside (empty before it).
   const std::vector<OutsideChange>& outside_changes() const noexcept { return outside_; }
   const std::optional<std::string>& kept_ref() const noexcept { return kept_ref_; }

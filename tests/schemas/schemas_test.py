@@ -38,7 +38,7 @@ def load(path):
 
 class SchemaTest(unittest.TestCase):
     def test_both_are_valid_schemas(self):
-        for name in ("report.schema.json", "autofix-gate.schema.json"):
+        for name in ("report.schema.json", "autofix-gate.schema.json", "batch.schema.json", "batch-report.schema.json"):
             with self.subTest(name):
                 jsonschema.Draft202012Validator.check_schema(schema(name))
 
@@ -61,6 +61,30 @@ class SchemaTest(unittest.TestCase):
         self.assertIsNotNone(example, "docs/configuration.md has no example under '## Format (version 1)'")
         validator = jsonschema.Draft202012Validator(schema("autofix-gate.schema.json"))
         self.assertEqual([e.message for e in validator.iter_errors(json.loads(example.group(1)))], [])
+
+    def test_the_documented_batch_file_passes(self):
+        with open(os.path.join(ROOT, "docs", "batch.md"), encoding="utf-8") as f:
+            text = f.read()
+        example = re.search(r"## The batch file \(version 1\)\n.*?```json\n(.*?)\n```", text, re.S)
+        self.assertIsNotNone(example, "docs/batch.md has no example under '## The batch file (version 1)'")
+        validator = jsonschema.Draft202012Validator(schema("batch.schema.json"))
+        self.assertEqual([e.message for e in validator.iter_errors(json.loads(example.group(1)))], [])
+
+    def test_batch_files_the_gate_refuses_fail_the_schema(self):
+        validator = jsonschema.Draft202012Validator(schema("batch.schema.json"))
+        fix = {"id": "a", "patch": "a.diff"}
+        refused = {
+            "unknown key": {"version": 1, "fixes": [fix], "strategyy": "best_effort"},
+            "no fixes": {"version": 1, "fixes": []},
+            "both": {"version": 1, "fixes": [{"id": "a", "patch": "a.diff", "fixer": ["x"]}]},
+            "neither": {"version": 1, "fixes": [{"id": "a"}]},
+            "patch with timeout": {"version": 1, "fixes": [{"id": "a", "patch": "a.diff", "timeout": 3}]},
+            "blank in id": {"version": 1, "fixes": [{"id": "a b", "patch": "a.diff"}]},
+            "unknown strategy": {"version": 1, "strategy": "best", "fixes": [fix]},
+        }
+        for name, doc in refused.items():
+            with self.subTest(name):
+                self.assertFalse(validator.is_valid(doc), f"{name} passed the schema")
 
     def test_a_report_missing_a_required_key_fails(self):
         validator = jsonschema.Draft202012Validator(schema("report.schema.json"))

@@ -1,0 +1,256 @@
+// `autofix-gate batch` end to end, on a copy of examples/calculator (mean() divides by n - 1): eight
+// fixes, two of them breaking different tests, one depending on a breaking one, one that does not apply
+// after another. best_effort and all_or_nothing give their exact accepted sets, the branch holds one
+// commit per accepted fix in order, the skipped reasons are said, and the user's uncommitted work is
+// intact; a bad batch file changes nothing.
+#include <gtest/gtest.h>
+
+#include <signal.h>
+
+#include <map>
+
+#include "tests/e2e/attempt_data/calculator_repo.h"
+#include "tests/support/json_schema_check.h"
+
+namespace autofix::testing {
+namespace {
+
+using attempt::Calculator;
+using attempt::example_fix;
+using attempt::lines_of;
+using attempt::make_patch;
+using attempt::refs_under;
+using attempt::replaced;
+using attempt::source_fingerprint;
+
+using Strings = std::vector<std::string>;
+
+std::string original(const Calculator& c, const std::string& path) { return read_file(c.repo() / path); }
+
+// The eight fixes as patches beside a batch file in the test's scratch directory; returns the batch file.
+fs::path write_batch(const Calculator& c, const std::string& strategy) {
+  fs::path dir = c.tmp() / "batch dir";
+  fs::create_directories(dir);
+  auto patch = [&](const std::string& name, const std::string& path, const std::string& from, const std::string& to) {
+    std::string file = make_patch(c, {{path, replaced(original(c, path), from, to)}}, name);
+    fs::copy_file(file, dir / (name + ".diff"), fs::copy_options::overwrite_existing);
+  };
+  fs::copy_file(example_fix("correct-fix.diff"), dir / "mean.diff");
+  patch("sum-note", "mathlib/mathlib.cpp", "  double total = 0;\n", "  double total = 0;  // added in order\n");
+  patch("list-sep", "formatter/formatter.cpp", "out += \", \";", "out += \",\";");  // breaks ListInBrackets
+  patch("parse-plus", "parser/parser.cpp", "out.push_back(value);", "out.push_back(value + 1);");  // breaks Parses...
+  patch("list-doc", "formatter/formatter.h", "// \"[1.00, 2.50]\"", "// \"[1.00,2.50]\"");
+  patch("sum-zero", "mathlib/mathlib.cpp", "  double total = 0;\n", "  double total = 0.0;\n");  // not after sum-note
+  patch("main-note", "app/main.cpp", "// calc \"1, 2, 6\"", "// usage: calc \"1, 2, 6\"");
+  patch("parser-doc", "parser/parser.h", "// Parses \"1.5, 2, -3\"", "// Parses a list such as \"1.5, 2, -3\"");
+  std::string text = R"({"version": 1, "strategy": ")" + strategy + R"(", "fixes": [
+    {"id": "mean", "patch": "mean.diff"},
+    {"id": "sum-note", "patch": "sum-note.diff"},
+    {"id": "list-sep", "patch": "list-sep.diff"},
+    {"id": "parse-plus", "patch": "parse-plus.diff"},
+    {"id": "list-doc", "patch": "list-doc.diff", "depends_on": ["list-sep"]},
+    {"id": "sum-zero", "patch": "sum-zero.diff"},
+    {"id": "main-note", "patch": "main-note.diff"},
+    {"id": "parser-doc", "patch": "parser-doc.diff"}]})";
+  write_file(dir / "batch.json", text);
+  return dir / "batch.json";
+}
+
+// The user's uncommitted work: an edit of a tracked file no fix touches, and an untracked file.
+void edit_as_the_user(const Calculator& c) {
+  write_file(c.repo() / "mathlib" / "mathlib.h", original(c, "mathlib/mathlib.h") + "// my note, not committed\n");
+  write_file(c.repo() / "my notes.txt", "remember the milk\n");
+}
+
+runners::ProcessResult batch(const Calculator& c, Strings args) {
+  args.insert(args.begin(), {"batch", "-j", "2"});
+  return gate(c.repo(), args, std::chrono::minutes(10));
+}
+
+nlohmann::json batch_report(const Calculator& c) { return nlohmann::json::parse(read_file(c.reports() / "report.json")); }
+
+std::map<std::string, std::string> verdicts(const nlohmann::json& report) {
+  std::map<std::string, std::string> out;
+  for (const auto& f : report.at("fixes")) out[f.at("id").get<std::string>()] = f.at("verdict").get<std::string>();
+  return out;
+}
+
+std::string reason_of(const nlohmann::json& report, const std::string& id) {
+  for (const auto& f : report.at("fixes"))
+    if (f.at("id") == id) return f.at("reason").get<std::string>();
+  return "(no fix " + id + ")";
+}
+
+TEST(Batch, BestEffortLandsTheLargestPassingSetOneCommitPerFixInOrder) {
+  Calculator c;
+  fs::path file = write_batch(c, "best_effort");
+  edit_as_the_user(c);
+  TreeFingerprint before = source_fingerprint(c.repo());
+  runners::ProcessResult r = batch(c, {file.string()});
+  ASSERT_EQ(r.exit_code, 1) << show(r);  // some fixes were not accepted
+
+  nlohmann::json report = batch_report(c);
+  EXPECT_EQ(verdicts(report), (std::map<std::string, std::string>{{"mean", "accepted"},
+                                                                   {"sum-note", "accepted"},
+                                                                   {"list-sep", "rejected"},
+                                                                   {"parse-plus", "rejected"},
+                                                                   {"list-doc", "skipped"},
+                                                                   {"sum-zero", "skipped"},
+                                                                   {"main-note", "accepted"},
+                                                                   {"parser-doc", "accepted"}}))
+      << report.dump(2);
+  EXPECT_EQ(reason_of(report, "list-doc"), "depends on list-sep, which was rejected");
+  EXPECT_TRUE(reason_of(report, "sum-zero").starts_with("does not apply after mean and sum-note")
+              || reason_of(report, "sum-zero").starts_with("does not apply after mean, sum-note"))
+      << reason_of(report, "sum-zero");
+  EXPECT_EQ(json_schema_problems("batch-report.schema.json", report), "");
+  EXPECT_EQ(report.at("strategy"), "best_effort");
+  EXPECT_EQ(report.at("outcome"), "partial");
+  EXPECT_EQ(report.at("totals").at("one_by_one_runs"), 8);
+  // sum-zero is skipped before any build; seven fixes with two culprits: all (fails); mean, sum-note,
+  // list-sep (fails); mean; sum-note; list-sep alone (confirmed: fails); parse-plus, main-note, parser-doc
+  // on the two (fails); parse-plus on them (fails); parse-plus alone (fails); main-note, parser-doc
+  // (passes). Within 1 + 2·k·⌈log2 n⌉ = 13.
+  EXPECT_EQ(report.at("totals").at("runs"), 9);
+
+  // One branch, one commit per accepted fix, in the order applied, each with the batch's trailers.
+  std::string id = report.at("batch_id").get<std::string>();
+  std::string branch = "autofix/batch/" + id;
+  EXPECT_EQ(refs_under(c.repo(), "refs/heads/autofix/"), Strings{"refs/heads/" + branch});
+  EXPECT_EQ(lines_of(c.git_out({"log", "--reverse", "--format=%s", c.original_head() + ".." + branch})),
+            (Strings{"autofix: apply mean.diff", "autofix: apply sum-note.diff", "autofix: apply main-note.diff",
+                     "autofix: apply parser-doc.diff"}));
+  EXPECT_EQ(lines_of(c.git_out({"log", "--format=%(trailers:key=Autofix-Batch,valueonly)", c.original_head() + ".." + branch})),
+            (Strings(4, id)));
+  EXPECT_EQ(lines_of(c.git_out({"diff", "--name-only", c.original_head(), branch})),
+            (Strings{"app/main.cpp", "mathlib/mathlib.cpp", "parser/parser.h"}));
+  for (const auto& f : report.at("fixes"))
+    EXPECT_EQ(f.at("commits").size(), f.at("verdict") == "accepted" ? 1u : 0u) << f.dump();
+
+  // The checkout: as the user left it, uncommitted work included.
+  TreeFingerprint after = source_fingerprint(c.repo());
+  EXPECT_TRUE(after == before) << describe_difference(before, after);
+  EXPECT_EQ(c.git_out({"rev-parse", "HEAD"}), c.original_head());
+  EXPECT_FALSE(fs::exists(c.journal()));
+
+  // The other files of the report set.
+  std::string junit = read_file(c.reports() / "junit.xml");
+  EXPECT_EQ(lines_of(junit).size() > 0, true);
+  size_t suites = 0;
+  for (size_t at = junit.find("<testsuite "); at != std::string::npos; at = junit.find("<testsuite ", at + 1)) ++suites;
+  EXPECT_EQ(suites, 8u);
+  EXPECT_NE(read_file(c.reports() / "summary.md").find("| list-sep | rejected |"), std::string::npos);
+}
+
+TEST(Batch, AllOrNothingLandsNothingAndNamesTheCulprits) {
+  Calculator c;
+  fs::path file = write_batch(c, "best_effort");
+  edit_as_the_user(c);
+  TreeFingerprint before = source_fingerprint(c.repo());
+  runners::ProcessResult r = batch(c, {file.string(), "--strategy", "all_or_nothing"});  // the flag wins
+  ASSERT_EQ(r.exit_code, 1) << show(r);
+  nlohmann::json report = batch_report(c);
+  EXPECT_EQ(report.at("strategy"), "all_or_nothing");
+  EXPECT_EQ(verdicts(report), (std::map<std::string, std::string>{{"mean", "skipped"},
+                                                                   {"sum-note", "skipped"},
+                                                                   {"list-sep", "rejected"},
+                                                                   {"parse-plus", "rejected"},
+                                                                   {"list-doc", "skipped"},
+                                                                   {"sum-zero", "skipped"},
+                                                                   {"main-note", "skipped"},
+                                                                   {"parser-doc", "skipped"}}))
+      << report.dump(2);
+  EXPECT_EQ(reason_of(report, "mean"), "not landed: the batch is all_or_nothing and list-sep and parse-plus fail");
+  EXPECT_EQ(refs_under(c.repo(), "refs/heads/autofix/"), Strings{});
+  TreeFingerprint after = source_fingerprint(c.repo());
+  EXPECT_TRUE(after == before) << describe_difference(before, after);
+  EXPECT_FALSE(fs::exists(c.journal()));
+}
+
+// Two good fixes from a patch directory (the short form), each landing as the mode says.
+fs::path two_good_fixes(const Calculator& c) {
+  fs::path dir = c.tmp() / "patch dir";
+  fs::create_directories(dir);
+  fs::copy_file(example_fix("correct-fix.diff"), dir / "1-mean.diff");
+  std::string doc = make_patch(c, {{"parser/parser.h", replaced(original(c, "parser/parser.h"), "// Parses \"1.5, 2, -3\"",
+                                                                "// Parses a list such as \"1.5, 2, -3\"")}},
+                               "doc");
+  fs::copy_file(doc, dir / "2-doc.diff");
+  return dir;
+}
+
+TEST(Batch, OnAcceptKeepLeavesTheFixesInTheTreeBesideTheUsersWork) {
+  Calculator c;
+  fs::path dir = two_good_fixes(c);
+  edit_as_the_user(c);
+  runners::ProcessResult r = batch(c, {"--patch-dir", dir.string(), "--on-accept", "keep"});
+  ASSERT_EQ(r.exit_code, 0) << show(r);
+  EXPECT_EQ(verdicts(batch_report(c)), (std::map<std::string, std::string>{{"1-mean", "accepted"}, {"2-doc", "accepted"}}));
+  EXPECT_NE(original(c, "mathlib/mathlib.cpp").find("static_cast<double>(values.size());"), std::string::npos);
+  EXPECT_NE(original(c, "parser/parser.h").find("// Parses a list such as"), std::string::npos);
+  EXPECT_NE(original(c, "mathlib/mathlib.h").find("// my note, not committed"), std::string::npos);
+  EXPECT_EQ(read_file(c.repo() / "my notes.txt"), "remember the milk\n");
+  EXPECT_EQ(c.git_out({"rev-parse", "HEAD"}), c.original_head());
+  EXPECT_EQ(refs_under(c.repo(), "refs/heads/autofix/"), Strings{});
+  EXPECT_FALSE(fs::exists(c.journal()));
+}
+
+TEST(Batch, OnAcceptCommitPutsOneCommitPerFixOnTheCurrentBranch) {
+  Calculator c;
+  fs::path dir = two_good_fixes(c);
+  edit_as_the_user(c);
+  runners::ProcessResult r = batch(c, {"--patch-dir", dir.string(), "--on-accept", "commit"});
+  ASSERT_EQ(r.exit_code, 0) << show(r);
+  EXPECT_EQ(lines_of(c.git_out({"log", "--reverse", "--format=%s", c.original_head() + "..main"})),
+            (Strings{"autofix: apply 1-mean.diff", "autofix: apply 2-doc.diff"}));
+  EXPECT_EQ(c.git_out({"symbolic-ref", "HEAD"}), "refs/heads/main");
+  // The user's edit stays uncommitted; the fixes are committed and in the tree.
+  EXPECT_EQ(lines_of(c.git_out({"status", "--porcelain"})), (Strings{" M mathlib/mathlib.h", "?? \"my notes.txt\""}));
+  EXPECT_FALSE(fs::exists(c.journal()));
+}
+
+TEST(Batch, SigtermDuringAStepRestoresTheTreeAndExits143) {
+  Calculator c;
+  fs::path file = write_batch(c, "best_effort");
+  edit_as_the_user(c);
+  TreeFingerprint before = source_fingerprint(c.repo());
+  BackgroundProcess run_gate({gate_binary().string(), "batch", "-j", "2", file.string()}, c.repo());
+  // The first step's build (the baseline's phase is "baseline").
+  ASSERT_TRUE(eventually([&] { return journal_in_phase(c.repo(), "build"); }, std::chrono::minutes(4)));
+  run_gate.signal(SIGTERM);
+  runners::ProcessResult r = run_gate.wait();
+  EXPECT_EQ(r.exit_code, 143) << show(r);
+  TreeFingerprint after = source_fingerprint(c.repo());
+  EXPECT_TRUE(after == before) << describe_difference(before, after);
+  EXPECT_FALSE(fs::exists(c.journal()));
+  EXPECT_EQ(refs_under(c.repo(), "refs/heads/autofix/"), Strings{});
+}
+
+TEST(Batch, ABadBatchFileChangesNothing) {
+  Calculator c;
+  write_file(c.tmp() / "a.diff", read_file(example_fix("correct-fix.diff")));
+  write_file(c.tmp() / "cycle.json", R"({"version": 1, "fixes": [
+    {"id": "a", "patch": "a.diff", "depends_on": ["b"]}, {"id": "b", "patch": "a.diff", "depends_on": ["a"]}]})");
+  TreeFingerprint before = exact_fingerprint(c.repo());
+  runners::ProcessResult r = batch(c, {(c.tmp() / "cycle.json").string()});
+  EXPECT_EQ(r.exit_code, 2) << show(r);
+  EXPECT_NE(r.err.find("cycle.json: fixes: dependency cycle: a -> b -> a"), std::string::npos) << show(r);
+  TreeFingerprint after = exact_fingerprint(c.repo());
+  EXPECT_TRUE(after == before) << describe_difference(before, after);
+  EXPECT_EQ(refs_under(c.repo(), "refs/autofix/"), Strings{});
+}
+
+TEST(Batch, DryRunPrintsThePlanAndChangesNothing) {
+  Calculator c;
+  fs::path file = write_batch(c, "checkpoint");
+  TreeFingerprint before = exact_fingerprint(c.repo());
+  runners::ProcessResult r = batch(c, {file.string(), "--dry-run"});
+  EXPECT_EQ(r.exit_code, 5) << show(r);
+  EXPECT_NE(r.out.find("strategy checkpoint (every 3)"), std::string::npos) << show(r);
+  EXPECT_NE(r.out.find("  list-doc (list-doc.diff), after list-sep"), std::string::npos) << show(r);
+  TreeFingerprint after = exact_fingerprint(c.repo());
+  EXPECT_TRUE(after == before) << describe_difference(before, after);
+}
+
+}  // namespace
+}  // namespace autofix::testing
