@@ -201,6 +201,8 @@ BatchOutcome run_batch(const BatchOptions& o, reporters::Progress& progress) {
       progress.note("[step " + std::to_string(number) + "] " + names);
       StepOutcome out;
       AttemptResult r;
+      // As the restore between steps did: a daemon the last step's tests left must not go on into this one.
+      if (stepped) op.end_stray_processes();
       git_oid now = worktree_tree_now(repo, l.excluded);
       if (stepped && !git::equal(now, *stepped)) {
         // Something besides the gate (a build writing into the source tree, the user) changed the tree
