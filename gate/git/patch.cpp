@@ -766,7 +766,19 @@ void check_entries_together(const std::vector<Entry>& entries) {
   refuse("name too long: " + show(rel, 80) + ": " + why, "a candidate fix must use paths the file system can store");
 }
 
-class WorkTree {
+// The files a patch is checked against and read from: the work tree, or a tree object (apply_patch_to_tree).
+class Preimages {
+ public:
+  virtual ~Preimages() = default;
+  virtual void require_storable(const std::string& rel) const = 0;
+  virtual void check_parents(const std::string& rel, const std::string& name) const = 0;
+  virtual uint32_t require_file(const std::string& rel, const char* doing) const = 0;
+  virtual void require_absent(const std::string& rel, const char* doing) const = 0;
+  virtual void require_writable(const PatchFile& f, git_delta_t status) const = 0;
+  virtual std::string read(const std::string& rel) const = 0;
+};
+
+class WorkTree : public Preimages {
  public:
   WorkTree(const Repository& repo) : repo_(repo) {}
 
@@ -799,7 +811,7 @@ class WorkTree {
 
   // A path the file system can hold: no component longer than its NAME_MAX, and the whole path, with the
   // work tree's own, shorter than PATH_MAX (what every system call takes).
-  void require_storable(const std::string& rel) const {
+  void require_storable(const std::string& rel) const override {
     long name_max = ::pathconf(repo_.workdir().c_str(), _PC_NAME_MAX);
     if (name_max <= 0) name_max = NAME_MAX;
     size_t start = 0;
@@ -819,7 +831,7 @@ class WorkTree {
   }
 
   // Every existing parent directory of `rel` must be a real directory of this repository.
-  void check_parents(const std::string& rel, const std::string& name) const {
+  void check_parents(const std::string& rel, const std::string& name) const override {
     for (size_t slash = rel.find('/'); slash != std::string::npos; slash = rel.find('/', slash + 1)) {
       std::string parent = rel.substr(0, slash);
       std::optional<struct stat> st = lstat(parent);
@@ -837,7 +849,7 @@ class WorkTree {
   }
 
   // The preimage of a modify, delete, rename or copy: a regular file. Returns its mode.
-  uint32_t require_file(const std::string& rel, const char* doing) const {
+  uint32_t require_file(const std::string& rel, const char* doing) const override {
     std::optional<struct stat> st = lstat(rel);
     if (!st) refuse(show(rel) + " does not exist in the work tree (the patch " + doing + " it)", kRegenerate);
     if (S_ISLNK(st->st_mode))
@@ -849,7 +861,7 @@ class WorkTree {
     return (st->st_mode & S_IXUSR) ? kModeExecutable : kModeFile;
   }
 
-  void require_absent(const std::string& rel, const char* doing) const {
+  void require_absent(const std::string& rel, const char* doing) const override {
     std::optional<struct stat> st = lstat(rel);
     if (!st) return;
     const char* kind = S_ISLNK(st->st_mode) ? "a symbolic link" : S_ISDIR(st->st_mode) ? "a directory" : "a file";
@@ -859,7 +871,7 @@ class WorkTree {
 
   // What checkout will need, foreseen: a modified file writable, the directories of created and
   // removed files writable (libgit2 opens files in place; a failure midway leaves earlier files written).
-  void require_writable(const PatchFile& f, git_delta_t status) const {
+  void require_writable(const PatchFile& f, git_delta_t status) const override {
     if (status == GIT_DELTA_MODIFIED) {
       require_access(f.old_path, W_OK, "change");
       return;
@@ -869,7 +881,7 @@ class WorkTree {
   }
 
   // The content libgit2 patches: the file through the repository's to-odb filters (CRLF, ident).
-  std::string read(const std::string& rel) const {
+  std::string read(const std::string& rel) const override {
     FilterListPtr filters;
     check(git_filter_list_load(out(filters), repo_.get(), nullptr, rel.c_str(), GIT_FILTER_TO_ODB, GIT_FILTER_DEFAULT),
           "cannot load the filters for '" + rel + "'");
@@ -881,6 +893,85 @@ class WorkTree {
 
  private:
   const Repository& repo_;
+};
+
+// A tree object as the preimage: a batch step's content computed in memory, before the work tree is
+// touched. The checks are those of the work tree, on the tree's entries; what only the file system can
+// tell (name lengths, write access) is asked of the work tree, where the result will be written.
+class TreeFiles : public Preimages {
+ public:
+  TreeFiles(const Repository& repo, const git_tree* tree) : repo_(repo), work_(repo), tree_(tree) {}
+
+  void require_storable(const std::string& rel) const override { work_.require_storable(rel); }
+
+  void check_parents(const std::string& rel, const std::string& name) const override {
+    for (size_t slash = rel.find('/'); slash != std::string::npos; slash = rel.find('/', slash + 1)) {
+      std::string parent = rel.substr(0, slash);
+      std::optional<uint32_t> m = mode(parent);
+      if (!m) return;
+      if (*m == kModeLink)
+        refuse(show(parent) + " is a symbolic link in the tree: the patch would write through it to " + show(name),
+               kNoLinks);
+      if (*m == kModeSubmodule)
+        refuse(show(parent) + " is a submodule in the tree; the patch changes " + show(rel),
+               "a candidate fix may only change files of this repository");
+      if (*m != GIT_FILEMODE_TREE)
+        refuse(show(parent) + " is a file in the tree, not a directory (the patch changes " + show(rel) + ")",
+               kRegenerate);
+    }
+  }
+
+  uint32_t require_file(const std::string& rel, const char* doing) const override {
+    std::optional<uint32_t> m = mode(rel);
+    if (!m) refuse(show(rel) + " does not exist in the tree the patch is applied to (the patch " + doing + " it)",
+                   kRegenerate);
+    if (*m == kModeLink)
+      refuse(show(rel) + " is a symbolic link in the tree (the patch " + doing + " it as a regular file)", kNoLinks);
+    if (*m == GIT_FILEMODE_TREE)
+      refuse(show(rel) + " is a directory in the tree (the patch " + doing + " it as a file)", kRegenerate);
+    if (*m != kModeFile && *m != kModeExecutable)
+      refuse(show(rel) + " is not a regular file in the tree (the patch " + doing + " it)", kRegenerate);
+    return *m;
+  }
+
+  void require_absent(const std::string& rel, const char* doing) const override {
+    std::optional<uint32_t> m = mode(rel);
+    if (!m) return;
+    const char* kind = *m == kModeLink ? "a symbolic link" : *m == GIT_FILEMODE_TREE ? "a directory" : "a file";
+    refuse(show(rel) + " already exists in the tree the patch is applied to, as " + kind + " (the patch " + doing + " it)",
+           "remove it first, or regenerate the patch against the current work tree");
+  }
+
+  // The work tree holds another step's state: ask only what does not depend on it (the directories).
+  void require_writable(const PatchFile& f, git_delta_t status) const override {
+    if (status != GIT_DELTA_ADDED && status != GIT_DELTA_COPIED)
+      work_.require_access(work_.existing_parent(f.old_path), W_OK | X_OK, "remove a file in");
+    if (status != GIT_DELTA_DELETED)
+      work_.require_access(work_.existing_parent(f.new_path), W_OK | X_OK, "create a file in");
+  }
+
+  // Blobs are stored as the work tree had them; the tree is what the patch's content is compared with.
+  std::string read(const std::string& rel) const override {
+    TreeEntryPtr entry;
+    check(git_tree_entry_bypath(out(entry), tree_, rel.c_str()), "cannot find '" + rel + "' in the tree");
+    BlobPtr blob;
+    check(git_blob_lookup(out(blob), repo_.get(), git_tree_entry_id(entry.get())), "cannot read '" + rel + "'");
+    return std::string(static_cast<const char*>(git_blob_rawcontent(blob.get())),
+                       static_cast<size_t>(git_blob_rawsize(blob.get())));
+  }
+
+ private:
+  std::optional<uint32_t> mode(const std::string& rel) const {
+    TreeEntryPtr entry;
+    int rc = git_tree_entry_bypath(out(entry), tree_, rel.c_str());
+    if (rc == GIT_ENOTFOUND) return std::nullopt;
+    check(rc, "cannot look up '" + rel + "' in the tree");
+    return static_cast<uint32_t>(git_tree_entry_filemode(entry.get()));
+  }
+
+  const Repository& repo_;
+  WorkTree work_;
+  const git_tree* tree_;
 };
 
 // The lines a hunk needs (context and removals) and leaves (context and additions), as libgit2's
@@ -1276,7 +1367,7 @@ struct Prepared {
   std::string text;  // what libgit2 applies
 };
 
-Prepared prepare(const Repository& repo, std::string_view patch_text) {
+Prepared prepare(const Repository& repo, std::string_view patch_text, const Preimages& tree) {
   repo.require_idle();
   if (patch_text.empty()) refuse("the patch is empty", kUseGitDiff);
   if (std::all_of(patch_text.begin(), patch_text.end(), is_space))
@@ -1310,7 +1401,6 @@ Prepared prepare(const Repository& repo, std::string_view patch_text) {
   check_entries_together(entries);
 
   // 4
-  WorkTree tree(repo);
   const auto binaries = binary_data(diff.get());
   for (Entry& e : entries) {
     const git_diff_delta& d = *e.delta;
@@ -1359,8 +1449,6 @@ Prepared prepare(const Repository& repo, std::string_view patch_text) {
     if (!same)
       throw Error(ErrorKind::internal, "the normalised patch reads differently for " + show(entries[i].name));
   }
-  run_apply(repo, final_diff.get(), true);
-
   for (Entry& e : entries) {
     prepared.summary.lines_added += e.file.lines_added;
     prepared.summary.lines_deleted += e.file.lines_deleted;
@@ -1372,14 +1460,42 @@ Prepared prepare(const Repository& repo, std::string_view patch_text) {
 }  // namespace
 
 PatchSummary check_patch(const Repository& repo, std::string_view patch_text) {
-  return prepare(repo, patch_text).summary;
+  Prepared prepared = prepare(repo, patch_text, WorkTree(repo));
+  run_apply(repo, parse(prepared.text, Edits{}).get(), true);
+  return prepared.summary;
 }
 
 PatchSummary apply_patch(const Repository& repo, std::string_view patch_text) {
-  Prepared prepared = prepare(repo, patch_text);
+  Prepared prepared = prepare(repo, patch_text, WorkTree(repo));
   DiffPtr diff = parse(prepared.text, Edits{});
+  run_apply(repo, diff.get(), true);
   run_apply(repo, diff.get(), false);
   return prepared.summary;
+}
+
+git_oid apply_patch_to_tree(const Repository& repo, const git_oid& tree, std::string_view patch_text) {
+  TreePtr base;
+  check(git_tree_lookup(out(base), repo.get(), &tree), "cannot read the tree " + to_hex(tree) + " to apply a patch to");
+  Prepared prepared = prepare(repo, patch_text, TreeFiles(repo, base.get()));
+  DiffPtr diff = parse(prepared.text, Edits{});
+  Progress progress;
+  git_apply_options options = GIT_APPLY_OPTIONS_INIT;
+  options.delta_cb = on_delta;
+  options.hunk_cb = on_hunk;
+  options.payload = &progress;
+  IndexPtr result;
+  if (int rc = git_apply_to_tree(out(result), repo.get(), base.get(), diff.get(), &options); rc < 0) {
+    const git_error* e = git_error_last();  // read at once: only valid right after the failing call
+    bool patch_problem = rc == GIT_EAPPLYFAIL || (e && e->klass == GIT_ERROR_PATCH);
+    std::string detail = e && e->message ? e->message : "libgit2 error " + std::to_string(rc);
+    std::string where = progress.file.empty() ? "" : " to " + show(progress.file);
+    if (!progress.hunk.empty()) where += " (hunk " + progress.hunk + ")";
+    if (patch_problem) refuse("libgit2 cannot apply the patch" + where + ": " + detail, kRegenerate);
+    throw Error(ErrorKind::git, "cannot apply the patch in memory" + where + ": " + detail);
+  }
+  git_oid written;
+  check(git_index_write_tree_to(&written, result.get(), repo.get()), "cannot store the tree with the patch applied");
+  return written;
 }
 
 const char* to_string(PatchFile::Change change) noexcept {

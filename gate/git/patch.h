@@ -85,6 +85,12 @@ PatchSummary check_patch(const Repository& repo, std::string_view patch_text);
 // Error(git) when libgit2 fails midway; files written before the failure stay written.
 PatchSummary apply_patch(const Repository& repo, std::string_view patch_text);
 
+// The same checks as check_patch, made against the files of `tree` instead of the work tree, and the
+// patch applied to that tree in memory (git_apply_to_tree): returns the resulting tree, stored in the
+// object database. The work tree and the index are not touched. Throws PatchRefused as check_patch does.
+// A batch step computes its content so, and then writes only the files that differ (gate/run/batch.cpp).
+git_oid apply_patch_to_tree(const Repository& repo, const git_oid& tree, std::string_view patch_text);
+
 // "3 files changed, +10 -2: mathlib/mathlib.cpp (modified), a.txt -> b.txt (renamed), ..."
 // (at most 20 files are named, then "and N more").
 std::string describe(const PatchSummary& summary);

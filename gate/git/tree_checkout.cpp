@@ -2,6 +2,7 @@
 
 #include "gate/git/handles.h"
 #include "gate/git/hash_text.h"
+#include "gate/git/tree_diff.h"
 #include "gate/util/atomic_file.h"
 #include "gate/util/error.h"
 
@@ -116,4 +117,11 @@ std::vector<std::string> materialize_unchanged_paths(const git::Repository& repo
   materialize_paths(repo, tree, unchanged);
   return unchanged;
 }
+std::vector<std::string> move_worktree(const git::Repository& repo, const git_oid& from, const git_oid& to) {
+  std::vector<std::string> differing;
+  for (const FileChange& f : changed_files(diff_trees(repo, from, to).get())) differing.push_back(f.path);
+  if (!differing.empty()) materialize_paths(repo, to, differing);
+  return differing;
+}
+
 }  // namespace autofix

@@ -21,4 +21,10 @@ void materialize_paths(const git::Repository& repo, const git_oid& tree, const s
 std::vector<std::string> materialize_unchanged_paths(const git::Repository& repo, const git_oid& tree,
                                                      const std::vector<std::string>& paths, const git_oid& expected);
 
+// Moves the work tree from `from` (what it holds now, as worktree_tree_now sees it) to `to` by writing
+// only the paths the two trees differ in (content or mode; a path `to` lacks is removed), so that every
+// other file keeps its mtime and an incremental build redoes only what differs (a batch's steps).
+// Returns those paths, in the diff's order.
+std::vector<std::string> move_worktree(const git::Repository& repo, const git_oid& from, const git_oid& to);
+
 }  // namespace autofix

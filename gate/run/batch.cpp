@@ -7,6 +7,7 @@
 #include "gate/git/commit.h"
 #include "gate/git/patch.h"
 #include "gate/git/signature.h"
+#include "gate/git/tree_checkout.h"
 #include "gate/git/tree_diff.h"
 #include "gate/judge/baseline_run.h"
 #include "gate/judge/cmake_toolchain.h"
@@ -182,6 +183,13 @@ BatchOutcome run_batch(const BatchOptions& o, reporters::Progress& progress) {
 
     std::vector<AttemptResult> step_results;
     std::vector<double> step_seconds;
+    // A step's content is computed in memory (the base + the set's patches) and the work tree is moved
+    // from the last step's state to it by writing only the files that differ: an incremental build then
+    // rebuilds only what differs between the two steps (docs/batch.md). `base` is the tree the steps start
+    // from (the snapshot's, as the last verified restore left it); `stepped` the tree the last step wrote,
+    // while that change is the gate's to undo.
+    git_oid base{};
+    std::optional<git_oid> stepped;
     JudgeSet judge = [&](const std::vector<std::size_t>& set) {
       throw_if_interrupted();
       const auto start = Clock::now();
@@ -193,27 +201,39 @@ BatchOutcome run_batch(const BatchOptions& o, reporters::Progress& progress) {
       progress.note("[step " + std::to_string(number) + "] " + names);
       StepOutcome out;
       AttemptResult r;
-      git_oid before = worktree_tree_now(repo, l.excluded);
-      op.gate_change_starting();
+      // As the restore between steps did: a daemon the last step's tests left must not go on into this one.
+      if (stepped) op.end_stray_processes();
+      git_oid now = worktree_tree_now(repo, l.excluded);
+      if (stepped && !git::equal(now, *stepped)) {
+        // Something besides the gate (a build writing into the source tree, the user) changed the tree
+        // since the last step: back to the verified restore, and from there.
+        op.undo_gate_change();
+        stepped.reset();
+        now = worktree_tree_now(repo, l.excluded);
+      }
+      if (!stepped) base = now;
+      git_oid target = base;
       bool applied = true;
       for (std::size_t i : set) try {
-          git::apply_patch(repo, batch.fixes[i].patch_text);
+          target = git::apply_patch_to_tree(repo, target, batch.fixes[i].patch_text);
         } catch (const git::PatchRefused& e) {
           out = StepOutcome{StepOutcome::Kind::not_applied, i, e.what()};
           applied = false;
           break;
         }
-      // What the patches changed (all, or those before one that did not apply) is the gate's to undo.
-      git_oid after = worktree_tree_now(repo, l.excluded);
-      op.gate_changed(before, after);
       if (applied) {
-        r.files_changed = changed_files(diff_trees(repo, before, after).get());
-        JudgeInput in = judge_input(toolchain, repo, l, config, settings, phases, baseline, before, after);
+        op.gate_change_starting();
+        move_worktree(repo, now, target);
+        const git_oid after = worktree_tree_now(repo, l.excluded);
+        // The gate's change is from the base, whatever the previous step wrote: the rollback puts that back.
+        op.gate_changed(base, after);
+        stepped = after;
+        r.files_changed = changed_files(diff_trees(repo, base, after).get());
+        JudgeInput in = judge_input(toolchain, repo, l, config, settings, phases, baseline, base, after);
         judge_change(in, r);
         out.kind = r.verdict == Verdict::accepted ? StepOutcome::Kind::passed : StepOutcome::Kind::failed;
         if (out.kind == StepOutcome::Kind::failed) out.reason = r.reason;
       }
-      op.undo_gate_change();
       step_results.push_back(std::move(r));
       step_seconds.push_back(seconds_since(start));
       progress.note("[step " + std::to_string(number) + "] " + step_verdict(out.kind) +
@@ -224,6 +244,7 @@ BatchOutcome run_batch(const BatchOptions& o, reporters::Progress& progress) {
     BatchPlanInput input{{}, dependencies(batch), strategy, o.checkpoint_every, refused};
     for (const BatchFix& f : batch.fixes) input.ids.push_back(f.id);
     BatchPlan plan = plan_batch(input, judge);
+    if (stepped) op.undo_gate_change();  // the verified restore, before anything lands
     result.runs = plan.runs;
     result.one_by_one_runs = plan.one_by_one_runs;
     for (std::size_t s = 0; s < plan.steps.size(); ++s) {

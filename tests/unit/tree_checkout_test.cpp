@@ -3,8 +3,11 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <chrono>
+#include <functional>
 #include <gtest/gtest.h>
 
+#include "gate/git/patch.h"
 #include "gate/git/tree_diff.h"
 #include "gate/util/error.h"
 #include "tests/support/test_support.h"
@@ -294,6 +297,67 @@ TEST_F(TreeCheckout, UnchangedPathsAreWrittenAndEditedOnesLeftAlone) {
   EXPECT_EQ(written, (Strings{"added.txt", "same.txt"}));
   EXPECT_EQ(read_file(root_ / "added.txt"), "added\n");
   EXPECT_EQ(read_file(root_ / "same.txt"), "after\n");
+}
+
+// A batch step: each set's content computed in memory on the base (apply_patch_to_tree), the work tree
+// moved from one set to the next. Only the files whose content differs between the two sets are written:
+// every other file keeps its mtime (what an incremental build looks at).
+TEST_F(TreeCheckout, MovingBetweenTwoSetsWritesOnlyTheFilesTheyDifferIn) {
+  for (const char* name : {"a.txt", "b.txt", "c.txt", "d.txt", "e.txt"}) write_file(root_ / name, std::string(name) + "\n");
+  const git_oid base = commit_state("five files");
+  auto patch_of = [&](const std::function<void()>& edit) {
+    edit();
+    std::string text = git(root_, {"diff"});
+    git(root_, {"checkout", "-q", "--", "."});
+    return text;
+  };
+  const std::string pa = patch_of([&] { write_file(root_ / "a.txt", "a changed\n"); });
+  const std::string pb = patch_of([&] { write_file(root_ / "b.txt", "b changed\n"); });
+  const std::string pc = patch_of([&] { write_file(root_ / "c.txt", "c changed\n"); });
+  const std::string pd = patch_of([&] { fs::remove(root_ / "d.txt"); });
+
+  const git_oid set_ab = git::apply_patch_to_tree(repo(), git::apply_patch_to_tree(repo(), base, pa), pb);
+  const git_oid set_acd = git::apply_patch_to_tree(
+      repo(), git::apply_patch_to_tree(repo(), git::apply_patch_to_tree(repo(), base, pa), pc), pd);
+  EXPECT_EQ(read_file(root_ / "a.txt"), "a.txt\n") << "computing a set's content touches no file";
+
+  EXPECT_EQ(move_worktree(repo(), base, set_ab), (Strings{"a.txt", "b.txt"}));
+  const auto old_time = fs::file_time_type::clock::now() - std::chrono::hours(1);
+  for (const auto& entry : fs::directory_iterator(root_))
+    if (entry.is_regular_file()) fs::last_write_time(entry.path(), old_time);
+
+  EXPECT_EQ(move_worktree(repo(), set_ab, set_acd), (Strings{"b.txt", "c.txt", "d.txt"}));
+  Strings touched;
+  for (const auto& entry : fs::directory_iterator(root_))
+    if (entry.is_regular_file() && entry.last_write_time() != old_time)
+      touched.push_back(entry.path().filename().string());
+  std::sort(touched.begin(), touched.end());
+  EXPECT_EQ(touched, (Strings{"b.txt", "c.txt"}));  // d.txt is gone
+  EXPECT_EQ(read_file(root_ / "a.txt"), "a changed\n");
+  EXPECT_EQ(read_file(root_ / "b.txt"), "b.txt\n");
+  EXPECT_EQ(read_file(root_ / "c.txt"), "c changed\n");
+  EXPECT_FALSE(fs::exists(root_ / "d.txt"));
+  EXPECT_EQ(read_file(root_ / "e.txt"), "e.txt\n");
+  EXPECT_EQ(trimmed(git(root_, {"status", "--porcelain"})), " M a.txt\n M c.txt\n D d.txt");
+}
+
+// A patch that does not apply to a set's content in memory is refused, as against the work tree, and
+// nothing is written.
+TEST_F(TreeCheckout, APatchThatDoesNotApplyInMemoryIsRefusedAndTouchesNothing) {
+  write_file(root_ / "a.txt", "a\n");
+  const git_oid base = commit_state("one file");
+  write_file(root_ / "a.txt", "a changed\n");
+  const std::string pa = git(root_, {"diff"});
+  git(root_, {"checkout", "-q", "--", "."});
+  const git_oid once = git::apply_patch_to_tree(repo(), base, pa);
+  try {
+    git::apply_patch_to_tree(repo(), once, pa);
+    ADD_FAILURE() << "applied twice";
+  } catch (const git::PatchRefused& e) {
+    EXPECT_NE(std::string(e.what()).find("a.txt"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(read_file(root_ / "a.txt"), "a\n");
+  EXPECT_EQ(trimmed(git(root_, {"status", "--porcelain"})), "");
 }
 
 }  // namespace
