@@ -377,6 +377,14 @@ std::optional<std::string> unknown_command(const CLI::App& app, int argc, char**
 
 // How many jobs run at once, in the build (cmake --build -j), ctest (-j) and the static analyzers. Anything
 // but a whole number from 1 to kMaxJobs is a usage error naming the value.
+void add_on_accept_option(CLI::App* app, Options& o, const std::string& help) {
+  app->add_option("--on-accept", o.on_accept, help)->check(CLI::IsMember([] {
+    std::vector<std::string> names;
+    for (std::string_view name : on_accept_choices()) names.emplace_back(name);
+    return names;
+  }()));
+}
+
 void add_jobs_option(CLI::App* app, Options& o) {
   CLI::Validator count(
       [](std::string& value) -> std::string {
@@ -453,13 +461,8 @@ int run(int argc, char** argv) {
   attempt->add_flag("--dry-run", o.attempt.dry_run,
                     "Print the plan and change nothing: a patch is checked to apply, a fixer is not run; nothing is "
                     "built or judged (verdict planned, exit 5)");
-  attempt->add_option("--on-accept", o.on_accept, "branch (default): commit on autofix/<id> and restore your "
-                      "checkout; keep: leave the fix in the work tree; commit: commit on the current branch")
-      ->check(CLI::IsMember([] {
-        std::vector<std::string> names;
-        for (std::string_view name : on_accept_choices()) names.emplace_back(name);
-        return names;
-      }()));
+  add_on_accept_option(attempt, o, "branch (default): commit on autofix/<id> and restore your "
+                      "checkout; keep: leave the fix in the work tree; commit: commit on the current branch");
   attempt->add_option("--require-fixed", o.attempt.require_fixed, "Tests that must go from failing to passing")
       ->type_name("TEST...");
   attempt->add_option("--timeout", o.timeout_s, "Limit in seconds for the fixer, the build and the tests, each")
@@ -490,13 +493,8 @@ int run(int argc, char** argv) {
       }()));
   batch->add_option("--checkpoint-every", o.checkpoint_every, "checkpoint: fixes per verified group (default 3)")
       ->check(CLI::PositiveNumber);
-  batch->add_option("--on-accept", o.on_accept, "branch (default): commit the accepted fixes on autofix/batch/<id> "
-                    "and restore your checkout; keep: leave them in the work tree; commit: commit on the current branch")
-      ->check(CLI::IsMember([] {
-        std::vector<std::string> names;
-        for (std::string_view name : on_accept_choices()) names.emplace_back(name);
-        return names;
-      }()));
+  add_on_accept_option(batch, o, "branch (default): commit the accepted fixes on autofix/batch/<id> "
+                    "and restore your checkout; keep: leave them in the work tree; commit: commit on the current branch");
   batch->add_flag("--dry-run", o.attempt.dry_run, "Print the plan and change nothing (exit 5)");
   batch->add_option("--timeout", o.timeout_s, "Limit in seconds for the build and the tests, each")
       ->check(CLI::PositiveNumber);

@@ -76,14 +76,12 @@ class BatchLedger {
   // The step whose passing set a fix was last part of (where it was last verified).
   std::optional<std::size_t> verified_in(std::size_t i) const { return verified_[i]; }
 
- private:
-  void blame(std::size_t fix, const std::vector<std::size_t>& base, const std::vector<std::size_t>& origin,
-             std::size_t failed_in);
- public:
   // "a, b and c" (at most 5 named, then "and N more").
   std::string names(const std::vector<std::size_t>& fixes) const;
 
  private:
+  void blame(std::size_t fix, const std::vector<std::size_t>& base, const std::vector<std::size_t>& origin,
+             std::size_t failed_in);
 
   std::vector<std::string> ids_;
   FixDeps deps_;

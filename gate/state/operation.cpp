@@ -330,6 +330,19 @@ void Operation::finish() {
   }
 }
 
+snapshot::RestoreOptions Operation::restore_options() {
+  snapshot::RestoreOptions options;
+  options.git_metadata = true;
+  options.leave_ref = leaving(entry_.kept_refs);
+  // The paths are journaled before they are written: a kill in the middle leaves `recover` the list.
+  options.before_writing = [this](const std::vector<std::string>& paths) {
+    if (!entry_.pending_writes) entry_.pending_writes = PendingWrites{static_cast<int>(::getpid()), {}};
+    entry_.pending_writes->paths.insert(entry_.pending_writes->paths.end(), paths.begin(), paths.end());
+    journal_.write(entry_, false);
+  };
+  return options;
+}
+
 snapshot::RestoreReport Operation::roll_back() {
   if (!open_) throw Error(ErrorKind::internal, "roll_back() on an operation that has ended");
   try {
@@ -338,14 +351,7 @@ snapshot::RestoreReport Operation::roll_back() {
     // The snapshot is in memory and in the private copy: a journal that cannot be written must not stop it.
     say_(std::string("warning: cannot record the rollback in the journal: ") + e.what());
   }
-  snapshot::RestoreOptions options;
-  options.git_metadata = true;
-  options.leave_ref = leaving(entry_.kept_refs);
-  options.before_writing = [this](const std::vector<std::string>& paths) {
-    if (!entry_.pending_writes) entry_.pending_writes = PendingWrites{static_cast<int>(::getpid()), {}};
-    entry_.pending_writes->paths.insert(entry_.pending_writes->paths.end(), paths.begin(), paths.end());
-    journal_.write(entry_, false);
-  };
+  snapshot::RestoreOptions options = restore_options();
   vault_.attach(*repo_);
   std::optional<TraceScope> step(std::in_place, "stray processes");
   bool ended = !end_stray_processes().empty();
@@ -382,14 +388,7 @@ snapshot::RestoreReport Operation::roll_back() {
 snapshot::RestoreReport Operation::undo_gate_change() {
   if (!open_) throw Error(ErrorKind::internal, "undo_gate_change() on an operation that has ended");
   set_phase("restore");
-  snapshot::RestoreOptions options;
-  options.git_metadata = true;
-  options.leave_ref = leaving(entry_.kept_refs);
-  options.before_writing = [this](const std::vector<std::string>& paths) {
-    if (!entry_.pending_writes) entry_.pending_writes = PendingWrites{static_cast<int>(::getpid()), {}};
-    entry_.pending_writes->paths.insert(entry_.pending_writes->paths.end(), paths.begin(), paths.end());
-    journal_.write(entry_, false);
-  };
+  snapshot::RestoreOptions options = restore_options();
   end_stray_processes();
   Rollback done = roll_back_to(*repo_, snapshot_, changes_, options);
   say_outside_changes(say_, done.outside, done.kept_ref);

@@ -95,6 +95,8 @@ class Operation {
   void record(bool durable = false);
   // Writes back into .git the objects the snapshot and HEAD need and the snapshot's ref.
   void give_back_objects();
+  // How roll_back() and undo_gate_change() restore: .git's metadata too, the kept refs left, each write journaled.
+  snapshot::RestoreOptions restore_options();
 
   const git::Repository* repo_;
   RepositoryLock lock_;
