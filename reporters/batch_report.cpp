@@ -48,6 +48,10 @@ nlohmann::json batch_report_json(const BatchResult& r) {
   for (const BatchStepResult& s : r.steps)
     steps.push_back({{"set", s.set}, {"purpose", s.purpose}, {"verdict", s.verdict}, {"reason", s.reason},
                      {"seconds", s.seconds}});
+  nlohmann::json checkpoints = nlohmann::json::array();
+  for (const BatchCheckpointResult& c : r.checkpoints)
+    checkpoints.push_back(
+        {{"number", c.number}, {"fixes", c.fixes}, {"step", c.step}, {"ref", c.ref}, {"commit", c.commit}});
   return {{"format_version", kBatchReportFormat},
           {"kind", "batch"},
           {"batch_id", r.batch_id},
@@ -61,7 +65,7 @@ nlohmann::json batch_report_json(const BatchResult& r) {
           {"reason", r.reason},
           {"fixes", fixes},
           {"steps", steps},
-          {"checkpoints", r.checkpoints},
+          {"checkpoints", checkpoints},
           {"branches", r.branches},
           {"commit", optional_json(r.commit)},
           {"totals",

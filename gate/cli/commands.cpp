@@ -11,6 +11,7 @@
 #include "gate/results/report_reader.h"
 #include "gate/run/attempt.h"
 #include "gate/run/batch.h"
+#include "gate/run/checkpoints.h"
 #include "gate/run/report_files.h"
 #include "gate/run/shard.h"
 #include "gate/run/verify.h"
@@ -69,6 +70,9 @@ struct Options {
   std::optional<std::string> patch_dir;
   std::optional<std::string> strategy;
   size_t checkpoint_every = 3;
+  std::optional<std::string> checkpoint_batch;  // checkpoints list --batch
+  std::optional<std::string> checkpoint_id;     // checkpoints validate [ID]
+  bool cleanup_dry_run = false;
   // Set by a command whose outcome was committed (an accepted fix's branch written): a signal arriving
   // later does not turn its exit code into 128+N.
   bool outcome_committed = false;
@@ -209,6 +213,100 @@ int cmd_snapshots_prune(const Options& o) {
   }
   if (o.json) print_json({{"dropped", dropped}, {"kept", all.size() - dropped}});
   else std::cout << "pruned " << dropped << " snapshot(s), " << all.size() - dropped << " kept\n";
+  return exit_code::ok;
+}
+
+int cmd_checkpoints_list(const Options& o) {
+  git::Repository repo = git::Repository::open(o.dir);
+  std::vector<CheckpointEntry> entries = list_checkpoints(repo, o.checkpoint_batch);
+  if (o.json) {
+    nlohmann::json j = nlohmann::json::array();
+    for (const CheckpointEntry& e : entries) j.push_back(checkpoint_json(e));
+    print_json(j);
+  } else if (entries.empty()) {
+    std::cout << "no checkpoints" << (o.checkpoint_batch ? " of batch " + *o.checkpoint_batch : std::string()) << "\n";
+  } else {
+    for (const CheckpointEntry& e : entries) std::cout << checkpoint_line(e) << "\n";
+  }
+  return exit_code::ok;
+}
+
+void print_problems(const CheckpointEntry& e) {
+  for (const std::string& p : e.problems) std::cout << "checkpoint " << e.id.text() << ": " << p << "\n";
+}
+
+int cmd_checkpoints_show(const Options& o) {
+  git::Repository repo = git::Repository::open(o.dir);
+  CheckpointEntry e = inspect_checkpoint(repo, parse_checkpoint_id(o.snapshot_id));
+  if (o.json) {
+    print_json(checkpoint_json(e));
+  } else {
+    std::cout << "checkpoint " << e.id.text() << "\nref: " << e.id.ref() << "\ncommit: " << e.commit.value_or("?") << "\n";
+    if (const std::optional<CheckpointManifest>& m = e.manifest) {
+      std::string fixes;
+      for (const std::string& f : m->fixes) fixes += (fixes.empty() ? "" : ", ") + f;
+      std::cout << "fixes: " << (fixes.empty() ? "(none)" : fixes) << "\nverified by step " << m->step << ": "
+                << m->tests.passed << " of " << m->tests.run << " tests passed, " << m->tests.failed << " failed, "
+                << m->tests.fixed << " fixed\ncreated: " << m->created << "\ntree: " << m->tree
+                << "\nstate hash: " << m->state_hash << "\n";
+    }
+    std::cout << (e.valid() ? "valid\n" : "INVALID\n");
+    print_problems(e);
+  }
+  return e.valid() ? exit_code::ok : exit_code::rejected;
+}
+
+int cmd_checkpoints_validate(const Options& o) {
+  git::Repository repo = git::Repository::open(o.dir);
+  std::vector<CheckpointEntry> entries;
+  if (o.checkpoint_id) {
+    entries.push_back(inspect_checkpoint(repo, parse_checkpoint_id(*o.checkpoint_id)));
+  } else {
+    for (const CheckpointEntry& listed : list_checkpoints(repo, std::nullopt))
+      entries.push_back(inspect_checkpoint(repo, listed.id));
+  }
+  size_t invalid = 0;
+  for (const CheckpointEntry& e : entries) invalid += e.valid() ? 0 : 1;
+  if (o.json) {
+    nlohmann::json j = nlohmann::json::array();
+    for (const CheckpointEntry& e : entries) j.push_back({{"id", e.id.text()}, {"valid", e.valid()}, {"problems", e.problems}});
+    print_json(j);
+  } else {
+    for (const CheckpointEntry& e : entries)
+      if (e.valid()) std::cout << "checkpoint " << e.id.text() << ": valid\n";
+      else print_problems(e);
+    std::cout << entries.size() - invalid << " of " << entries.size() << " checkpoint(s) valid\n";
+  }
+  return invalid == 0 ? exit_code::ok : exit_code::rejected;
+}
+
+int cmd_checkpoints_restore(const Options& o) {
+  git::Repository repo = git::Repository::open(o.dir);
+  const CheckpointId id = parse_checkpoint_id(o.snapshot_id);
+  CheckpointRestore r = restore_checkpoint(repo, id, o.command_line, say);
+  if (o.json) {
+    print_json({{"checkpoint", id.text()}, {"snapshot", r.snapshot_id}, {"paths", r.paths}});
+  } else {
+    std::cout << "restored checkpoint " << id.text() << ": " << r.paths.size() << " path(s) written or removed, verified\n"
+              << "your work tree before it is snapshot " << r.snapshot_id << ": `autofix-gate restore " << r.snapshot_id
+              << "` undoes this\n";
+  }
+  return exit_code::ok;
+}
+
+int cmd_checkpoints_cleanup(const Options& o) {
+  git::Repository repo = git::Repository::open(o.dir);
+  std::optional<std::chrono::system_clock::duration> older_than;
+  if (o.older_than_days)
+    older_than = std::chrono::duration_cast<std::chrono::system_clock::duration>(
+        std::chrono::duration<double, std::ratio<86400>>(*o.older_than_days));
+  std::vector<std::string> removed = cleanup_checkpoints(repo, o.keep, older_than, o.cleanup_dry_run, o.command_line, say);
+  if (o.json) {
+    print_json({{"removed", removed}, {"dry_run", o.cleanup_dry_run}});
+  } else {
+    for (const std::string& id : removed) std::cout << (o.cleanup_dry_run ? "would remove" : "removed") << " checkpoint " << id << "\n";
+    std::cout << (o.cleanup_dry_run ? "would remove " : "removed ") << removed.size() << " checkpoint(s)\n";
+  }
   return exit_code::ok;
 }
 
@@ -588,6 +686,43 @@ int run(int argc, char** argv) {
       ->check(CLI::NonNegativeNumber);
   prune->add_flag("--json", o.json, "Print as JSON");
   prune->callback([&] { action = [&] { return cmd_snapshots_prune(o); }; });
+
+  CLI::App* checkpoints = app.add_subcommand(
+      "checkpoints", "List, show, validate, restore or clean up a batch's checkpoints (docs/batch.md#checkpoints)");
+  checkpoints->require_subcommand(1);
+  CLI::App* cp_list = checkpoints->add_subcommand("list", "List the checkpoints, by batch and number");
+  add_dir_option(cp_list, o);
+  cp_list->add_option("--batch", o.checkpoint_batch, "Only the checkpoints of batch ID")->type_name("ID");
+  cp_list->add_flag("--json", o.json, "Print as JSON");
+  cp_list->callback([&] { action = [&] { return cmd_checkpoints_list(o); }; });
+  CLI::App* cp_show = checkpoints->add_subcommand("show", "Show one checkpoint's manifest and check it (exit 1 when invalid)");
+  cp_show->add_option("id", o.snapshot_id, "Checkpoint id, <batch id>/<n> (see `checkpoints list`)")->required();
+  add_dir_option(cp_show, o);
+  cp_show->add_flag("--json", o.json, "Print as JSON");
+  cp_show->callback([&] { action = [&] { return cmd_checkpoints_show(o); }; });
+  CLI::App* cp_validate = checkpoints->add_subcommand(
+      "validate", "Check that a checkpoint's objects exist and its recorded hash and tree match (all when no ID); "
+                  "exit 1 naming each invalid one");
+  cp_validate->add_option("id", o.checkpoint_id, "Checkpoint id, <batch id>/<n>");
+  add_dir_option(cp_validate, o);
+  cp_validate->add_flag("--json", o.json, "Print as JSON");
+  cp_validate->callback([&] { action = [&] { return cmd_checkpoints_validate(o); }; });
+  CLI::App* cp_restore = checkpoints->add_subcommand(
+      "restore", "Snapshot the work tree, then make it equal to a checkpoint's tree and verify it; prints the snapshot "
+                 "that undoes it");
+  cp_restore->add_option("id", o.snapshot_id, "Checkpoint id, <batch id>/<n>")->required();
+  add_dir_option(cp_restore, o);
+  cp_restore->add_flag("--json", o.json, "Print what was done as JSON");
+  cp_restore->callback([&] { action = [&] { return cmd_checkpoints_restore(o); }; });
+  CLI::App* cp_cleanup = checkpoints->add_subcommand(
+      "cleanup", "Remove checkpoints beyond the N newest and/or older than DAYS (both given: both must hold)");
+  add_dir_option(cp_cleanup, o);
+  cp_cleanup->add_option("--keep", o.keep, "Keep the N newest")->check(CLI::NonNegativeNumber);
+  cp_cleanup->add_option("--older-than", o.older_than_days, "Only remove checkpoints older than DAYS")
+      ->check(CLI::NonNegativeNumber);
+  cp_cleanup->add_flag("--dry-run", o.cleanup_dry_run, "Print what would be removed, remove nothing");
+  cp_cleanup->add_flag("--json", o.json, "Print as JSON");
+  cp_cleanup->callback([&] { action = [&] { return cmd_checkpoints_cleanup(o); }; });
 
   if (std::optional<std::string> message = unknown_command(app, argc, argv)) {
     std::cerr << *message << "\n";

@@ -33,6 +33,16 @@ struct BatchStepResult {
   double seconds = 0;  // apply + build + test
 };
 
+// A verified set kept as a checkpoint: the ref refs/autofix/checkpoints/<batch id>/<number> names a commit
+// of the tree with these fixes (docs/batch.md#checkpoints).
+struct BatchCheckpointResult {
+  std::size_t number = 0;  // 1-based
+  std::vector<std::string> fixes;  // the verified set, in order
+  std::size_t step = 0;            // the step that verified it, 1-based
+  std::string ref;
+  std::string commit;
+};
+
 struct BatchResult {
   std::string batch_id;
   std::string started;  // ISO 8601 UTC
@@ -46,7 +56,7 @@ struct BatchResult {
   std::string reason;
   std::vector<BatchFixResult> fixes;  // in the batch file's order
   std::vector<BatchStepResult> steps;
-  std::vector<std::vector<std::string>> checkpoints;  // the verified sets, in order
+  std::vector<BatchCheckpointResult> checkpoints;  // the verified sets, in order
   std::vector<std::string> branches;                   // written by --on-accept branch
   std::optional<std::string> commit;                   // the last accepted commit (branch or commit)
   std::size_t runs = 0;

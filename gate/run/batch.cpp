@@ -14,6 +14,7 @@
 #include "gate/judge/judge.h"
 #include "gate/policy/batch_file.h"
 #include "gate/policy/batch_plan.h"
+#include "gate/run/checkpoints.h"
 #include "gate/state/gate_dirs.h"
 #include "gate/state/report_location.h"
 #include "gate/util/atomic_file.h"
@@ -256,11 +257,8 @@ BatchOutcome run_batch(const BatchOptions& o, reporters::Progress& progress) {
       step.seconds = step_seconds[s];
       result.steps.push_back(std::move(step));
     }
-    for (const BatchCheckpoint& c : plan.checkpoints) {
-      std::vector<std::string> ids;
-      for (std::size_t i : c.fixes) ids.push_back(batch.fixes[i].id);
-      result.checkpoints.push_back(std::move(ids));
-    }
+    // Each verified checkpoint as a commit under refs/autofix/checkpoints/<batch id>/<n> (gate/run/checkpoints.h).
+    result.checkpoints = record_checkpoints(repo, op, batch, plan, step_results, identity);
     for (std::size_t i = 0; i < n; ++i) {
       const FixDecision& d = plan.decisions[i];
       BatchFixResult& fr = result.fixes[i];
