@@ -275,7 +275,8 @@ int cmd_checkpoints_validate(const Options& o) {
     for (const CheckpointEntry& e : entries)
       if (e.valid()) std::cout << "checkpoint " << e.id.text() << ": valid\n";
       else print_problems(e);
-    std::cout << entries.size() - invalid << " of " << entries.size() << " checkpoint(s) valid\n";
+    if (entries.empty()) std::cout << "no checkpoints\n";
+    else std::cout << entries.size() - invalid << " of " << entries.size() << " checkpoint(s) valid\n";
   }
   return invalid == 0 ? exit_code::ok : exit_code::rejected;
 }

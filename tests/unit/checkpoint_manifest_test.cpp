@@ -50,7 +50,7 @@ TEST(CheckpointManifest, IdsAndRefs) {
       EXPECT_EQ(e.kind(), ErrorKind::usage);
       EXPECT_EQ(std::string(e.what()), "'" + std::string(bad) +
                                            "' is not a checkpoint id (expected <batch id>/<n>, such as "
-                                           "20261207T190000Z-1a2b3c/2)");
+                                           "20261207T193000Z-1a2b3c/2)");
     }
   }
 }
@@ -96,11 +96,11 @@ TEST(CheckpointManifest, AMessageThatIsNoManifestIsRefusedNamingTheField) {
   };
   EXPECT_EQ(problem(replaced("\"step\": 3", "\"steps\": 3")),
             "m: unknown key 'steps' (expected version, batch_id, number, fixes, step, tests, created, tree, excluded or "
-            "state_hash) (did you mean 'step'?)");
+            "state_hash)");
   EXPECT_EQ(problem(replaced("\"tree\": \"4b825", "\"tree\": \"Xb825")),
             "m: tree: expected a tree id (40 hex digits), got 'Xb825dc642cb6eb9a060e54bf8d69288fbee4904'");
   EXPECT_EQ(problem(replaced("\"version\": 1", "\"version\": 2")), "m: version: manifest version 2 is not one this gate reads (1)");
-  EXPECT_EQ(problem(replaced("\"run\": 10", "\"run\": -1")).substr(0, 16), "m: tests.run: ex");
+  EXPECT_EQ(problem(replaced("\"run\": 10", "\"run\": -1")), "m: tests.run: must be between 0 and 18446744073709551615, got -1");
 }
 
 TEST(CheckpointManifest, CleanupKeepsTheNewestAndOnlyRemovesOlderOnes) {
