@@ -45,6 +45,18 @@ TEST(BatchReport, JsonHoldsEveryFixAndTheTotals) {
   EXPECT_EQ(autofix::testing::json_schema_problems("batch-report.schema.json", j), "");
 }
 
+TEST(BatchReport, CheckpointsCarryTheirRefAndCommit) {
+  BatchResult r = sample();
+  r.strategy = BatchStrategy::checkpoint;
+  const std::string commit(40, 'c');
+  r.checkpoints = {{1, {"a"}, 3, "refs/autofix/checkpoints/20261207T163000Z-abcdef/1", commit}};
+  nlohmann::json j = batch_report_json(r);
+  EXPECT_EQ(j.at("checkpoints"), nlohmann::json::parse(R"([{"number": 1, "fixes": ["a"], "step": 3, "ref": )"
+                                                       R"("refs/autofix/checkpoints/20261207T163000Z-abcdef/1", "commit": ")" +
+                                                       commit + R"("}])"));
+  EXPECT_EQ(autofix::testing::json_schema_problems("batch-report.schema.json", j), "");
+}
+
 TEST(BatchReport, JunitHasOneSuitePerFix) {
   pugi::xml_document doc;
   ASSERT_TRUE(doc.load_string(batch_junit(sample()).c_str()));
