@@ -65,7 +65,7 @@ struct BuildDir {
     write_file(dir / "sub" / "unit_tests[1]_include.cmake",
                "if(EXISTS \"" + tests_file.string() + "\")\n  include(\"" + tests_file.string() +
                    "\")\nelse()\n  add_test(unit_tests_NOT_BUILT unit_tests_NOT_BUILT)\nendif()\n");
-    write_file(tests_file, "add_test( [=[S.C]=] " + binary.string() + " [==[--gtest_filter=S.C]==])\n"
+    write_file(tests_file, "add_test( [=[S.C]=] [==[" + binary.string() + "]==] [==[--gtest_filter=S.C]==])\n"
                            "set( unit_tests_TESTS S.C)\n");
   }
   std::string key(const std::vector<std::string>& labels = {}, std::string_view ctest = "/usr/bin/ctest 1 2") const {
@@ -97,7 +97,7 @@ TEST(CTestListingKey, ChangesWithEachPartOfIt) {
   EXPECT_NE(b.key({"fast"}), first);
   EXPECT_NE(b.key({}, "/usr/bin/ctest 1 3"), first);
 
-  write_file(b.tests_file, autofix::testing::read_file(b.tests_file) + "add_test( [=[S.D]=] " + b.binary.string() + ")\n");
+  write_file(b.tests_file, autofix::testing::read_file(b.tests_file) + "add_test( [=[S.D]=] [==[" + b.binary.string() + "]==])\n");
   const std::string more_cases = b.key();
   EXPECT_NE(more_cases, first);
 
