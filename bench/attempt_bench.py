@@ -128,14 +128,14 @@ BASELINE_REUSED_RE = re.compile(r"^autofix-gate: \[baseline\] reusing ")
 TRACE_PREFIX = "autofix-gate: trace: "
 
 # Names of the intervals between two markers when no phase is open (key: previous marker, next marker).
-# Every phase after the snapshot starts with a durable journal write (file and directory fsync'd) before
-# its begin line is printed, so each gap that ends at a "begins" includes one.
+# Every phase after the snapshot starts with a journal write (not fsync'd: only the entry naming the
+# snapshot is) before its begin line is printed, so each gap that ends at a "begins" includes one.
 GAP_NAMES = {
     ("start", "snapshot saved"): "start-up, patch check, lock, journal, snapshot",
     ("snapshot saved", "baseline reused"): "baseline lookup (configure check, key, load)",
     ("baseline reused", "apply begins"): "journal write before apply",
     ("apply ends", "build begins"): "scan + diff of the fixed tree, journal write",
-    ("build ends", "test begins"): "journal write before test",
+    ("build ends", "test begins"): "build graph, discovery, journal write",
     ("test ends", "accept begins"): "classify + decide, journal write",
     ("accept ends", "rollback begins"): "journal write before rollback",
 }

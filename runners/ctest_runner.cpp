@@ -471,8 +471,16 @@ std::vector<DiscoveredTest> parse_show_only_json(std::string_view text, std::str
   return result;
 }
 
+std::string show_only_description(const fs::path& build_dir, const std::string& ctest) {
+  return "`" + ctest + " --show-only=json-v1` in " + quoted(build_dir);
+}
+
 std::vector<DiscoveredTest> discover_tests(const fs::path& build_dir, const std::vector<std::string>& labels,
                                            const std::string& ctest) {
+  return parse_show_only_json(show_only_json(build_dir, labels, ctest), show_only_description(build_dir, ctest));
+}
+
+std::string show_only_json(const fs::path& build_dir, const std::vector<std::string>& labels, const std::string& ctest) {
   require_test_dir(build_dir);
   ProcessSpec spec;
   // The gate's own tests (`ctest -L autofix` runs `autofix-gate verify`) must never run inside it.
@@ -484,7 +492,7 @@ std::vector<DiscoveredTest> discover_tests(const fs::path& build_dir, const std:
   spec.working_directory = build_dir;
   spec.output_cap = kMaxShowOnlyBytes;
   spec.timeout = std::chrono::minutes(10);  // PRE_TEST discovery runs test binaries
-  const std::string what = "`" + ctest + " --show-only=json-v1` in " + quoted(build_dir);
+  const std::string what = show_only_description(build_dir, ctest);
   ProcessResult r = run_process(spec);
   if (r.interrupted) rethrow_interrupt(what);
   if (!r.succeeded())
@@ -492,7 +500,7 @@ std::vector<DiscoveredTest> discover_tests(const fs::path& build_dir, const std:
                 "run it yourself in the build directory to see why");
   if (r.out_truncated)
     throw Error(ErrorKind::internal, what + " printed more than " + std::to_string(kMaxShowOnlyBytes) + " bytes");
-  return parse_show_only_json(r.out, what);
+  return std::move(r.out);
 }
 
 CTestRun run_ctest(const CTestOptions& options) {

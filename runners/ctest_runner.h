@@ -28,6 +28,12 @@ std::vector<DiscoveredTest> discover_tests(const std::filesystem::path& build_di
                                            const std::vector<std::string>& labels = {},
                                            const std::string& ctest = "ctest");
 
+// What that ctest printed, unparsed (the gate stores it: gate/state/discovery_store.h); the same errors.
+std::string show_only_json(const std::filesystem::path& build_dir, const std::vector<std::string>& labels = {},
+                           const std::string& ctest = "ctest");
+// How discover_tests names that command in its errors (and what parse_show_only_json's `source` is).
+std::string show_only_description(const std::filesystem::path& build_dir, const std::string& ctest = "ctest");
+
 // Parses json-v1 (`kind` "ctestInfo", `version.major` 1). `source` names it in error messages.
 // Throws Error(internal) for anything else.
 std::vector<DiscoveredTest> parse_show_only_json(std::string_view json, std::string_view source = "ctest output");

@@ -88,10 +88,17 @@ std::map<std::string, SourceLocation> gtest_case_definitions(const std::vector<D
   std::map<std::string, SourceLocation> out;
   size_t n = 0;
   for (const auto& [binary, b] : binaries) {
-    fs::path file = options.listing_dir / (std::to_string(++n) + ".xml");
-    GtestListing listing = list_gtest_binary(binary, *b.first, file, options);
+    ++n;
+    std::optional<std::map<std::string, SourceLocation>> cases;
+    if (options.find_listing) cases = options.find_listing(binary, *b.first);
+    if (!cases) {
+      fs::path file = options.listing_dir / (std::to_string(n) + ".xml");
+      GtestListing listing = list_gtest_binary(binary, *b.first, file, options);
+      if (listing.problem.empty() && options.keep_listing) options.keep_listing(binary, *b.first, listing.cases);
+      cases = std::move(listing.cases);
+    }
     for (const auto& [test, case_name] : b.tests)
-      if (auto it = listing.cases.find(case_name); it != listing.cases.end()) out.emplace(test, it->second);
+      if (auto it = cases->find(case_name); it != cases->end()) out.emplace(test, it->second);
   }
   return out;
 }

@@ -28,6 +28,14 @@ struct GtestListingOptions {
   std::filesystem::path listing_dir;  // each listing's XML file goes here (replaced)
   std::chrono::milliseconds timeout{10'000};  // per binary
   std::function<void(int process_group)> on_started;
+  // A listing made before, of `binary` as listed for `test`, when the caller kept one (nullopt: list it).
+  std::function<std::optional<std::map<std::string, SourceLocation>>(const std::filesystem::path& binary,
+                                                                     const DiscoveredTest& test)>
+      find_listing;
+  // Called with each listing that was read whole (no `problem`), for find_listing to give next time.
+  std::function<void(const std::filesystem::path& binary, const DiscoveredTest& test,
+                     const std::map<std::string, SourceLocation>& cases)>
+      keep_listing;
 };
 
 struct GtestListing {
@@ -43,7 +51,7 @@ GtestListing list_gtest_binary(const std::filesystem::path& binary, const Discov
 
 // Where each of `tests` that runs a single case of a GoogleTest binary has that case defined: CTest test
 // name -> location (the path as the binary printed it). Each distinct binary is listed once, with the
-// working directory and environment of the first of its tests; tests of no GoogleTest binary, of a
+// working directory and environment of the first of its tests (or taken from options.find_listing); tests of no GoogleTest binary, of a
 // binary that lists nothing, or whose case the listing lacks are left out. Throws only Interrupted.
 std::map<std::string, SourceLocation> gtest_case_definitions(const std::vector<DiscoveredTest>& tests,
                                                              const GtestListingOptions& options);

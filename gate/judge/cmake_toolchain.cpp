@@ -1,16 +1,24 @@
 #include "gate/judge/cmake_toolchain.h"
 
+#include <memory>
 #include <utility>
 
+#include "gate/git/handles.h"
+#include "gate/git/hash_text.h"
 #include "gate/state/analysis_store.h"
+#include "gate/state/discovery_store.h"
 #include "gate/util/atomic_file.h"
 #include "gate/util/error.h"
 #include "gate/util/trace.h"
+#include "runners/discovery_key.h"
 #include "runners/program_lookup.h"
 
 namespace autofix {
 
 namespace {
+
+// The name a listing's key is stored under.
+std::string listing_hash(const std::string& key) { return git::to_hex(git::hash_text(key, "a test listing's key")); }
 
 // Runs `run(options)` with options.on_started recording in the journal.
 template <typename Options, typename Run>
@@ -41,9 +49,47 @@ std::optional<BuildGraph> CMakeToolchain::build_graph(const std::filesystem::pat
 std::vector<runners::DiscoveredTest> CMakeToolchain::discover_tests(const std::filesystem::path& build_dir) {
   used_.emplace("ctest", "ctest");
   if (auto known = discovered_.find(build_dir); known != discovered_.end()) return known->second;
-  TraceScope trace("ctest --show-only");
-  std::vector<runners::DiscoveredTest> tests = runners::discover_tests(build_dir);
+  // Stored across runs while the scripts ctest reads (and ctest itself) are the same.
+  std::optional<DiscoveryStore> store;
+  std::optional<std::string> key;
+  auto key_now = [&]() -> std::optional<std::string> {
+    std::optional<std::string> ctest = runners::program_identity("ctest");
+    if (!ctest) return std::nullopt;
+    return runners::ctest_listing_key(build_dir, {}, *ctest).key;
+  };
+  if (state_dir_) {
+    TraceScope trace("stored listing");
+    store.emplace(*state_dir_);
+    key = key_now();
+    if (key) {
+      if (std::optional<std::string> output = store->ctest_listing(listing_hash(*key), *key)) {
+        try {
+          std::vector<runners::DiscoveredTest> tests =
+              runners::parse_show_only_json(*output, runners::show_only_description(build_dir));
+          discovered_[build_dir] = tests;
+          return tests;
+        } catch (const Error&) {
+          // Not what ctest prints: asked again below, and replaced.
+        }
+      }
+    }
+  }
+  std::string output;
+  {
+    TraceScope trace("ctest --show-only");
+    output = runners::show_only_json(build_dir);
+  }
+  std::vector<runners::DiscoveredTest> tests =
+      runners::parse_show_only_json(output, runners::show_only_description(build_dir));
   discovered_[build_dir] = tests;
+  // Stored only when nothing ctest read changed while it ran (the key is the same after as before).
+  if (key && key == key_now()) {
+    try {
+      store->store_ctest_listing(listing_hash(*key), *key, output);
+    } catch (const Error&) {
+      // Only a shortcut: ctest is asked again next time.
+    }
+  }
   return tests;
 }
 
@@ -74,7 +120,35 @@ runners::DirectCaseRun CMakeToolchain::run_cases(const runners::DiscoveredTest& 
 std::map<std::string, SourceLocation> CMakeToolchain::gtest_case_definitions(
     const std::vector<runners::DiscoveredTest>& tests, const runners::GtestListingOptions& options) {
   TraceScope trace("gtest listing");
-  return journaled(op_, options, [&](const runners::GtestListingOptions& o) {
+  runners::GtestListingOptions with_store = options;
+  if (state_dir_) {
+    // Stored per binary while it is the same file (size, times, inode), listed the same way.
+    auto store = std::make_shared<DiscoveryStore>(*state_dir_);
+    auto key_of = [build_dir = options.build_dir](const std::filesystem::path& binary,
+                                                  const runners::DiscoveredTest& test) {
+      return runners::gtest_listing_key(binary, test, build_dir).key;
+    };
+    auto keys = std::make_shared<std::map<std::filesystem::path, std::string>>();  // binary -> key before listing
+    with_store.find_listing = [=](const std::filesystem::path& binary, const runners::DiscoveredTest& test)
+        -> std::optional<std::map<std::string, SourceLocation>> {
+      std::optional<std::string> key = key_of(binary, test);
+      if (!key) return std::nullopt;
+      (*keys)[binary] = *key;
+      return store->gtest_listing(listing_hash(*key), *key);
+    };
+    with_store.keep_listing = [=](const std::filesystem::path& binary, const runners::DiscoveredTest& test,
+                                  const std::map<std::string, SourceLocation>& cases) {
+      // Only when the binary is still the one keyed before it was listed.
+      auto before = keys->find(binary);
+      if (before == keys->end() || key_of(binary, test) != before->second) return;
+      try {
+        store->store_gtest_listing(listing_hash(before->second), before->second, cases);
+      } catch (const Error&) {
+        // Only a shortcut: listed again next time.
+      }
+    };
+  }
+  return journaled(op_, with_store, [&](const runners::GtestListingOptions& o) {
     return runners::gtest_case_definitions(tests, o);
   });
 }

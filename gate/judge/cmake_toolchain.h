@@ -4,7 +4,11 @@
 // the operation's journal while it runs (so that `recover` can end it after a kill), and cleared when
 // the runner returns or throws. What does not change within a run is asked once: the tests CTest lists
 // for a build directory (until the next build), and, across runs, each tool's version (stored per
-// installed binary in the state directory, gate/state/analysis_store.h).
+// installed binary in the state directory, gate/state/analysis_store.h). Test listings are stored
+// across runs too (gate/state/discovery_store.h), each under the key of what decides it
+// (runners/discovery_key.h): ctest's while the scripts it reads and ctest are the same, a GoogleTest
+// binary's while the binary is the same file; a build directory whose scripts have no key is listed
+// by ctest every time.
 #include <filesystem>
 #include <map>
 #include <optional>

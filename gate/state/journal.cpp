@@ -4,6 +4,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <optional>
+#include <system_error>
+#include <thread>
 #include <nlohmann/json.hpp>
 
 #include "gate/util/atomic_file.h"
@@ -81,6 +84,22 @@ std::optional<std::string> read_if_present(const std::filesystem::path& path) {
   return read_file_if_exists(path);
 }
 
+// Runs `first` and `second` at the same time (each must not throw), and returns when both have ended.
+// The journal and its mirror are fsynced this way: their flushes join one commit of the file system's
+// log instead of waiting for two in turn, and both are on disk when this returns, as when run in turn.
+template <typename First, typename Second>
+void both_at_once(First first, Second second) {
+  std::optional<std::thread> other;
+  try {
+    other.emplace(second);
+  } catch (const std::system_error&) {
+    // No thread to be had: one after the other.
+  }
+  first();
+  if (other) other->join();
+  else second();
+}
+
 void remove_file(const std::filesystem::path& path) {
   if (::unlink(path.c_str()) != 0) {
     if (errno == ENOENT || errno == ENOTDIR) return;
@@ -124,9 +143,11 @@ void Journal::write(const JournalEntry& e, bool durable) const {
   j["changes_after"] = optional_string(e.changes_after);
   std::string text = j.dump(2) + "\n";
   Durability how = durable ? Durability::durable : Durability::cache;
-  std::optional<Error> failure;
-  bool written = false;
-  auto write_one = [&](const std::filesystem::path& path, bool parents) {
+  struct Outcome {
+    bool written = false;
+    std::optional<Error> failure;
+  };
+  auto write_one = [&](const std::filesystem::path& path, bool parents, Outcome& out) {
     try {
       std::filesystem::path dir = path.parent_path();
       std::error_code ec;
@@ -134,19 +155,43 @@ void Journal::write(const JournalEntry& e, bool durable) const {
       else if (::mkdir(dir.c_str(), 0777) != 0 && errno != EEXIST) throw_errno("cannot create directory", dir.string(), errno);
       if (ec) throw Error(ErrorKind::io, "cannot create directory '" + dir.string() + "': " + ec.message());
       write_file_atomically(path, text, 0644, how);
-      written = true;
+      out.written = true;
     } catch (const Error& err) {
-      if (!failure) failure = err;
+      out.failure = err;
+    } catch (const std::exception& err) {
+      out.failure = Error(ErrorKind::io, "cannot write the journal '" + path.string() + "': " + err.what());
     }
   };
-  write_one(path_, false);
-  if (mirror_) write_one(*mirror_, true);
-  if (!written) throw *failure;
+  Outcome own;
+  Outcome mirrored;
+  if (mirror_ && durable) {
+    both_at_once([&] { write_one(path_, false, own); }, [&] { write_one(*mirror_, true, mirrored); });
+  } else {
+    write_one(path_, false, own);
+    if (mirror_) write_one(*mirror_, true, mirrored);
+  }
+  if (!own.written && !mirrored.written) throw own.failure ? *own.failure : *mirrored.failure;
 }
 
 void Journal::clear() const {
-  remove_file(path_);
-  if (mirror_) remove_file(*mirror_);
+  if (!mirror_) {
+    remove_file(path_);
+    return;
+  }
+  std::optional<Error> own;
+  std::optional<Error> mirrored;
+  auto remove_one = [](const std::filesystem::path& path, std::optional<Error>& failure) {
+    try {
+      remove_file(path);
+    } catch (const Error& err) {
+      failure = err;
+    } catch (const std::exception& err) {
+      failure = Error(ErrorKind::io, "cannot remove the journal '" + path.string() + "': " + err.what());
+    }
+  };
+  both_at_once([&] { remove_one(path_, own); }, [&] { remove_one(*mirror_, mirrored); });
+  if (own) throw *own;
+  if (mirrored) throw *mirrored;
 }
 
 }  // namespace autofix

@@ -93,6 +93,49 @@ TEST(GtestListing, ListsEachBinaryOnceAndMapsEachTestToItsCase) {
   EXPECT_EQ(autofix::testing::read_file(runs), (dir / "work dir").string() + " first test's\n");
 }
 
+// A listing the caller kept is used instead of running the binary; one that was read whole is handed
+// to the caller to keep, one that failed is not.
+TEST(GtestListing, UsesAndHandsOverListingsTheCallerKeeps) {
+  TempDir dir;
+  fs::path runs = dir / "runs";
+  fs::path listing = fs::path(AUTOFIX_GATE_TEST_DATA) / "junit" / "gtest_list_tests.xml";
+  fs::path binary = executable_script(dir / "calc tests", "echo ran >> '" + runs.string() +
+                                                              "'\nf=${2#--gtest_output=xml:}\ncp '" +
+                                                              listing.string() + "' \"$f\"\n");
+  const std::vector<DiscoveredTest> tests = {one_case("Math.Adds", binary, dir.path())};
+  GtestListingOptions options;
+  options.build_dir = dir.path();
+  options.listing_dir = dir / "listings";
+  std::vector<std::map<std::string, SourceLocation>> kept;
+  std::vector<fs::path> asked;
+  std::optional<std::map<std::string, SourceLocation>> known;
+  options.find_listing = [&](const fs::path& b, const DiscoveredTest& t) {
+    asked.push_back(b);
+    EXPECT_EQ(t.name, "Math.Adds");
+    return known;
+  };
+  options.keep_listing = [&](const fs::path&, const DiscoveredTest&, const std::map<std::string, SourceLocation>& c) {
+    kept.push_back(c);
+  };
+  const std::string file = "/work/main/tests/data/junit/generator/sample_tests.cpp";
+  EXPECT_EQ(gtest_case_definitions(tests, options), (std::map<std::string, SourceLocation>{{"Math.Adds", {file, 8}}}));
+  EXPECT_EQ(asked, std::vector<fs::path>{binary});
+  ASSERT_EQ(kept.size(), 1u);
+  EXPECT_EQ(kept[0].at("Math.Adds"), (SourceLocation{file, 8}));
+  EXPECT_EQ(autofix::testing::read_file(runs), "ran\n");
+
+  known = std::map<std::string, SourceLocation>{{"Math.Adds", {"kept.cpp", 3}}};
+  EXPECT_EQ(gtest_case_definitions(tests, options),
+            (std::map<std::string, SourceLocation>{{"Math.Adds", {"kept.cpp", 3}}}));
+  EXPECT_EQ(autofix::testing::read_file(runs), "ran\n");  // not run again
+  EXPECT_EQ(kept.size(), 1u);
+
+  known.reset();
+  executable_script(binary, "f=${2#--gtest_output=xml:}; exit 3\n");
+  EXPECT_TRUE(gtest_case_definitions(tests, options).empty());
+  EXPECT_EQ(kept.size(), 1u);  // a listing that failed is not kept
+}
+
 TEST(GtestListing, ABinaryOfAnotherFrameworkIsNotRun) {
   TempDir dir;
   fs::path marker = dir / "ran";
