@@ -74,7 +74,8 @@ json attempt_json(const AttemptResult& r) {
             {"patch_applied", r.patch_applied},
             {"files_changed", files},
             {"build", {{"ok", r.build.ok}, {"ran", r.build.ran}, {"duration_s", r.build.duration_s},
-                       {"errors", r.build.errors}, {"failure", r.build.failure}, {"timed_out", r.build.timed_out}}},
+                       {"errors", r.build.errors}, {"failure", r.build.failure}, {"timed_out", r.build.timed_out},
+                       {"environment", r.build.environment}}},
             {"baseline", {{"key", r.baseline.key}, {"cached", r.baseline.cached}, {"runs", r.baseline.runs},
                           {"build_ok", r.baseline.build_ok}}},
             {"tests_status", status},
@@ -120,11 +121,30 @@ json attempt_json(const AttemptResult& r) {
     tampering.push_back({{"kind", to_string(f.kind)}, {"file", f.file}, {"line", f.line}, {"test", f.test},
                          {"detail", f.detail}, {"downgraded", f.downgraded}});
   j["tampering"] = tampering;
+  j["command"] = r.command;
+  j["patch_refused"] = r.patch_refused;
+  j["error_kind"] = r.error_kind.empty() ? json(nullptr) : json(r.error_kind);
+  json plan = plan_json(r);
+  j["failure"] = plan["failure"];
+  j["recovery"] = plan["recovery"];
   // Which shape of report this is, who wrote it, and with which tools (gate/results/report_format.h).
   j["format_version"] = kReportFormatVersion;
   j["gate_version"] = AUTOFIX_GATE_VERSION;
   j["tool_versions"] = r.tool_versions;
   return j;
+}
+
+json plan_json(const AttemptResult& r) {
+  json recovery = json::array();
+  for (const RecoveryStep& step : r.recovery)
+    recovery.push_back({{"action", to_string(step.action)}, {"command", step.command}, {"why", step.why}});
+  return {{"verdict", to_string(r.verdict)},
+          {"reason", r.reason},
+          {"failure", r.failure ? json({{"type", to_string(r.failure->type)},
+                                        {"signature", r.failure->signature},
+                                        {"evidence", r.failure->evidence}})
+                                : json(nullptr)},
+          {"recovery", recovery}};
 }
 
 json finding_json(const Finding& f) {

@@ -373,6 +373,19 @@ void write_regressions(std::ostream& m, const AttemptResult& r, const std::vecto
   m << "\n";
 }
 
+// The failure's type and the plan (gate/policy/recovery_plan.h), numbered in the order recommended.
+void write_recovery(std::ostream& m, const AttemptResult& r) {
+  if (!r.failure || r.recovery.empty()) return;
+  m << "### What to do next\n\nFailure type: " << code(to_string(r.failure->type)) << ".\n\n";
+  for (size_t i = 0; i < r.recovery.size(); ++i) {
+    const RecoveryStep& step = r.recovery[i];
+    m << i + 1 << ". **" << to_string(step.action) << "**: " << text(step.why);
+    if (!step.command.empty()) m << "\n\n   " << code(step.command);
+    m << "\n";
+  }
+  m << "\n";
+}
+
 constexpr size_t kDetailLines = 20;  // of a finding's detail; report.json has all of it
 
 void write_finding(std::ostream& m, const TierResult& tier, const Finding& f) {
@@ -527,6 +540,7 @@ std::string attempt_summary(const AttemptResult& r) {
   write_weakened(m, r);
   write_risk(m, r);
   write_requirements(m, r);
+  write_recovery(m, r);
   write_tiers(m, r);
   write_tests_named(m, r, Transition::FLAKY, "### Flaky\n\nResults differ between runs; neither fixed nor broken.");
   write_tests_named(m, r, Transition::FAIL_TO_PASS, "### Fixed");

@@ -12,6 +12,7 @@
 #include "gate/run/attempt.h"
 #include "gate/run/batch.h"
 #include "gate/run/checkpoints.h"
+#include "gate/run/plan.h"
 #include "gate/run/report_files.h"
 #include "gate/run/shard.h"
 #include "gate/run/verify.h"
@@ -28,6 +29,7 @@
 #include "gate/util/spelling.h"
 #include "gate/util/trace.h"
 #include "gate/util/byte_names.h"
+#include "gate/util/shell_words.h"
 #include "reporters/attempt_report.h"
 #include "reporters/batch_report.h"
 #include "reporters/progress.h"
@@ -47,7 +49,8 @@ struct Options {
   std::string snapshot_id;
   std::optional<size_t> keep;
   std::optional<double> older_than_days;
-  std::string command_line;
+  std::vector<std::string> command;  // argv, word by word
+  std::string command_line;          // the same as a shell takes it back
   AttemptOptions attempt;
   std::string on_accept = "branch";
   unsigned timeout_s = 600;
@@ -65,6 +68,7 @@ struct Options {
   std::vector<std::string> partials;
   std::string out_dir;
   std::string report_file;
+  bool last_report = false;  // plan --last (the default when no report is named)
   std::string tier;
   std::optional<std::string> batch_file;
   std::optional<std::string> patch_dir;
@@ -324,6 +328,7 @@ AttemptOptions attempt_options(Options& o) {
   a.flaky_reruns = o.flaky_reruns;
   if (o.test_timeout_s) a.test_timeout = std::chrono::seconds(*o.test_timeout_s);
   a.command_line = o.command_line;
+  a.command = o.command;
   return a;
 }
 
@@ -380,6 +385,35 @@ int cmd_tier_status(Options& o) {
   return failed && tier->required ? exit_code::rejected : exit_code::ok;
 }
 
+int cmd_plan(Options& o) {
+  PlanOptions p;
+  p.common = attempt_options(o);
+  if (!o.report_file.empty()) p.report = o.report_file;
+  PlanOutcome plan = read_plan(p);
+  if (o.json) {
+    nlohmann::json j = reporters::plan_json(plan.result);
+    j["report"] = plan.report.string();
+    print_json(j);
+    return exit_code::ok;
+  }
+  const AttemptResult& r = plan.result;
+  std::cout << "report: " << plan.report.string() << "\n"
+            << "verdict: " << to_string(r.verdict) << ": " << r.reason << "\n";
+  if (!r.failure) {
+    std::cout << "nothing to do: " << (r.verdict == Verdict::planned ? "a dry run judged nothing" : "the fix was accepted")
+              << "\n";
+    return exit_code::ok;
+  }
+  std::cout << "failure: " << to_string(r.failure->type) << "\n";
+  for (const std::string& e : r.failure->evidence) std::cout << "  " << e << "\n";
+  std::cout << "plan:\n";
+  for (size_t i = 0; i < r.recovery.size(); ++i) {
+    std::cout << "  " << i + 1 << ". " << to_string(r.recovery[i].action) << ": " << r.recovery[i].why << "\n";
+    if (!r.recovery[i].command.empty()) std::cout << "     $ " << r.recovery[i].command << "\n";
+  }
+  return exit_code::ok;
+}
+
 int cmd_attempt(Options& o) {
   TraceScope trace("attempt");
   reporters::Progress progress = reporters::Progress::for_stderr();
@@ -434,10 +468,11 @@ int cmd_baseline(Options& o) {
   return exit_code::ok;
 }
 
-std::string join_command_line(int argc, char** argv) {
-  std::string s = kProgram;
-  for (int i = 1; i < argc; ++i) s += std::string(" ") + argv[i];
-  return s;
+// The command as typed, the program named as users call it: a recovery plan's "retry" runs it again.
+std::vector<std::string> command_words(int argc, char** argv) {
+  std::vector<std::string> words{kProgram};
+  for (int i = 1; i < argc; ++i) words.emplace_back(argv[i]);
+  return words;
 }
 
 void add_dir_option(CLI::App* app, Options& o) {
@@ -526,7 +561,8 @@ int run(int argc, char** argv) {
   // find and end them (runners/stray_processes.h).
   runners::become_subreaper();
   Options o;
-  o.command_line = join_command_line(argc, argv);
+  o.command = command_words(argc, argv);
+  o.command_line = shell_words(o.command);
   CLI::App app{"AutofixGate: snapshot, verify and accept or roll back automated fixes", kProgram};
   app.set_version_flag("--version", std::string(kProgram) + " " + AUTOFIX_GATE_VERSION);
   app.require_subcommand(1);
@@ -638,6 +674,18 @@ int run(int argc, char** argv) {
   tier_status->add_option("--report", o.report_file, "report.json")->required()->type_name("FILE");
   tier_status->add_option("--tier", o.tier, "Tier name")->required();
   tier_status->callback([&] { action = [&] { return cmd_tier_status(o); }; });
+
+  CLI::App* plan = app.add_subcommand(
+      "plan", "What to do after a run that was not accepted: its failure type and recovery plan (docs/recovery.md)");
+  CLI::Option* plan_report = plan->add_option("report", o.report_file, "A report.json (default: --last)")->type_name("REPORT.json");
+  plan->add_flag("--last", o.last_report, "The newest run's report (<build dir>/autofix/latest/report.json); the default")
+      ->excludes(plan_report);
+  add_dir_option(plan, o);
+  plan->add_option("--build-dir", o.build_dir, "Build directory (default: build/ in the repository)")->type_name("DIR");
+  plan->add_option("--report-dir", o.report_dir, "Report directory, when runs were given one")->type_name("DIR");
+  plan->add_option("--config", o.config, "Gate configuration (see docs/configuration.md)")->type_name("FILE");
+  plan->add_flag("--json", o.json, "Print the failure and the plan as JSON");
+  plan->callback([&] { action = [&] { return cmd_plan(o); }; });
 
   CLI::App* baseline = app.add_subcommand(
       "baseline", "Build and test the tree as it is and store the result, so attempts against it skip that");

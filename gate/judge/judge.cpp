@@ -7,6 +7,7 @@
 #include "gate/policy/build_graph.h"
 #include "gate/policy/classify.h"
 #include "gate/policy/decide.h"
+#include "gate/policy/failure_type.h"
 #include "gate/policy/cascade.h"
 #include "gate/state/flake_store.h"
 #include "gate/git/diff_lines.h"
@@ -181,7 +182,8 @@ void judge_change(const JudgeInput& in, AttemptResult& result) {
     bool heavy = result.lane.lane == Lane::heavy;
     phases.begin("build", heavy ? "reconfiguring and building with the fix" : "building with the fix");
     runners::BuildResult b = build_tree(toolchain, l, in.settings, heavy);
-    result.build = {true, b.ok, b.duration_s, b.errors, b.failure, b.timed_out};
+    result.build = {true, b.ok, b.duration_s, b.errors, b.failure, b.timed_out,
+                    b.ok ? std::vector<std::string>{} : environment_lines(b.output)};
     phases.end(b.ok ? "built" : b.failure);
     if (b.ok) {
       try {

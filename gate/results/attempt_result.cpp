@@ -116,6 +116,7 @@ std::vector<std::string> AttemptResult::regression_reasons() const {
 
 void record_gate_error(AttemptResult& result, const Error& e) {
   result.verdict = Verdict::error;
+  result.error_kind = to_string(e.kind());
   result.reason = e.what();
   if (!e.hint().empty()) result.reason += " (" + e.hint() + ")";
 }

@@ -8,6 +8,7 @@
 #include "gate/results/file_status.h"
 #include "gate/results/lane.h"
 #include "gate/results/on_accept.h"
+#include "gate/results/recovery.h"
 #include "gate/results/risk_level.h"
 #include "gate/results/tier_kind.h"
 #include "gate/util/error.h"
@@ -249,6 +250,9 @@ struct BuildOutcome {
   std::vector<std::string> errors;
   std::string failure;
   bool timed_out = false;  // it reached its time limit: that says nothing about the fix
+  // Lines of its output that say the machine, not the code, failed it (no space left, out of memory, a
+  // download that failed: gate/policy/failure_type.h), in order, capped.
+  std::vector<std::string> environment{};
 };
 
 struct FileChange {
@@ -312,6 +316,13 @@ struct AttemptResult {
   // The tools the run used, each with the version it said ("cmake" -> "cmake version 3.25.1"): see
   // Toolchain::tool_versions (gate/judge/toolchain.h). A tool the run did not use is absent.
   std::map<std::string, std::string> tool_versions;
+  // The gate command that ran, word by word (empty in results read from older reports).
+  std::vector<std::string> command;
+  bool patch_refused = false;  // the patch did not apply, or was unsafe: nothing was changed
+  std::string error_kind;      // verdict error: the error's kind (gate/util/error.h to_string), when one was thrown
+  // Not accepted: what kind of failure it was, and the plan of what to do next (gate/policy/recovery_plan.h).
+  std::optional<Failure> failure;
+  std::vector<RecoveryStep> recovery;
 
   size_t tests_run() const;
   size_t tests_passed() const;

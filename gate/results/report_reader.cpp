@@ -145,6 +145,7 @@ AttemptResult read_attempt(const JsonValue& root) {
   a.build.errors = build.strings("errors");
   a.build.failure = build.string("failure");
   a.build.timed_out = build.boolean("timed_out");
+  if (std::optional<JsonValue> environment = build.find("environment")) a.build.environment = environment->strings();
 
   JsonValue baseline = root.object("baseline");
   a.baseline.key = baseline.string("key");
@@ -197,6 +198,19 @@ AttemptResult read_attempt(const JsonValue& root) {
     a.tampering.push_back({f.one_of("kind", kTamperKinds, "tamper kind"), f.string("file"),
                            static_cast<int>(f.integer("line", 0, std::numeric_limits<int>::max())), f.string("test"),
                            f.string("detail"), f.boolean("downgraded")});
+  // Absent from reports written before recovery plans existed: no command, no failure, no plan.
+  if (std::optional<JsonValue> command = root.find("command")) a.command = command->strings();
+  if (std::optional<JsonValue> refused = root.find("patch_refused")) a.patch_refused = refused->boolean();
+  if (std::optional<JsonValue> kind = root.find("error_kind"); kind && !kind->is_null()) a.error_kind = kind->text();
+  if (std::optional<JsonValue> failure = root.find("failure"); failure && !failure->is_null()) {
+    failure->object();
+    a.failure = Failure{failure->one_of("type", kFailureTypes, "failure type"), failure->string("signature"),
+                        failure->strings("evidence")};
+  }
+  if (root.find("recovery"))
+    for (const JsonValue& step : root.objects("recovery"))
+      a.recovery.push_back({step.one_of("action", kRecoveryActions, "recovery action"), step.string("command"),
+                            step.string("why")});
   // Absent from reports written before they existed: format 1, no tool versions (gate/results/report_format.h).
   if (std::optional<JsonValue> format = root.find("format_version")) {
     std::int64_t version = format->integer(1, std::numeric_limits<int>::max());

@@ -18,6 +18,7 @@
 #include "gate/git/tree_diff.h"
 #include "gate/state/layout.h"
 #include "gate/judge/project_check.h"
+#include "gate/policy/recovery_plan.h"
 #include "gate/git/commit.h"
 #include "gate/git/patch.h"
 #include "gate/git/repository.h"
@@ -28,6 +29,7 @@
 #include "gate/snapshot/manifest.h"
 #include "gate/snapshot/snapshot_store.h"
 #include "gate/snapshot/worktree_scan.h"
+#include "gate/util/shell_words.h"
 #include "gate/util/byte_names.h"
 #include "gate/util/atomic_file.h"
 #include "gate/util/clock.h"
@@ -91,19 +93,6 @@ std::vector<OutsideEdit> outside_edits_of(const std::vector<OutsideChange>& chan
   return out;
 }
 
-// The fixer's command line as a shell would take it back: words with anything unusual single-quoted.
-std::string shell_words(const std::vector<std::string>& argv) {
-  std::string out;
-  for (const std::string& a : argv) {
-    bool plain = !a.empty() && a.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-                                                   "_-+=/.,:@%") == std::string::npos;
-    std::string word = "'";
-    for (char c : a) word += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    out += (out.empty() ? "" : " ") + (plain ? a : word + "'");
-  }
-  return out;
-}
-
 // What a dry run prints after its first line: the steps a real attempt would take.
 std::string plan_text(const AttemptOptions& o, const Layout& l, const std::string& fix_step) {
   std::ostringstream out;
@@ -136,6 +125,7 @@ AttemptOutcome run_attempt(const AttemptOptions& o, reporters::Progress& progres
   AttemptOutcome outcome;
   AttemptResult& result = outcome.result;
   result.started = format_iso8601_utc(std::chrono::system_clock::now());
+  result.command = o.command;
   result.dry_run = o.dry_run;
   result.on_accept = o.on_accept;
   result.require_fixed = o.require_fixed;
@@ -161,11 +151,13 @@ AttemptOutcome run_attempt(const AttemptOptions& o, reporters::Progress& progres
     } catch (const git::PatchRefused& e) {
       result.verdict = Verdict::rejected;
       result.reason = std::string("the patch was refused: ") + e.what();
+      result.patch_refused = true;
       result.attempt_id = new_attempt_id();
       step.reset();
       place_reports(l, result.attempt_id);
       outcome.report_dir = l.report_dir;
       progress.note("[apply] " + result.reason);
+      explain_outcome(result);
       if (!o.dry_run) write_reports_or_warn(result, l, progress);  // a dry run writes nothing
       outcome.exit_code = exit_code::rejected;
       return outcome;
@@ -325,6 +317,7 @@ AttemptOutcome run_attempt(const AttemptOptions& o, reporters::Progress& progres
   }
   // Reported with the outcome; the command line says so on stderr as it exits with the verdict's code.
   if (outcome.committed) result.interrupted_after_decision = pending_interrupt();
+  explain_outcome(result);
   write_reports_or_warn(result, l, progress);
   apply_retention_or_warn(repo, config, result, progress);
   outcome.exit_code = exit_code_for(result.verdict);

@@ -28,6 +28,7 @@ struct SessionOptions {
   std::chrono::seconds timeout{600};          // for the fixer, the build and the tests, each
   std::optional<unsigned> jobs;               // builds, ctest and analyzers at once; unset: the configuration's, else cores
   std::string command_line;
+  std::vector<std::string> command;  // the same, word by word (results record it for a retry)
   std::optional<std::filesystem::path> config_file;  // --config; else autofix-gate.json lookup (docs/configuration.md)
   bool fail_fast = false;                     // stop testing at the first confirmed regression
   bool allow_test_edits = false;              // edits to test sources warn instead of needing review

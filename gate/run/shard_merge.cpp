@@ -4,6 +4,7 @@
 #include <tuple>
 
 #include "gate/policy/decide.h"
+#include "gate/policy/recovery_plan.h"
 #include "gate/policy/classify.h"
 #include "gate/results/report_reader.h"
 #include "gate/run/shard.h"
@@ -277,6 +278,7 @@ AttemptResult merge_partials(const std::vector<fs::path>& files) {
     out.verdict = d.verdict;
     out.reason = d.reason;
   }
+  explain_outcome(out);
   return out;
 }
 

@@ -12,6 +12,7 @@
 #include "gate/judge/cmake_toolchain.h"
 #include "gate/judge/phases.h"
 #include "gate/judge/test_runs.h"
+#include "gate/policy/recovery_plan.h"
 #include "gate/git/tree_checkout.h"
 #include "gate/git/tree_diff.h"
 #include "gate/state/layout.h"
@@ -112,6 +113,7 @@ AttemptOutcome run_verify(const VerifyOptions& vo, reporters::Progress& progress
   AttemptOutcome outcome;
   AttemptResult& result = outcome.result;
   result.mode = "verify";
+  result.command = o.command;
   result.started = format_iso8601_utc(std::chrono::system_clock::now());
   result.base = git::to_hex(base.id);
   result.head = git::to_hex(head.id);
@@ -194,6 +196,7 @@ AttemptOutcome run_verify(const VerifyOptions& vo, reporters::Progress& progress
   result.kept_ref = op.kept_ref();
   phases.end("restored and verified (" + std::to_string(restored.written.size()) + " written, " +
              std::to_string(restored.removed.size()) + " removed)");
+  explain_outcome(result);
   step.emplace("reports");
   try {
     write_report_files(result, l.report_dir);

@@ -86,6 +86,12 @@ AttemptResult rich() {
   r.head = "2222222222222222222222222222222222222222";
   r.tool_versions = {{"cmake", "cmake version 3.25.1"}, {"ctest", "ctest version 3.25.1"},
                      {"cxx_compiler", "c++ (Debian 12.2.0-14) 12.2.0"}, {"clang-tidy", "Debian LLVM version 14.0.6"}};
+  r.command = {"autofix-gate", "verify", "--base", "HEAD~1", "--report-dir", "my reports"};
+  r.error_kind = "git";
+  r.build.environment = {"No space left on device"};
+  r.failure = Failure{FailureType::tampering, "needs_review: the fix weakens tests", {"disabled b", "skipped c"}};
+  r.recovery = {{RecoveryAction::manual, "", "review the tests"},
+                {RecoveryAction::retry, "autofix-gate verify --allow-test-edits", "only when deliberate"}};
   return r;
 }
 
@@ -187,6 +193,28 @@ TEST(AttemptFromJson, RoundTripsEveryField) {
   EXPECT_FALSE(read.tiers[1].findings[1].blocking);
   EXPECT_EQ(read.tampering[1].downgraded, true);
   EXPECT_EQ(read.tool_versions, original.tool_versions);
+  EXPECT_EQ(read.command, original.command);
+  EXPECT_EQ(read.error_kind, "git");
+  EXPECT_EQ(read.build.environment, original.build.environment);
+  EXPECT_EQ(read.failure, original.failure);
+  EXPECT_EQ(read.recovery, original.recovery);
+}
+
+// Written before recovery plans existed: no command, no failure, no plan; read as such.
+TEST(AttemptFromJson, ReadsAReportWithoutFailureOrPlan) {
+  json j = attempt_json(rich());
+  for (const char* key : {"command", "patch_refused", "error_kind", "failure", "recovery"}) j.erase(key);
+  j["build"].erase("environment");
+  AttemptResult read = attempt_from_json(j, "r.json");
+  EXPECT_TRUE(read.command.empty());
+  EXPECT_FALSE(read.failure);
+  EXPECT_TRUE(read.recovery.empty());
+  EXPECT_TRUE(read.build.environment.empty());
+  EXPECT_EQ(error_after([](json& j) { j["failure"]["type"] = "flaky"; }),
+            "r.json: failure.type: unknown failure type 'flaky' (expected build_failure, test_regression, quality_gate, "
+            "tampering, timeout, resource_exhaustion, network, git_error, patch_refused or unknown)");
+  EXPECT_EQ(error_after([](json& j) { j["recovery"][0]["action"] = "pray"; }),
+            "r.json: recovery[0].action: unknown recovery action 'pray' (expected retry, resume, skip, rollback or manual)");
 }
 
 TEST(AttemptFromJson, RoundTripsADefaultResult) {

@@ -489,6 +489,25 @@ b.cpp:9: error: `x` was not declared
   EXPECT_EQ(testing::markdown_problems(attempt_summary(r)), std::vector<std::string>{});
 }
 
+TEST(SummaryTest, SaysWhatToDoNextWithTheCommandsToRun) {
+  AttemptResult r = attempt({run("MathTest.Mean", RunStatus::failed)}, {});
+  r.build = {true, false, 3, {"a.cpp:3:1: error: expected ';' before '}' token"}, "build failed (exit code 1)"};
+  judge(r);
+  r.mode = "attempt";
+  r.snapshot = "20261207T193000Z-abc123";
+  r.command = {"autofix-gate", "attempt", "--patch", "fix *1*.diff"};
+  r.failure = Failure{FailureType::build_failure, "rejected: the build failed", {"build failed (exit code 1)"}};
+  r.recovery = {{RecoveryAction::skip, "", "drop this fix: the tree with it does not build"},
+                {RecoveryAction::retry, "autofix-gate attempt --patch 'fix *1*.diff'", "after the fixer tried again"}};
+  std::string md = attempt_summary(r);
+  EXPECT_NE(md.find("### What to do next\n\nFailure type: `build_failure`.\n\n"
+                    "1. **skip**: drop this fix: the tree with it does not build\n"
+                    "2. **retry**: after the fixer tried again\n\n   `autofix-gate attempt --patch 'fix *1*.diff'`\n\n"),
+            std::string::npos)
+      << md;
+  EXPECT_EQ(testing::markdown_problems(md), std::vector<std::string>{});
+}
+
 TEST(SummaryTest, ADryRunSaysNothingWasDone) {
   AttemptResult r;
   r.started = "2026-11-22T00:00:00Z";
