@@ -69,6 +69,7 @@ struct Options {
   std::optional<std::string> patch_dir;
   std::optional<std::string> strategy;
   size_t checkpoint_every = 3;
+  std::optional<std::string> resume;
   // Set by a command whose outcome was committed (an accepted fix's branch written): a signal arriving
   // later does not turn its exit code into 128+N.
   bool outcome_committed = false;
@@ -308,6 +309,7 @@ int cmd_batch(Options& o) {
   b.checkpoint_every = o.checkpoint_every;
   b.on_accept = a.on_accept;
   b.dry_run = a.dry_run;
+  b.resume = o.resume;
   BatchOutcome outcome = run_batch(b, progress);
   const BatchResult& r = outcome.result;
   if (o.json) {
@@ -501,6 +503,12 @@ int run(int argc, char** argv) {
   add_jobs_option(batch, o);
   add_judging_options(batch, o);
   batch->add_flag("--json", o.json, "Print the batch's report.json on stdout");
+  CLI::Option* resume = batch->add_option("--resume", o.resume,
+                                          "Continue the interrupted batch ID (after `recover`) from its record: the "
+                                          "steps it finished are read back, not judged again")
+                            ->type_name("ID");
+  for (const char* fixed : {"file", "--patch-dir", "--strategy", "--checkpoint-every", "--on-accept", "--dry-run"})
+    resume->excludes(batch->get_option(fixed));
   batch->callback([&] { action = [&] { return cmd_batch(o); }; });
 
   CLI::App* verify = app.add_subcommand(
