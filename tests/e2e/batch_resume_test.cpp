@@ -6,7 +6,8 @@
 // tree exactly, and `batch --resume ID` must end with the same verdicts, steps and branch (one commit per
 // accepted fix, in order, none twice) as the uninterrupted run, judging only the steps not yet recorded.
 // Six points by default (each costs a partial run, `recover` and a resumed run); every point with
-// AUTOFIX_BATCH_RESUME_ALL_POINTS=1.
+// AUTOFIX_BATCH_RESUME_ALL_POINTS=1. One more point sends SIGTERM instead: the gate rolls back itself
+// (exit 143) and the batch is resumable without `recover`.
 // Every point of a resume (after m of the steps, for every m and every strategy) is covered at the unit
 // level (tests/unit/batch_replay_test.cpp); the real kills here check the durable record, `recover` and the
 // landing on the real binary. They share one copy and its stored baseline.
@@ -147,6 +148,7 @@ struct KillPoint {
   std::function<bool()> trigger;
   std::chrono::microseconds delay;
   std::optional<std::size_t> read_back;  // the steps the resume must read back (when the point fixes it)
+  int signal = SIGKILL;                  // SIGTERM: the gate rolls back itself (exit 143), no recover needed
 };
 
 TEST(BatchResume, KillNineAtPointsOverTheWholeRunThenRecoverAndResumeGivesTheUninterruptedResult) {
@@ -197,20 +199,26 @@ TEST(BatchResume, KillNineAtPointsOverTheWholeRunThenRecoverAndResumeGivesTheUni
                     std::chrono::microseconds(0), steps});
   points.push_back({"landing", [&] { return journal_in_phase(c.repo(), "accept"); }, std::chrono::microseconds(0), steps});
   points.push_back({"branch written", [&] { return branch_written(c); }, std::chrono::microseconds(0), steps});
+  points.push_back({"SIGTERM inside step 3", [&] { return recorded_steps(c) == 2; }, mid_step, std::nullopt, SIGTERM});
 
   std::size_t killed = 0, resumed_after_branch = 0;
   for (const KillPoint& p : points) {
     SCOPED_TRACE(p.name);
-    runners::ProcessResult r = run_and_signal(gate_argv(c, {file.string()}), c.repo(), p.trigger, p.delay, SIGKILL);
-    if (r.signal != SIGKILL) {  // it ended before the kill: nothing to resume
+    runners::ProcessResult r = run_and_signal(gate_argv(c, {file.string()}), c.repo(), p.trigger, p.delay, p.signal);
+    const bool hit = p.signal == SIGKILL ? r.signal == SIGKILL : r.exit_code == 128 + p.signal;
+    if (!hit) {  // it ended before the signal: nothing to resume
       EXPECT_EQ(r.exit_code, 1) << show(r);
       EXPECT_EQ(result_of(c, report_of(c)), expected) << describe(result_of(c, report_of(c)));
       git(c.repo(), {"branch", "-D", "autofix/batch/" + report_of(c).at("batch_id").get<std::string>()});
       continue;
     }
     ++killed;
-    runners::ProcessResult rec = gate(c.repo(), {"recover"});
-    ASSERT_EQ(rec.exit_code, 0) << show(rec);
+    if (p.signal == SIGKILL) {
+      runners::ProcessResult rec = gate(c.repo(), {"recover"});
+      ASSERT_EQ(rec.exit_code, 0) << show(rec);
+    } else {
+      EXPECT_FALSE(fs::exists(c.journal())) << "an interrupted batch rolls back before it exits";
+    }
     TreeFingerprint recovered = source_fingerprint(c.repo());
     ASSERT_TRUE(recovered == before) << describe_difference(before, recovered);
     ASSERT_EQ(c.git_out({"rev-parse", "HEAD"}), c.original_head());
