@@ -312,8 +312,8 @@ BatchOutcome run_batch(const BatchOptions& o, reporters::Progress& progress) {
         created.fixes.push_back({batch.fixes[i].id, *batch.fixes[i].patch, batch.fixes[i].patch_text,
                                  batch.fixes[i].depends_on, refused[i]});
       store.create(created);
-      progress.note("[batch] " + batch_id + ": if interrupted, `autofix-gate recover`, then `autofix-gate batch --resume " +
-                    batch_id + "` continues it");
+      progress.note("[batch] " + batch_id + ": recorded; if it is interrupted, `autofix-gate batch --resume " + batch_id +
+                    "` continues it (after `autofix-gate recover` when it was killed)");
     } else {
       progress.note("[resume] batch " + batch_id + ": " + std::to_string(step_records.size()) +
                     " step(s) read back from its record; judging from step " + std::to_string(step_records.size() + 1));

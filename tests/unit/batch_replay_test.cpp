@@ -3,6 +3,7 @@
 // strategy, and asks the live judge only about the steps after m.
 #include "gate/policy/batch_replay.h"
 
+#include <iostream>
 #include <set>
 #include <string>
 
@@ -85,6 +86,8 @@ TEST_P(Replay, ResumingAfterAnyStepEqualsTheUninterruptedRun) {
   const BatchPlan expected = plan_batch(in, [&](const std::vector<std::size_t>& s) { return whole(s); });
   ASSERT_GE(expected.steps.size(), 4u) << "the scenario must take several steps";
   ASSERT_EQ(whole.calls, expected.steps.size());
+  std::cout << "[ replayed ] " << to_string(GetParam()) << ": " << expected.steps.size() << " steps, resumed after each of 0.."
+            << expected.steps.size() << "\n";
   for (std::size_t m = 0; m <= expected.steps.size(); ++m) {
     const std::string where = std::string(to_string(GetParam())) + ", resumed after " + std::to_string(m) + " steps";
     ReplayCheck check = check_replay(in, first_steps(expected, m));
