@@ -19,6 +19,7 @@
 #include <map>
 #include <optional>
 
+#include "gate/state/batch_record.h"
 #include "tests/e2e/attempt_data/calculator_repo.h"
 #include "tests/support/json_schema_check.h"
 
@@ -263,6 +264,47 @@ TEST(BatchResume, AnUnknownIdIsAUsageErrorListingTheResumableOnes) {
   runners::ProcessResult both = batch(c, {"--resume", "20991231T000000Z-000000", "--strategy", "checkpoint"});
   EXPECT_EQ(both.exit_code, 2) << show(both);
   EXPECT_NE(both.err.find("--strategy"), std::string::npos) << show(both);
+}
+
+// A record whose HEAD or work tree is not the repository's (a tree changed after `recover`) is refused
+// before anything changes; the unknown-id error lists it as resumable.
+TEST(BatchResume, ARecordOfAnotherHeadOrTreeIsRefusedWithNothingChanged) {
+  Calculator c;
+  const BatchRecordStore store(c.repo() / ".git" / "autofix");
+  BatchRecord r;
+  r.batch_id = "20261207T000000Z-abcdef";
+  r.started = "2026-12-07T00:00:00Z";
+  r.source = "b.json";
+  r.base_tree = std::string(40, '0');
+  r.head = std::string(40, '1');
+  r.fixes = {{"mean", "mean.diff", read_file(example_fix("correct-fix.diff")), {}, std::nullopt}};
+  store.create(r);
+  const TreeFingerprint before = source_fingerprint(c.repo());
+
+  runners::ProcessResult head = batch(c, {"--resume", r.batch_id});
+  EXPECT_EQ(head.exit_code, 2) << show(head);
+  EXPECT_NE(head.err.find("batch " + r.batch_id + " started at HEAD " + *r.head + ", HEAD is now " + c.original_head()),
+            std::string::npos)
+      << show(head);
+  r.head = c.original_head();
+  store.create(r);
+  runners::ProcessResult tree = batch(c, {"--resume", r.batch_id});
+  EXPECT_EQ(tree.exit_code, 2) << show(tree);
+  EXPECT_NE(tree.err.find("the work tree is not the one batch " + r.batch_id + " started from (tree " + r.base_tree +
+                          ", now "),
+            std::string::npos)
+      << show(tree);
+  EXPECT_NE(tree.err.find("run `autofix-gate recover` after an interrupted batch"), std::string::npos) << show(tree);
+
+  runners::ProcessResult unknown = batch(c, {"--resume", "20991231T000000Z-000000"});
+  EXPECT_EQ(unknown.exit_code, 2) << show(unknown);
+  EXPECT_NE(unknown.err.find("batches that can be resumed: " + r.batch_id), std::string::npos) << show(unknown);
+
+  const TreeFingerprint after = source_fingerprint(c.repo());
+  EXPECT_TRUE(after == before) << describe_difference(before, after);
+  EXPECT_EQ(attempt::refs_under(c.repo(), "refs/autofix/"), Strings{});
+  EXPECT_FALSE(fs::exists(c.journal()));
+  EXPECT_FALSE(fs::exists(store.dir(r.batch_id) / "finished.json"));
 }
 
 }  // namespace
