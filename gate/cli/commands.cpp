@@ -17,6 +17,7 @@
 #include "gate/git/reference.h"
 #include "gate/git/repository.h"
 #include "gate/policy/retention.h"
+#include "gate/state/batch_record.h"
 #include "gate/state/journal.h"
 #include "gate/state/lock.h"
 #include "gate/state/operation.h"
@@ -142,6 +143,9 @@ int cmd_recover(const Options& o) {
     std::cout << "recovered the interrupted '" << r.unfinished->operation
               << "': it had not changed the tree yet (no snapshot was taken)\n";
   }
+  if (!o.json && r.unfinished && r.unfinished->operation == "batch")
+    for (const std::string& id : BatchRecordStore(repo.state_dir()).unfinished())
+      std::cout << "continue the batch with: autofix-gate batch --resume " << id << "\n";
   return exit_code::ok;
 }
 

@@ -217,6 +217,9 @@ TEST(BatchResume, KillNineAtPointsOverTheWholeRunThenRecoverAndResumeGivesTheUni
     if (p.signal == SIGKILL) {
       runners::ProcessResult rec = gate(c.repo(), {"recover"});
       ASSERT_EQ(rec.exit_code, 0) << show(rec);
+      EXPECT_NE(rec.out.find("continue the batch with: autofix-gate batch --resume " + unfinished(c).at(0)),
+                std::string::npos)
+          << show(rec);
     } else {
       EXPECT_FALSE(fs::exists(c.journal())) << "an interrupted batch rolls back before it exits";
     }
