@@ -18,6 +18,7 @@
 #include <cstdlib>
 #include <map>
 #include <optional>
+#include <sstream>
 
 #include "gate/state/batch_record.h"
 #include "tests/e2e/attempt_data/calculator_repo.h"
@@ -108,7 +109,7 @@ struct Result {
   std::map<std::string, std::string> verdicts;
   Strings steps;    // "set: verdict"
   Strings commits;  // subjects on the branch, oldest first
-  Strings batch_trailers;
+  Strings messages;  // whole commit messages, the batch id as "ID"
   Strings files;  // what the branch changes
   bool operator==(const Result&) const = default;
 };
@@ -120,6 +121,8 @@ std::string describe(const Result& r) {
   for (const std::string& x : r.steps) s += " [" + x + "]";
   s += "\ncommits:";
   for (const std::string& x : r.commits) s += " [" + x + "]";
+  s += "\nmessages:";
+  for (const std::string& x : r.messages) s += "\n---\n" + x;
   return s + "\n";
 }
 
@@ -135,9 +138,14 @@ Result result_of(const Calculator& c, const nlohmann::json& report) {
   const std::string branch = "autofix/batch/" + report.at("batch_id").get<std::string>();
   const std::string range = c.original_head() + ".." + branch;
   r.commits = lines_of(c.git_out({"log", "--reverse", "--format=%s", range}));
-  r.batch_trailers = lines_of(c.git_out({"log", "--format=%(trailers:key=Autofix-Batch,valueonly)", range}));
-  for (std::string& t : r.batch_trailers)
-    if (t == report.at("batch_id")) t = "this batch";
+  // Whole messages, trailers included (Tests-Run, Fixed-Tests, ... read back from the record when
+  // resumed), with the batch id (which differs from run to run) replaced.
+  const std::string id = report.at("batch_id").get<std::string>();
+  std::string all = c.git_out({"log", "--reverse", "--format=%B%x01", range});
+  for (std::size_t at = all.find(id); at != std::string::npos; at = all.find(id, at)) all.replace(at, id.size(), "ID");
+  std::istringstream messages(all);
+  for (std::string m; std::getline(messages, m, '\x01');)
+    if (m.find_first_not_of('\n') != std::string::npos) r.messages.push_back(m.substr(m.find_first_not_of('\n')));
   r.files = lines_of(c.git_out({"diff", "--name-only", c.original_head(), branch}));
   return r;
 }
@@ -173,6 +181,9 @@ TEST(BatchResume, KillNineAtPointsOverTheWholeRunThenRecoverAndResumeGivesTheUni
             (Strings{"autofix: apply mean.diff", "autofix: apply sum-note.diff", "autofix: apply main-note.diff",
                      "autofix: apply parser-doc.diff"}));
   EXPECT_TRUE(expected_report.at("resumed").is_null());
+  ASSERT_EQ(expected.messages.size(), 4u) << describe(expected);
+  EXPECT_NE(expected.messages[0].find("Autofix-Batch: ID\nAutofix-Fix: mean\nTests-Run: "), std::string::npos)
+      << expected.messages[0];
   EXPECT_TRUE(unfinished(c).empty()) << "a batch that ended is not resumable";
   double step_seconds = 0;
   for (const auto& s : expected_report.at("steps")) step_seconds += s.at("seconds").get<double>();
