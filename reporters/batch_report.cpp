@@ -68,6 +68,9 @@ nlohmann::json batch_report_json(const BatchResult& r) {
           {"checkpoints", checkpoints},
           {"branches", r.branches},
           {"commit", optional_json(r.commit)},
+          {"resumed", r.resumed ? nlohmann::json{{"steps_read_back", r.resumed->steps_read_back},
+                                                 {"steps_judged_now", r.resumed->steps_judged_now}}
+                                : nlohmann::json(nullptr)},
           {"totals",
            {{"fixes", r.fixes.size()},
             {"accepted", r.count(FixVerdict::accepted)},

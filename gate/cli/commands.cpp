@@ -19,6 +19,7 @@
 #include "gate/git/reference.h"
 #include "gate/git/repository.h"
 #include "gate/policy/retention.h"
+#include "gate/state/batch_record.h"
 #include "gate/state/journal.h"
 #include "gate/state/lock.h"
 #include "gate/state/operation.h"
@@ -77,6 +78,7 @@ struct Options {
   std::optional<std::string> checkpoint_batch;  // checkpoints list --batch
   std::optional<std::string> checkpoint_id;     // checkpoints validate [ID]
   bool cleanup_dry_run = false;
+  std::optional<std::string> resume;
   // Set by a command whose outcome was committed (an accepted fix's branch written): a signal arriving
   // later does not turn its exit code into 128+N.
   bool outcome_committed = false;
@@ -149,6 +151,9 @@ int cmd_recover(const Options& o) {
     std::cout << "recovered the interrupted '" << r.unfinished->operation
               << "': it had not changed the tree yet (no snapshot was taken)\n";
   }
+  if (!o.json && r.unfinished && r.unfinished->operation == "batch")
+    for (const std::string& id : BatchRecordStore(repo.state_dir()).unfinished())
+      std::cout << "continue the batch with: autofix-gate batch --resume " << id << "\n";
   return exit_code::ok;
 }
 
@@ -441,6 +446,7 @@ int cmd_batch(Options& o) {
   b.checkpoint_every = o.checkpoint_every;
   b.on_accept = a.on_accept;
   b.dry_run = a.dry_run;
+  b.resume = o.resume;
   BatchOutcome outcome = run_batch(b, progress);
   const BatchResult& r = outcome.result;
   if (o.json) {
@@ -636,6 +642,12 @@ int run(int argc, char** argv) {
   add_jobs_option(batch, o);
   add_judging_options(batch, o);
   batch->add_flag("--json", o.json, "Print the batch's report.json on stdout");
+  CLI::Option* resume = batch->add_option("--resume", o.resume,
+                                          "Continue the interrupted batch ID (after `recover`) from its record: the "
+                                          "steps it finished are read back, not judged again")
+                            ->type_name("ID");
+  for (const char* fixed : {"file", "--patch-dir", "--strategy", "--checkpoint-every", "--on-accept", "--dry-run"})
+    resume->excludes(batch->get_option(fixed));
   batch->callback([&] { action = [&] { return cmd_batch(o); }; });
 
   CLI::App* verify = app.add_subcommand(

@@ -43,6 +43,12 @@ struct BatchCheckpointResult {
   std::string commit;
 };
 
+// A batch continued by `batch --resume ID` after an interruption (docs/batch.md).
+struct BatchResume {
+  std::size_t steps_read_back = 0;  // steps whose outcome the record gave, not judged again
+  std::size_t steps_judged_now = 0;
+};
+
 struct BatchResult {
   std::string batch_id;
   std::string started;  // ISO 8601 UTC
@@ -59,6 +65,7 @@ struct BatchResult {
   std::vector<BatchCheckpointResult> checkpoints;  // the verified sets, in order
   std::vector<std::string> branches;                   // written by --on-accept branch
   std::optional<std::string> commit;                   // the last accepted commit (branch or commit)
+  std::optional<BatchResume> resumed;                  // set when this run resumed an interrupted batch
   std::size_t runs = 0;
   std::size_t one_by_one_runs = 0;
   double seconds = 0;

@@ -6,6 +6,7 @@
 
 #include "gate/git/commit.h"
 #include "gate/git/patch.h"
+#include "gate/git/revision.h"
 #include "gate/git/signature.h"
 #include "gate/git/tree_checkout.h"
 #include "gate/git/tree_diff.h"
@@ -14,7 +15,9 @@
 #include "gate/judge/judge.h"
 #include "gate/policy/batch_file.h"
 #include "gate/policy/batch_plan.h"
+#include "gate/policy/batch_replay.h"
 #include "gate/run/checkpoints.h"
+#include "gate/state/batch_record.h"
 #include "gate/state/gate_dirs.h"
 #include "gate/state/report_location.h"
 #include "gate/util/atomic_file.h"
@@ -43,10 +46,16 @@ const char* step_verdict(StepOutcome::Kind k) {
   return "failed";
 }
 
+StepOutcome::Kind step_kind(const std::string& verdict) {
+  if (verdict == "passed") return StepOutcome::Kind::passed;
+  if (verdict == "not_applied") return StepOutcome::Kind::not_applied;
+  return StepOutcome::Kind::failed;
+}
+
 BatchFile load_batch(const BatchOptions& o) {
   if (o.batch_file.has_value() == o.patch_dir.has_value())
     throw Error(ErrorKind::usage, "give a batch file or --patch-dir DIR (exactly one)",
-                "autofix-gate batch FILE, or autofix-gate batch --patch-dir DIR (docs/batch.md)");
+                "autofix-gate batch FILE, autofix-gate batch --patch-dir DIR, or autofix-gate batch --resume ID to continue an interrupted batch (docs/batch.md)");
   BatchFile batch = o.batch_file ? load_batch_file(*o.batch_file) : batch_from_patch_dir(*o.patch_dir);
   for (std::size_t i = 0; i < batch.fixes.size(); ++i)
     if (!batch.fixes[i].patch)
@@ -57,17 +66,17 @@ BatchFile load_batch(const BatchOptions& o) {
   return batch;
 }
 
-std::string commit_message(const BatchFix& fix, const std::string& batch_id, const AttemptResult& verified) {
+std::string commit_message(const BatchFix& fix, const std::string& batch_id, const BatchRecordStep& verified) {
   std::ostringstream m;
   m << "autofix: apply " << fs::path(*fix.patch).filename().string() << "\n\n"
     << "Accepted as part of batch " << batch_id << ".\n\n";
   std::string fixed;
-  for (const std::string& f : verified.names_with(Transition::FAIL_TO_PASS)) fixed += (fixed.empty() ? "" : ", ") + f;
+  for (const std::string& f : verified.tests_fixed) fixed += (fixed.empty() ? "" : ", ") + f;
   m << "Autofix-Attempt: " << batch_id << "\n"
     << "Autofix-Batch: " << batch_id << "\n"
     << "Autofix-Fix: " << fix.id << "\n"
-    << "Tests-Run: " << verified.tests_run() << "\n"
-    << "Tests-Passed: " << verified.tests_passed() << "\n"
+    << "Tests-Run: " << verified.tests_run << "\n"
+    << "Tests-Passed: " << verified.tests_passed << "\n"
     << "Fixed-Tests: " << (fixed.empty() ? "none" : fixed) << "\n"
     << "Verification: automated\n";
   return m.str();
@@ -103,6 +112,83 @@ void print_plan(const BatchFile& batch, BatchStrategy strategy, std::size_t ever
                "restore between steps\nnothing was changed, built, run or judged\n";
 }
 
+// The record of a batch to resume, refused (usage, nothing changed) when unknown, finished or damaged.
+BatchRecord resumable_record(const BatchRecordStore& store, const std::string& id) {
+  auto known = [&store] {
+    std::vector<std::string> ids = store.unfinished();
+    std::string list;
+    for (const std::string& i : ids) list += (list.empty() ? "" : ", ") + i;
+    return ids.empty() ? std::string("no batch can be resumed here") : "batches that can be resumed: " + list;
+  };
+  if (!store.exists(id)) throw Error(ErrorKind::usage, "no batch '" + id + "' to resume in " + store.root().string(), known());
+  if (store.finished(id))
+    throw Error(ErrorKind::usage, "batch " + id + " has finished: there is nothing to resume",
+                "its reports say what it decided; " + known());
+  return store.read(id);
+}
+
+BatchFile batch_of(const BatchRecord& r) {
+  BatchFile b;
+  b.source = r.source;
+  b.strategy = r.strategy;
+  for (const BatchRecordFix& f : r.fixes) {
+    BatchFix fix;
+    fix.id = f.id;
+    fix.patch = f.source;
+    fix.patch_text = f.patch_text;
+    fix.depends_on = f.depends_on;
+    b.fixes.push_back(std::move(fix));
+  }
+  return b;
+}
+
+// A resumed batch starts from the tree and HEAD the interrupted one started from (as `recover` left
+// them): the recorded verdicts are about that tree.
+void require_the_recorded_start(const git::Repository& repo, const Layout& l, const BatchRecord& r) {
+  const std::string tree = git::to_hex(worktree_tree_now(repo, l.excluded));
+  git::RevisionLookup head = git::lookup_commit(repo, "HEAD");
+  const std::optional<std::string> head_now =
+      head.outcome == git::RevisionLookup::Outcome::commit ? std::optional(git::to_hex(head.commit.id)) : std::nullopt;
+  const char* hint = "resume from the tree the batch started from: run `autofix-gate recover` after an interrupted "
+                     "batch, and change nothing before `batch --resume`; or start the batch again from its file";
+  if (head_now != r.head)
+    throw Error(ErrorKind::usage,
+                "batch " + r.batch_id + " started at HEAD " + r.head.value_or("(unborn)") + ", HEAD is now " +
+                    head_now.value_or("(unborn)"),
+                hint);
+  if (tree != r.base_tree)
+    throw Error(ErrorKind::usage,
+                "the work tree is not the one batch " + r.batch_id + " started from (tree " + r.base_tree +
+                    ", now " + tree + ")",
+                hint);
+}
+
+// --on-accept branch, resumed after a kill that came after the branch was written: the branch holds
+// `count` commits on `head` whose last one has `tree`. Returns its commits, oldest first; nullopt when
+// the branch does not exist. Throws Error(repository_state) when it exists and holds something else.
+std::optional<std::vector<git_oid>> landed_before(const git::Repository& repo, const std::string& branch,
+                                                  const std::optional<git_oid>& head, const git_oid& tree,
+                                                  std::size_t count) {
+  const std::string ref = "refs/heads/" + branch;
+  git::RevisionLookup tip = git::lookup_commit(repo, ref);
+  if (tip.outcome != git::RevisionLookup::Outcome::commit) return std::nullopt;
+  std::vector<git_oid> commits(count);
+  bool same = git::equal(tip.commit.tree, tree);
+  for (std::size_t back = 0; same && back <= count; ++back) {
+    git::RevisionLookup c = git::lookup_commit(repo, ref + "~" + std::to_string(back));
+    if (back == count) same = head ? c.outcome == git::RevisionLookup::Outcome::commit && git::equal(c.commit.id, *head)
+                                   : c.outcome != git::RevisionLookup::Outcome::commit;
+    else if (c.outcome != git::RevisionLookup::Outcome::commit) same = false;
+    else commits[count - 1 - back] = c.commit.id;
+  }
+  if (!same)
+    throw Error(ErrorKind::repository_state,
+                "the branch " + branch + " exists and does not hold this batch's " + std::to_string(count) +
+                    " accepted fix(es) on " + (head ? git::to_hex(*head) : std::string("an unborn HEAD")),
+                "rename or delete it (git branch -m " + branch + " NEW), then resume again");
+  return commits;
+}
+
 void write_batch_reports(const BatchResult& r, const Layout& l, reporters::Progress& progress) {
   try {
     claim_report_directory(l);
@@ -120,8 +206,11 @@ void write_batch_reports(const BatchResult& r, const Layout& l, reporters::Progr
 }  // namespace
 
 BatchOutcome run_batch(const BatchOptions& o, reporters::Progress& progress) {
-  BatchFile batch = load_batch(o);
-  const BatchStrategy strategy = o.strategy.value_or(batch.strategy.value_or(BatchStrategy::best_effort));
+  if (o.resume && (o.batch_file || o.patch_dir || o.dry_run))
+    throw Error(ErrorKind::usage, "--resume takes no batch file, --patch-dir or --dry-run",
+                "autofix-gate batch --resume ID continues the batch as it was started (docs/batch.md)");
+  std::optional<BatchFile> loaded;
+  if (!o.resume) loaded = load_batch(o);
   if (o.checkpoint_every == 0) throw Error(ErrorKind::usage, "--checkpoint-every must be at least 1");
   git::Repository repo = git::Repository::open(o.directory);
   RepositoryLock lock = lock_before_reading(repo, o.command_line, progress);
@@ -131,13 +220,32 @@ BatchOutcome run_batch(const BatchOptions& o, reporters::Progress& progress) {
   const git::CommitIdentity identity = git::commit_identity(repo);
   RunSettings settings = run_settings(o, config);
 
+  // A resumed batch is the record's: its fixes, options and finished steps (docs/batch.md, "Resuming").
+  const BatchRecordStore store(repo.state_dir());
+  std::optional<BatchRecord> record;
+  std::vector<BatchRecordStep> step_records;  // one per step taken: read back, then judged now
+  bool cut_short = false;                     // the record's last line was damaged, and is dropped
+  if (o.resume) {
+    record = resumable_record(store, *o.resume);
+    BatchRecordSteps read = store.read_steps(record->batch_id);
+    cut_short = read.damaged.has_value();
+    if (read.damaged) progress.note("[resume] the record's last step was cut short by the interruption: " + *read.damaged);
+    step_records = std::move(read.steps);
+    loaded = batch_of(*record);
+  }
+  const BatchFile& batch = *loaded;
+  const BatchStrategy strategy =
+      record ? record->strategy : o.strategy.value_or(batch.strategy.value_or(BatchStrategy::best_effort));
+  const std::size_t every = record ? record->checkpoint_every : o.checkpoint_every;
+  const OnAccept on_accept = record ? record->on_accept : o.on_accept;
+
   BatchOutcome outcome;
   BatchResult& result = outcome.result;
   result.started = format_iso8601_utc(std::chrono::system_clock::now());
   result.source = batch.source;
   result.strategy = strategy;
-  result.checkpoint_every = o.checkpoint_every;
-  result.on_accept = o.on_accept;
+  result.checkpoint_every = every;
+  result.on_accept = on_accept;
   result.dry_run = o.dry_run;
   const std::size_t n = batch.fixes.size();
   for (const BatchFix& f : batch.fixes) {
@@ -148,33 +256,70 @@ BatchOutcome run_batch(const BatchOptions& o, reporters::Progress& progress) {
     result.fixes.push_back(std::move(fr));
   }
 
-  // A patch that does not apply to the tree as it is, or is unsafe, is refused before anything changes.
+  // A patch that does not apply to the tree as it is, or is unsafe, is refused before anything changes
+  // (a resumed batch: as the record says).
   std::vector<std::optional<std::string>> refused(n);
   for (std::size_t i = 0; i < n; ++i) try {
-      git::check_patch(repo, batch.fixes[i].patch_text);
+      if (record) refused[i] = record->fixes[i].refused;
+      else git::check_patch(repo, batch.fixes[i].patch_text);
     } catch (const git::PatchRefused& e) {
       refused[i] = std::string("the patch was refused: ") + e.what();
     }
   if (o.dry_run) {
-    print_plan(batch, strategy, o.checkpoint_every, refused);
+    print_plan(batch, strategy, every, refused);
     result.outcome = "planned";
     result.reason = "dry run: nothing was built or judged";
     outcome.exit_code = exit_code::planned;
     return outcome;
   }
 
+  BatchPlanInput input{{}, dependencies(batch), strategy, every, refused};
+  for (const BatchFix& f : batch.fixes) input.ids.push_back(f.id);
+  std::vector<RecordedStep> replay;
+  for (const BatchRecordStep& s : step_records)
+    replay.push_back({s.set, StepOutcome{step_kind(s.verdict), s.fix, s.reason}});
+  if (record) {
+    check_replay(input, replay);  // a record that does not match the plan is refused before anything changes
+    require_the_recorded_start(repo, l, *record);
+    if (cut_short) store.rewrite_steps(record->batch_id, step_records);  // before anything is appended
+  }
+
   const auto batch_start = Clock::now();
   Operation op = open_operation(repo, std::move(lock), "batch", "batch", l, progress);
   const snapshot::Manifest& snap = op.snapshot().manifest;
-  result.batch_id = snap.id;
+  const std::string batch_id = record ? record->batch_id : snap.id;
+  if (record) place_reports(l, batch_id);  // the reports of a resumed batch go where its own would have
+  result.batch_id = batch_id;
   outcome.report_dir = l.report_dir;
   std::vector<std::pair<std::string, double>> durations;
   Phases phases(progress, durations, &op);
-  CMakeToolchain toolchain(&op);
+  CMakeToolchain toolchain(&op, repo.state_dir());  // stored test listings and tool versions, as attempt has
   progress.note("[snapshot] " + snap.id + ": " + std::to_string(snap.scan.stats.files) + " files saved");
 
   bool keep_tree = false;
+  bool decided = false;  // the batch ran to its end: its record is finished
   try {
+    if (!record) {
+      BatchRecord created;
+      created.batch_id = batch_id;
+      created.started = result.started;
+      created.source = batch.source;
+      created.strategy = strategy;
+      created.checkpoint_every = every;
+      created.on_accept = on_accept;
+      created.base_tree = git::to_hex(snap.worktree_tree);
+      if (snap.head.oid) created.head = git::to_hex(*snap.head.oid);
+      for (std::size_t i = 0; i < n; ++i)
+        created.fixes.push_back({batch.fixes[i].id, *batch.fixes[i].patch, batch.fixes[i].patch_text,
+                                 batch.fixes[i].depends_on, refused[i]});
+      store.create(created);
+      progress.note("[batch] " + batch_id + ": recorded; if it is interrupted, `autofix-gate batch --resume " + batch_id +
+                    "` continues it (after `autofix-gate recover` when it was killed)");
+    } else {
+      progress.note("[resume] batch " + batch_id + ": " + std::to_string(step_records.size()) +
+                    " step(s) read back from its record; judging from step " + std::to_string(step_records.size() + 1));
+    }
+
     BaselineInfo baseline_info;
     BaselineRecord baseline = ensure_baseline(toolchain, repo, l, git::to_hex(snap.worktree_tree), settings, config,
                                               phases, baseline_info);
@@ -182,8 +327,6 @@ BatchOutcome run_batch(const BatchOptions& o, reporters::Progress& progress) {
       throw Error(ErrorKind::unjudgeable, baseline.build_ok ? "no tests ran on the tree without the fixes"
                                                             : "the tree without the fixes does not build");
 
-    std::vector<AttemptResult> step_results;
-    std::vector<double> step_seconds;
     // A step's content is computed in memory (the base + the set's patches) and the work tree is moved
     // from the last step's state to it by writing only the files that differ: an incremental build then
     // rebuilds only what differs between the two steps (docs/batch.md). `base` is the tree the steps start
@@ -191,14 +334,14 @@ BatchOutcome run_batch(const BatchOptions& o, reporters::Progress& progress) {
     // while that change is the gate's to undo.
     git_oid base{};
     std::optional<git_oid> stepped;
-    JudgeSet judge = [&](const std::vector<std::size_t>& set) {
+    JudgeSet live = [&](const std::vector<std::size_t>& set) {
       throw_if_interrupted();
       const auto start = Clock::now();
       std::vector<std::string> ids;
       for (std::size_t i : set) ids.push_back(batch.fixes[i].id);
       std::string names;
       for (const std::string& id : ids) names += (names.empty() ? "" : ", ") + id;
-      const std::size_t number = step_results.size() + 1;
+      const std::size_t number = step_records.size() + 1;
       progress.note("[step " + std::to_string(number) + "] " + names);
       StepOutcome out;
       AttemptResult r;
@@ -235,16 +378,19 @@ BatchOutcome run_batch(const BatchOptions& o, reporters::Progress& progress) {
         out.kind = r.verdict == Verdict::accepted ? StepOutcome::Kind::passed : StepOutcome::Kind::failed;
         if (out.kind == StepOutcome::Kind::failed) out.reason = r.reason;
       }
-      step_results.push_back(std::move(r));
-      step_seconds.push_back(seconds_since(start));
+      BatchRecordStep rec{set, step_verdict(out.kind), out.fix, out.reason, seconds_since(start),
+                          r.names_with(Transition::FAIL_TO_PASS), r.regressions(), r.tests_run(), r.tests_passed()};
+      // Durable before the plan goes on: a kill from here on resumes after this step.
+      store.append_step(batch_id, rec);
+      step_records.push_back(std::move(rec));
       progress.note("[step " + std::to_string(number) + "] " + step_verdict(out.kind) +
                     (out.reason.empty() ? std::string() : ": " + out.reason));
       return out;
     };
 
-    BatchPlanInput input{{}, dependencies(batch), strategy, o.checkpoint_every, refused};
-    for (const BatchFix& f : batch.fixes) input.ids.push_back(f.id);
-    BatchPlan plan = plan_batch(input, judge);
+    ReplayingJudge judge(replay, input.ids, live);
+    BatchPlan plan = plan_batch(input, [&judge](const std::vector<std::size_t>& set) { return judge(set); });
+    if (record) result.resumed = BatchResume{judge.replayed(), judge.judged_now()};
     if (stepped) op.undo_gate_change();  // the verified restore, before anything lands
     result.runs = plan.runs;
     result.one_by_one_runs = plan.one_by_one_runs;
@@ -254,11 +400,11 @@ BatchOutcome run_batch(const BatchOptions& o, reporters::Progress& progress) {
       step.purpose = plan.steps[s].purpose;
       step.verdict = step_verdict(plan.steps[s].outcome.kind);
       step.reason = plan.steps[s].outcome.reason;
-      step.seconds = step_seconds[s];
+      step.seconds = step_records[s].seconds;
       result.steps.push_back(std::move(step));
     }
     // Each verified checkpoint as a commit under refs/autofix/checkpoints/<batch id>/<n> (gate/run/checkpoints.h).
-    result.checkpoints = record_checkpoints(repo, op, batch, plan, step_results, identity);
+    result.checkpoints = record_checkpoints(repo, op, batch_id, batch, plan, step_records, identity);
     for (std::size_t i = 0; i < n; ++i) {
       const FixDecision& d = plan.decisions[i];
       BatchFixResult& fr = result.fixes[i];
@@ -267,16 +413,16 @@ BatchOutcome run_batch(const BatchOptions& o, reporters::Progress& progress) {
       if (d.partner) fr.partner = batch.fixes[*d.partner].id;
       if (d.step) {
         fr.step = *d.step + 1;
-        const AttemptResult& r = step_results[*d.step];
-        fr.tests_fixed = r.names_with(Transition::FAIL_TO_PASS);
-        if (d.verdict != FixVerdict::accepted) fr.tests_broken = r.regressions();
+        const BatchRecordStep& r = step_records[*d.step];
+        fr.tests_fixed = r.tests_fixed;
+        if (d.verdict != FixVerdict::accepted) fr.tests_broken = r.tests_broken;
       }
     }
 
     // The accepted fixes land in order, each its own commit (or stay in the tree with keep).
     if (!plan.accepted.empty()) {
       std::vector<std::vector<std::size_t>> chains;
-      if (strategy == BatchStrategy::continue_on_error && o.on_accept == OnAccept::branch)
+      if (strategy == BatchStrategy::continue_on_error && on_accept == OnAccept::branch)
         for (std::size_t i : plan.accepted) {
           std::vector<std::size_t> chain = dependencies_of(input.deps, i);
           chain.push_back(i);
@@ -284,45 +430,61 @@ BatchOutcome run_batch(const BatchOptions& o, reporters::Progress& progress) {
         }
       else
         chains.push_back(plan.accepted);
-      phases.begin("accept", "landing " + std::to_string(plan.accepted.size()) + " fix(es) (" + to_string(o.on_accept) + ")");
+      phases.begin("accept", "landing " + std::to_string(plan.accepted.size()) + " fix(es) (" + to_string(on_accept) + ")");
       for (std::size_t c = 0; c < chains.size(); ++c) {
         git_oid start = worktree_tree_now(repo, l.excluded);
         op.gate_change_starting();
         std::optional<git_oid> parent = snap.head.oid;
         git_oid before = start;
         std::vector<FileChange> files;
+        std::vector<git_oid> commits;
         for (std::size_t i : chains[c]) {
           git::apply_patch(repo, batch.fixes[i].patch_text);
           git_oid after = worktree_tree_now(repo, l.excluded);
-          if (o.on_accept != OnAccept::keep) {
+          if (on_accept != OnAccept::keep) {
             const std::optional<std::size_t> step = plan.decisions[i].step;
-            const AttemptResult& verified = step ? step_results[*step] : AttemptResult{};
+            const BatchRecordStep& verified = step ? step_records[*step] : BatchRecordStep{};
             git_oid commit =
-                git::commit_fix(repo, parent, before, after, commit_message(batch.fixes[i], snap.id, verified), identity);
+                git::commit_fix(repo, parent, before, after, commit_message(batch.fixes[i], batch_id, verified), identity);
             parent = commit;
-            if (chains.size() == 1 || chains[c].back() == i) result.fixes[i].commits.push_back(git::to_hex(commit));
+            commits.push_back(commit);
           }
           before = after;
         }
         op.gate_changed(start, before);
-        if (o.on_accept == OnAccept::keep) {
+        if (on_accept == OnAccept::keep) {
           keep_tree = true;
           continue;
         }
         files = changed_files(diff_trees(repo, start, before).get());
         throw_if_interrupted();  // the last moment at which an interrupt means "nothing landed"
-        if (o.on_accept == OnAccept::branch) {
-          std::string branch = "autofix/batch/" + snap.id;
+        if (on_accept == OnAccept::branch) {
+          std::string branch = "autofix/batch/" + batch_id;
           if (chains.size() > 1) branch += "/" + branch_component(batch.fixes[chains[c].back()].id, chains[c].back());
-          op.keep_ref("refs/heads/" + branch);
-          git::create_branch(repo, branch, *parent, "autofix-gate: accepted batch " + snap.id);
+          // Resumed after a kill that came after this branch was written: it is kept, never written twice.
+          std::optional<std::vector<git_oid>> landed;
+          if (record)
+            landed = landed_before(repo, branch, snap.head.oid,
+                                   git::tree_of_commit(repo, *parent, "the batch's last commit"), commits.size());
+          if (landed) {
+            progress.note("[accept] " + branch + " was written before the interruption; kept as it is");
+            commits = *landed;
+            parent = commits.back();
+          } else {
+            op.keep_ref("refs/heads/" + branch);
+            git::create_branch(repo, branch, *parent, "autofix-gate: accepted batch " + batch_id);
+          }
           result.branches.push_back(branch);
           op.undo_gate_change();
         } else {
           std::optional<std::string> moved;
           if (snap.head.kind != snapshot::HeadState::Kind::detached) moved = snap.head.ref;
-          git::commit_on_current_branch(repo, moved, *parent, files, "autofix-gate: accepted batch " + snap.id);
+          git::commit_on_current_branch(repo, moved, *parent, files, "autofix-gate: accepted batch " + batch_id);
           keep_tree = true;
+        }
+        for (std::size_t k = 0; k < chains[c].size(); ++k) {
+          const std::size_t i = chains[c][k];
+          if (chains.size() == 1 || chains[c].back() == i) result.fixes[i].commits.push_back(git::to_hex(commits[k]));
         }
         result.commit = git::to_hex(*parent);
       }
@@ -333,7 +495,10 @@ BatchOutcome run_batch(const BatchOptions& o, reporters::Progress& progress) {
     std::size_t accepted = result.count(FixVerdict::accepted);
     result.outcome = accepted == n ? "ok" : "partial";
     result.reason = std::to_string(accepted) + " of " + std::to_string(n) + " fixes accepted";
+    decided = true;
   } catch (const Interrupted&) {
+    progress.note("[batch] " + batch_id + " interrupted: the tree is put back; `autofix-gate batch --resume " + batch_id +
+                  "` continues it");
     throw;  // the Operation rolls back as it unwinds; the caller exits 130/143
   } catch (const Error& e) {
     result.outcome = "error";
@@ -348,6 +513,14 @@ BatchOutcome run_batch(const BatchOptions& o, reporters::Progress& progress) {
   else op.roll_back();
   result.seconds = seconds_since(batch_start);
   write_batch_reports(result, l, progress);
+  if (decided) try {
+      store.mark_finished(batch_id, result.outcome, format_iso8601_utc(std::chrono::system_clock::now()));
+    } catch (const std::exception& e) {
+      progress.note(std::string("warning: cannot mark the batch's record finished: ") + e.what());
+    }
+  else if (store.exists(batch_id))
+    progress.note("[batch] " + batch_id + " did not finish; after the cause is fixed, `autofix-gate batch --resume " +
+                  batch_id + "` continues it");
   outcome.exit_code = result.outcome == "ok" ? exit_code::ok : result.outcome == "partial" ? exit_code::rejected
                                                                                           : exit_code::gate_error;
   return outcome;

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <filesystem>
 #include <optional>
+#include <string>
 
 #include "gate/results/batch_result.h"
 #include "gate/run/session.h"
@@ -17,6 +18,9 @@ struct BatchOptions : SessionOptions {
   std::size_t checkpoint_every = 3;
   OnAccept on_accept = OnAccept::branch;
   bool dry_run = false;  // print the plan; change, build and judge nothing (exit 5)
+  // Continue the interrupted batch with this id from its record (gate/state/batch_record.h) instead of
+  // reading a batch: its fixes, strategy, checkpoint_every and on_accept are the record's.
+  std::optional<std::string> resume;
 };
 
 struct BatchOutcome {

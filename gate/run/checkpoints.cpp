@@ -16,9 +16,9 @@ namespace autofix {
 
 namespace {
 
-CheckpointTests tests_of(const AttemptResult& r) {
-  const std::size_t run = r.tests_run(), passed = r.tests_passed();
-  return {run, passed, run - std::min(run, passed), r.names_with(Transition::FAIL_TO_PASS).size()};
+CheckpointTests tests_of(const BatchRecordStep& step) {
+  return {step.tests_run, step.tests_passed, step.tests_run - std::min(step.tests_run, step.tests_passed),
+          step.tests_fixed.size()};
 }
 
 // The entry under `id`'s ref, its manifest checked against the commit; with `deep`, every object too.
@@ -61,16 +61,16 @@ std::string joined(const std::vector<std::string>& items) {
 
 }  // namespace
 
-std::vector<BatchCheckpointResult> record_checkpoints(const git::Repository& repo, Operation& op, const BatchFile& batch,
-                                                      const BatchPlan& plan,
-                                                      const std::vector<AttemptResult>& step_results,
+std::vector<BatchCheckpointResult> record_checkpoints(const git::Repository& repo, Operation& op, const std::string& batch_id,
+                                                      const BatchFile& batch, const BatchPlan& plan,
+                                                      const std::vector<BatchRecordStep>& steps,
                                                       const git::CommitIdentity& identity) {
   const snapshot::Manifest& snap = op.snapshot().manifest;
   std::vector<BatchCheckpointResult> out;
   for (std::size_t c = 0; c < plan.checkpoints.size(); ++c) {
     const BatchCheckpoint& checkpoint = plan.checkpoints[c];
     CheckpointManifest m;
-    m.id = CheckpointId{snap.id, c + 1};
+    m.id = CheckpointId{batch_id, c + 1};
     // The tree the step judged: the snapshot's, with the set's patches applied in order (as the steps do).
     git_oid tree = snap.worktree_tree;
     for (std::size_t i : checkpoint.fixes) {
@@ -78,11 +78,19 @@ std::vector<BatchCheckpointResult> record_checkpoints(const git::Repository& rep
       m.fixes.push_back(batch.fixes[i].id);
     }
     m.step = checkpoint.step + 1;
-    if (checkpoint.step < step_results.size()) m.tests = tests_of(step_results[checkpoint.step]);
+    if (checkpoint.step < steps.size()) m.tests = tests_of(steps[checkpoint.step]);
     m.created = format_iso8601_utc(std::chrono::system_clock::now());
     m.tree = git::to_hex(tree);
     m.excluded = snap.excluded;
     m.state_hash = checkpoint_state_hash(m);
+    // A resumed batch whose run was killed after its checkpoints were written: the same checkpoint is kept.
+    if (std::optional<git_oid> existing = git::reference_target(repo, m.id.ref())) {
+      CheckpointEntry e = read_entry(repo, m.id, *existing, false);
+      if (e.valid() && e.manifest->tree == m.tree && e.manifest->fixes == m.fixes) {
+        out.push_back({m.id.number, m.fixes, m.step, m.id.ref(), git::to_hex(*existing)});
+        continue;
+      }
+    }
     const git_oid commit = git::write_record_commit(repo, tree, snap.head.oid, checkpoint_message(m), identity);
     // Journaled before the ref exists, so that neither the batch's rollback nor `recover` removes it.
     op.keep_ref(m.id.ref());

@@ -15,17 +15,19 @@
 #include "gate/policy/checkpoint_manifest.h"
 #include "gate/results/attempt_result.h"
 #include "gate/results/batch_result.h"
+#include "gate/state/batch_record.h"
 #include "gate/state/operation.h"
 
 namespace autofix {
 
 // Each checkpoint of `plan` as a commit (the snapshot's tree with the checkpoint's fixes applied in order,
 // parent the snapshot's HEAD, the manifest as its message) under refs/autofix/checkpoints/<batch id>/<n>,
-// created only where no such ref exists and kept by `op`'s rollback. `step_results` are the batch's steps,
-// in order. Throws Error(git) when a commit or ref cannot be written.
-std::vector<BatchCheckpointResult> record_checkpoints(const git::Repository& repo, Operation& op, const BatchFile& batch,
-                                                      const BatchPlan& plan,
-                                                      const std::vector<AttemptResult>& step_results,
+// created only where no such ref exists and kept by `op`'s rollback; a valid checkpoint of the same fixes
+// and tree already there (a resumed batch killed after writing it) is kept as it is. `steps` are the
+// batch's steps, in order. Throws Error(git) when a commit or ref cannot be written.
+std::vector<BatchCheckpointResult> record_checkpoints(const git::Repository& repo, Operation& op, const std::string& batch_id,
+                                                      const BatchFile& batch, const BatchPlan& plan,
+                                                      const std::vector<BatchRecordStep>& steps,
                                                       const git::CommitIdentity& identity);
 
 // A checkpoint as found under its ref.

@@ -57,6 +57,15 @@ TEST(BatchReport, CheckpointsCarryTheirRefAndCommit) {
   EXPECT_EQ(autofix::testing::json_schema_problems("batch-report.schema.json", j), "");
 }
 
+TEST(BatchReport, JsonSaysWhetherTheBatchWasResumed) {
+  BatchResult r = sample();
+  EXPECT_EQ(batch_report_json(r).at("resumed"), nullptr);
+  r.resumed = BatchResume{2, 1};
+  nlohmann::json j = batch_report_json(r);
+  EXPECT_EQ(j.at("resumed"), (nlohmann::json{{"steps_read_back", 2}, {"steps_judged_now", 1}}));
+  EXPECT_EQ(autofix::testing::json_schema_problems("batch-report.schema.json", j), "");
+}
+
 TEST(BatchReport, JunitHasOneSuitePerFix) {
   pugi::xml_document doc;
   ASSERT_TRUE(doc.load_string(batch_junit(sample()).c_str()));
