@@ -11,6 +11,13 @@
 namespace autofix::testing {
 namespace {
 
+TestRecord record_of(const std::string& name, RunStatus status) {
+  TestRecord r;
+  r.name = name;
+  r.status = status;
+  return r;
+}
+
 std::string data(const std::string& name) { return read_file(fs::path(AUTOFIX_GATE_TEST_DATA) / "failures" / name); }
 
 TEST(FailureType, EnvironmentLinesOfRealOutputs) {
@@ -48,8 +55,8 @@ TestOutcome regression(const std::string& name, runners::TestStatus after = F) {
   TestOutcome t;
   t.name = t.ctest_test = name;
   t.transition = Transition::PASS_TO_FAIL;
-  t.baseline = TestRecord{name, RunStatus::passed};
-  t.after = TestRecord{name, after == T ? RunStatus::timeout : RunStatus::failed};
+  t.baseline = record_of(name, RunStatus::passed);
+  t.after = record_of(name, after == T ? RunStatus::timeout : RunStatus::failed);
   return t;
 }
 

@@ -6,6 +6,13 @@
 namespace autofix {
 namespace {
 
+TestRecord record_of(const std::string& name, RunStatus status) {
+  TestRecord r;
+  r.name = name;
+  r.status = status;
+  return r;
+}
+
 using Steps = std::vector<RecoveryStep>;
 
 AttemptResult attempt_with(std::vector<std::string> command) {
@@ -45,8 +52,8 @@ TEST(RecoveryPlan, ATestTimeoutDoublesTheTestLimitAndNamesTheTests) {
   TestOutcome t;
   t.name = t.ctest_test = "hangs";
   t.transition = Transition::PASS_TO_FAIL;
-  t.baseline = TestRecord{"hangs", RunStatus::passed};
-  t.after = TestRecord{"hangs", RunStatus::timeout};
+  t.baseline = record_of("hangs", RunStatus::passed);
+  t.after = record_of("hangs", RunStatus::timeout);
   r.tests.push_back(t);
   Steps plan = recovery_plan(r, {FailureType::timeout, "", {}});
   ASSERT_EQ(plan.size(), 2u);
@@ -61,8 +68,8 @@ TEST(RecoveryPlan, ARegressionSaysTheRollbackIsDoneAndWhereTheBrokenTestsFail) {
   TestOutcome t;
   t.name = t.ctest_test = "math";
   t.transition = Transition::PASS_TO_FAIL;
-  t.baseline = TestRecord{"math", RunStatus::passed};
-  t.after = TestRecord{"math", RunStatus::failed};
+  t.baseline = record_of("math", RunStatus::passed);
+  t.after = record_of("math", RunStatus::failed);
   t.first_failure = FailedAssertion{{"tests/math_test.cpp", 12}, "Expected equality"};
   r.tests.push_back(t);
   Steps plan = recovery_plan(r, {FailureType::test_regression, "", {}});
