@@ -210,10 +210,10 @@ TEST(AttemptFromJson, ReadsAReportWithoutFailureOrPlan) {
   EXPECT_FALSE(read.failure);
   EXPECT_TRUE(read.recovery.empty());
   EXPECT_TRUE(read.build.environment.empty());
-  EXPECT_EQ(error_after([](json& j) { j["failure"]["type"] = "flaky"; }),
+  EXPECT_EQ(error_after([](json& report) { report["failure"]["type"] = "flaky"; }),
             "r.json: failure.type: unknown failure type 'flaky' (expected build_failure, test_regression, quality_gate, "
             "tampering, timeout, resource_exhaustion, network, git_error, patch_refused or unknown)");
-  EXPECT_EQ(error_after([](json& j) { j["recovery"][0]["action"] = "pray"; }),
+  EXPECT_EQ(error_after([](json& report) { report["recovery"][0]["action"] = "pray"; }),
             "r.json: recovery[0].action: unknown recovery action 'pray' (expected retry, resume, skip, rollback or manual)");
 }
 
