@@ -116,7 +116,8 @@ std::string failure_signature(const AttemptResult& result) {
   std::vector<std::string> names;
   for (const std::string& test : result.regressions()) names.push_back("test " + normalized_failure_text(test));
   for (const TierResult& tier : result.tiers)
-    if (tier.required && (tier.status == TierStatus::failed || tier.status == TierStatus::error))
+    // A ctest tier fails by its tests, which are named one by one above.
+    if (tier.required && tier.kind != TierKind::ctest && (tier.status == TierStatus::failed || tier.status == TierStatus::error))
       names.push_back("tier " + normalized_failure_text(tier.name));
   std::sort(names.begin(), names.end());
   if (names.size() > kMaxNamesInSignature) names.resize(kMaxNamesInSignature);

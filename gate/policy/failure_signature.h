@@ -18,7 +18,8 @@ namespace autofix {
 std::string normalized_failure_text(std::string_view text);
 
 // The signature of a result that was not accepted: its verdict, its reason and the names of the tests it
-// broke and of the required tiers that failed, each normalized, one per line. Empty for accepted,
+// broke and of the required tiers other than ctest ones (their tests are named) that failed, each
+// normalized, one per line. Empty for accepted,
 // planned results.
 std::string failure_signature(const AttemptResult& result);
 

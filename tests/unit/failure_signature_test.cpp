@@ -93,11 +93,16 @@ TEST(FailureSignature, NamesTheBrokenTestsAndFailingRequiredTiersSorted) {
   r.tests.push_back(t);
   TierResult tier;
   tier.name = "static";
+  tier.kind = TierKind::clang_tidy;
   tier.required = true;
   tier.status = TierStatus::failed;
   r.tiers.push_back(tier);
   tier.name = "advisory";
   tier.required = false;
+  r.tiers.push_back(tier);
+  tier.name = "tests";  // a failing ctest tier: its tests are named one by one already
+  tier.kind = TierKind::ctest;
+  tier.required = true;
   r.tiers.push_back(tier);
   EXPECT_EQ(failure_signature(r),
             "rejected: 2 test(s) broken by the fix\ntest Suite::alpha (took <duration>)\ntest zeta\ntier static");

@@ -105,7 +105,7 @@ TEST(FailureType, TimeoutsOfTheBuildTheFixerOrEveryBrokenTest) {
   tests.tests.push_back(regression("wrong"));
   EXPECT_EQ(classify_failure(tests)->type, FailureType::test_regression);
   EXPECT_EQ(classify_failure(tests)->evidence,
-            (Strings{"hangs passed without the fix and failed with it", "wrong passed without the fix and failed with it"}));
+            (Strings{"hangs passed without the fix and timeout with it", "wrong passed without the fix and fails with it"}));
 }
 
 TEST(FailureType, TiersTamperingRiskPatchesAndGitErrors) {
