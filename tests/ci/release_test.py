@@ -70,6 +70,7 @@ class ReleaseTest(unittest.TestCase):
 
     def test_first_release_of_the_current_version_then_the_next(self):
         today = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d")
+        self.add_entry("a feature")  # the project's own [Unreleased] may be empty right after a release
         unreleased = self.changelog().split("## [Unreleased]\n", 1)[1]
         r = self.release(self.version)
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
