@@ -12,6 +12,23 @@ git::DiffPtr diff_trees(const git::Repository& repo, const git_oid& before, cons
   return diff;
 }
 
+std::string patch_between(const git::Repository& repo, const git_oid& before, const git_oid& after) {
+  git::TreePtr a, b;
+  git::check(git_tree_lookup(git::out(a), repo.get(), &before), "cannot read the tree before the change");
+  git::check(git_tree_lookup(git::out(b), repo.get(), &after), "cannot read the tree with the change");
+  git::DiffPtr diff;
+  git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
+  opts.flags |= GIT_DIFF_SHOW_BINARY;  // a binary file's content, not "Binary files differ": it must apply
+  git::check(git_diff_tree_to_tree(git::out(diff), repo.get(), a.get(), b.get(), &opts), "cannot compare the trees");
+  git_buf buf = GIT_BUF_INIT;
+  struct Release {
+    git_buf* b;
+    ~Release() { git_buf_dispose(b); }
+  } release{&buf};
+  git::check(git_diff_to_buf(&buf, diff.get(), GIT_DIFF_FORMAT_PATCH), "cannot write the change as a patch");
+  return std::string(buf.ptr ? buf.ptr : "", buf.size);
+}
+
 std::vector<FileChange> changed_files(git_diff* diff) {
   std::vector<FileChange> out;
   size_t n = git_diff_num_deltas(diff);

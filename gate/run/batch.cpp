@@ -13,6 +13,7 @@
 #include "gate/judge/baseline_run.h"
 #include "gate/judge/cmake_toolchain.h"
 #include "gate/judge/judge.h"
+#include "gate/judge/phases.h"
 #include "gate/policy/batch_file.h"
 #include "gate/policy/batch_plan.h"
 #include "gate/policy/batch_replay.h"
@@ -24,8 +25,10 @@
 #include "gate/util/clock.h"
 #include "gate/util/error.h"
 #include "gate/util/io_errors.h"
+#include "gate/util/shell_words.h"
 #include "gate/util/signals.h"
 #include "reporters/batch_report.h"
+#include "runners/process.h"
 
 namespace autofix {
 
@@ -56,19 +59,53 @@ BatchFile load_batch(const BatchOptions& o) {
   if (o.batch_file.has_value() == o.patch_dir.has_value())
     throw Error(ErrorKind::usage, "give a batch file or --patch-dir DIR (exactly one)",
                 "autofix-gate batch FILE, autofix-gate batch --patch-dir DIR, or autofix-gate batch --resume ID to continue an interrupted batch (docs/batch.md)");
-  BatchFile batch = o.batch_file ? load_batch_file(*o.batch_file) : batch_from_patch_dir(*o.patch_dir);
-  for (std::size_t i = 0; i < batch.fixes.size(); ++i)
-    if (!batch.fixes[i].patch)
-      throw Error(ErrorKind::usage,
-                  batch.source + ": fixes[" + std::to_string(i) + "] ('" + batch.fixes[i].id +
-                      "'): a fixer in a batch is not supported yet",
-                  "run the fixer once yourself and give its change as a patch (git diff > fix.diff)");
-  return batch;
+  return o.batch_file ? load_batch_file(*o.batch_file) : batch_from_patch_dir(*o.patch_dir);
+}
+
+// Where a fix comes from, as reports and the record name it: its patch file, or "fixer: <command>".
+constexpr std::string_view kFixerSource = "fixer: ";
+std::string source_of(const BatchFix& fix) {
+  return fix.patch ? *fix.patch : std::string(kFixerSource) + shell_words(fix.fixer);
+}
+
+// Each fixer runs once, from the tree the batch starts from, and its change is kept as the fix's patch:
+// the steps then combine patches like any others, and a resumed batch never runs a fixer again
+// (docs/batch.md, "Fixers"). A fixer that fails, or changes nothing, refuses its fix. The tree is put back
+// after each one (the verified restore), .git's metadata too.
+void run_fixers(BatchFile& batch, std::vector<std::optional<std::string>>& refused, Operation& op,
+                const git::Repository& repo, const Layout& l, std::chrono::seconds default_timeout, Phases& phases) {
+  for (std::size_t i = 0; i < batch.fixes.size(); ++i) {
+    BatchFix& fix = batch.fixes[i];
+    if (fix.patch) continue;
+    throw_if_interrupted();
+    phases.begin("fix", "running the fixer of " + fix.id + ": " + shell_words(fix.fixer));
+    const git_oid before = worktree_tree_now(repo, l.excluded);
+    op.gate_change_starting();
+    runners::ProcessSpec spec;
+    spec.argv = fix.fixer;
+    spec.working_directory = l.root;
+    spec.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(fix.timeout.value_or(default_timeout));
+    ProcessGroupRecord group(&op);
+    spec.on_started = group.on_started();
+    runners::ProcessResult ran = runners::run_process(spec);
+    group.clear();
+    op.end_stray_processes();  // a daemon it left must not change the tree any more
+    op.restore_git_metadata();
+    const git_oid after = worktree_tree_now(repo, l.excluded);
+    op.gate_changed(before, after);
+    if (!ran.succeeded()) refused[i] = "the fixer failed (" + ran.describe() + ")";
+    else if (git::equal(before, after)) refused[i] = "the fixer changed nothing";
+    else fix.patch_text = patch_between(repo, before, after);
+    op.undo_gate_change();
+    phases.end(refused[i] ? *refused[i] : "its change kept as a patch (" + std::to_string(fix.patch_text.size()) + " bytes)");
+  }
 }
 
 std::string commit_message(const BatchFix& fix, const std::string& batch_id, const BatchRecordStep& verified) {
   std::ostringstream m;
-  m << "autofix: apply " << fs::path(*fix.patch).filename().string() << "\n\n"
+  const std::string source = source_of(fix);
+  m << "autofix: apply "
+    << (source.starts_with(kFixerSource) ? "the change of fixer " + fix.id : fs::path(source).filename().string()) << "\n\n"
     << "Accepted as part of batch " << batch_id << ".\n\n";
   std::string fixed;
   for (const std::string& f : verified.tests_fixed) fixed += (fixed.empty() ? "" : ", ") + f;
@@ -100,7 +137,7 @@ void print_plan(const BatchFile& batch, BatchStrategy strategy, std::size_t ever
   FixDeps deps = dependencies(batch);
   for (std::size_t i : dependency_order(deps)) {
     const BatchFix& f = batch.fixes[i];
-    std::cout << "  " << f.id << " (" << *f.patch << ")";
+    std::cout << "  " << f.id << " (" << source_of(f) << (f.patch ? "" : "; not run in a dry run") << ")";
     if (!f.depends_on.empty()) {
       std::cout << ", after";
       for (const std::string& d : f.depends_on) std::cout << " " << d;
@@ -251,7 +288,7 @@ BatchOutcome run_batch(const BatchOptions& o, reporters::Progress& progress) {
   for (const BatchFix& f : batch.fixes) {
     BatchFixResult fr;
     fr.id = f.id;
-    fr.source = *f.patch;
+    fr.source = source_of(f);
     fr.depends_on = f.depends_on;
     result.fixes.push_back(std::move(fr));
   }
@@ -261,7 +298,7 @@ BatchOutcome run_batch(const BatchOptions& o, reporters::Progress& progress) {
   std::vector<std::optional<std::string>> refused(n);
   for (std::size_t i = 0; i < n; ++i) try {
       if (record) refused[i] = record->fixes[i].refused;
-      else git::check_patch(repo, batch.fixes[i].patch_text);
+      else if (batch.fixes[i].patch) git::check_patch(repo, batch.fixes[i].patch_text);  // a fixer: once it ran
     } catch (const git::PatchRefused& e) {
       refused[i] = std::string("the patch was refused: ") + e.what();
     }
@@ -300,6 +337,8 @@ BatchOutcome run_batch(const BatchOptions& o, reporters::Progress& progress) {
   bool decided = false;  // the batch ran to its end: its record is finished
   try {
     if (!record) {
+      run_fixers(*loaded, refused, op, repo, l, o.timeout, phases);
+      input.refused = refused;
       BatchRecord created;
       created.batch_id = batch_id;
       created.started = result.started;
@@ -310,7 +349,7 @@ BatchOutcome run_batch(const BatchOptions& o, reporters::Progress& progress) {
       created.base_tree = git::to_hex(snap.worktree_tree);
       if (snap.head.oid) created.head = git::to_hex(*snap.head.oid);
       for (std::size_t i = 0; i < n; ++i)
-        created.fixes.push_back({batch.fixes[i].id, *batch.fixes[i].patch, batch.fixes[i].patch_text,
+        created.fixes.push_back({batch.fixes[i].id, source_of(batch.fixes[i]), batch.fixes[i].patch_text,
                                  batch.fixes[i].depends_on, refused[i]});
       store.create(created);
       progress.note("[batch] " + batch_id + ": recorded; if it is interrupted, `autofix-gate batch --resume " + batch_id +
