@@ -360,5 +360,30 @@ TEST_F(TreeCheckout, APatchThatDoesNotApplyInMemoryIsRefusedAndTouchesNothing) {
   EXPECT_EQ(trimmed(git(root_, {"status", "--porcelain"})), "");
 }
 
+// A fixer's change kept as a patch (patch_between): applied on the tree it was taken from it gives back the
+// tree with the change, binary files, an added executable and a removal included; git itself reads it.
+TEST_F(TreeCheckout, APatchBetweenTwoTreesAppliesBackToTheSecond) {
+  write_file(root_ / "text.txt", "one\ntwo\n");
+  write_file(root_ / "gone.txt", "bye\n");
+  write_file(root_ / "data.bin", std::string("\0\x01\x02binary\xff", 10));
+  const git_oid before = commit_state("before");
+  write_file(root_ / "text.txt", "one\n2\n");
+  fs::remove(root_ / "gone.txt");
+  write_file(root_ / "data.bin", std::string("\0\x03\x02binary\xfe\x00", 11));
+  write_file(root_ / "tool.sh", "#!/bin/sh\n");
+  fs::permissions(root_ / "tool.sh", fs::perms::owner_exec, fs::perm_options::add);
+  const git_oid after = commit_state("after");
+
+  const std::string patch = patch_between(repo(), before, after);
+  EXPECT_TRUE(patch.starts_with("diff --git a/")) << patch;
+  EXPECT_NE(patch.find("GIT binary patch"), std::string::npos) << patch;
+  EXPECT_TRUE(git::equal(git::apply_patch_to_tree(repo(), before, patch), after));
+  git(root_, {"checkout", "-q", "HEAD~1", "--", "."});
+  git(root_, {"rm", "-q", "--cached", "tool.sh"});
+  fs::remove(root_ / "tool.sh");
+  write_file(tmp_ / "fix.diff", patch);
+  git(root_, {"apply", "--check", (tmp_ / "fix.diff").string()});  // throws when git refuses it
+}
+
 }  // namespace
 }  // namespace autofix
