@@ -18,6 +18,7 @@
 #include "gate/policy/batch_plan.h"
 #include "gate/policy/batch_replay.h"
 #include "gate/run/checkpoints.h"
+#include "gate/run/retention.h"
 #include "gate/state/batch_record.h"
 #include "gate/state/gate_dirs.h"
 #include "gate/state/report_location.h"
@@ -560,6 +561,12 @@ BatchOutcome run_batch(const BatchOptions& o, reporters::Progress& progress) {
   else if (store.exists(batch_id))
     progress.note("[batch] " + batch_id + " did not finish; after the cause is fixed, `autofix-gate batch --resume " +
                   batch_id + "` continues it");
+  // Old snapshots, baselines, batch records and checkpoints, as attempt removes them (this batch's never).
+  try {
+    apply_retention(repo, config.retention, snap.id, std::nullopt, batch_id);
+  } catch (const std::exception& e) {
+    progress.note(std::string("warning: cannot remove old snapshots, batch records or checkpoints (retention): ") + e.what());
+  }
   outcome.exit_code = result.outcome == "ok" ? exit_code::ok : result.outcome == "partial" ? exit_code::rejected
                                                                                           : exit_code::gate_error;
   return outcome;

@@ -3,13 +3,16 @@
 #include <cerrno>
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <set>
 #include <vector>
 
 #include "gate/git/reference.h"
+#include "gate/policy/checkpoint_manifest.h"
 #include "gate/snapshot/restore.h"
 #include "gate/snapshot/snapshot_store.h"
 #include "gate/state/baseline.h"
+#include "gate/state/batch_record.h"
 #include "gate/state/operation.h"
 #include "gate/util/error.h"
 #include "gate/util/trace.h"
@@ -72,11 +75,42 @@ std::size_t drop_baselines(const git::Repository& repo, const RetentionConfig& r
   return drop.size();
 }
 
+// Batch records by the time in their id (a snapshot id), as snapshots are kept.
+std::size_t drop_batch_records(const git::Repository& repo, const RetentionConfig& rule, SystemTime now,
+                               const std::set<std::string>& pinned) {
+  const BatchRecordStore store(repo.state_dir());
+  std::vector<Retained> records;
+  for (std::string& id : store.all())
+    if (std::optional<SystemTime> t = time_of_snapshot_id(id)) records.push_back({std::move(id), *t});
+  std::vector<std::string> drop =
+      names_to_drop(std::move(records), rule.snapshots, Days(rule.snapshot_days), rule.snapshots_at_most, now, pinned);
+  for (const std::string& id : drop) store.remove(id);
+  return drop.size();
+}
+
+// A batch's checkpoints (refs/autofix/checkpoints/<batch id>/<n>) all go together, by the batch id's time.
+std::size_t drop_checkpoint_batches(const git::Repository& repo, const RetentionConfig& rule, SystemTime now,
+                                    const std::set<std::string>& pinned) {
+  std::map<std::string, std::vector<std::string>> refs_of_batch;
+  for (const std::string& name : git::reference_names_under(repo, kCheckpointRefPrefix))
+    if (std::size_t slash = name.find('/'); slash != std::string::npos)
+      refs_of_batch[name.substr(0, slash)].push_back(std::string(kCheckpointRefPrefix) + name);
+  std::vector<Retained> batches;
+  for (const auto& [id, refs] : refs_of_batch)
+    if (std::optional<SystemTime> t = time_of_snapshot_id(id)) batches.push_back({id, *t});
+  std::vector<std::string> drop =
+      names_to_drop(std::move(batches), rule.snapshots, Days(rule.snapshot_days), rule.snapshots_at_most, now, pinned);
+  for (const std::string& id : drop)
+    for (const std::string& ref : refs_of_batch[id]) git::remove_reference_if_any(repo, ref);
+  return drop.size();
+}
+
 }  // namespace
 
 RetentionOutcome apply_retention(const git::Repository& repo, const RetentionConfig& rule,
                                  const std::optional<std::string>& snapshot_in_use,
-                                 const std::optional<std::string>& baseline_in_use) {
+                                 const std::optional<std::string>& baseline_in_use,
+                                 const std::optional<std::string>& batch_in_use) {
   RetentionOutcome out;
   if (!rule.enabled) return out;
   TraceScope trace("retention");
@@ -88,6 +122,10 @@ RetentionOutcome apply_retention(const git::Repository& repo, const RetentionCon
   out.snapshots = drop_refs(repo, snapshot::kSnapshotRefPrefix, rule, now, pinned);
   out.discarded = drop_refs(repo, snapshot::kDiscardedRefPrefix, rule, now, pinned);
   out.baselines = drop_baselines(repo, rule, baseline_in_use);
+  std::set<std::string> batches;
+  if (batch_in_use) batches.insert(*batch_in_use);
+  out.batch_records = drop_batch_records(repo, rule, now, batches);
+  out.checkpoint_batches = drop_checkpoint_batches(repo, rule, now, batches);
   return out;
 }
 

@@ -207,16 +207,32 @@ bool BatchRecordStore::finished(const std::string& batch_id) const {
   return fs::exists(dir(checked_id(batch_id)) / "finished.json", ec);
 }
 
-std::vector<std::string> BatchRecordStore::unfinished() const {
+std::vector<std::string> BatchRecordStore::all() const {
   std::vector<std::string> ids;
   std::error_code ec;
   for (fs::directory_iterator it(root_, ec), end; !ec && it != end; it.increment(ec)) {
     const std::string name = it->path().filename().string();
     if (name.empty() || name.front() == '.') continue;
-    if (fs::exists(it->path() / "batch.json", ec) && !fs::exists(it->path() / "finished.json", ec)) ids.push_back(name);
+    std::error_code exists_ec;
+    if (fs::exists(it->path() / "batch.json", exists_ec)) ids.push_back(name);
   }
   std::sort(ids.begin(), ids.end());
   return ids;
+}
+
+std::vector<std::string> BatchRecordStore::unfinished() const {
+  std::vector<std::string> ids;
+  for (std::string& id : all())
+    if (!finished(id)) ids.push_back(std::move(id));
+  return ids;
+}
+
+void BatchRecordStore::remove(const std::string& batch_id) const {
+  std::error_code ec;
+  fs::remove_all(dir(checked_id(batch_id)), ec);
+  if (ec)
+    throw Error(ErrorKind::io, "cannot remove the batch record '" + dir(batch_id).string() + "': " + ec.message(),
+                "remove the directory by hand");
 }
 
 }  // namespace autofix

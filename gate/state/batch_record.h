@@ -82,6 +82,10 @@ class BatchRecordStore {
   bool finished(const std::string& batch_id) const;
   // Ids of the records that have not finished, sorted.
   std::vector<std::string> unfinished() const;
+  // Ids of every record, finished or not, sorted.
+  std::vector<std::string> all() const;
+  // Removes a record and its patches (retention). Throws Error(io) naming what could not be removed.
+  void remove(const std::string& batch_id) const;
 
   std::filesystem::path dir(const std::string& batch_id) const { return root_ / batch_id; }
   const std::filesystem::path& root() const noexcept { return root_; }

@@ -46,6 +46,13 @@ TEST(Retention, AttemptsKeepTheNewestSnapshotsAndBaselinesWithinTheLimits) {
     write_file(baselines / (std::string(old) + ".json"), "{}");
     fs::last_write_time(baselines / (std::string(old) + ".json"), fs::file_time_type::clock::now() - std::chrono::hours(48));
   }
+  // Three batch records and the checkpoints of three batches, from 2020: the newest two of each stay.
+  const fs::path batches = c.repo() / ".git" / "autofix" / "batches";
+  const Strings old_batches = {"20200101T000000Z-aaaaaa", "20200102T000000Z-bbbbbb", "20200103T000000Z-cccccc"};
+  for (const std::string& id : old_batches) {
+    write_file(batches / id / "batch.json", "{}");
+    for (const char* n : {"1", "2"}) git(c.repo(), {"update-ref", "refs/autofix/checkpoints/" + id + "/" + n, "HEAD"});
+  }
   Strings attempts;
   std::string key;
   for (int i = 0; i < 2; ++i) {
@@ -61,6 +68,12 @@ TEST(Retention, AttemptsKeepTheNewestSnapshotsAndBaselinesWithinTheLimits) {
   EXPECT_EQ(sorted(refs_under(c.repo(), "refs/autofix/discarded/")),
             sorted({"refs/autofix/discarded/" + attempts[0], "refs/autofix/discarded/" + attempts[1]}));
   EXPECT_EQ(baseline_keys(c), Strings{key}) << "the baseline in use stays, the older ones go";
+  Strings records;
+  for (const auto& entry : fs::directory_iterator(batches)) records.push_back(entry.path().filename().string());
+  EXPECT_EQ(sorted(records), (Strings{old_batches[1], old_batches[2]}));
+  EXPECT_EQ(sorted(refs_under(c.repo(), "refs/autofix/checkpoints/")),
+            sorted({"refs/autofix/checkpoints/" + old_batches[1] + "/1", "refs/autofix/checkpoints/" + old_batches[1] + "/2",
+                    "refs/autofix/checkpoints/" + old_batches[2] + "/1", "refs/autofix/checkpoints/" + old_batches[2] + "/2"}));
 
   // Turned off: nothing goes.
   write_file(config, R"({"version": 1, "retention": false})");

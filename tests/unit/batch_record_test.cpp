@@ -66,6 +66,24 @@ TEST(BatchRecord, RoundTripsTheBatchAndItsStepsByteForByte) {
   EXPECT_EQ(read_file(store.dir(r.batch_id) / "patches" / "0001.diff"), r.fixes[0].patch_text);
 }
 
+TEST(BatchRecord, AllListsFinishedAndUnfinishedRecordsAndRemoveTakesOneAway) {
+  TempDir tmp;
+  BatchRecordStore store(tmp.path());
+  BatchRecord a = sample();
+  BatchRecord b = sample();
+  b.batch_id = "20261207T193000Z-000000";
+  store.create(a);
+  store.create(b);
+  store.mark_finished(b.batch_id, "ok", "2026-12-07T19:31:00Z");
+  std::filesystem::create_directories(tmp.path() / "batches" / "not a record");  // no batch.json: not listed
+  EXPECT_EQ(store.all(), (std::vector<std::string>{a.batch_id, b.batch_id}));
+  EXPECT_EQ(store.unfinished(), std::vector<std::string>{a.batch_id});
+  store.remove(b.batch_id);
+  EXPECT_FALSE(std::filesystem::exists(store.dir(b.batch_id)));
+  EXPECT_EQ(store.all(), std::vector<std::string>{a.batch_id});
+  EXPECT_THROW(store.remove("../escape"), Error);
+}
+
 TEST(BatchRecord, ALastLineCutShortIsIgnoredWithAMessageAndCanBeRepaired) {
   TempDir tmp;
   BatchRecordStore store(tmp.path());
