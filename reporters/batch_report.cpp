@@ -47,7 +47,7 @@ nlohmann::json batch_report_json(const BatchResult& r) {
   nlohmann::json steps = nlohmann::json::array();
   for (const BatchStepResult& s : r.steps)
     steps.push_back({{"set", s.set}, {"purpose", s.purpose}, {"verdict", s.verdict}, {"reason", s.reason},
-                     {"seconds", s.seconds}});
+                     {"seconds", s.seconds}, {"report", optional_json(s.report)}});
   nlohmann::json checkpoints = nlohmann::json::array();
   for (const BatchCheckpointResult& c : r.checkpoints)
     checkpoints.push_back(

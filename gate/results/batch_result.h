@@ -31,6 +31,9 @@ struct BatchStepResult {
   std::string verdict;  // passed, failed or not_applied
   std::string reason;
   double seconds = 0;  // apply + build + test
+  // The step's own report.json, relative to the batch's report directory ("steps/3/report.json"); none for
+  // a step that built nothing (a patch that did not apply) or whose reports could not be written.
+  std::optional<std::string> report{};
 };
 
 // A verified set kept as a checkpoint: the ref refs/autofix/checkpoints/<batch id>/<number> names a commit

@@ -17,7 +17,9 @@
 #include "gate/policy/batch_file.h"
 #include "gate/policy/batch_plan.h"
 #include "gate/policy/batch_replay.h"
+#include "gate/policy/recovery_plan.h"
 #include "gate/run/checkpoints.h"
+#include "gate/run/report_files.h"
 #include "gate/run/retention.h"
 #include "gate/state/batch_record.h"
 #include "gate/state/gate_dirs.h"
@@ -227,6 +229,23 @@ std::optional<std::vector<git_oid>> landed_before(const git::Repository& repo, c
   return commits;
 }
 
+// Each judged step's own report set (report.json, junit.xml, summary.md, ...), as `attempt` writes one, in
+// <report dir>/steps/<n>/: what a step's verdict rests on, test by test.
+fs::path step_report_dir(const Layout& l, std::size_t number) { return l.report_dir / "steps" / std::to_string(number); }
+
+void write_step_reports(AttemptResult r, const std::string& id, const std::string& snapshot,
+                        const std::vector<std::string>& command, const fs::path& dir, reporters::Progress& progress) {
+  r.attempt_id = id;
+  r.snapshot = snapshot;
+  r.command = command;
+  explain_outcome(r);
+  try {
+    write_report_files(r, dir);
+  } catch (const std::exception& e) {
+    progress.note(std::string("warning: cannot write the step's reports: ") + e.what());
+  }
+}
+
 void write_batch_reports(const BatchResult& r, const Layout& l, reporters::Progress& progress) {
   try {
     claim_report_directory(l);
@@ -417,6 +436,8 @@ BatchOutcome run_batch(const BatchOptions& o, reporters::Progress& progress) {
         judge_change(in, r);
         out.kind = r.verdict == Verdict::accepted ? StepOutcome::Kind::passed : StepOutcome::Kind::failed;
         if (out.kind == StepOutcome::Kind::failed) out.reason = r.reason;
+        write_step_reports(r, batch_id + "-step-" + std::to_string(number), snap.id, o.command,
+                           step_report_dir(l, number), progress);
       }
       BatchRecordStep rec{set, step_verdict(out.kind), out.fix, out.reason, seconds_since(start),
                           r.names_with(Transition::FAIL_TO_PASS), r.regressions(), r.tests_run(), r.tests_passed()};
@@ -441,6 +462,10 @@ BatchOutcome run_batch(const BatchOptions& o, reporters::Progress& progress) {
       step.verdict = step_verdict(plan.steps[s].outcome.kind);
       step.reason = plan.steps[s].outcome.reason;
       step.seconds = step_records[s].seconds;
+      // Written by the run that judged the step (an earlier one, for a step a resumed batch read back).
+      std::error_code ec;
+      if (fs::exists(step_report_dir(l, s + 1) / "report.json", ec))
+        step.report = (fs::path("steps") / std::to_string(s + 1) / "report.json").generic_string();
       result.steps.push_back(std::move(step));
     }
     // Each verified checkpoint as a commit under refs/autofix/checkpoints/<batch id>/<n> (gate/run/checkpoints.h).

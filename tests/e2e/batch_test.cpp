@@ -117,6 +117,22 @@ TEST(Batch, BestEffortLandsTheLargestPassingSetOneCommitPerFixInOrder) {
   // (passes). Within 1 + 2·k·⌈log2 n⌉ = 13.
   EXPECT_EQ(report.at("totals").at("runs"), 9);
 
+  // Each step built and judged has its own report set, as attempt writes one.
+  std::size_t step_number = 0;
+  for (const auto& step : report.at("steps")) {
+    ++step_number;
+    if (step.at("verdict") == "not_applied") {
+      EXPECT_EQ(step.at("report"), nullptr) << step.dump();
+      continue;
+    }
+    const std::string rel = "steps/" + std::to_string(step_number) + "/report.json";
+    ASSERT_EQ(step.at("report"), rel) << step.dump();
+    nlohmann::json step_report = nlohmann::json::parse(read_file(c.reports() / rel));
+    EXPECT_EQ(json_schema_problems("report.schema.json", step_report), "") << rel;
+    EXPECT_EQ(step_report.at("verdict") == "accepted", step.at("verdict") == "passed") << rel;
+    EXPECT_TRUE(fs::exists(c.reports() / "steps" / std::to_string(step_number) / "junit.xml")) << rel;
+  }
+
   // One branch, one commit per accepted fix, in the order applied, each with the batch's trailers.
   std::string id = report.at("batch_id").get<std::string>();
   std::string branch = "autofix/batch/" + id;
