@@ -1,5 +1,7 @@
 #include "reporters/attempt_report.h"
 
+#include "gate/util/build_info.h"
+
 #include "gate/results/report_format.h"
 #include "gate/util/byte_names.h"
 #include "gate/util/signals.h"
@@ -130,6 +132,7 @@ json attempt_json(const AttemptResult& r) {
   // Which shape of report this is, who wrote it, and with which tools (gate/results/report_format.h).
   j["format_version"] = kReportFormatVersion;
   j["gate_version"] = AUTOFIX_GATE_VERSION;
+  j["gate_commit"] = build_commit();  // the commit the gate was built from, "unknown" outside a git checkout
   j["tool_versions"] = r.tool_versions;
   return j;
 }

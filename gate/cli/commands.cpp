@@ -29,6 +29,7 @@
 #include "gate/util/signals.h"
 #include "gate/util/spelling.h"
 #include "gate/util/trace.h"
+#include "gate/util/build_info.h"
 #include "gate/util/byte_names.h"
 #include "gate/util/shell_words.h"
 #include "reporters/attempt_report.h"
@@ -69,7 +70,8 @@ struct Options {
   std::vector<std::string> partials;
   std::string out_dir;
   std::string report_file;
-  bool last_report = false;  // plan --last (the default when no report is named)
+  bool last_report = false;
+  bool version_json = false;  // --version --json  // plan --last (the default when no report is named)
   std::string tier;
   std::optional<std::string> batch_file;
   std::optional<std::string> patch_dir;
@@ -474,6 +476,22 @@ int cmd_baseline(Options& o) {
   return exit_code::ok;
 }
 
+// `autofix-gate --version [--json]`: what this binary is (gate/util/build_info.h).
+void print_version(bool json) {
+  const BuildInfo b = build_info();
+  const std::string libgit2 = git::libgit2_version();
+  if (json) {
+    print_json({{"version", b.version}, {"commit", b.commit}, {"dirty", b.dirty}, {"libgit2", libgit2},
+                {"boost", b.boost}, {"compiler", b.compiler}});
+    return;
+  }
+  std::cout << kProgram << " " << b.version << "\n"
+            << "commit: " << b.commit << (b.dirty ? " (with uncommitted changes)" : "") << "\n"
+            << "libgit2: " << libgit2 << "\n"
+            << "Boost: " << b.boost << "\n"
+            << "compiler: " << b.compiler << "\n";
+}
+
 // The command as typed, the program named as users call it: a recovery plan's "retry" runs it again.
 std::vector<std::string> command_words(int argc, char** argv) {
   std::vector<std::string> words{kProgram};
@@ -570,7 +588,15 @@ int run(int argc, char** argv) {
   o.command = command_words(argc, argv);
   o.command_line = shell_words(o.command);
   CLI::App app{"AutofixGate: snapshot, verify and accept or roll back automated fixes", kProgram};
-  app.set_version_flag("--version", std::string(kProgram) + " " + AUTOFIX_GATE_VERSION);
+  // --json is read before --version's callback runs (callbacks run in the order the options were added).
+  app.add_flag("--json", o.version_json, "With --version: print it as JSON");
+  app.add_flag_callback(
+      "--version",
+      [&o] {
+        print_version(o.version_json);
+        throw CLI::Success();
+      },
+      "Print the version, the commit it was built from, and the versions of libgit2, Boost and the compiler");
   app.require_subcommand(1);
   app.footer("Exit codes: 0 ok/accepted, 1 rejected, 2 usage or repository error (nothing changed), "
              "3 needs review, 4 gate error, 5 dry run planned (nothing done), 128+N interrupted by signal N "

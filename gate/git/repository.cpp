@@ -91,4 +91,10 @@ void Repository::require_idle() const {
                 "wait for it to finish; if no git process is running, remove that file");
 }
 
+std::string libgit2_version() {
+  int major = 0, minor = 0, revision = 0;
+  if (git_libgit2_version(&major, &minor, &revision) != 0) return "unknown";
+  return std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string(revision);
+}
+
 }  // namespace autofix::git

@@ -36,4 +36,7 @@ class Repository {
   std::filesystem::path git_dir_;
 };
 
+// The libgit2 this binary runs with, "1.5.1" (`autofix-gate --version`).
+std::string libgit2_version();
+
 }  // namespace autofix::git

@@ -437,3 +437,37 @@ TEST(CliHoles, UnknownCommandSuggestsTheClosestOneAsGitDoes) {
 
 }  // namespace
 }  // namespace autofix::testing
+
+namespace autofix::testing {
+namespace {
+
+// `--version` says what the binary is: its version, the commit of the sources it was built from (these
+// very sources: the test runs from the checkout that built it), libgit2, Boost and the compiler.
+TEST(Version, NamesTheCommitAndTheLibrariesAsTextAndAsJson) {
+  const fs::path source = fs::path(AUTOFIX_GATE_EXAMPLES).parent_path();
+  runners::ProcessResult head = run({"git", "-C", source.string(), "rev-parse", "--verify", "-q", "HEAD"}, source);
+  const std::string commit = head.succeeded() ? head.out.substr(0, head.out.find('\n')) : "unknown";
+
+  runners::ProcessResult text = gate(source, {"--version"});
+  ASSERT_EQ(text.exit_code, 0) << show(text);
+  const std::vector<std::string> lines = attempt::lines_of(text.out);
+  ASSERT_EQ(lines.size(), 5u) << text.out;
+  EXPECT_EQ(lines[0], "autofix-gate " AUTOFIX_GATE_VERSION);
+  EXPECT_TRUE(lines[1].starts_with("commit: " + commit)) << lines[1];
+  EXPECT_TRUE(lines[2].starts_with("libgit2: 1.")) << lines[2];
+  EXPECT_TRUE(lines[3].starts_with("Boost: 1.")) << lines[3];
+  EXPECT_TRUE(lines[4].starts_with("compiler: ")) << lines[4];
+
+  runners::ProcessResult as_json = gate(source, {"--version", "--json"});
+  ASSERT_EQ(as_json.exit_code, 0) << show(as_json);
+  nlohmann::json j = nlohmann::json::parse(as_json.out);
+  EXPECT_EQ(j.at("version"), AUTOFIX_GATE_VERSION);
+  EXPECT_EQ(j.at("commit"), commit);
+  EXPECT_EQ(lines[1], "commit: " + commit + (j.at("dirty").get<bool>() ? " (with uncommitted changes)" : ""));
+  EXPECT_EQ("libgit2: " + j.at("libgit2").get<std::string>(), lines[2]);
+  EXPECT_EQ("Boost: " + j.at("boost").get<std::string>(), lines[3]);
+  EXPECT_EQ("compiler: " + j.at("compiler").get<std::string>(), lines[4]);
+}
+
+}  // namespace
+}  // namespace autofix::testing
