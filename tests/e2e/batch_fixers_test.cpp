@@ -35,15 +35,8 @@ Strings lines(const std::string& text) {
 TEST(BatchFixers, EachFixerRunsOnceAndItsChangeIsJudgedAndLandedLikeAPatch) {
   TempDir tmp;
   const fs::path repo = tmp / "fixer repo";
-  init_repo(repo);
-  write_file(repo / "CMakeLists.txt", kCMake);
-  write_file(repo / "value.conf", "ok\n");
-  write_file(repo / "other.conf", "bad\n");  // other_is_ok fails without the fixes
-  write_file(repo / "README.md", "# fixers\n");
-  write_file(repo / ".gitignore", "build/\n");
-  write_file(repo / "autofix-gate.json", R"({"version": 1, "tiers": [{"name": "tests", "kind": "ctest"}]})");
-  git(repo, {"add", "-A"});
-  git(repo, {"commit", "-q", "-m", "fixers"});
+  // other_is_ok fails without the fixes.
+  make_fileread_project(repo, kCMake, {{"value.conf", "ok\n"}, {"other.conf", "bad\n"}, {"README.md", "# fixers\n"}});
   const std::string head = lines(git(repo, {"rev-parse", "HEAD"})).front();
   write_file(repo / "notes.txt", "mine, not committed\n");  // the user's work
 

@@ -236,4 +236,14 @@ std::string without_lines_containing(const std::string& text, const std::string&
   return out;
 }
 
+void make_fileread_project(const fs::path& repo, const std::string& cmake, const std::map<std::string, std::string>& files) {
+  init_repo(repo);
+  write_file(repo / "CMakeLists.txt", cmake);
+  for (const auto& [path, content] : files) write_file(repo / path, content);
+  write_file(repo / ".gitignore", "build/\n");
+  write_file(repo / "autofix-gate.json", R"({"version": 1, "tiers": [{"name": "tests", "kind": "ctest"}]})");
+  git(repo, {"add", "-A"});
+  git(repo, {"commit", "-q", "-m", "a project whose tests read files"});
+}
+
 }  // namespace autofix::testing

@@ -95,6 +95,11 @@ std::string make_snapshot(const fs::path& repo, const std::string& message = {})
 std::vector<std::string> listed_snapshot_ids(const fs::path& repo);
 nlohmann::json status_json(const fs::path& repo);
 
+// A committed repository at `repo` for tests that need a CMake project but no compiler: `cmake` as its
+// CMakeLists.txt (LANGUAGES NONE; its tests read files), `files` beside it, build/ ignored, and an
+// autofix-gate.json with the tests tier only. An attempt on it takes about a second.
+void make_fileread_project(const fs::path& repo, const std::string& cmake, const std::map<std::string, std::string>& files);
+
 // Lines of `text` containing `needle` removed (used to set aside a submodule's own status line).
 std::string without_lines_containing(const std::string& text, const std::string& needle);
 

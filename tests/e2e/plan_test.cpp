@@ -19,16 +19,7 @@ constexpr const char* kCMake =
 
 class Plans : public ::testing::Test {
  protected:
-  void SetUp() override {
-    init_repo(repo_);
-    write_file(repo_ / "CMakeLists.txt", kCMake);
-    write_file(repo_ / "value.conf", "ok\n");
-    write_file(repo_ / "mode.conf", "quick\n");
-    write_file(repo_ / ".gitignore", "build/\n");
-    write_file(repo_ / "autofix-gate.json", R"({"version": 1, "tiers": [{"name": "tests", "kind": "ctest"}]})");
-    git(repo_, {"add", "-A"});
-    git(repo_, {"commit", "-q", "-m", "plans"});
-  }
+  void SetUp() override { make_fileread_project(repo_, kCMake, {{"value.conf", "ok\n"}, {"mode.conf", "quick\n"}}); }
   runners::ProcessResult gate_with(const Strings& args) const {
     Strings argv{gate_binary().string()};
     argv.insert(argv.end(), args.begin(), args.end());
