@@ -6,6 +6,7 @@
 #include "gate/git/hash_text.h"
 #include "gate/policy/retention.h"
 #include "gate/util/error.h"
+#include "gate/util/hex_id.h"
 #include "gate/util/json_reader.h"
 
 namespace autofix {
@@ -13,10 +14,6 @@ namespace autofix {
 namespace {
 
 constexpr const char* kHeading = "autofix-gate checkpoint ";
-
-bool is_hex40(const std::string& s) {
-  return s.size() == 40 && s.find_first_not_of("0123456789abcdef") == std::string::npos;
-}
 
 // The fields the state hash covers, in a fixed order (an ordered document: the order is part of the text).
 JsonDocument hashed_fields(const CheckpointManifest& m) {
@@ -87,10 +84,10 @@ CheckpointManifest parse_checkpoint_message(const std::string& message, const st
              t.unsigned_integer("fixed")};
   m.created = v.string("created");
   m.tree = v.string("tree");
-  if (!is_hex40(m.tree)) v.at("tree", "").fail("expected a tree id (40 hex digits), got " + quoted_text(m.tree));
+  if (!is_hex_object_id(m.tree)) v.at("tree", "").fail("expected a tree id (40 hex digits), got " + quoted_text(m.tree));
   m.excluded = v.strings("excluded");
   m.state_hash = v.string("state_hash");
-  if (!is_hex40(m.state_hash))
+  if (!is_hex_object_id(m.state_hash))
     v.at("state_hash", "").fail("expected 40 hex digits, got " + quoted_text(m.state_hash));
   return m;
 }

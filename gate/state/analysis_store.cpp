@@ -7,6 +7,7 @@
 #include "gate/util/atomic_file.h"
 #include "gate/util/clock.h"
 #include "gate/util/error.h"
+#include "gate/util/hex_id.h"
 #include "gate/util/json_reader.h"
 
 namespace autofix {
@@ -22,8 +23,7 @@ constexpr auto kTemporaryAge = std::chrono::hours(1);
 
 // Keys are ours (git blob ids in hex), never a path: anything else is a bug.
 void require_key(const std::string& key) {
-  bool hex = key.size() == 40 && key.find_first_not_of("0123456789abcdef") == std::string::npos;
-  if (!hex) throw Error(ErrorKind::internal, "'" + key + "' is not a key of the analysis store");
+  if (!is_hex_object_id(key)) throw Error(ErrorKind::internal, "'" + key + "' is not a key of the analysis store");
 }
 
 std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace) + "\n"; }

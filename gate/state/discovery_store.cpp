@@ -8,6 +8,7 @@
 
 #include "gate/util/atomic_file.h"
 #include "gate/util/error.h"
+#include "gate/util/hex_id.h"
 #include "gate/util/json_reader.h"
 
 namespace autofix {
@@ -22,8 +23,7 @@ constexpr auto kTemporaryAge = std::chrono::hours(1);
 
 // Hashes are ours (40 hex digits), never a path: anything else is a bug.
 void require_hash(const std::string& hash) {
-  bool hex = hash.size() == 40 && hash.find_first_not_of("0123456789abcdef") == std::string::npos;
-  if (!hex) throw Error(ErrorKind::internal, "'" + hash + "' is not a key of the stored test listings");
+  if (!is_hex_object_id(hash)) throw Error(ErrorKind::internal, "'" + hash + "' is not a key of the stored test listings");
 }
 
 // The root of a stored listing of `kind` under `key`, checked; nullopt (nothing used) for any problem.

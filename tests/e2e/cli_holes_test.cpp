@@ -16,6 +16,7 @@
 #include <signal.h>
 
 #include "gate/util/build_info.h"
+#include "gate/util/hex_id.h"
 #include "tests/e2e/attempt_data/calculator_repo.h"
 
 namespace autofix::testing {
@@ -448,8 +449,7 @@ namespace {
 TEST(Version, NamesTheCommitAndTheLibrariesAsTextAndAsJson) {
   const fs::path source = fs::path(AUTOFIX_GATE_EXAMPLES).parent_path();
   const std::string commit = build_commit();
-  const bool hex = commit.size() == 40 && commit.find_first_not_of("0123456789abcdef") == std::string::npos;
-  EXPECT_TRUE(hex || (commit == "unknown" && !fs::exists(source / ".git"))) << commit;
+  EXPECT_TRUE(is_hex_object_id(commit) || (commit == "unknown" && !fs::exists(source / ".git"))) << commit;
 
   runners::ProcessResult text = gate(source, {"--version"});
   ASSERT_EQ(text.exit_code, 0) << show(text);
