@@ -129,6 +129,27 @@ int cmd_restore(const Options& o) {
   return exit_code::ok;
 }
 
+// The batches that began and did not end, for `status` and `recover`. A record that cannot be read is
+// listed with what is wrong in place of its source (resume will say the same).
+std::vector<reporters::ResumableBatch> resumable_batches(const git::Repository& repo) {
+  BatchRecordStore store(repo.state_dir());
+  std::vector<reporters::ResumableBatch> out;
+  for (const std::string& id : store.unfinished()) {
+    reporters::ResumableBatch b{.id = id, .started = "", .source = "", .fixes = 0, .steps_done = 0};
+    try {
+      BatchRecord record = store.read(id);
+      b.started = record.started;
+      b.source = record.source;
+      b.fixes = record.fixes.size();
+      b.steps_done = store.read_steps(id).steps.size();
+    } catch (const Error& e) {
+      b.source = std::string("(unreadable record: ") + e.what() + ")";
+    }
+    out.push_back(std::move(b));
+  }
+  return out;
+}
+
 int cmd_recover(const Options& o) {
   git::Repository repo = git::Repository::open(o.dir);
   Recovery r = recover(repo, o.command_line, say);
@@ -143,6 +164,7 @@ int cmd_recover(const Options& o) {
     j["outside_changes"] = outside;
     j["kept_ref"] = r.kept_ref ? nlohmann::json(*r.kept_ref) : nlohmann::json(nullptr);
     if (r.restore) j["restore"] = reporters::restore_json(*r.unfinished->snapshot, *r.restore);
+    j["resumable_batches"] = reporters::resumable_batches_json(resumable_batches(repo));
     print_json(j);
   } else if (!r.unfinished) {
     std::cout << "nothing to recover: no unfinished operation\n";
@@ -153,9 +175,9 @@ int cmd_recover(const Options& o) {
     std::cout << "recovered the interrupted '" << r.unfinished->operation
               << "': it had not changed the tree yet (no snapshot was taken)\n";
   }
-  if (!o.json && r.unfinished && r.unfinished->operation == "batch")
-    for (const std::string& id : BatchRecordStore(repo.state_dir()).unfinished())
-      std::cout << "continue the batch with: autofix-gate batch --resume " << id << "\n";
+  if (!o.json)
+    for (const reporters::ResumableBatch& b : resumable_batches(repo))
+      std::cout << "continue the batch with: autofix-gate batch --resume " << b.id << "\n";
   return exit_code::ok;
 }
 
@@ -167,6 +189,7 @@ int cmd_status(const Options& o) {
   s.unfinished = journal_for(repo).read();
   s.git_operation = repo.operation_in_progress();
   for (auto& stored : snapshot::SnapshotStore(repo).list()) s.snapshots.push_back(std::move(stored.manifest));
+  s.resumable_batches = resumable_batches(repo);
   if (o.json) print_json(reporters::status_json(s));
   else std::cout << reporters::status_text(s);
   return exit_code::ok;

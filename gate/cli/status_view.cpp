@@ -50,6 +50,14 @@ json snapshot_summary_json(const snapshot::Manifest& m) {
           {"untracked_files", m.scan.stats.untracked_files}};
 }
 
+json resumable_batches_json(const std::vector<ResumableBatch>& batches) {
+  json out = json::array();
+  for (const ResumableBatch& b : batches)
+    out.push_back({{"id", b.id}, {"started", b.started}, {"source", utf8_name(b.source)}, {"fixes", b.fixes},
+                   {"steps_done", b.steps_done}, {"resume_command", "autofix-gate batch --resume " + b.id}});
+  return out;
+}
+
 json status_json(const StatusModel& s) {
   json snapshots = json::array();
   for (const auto& m : s.snapshots) snapshots.push_back(snapshot_summary_json(m));
@@ -59,7 +67,8 @@ json status_json(const StatusModel& s) {
           {"lock", lock},
           {"unfinished_operation", s.unfinished ? journal_json(*s.unfinished) : json(nullptr)},
           {"git_operation_in_progress", s.git_operation ? json(*s.git_operation) : json(nullptr)},
-          {"snapshots", snapshots}};
+          {"snapshots", snapshots},
+          {"resumable_batches", resumable_batches_json(s.resumable_batches)}};
 }
 
 std::string snapshot_list_text(const std::vector<snapshot::Manifest>& snapshots) {
@@ -90,6 +99,12 @@ std::string status_text(const StatusModel& s) {
     out << "journal:    clean\n";
   }
   if (s.git_operation) out << "git:        a " << *s.git_operation << " is in progress\n";
+  if (!s.resumable_batches.empty()) {
+    out << "batches:    " << s.resumable_batches.size() << " interrupted, can be resumed\n";
+    for (const ResumableBatch& b : s.resumable_batches)
+      out << "  " << b.id << "  started " << b.started << "  " << b.steps_done << " step(s) done, " << b.fixes
+          << " fix(es) from " << b.source << "\n    continue with: autofix-gate batch --resume " << b.id << "\n";
+  }
   out << "snapshots:  " << s.snapshots.size() << "\n";
   std::string list = snapshot_list_text(s.snapshots);
   if (!s.snapshots.empty()) {

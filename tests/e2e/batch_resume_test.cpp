@@ -244,6 +244,12 @@ TEST(BatchResume, KillNineAtPointsOverTheWholeRunThenRecoverAndResumeGivesTheUni
 
     Strings ids = unfinished(c);
     ASSERT_EQ(ids.size(), 1u);
+    runners::ProcessResult status = gate(c.repo(), {"status", "--json"});
+    ASSERT_EQ(status.exit_code, 0) << show(status);
+    const nlohmann::json listed = nlohmann::json::parse(status.out).at("resumable_batches");
+    ASSERT_EQ(listed.size(), 1u) << listed.dump();
+    EXPECT_EQ(listed[0].at("id"), ids[0]);
+    EXPECT_EQ(listed[0].at("resume_command"), "autofix-gate batch --resume " + ids[0]);
     if (branch_written(c)) ++resumed_after_branch;
     runners::ProcessResult resumed = batch(c, {"--resume", ids[0]});
     ASSERT_EQ(resumed.exit_code, 1) << show(resumed);

@@ -101,7 +101,8 @@ TEST(StatusJson, IdleRepositoryHasNulls) {
                                   {"lock", nullptr},
                                   {"unfinished_operation", nullptr},
                                   {"git_operation_in_progress", nullptr},
-                                  {"snapshots", json::array()}}));
+                                  {"snapshots", json::array()},
+                                  {"resumable_batches", json::array()}}));
 }
 
 TEST(SnapshotListText, DescribesEachHeadKind) {
@@ -170,6 +171,32 @@ TEST(RestoreJson, SaysWhatWasDone) {
                                                      {"lost_refs", json::array()},
                                                      {"verified", true}}));
   EXPECT_EQ(restore_json("S1", snapshot::RestoreReport{})["discarded"], nullptr);
+}
+
+
+TEST(StatusText, ListsInterruptedBatchesWithTheirResumeCommand) {
+  StatusModel s;
+  s.workdir = "/repo";
+  s.resumable_batches = {{.id = "20261207T221522Z-0a1b2c", .started = "2026-12-07T22:15:22Z",
+                          .source = "fixes/batch.json", .fixes = 6, .steps_done = 2}};
+  EXPECT_EQ(status_text(s),
+            "repository: /repo\n"
+            "lock:       free\n"
+            "journal:    clean\n"
+            "batches:    1 interrupted, can be resumed\n"
+            "  20261207T221522Z-0a1b2c  started 2026-12-07T22:15:22Z  2 step(s) done, 6 fix(es) from fixes/batch.json\n"
+            "    continue with: autofix-gate batch --resume 20261207T221522Z-0a1b2c\n"
+            "snapshots:  0\n");
+}
+
+TEST(StatusJson, ListsInterruptedBatchesAndNoneAsAnEmptyList) {
+  StatusModel s;
+  s.workdir = "/repo";
+  EXPECT_EQ(status_json(s)["resumable_batches"], json::array());
+  s.resumable_batches = {{.id = "b1", .started = "t", .source = "p/", .fixes = 3, .steps_done = 0}};
+  EXPECT_EQ(status_json(s)["resumable_batches"],
+            (json::array({{{"id", "b1"}, {"started", "t"}, {"source", "p/"}, {"fixes", 3}, {"steps_done", 0},
+                           {"resume_command", "autofix-gate batch --resume b1"}}})));
 }
 
 }  // namespace
