@@ -15,6 +15,7 @@
 #include "gate/run/plan.h"
 #include "gate/run/report_files.h"
 #include "gate/run/shard.h"
+#include "gate/run/rollback.h"
 #include "gate/run/verify.h"
 #include "gate/git/reference.h"
 #include "gate/git/repository.h"
@@ -35,6 +36,7 @@
 #include "reporters/attempt_report.h"
 #include "reporters/batch_report.h"
 #include "reporters/progress.h"
+#include "reporters/rollback_report.h"
 #include "gate/cli/status_view.h"
 #include "runners/stray_processes.h"
 
@@ -81,6 +83,16 @@ struct Options {
   std::optional<std::string> checkpoint_id;     // checkpoints validate [ID]
   bool cleanup_dry_run = false;
   std::optional<std::string> resume;
+  struct Rollback {
+    std::string to;
+    std::string level = "autofix";
+    std::string strategy = "revert";
+    std::vector<std::string> paths;
+    std::string reason;
+    bool dry_run = false;
+    bool no_verify = false;
+    bool force = false;
+  } rollback;
   // Set by a command whose outcome was committed (an accepted fix's branch written): a signal arriving
   // later does not turn its exit code into 128+N.
   bool outcome_committed = false;
@@ -380,6 +392,40 @@ int cmd_verify(Options& o) {
   AttemptOutcome outcome = run_verify(v, progress);
   if (o.json) print_json(reporters::attempt_json(outcome.result));
   else print_verdict(outcome.result, outcome.report_dir);
+  return outcome.exit_code;
+}
+
+int cmd_rollback(Options& o) {
+  TraceScope trace("rollback");
+  reporters::Progress progress = reporters::Progress::for_stderr();
+  RollbackOptions r;
+  r.common = attempt_options(o);
+  r.to = o.rollback.to;
+  r.level = *kRollbackLevels.parse(o.rollback.level);
+  r.strategy = *kRollbackStrategies.parse(o.rollback.strategy);
+  r.globs = o.rollback.paths;
+  r.reason = o.rollback.reason;
+  r.dry_run = o.rollback.dry_run;
+  r.verify = !o.rollback.no_verify;
+  r.force = o.rollback.force;
+  RollbackOutcome outcome = run_rollback(r, progress);
+  if (r.dry_run) return outcome.exit_code;
+  o.outcome_committed = true;  // the branch moved: a signal now changes nothing of it
+  if (o.json) {
+    print_json(reporters::rollback_json(outcome.result));
+  } else {
+    const RollbackResult& res = outcome.result;
+    std::cout << "rolled back " << res.branch << " to " << res.to_commit.substr(0, 12) << " (" << to_string(res.level)
+              << "): " << res.commits_written.size() << " commit(s), " << res.paths_changed.size()
+              << " file(s) changed, HEAD now " << res.head_after.substr(0, 12) << "\n";
+    if (res.check)
+      std::cout << "check against " << res.to_commit.substr(0, 12) << ": " << res.check->verdict << " (" << res.check->reason
+                << ")\n";
+    std::cout << "reports: " << outcome.report_dir.string() << "\n";
+  }
+  if (outcome.exit_code == exit_code::rejected)
+    say("the rolled-back branch is LESS GREEN than " + outcome.result.to_commit.substr(0, 12) +
+        ": the rollback commits stay; see " + (outcome.report_dir / "rollback-report.md").string());
   return outcome.exit_code;
 }
 
@@ -722,6 +768,44 @@ int run(int argc, char** argv) {
   add_judging_options(verify, o);
   verify->add_flag("--json", o.json, "Print report.json on stdout");
   verify->callback([&] { action = [&] { return cmd_verify(o); }; });
+
+  CLI::App* rollback = app.add_subcommand(
+      "rollback",
+      "Emergency rollback of landed work to an earlier version (docs/rollback.md): revert the autofix commits since "
+      "REF (--level autofix, default), everything since REF (complete), or chosen paths (paths), as commits with "
+      "Autofix-Rollback trailers; then check the result is as green as REF; exit 0 done, 1 less green, 5 dry run");
+  add_dir_option(rollback, o);
+  rollback->add_option("--to", o.rollback.to, "The version to go back to: a commit of this branch's history")
+      ->required()->type_name("REF");
+  rollback->add_option("--level", o.rollback.level, "autofix (default), complete or paths")
+      ->check(CLI::IsMember([] {
+        std::vector<std::string> names;
+        for (std::string_view name : kRollbackLevels.names()) names.emplace_back(name);
+        return names;
+      }()));
+  rollback->add_option("--paths", o.rollback.paths, "--level paths: the paths to put back (globs)")->type_name("GLOB...");
+  rollback->add_option("--strategy", o.rollback.strategy, "revert (default): new commits; reset: move the branch back "
+                       "(--level complete only; refused on a branch with an upstream unless --force)")
+      ->check(CLI::IsMember([] {
+        std::vector<std::string> names;
+        for (std::string_view name : kRollbackStrategies.names()) names.emplace_back(name);
+        return names;
+      }()));
+  rollback->add_flag("--force", o.rollback.force, "Allow --strategy reset on a branch that has an upstream");
+  rollback->add_option("--reason", o.rollback.reason, "Why: kept in the commits and the report")->type_name("TEXT");
+  rollback->add_flag("--dry-run", o.rollback.dry_run, "Print the plan and the files it would change; change nothing (exit 5)");
+  rollback->add_flag("--no-verify", o.rollback.no_verify, "Do not build and test the result against REF");
+  add_source_dir_option(rollback, o);
+  rollback->add_option("--build-dir", o.build_dir, "Build directory for the check (default: build/ in the repository)")
+      ->type_name("DIR");
+  rollback->add_option("--report-dir", o.report_dir, "Where reports go (the rollback's under <dir>/rollbacks/<id>/)")
+      ->type_name("DIR");
+  rollback->add_option("--config", o.config, "Gate configuration (see docs/configuration.md)")->type_name("FILE");
+  rollback->add_option("--timeout", o.timeout_s, "Limit in seconds for the check's build and tests, each")
+      ->check(CLI::PositiveNumber);
+  add_jobs_option(rollback, o);
+  rollback->add_flag("--json", o.json, "Print the rollback's report.json on stdout");
+  rollback->callback([&] { action = [&] { return cmd_rollback(o); }; });
 
   CLI::App* merge = app.add_subcommand(
       "merge", "Merge the partial results of `verify --shard K/N` into one report and verdict");

@@ -21,4 +21,16 @@ std::vector<std::string> reference_names_under(const Repository& repo, const std
   return names;
 }
 
+bool branch_has_upstream(const Repository& repo, const std::string& name) {
+  git_buf upstream = GIT_BUF_INIT;
+  int rc = git_branch_upstream_name(&upstream, repo.get(), name.c_str());
+  git_buf_dispose(&upstream);
+  if (rc == GIT_ENOTFOUND) {
+    git_error_clear();
+    return false;
+  }
+  check(rc, "cannot read the upstream of " + name);
+  return true;
+}
+
 }  // namespace autofix::git

@@ -16,4 +16,8 @@ void remove_reference_if_any(const Repository& repo, const std::string& name) no
 // particular order. Reads names only, no objects. Throws Error naming the prefix when git cannot list them.
 std::vector<std::string> reference_names_under(const Repository& repo, const std::string& prefix);
 
+// Whether the local branch `name` (a full name, "refs/heads/...") tracks a remote branch (branch.<b>.merge
+// set): history moved back there would no longer match what others fetched.
+bool branch_has_upstream(const Repository& repo, const std::string& name);
+
 }  // namespace autofix::git

@@ -1,0 +1,176 @@
+// `autofix-gate rollback` end to end on a tiny CMake project without a compiler (its tests read files):
+// two autofix commits and the user's own around them; each level gives the expected commits and tree,
+// the user's uncommitted work survives byte for byte, a dry run and every refusal change nothing, and a
+// result less green than the version fails loudly.
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "tests/e2e/e2e_helpers.h"
+
+namespace autofix::testing {
+namespace {
+
+using Strings = std::vector<std::string>;
+
+constexpr const char* kCMake =
+    "cmake_minimum_required(VERSION 3.20)\n"
+    "project(rollbacks LANGUAGES NONE)\n"
+    "enable_testing()\n"
+    "add_test(NAME value_is_ok COMMAND grep -qx ok \"${CMAKE_CURRENT_SOURCE_DIR}/value.conf\")\n"
+    "add_test(NAME other_is_fine COMMAND grep -qx fine \"${CMAKE_CURRENT_SOURCE_DIR}/other.conf\")\n";
+
+Strings lines(const std::string& text) {
+  Strings out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
+}
+
+class Rollbacks : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    make_fileread_project(repo_, kCMake, {{"value.conf", "ok\n"}, {"other.conf", "fine\n"}, {"user.conf", "v1\n"}});
+    version_ = head();
+    commit({{"notes/auto.txt", "tidy\n"}}, "autofix: add a note", "Autofix-Attempt: 20261207T000001Z-aaaaaa");
+    first_autofix_ = head();
+    commit({{"user.conf", "v2\n"}}, "my own work", "");
+    user_ = head();
+    commit({{"value.conf", "bad\n"}}, "autofix: change the value", "Autofix-Attempt: 20261207T000002Z-bbbbbb");
+    second_autofix_ = head();
+  }
+  void commit(const std::map<std::string, std::string>& files, const std::string& summary, const std::string& trailer) {
+    for (const auto& [path, content] : files) {
+      fs::create_directories((repo_ / path).parent_path());
+      write_file(repo_ / path, content);
+    }
+    git(repo_, {"add", "-A"});
+    git(repo_, {"commit", "-q", "-m", trailer.empty() ? summary : summary + "\n\n" + trailer});
+  }
+  std::string head() const { return git_out({"rev-parse", "HEAD"}); }
+  std::string git_out(const Strings& args) const {
+    std::string out = git(repo_, args);
+    while (!out.empty() && out.back() == '\n') out.pop_back();
+    return out;
+  }
+  runners::ProcessResult gate_with(Strings args) const {
+    Strings argv{gate_binary().string(), "rollback", "-j", "2"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run(argv, repo_, {}, std::chrono::minutes(3));
+  }
+  // The user's uncommitted work: a staged edit and an untracked file, in paths no rollback here writes.
+  void edit_as_the_user() {
+    write_file(repo_ / "user.conf", "v3, not committed\n");
+    git(repo_, {"add", "user.conf"});
+    write_file(repo_ / "scratch notes.txt", "remember the milk\n");
+  }
+  void expect_users_work_intact() const {
+    EXPECT_EQ(read_file(repo_ / "user.conf"), "v3, not committed\n");
+    EXPECT_EQ(read_file(repo_ / "scratch notes.txt"), "remember the milk\n");
+    EXPECT_EQ(git_out({"status", "--porcelain"}), "M  user.conf\n?? \"scratch notes.txt\"");
+  }
+  TempDir tmp_;
+  fs::path repo_ = tmp_.path() / "rollback repo";
+  std::string version_, first_autofix_, user_, second_autofix_;
+};
+
+TEST_F(Rollbacks, AutofixLevelRevertsOnlyTheAutofixCommitsNewestFirstAndChecksTheResult) {
+  edit_as_the_user();
+  runners::ProcessResult dry = gate_with({"--to", version_, "--dry-run"});
+  ASSERT_EQ(dry.exit_code, 5) << show(dry);
+  EXPECT_EQ(dry.out, "dry run: rollback of refs/heads/main (autofix, revert) to " + version_.substr(0, 12) + " (" +
+                         version_ + ")\n"
+                         "  reverts the 2 autofix commit(s) since " + version_.substr(0, 12) +
+                         ", newest first, keeping the other 1 commit(s)\n"
+                         "  undo " + second_autofix_.substr(0, 12) + " autofix: change the value\n"
+                         "  undo " + first_autofix_.substr(0, 12) + " autofix: add a note\n"
+                         "  2 file(s) would change:\n"
+                         "    notes/auto.txt\n"
+                         "    value.conf\n"
+                         "nothing was changed\n");
+  EXPECT_EQ(head(), second_autofix_);
+  expect_users_work_intact();
+
+  runners::ProcessResult r = gate_with({"--to", version_, "--reason", "value.conf broke production", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << show(r);
+  nlohmann::json report = nlohmann::json::parse(r.out);
+  const std::string id = report.at("id").get<std::string>();
+  EXPECT_EQ(lines(git_out({"log", "--format=%s", second_autofix_ + "..HEAD"})),
+            (Strings{"Revert \"autofix: add a note\"", "Revert \"autofix: change the value\""}));
+  EXPECT_EQ(lines(git_out({"log", "--format=%(trailers:key=Autofix-Rollback-To,valueonly)", second_autofix_ + "..HEAD"})),
+            (Strings{version_, "", version_}));
+  EXPECT_EQ(lines(git_out({"log", "--format=%(trailers:key=Autofix-Rollback,valueonly)", "-1"})), (Strings{id}));
+  // The version's content plus the user's own commit; their uncommitted work untouched.
+  EXPECT_EQ(git_out({"diff", "--name-only", version_, "HEAD"}), "user.conf");
+  EXPECT_EQ(read_file(repo_ / "value.conf"), "ok\n");
+  EXPECT_FALSE(fs::exists(repo_ / "notes" / "auto.txt"));
+  expect_users_work_intact();
+
+  EXPECT_EQ(report.at("level"), "autofix");
+  EXPECT_EQ(report.at("reason"), "value.conf broke production");
+  EXPECT_EQ(report.at("undone").size(), 2u);
+  EXPECT_EQ(report.at("since").size(), 3u);
+  EXPECT_EQ(report.at("commits_written").size(), 2u);
+  EXPECT_EQ(report.at("head_after"), head());
+  EXPECT_EQ(report.at("check").at("verdict"), "accepted") << report.dump(2);
+  EXPECT_EQ(report.at("check").at("passed_at_version"), 2);
+  EXPECT_EQ(report.at("check").at("passed_after"), 2);
+  fs::path dir = repo_ / "build" / "autofix" / "rollbacks" / id;
+  EXPECT_EQ(nlohmann::json::parse(read_file(dir / "report.json")), report);
+  std::string md = read_file(dir / "rollback-report.md");
+  EXPECT_NE(md.find("| why | value.conf broke production |"), std::string::npos) << md;
+  EXPECT_NE(md.find("- `" + second_autofix_.substr(0, 12) + "` autofix: change the value (autofix)"), std::string::npos) << md;
+}
+
+TEST_F(Rollbacks, PathsAndCompleteLevelsAndEveryRefusalChangesNothing) {
+  const std::string before = head();
+  auto refused = [&](const Strings& args, const std::string& message) {
+    runners::ProcessResult r = gate_with(args);
+    EXPECT_EQ(r.exit_code, 2) << show(r);
+    EXPECT_NE(r.err.find(message), std::string::npos) << show(r);
+    EXPECT_EQ(head(), before);
+    EXPECT_EQ(git_out({"status", "--porcelain"}), "");
+  };
+  refused({"--to", "no-such-ref"}, "cannot resolve 'no-such-ref'");
+  git(repo_, {"checkout", "-q", "-b", "side", version_});
+  commit({{"side.txt", "x\n"}}, "side work", "");
+  const std::string side = head();
+  git(repo_, {"checkout", "-q", "main"});
+  refused({"--to", side}, "is not on the first-parent line of");
+  refused({"--to", version_, "--level", "paths", "--paths", "nothing/**"}, "no file that changed since the version matches nothing/**");
+  refused({"--to", user_, "--level", "autofix", "--strategy", "reset"}, "--strategy reset moves the whole branch");
+  write_file(repo_ / "value.conf", "mine\n");
+  runners::ProcessResult clash = gate_with({"--to", version_, "--level", "paths", "--paths", "v*.conf", "--no-verify"});
+  EXPECT_EQ(clash.exit_code, 2) << show(clash);
+  EXPECT_NE(clash.err.find("would write over uncommitted work in value.conf"), std::string::npos) << show(clash);
+  EXPECT_EQ(read_file(repo_ / "value.conf"), "mine\n");
+  EXPECT_EQ(head(), before);
+  git(repo_, {"checkout", "--", "value.conf"});
+
+  runners::ProcessResult paths = gate_with({"--to", version_, "--level", "paths", "--paths", "v*.conf", "--no-verify"});
+  ASSERT_EQ(paths.exit_code, 0) << show(paths);
+  EXPECT_EQ(git_out({"log", "--format=%s", "-1"}), "autofix-gate: roll back 1 path(s) to " + version_.substr(0, 12));
+  EXPECT_EQ(git_out({"diff", "--name-only", version_, "HEAD"}), "notes/auto.txt\nuser.conf");
+  EXPECT_EQ(git_out({"status", "--porcelain"}), "");
+
+  runners::ProcessResult complete = gate_with({"--to", version_, "--level", "complete"});
+  ASSERT_EQ(complete.exit_code, 0) << show(complete);
+  EXPECT_NE(complete.out.find("check against " + version_.substr(0, 12) + ": identical"), std::string::npos) << show(complete);
+  EXPECT_EQ(git_out({"diff", "--name-only", version_, "HEAD"}), "");
+  EXPECT_EQ(git_out({"rev-list", "--count", before + "..HEAD"}), "2");
+  EXPECT_EQ(git_out({"status", "--porcelain"}), "");
+}
+
+TEST_F(Rollbacks, AResultLessGreenThanTheVersionFailsLoudlyAndKeepsTheCommits) {
+  commit({{"other.conf", "broken\n"}}, "my own work breaks other.conf", "");
+  const std::string before = head();
+  runners::ProcessResult r = gate_with({"--to", version_});
+  ASSERT_EQ(r.exit_code, 1) << show(r);
+  EXPECT_NE(r.err.find("the rolled-back branch is LESS GREEN than " + version_.substr(0, 12)), std::string::npos) << show(r);
+  EXPECT_NE(r.out.find("check against " + version_.substr(0, 12) + ": rejected"), std::string::npos) << show(r);
+  EXPECT_EQ(git_out({"rev-list", "--count", before + "..HEAD"}), "2");
+  EXPECT_EQ(read_file(repo_ / "other.conf"), "broken\n");
+}
+
+}  // namespace
+}  // namespace autofix::testing
