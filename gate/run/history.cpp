@@ -80,7 +80,10 @@ bool matches(const HistoryRecord& r, const HistoryFilter& f) {
 HistoryListing list_history(const git::Repository& repo, const HistoryFilter& filter) {
   HistoryStore store(repo);
   HistoryListing listing;
-  listing.records = store.newest(filter.limit, [&](const HistoryRecord& r) { return matches(r, filter); });
+  HistoryWindow window;
+  if (filter.since) window.since = format_compact_utc(*filter.since);
+  if (filter.until) window.until = format_compact_utc(*filter.until);
+  listing.records = store.newest(filter.limit, [&](const HistoryRecord& r) { return matches(r, filter); }, window);
   listing.damaged = store.damaged();
   return listing;
 }

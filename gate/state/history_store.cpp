@@ -69,8 +69,9 @@ std::optional<HistoryRecord> HistoryStore::read(const git_oid& blob, const std::
   }
 }
 
-std::vector<HistoryRecord> HistoryStore::newest(std::size_t limit,
-                                                const std::function<bool(const HistoryRecord&)>& keep) const {
+std::vector<HistoryRecord> HistoryStore::newest(std::size_t limit, const std::function<bool(const HistoryRecord&)>& keep,
+                                                const HistoryWindow& window) const {
+  constexpr std::size_t kTime = 16;  // "20261207T221522Z"
   std::vector<HistoryRecord> found;
   const std::optional<git_oid> head = git::log_head(repo_, kHistoryRef);
   if (!head || limit == 0) return found;
@@ -78,11 +79,20 @@ std::vector<HistoryRecord> HistoryStore::newest(std::size_t limit,
   for (const git::LogEntry& month : newest_first(git::list_log_directory(repo_, tree, "records"))) {
     if (!month.directory) continue;
     const std::string month_dir = "records/" + month.name;
+    if (!window.since.empty() && month.name.size() == 7 &&
+        month.name.substr(0, 4) + month.name.substr(5, 2) + "31T235959Z" < window.since)
+      return found;  // this month and every older one end before the window
     for (const git::LogEntry& day : newest_first(git::list_log_directory(repo_, tree, month_dir))) {
       if (!day.directory) continue;
+      if (!window.since.empty() && month.name.size() == 7 &&
+          month.name.substr(0, 4) + month.name.substr(5, 2) + day.name + "T235959Z" < window.since)
+        return found;
       const std::string day_dir = month_dir + "/" + day.name;
       for (const git::LogEntry& file : newest_first(git::list_log_directory(repo_, tree, day_dir))) {
         if (file.directory || id_of(file.name).empty()) continue;
+        const std::string time = file.name.substr(0, kTime);
+        if (!window.until.empty() && time >= window.until) continue;
+        if (!window.since.empty() && time < window.since) return found;
         std::optional<HistoryRecord> r = read(file.id, day_dir + "/" + file.name);
         if (!r || (keep && !keep(*r))) continue;
         found.push_back(std::move(*r));

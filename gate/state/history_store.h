@@ -21,6 +21,12 @@ namespace autofix {
 
 inline constexpr const char* kHistoryRef = "refs/autofix/history";
 
+// Times as the ids start with them, "20261207T221522Z" (format_compact_utc); empty: no bound.
+struct HistoryWindow {
+  std::string since;  // records that started at or after
+  std::string until;  // records that started before
+};
+
 class HistoryStore {
  public:
   explicit HistoryStore(const git::Repository& repo);
@@ -29,8 +35,10 @@ class HistoryStore {
   // the same record again changes nothing. Throws Error naming the ref when it cannot be written.
   std::string append(const HistoryRecord& r);
   // Newest first: stops after `limit` records that pass `keep` (none: every record), reading only the
-  // months and days it needs.
-  std::vector<HistoryRecord> newest(std::size_t limit, const std::function<bool(const HistoryRecord&)>& keep = {}) const;
+  // months and days it needs. `window` bounds the ids by the time they start with: records outside it
+  // are never read, and the walk stops at the first older than window.since.
+  std::vector<HistoryRecord> newest(std::size_t limit, const std::function<bool(const HistoryRecord&)>& keep = {},
+                                    const HistoryWindow& window = {}) const;
   std::optional<HistoryRecord> find(std::string_view id) const;
   // The records with breaker key `key`, oldest first.
   std::vector<HistoryRecord> for_breaker_key(std::string_view key) const;

@@ -94,6 +94,18 @@ TEST(HistoryStore, NewestReadsOnlyTheNewestRecordsOfManyMonths) {
   for (int i = 0; i < 5; ++i) EXPECT_EQ(accepted[i].id, nth_id(297 - 3 * i)) << i;
   EXPECT_EQ(filtered.records_read(), 15u);  // 299 .. 285
 
+  // A window of time: only the records inside it are read, and the walk ends at the first older one.
+  auto time_of = [](int n) { return nth_id(n).substr(0, 16); };
+  HistoryStore windowed(repo);
+  std::vector<HistoryRecord> inside = windowed.newest(20, {}, HistoryWindow{time_of(290), time_of(295)});
+  ASSERT_EQ(inside.size(), 5u);
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(inside[i].id, nth_id(294 - i)) << i;
+  EXPECT_EQ(windowed.records_read(), 5u);
+  HistoryStore since_only(repo);
+  EXPECT_EQ(since_only.newest(1000, {}, HistoryWindow{time_of(200), ""}).size(), 100u);
+  EXPECT_EQ(since_only.records_read(), 100u);
+  EXPECT_TRUE(since_only.newest(1000, {}, HistoryWindow{"20300101T000000Z", ""}).empty());
+
   HistoryStore all(repo);
   EXPECT_EQ(all.newest(1000).size(), 300u);
   EXPECT_EQ(all.newest(1000).back().id, nth_id(0));
