@@ -317,6 +317,20 @@ int cmd_history_export(const Options& o) {
   return exit_code::ok;
 }
 
+int cmd_history_stats(const Options& o) {
+  git::Repository repo = git::Repository::open(o.dir);
+  const SystemTime now = std::chrono::system_clock::now();
+  HistoryFilter filter;
+  if (o.since) filter.since = parse_history_time(*o.since, now, "--since");
+  if (o.until) filter.until = parse_history_time(*o.until, now, "--until");
+  std::vector<std::string> damaged;
+  HistoryStats stats = stats_of_history(repo, filter, damaged);
+  warn_damaged(damaged);
+  if (o.json) print_ordered_json(history_stats_json(stats));
+  else std::cout << history_stats_text(stats);
+  return exit_code::ok;
+}
+
 int cmd_history_sync(const Options& o) {
   git::Repository repo = git::Repository::open(o.dir);
   git::LogSync s = sync_history(repo, o.remote);
@@ -928,8 +942,17 @@ int run(int argc, char** argv) {
               "someone pushed meanwhile; run it after the gate in CI to keep the history");
   history_sync->add_option("remote", o.remote, "A configured remote, a path or a URL (default origin)");
   add_dir_option(history_sync, o);
+  CLI::App* history_stats = history->add_subcommand(
+      "stats", "Acceptance per command and fix source, the most frequent failure signatures, the tests most often "
+               "broken, time by phase, and recommendations naming their numbers");
+  add_dir_option(history_stats, o);
+  history_stats->add_option("--since", o.since, "Only runs that started at or after (as for `history`)")
+      ->type_name("DATE|DURATION");
+  history_stats->add_option("--until", o.until, "Only runs that started before")->type_name("DATE|DURATION");
+  history_stats->add_flag("--json", o.json, "Print them as JSON");
   history->callback([&] {
-    action = [&, history_show, history_export, history_sync] {
+    action = [&, history_show, history_export, history_sync, history_stats] {
+      if (history_stats->parsed()) return cmd_history_stats(o);
       if (history_show->parsed()) return cmd_history_show(o);
       if (history_export->parsed()) return cmd_history_export(o);
       if (history_sync->parsed()) return cmd_history_sync(o);

@@ -112,6 +112,71 @@ HistoryListing export_history(const git::Repository& repo, HistoryExportFormat f
   return listing;
 }
 
+HistoryStats stats_of_history(const git::Repository& repo, const HistoryFilter& filter, std::vector<std::string>& damaged) {
+  HistoryFilter all = filter;
+  all.limit = std::numeric_limits<std::size_t>::max();
+  HistoryListing listing = list_history(repo, all);
+  damaged = listing.damaged;
+  return history_stats(listing.records);
+}
+
+namespace {
+
+nlohmann::ordered_json rates_json(const std::vector<AcceptanceRate>& rates) {
+  nlohmann::ordered_json j = nlohmann::ordered_json::array();
+  for (const AcceptanceRate& r : rates) j.push_back({{"name", r.name}, {"runs", r.runs}, {"accepted", r.accepted}});
+  return j;
+}
+
+nlohmann::ordered_json counts_json(const std::vector<NamedCount>& counts) {
+  nlohmann::ordered_json j = nlohmann::ordered_json::array();
+  for (const NamedCount& c : counts) j.push_back({{"name", c.name}, {"count", c.count}, {"last_id", c.last_id}});
+  return j;
+}
+
+std::string rate_line(const AcceptanceRate& r) {
+  return "  " + r.name + ": " + std::to_string(r.accepted) + " of " + std::to_string(r.runs) + " accepted (" +
+         std::to_string(r.runs ? r.accepted * 100 / r.runs : 0) + "%)\n";
+}
+
+}  // namespace
+
+nlohmann::ordered_json history_stats_json(const HistoryStats& s) {
+  nlohmann::ordered_json j;
+  j["records"] = s.records;
+  j["by_command"] = rates_json(s.by_command);
+  j["by_fix_source"] = rates_json(s.by_fix_source);
+  j["signatures"] = counts_json(s.signatures);
+  j["broken_tests"] = counts_json(s.broken_tests);
+  nlohmann::ordered_json phases = nlohmann::ordered_json::array();
+  for (const PhaseTime& p : s.phases)
+    phases.push_back({{"phase", p.phase}, {"runs", p.runs}, {"median_ms", p.median_ms}, {"total_ms", p.total_ms},
+                      {"percent", p.percent}});
+  j["phases"] = std::move(phases);
+  j["recommendations"] = s.recommendations;
+  return j;
+}
+
+std::string history_stats_text(const HistoryStats& s) {
+  std::string t = std::to_string(s.records) + " record(s)\n";
+  if (s.records == 0) return t;
+  t += "acceptance by command:\n";
+  for (const AcceptanceRate& r : s.by_command) t += rate_line(r);
+  t += "acceptance by fix source:\n";
+  for (const AcceptanceRate& r : s.by_fix_source) t += rate_line(r);
+  if (!s.signatures.empty()) t += "most frequent failure signatures:\n";
+  for (const NamedCount& c : s.signatures) t += "  " + std::to_string(c.count) + "x " + c.name + "\n";
+  if (!s.broken_tests.empty()) t += "tests most often broken:\n";
+  for (const NamedCount& c : s.broken_tests) t += "  " + std::to_string(c.count) + "x " + c.name + "\n";
+  if (!s.phases.empty()) t += "time by phase (median, share of all):\n";
+  for (const PhaseTime& p : s.phases)
+    t += "  " + p.phase + ": " + std::to_string(p.median_ms) + " ms, " + std::to_string(p.percent) + "% (" +
+         std::to_string(p.runs) + " runs)\n";
+  if (!s.recommendations.empty()) t += "recommendations:\n";
+  for (const std::string& r : s.recommendations) t += "  - " + r + "\n";
+  return t;
+}
+
 git::LogSync sync_history(const git::Repository& repo, const std::string& remote) {
   HistoryStore store(repo);
   return store.sync(remote);

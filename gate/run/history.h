@@ -8,8 +8,11 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "gate/git/file_log.h"
 #include "gate/git/repository.h"
+#include "gate/policy/history_stats.h"
 #include "gate/results/history_record.h"
 #include "gate/util/clock.h"
 
@@ -44,6 +47,11 @@ enum class HistoryExportFormat { jsonl, csv };
 // Writes every record, oldest first, to `out` (atomically): one JSON object per line, or CSV with the
 // header. Returns the listing written (its damaged records were skipped).
 HistoryListing export_history(const git::Repository& repo, HistoryExportFormat format, const std::filesystem::path& out);
+
+// `history stats`: over every record that passes `filter` (its limit ignored).
+HistoryStats stats_of_history(const git::Repository& repo, const HistoryFilter& filter, std::vector<std::string>& damaged);
+nlohmann::ordered_json history_stats_json(const HistoryStats& stats);
+std::string history_stats_text(const HistoryStats& stats);
 
 // Fetches, merges and pushes refs/autofix/history with `remote`.
 git::LogSync sync_history(const git::Repository& repo, const std::string& remote);

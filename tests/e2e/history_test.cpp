@@ -123,6 +123,12 @@ TEST(History, TwoClonesSyncThroughABareRepositoryAndAFreshCloneSeesBoth) {
   r = gate_in(three, {"history", "show", listed[0].at("id").get<std::string>(), "--json"});
   ASSERT_EQ(r.exit_code, 0) << show(r);
   EXPECT_EQ(json_of(r), listed[0]);
+  nlohmann::json stats = json_of(gate_in(three, {"history", "stats", "--json"}));
+  EXPECT_EQ(stats.at("records"), 2) << stats.dump(2);
+  EXPECT_EQ(stats.at("by_command"), nlohmann::json::parse(R"([{"name": "attempt", "runs": 2, "accepted": 0}])"));
+  EXPECT_EQ(stats.at("broken_tests"),
+            nlohmann::json({{{"name", "value_is_ok"}, {"count", 1}, {"last_id", attempted.at("id")}}}));
+
   r = gate_in(three, {"history", "show", "20200101T000000Z-000000"});
   EXPECT_EQ(r.exit_code, 2) << show(r);
 }

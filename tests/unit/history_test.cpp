@@ -98,5 +98,32 @@ TEST(History, ListsNewestFirstAndExportsOldestFirst) {
   EXPECT_NE(text.find("\r\n20261205T120000Z-00000001,"), std::string::npos);
 }
 
+TEST(History, StatsAsTextAndJson) {
+  HistoryStats s;
+  s.records = 2;
+  s.by_command = {{"attempt", 2, 1}};
+  s.by_fix_source = {{"patch", 2, 1}};
+  s.signatures = {{"sig", 1, "20261207T120000Z-00000001"}};
+  s.broken_tests = {{"t", 1, "20261207T120000Z-00000001"}};
+  s.phases = {{"build", 2, 1500, 3000, 75}};
+  s.recommendations = {"look"};
+  EXPECT_EQ(history_stats_text(s),
+            "2 record(s)\n"
+            "acceptance by command:\n  attempt: 1 of 2 accepted (50%)\n"
+            "acceptance by fix source:\n  patch: 1 of 2 accepted (50%)\n"
+            "most frequent failure signatures:\n  1x sig\n"
+            "tests most often broken:\n  1x t\n"
+            "time by phase (median, share of all):\n  build: 1500 ms, 75% (2 runs)\n"
+            "recommendations:\n  - look\n");
+  EXPECT_EQ(history_stats_json(s).dump(),
+            R"({"records":2,"by_command":[{"name":"attempt","runs":2,"accepted":1}],)"
+            R"("by_fix_source":[{"name":"patch","runs":2,"accepted":1}],)"
+            R"("signatures":[{"name":"sig","count":1,"last_id":"20261207T120000Z-00000001"}],)"
+            R"("broken_tests":[{"name":"t","count":1,"last_id":"20261207T120000Z-00000001"}],)"
+            R"("phases":[{"phase":"build","runs":2,"median_ms":1500,"total_ms":3000,"percent":75}],)"
+            R"("recommendations":["look"]})");
+  EXPECT_EQ(history_stats_text(HistoryStats{}), "0 record(s)\n");
+}
+
 }  // namespace
 }  // namespace autofix
