@@ -22,6 +22,7 @@
 #include "gate/git/commit.h"
 #include "gate/git/patch.h"
 #include "gate/git/repository.h"
+#include "gate/git/revision.h"
 #include "gate/git/signature.h"
 #include "gate/state/operation.h"
 #include "gate/run/history_entry.h"
@@ -110,6 +111,16 @@ std::string plan_text(const AttemptOptions& o, const Layout& l, const std::strin
 
 namespace {
 
+// The commit HEAD names, for a record of a run that took no snapshot; none when unborn or unreadable.
+std::optional<git_oid> head_commit(const git::Repository& repo) {
+  try {
+    git::RevisionLookup head = git::lookup_commit(repo, "HEAD");
+    if (head.outcome == git::RevisionLookup::Outcome::commit) return head.commit.id;
+  } catch (const Error&) {
+  }
+  return std::nullopt;
+}
+
 // The attempt's record in the history (gate/run/history_entry.h), once its verdict stands.
 void record_attempt(const git::Repository& repo, const AttemptOptions& o, const AttemptResult& result,
                     const std::optional<std::string>& patch, const std::optional<git_oid>& base) {
@@ -178,7 +189,7 @@ AttemptOutcome run_attempt(const AttemptOptions& o, reporters::Progress& progres
       progress.note("[apply] " + result.reason);
       explain_outcome(result);
       if (!o.dry_run) write_reports_or_warn(result, l, progress);  // a dry run writes nothing
-      if (!o.dry_run) record_attempt(repo, o, result, patch, std::nullopt);
+      if (!o.dry_run) record_attempt(repo, o, result, patch, head_commit(repo));
       outcome.exit_code = exit_code::rejected;
       return outcome;
     }

@@ -104,6 +104,7 @@ TEST(History, TwoClonesSyncThroughABareRepositoryAndAFreshCloneSeesBoth) {
   EXPECT_EQ(attempted.at("fix").at("patch_sha256").get<std::string>().size(), 64u);
   EXPECT_EQ(attempted.at("base"), git(one, {"rev-parse", "HEAD"}).substr(0, 40));
   EXPECT_EQ(by_reason["patch_refused"].at("verdict"), "rejected");
+  EXPECT_EQ(by_reason["patch_refused"].at("base"), attempted.at("base"));  // no snapshot: HEAD's commit
 
   // The export holds every record, oldest first, under the documented header.
   r = gate_in(three, {"history", "export", "--format", "csv", "--out", (tmp / "all history.csv").string()});
