@@ -257,7 +257,9 @@ int cmd_checkpoints_list(const Options& o) {
 }
 
 void warn_damaged(const std::vector<std::string>& damaged) {
-  for (const std::string& d : damaged) say("warning: skipped a damaged history record " + d);
+  for (const std::string& d : damaged)
+    say(d.starts_with("refs/") ? "warning: cannot read the history, left out: " + d
+                               : "warning: skipped a damaged history record " + d);
 }
 
 nlohmann::ordered_json history_json_array(const std::vector<HistoryRecord>& records) {

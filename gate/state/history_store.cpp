@@ -48,6 +48,26 @@ std::string HistoryStore::append(const HistoryRecord& r) {
   return r.id;
 }
 
+std::optional<git_oid> HistoryStore::tree_or_report() const {
+  try {
+    const std::optional<git_oid> head = git::log_head(repo_, kHistoryRef);
+    if (!head) return std::nullopt;
+    return git::log_tree(repo_, *head);
+  } catch (const Error& e) {
+    damaged_.push_back(std::string(kHistoryRef) + ": " + e.what());
+    return std::nullopt;
+  }
+}
+
+std::vector<git::LogEntry> HistoryStore::list(const git_oid& tree, const std::string& dir) const {
+  try {
+    return git::list_log_directory(repo_, tree, dir);
+  } catch (const Error& e) {
+    damaged_.push_back(std::string(kHistoryRef) + ":" + dir + ": " + e.what());
+    return {};
+  }
+}
+
 std::optional<HistoryRecord> HistoryStore::read(const git_oid& blob, const std::string& name) const {
   ++records_read_;
   const std::string id = id_of(name.substr(name.rfind('/') + 1));
@@ -73,22 +93,23 @@ std::vector<HistoryRecord> HistoryStore::newest(std::size_t limit, const std::fu
                                                 const HistoryWindow& window) const {
   constexpr std::size_t kTime = 16;  // "20261207T221522Z"
   std::vector<HistoryRecord> found;
-  const std::optional<git_oid> head = git::log_head(repo_, kHistoryRef);
-  if (!head || limit == 0) return found;
-  const git_oid tree = git::log_tree(repo_, *head);
-  for (const git::LogEntry& month : newest_first(git::list_log_directory(repo_, tree, "records"))) {
+  if (limit == 0) return found;
+  const std::optional<git_oid> root = tree_or_report();
+  if (!root) return found;
+  const git_oid tree = *root;
+  for (const git::LogEntry& month : newest_first(list(tree, "records"))) {
     if (!month.directory) continue;
     const std::string month_dir = "records/" + month.name;
     if (!window.since.empty() && month.name.size() == 7 &&
         month.name.substr(0, 4) + month.name.substr(5, 2) + "31T235959Z" < window.since)
       return found;  // this month and every older one end before the window
-    for (const git::LogEntry& day : newest_first(git::list_log_directory(repo_, tree, month_dir))) {
+    for (const git::LogEntry& day : newest_first(list(tree, month_dir))) {
       if (!day.directory) continue;
       if (!window.since.empty() && month.name.size() == 7 &&
           month.name.substr(0, 4) + month.name.substr(5, 2) + day.name + "T235959Z" < window.since)
         return found;
       const std::string day_dir = month_dir + "/" + day.name;
-      for (const git::LogEntry& file : newest_first(git::list_log_directory(repo_, tree, day_dir))) {
+      for (const git::LogEntry& file : newest_first(list(tree, day_dir))) {
         if (file.directory || id_of(file.name).empty()) continue;
         const std::string time = file.name.substr(0, kTime);
         if (!window.until.empty() && time >= window.until) continue;
@@ -105,22 +126,22 @@ std::vector<HistoryRecord> HistoryStore::newest(std::size_t limit, const std::fu
 
 std::optional<HistoryRecord> HistoryStore::find(std::string_view id) const {
   if (!is_history_id(id)) return std::nullopt;
-  const std::optional<git_oid> head = git::log_head(repo_, kHistoryRef);
-  if (!head) return std::nullopt;
+  const std::optional<git_oid> tree = tree_or_report();
+  if (!tree) return std::nullopt;
   const std::string path = record_path(id);
   const std::string dir = path.substr(0, path.rfind('/'));
   const std::string name = path.substr(path.rfind('/') + 1);
-  for (const git::LogEntry& e : git::list_log_directory(repo_, git::log_tree(repo_, *head), dir))
+  for (const git::LogEntry& e : list(*tree, dir))
     if (!e.directory && e.name == name) return read(e.id, path);
   return std::nullopt;
 }
 
 std::vector<HistoryRecord> HistoryStore::for_breaker_key(std::string_view key) const {
   std::vector<HistoryRecord> found;
-  const std::optional<git_oid> head = git::log_head(repo_, kHistoryRef);
-  if (!head) return found;
+  const std::optional<git_oid> tree = tree_or_report();
+  if (!tree) return found;
   const std::string dir = breaker_dir(key);
-  for (const git::LogEntry& e : git::list_log_directory(repo_, git::log_tree(repo_, *head), dir)) {
+  for (const git::LogEntry& e : list(*tree, dir)) {
     if (e.directory || id_of(e.name).empty()) continue;
     std::optional<HistoryRecord> r = read(e.id, dir + "/" + e.name);
     if (r && r->breaker_key == key) found.push_back(std::move(*r));
@@ -130,13 +151,13 @@ std::vector<HistoryRecord> HistoryStore::for_breaker_key(std::string_view key) c
 
 std::vector<std::string> HistoryStore::breaker_keys() const {
   std::vector<std::string> keys;
-  const std::optional<git_oid> head = git::log_head(repo_, kHistoryRef);
-  if (!head) return keys;
-  const git_oid tree = git::log_tree(repo_, *head);
-  for (const git::LogEntry& dir : git::list_log_directory(repo_, tree, "breaker")) {
+  const std::optional<git_oid> root = tree_or_report();
+  if (!root) return keys;
+  const git_oid tree = *root;
+  for (const git::LogEntry& dir : list(tree, "breaker")) {
     if (!dir.directory) continue;
     // Any readable record of the folder names its key (a damaged one is skipped for the next).
-    for (const git::LogEntry& e : git::list_log_directory(repo_, tree, "breaker/" + dir.name)) {
+    for (const git::LogEntry& e : list(tree, "breaker/" + dir.name)) {
       if (e.directory || id_of(e.name).empty()) continue;
       std::optional<HistoryRecord> r = read(e.id, "breaker/" + dir.name + "/" + e.name);
       if (r && !r->breaker_key.empty() && breaker_dir(r->breaker_key) == "breaker/" + dir.name) {

@@ -44,7 +44,8 @@ class HistoryStore {
   std::vector<HistoryRecord> for_breaker_key(std::string_view key) const;
   // The key texts that have records, in no particular order.
   std::vector<std::string> breaker_keys() const;
-  // "<id>: what is wrong" for each record skipped so far by this store's reads.
+  // "<id>: what is wrong" for each record skipped so far by this store's reads ("refs/autofix/history: ..."
+  // when the ref or a folder of it cannot be read: what it holds is skipped).
   std::vector<std::string> damaged() const { return damaged_; }
   // How many record files this store's reads parsed so far (what newest() costs).
   std::size_t records_read() const noexcept { return records_read_; }
@@ -63,6 +64,10 @@ class HistoryStore {
 
  private:
   std::optional<HistoryRecord> read(const git_oid& blob, const std::string& name) const;
+  // The history's tree; none when there is no history, or it cannot be read (reported in damaged()).
+  std::optional<git_oid> tree_or_report() const;
+  // A directory of it; empty (and reported) when it cannot be read.
+  std::vector<git::LogEntry> list(const git_oid& tree, const std::string& dir) const;
 
   const git::Repository& repo_;
   git::LogOptions options_;

@@ -17,6 +17,11 @@ namespace {
 using autofix::testing::git;
 using autofix::testing::TempDir;
 
+std::string trimmed(std::string s) {
+  while (!s.empty() && s.back() == '\n') s.pop_back();
+  return s;
+}
+
 struct HistoryRepo {
   TempDir tmp;
   std::filesystem::path root = tmp / "history repo";
@@ -143,6 +148,26 @@ TEST(HistoryStore, ADamagedRecordIsSkippedAndReportedWithItsId) {
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0].id, "20261207T100000Z-00000001");
   EXPECT_EQ(finder.damaged().size(), 2u);
+}
+
+TEST(HistoryStore, ADamagedRefIsReportedAndReadsAsNoHistory) {
+  HistoryRepo h;
+  git::Repository repo = git::Repository::open(h.root);
+  HistoryStore store(repo);
+  store.append(record("20261207T100000Z-00000001", "rejected", "k"));
+  // The ref names a blob, not a commit.
+  const std::string blob = trimmed(git(h.root, {"rev-parse", "HEAD:README.md"}));
+  git(h.root, {"update-ref", kHistoryRef, blob});
+  HistoryStore reader(repo);
+  EXPECT_TRUE(reader.newest(20).empty());
+  EXPECT_EQ(reader.find("20261207T100000Z-00000001"), std::nullopt);
+  EXPECT_TRUE(reader.for_breaker_key("k").empty());
+  EXPECT_TRUE(reader.breaker_keys().empty());
+  const std::vector<std::string> damaged = reader.damaged();
+  ASSERT_EQ(damaged.size(), 4u);
+  EXPECT_TRUE(damaged[0].starts_with("refs/autofix/history: cannot read the commit " + blob + ": ")) << damaged[0];
+  // Appending refuses (an attempt turns that into a warning, gate/run/history_entry.h).
+  EXPECT_THROW(reader.append(record("20261207T110000Z-00000002")), Error);
 }
 
 TEST(HistoryStore, BreakerIndexListsEachKeysRecordsOldestFirst) {
