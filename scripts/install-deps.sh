@@ -13,7 +13,7 @@ packages=(
   libgtest-dev libgmock-dev
   catch2 doctest-dev                     # test frameworks of the end-to-end fixture projects
   clang-tidy cppcheck                    # the static-analysis tiers (docs/tiers.md)
-  libssl-dev openssl                     # TLS for bench/real_projects (on demand only)
+  libssl-dev openssl                     # libcrypto: SHA-256 of history records; TLS for bench/real_projects
   strace                                 # tests/e2e: kill the gate at a chosen system call
   chromium                               # tests/browser: report.html in headless Chromium
   cmark-gfm                              # tests: summary.md rendered as GitHub renders Markdown

@@ -14,12 +14,14 @@
 #include "gate/git/tree_diff.h"
 #include "gate/git/tree_edit.h"
 #include "gate/policy/rollback_scope.h"
+#include "gate/run/history_entry.h"
 #include "gate/run/verify.h"
 #include "gate/snapshot/outside_changes.h"
 #include "gate/snapshot/snapshot_store.h"
 #include "gate/state/layout.h"
 #include "gate/state/operation.h"
 #include "gate/util/atomic_file.h"
+#include "gate/util/build_info.h"
 #include "gate/util/clock.h"
 #include "gate/util/error.h"
 #include "gate/util/signals.h"
@@ -131,6 +133,34 @@ RollbackResult::Check check_of(const AttemptOutcome& v) {
   c.broken = v.result.regressions();
   c.report_dir = v.report_dir.string();
   return c;
+}
+
+// The rollback's record in the history (docs/history.md): command "rollback", the version as its base,
+// the new HEAD as its head and commit; its verdict is the check's, "rolled_back" with --no-verify.
+HistoryRecord history_record_of(const RollbackResult& r, const std::vector<std::string>& words, const HistoryWho& who) {
+  HistoryRecord h;
+  h.id = r.id;
+  h.started = r.started;
+  h.ended = format_iso8601_utc(std::chrono::system_clock::now());
+  h.command = "rollback";
+  if (!words.empty()) h.args.assign(words.begin() + 1, words.end());
+  h.who = who;
+  h.base = r.to_commit;
+  h.head = r.head_after;
+  h.lane = "";
+  h.risk = "";
+  h.verdict = r.check ? r.check->verdict : "rolled_back";
+  h.reason = std::string(to_string(r.level)) + " rollback to " + r.to_commit.substr(0, 12) + ": " +
+             std::to_string(r.undone.size()) + " commit(s) undone" + (r.reason.empty() ? "" : "; why: " + r.reason);
+  if (r.check) {
+    h.tests.run = r.check->tests_after;
+    h.tests.passed = r.check->passed_after;
+    h.tests.broken = r.check->broken;
+  }
+  h.snapshot = r.id;
+  h.commit = r.head_after;
+  h.gate_version = build_info().version;
+  return h;
 }
 
 void write_reports(const RollbackResult& r, const fs::path& dir) {
@@ -249,6 +279,7 @@ RollbackOutcome run_rollback(const RollbackOptions& ro, reporters::Progress& pro
   }
   outcome.report_dir = l.report_root / "rollbacks" / r.id;
   write_reports(r, outcome.report_dir);
+  record_history_or_warn(repo, history_record_of(r, o.command, history_who(repo, git::process_environment())), std::cerr);
   return outcome;
 }
 

@@ -117,6 +117,14 @@ TEST_F(Rollbacks, AutofixLevelRevertsOnlyTheAutofixCommitsNewestFirstAndChecksTh
   EXPECT_EQ(report.at("check").at("passed_after"), 2);
   fs::path dir = repo_ / "build" / "autofix" / "rollbacks" / id;
   EXPECT_EQ(nlohmann::json::parse(read_file(dir / "report.json")), report);
+  // The history holds the rollback (and the check's verify) as records.
+  runners::ProcessResult history = run({gate_binary().string(), "history", "--command", "rollback", "--json"}, repo_);
+  ASSERT_EQ(history.exit_code, 0) << show(history);
+  nlohmann::json records = nlohmann::json::parse(history.out);
+  ASSERT_EQ(records.size(), 1u) << records.dump(2);
+  EXPECT_EQ(records[0].at("id"), id);
+  EXPECT_EQ(records[0].at("verdict"), "accepted");
+  EXPECT_EQ(records[0].at("commit"), head());
   std::string md = read_file(dir / "rollback-report.md");
   EXPECT_NE(md.find("| why | value.conf broke production |"), std::string::npos) << md;
   EXPECT_NE(md.find("- `" + second_autofix_.substr(0, 12) + "` autofix: change the value (autofix)"), std::string::npos) << md;
