@@ -17,6 +17,8 @@ packages=(
   strace                                 # tests/e2e: kill the gate at a chosen system call
   chromium                               # tests/browser: report.html in headless Chromium
   cmark-gfm                              # tests: summary.md rendered as GitHub renders Markdown
+  dpkg-dev lintian                       # the .deb (cpack runs dpkg-shlibdeps); tests/ci checks it with lintian
+  man-db groff-base zsh                  # tests/ci: the man page through man --warnings, the zsh completion
 )
 
 missing=()
