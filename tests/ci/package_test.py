@@ -343,6 +343,13 @@ class Completions(unittest.TestCase):
                 self.assertEqual(complete("-C", self.repo, "restore", "--json", ""), self.snapshots)
                 self.assertEqual(complete("batch", "--strategy", ""),
                                  ["all_or_nothing", "best_effort", "checkpoint", "continue_on_error"])
+        report = os.path.join(self.tmp, "a report.json")
+        with open(report, "w") as f:
+            json.dump({"tiers": [{"name": "unit"}, {"name": "static"}]}, f)
+        self.assertEqual(self.bash("tier-status", "--report", report, "--tier", ""), ["unit", "static"])
+        self.assertEqual(self.bash("tier-status", "--report", report, "--tier", "s"), ["static"])
+        self.assertEqual(self.zsh("tier-status", "--report", report, "--tier", ""), ["unit", "static"])
+        self.assertEqual(self.bash("tier-status", "--tier", ""), [])
         self.assertEqual(self.bash("attempt", "--on-accept", ""), ["branch", "keep", "commit"])
         self.assertEqual(self.bash("attempt", "--on-accept", "=", "k"), ["keep"])
         self.assertEqual(self.bash("sn"), ["snapshot", "snapshots"])
