@@ -20,8 +20,10 @@ function(_roff out text)
   set(${out} "${text}" PARENT_SCOPE)
 endfunction()
 
-# Markdown of the exit codes' table to roff text: no **, no backticks, "\\" is one backslash.
+# Markdown of the exit codes' table to roff text: no **, no backticks, "\\" is one backslash, no pointer to
+# the text below the table (the page has no such text).
 function(_roff_from_markdown out text)
+  string(REPLACE " (see below)" "" text "${text}")
   string(REPLACE "**" "" text "${text}")
   string(REPLACE "`" "" text "${text}")
   string(REPLACE "\\\\" "\\" text "${text}")
