@@ -1,8 +1,15 @@
 #!/usr/bin/env bash
 # Installs everything AutofixGate needs to build, test and benchmark, from Debian's packages only.
 # Safe to run again; needs root (or sudo) on a Debian 12 machine.
+#   scripts/install-deps.sh            everything (development: build, tests, benchmarks)
+#   scripts/install-deps.sh --build    only what building and running autofix-gate needs (the GitHub Action,
+#                                      the GitLab component: also on Ubuntu runners)
 set -euo pipefail
 
+build_packages=(
+  build-essential g++ cmake ninja-build pkg-config git python3
+  libgit2-dev libboost-dev libboost-filesystem-dev nlohmann-json3-dev libpugixml-dev libcli11-dev zlib1g-dev
+)
 packages=(
   build-essential g++ cmake ninja-build pkg-config git python3 python3-yaml
   python3-jsonschema                     # tests/ci, tests/reports: CI examples and report files against schemas
@@ -17,7 +24,15 @@ packages=(
   strace                                 # tests/e2e: kill the gate at a chosen system call
   chromium                               # tests/browser: report.html in headless Chromium
   cmark-gfm                              # tests: summary.md rendered as GitHub renders Markdown
+  dpkg-dev lintian                       # the .deb (cpack runs dpkg-shlibdeps); tests/ci checks it with lintian
+  man-db groff-base zsh                  # tests/ci: the man page through man --warnings, the zsh completion
 )
+
+case "${1:-}" in
+  "") ;;
+  --build) packages=("${build_packages[@]}") ;;
+  *) echo "install-deps: unknown argument '$1'; use no argument (everything) or --build" >&2; exit 2 ;;
+esac
 
 missing=()
 for p in "${packages[@]}"; do
