@@ -18,6 +18,7 @@
 #include "gate/run/shard.h"
 #include "gate/run/rollback.h"
 #include "gate/run/verify.h"
+#include "gate/run/versions.h"
 #include "gate/git/reference.h"
 #include "gate/git/repository.h"
 #include "gate/policy/retention.h"
@@ -41,6 +42,7 @@
 #include "reporters/progress.h"
 #include "reporters/rollback_report.h"
 #include "gate/cli/status_view.h"
+#include "gate/cli/versions_view.h"
 #include "runners/stray_processes.h"
 
 namespace autofix::cli {
@@ -534,6 +536,14 @@ int cmd_rollback(Options& o) {
   return outcome.exit_code;
 }
 
+int cmd_versions(Options& o) {
+  git::Repository repo = git::Repository::open(o.dir);
+  std::vector<KnownVersion> versions = read_versions(repo, o.limit);
+  if (o.json) print_json(cli::versions_json(versions));
+  else std::cout << cli::versions_text(versions);
+  return exit_code::ok;
+}
+
 int cmd_merge(Options& o) {
   std::vector<std::filesystem::path> partials(o.partials.begin(), o.partials.end());
   AttemptResult merged = merge_partials(partials);
@@ -880,7 +890,7 @@ int run(int argc, char** argv) {
       "REF (--level autofix, default), everything since REF (complete), or chosen paths (paths), as commits with "
       "Autofix-Rollback trailers; then check the result is as green as REF; exit 0 done, 1 less green, 5 dry run");
   add_dir_option(rollback, o);
-  rollback->add_option("--to", o.rollback.to, "The version to go back to: a commit of this branch's history")
+  rollback->add_option("--to", o.rollback.to, "The version to go back to: last-green (the newest commit a check judged green, see `versions`) or a commit of this branch's history")
       ->required()->type_name("REF");
   rollback->add_option("--level", o.rollback.level, "autofix (default), complete or paths")
       ->check(CLI::IsMember([] {
@@ -911,6 +921,14 @@ int run(int argc, char** argv) {
   add_jobs_option(rollback, o);
   rollback->add_flag("--json", o.json, "Print the rollback's report.json on stdout");
   rollback->callback([&] { action = [&] { return cmd_rollback(o); }; });
+
+  CLI::App* versions = app.add_subcommand(
+      "versions", "The known-good points of the branch, newest first: commits verify, health or a rollback's check "
+                  "judged, autofix commits, tags, and last-green (docs/rollback.md#versions)");
+  add_dir_option(versions, o);
+  versions->add_option("--limit", o.limit, "How many commits of the branch to show (default 20)")->check(CLI::PositiveNumber);
+  versions->add_flag("--json", o.json, "Print as JSON");
+  versions->callback([&] { action = [&] { return cmd_versions(o); }; });
 
   CLI::App* merge = app.add_subcommand(
       "merge", "Merge the partial results of `verify --shard K/N` into one report and verdict");

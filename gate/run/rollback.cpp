@@ -16,6 +16,7 @@
 #include "gate/policy/rollback_scope.h"
 #include "gate/run/history_entry.h"
 #include "gate/run/verify.h"
+#include "gate/run/versions.h"
 #include "gate/snapshot/outside_changes.h"
 #include "gate/snapshot/snapshot_store.h"
 #include "gate/state/layout.h"
@@ -193,7 +194,7 @@ RollbackOutcome run_rollback(const RollbackOptions& ro, reporters::Progress& pro
   if (head_lookup.outcome != git::RevisionLookup::Outcome::commit)
     throw Error(ErrorKind::usage, "HEAD names no commit yet: there is nothing to roll back");
   const git::CommitInfo head = head_lookup.commit;
-  const git::CommitInfo to = commit_named(repo, ro.to);
+  const git::CommitInfo to = commit_named(repo, ro.to == "last-green" ? last_green_commit(repo) : ro.to);
   const snapshot::HeadState head_state = snapshot::read_head(repo);
   std::optional<std::string> branch;  // nullopt: HEAD is detached and moves itself
   if (head_state.kind == snapshot::HeadState::Kind::branch) branch = head_state.ref;

@@ -180,5 +180,37 @@ TEST_F(Rollbacks, AResultLessGreenThanTheVersionFailsLoudlyAndKeepsTheCommits) {
   EXPECT_EQ(read_file(repo_ / "other.conf"), "broken\n");
 }
 
+TEST_F(Rollbacks, LastGreenIsTheNewestCommitACheckJudgedGreen) {
+  runners::ProcessResult none = gate_with({"--to", "last-green"});
+  EXPECT_EQ(none.exit_code, 2) << show(none);
+  EXPECT_NE(none.err.find("no commit of this branch's last 1000 was judged green"), std::string::npos) << show(none);
+  EXPECT_EQ(head(), second_autofix_);
+
+  runners::ProcessResult verified =
+      run({gate_binary().string(), "verify", "-j", "2", "--base", version_, "--head", user_}, repo_, {}, std::chrono::minutes(3));
+  ASSERT_EQ(verified.exit_code, 0) << show(verified);
+  runners::ProcessResult versions = run({gate_binary().string(), "versions", "--json"}, repo_);
+  ASSERT_EQ(versions.exit_code, 0) << show(versions);
+  nlohmann::json v = nlohmann::json::parse(versions.out);
+  EXPECT_EQ(v.at("last_green"), user_) << v.dump(2);
+  ASSERT_EQ(v.at("versions").size(), 5u) << v.dump(2);  // the four commits and the README's
+  EXPECT_EQ(v.at("versions")[0].at("commit"), second_autofix_);
+  EXPECT_EQ(v.at("versions")[0].at("autofix"), true);
+  EXPECT_EQ(v.at("versions")[1].at("green").at("command"), "verify");
+  EXPECT_EQ(v.at("versions")[1].at("autofix_after"), 1);
+  EXPECT_EQ(v.at("versions")[3].at("autofix_after"), 2);
+  runners::ProcessResult text = run({gate_binary().string(), "versions"}, repo_);
+  EXPECT_NE(text.out.find(user_.substr(0, 12) + "  "), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("1 autofix commit(s) after it  <- last-green  my own work\n"), std::string::npos) << text.out;
+
+  runners::ProcessResult r = gate_with({"--to", "last-green", "--no-verify", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << show(r);
+  nlohmann::json report = nlohmann::json::parse(r.out);
+  EXPECT_EQ(report.at("to").at("spec"), "last-green");
+  EXPECT_EQ(report.at("to").at("commit"), user_);
+  EXPECT_EQ(git_out({"log", "--format=%s", "-1"}), "Revert \"autofix: change the value\"");
+  EXPECT_EQ(git_out({"diff", "--name-only", user_, "HEAD"}), "");
+}
+
 }  // namespace
 }  // namespace autofix::testing
