@@ -12,6 +12,7 @@
 #include "gate/run/attempt.h"
 #include "gate/run/batch.h"
 #include "gate/run/checkpoints.h"
+#include "gate/run/health.h"
 #include "gate/run/history.h"
 #include "gate/run/plan.h"
 #include "gate/run/report_files.h"
@@ -39,6 +40,7 @@
 #include "reporters/batch_report.h"
 #include "reporters/history_json.h"
 #include "reporters/history_table.h"
+#include "reporters/health_report.h"
 #include "reporters/progress.h"
 #include "reporters/rollback_report.h"
 #include "gate/cli/status_view.h"
@@ -98,6 +100,10 @@ struct Options {
     bool no_verify = false;
     bool force = false;
   } rollback;
+  struct Health {
+    std::string since = "24h";
+    bool revert = false;
+  } health;
   // history
   std::optional<std::string> since;
   std::optional<std::string> until;
@@ -536,6 +542,20 @@ int cmd_rollback(Options& o) {
   return outcome.exit_code;
 }
 
+int cmd_health(Options& o) {
+  TraceScope trace("health");
+  reporters::Progress progress = reporters::Progress::for_stderr();
+  HealthOptions h;
+  h.common = attempt_options(o);
+  h.since = o.health.since;
+  h.revert = o.health.revert;
+  HealthOutcome outcome = run_health(h, progress);
+  if (!outcome.result.rollback_id.empty()) o.outcome_committed = true;  // the reverts landed
+  if (o.json) print_json(reporters::health_json(outcome.result));
+  else std::cout << reporters::health_text(outcome.result) << "report: " << (outcome.report_dir / "report.json").string() << "\n";
+  return outcome.exit_code;
+}
+
 int cmd_versions(Options& o) {
   git::Repository repo = git::Repository::open(o.dir);
   std::vector<KnownVersion> versions = read_versions(repo, o.limit);
@@ -921,6 +941,23 @@ int run(int argc, char** argv) {
   add_jobs_option(rollback, o);
   rollback->add_flag("--json", o.json, "Print the rollback's report.json on stdout");
   rollback->callback([&] { action = [&] { return cmd_rollback(o); }; });
+
+  CLI::App* health = app.add_subcommand(
+      "health", "Re-judge the autofix commits that landed in a window on the branch as it is now (each: the branch "
+                "with it against the branch without it); --revert reverts the unhealthy ones (docs/rollback.md#health); "
+                "exit 0 healthy or reverted, 1 unhealthy, 4 could not judge");
+  add_dir_option(health, o);
+  health->add_option("--since", o.health.since, "The window: a duration (90s, 30m, 12h, 7d, 2w; default 24h), a date, "
+                     "or a commit of the branch")->type_name("DURATION|DATE|REF");
+  health->add_flag("--revert", o.health.revert, "Revert the unhealthy fixes (commits with Autofix-Health: <id>), then check");
+  add_source_dir_option(health, o);
+  health->add_option("--build-dir", o.build_dir, "Build directory (default: build/ in the repository)")->type_name("DIR");
+  health->add_option("--report-dir", o.report_dir, "Where reports go (the check's under <dir>/health/<id>/)")->type_name("DIR");
+  health->add_option("--config", o.config, "Gate configuration (see docs/configuration.md)")->type_name("FILE");
+  health->add_option("--timeout", o.timeout_s, "Limit in seconds for each build and test run")->check(CLI::PositiveNumber);
+  add_jobs_option(health, o);
+  health->add_flag("--json", o.json, "Print the check's report.json on stdout");
+  health->callback([&] { action = [&] { return cmd_health(o); }; });
 
   CLI::App* versions = app.add_subcommand(
       "versions", "The known-good points of the branch, newest first: commits verify, health or a rollback's check "

@@ -54,7 +54,8 @@ RollbackScope scope_rollback(const RollbackRequest& r) {
       break;
     case RollbackLevel::autofix:
       for (const RollbackCommit& c : r.since)
-        if (c.autofix) plan.undone.push_back(c);
+        if (c.autofix && (r.only.empty() || std::find(r.only.begin(), r.only.end(), c.id) != r.only.end()))
+          plan.undone.push_back(c);
       if (plan.undone.empty())
         throw Error(ErrorKind::usage,
                     "no autofix commit (Autofix-Attempt or Autofix-Batch trailer) among the " +
@@ -80,7 +81,7 @@ RollbackScope scope_rollback(const RollbackRequest& r) {
 
 std::string rollback_commit_message(RollbackLevel level, const std::string& rollback_id, const std::string& to_commit,
                                     const RollbackScope& plan, const RollbackCommit* reverted,
-                                    const std::string& reason) {
+                                    const std::string& reason, const std::string& health_id) {
   std::ostringstream m;
   if (level == RollbackLevel::autofix && reverted) {
     m << "Revert \"" << reverted->summary << "\"\n\n"
@@ -95,6 +96,7 @@ std::string rollback_commit_message(RollbackLevel level, const std::string& roll
   }
   if (!reason.empty()) m << "\nWhy: " << reason << "\n";
   m << "\nAutofix-Rollback: " << rollback_id << "\nAutofix-Rollback-To: " << to_commit << "\n";
+  if (!health_id.empty()) m << "Autofix-Health: " << health_id << "\n";
   return m.str();
 }
 

@@ -22,6 +22,9 @@ struct RollbackRequest {
   std::vector<std::string> differing_paths; // files that differ between the version and HEAD
   bool has_upstream = false;                // the branch tracks a remote one
   bool force = false;
+  // autofix level: only these commits (hex ids) among the autofix ones (a health check's unhealthy fixes);
+  // empty: all of them.
+  std::vector<std::string> only;
 };
 
 struct RollbackScope {
@@ -38,8 +41,9 @@ RollbackScope scope_rollback(const RollbackRequest& request);
 // The message of one rollback commit: complete and paths write one commit, autofix one revert per commit
 // (`reverted`). Each ends with the trailers Autofix-Rollback: <id> and Autofix-Rollback-To: <to_commit>,
 // so that a rollback can itself be found and rolled back.
+// `health_id` (a health check's id, or empty) adds the trailer Autofix-Health: <id>.
 std::string rollback_commit_message(RollbackLevel level, const std::string& rollback_id, const std::string& to_commit,
                                     const RollbackScope& plan, const RollbackCommit* reverted,
-                                    const std::string& reason);
+                                    const std::string& reason, const std::string& health_id = "");
 
 }  // namespace autofix

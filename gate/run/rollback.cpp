@@ -64,7 +64,7 @@ Written write_commits(const git::Repository& repo, const RollbackOptions& ro, co
   Written w;
   const std::string to_hex = git::to_hex(to.id);
   auto message = [&](const RollbackCommit* reverted) {
-    return rollback_commit_message(ro.level, id, to_hex, plan, reverted, ro.reason);
+    return rollback_commit_message(ro.level, id, to_hex, plan, reverted, ro.reason, ro.health_id);
   };
   if (ro.strategy == RollbackStrategy::reset) {
     w.final_commit = to.id;
@@ -212,6 +212,7 @@ RollbackOutcome run_rollback(const RollbackOptions& ro, reporters::Progress& pro
   request.differing_paths = paths_between(repo, to.tree, head.tree);
   request.has_upstream = branch && git::branch_has_upstream(repo, *branch);
   request.force = ro.force;
+  request.only = ro.only;
   const RollbackScope plan = scope_rollback(request);
   r.since = request.since;
   r.undone = plan.undone;

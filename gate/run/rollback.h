@@ -22,6 +22,10 @@ struct RollbackOptions {
   bool dry_run = false;
   bool verify = true;               // false: --no-verify
   bool force = false;               // --force: reset a branch that has an upstream
+  // A health check's reverts (gate/run/health.h): only these autofix commits, each revert carrying
+  // Autofix-Health: <health_id>.
+  std::vector<std::string> only;
+  std::string health_id;
 };
 
 struct RollbackOutcome {
