@@ -12,6 +12,7 @@
 #include "gate/run/attempt.h"
 #include "gate/run/batch.h"
 #include "gate/run/checkpoints.h"
+#include "gate/run/history.h"
 #include "gate/run/plan.h"
 #include "gate/run/report_files.h"
 #include "gate/run/shard.h"
@@ -34,6 +35,8 @@
 #include "gate/util/shell_words.h"
 #include "reporters/attempt_report.h"
 #include "reporters/batch_report.h"
+#include "reporters/history_json.h"
+#include "reporters/history_table.h"
 #include "reporters/progress.h"
 #include "gate/cli/status_view.h"
 #include "runners/stray_processes.h"
@@ -81,6 +84,17 @@ struct Options {
   std::optional<std::string> checkpoint_id;     // checkpoints validate [ID]
   bool cleanup_dry_run = false;
   std::optional<std::string> resume;
+  // history
+  std::optional<std::string> since;
+  std::optional<std::string> until;
+  std::optional<std::string> verdict;
+  std::optional<std::string> history_command;
+  std::size_t limit = 20;
+  bool csv = false;
+  std::string history_id;
+  std::string export_format;
+  std::string export_out;
+  std::string remote = "origin";
   // Set by a command whose outcome was committed (an accepted fix's branch written): a signal arriving
   // later does not turn its exit code into 128+N.
   bool outcome_committed = false;
@@ -239,6 +253,97 @@ int cmd_checkpoints_list(const Options& o) {
   } else {
     for (const CheckpointEntry& e : entries) std::cout << checkpoint_line(e) << "\n";
   }
+  return exit_code::ok;
+}
+
+void warn_damaged(const std::vector<std::string>& damaged) {
+  for (const std::string& d : damaged)
+    say(d.starts_with("refs/") ? "warning: cannot read the history, left out: " + d
+                               : "warning: skipped a damaged history record " + d);
+}
+
+nlohmann::ordered_json history_json_array(const std::vector<HistoryRecord>& records) {
+  nlohmann::ordered_json j = nlohmann::ordered_json::array();
+  for (const HistoryRecord& r : records) j.push_back(reporters::history_record_json(r));
+  return j;
+}
+
+void print_ordered_json(const nlohmann::ordered_json& j) {
+  std::cout << j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
+}
+
+int cmd_history_list(const Options& o) {
+  git::Repository repo = git::Repository::open(o.dir);
+  const SystemTime now = std::chrono::system_clock::now();
+  HistoryFilter filter;
+  if (o.since) filter.since = parse_history_time(*o.since, now, "--since");
+  if (o.until) filter.until = parse_history_time(*o.until, now, "--until");
+  filter.verdict = o.verdict;
+  filter.command = o.history_command;
+  filter.limit = o.limit;
+  HistoryListing listing = list_history(repo, filter);
+  warn_damaged(listing.damaged);
+  if (o.json) {
+    print_ordered_json(history_json_array(listing.records));
+  } else if (o.csv) {
+    std::cout << reporters::history_csv_header();
+    for (const HistoryRecord& r : listing.records) std::cout << reporters::history_csv_row(r);
+  } else if (listing.records.empty()) {
+    std::cout << "no history records" << (filter.since || filter.until || filter.verdict || filter.command ? " match" : "")
+              << "\n";
+  } else {
+    for (const HistoryRecord& r : listing.records) std::cout << reporters::history_line(r) << "\n";
+  }
+  return exit_code::ok;
+}
+
+int cmd_history_show(const Options& o) {
+  git::Repository repo = git::Repository::open(o.dir);
+  std::vector<std::string> damaged;
+  std::optional<HistoryRecord> r = find_history(repo, o.history_id, damaged);
+  warn_damaged(damaged);
+  if (!r)
+    throw Error(ErrorKind::usage, "no history record " + o.history_id + (damaged.empty() ? "" : " that can be read"),
+                "`autofix-gate history` lists the records");
+  if (o.json) print_ordered_json(reporters::history_record_json(*r));
+  else std::cout << reporters::history_details(*r);
+  return exit_code::ok;
+}
+
+int cmd_history_export(const Options& o) {
+  git::Repository repo = git::Repository::open(o.dir);
+  const HistoryExportFormat format = o.export_format == "csv" ? HistoryExportFormat::csv : HistoryExportFormat::jsonl;
+  HistoryListing listing = export_history(repo, format, o.export_out);
+  warn_damaged(listing.damaged);
+  std::cout << "exported " << listing.records.size() << " history record(s) to " << o.export_out << "\n";
+  return exit_code::ok;
+}
+
+int cmd_history_stats(const Options& o) {
+  git::Repository repo = git::Repository::open(o.dir);
+  const SystemTime now = std::chrono::system_clock::now();
+  HistoryFilter filter;
+  if (o.since) filter.since = parse_history_time(*o.since, now, "--since");
+  if (o.until) filter.until = parse_history_time(*o.until, now, "--until");
+  std::vector<std::string> damaged;
+  HistoryStats stats = stats_of_history(repo, filter, damaged);
+  warn_damaged(damaged);
+  if (o.json) print_ordered_json(history_stats_json(stats));
+  else std::cout << history_stats_text(stats);
+  return exit_code::ok;
+}
+
+int cmd_history_sync(const Options& o) {
+  git::Repository repo = git::Repository::open(o.dir);
+  git::LogSync s = sync_history(repo, o.remote);
+  for (const std::string& c : s.conflicts)
+    say("warning: " + c + " differs between this history and " + o.remote + "'s; this one's was kept");
+  std::cout << "history synced with " << o.remote << ": "
+            << (!s.fetched ? std::string("it had none")
+                           : s.merge.commit ? (s.merge.fast_forward ? "took its new records" : "merged its records")
+                                            : "nothing new from it")
+            << ", " << (s.pushed ? "pushed" : "nothing to push")
+            << (s.rejected_pushes ? " (after " + std::to_string(s.rejected_pushes) + " rejected push(es))" : "") << "\n";
   return exit_code::ok;
 }
 
@@ -810,6 +915,52 @@ int run(int argc, char** argv) {
   cp_cleanup->add_flag("--dry-run", o.cleanup_dry_run, "Print what would be removed, remove nothing");
   cp_cleanup->add_flag("--json", o.json, "Print as JSON");
   cp_cleanup->callback([&] { action = [&] { return cmd_checkpoints_cleanup(o); }; });
+
+  CLI::App* history = app.add_subcommand(
+      "history", "List the gate's history, newest first: every attempt, verify, batch and batch step, kept under "
+                 "refs/autofix/history (docs/history.md)");
+  add_dir_option(history, o);
+  history->add_option("--since", o.since, "Only runs that started at or after: a date (2026-12-07), a time "
+                      "(2026-12-07T22:15:00Z) or a duration before now (30m, 12h, 7d, 2w)")->type_name("DATE|DURATION");
+  history->add_option("--until", o.until, "Only runs that started before (the same forms)")->type_name("DATE|DURATION");
+  history->add_option("--verdict", o.verdict, "Only runs with this verdict (accepted, rejected, needs_review, error, ...)");
+  history->add_option("--command", o.history_command, "Only runs of this command (attempt, verify, batch, batch-step)");
+  history->add_option("--limit", o.limit, "At most N records (default 20)")->check(CLI::PositiveNumber)->type_name("N");
+  CLI::Option* history_json = history->add_flag("--json", o.json, "Print the records as a JSON array");
+  history->add_flag("--csv", o.csv, "Print the records as CSV (the columns of `history export`)")->excludes(history_json);
+  CLI::App* history_show = history->add_subcommand("show", "Show one history record in full");
+  history_show->add_option("id", o.history_id, "The record's id (see `autofix-gate history`)")->required();
+  add_dir_option(history_show, o);
+  history_show->add_flag("--json", o.json, "Print it as JSON");
+  CLI::App* history_export = history->add_subcommand(
+      "export", "Write every history record, oldest first, with every field (docs/history.md#csv-columns)");
+  add_dir_option(history_export, o);
+  history_export->add_option("--format", o.export_format, "jsonl (one JSON object a line) or csv (RFC 4180)")
+      ->required()
+      ->check(CLI::IsMember({"jsonl", "csv"}));
+  history_export->add_option("--out", o.export_out, "The file to write")->required()->type_name("FILE");
+  CLI::App* history_sync = history->add_subcommand(
+      "sync", "Fetch REMOTE's history, merge it with this one (the union of both) and push it back, retrying when "
+              "someone pushed meanwhile; run it after the gate in CI to keep the history");
+  history_sync->add_option("remote", o.remote, "A configured remote, a path or a URL (default origin)");
+  add_dir_option(history_sync, o);
+  CLI::App* history_stats = history->add_subcommand(
+      "stats", "Acceptance per command and fix source, the most frequent failure signatures, the tests most often "
+               "broken, time by phase, and recommendations naming their numbers");
+  add_dir_option(history_stats, o);
+  history_stats->add_option("--since", o.since, "Only runs that started at or after (as for `history`)")
+      ->type_name("DATE|DURATION");
+  history_stats->add_option("--until", o.until, "Only runs that started before")->type_name("DATE|DURATION");
+  history_stats->add_flag("--json", o.json, "Print them as JSON");
+  history->callback([&] {
+    action = [&, history_show, history_export, history_sync, history_stats] {
+      if (history_stats->parsed()) return cmd_history_stats(o);
+      if (history_show->parsed()) return cmd_history_show(o);
+      if (history_export->parsed()) return cmd_history_export(o);
+      if (history_sync->parsed()) return cmd_history_sync(o);
+      return cmd_history_list(o);
+    };
+  });
 
   if (std::optional<std::string> message = unknown_command(app, argc, argv)) {
     std::cerr << *message << "\n";

@@ -22,8 +22,10 @@
 #include "gate/git/commit.h"
 #include "gate/git/patch.h"
 #include "gate/git/repository.h"
+#include "gate/git/revision.h"
 #include "gate/git/signature.h"
 #include "gate/state/operation.h"
+#include "gate/run/history_entry.h"
 #include "gate/run/report_files.h"
 #include "gate/state/report_location.h"
 #include "gate/snapshot/manifest.h"
@@ -107,6 +109,34 @@ std::string plan_text(const AttemptOptions& o, const Layout& l, const std::strin
 
 }  // namespace
 
+namespace {
+
+// The commit HEAD names, for a record of a run that took no snapshot; none when unborn or unreadable.
+std::optional<git_oid> head_commit(const git::Repository& repo) {
+  try {
+    git::RevisionLookup head = git::lookup_commit(repo, "HEAD");
+    if (head.outcome == git::RevisionLookup::Outcome::commit) return head.commit.id;
+  } catch (const Error&) {
+  }
+  return std::nullopt;
+}
+
+// The attempt's record in the history (gate/run/history_entry.h), once its verdict stands.
+void record_attempt(const git::Repository& repo, const AttemptOptions& o, const AttemptResult& result,
+                    const std::optional<std::string>& patch, const std::optional<git_oid>& base) {
+  HistoryContext c;
+  c.command = "attempt";
+  c.words = o.command;
+  c.who = history_who(repo, git::process_environment());
+  c.ended = format_iso8601_utc(std::chrono::system_clock::now());
+  c.patch = patch;
+  c.patch_file = o.patch_file;
+  if (base) c.base = git::to_hex(*base);
+  record_history_or_warn(repo, history_record_of(result, c), std::cerr);
+}
+
+}  // namespace
+
 AttemptOutcome run_attempt(const AttemptOptions& o, reporters::Progress& progress) {
   if (o.patch_file.has_value() == !o.fixer.empty())
     throw Error(ErrorKind::usage, "give exactly one fix: --patch FILE (or -) or -- FIXER COMMAND ...");
@@ -159,6 +189,7 @@ AttemptOutcome run_attempt(const AttemptOptions& o, reporters::Progress& progres
       progress.note("[apply] " + result.reason);
       explain_outcome(result);
       if (!o.dry_run) write_reports_or_warn(result, l, progress);  // a dry run writes nothing
+      if (!o.dry_run) record_attempt(repo, o, result, patch, head_commit(repo));
       outcome.exit_code = exit_code::rejected;
       return outcome;
     }
@@ -319,6 +350,7 @@ AttemptOutcome run_attempt(const AttemptOptions& o, reporters::Progress& progres
   if (outcome.committed) result.interrupted_after_decision = pending_interrupt();
   explain_outcome(result);
   write_reports_or_warn(result, l, progress);
+  record_attempt(repo, o, result, patch, snap.head.oid);
   apply_retention_or_warn(repo, config, result, progress);
   outcome.exit_code = exit_code_for(result.verdict);
   return outcome;

@@ -19,6 +19,7 @@
 #include "gate/policy/batch_replay.h"
 #include "gate/policy/recovery_plan.h"
 #include "gate/run/checkpoints.h"
+#include "gate/run/history_entry.h"
 #include "gate/run/report_files.h"
 #include "gate/run/retention.h"
 #include "gate/state/batch_record.h"
@@ -396,6 +397,7 @@ BatchOutcome run_batch(const BatchOptions& o, reporters::Progress& progress) {
     JudgeSet live = [&](const std::vector<std::size_t>& set) {
       throw_if_interrupted();
       const auto start = Clock::now();
+      const std::string started = format_iso8601_utc(std::chrono::system_clock::now());
       std::vector<std::string> ids;
       for (std::size_t i : set) ids.push_back(batch.fixes[i].id);
       std::string names;
@@ -438,6 +440,30 @@ BatchOutcome run_batch(const BatchOptions& o, reporters::Progress& progress) {
         if (out.kind == StepOutcome::Kind::failed) out.reason = r.reason;
         write_step_reports(r, batch_id + "-step-" + std::to_string(number), snap.id, o.command,
                            step_report_dir(l, number), progress);
+      }
+      {
+        // The step's record in the history (gate/run/history_entry.h): its judged result, or a refused patch.
+        AttemptResult judged = r;
+        judged.started = started;
+        judged.snapshot = snap.id;
+        if (!applied) {
+          judged.verdict = Verdict::rejected;
+          judged.reason = "the patch of " + batch.fixes[out.fix].id + " was refused: " + out.reason;
+          judged.patch_refused = true;
+        }
+        explain_outcome(judged);
+        HistoryContext c;
+        c.command = "batch-step";
+        c.words = o.command;
+        c.who = history_who(repo, git::process_environment());
+        c.ended = format_iso8601_utc(std::chrono::system_clock::now());
+        std::string sources;
+        for (std::size_t i : set)
+          sources += (sources.empty() ? "" : ";") + (batch.fixes[i].patch ? *batch.fixes[i].patch : batch.fixes[i].id);
+        c.patch_file = sources;
+        if (set.size() == 1) c.patch = batch.fixes[set.front()].patch_text;
+        if (snap.head.oid) c.base = git::to_hex(*snap.head.oid);
+        record_history_or_warn(repo, history_record_of(judged, c), std::cerr);
       }
       BatchRecordStep rec{set, step_verdict(out.kind), out.fix, out.reason, seconds_since(start),
                           r.names_with(Transition::FAIL_TO_PASS), r.regressions(), r.tests_run(), r.tests_passed()};
@@ -578,6 +604,15 @@ BatchOutcome run_batch(const BatchOptions& o, reporters::Progress& progress) {
   else op.roll_back();
   result.seconds = seconds_since(batch_start);
   write_batch_reports(result, l, progress);
+  if (decided || result.outcome == "error") {
+    HistoryContext c;
+    c.command = "batch";
+    c.words = o.command;
+    c.who = history_who(repo, git::process_environment());
+    c.ended = format_iso8601_utc(std::chrono::system_clock::now());
+    if (snap.head.oid) c.base = git::to_hex(*snap.head.oid);
+    record_history_or_warn(repo, history_record_of(result, c), std::cerr);
+  }
   if (decided) try {
       store.mark_finished(batch_id, result.outcome, format_iso8601_utc(std::chrono::system_clock::now()));
     } catch (const std::exception& e) {

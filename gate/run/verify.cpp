@@ -1,12 +1,14 @@
 #include "gate/run/verify.h"
 
 #include <cstdlib>
+#include <iostream>
 #include <optional>
 #include <set>
 
 #include "gate/state/gate_dirs.h"
 #include "gate/git/handles.h"
 #include "gate/git/revision.h"
+#include "gate/git/signature.h"
 #include "gate/judge/judge.h"
 #include "gate/judge/baseline_run.h"
 #include "gate/judge/cmake_toolchain.h"
@@ -16,6 +18,7 @@
 #include "gate/git/tree_checkout.h"
 #include "gate/git/tree_diff.h"
 #include "gate/state/layout.h"
+#include "gate/run/history_entry.h"
 #include "gate/run/report_files.h"
 #include "gate/util/clock.h"
 #include "gate/util/error.h"
@@ -205,6 +208,16 @@ AttemptOutcome run_verify(const VerifyOptions& vo, reporters::Progress& progress
     progress.note(std::string("warning: cannot write the reports: ") + e.what());
   }
   step.reset();
+  {
+    // The change's record in the history (gate/run/history_entry.h), once its verdict stands.
+    HistoryContext c;
+    c.command = "verify";
+    c.words = o.command;
+    c.who = history_who(repo, git::process_environment());
+    c.ended = format_iso8601_utc(std::chrono::system_clock::now());
+    if (result.base) c.base = *result.base;
+    record_history_or_warn(repo, history_record_of(result, c), std::cerr);
+  }
   apply_retention_or_warn(repo, config, result, progress);
   outcome.exit_code = exit_code_for(result.verdict);
   return outcome;

@@ -125,8 +125,8 @@ TEST(Attempt, PatchThatDoesNotApplyIsRejectedNamingTheHunk) {
   EXPECT_TRUE(contains(reason, "hunk @@ -10,7 +10,7 @@")) << reason;
   EXPECT_TRUE(contains(reason, "mathlib/mathlib.cpp")) << reason;
   EXPECT_TRUE(contains(r.out, "verdict: rejected: the patch was refused")) << show(r);
-  // Refused before anything changed: no snapshot was needed.
-  EXPECT_EQ(refs_under(c.repo(), "refs/autofix/"), Strings{});
+  // Refused before anything changed: no snapshot was needed; only the history has a record of it.
+  EXPECT_EQ(refs_under(c.repo(), "refs/autofix/"), Strings{"refs/autofix/history"});
 }
 
 TEST(Attempt, FixThatDeletesTheFailingTestNeedsReview) {

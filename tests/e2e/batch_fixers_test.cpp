@@ -88,6 +88,22 @@ TEST(BatchFixers, EachFixerRunsOnceAndItsChangeIsJudgedAndLandedLikeAPatch) {
   EXPECT_EQ(read_file(repo / "notes.txt"), "mine, not committed\n");
   EXPECT_EQ(git(repo, {"rev-parse", "HEAD"}), head + "\n");
   EXPECT_EQ(git(repo, {"status", "--porcelain"}), "?? notes.txt\n");
+
+  // The history has the batch and one record per step it judged (docs/history.md).
+  runners::ProcessResult h = run({gate_binary().string(), "history", "--json", "--limit", "100"}, repo);
+  ASSERT_EQ(h.exit_code, 0) << show(h);
+  nlohmann::json history = nlohmann::json::parse(h.out);
+  std::size_t steps = 0, batches = 0;
+  for (const auto& rec : history) {
+    if (rec.at("command") == "batch-step") ++steps;
+    if (rec.at("command") != "batch") continue;
+    ++batches;
+    EXPECT_EQ(rec.at("verdict"), "rejected") << rec.dump(2);
+    EXPECT_EQ(rec.at("reason"), report.at("reason")) << rec.dump(2);
+    EXPECT_EQ(rec.at("branch"), branch) << rec.dump(2);
+  }
+  EXPECT_EQ(batches, 1u) << history.dump(2);
+  EXPECT_EQ(steps, report.at("steps").size()) << history.dump(2);
 }
 
 }  // namespace
