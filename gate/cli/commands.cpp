@@ -860,6 +860,10 @@ int run(int argc, char** argv) {
   add_on_accept_option(batch, o, "branch (default): commit the accepted fixes on autofix/batch/<id> "
                     "and restore your checkout; keep: leave them in the work tree; commit: commit on the current branch");
   batch->add_flag("--dry-run", o.attempt.dry_run, "Print the plan and change nothing (exit 5)");
+  batch->add_option("--target", o.attempt.target,
+                    "What the fixes aim at: the circuit breaker counts rejected batches per target (default: "
+                    "the --require-fixed tests, else any; docs/breaker.md)")
+      ->type_name("TEXT");
   batch->add_option("--timeout", o.timeout_s, "Limit in seconds for the build and the tests, each")
       ->check(CLI::PositiveNumber);
   add_jobs_option(batch, o);
