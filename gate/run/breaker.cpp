@@ -36,8 +36,21 @@ std::vector<BreakerEvent> breaker_events(const std::vector<HistoryRecord>& recor
     if (!at) continue;
     events.push_back({r.id, *at, *kind, r.failure.signature});
   }
-  // The history's order is its ids' (their start times); the fold goes by when each ended.
-  std::stable_sort(events.begin(), events.end(), [](const BreakerEvent& a, const BreakerEvent& b) { return a.at < b.at; });
+  // The history's order is its ids' (their start times, to the second, then random digits); the fold goes
+  // by when each ended. Within one second the order is unknown: rejections first, then refusals, then
+  // accepted attempts and resets, so that a reset (or a fix) right after a rejection is never undone by it.
+  auto rank = [](BreakerEventKind k) {
+    switch (k) {
+      case BreakerEventKind::rejected: return 0;
+      case BreakerEventKind::refused: return 1;
+      case BreakerEventKind::accepted: return 2;
+      case BreakerEventKind::reset: return 3;
+    }
+    return 0;
+  };
+  std::stable_sort(events.begin(), events.end(), [&](const BreakerEvent& a, const BreakerEvent& b) {
+    return a.at != b.at ? a.at < b.at : rank(a.kind) < rank(b.kind);
+  });
   return events;
 }
 

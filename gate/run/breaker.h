@@ -18,8 +18,9 @@ namespace autofix {
 std::string breaker_key_of(const git::Repository& repo, const std::optional<std::string>& target,
                            const std::vector<std::string>& require_fixed);
 
-// The breaker events of `records` (a key's history, oldest first): records that are no event are left out,
-// a record whose end time cannot be read counts at its start, else is left out.
+// The breaker events of `records` (a key's history, oldest first), ordered by when each ended: records that
+// are no event are left out, a record whose end time cannot be read counts at its start, else is left out.
+// Events of one second (the times' resolution) go rejections, refusals, accepted attempts, resets.
 std::vector<BreakerEvent> breaker_events(const std::vector<HistoryRecord>& records);
 
 // The exact command that resets `key`.

@@ -49,6 +49,22 @@ TEST(BreakerEvents, RecordsBecomeEventsByWhenTheyEndedAndTheRestIsLeftOut) {
   EXPECT_EQ(events[3].kind, BreakerEventKind::reset);
 }
 
+TEST(BreakerEvents, WithinOneSecondAResetOrAnAcceptedAttemptComesAfterTheRejections) {
+  // Ids of one second sort by their random digits: the reset's may come first.
+  std::vector<HistoryRecord> records = {
+      record("20261207T100000Z-000001", "2026-12-07T10:00:00Z", "reset", "k", "breaker-reset"),
+      record("20261207T100000Z-000002", "2026-12-07T10:00:00Z", "accepted", "k"),
+      record("20261207T100000Z-000003", "2026-12-07T10:00:00Z", "rejected", "k")};
+  std::vector<BreakerEvent> events = breaker_events(records);
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[0].kind, BreakerEventKind::rejected);
+  EXPECT_EQ(events[1].kind, BreakerEventKind::accepted);
+  EXPECT_EQ(events[2].kind, BreakerEventKind::reset);
+  BreakerConfig one;
+  one.threshold = 1;
+  EXPECT_EQ(fold_breaker(events, one, parse_iso8601_utc("2026-12-07T10:00:01Z")).status, BreakerStatus::closed);
+}
+
 TEST(BreakerState, IsFoldedFromTheHistoryAndAResetRecordClosesIt) {
   TempDir tmp;
   const std::filesystem::path root = tmp / "breaker repo";
