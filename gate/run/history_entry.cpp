@@ -87,7 +87,8 @@ HistoryRecord history_record_of(const AttemptResult& r, const HistoryContext& co
 }
 
 HistoryRecord history_record_of(const BatchResult& r, const HistoryContext& context) {
-  HistoryRecord h = common(context, r.batch_id, r.started);
+  // A resumed batch is another run of the same batch id: a record of its own.
+  HistoryRecord h = common(context, r.resumed ? std::string() : r.batch_id, r.started);
   h.verdict = r.outcome == "ok"                   ? "accepted"
               : r.outcome == "partial"            ? "rejected"
               : r.outcome == kRefusedBreakerOpen  ? kRefusedBreakerOpen

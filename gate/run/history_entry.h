@@ -36,6 +36,7 @@ struct HistoryContext {
 // the attempt's id when that has a history id's form, else a new one.
 HistoryRecord history_record_of(const AttemptResult& r, const HistoryContext& context);
 // The record of a whole batch: its verdict is accepted (every fix landed), rejected (some did not) or error.
+// Its id is the batch's, or a new one for a resumed batch (the first run may have a record).
 HistoryRecord history_record_of(const BatchResult& r, const HistoryContext& context);
 
 // Appends `record` to the history; a failure is one warning line on `err` naming the ref and what failed.

@@ -121,6 +121,13 @@ TEST(HistoryEntry, ABatchsRecordSaysHowItEnded) {
   EXPECT_EQ(h.tests.broken, std::vector<std::string>{"t2"});
   EXPECT_EQ(h.phase_ms, (std::vector<std::pair<std::string, std::uint64_t>>{{"batch", 2500}}));
   EXPECT_EQ(h.branch, "autofix/batch/batch-1");
+
+  b.batch_id = "20261207T221522Z-3f9a1c";
+  EXPECT_EQ(history_record_of(b, c).id, "20261207T221522Z-3f9a1c");
+  b.resumed = BatchResume{2, 1};  // a record of its own: the interrupted run may have one
+  const std::string resumed = history_record_of(b, c).id;
+  EXPECT_NE(resumed, "20261207T221522Z-3f9a1c");
+  EXPECT_TRUE(resumed.starts_with("20261207T221522Z-")) << resumed;
 }
 
 TEST(HistoryEntry, AFailedAppendIsAWarningNamingTheRef) {
