@@ -1,6 +1,7 @@
 // The circuit breaker end to end (docs/breaker.md): with threshold 3, three rejected attempts with the same
 // failure open it; the fourth is refused with exit 6 before anything is touched (the work tree exact, no
-// snapshot taken), with a report.json saying so; `breaker reset` lets the next attempt run again.
+// snapshot taken), with a report.json saying so; `breaker reset` lets the next attempt run again. A batch
+// counts for its target too, and is refused while it is open.
 // A tiny CMake project without a compiler (its test reads a file).
 #include <gtest/gtest.h>
 
@@ -79,6 +80,34 @@ TEST(Breaker, OpensAfterThreeRejectionsRefusesTheFourthWithExit6UntouchedAndRese
 
   runners::ProcessResult again = gate(repo, attempt);
   EXPECT_EQ(again.exit_code, 1) << show(again);
+}
+
+TEST(Breaker, ABatchCountsForItsTargetAndIsRefusedWithExit6WhileItIsOpen) {
+  TempDir tmp;
+  const fs::path repo = tmp / "breaker batch";
+  make_fileread_project(repo, kCMake, {{"value.conf", "ok\n"}});
+  write_file(repo / "autofix-gate.json", R"({"version": 1, "tiers": [{"name": "tests", "kind": "ctest"}],
+      "breaker": {"threshold": 1}})");
+  git(repo, {"commit", "-qam", "breaker threshold 1"});
+  write_file(repo / "value.conf", "broken\n");
+  const fs::path patches = tmp / "patches";
+  write_file(patches / "a.diff", git(repo, {"diff"}));
+  git(repo, {"checkout", "--", "value.conf"});
+  const std::vector<std::string> batch = {"batch", "--patch-dir", patches.string(), "--target", "ISSUE-7"};
+
+  runners::ProcessResult first = gate(repo, batch);
+  ASSERT_EQ(first.exit_code, 1) << show(first);
+  const auto before = tree_state(repo);
+  runners::ProcessResult refused = gate(repo, batch);
+  ASSERT_EQ(refused.exit_code, 6) << show(refused);
+  EXPECT_EQ(tree_state(repo), before);
+  const std::string key = fs::canonical(repo).generic_string() + "|main|ISSUE-7";
+  EXPECT_TRUE(refused.err.contains("refused: the circuit breaker is open for " + key + "\n")) << refused.err;
+  // An attempt aimed at the same target shares the key; another target does not.
+  runners::ProcessResult same = gate(repo, {"attempt", "--patch", (patches / "a.diff").string(), "--target", "ISSUE-7"});
+  EXPECT_EQ(same.exit_code, 6) << show(same);
+  runners::ProcessResult other = gate(repo, {"attempt", "--patch", (patches / "a.diff").string(), "--target", "ISSUE-8"});
+  EXPECT_EQ(other.exit_code, 1) << show(other);
 }
 
 }  // namespace
