@@ -129,6 +129,13 @@ json attempt_json(const AttemptResult& r) {
   json plan = plan_json(r);
   j["failure"] = plan["failure"];
   j["recovery"] = plan["recovery"];
+  j["breaker"] = r.breaker ? json({{"key", r.breaker->key},
+                                   {"signature", r.breaker->signature},
+                                   {"failures", r.breaker->failures},
+                                   {"opened_at", r.breaker->opened_at},
+                                   {"half_opens_at", r.breaker->half_opens_at},
+                                   {"reset_command", r.breaker->reset_command}})
+                           : json(nullptr);
   // Which shape of report this is, who wrote it, and with which tools (gate/results/report_format.h).
   j["format_version"] = kReportFormatVersion;
   j["gate_version"] = AUTOFIX_GATE_VERSION;

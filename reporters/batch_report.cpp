@@ -121,6 +121,8 @@ std::string batch_summary(const BatchResult& r) {
       << ", on accept `" << to_string(r.on_accept) << "`: " << r.runs << " build+test run(s), against "
       << r.one_by_one_runs << " one by one.";
   if (r.outcome == "error") out << "\n\n**The batch could not be judged**: " << r.reason << ".";
+  if (r.outcome == "refused_breaker_open")
+    out << "\n\n**Refused by the circuit breaker**: " << r.reason << "; nothing was changed (docs/breaker.md).";
   out << "\n\n| fix | verdict | reason | commit |\n| --- | --- | --- | --- |\n";
   for (const BatchFixResult& f : r.fixes)
     out << "| " << cell(f.id) << " | " << to_string(f.verdict) << " | " << cell(f.reason) << " | "

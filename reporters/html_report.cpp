@@ -132,6 +132,7 @@ const char* headline(Verdict v) {
     case Verdict::rejected: return "Rejected";
     case Verdict::needs_review: return "Needs review";
     case Verdict::planned: return "Planned (dry run)";
+    case Verdict::refused_breaker_open: return "Refused (circuit breaker open)";
     case Verdict::error: break;
   }
   return "Error";
@@ -484,6 +485,9 @@ void attempt_section(xml_node main, const AttemptResult& r) {
                              "; the checkout was restored");
   else if (r.verdict == Verdict::planned)
     add_text(list, "li", "a dry run: nothing was changed, built, tested or judged");
+  else if (r.verdict == Verdict::refused_breaker_open)
+    add_text(list, "li", "refused by the circuit breaker" + (r.breaker ? " of " + r.breaker->key : std::string()) +
+                             ": nothing was changed, built, tested or judged");
   else if (r.verdict != Verdict::accepted || r.on_accept == OnAccept::branch)
     add_text(list, "li", "the work tree was restored to snapshot " + r.snapshot + " and verified");
   if (!r.files_changed.empty()) {

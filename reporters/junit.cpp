@@ -150,6 +150,20 @@ std::string attempt_junit(const AttemptResult& r, JunitPlaces places) {
       c.name = base + " [" + t.ctest_test + "]" + (n > 1 ? " #" + std::to_string(n) : "");
     suite.cases.push_back(std::move(c));
   }
+  // Refused before anything ran: one failing case says so, so that a CI page shows a failure, not "0 tests".
+  if (r.verdict == Verdict::refused_breaker_open) {
+    JunitCase c;
+    c.classname = "autofix.breaker";
+    c.name = "circuit breaker";
+    c.result = JunitCase::Result::failure;
+    c.type = "refused_breaker_open";
+    c.message = r.reason;
+    if (r.breaker)
+      c.text = "key: " + r.breaker->key + "\nconsecutive rejections: " + std::to_string(r.breaker->failures) +
+               "\nopened at: " + r.breaker->opened_at + "\nhalf-opens at: " + r.breaker->half_opens_at +
+               "\nlast failure: " + r.breaker->signature + "\nreset: " + r.breaker->reset_command + "\n";
+    suite.cases.push_back(std::move(c));
+  }
   return junit_document(suite);
 }
 

@@ -290,6 +290,7 @@ const char* verdict_word(Verdict v) {
     case Verdict::rejected: return "Rejected";
     case Verdict::needs_review: return "Needs review";
     case Verdict::planned: return "Planned";
+    case Verdict::refused_breaker_open: return "Refused (circuit breaker open)";
     case Verdict::error: break;
   }
   return "Error";
@@ -374,6 +375,18 @@ void write_regressions(std::ostream& m, const AttemptResult& r, const std::vecto
 }
 
 // The failure's type and the plan (gate/policy/recovery_plan.h), numbered in the order recommended.
+// The open breaker that refused the attempt: its key, the repeated failure, the times and the reset.
+void write_breaker(std::ostream& m, const AttemptResult& r) {
+  if (!r.breaker) return;
+  const BreakerRefusal& b = *r.breaker;
+  m << "### Circuit breaker\n\n"
+    << "- key " << code(b.key) << "\n"
+    << "- " << b.failures << " consecutive rejections; opened at " << text(b.opened_at) << ", half-opens at "
+    << text(b.half_opens_at) << "\n";
+  if (!b.signature.empty()) m << "- last failure: " << code(b.signature.substr(0, b.signature.find('\n'))) << "\n";
+  m << "- reset: " << code(b.reset_command) << "\n\n";
+}
+
 void write_recovery(std::ostream& m, const AttemptResult& r) {
   if (!r.failure || r.recovery.empty()) return;
   m << "### What to do next\n\nFailure type: " << code(to_string(r.failure->type)) << ".\n\n";
@@ -518,6 +531,8 @@ void write_closing(std::ostream& m, const AttemptResult& r) {
       << (r.shard ? " (shard " + text(*r.shard) + ")" : "") << "; the checkout was restored.\n";
   else if (r.verdict == Verdict::planned)
     m << "Nothing was changed: a dry run builds, tests and judges nothing.\n";
+  else if (r.verdict == Verdict::refused_breaker_open)
+    m << "Nothing was changed: the attempt was refused before a snapshot was taken.\n";
   else if (r.verdict != Verdict::accepted || r.on_accept == OnAccept::branch)
     m << "The work tree was restored to snapshot " << code(r.snapshot) << " and verified.\n";
 }
@@ -540,11 +555,12 @@ std::string attempt_summary(const AttemptResult& r) {
   write_weakened(m, r);
   write_risk(m, r);
   write_requirements(m, r);
+  write_breaker(m, r);
   write_recovery(m, r);
   write_tiers(m, r);
   write_tests_named(m, r, Transition::FLAKY, "### Flaky\n\nResults differ between runs; neither fixed nor broken.");
   write_tests_named(m, r, Transition::FAIL_TO_PASS, "### Fixed");
-  if (r.verdict != Verdict::planned) write_facts(m, r);
+  if (r.verdict != Verdict::planned && r.verdict != Verdict::refused_breaker_open) write_facts(m, r);
   write_change(m, r);
   write_closing(m, r);
   return m.str();

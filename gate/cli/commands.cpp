@@ -13,6 +13,7 @@
 #include "gate/run/batch.h"
 #include "gate/run/checkpoints.h"
 #include "gate/run/health.h"
+#include "gate/run/breaker.h"
 #include "gate/run/history.h"
 #include "gate/run/plan.h"
 #include "gate/run/report_files.h"
@@ -115,6 +116,10 @@ struct Options {
   std::string export_format;
   std::string export_out;
   std::string remote = "origin";
+  // breaker
+  std::string breaker_key;
+  bool breaker_all = false;
+  std::string breaker_reason;
   // Set by a command whose outcome was committed (an accepted fix's branch written): a signal arriving
   // later does not turn its exit code into 128+N.
   bool outcome_committed = false;
@@ -470,6 +475,84 @@ int cmd_checkpoints_cleanup(const Options& o) {
   return exit_code::ok;
 }
 
+// One key's state for `breaker list` and `breaker show` (docs/breaker.md).
+nlohmann::ordered_json breaker_json(const BreakerListing& b) {
+  auto time = [](const std::optional<SystemTime>& t) {
+    return t ? nlohmann::ordered_json(format_iso8601_utc(*t)) : nlohmann::ordered_json(nullptr);
+  };
+  return {{"key", b.key},
+          {"state", to_string(b.state.status)},
+          {"consecutive_rejections", b.state.consecutive_rejections},
+          {"opened_at", time(b.state.opened_at)},
+          {"half_opens_at", time(b.state.half_opens_at)},
+          {"last_signature", b.state.last_signature},
+          {"last_event", b.state.last_event_id},
+          {"reset_command", breaker_reset_command(b.key)}};
+}
+
+std::string breaker_line(const BreakerListing& b) {
+  std::string line = std::string(to_string(b.state.status)) + "  " + std::to_string(b.state.consecutive_rejections) +
+                     " rejection(s)";
+  if (b.state.half_opens_at)
+    line += "  opened " + format_iso8601_utc(*b.state.opened_at) + ", half-opens " + format_iso8601_utc(*b.state.half_opens_at);
+  return line + "  " + b.key;
+}
+
+BreakerConfig breaker_config(Options& o, const git::Repository& repo);
+
+int cmd_breaker_list(Options& o) {
+  git::Repository repo = git::Repository::open(o.dir);
+  std::vector<BreakerListing> all = list_breakers(repo, breaker_config(o, repo), std::chrono::system_clock::now());
+  if (o.json) {
+    nlohmann::ordered_json j = nlohmann::ordered_json::array();
+    for (const BreakerListing& b : all) j.push_back(breaker_json(b));
+    print_ordered_json(j);
+  } else if (all.empty()) {
+    std::cout << "no circuit breakers: no attempt has been recorded with a key yet\n";
+  } else {
+    for (const BreakerListing& b : all) std::cout << breaker_line(b) << "\n";
+  }
+  return exit_code::ok;
+}
+
+int cmd_breaker_show(Options& o) {
+  git::Repository repo = git::Repository::open(o.dir);
+  std::vector<std::string> warnings;
+  BreakerListing b{o.breaker_key, current_breaker_state(repo, o.breaker_key, breaker_config(o, repo),
+                                                        std::chrono::system_clock::now(), &warnings)};
+  for (const std::string& w : warnings) say("warning: " + w);
+  if (o.json) {
+    print_ordered_json(breaker_json(b));
+    return exit_code::ok;
+  }
+  std::cout << "key: " << b.key << "\nstate: " << to_string(b.state.status)
+            << "\nconsecutive rejections: " << b.state.consecutive_rejections << "\n";
+  if (b.state.opened_at) std::cout << "opened at: " << format_iso8601_utc(*b.state.opened_at) << "\n";
+  if (b.state.half_opens_at) std::cout << "half-opens at: " << format_iso8601_utc(*b.state.half_opens_at) << "\n";
+  if (!b.state.last_signature.empty()) std::cout << "last failure: " << b.state.last_signature << "\n";
+  if (b.state.status != BreakerStatus::closed) std::cout << "reset: " << breaker_reset_command(b.key) << "\n";
+  return exit_code::ok;
+}
+
+int cmd_breaker_reset(Options& o) {
+  if (o.breaker_all == !o.breaker_key.empty())
+    throw Error(ErrorKind::usage, "give exactly one of KEY and --all", "`autofix-gate breaker list` shows the keys");
+  git::Repository repo = git::Repository::open(o.dir);
+  std::vector<std::string> keys;
+  if (o.breaker_all) {
+    for (const BreakerListing& b : list_breakers(repo, breaker_config(o, repo), std::chrono::system_clock::now()))
+      if (b.state.status != BreakerStatus::closed || b.state.consecutive_rejections > 0) keys.push_back(b.key);
+  } else {
+    keys.push_back(o.breaker_key);
+  }
+  for (const std::string& key : keys) {
+    std::string id = reset_breaker(repo, key, o.breaker_reason, o.command, std::chrono::system_clock::now());
+    std::cout << "reset " << key << " (history record " << id << ")\n";
+  }
+  if (keys.empty()) std::cout << "nothing to reset: every breaker is closed\n";
+  return exit_code::ok;
+}
+
 AttemptOptions attempt_options(Options& o) {
   AttemptOptions a = o.attempt;
   a.directory = o.dir;
@@ -485,6 +568,11 @@ AttemptOptions attempt_options(Options& o) {
   a.command_line = o.command_line;
   a.command = o.command;
   return a;
+}
+
+// The configuration's breaker section, as an attempt here would read it.
+BreakerConfig breaker_config(Options& o, const git::Repository& repo) {
+  return effective_config(attempt_options(o), repo).breaker;
 }
 
 void print_verdict(const AttemptResult& r, const std::filesystem::path& report_dir) {
@@ -836,6 +924,10 @@ int run(int argc, char** argv) {
                       "checkout; keep: leave the fix in the work tree; commit: commit on the current branch");
   attempt->add_option("--require-fixed", o.attempt.require_fixed, "Tests that must go from failing to passing")
       ->type_name("TEST...");
+  attempt->add_option("--target", o.attempt.target,
+                      "What the fix aims at (an issue id, a CI failure id): the circuit breaker counts rejections per "
+                      "target (default: the --require-fixed tests, else any; docs/breaker.md)")
+      ->type_name("TEXT");
   attempt->add_option("--timeout", o.timeout_s, "Limit in seconds for the fixer, the build and the tests, each")
       ->check(CLI::PositiveNumber);
   add_jobs_option(attempt, o);
@@ -867,6 +959,10 @@ int run(int argc, char** argv) {
   add_on_accept_option(batch, o, "branch (default): commit the accepted fixes on autofix/batch/<id> "
                     "and restore your checkout; keep: leave them in the work tree; commit: commit on the current branch");
   batch->add_flag("--dry-run", o.attempt.dry_run, "Print the plan and change nothing (exit 5)");
+  batch->add_option("--target", o.attempt.target,
+                    "What the fixes aim at: the circuit breaker counts rejected batches per target (default: "
+                    "the --require-fixed tests, else any; docs/breaker.md)")
+      ->type_name("TEXT");
   batch->add_option("--timeout", o.timeout_s, "Limit in seconds for the build and the tests, each")
       ->check(CLI::PositiveNumber);
   add_jobs_option(batch, o);
@@ -1123,6 +1219,27 @@ int run(int argc, char** argv) {
       return cmd_history_list(o);
     };
   });
+
+  CLI::App* breaker = app.add_subcommand(
+      "breaker", "The circuit breakers: attempts refused per repository, branch and target after too many "
+                 "consecutive rejections (docs/breaker.md)");
+  breaker->require_subcommand(1);
+  CLI::App* breaker_list = breaker->add_subcommand("list", "Every key the history has, with its state");
+  add_dir_option(breaker_list, o);
+  breaker_list->add_flag("--json", o.json, "Print as JSON");
+  breaker_list->callback([&] { action = [&] { return cmd_breaker_list(o); }; });
+  CLI::App* breaker_show = breaker->add_subcommand("show", "One key's state");
+  breaker_show->add_option("key", o.breaker_key, "The key, repository|branch|target (see `breaker list`)")->required();
+  add_dir_option(breaker_show, o);
+  breaker_show->add_flag("--json", o.json, "Print as JSON");
+  breaker_show->callback([&] { action = [&] { return cmd_breaker_show(o); }; });
+  CLI::App* breaker_reset = breaker->add_subcommand(
+      "reset", "Close a breaker now (recorded in the history as a breaker-reset record)");
+  breaker_reset->add_option("key", o.breaker_key, "The key, repository|branch|target (see `breaker list`)");
+  breaker_reset->add_flag("--all", o.breaker_all, "Every breaker that is not closed or has counted rejections");
+  breaker_reset->add_option("--reason", o.breaker_reason, "Why, kept in the history record")->type_name("TEXT");
+  add_dir_option(breaker_reset, o);
+  breaker_reset->callback([&] { action = [&] { return cmd_breaker_reset(o); }; });
 
   if (std::optional<std::string> message = unknown_command(app, argc, argv)) {
     std::cerr << *message << "\n";

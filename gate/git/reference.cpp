@@ -34,3 +34,27 @@ bool branch_has_upstream(const Repository& repo, const std::string& name) {
 }
 
 }  // namespace autofix::git
+
+namespace autofix::git {
+
+std::optional<std::string> remote_url(const Repository& repo, const std::string& name) {
+  std::unique_ptr<git_remote, Deleter<git_remote_free>> remote;
+  if (git_remote_lookup(out(remote), repo.get(), name.c_str()) < 0) {
+    git_error_clear();
+    return std::nullopt;
+  }
+  const char* url = git_remote_url(remote.get());
+  if (url == nullptr || *url == '\0') return std::nullopt;
+  return std::string(url);
+}
+
+std::optional<std::string> current_branch(const Repository& repo) {
+  ReferencePtr head;
+  check(git_reference_lookup(out(head), repo.get(), "HEAD"), "cannot read HEAD");
+  if (git_reference_type(head.get()) != GIT_REFERENCE_SYMBOLIC) return std::nullopt;
+  std::string target = git_reference_symbolic_target(head.get());
+  constexpr std::string_view kHeads = "refs/heads/";
+  return target.starts_with(kHeads) ? target.substr(kHeads.size()) : target;
+}
+
+}  // namespace autofix::git

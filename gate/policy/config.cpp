@@ -141,6 +141,18 @@ RetentionConfig parse_retention(const JsonValue& value) {
   return r;
 }
 
+// "breaker": {"threshold": 1.., "reset_after": seconds, "enabled": bool}; keys left out keep their defaults.
+BreakerConfig parse_breaker(const JsonValue& value) {
+  value.object().allow_only({"threshold", "reset_after", "enabled"});
+  BreakerConfig b;
+  for (const auto& [key, item] : value.members()) {
+    if (key == "threshold") b.threshold = static_cast<unsigned>(item.integer(1, kMaxBreakerThreshold, "consecutive rejections"));
+    else if (key == "reset_after") b.reset_after = std::chrono::seconds(item.integer(1, kMaxBreakerResetAfter.count(), "seconds"));
+    else if (key == "enabled") b.enabled = item.boolean();
+  }
+  return b;
+}
+
 std::string read_config_file(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw_errno("cannot open the configuration", path.string(), errno);
@@ -220,7 +232,7 @@ GateConfig parse_config(std::string_view text, const std::string& source) {
                  "upgrade the gate, or write the configuration in version 1 (docs/configuration.md)");
   root.allow_only({"version", "source_dir", "build_dir", "report_dir", "base", "flaky_reruns", "jobs", "test_timeout",
                    "allow_test_edits", "test_paths", "secrets_allowlist", "tiers", "protect", "protect_defaults",
-                   "retention"});
+                   "retention", "breaker"});
 
   GateConfig config;
   config.source = source;
@@ -278,6 +290,8 @@ GateConfig parse_config(std::string_view text, const std::string& source) {
       config.protect_defaults = value.boolean();
     } else if (key == "retention") {
       config.retention = parse_retention(value);
+    } else if (key == "breaker") {
+      config.breaker = parse_breaker(value);
     }
   }
   return config;
@@ -342,6 +356,9 @@ nlohmann::json to_json(const GateConfig& config) {
                         {"snapshots_at_most", r.snapshots_at_most}, {"baselines", r.baselines}};
   else
     doc["retention"] = false;
+  doc["breaker"] = {{"threshold", config.breaker.threshold},
+                    {"reset_after", config.breaker.reset_after.count()},
+                    {"enabled", config.breaker.enabled}};
   return doc;
 }
 

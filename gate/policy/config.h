@@ -14,6 +14,7 @@
 #include "gate/results/risk_level.h"
 #include "gate/results/severity.h"
 #include "gate/results/tier_kind.h"
+#include "gate/policy/breaker.h"
 #include "gate/policy/retention.h"
 
 namespace autofix {
@@ -54,6 +55,7 @@ struct GateConfig {
   std::vector<ProtectRule> protect;
   bool protect_defaults = true;
   RetentionConfig retention;
+  BreakerConfig breaker;  // "breaker": {threshold, reset_after (seconds), enabled}
   std::string source;  // the file it came from, or "defaults"
   bool operator==(const GateConfig&) const = default;
 };

@@ -154,6 +154,16 @@ std::optional<FailureType> environment_failure_of(std::string_view line) {
 
 std::optional<Failure> classify_failure(const AttemptResult& result) {
   if (result.verdict == Verdict::accepted || result.verdict == Verdict::planned) return std::nullopt;
+  if (result.verdict == Verdict::refused_breaker_open) {
+    // Nothing ran: the failure is the one that kept repeating, as the breaker recorded it.
+    Failure f{FailureType::breaker_open, {}, {}};
+    if (result.breaker) {
+      f.signature = result.breaker->signature;
+      f.evidence.push_back("breaker " + result.breaker->key + " open since " + result.breaker->opened_at + " after " +
+                           std::to_string(result.breaker->failures) + " consecutive rejections");
+    }
+    return f;
+  }
   Failure f = classified(result);
   f.signature = failure_signature(result);
   return f;

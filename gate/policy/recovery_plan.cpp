@@ -84,6 +84,7 @@ std::string retry_command(const AttemptResult& r) { return shell_words(r.command
 std::string retry_command(const AttemptResult& r, const std::vector<std::string>& argv) {
   return r.command.empty() ? std::string() : shell_words(argv);
 }
+std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
 std::string and_then(const std::string& first, const std::string& then) {
   return then.empty() ? first : first + " && " + then;
 }
@@ -95,7 +96,9 @@ std::vector<RecoveryStep> recovery_plan(const AttemptResult& r, const Failure& f
   auto add = [&](RecoveryAction action, std::string command, std::string why) {
     plan.push_back({action, std::move(command), std::move(why)});
   };
-  if (r.lane.lane == Lane::docs && failure.type != FailureType::patch_refused)
+  // A refused attempt ran nothing: neither its lane nor a retry says anything.
+  const bool ran = failure.type != FailureType::patch_refused && failure.type != FailureType::breaker_open;
+  if (r.lane.lane == Lane::docs && ran)
     add(RecoveryAction::retry, retry_command(r), "documentation-only change: nothing is built, so a re-run is cheap");
 
   switch (failure.type) {
@@ -158,6 +161,20 @@ std::vector<RecoveryStep> recovery_plan(const AttemptResult& r, const Failure& f
           "check that no operation is unfinished and the repository is healthy");
       add(RecoveryAction::manual, "", "then look at the git error: " + r.reason);
       break;
+    case FailureType::breaker_open: {
+      const std::string failures = r.breaker ? std::to_string(r.breaker->failures) : std::string("several");
+      add(RecoveryAction::manual, "",
+          "the same target was rejected " + failures + " times in a row" +
+              (failure.signature.empty() ? std::string() : " (last failure: " + first_line(failure.signature) + ")") +
+              ": look at why (the rejected attempts' summary.md) before another attempt");
+      if (r.breaker) {
+        add(RecoveryAction::retry, "",
+            "wait: the breaker half-opens at " + r.breaker->half_opens_at + ", then one attempt may run again");
+        add(RecoveryAction::retry, r.breaker->reset_command,
+            "or reset the breaker now, once the cause is fixed (recorded in the history)");
+      }
+      break;
+    }
     case FailureType::unknown:
       add(RecoveryAction::manual, "", "look at summary.md and report.json: " + r.reason);
       break;
@@ -165,7 +182,7 @@ std::vector<RecoveryStep> recovery_plan(const AttemptResult& r, const Failure& f
   if (r.error_kind == to_string(ErrorKind::busy))
     plan.insert(plan.begin(), RecoveryStep{RecoveryAction::resume, "autofix-gate recover",
                                            "an unfinished operation holds the tree: recover restores it, then retry"});
-  if (r.lane.lane == Lane::heavy && failure.type != FailureType::patch_refused)
+  if (r.lane.lane == Lane::heavy && ran)
     add(RecoveryAction::retry, and_then("autofix-gate baseline", retry_command(r)),
         "heavy lane (the change touches the build itself): re-validate fully, a fresh baseline first");
   return plan;

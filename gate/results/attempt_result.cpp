@@ -18,6 +18,7 @@ int exit_code_for(Verdict v) noexcept {
     case Verdict::needs_review: return exit_code::needs_review;
     case Verdict::error: return exit_code::gate_error;
     case Verdict::planned: return exit_code::planned;
+    case Verdict::refused_breaker_open: return exit_code::refused_breaker_open;
   }
   return exit_code::gate_error;
 }

@@ -16,10 +16,13 @@
 namespace autofix {
 
 // planned: a dry run; the plan was printed, nothing was built or judged (never an accept).
-enum class Verdict { accepted, rejected, needs_review, error, planned };
+// refused_breaker_open: the circuit breaker of the attempt's key is open (docs/breaker.md); nothing was
+// touched, built or judged (exit 6).
+enum class Verdict { accepted, rejected, needs_review, error, planned, refused_breaker_open };
 inline constexpr auto kVerdicts =
     enum_table<Verdict>({{Verdict::accepted, "accepted"}, {Verdict::rejected, "rejected"},
-                         {Verdict::needs_review, "needs_review"}, {Verdict::error, "error"}, {Verdict::planned, "planned"}});
+                         {Verdict::needs_review, "needs_review"}, {Verdict::error, "error"}, {Verdict::planned, "planned"},
+                         {Verdict::refused_breaker_open, "refused_breaker_open"}});
 const char* to_string(Verdict v) noexcept;
 int exit_code_for(Verdict v) noexcept;
 
@@ -282,6 +285,19 @@ struct OutsideEdit {
   std::string action;  // kept (left as it is), set_aside (the fix undone there, this version under kept_ref), restored
 };
 
+// Why an attempt was refused by the circuit breaker (verdict refused_breaker_open): the key, the last
+// failure's signature, the consecutive rejections, when it opened and when it half-opens (ISO 8601 UTC),
+// and the command that resets it.
+struct BreakerRefusal {
+  std::string key;
+  std::string signature;
+  unsigned failures = 0;
+  std::string opened_at;
+  std::string half_opens_at;
+  std::string reset_command;
+  bool operator==(const BreakerRefusal&) const = default;
+};
+
 struct AttemptResult {
   std::string attempt_id;
   std::string snapshot;
@@ -323,6 +339,7 @@ struct AttemptResult {
   // Not accepted: what kind of failure it was, and the plan of what to do next (gate/policy/recovery_plan.h).
   std::optional<Failure> failure;
   std::vector<RecoveryStep> recovery;
+  std::optional<BreakerRefusal> breaker;  // verdict refused_breaker_open only
 
   size_t tests_run() const;
   size_t tests_passed() const;

@@ -19,6 +19,7 @@ enum class FailureType {
   network,               // configure or build could not download (FetchContent, ExternalProject, DNS, ...)
   git_error,             // a git operation failed
   patch_refused,         // the patch does not apply, or is unsafe
+  breaker_open,          // refused: the circuit breaker of the attempt's key is open (docs/breaker.md)
   unknown,               // none of the above could be told from what the run recorded
 };
 inline constexpr auto kFailureTypes = enum_table<FailureType>(
@@ -26,7 +27,8 @@ inline constexpr auto kFailureTypes = enum_table<FailureType>(
      {FailureType::quality_gate, "quality_gate"}, {FailureType::tampering, "tampering"},
      {FailureType::timeout, "timeout"}, {FailureType::resource_exhaustion, "resource_exhaustion"},
      {FailureType::network, "network"}, {FailureType::git_error, "git_error"},
-     {FailureType::patch_refused, "patch_refused"}, {FailureType::unknown, "unknown"}});
+     {FailureType::patch_refused, "patch_refused"}, {FailureType::breaker_open, "breaker_open"},
+     {FailureType::unknown, "unknown"}});
 inline const char* to_string(FailureType t) noexcept { return kFailureTypes.c_name_of(t); }
 template <typename Json>
 void to_json(Json& j, FailureType t) {

@@ -211,6 +211,16 @@ AttemptResult read_attempt(const JsonValue& root) {
     for (const JsonValue& step : root.objects("recovery"))
       a.recovery.push_back({step.one_of("action", kRecoveryActions, "recovery action"), step.string("command"),
                             step.string("why")});
+  // Absent from reports written before the circuit breaker existed.
+  if (std::optional<JsonValue> breaker = root.find("breaker"); breaker && !breaker->is_null()) {
+    breaker->object();
+    a.breaker = BreakerRefusal{breaker->string("key"),
+                               breaker->string("signature"),
+                               static_cast<unsigned>(breaker->integer("failures", 0, std::numeric_limits<int>::max())),
+                               breaker->string("opened_at"),
+                               breaker->string("half_opens_at"),
+                               breaker->string("reset_command")};
+  }
   // Absent from reports written before they existed: format 1, no tool versions (gate/results/report_format.h).
   if (std::optional<JsonValue> format = root.find("format_version")) {
     std::int64_t version = format->integer(1, std::numeric_limits<int>::max());

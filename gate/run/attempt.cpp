@@ -25,6 +25,7 @@
 #include "gate/git/revision.h"
 #include "gate/git/signature.h"
 #include "gate/state/operation.h"
+#include "gate/run/breaker.h"
 #include "gate/run/history_entry.h"
 #include "gate/run/report_files.h"
 #include "gate/state/report_location.h"
@@ -123,7 +124,8 @@ std::optional<git_oid> head_commit(const git::Repository& repo) {
 
 // The attempt's record in the history (gate/run/history_entry.h), once its verdict stands.
 void record_attempt(const git::Repository& repo, const AttemptOptions& o, const AttemptResult& result,
-                    const std::optional<std::string>& patch, const std::optional<git_oid>& base) {
+                    const std::optional<std::string>& patch, const std::optional<git_oid>& base,
+                    const std::string& breaker_key) {
   HistoryContext c;
   c.command = "attempt";
   c.words = o.command;
@@ -132,7 +134,24 @@ void record_attempt(const git::Repository& repo, const AttemptOptions& o, const 
   c.patch = patch;
   c.patch_file = o.patch_file;
   if (base) c.base = git::to_hex(*base);
-  record_history_or_warn(repo, history_record_of(result, c), std::cerr);
+  HistoryRecord record = history_record_of(result, c);
+  record.breaker_key = breaker_key;  // so that the circuit breaker of the key counts it
+  record_history_or_warn(repo, record, std::cerr);
+}
+
+// The state of the attempt's circuit breaker (docs/breaker.md), folded from the history. Reading the
+// history never blocks an attempt: when it cannot be read, the breaker counts as closed (with a warning).
+BreakerState breaker_state_or_warn(const git::Repository& repo, const std::string& key, const BreakerConfig& config,
+                                   reporters::Progress& progress) {
+  try {
+    std::vector<std::string> warnings;
+    BreakerState state = current_breaker_state(repo, key, config, std::chrono::system_clock::now(), &warnings);
+    for (const std::string& w : warnings) progress.note("warning: " + w);
+    return state;
+  } catch (const Error& e) {
+    progress.note(std::string("warning: the circuit breaker's history could not be read, so it counts as closed: ") + e.what());
+    return {};
+  }
 }
 
 }  // namespace
@@ -159,6 +178,32 @@ AttemptOutcome run_attempt(const AttemptOptions& o, reporters::Progress& progres
   result.dry_run = o.dry_run;
   result.on_accept = o.on_accept;
   result.require_fixed = o.require_fixed;
+
+  // The circuit breaker (docs/breaker.md): while the key's breaker is open, refuse before anything is
+  // read or touched. A dry run changes nothing and is no attempt: it is never refused, never counted.
+  std::string breaker_key;
+  if (!o.dry_run) {
+    step.emplace("breaker");
+    breaker_key = breaker_key_of(repo, o.target, o.require_fixed);
+    BreakerState state = breaker_state_or_warn(repo, breaker_key, config.breaker, progress);
+    step.reset();
+    if (breaker_refuses(state)) {
+      result.verdict = Verdict::refused_breaker_open;
+      result.breaker = breaker_refusal(breaker_key, state);
+      result.reason = "the circuit breaker of " + breaker_key + " is open after " +
+                      std::to_string(state.consecutive_rejections) + " consecutive rejections; it half-opens at " +
+                      result.breaker->half_opens_at;
+      result.attempt_id = new_attempt_id();
+      place_reports(l, result.attempt_id);
+      outcome.report_dir = l.report_dir;
+      progress.note(refusal_message(*result.breaker));
+      explain_outcome(result);
+      write_reports_or_warn(result, l, progress);
+      record_attempt(repo, o, result, std::nullopt, head_commit(repo), breaker_key);
+      outcome.exit_code = exit_code_for(result.verdict);
+      return outcome;
+    }
+  }
 
   // A patch is read and checked before anything changes: a bad one costs nothing.
   std::optional<std::string> patch;
@@ -189,7 +234,7 @@ AttemptOutcome run_attempt(const AttemptOptions& o, reporters::Progress& progres
       progress.note("[apply] " + result.reason);
       explain_outcome(result);
       if (!o.dry_run) write_reports_or_warn(result, l, progress);  // a dry run writes nothing
-      if (!o.dry_run) record_attempt(repo, o, result, patch, head_commit(repo));
+      if (!o.dry_run) record_attempt(repo, o, result, patch, head_commit(repo), breaker_key);
       outcome.exit_code = exit_code::rejected;
       return outcome;
     }
@@ -350,7 +395,7 @@ AttemptOutcome run_attempt(const AttemptOptions& o, reporters::Progress& progres
   if (outcome.committed) result.interrupted_after_decision = pending_interrupt();
   explain_outcome(result);
   write_reports_or_warn(result, l, progress);
-  record_attempt(repo, o, result, patch, snap.head.oid);
+  record_attempt(repo, o, result, patch, snap.head.oid, breaker_key);
   apply_retention_or_warn(repo, config, result, progress);
   outcome.exit_code = exit_code_for(result.verdict);
   return outcome;

@@ -18,6 +18,7 @@
 #include "gate/policy/batch_plan.h"
 #include "gate/policy/batch_replay.h"
 #include "gate/policy/recovery_plan.h"
+#include "gate/run/breaker.h"
 #include "gate/run/checkpoints.h"
 #include "gate/run/history_entry.h"
 #include "gate/run/report_files.h"
@@ -312,6 +313,43 @@ BatchOutcome run_batch(const BatchOptions& o, reporters::Progress& progress) {
     fr.source = source_of(f);
     fr.depends_on = f.depends_on;
     result.fixes.push_back(std::move(fr));
+  }
+
+  // The circuit breaker (docs/breaker.md): a new batch whose key's breaker is open is refused before
+  // anything is touched. A resumed batch goes on (it was let through when it started); a dry run is no run.
+  std::string breaker_key;
+  if (!o.resume && !o.dry_run) {
+    breaker_key = breaker_key_of(repo, o.target, o.require_fixed);
+    BreakerState state;
+    try {
+      std::vector<std::string> warnings;
+      state = current_breaker_state(repo, breaker_key, config.breaker, std::chrono::system_clock::now(), &warnings);
+      for (const std::string& w : warnings) progress.note("warning: " + w);
+    } catch (const Error& e) {
+      progress.note(std::string("warning: the circuit breaker's history could not be read, so it counts as closed: ") + e.what());
+    }
+    if (breaker_refuses(state)) {
+      const BreakerRefusal refusal = breaker_refusal(breaker_key, state);
+      result.batch_id = new_attempt_id();
+      place_reports(l, result.batch_id);
+      outcome.report_dir = l.report_dir;
+      result.outcome = kRefusedBreakerOpen;
+      result.reason = "the circuit breaker of " + breaker_key + " is open after " +
+                      std::to_string(state.consecutive_rejections) + " consecutive rejections; it half-opens at " +
+                      refusal.half_opens_at;
+      progress.note(refusal_message(refusal));
+      write_batch_reports(result, l, progress);
+      HistoryContext c;
+      c.command = "batch";
+      c.words = o.command;
+      c.who = history_who(repo, git::process_environment());
+      c.ended = format_iso8601_utc(std::chrono::system_clock::now());
+      HistoryRecord h = history_record_of(result, c);
+      h.breaker_key = breaker_key;
+      record_history_or_warn(repo, h, std::cerr);
+      outcome.exit_code = exit_code::refused_breaker_open;
+      return outcome;
+    }
   }
 
   // A patch that does not apply to the tree as it is, or is unsafe, is refused before anything changes
@@ -611,7 +649,9 @@ BatchOutcome run_batch(const BatchOptions& o, reporters::Progress& progress) {
     c.who = history_who(repo, git::process_environment());
     c.ended = format_iso8601_utc(std::chrono::system_clock::now());
     if (snap.head.oid) c.base = git::to_hex(*snap.head.oid);
-    record_history_or_warn(repo, history_record_of(result, c), std::cerr);
+    HistoryRecord h = history_record_of(result, c);
+    h.breaker_key = breaker_key;  // the batch as a whole counts for its key's circuit breaker
+    record_history_or_warn(repo, h, std::cerr);
   }
   if (decided) try {
       store.mark_finished(batch_id, result.outcome, format_iso8601_utc(std::chrono::system_clock::now()));

@@ -89,7 +89,10 @@ HistoryRecord history_record_of(const AttemptResult& r, const HistoryContext& co
 HistoryRecord history_record_of(const BatchResult& r, const HistoryContext& context) {
   // A resumed batch is another run of the same batch id: a record of its own.
   HistoryRecord h = common(context, r.resumed ? std::string() : r.batch_id, r.started);
-  h.verdict = r.outcome == "ok" ? "accepted" : r.outcome == "partial" ? "rejected" : "error";
+  h.verdict = r.outcome == "ok"                   ? "accepted"
+              : r.outcome == "partial"            ? "rejected"
+              : r.outcome == kRefusedBreakerOpen  ? kRefusedBreakerOpen
+                                                  : "error";
   h.reason = r.reason;
   for (const BatchFixResult& f : r.fixes) {
     h.tests.fixed.insert(h.tests.fixed.end(), f.tests_fixed.begin(), f.tests_fixed.end());

@@ -34,6 +34,9 @@ struct SessionOptions {
   bool allow_test_edits = false;              // edits to test sources warn instead of needing review
   std::optional<int> flaky_reruns;            // overrides the configuration's flaky_reruns
   std::optional<std::chrono::seconds> test_timeout;  // overrides the configuration's test_timeout
+  // attempt and batch: what the fixes aim at, for the circuit breaker's key (docs/breaker.md); unset: the
+  // tests --require-fixed names, else "any".
+  std::optional<std::string> target;
 };
 
 // What a use case (attempt, verify) ends with: its results, where its reports went, the exit code.

@@ -36,6 +36,9 @@ inline constexpr int usage = 2;
 inline constexpr int needs_review = 3;
 inline constexpr int gate_error = 4;
 inline constexpr int planned = 5;  // a dry run: the plan was printed, nothing was built or judged
+// The circuit breaker of the attempt's key is open: refused before anything was touched. Not 5, which
+// issue 14 asked for: 5 is the dry run's code since v0.1.0 (docs/exit-codes.md).
+inline constexpr int refused_breaker_open = 6;
 inline constexpr int interrupted_sigint = 130;
 inline constexpr int interrupted_sigterm = 143;
 }  // namespace exit_code

@@ -38,7 +38,9 @@ constexpr const char* kTinyCMake =
     "enable_testing()\n"
     "add_test(NAME value_is_ok COMMAND grep -qx ok \"${CMAKE_CURRENT_SOURCE_DIR}/value.conf\")\n";
 
-constexpr const char* kTinyConfig = R"({"version": 1, "tiers": [{"name": "tests", "kind": "ctest"}]})";
+// The breaker off: these tests repeat one rejected attempt on purpose (docs/breaker.md).
+constexpr const char* kTinyConfig =
+    R"({"version": 1, "tiers": [{"name": "tests", "kind": "ctest"}], "breaker": {"enabled": false}})";
 
 // A committed repository "odd inputs" (under a path with spaces) whose one test passes while value.conf
 // says "ok"; build/ is ignored.

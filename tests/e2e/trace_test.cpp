@@ -77,6 +77,7 @@ TEST(Trace, AnAttemptWithItsBaselineNamesEveryPhaseNested) {
       "attempt/baseline/tests/gtest listing",
       "attempt/baseline/tests/gtest listing/journal",
       "attempt/baseline/tests/journal",
+      "attempt/breaker",
       "attempt/config",
       "attempt/judge",
       "attempt/judge/build",

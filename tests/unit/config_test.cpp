@@ -136,6 +136,36 @@ TEST(ParseConfig, LeftOutKeysGetTheirDefaults) {
   EXPECT_TRUE(parse_config(doc(R"("tiers": [])"), "x.json").tiers.empty());
 }
 
+TEST(ParseConfig, ReadsTheBreakerWithResetAfterInSeconds) {
+  EXPECT_EQ(parse_config(doc(""), "x").breaker, (BreakerConfig{3, 24h, true}));
+  EXPECT_EQ(parse_config(doc(R"("breaker": {"threshold": 5, "reset_after": 1800, "enabled": false})"), "x").breaker,
+            (BreakerConfig{5, 30min, false}));
+  EXPECT_EQ(parse_config(doc(R"("breaker": {"threshold": 1})"), "x").breaker, (BreakerConfig{1, 24h, true}));
+  EXPECT_EQ(parse_config(doc(R"("breaker": {})"), "x").breaker, BreakerConfig{});
+  GateConfig c = parse_config(doc(R"("breaker": {"reset_after": 60, "enabled": false})"), "x");
+  EXPECT_EQ(to_json(c)["breaker"], nlohmann::json::parse(R"({"threshold": 3, "reset_after": 60, "enabled": false})"));
+  EXPECT_EQ(parse_config(to_json(c).dump(), "x"), c);
+}
+
+TEST(ParseConfig, RefusesABadBreakerValueNamingTheKey) {
+  EXPECT_EQ(problem(doc(R"("breaker": {"threshold": 0})")),
+            "gate.json: breaker.threshold: must be between 1 and 1000 consecutive rejections, got 0");
+  EXPECT_EQ(problem(doc(R"("breaker": {"threshold": -2})")),
+            "gate.json: breaker.threshold: must be between 1 and 1000 consecutive rejections, got -2");
+  EXPECT_EQ(problem(doc(R"("breaker": {"reset_after": 0})")),
+            "gate.json: breaker.reset_after: must be between 1 and 31536000 seconds, got 0");
+  EXPECT_EQ(problem(doc(R"("breaker": {"reset_after": -60})")),
+            "gate.json: breaker.reset_after: must be between 1 and 31536000 seconds, got -60");
+  EXPECT_EQ(problem(doc(R"("breaker": {"reset_after": "24h"})")),
+            "gate.json: breaker.reset_after: expected an integer, got the string \"24h\"");
+  EXPECT_EQ(problem(doc(R"("breaker": {"enabled": "yes"})")),
+            "gate.json: breaker.enabled: expected true or false, got the string \"yes\"");
+  std::string hint;
+  EXPECT_EQ(problem(doc(R"("breaker": {"treshold": 3})"), &hint).substr(0, 42), "gate.json: breaker: unknown key 'treshold'");
+  EXPECT_EQ(hint, "did you mean 'threshold'?");
+  EXPECT_EQ(problem(doc(R"("breaker": true)")), "gate.json: breaker: expected an object, got true");
+}
+
 TEST(ParseConfig, ReadsRetentionAsLimitsOrOnOff) {
   EXPECT_EQ(parse_config(doc(R"("retention": {"snapshots": 3, "snapshot_days": 0, "snapshots_at_most": 5, "baselines": 2})"), "x").retention,
             (RetentionConfig{true, 3, 0, 5, 2}));
@@ -209,7 +239,7 @@ TEST(ParseConfig, RefusesUnknownKeysWithASuggestion) {
   EXPECT_EQ(problem(doc(R"("flaky_rerun": 3)"), &hint),
             "gate.json: unknown key 'flaky_rerun' (expected version, source_dir, build_dir, report_dir, base, "
             "flaky_reruns, jobs, test_timeout, allow_test_edits, test_paths, secrets_allowlist, tiers, protect, "
-            "protect_defaults or retention)");
+            "protect_defaults, retention or breaker)");
   EXPECT_EQ(hint, "did you mean 'flaky_reruns'?");
   EXPECT_EQ(problem(doc(R"("Tiers": [])"), &hint).substr(0, 32), "gate.json: unknown key 'Tiers' (");
   EXPECT_EQ(hint, "did you mean 'tiers'?");
@@ -644,7 +674,8 @@ TEST(ConfigToJson, WritesEveryKeyAndParsesBackToTheSame) {
          "gitleaks": "auto"},
         {"name": "static", "kind": "clang-tidy", "required": true, "timeout": 600, "lanes": ["standard", "heavy"]}],
       "protect": [], "protect_defaults": true,
-      "retention": {"snapshots": 50, "snapshot_days": 14, "snapshots_at_most": 200, "baselines": 20}})"));
+      "retention": {"snapshots": 50, "snapshot_days": 14, "snapshots_at_most": 200, "baselines": 20},
+      "breaker": {"threshold": 3, "reset_after": 86400, "enabled": true}})"));
   EXPECT_EQ(parse_config(d.dump(), "defaults"), defaults);
 
   GateConfig empty = parse_config(doc(R"("test_paths": [], "protect_defaults": false, "base": "main", "jobs": 3)"), "x");

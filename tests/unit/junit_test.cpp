@@ -272,5 +272,23 @@ TEST(AttemptJunit, ADryRunHasNoTestCases) {
   EXPECT_EQ(xml.find("<testcase"), std::string::npos) << xml;
 }
 
+TEST(AttemptJunit, ABreakerRefusalIsOneFailingCaseNotZeroTests) {
+  AttemptResult r;
+  r.attempt_id = "20261207T230000Z-abc123";
+  r.verdict = Verdict::refused_breaker_open;
+  r.reason = "the circuit breaker of k is open";
+  r.breaker = BreakerRefusal{"k", "rejected: x", 3, "2026-12-07T20:00:00Z", "2026-12-08T20:00:00Z",
+                             "autofix-gate breaker reset k"};
+  const std::string xml = attempt_junit(r, JunitPlaces::written);
+  EXPECT_NE(xml.find("tests=\"1\""), std::string::npos) << xml;
+  EXPECT_NE(xml.find("failures=\"1\""), std::string::npos) << xml;
+  EXPECT_NE(xml.find("<testcase name=\"circuit breaker\" classname=\"autofix.breaker\""), std::string::npos) << xml;
+  EXPECT_NE(xml.find("<failure message=\"the circuit breaker of k is open\" type=\"refused_breaker_open\">key: k\n"
+                     "consecutive rejections: 3\nopened at: 2026-12-07T20:00:00Z\nhalf-opens at: 2026-12-08T20:00:00Z\n"
+                     "last failure: rejected: x\nreset: autofix-gate breaker reset k\n</failure>"),
+            std::string::npos)
+      << xml;
+}
+
 }  // namespace
 }  // namespace autofix::reporters

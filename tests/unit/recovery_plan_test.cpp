@@ -151,5 +151,26 @@ TEST(RecoveryPlan, ExplainOutcomeSetsBothOrNeither) {
   EXPECT_TRUE(r.recovery.empty());
 }
 
+TEST(RecoveryPlan, AnOpenBreakerSaysWhyWhenItHalfOpensAndHowToResetIt) {
+  AttemptResult r = attempt_with({"autofix-gate", "attempt", "--patch", "fix.diff"});
+  r.verdict = Verdict::refused_breaker_open;
+  r.snapshot.clear();
+  r.lane.lane = Lane::heavy;  // a refused attempt has no lane: no full re-validation either
+  r.breaker = BreakerRefusal{"/work/r|main|any", "rejected: the build failed\ntest A", 4, "2026-12-07T20:00:00Z",
+                             "2026-12-08T20:00:00Z", "autofix-gate breaker reset /work/r\\|main\\|any"};
+  explain_outcome(r);
+  ASSERT_TRUE(r.failure);
+  EXPECT_EQ(*r.failure, (Failure{FailureType::breaker_open, "rejected: the build failed\ntest A",
+                                 {"breaker /work/r|main|any open since 2026-12-07T20:00:00Z after 4 consecutive rejections"}}));
+  EXPECT_EQ(r.recovery,
+            (Steps{{RecoveryAction::manual, "",
+                    "the same target was rejected 4 times in a row (last failure: rejected: the build failed): look at why "
+                    "(the rejected attempts' summary.md) before another attempt"},
+                   {RecoveryAction::retry, "",
+                    "wait: the breaker half-opens at 2026-12-08T20:00:00Z, then one attempt may run again"},
+                   {RecoveryAction::retry, "autofix-gate breaker reset /work/r\\|main\\|any",
+                    "or reset the breaker now, once the cause is fixed (recorded in the history)"}}));
+}
+
 }  // namespace
 }  // namespace autofix

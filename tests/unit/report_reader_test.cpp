@@ -129,7 +129,7 @@ TEST(ResultTables, InvertToString) {
   for (Transition t : kTransitions.values()) EXPECT_EQ(kTransitions.parse(to_string(t)), t);
   for (RunStatus s : kRunStatuses.values()) EXPECT_EQ(kRunStatuses.parse(to_string(s)), s);
   for (TierStatus s : kTierStatuses.values()) EXPECT_EQ(kTierStatuses.parse(to_string(s)), s);
-  EXPECT_EQ(kVerdicts.alternatives(), "accepted, rejected, needs_review, error or planned");
+  EXPECT_EQ(kVerdicts.alternatives(), "accepted, rejected, needs_review, error, planned or refused_breaker_open");
   EXPECT_EQ(kTransitions.alternatives(),
             "FAIL_TO_PASS, PASS_TO_PASS, PASS_TO_FAIL, FAIL_TO_FAIL, MISSING, NEW, FLAKY or SKIPPED");
   EXPECT_EQ(kRunStatuses.alternatives(), "passed, failed, timeout, not_run or skipped");
@@ -212,9 +212,41 @@ TEST(AttemptFromJson, ReadsAReportWithoutFailureOrPlan) {
   EXPECT_TRUE(read.build.environment.empty());
   EXPECT_EQ(error_after([](json& report) { report["failure"]["type"] = "flaky"; }),
             "r.json: failure.type: unknown failure type 'flaky' (expected build_failure, test_regression, quality_gate, "
-            "tampering, timeout, resource_exhaustion, network, git_error, patch_refused or unknown)");
+            "tampering, timeout, resource_exhaustion, network, git_error, patch_refused, breaker_open or unknown)");
   EXPECT_EQ(error_after([](json& report) { report["recovery"][0]["action"] = "pray"; }),
             "r.json: recovery[0].action: unknown recovery action 'pray' (expected retry, resume, skip, rollback or manual)");
+}
+
+// The circuit breaker's refusal (docs/breaker.md): written, read back, and valid against the schema.
+AttemptResult refused_by_breaker() {
+  AttemptResult r;
+  r.verdict = Verdict::refused_breaker_open;
+  r.attempt_id = "20261207T230000Z-abc123";
+  r.reason = "the circuit breaker of github.com/o/r|main|any is open";
+  r.command = {"autofix-gate", "attempt", "--patch", "fix.diff"};
+  r.breaker = BreakerRefusal{"github.com/o/r|main|any", "rejected: the build failed\ntest A", 3,
+                             "2026-12-07T20:00:00Z", "2026-12-08T20:00:00Z",
+                             "autofix-gate breaker reset 'github.com/o/r|main|any'"};
+  return r;
+}
+
+TEST(AttemptFromJson, RoundTripsABreakerRefusal) {
+  AttemptResult r = refused_by_breaker();
+  json first = attempt_json(r);
+  EXPECT_EQ(first.at("verdict"), "refused_breaker_open");
+  EXPECT_EQ(first.at("breaker"), json::parse(R"({"key": "github.com/o/r|main|any",
+      "signature": "rejected: the build failed\ntest A", "failures": 3, "opened_at": "2026-12-07T20:00:00Z",
+      "half_opens_at": "2026-12-08T20:00:00Z", "reset_command": "autofix-gate breaker reset 'github.com/o/r|main|any'"})"));
+  AttemptResult read = attempt_from_json(first, "r.json");
+  EXPECT_EQ(read.verdict, Verdict::refused_breaker_open);
+  EXPECT_EQ(read.breaker, r.breaker);
+  EXPECT_EQ(attempt_json(read), first);
+  EXPECT_EQ(testing::json_schema_problems("report.schema.json", first), "");
+  // Older reports have no "breaker"; other verdicts write null.
+  EXPECT_EQ(attempt_json(AttemptResult{}).at("breaker"), nullptr);
+  first.erase("breaker");
+  EXPECT_FALSE(attempt_from_json(first, "r.json").breaker);
+  EXPECT_EQ(exit_code_for(Verdict::refused_breaker_open), 6);
 }
 
 TEST(AttemptFromJson, RoundTripsADefaultResult) {
@@ -345,7 +377,7 @@ TEST(AttemptJson, IsValidAgainstItsSchema) {
 }
 
 TEST(AttemptFromJson, NamesAMissingKey) {
-  EXPECT_EQ(error_after([](json& j) { j.erase("verdict"); }), "r.json: verdict: missing (expected accepted, rejected, needs_review, error or planned)");
+  EXPECT_EQ(error_after([](json& j) { j.erase("verdict"); }), "r.json: verdict: missing (expected accepted, rejected, needs_review, error, planned or refused_breaker_open)");
   EXPECT_EQ(error_after([](json& j) { j.erase("branch"); }), "r.json: branch: missing (expected a string or null)");
   EXPECT_EQ(error_after([](json& j) { j["tests"][1]["after"].erase("status"); }),
             "r.json: tests[1].after.status: missing (expected passed, failed, timeout, not_run or skipped)");
@@ -391,7 +423,7 @@ TEST(AttemptFromJson, NamesAWrongType) {
 
 TEST(AttemptFromJson, NamesAnUnknownEnumString) {
   EXPECT_EQ(error_after([](json& j) { j["verdict"] = "maybe"; }),
-            "r.json: verdict: unknown verdict 'maybe' (expected accepted, rejected, needs_review, error or planned)");
+            "r.json: verdict: unknown verdict 'maybe' (expected accepted, rejected, needs_review, error, planned or refused_breaker_open)");
   EXPECT_EQ(error_after([](json& j) { j["tests"][0]["transition"] = "PASSED"; }),
             "r.json: tests[0].transition: unknown transition 'PASSED' (expected FAIL_TO_PASS, PASS_TO_PASS, "
             "PASS_TO_FAIL, FAIL_TO_FAIL, MISSING, NEW, FLAKY or SKIPPED)");
@@ -422,7 +454,7 @@ TEST(AttemptFromJson, NamesAnUnknownEnumString) {
             "r.json: on_accept: unknown on-accept mode 'merge' (expected branch, keep, commit or none)");
   // Control characters in the offending value are escaped, not echoed to a terminal.
   EXPECT_EQ(error_after([](json& j) { j["verdict"] = "\x1b[2Jx\n"; }),
-            "r.json: verdict: unknown verdict '\\u001b[2Jx\\n' (expected accepted, rejected, needs_review, error or planned)");
+            "r.json: verdict: unknown verdict '\\u001b[2Jx\\n' (expected accepted, rejected, needs_review, error, planned or refused_breaker_open)");
 }
 
 TEST(AttemptFromJson, RefusesInconsistentTests) {

@@ -44,7 +44,7 @@ TEST(DurationsFromReport, RefusesWhatIsNotAReport) {
   } catch (const Error& e) {
     EXPECT_EQ(e.kind(), ErrorKind::usage);
     EXPECT_EQ(std::string(e.what()), (dir / "report.json").string() +
-                                         ": verdict: missing (expected accepted, rejected, needs_review, error or planned)");
+                                         ": verdict: missing (expected accepted, rejected, needs_review, error, planned or refused_breaker_open)");
   }
   try {
     durations_from_report(dir / "absent.json");

@@ -9,6 +9,7 @@
 
 #include "gate/policy/classify.h"
 #include "gate/policy/decide.h"
+#include "gate/policy/recovery_plan.h"
 #include "tests/support/markdown_check.h"
 
 namespace autofix::reporters {
@@ -638,6 +639,35 @@ TEST(SummaryMarkdownTest, StrangeNamesRenderAsThemselves) {
   EXPECT_TRUE(out.str().contains("<td>a | b &lt;c&gt; *d* `e`</td>")) << out.str();
   EXPECT_FALSE(out.str().contains("<em>")) << out.str();
   EXPECT_FALSE(out.str().contains("<a ")) << out.str();
+}
+
+TEST(SummaryTest, ABreakerRefusalNamesTheKeyTheTimesAndTheResetAndNoFacts) {
+  AttemptResult r;
+  r.attempt_id = "20261207T230000Z-abc123";
+  r.started = "2026-12-07T23:00:00Z";
+  r.verdict = Verdict::refused_breaker_open;
+  r.reason = "the circuit breaker of /work/r|main|any is open: 3 consecutive rejections";
+  r.command = {"autofix-gate", "attempt", "--patch", "fix.diff"};
+  r.breaker = BreakerRefusal{"/work/r|main|any", "rejected: the build failed\ntest A", 3, "2026-12-07T20:00:00Z",
+                             "2026-12-08T20:00:00Z", "autofix-gate breaker reset '/work/r|main|any'"};
+  explain_outcome(r);
+  const std::string md = attempt_summary(r);
+  EXPECT_EQ(md,
+            "## AutofixGate: Refused (circuit breaker open): the circuit breaker of /work/r\\|main\\|any is open: 3 "
+            "consecutive rejections\n\n"
+            "### Circuit breaker\n\n"
+            "- key `/work/r|main|any`\n"
+            "- 3 consecutive rejections; opened at 2026-12-07T20:00:00Z, half-opens at 2026-12-08T20:00:00Z\n"
+            "- last failure: `rejected: the build failed`\n"
+            "- reset: `autofix-gate breaker reset '/work/r|main|any'`\n\n"
+            "### What to do next\n\nFailure type: `breaker_open`.\n\n"
+            "1. **manual**: the same target was rejected 3 times in a row (last failure: rejected: the build failed): "
+            "look at why (the rejected attempts' summary.md) before another attempt\n"
+            "2. **retry**: wait: the breaker half-opens at 2026-12-08T20:00:00Z, then one attempt may run again\n"
+            "3. **retry**: or reset the breaker now, once the cause is fixed (recorded in the history)\n\n"
+            "   `autofix-gate breaker reset '/work/r|main|any'`\n\n"
+            "Nothing was changed: the attempt was refused before a snapshot was taken.\n");
+  EXPECT_EQ(testing::markdown_problems(md), std::vector<std::string>{});
 }
 
 }  // namespace
