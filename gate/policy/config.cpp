@@ -126,6 +126,7 @@ StateHookSpec parse_state_hook(const JsonValue& value) {
   StateHookSpec hook;
   if (auto v = value.find("kind")) hook.kind = v->one_of(kStateHookKinds, "state kind");
   if (hook.kind == StateHookKind::file) value.allow_only({"name", "kind", "paths"});
+  else if (hook.kind == StateHookKind::sqlite) value.allow_only({"name", "kind", "path", "timeout"});
   else value.allow_only({"name", "kind", "save", "restore", "check", "timeout"});
   const JsonValue name = value.at("name", "every state hook needs a name");
   hook.name = name.text();
@@ -148,6 +149,16 @@ StateHookSpec parse_state_hook(const JsonValue& value) {
     }
     return hook;
   }
+  if (auto v = value.find("timeout"))
+    hook.timeout = std::chrono::seconds(v->integer(1, kMaxStateHookTimeout.count(), "seconds"));
+  if (hook.kind == StateHookKind::sqlite) {
+    const JsonValue path = value.at("path", "the database file, relative to the repository root: \"data/app.sqlite\"");
+    hook.path = path.text();
+    if (!is_safe_relative_path(hook.path))
+      path.fail(quoted_text(hook.path) + " is not a path inside the repository (absolute, '..', '.git' or empty parts)",
+                "give the database relative to the repository root, with '/' between directories");
+    return hook;
+  }
   auto command = [&](const char* key, bool required) {
     const std::string why = std::string("the '") + key + "' command as an array: [\"scripts/db-" + key + ".sh\", \"{dir}\"]";
     if (!required && !value.find(key)) return std::vector<std::string>{};
@@ -156,8 +167,6 @@ StateHookSpec parse_state_hook(const JsonValue& value) {
   hook.save = command("save", true);
   hook.restore = command("restore", true);
   hook.check = command("check", false);
-  if (auto v = value.find("timeout"))
-    hook.timeout = std::chrono::seconds(v->integer(1, kMaxStateHookTimeout.count(), "seconds"));
   return hook;
 }
 
@@ -403,6 +412,9 @@ nlohmann::json to_json(const GateConfig& config) {
       nlohmann::json h = {{"name", hook.name}, {"kind", to_string(hook.kind)}};
       if (hook.kind == StateHookKind::file) {
         h["paths"] = hook.paths;
+      } else if (hook.kind == StateHookKind::sqlite) {
+        h["path"] = hook.path;
+        h["timeout"] = hook.timeout.count();
       } else {
         h["save"] = hook.save;
         h["restore"] = hook.restore;

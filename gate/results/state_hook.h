@@ -10,11 +10,12 @@
 
 namespace autofix {
 
-// command: the user's save / restore (/ check) commands; file: the gate copies `paths` itself.
-enum class StateHookKind { command, file };
+// command: the user's save / restore (/ check) commands; file: the gate copies `paths` itself; sqlite: the
+// gate copies the database at `path` through SQLite's online backup API.
+enum class StateHookKind { command, file, sqlite };
 
-inline constexpr auto kStateHookKinds =
-    enum_table<StateHookKind>({{StateHookKind::command, "command"}, {StateHookKind::file, "file"}});
+inline constexpr auto kStateHookKinds = enum_table<StateHookKind>(
+    {{StateHookKind::command, "command"}, {StateHookKind::file, "file"}, {StateHookKind::sqlite, "sqlite"}});
 
 inline const char* to_string(StateHookKind kind) noexcept { return kStateHookKinds.c_name_of(kind); }
 
@@ -25,7 +26,8 @@ struct StateHookSpec {
   StateHookKind kind = StateHookKind::command;
   std::vector<std::string> save = {}, restore = {}, check = {};  // command: argv; "{dir}": the private directory
   std::vector<std::string> paths = {};                           // file: relative to the repository root
-  std::chrono::seconds timeout = kDefaultStateHookTimeout;  // each command, each time it runs
+  std::chrono::seconds timeout = kDefaultStateHookTimeout;  // each command (sqlite: waiting for a lock), each time
+  std::string path = {};                                    // sqlite: the database, relative to the repository root
   bool operator==(const StateHookSpec&) const = default;
 };
 

@@ -8,7 +8,11 @@
 #include <cstring>
 #include <system_error>
 
+#include <memory>
+#include <thread>
+
 #include <nlohmann/json.hpp>
+#include <sqlite3.h>
 
 #include "gate/util/atomic_file.h"
 #include "gate/util/error.h"
@@ -90,9 +94,84 @@ void make_fresh_dir(const fs::path& dir) {
                            "free space or fix the permissions of .git/autofix; nothing was changed");
 }
 
+// ---- the sqlite kind ---------------------------------------------------------------------------------
+
+struct SqliteClose {
+  void operator()(sqlite3* db) const noexcept { sqlite3_close_v2(db); }
+};
+using SqliteHandle = std::unique_ptr<sqlite3, SqliteClose>;
+
+SqliteHandle open_database(const fs::path& path, int flags, const std::string& doing) {
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  SqliteHandle handle(db);
+  if (rc != SQLITE_OK)
+    throw hook_error("cannot open the SQLite database '" + path.string() + "' to " + doing + ": " +
+                     (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc)));
+  return handle;
+}
+
+// Copies the whole database `from` into `to` (schema, rows, page size) through the online backup API,
+// waiting up to `timeout` while another connection holds a lock.
+void backup(sqlite3* from, sqlite3* to, std::chrono::seconds timeout, const std::string& what) {
+  sqlite3_backup* b = sqlite3_backup_init(to, "main", from, "main");
+  if (!b) throw hook_error("cannot " + what + ": " + sqlite3_errmsg(to));
+  const auto until = std::chrono::steady_clock::now() + timeout;
+  int rc;
+  while ((rc = sqlite3_backup_step(b, -1)) == SQLITE_BUSY || rc == SQLITE_LOCKED) {
+    if (std::chrono::steady_clock::now() >= until) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  sqlite3_backup_finish(b);
+  if (rc != SQLITE_DONE)
+    throw hook_error("cannot " + what + ": " + sqlite3_errstr(rc) +
+                     (rc == SQLITE_BUSY || rc == SQLITE_LOCKED ? " (still locked after " + std::to_string(timeout.count()) + " s)" : ""));
+}
+
+constexpr const char* kBackupFile = "database.sqlite";
+
+void save_sqlite(const fs::path& root, const StateHookSpec& h, const fs::path& dir) {
+  const fs::path db = root / h.path;
+  struct stat st;
+  const bool exists = ::lstat(db.c_str(), &st) == 0;
+  if (!exists && errno != ENOENT && errno != ENOTDIR)
+    throw hook_error("cannot save '" + db.string() + "': " + std::strerror(errno), "nothing was changed");
+  if (exists) {
+    if (!S_ISREG(st.st_mode)) throw hook_error("cannot save '" + db.string() + "': not a regular file", "nothing was changed");
+    SqliteHandle from = open_database(db, SQLITE_OPEN_READONLY, "save it");
+    SqliteHandle to = open_database(dir / kBackupFile, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, "save into it");
+    backup(from.get(), to.get(), h.timeout, "save the SQLite database '" + db.string() + "'");
+  }
+  write_file_atomically(dir / kSavedFile, nlohmann::json{{"path", h.path}, {"exists", exists}}.dump(2) + "\n");
+}
+
+void restore_sqlite(const fs::path& root, const StateHookSpec& h, const fs::path& dir) {
+  const fs::path record = dir / kSavedFile;
+  std::optional<std::string> text = read_file_if_exists(record);
+  if (!text) throw hook_error("the saved database is gone: '" + record.string() + "' is missing");
+  const JsonSource source{"the saved database's record " + record.string(), kStateHookError, kRecoverHint};
+  const JsonDocument doc = parse_json_strictly(*text, source, "the file was damaged");
+  const fs::path db = root / h.path;
+  if (!JsonValue(doc, source).boolean("exists")) {
+    // No database before the fix: what the fix created goes, with its journal files.
+    for (const char* suffix : {"", "-journal", "-wal", "-shm"}) {
+      const fs::path p = db.string() + suffix;
+      if (::unlink(p.c_str()) != 0 && errno != ENOENT)
+        throw hook_error("cannot remove '" + p.string() + "', which did not exist when saved: " + std::strerror(errno));
+    }
+    return;
+  }
+  std::error_code ec;
+  fs::create_directories(db.parent_path(), ec);
+  SqliteHandle from = open_database(dir / kBackupFile, SQLITE_OPEN_READONLY, "restore from it");
+  SqliteHandle to = open_database(db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, "restore it");
+  backup(from.get(), to.get(), h.timeout, "restore the SQLite database '" + db.string() + "'");
+}
+
 nlohmann::json hook_json(const StateHookSpec& h) {
   nlohmann::json j = {{"name", h.name}, {"kind", to_string(h.kind)}, {"timeout", h.timeout.count()}};
   if (h.kind == StateHookKind::file) j["paths"] = h.paths;
+  else if (h.kind == StateHookKind::sqlite) j["path"] = h.path;
   else j.update({{"save", h.save}, {"restore", h.restore}, {"check", h.check}});
   return j;
 }
@@ -104,6 +183,8 @@ StateHookSpec hook_from(const JsonValue& v) {
   h.timeout = std::chrono::seconds(v.integer("timeout", 1, 7 * 24 * 3600));
   if (h.kind == StateHookKind::file) {
     h.paths = v.strings("paths");
+  } else if (h.kind == StateHookKind::sqlite) {
+    h.path = v.string("path");
   } else {
     h.save = v.strings("save");
     h.restore = v.strings("restore");
@@ -219,6 +300,7 @@ void StateHooks::save_all(const StateHookEvents& events) const {
       make_fresh_dir(dir);
       if (events.say) events.say("[state] saving '" + h.name + "'");
       if (h.kind == StateHookKind::file) save_files(root_, h.paths, dir);
+      else if (h.kind == StateHookKind::sqlite) save_sqlite(root_, h, dir);
       else run_command(root_, h, "save", h.save, dir, true, events,
                        "fix the hook or its command (docs/state-hooks.md); nothing was changed");
     } catch (const Error& failed) {
@@ -244,6 +326,7 @@ void StateHooks::restore(const std::vector<std::string>& saved, const StateHookE
     const fs::path dir = dir_ / h.name;
     if (events.say) events.say("[state] restoring '" + h.name + "'");
     if (h.kind == StateHookKind::file) restore_files(root_, dir);
+    else if (h.kind == StateHookKind::sqlite) restore_sqlite(root_, h, dir);
     else run_command(root_, h, "restore", h.restore, dir, false, events, kRecoverHint);
   }
   for (const std::string& name : saved) {

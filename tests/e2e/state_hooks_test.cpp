@@ -94,6 +94,61 @@ TEST_F(StateHooksE2e, RecoverAfterKill9RestoresTheState) {
   EXPECT_NE(rec.err.find("[state] restoring 'db'"), std::string::npos) << show(rec);
 }
 
+TEST_F(StateHooksE2e, AFailingRestoreKeepsTheJournalAndRecoverFinishesItOnceTheCauseIsFixed) {
+  const fs::path allow = tmp_ / "database is up";
+  make_project(R"([{"name": "db", "save": ["sh", "-c", "cp data/app.db \"$1/\"", "save", "{dir}"],
+      "restore": ["sh", "-c", "test -f \"$2\" || { echo database is locked >&2; exit 5; }; cp \"$1/app.db\" data/",
+                  "restore", "{dir}", ")" + allow.string() + R"("]}])");
+  runners::ProcessResult r = attempt("echo migrated > data/app.db; echo bad > value.conf");
+  ASSERT_EQ(r.exit_code, 4) << show(r);
+  EXPECT_NE(r.err.find("failed (exit code 5); the last lines of its output:\n  database is locked\n"), std::string::npos)
+      << show(r);
+  EXPECT_NE(r.err.find("then run `autofix-gate recover`"), std::string::npos) << show(r);
+  EXPECT_EQ(read_file(repo_ / "value.conf"), "ok\n");  // the tree came back first
+  EXPECT_EQ(read_file(repo_ / "data" / "app.db"), "migrated\n");
+  EXPECT_TRUE(fs::exists(repo_ / ".git" / "autofix" / "journal.json"));
+  runners::ProcessResult refused = attempt("true");
+  EXPECT_EQ(refused.exit_code, 2) << show(refused);  // the journal waits for recover
+
+  runners::ProcessResult still = run({gate_binary().string(), "recover"}, repo_, {}, std::chrono::minutes(1));
+  EXPECT_EQ(still.exit_code, 4) << show(still);
+  EXPECT_TRUE(fs::exists(repo_ / ".git" / "autofix" / "journal.json"));
+  write_file(allow, "");
+  runners::ProcessResult rec = run({gate_binary().string(), "recover"}, repo_, {}, std::chrono::minutes(1));
+  ASSERT_EQ(rec.exit_code, 0) << show(rec);
+  EXPECT_EQ(read_file(repo_ / "data" / "app.db"), kData);
+  EXPECT_FALSE(fs::exists(repo_ / ".git" / "autofix" / "journal.json"));
+  EXPECT_FALSE(fs::exists(repo_ / ".git" / "autofix" / "state"));
+}
+
+// The sqlite kind: a fixer runs a migration (a column added, rows deleted) and breaks a test; the
+// rejected fix leaves the database's schema and rows exactly as before.
+TEST_F(StateHooksE2e, ARejectedMigrationLeavesTheSqliteDatabaseAsItWas) {
+  make_project(R"([{"name": "app", "kind": "sqlite", "path": "data/app.sqlite"}])");
+  const std::string py = "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.executescript(sys.argv[2]); c.commit(); "
+                         "print('\\n'.join(repr(r) for q in sys.argv[3:] for r in c.execute(q)))";
+  auto sql = [&](const std::string& script, const std::string& query = {}) {
+    Strings argv{"python3", "-c", py, (repo_ / "data" / "app.sqlite").string(), script};
+    if (!query.empty()) argv.push_back(query);
+    runners::ProcessResult r = run(argv, repo_, {}, std::chrono::minutes(1));
+    EXPECT_EQ(r.exit_code, 0) << show(r);
+    return r.out;
+  };
+  const std::string dump_queries = "SELECT type, name, sql FROM sqlite_master ORDER BY name";
+  sql("CREATE TABLE users(id INTEGER PRIMARY KEY, name TEXT); INSERT INTO users(name) VALUES ('ada'), ('grace');");
+  const std::string schema = sql("", dump_queries);
+  const std::string rows = sql("", "SELECT * FROM users ORDER BY id");
+  ASSERT_EQ(rows, "(1, 'ada')\n(2, 'grace')\n");
+
+  runners::ProcessResult r = attempt(
+      "python3 -c \"import sqlite3; c = sqlite3.connect('data/app.sqlite'); "
+      "c.executescript('ALTER TABLE users ADD COLUMN email TEXT; DELETE FROM users WHERE id = 2;'); c.commit()\" && "
+      "echo bad > value.conf");
+  ASSERT_EQ(r.exit_code, 1) << show(r);
+  EXPECT_EQ(sql("", dump_queries), schema);
+  EXPECT_EQ(sql("", "SELECT * FROM users ORDER BY id"), rows);
+}
+
 TEST_F(StateHooksE2e, AFailingSaveEndsTheAttemptWithExit4AndChangesNothing) {
   make_project(R"([{"name": "db", "kind": "file", "paths": ["data/app.db"]},
       {"name": "broken", "save": ["sh", "-c", "echo first line; echo no database here >&2; exit 7"], "restore": ["true"]}])");

@@ -209,7 +209,7 @@ TEST(ParseConfig, RefusesUnknownKeysWithASuggestion) {
   EXPECT_EQ(problem(doc(R"("flaky_rerun": 3)"), &hint),
             "gate.json: unknown key 'flaky_rerun' (expected version, source_dir, build_dir, report_dir, base, "
             "flaky_reruns, jobs, test_timeout, allow_test_edits, test_paths, secrets_allowlist, tiers, protect, "
-            "protect_defaults or retention)");
+            "protect_defaults, retention or state)");
   EXPECT_EQ(hint, "did you mean 'flaky_reruns'?");
   EXPECT_EQ(problem(doc(R"("Tiers": [])"), &hint).substr(0, 32), "gate.json: unknown key 'Tiers' (");
   EXPECT_EQ(hint, "did you mean 'tiers'?");
@@ -491,9 +491,11 @@ TEST(ParseConfig, ReadsStateHooks) {
       {"name": "db", "save": ["scripts/db-save.sh", "{dir}"], "restore": ["scripts/db-restore.sh", "{dir}"],
        "check": ["scripts/db-check.sh"], "timeout": 30},
       {"name": "cfg", "save": ["save"], "restore": ["restore"]},
-      {"name": "data", "kind": "file", "paths": ["data/app.sqlite", "local.conf"]}])"),
+      {"name": "data", "kind": "file", "paths": ["data/app.sqlite", "local.conf"]},
+      {"name": "app", "kind": "sqlite", "path": "data/app.sqlite", "timeout": 5}])"),
                               "gate.json");
-  ASSERT_EQ(c.state.size(), 3u);
+  ASSERT_EQ(c.state.size(), 4u);
+  EXPECT_EQ(c.state[3], (StateHookSpec{"app", StateHookKind::sqlite, {}, {}, {}, {}, 5s, "data/app.sqlite"}));
   EXPECT_EQ(c.state[0], (StateHookSpec{"db", StateHookKind::command, {"scripts/db-save.sh", "{dir}"},
                                        {"scripts/db-restore.sh", "{dir}"}, {"scripts/db-check.sh"}, {}, 30s}));
   EXPECT_EQ(c.state[1], (StateHookSpec{"cfg", StateHookKind::command, {"save"}, {"restore"}, {}, {}, 120s}));
@@ -531,7 +533,7 @@ TEST(ParseConfig, RefusesBadStateHooks) {
   EXPECT_EQ(problem(state(R"({"name": ".db", "save": ["s"], "restore": ["r"]})")),
             "gate.json: state[0].name: '.db' starts with '.', which a state hook name cannot");
   EXPECT_EQ(problem(state(R"({"name": "db", "kind": "postgres", "url": "x"})")),
-            "gate.json: state[0].kind: unknown state kind 'postgres' (expected command or file)");
+            "gate.json: state[0].kind: unknown state kind 'postgres' (expected command, file or sqlite)");
   EXPECT_EQ(problem(state(R"({"name": "data", "kind": "file", "paths": ["/etc/passwd"]})"), &hint),
             "gate.json: state[0].paths[0]: '/etc/passwd' is not a path inside the repository (absolute, '..', '.git' "
             "or empty parts)");
@@ -546,6 +548,14 @@ TEST(ParseConfig, RefusesBadStateHooks) {
             "[\"data/app.sqlite\"])");
   EXPECT_EQ(problem(state(R"({"name": "data", "kind": "file", "paths": ["a"], "save": ["s"]})")),
             "gate.json: state[0]: unknown key 'save' (expected name, kind or paths)");
+  EXPECT_EQ(problem(state(R"({"name": "app", "kind": "sqlite", "path": "../app.db"})")),
+            "gate.json: state[0].path: '../app.db' is not a path inside the repository (absolute, '..', '.git' or "
+            "empty parts)");
+  EXPECT_EQ(problem(state(R"({"name": "app", "kind": "sqlite"})")),
+            "gate.json: state[0].path: missing (the database file, relative to the repository root: "
+            "\"data/app.sqlite\")");
+  EXPECT_EQ(problem(state(R"({"name": "app", "kind": "sqlite", "path": "a.db", "paths": ["a.db"]})")),
+            "gate.json: state[0]: unknown key 'paths' (expected name, kind, path or timeout)");
   EXPECT_EQ(problem(doc(R"("state": {"name": "db"})")), "gate.json: state: expected an array of state hooks, got an object");
 }
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include "gate/util/error.h"
 #include "tests/support/test_support.h"
@@ -204,6 +205,65 @@ TEST(StateHooks, FileKindThroughTheHooks) {
   StateHooks::load(t.root, t.dir).restore(t.saved, t.events());
   EXPECT_EQ(read_file(t.root / "data.db"), "v1");
   EXPECT_FALSE(fs::exists(t.root / "new.db"));
+}
+
+// Runs `sql` on the database at `path`; returns every row of its last statement, one line per row.
+std::string sql(const fs::path& path, const std::string& statements) {
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  std::string out;
+  char* error = nullptr;
+  int rc = sqlite3_exec(
+      db, statements.c_str(),
+      [](void* text, int n, char** values, char**) {
+        std::string& o = *static_cast<std::string*>(text);
+        for (int i = 0; i < n; ++i) o += (i ? "|" : "") + std::string(values[i] ? values[i] : "NULL");
+        o += "\n";
+        return 0;
+      },
+      &out, &error);
+  EXPECT_EQ(rc, SQLITE_OK) << (error ? error : "");
+  sqlite3_free(error);
+  sqlite3_close(db);
+  return out;
+}
+
+TEST(StateHookSqlite, AMigrationIsUndoneSchemaAndRowsExactlyAsBefore) {
+  Hooked t;
+  const fs::path db = t.root / "data" / "app.sqlite";
+  fs::create_directories(db.parent_path());
+  sql(db, "CREATE TABLE users(id INTEGER PRIMARY KEY, name TEXT NOT NULL);"
+          "CREATE INDEX users_name ON users(name);"
+          "INSERT INTO users(name) VALUES ('ada'), ('grace'), ('linus');");
+  const std::string schema = sql(db, "SELECT type || ' ' || name || ': ' || sql FROM sqlite_master ORDER BY name;");
+  const std::string rows = sql(db, "SELECT * FROM users ORDER BY id;");
+  ASSERT_EQ(rows, "1|ada\n2|grace\n3|linus\n");
+
+  StateHookSpec hook{"app", StateHookKind::sqlite};
+  hook.path = "data/app.sqlite";
+  StateHooks hooks(t.root, t.dir, {hook});
+  hooks.save_all(t.events());
+  EXPECT_EQ(t.saved, std::vector<std::string>{"app"});
+  // The fix's migration: a column added, rows deleted, a table created.
+  sql(db, "ALTER TABLE users ADD COLUMN email TEXT; DELETE FROM users WHERE id > 1; CREATE TABLE audit(x);");
+  ASSERT_NE(sql(db, "SELECT type || ' ' || name || ': ' || sql FROM sqlite_master ORDER BY name;"), schema);
+
+  StateHooks::load(t.root, t.dir).restore(t.saved, t.events());
+  EXPECT_EQ(sql(db, "SELECT type || ' ' || name || ': ' || sql FROM sqlite_master ORDER BY name;"), schema);
+  EXPECT_EQ(sql(db, "SELECT * FROM users ORDER BY id;"), rows);
+  EXPECT_EQ(sql(db, "PRAGMA integrity_check;"), "ok\n");
+}
+
+TEST(StateHookSqlite, ADatabaseTheFixCreatedIsRemoved) {
+  Hooked t;
+  fs::create_directories(t.root);
+  StateHookSpec hook{"app", StateHookKind::sqlite};
+  hook.path = "app.sqlite";
+  StateHooks hooks(t.root, t.dir, {hook});
+  hooks.save_all(t.events());
+  sql(t.root / "app.sqlite", "CREATE TABLE t(x); INSERT INTO t VALUES (1);");
+  hooks.restore(t.saved, t.events());
+  EXPECT_FALSE(fs::exists(t.root / "app.sqlite"));
 }
 
 }  // namespace
