@@ -149,6 +149,28 @@ TEST_F(StateHooksE2e, ARejectedMigrationLeavesTheSqliteDatabaseAsItWas) {
   EXPECT_EQ(sql("", "SELECT * FROM users ORDER BY id"), rows);
 }
 
+// A batch saves once; every fixer starts from the saved state (what the one before did to it is undone
+// with the tree), and the batch's end puts the state back.
+TEST_F(StateHooksE2e, ABatchSavesOnceAndEveryFixerStartsFromTheSavedState) {
+  make_default_project();
+  const fs::path seen = tmp_ / "what the fixers saw.log";
+  auto fixer = [&](const std::string& script) {
+    return "[\"sh\", \"-c\", \"cat data/cache.txt >> '" + seen.string() + "'; " + kMigrate + script + "\"]";
+  };
+  write_file(tmp_ / "batch.json", R"({"version": 1, "strategy": "best_effort", "fixes": [
+    {"id": "notes", "fixer": )" + fixer("echo more >> notes.md") + R"(},
+    {"id": "breaks", "fixer": )" + fixer("echo bad > value.conf") + R"(}]})");
+  runners::ProcessResult r =
+      run({gate_binary().string(), "batch", "-j", "2", (tmp_ / "batch.json").string()}, repo_, {}, std::chrono::minutes(3));
+  ASSERT_EQ(r.exit_code, 1) << show(r);  // one fix rejected
+  EXPECT_EQ(read_file(seen), "cache v1\ncache v1\n");
+  std::size_t saves = 0;
+  for (std::size_t at = r.err.find("[state] saving 'cache'"); at != std::string::npos; at = r.err.find("[state] saving 'cache'", at + 1))
+    ++saves;
+  EXPECT_EQ(saves, 1u) << show(r);
+  expect_state_as_saved();
+}
+
 TEST_F(StateHooksE2e, AFailingSaveEndsTheAttemptWithExit4AndChangesNothing) {
   make_project(R"([{"name": "db", "kind": "file", "paths": ["data/app.db"]},
       {"name": "broken", "save": ["sh", "-c", "echo first line; echo no database here >&2; exit 7"], "restore": ["true"]}])");
