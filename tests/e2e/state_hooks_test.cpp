@@ -171,6 +171,18 @@ TEST_F(StateHooksE2e, ABatchSavesOnceAndEveryFixerStartsFromTheSavedState) {
   expect_state_as_saved();
 }
 
+TEST_F(StateHooksE2e, AnInterruptedAttemptRestoresTheStateBeforeExiting) {
+  make_default_project();
+  const fs::path marker = tmp_ / "fixer ran";
+  runners::ProcessResult r = run_and_signal(
+      {gate_binary().string(), "attempt", "-j", "2", "--", "sh", "-c",
+       std::string(kMigrate) + "touch '" + marker.string() + "'; sleep 60"},
+      repo_, [&] { return fs::exists(marker); }, std::chrono::microseconds(0), SIGTERM);
+  ASSERT_EQ(r.exit_code, 143) << show(r);
+  expect_state_as_saved();
+  EXPECT_FALSE(fs::exists(repo_ / ".git" / "autofix" / "journal.json"));
+}
+
 TEST_F(StateHooksE2e, AFailingSaveEndsTheAttemptWithExit4AndChangesNothing) {
   make_project(R"([{"name": "db", "kind": "file", "paths": ["data/app.db"]},
       {"name": "broken", "save": ["sh", "-c", "echo first line; echo no database here >&2; exit 7"], "restore": ["true"]}])");
