@@ -20,6 +20,7 @@
 #include "gate/util/error.h"
 #include "gate/util/trace.h"
 #include "gate/util/io_errors.h"
+#include "gate/util/signals.h"
 
 namespace autofix {
 
@@ -328,6 +329,7 @@ void Operation::save_state(const std::vector<StateHookSpec>& hooks) {
     // save_all() restored what it had saved: nothing is left for the rollback to restore.
     entry_.saved_state.clear();
     record();
+    throw_if_interrupted();  // a save stopped by SIGINT/SIGTERM: the gate exits 128 + N, not 4
     throw;
   }
   set_phase("started");

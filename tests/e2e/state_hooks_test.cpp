@@ -183,6 +183,22 @@ TEST_F(StateHooksE2e, AnInterruptedAttemptRestoresTheStateBeforeExiting) {
   EXPECT_FALSE(fs::exists(repo_ / ".git" / "autofix" / "journal.json"));
 }
 
+TEST_F(StateHooksE2e, AnInterruptDuringASaveExits143AndChangesNothing) {
+  const fs::path marker = tmp_ / "saving";
+  make_project(R"([{"name": "db", "kind": "file", "paths": ["data/app.db"]},
+      {"name": "slow", "save": ["sh", "-c", "touch \"$1\"; sleep 30", "save", ")" + marker.string() + R"("],
+       "restore": ["true"]}])");
+  const std::string before = status();
+  runners::ProcessResult r = run_and_signal(
+      {gate_binary().string(), "attempt", "-j", "2", "--", "sh", "-c", "echo bad > value.conf"}, repo_,
+      [&] { return fs::exists(marker); }, std::chrono::microseconds(0), SIGTERM);
+  ASSERT_EQ(r.exit_code, 143) << show(r);
+  EXPECT_EQ(status(), before);
+  EXPECT_EQ(read_file(repo_ / "data" / "app.db"), kData);
+  EXPECT_FALSE(fs::exists(repo_ / ".git" / "autofix" / "journal.json"));
+  EXPECT_FALSE(fs::exists(repo_ / ".git" / "autofix" / "state"));
+}
+
 TEST_F(StateHooksE2e, AFailingSaveEndsTheAttemptWithExit4AndChangesNothing) {
   make_project(R"([{"name": "db", "kind": "file", "paths": ["data/app.db"]},
       {"name": "broken", "save": ["sh", "-c", "echo first line; echo no database here >&2; exit 7"], "restore": ["true"]}])");
