@@ -31,7 +31,8 @@ std::string kinds_with(bool TierKindRow::*fact, std::string_view last_separator,
   return out;
 }
 
-void check_tier_name(const JsonValue& at, const std::string& name) {
+// Tier and state hook names become directory names.
+void check_directory_name(const JsonValue& at, const std::string& name, std::string_view what) {
   const std::string allowed = "use A-Z, a-z, 0-9, '_', '.' and '-'";
   for (char c : name) {
     bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
@@ -41,9 +42,12 @@ void check_tier_name(const JsonValue& at, const std::string& name) {
     const unsigned char byte = static_cast<unsigned char>(c);
     const std::string shown =
         byte < 0x80 ? quoted_text(std::string_view(&c, 1)) : std::string("'\\x") + kHex[byte >> 4] + kHex[byte & 0xf] + "'";
-    at.fail(quoted_text(name) + " holds " + shown + ", which a tier name cannot", allowed);
+    at.fail(quoted_text(name) + " holds " + shown + ", which a " + std::string(what) + " name cannot", allowed);
   }
-  if (name == "." || name == "..") at.fail(quoted_text(name) + " cannot name a tier (tier names become directory names)", allowed);
+  if (name == "." || name == "..")
+    at.fail(quoted_text(name) + " cannot name a " + std::string(what) + " (" + std::string(what) +
+                " names become directory names)",
+            allowed);
   if (name.size() > kMaxTierNameLength)
     at.fail("a name of " + std::to_string(name.size()) + " characters, more than " + std::to_string(kMaxTierNameLength),
             "choose a shorter name");
@@ -55,7 +59,7 @@ TierConfig parse_tier(const JsonValue& value) {
   TierConfig tier;
   const JsonValue name = value.at("name", "every tier needs a name");
   tier.name = name.text();
-  check_tier_name(name, tier.name);
+  check_directory_name(name, tier.name, "tier");
 
   tier.kind = value.one_of("kind", kTierKinds, "kind");
   const TierKindRow& kind = row_of(tier.kind);
@@ -113,6 +117,57 @@ TierConfig parse_tier(const JsonValue& value) {
               "\"auto\" runs gitleaks when PATH has it; name any other gitleaks by its absolute path");
   }
   return tier;
+}
+
+// One entry of "state": a command hook {name, save, restore, check?, timeout?} or a built-in kind
+// {name, kind: "file", paths}.
+StateHookSpec parse_state_hook(const JsonValue& value) {
+  value.object();
+  StateHookSpec hook;
+  if (auto v = value.find("kind")) hook.kind = v->one_of(kStateHookKinds, "state kind");
+  if (hook.kind == StateHookKind::file) value.allow_only({"name", "kind", "paths"});
+  else if (hook.kind == StateHookKind::sqlite) value.allow_only({"name", "kind", "path", "timeout"});
+  else value.allow_only({"name", "kind", "save", "restore", "check", "timeout"});
+  const JsonValue name = value.at("name", "every state hook needs a name");
+  hook.name = name.text();
+  check_directory_name(name, hook.name, "state hook");
+  if (hook.name.front() == '.')
+    name.fail(quoted_text(hook.name) + " starts with '.', which a state hook name cannot", "start it with a letter or digit");
+  if (hook.kind == StateHookKind::file) {
+    const std::string why = "list the files to save, relative to the repository root: [\"data/app.sqlite\"]";
+    const JsonValue paths = value.at("paths", why);
+    hook.paths = paths.texts(why);
+    std::vector<JsonValue> items = paths.array("paths");
+    for (size_t i = 0; i < items.size(); ++i) {
+      const std::string& p = hook.paths[i];
+      if (!is_safe_relative_path(p))
+        items[i].fail(quoted_text(p) + " is not a path inside the repository (absolute, '..', '.git' or empty parts)",
+                      "give each file relative to the repository root, with '/' between directories");
+      if (std::find(hook.paths.begin(), hook.paths.begin() + static_cast<std::ptrdiff_t>(i), p) !=
+          hook.paths.begin() + static_cast<std::ptrdiff_t>(i))
+        items[i].fail(quoted_text(p) + " is listed twice", "list each file once");
+    }
+    return hook;
+  }
+  if (auto v = value.find("timeout"))
+    hook.timeout = std::chrono::seconds(v->integer(1, kMaxStateHookTimeout.count(), "seconds"));
+  if (hook.kind == StateHookKind::sqlite) {
+    const JsonValue path = value.at("path", "the database file, relative to the repository root: \"data/app.sqlite\"");
+    hook.path = path.text();
+    if (!is_safe_relative_path(hook.path))
+      path.fail(quoted_text(hook.path) + " is not a path inside the repository (absolute, '..', '.git' or empty parts)",
+                "give the database relative to the repository root, with '/' between directories");
+    return hook;
+  }
+  auto command = [&](const char* key, bool required) {
+    const std::string why = std::string("the '") + key + "' command as an array: [\"scripts/db-" + key + ".sh\", \"{dir}\"]";
+    if (!required && !value.find(key)) return std::vector<std::string>{};
+    return value.at(key, why).texts(why);
+  };
+  hook.save = command("save", true);
+  hook.restore = command("restore", true);
+  hook.check = command("check", false);
+  return hook;
 }
 
 ProtectRule parse_protect_rule(const JsonValue& value) {
@@ -232,7 +287,7 @@ GateConfig parse_config(std::string_view text, const std::string& source) {
                  "upgrade the gate, or write the configuration in version 1 (docs/configuration.md)");
   root.allow_only({"version", "source_dir", "build_dir", "report_dir", "base", "flaky_reruns", "jobs", "test_timeout",
                    "allow_test_edits", "test_paths", "secrets_allowlist", "tiers", "protect", "protect_defaults",
-                   "retention", "breaker"});
+                   "retention", "breaker", "state"});
 
   GateConfig config;
   config.source = source;
@@ -292,6 +347,15 @@ GateConfig parse_config(std::string_view text, const std::string& source) {
       config.retention = parse_retention(value);
     } else if (key == "breaker") {
       config.breaker = parse_breaker(value);
+    } else if (key == "state") {
+      for (const JsonValue& item : value.array("state hooks")) {
+        StateHookSpec hook = parse_state_hook(item);
+        for (size_t j = 0; j < config.state.size(); ++j)
+          if (config.state[j].name == hook.name)
+            item.at("name", "").fail(quoted_text(hook.name) + " is already the name of state[" + std::to_string(j) + "]",
+                                     "state hook names must be unique");
+        config.state.push_back(std::move(hook));
+      }
     }
   }
   return config;
@@ -359,6 +423,24 @@ nlohmann::json to_json(const GateConfig& config) {
   doc["breaker"] = {{"threshold", config.breaker.threshold},
                     {"reset_after", config.breaker.reset_after.count()},
                     {"enabled", config.breaker.enabled}};
+  if (!config.state.empty()) {
+    doc["state"] = nlohmann::json::array();
+    for (const StateHookSpec& hook : config.state) {
+      nlohmann::json h = {{"name", hook.name}, {"kind", to_string(hook.kind)}};
+      if (hook.kind == StateHookKind::file) {
+        h["paths"] = hook.paths;
+      } else if (hook.kind == StateHookKind::sqlite) {
+        h["path"] = hook.path;
+        h["timeout"] = hook.timeout.count();
+      } else {
+        h["save"] = hook.save;
+        h["restore"] = hook.restore;
+        if (!hook.check.empty()) h["check"] = hook.check;
+        h["timeout"] = hook.timeout.count();
+      }
+      doc["state"].push_back(std::move(h));
+    }
+  }
   return doc;
 }
 

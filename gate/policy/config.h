@@ -13,6 +13,7 @@
 #include "gate/results/lane.h"
 #include "gate/results/risk_level.h"
 #include "gate/results/severity.h"
+#include "gate/results/state_hook.h"
 #include "gate/results/tier_kind.h"
 #include "gate/policy/breaker.h"
 #include "gate/policy/retention.h"
@@ -56,6 +57,8 @@ struct GateConfig {
   bool protect_defaults = true;
   RetentionConfig retention;
   BreakerConfig breaker;  // "breaker": {threshold, reset_after (seconds), enabled}
+  // External state saved before a fix and restored with the tree (docs/state-hooks.md), in save order.
+  std::vector<StateHookSpec> state;
   std::string source;  // the file it came from, or "defaults"
   bool operator==(const GateConfig&) const = default;
 };
@@ -67,6 +70,7 @@ inline constexpr std::chrono::seconds kMaxTierTimeout{7 * 24 * 3600};
 inline constexpr int kMaxFlakyReruns = 20;
 inline constexpr unsigned kMaxJobs = 1024;
 inline constexpr std::chrono::seconds kMaxTestTimeout{7 * 24 * 3600};
+inline constexpr std::chrono::seconds kMaxStateHookTimeout{24 * 3600};
 
 // The documented default `test_paths`.
 std::vector<std::string> default_test_paths();

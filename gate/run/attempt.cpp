@@ -253,6 +253,7 @@ AttemptOutcome run_attempt(const AttemptOptions& o, reporters::Progress& progres
 
   // Until the fix is applied, nothing the gate runs is meant to change the sources.
   Operation op = open_operation(repo, std::move(lock), "attempt", "attempt", l, progress);
+  op.save_state(config.state);  // external state (docs/state-hooks.md): a failed save ends here, nothing changed
   const snapshot::Manifest& snap = op.snapshot().manifest;
   result.snapshot = snap.id;
   result.attempt_id = snap.id;
@@ -362,6 +363,7 @@ AttemptOutcome run_attempt(const AttemptOptions& o, reporters::Progress& progres
   }
   result.tool_versions = toolchain.tool_versions();
 
+  if (result.verdict == Verdict::accepted) op.keep_state();  // also when the checkout is restored (docs/state-hooks.md)
   if (keep_fix) {
     TraceScope finishing("finish");
     op.finish();

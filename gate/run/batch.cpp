@@ -382,6 +382,7 @@ BatchOutcome run_batch(const BatchOptions& o, reporters::Progress& progress) {
 
   const auto batch_start = Clock::now();
   Operation op = open_operation(repo, std::move(lock), "batch", "batch", l, progress);
+  op.save_state(config.state);  // once per batch; restored between steps and by the final rollback
   const snapshot::Manifest& snap = op.snapshot().manifest;
   const std::string batch_id = record ? record->batch_id : snap.id;
   if (record) place_reports(l, batch_id);  // the reports of a resumed batch go where its own would have

@@ -71,6 +71,7 @@ std::optional<JournalEntry> parse(const std::string& text, const std::filesystem
     e.gate_changes = optional_string("gate_changes").value_or("unknown");
     e.changes_before = optional_string("changes_before");
     e.changes_after = optional_string("changes_after");
+    if (j.contains("saved_state")) e.saved_state = j.at("saved_state").get<std::vector<std::string>>();
     return e;
   } catch (const nlohmann::json::exception& ex) {
     throw fail(ex.what());
@@ -141,6 +142,7 @@ void Journal::write(const JournalEntry& e, bool durable) const {
   j["gate_changes"] = e.gate_changes;
   j["changes_before"] = optional_string(e.changes_before);
   j["changes_after"] = optional_string(e.changes_after);
+  if (!e.saved_state.empty()) j["saved_state"] = e.saved_state;
   std::string text = j.dump(2) + "\n";
   Durability how = durable ? Durability::durable : Durability::cache;
   struct Outcome {

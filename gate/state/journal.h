@@ -42,6 +42,9 @@ struct JournalEntry {
   std::string gate_changes = "unknown";
   std::optional<std::string> changes_before{};
   std::optional<std::string> changes_after{};
+  // The external state hooks whose save completed, in save order (gate/state/state_hooks.h): what the
+  // rollback and `recover` restore, in reverse order. Absent in older journals: none.
+  std::vector<std::string> saved_state{};
 };
 
 class Journal {

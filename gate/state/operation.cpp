@@ -20,6 +20,7 @@
 #include "gate/util/error.h"
 #include "gate/util/trace.h"
 #include "gate/util/io_errors.h"
+#include "gate/util/signals.h"
 
 namespace autofix {
 
@@ -222,6 +223,7 @@ Operation::Operation(Operation&& other) noexcept
       changes_(other.changes_),
       outside_(std::move(other.outside_)),
       kept_ref_(std::move(other.kept_ref_)),
+      state_hooks_(std::move(other.state_hooks_)),
       open_(std::exchange(other.open_, false)) {}
 
 void Operation::record(bool durable) {
@@ -305,6 +307,47 @@ std::vector<runners::ProcessInfo> Operation::end_stray_processes() {
   return ended;
 }
 
+StateHookEvents Operation::state_events() {
+  StateHookEvents events;
+  events.say = say_;
+  events.process_group = [this](std::optional<int> group) { set_process_group(group); };
+  events.saved = [this](const std::string& name) {
+    entry_.saved_state.push_back(name);
+    record(true);  // before anything the save protects can change
+  };
+  return events;
+}
+
+void Operation::save_state(const std::vector<StateHookSpec>& hooks) {
+  if (!open_) throw Error(ErrorKind::internal, "save_state() on an operation that has ended");
+  if (hooks.empty()) return;
+  set_phase("save state");
+  state_hooks_.emplace(repo_->workdir(), state_hooks_dir(repo_->state_dir(), snapshot_.manifest.id), hooks);
+  try {
+    state_hooks_->save_all(state_events());
+  } catch (const Error&) {
+    // save_all() restored what it had saved: nothing is left for the rollback to restore.
+    entry_.saved_state.clear();
+    record();
+    throw_if_interrupted();  // a save stopped by SIGINT/SIGTERM: the gate exits 128 + N, not 4
+    throw;
+  }
+  set_phase("started");
+}
+
+void Operation::keep_state() {
+  if (entry_.saved_state.empty()) return;
+  say_("[state] the accepted fix keeps the state as it is: " + std::to_string(entry_.saved_state.size()) +
+       " saved state hook(s) not restored");
+  entry_.saved_state.clear();
+  record(true);
+}
+
+void Operation::restore_state() {
+  if (!state_hooks_ || entry_.saved_state.empty()) return;
+  state_hooks_->restore(entry_.saved_state, state_events());
+}
+
 void Operation::finish() {
   if (!open_) return;
   end_stray_processes();  // a daemon must not go on changing the tree that is kept
@@ -328,6 +371,7 @@ void Operation::finish() {
   } catch (const Error& e) {
     say_(std::string("warning: ") + e.what());
   }
+  if (state_hooks_) state_hooks_->remove(say_);  // the state as the fix left it is kept
 }
 
 snapshot::RestoreOptions Operation::restore_options() {
@@ -377,10 +421,18 @@ snapshot::RestoreReport Operation::roll_back() {
   outside_ = std::move(done.outside);
   kept_ref_ = std::move(done.kept_ref);
   say_outside_changes(say_, outside_, kept_ref_);
+  step.emplace("state hooks");
+  try {
+    restore_state();
+  } catch (const Error&) {
+    open_ = false;  // the journal and the private copy stay for `recover`
+    throw;
+  }
   step.emplace("journal and private copy cleared");
   journal_.clear();
   runners::set_operation_marker(std::nullopt);
   vault_.remove();
+  if (state_hooks_) state_hooks_->remove(say_);
   open_ = false;
   return done.restore;
 }
@@ -394,6 +446,8 @@ snapshot::RestoreReport Operation::undo_gate_change() {
   say_outside_changes(say_, done.outside, done.kept_ref);
   entry_.pending_writes.reset();
   gate_changed_nothing_yet();
+  // The next step starts from the saved state too (the saves themselves are kept for the final rollback).
+  restore_state();
   return done.restore;
 }
 
@@ -507,6 +561,17 @@ Recovery recover(const git::Repository& repo, const std::string& command_line, c
       say("put back " + snapshot::SnapshotStore::ref_name(s.manifest.id) + ", which had been deleted or moved");
     say_restored(say, *result.restore);
     say_outside_changes(say, result.outside, result.kept_ref);
+  }
+  if (e.snapshot) {
+    // The external state, after the tree (its restore commands may live in the tree), as saved then.
+    const std::filesystem::path dir = state_hooks_dir(repo.state_dir(), *e.snapshot);
+    if (!e.saved_state.empty()) {
+      StateHookEvents events;
+      events.say = say;
+      StateHooks::load(repo.workdir(), dir).restore(e.saved_state, events);  // throws: the journal is kept
+      result.state_restored.assign(e.saved_state.rbegin(), e.saved_state.rend());
+    }
+    StateHooks(repo.workdir(), dir, {}).remove(say);
   }
   journal.clear();
   vault.remove();

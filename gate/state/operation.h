@@ -15,6 +15,7 @@
 #include "gate/git/repository.h"
 #include "gate/state/journal.h"
 #include "gate/state/lock.h"
+#include "gate/state/state_hooks.h"
 #include "gate/snapshot/outside_changes.h"
 #include "gate/snapshot/restore.h"
 #include "gate/snapshot/snapshot_store.h"
@@ -65,6 +66,16 @@ class Operation {
   void gate_change_starting();      // a patch or fixer is about to change the tree
   void gate_changed(const git_oid& before, const git_oid& after);
 
+  // Saves the external state (docs/state-hooks.md) right after the snapshot, before anything changes:
+  // each hook's save in order, each journaled once it completed. A save that fails: the ones done are
+  // restored and Error(kStateHookError) is thrown (the guard then ends the operation, the tree untouched).
+  // roll_back(), undo_gate_change(), the destructor and `recover` restore what was saved, after the tree;
+  // finish() keeps the state as it is. Either way the saved copies are removed when the operation ends.
+  void save_state(const std::vector<StateHookSpec>& hooks);
+  // An accepted fix keeps the state as it left it, even when the checkout itself is restored (the fix
+  // committed on its branch): from here the rollback and `recover` restore no saved state.
+  void keep_state();
+
   // Keeps the tree as it is and ends the operation (after ending what the operation left running).
   // .git's config, hooks/ and info/ are put back first (what ran after the fixer, the build and the
   // tests, may have changed them too).
@@ -97,6 +108,9 @@ class Operation {
   void give_back_objects();
   // How roll_back() and undo_gate_change() restore: .git's metadata too, the kept refs left, each write journaled.
   snapshot::RestoreOptions restore_options();
+  // Restores the saved state (reverse order, then the checks); throws Error(kStateHookError).
+  void restore_state();
+  StateHookEvents state_events();
 
   const git::Repository* repo_;
   RepositoryLock lock_;
@@ -108,6 +122,7 @@ class Operation {
   GateChanges changes_;
   std::vector<OutsideChange> outside_;
   std::optional<std::string> kept_ref_;
+  std::optional<StateHooks> state_hooks_;
   bool open_ = false;
 };
 
@@ -122,6 +137,7 @@ struct Recovery {
   std::vector<std::string> temporaries_removed;  // left by a restore that was killed while writing
   std::vector<OutsideChange> outside;            // what others changed, kept (see Operation::roll_back)
   std::optional<std::string> kept_ref;
+  std::vector<std::string> state_restored;       // the state hooks restored, in the order they ran
 };
 
 // The journal's record of the process group a runner runs in: set as each group starts, cleared by

@@ -239,7 +239,7 @@ TEST(ParseConfig, RefusesUnknownKeysWithASuggestion) {
   EXPECT_EQ(problem(doc(R"("flaky_rerun": 3)"), &hint),
             "gate.json: unknown key 'flaky_rerun' (expected version, source_dir, build_dir, report_dir, base, "
             "flaky_reruns, jobs, test_timeout, allow_test_edits, test_paths, secrets_allowlist, tiers, protect, "
-            "protect_defaults, retention or breaker)");
+            "protect_defaults, retention, breaker or state)");
   EXPECT_EQ(hint, "did you mean 'flaky_reruns'?");
   EXPECT_EQ(problem(doc(R"("Tiers": [])"), &hint).substr(0, 32), "gate.json: unknown key 'Tiers' (");
   EXPECT_EQ(hint, "did you mean 'tiers'?");
@@ -515,6 +515,79 @@ TEST(ParseConfig, ReportsTheFirstProblemInFileOrder) {
 }
 
 // ---- defaults ----------------------------------------------------------------------------------------
+
+TEST(ParseConfig, ReadsStateHooks) {
+  GateConfig c = parse_config(doc(R"("state": [
+      {"name": "db", "save": ["scripts/db-save.sh", "{dir}"], "restore": ["scripts/db-restore.sh", "{dir}"],
+       "check": ["scripts/db-check.sh"], "timeout": 30},
+      {"name": "cfg", "save": ["save"], "restore": ["restore"]},
+      {"name": "data", "kind": "file", "paths": ["data/app.sqlite", "local.conf"]},
+      {"name": "app", "kind": "sqlite", "path": "data/app.sqlite", "timeout": 5}])"),
+                              "gate.json");
+  ASSERT_EQ(c.state.size(), 4u);
+  EXPECT_EQ(c.state[3], (StateHookSpec{"app", StateHookKind::sqlite, {}, {}, {}, {}, 5s, "data/app.sqlite"}));
+  EXPECT_EQ(c.state[0], (StateHookSpec{"db", StateHookKind::command, {"scripts/db-save.sh", "{dir}"},
+                                       {"scripts/db-restore.sh", "{dir}"}, {"scripts/db-check.sh"}, {}, 30s}));
+  EXPECT_EQ(c.state[1], (StateHookSpec{"cfg", StateHookKind::command, {"save"}, {"restore"}, {}, {}, 120s}));
+  EXPECT_EQ(c.state[2], (StateHookSpec{"data", StateHookKind::file, {}, {}, {}, {"data/app.sqlite", "local.conf"}, 120s}));
+  EXPECT_EQ(parse_config(to_json(c).dump(), "gate.json"), c);
+  EXPECT_TRUE(parse_config(doc(""), "gate.json").state.empty());
+  EXPECT_FALSE(to_json(parse_config(doc(""), "gate.json")).contains("state"));
+}
+
+TEST(ParseConfig, RefusesBadStateHooks) {
+  auto state = [](const std::string& hooks) { return doc(R"("state": [)" + hooks + "]"); };
+  std::string hint;
+  EXPECT_EQ(problem(state(R"({"name": "db", "save": ["s"], "restore": ["r"], "retore": ["r"]})"), &hint),
+            "gate.json: state[0]: unknown key 'retore' (expected name, kind, save, restore, check or timeout)");
+  EXPECT_EQ(hint, "did you mean 'restore'?");
+  EXPECT_EQ(problem(state(R"({"name": "db", "save": ["s"], "restore": ["r"]}, {"name": "db", "save": ["s"], "restore": ["r"]})"),
+                    &hint),
+            "gate.json: state[1].name: 'db' is already the name of state[0]");
+  EXPECT_EQ(hint, "state hook names must be unique");
+  EXPECT_EQ(problem(state(R"({"name": "db", "save": [], "restore": ["r"]})")),
+            "gate.json: state[0].save: empty (the 'save' command as an array: [\"scripts/db-save.sh\", \"{dir}\"])");
+  EXPECT_EQ(problem(state(R"({"name": "db", "save": ["s"]})")),
+            "gate.json: state[0].restore: missing (the 'restore' command as an array: [\"scripts/db-restore.sh\", "
+            "\"{dir}\"])");
+  EXPECT_EQ(problem(state(R"({"name": "db", "save": ["s"], "restore": ["r"], "check": []})")),
+            "gate.json: state[0].check: empty (the 'check' command as an array: [\"scripts/db-check.sh\", \"{dir}\"])");
+  EXPECT_EQ(problem(state(R"({"name": "db", "save": ["s"], "restore": ["r"], "timeout": 0})")),
+            "gate.json: state[0].timeout: must be between 1 and 86400 seconds, got 0");
+  EXPECT_EQ(problem(state(R"({"name": "db", "save": ["s"], "restore": ["r"], "timeout": "60"})")),
+            "gate.json: state[0].timeout: expected an integer, got the string \"60\"");
+  EXPECT_EQ(problem(state(R"({"save": ["s"], "restore": ["r"]})")),
+            "gate.json: state[0].name: missing (every state hook needs a name)");
+  EXPECT_EQ(problem(state(R"({"name": "d/b", "save": ["s"], "restore": ["r"]})")),
+            "gate.json: state[0].name: 'd/b' holds '/', which a state hook name cannot");
+  EXPECT_EQ(problem(state(R"({"name": ".db", "save": ["s"], "restore": ["r"]})")),
+            "gate.json: state[0].name: '.db' starts with '.', which a state hook name cannot");
+  EXPECT_EQ(problem(state(R"({"name": "db", "kind": "postgres", "url": "x"})")),
+            "gate.json: state[0].kind: unknown state kind 'postgres' (expected command, file or sqlite)");
+  EXPECT_EQ(problem(state(R"({"name": "data", "kind": "file", "paths": ["/etc/passwd"]})"), &hint),
+            "gate.json: state[0].paths[0]: '/etc/passwd' is not a path inside the repository (absolute, '..', '.git' "
+            "or empty parts)");
+  EXPECT_EQ(hint, "give each file relative to the repository root, with '/' between directories");
+  EXPECT_EQ(problem(state(R"({"name": "data", "kind": "file", "paths": ["data/../../x"]})")),
+            "gate.json: state[0].paths[0]: 'data/../../x' is not a path inside the repository (absolute, '..', "
+            "'.git' or empty parts)");
+  EXPECT_EQ(problem(state(R"({"name": "data", "kind": "file", "paths": ["a", "a"]})")),
+            "gate.json: state[0].paths[1]: 'a' is listed twice");
+  EXPECT_EQ(problem(state(R"({"name": "data", "kind": "file", "paths": []})")),
+            "gate.json: state[0].paths: empty (list the files to save, relative to the repository root: "
+            "[\"data/app.sqlite\"])");
+  EXPECT_EQ(problem(state(R"({"name": "data", "kind": "file", "paths": ["a"], "save": ["s"]})")),
+            "gate.json: state[0]: unknown key 'save' (expected name, kind or paths)");
+  EXPECT_EQ(problem(state(R"({"name": "app", "kind": "sqlite", "path": "../app.db"})")),
+            "gate.json: state[0].path: '../app.db' is not a path inside the repository (absolute, '..', '.git' or "
+            "empty parts)");
+  EXPECT_EQ(problem(state(R"({"name": "app", "kind": "sqlite"})")),
+            "gate.json: state[0].path: missing (the database file, relative to the repository root: "
+            "\"data/app.sqlite\")");
+  EXPECT_EQ(problem(state(R"({"name": "app", "kind": "sqlite", "path": "a.db", "paths": ["a.db"]})")),
+            "gate.json: state[0]: unknown key 'paths' (expected name, kind, path or timeout)");
+  EXPECT_EQ(problem(doc(R"("state": {"name": "db"})")), "gate.json: state: expected an array of state hooks, got an object");
+}
 
 TEST(DefaultConfig, HasTestsSecretsAndClangTidyWhenTheRepositoryHasAClangTidyFile) {
   TempDir repo;

@@ -27,6 +27,7 @@ void expect_same(const JournalEntry& a, const JournalEntry& b) {
   EXPECT_EQ(a.gate_changes, b.gate_changes);
   EXPECT_EQ(a.changes_before, b.changes_before);
   EXPECT_EQ(a.changes_after, b.changes_after);
+  EXPECT_EQ(a.saved_state, b.saved_state);
 }
 
 TEST(Journal, PathIsJournalJsonInTheStateDirectory) {
@@ -73,6 +74,21 @@ TEST(Journal, JournalWithoutTheNewerFieldsReadsAsUnknownChanges) {
   EXPECT_EQ(read->gate_changes, "unknown");
   EXPECT_EQ(read->process_marker, std::nullopt);
   EXPECT_EQ(read->changes_before, std::nullopt);
+  EXPECT_EQ(read->saved_state, std::vector<std::string>{});
+}
+
+TEST(Journal, RoundTripOfTheSavedState) {
+  TempDir dir;
+  Journal j(dir.path());
+  JournalEntry e = full_entry();
+  e.saved_state = {"db", "config files"};
+  j.write(e);
+  EXPECT_EQ(nlohmann::json::parse(testing::read_file(j.path())).at("saved_state"),
+            nlohmann::json::parse(R"(["db", "config files"])"));
+  std::optional<JournalEntry> read = j.read();
+  ASSERT_TRUE(read);
+  expect_same(*read, e);
+  EXPECT_EQ(*read, e);
 }
 
 TEST(Journal, RoundTripWithoutSnapshotOrProcessGroup) {
