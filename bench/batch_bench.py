@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """On-demand benchmark: `autofix-gate batch` against judging the same fixes one by one with `attempt`.
 
 A generated CMake project (40 source files, a CTest test for each), a batch of 32 fixes of which 0, 1, 2

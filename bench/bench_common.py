@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Shared by the benchmarks: an isolated environment for git and autofix-gate, and exit descriptions."""
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """On-demand rig: how often does a 30%-flaky test make `autofix-gate attempt` reject a correct fix, and is
 a fix that breaks a test for good still rejected every time?
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """On-demand benchmark: does an attempt get slower with the gate's history? (issue 12, goal 5)
 
 Three copies of one tiny CMake project (a library with a bug, two CTest tests, a patch that fixes it):

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """On-demand benchmark: `autofix-gate history --limit 20 --json` on a history of RECORDS records (issue 14:
 under 200 ms on 10,000 records).
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """On-demand fault-injection campaign: SIGKILL `autofix-gate attempt` at its n-th system call, run
 `autofix-gate recover`, and check that the work tree and `.git` are exactly what they were, that no journal
 is left and that nothing the attempt started still runs. Plus the misbehaving-fixer and concurrent-user

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """On-demand benchmark (issue 12, goal 2): what the re-runs of an attempt cost when a fix flips one case of
 a GoogleTest binary that CTest runs as ONE test. Counts the test binary's processes and the cases they ran
 (the binary logs both), and reads the seconds of the `rerun` phase from report.json, for one or more gate

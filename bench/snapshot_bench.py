@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """On-demand benchmark: `autofix-gate snapshot` + `restore` against `git stash` and `git status`.
 
 Never part of the test suite and never a timed assertion: it prints numbers and compares them with the

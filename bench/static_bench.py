@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """On-demand benchmark: what the static tier of an attempt costs once the tree without the fix is analysed.
 
 Two attempts with the same fix on a copy of examples/calculator, with the tiers `tests` (ctest) and

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Test-seconds of the suite per CTest label, from the cost file CTest itself writes.
 
 After `ctest --test-dir BUILD ...`, CTest keeps each test's run time in

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Part of AutofixGate. See docs/cmake.md for the three ways to bring this module into a project.
 
 #[=======================================================================[.rst:

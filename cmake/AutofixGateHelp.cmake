@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Reads the built autofix-gate's --help (CLI11's layout) for cmake/GenerateManPage.cmake and
 # cmake/GenerateCompletions.cmake, so the man page and the completions say what the binary says.
 #

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # One static library per folder of the gate (docs/architecture.md). A layer links only the layers below
 # it, so a call across the rule does not link; tests/architecture/check_layers.py checks the includes.
 function(autofix_gate_layer name)

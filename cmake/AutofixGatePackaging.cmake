@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The Debian package (docs/packaging.md): install rules for what a user gets beyond the binary and the CMake
 # package (man page, shell completions, docs, examples, copyright, changelog) and the CPack configuration of
 # `cmake --build <build> --target package` (cpack -G DEB). Included by the top-level CMakeLists.txt when

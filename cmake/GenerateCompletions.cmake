@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Writes the bash and zsh completions of autofix-gate from the built binary's --help of every subcommand
 # (nested ones too): the templates completions/autofix-gate.bash.in and completions/_autofix-gate.in hold
 # the logic, this script the data (@AUTOFIX_GATE_COMPLETION_DATA@). Run at build time

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Writes the Debian changelog of the package (/usr/share/doc/autofix-gate/changelog.gz, in the format
 # dpkg-parsechangelog and lintian read) from CHANGELOG.md: one entry per released version ("## [X.Y.Z] -
 # YYYY-MM-DD"), newest first, its "### Kind" headings as "Kind:" lines and its items as "*" items wrapped at

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Writes autofix-gate(1) from the built binary's --help of every subcommand (nested ones too), the exit
 # codes' table of docs/exit-codes.md and the list of files below. Run at build time
 # (cmake/AutofixGatePackaging.cmake):

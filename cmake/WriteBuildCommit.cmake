@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Writes OUT, a C++ source that says which commit the sources were built from and whether they differed
 # from it (`autofix-gate --version`, report.json's gate_commit). Run at every build; OUT changes only when
 # its content does, so a new commit recompiles that one file. Outside a git checkout: "unknown".

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "reporters/attempt_report.h"
 
 #include "gate/util/build_info.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // report.json, for tools; junit.xml and autofix-tiers.xml are reporters/junit.h and tiers_junit.h, summary.md
 // for people is reporters/summary.h. Pure: strings out.

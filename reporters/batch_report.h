@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The report set of `autofix-gate batch` (docs/reports.md, docs/schemas/batch-report.schema.json):
 // report.json for tools, junit.xml with one <testsuite> per fix, summary.md for people. Pure: strings out.

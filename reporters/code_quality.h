@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The new findings of an attempt as a GitLab Code Quality report (gl-code-quality-report.json), the
 // subset of the CodeClimate format GitLab reads from `artifacts:reports:codequality` and shows in the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "reporters/finding_key.h"
 
 #include <boost/uuid/name_generator_sha1.hpp>

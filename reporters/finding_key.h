@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // One fixed-length identity for a finding, for the platforms that match findings across pipelines by a
 // string of their own: GitLab Code Quality's `fingerprint` (findings with equal ones are shown as one) and

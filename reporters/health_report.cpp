@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "reporters/health_report.h"
 
 #include <sstream>

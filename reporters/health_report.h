@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The report of a post-accept health check (docs/rollback.md#health): report.json and the text it prints.
 #include <string>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // A history record as JSON (docs/history.md#record-fields): one small document per record, the fields in
 // a fixed order. The reader is strict about what it knows (types, required fields) and lets fields of a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // History records as people and spreadsheets read them (docs/history.md#csv-columns): one line each on a
 // terminal, a record in full for `history show`, and CSV (RFC 4180) with every field in a fixed column

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "reporters/html_report.h"
 
 #include <pugixml.hpp>

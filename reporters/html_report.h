@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // report.html: one attempt's result as a single self-contained page for people (a CI artifact, a file
 // opened from disk). Inline CSS and inline SVG only: no script, no font, no image or style sheet loaded

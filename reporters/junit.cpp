@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "reporters/junit.h"
 
 #include <algorithm>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // junit.xml: the tests that ran with the fix, one <testcase> each, for CI test views (GitLab's test
 // report and merge-request widget, Jenkins, GitHub actions that read JUnit). The verdict, the build and

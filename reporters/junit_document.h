@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // One JUnit XML document as both of our JUnit files write it (junit.xml, autofix-tiers.xml): a single
 // <testsuite> root, valid against Surefire's surefire-test-report.xsd and Jenkins xunit's junit-10.xsd

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Phase lines on stderr while an attempt runs: a live line on a terminal, plain lines in CI logs.
 #include <chrono>

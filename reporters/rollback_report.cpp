@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "reporters/rollback_report.h"
 
 #include <sstream>

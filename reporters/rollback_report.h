@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The reports of an emergency rollback (docs/rollback.md): report.json for machines, rollback-report.md
 // for people, and the plan a dry run prints.

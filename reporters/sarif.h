@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The test regressions and the findings of an attempt's tiers as SARIF 2.1.0 logs. Two of them (docs/reports.md):
 //   autofix.sarif       upload-ready for GitHub code scanning, following "SARIF support for code scanning":

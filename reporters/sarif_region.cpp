@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "reporters/sarif_region.h"
 
 namespace autofix::reporters {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Where a SARIF result points inside its file. SARIF counts columns in UTF-16 code units (its default
 // columnKind, the one GitHub code scanning reads), analyzers in bytes: on a line with a character outside

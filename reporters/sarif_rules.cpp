@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "reporters/sarif_rules.h"
 
 #include <algorithm>

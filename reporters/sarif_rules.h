@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // What a SARIF log says about each rule (a reportingDescriptor): the part of SARIF that GitHub code
 // scanning shows beside every alert. GitHub's "SARIF support for code scanning" requires id,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "reporters/summary.h"
 
 #include <algorithm>

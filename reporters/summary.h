@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // summary.md: an attempt's result for people (a CI job summary, a merge-request note). Pure: a string out.
 #include <string>

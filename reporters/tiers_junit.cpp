@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "reporters/tiers_junit.h"
 
 #include "reporters/junit_document.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // autofix-tiers.xml: one <testcase> per tier, so that test views count tests in junit.xml and tiers here,
 // never findings. docs/junit.md says what each reader takes from it. Pure: a string out.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "runners/build_deps.h"
 
 #include <cerrno>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The headers each object file was compiled from, as the build recorded them: Ninja's deps log
 // (`ninja -t deps`) or, for Makefile generators, the compilers' depfiles next to the objects.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "runners/case_results.h"
 
 #include <fstream>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Per-case results of a test binary the gate runs itself: the CTest test's own command, in its working
 // directory with its ENVIRONMENT, plus the arguments that make a Catch2, doctest or GoogleTest binary

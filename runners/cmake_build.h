@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Configures (when the build directory has no cache yet) and builds a CMake project.
 #include <chrono>

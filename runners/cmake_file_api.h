@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Reads the targets of a configured build through the CMake File API (codemodel v2): which artifact
 // each target produces, which sources it compiles and which targets it depends on.

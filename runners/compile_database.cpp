@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "runners/compile_database.h"
 
 #include <algorithm>

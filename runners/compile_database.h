@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The compile database a CMake build writes (compile_commands.json, CMAKE_EXPORT_COMPILE_COMMANDS): which
 // translation units it compiles, and with what command. The analyzers read their flags from it; the static

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // cppcheck's XML report (`--xml --xml-version=2`, written on its standard error), read back. Pure: no
 // files, no processes. The report is untrusted input (what printed it may be broken, or not cppcheck):

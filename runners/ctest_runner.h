@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Runs a project's tests through CTest and reads back what happened, per CTest test and, for binaries
 // that run many cases as one CTest test, per case. Fails closed: when CTest cannot be run, dies, or

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // What CTest says about one test before it runs: read by runners/ctest_runner.h (discover_tests), used
 // to run a test's own command (runners/case_results.h) and to tell its framework (runners/test_framework.h).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "runners/discovery_key.h"
 
 #include <sys/stat.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // What decides a test listing, so that a listing made once can be used again while it is provably the
 // same (the gate stores them: gate/state/discovery_store.h; the choice is gate/judge/cmake_toolchain.cpp).

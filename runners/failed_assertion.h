@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The first failing assertion a test reported, read from what it printed: where it is (the file and line
 // as the test printed them; the judge layer makes them repository-relative) and its message. Pure

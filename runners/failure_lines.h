@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // What a failing test printed about its failures, in a form that can be compared between two runs.
 // A test binary without per-case results (its own runner, a plain C program, a script) that fails before

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "runners/gitleaks.h"
 
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Runs gitleaks (v8.18 or later) over the lines a change adds and maps what it finds back to the
 // repository's files and lines. gitleaks reads files, not diffs: the added lines of each file are

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "runners/gitleaks_report.h"
 
 #include <algorithm>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The JSON report of gitleaks v8 (`--report-format json`), read back. Pure: no files, no processes.
 // The report is untrusted input (whatever printed it may be broken or not gitleaks at all): its size is

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "runners/gtest_filter.h"
 
 #include <algorithm>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // GoogleTest's filter (--gtest_filter, GTEST_FILTER), as GoogleTest 1.12 reads it: "POSITIVE[-NEGATIVE]",
 // each part ':'-separated patterns matched against a case's full name "Suite.Case", '*' standing for any

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Where the cases of GoogleTest binaries are defined, for tests registered one case per CTest test
 // (gtest_discover_tests). ctest runs such tests without GTEST_OUTPUT (runners/ctest_runner.h), and CTest

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "runners/junit_reader.h"
 
 #include <charconv>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Test results read from XML: CTest's own --output-junit report, and the JUnit-family reports that
 // test binaries write (GoogleTest's --gtest_output=xml, Catch2's and doctest's junit reporters).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "runners/operation_marker.h"
 
 #include <mutex>

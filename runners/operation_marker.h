@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The marker every process the gate starts inherits, AUTOFIX_GATE_OPERATION=<token>, so that processes
 // that outlive the gate can still be found (runners/stray_processes.h).

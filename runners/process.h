@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The only place that starts processes. Every child runs in its own process group, so that a timeout,
 // an interrupt, or the child's own exit ends everything it started (daemons included).

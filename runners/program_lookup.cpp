@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "runners/program_lookup.h"
 
 #include <string>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Where a program would be found in $PATH, without starting anything: to choose a default (cppcheck
 // when it is installed) or to name the program a tier will run (gitleaks "auto").

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The sanitizers tier's reader and build recipe. A separate build with AddressSanitizer and
 // UndefinedBehaviorSanitizer runs the selected tests; their output is free text, interleaved with

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Runs a static analyzer (clang-tidy or cppcheck) over some of a project's translation units, with the
 // flags of its compile database, and reads its diagnostics back as findings. Fails closed: when the

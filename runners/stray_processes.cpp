@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "runners/stray_processes.h"
 
 #include <fcntl.h>

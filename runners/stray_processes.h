@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Processes that outlive what started them. A fixer, a build or a test can leave a daemon that escapes
 // its process group (setsid, a double fork): ending the group does not reach it, and it may go on

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "runners/test_framework.h"
 
 #include <sys/stat.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Which test framework a CTest test's binary was built with, and how to make such a binary run some of
 // its cases and write them to a JUnit-family XML file. The gate needs this for binaries registered as

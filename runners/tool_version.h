@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The versions of the tools a run used (report.json's `tool_versions`): each tool asked with `--version`,
 // as it answers, once per program and run.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "runners/unit_dependencies.h"
 
 #include <algorithm>

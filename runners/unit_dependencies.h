@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The files each translation unit of the compile database was compiled from, as the build recorded them:
 // the dependency information of its objects (runners/build_deps.h: `ninja -t deps`, or the compilers'

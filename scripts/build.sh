@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Configures and builds AutofixGate (and its tests) in BUILD_DIR (default: build/).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # One `autofix-gate attempt` for CI (the GitHub Action action.yml and the GitLab CI/CD component
 # templates/autofix-gate.yml): runs the attempt in the current directory, then writes the verdict, the
 # report's path and the exit code where the CI platform reads them, and summary.md to the job summary.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # README command 1: install what AutofixGate needs, build it, and run it on the bundled example.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Installs everything AutofixGate needs to build, test and benchmark, from Debian's packages only.
 # Safe to run again; needs root (or sudo) on a Debian 12 machine.
 #   scripts/install-deps.sh            everything (development: build, tests, benchmarks)

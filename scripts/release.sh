@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Cuts release X.Y.Z (docs/releasing.md): sets the project version in CMakeLists.txt, turns the changelog's
 # "Unreleased" section into "X.Y.Z - <today>", commits both and makes the annotated tag vX.Y.Z.
 # Refuses (exit 2, nothing changed) on a dirty tree, a version that is not X.Y.Z or not newer than the

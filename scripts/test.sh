@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # README command 2 (and CI): install what AutofixGate needs, build it, and run the whole test suite.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """On-demand compatibility corpus: `autofix-gate attempt` on real bug fixes of real open-source projects.
 
 Never part of the test suite, never run in CI: it needs clones of third-party repositories that the user

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/cli/commands.h"
 
 #include <unistd.h>

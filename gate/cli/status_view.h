@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Text and JSON renderings of the gate's state: snapshots, lock, journal, and what a restore did.
 // Pure formatting: no git calls, no file system.

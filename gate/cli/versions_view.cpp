@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/cli/versions_view.h"
 
 #include <sstream>

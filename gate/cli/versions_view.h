@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Text and JSON renderings of `autofix-gate versions` (docs/rollback.md#versions). Pure formatting.
 #include <string>

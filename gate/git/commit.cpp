@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/git/commit.h"
 
 #include "gate/util/error.h"

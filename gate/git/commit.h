@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The commits the gate writes for an accepted fix: the fix alone on top of HEAD, then either a branch
 // for it or HEAD (its branch, or HEAD itself when detached) moved to it.

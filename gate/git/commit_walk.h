@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Reading a branch's recent history: the commits after a given one on the first-parent line, with what
 // their messages' trailers say (an emergency rollback picks the autofix commits by their trailers).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/git/diff_lines.h"
 
 #include "gate/git/handles.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The line-level difference between two trees: what the fix added and removed, file by file. The input
 // of every check that reads the fix's text (secrets, tampered tests, lanes).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/git/file_log.h"
 
 #include <unistd.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // A log of small immutable files kept in the object store under one ref (docs/history.md#storage): a
 // chain of commits whose tree is the previous tree plus the new files. Appending adds the new blobs and

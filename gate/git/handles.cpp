@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/git/handles.h"
 
 #include "gate/util/error.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // RAII for libgit2: one unique_ptr alias per handle type, one adapter for git_x** out-parameters,
 // and check() that turns a failed call into an Error naming what we were doing.

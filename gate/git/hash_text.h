@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The one way the gate hashes bytes: git's blob object id (what `git hash-object` prints). It names a
 // file's content in a tree, and gives any text a stable 40-hex-digit name (finding fingerprints,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/git/patch.h"
 
 #include <sys/stat.h>

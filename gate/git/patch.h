@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Applying a candidate fix given as a git patch, through libgit2 only, refusing anything unsafe
 // before the work tree is touched.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Commits the gate writes as records of a state (a batch's checkpoints, docs/batch.md#checkpoints): a
 // commit of a given tree under a ref of its own, read back, and checked for objects gone missing.

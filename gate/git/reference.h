@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Listing and removing the references the gate writes as records (snapshots, discarded work trees kept
 // under refs/autofix/...).

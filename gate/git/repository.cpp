@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/git/repository.h"
 
 #include <sys/stat.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Opening a repository the gate may work on, and refusing the ones it must not touch.
 #include <filesystem>

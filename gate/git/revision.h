@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Naming commits: what a revision (`git rev-parse` syntax: an id, a branch, a tag, HEAD~1, ...) names,
 // whether it names anything, a commit's tree, and where two histories meet.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/git/signature.h"
 
 #include <strings.h>

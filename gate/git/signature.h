@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Who the gate's commits are by. libgit2 1.5 has no git_signature_default_from_env, so git's own
 // precedence (git-commit-tree(1), "Commit Information"; git-config(1), user.*, author.*, committer.*) is

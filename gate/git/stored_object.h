@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Loose objects written without compression, for large objects that are written once and read at most
 // once (the saved index file, the rollback's private copy). libgit2's object writer deflates at zlib's

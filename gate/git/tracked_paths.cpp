@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/git/tracked_paths.h"
 
 #include <string_view>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // What git knows of the files below one directory of the work tree: the paths the index tracks, and
 // the untracked files .gitignore does not ignore.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/git/tree_checkout.h"
 
 #include "gate/git/handles.h"

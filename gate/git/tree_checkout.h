@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Putting chosen paths of a tree into the work tree for a moment (the tree without the fix for the static
 // tier's baseline, a base commit for `verify`).

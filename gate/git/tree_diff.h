@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // What a change did to the tree: the files two trees differ in.
 #include <string>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/git/tree_edit.h"
 
 #include "gate/util/error.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // New trees made from old ones without a work tree or an index: some paths of one tree taken from another
 // (a rollback of chosen paths to an earlier commit).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/git/tree_entries.h"
 
 namespace autofix::git {

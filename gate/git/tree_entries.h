@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // What one tree holds at a path, looked up many times (the static tier keys its stored analyses by the
 // blob ids of the files a translation unit includes, in the tree without the change).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/judge/analysis_keys.h"
 
 #include <algorithm>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The key a translation unit's stored analysis is found by (gate/state/analysis_store.h): the blob hash
 // of a text naming everything that decides what the analyzer reports for it. Any of them changing gives

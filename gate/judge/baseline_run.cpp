@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/judge/baseline_run.h"
 
 #include <algorithm>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The baseline: the build and test results of the tree without the change, computed once per tree and
 // configuration and stored (gate/state/baseline.h), with re-runs of its failing tests and its sanitizer reports.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/judge/cmake_toolchain.h"
 
 #include <memory>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The Toolchain of a real run: CMake, CTest, the test binaries, clang-tidy or cppcheck, gitleaks and the
 // commands of command tiers, each through runners/. Each process group a runner starts is recorded in

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Judging a change that is already in the work tree: lane and risk from the changed paths, then the
 // build, the tests (affected ones first, re-runs for flakes), every tier in its configured order,

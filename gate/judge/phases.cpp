@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/judge/phases.h"
 
 #include "gate/util/signals.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // What every judging step shares: the limits it runs under, and how it reports its phases (progress lines,
 // durations, and the journal's phase, so that `recover` can say where a run stopped).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Whether the source and build directories are this repository's CMake project, checked before the
 // snapshot: a build tree configured from another project would be built and tested in place of this one,

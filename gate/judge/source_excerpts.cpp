@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/judge/source_excerpts.h"
 
 #include <fcntl.h>

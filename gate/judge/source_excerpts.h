@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Excerpts of the sources beside what decided a verdict: a few lines around the line a finding or a test
 // regression is about, read from the work tree while it still holds the change (the end of judge_change,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/judge/static_tier.h"
 
 #include <algorithm>

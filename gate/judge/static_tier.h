@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The clang-tidy and cppcheck tiers: the translation units the change touches, analysed with the change
 // and without it (from the stored analyses when every one is stored: gate/judge/stored_analysis.h), and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/judge/stored_analysis.h"
 
 #include <algorithm>

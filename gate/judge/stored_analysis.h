@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The static tier's analysis of the tree without the change, paid for once per translation unit
 // (docs/tiers.md, "Stored analyses"): each unit's findings are stored (gate/state/analysis_store.h) under

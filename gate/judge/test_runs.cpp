@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/judge/test_runs.h"
 
 #include <algorithm>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Building the tree and running its tests: the whole suite, a selection, and re-runs of the tests whose
 // status changed, to tell a flaky test from one the change broke.

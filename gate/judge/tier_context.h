@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // What every tier's run function gets (gate/judge/tiers.h, gate/judge/static_tier.h): the toolchain, where
 // things are, the configuration, the baseline, both trees and what differs between them.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // One function per tier kind, each turning the change into a TierResult: ctest (from the shared test
 // run), clang-tidy and cppcheck (new findings against the tree without the change), sanitizers (a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The one seam between judging a change and the programs that build, test and analyse it. Every call
 // the judge layer makes that starts a process, or reads what CMake and CTest wrote for those programs,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/policy/batch_file.h"
 
 #include <algorithm>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The batch file of `autofix-gate batch FILE` (docs/batch.md, docs/schemas/batch.schema.json) and its
 // short form, a directory of *.diff files (`--patch-dir DIR`). Everything wrong with either is one

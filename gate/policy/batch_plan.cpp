@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/policy/batch_plan.h"
 
 #include <utility>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The four strategies of a batch over an abstract judge (docs/batch.md): which sets of fixes are judged,
 // in which order, and what each fix's verdict is. Pure: the judge is a function (gate/policy/bisection.h).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/policy/batch_replay.h"
 
 #include <utility>

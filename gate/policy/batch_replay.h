@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Resuming a batch (`autofix-gate batch --resume ID`, docs/batch.md): plan_batch() takes the same
 // decisions from the same step outcomes in the same order, so a batch that was interrupted continues by

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/policy/bisection.h"
 
 #include <algorithm>

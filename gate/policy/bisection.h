@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Culprit bisection over an abstract judge (no processes, no git): which fixes of a rejected group are at
 // fault, in O(k log n) judge runs for k culprits among n fixes.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The circuit breaker (docs/breaker.md): stops an agent from retrying the same failing fix forever. It keeps
 // no state of its own: its state is a pure fold over the events of one key (the history's records of that

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // What each test builds from: CTest test → the target whose artifact it runs → the targets that one
 // depends on → their sources and the headers their objects included. Read from the CMake File API

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // How each regression connects to the change: through the build graph, from the regressed test's
 // target to a file the fix changed (see gate/policy/build_graph.h).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // A batch's checkpoints (docs/batch.md#checkpoints): the ref each is kept under, the manifest its commit
 // message carries (which fixes, the test summary of the step that verified it, the tree, a hash of the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // What a change did to each test: the runs without and with it, compared test by test.
 #include <vector>

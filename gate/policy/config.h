@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The gate's configuration (docs/configuration.md): where it comes from, its strict validation, its defaults.
 #include <chrono>

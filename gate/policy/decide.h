@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The verdict of an attempt from its results: accepted, rejected or needs review, and why.
 #include <string>

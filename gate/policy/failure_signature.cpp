@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/policy/failure_signature.h"
 
 #include <algorithm>

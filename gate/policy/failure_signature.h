@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // A failure's signature: what two runs that failed the same way have in common, whatever machine, time
 // or directory they ran in (docs/recovery.md, "Signatures"). The circuit breaker counts failures by it.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // What kind of failure a result that was not accepted shows (docs/recovery.md, "Failure types"): told from
 // what the run recorded, in the order decide() judges, with the lines it was told from as evidence.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Telling a finding the fix introduced from one that was there before. Line numbers cannot do it: a fix
 // that inserts a line above a known warning moves it. A fingerprint names a finding by what it is about

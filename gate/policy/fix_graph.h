@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The dependencies between the fixes of a batch, by index: fix i depends on the fixes in deps[i]. Pure
 // graph rules that the batch file's validation and the batch planning share.

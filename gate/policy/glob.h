@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Path patterns of the configuration (`test_paths`, `protect`) and of the gate's own defaults.
 #include <string_view>

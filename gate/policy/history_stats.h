@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // What the history says (docs/history.md#stats): acceptance per command and per fix source, the most
 // frequent failure signatures, the tests most often broken, the median time of each phase, and

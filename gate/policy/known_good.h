@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The known-good points of a branch (`autofix-gate versions`, docs/rollback.md#versions): which of its
 // commits a check judged green, which are autofix commits, which are tagged, and the newest green one

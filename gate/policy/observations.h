@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // How the runs of a test on both trees decide what the change did to it. Pure: the runs are already in
 // the outcome (baseline.reruns, reruns) and nothing is run here.

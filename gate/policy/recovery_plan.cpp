@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/policy/recovery_plan.h"
 
 #include <algorithm>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // What to do after a result that was not accepted: an ordered plan of actions, each with the exact command
 // to run (or none, when a person must look first) and why (docs/recovery.md, "Recovery plans").

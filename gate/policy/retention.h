@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // What the gate keeps of its own history (docs/configuration.md, "retention"): after each attempt and
 // verify, the oldest snapshots, discarded work trees and stored baselines beyond these limits go, so

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // How risky a change is, from the paths it touches (docs/configuration.md, "Risk levels").
 #include <string>

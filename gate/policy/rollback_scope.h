@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // What an emergency rollback undoes at each level (docs/rollback.md), decided from the commits after the
 // version it goes back to: pure rules, the git work is gate/run/rollback's.

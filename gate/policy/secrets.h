@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The secrets tier's scanner: finds credentials in the lines a fix ADDS. Lines it removes or leaves alone
 // are never read, so a secret that was already committed is not the fix's fault (and is not reported).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Tests weakened by a fix. An automated fixer must not make a red test green by deleting, disabling,
 // skipping or unregistering it, by changing its properties so a failure no longer counts, or by editing

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/results/attempt_result.h"
 
 #include <algorithm>

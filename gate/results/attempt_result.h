@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The results model of one fix attempt: the only thing reporters read (JSON, JUnit, summary).
 #include <map>

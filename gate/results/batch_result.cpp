@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/results/batch_result.h"
 
 #include <algorithm>

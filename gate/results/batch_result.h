@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The results model of `autofix-gate batch` (docs/batch.md, docs/reports.md): what reporters/batch_report
 // writes as report.json, junit.xml and summary.md.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // How a batch of fixes is judged (`autofix-gate batch --strategy`, docs/batch.md).
 #include <string_view>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // How a path differs between two versions (the tree before and after a change, a snapshot and the work
 // tree now): the one table of names for reports, manifests and messages.

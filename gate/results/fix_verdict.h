@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // What a batch decided for one of its fixes (docs/batch.md).
 #include "gate/util/enum_table.h"

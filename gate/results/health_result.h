@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The results model of a post-accept health check (`autofix-gate health`, docs/rollback.md#health): each
 // autofix commit that landed in the window, judged on the branch as it is now.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // One entry of the gate's history (docs/history.md): what ran, who ran it, on what, and what came of it.
 // Every `attempt`, `verify`, batch step and `batch` appends one, kept in the repository under

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The lanes a change runs in (docs/configuration.md, "Lanes"): docs builds nothing, standard builds and
 // runs the tiers listed for it, heavy reconfigures the build and runs every tier.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // What an accepted attempt does with the change (`attempt --on-accept`, docs/attempt.md): commit it on
 // a new branch autofix/<id> and restore the work tree (branch), leave it in the work tree (keep), or commit

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // What went wrong with an attempt that was not accepted, in a closed set of failure types, and the ordered
 // plan of what to do next (docs/recovery.md). gate/policy/failure_type.h decides the type,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The shape of report.json (docs/attempt.md, docs/schemas/report.schema.json): what its `format_version`
 // says. It changes only when a key is renamed or removed, or its meaning or type changes; a new key does

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/results/report_reader.h"
 
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Reads a report.json back into the results model: the exact inverse of reporters::attempt_json for
 // every field it writes (test output is not in report.json, so TestRecord::output stays empty).

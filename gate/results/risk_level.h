@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // How risky a change is (docs/configuration.md, "Risk levels"), least risky first: the order is the rank.
 #include "gate/util/enum_table.h"

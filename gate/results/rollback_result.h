@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The results model of an emergency rollback (`autofix-gate rollback`, docs/rollback.md): which level,
 // what it undid, the commits it wrote, and how the result compared with the version it went back to.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // How much a static finding weighs, and the threshold of a static tier (`fail_on`, docs/configuration.md):
 // only a new finding at or above its tier's threshold fails the tier; the others are reported, marked

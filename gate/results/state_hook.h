@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // One external state hook of the configuration (`"state"` in autofix-gate.json, docs/state-hooks.md):
 // state outside the tree (a database, deployed configuration) saved before a fix and restored with the tree.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // A test's name as people read it (reports, messages, --require-fixed): the CTest test's name, or
 // "<CTest test>::<case>" for a case the gate read inside that CTest test (a GoogleTest, Catch2 or doctest

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The kinds of tier (docs/configuration.md, a tier's "kind"): one row each, with what the rest of the
 // gate needs to know about a kind. Adding a kind is a row here and the kind's run function in

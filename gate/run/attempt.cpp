@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/run/attempt.h"
 
 #include <unistd.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // One fix attempt: snapshot → baseline → apply → build → test → classify → decide → accept or roll back.
 #include <chrono>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // `autofix-gate batch`: a batch of fixes judged against one snapshot and one baseline, by one of the four
 // strategies (gate/policy/batch_plan.h); accepted fixes become one commit each, in order (docs/batch.md).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The circuit breaker at work (docs/breaker.md): the key of an attempt or batch, its state folded from the
 // history (gate/state/history_store.h, the breaker index of the key), the refusal while it is open, and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/run/checkpoints.h"
 
 #include <algorithm>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // A batch's checkpoints as refs (docs/batch.md#checkpoints): recorded when a batch verified them, then
 // listed, shown, validated, restored and cleaned up by `autofix-gate checkpoints ...`.

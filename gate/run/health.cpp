@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/run/health.h"
 
 #include <iostream>

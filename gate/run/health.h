@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // `autofix-gate health`: re-judges the autofix commits that landed on the branch in a window, on the
 // branch as it is now (docs/rollback.md#health): for each, the branch with it against the branch without

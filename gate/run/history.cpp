@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/run/history.h"
 
 #include <algorithm>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // `autofix-gate history`: the gate's history read back (docs/history.md): a listing with filters, one
 // record, an export for compliance, and the sync with a remote that keeps it across CI's fresh clones.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/run/history_entry.h"
 
 #include <unistd.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The history record of a run (docs/history.md): built from its results once the verdict stands, and
 // appended to refs/autofix/history. Appending never changes the outcome: a failure is a warning.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // `autofix-gate plan`: what to do after a run that was not accepted, read back from its report.json
 // (docs/recovery.md). A report written before recovery plans existed gets its plan computed now.

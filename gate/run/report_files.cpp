@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/run/report_files.h"
 
 #include <signal.h>

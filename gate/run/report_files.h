@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Writes an attempt's reports (report.json, junit.xml, junit-strict.xml, autofix-tiers.xml, summary.md, report.html,
 // autofix.sarif, autofix-full.sarif, gl-code-quality-report.json, and partial.json for a shard;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/run/retention.h"
 
 #include <cerrno>

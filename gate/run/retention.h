@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Automatic retention (docs/configuration.md#retention): what an attempt or verify removes of the gate's
 // history when it ends, under the repository's lock, by the rule of gate/policy/retention.h.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // `autofix-gate rollback`: an emergency rollback of landed work to an earlier version of the branch, at
 // one of three levels (docs/rollback.md), as ordinary commits carrying Autofix-Rollback trailers, under the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // What every use case (attempt, verify, baseline) shares: the options of a session, the lock taken
 // before anything of the tree is read, the configuration with command-line overrides, where things are,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Scale-out over CI jobs: `verify --shard K/N` runs a deterministic share of the tests, and `merge`
 // turns the N partial results into one report and verdict.

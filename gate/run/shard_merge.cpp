@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // merge_partials (declared in gate/run/shard.h): N partial results of `verify --shard K/N` → one result.
 #include <algorithm>
 #include <map>

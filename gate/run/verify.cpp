@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/run/verify.h"
 
 #include <cstdlib>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // `autofix-gate verify`: the verdict for a change that is already committed. The base (the tree without
 // the change) and the head are checked out in turn into the work tree, built and tested in the same

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/run/versions.h"
 
 #include <map>

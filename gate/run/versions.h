@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // `autofix-gate versions`: the known-good points of the current branch (docs/rollback.md#versions), read
 // from its first-parent history, its tags and the history's verify, health and rollback records.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/snapshot/git_metadata.h"
 
 #include <dirent.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The parts of .git that a fixer can change to run its own programs later or to lose the user's
 // history, and that a rollback therefore puts back besides HEAD and the index:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/snapshot/manifest.h"
 
 #include <sys/stat.h>

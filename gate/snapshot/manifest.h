@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The manifest of a snapshot: everything needed to restore it besides the objects themselves,
 // stored as manifest.json in the snapshot's commit and shown by `snapshot --json` and `status`.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/snapshot/outside_changes.h"
 
 #include <algorithm>

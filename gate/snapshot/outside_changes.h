@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // A rollback undoes what the gate changed, not what others changed meanwhile. While an attempt runs
 // (minutes of building and testing), the user may go on editing; a build or a test may write files

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/snapshot/restore.h"
 
 #include <fcntl.h>

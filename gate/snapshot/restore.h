@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Makes the work tree, the index and HEAD identical to a snapshot, then proves it by scanning again.
 // Every step can be repeated: a restore killed half way is finished by running it again.

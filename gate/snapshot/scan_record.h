@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // A snapshot's scan record: the files its scan read, with the stat data it read them under and the
 // time the scan started, so that the restore's scan trusts them (ScanRecord::trusted) instead of reading

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/snapshot/snapshot_store.h"
 
 #include <sys/stat.h>

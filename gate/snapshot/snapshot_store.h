@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Snapshots live in the repository's own object store as commits under refs/autofix/snapshots/<id>,
 // so `git gc` keeps them and `git show` can inspect them. Each commit's tree holds:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/snapshot/vault.h"
 
 #include <sys/stat.h>

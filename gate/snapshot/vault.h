@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The rollback's own copy of what it needs, outside the repository: a fixer is unsandboxed code that
 // can delete .git/autofix, the refs under refs/autofix/ and, with `git gc --prune=now`, the objects

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Reads the work tree the way `git status` does: one directory walk, trusting the index's stat data
 // for files that have not changed, hashing only the rest. The result is the work tree expressed as

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/state/analysis_store.h"
 
 #include <algorithm>

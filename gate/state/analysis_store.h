@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The static tier's analyses of trees without a change, stored so that attempts against one tree pay
 // for each analysis once (docs/tiers.md, "Stored analyses"). Two kinds of file under

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The baseline is the build and test result of the tree without the fix. It is stored under
 // <git_dir>/autofix/baselines/<key>.json, keyed by the snapshot's work-tree tree and the build

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/state/batch_record.h"
 
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The durable record of a batch (`autofix-gate batch`, docs/batch.md), from which `batch --resume ID`
 // continues an interrupted batch: <git_dir>/autofix/batches/<batch id>/

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/state/discovery_store.h"
 
 #include <algorithm>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Test listings stored across runs, so that an attempt does not ask ctest and every GoogleTest binary
 // again for what they said before (docs/attempt.md, "Stored test listings"). Under

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/state/flake_store.h"
 
 #include <nlohmann/json.hpp>

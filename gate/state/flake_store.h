@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // How often each test has flaked, across attempts: <git_dir>/autofix/flaky.json. Reports show a test
 // seen flaking before as known-flaky, so a reviewer can tell a chronic flake from a new one.

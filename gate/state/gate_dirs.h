@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The gate's own directories: the build directory and the report directory. Inside the work tree they
 // are left out of every snapshot (the gate and the build write there while an attempt runs), so a

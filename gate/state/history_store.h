@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The gate's history (docs/history.md#storage) in the repository's object store, under
 // refs/autofix/history (a file log, gate/git/file_log.h):

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/state/journal.h"
 
 #include <sys/stat.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The journal says "an operation is changing this tree, and here is the snapshot that undoes it".
 // It is written (atomically, fsynced) before the tree is touched and removed only when the tree is

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/state/layout.h"
 
 #include "gate/state/report_location.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Where things live for one run: the repository root, the CMake source and build directories, and where
 // the reports go. Inside the work tree, the build and report directories are left out of every snapshot.

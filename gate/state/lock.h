@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // One gate per repository. The lock is an flock on <git_dir>/autofix/lock, which the kernel drops when
 // its holder dies however it dies, so a stale lock can never block anyone; the file also records who

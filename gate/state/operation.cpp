@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/state/operation.h"
 
 #include <signal.h>

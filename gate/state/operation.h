@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // An operation is anything that changes the work tree under the gate's protection:
 // lock → journal → snapshot → private copy → work → (keep | roll back) → journal and copy cleared → unlock.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/state/report_location.h"
 
 #include <unistd.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Where the reports of one attempt (or verify) go. By default every run writes into a directory of its
 // own, <build dir>/autofix/<attempt id>/, and <build dir>/autofix/latest, a symbolic link to the newest

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // External state hooks (docs/state-hooks.md): state outside the tree (a database, an ignored data file,
 // deployed configuration) saved before a fix and put back with the tree.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Durable file writes: every state file (journal, lock, manifests, reports) is published whole or not at all.
 #include <sys/types.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/util/build_info.h"
 
 #include <boost/version.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // What this autofix-gate is: its version, the commit it was built from, and the compiler and Boost it was
 // built with (`autofix-gate --version`, report.json). libgit2's version is git::libgit2_version().

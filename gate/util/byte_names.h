@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // File names are bytes: git and Linux allow any byte but '/' and NUL, UTF-8 or not. These helpers show
 // such a name in a message or a report without losing what it is, and carry it exactly through text

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/util/disk_space.h"
 
 #include <sys/statvfs.h>

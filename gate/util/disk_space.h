@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // A full disk is the one file system error the user can only fix by hand, and `recover` keeps failing
 // until they do: its message says where space is missing and how much.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // A closed set's one table of names: the writer takes a value's name from it, the reader parses a name
 // back with it, and messages list the names from it. Adding a value means adding one row.

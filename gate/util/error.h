@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // One error type for the whole tool: what failed, on which path or object, and what the user can do.
 // The kind decides the process exit code (docs/exit-codes.md).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // A git object id as the gate writes it: 40 lowercase hexadecimal digits. Stores key files by such ids, so
 // a name of any other form (a path, a typo, a hostile file name) is never one of theirs.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/util/io_errors.h"
 
 #include <cstring>

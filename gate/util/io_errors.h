@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Errors of system calls on files, as autofix::Error(io) that name the path and say what to do; a full
 // disk gets its own message (how much to free, and where).

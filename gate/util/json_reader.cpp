@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/util/json_reader.h"
 
 #include <algorithm>

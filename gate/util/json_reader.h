@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // One strict reader for the JSON documents the gate reads back: its configuration, report.json and
 // snapshot manifests. Each is untrusted input, so every problem is one Error naming the document, the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/util/paths.h"
 
 #include <strings.h>

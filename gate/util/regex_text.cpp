@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/util/regex_text.h"
 
 namespace autofix {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Text put into a regular expression that must match it letter for letter: test names given to
 // `ctest -R`, labels given to `ctest -L`, directories given to clang-tidy's --header-filter.

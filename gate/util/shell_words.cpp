@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/util/shell_words.h"
 
 namespace autofix {

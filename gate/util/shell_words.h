@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // A command line as a POSIX shell takes it back: what the gate prints for a person to copy and run.
 #include <string>

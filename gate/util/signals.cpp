@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/util/signals.h"
 
 #include <csignal>

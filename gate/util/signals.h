@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Every asynchronous terminating signal (SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, ...) only sets a
 // flag; long loops poll it at safe points and unwind, so that the tree is restored by ordinary code

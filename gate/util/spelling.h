@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // "did you mean ...?" for a near miss: a mistyped subcommand, configuration key or value.
 #include <cstddef>

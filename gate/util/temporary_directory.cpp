@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/util/temporary_directory.h"
 
 #include <stdlib.h>

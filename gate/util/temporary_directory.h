@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // A fresh private directory (mode 0700) under $TMPDIR, removed with everything in it when the object
 // goes away: scratch space for files handed to analyzers and scanners.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/util/trace.h"
 
 #include <algorithm>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Phase timings on stderr when AUTOFIX_GATE_TRACE=1: where the time of an attempt, a verify, a snapshot
 // or a restore goes, without a profiler. Costs one getenv per process when off.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/util/utf8_text.h"
 
 namespace autofix {

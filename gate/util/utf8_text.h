@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Text from strangers (test output, analyzer reports, file names) made safe to put into JSON and XML.
 #include <string>

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Checks the dependency rule of docs/architecture.md on the includes of AutofixGate's own code.
 
     util <- results <- {git <- snapshot, runners, reporters} <- {policy, state} <- judge <- run <- cli

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The layer checker catches each kind of breach of docs/architecture.md's rule, and only those."""
 import subprocess
 import sys

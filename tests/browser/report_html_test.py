@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """report.html of a real rejected attempt, opened in headless Chromium (Debian's `chromium`).
 
 The page comes from the end-to-end test Tiers.BrokenOtherModuleIsTracedAsCascading (a fix of the example

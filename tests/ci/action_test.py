@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """The GitHub Action (action.yml) and the GitLab CI/CD component (templates/autofix-gate.yml), and the script
 both run, scripts/ci-attempt.sh (docs/ci-components.md).
 

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """The CI examples end to end: the real GitHub workflow and the real GitLab template, run for real events by
 the emulators in github_runner.py and gitlab_runner.py, call the real scripts against a bare repository on
 disk. AutofixGate itself comes from a repository on disk holding the scripts under test, a CMake project

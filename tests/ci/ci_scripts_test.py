@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """Tests of the CI scripts in examples/ci/scripts against a bare repository on disk acting as the remote.
 
     ci_scripts_test.py --root SOURCE_DIR [--gate AUTOFIX_GATE] [unittest arguments, e.g. StageScriptsTest]

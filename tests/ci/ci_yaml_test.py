@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """Parses the CI examples with PyYAML (Debian package python3-yaml) and checks their structure: the
 stages and jobs of the flow, sharding, the reports, that every script they call exists, and what must
 never come back (a concurrency group that cancels runs, a build in every job, a tag that does not exist).

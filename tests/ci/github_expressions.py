@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """GitHub Actions expressions (`${{ ... }}` and `if:`), enough of them to run our workflow in a test:
 literals, contexts with `.name`, `['name']` and `.*` filters, ! == != < <= > >= && ||, and the functions
 contains, startsWith, endsWith, join, format, toJSON, fromJSON, hashFiles and the status functions.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Runs a GitHub Actions workflow file on this machine the way GitHub would for one event, so that a test
 drives the real workflow and the real scripts against a bare repository on disk.
 

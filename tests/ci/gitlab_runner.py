@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Runs a GitLab CI file on this machine the way GitLab would for one pipeline, so that a test drives the
 real template and the real scripts against a bare repository on disk.
 

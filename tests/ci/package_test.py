@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """The Debian package (docs/packaging.md), the man page and the shell completions, from an already built tree.
 
   PackageBuild      cpack -G DEB from the build directory into --deb-dir (the fixture of the next three)

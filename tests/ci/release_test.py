@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """scripts/release.sh on throwaway repositories: the version line, the changelog section, the commit and the
 annotated tag it makes, and every refusal (exit 2, nothing changed). The project's own CMakeLists.txt and
 CHANGELOG.md are used as the starting point, so a change of their shape that the script cannot handle fails here."""

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Checks a configured consumer project of the CMake module (tests/consumer/CMakeLists.txt).
 
     check_consumer.py [--ctest CTEST] [--cmake CMAKE] SCENARIO --build-dir DIR --source-dir DIR [--runner PATH]

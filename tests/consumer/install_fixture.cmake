@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # consumer.install: `cmake --install` of AutofixGate's build into a fresh PREFIX, the install tree the
 # consumer tests that need the package or an installed runner use.
 #   cmake -DBUILD_DIR=<build> -DPREFIX=<prefix> [-DCONFIG=<config>] -P install_fixture.cmake

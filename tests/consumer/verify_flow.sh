@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # consumer.verify_flow: `ctest -L autofix` of a consumer project judges the checked-out commit end to end.
 #
 #   verify_flow.sh WORK_DIR PROJECT_DIR PREFIX GENERATOR MAKE_PROGRAM CXX_COMPILER

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // kill -9 of `autofix-gate attempt` (the correct fix, on a copy of examples/calculator) at seeded random
 // moments across the whole attempt, then `autofix-gate recover`: it exits 0, the tree is exactly what
 // it was before the attempt (build/ aside), no journal remains, nothing the gate started still runs in

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // What an attempt starts, it ends: processes a fixer leaves behind (background children, grandchildren)
 // and daemons a CMake test starts are all gone once `autofix-gate attempt` returns, whatever the verdict.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // `autofix-gate attempt` end to end, on a copy of examples/calculator (one real bug: mean() divides by
 // n - 1, so MathTest.MeanOfThreeValues fails) with each example fix and fixer (breaks-other-module.diff
 // is in tiers_test.cpp, with its cascading failures): every verdict and exit code, what accepting does

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Fixers in a batch file, end to end: each fixer runs once, from the tree the batch starts from, and its
 // change is judged and landed like a patch; a fixer that fails or changes nothing refuses its fix. A tiny
 // CMake project without a compiler (its tests read files), so the batch takes seconds.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // `autofix-gate batch --resume ID` after kill -9, end to end, on a copy of examples/calculator: five
 // fixes, one of them breaking a test (best_effort: bisection). One uninterrupted run gives the expected
 // result; then the batch is killed (SIGKILL to its process group) at points spread over the whole run —

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // `autofix-gate batch` end to end, on a copy of examples/calculator (mean() divides by n - 1): eight
 // fixes, two of them breaking different tests, one depending on a breaking one, one that does not apply
 // after another. best_effort and all_or_nothing give their exact accepted sets, the branch holds one

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The circuit breaker end to end (docs/breaker.md): with threshold 3, three rejected attempts with the same
 // failure open it; the fourth is refused with exit 6 before anything is touched (the work tree exact, no
 // snapshot taken), with a report.json saying so; `breaker reset` lets the next attempt run again. A batch

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A restore must leave build tools with a correct picture: a restored source is newer than its object
 // (so it is rebuilt), and sources the restore did not have to touch keep their mtimes (so their objects
 // are not rebuilt). Checked with a real CMake + Ninja project inside the repository.

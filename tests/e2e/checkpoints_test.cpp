@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // `autofix-gate checkpoints` end to end, on a copy of examples/calculator: a checkpoint-strategy batch of
 // two good fixes (one per group) leaves two checkpoint refs; list, show and validate print them; restore
 // makes the work tree the checkpoint's and its snapshot gives the user's work back byte for byte; a ref

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The command-line and fail-closed holes of issues #9 and #17, end to end on the real binary:
 // - a build tree of another project (or with tests registered from outside the repository) is refused
 //   before anything changes, never built, tested and accepted in place of this project;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // An attempt is not alone: the user goes on editing while it builds, a fixer leaves a daemon that escapes
 // its process group, a second attempt starts while the first runs, a signal arrives just as the fix is
 // being accepted. Each test drives the real binary on a copy of examples/calculator (issue 17, items 1,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Helpers for the end-to-end tests only: running gate_mutator and signalling it at a chosen moment,
 // reading the binary's JSON, and building the fingerprint a restore must produce when ignored files

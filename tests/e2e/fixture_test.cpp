@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Snapshot → mutate everything → restore, on hand-built repositories that hold every kind of path the
 // gate must bring back byte for byte: staged, unstaged, untracked, ignored, executable, symbolic links,
 // empty and binary files, a 50 MB file, unicode names, deep directories, intent-to-add; and the HEAD

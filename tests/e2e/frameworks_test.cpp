@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Verdicts on the kinds of test binaries real projects register as ONE CTest test, end to end on
 // attempt_data/shapes: a GoogleTest suite named "shapes::gtest suite" with DISABLED_ cases, a Catch2 and
 // a doctest binary with names full of regular-expression characters, a runner of its own that counts

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Test helper for the kill and interrupt tests: runs one protected operation in the repository
 // given as argv[1] (snapshot, then random mutations, then rollback), printing each step, so that a
 // test can kill it with SIGKILL at any point and check that `autofix-gate recover` restores the tree.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // `autofix-gate health` end to end on a tiny CMake project without a compiler (its tests read files): two
 // autofix commits land, the second breaks a test only together with the user's later commit; the check
 // names exactly that one, changes nothing without --revert, and with --revert reverts it (a commit with

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The history survives CI's fresh clones: two clones of one bare repository each run the gate once and
 // `history sync`; a third, fresh clone syncs and sees both records, and `history export --format csv`
 // holds every one of them. A tiny CMake project without a compiler (its tests read files).

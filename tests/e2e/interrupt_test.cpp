@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // SIGTERM and SIGINT in the middle of a protected operation: the gate rolls back on its own, exits
 // 143 / 130, and leaves no journal behind.
 #include <gtest/gtest.h>

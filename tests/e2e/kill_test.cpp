@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // kill -9 at any moment of a protected operation, then `autofix-gate recover`: the tree must be exactly
 // what it was before the operation, whatever phase the kill hit (start, snapshot, mutations, rollback,
 // after the end). gate_mutator runs the operation; one uninterrupted run measures its timeline.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Odd inputs of issue #17, end to end on the real binary (items 4, 10, 11 and 15):
 // - a build or report directory inside the work tree that holds the user's files is refused before anything
 //   changes (the gate leaves those directories out of its snapshot, so a fix could delete the files for good);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // `autofix-gate plan --last` after real attempts that failed in three ways (a broken test, a test that
 // hangs, a patch that does not apply): each report's failure type and plan, as the command prints them.
 // A tiny CMake project without a compiler (its tests read files), so an attempt takes about a second.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The restore property (tests/support/random_tree.h) through the autofix-gate binary: `autofix-gate
 // snapshot`, random mutations, `autofix-gate restore ID`, and the tree must be exactly the snapshot's,
 // ignored files as the mutations left them. The same generator runs 200 seeds against the library in

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Situations where the gate must refuse: exit 2, a message naming the problem and a hint, and the
 // tree (and the snapshot store) exactly as they were.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Automatic retention end to end (docs/configuration.md#retention): after attempts with small limits the
 // snapshots, discarded work trees and stored baselines are bounded and the newest remain; "retention":
 // false keeps everything.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // What a rollback restores beyond the work tree, and that it survives a fixer that damages .git
 // (issue #17, items 2, 3, 5, 7, 8 and 12), end to end on the real binary:
 // - a fixer that deletes .git/autofix (journal, lock, baselines): the rollback still happens, is verified,

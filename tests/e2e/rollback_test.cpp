@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // `autofix-gate rollback` end to end on a tiny CMake project without a compiler (its tests read files):
 // two autofix commits and the user's own around them; each level gives the expected commits and tree,
 // the user's uncommitted work survives byte for byte, a dry run and every refusal change nothing, and a

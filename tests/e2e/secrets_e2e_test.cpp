@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The secrets tier end to end (docs/secrets.md), on copies of examples/calculator:
 //   1. one fix adds seven common kinds of secret (GitHub, JWT, Stripe live, OpenAI project key, Slack
 //      webhook URL, npm, Azure storage key): rejected, each one named, none of them in full in any report

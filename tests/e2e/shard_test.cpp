@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // `autofix-gate verify --shard K/N` and `autofix-gate merge` end to end, on a copy of
 // examples/calculator with a fix committed on top: the shards of a split, merged, say what one
 // unsharded run says (verdict, and each test's transition), for N = 3 (10 tests: 4, 3 and 3) for an

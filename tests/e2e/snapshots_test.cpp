@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // `status` and `snapshots list|drop|prune`: what they print, in which order, what they delete, and
 // that the snapshot an unfinished operation needs is never deleted.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // External state hooks end to end (docs/state-hooks.md): an ignored data file (the `file` kind) and a
 // command hook saved before the fixer runs and put back with the tree on rejection and by `recover`
 // after kill -9; kept when the fix is accepted; a save that fails, cannot start or times out ends the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The static tier's severity threshold and time limit end to end (docs/tiers.md, "Static findings"), one
 // attempt per scenario on a copy of examples/calculator, each fixing mean() in a way cppcheck has an
 // opinion about:

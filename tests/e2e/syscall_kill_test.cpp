@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // SIGKILL of `autofix-gate attempt` on entering its n-th state-changing system call, then `autofix-gate
 // recover`: the work tree (build/ aside) and .git (config, hooks, info, HEAD, the index's bytes, every ref
 // outside the gate's own) are exactly what they were and no journal is left. A small slice of

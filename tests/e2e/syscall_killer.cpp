@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Test and benchmark helper: runs a command under ptrace, counts its system calls and, when asked, kills it
 // with SIGKILL on entering the N-th one (before that call runs). The kill sweep (bench/kill_sweep.py) and
 // tests/e2e/syscall_kill_test.cpp use it to kill `autofix-gate attempt` at chosen system calls.

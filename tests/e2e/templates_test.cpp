@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The pre-built project templates the attempt tests copy, and the calculator's slot images (copies with
 // a stored baseline, attempt_data/calculator_repo.h). Under ctest this is e2e.templates, the fixture
 // every other end-to-end test requires: it builds each once per change of its sources, before the tests

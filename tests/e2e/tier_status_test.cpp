@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // `autofix-gate tier-status`, which each `ctest -L autofix` tier test runs: it reads the verdict test's
 // report.json with the one report reader (gate/results/report_reader.h), so a report it cannot trust is
 // refused naming where, never read as "passed".

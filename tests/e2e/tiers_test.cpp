@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The verification tiers end to end (docs/tiers.md), one attempt per scenario on a copy of
 // examples/calculator: a new clang-tidy finding next to an old one, a heap overflow only the sanitizer
 // build sees, an added AWS key, a fix that breaks another module (cascading), and a test renamed to

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // AUTOFIX_GATE_TRACE=1 end to end: an attempt names every phase it went through, nested ("attempt/build"),
 // on stderr; with AUTOFIX_GATE_TRACE=0 it prints no trace line. Only the names are checked, never the times.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // `verify` of commits that change what kind of entry a path is: a file that becomes a directory (and
 // back), and a symbolic link that points elsewhere. The gate puts the base's tree in place for the
 // baseline and the commit's tree back for the judgment; both must be exact, whatever the order of the

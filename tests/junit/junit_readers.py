@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Our JUnit files (junit.xml, autofix-tiers.xml) as the readers that CI platforms use see them.
 
 Re-implements, rule for rule, what two readers take from a JUnit file, so that a test can check that our

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Tests of junit_readers.py: each rule it re-implements, on small JUnit files written here."""
 import json
 import os

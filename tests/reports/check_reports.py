@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """Checks an attempt's report files against what the platforms that read them accept (docs/reports.md):
 
   autofix.sarif, autofix-full.sarif  the SARIF 2.1.0 schema (OASIS; tests/data/schemas)

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """Tests of check_reports.py and, through it, of the report writers:
 
   SampleReportsTest   the report sets sample_reports writes from hand-built attempts (every tier kind and

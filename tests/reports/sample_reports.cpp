@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Writes the report set (gate/run/report_files.h) of hand-built attempts into OUT_DIR/<name>/, for
 // check_reports_test.py to hold against the schemas and the platforms' rules: every tier kind, every
 // finding state, findings without a rule, a file or a line, test regressions with and without a place,

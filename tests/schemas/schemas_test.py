@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """The JSON Schemas under docs/schemas/ (python3-jsonschema, draft 2020-12): each is a valid schema; the
 configurations in tests/data/config/valid and the one docs/configuration.md shows are valid against
 autofix-gate.schema.json, and every file in tests/data/config/invalid is not (the unit test

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """Validates JSON documents against a JSON Schema (draft 2020-12) with python3-jsonschema (Debian package).
 
     validate_json.py SCHEMA DOCUMENT...

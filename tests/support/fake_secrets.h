@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Building blocks of fake credentials for the secrets tests. Every credential-shaped value is assembled
 // at run time from pieces that are harmless on their own, so no test file holds a literal key (and the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // A Toolchain that starts nothing: it answers from a script and records what it was asked, the way ninja
 // tests its builder with FakeCommandRunner (src/build_test.cc). The judge layer cannot tell it from

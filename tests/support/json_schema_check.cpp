@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "tests/support/json_schema_check.h"
 
 #include <stdexcept>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // A JSON document checked against one of the JSON Schemas under docs/schemas/ by python3-jsonschema
 // (Debian's /usr/bin/python3 and python3-jsonschema), through tests/schemas/validate_json.py.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "tests/support/judge_bench.h"
 
 #include <cstdio>

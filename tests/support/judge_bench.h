@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Everything judge_change needs around a FakeToolchain, for unit tests of the verdict rules: a throwaway
 // repository made with libgit2 (no process starts), its layout, a configuration and run settings.

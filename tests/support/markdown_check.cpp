@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "tests/support/markdown_check.h"
 
 #include <sstream>

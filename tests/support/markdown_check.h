@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // summary.md as GitHub shows it: rendered by cmark-gfm with its table extension (Debian package cmark-gfm,
 // the C library GitHub's own renderer is built on), read back with pugixml. For the tests of the summary

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "tests/support/quick_run.h"
 
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // A lighter process runner for the hot loops of the randomized and kill tests (about 20 git commands per
 // iteration, thousands per test), and the tree fingerprint over it.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "tests/support/random_tree.h"
 
 #include <sys/stat.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The restore property over random trees: for any tree (files, directories, symbolic links, executable
 // bits; committed, staged, untracked and ignored paths) and any mutations after a snapshot (content,

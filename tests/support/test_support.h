@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Shared by the unit and end-to-end tests: temporary directories whose paths contain spaces,
 // running git and the real autofix-gate binary, and a byte-exact fingerprint of a work tree.

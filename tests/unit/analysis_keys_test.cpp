@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The keys of stored analyses (gate/judge/analysis_keys.h): content hashes as the tree without the change
 // has them, the .clang-tidy files that configure a unit, and a key that changes with every input.
 #include "gate/judge/analysis_keys.h"

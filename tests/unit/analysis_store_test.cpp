@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The store of the static tier's analyses (gate/state/analysis_store.h): what it gives back is exactly what
 // was stored, a file that cannot be used is reported and never used, and retention keeps it bounded.
 #include "gate/state/analysis_store.h"

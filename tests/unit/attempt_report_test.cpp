@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "reporters/attempt_report.h"
 #include "gate/policy/classify.h"
 #include "gate/policy/decide.h"

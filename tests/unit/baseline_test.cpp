@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/state/baseline.h"
 
 #include <gtest/gtest.h>

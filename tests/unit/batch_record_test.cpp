@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The durable record of a batch (gate/state/batch_record.h): a round trip, a step line cut short by a
 // kill (ignored, with a message), a damaged line before the last (refused), another version (refused),
 // which records can be resumed.

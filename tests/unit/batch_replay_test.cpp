@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Resuming a batch: a plan that replays the first m recorded steps and judges the rest live takes the
 // same decisions, steps, checkpoints and accepted set as the uninterrupted run, for every m and every
 // strategy, and asks the live judge only about the steps after m.

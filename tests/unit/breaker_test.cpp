@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The circuit breaker (gate/policy/breaker.h): every transition of the fold with an injected clock, exact
 // states; the key, the target and the repository's identity.
 #include "gate/policy/breaker.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/util/byte_names.h"
 
 #include <gtest/gtest.h>

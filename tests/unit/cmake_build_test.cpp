@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "runners/cmake_build.h"
 
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "runners/cmake_file_api.h"
 
 #include <filesystem>

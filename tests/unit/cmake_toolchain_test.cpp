@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The real toolchain's choice of a stored test listing (gate/judge/cmake_toolchain.h): ctest's listing is
 // stored, used while the scripts it read are the same, and a stored file that is damaged or is not a
 // listing is never used: ctest is asked again and the file replaced. Runs the installed ctest over a

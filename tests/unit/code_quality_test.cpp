@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "reporters/code_quality.h"
 
 #include <gtest/gtest.h>

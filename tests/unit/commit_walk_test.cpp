@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/git/commit_walk.h"
 
 #include <gtest/gtest.h>

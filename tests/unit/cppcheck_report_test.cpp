@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "runners/cppcheck_report.h"
 
 #include <filesystem>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "runners/ctest_runner.h"
 
 #include <sys/stat.h>

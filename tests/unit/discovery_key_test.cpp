@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // What decides a test listing (runners/discovery_key.h): every part of a key changes it, what does not
 // decide the listing leaves it alone, and scripts whose effect the gate cannot tell have no key.
 #include "runners/discovery_key.h"

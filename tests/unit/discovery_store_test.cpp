@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The stored test listings (gate/state/discovery_store.h): what comes back is exactly what was stored
 // under the same key, a file that is not exactly right is never used, and retention keeps it bounded.
 #include "gate/state/discovery_store.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/util/enum_table.h"
 
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/util/error.h"
 #include "gate/util/io_errors.h"
 

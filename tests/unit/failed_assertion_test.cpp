@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "runners/failed_assertion.h"
 
 #include <filesystem>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "runners/failure_lines.h"
 
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Signature normalization (gate/policy/failure_signature.h): each rule on messages real tools print, and
 // the property the circuit breaker needs: two runs that failed the same way have one signature.
 #include "gate/policy/failure_signature.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Failure types (gate/policy/failure_type.h): the environment's failures told from outputs real tools
 // printed (tests/data/failures), each type from a result as the judge records it, and two through the
 // judge's seam (a FakeToolchain), as an attempt produces them.

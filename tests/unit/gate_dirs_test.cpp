@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/state/gate_dirs.h"
 
 #include <gtest/gtest.h>

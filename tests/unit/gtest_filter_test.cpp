@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // GoogleTest's filter syntax (runners/gtest_filter.h): matching, and a filter that selects exactly the
 // cases asked for although their names hold characters the syntax reserves. The filters are checked
 // against GoogleTest itself: gtest_names_probe registers such names and prints the cases a filter runs.

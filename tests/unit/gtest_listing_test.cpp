@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Where the cases of GoogleTest binaries are defined, from one --gtest_list_tests per binary
 // (runners/gtest_listing.h). The real listing runs this very unit test binary, a GoogleTest binary.
 #include "runners/gtest_listing.h"

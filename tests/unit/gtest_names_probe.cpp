@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A GoogleTest binary whose cases have the names GoogleTest's filter syntax reserves characters of
 // (RegisterTest takes any text, as typed-test name generators do). Each case prints "ran <Suite.Case>",
 // so tests/unit/gtest_filter_test.cpp can check against GoogleTest itself which cases a filter selects.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The cases of gtest_names_probe (suite, name): names with "::", spaces, '*', '?', '-', ':' and names
 // that differ from them only in those characters.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/git/hash_text.h"
 
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/policy/history_stats.h"
 
 #include <gtest/gtest.h>

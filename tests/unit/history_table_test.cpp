@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "reporters/history_table.h"
 
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "reporters/junit_document.h"
 
 #include <gtest/gtest.h>

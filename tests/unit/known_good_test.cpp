@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/policy/known_good.h"
 
 #include <gtest/gtest.h>

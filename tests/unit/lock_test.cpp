@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/state/lock.h"
 
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "runners/process.h"
 
 #include <signal.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/judge/project_check.h"
 
 #include <gtest/gtest.h>

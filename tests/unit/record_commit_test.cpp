@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/git/record_commit.h"
 
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Recovery plans (gate/policy/recovery_plan.h): the matrix, the exact commands, and the lanes.
 #include "gate/policy/recovery_plan.h"
 

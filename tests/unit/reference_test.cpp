@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/git/reference.h"
 
 #include <gtest/gtest.h>

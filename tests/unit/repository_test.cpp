@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/git/repository.h"
 
 #include <gtest/gtest.h>

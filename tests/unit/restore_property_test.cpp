@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The restore property (tests/support/random_tree.h) against the library: a snapshot taken as
 // `autofix-gate snapshot` takes it (the lock, SnapshotStore::create), random mutations, then
 // restore_under_journal (what `autofix-gate restore ID` runs), and the tree must be exactly the

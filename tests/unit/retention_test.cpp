@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The retention rule (gate/policy/retention.h): which of the gate's snapshots and baselines go, given
 // their ages.
 #include "gate/policy/retention.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/git/revision.h"
 
 #include <gtest/gtest.h>

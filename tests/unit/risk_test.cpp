@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/policy/risk.h"
 
 #include <gtest/gtest.h>

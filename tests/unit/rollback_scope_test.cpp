@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/policy/rollback_scope.h"
 
 #include <gtest/gtest.h>

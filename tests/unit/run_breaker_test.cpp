@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The circuit breaker at work (gate/run/breaker.h): history records as events, the state folded from a
 // real history store, the reset record, the key of a repository, and the refusal's message.
 #include "gate/run/breaker.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "runners/sanitizer_report.h"
 
 #include <sstream>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/snapshot/scan_record.h"
 
 #include <fcntl.h>

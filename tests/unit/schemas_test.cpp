@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The JSON Schemas under docs/schemas/: the closed sets they list are the gate's own tables, and the gate
 // reads the example configurations (tests/data/config) as the configuration schema does (tests/schemas
 // validates the same files against it).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // What every use case shares (gate/run/session.h): the limits a run works under, command line first,
 // then the configuration, then the defaults.
 #include "gate/run/session.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/util/sha256.h"
 
 #include <gtest/gtest.h>

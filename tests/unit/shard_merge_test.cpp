@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/policy/decide.h"
 #include "gate/policy/classify.h"
 #include "gate/run/shard.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/run/shard.h"
 
 #include <gtest/gtest.h>

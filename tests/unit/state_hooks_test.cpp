@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/state/state_hooks.h"
 
 #include <sys/stat.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "runners/static_analyzer.h"
 
 #include <sys/stat.h>

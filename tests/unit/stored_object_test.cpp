@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/git/stored_object.h"
 
 #include <sys/stat.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/results/tier_kind.h"
 
 #include <gtest/gtest.h>

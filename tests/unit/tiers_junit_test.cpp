@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "reporters/tiers_junit.h"
 
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "runners/tool_version.h"
 
 #include <sys/stat.h>

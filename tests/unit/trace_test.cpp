@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The names AUTOFIX_GATE_TRACE prints: a scope's path is its parents' paths and its own name.
 #include "gate/util/trace.h"
 

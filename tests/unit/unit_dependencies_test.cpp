@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // What each translation unit was compiled from (runners/unit_dependencies.h) and the compile database's
 // units with their commands (runners/compile_database.h): matched from the build's own dependency
 // information, for Ninja and for Makefiles, by a real build.

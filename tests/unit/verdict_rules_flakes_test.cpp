@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The verdict rules about tests whose result changes from run to run (gate/judge/judge.cpp settle_flakes,
 // gate/policy/observations.h), through a FakeToolchain: flaky at the baseline, flaky with the change,
 // tests earlier attempts saw flaking (the flake store), and a baseline flake the change breaks for good.

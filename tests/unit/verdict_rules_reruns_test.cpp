@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The re-run rules (gate/judge/test_runs.h rerun_plan and rerun_until_disagreement, gate/judge/judge.cpp
 // settle_flakes), through a FakeToolchain that records every run: what runs again, how, and how often.
 //   - a case inside a binary runs again alone (GoogleTest: ctest with GTEST_FILTER naming exactly it;

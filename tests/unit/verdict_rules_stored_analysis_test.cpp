@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The static tier pays for the analysis of the tree without the change once per translation unit
 // (gate/judge/stored_analysis.h, docs/tiers.md "Stored analyses"), through a FakeToolchain: a second
 // attempt against the same tree analyses only the changed units with the change; what a unit includes, a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The verdict rules about which tests there are (gate/judge/judge.cpp, gate/policy/classify.h,
 // gate/policy/tampering.h, gate/policy/decide.h), through a FakeToolchain: no test run with the change,
 // tests missing or new with it, tests the change weakens next to tests it breaks, and a test the change

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The verdict rules about what runs and in which order (gate/judge/judge.cpp, gate/judge/tiers.cpp,
 // gate/policy/decide.h), through a FakeToolchain: the tests a change can affect first and --fail-fast,
 // tiers left out by the lane, a failed build, advisory against required tiers, a high-risk change with a

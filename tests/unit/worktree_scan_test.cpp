@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gate/snapshot/worktree_scan.h"
 
 #include <fcntl.h>
