@@ -267,7 +267,7 @@ class ManPage(unittest.TestCase):
         for section in ("NAME", "SYNOPSIS", "DESCRIPTION", "OPTIONS", "COMMANDS", "EXIT STATUS", "FILES"):
             self.assertRegex(text, rf"(?m)^{section}$")
         exit_status = text.split("\nEXIT STATUS\n")[1].split("\nFILES\n")[0]
-        self.assertEqual(re.findall(r"(?m)^       (\d\S*)", exit_status), ["0", "1", "2", "3", "4", "5", "128+N"])
+        self.assertEqual(re.findall(r"(?m)^       (\d\S*)", exit_status), ["0", "1", "2", "3", "4", "5", "6", "128+N"])
         with gzip.open(page + ".gz", "rt") as f, open(page) as g:
             self.assertEqual(f.read(), g.read())
 

@@ -152,6 +152,7 @@ TEST(Trace, AnAttemptWithItsBaselineNamesEveryPhaseNested) {
       "attempt/rollback/restore/write files",
       "attempt/rollback/restore/write files/journal",
       "attempt/rollback/restore/write files/refs",
+      "attempt/rollback/state hooks",
       "attempt/rollback/stray processes",
       "attempt/snapshot",
       "attempt/snapshot/.git files and refs",
