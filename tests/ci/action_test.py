@@ -1,15 +1,17 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: MIT
-"""The GitHub Action (action.yml) and the GitLab CI/CD component (templates/autofix-gate.yml), and the script
-both run, scripts/ci-attempt.sh (docs/ci-components.md).
+"""The GitHub Action (action.yml, scripts/ci-action.sh, scripts/ci-action-tool.sh) and the GitLab CI/CD
+component (templates/autofix-gate.yml, scripts/ci-attempt.sh) (docs/ci-components.md).
 
   ActionTest     action.yml against SchemaStore's github-action.json (tests/data/schemas), and its structure:
                  every input used and declared, inputs reach scripts only through env, the outputs' step
   ComponentTest  the component's spec header and job: every $[[ inputs.x ]] declared and used, the reports;
                  against GitLab's ci.json when it is in --schemas DIR (skipped otherwise, as ci.yaml_schemas)
-  AttemptStepTest  the action's attempt step and the component's attempt line run locally, with the real binary,
-                 on a compiler-less CMake project: a rejected fix, an accepted fix and a fixer; and the
-                 script's refusals
+  GateStepTest   the action's shell steps run locally with the real binary (standing in the restored cache) on
+                 clones of a bare repository on disk: accepted whole, rejected as 2 shards in one job and as a
+                 matrix of 2 shard jobs and a merge job; where the binary comes from; the refusals
+  ComponentAttemptTest  the component's attempt line and scripts/ci-attempt.sh run locally, with the real binary,
+                 on a compiler-less CMake project: a rejected fix, a fixer, and the script's refusals
 
     action_test.py --root SOURCE_DIR --gate AUTOFIX_GATE [--schemas DIR] [unittest arguments]
 """
@@ -52,6 +54,9 @@ def strings(node):
         yield node
 
 
+ACTION_USES = r"^(actions/(cache|upload-artifact|download-artifact)|mikepenz/action-junit-report|github/codeql-action/upload-sarif)@v\d+$"
+
+
 class ActionTest(unittest.TestCase):
     def test_schema(self):
         import jsonschema
@@ -63,7 +68,8 @@ class ActionTest(unittest.TestCase):
     def test_inputs_outputs_and_steps(self):
         action = load_action()
         self.assertEqual(action["runs"]["using"], "composite")
-        self.assertEqual(list(action["inputs"]), ["patch", "fixer", "build-dir", "report-dir", "version"])
+        self.assertEqual(list(action["inputs"]), ["base", "shards", "part", "config", "build-dir", "report-dir",
+                                                  "upload-sarif", "junit", "version"])
         steps = action["runs"]["steps"]
         used = set()
         for step in steps:
@@ -73,10 +79,12 @@ class ActionTest(unittest.TestCase):
                 # Inputs and contexts reach a script only through env: never ${{ }} inside `run` (injection).
                 self.assertNotIn("${{", step["run"], step["name"])
                 self.assertEqual(step["shell"], "bash", step["name"])
-                for script in re.findall(r"\$ACTION_PATH/(scripts/[A-Za-z0-9_.-]+)", step["run"]):
+                scripts = re.findall(r"\$ACTION_PATH/(scripts/[A-Za-z0-9_.-]+)", step["run"])
+                self.assertTrue(scripts, step["name"])
+                for script in scripts:
                     self.assertTrue(os.access(os.path.join(ROOT, script), os.X_OK), script)
             else:
-                self.assertRegex(step["uses"], r"^actions/(cache|upload-artifact)@v\d+$")
+                self.assertRegex(step["uses"], ACTION_USES)
         self.assertEqual(used, set(action["inputs"]))
         ids = {step.get("id") for step in steps}
         for name, output in action["outputs"].items():
@@ -84,7 +92,7 @@ class ActionTest(unittest.TestCase):
             self.assertTrue(m, output["value"])
             self.assertIn(m.group(1), ids)
             self.assertEqual(m.group(2), name)
-        self.assertEqual(list(action["outputs"]), ["verdict", "report", "exit-code"])
+        self.assertEqual(list(action["outputs"]), ["verdict", "report"])
 
 
 def component_with(inputs):
@@ -162,7 +170,7 @@ def patch(file, before, after):
     return f"diff --git a/{file} b/{file}\n--- a/{file}\n+++ b/{file}\n@@ -1 +1 @@\n-{before}\n+{after}\n"
 
 
-class AttemptStepTest(unittest.TestCase):
+class ComponentAttemptTest(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="ci attempt ")
         self.repo = os.path.join(self.tmp, "project dir")
@@ -190,56 +198,30 @@ class AttemptStepTest(unittest.TestCase):
         return subprocess.run(["git", *args], cwd=self.repo, env=self.env, check=True, capture_output=True,
                               text=True).stdout
 
-    def run_action_step(self, inputs):
-        """The action's `attempt` step as the runner runs it: env from the step, `bash -e -o pipefail`."""
-        action = load_action()
-        step = next(s for s in action["runs"]["steps"] if s.get("id") == "attempt")
-        values = {f"inputs.{name}": str(spec.get("default", "")) for name, spec in action["inputs"].items()}
-        values.update({f"inputs.{k}": v for k, v in inputs.items()})
-        values.update({"steps.source.outputs.tool": self.tool, "github.action_path": ROOT, "github.workspace": self.repo})
-        env = dict(self.env, RUNNER_TEMP=os.path.dirname(self.tool),
-                   GITHUB_OUTPUT=os.path.join(self.tmp, "github output"),
-                   GITHUB_STEP_SUMMARY=os.path.join(self.tmp, "step summary.md"))
-        for key, value in step["env"].items():
-            env[key] = GITHUB_EXPRESSION.sub(lambda m: values[m.group(1)], str(value))
-        cwd = GITHUB_EXPRESSION.sub(lambda m: values[m.group(1)], step["working-directory"])
-        r = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]], cwd=cwd, env=env,
+    def run_attempt_script(self, env):
+        out = os.path.join(self.tmp, "dotenv out")
+        full = dict(self.env, AUTOFIX_GATE=os.path.join(self.tool, "bin", "autofix-gate"), AUTOFIX_OUTPUT=out,
+                    AUTOFIX_OUTPUT_FORMAT="dotenv", **env)
+        r = subprocess.run([os.path.join(ROOT, "scripts", "ci-attempt.sh")], cwd=self.repo, env=full,
                            capture_output=True, text=True, timeout=300)
         output = ""
-        if os.path.exists(env["GITHUB_OUTPUT"]):
-            with open(env["GITHUB_OUTPUT"]) as f:
+        if os.path.exists(out):
+            with open(out) as f:
                 output = f.read()
-            os.remove(env["GITHUB_OUTPUT"])
-        return r, output, env["GITHUB_STEP_SUMMARY"]
+            os.remove(out)
+        return r, output
 
-    def test_action_step_rejects_then_accepts(self):
-        head = self.git("rev-parse", "HEAD")
-        r, output, summary = self.run_action_step({"patch": "bad.diff"})
-        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
-        report = os.path.join("build", "autofix-report", "report.json")
-        self.assertEqual(output, f"verdict=rejected\nreport={report}\nexit-code=1\n")
-        self.assertEqual(self.git("status", "--porcelain"), "")
-        with open(summary) as f:
-            self.assertIn("rejected", f.read().lower())
-        r, output, _ = self.run_action_step({"patch": "good.diff", "report-dir": "../reports here"})
+    def test_fixer(self):
+        r, output = self.run_attempt_script({"AUTOFIX_FIXER": "sed -i 's/bad/ok/' value.conf"})
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
-        self.assertEqual(output, "verdict=accepted\nreport=../reports here/report.json\nexit-code=0\n")
-        with open(os.path.join(self.tmp, "reports here", "report.json")) as f:
-            self.assertEqual(json.load(f)["verdict"], "accepted")
-        self.assertEqual(self.git("rev-parse", "HEAD"), head)
-        self.assertEqual(len(self.git("branch", "--list", "autofix/*").split()), 1)
-
-    def test_action_step_fixer(self):
-        r, output, _ = self.run_action_step({"fixer": "sed -i 's/bad/ok/' value.conf"})
-        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
-        self.assertTrue(output.startswith("verdict=accepted\n"), output)
+        self.assertTrue(output.startswith("AUTOFIX_VERDICT=accepted\n"), output)
 
     def test_refusals(self):
-        for inputs, message in (({}, "give the fix: a patch file (input patch) or a fixer command (input fixer)"),
-                                ({"patch": "good.diff", "fixer": "true"}, "both a patch and a fixer were given"),
-                                ({"patch": "missing.diff"}, "no patch file at 'missing.diff'")):
-            with self.subTest(inputs=inputs):
-                r, output, _ = self.run_action_step(inputs)
+        for env, message in (({}, "give the fix: a patch file (input patch) or a fixer command (input fixer)"),
+                             ({"AUTOFIX_PATCH": "good.diff", "AUTOFIX_FIXER": "true"}, "both a patch and a fixer were given"),
+                             ({"AUTOFIX_PATCH": "missing.diff"}, "no patch file at 'missing.diff'")):
+            with self.subTest(env=env):
+                r, output = self.run_attempt_script(env)
                 self.assertEqual(r.returncode, 2)
                 self.assertIn("ci-attempt: error: " + message, r.stderr)
                 self.assertEqual(output, "")
@@ -263,6 +245,160 @@ class AttemptStepTest(unittest.TestCase):
                                        "AUTOFIX_EXIT_CODE=1\n")
         for report in job["artifacts"]["reports"].values():
             self.assertTrue(os.path.isfile(os.path.join(self.repo, report)), report)
+
+
+class GateStepTest(unittest.TestCase):
+    """The action's shell steps as the runner runs them (env from the step, `bash -e -o pipefail`, the
+    expressions interpolated), with the real binary standing in the restored cache, on fresh clones of a bare
+    repository on disk: a fix branch judged against main, whole, as two shards in one job, and as a matrix of
+    two shard jobs and a merge job."""
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="ci action ")
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "AUTOFIX_", "GITHUB_"))}
+        self.env.update(GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL="/dev/null", LC_ALL="C", GIT_AUTHOR_NAME="bot",
+                        GIT_AUTHOR_EMAIL="bot@example.invalid", GIT_COMMITTER_NAME="bot",
+                        GIT_COMMITTER_EMAIL="bot@example.invalid")
+        self.remote = os.path.join(self.tmp, "remote repo.git")
+        dev = os.path.join(self.tmp, "dev clone")
+        self.git(self.tmp, "init", "-q", "--bare", "-b", "main", self.remote)
+        self.git(self.tmp, "clone", "-q", self.remote, dev)
+        files = {"CMakeLists.txt": FILEREAD_CMAKE, "value.conf": "ok\n", "other.conf": "ok\n", ".gitignore": "build/\n",
+                 "autofix-gate.json": '{"version": 1, "tiers": [{"name": "tests", "kind": "ctest"}]}'}
+        self.base = self.commit(dev, files, "project")
+        self.git(dev, "push", "-q", "origin", "main")
+        self.good = self.commit(dev, {"value.conf": "ok\n# tidy\n"}, "autofix: tidy value.conf")
+        self.git(dev, "reset", "-q", "--hard", self.base)
+        self.bad = self.commit(dev, {"other.conf": "broken\n"}, "autofix: other.conf")
+        self.git(dev, "push", "-q", "origin", f"{self.good}:refs/heads/autofix/good", f"{self.bad}:refs/heads/autofix/bad")
+        self.runs = 0
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp)
+
+    def git(self, cwd, *args):
+        return subprocess.run(["git", *args], cwd=cwd, env=self.env, check=True, capture_output=True,
+                              text=True).stdout.strip()
+
+    def commit(self, repo, files, message):
+        for name, text in files.items():
+            with open(os.path.join(repo, name), "w") as f:
+                f.write(text)
+        self.git(repo, "add", "-A")
+        self.git(repo, "commit", "-q", "-m", message)
+        return self.git(repo, "rev-parse", "HEAD")
+
+    def job(self, commit, inputs, prepare=None):
+        """One job calling the action: a fresh clone at COMMIT, then the action's steps with a `run`, in order.
+        Returns (exit code of the step that failed or 0, {step id: outputs}, the job's directory)."""
+        self.runs += 1
+        job_dir = os.path.join(self.tmp, f"job {self.runs}")
+        workspace = os.path.join(job_dir, "work space")
+        self.git(self.tmp, "clone", "-q", self.remote, workspace)
+        self.git(workspace, "checkout", "-q", "--detach", commit)
+        temp = os.path.join(job_dir, "runner temp")
+        tool = os.path.join(temp, "autofix-gate-tool", "bin")
+        os.makedirs(tool)  # what actions/cache restores: the installed tree
+        os.symlink(GATE, os.path.join(tool, "autofix-gate"))
+        if prepare:
+            prepare(workspace)
+        action = load_action()
+        values = {f"inputs.{name}": str(spec.get("default", "")) for name, spec in action["inputs"].items()}
+        values.update({f"inputs.{k}": v for k, v in inputs.items()})
+        values.update({"github.action_path": ROOT, "github.workspace": workspace, "github.token": "",
+                       "github.action_repository": "owner/autofixgate", "github.server_url": "https://example.invalid",
+                       "steps.cache.outputs.cache-hit": "true"})
+        outputs = {}
+        for step in action["runs"]["steps"]:
+            if "run" not in step:
+                continue
+            files = {name: os.path.join(job_dir, name) for name in ("output", "summary")}
+            for f in files.values():
+                open(f, "w").close()
+            env = dict(self.env, RUNNER_TEMP=temp, RUNNER_OS="Linux", GITHUB_OUTPUT=files["output"],
+                       GITHUB_STEP_SUMMARY=files["summary"], GITHUB_WORKSPACE=workspace)
+            for key, value in step["env"].items():
+                env[key] = GITHUB_EXPRESSION.sub(lambda m: values[m.group(1)], str(value))
+            r = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
+                               cwd=workspace, env=env, capture_output=True, text=True, timeout=300)
+            with open(files["output"]) as f:
+                produced = dict(line.split("=", 1) for line in f.read().splitlines())
+            with open(files["summary"]) as f:
+                produced["(summary)"] = f.read()
+            produced["(log)"] = r.stdout + r.stderr
+            if "id" in step:
+                outputs[step["id"]] = produced
+                values.update({f"steps.{step['id']}.outputs.{k}": v for k, v in produced.items()})
+            if r.returncode != 0:
+                return r.returncode, outputs, workspace
+        return 0, outputs, workspace
+
+    def test_locate_builds_the_actions_own_source_keyed_by_its_hash(self):
+        rc, outputs, workspace = self.job(self.good, {})
+        source = outputs["source"]
+        self.assertEqual(rc, 0, source["(log)"])
+        temp = os.path.join(os.path.dirname(workspace), "runner temp")
+        self.assertEqual(source["deb"], "")
+        self.assertEqual(source["dir"], ROOT)
+        self.assertEqual(source["tool"], os.path.join(temp, "autofix-gate-tool"))
+        self.assertEqual(source["gate"], os.path.join(temp, "autofix-gate-tool", "bin", "autofix-gate"))
+        self.assertRegex(source["key"], r"^autofix-gate-Linux-source-[0-9a-f]{16}$")
+
+    def test_tool_part_judges_nothing(self):
+        rc, outputs, workspace = self.job(self.good, {"shards": "2", "part": "tool"})
+        self.assertEqual(rc, 0, outputs["gate"]["(log)"])
+        self.assertIn("ci-action: part tool: autofix-gate is ready; nothing judged", outputs["gate"]["(log)"])
+        self.assertNotIn("verdict", outputs["gate"])
+        self.assertFalse(os.path.exists(os.path.join(workspace, "autofix-report")))
+
+    def test_accepted_whole(self):
+        rc, outputs, workspace = self.job(self.good, {"base": "origin/main"})
+        gate = outputs["gate"]
+        self.assertEqual(rc, 0, gate["(log)"])
+        self.assertEqual((gate["verdict"], gate["report"]), ("accepted", "autofix-report/report/report.json"))
+        with open(os.path.join(workspace, gate["report"])) as f:
+            self.assertEqual(json.load(f)["verdict"], "accepted")
+        self.assertIn("accepted", gate["(summary)"].lower())
+        self.assertEqual(self.git(workspace, "status", "--porcelain"), "")
+        self.assertEqual(self.git(workspace, "rev-parse", "HEAD"), self.good)
+
+    def test_rejected_in_two_shards_in_one_job(self):
+        rc, outputs, workspace = self.job(self.bad, {"shards": "2"})  # base: the merge base with origin/main
+        gate = outputs["gate"]
+        self.assertEqual(rc, 0, gate["(log)"])
+        self.assertEqual((gate["verdict"], gate["report"]), ("rejected", "autofix-report/report/report.json"))
+        for k in (1, 2):
+            self.assertTrue(os.path.isfile(os.path.join(workspace, f"autofix-report/shard-{k}-of-2/partial.json")))
+        with open(os.path.join(workspace, "autofix-report", "verdict.env")) as f:
+            self.assertIn(f"AUTOFIX_BASE={self.base}\nAUTOFIX_HEAD={self.bad}\n", f.read())
+        self.assertEqual(self.git(workspace, "status", "--porcelain"), "")
+
+    def test_rejected_by_a_matrix_of_shards_and_a_merge_job(self):
+        parts = []
+        for k in ("1", "2"):
+            rc, outputs, workspace = self.job(self.bad, {"shards": "2", "part": k})
+            self.assertEqual(rc, 0, outputs["gate"]["(log)"])
+            self.assertNotIn("verdict", outputs["gate"])  # a shard has no verdict; the merge makes it
+            parts.append(os.path.join(workspace, "autofix-report", f"shard-{k}-of-2"))
+
+        def download(workspace):  # what the merge step's actions/download-artifact leaves
+            for k, part in enumerate(parts, 1):
+                shutil.copytree(part, os.path.join(workspace, "autofix-report", "downloaded-shards", f"autofix-shard-{k}"))
+        rc, outputs, workspace = self.job(self.bad, {"shards": "2", "part": "merge"}, prepare=download)
+        gate = outputs["gate"]
+        self.assertEqual(rc, 0, gate["(log)"])
+        self.assertEqual((gate["verdict"], gate["report"]), ("rejected", "autofix-report/report/report.json"))
+        self.assertIn("rejected", gate["(summary)"].lower())
+
+    def test_refusals(self):
+        for inputs, message in (({"shards": "0"}, "the input shards is '0'; give a number of shards, 1 or more"),
+                                ({"shards": "2", "part": "3"},
+                                 "the input part is '3'; give all, tool, merge, or a shard number from 1 to 2 (the input shards)")):
+            with self.subTest(inputs=inputs):
+                rc, outputs, workspace = self.job(self.good, inputs)
+                self.assertEqual(rc, 2)
+                self.assertIn("ci-action: error: " + message, outputs["gate"]["(log)"])
+                self.assertFalse(os.path.exists(os.path.join(workspace, "build")))
 
 
 def main():
