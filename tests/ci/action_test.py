@@ -95,6 +95,32 @@ class ActionTest(unittest.TestCase):
         self.assertEqual(list(action["outputs"]), ["verdict", "report"])
 
 
+    def test_documented_uses_name_only_declared_inputs(self):
+        """The copy-paste snippets of README.md and docs/ci-components.md: every `uses: <owner>/autofixgate@...`
+        step parses and gives only inputs that action.yml declares."""
+        declared = set(load_action()["inputs"])
+        found = 0
+        for doc in ("README.md", os.path.join("docs", "ci-components.md")):
+            with open(os.path.join(ROOT, doc)) as f:
+                blocks = re.findall(r"```yaml\n(.*?)```", f.read(), re.S)
+            for block in blocks:
+                if "autofixgate@v0" not in block:
+                    continue
+                def steps(node):
+                    if isinstance(node, dict):
+                        if str(node.get("uses", "")).startswith("<owner>/autofixgate@"):
+                            yield node
+                        for v in node.values():
+                            yield from steps(v)
+                    elif isinstance(node, list):
+                        for v in node:
+                            yield from steps(v)
+                for step in steps(yaml.safe_load(block)):
+                    found += 1
+                    self.assertLessEqual(set(step.get("with", {})), declared, (doc, step))
+        self.assertEqual(found, 5)  # README 1, docs: one job 1, the matrix 3
+
+
 def component_with(inputs):
     """The component's job document with its inputs interpolated (defaults, then `inputs`), as GitLab does."""
     header_text, _, job_text = component_text().partition("\n---\n")
