@@ -1,17 +1,16 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: MIT
 """The GitHub Action (action.yml, scripts/ci-action.sh, scripts/ci-action-tool.sh) and the GitLab CI/CD
-component (templates/autofix-gate.yml, scripts/ci-attempt.sh) (docs/ci-components.md).
+component (templates/autofix-gate.yml) (docs/ci-components.md).
 
   ActionTest     action.yml against SchemaStore's github-action.json (tests/data/schemas), and its structure:
-                 every input used and declared, inputs reach scripts only through env, the outputs' step
-  ComponentTest  the component's spec header and job: every $[[ inputs.x ]] declared and used, the reports;
-                 against GitLab's ci.json when it is in --schemas DIR (skipped otherwise, as ci.yaml_schemas)
+                 every input used and declared, inputs reach scripts only through env, the outputs' step; the
+                 documented `uses:` snippets (README, docs) give only declared inputs
   GateStepTest   the action's shell steps run locally with the real binary (standing in the restored cache) on
                  clones of a bare repository on disk: accepted whole, rejected as 2 shards in one job and as a
                  matrix of 2 shard jobs and a merge job; where the binary comes from; the refusals
-  ComponentAttemptTest  the component's attempt line and scripts/ci-attempt.sh run locally, with the real binary,
-                 on a compiler-less CMake project: a rejected fix, a fixer, and the script's refusals
+  ComponentTest  the component's spec header, what each input changes (as gitlab_runner.py interpolates them),
+                 bad inputs refused; against GitLab's ci.json when it is in --schemas DIR (skipped otherwise)
 
     action_test.py --root SOURCE_DIR --gate AUTOFIX_GATE [--schemas DIR] [unittest arguments]
 """
@@ -26,6 +25,9 @@ import tempfile
 import unittest
 
 import yaml
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import gitlab_runner  # noqa: E402
 
 ROOT = GATE = SCHEMAS = None
 GITHUB_EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
@@ -121,55 +123,52 @@ class ActionTest(unittest.TestCase):
         self.assertEqual(found, 5)  # README 1, docs: one job 1, the matrix 3
 
 
-def component_with(inputs):
-    """The component's job document with its inputs interpolated (defaults, then `inputs`), as GitLab does."""
-    header_text, _, job_text = component_text().partition("\n---\n")
-    spec = yaml.safe_load(header_text)["spec"]["inputs"]
-    values = {name: str(s.get("default", "")) for name, s in spec.items()}
-    values.update(inputs)
-    missing = [name for name in spec if name not in values]
-    if missing:
-        raise AssertionError(f"inputs without a value: {missing}")
-    # GitLab interpolates inputs in the parsed document's strings, so an input never changes its structure.
-    def interpolate(node):
-        if isinstance(node, dict):
-            return {interpolate(k): interpolate(v) for k, v in node.items()}
-        if isinstance(node, list):
-            return [interpolate(v) for v in node]
-        if isinstance(node, str):
-            return GITLAB_INPUT.sub(lambda m: values[m.group(1)], node)
-        return node
-    return interpolate(yaml.safe_load(job_text))
+def component(inputs):
+    """The component's jobs with inputs interpolated, as tests/ci/gitlab_runner.py resolves an include."""
+    return gitlab_runner.component_document(os.path.join(ROOT, "templates", "autofix-gate.yml"), inputs)
 
 
 class ComponentTest(unittest.TestCase):
-    def test_spec_and_job(self):
-        text = component_text()
-        header_text, separator, job_text = text.partition("\n---\n")
+    """The pipeline itself is tested as examples/ci/gitlab/autofix-gate.gitlab-ci.yml includes it (ci.yaml,
+    ci.pipelines); here its spec and what each input changes."""
+
+    def test_spec(self):
+        header_text, separator, job_text = component_text().partition("\n---\n")
         self.assertEqual(separator, "\n---\n")
         header = yaml.safe_load(header_text)
         self.assertEqual(list(header), ["spec"])
         spec = header["spec"]["inputs"]
-        self.assertEqual(list(spec), ["stage", "job-name", "image", "repository", "version", "patch", "fixer",
-                                      "build-dir", "report-dir"])
+        self.assertEqual(list(spec), ["repository", "version", "shards", "config", "image", "stage-prepare",
+                                      "stage-gate", "stage-merge", "stage-accept", "stage-review", "stage-revert"])
         for name, s in spec.items():
             self.assertIn("description", s, name)
-        self.assertNotIn("default", spec["repository"])  # required: there is no public URL to default to
-        used = set(GITLAB_INPUT.findall(job_text))
-        self.assertEqual(used, set(spec))
-        jobs = component_with({"repository": "https://example.invalid/autofixgate.git"})
-        self.assertEqual(list(jobs), ["autofix-gate"])
-        job = jobs["autofix-gate"]
-        self.assertEqual(job["stage"], "test")
-        self.assertEqual(job["artifacts"]["when"], "always")
-        self.assertEqual(job["artifacts"]["reports"], {
-            "junit": "build/autofix-report/junit.xml",
-            "codequality": "build/autofix-report/gl-code-quality-report.json",
-            "dotenv": "autofix-gate.env"})
-        self.assertEqual(job["cache"]["paths"], [".autofix-gate/tool/"])
-        for line in job["script"]:
-            for script in re.findall(r"\.autofix-gate/source/(scripts/[A-Za-z0-9_.-]+)", line):
-                self.assertTrue(os.access(os.path.join(ROOT, script), os.X_OK), script)
+            self.assertIn("default", s, name)
+        self.assertEqual(spec["shards"]["type"], "number")
+        self.assertEqual(set(GITLAB_INPUT.findall(job_text)), set(spec))
+
+    def test_inputs(self):
+        stages = {f"stage-{s}": f"autofix-{s}" for s in ("prepare", "gate", "merge", "accept", "review", "revert")}
+        doc = component(dict(stages, shards=3, config="ci/gate.json", version="v0.2.0", image="ubuntu:24.04"))
+        self.assertEqual(doc["stages"], list(stages.values()))
+        for job, stage in (("prepare", "prepare"), ("gate", "gate"), ("merge", "merge"), ("tiers", "accept"),
+                           ("accept", "accept"), ("review", "review"), ("revert", "revert")):
+            self.assertEqual(doc[f"autofix:{job}"]["stage"], f"autofix-{stage}", job)
+        self.assertEqual(doc["autofix:gate"]["parallel"], 3)
+        self.assertEqual({k: doc["variables"][k] for k in ("AUTOFIX_CI_SHARDS", "AUTOFIX_CI_CONFIG", "AUTOFIX_GATE_REF")},
+                         {"AUTOFIX_CI_SHARDS": "3", "AUTOFIX_CI_CONFIG": "ci/gate.json", "AUTOFIX_GATE_REF": "v0.2.0"})
+        self.assertEqual(doc[".autofix-job"]["image"], "ubuntu:24.04")
+        self.assertEqual(doc["autofix:tiers"]["image"], "ubuntu:24.04")
+        defaults = component({})
+        self.assertEqual(defaults["autofix:gate"]["parallel"], 2)
+        self.assertEqual(defaults["variables"]["AUTOFIX_CI_CONFIG"], "")
+
+    def test_bad_inputs_are_refused(self):
+        for inputs, message in (({"shard": 2}, "unknown inputs ['shard']"),
+                                ({"shards": "two"}, "the input shards is 'two', not a number")):
+            with self.subTest(inputs=inputs):
+                with self.assertRaises(gitlab_runner.PipelineError) as caught:
+                    component(inputs)
+                self.assertIn(message, str(caught.exception))
 
     def test_gitlab_schema(self):
         path = os.path.join(SCHEMAS, "gitlab-ci.json")
@@ -179,9 +178,9 @@ class ComponentTest(unittest.TestCase):
         with open(path) as f:
             schema = json.load(f)
         header_text = component_text().partition("\n---\n")[0]
-        for document in (yaml.safe_load(header_text), component_with({"repository": "https://example.invalid/a.git"})):
-            errors = [f"{list(e.path)}: {e.message}" for e in jsonschema.Draft7Validator(schema).iter_errors(document)]
-            self.assertEqual(errors, [])
+        errors = [f"{list(e.path)}: {e.message}" for e in
+                  jsonschema.Draft7Validator(schema).iter_errors(yaml.safe_load(header_text))]
+        self.assertEqual(errors, [])
 
 
 FILEREAD_CMAKE = """cmake_minimum_required(VERSION 3.20)
@@ -190,87 +189,6 @@ enable_testing()
 add_test(NAME value_is_ok COMMAND grep -qx ok "${CMAKE_CURRENT_SOURCE_DIR}/value.conf")
 add_test(NAME other_is_ok COMMAND grep -qx ok "${CMAKE_CURRENT_SOURCE_DIR}/other.conf")
 """
-
-
-def patch(file, before, after):
-    return f"diff --git a/{file} b/{file}\n--- a/{file}\n+++ b/{file}\n@@ -1 +1 @@\n-{before}\n+{after}\n"
-
-
-class ComponentAttemptTest(unittest.TestCase):
-    def setUp(self):
-        self.tmp = tempfile.mkdtemp(prefix="ci attempt ")
-        self.repo = os.path.join(self.tmp, "project dir")
-        os.makedirs(self.repo)
-        files = {"CMakeLists.txt": FILEREAD_CMAKE, "value.conf": "bad\n", "other.conf": "ok\n", ".gitignore": "build/\n",
-                 "autofix-gate.json": '{"version": 1, "tiers": [{"name": "tests", "kind": "ctest"}]}',
-                 "good.diff": patch("value.conf", "bad", "ok"),
-                 "bad.diff": patch("value.conf", "bad", "ok") + patch("other.conf", "ok", "broken")}
-        for name, text in files.items():
-            with open(os.path.join(self.repo, name), "w") as f:
-                f.write(text)
-        self.env = dict(os.environ, GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL="/dev/null", GIT_AUTHOR_NAME="ci",
-                        GIT_AUTHOR_EMAIL="ci@example.invalid", GIT_COMMITTER_NAME="ci", GIT_COMMITTER_EMAIL="ci@example.invalid")
-        for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "value.conf is wrong"]):
-            subprocess.run(["git", *args], cwd=self.repo, env=self.env, check=True)
-        # The action's cached tool directory and the component's .autofix-gate/, with the binary under test.
-        self.tool = os.path.join(self.tmp, "runner temp", "autofix-gate-tool")
-        os.makedirs(os.path.join(self.tool, "bin"))
-        os.symlink(GATE, os.path.join(self.tool, "bin", "autofix-gate"))
-
-    def tearDown(self):
-        shutil.rmtree(self.tmp)
-
-    def git(self, *args):
-        return subprocess.run(["git", *args], cwd=self.repo, env=self.env, check=True, capture_output=True,
-                              text=True).stdout
-
-    def run_attempt_script(self, env):
-        out = os.path.join(self.tmp, "dotenv out")
-        full = dict(self.env, AUTOFIX_GATE=os.path.join(self.tool, "bin", "autofix-gate"), AUTOFIX_OUTPUT=out,
-                    AUTOFIX_OUTPUT_FORMAT="dotenv", **env)
-        r = subprocess.run([os.path.join(ROOT, "scripts", "ci-attempt.sh")], cwd=self.repo, env=full,
-                           capture_output=True, text=True, timeout=300)
-        output = ""
-        if os.path.exists(out):
-            with open(out) as f:
-                output = f.read()
-            os.remove(out)
-        return r, output
-
-    def test_fixer(self):
-        r, output = self.run_attempt_script({"AUTOFIX_FIXER": "sed -i 's/bad/ok/' value.conf"})
-        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
-        self.assertTrue(output.startswith("AUTOFIX_VERDICT=accepted\n"), output)
-
-    def test_refusals(self):
-        for env, message in (({}, "give the fix: a patch file (input patch) or a fixer command (input fixer)"),
-                             ({"AUTOFIX_PATCH": "good.diff", "AUTOFIX_FIXER": "true"}, "both a patch and a fixer were given"),
-                             ({"AUTOFIX_PATCH": "missing.diff"}, "no patch file at 'missing.diff'")):
-            with self.subTest(env=env):
-                r, output = self.run_attempt_script(env)
-                self.assertEqual(r.returncode, 2)
-                self.assertIn("ci-attempt: error: " + message, r.stderr)
-                self.assertEqual(output, "")
-        self.assertFalse(os.path.exists(os.path.join(self.repo, "build")))
-
-    def test_component_attempt_line(self):
-        """The component's last script line, in a project with .autofix-gate/ as the job leaves it."""
-        job = component_with({"repository": "https://example.invalid/a.git", "patch": "bad.diff"})["autofix-gate"]
-        source = os.path.join(self.repo, ".autofix-gate", "source")
-        os.makedirs(os.path.dirname(source))
-        os.symlink(ROOT, source)
-        os.symlink(self.tool, os.path.join(self.repo, ".autofix-gate", "tool"))
-        with open(os.path.join(self.repo, ".git", "info", "exclude"), "a") as f:
-            f.write("/.autofix-gate/\n")
-        env = dict(self.env, CI_PROJECT_DIR=self.repo, **{k: str(v) for k, v in job["variables"].items()})
-        r = subprocess.run(["bash", "-eo", "pipefail", "-c", job["script"][-1]], cwd=self.repo, env=env,
-                           capture_output=True, text=True, timeout=300)
-        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
-        with open(os.path.join(self.repo, "autofix-gate.env")) as f:
-            self.assertEqual(f.read(), "AUTOFIX_VERDICT=rejected\nAUTOFIX_REPORT=build/autofix-report/report.json\n"
-                                       "AUTOFIX_EXIT_CODE=1\n")
-        for report in job["artifacts"]["reports"].values():
-            self.assertTrue(os.path.isfile(os.path.join(self.repo, report)), report)
 
 
 class GateStepTest(unittest.TestCase):
