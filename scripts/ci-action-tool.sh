@@ -41,8 +41,13 @@ case ${1:-} in
           fail "cannot fetch the tag $tag of $SERVER_URL/$ACTION_REPOSITORY; give an existing release as version"
       fi
     fi
-    key=$(cd "$source" && find CMakeLists.txt CHANGELOG.md docs/exit-codes.md cmake gate runners reporters completions \
-            -type f -print0 2>/dev/null | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
+    # What makes the binary (an older release may lack some of these).
+    parts=()
+    for p in CMakeLists.txt CHANGELOG.md docs/exit-codes.md cmake gate runners reporters completions; do
+      [ ! -e "$source/$p" ] || parts+=("$p")
+    done
+    [ ${#parts[@]} -gt 0 ] || fail "$source has no CMakeLists.txt; is it the AutofixGate source?"
+    key=$(cd "$source" && find "${parts[@]}" -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
     gate=$tool/bin/autofix-gate
     [ -z "$deb" ] || gate=/usr/bin/autofix-gate
     {

@@ -8,7 +8,9 @@ component (templates/autofix-gate.yml) (docs/ci-components.md).
                  documented `uses:` snippets (README, docs) give only declared inputs
   GateStepTest   the action's shell steps run locally with the real binary (standing in the restored cache) on
                  clones of a bare repository on disk: accepted whole, rejected as 2 shards in one job and as a
-                 matrix of 2 shard jobs and a merge job; where the binary comes from; the refusals
+                 matrix of 2 shard jobs and a merge job; the tool part; where the binary comes from (the
+                 action's source, a release's .deb, a release's tag cloned: stand-in gh, a bare repository as
+                 the server); the refusals
   ComponentTest  the component's spec header, what each input changes (as gitlab_runner.py interpolates them),
                  bad inputs refused; against GitLab's ci.json when it is in --schemas DIR (skipped otherwise)
 
@@ -232,7 +234,7 @@ class GateStepTest(unittest.TestCase):
         self.git(repo, "commit", "-q", "-m", message)
         return self.git(repo, "rev-parse", "HEAD")
 
-    def job(self, commit, inputs, prepare=None):
+    def job(self, commit, inputs, prepare=None, only=None, context=None, path=()):
         """One job calling the action: a fresh clone at COMMIT, then the action's steps with a `run`, in order.
         Returns (exit code of the step that failed or 0, {step id: outputs}, the job's directory)."""
         self.runs += 1
@@ -252,15 +254,17 @@ class GateStepTest(unittest.TestCase):
         values.update({"github.action_path": ROOT, "github.workspace": workspace, "github.token": "",
                        "github.action_repository": "owner/autofixgate", "github.server_url": "https://example.invalid",
                        "steps.cache.outputs.cache-hit": "true"})
+        values.update(context or {})
         outputs = {}
         for step in action["runs"]["steps"]:
-            if "run" not in step:
+            if "run" not in step or (only and step.get("id") not in only):
                 continue
             files = {name: os.path.join(job_dir, name) for name in ("output", "summary")}
             for f in files.values():
                 open(f, "w").close()
             env = dict(self.env, RUNNER_TEMP=temp, RUNNER_OS="Linux", GITHUB_OUTPUT=files["output"],
                        GITHUB_STEP_SUMMARY=files["summary"], GITHUB_WORKSPACE=workspace)
+            env["PATH"] = os.pathsep.join([*path, env["PATH"]])
             for key, value in step["env"].items():
                 env[key] = GITHUB_EXPRESSION.sub(lambda m: values[m.group(1)], str(value))
             r = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
@@ -287,6 +291,49 @@ class GateStepTest(unittest.TestCase):
         self.assertEqual(source["tool"], os.path.join(temp, "autofix-gate-tool"))
         self.assertEqual(source["gate"], os.path.join(temp, "autofix-gate-tool", "bin", "autofix-gate"))
         self.assertRegex(source["key"], r"^autofix-gate-Linux-source-[0-9a-f]{16}$")
+
+    def test_locate_a_release_deb_else_the_tag_built(self):
+        """With `version`: the release's .deb when `gh release download` gets one, else the tag cloned from
+        the server (here a bare repository on disk) and built; a version that is no X.Y.Z is refused."""
+        server = os.path.join(self.tmp, "server")
+        gate_repo = os.path.join(server, "owner", "autofixgate.git")
+        source = os.path.join(self.tmp, "gate source")
+        self.git(self.tmp, "init", "-q", "--bare", "-b", "main", gate_repo)
+        self.git(self.tmp, "init", "-q", "-b", "main", source)
+        self.commit(source, {"CMakeLists.txt": "project(AutofixGate VERSION 0.2.0)\n"}, "AutofixGate 0.2.0")
+        self.git(source, "tag", "v0.2.0")
+        self.git(source, "push", "-q", gate_repo, "main", "v0.2.0")
+        fake = {}
+        for kind, body in (("with deb", 'while [ $# -gt 0 ]; do [ "$1" = --dir ] && dir=$2; shift; done\n'
+                                        'mkdir -p "$dir" && : > "$dir/autofix-gate_0.2.0_amd64.deb"\n'),
+                           ("without deb", "echo 'release not found' >&2; exit 1\n")):
+            fake[kind] = os.path.join(self.tmp, f"gh {kind}")
+            os.makedirs(fake[kind])
+            with open(os.path.join(fake[kind], "gh"), "w") as f:
+                f.write("#!/bin/sh\n" + body)
+            os.chmod(os.path.join(fake[kind], "gh"), 0o755)
+        context = {"github.server_url": server}
+        rc, outputs, workspace = self.job(self.good, {"version": "0.2.0"}, only={"source"}, context=context,
+                                          path=[fake["with deb"]])
+        temp = os.path.join(os.path.dirname(workspace), "runner temp")
+        self.assertEqual(rc, 0, outputs["source"]["(log)"])
+        self.assertEqual((outputs["source"]["deb"], outputs["source"]["gate"]),
+                         (os.path.join(temp, "autofix-gate-deb", "autofix-gate_0.2.0_amd64.deb"), "/usr/bin/autofix-gate"))
+        rc, outputs, workspace = self.job(self.good, {"version": "v0.2.0"}, only={"source"}, context=context,
+                                          path=[fake["without deb"]])
+        temp = os.path.join(os.path.dirname(workspace), "runner temp")
+        self.assertEqual(rc, 0, outputs["source"]["(log)"])
+        self.assertEqual((outputs["source"]["deb"], outputs["source"]["dir"]), ("", os.path.join(temp, "autofix-gate-source")))
+        self.assertRegex(outputs["source"]["key"], r"^autofix-gate-Linux-v0\.2\.0-[0-9a-f]{16}$")
+        with open(os.path.join(temp, "autofix-gate-source", "CMakeLists.txt")) as f:
+            self.assertEqual(f.read(), "project(AutofixGate VERSION 0.2.0)\n")
+        rc, outputs, _ = self.job(self.good, {"version": "v9.9.9"}, only={"source"}, context=context,
+                                  path=[fake["without deb"]])
+        self.assertEqual(rc, 2)
+        self.assertIn("cannot fetch the tag v9.9.9 of", outputs["source"]["(log)"])
+        rc, outputs, _ = self.job(self.good, {"version": "latest"}, only={"source"}, context=context)
+        self.assertEqual(rc, 2)
+        self.assertIn("the input version is 'latest'; give a release X.Y.Z", outputs["source"]["(log)"])
 
     def test_tool_part_judges_nothing(self):
         rc, outputs, workspace = self.job(self.good, {"shards": "2", "part": "tool"})
