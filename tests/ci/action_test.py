@@ -1,15 +1,18 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: MIT
-"""The GitHub Action (action.yml) and the GitLab CI/CD component (templates/autofix-gate.yml), and the script
-both run, scripts/ci-attempt.sh (docs/ci-components.md).
+"""The GitHub Action (action.yml, scripts/ci-action.sh, scripts/ci-action-tool.sh) and the GitLab CI/CD
+component (templates/autofix-gate.yml) (docs/ci-components.md).
 
   ActionTest     action.yml against SchemaStore's github-action.json (tests/data/schemas), and its structure:
-                 every input used and declared, inputs reach scripts only through env, the outputs' step
-  ComponentTest  the component's spec header and job: every $[[ inputs.x ]] declared and used, the reports;
-                 against GitLab's ci.json when it is in --schemas DIR (skipped otherwise, as ci.yaml_schemas)
-  AttemptStepTest  the action's attempt step and the component's attempt line run locally, with the real binary,
-                 on a compiler-less CMake project: a rejected fix, an accepted fix and a fixer; and the
-                 script's refusals
+                 every input used and declared, inputs reach scripts only through env, the outputs' step; the
+                 documented `uses:` snippets (README, docs) give only declared inputs
+  GateStepTest   the action's shell steps run locally with the real binary (standing in the restored cache) on
+                 clones of a bare repository on disk: accepted whole, rejected as 2 shards in one job and as a
+                 matrix of 2 shard jobs and a merge job; the tool part; where the binary comes from (the
+                 action's source, a release's .deb, a release's tag cloned: stand-in gh, a bare repository as
+                 the server); the refusals
+  ComponentTest  the component's spec header, what each input changes (as gitlab_runner.py interpolates them),
+                 bad inputs refused; against GitLab's ci.json when it is in --schemas DIR (skipped otherwise)
 
     action_test.py --root SOURCE_DIR --gate AUTOFIX_GATE [--schemas DIR] [unittest arguments]
 """
@@ -24,6 +27,9 @@ import tempfile
 import unittest
 
 import yaml
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import gitlab_runner  # noqa: E402
 
 ROOT = GATE = SCHEMAS = None
 GITHUB_EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
@@ -52,6 +58,9 @@ def strings(node):
         yield node
 
 
+ACTION_USES = r"^(actions/(cache|upload-artifact|download-artifact)|mikepenz/action-junit-report|github/codeql-action/upload-sarif)@v\d+$"
+
+
 class ActionTest(unittest.TestCase):
     def test_schema(self):
         import jsonschema
@@ -63,7 +72,8 @@ class ActionTest(unittest.TestCase):
     def test_inputs_outputs_and_steps(self):
         action = load_action()
         self.assertEqual(action["runs"]["using"], "composite")
-        self.assertEqual(list(action["inputs"]), ["patch", "fixer", "build-dir", "report-dir", "version"])
+        self.assertEqual(list(action["inputs"]), ["base", "shards", "part", "config", "build-dir", "report-dir",
+                                                  "upload-sarif", "junit", "version"])
         steps = action["runs"]["steps"]
         used = set()
         for step in steps:
@@ -73,10 +83,12 @@ class ActionTest(unittest.TestCase):
                 # Inputs and contexts reach a script only through env: never ${{ }} inside `run` (injection).
                 self.assertNotIn("${{", step["run"], step["name"])
                 self.assertEqual(step["shell"], "bash", step["name"])
-                for script in re.findall(r"\$ACTION_PATH/(scripts/[A-Za-z0-9_.-]+)", step["run"]):
+                scripts = re.findall(r"\$ACTION_PATH/(scripts/[A-Za-z0-9_.-]+)", step["run"])
+                self.assertTrue(scripts, step["name"])
+                for script in scripts:
                     self.assertTrue(os.access(os.path.join(ROOT, script), os.X_OK), script)
             else:
-                self.assertRegex(step["uses"], r"^actions/(cache|upload-artifact)@v\d+$")
+                self.assertRegex(step["uses"], ACTION_USES)
         self.assertEqual(used, set(action["inputs"]))
         ids = {step.get("id") for step in steps}
         for name, output in action["outputs"].items():
@@ -84,58 +96,81 @@ class ActionTest(unittest.TestCase):
             self.assertTrue(m, output["value"])
             self.assertIn(m.group(1), ids)
             self.assertEqual(m.group(2), name)
-        self.assertEqual(list(action["outputs"]), ["verdict", "report", "exit-code"])
+        self.assertEqual(list(action["outputs"]), ["verdict", "report"])
 
 
-def component_with(inputs):
-    """The component's job document with its inputs interpolated (defaults, then `inputs`), as GitLab does."""
-    header_text, _, job_text = component_text().partition("\n---\n")
-    spec = yaml.safe_load(header_text)["spec"]["inputs"]
-    values = {name: str(s.get("default", "")) for name, s in spec.items()}
-    values.update(inputs)
-    missing = [name for name in spec if name not in values]
-    if missing:
-        raise AssertionError(f"inputs without a value: {missing}")
-    # GitLab interpolates inputs in the parsed document's strings, so an input never changes its structure.
-    def interpolate(node):
-        if isinstance(node, dict):
-            return {interpolate(k): interpolate(v) for k, v in node.items()}
-        if isinstance(node, list):
-            return [interpolate(v) for v in node]
-        if isinstance(node, str):
-            return GITLAB_INPUT.sub(lambda m: values[m.group(1)], node)
-        return node
-    return interpolate(yaml.safe_load(job_text))
+    def test_documented_uses_name_only_declared_inputs(self):
+        """The copy-paste snippets of README.md and docs/ci-components.md: every `uses: <owner>/autofixgate@...`
+        step parses and gives only inputs that action.yml declares."""
+        declared = set(load_action()["inputs"])
+        found = 0
+        for doc in ("README.md", os.path.join("docs", "ci-components.md")):
+            with open(os.path.join(ROOT, doc)) as f:
+                blocks = re.findall(r"```yaml\n(.*?)```", f.read(), re.S)
+            for block in blocks:
+                if "autofixgate@v0" not in block:
+                    continue
+                def steps(node):
+                    if isinstance(node, dict):
+                        if str(node.get("uses", "")).startswith("<owner>/autofixgate@"):
+                            yield node
+                        for v in node.values():
+                            yield from steps(v)
+                    elif isinstance(node, list):
+                        for v in node:
+                            yield from steps(v)
+                for step in steps(yaml.safe_load(block)):
+                    found += 1
+                    self.assertLessEqual(set(step.get("with", {})), declared, (doc, step))
+        self.assertEqual(found, 5)  # README 1, docs: one job 1, the matrix 3
+
+
+def component(inputs):
+    """The component's jobs with inputs interpolated, as tests/ci/gitlab_runner.py resolves an include."""
+    return gitlab_runner.component_document(os.path.join(ROOT, "templates", "autofix-gate.yml"), inputs)
 
 
 class ComponentTest(unittest.TestCase):
-    def test_spec_and_job(self):
-        text = component_text()
-        header_text, separator, job_text = text.partition("\n---\n")
+    """The pipeline itself is tested as examples/ci/gitlab/autofix-gate.gitlab-ci.yml includes it (ci.yaml,
+    ci.pipelines); here its spec and what each input changes."""
+
+    def test_spec(self):
+        header_text, separator, job_text = component_text().partition("\n---\n")
         self.assertEqual(separator, "\n---\n")
         header = yaml.safe_load(header_text)
         self.assertEqual(list(header), ["spec"])
         spec = header["spec"]["inputs"]
-        self.assertEqual(list(spec), ["stage", "job-name", "image", "repository", "version", "patch", "fixer",
-                                      "build-dir", "report-dir"])
+        self.assertEqual(list(spec), ["repository", "version", "shards", "config", "image", "stage-prepare",
+                                      "stage-gate", "stage-merge", "stage-accept", "stage-review", "stage-revert"])
         for name, s in spec.items():
             self.assertIn("description", s, name)
-        self.assertNotIn("default", spec["repository"])  # required: there is no public URL to default to
-        used = set(GITLAB_INPUT.findall(job_text))
-        self.assertEqual(used, set(spec))
-        jobs = component_with({"repository": "https://example.invalid/autofixgate.git"})
-        self.assertEqual(list(jobs), ["autofix-gate"])
-        job = jobs["autofix-gate"]
-        self.assertEqual(job["stage"], "test")
-        self.assertEqual(job["artifacts"]["when"], "always")
-        self.assertEqual(job["artifacts"]["reports"], {
-            "junit": "build/autofix-report/junit.xml",
-            "codequality": "build/autofix-report/gl-code-quality-report.json",
-            "dotenv": "autofix-gate.env"})
-        self.assertEqual(job["cache"]["paths"], [".autofix-gate/tool/"])
-        for line in job["script"]:
-            for script in re.findall(r"\.autofix-gate/source/(scripts/[A-Za-z0-9_.-]+)", line):
-                self.assertTrue(os.access(os.path.join(ROOT, script), os.X_OK), script)
+            self.assertIn("default", s, name)
+        self.assertEqual(spec["shards"]["type"], "number")
+        self.assertEqual(set(GITLAB_INPUT.findall(job_text)), set(spec))
+
+    def test_inputs(self):
+        stages = {f"stage-{s}": f"autofix-{s}" for s in ("prepare", "gate", "merge", "accept", "review", "revert")}
+        doc = component(dict(stages, shards=3, config="ci/gate.json", version="v0.2.0", image="ubuntu:24.04"))
+        self.assertEqual(doc["stages"], list(stages.values()))
+        for job, stage in (("prepare", "prepare"), ("gate", "gate"), ("merge", "merge"), ("tiers", "accept"),
+                           ("accept", "accept"), ("review", "review"), ("revert", "revert")):
+            self.assertEqual(doc[f"autofix:{job}"]["stage"], f"autofix-{stage}", job)
+        self.assertEqual(doc["autofix:gate"]["parallel"], 3)
+        self.assertEqual({k: doc["variables"][k] for k in ("AUTOFIX_CI_SHARDS", "AUTOFIX_CI_CONFIG", "AUTOFIX_GATE_REF")},
+                         {"AUTOFIX_CI_SHARDS": "3", "AUTOFIX_CI_CONFIG": "ci/gate.json", "AUTOFIX_GATE_REF": "v0.2.0"})
+        self.assertEqual(doc[".autofix-job"]["image"], "ubuntu:24.04")
+        self.assertEqual(doc["autofix:tiers"]["image"], "ubuntu:24.04")
+        defaults = component({})
+        self.assertEqual(defaults["autofix:gate"]["parallel"], 2)
+        self.assertEqual(defaults["variables"]["AUTOFIX_CI_CONFIG"], "")
+
+    def test_bad_inputs_are_refused(self):
+        for inputs, message in (({"shard": 2}, "unknown inputs ['shard']"),
+                                ({"shards": "two"}, "the input shards is 'two', not a number")):
+            with self.subTest(inputs=inputs):
+                with self.assertRaises(gitlab_runner.PipelineError) as caught:
+                    component(inputs)
+                self.assertIn(message, str(caught.exception))
 
     def test_gitlab_schema(self):
         path = os.path.join(SCHEMAS, "gitlab-ci.json")
@@ -145,9 +180,9 @@ class ComponentTest(unittest.TestCase):
         with open(path) as f:
             schema = json.load(f)
         header_text = component_text().partition("\n---\n")[0]
-        for document in (yaml.safe_load(header_text), component_with({"repository": "https://example.invalid/a.git"})):
-            errors = [f"{list(e.path)}: {e.message}" for e in jsonschema.Draft7Validator(schema).iter_errors(document)]
-            self.assertEqual(errors, [])
+        errors = [f"{list(e.path)}: {e.message}" for e in
+                  jsonschema.Draft7Validator(schema).iter_errors(yaml.safe_load(header_text))]
+        self.assertEqual(errors, [])
 
 
 FILEREAD_CMAKE = """cmake_minimum_required(VERSION 3.20)
@@ -158,111 +193,203 @@ add_test(NAME other_is_ok COMMAND grep -qx ok "${CMAKE_CURRENT_SOURCE_DIR}/other
 """
 
 
-def patch(file, before, after):
-    return f"diff --git a/{file} b/{file}\n--- a/{file}\n+++ b/{file}\n@@ -1 +1 @@\n-{before}\n+{after}\n"
+class GateStepTest(unittest.TestCase):
+    """The action's shell steps as the runner runs them (env from the step, `bash -e -o pipefail`, the
+    expressions interpolated), with the real binary standing in the restored cache, on fresh clones of a bare
+    repository on disk: a fix branch judged against main, whole, as two shards in one job, and as a matrix of
+    two shard jobs and a merge job."""
 
-
-class AttemptStepTest(unittest.TestCase):
     def setUp(self):
-        self.tmp = tempfile.mkdtemp(prefix="ci attempt ")
-        self.repo = os.path.join(self.tmp, "project dir")
-        os.makedirs(self.repo)
-        files = {"CMakeLists.txt": FILEREAD_CMAKE, "value.conf": "bad\n", "other.conf": "ok\n", ".gitignore": "build/\n",
-                 "autofix-gate.json": '{"version": 1, "tiers": [{"name": "tests", "kind": "ctest"}]}',
-                 "good.diff": patch("value.conf", "bad", "ok"),
-                 "bad.diff": patch("value.conf", "bad", "ok") + patch("other.conf", "ok", "broken")}
-        for name, text in files.items():
-            with open(os.path.join(self.repo, name), "w") as f:
-                f.write(text)
-        self.env = dict(os.environ, GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL="/dev/null", GIT_AUTHOR_NAME="ci",
-                        GIT_AUTHOR_EMAIL="ci@example.invalid", GIT_COMMITTER_NAME="ci", GIT_COMMITTER_EMAIL="ci@example.invalid")
-        for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "value.conf is wrong"]):
-            subprocess.run(["git", *args], cwd=self.repo, env=self.env, check=True)
-        # The action's cached tool directory and the component's .autofix-gate/, with the binary under test.
-        self.tool = os.path.join(self.tmp, "runner temp", "autofix-gate-tool")
-        os.makedirs(os.path.join(self.tool, "bin"))
-        os.symlink(GATE, os.path.join(self.tool, "bin", "autofix-gate"))
+        self.tmp = tempfile.mkdtemp(prefix="ci action ")
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "AUTOFIX_", "GITHUB_"))}
+        self.env.update(GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL="/dev/null", LC_ALL="C", GIT_AUTHOR_NAME="bot",
+                        GIT_AUTHOR_EMAIL="bot@example.invalid", GIT_COMMITTER_NAME="bot",
+                        GIT_COMMITTER_EMAIL="bot@example.invalid")
+        self.remote = os.path.join(self.tmp, "remote repo.git")
+        dev = os.path.join(self.tmp, "dev clone")
+        self.git(self.tmp, "init", "-q", "--bare", "-b", "main", self.remote)
+        self.git(self.tmp, "clone", "-q", self.remote, dev)
+        files = {"CMakeLists.txt": FILEREAD_CMAKE, "value.conf": "ok\n", "other.conf": "ok\n", ".gitignore": "build/\n",
+                 "autofix-gate.json": '{"version": 1, "tiers": [{"name": "tests", "kind": "ctest"}]}'}
+        self.base = self.commit(dev, files, "project")
+        self.git(dev, "push", "-q", "origin", "main")
+        self.good = self.commit(dev, {"value.conf": "ok\n# tidy\n"}, "autofix: tidy value.conf")
+        self.git(dev, "reset", "-q", "--hard", self.base)
+        self.bad = self.commit(dev, {"other.conf": "broken\n"}, "autofix: other.conf")
+        self.git(dev, "push", "-q", "origin", f"{self.good}:refs/heads/autofix/good", f"{self.bad}:refs/heads/autofix/bad")
+        self.runs = 0
 
     def tearDown(self):
         shutil.rmtree(self.tmp)
 
-    def git(self, *args):
-        return subprocess.run(["git", *args], cwd=self.repo, env=self.env, check=True, capture_output=True,
-                              text=True).stdout
+    def git(self, cwd, *args):
+        return subprocess.run(["git", *args], cwd=cwd, env=self.env, check=True, capture_output=True,
+                              text=True).stdout.strip()
 
-    def run_action_step(self, inputs):
-        """The action's `attempt` step as the runner runs it: env from the step, `bash -e -o pipefail`."""
+    def commit(self, repo, files, message):
+        for name, text in files.items():
+            with open(os.path.join(repo, name), "w") as f:
+                f.write(text)
+        self.git(repo, "add", "-A")
+        self.git(repo, "commit", "-q", "-m", message)
+        return self.git(repo, "rev-parse", "HEAD")
+
+    def job(self, commit, inputs, prepare=None, only=None, context=None, path=()):
+        """One job calling the action: a fresh clone at COMMIT, then the action's steps with a `run`, in order.
+        Returns (exit code of the step that failed or 0, {step id: outputs}, the job's directory)."""
+        self.runs += 1
+        job_dir = os.path.join(self.tmp, f"job {self.runs}")
+        workspace = os.path.join(job_dir, "work space")
+        self.git(self.tmp, "clone", "-q", self.remote, workspace)
+        self.git(workspace, "checkout", "-q", "--detach", commit)
+        temp = os.path.join(job_dir, "runner temp")
+        tool = os.path.join(temp, "autofix-gate-tool", "bin")
+        os.makedirs(tool)  # what actions/cache restores: the installed tree
+        os.symlink(GATE, os.path.join(tool, "autofix-gate"))
+        if prepare:
+            prepare(workspace)
         action = load_action()
-        step = next(s for s in action["runs"]["steps"] if s.get("id") == "attempt")
         values = {f"inputs.{name}": str(spec.get("default", "")) for name, spec in action["inputs"].items()}
         values.update({f"inputs.{k}": v for k, v in inputs.items()})
-        values.update({"steps.source.outputs.tool": self.tool, "github.action_path": ROOT, "github.workspace": self.repo})
-        env = dict(self.env, RUNNER_TEMP=os.path.dirname(self.tool),
-                   GITHUB_OUTPUT=os.path.join(self.tmp, "github output"),
-                   GITHUB_STEP_SUMMARY=os.path.join(self.tmp, "step summary.md"))
-        for key, value in step["env"].items():
-            env[key] = GITHUB_EXPRESSION.sub(lambda m: values[m.group(1)], str(value))
-        cwd = GITHUB_EXPRESSION.sub(lambda m: values[m.group(1)], step["working-directory"])
-        r = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]], cwd=cwd, env=env,
-                           capture_output=True, text=True, timeout=300)
-        output = ""
-        if os.path.exists(env["GITHUB_OUTPUT"]):
-            with open(env["GITHUB_OUTPUT"]) as f:
-                output = f.read()
-            os.remove(env["GITHUB_OUTPUT"])
-        return r, output, env["GITHUB_STEP_SUMMARY"]
+        values.update({"github.action_path": ROOT, "github.workspace": workspace, "github.token": "",
+                       "github.action_repository": "owner/autofixgate", "github.server_url": "https://example.invalid",
+                       "steps.cache.outputs.cache-hit": "true"})
+        values.update(context or {})
+        outputs = {}
+        for step in action["runs"]["steps"]:
+            if "run" not in step or (only and step.get("id") not in only):
+                continue
+            files = {name: os.path.join(job_dir, name) for name in ("output", "summary")}
+            for f in files.values():
+                open(f, "w").close()
+            env = dict(self.env, RUNNER_TEMP=temp, RUNNER_OS="Linux", GITHUB_OUTPUT=files["output"],
+                       GITHUB_STEP_SUMMARY=files["summary"], GITHUB_WORKSPACE=workspace)
+            env["PATH"] = os.pathsep.join([*path, env["PATH"]])
+            for key, value in step["env"].items():
+                env[key] = GITHUB_EXPRESSION.sub(lambda m: values[m.group(1)], str(value))
+            r = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
+                               cwd=workspace, env=env, capture_output=True, text=True, timeout=300)
+            with open(files["output"]) as f:
+                produced = dict(line.split("=", 1) for line in f.read().splitlines())
+            with open(files["summary"]) as f:
+                produced["(summary)"] = f.read()
+            produced["(log)"] = r.stdout + r.stderr
+            if "id" in step:
+                outputs[step["id"]] = produced
+                values.update({f"steps.{step['id']}.outputs.{k}": v for k, v in produced.items()})
+            if r.returncode != 0:
+                return r.returncode, outputs, workspace
+        return 0, outputs, workspace
 
-    def test_action_step_rejects_then_accepts(self):
-        head = self.git("rev-parse", "HEAD")
-        r, output, summary = self.run_action_step({"patch": "bad.diff"})
-        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
-        report = os.path.join("build", "autofix-report", "report.json")
-        self.assertEqual(output, f"verdict=rejected\nreport={report}\nexit-code=1\n")
-        self.assertEqual(self.git("status", "--porcelain"), "")
-        with open(summary) as f:
-            self.assertIn("rejected", f.read().lower())
-        r, output, _ = self.run_action_step({"patch": "good.diff", "report-dir": "../reports here"})
-        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
-        self.assertEqual(output, "verdict=accepted\nreport=../reports here/report.json\nexit-code=0\n")
-        with open(os.path.join(self.tmp, "reports here", "report.json")) as f:
+    def test_locate_builds_the_actions_own_source_keyed_by_its_hash(self):
+        rc, outputs, workspace = self.job(self.good, {})
+        source = outputs["source"]
+        self.assertEqual(rc, 0, source["(log)"])
+        temp = os.path.join(os.path.dirname(workspace), "runner temp")
+        self.assertEqual(source["deb"], "")
+        self.assertEqual(source["dir"], ROOT)
+        self.assertEqual(source["tool"], os.path.join(temp, "autofix-gate-tool"))
+        self.assertEqual(source["gate"], os.path.join(temp, "autofix-gate-tool", "bin", "autofix-gate"))
+        self.assertRegex(source["key"], r"^autofix-gate-Linux-source-[0-9a-f]{16}$")
+
+    def test_locate_a_release_deb_else_the_tag_built(self):
+        """With `version`: the release's .deb when `gh release download` gets one, else the tag cloned from
+        the server (here a bare repository on disk) and built; a version that is no X.Y.Z is refused."""
+        server = os.path.join(self.tmp, "server")
+        gate_repo = os.path.join(server, "owner", "autofixgate.git")
+        source = os.path.join(self.tmp, "gate source")
+        self.git(self.tmp, "init", "-q", "--bare", "-b", "main", gate_repo)
+        self.git(self.tmp, "init", "-q", "-b", "main", source)
+        self.commit(source, {"CMakeLists.txt": "project(AutofixGate VERSION 0.2.0)\n"}, "AutofixGate 0.2.0")
+        self.git(source, "tag", "v0.2.0")
+        self.git(source, "push", "-q", gate_repo, "main", "v0.2.0")
+        fake = {}
+        for kind, body in (("with deb", 'while [ $# -gt 0 ]; do [ "$1" = --dir ] && dir=$2; shift; done\n'
+                                        'mkdir -p "$dir" && : > "$dir/autofix-gate_0.2.0_amd64.deb"\n'),
+                           ("without deb", "echo 'release not found' >&2; exit 1\n")):
+            fake[kind] = os.path.join(self.tmp, f"gh {kind}")
+            os.makedirs(fake[kind])
+            with open(os.path.join(fake[kind], "gh"), "w") as f:
+                f.write("#!/bin/sh\n" + body)
+            os.chmod(os.path.join(fake[kind], "gh"), 0o755)
+        context = {"github.server_url": server}
+        rc, outputs, workspace = self.job(self.good, {"version": "0.2.0"}, only={"source"}, context=context,
+                                          path=[fake["with deb"]])
+        temp = os.path.join(os.path.dirname(workspace), "runner temp")
+        self.assertEqual(rc, 0, outputs["source"]["(log)"])
+        self.assertEqual((outputs["source"]["deb"], outputs["source"]["gate"]),
+                         (os.path.join(temp, "autofix-gate-deb", "autofix-gate_0.2.0_amd64.deb"), "/usr/bin/autofix-gate"))
+        rc, outputs, workspace = self.job(self.good, {"version": "v0.2.0"}, only={"source"}, context=context,
+                                          path=[fake["without deb"]])
+        temp = os.path.join(os.path.dirname(workspace), "runner temp")
+        self.assertEqual(rc, 0, outputs["source"]["(log)"])
+        self.assertEqual((outputs["source"]["deb"], outputs["source"]["dir"]), ("", os.path.join(temp, "autofix-gate-source")))
+        self.assertRegex(outputs["source"]["key"], r"^autofix-gate-Linux-v0\.2\.0-[0-9a-f]{16}$")
+        with open(os.path.join(temp, "autofix-gate-source", "CMakeLists.txt")) as f:
+            self.assertEqual(f.read(), "project(AutofixGate VERSION 0.2.0)\n")
+        rc, outputs, _ = self.job(self.good, {"version": "v9.9.9"}, only={"source"}, context=context,
+                                  path=[fake["without deb"]])
+        self.assertEqual(rc, 2)
+        self.assertIn("cannot fetch the tag v9.9.9 of", outputs["source"]["(log)"])
+        rc, outputs, _ = self.job(self.good, {"version": "latest"}, only={"source"}, context=context)
+        self.assertEqual(rc, 2)
+        self.assertIn("the input version is 'latest'; give a release X.Y.Z", outputs["source"]["(log)"])
+
+    def test_tool_part_judges_nothing(self):
+        rc, outputs, workspace = self.job(self.good, {"shards": "2", "part": "tool"})
+        self.assertEqual(rc, 0, outputs["gate"]["(log)"])
+        self.assertIn("ci-action: part tool: autofix-gate is ready; nothing judged", outputs["gate"]["(log)"])
+        self.assertNotIn("verdict", outputs["gate"])
+        self.assertFalse(os.path.exists(os.path.join(workspace, "autofix-report")))
+
+    def test_accepted_whole(self):
+        rc, outputs, workspace = self.job(self.good, {"base": "origin/main"})
+        gate = outputs["gate"]
+        self.assertEqual(rc, 0, gate["(log)"])
+        self.assertEqual((gate["verdict"], gate["report"]), ("accepted", "autofix-report/report/report.json"))
+        with open(os.path.join(workspace, gate["report"])) as f:
             self.assertEqual(json.load(f)["verdict"], "accepted")
-        self.assertEqual(self.git("rev-parse", "HEAD"), head)
-        self.assertEqual(len(self.git("branch", "--list", "autofix/*").split()), 1)
+        self.assertIn("accepted", gate["(summary)"].lower())
+        self.assertEqual(self.git(workspace, "status", "--porcelain"), "")
+        self.assertEqual(self.git(workspace, "rev-parse", "HEAD"), self.good)
 
-    def test_action_step_fixer(self):
-        r, output, _ = self.run_action_step({"fixer": "sed -i 's/bad/ok/' value.conf"})
-        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
-        self.assertTrue(output.startswith("verdict=accepted\n"), output)
+    def test_rejected_in_two_shards_in_one_job(self):
+        rc, outputs, workspace = self.job(self.bad, {"shards": "2"})  # base: the merge base with origin/main
+        gate = outputs["gate"]
+        self.assertEqual(rc, 0, gate["(log)"])
+        self.assertEqual((gate["verdict"], gate["report"]), ("rejected", "autofix-report/report/report.json"))
+        for k in (1, 2):
+            self.assertTrue(os.path.isfile(os.path.join(workspace, f"autofix-report/shard-{k}-of-2/partial.json")))
+        with open(os.path.join(workspace, "autofix-report", "verdict.env")) as f:
+            self.assertIn(f"AUTOFIX_BASE={self.base}\nAUTOFIX_HEAD={self.bad}\n", f.read())
+        self.assertEqual(self.git(workspace, "status", "--porcelain"), "")
+
+    def test_rejected_by_a_matrix_of_shards_and_a_merge_job(self):
+        parts = []
+        for k in ("1", "2"):
+            rc, outputs, workspace = self.job(self.bad, {"shards": "2", "part": k})
+            self.assertEqual(rc, 0, outputs["gate"]["(log)"])
+            self.assertNotIn("verdict", outputs["gate"])  # a shard has no verdict; the merge makes it
+            parts.append(os.path.join(workspace, "autofix-report", f"shard-{k}-of-2"))
+
+        def download(workspace):  # what the merge step's actions/download-artifact leaves
+            for k, part in enumerate(parts, 1):
+                shutil.copytree(part, os.path.join(workspace, "autofix-report", "downloaded-shards", f"autofix-shard-{k}"))
+        rc, outputs, workspace = self.job(self.bad, {"shards": "2", "part": "merge"}, prepare=download)
+        gate = outputs["gate"]
+        self.assertEqual(rc, 0, gate["(log)"])
+        self.assertEqual((gate["verdict"], gate["report"]), ("rejected", "autofix-report/report/report.json"))
+        self.assertIn("rejected", gate["(summary)"].lower())
 
     def test_refusals(self):
-        for inputs, message in (({}, "give the fix: a patch file (input patch) or a fixer command (input fixer)"),
-                                ({"patch": "good.diff", "fixer": "true"}, "both a patch and a fixer were given"),
-                                ({"patch": "missing.diff"}, "no patch file at 'missing.diff'")):
+        for inputs, message in (({"shards": "0"}, "the input shards is '0'; give a number of shards, 1 or more"),
+                                ({"shards": "2", "part": "3"},
+                                 "the input part is '3'; give all, tool, merge, or a shard number from 1 to 2 (the input shards)")):
             with self.subTest(inputs=inputs):
-                r, output, _ = self.run_action_step(inputs)
-                self.assertEqual(r.returncode, 2)
-                self.assertIn("ci-attempt: error: " + message, r.stderr)
-                self.assertEqual(output, "")
-        self.assertFalse(os.path.exists(os.path.join(self.repo, "build")))
-
-    def test_component_attempt_line(self):
-        """The component's last script line, in a project with .autofix-gate/ as the job leaves it."""
-        job = component_with({"repository": "https://example.invalid/a.git", "patch": "bad.diff"})["autofix-gate"]
-        source = os.path.join(self.repo, ".autofix-gate", "source")
-        os.makedirs(os.path.dirname(source))
-        os.symlink(ROOT, source)
-        os.symlink(self.tool, os.path.join(self.repo, ".autofix-gate", "tool"))
-        with open(os.path.join(self.repo, ".git", "info", "exclude"), "a") as f:
-            f.write("/.autofix-gate/\n")
-        env = dict(self.env, CI_PROJECT_DIR=self.repo, **{k: str(v) for k, v in job["variables"].items()})
-        r = subprocess.run(["bash", "-eo", "pipefail", "-c", job["script"][-1]], cwd=self.repo, env=env,
-                           capture_output=True, text=True, timeout=300)
-        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
-        with open(os.path.join(self.repo, "autofix-gate.env")) as f:
-            self.assertEqual(f.read(), "AUTOFIX_VERDICT=rejected\nAUTOFIX_REPORT=build/autofix-report/report.json\n"
-                                       "AUTOFIX_EXIT_CODE=1\n")
-        for report in job["artifacts"]["reports"].values():
-            self.assertTrue(os.path.isfile(os.path.join(self.repo, report)), report)
+                rc, outputs, workspace = self.job(self.good, inputs)
+                self.assertEqual(rc, 2)
+                self.assertIn("ci-action: error: " + message, outputs["gate"]["(log)"])
+                self.assertFalse(os.path.exists(os.path.join(workspace, "build")))
 
 
 def main():

@@ -15,6 +15,8 @@ import os
 import sys
 import textwrap
 import unittest
+
+import yaml
 from xml.etree import ElementTree
 
 import ci_scripts_test
@@ -23,6 +25,7 @@ from github_runner import Run, load_workflow, surviving_runs, ZERO
 from gitlab_runner import Pipeline
 
 ARGS = None
+COMPONENTS = {}  # the CI/CD components the GitLab emulator resolves: {"autofix-gate": templates/autofix-gate.yml}
 REPOSITORY = "acme/calc"          # GitHub owner/name of the project, GitLab path
 GATE_REPOSITORY = "acme/autofix-gate"
 PUSH_URL = "https://oauth2:fake-push-token@gitlab.test:443/acme/calc.git"
@@ -336,7 +339,7 @@ class GitHubPipelineTest(PipelineTestCase):
 
 # ----------------------------------------------------------------------------------------------------------
 class GitLabPipelineTest(PipelineTestCase):
-    """examples/ci/gitlab/autofix-gate.gitlab-ci.yml."""
+    """examples/ci/gitlab/autofix-gate.gitlab-ci.yml: the CI/CD component templates/autofix-gate.yml included."""
 
     def setUp(self):
         super().setUp()
@@ -366,7 +369,7 @@ class GitLabPipelineTest(PipelineTestCase):
     def run_pipelines(self, *predefined):
         for p in predefined:
             self.pipelines.append(Pipeline(
-                self.template, self.runs_dir, self.sb.remote, p, env=self.sb.env, push_urls=[PUSH_URL],
+                self.template, self.runs_dir, self.sb.remote, p, env=self.sb.env, push_urls=[PUSH_URL], components=COMPONENTS,
                 project_variables={"AUTOFIX_GATE_REPOSITORY": self.tool, "AUTOFIX_PUSH_TOKEN": "fake-push-token",
                                    "AUTOFIX_API_TOKEN": "fake-api-token"},
                 name=f"pipeline {len(self.pipelines) + 1}").run())
@@ -448,17 +451,21 @@ class GitLabPipelineTest(PipelineTestCase):
         b, m, h = self.branch_moved_scenario()
         self.pipelines.append(Pipeline(
             self.template, self.runs_dir, self.sb.remote, self.push_pipeline("autofix/comment", ZERO, h),
-            env=self.sb.env, push_urls=[PUSH_URL], name="pipeline with a bad ref",
+            env=self.sb.env, push_urls=[PUSH_URL], components=COMPONENTS, name="pipeline with a bad ref",
             project_variables={"AUTOFIX_GATE_REPOSITORY": self.tool, "AUTOFIX_GATE_REF": "v9.9.9"}).run())
         self.assertEqual(self.pipelines[0].result("autofix:prepare"), "failure", self.describe())
         self.assertIn("cannot fetch AUTOFIX_GATE_REF 'v9.9.9'", self.pipelines[0].output_of("autofix:prepare"))
         # Pinned to a commit id, it works.
+        # Pinned to a commit id through the component's inputs (repository and version), it works.
         commit = run(["git", "-C", self.tool, "rev-parse", "HEAD"], env=self.sb.env).stdout.strip()
+        pinned = os.path.join(self.runs_dir, "pinned .gitlab-ci.yml")
+        with open(pinned, "w") as f:
+            yaml.safe_dump({"include": [{"component": "$CI_SERVER_FQDN/acme/autofixgate/autofix-gate@v0.2.0",
+                                         "inputs": {"repository": self.tool, "version": commit, "shards": 2}}]}, f)
         self.pipelines.append(Pipeline(
-            self.template, self.runs_dir, self.sb.remote, self.push_pipeline("autofix/comment", ZERO, h),
-            env=self.sb.env, push_urls=[PUSH_URL], name="pipeline pinned to a commit",
-            project_variables={"AUTOFIX_GATE_REPOSITORY": self.tool, "AUTOFIX_GATE_REF": commit,
-                               "AUTOFIX_PUSH_TOKEN": "fake-push-token"}).run())
+            pinned, self.runs_dir, self.sb.remote, self.push_pipeline("autofix/comment", ZERO, h),
+            env=self.sb.env, push_urls=[PUSH_URL], components=COMPONENTS, name="pipeline pinned to a commit",
+            project_variables={"AUTOFIX_PUSH_TOKEN": "fake-push-token"}).run())
         self.assertEqual(self.judged(), {(b, h): {"accepted"}}, self.describe())
 
 
@@ -468,6 +475,7 @@ def main():
     parser.add_argument("--root", required=True, help="the AutofixGate source directory")
     ARGS, rest = parser.parse_known_args()
     ARGS.root = os.path.abspath(ARGS.root)
+    COMPONENTS["autofix-gate"] = os.path.join(ARGS.root, "templates", "autofix-gate.yml")
     ci_scripts_test.ARGS = ARGS
     result = unittest.main(argv=[sys.argv[0], "-v", *rest], exit=False).result
     sys.exit(0 if result.wasSuccessful() else 1)

@@ -18,6 +18,7 @@ import unittest
 
 import yaml
 
+import gitlab_runner
 from gitlab_runner import flatten, resolve_extends
 
 ROOT = None
@@ -33,6 +34,25 @@ class GitLabLoader(yaml.SafeLoader):
 
 
 GitLabLoader.add_constructor("!reference", lambda loader, node: {"!reference": loader.construct_sequence(node)})
+
+
+def with_references(node, as_reference):
+    """The emulator's !reference objects replaced by as_reference(path), everywhere in node."""
+    if isinstance(node, gitlab_runner.Reference):
+        return as_reference(node.path)
+    if isinstance(node, dict):
+        return {k: with_references(v, as_reference) for k, v in node.items()}
+    if isinstance(node, list):
+        return [with_references(v, as_reference) for v in node]
+    return node
+
+
+def gitlab_pipeline(as_reference=lambda path: {"!reference": path}):
+    """examples/ci/gitlab/autofix-gate.gitlab-ci.yml with the component it includes (templates/autofix-gate.yml,
+    inputs interpolated) merged in, as GitLab sees it."""
+    doc = gitlab_runner.load(os.path.join(ROOT, "examples", "ci", "gitlab", "autofix-gate.gitlab-ci.yml"),
+                             {"autofix-gate": os.path.join(ROOT, "templates", "autofix-gate.yml")})
+    return with_references(doc, as_reference)
 
 
 def load(relative, loader=yaml.SafeLoader):
@@ -180,7 +200,7 @@ class GitHubWorkflowTest(Common):
 
 class GitLabTemplateTest(Common):
     def setUp(self):
-        self.doc = load("examples/ci/gitlab/autofix-gate.gitlab-ci.yml", GitLabLoader)
+        self.doc = gitlab_pipeline()
 
     def job(self, name):
         return resolve_extends(self.doc, name)
@@ -238,7 +258,8 @@ class GitLabTemplateTest(Common):
         artifacts = self.doc["autofix:merge"]["artifacts"]
         self.assertEqual(artifacts["reports"]["junit"], "autofix-artifacts/targets/*/report/junit.xml")
         self.assertEqual(artifacts["reports"]["codequality"], "autofix-artifacts/targets/*/report/gl-code-quality-report.json")
-        for kind in ("junit", "codequality"):
+        self.assertEqual(artifacts["reports"]["dotenv"], "autofix-artifacts/verdicts.env")  # AUTOFIX_VERDICTS
+        for kind in ("junit", "codequality", "dotenv"):
             self.assertTrue(artifacts["reports"][kind].startswith(self.doc["variables"]["AUTOFIX_CI_ARTIFACTS_DIR"] + "/"))
         # The tiers from a job of their own: GitLab makes one suite of every JUnit file of a job.
         tiers = self.doc["autofix:tiers"]
@@ -300,6 +321,9 @@ class SchemaTest(unittest.TestCase):
         Loader.add_constructor("!reference", lambda loader, node: loader.construct_sequence(node))
         doc = load("examples/ci/gitlab/autofix-gate.gitlab-ci.yml", Loader)
         self.assertValid(validator, doc, "examples/ci/gitlab/autofix-gate.gitlab-ci.yml")
+        # The component's jobs with the example's inputs: !reference [a, b] as the list of strings.
+        doc = gitlab_pipeline(lambda path: path)
+        self.assertValid(validator, doc, "templates/autofix-gate.yml with the example's inputs")
         doc["autofix:gate"]["parallel"] = 0
         self.assertTrue(list(validator.iter_errors(doc)))
 

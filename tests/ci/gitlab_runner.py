@@ -11,7 +11,8 @@ first failing command, `artifacts:paths` (files lose their permission bits; an u
 warning), `artifacts:when`, `artifacts:reports:dotenv` (variables of the jobs that need the job) and
 `reports:junit` and `reports:codequality` (recorded). Every job starts from a fresh clone (GIT_DEPTH 0: the whole history)
 detached at the pipeline's commit. `image` is not emulated: the job runs on this machine, with `apt-get`
-replaced by a no-op. Anything else raises an error.
+replaced by a no-op. `include: component:` of a CI/CD component file given to the emulator (`spec: inputs`
+interpolated: given values, defaults, required ones and types checked). Anything else raises an error.
 """
 import copy
 import glob
@@ -44,9 +45,62 @@ class Loader(yaml.SafeLoader):
 Loader.add_constructor("!reference", lambda loader, node: Reference(loader.construct_sequence(node)))
 
 
-def load(path):
+INPUT = re.compile(r"\$\[\[\s*inputs\.([A-Za-z0-9_-]+)\s*\]\]")
+
+
+def component_document(path, inputs):
+    """The jobs of a CI/CD component file (a `spec:` header, `---`, the jobs) with its inputs interpolated:
+    the given ones, else the defaults; an unknown input, a missing required one or a wrong type is an error,
+    as in GitLab."""
     with open(path, encoding="utf-8") as f:
-        return yaml.load(f, Loader=Loader)
+        header, separator, body = f.read().partition("\n---\n")
+    if not separator:
+        raise PipelineError(f"{path}: no spec header ending in ---")
+    spec = (yaml.safe_load(header)["spec"].get("inputs")) or {}
+    unknown = sorted(set(inputs) - set(spec))
+    if unknown:
+        raise PipelineError(f"{path}: unknown inputs {unknown}")
+    values = {}
+    for name, s in spec.items():
+        s = s or {}
+        if name in inputs:
+            value = inputs[name]
+        elif "default" in s:
+            value = s["default"]
+        else:
+            raise PipelineError(f"{path}: the input {name} is required")
+        kind = s.get("type", "string")
+        if (kind == "number" and (isinstance(value, bool) or not isinstance(value, (int, float)))) or \
+                (kind == "string" and not isinstance(value, str)) or (kind == "boolean" and not isinstance(value, bool)):
+            raise PipelineError(f"{path}: the input {name} is {value!r}, not a {kind}")
+        if "options" in s and value not in s["options"]:
+            raise PipelineError(f"{path}: the input {name} is {value!r}, not one of {s['options']}")
+        values[name] = str(value).lower() if isinstance(value, bool) else str(value)
+
+    def interpolate(m):
+        if m.group(1) not in values:
+            raise PipelineError(f"{path}: $[[ inputs.{m.group(1)} ]] names no input of the spec")
+        return values[m.group(1)]
+    return yaml.load(INPUT.sub(interpolate, body), Loader=Loader)
+
+
+def load(path, components=None):
+    """The CI file at path; its `include: component:` entries resolved through components ({component name:
+    the component's file}), the including file's keys merged over the component's."""
+    with open(path, encoding="utf-8") as f:
+        doc = yaml.load(f, Loader=Loader)
+    includes = doc.get("include") if isinstance(doc, dict) else None
+    if includes is None:
+        return doc
+    merged = {}
+    for entry in includes if isinstance(includes, list) else [includes]:
+        if not isinstance(entry, dict) or "component" not in entry:
+            raise PipelineError(f"{path}: only `include: component:` is emulated, not {entry!r}")
+        name = entry["component"].rsplit("/", 1)[-1].split("@")[0]
+        if name not in (components or {}):
+            raise PipelineError(f"{path}: the component {entry['component']} is not known to the emulator")
+        merged = deep_merge(merged, component_document(components[name], entry.get("inputs") or {}))
+    return deep_merge(merged, {k: v for k, v in doc.items() if k != "include"})
 
 
 def deep_merge(base, over):
@@ -181,8 +235,8 @@ class Pipeline:
     (the project); push_url: what `git remote set-url` is given in a job is redirected there."""
 
     def __init__(self, path, workdir, remote, predefined, project_variables=None, env=None, name="pipeline",
-                 push_urls=()):
-        self.doc = load(path)
+                 push_urls=(), components=None):
+        self.doc = load(path, components)
         self.dir = os.path.join(workdir, name)
         os.makedirs(self.dir)
         self.remote = remote
