@@ -247,4 +247,20 @@ void make_fileread_project(const fs::path& repo, const std::string& cmake, const
   git(repo, {"commit", "-q", "-m", "a project whose tests read files"});
 }
 
+void commit_files(const fs::path& repo, const std::map<std::string, std::string>& files, const std::string& summary,
+                  const std::string& trailer) {
+  for (const auto& [path, content] : files) {
+    fs::create_directories((repo / path).parent_path());
+    write_file(repo / path, content);
+  }
+  git(repo, {"add", "-A"});
+  git(repo, {"commit", "-q", "-m", trailer.empty() ? summary : summary + "\n\n" + trailer});
+}
+
+std::string git_trimmed(const fs::path& repo, const std::vector<std::string>& args) {
+  std::string out = git(repo, args);
+  while (!out.empty() && out.back() == '\n') out.pop_back();
+  return out;
+}
+
 }  // namespace autofix::testing

@@ -101,6 +101,13 @@ nlohmann::json status_json(const fs::path& repo);
 // autofix-gate.json with the tests tier only. An attempt on it takes about a second.
 void make_fileread_project(const fs::path& repo, const std::string& cmake, const std::map<std::string, std::string>& files);
 
+// Writes `files` (path -> content, parent directories created) into `repo` and commits everything with
+// `summary`, followed by a blank line and `trailer` when it is not empty ("Autofix-Attempt: <id>").
+void commit_files(const fs::path& repo, const std::map<std::string, std::string>& files, const std::string& summary,
+                  const std::string& trailer = {});
+// `git <args>` in `repo`, its output without the final newlines.
+std::string git_trimmed(const fs::path& repo, const std::vector<std::string>& args);
+
 // Lines of `text` containing `needle` removed (used to set aside a submodule's own status line).
 std::string without_lines_containing(const std::string& text, const std::string& needle);
 

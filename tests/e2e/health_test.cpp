@@ -35,16 +35,10 @@ class Health : public ::testing::Test {
     user_ = head();
   }
   void commit(const std::map<std::string, std::string>& files, const std::string& summary, const std::string& trailer) {
-    for (const auto& [path, content] : files) write_file(repo_ / path, content);
-    git(repo_, {"add", "-A"});
-    git(repo_, {"commit", "-q", "-m", trailer.empty() ? summary : summary + "\n\n" + trailer});
+    commit_files(repo_, files, summary, trailer);
   }
   std::string head() const { return git_out({"rev-parse", "HEAD"}); }
-  std::string git_out(const Strings& args) const {
-    std::string out = git(repo_, args);
-    while (!out.empty() && out.back() == '\n') out.pop_back();
-    return out;
-  }
+  std::string git_out(const Strings& args) const { return git_trimmed(repo_, args); }
   runners::ProcessResult health(Strings args) const {
     Strings argv{gate_binary().string(), "health", "-j", "2", "--since", version_};
     argv.insert(argv.end(), args.begin(), args.end());

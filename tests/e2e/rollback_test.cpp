@@ -41,19 +41,10 @@ class Rollbacks : public ::testing::Test {
     second_autofix_ = head();
   }
   void commit(const std::map<std::string, std::string>& files, const std::string& summary, const std::string& trailer) {
-    for (const auto& [path, content] : files) {
-      fs::create_directories((repo_ / path).parent_path());
-      write_file(repo_ / path, content);
-    }
-    git(repo_, {"add", "-A"});
-    git(repo_, {"commit", "-q", "-m", trailer.empty() ? summary : summary + "\n\n" + trailer});
+    commit_files(repo_, files, summary, trailer);
   }
   std::string head() const { return git_out({"rev-parse", "HEAD"}); }
-  std::string git_out(const Strings& args) const {
-    std::string out = git(repo_, args);
-    while (!out.empty() && out.back() == '\n') out.pop_back();
-    return out;
-  }
+  std::string git_out(const Strings& args) const { return git_trimmed(repo_, args); }
   runners::ProcessResult gate_with(Strings args) const {
     Strings argv{gate_binary().string(), "rollback", "-j", "2"};
     argv.insert(argv.end(), args.begin(), args.end());
