@@ -8,12 +8,14 @@
 #include "gate/git/handles.h"
 #include "gate/git/revision.h"
 #include "gate/git/signature.h"
+#include "gate/policy/failure_signature.h"
 #include "gate/policy/rollback_scope.h"
 #include "gate/run/history.h"
 #include "gate/run/history_entry.h"
 #include "gate/run/rollback.h"
 #include "gate/run/verify.h"
 #include "gate/snapshot/snapshot_store.h"
+#include "gate/state/history_store.h"
 #include "gate/state/layout.h"
 #include "gate/util/atomic_file.h"
 #include "gate/util/build_info.h"
@@ -108,6 +110,46 @@ HistoryRecord health_record(const HealthResult& r, const std::vector<std::string
   return h;
 }
 
+// An unhealthy fix counts as a failure for the breaker key its attempt had (docs/breaker.md): one
+// "rejected" health record with that key per unhealthy fix whose Autofix-Attempt record names one.
+void feed_breaker(const git::Repository& repo, const HealthResult& r, const std::vector<git::WalkedCommit>& walked,
+                  const std::vector<std::string>& words, const HistoryWho& who) {
+  std::optional<HistoryStore> store;
+  try {
+    store.emplace(repo);
+  } catch (const Error& e) {
+    std::cerr << "autofix-gate: warning: the breaker was not told of the unhealthy fixes: " << e.what() << "\n";
+    return;
+  }
+  for (const CheckedFix& f : r.fixes) {
+    if (f.health != FixHealth::unhealthy) continue;
+    auto w = std::find_if(walked.begin(), walked.end(), [&](const git::WalkedCommit& c) { return git::to_hex(c.id) == f.commit; });
+    auto trailer = std::find_if(w->trailers.begin(), w->trailers.end(), [](const auto& t) { return t.first == "Autofix-Attempt"; });
+    if (trailer == w->trailers.end()) continue;
+    std::optional<HistoryRecord> attempt = store->find(trailer->second);
+    if (!attempt || attempt->breaker_key.empty()) continue;
+    HistoryRecord h;
+    const auto now = std::chrono::system_clock::now();
+    h.id = new_history_id(now);
+    h.started = h.ended = format_iso8601_utc(now);
+    h.command = "health";
+    if (!words.empty()) h.args.assign(words.begin() + 1, words.end());
+    h.who = who;
+    h.head = r.head;
+    h.commit = f.commit;
+    h.verdict = "rejected";
+    std::string broken;
+    for (const std::string& t : f.broken) broken += (broken.empty() ? "" : ", ") + t;
+    h.reason = "health check " + r.id + ": " + f.commit.substr(0, 12) + " (" + f.summary + ") breaks " + broken +
+               " on " + r.branch;
+    h.failure = {.type = "test_regression", .signature = normalized_failure_text("unhealthy after landing: " + broken)};
+    h.tests.broken = f.broken;
+    h.breaker_key = attempt->breaker_key;
+    h.gate_version = build_info().version;
+    record_history_or_warn(repo, h, std::cerr);
+  }
+}
+
 }  // namespace
 
 HealthOutcome run_health(const HealthOptions& ho, reporters::Progress& progress) {
@@ -165,7 +207,9 @@ HealthOutcome run_health(const HealthOptions& ho, reporters::Progress& progress)
   outcome.report_dir = l.report_root / "health" / r.id;
   fs::create_directories(outcome.report_dir);
   write_file_atomically(outcome.report_dir / "report.json", reporters::health_json(r).dump(2) + "\n");
-  record_history_or_warn(repo, health_record(r, o.command, history_who(repo, git::process_environment())), std::cerr);
+  const HistoryWho who = history_who(repo, git::process_environment());
+  record_history_or_warn(repo, health_record(r, o.command, who), std::cerr);
+  feed_breaker(repo, r, fixes, o.command, who);
   return outcome;
 }
 

@@ -93,5 +93,32 @@ TEST_F(Health, AFixThatBreaksOnlyWithLaterWorkIsFoundAndRevertedAlone) {
   EXPECT_EQ(again.exit_code, 0) << show(again);
 }
 
+// A fix the gate accepted (its attempt recorded with a breaker key) that later turns unhealthy counts as a
+// rejection for that key.
+TEST(HealthBreaker, AnUnhealthyFixCountsAsAFailureForItsAttemptsKey) {
+  TempDir tmp;
+  const fs::path repo = tmp.path() / "health breaker repo";
+  make_fileread_project(repo, kCMake, {{"value.conf", "ok\n"}, {"flag.conf", "off\n"}, {"mode.conf", "off\n"}});
+  const std::string version = git_trimmed(repo, {"rev-parse", "HEAD"});
+  const fs::path patch = tmp.path() / "flag on.diff";
+  write_file(patch, "diff --git a/flag.conf b/flag.conf\n--- a/flag.conf\n+++ b/flag.conf\n@@ -1 +1 @@\n-off\n+on\n");
+  runners::ProcessResult accepted = run({gate_binary().string(), "attempt", "-j", "2", "--on-accept", "commit", "--target",
+                                         "issue-7", "--patch", patch.string()},
+                                        repo, {}, std::chrono::minutes(3));
+  ASSERT_EQ(accepted.exit_code, 0) << show(accepted);
+  commit_files(repo, {{"mode.conf", "on\n"}}, "my own work: mode on");
+
+  runners::ProcessResult check =
+      run({gate_binary().string(), "health", "-j", "2", "--since", version, "--json"}, repo, {}, std::chrono::minutes(3));
+  ASSERT_EQ(check.exit_code, 1) << show(check);
+  runners::ProcessResult breakers = run({gate_binary().string(), "breaker", "list", "--json"}, repo);
+  ASSERT_EQ(breakers.exit_code, 0) << show(breakers);
+  nlohmann::json listed = nlohmann::json::parse(breakers.out);
+  ASSERT_EQ(listed.size(), 1u) << listed.dump(2);
+  EXPECT_TRUE(listed[0].at("key").get<std::string>().ends_with("|issue-7")) << listed.dump(2);
+  EXPECT_EQ(listed[0].at("consecutive_rejections"), 1) << listed.dump(2);
+  EXPECT_EQ(listed[0].at("last_signature"), "unhealthy after landing: flag_and_mode_not_both_on") << listed.dump(2);
+}
+
 }  // namespace
 }  // namespace autofix::testing
