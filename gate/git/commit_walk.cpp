@@ -45,7 +45,9 @@ WalkedCommit read_walked_commit(const Repository& repo, const git_oid& id) {
   if (w.parents > 0) w.first_parent = *git_commit_parent_id(c.get(), 0);
   const char* summary = git_commit_summary(c.get());
   w.summary = summary ? summary : "";
-  w.trailers = trailers_of(git_commit_message(c.get()));
+  const char* message = git_commit_message(c.get());
+  w.message = message ? message : "";
+  w.trailers = trailers_of(message);
   w.time = static_cast<std::int64_t>(git_commit_time(c.get()));
   return w;
 }

@@ -19,6 +19,7 @@ struct WalkedCommit {
   std::optional<git_oid> first_parent;  // nullopt: a root commit
   unsigned parents = 0;
   std::string summary;                  // the first line of the message
+  std::string message;                  // all of it
   std::vector<std::pair<std::string, std::string>> trailers;  // "Key: value" lines at the message's end
   std::int64_t time = 0;                // committer time, seconds since the epoch
 };

@@ -2,6 +2,8 @@
 #include "gate/run/health.h"
 
 #include <iostream>
+#include <regex>
+#include <set>
 
 #include "gate/git/commit.h"
 #include "gate/git/commit_walk.h"
@@ -44,9 +46,16 @@ std::vector<git::WalkedCommit> autofix_commits_in(const git::Repository& repo, c
       line.push_back(std::move(w));
     }
   }
+  // A fix that a later commit of the line reverted already ("This reverts commit <id>", as git revert,
+  // rollback and health write it) has nothing left to judge.
+  std::set<std::string> reverted;
+  static const std::regex kReverts("This reverts commit ([0-9a-f]{40})");
+  for (const git::WalkedCommit& w : line)
+    for (auto it = std::sregex_iterator(w.message.begin(), w.message.end(), kReverts); it != std::sregex_iterator(); ++it)
+      reverted.insert((*it)[1].str());
   std::vector<git::WalkedCommit> out;
   for (git::WalkedCommit& w : line)
-    if (is_autofix_commit(w.trailers) && w.first_parent) out.push_back(std::move(w));
+    if (is_autofix_commit(w.trailers) && w.first_parent && !reverted.count(git::to_hex(w.id))) out.push_back(std::move(w));
   return out;
 }
 
