@@ -747,6 +747,58 @@ class FlowTest(ScriptTestCase):
         self.assertReports(env)
 
 
+HEALTH_PROJECT = {
+    "CMakeLists.txt": textwrap.dedent("""\
+        cmake_minimum_required(VERSION 3.20)
+        project(health LANGUAGES NONE)
+        enable_testing()
+        add_test(NAME flag_and_mode_not_both_on COMMAND sh -c "! (grep -qx on '${CMAKE_CURRENT_SOURCE_DIR}/flag.conf' && grep -qx on '${CMAKE_CURRENT_SOURCE_DIR}/mode.conf')")
+        """),
+    ".gitignore": "build/\n",
+    "autofix-gate.json": '{"version": 1, "tiers": [{"name": "tests", "kind": "ctest"}]}\n',
+    "flag.conf": "off\n",
+    "mode.conf": "off\n",
+}
+
+
+class HealthScriptTest(ScriptTestCase):
+    """health.sh with the real autofix-gate: an autofix commit that breaks a test only with later work, on a
+    bare remote; the scheduled stage reverts it, pushes the revert and the history."""
+
+    @classmethod
+    def setUpClass(cls):
+        if not ARGS.gate:
+            raise unittest.SkipTest("no --gate given")
+
+    def setUp(self):
+        super().setUp()
+        self.base = self.sb.commit(HEALTH_PROJECT, "a project whose test reads two files")
+        self.fix = self.sb.commit({"flag.conf": "on\n"}, "autofix: flag on\n\nAutofix-Attempt: 20261207T000000Z-abcdef")
+        self.mine = self.sb.commit({"mode.conf": "on\n"}, "my own work: mode on")
+        self.sb.git_dev("push", "--quiet", "origin", "main")
+        self.env = {"AUTOFIX_GATE": ARGS.gate, "AUTOFIX_CI_TARGET_BRANCH": "main"}
+
+    def test_reverts_the_unhealthy_fix_pushes_it_and_the_history(self):
+        ci = self.sb.ci_checkout(self.mine)
+        self.assertExit(self.sb.script("health.sh", ci, "--since", self.base, env=self.env), 0,
+                        "pushing the reverts (1 commit(s)) to main")
+        main = self.sb.remote_branches()["main"]
+        self.assertEqual(self.sb.remote_git("log", "--format=%s", f"{self.mine}..{main}"), 'Revert "autofix: flag on"')
+        self.assertNotEqual(self.sb.remote_git("log", "-1", "--format=%(trailers:key=Autofix-Health,valueonly)", main), "")
+        self.assertEqual(self.sb.remote_git("show", f"{main}:flag.conf"), "off")
+        self.assertEqual(self.sb.remote_git("show", f"{main}:mode.conf"), "on")
+        self.assertNotEqual(self.sb.remote_git("rev-parse", "--verify", "-q", "refs/autofix/history"), "")
+        # The next scheduled run: the reverted fix is not judged again; nothing to push.
+        again = self.sb.ci_checkout(main)
+        self.assertExit(self.sb.script("health.sh", again, "--since", self.base, env=self.env), 0)
+        self.assertEqual(self.sb.remote_branches()["main"], main)
+
+    def test_bad_usage_is_refused(self):
+        ci = self.sb.ci_checkout(self.mine)
+        self.assertExit(self.sb.script("health.sh", ci, "--until", "x", env=self.env), 2, "unknown argument '--until'")
+        self.assertExit(self.sb.script("health.sh", ci, "--since", env=self.env), 2, "--since needs a value")
+
+
 def main():
     global ARGS
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])

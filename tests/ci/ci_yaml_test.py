@@ -198,6 +198,38 @@ class GitHubWorkflowTest(Common):
         self.check_scripts(self.doc, self.doc["env"])
 
 
+class HealthScheduleTest(unittest.TestCase):
+    """The scheduled health checks (examples/ci/*/autofix-gate-health*): when they run, what they may do,
+    and that they run health.sh, whose behaviour tests/ci/ci_scripts_test.py HealthScriptTest checks."""
+
+    def test_github_runs_nightly_and_by_hand_one_at_a_time_with_push_rights(self):
+        doc = load("examples/ci/github/autofix-gate-health.yml")
+        on = doc.get("on", doc.get(True))  # YAML 1.1 reads a bare `on` as true
+        self.assertEqual(len(on["schedule"][0]["cron"].split()), 5)
+        self.assertIn("workflow_dispatch", on)
+        self.assertEqual(doc["permissions"], {"contents": "write"})
+        self.assertFalse(doc["concurrency"]["cancel-in-progress"])
+        steps = doc["jobs"]["health"]["steps"]
+        self.assertEqual(steps[0]["with"]["fetch-depth"], 0)
+        runs = "\n".join(step.get("run", "") for step in steps)
+        self.assertIn('.autofix-gate/examples/ci/scripts/health.sh --since "$AUTOFIX_HEALTH_SINCE"', runs)
+        self.assertIn("--target autofix-gate", runs)
+        for snippet in shell_snippets(doc):
+            self.assertNotIn("${{", snippet, "expressions go through env:, never into a script")
+
+    def test_gitlab_runs_only_in_a_schedule_one_at_a_time(self):
+        doc = load("examples/ci/gitlab/autofix-gate-health.gitlab-ci.yml")
+        job = doc["autofix:health"]
+        self.assertEqual(job["rules"], [{"if": '$CI_PIPELINE_SOURCE == "schedule"'}])
+        self.assertEqual(job["resource_group"], "autofix-gate-health")
+        self.assertEqual(job["variables"]["GIT_DEPTH"], 0)
+        self.assertTrue(job["script"][-1].endswith('examples/ci/scripts/health.sh --since "$AUTOFIX_HEALTH_SINCE"'))
+
+    def test_the_script_they_call_exists_and_is_executable(self):
+        path = os.path.join(ROOT, "examples", "ci", "scripts", "health.sh")
+        self.assertTrue(os.access(path, os.X_OK), path)
+
+
 class GitLabTemplateTest(Common):
     def setUp(self):
         self.doc = gitlab_pipeline()
