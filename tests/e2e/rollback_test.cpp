@@ -204,5 +204,81 @@ TEST_F(Rollbacks, LastGreenIsTheNewestCommitACheckJudgedGreen) {
   EXPECT_EQ(git_out({"diff", "--name-only", user_, "HEAD"}), "");
 }
 
+// SIGKILL of `rollback` on entering its n-th state-changing system call (tests/e2e/syscall_killer.cpp), then
+// `recover`: the repository is either exactly as before the rollback or exactly as after it, the user's
+// uncommitted work intact either way, and no journal left.
+TEST(RollbackKill, RecoverAfterSigkillAnywhereGivesTheTreeBeforeOrAfterExactly) {
+  TempDir tmp;
+  struct Repo {
+    fs::path path;
+    std::string version, before;
+  };
+  int generation = 0;
+  auto make = [&] {
+    Repo r{tmp.path() / ("rollback kill repo " + std::to_string(generation++)), "", ""};
+    make_fileread_project(r.path, kCMake, {{"value.conf", "ok\n"}, {"other.conf", "fine\n"}, {"user.conf", "v1\n"}});
+    r.version = git_trimmed(r.path, {"rev-parse", "HEAD"});
+    commit_files(r.path, {{"notes/auto.txt", "tidy\n"}}, "autofix: add a note", "Autofix-Attempt: 20261207T000001Z-aaaaaa");
+    commit_files(r.path, {{"user.conf", "v2\n"}}, "my own work");
+    commit_files(r.path, {{"value.conf", "bad\n"}}, "autofix: change the value", "Autofix-Attempt: 20261207T000002Z-bbbbbb");
+    r.before = git_trimmed(r.path, {"rev-parse", "HEAD"});
+    write_file(r.path / "user.conf", "v3, not committed\n");
+    git(r.path, {"add", "user.conf"});
+    write_file(r.path / "scratch notes.txt", "remember the milk\n");
+    return r;
+  };
+  auto rollback = [&](const Repo& r, long kill_at, const fs::path& report) {
+    std::vector<std::string> argv{SYSCALL_KILLER_BINARY, "--mutating", "--report", report.string()};
+    if (kill_at > 0) argv.insert(argv.end(), {"--kill-at", std::to_string(kill_at)});
+    argv.insert(argv.end(), {"--", gate_binary().string(), "rollback", "--to", r.version, "--no-verify"});
+    return run(argv, r.path, {}, std::chrono::minutes(2));
+  };
+  auto users_work_intact = [](const Repo& r) {
+    return read_file(r.path / "user.conf") == "v3, not committed\n" &&
+           read_file(r.path / "scratch notes.txt") == "remember the milk\n" &&
+           git_trimmed(r.path, {"status", "--porcelain"}) == "M  user.conf\n?? \"scratch notes.txt\"";
+  };
+
+  // An uninterrupted run: how many state-changing calls it makes, and what the tree is after it.
+  Repo counted = make();
+  const fs::path count_report = tmp.path() / "count.json";
+  runners::ProcessResult whole = rollback(counted, 0, count_report);
+  ASSERT_EQ(whole.exit_code, 0) << show(whole);
+  const long calls = nlohmann::json::parse(read_file(count_report)).at("counted").get<long>();
+  ASSERT_GT(calls, 20) << read_file(count_report);
+  const std::string after_tree = git_trimmed(counted.path, {"rev-parse", "HEAD^{tree}"});
+  ASSERT_TRUE(users_work_intact(counted));
+
+  constexpr int kPoints = 8;
+  int before_count = 0, after_count = 0;
+  for (int p = 0; p < kPoints; ++p) {
+    // Up to 90% of the count: a run's count varies by a few calls (an object directory that exists already).
+    const long kill_at = 1 + (calls * 9 / 10 - 1) * p / (kPoints - 1);
+    const std::string where = "kill at call " + std::to_string(kill_at) + " of " + std::to_string(calls);
+    Repo r = make();
+    const fs::path report = tmp.path() / ("kill " + std::to_string(p) + ".json");
+    runners::ProcessResult killed = rollback(r, kill_at, report);
+    ASSERT_TRUE(nlohmann::json::parse(read_file(report)).at("killed").get<bool>()) << where << "\n" << show(killed);
+    runners::ProcessResult rec = run({gate_binary().string(), "recover"}, r.path);
+    ASSERT_EQ(rec.exit_code, 0) << where << "\n" << show(rec);
+    EXPECT_FALSE(fs::exists(r.path / ".git" / "autofix" / "journal.json")) << where;
+    EXPECT_TRUE(users_work_intact(r)) << where << "\n" << git_trimmed(r.path, {"status", "--porcelain"});
+    const std::string head = git_trimmed(r.path, {"rev-parse", "HEAD"});
+    if (head == r.before) {
+      ++before_count;
+      EXPECT_EQ(read_file(r.path / "value.conf"), "bad\n") << where;
+      EXPECT_TRUE(fs::exists(r.path / "notes" / "auto.txt")) << where;
+    } else {
+      ++after_count;
+      EXPECT_EQ(git_trimmed(r.path, {"rev-parse", "HEAD^{tree}"}), after_tree) << where;
+      EXPECT_EQ(git_trimmed(r.path, {"rev-list", "--count", r.before + "..HEAD"}), "2") << where;
+      EXPECT_EQ(read_file(r.path / "value.conf"), "ok\n") << where;
+      EXPECT_FALSE(fs::exists(r.path / "notes" / "auto.txt")) << where;
+    }
+  }
+  EXPECT_GT(before_count, 0) << "no kill landed before the branch moved";
+  EXPECT_EQ(before_count + after_count, kPoints);
+}
+
 }  // namespace
 }  // namespace autofix::testing
