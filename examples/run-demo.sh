@@ -57,6 +57,13 @@ attempt 1 "a fix that repairs mean() but breaks the formatter module" --patch "$
 attempt 1 "a patch that does not apply" --patch "$here/fixes/does-not-apply.diff"
 attempt 3 "a \"fix\" that deletes the failing test" --patch "$here/fixes/deletes-failing-test.diff"
 attempt 1 "a fixer that hangs (limited to 5 s)" --timeout 5 -- "$here/fixers/hanging-fixer.sh"
+# Three rejections in a row for the same target open the circuit breaker (docs/breaker.md): a fourth
+# attempt would be refused (exit 6) without touching anything, until it half-opens or is reset.
+attempt 6 "a fourth try at the same target: the circuit breaker refuses it" --patch "$here/fixes/breaks-other-module.diff"
+bold "autofix-gate breaker list"
+"$gate" breaker list
+bold "autofix-gate breaker reset --all (a different fixer is worth a try)"
+"$gate" breaker reset --all --reason "demo: trying another fixer"
 attempt 0 "a fixer command, its fix kept in the work tree" --on-accept keep -- "$here/fixers/sed-fix.sh"
 git status --short
 
