@@ -51,16 +51,18 @@ std::string journal_phase(const Calculator& c) {
   return j.is_object() ? j.value("phase", "") : "";
 }
 
-// Freezes the gate (SIGSTOP to its own process group: the build and tests it runs are in groups of
-// their own and go on) once its journal reaches `phase`, runs `edit`, and lets it go on.
+// Freezes the gate (SIGSTOP to the gate alone: the build and tests it runs are in groups of their own and
+// go on) once its journal reaches `phase`, runs `edit`, and lets it go on. Not to its group: a child the
+// gate is spawning right then is still in the gate's group when the SIGSTOP comes and may have moved to a
+// group of its own before the SIGCONT does, and would stay stopped (seen once: a baseline build that hung).
 runners::ProcessResult run_editing_at(const Calculator& c, const Strings& argv, const std::string& phase,
                                       const std::function<void()>& edit) {
   BackgroundProcess gate_run(argv, c.repo());
   bool reached = eventually([&] { return journal_phase(c) == phase; }, std::chrono::minutes(4));
   if (reached) {
-    gate_run.signal(SIGSTOP);
+    gate_run.signal_leader(SIGSTOP);
     edit();
-    gate_run.signal(SIGCONT);
+    gate_run.signal_leader(SIGCONT);
   }
   runners::ProcessResult r = gate_run.wait();
   if (!reached) ADD_FAILURE() << "the attempt never reached the phase '" << phase << "'\n" << show(r);

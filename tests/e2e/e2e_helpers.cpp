@@ -164,6 +164,12 @@ void BackgroundProcess::signal(int signal_number) {
   if (!finished_ && group > 0) ::kill(-group, signal_number);
 }
 
+void BackgroundProcess::signal_leader(int signal_number) {
+  int group = process_group();
+  std::lock_guard lock(mutex_);
+  if (!finished_ && group > 0) ::kill(group, signal_number);
+}
+
 runners::ProcessResult BackgroundProcess::wait() {
   thread_.join();
   if (!error_.empty()) throw std::runtime_error("cannot run process: " + error_);

@@ -62,6 +62,8 @@ class BackgroundProcess {
   BackgroundProcess& operator=(const BackgroundProcess&) = delete;
   // Sends `signal` to the whole process group (once it has started).
   void signal(int signal_number);
+  // Sends `signal` to the process alone, the group's leader (once it has started).
+  void signal_leader(int signal_number);
   // Waits for the end and returns the result (only once).
   runners::ProcessResult wait();
   int process_group();
