@@ -20,7 +20,6 @@
 #include "gate/state/history_store.h"
 #include "gate/state/layout.h"
 #include "gate/util/atomic_file.h"
-#include "gate/util/build_info.h"
 #include "gate/util/clock.h"
 #include "gate/util/error.h"
 #include "reporters/health_report.h"
@@ -94,14 +93,17 @@ CheckedFix check_fix(const git::Repository& repo, const HealthOptions& ho, const
   return c;
 }
 
+HistoryContext health_context(const std::vector<std::string>& words, const HistoryWho& who) {
+  HistoryContext c;
+  c.command = "health";
+  c.words = words;
+  c.who = who;
+  c.ended = format_iso8601_utc(std::chrono::system_clock::now());
+  return c;
+}
+
 HistoryRecord health_record(const HealthResult& r, const std::vector<std::string>& words, const HistoryWho& who) {
-  HistoryRecord h;
-  h.id = r.id;
-  h.started = r.started;
-  h.ended = format_iso8601_utc(std::chrono::system_clock::now());
-  h.command = "health";
-  if (!words.empty()) h.args.assign(words.begin() + 1, words.end());
-  h.who = who;
+  HistoryRecord h = history_record_header(health_context(words, who), r.id, r.started);
   h.head = r.head;
   std::size_t unhealthy = 0, errors = 0;
   for (const CheckedFix& f : r.fixes) {
@@ -115,7 +117,6 @@ HistoryRecord health_record(const HealthResult& r, const std::vector<std::string
   h.reason = std::to_string(r.fixes.size()) + " autofix commit(s) checked, " + std::to_string(unhealthy) + " unhealthy" +
              (r.rollback_id.empty() ? "" : ", reverted by rollback " + r.rollback_id);
   h.commit = r.head_after;
-  h.gate_version = build_info().version;
   return h;
 }
 
@@ -137,13 +138,8 @@ void feed_breaker(const git::Repository& repo, const HealthResult& r, const std:
     if (trailer == w->trailers.end()) continue;
     std::optional<HistoryRecord> attempt = store->find(trailer->second);
     if (!attempt || attempt->breaker_key.empty()) continue;
-    HistoryRecord h;
-    const auto now = std::chrono::system_clock::now();
-    h.id = new_history_id(now);
-    h.started = h.ended = format_iso8601_utc(now);
-    h.command = "health";
-    if (!words.empty()) h.args.assign(words.begin() + 1, words.end());
-    h.who = who;
+    const HistoryContext context = health_context(words, who);
+    HistoryRecord h = history_record_header(context, "", context.ended);  // a new id: one record per fix
     h.head = r.head;
     h.commit = f.commit;
     h.verdict = "rejected";
@@ -154,7 +150,6 @@ void feed_breaker(const git::Repository& repo, const HealthResult& r, const std:
     h.failure = {.type = "test_regression", .signature = normalized_failure_text("unhealthy after landing: " + broken)};
     h.tests.broken = f.broken;
     h.breaker_key = attempt->breaker_key;
-    h.gate_version = build_info().version;
     record_history_or_warn(repo, h, std::cerr);
   }
 }

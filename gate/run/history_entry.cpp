@@ -37,7 +37,9 @@ std::string id_for(const std::string& own_id, const std::string& started) {
   return new_history_id(t);
 }
 
-HistoryRecord common(const HistoryContext& c, const std::string& own_id, const std::string& started) {
+}  // namespace
+
+HistoryRecord history_record_header(const HistoryContext& c, const std::string& own_id, const std::string& started) {
   HistoryRecord h;
   h.id = id_for(own_id, started);
   h.started = started;
@@ -51,8 +53,6 @@ HistoryRecord common(const HistoryContext& c, const std::string& own_id, const s
   h.gate_version = build_info().version;
   return h;
 }
-
-}  // namespace
 
 std::string ci_run_url(const git::Environment& env) {
   auto set = [&](const char* name) {
@@ -70,7 +70,7 @@ HistoryWho history_who(const git::Repository& repo, const git::Environment& env)
 }
 
 HistoryRecord history_record_of(const AttemptResult& r, const HistoryContext& context) {
-  HistoryRecord h = common(context, context.command == "batch-step" ? std::string() : r.attempt_id, r.started);
+  HistoryRecord h = history_record_header(context, context.command == "batch-step" ? std::string() : r.attempt_id, r.started);
   if (r.fixer) h.fix.fixer = r.fixer->command;
   if (r.head) h.head = *r.head;
   h.lane = to_string(r.lane.lane);
@@ -89,7 +89,7 @@ HistoryRecord history_record_of(const AttemptResult& r, const HistoryContext& co
 
 HistoryRecord history_record_of(const BatchResult& r, const HistoryContext& context) {
   // A resumed batch is another run of the same batch id: a record of its own.
-  HistoryRecord h = common(context, r.resumed ? std::string() : r.batch_id, r.started);
+  HistoryRecord h = history_record_header(context, r.resumed ? std::string() : r.batch_id, r.started);
   h.verdict = r.outcome == "ok"                   ? "accepted"
               : r.outcome == "partial"            ? "rejected"
               : r.outcome == kRefusedBreakerOpen  ? kRefusedBreakerOpen

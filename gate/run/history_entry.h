@@ -33,6 +33,11 @@ struct HistoryContext {
   std::string base;                       // the commit the fix was judged on (verify: its --base)
 };
 
+// What every record has from its run: the id (`own_id` when it has a history id's form, else a new one
+// dated `started`), times, command, arguments (after the program and command names), who, the patch's
+// hash and file, the base, the gate's version.
+HistoryRecord history_record_header(const HistoryContext& context, const std::string& own_id, const std::string& started);
+
 // The record of an attempt or verify (or one batch step's judged result, command batch-step): its id is
 // the attempt's id when that has a history id's form, else a new one.
 HistoryRecord history_record_of(const AttemptResult& r, const HistoryContext& context);

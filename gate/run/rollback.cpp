@@ -23,7 +23,6 @@
 #include "gate/state/layout.h"
 #include "gate/state/operation.h"
 #include "gate/util/atomic_file.h"
-#include "gate/util/build_info.h"
 #include "gate/util/clock.h"
 #include "gate/util/error.h"
 #include "gate/util/signals.h"
@@ -140,17 +139,14 @@ RollbackResult::Check check_of(const AttemptOutcome& v) {
 // The rollback's record in the history (docs/history.md): command "rollback", the version as its base,
 // the new HEAD as its head and commit; its verdict is the check's, "rolled_back" with --no-verify.
 HistoryRecord history_record_of(const RollbackResult& r, const std::vector<std::string>& words, const HistoryWho& who) {
-  HistoryRecord h;
-  h.id = r.id;
-  h.started = r.started;
-  h.ended = format_iso8601_utc(std::chrono::system_clock::now());
-  h.command = "rollback";
-  if (!words.empty()) h.args.assign(words.begin() + 1, words.end());
-  h.who = who;
+  HistoryContext c;
+  c.command = "rollback";
+  c.words = words;
+  c.who = who;
+  c.ended = format_iso8601_utc(std::chrono::system_clock::now());
+  HistoryRecord h = history_record_header(c, r.id, r.started);
   h.base = r.to_commit;
   h.head = r.head_after;
-  h.lane = "";
-  h.risk = "";
   h.verdict = r.check ? r.check->verdict : "rolled_back";
   h.reason = std::string(to_string(r.level)) + " rollback to " + r.to_commit.substr(0, 12) + ": " +
              std::to_string(r.undone.size()) + " commit(s) undone" + (r.reason.empty() ? "" : "; why: " + r.reason);
@@ -161,7 +157,6 @@ HistoryRecord history_record_of(const RollbackResult& r, const std::vector<std::
   }
   h.snapshot = r.id;
   h.commit = r.head_after;
-  h.gate_version = build_info().version;
   return h;
 }
 

@@ -117,6 +117,7 @@ TEST_F(Rollbacks, AutofixLevelRevertsOnlyTheAutofixCommitsNewestFirstAndChecksTh
   EXPECT_EQ(records[0].at("id"), id);
   EXPECT_EQ(records[0].at("verdict"), "accepted");
   EXPECT_EQ(records[0].at("commit"), head());
+  EXPECT_EQ(records[0].at("args").at(0), "-j") << records[0].dump(2);  // after the program and command names
   std::string md = read_file(dir / "rollback-report.md");
   EXPECT_NE(md.find("| why | value.conf broke production |"), std::string::npos) << md;
   EXPECT_NE(md.find("- `" + second_autofix_.substr(0, 12) + "` autofix: change the value (autofix)"), std::string::npos) << md;
