@@ -49,6 +49,8 @@ const std::vector<Rule>& rules() {
     add(R"(\b([Pp][Ii][Dd])(\s*[=:]?\s*)\d+\b)", "$1$2<pid>");
     add(R"(\b([Pp]rocess) \d+\b)", "$1 <pid>");
     add(R"(==\d+==)", "==<pid>==");
+    // How often a test was re-run depends on the configuration and the flake history, not on the failure.
+    add(R"(\b\d+ of \d+ runs?\b)", "<n> of <n> runs");
     return r;
   }();
   return table;

@@ -78,6 +78,23 @@ TEST(FailureSignature, TwoRunsOfOneFailureOnOtherMachinesHaveOneSignature) {
   EXPECT_NE(failure_signature(a), failure_signature(b));
 }
 
+TEST(FailureSignature, RerunCountsAreNotPartOfTheFailure) {
+  // The same regression judged with flaky_reruns 4 and with 0 (a test with a flake history is re-run more).
+  AttemptResult a;
+  a.verdict = Verdict::rejected;
+  a.reason = "1 test broke: Calc.Adds passed without the fix and fails with it "
+             "(passed 5 of 5 runs without the fix, failed 5 of 5 runs with it)";
+  AttemptResult b = a;
+  b.reason = "1 test broke: Calc.Adds passed without the fix and fails with it "
+             "(passed 1 of 1 run without the fix, failed 3 of 3 runs with it)";
+  EXPECT_EQ(failure_signature(a), failure_signature(b));
+  EXPECT_EQ(normalized_failure_text(a.reason),
+            "1 test broke: Calc.Adds passed without the fix and fails with it "
+            "(passed <n> of <n> runs without the fix, failed <n> of <n> runs with it)");
+  // Counts that are not runs stay: they say what failed.
+  EXPECT_EQ(normalized_failure_text("2 of 5 cases failed"), "2 of 5 cases failed");
+}
+
 TEST(FailureSignature, NamesTheBrokenTestsAndFailingRequiredTiersSorted) {
   AttemptResult r;
   r.verdict = Verdict::rejected;
