@@ -103,5 +103,11 @@ step 0 "$gate" rollback -j 2 --to last-green --level complete --reason "restock 
 expect_db 7 "$v2_columns"
 report=$(ls -td build/autofix/rollbacks/*/ | head -1)
 sed -n '/^## Tests/,/^Undo/p' "$report/rollback-report.md"
+python3 - "$report/report.json" <<'PY' || fail "report.json's tests_before is not the three tests passing"
+import json, sys
+before = json.load(open(sys.argv[1]))["tests_before"]
+sys.exit(before != {"built": True, "stored": False, "reason": None, "failed": [],
+                    "passed": ["inventory.count", "inventory.value", "inventory.low_stock"]})
+PY
 
 bold "every step as expected"
