@@ -87,6 +87,7 @@ git add migrations && git commit -q -m "gaskets are discontinued, and stay liste
 expect_db 7 "$v2_columns"
 step 0 "$gate" health -j 2 --since 1h --revert
 git log --oneline -2
+expect_db 7 "$v2_columns"
 [ "$(git log -1 --format=%s)" = "Revert \"$(git log -1 --format=%s "$fix")\"" ] || fail "the health check did not revert $fix"
 
 bold "4. emergency rollback to the last green version"

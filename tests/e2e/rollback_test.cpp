@@ -83,6 +83,9 @@ TEST_F(Rollbacks, AutofixLevelRevertsOnlyTheAutofixCommitsNewestFirstAndChecksTh
   EXPECT_EQ(head(), second_autofix_);
   expect_users_work_intact();
 
+  // A stored baseline of the tree as it is (with the user's work) is what the rollback reads as the tests before.
+  runners::ProcessResult baseline = run({gate_binary().string(), "baseline", "-j", "2"}, repo_, {}, std::chrono::minutes(3));
+  ASSERT_EQ(baseline.exit_code, 0) << show(baseline);
   runners::ProcessResult r = gate_with({"--to", version_, "--reason", "value.conf broke production", "--json"});
   ASSERT_EQ(r.exit_code, 0) << show(r);
   nlohmann::json report = nlohmann::json::parse(r.out);
@@ -105,7 +108,7 @@ TEST_F(Rollbacks, AutofixLevelRevertsOnlyTheAutofixCommitsNewestFirstAndChecksTh
   EXPECT_EQ(report.at("commits_written").size(), 2u);
   EXPECT_EQ(report.at("head_after"), head());
   // The tests of the tree before the rollback (HEAD with the user's work): value.conf was "bad".
-  EXPECT_EQ(report.at("tests_before"), nlohmann::json::parse(R"({"built": true, "stored": false, "reason": null,
+  EXPECT_EQ(report.at("tests_before"), nlohmann::json::parse(R"({"built": true, "stored": true, "reason": null,
                                                                  "passed": ["other_is_fine"], "failed": ["value_is_ok"]})"))
       << report.dump(2);
   EXPECT_EQ(report.at("check").at("verdict"), "accepted") << report.dump(2);
