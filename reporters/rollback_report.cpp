@@ -49,6 +49,13 @@ json rollback_json(const RollbackResult& r) {
              {"passed_after", r.check->passed_after},
              {"broken", r.check->broken},
              {"report_dir", r.check->report_dir.empty() ? json(nullptr) : json(r.check->report_dir)}};
+  json before = nullptr;
+  if (r.tests_before)
+    before = {{"built", r.tests_before->built},
+              {"stored", r.tests_before->stored},
+              {"reason", r.tests_before->reason.empty() ? json(nullptr) : json(r.tests_before->reason)},
+              {"passed", r.tests_before->passed},
+              {"failed", r.tests_before->failed}};
   return {{"kind", "rollback"},
           {"id", r.id},
           {"started", r.started},
@@ -66,6 +73,7 @@ json rollback_json(const RollbackResult& r) {
           {"commits_written", r.commits_written},
           {"files_changed", r.paths_changed},
           {"dry_run", r.dry_run},
+          {"tests_before", before},
           {"check", check}};
 }
 
@@ -99,6 +107,18 @@ std::string rollback_markdown(const RollbackResult& r) {
   out << "\n## Files changed (" << r.paths_changed.size() << ")\n\n";
   for (const std::string& p : r.paths_changed) out << "- `" << p << "`\n";
   out << "\n## Tests\n\n";
+  if (r.tests_before) {
+    const RollbackResult::TestsBefore& b = *r.tests_before;
+    if (!b.built)
+      out << "Before the rollback (`" << short_id(r.head_before) << "` as the work tree had it): not judged: " << b.reason
+          << ".\n\n";
+    else
+      out << "Before the rollback (`" << short_id(r.head_before) << "` as the work tree had it"
+          << (b.stored ? ", its stored baseline" : "") << "): " << b.passed.size() << " passed, " << b.failed.size()
+          << " failed.\n";
+    for (const std::string& t : b.failed) out << "- failed before: `" << t << "`\n";
+    if (b.built) out << "\n";
+  }
   if (!r.check) {
     out << "Not checked (`--no-verify`).\n";
   } else if (r.check->verdict == "identical") {

@@ -620,6 +620,9 @@ int cmd_rollback(Options& o) {
     std::cout << "rolled back " << res.branch << " to " << res.to_commit.substr(0, 12) << " (" << to_string(res.level)
               << "): " << res.commits_written.size() << " commit(s), " << res.paths_changed.size()
               << " file(s) changed, HEAD now " << res.head_after.substr(0, 12) << "\n";
+    if (res.tests_before && res.tests_before->built)
+      std::cout << "tests before the rollback: " << res.tests_before->passed.size() << " passed, "
+                << res.tests_before->failed.size() << " failed\n";
     if (res.check)
       std::cout << "check against " << res.to_commit.substr(0, 12) << ": " << res.check->verdict << " (" << res.check->reason
                 << ")\n";
@@ -1026,7 +1029,7 @@ int run(int argc, char** argv) {
   rollback->add_flag("--force", o.rollback.force, "Allow --strategy reset on a branch that has an upstream");
   rollback->add_option("--reason", o.rollback.reason, "Why: kept in the commits and the report")->type_name("TEXT");
   rollback->add_flag("--dry-run", o.rollback.dry_run, "Print the plan and the files it would change; change nothing (exit 5)");
-  rollback->add_flag("--no-verify", o.rollback.no_verify, "Do not build and test the result against REF");
+  rollback->add_flag("--no-verify", o.rollback.no_verify, "Do not judge the tests before the rollback, nor build and test the result against REF");
   add_source_dir_option(rollback, o);
   rollback->add_option("--build-dir", o.build_dir, "Build directory for the check (default: build/ in the repository)")
       ->type_name("DIR");

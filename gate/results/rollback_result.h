@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "gate/results/attempt_result.h"
 #include "gate/util/enum_table.h"
 
 namespace autofix {
@@ -48,6 +49,17 @@ struct RollbackResult {
   std::vector<std::string> commits_written;  // newest last
   std::vector<std::string> paths_changed;    // files whose content differs between head_before and head_after
   bool dry_run = false;
+  // The tests of the tree as it was before the rollback changed anything (the work tree, uncommitted work
+  // included, as `autofix-gate baseline` judges it: its stored baseline, else a build and a test run);
+  // nullopt with --no-verify or a dry run.
+  struct TestsBefore {
+    bool built = false;                      // false: the tree did not build, no test ran
+    bool stored = false;                     // a stored baseline was reused
+    std::string reason;                      // when not built: why (the first build error, or what failed)
+    std::vector<std::string> passed, failed;  // test names, in the order they ran; failed: failed or timed out
+    bool operator==(const TestsBefore&) const = default;
+  };
+  std::optional<TestsBefore> tests_before;
   // The check afterwards (`verify --base <to> --head <new HEAD>`); nullopt with --no-verify or a dry run.
   struct Check {
     std::string verdict;                  // accepted (at least as green as the version), rejected, ...
@@ -61,5 +73,9 @@ struct RollbackResult {
   std::optional<Check> check;
   bool operator==(const RollbackResult&) const = default;
 };
+
+// The passed and failed names of a tree's test records (a baseline's): a test that timed out failed; one
+// not run or skipped is in neither list.
+RollbackResult::TestsBefore tests_before_of(const std::vector<TestRecord>& tests, bool built, bool stored);
 
 }  // namespace autofix

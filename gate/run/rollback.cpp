@@ -14,6 +14,9 @@
 #include "gate/git/tree_checkout.h"
 #include "gate/git/tree_diff.h"
 #include "gate/git/tree_edit.h"
+#include "gate/judge/baseline_run.h"
+#include "gate/judge/cmake_toolchain.h"
+#include "gate/judge/phases.h"
 #include "gate/policy/rollback_scope.h"
 #include "gate/run/history_entry.h"
 #include "gate/run/verify.h"
@@ -160,6 +163,32 @@ HistoryRecord history_record_of(const RollbackResult& r, const std::vector<std::
   return h;
 }
 
+// The tests of the tree as it is, before the rollback changes anything: the work tree's stored baseline
+// (what `autofix-gate baseline` and attempts store), else its build and test run, stored in turn. A tree
+// that does not build, or cannot be judged, does not stop an emergency rollback: the report says why.
+RollbackResult::TestsBefore judge_tests_before(const git::Repository& repo, Operation& op, const Layout& l,
+                                               const SessionOptions& o, const GateConfig& config,
+                                               reporters::Progress& progress) {
+  std::vector<std::pair<std::string, double>> durations;
+  Phases phases(progress, durations, &op);
+  CMakeToolchain toolchain(&op, repo.state_dir());
+  BaselineInfo info;
+  try {
+    BaselineRecord record = ensure_baseline(toolchain, repo, l, git::to_hex(op.snapshot().manifest.worktree_tree),
+                                            run_settings(o, config), config, phases, info);
+    RollbackResult::TestsBefore before = tests_before_of(record.tests, record.build_ok, info.cached);
+    if (!record.build_ok)
+      before.reason = "the tree does not build" +
+                      (record.build_errors.empty() ? std::string() : ": " + record.build_errors.front());
+    return before;
+  } catch (const Error& e) {
+    progress.note(std::string("[rollback] warning: cannot judge the tests before the rollback: ") + e.what());
+    RollbackResult::TestsBefore before;
+    before.reason = e.what();
+    return before;
+  }
+}
+
 void write_reports(const RollbackResult& r, const fs::path& dir) {
   fs::create_directories(dir);
   write_file_atomically(dir / "rollback-report.md", reporters::rollback_markdown(r));
@@ -229,7 +258,6 @@ RollbackOutcome run_rollback(const RollbackOptions& ro, reporters::Progress& pro
     Operation op = open_operation(repo, std::move(lock), "rollback", "rollback to " + r.to_commit.substr(0, 12), l, progress);
     const snapshot::Manifest& snap = op.snapshot().manifest;
     r.id = snap.id;
-    progress.begin("rollback", std::string("rolling back (") + to_string(ro.level) + ") to " + r.to_commit.substr(0, 12));
     w = write_commits(repo, ro, head, to, plan, walked, r.id, identity);
     r.paths_changed = paths_between(repo, head.tree, w.final_tree);
     std::set<std::string> mine = uncommitted_paths(repo, snap, head.tree);
@@ -243,6 +271,11 @@ RollbackOutcome run_rollback(const RollbackOptions& ro, reporters::Progress& pro
       throw Error(ErrorKind::usage, "the rollback would write over uncommitted work in " + list,
                   "commit or stash those changes first, then run the rollback again");
     }
+    if (ro.verify) {
+      progress.note("[rollback] the tests before the rollback: the work tree as it is (a baseline of it)");
+      r.tests_before = judge_tests_before(repo, op, l, o, config, progress);
+    }
+    progress.begin("rollback", std::string("rolling back (") + to_string(ro.level) + ") to " + r.to_commit.substr(0, 12));
     throw_if_interrupted();  // the last moment an interrupt means "nothing happened"
     op.gate_change_starting();
     git::DiffPtr diff = diff_trees(repo, head.tree, w.final_tree);

@@ -83,6 +83,9 @@ TEST_F(Rollbacks, AutofixLevelRevertsOnlyTheAutofixCommitsNewestFirstAndChecksTh
   EXPECT_EQ(head(), second_autofix_);
   expect_users_work_intact();
 
+  // A stored baseline of the tree as it is (with the user's work) is what the rollback reads as the tests before.
+  runners::ProcessResult baseline = run({gate_binary().string(), "baseline", "-j", "2"}, repo_, {}, std::chrono::minutes(3));
+  ASSERT_EQ(baseline.exit_code, 0) << show(baseline);
   runners::ProcessResult r = gate_with({"--to", version_, "--reason", "value.conf broke production", "--json"});
   ASSERT_EQ(r.exit_code, 0) << show(r);
   nlohmann::json report = nlohmann::json::parse(r.out);
@@ -104,6 +107,10 @@ TEST_F(Rollbacks, AutofixLevelRevertsOnlyTheAutofixCommitsNewestFirstAndChecksTh
   EXPECT_EQ(report.at("since").size(), 3u);
   EXPECT_EQ(report.at("commits_written").size(), 2u);
   EXPECT_EQ(report.at("head_after"), head());
+  // The tests of the tree before the rollback (HEAD with the user's work): value.conf was "bad".
+  EXPECT_EQ(report.at("tests_before"), nlohmann::json::parse(R"({"built": true, "stored": true, "reason": null,
+                                                                 "passed": ["other_is_fine"], "failed": ["value_is_ok"]})"))
+      << report.dump(2);
   EXPECT_EQ(report.at("check").at("verdict"), "accepted") << report.dump(2);
   EXPECT_EQ(report.at("check").at("passed_at_version"), 2);
   EXPECT_EQ(report.at("check").at("passed_after"), 2);
@@ -121,6 +128,7 @@ TEST_F(Rollbacks, AutofixLevelRevertsOnlyTheAutofixCommitsNewestFirstAndChecksTh
   std::string md = read_file(dir / "rollback-report.md");
   EXPECT_NE(md.find("| why | value.conf broke production |"), std::string::npos) << md;
   EXPECT_NE(md.find("- `" + second_autofix_.substr(0, 12) + "` autofix: change the value (autofix)"), std::string::npos) << md;
+  EXPECT_NE(md.find("): 1 passed, 1 failed.\n- failed before: `value_is_ok`\n"), std::string::npos) << md;
 }
 
 TEST_F(Rollbacks, PathsAndCompleteLevelsAndEveryRefusalChangesNothing) {
@@ -156,6 +164,7 @@ TEST_F(Rollbacks, PathsAndCompleteLevelsAndEveryRefusalChangesNothing) {
 
   runners::ProcessResult complete = gate_with({"--to", version_, "--level", "complete"});
   ASSERT_EQ(complete.exit_code, 0) << show(complete);
+  EXPECT_NE(complete.out.find("tests before the rollback: 2 passed, 0 failed\n"), std::string::npos) << show(complete);
   EXPECT_NE(complete.out.find("check against " + version_.substr(0, 12) + ": identical"), std::string::npos) << show(complete);
   EXPECT_EQ(git_out({"diff", "--name-only", version_, "HEAD"}), "");
   EXPECT_EQ(git_out({"rev-list", "--count", before + "..HEAD"}), "2");
@@ -200,6 +209,7 @@ TEST_F(Rollbacks, LastGreenIsTheNewestCommitACheckJudgedGreen) {
   ASSERT_EQ(r.exit_code, 0) << show(r);
   nlohmann::json report = nlohmann::json::parse(r.out);
   EXPECT_EQ(report.at("to").at("spec"), "last-green");
+  EXPECT_TRUE(report.at("tests_before").is_null()) << report.dump(2);  // --no-verify judges nothing before either
   EXPECT_EQ(report.at("to").at("commit"), user_);
   EXPECT_EQ(git_out({"log", "--format=%s", "-1"}), "Revert \"autofix: change the value\"");
   EXPECT_EQ(git_out({"diff", "--name-only", user_, "HEAD"}), "");
