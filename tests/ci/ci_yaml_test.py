@@ -3,13 +3,15 @@
 """Parses the CI examples with PyYAML (Debian package python3-yaml) and checks their structure: the
 stages and jobs of the flow, sharding, the reports, that every script they call exists, and what must
 never come back (a concurrency group that cancels runs, a build in every job, a tag that does not exist).
-SchemaTest validates both files against the schemas the platforms use (python3-jsonschema), read from
---schemas DIR (default: ../shared/schemas beside the source directory); it is skipped, saying why, when a
-schema file or jsonschema is missing (exit 77 when every test ran was skipped).
+SchemaTest validates every file of examples/ci/github and examples/ci/gitlab and the component
+templates/autofix-gate.yml against the schemas the platforms use (python3-jsonschema), read from
+--schemas DIR (default: tests/data/schemas, where they are checked in); a missing schema fails, a missing
+jsonschema module skips (exit 77 when every test ran was skipped).
 
     ci_yaml_test.py --root SOURCE_DIR [--schemas DIR] [unittest arguments, e.g. SchemaTest]
 """
 import argparse
+import glob
 import os
 import re
 import subprocess
@@ -316,14 +318,13 @@ class GitLabTemplateTest(Common):
 
 
 class SchemaTest(unittest.TestCase):
-    """Both files against the schemas GitHub's and GitLab's editors use (third-party files kept outside
-    the repository, see SCHEMAS)."""
+    """Every CI file of examples/ci and the component against the schemas GitHub's and GitLab's editors use,
+    checked in at tests/data/schemas (SchemaStore's github-workflow.json, GitLab's ci.json as gitlab-ci.json;
+    tests/data/schemas/README.md), and a key each schema rejects, so that the check cannot pass vacuously."""
 
     def validator(self, name):
         path = os.path.join(SCHEMAS, name)
-        if not os.path.isfile(path):
-            self.skipTest(f"no schema at {path}; put SchemaStore's github-workflow.json and GitLab's ci.json "
-                          f"(as gitlab-ci.json) there to validate against them")
+        self.assertTrue(os.path.isfile(path), f"no schema at {path} (tests/data/schemas/README.md says where it comes from)")
         try:
             import jsonschema
         except ImportError:
@@ -332,42 +333,97 @@ class SchemaTest(unittest.TestCase):
         with open(path, encoding="utf-8") as f:
             return jsonschema.Draft7Validator(json.load(f))
 
+    @staticmethod
+    def errors(validator, doc):
+        return [f"{'/'.join(map(str, e.absolute_path))}: {e.message[:300]}" for e in validator.iter_errors(doc)]
+
     def assertValid(self, validator, doc, what):
-        errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message[:300]}" for e in validator.iter_errors(doc)]
-        self.assertEqual(errors, [], f"{what} does not match the schema")
+        self.assertEqual(self.errors(validator, doc), [], f"{what} does not match the schema")
 
-    def test_github_workflow(self):
-        validator = self.validator("github-workflow.json")
-        doc = load("examples/ci/github/autofix-gate.yml")
+    def assertRejected(self, validator, doc, where):
+        """The schema finds an error at the path `where` (a list of keys), and only there."""
+        paths = [list(e.absolute_path) for e in validator.iter_errors(doc)]
+        self.assertTrue(paths, f"the schema accepted a document with a mistake at {where}")
+        self.assertTrue(all(p[:len(where)] == where for p in paths), paths)
+
+    @staticmethod
+    def github_workflow(path):
+        with open(path, encoding="utf-8") as f:
+            doc = yaml.safe_load(f)
         doc["on"] = doc.pop(True)  # the key as GitHub reads it (YAML 1.1 reads a bare `on` as true)
-        self.assertValid(validator, doc, "examples/ci/github/autofix-gate.yml")
-        # The schema does reject a mistake: a step key GitHub does not know.
-        doc["jobs"]["gate"]["steps"][0]["withh"] = {}
-        self.assertTrue(list(validator.iter_errors(doc)))
+        return doc
 
-    def test_gitlab_template(self):
-        validator = self.validator("gitlab-ci.json")
-
+    @staticmethod
+    def gitlab_file(path):
         class Loader(yaml.SafeLoader):
             """!reference [a, b] as the list of strings GitLab's schema expects."""
         Loader.add_constructor("!reference", lambda loader, node: loader.construct_sequence(node))
-        doc = load("examples/ci/gitlab/autofix-gate.gitlab-ci.yml", Loader)
-        self.assertValid(validator, doc, "examples/ci/gitlab/autofix-gate.gitlab-ci.yml")
-        # The component's jobs with the example's inputs: !reference [a, b] as the list of strings.
+        with open(path, encoding="utf-8") as f:
+            return yaml.load(f, Loader=Loader)
+
+    def test_github_workflows(self):
+        validator = self.validator("github-workflow.json")
+        paths = sorted(glob.glob(os.path.join(ROOT, "examples", "ci", "github", "*.yml")))
+        self.assertEqual([os.path.basename(p) for p in paths], ["autofix-gate-health.yml", "autofix-gate.yml"])
+        for path in paths:
+            with self.subTest(path=os.path.relpath(path, ROOT)):
+                self.assertValid(validator, self.github_workflow(path), path)
+
+    def test_github_schema_rejects_an_unknown_key(self):
+        validator = self.validator("github-workflow.json")
+        doc = self.github_workflow(os.path.join(ROOT, "examples", "ci", "github", "autofix-gate.yml"))
+        doc["jobs"]["gate"]["steps"][0]["withh"] = {}  # a step key GitHub does not know
+        self.assertRejected(validator, doc, ["jobs", "gate"])
+        doc = self.github_workflow(os.path.join(ROOT, "examples", "ci", "github", "autofix-gate.yml"))
+        doc["jobs"]["gate"]["runs_on"] = "ubuntu-latest"  # a job key GitHub does not know
+        self.assertRejected(validator, doc, ["jobs", "gate"])
+
+    def test_gitlab_files(self):
+        validator = self.validator("gitlab-ci.json")
+        paths = sorted(glob.glob(os.path.join(ROOT, "examples", "ci", "gitlab", "*.yml")))
+        self.assertEqual([os.path.basename(p) for p in paths],
+                         ["autofix-gate-health.gitlab-ci.yml", "autofix-gate.gitlab-ci.yml"])
+        for path in paths:
+            with self.subTest(path=os.path.relpath(path, ROOT)):
+                self.assertValid(validator, self.gitlab_file(path), path)
+
+    def test_gitlab_component(self):
+        validator = self.validator("gitlab-ci.json")
+        path = os.path.join(ROOT, "templates", "autofix-gate.yml")
+        with open(path, encoding="utf-8") as f:
+            header, separator, _ = f.read().partition("\n---\n")
+        self.assertEqual(separator, "\n---\n")
+        # The header document (spec: inputs) on its own, as GitLab reads it.
+        self.assertValid(validator, yaml.safe_load(header), "the spec header of templates/autofix-gate.yml")
+        # The jobs with the inputs interpolated: the defaults, and the example's inputs merged into it.
+        as_list = lambda path: path  # noqa: E731  !reference [a, b] as the list of strings
+        self.assertValid(validator, with_references(gitlab_runner.component_document(path, {}), as_list),
+                         "templates/autofix-gate.yml with its default inputs")
+        self.assertValid(validator, gitlab_pipeline(as_list), "templates/autofix-gate.yml with the example's inputs")
+
+    def test_gitlab_schema_rejects_an_unknown_key(self):
+        validator = self.validator("gitlab-ci.json")
         doc = gitlab_pipeline(lambda path: path)
-        self.assertValid(validator, doc, "templates/autofix-gate.yml with the example's inputs")
-        doc["autofix:gate"]["parallel"] = 0
-        self.assertTrue(list(validator.iter_errors(doc)))
+        doc["autofix:gate"]["scripts"] = ["true"]  # a job key GitLab does not know
+        self.assertRejected(validator, doc, ["autofix:gate"])
+        doc = gitlab_pipeline(lambda path: path)
+        doc["autofix:gate"]["parallel"] = 0  # parallel is 1 to 200
+        self.assertRejected(validator, doc, ["autofix:gate"])
+        with open(os.path.join(ROOT, "templates", "autofix-gate.yml"), encoding="utf-8") as f:
+            header = yaml.safe_load(f.read().partition("\n---\n")[0])
+        header["spec"]["input"] = {}  # spec knows only inputs
+        self.assertRejected(validator, header, ["spec"])
 
 
 def main():
     global ROOT, SCHEMAS
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--root", required=True)
-    parser.add_argument("--schemas", help="the folder with github-workflow.json and gitlab-ci.json")
+    parser.add_argument("--schemas", help="the folder with github-workflow.json and gitlab-ci.json "
+                                          "(default: tests/data/schemas)")
     args, rest = parser.parse_known_args()
     ROOT = os.path.abspath(args.root)
-    SCHEMAS = os.path.abspath(args.schemas or os.path.join(ROOT, "..", "shared", "schemas"))
+    SCHEMAS = os.path.abspath(args.schemas or os.path.join(ROOT, "tests", "data", "schemas"))
     result = unittest.main(argv=[sys.argv[0], "-v", *rest], exit=False).result
     if not result.wasSuccessful():
         sys.exit(1)
