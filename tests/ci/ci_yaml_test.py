@@ -79,7 +79,7 @@ def shell_snippets(node):
 
 
 class Common(unittest.TestCase):
-    def check_scripts(self, doc, variables):
+    def check_scripts(self, doc, variables, expected=ALL_SCRIPTS):
         self.assertTrue(variables["AUTOFIX_CI_SCRIPTS"].endswith("examples/ci/scripts"))
         called = set()
         for snippet in shell_snippets(doc):
@@ -89,7 +89,7 @@ class Common(unittest.TestCase):
             text = re.sub(r"\$\{\{.*?\}\}", "EXPR", snippet)
             proc = subprocess.run(["bash", "-n", "-c", text], capture_output=True, text=True)
             self.assertEqual(proc.returncode, 0, f"bash -n failed on:\n{snippet}\n{proc.stderr}")
-        self.assertEqual(called, ALL_SCRIPTS)
+        self.assertEqual(called, expected)
         for name in called:
             path = os.path.join(ROOT, "examples", "ci", "scripts", name)
             self.assertTrue(os.path.isfile(path), path)
@@ -122,7 +122,7 @@ class GitHubWorkflowTest(Common):
             self.assertEqual(self.jobs[job]["needs"], ["prepare", "merge-shards"])
             self.assertIn(f"contains(needs.merge-shards.outputs.verdicts, '{verdict}')", self.jobs[job]["if"])
             self.assertIn(f"{job}.sh --skip-other-verdicts", self.steps(job)[-1]["run"])
-        self.assertIn("AUTOFIX_VERDICTS", self.jobs["merge-shards"]["outputs"]["verdicts"])
+        self.assertEqual(self.jobs["merge-shards"]["outputs"]["verdicts"], "${{ steps.gate.outputs.verdicts }}")
         self.assertIn("AUTOFIX_TARGETS", self.jobs["prepare"]["outputs"]["targets"])
 
     def test_no_concurrency_group_cancels_a_run(self):
@@ -142,48 +142,61 @@ class GitHubWorkflowTest(Common):
         self.assertIn('"$HEAD_REPOSITORY" != "$GITHUB_REPOSITORY"', first["run"])
         self.assertIn('[ -z "$GATE_REPOSITORY" ]', first["run"])
 
-    def test_autofix_gate_is_built_once_and_handed_on_as_a_tar(self):
-        builds = [(job, s) for job in self.jobs for s in self.steps(job) if "cmake --build" in s.get("run", "")]
-        self.assertEqual([job for job, _ in builds], ["prepare"])
-        self.assertIn("tar -czf autofix-gate-tool.tar.gz", builds[0][1]["run"])
-        self.assertEqual(self.step_using("prepare", "actions/upload-artifact")["with"]["name"], "autofix-gate-tool")
-        for job in ("gate", "merge-shards", "accept", "review", "revert"):
-            names = [s["with"].get("name") for s in self.steps(job) if s.get("uses", "").startswith("actions/download-artifact")]
-            self.assertIn("autofix-gate-tool", names, job)
-            self.assertTrue(any("tar -xzf autofix-gate-tool.tar.gz" in s.get("run", "") for s in self.steps(job)), job)
-            self.assertFalse(any(s.get("with", {}).get("path") == ".autofix-gate" for s in self.steps(job)), job)
+    def action_steps(self, job):
+        return [s for s in self.steps(job) if s.get("uses") == "./.autofix-gate"]
+
+    def test_the_gate_steps_are_the_action_checked_out_beside_the_project(self):
+        # GitHub runs a local action only from the workspace: AutofixGate is checked out at .autofix-gate
+        # (the repository variables pin it) before the step that uses it, in every job that does.
+        for job in ("prepare", "gate", "merge-shards"):
+            steps = self.steps(job)
+            uses = steps.index(self.action_steps(job)[0])
+            checkouts = [s for s in steps[:uses] if s.get("uses", "").startswith("actions/checkout@")]
+            self.assertIn({"repository": "${{ vars.AUTOFIX_GATE_REPOSITORY }}", "ref": "${{ vars.AUTOFIX_GATE_REF }}",
+                           "path": ".autofix-gate"}, [c.get("with") for c in checkouts], job)
+        self.assertEqual([s["with"] for s in self.action_steps("prepare")], [{"part": "tool"}])
+        self.assertEqual(self.action_steps("prepare")[0]["if"], "steps.plan.outputs.AUTOFIX_TARGET_COUNT != '0'")
+        self.assertEqual(len(self.action_steps("gate")), 1)
+        self.assertEqual(len(self.action_steps("merge-shards")), 1)
+        for job in ("accept", "review", "revert"):
+            self.assertEqual(self.action_steps(job), [], job)
+
+    def test_autofix_gate_is_built_once_into_the_cache(self):
+        # No job compiles: `part: tool` in prepare builds into the actions cache, the shards and the merge
+        # restore it (the action's steps: tests/ci/action_test.py, ci.pipelines counts the builds).
+        builds = [job for job in self.jobs for s in self.steps(job) if "cmake" in s.get("run", "")]
+        self.assertEqual(builds, [])
+        for job in self.jobs:
+            for step in self.steps(job):
+                self.assertNotIn("autofix-gate-tool", str(step.get("with", {})), job)
+                if step.get("uses") == "./.autofix-gate" and job != "prepare":
+                    self.assertNotEqual(step["with"]["part"], "tool", job)
 
     def test_matrix_shards(self):
         self.assertEqual(self.jobs["gate"]["strategy"]["matrix"]["shard"], [1, 2])
-        runs = "\n".join(s.get("run", "") for s in self.steps("gate"))
-        self.assertIn('for-each-target.sh" gate.sh --shard "${{ matrix.shard }}/2"', runs)
-        self.assertIn("autofix-shard-", self.step_using("gate", "actions/upload-artifact")["with"]["name"])
-        downloads = [s for s in self.steps("merge-shards") if s.get("uses", "").startswith("actions/download-artifact")]
-        self.assertEqual(downloads[-1]["with"]["pattern"], "autofix-shard-*")
+        self.assertIs(self.jobs["gate"]["strategy"]["fail-fast"], False)
+        self.assertEqual(self.action_steps("gate")[0]["with"],
+                         {"targets": "${{ needs.prepare.outputs.targets }}", "shards": 2, "part": "${{ matrix.shard }}",
+                          "report-dir": "autofix-artifacts"})
+        merge = self.action_steps("merge-shards")[0]
+        self.assertEqual(merge["id"], "gate")
+        self.assertEqual({k: merge["with"][k] for k in ("targets", "shards", "part", "report-dir")},
+                         {"targets": "${{ needs.prepare.outputs.targets }}", "shards": 2, "part": "merge",
+                          "report-dir": "autofix-artifacts"})
 
     def test_reports(self):
-        runs = "\n".join(s.get("run", "") for s in self.steps("merge-shards"))
-        self.assertIn('cat autofix-artifacts/verdicts.env >> "$GITHUB_OUTPUT"', runs)
-        summary = [s for s in self.steps("merge-shards") if "GITHUB_STEP_SUMMARY" in s.get("run", "")]
-        self.assertEqual([s["run"] for s in summary], ['cat autofix-artifacts/summary.md >> "$GITHUB_STEP_SUMMARY"'])
-        self.assertIn("always()", summary[0]["if"])
-        # Tests and tiers as two check runs, so that neither counts the other's cases (docs/junit.md).
-        junit = [s for s in self.steps("merge-shards") if s.get("uses", "").startswith("mikepenz/action-junit-report@")]
-        self.assertEqual([(s["uses"], s["with"]["report_paths"], s["with"]["check_name"]) for s in junit],
-                         [("mikepenz/action-junit-report@v6", "autofix-artifacts/targets/*/report/junit.xml", "autofix-gate tests"),
-                          ("mikepenz/action-junit-report@v6", "autofix-artifacts/targets/*/report/autofix-tiers.xml",
-                           "autofix-gate tiers")])
-        for step in junit:
-            self.assertIn(step["with"]["report_paths"], step["if"])
-            # tests/junit/junit_readers.py reads this template from here to check the titles.
-            self.assertEqual(step["with"]["check_title_template"], "{{CLASS_NAME}}.{{TEST_NAME}}")
-        sarif = self.step_using("merge-shards", "github/codeql-action/upload-sarif")
-        self.assertEqual(sarif["uses"], "github/codeql-action/upload-sarif@v4")
-        self.assertEqual(sarif["with"], {"sarif_file": "autofix-artifacts/targets/1/report/autofix.sarif",
-                                         "category": "autofix-gate"})
-        self.assertIn("always()", sarif["if"])
-        self.assertEqual(self.jobs["merge-shards"]["permissions"]["security-events"], "write")
-        self.assertEqual(self.step_using("merge-shards", "actions/upload-artifact")["with"]["name"], "autofix-report")
+        merge = self.action_steps("merge-shards")[0]
+        # The action publishes: the job summary, tests and tiers as two check runs, SARIF for one change.
+        self.assertIs(merge["with"]["junit"], True)
+        self.assertIs(merge["with"]["upload-sarif"], True)
+        self.assertEqual(self.jobs["merge-shards"]["permissions"],
+                         {"contents": "read", "checks": "write", "security-events": "write"})
+        upload = self.step_using("merge-shards", "actions/upload-artifact")
+        self.assertEqual(upload["with"], {"name": "autofix-report", "path": "autofix-artifacts/"})
+        self.assertEqual(upload["if"], "always()")
+        for job in ("accept", "review", "revert"):
+            download = self.step_using(job, "actions/download-artifact")
+            self.assertEqual(download["with"], {"name": "autofix-report", "path": "autofix-artifacts"}, job)
 
     def test_review_labels_and_pushing_jobs_may_write(self):
         hook = [s for s in self.steps("review") if "AUTOFIX_REVIEW_COMMAND" in s.get("env", {})][0]
@@ -197,7 +210,12 @@ class GitHubWorkflowTest(Common):
             self.assertEqual(self.step_using(job, "actions/checkout")["with"]["fetch-depth"], 0)
 
     def test_scripts_exist_and_snippets_parse(self):
-        self.check_scripts(self.doc, self.doc["env"])
+        # gate.sh and merge-shards.sh run inside the action (scripts/ci-action.sh).
+        self.check_scripts(self.doc, self.doc["env"], ALL_SCRIPTS - {"gate.sh", "merge-shards.sh"})
+        with open(os.path.join(ROOT, "scripts", "ci-action.sh"), encoding="utf-8") as f:
+            action_script = f.read()
+        for name in ("for-each-target.sh", "gate.sh", "merge-shards.sh"):
+            self.assertIn(name, action_script)
 
 
 class HealthScheduleTest(unittest.TestCase):
