@@ -218,6 +218,44 @@ class GitHubWorkflowTest(Common):
             self.assertIn(name, action_script)
 
 
+class SudoTest(unittest.TestCase):
+    """scripts/install-deps.sh (and apt-get) need root: every call in examples/ci and the component goes
+    through ${SUDO}, which the job sets from `id -u` (empty as root, where a container may have no sudo;
+    sudo otherwise, as on GitHub's runners), as the action's ci-action-tool.sh does."""
+    SUDO = 'SUDO=$([ "$(id -u)" -eq 0 ] || echo sudo)'
+    FILES = ("examples/ci/github/autofix-gate-health.yml", "examples/ci/gitlab/autofix-gate-health.gitlab-ci.yml",
+             "templates/autofix-gate.yml")
+
+    def lines(self, relative):
+        with open(os.path.join(ROOT, relative), encoding="utf-8") as f:
+            return f.read().splitlines()
+
+    def test_every_call_goes_through_sudo_set_from_id(self):
+        for relative in self.FILES:
+            with self.subTest(file=relative):
+                lines = self.lines(relative)
+                defined = [i for i, line in enumerate(lines) if self.SUDO in line]
+                self.assertEqual(len(defined), 1, relative)
+                calls = [(i, line) for i, line in enumerate(lines) if re.search(r"install-deps\.sh( |$)|apt-get ", line)
+                         and "tar -czf" not in line]
+                self.assertTrue(calls, relative)
+                for i, line in calls:
+                    self.assertGreater(i, defined[0], line)
+                    for call in re.findall(r"(\S+ )?(\S*install-deps\.sh|apt-get) ", line + " "):
+                        self.assertEqual(call[0], "${SUDO} ", line)
+
+    def test_sudo_is_empty_for_root_and_sudo_otherwise(self):
+        import tempfile
+        with tempfile.TemporaryDirectory() as stub:
+            for uid, expected in (("0", ""), ("1001", "sudo")):
+                with open(os.path.join(stub, "id"), "w") as f:
+                    f.write(f"#!/bin/sh\necho {uid}\n")
+                os.chmod(os.path.join(stub, "id"), 0o755)
+                proc = subprocess.run(["bash", "-c", self.SUDO + '; printf %s "$SUDO"'], capture_output=True, text=True,
+                                      env=dict(os.environ, PATH=stub + os.pathsep + os.environ["PATH"]))
+                self.assertEqual((proc.returncode, proc.stdout), (0, expected), uid)
+
+
 class HealthScheduleTest(unittest.TestCase):
     """The scheduled health checks (examples/ci/*/autofix-gate-health*): when they run, what they may do,
     and that they run health.sh, whose behaviour tests/ci/ci_scripts_test.py HealthScriptTest checks."""
