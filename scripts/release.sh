@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # Cuts release X.Y.Z (docs/releasing.md): sets the project version in CMakeLists.txt, turns the changelog's
-# "Unreleased" section into "X.Y.Z - <today>", commits both and makes the annotated tag vX.Y.Z.
+# "Unreleased" section into "X.Y.Z - <today>", commits both, makes the annotated tag vX.Y.Z and moves the
+# major tag vX (v0 for 0.y.z; annotated, forced) to it, which `uses: <owner>/autofixgate@vX` follows.
 # Refuses (exit 2, nothing changed) on a dirty tree, a version that is not X.Y.Z or not newer than the
 # current one, an existing tag, or an empty "Unreleased" section. Pushing is left to the caller:
-#   git push origin main vX.Y.Z
+#   git push origin main vX.Y.Z && git push --force origin vX
 set -euo pipefail
 
 fail() { echo "release: error: $1" >&2; [ -n "${2:-}" ] && echo "release: hint: $2" >&2; exit 2; }
@@ -44,4 +45,7 @@ mv CHANGELOG.md.new CHANGELOG.md
 git add CMakeLists.txt CHANGELOG.md
 git commit -q -m "Release $version"
 git tag -a "v$version" -m "AutofixGate $version"
-echo "release: v$version tagged at $(git rev-parse --short HEAD); push with: git push origin HEAD v$version"
+major=v${version%%.*}
+git tag -a -f "$major" -m "AutofixGate $version (the latest $major.y.z release)" >/dev/null
+echo "release: v$version tagged at $(git rev-parse --short HEAD), $major moved there;" \
+  "push with: git push origin HEAD v$version && git push --force origin $major"

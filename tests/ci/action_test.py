@@ -12,7 +12,7 @@ component (templates/autofix-gate.yml) (docs/ci-components.md).
                  action's source, a release's .deb, a release's tag cloned: stand-in gh, a bare repository as
                  the server); the refusals
   ComponentTest  the component's spec header, what each input changes (as gitlab_runner.py interpolates them),
-                 bad inputs refused; against GitLab's ci.json when it is in --schemas DIR (skipped otherwise)
+                 bad inputs refused; its header against GitLab's ci.json (--schemas DIR, default tests/data/schemas)
 
     action_test.py --root SOURCE_DIR --gate AUTOFIX_GATE [--schemas DIR] [unittest arguments]
 """
@@ -72,8 +72,8 @@ class ActionTest(unittest.TestCase):
     def test_inputs_outputs_and_steps(self):
         action = load_action()
         self.assertEqual(action["runs"]["using"], "composite")
-        self.assertEqual(list(action["inputs"]), ["base", "shards", "part", "config", "build-dir", "report-dir",
-                                                  "upload-sarif", "junit", "version"])
+        self.assertEqual(list(action["inputs"]), ["base", "shards", "part", "targets", "config", "build-dir",
+                                                  "report-dir", "upload-sarif", "junit", "version"])
         steps = action["runs"]["steps"]
         used = set()
         for step in steps:
@@ -96,7 +96,7 @@ class ActionTest(unittest.TestCase):
             self.assertTrue(m, output["value"])
             self.assertIn(m.group(1), ids)
             self.assertEqual(m.group(2), name)
-        self.assertEqual(list(action["outputs"]), ["verdict", "report"])
+        self.assertEqual(list(action["outputs"]), ["verdict", "report", "verdicts"])
 
 
     def test_documented_uses_name_only_declared_inputs(self):
@@ -140,7 +140,7 @@ class ComponentTest(unittest.TestCase):
         header = yaml.safe_load(header_text)
         self.assertEqual(list(header), ["spec"])
         spec = header["spec"]["inputs"]
-        self.assertEqual(list(spec), ["repository", "version", "shards", "config", "image", "stage-prepare",
+        self.assertEqual(list(spec), ["repository", "version", "shards", "base", "config", "image", "stage-prepare",
                                       "stage-gate", "stage-merge", "stage-accept", "stage-review", "stage-revert"])
         for name, s in spec.items():
             self.assertIn("description", s, name)
@@ -150,19 +150,23 @@ class ComponentTest(unittest.TestCase):
 
     def test_inputs(self):
         stages = {f"stage-{s}": f"autofix-{s}" for s in ("prepare", "gate", "merge", "accept", "review", "revert")}
-        doc = component(dict(stages, shards=3, config="ci/gate.json", version="v0.2.0", image="ubuntu:24.04"))
+        doc = component(dict(stages, shards=3, config="ci/gate.json", version="v0.2.0", image="ubuntu:24.04",
+                             base="release/1.x"))
         self.assertEqual(doc["stages"], list(stages.values()))
         for job, stage in (("prepare", "prepare"), ("gate", "gate"), ("merge", "merge"), ("tiers", "accept"),
                            ("accept", "accept"), ("review", "review"), ("revert", "revert")):
             self.assertEqual(doc[f"autofix:{job}"]["stage"], f"autofix-{stage}", job)
         self.assertEqual(doc["autofix:gate"]["parallel"], 3)
-        self.assertEqual({k: doc["variables"][k] for k in ("AUTOFIX_CI_SHARDS", "AUTOFIX_CI_CONFIG", "AUTOFIX_GATE_REF")},
-                         {"AUTOFIX_CI_SHARDS": "3", "AUTOFIX_CI_CONFIG": "ci/gate.json", "AUTOFIX_GATE_REF": "v0.2.0"})
+        self.assertEqual({k: doc["variables"][k] for k in ("AUTOFIX_CI_SHARDS", "AUTOFIX_CI_CONFIG", "AUTOFIX_GATE_REF",
+                                                           "AUTOFIX_CI_BASE_COMMIT")},
+                         {"AUTOFIX_CI_SHARDS": "3", "AUTOFIX_CI_CONFIG": "ci/gate.json", "AUTOFIX_GATE_REF": "v0.2.0",
+                          "AUTOFIX_CI_BASE_COMMIT": "release/1.x"})
         self.assertEqual(doc[".autofix-job"]["image"], "ubuntu:24.04")
         self.assertEqual(doc["autofix:tiers"]["image"], "ubuntu:24.04")
         defaults = component({})
         self.assertEqual(defaults["autofix:gate"]["parallel"], 2)
         self.assertEqual(defaults["variables"]["AUTOFIX_CI_CONFIG"], "")
+        self.assertEqual(defaults["variables"]["AUTOFIX_CI_BASE_COMMIT"], "")  # plan.sh decides by the event
 
     def test_bad_inputs_are_refused(self):
         for inputs, message in (({"shard": 2}, "unknown inputs ['shard']"),
@@ -174,8 +178,6 @@ class ComponentTest(unittest.TestCase):
 
     def test_gitlab_schema(self):
         path = os.path.join(SCHEMAS, "gitlab-ci.json")
-        if not os.path.isfile(path):
-            self.skipTest(f"no schema at {path}; put GitLab's ci.json there (as gitlab-ci.json) to validate against it")
         import jsonschema
         with open(path) as f:
             schema = json.load(f)
@@ -381,6 +383,28 @@ class GateStepTest(unittest.TestCase):
         self.assertEqual((gate["verdict"], gate["report"]), ("rejected", "autofix-report/report/report.json"))
         self.assertIn("rejected", gate["(summary)"].lower())
 
+    def test_several_targets_each_get_a_verdict(self):
+        """`targets` (the plan's BASE..HEAD list): each change judged on its own, one verdict each, the worst
+        as `verdict`; no single report.json or SARIF, the JUnit files as one glob; the tree unchanged."""
+        targets = f"{self.base}..{self.good} {self.base}..{self.bad}"
+        rc, outputs, workspace = self.job(self.good, {"targets": targets, "report-dir": "autofix-artifacts"})
+        gate = outputs["gate"]
+        self.assertEqual(rc, 0, gate["(log)"])
+        self.assertEqual({k: gate[k] for k in ("verdict", "verdicts", "report", "junit", "tiers", "sarif")},
+                         {"verdict": "rejected", "verdicts": "accepted rejected", "report": "",
+                          "junit": "autofix-artifacts/targets/*/report/junit.xml",
+                          "tiers": "autofix-artifacts/targets/*/report/autofix-tiers.xml", "sarif": ""})
+        for n, verdict in ((1, "accepted"), (2, "rejected")):
+            with open(os.path.join(workspace, "autofix-artifacts", "targets", str(n), "report", "report.json")) as f:
+                self.assertEqual(json.load(f)["verdict"], verdict)
+        self.assertEqual([line for line in gate["(summary)"].splitlines() if line.startswith("## ")],
+                         [f"## {self.base}..{self.good}: accepted",
+                          "## AutofixGate: Accepted: the build passed, no test regressed",
+                          f"## {self.base}..{self.bad}: rejected",
+                          "## AutofixGate: Rejected: 1 test broken by the fix (`other_is_ok`)"])
+        self.assertEqual(self.git(workspace, "status", "--porcelain"), "")
+        self.assertEqual(self.git(workspace, "rev-parse", "HEAD"), self.good)
+
     def test_refusals(self):
         for inputs, message in (({"shards": "0"}, "the input shards is '0'; give a number of shards, 1 or more"),
                                 ({"shards": "2", "part": "3"},
@@ -397,10 +421,10 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--root", required=True)
     parser.add_argument("--gate", required=True)
-    parser.add_argument("--schemas", help="the folder with gitlab-ci.json")
+    parser.add_argument("--schemas", help="the folder with gitlab-ci.json (default: tests/data/schemas)")
     args, rest = parser.parse_known_args()
     ROOT, GATE = os.path.abspath(args.root), os.path.abspath(args.gate)
-    SCHEMAS = os.path.abspath(args.schemas or os.path.join(ROOT, "..", "shared", "schemas"))
+    SCHEMAS = os.path.abspath(args.schemas or os.path.join(ROOT, "tests", "data", "schemas"))
     result = unittest.main(argv=[sys.argv[0], "-v", *rest], exit=False).result
     sys.exit(0 if result.wasSuccessful() else 1)
 

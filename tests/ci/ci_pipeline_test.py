@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: MIT
 """The CI examples end to end: the real GitHub workflow and the real GitLab template, run for real events by
 the emulators in github_runner.py and gitlab_runner.py, call the real scripts against a bare repository on
-disk. AutofixGate itself comes from a repository on disk holding the scripts under test, a CMake project
-that "builds" a stand-in autofix-gate (and counts its builds), and a no-op install-deps.sh. The stand-in
+disk. AutofixGate itself comes from a repository on disk holding the scripts and the GitHub Action under test
+(action.yml with its scripts), a CMake project that "builds" and installs a stand-in autofix-gate (and
+counts its builds), and a no-op install-deps.sh. The stand-in
 really judges: it runs the project's check.sh at the base and at the head it is given, and rejects a change
 when the check passed at the base and fails at the head.
 
@@ -62,6 +63,9 @@ def reports(out, verdict):
         f'<?xml version="1.0" encoding="UTF-8"?>\n<testsuites tests="1" failures="0"><testsuite name="tiers" '
         f'tests="1" failures="0"><testcase classname="ctest" name="tests"/></testsuite></testsuites>\n')
     open(os.path.join(out, "gl-code-quality-report.json"), "w").write("[]\n")
+if args[0] == "--version":
+    print("autofix-gate 0.0.0 (stand-in)")
+    sys.exit(0)
 if args[0] == "verify":
     root, base, head = opt("-C"), opt("--base"), opt("--head")
     verdict = "rejected" if passes(root, base) and not passes(root, head) else "accepted"
@@ -110,7 +114,10 @@ class PipelineTestCase(unittest.TestCase):
         """AutofixGate as CI fetches it: the scripts under test and a build of the stand-in binary."""
         path = os.path.join(self.sb.dir, "autofix gate source")
         run(["git", "init", "--quiet", "-b", "main", path], env=self.sb.env)
-        run(["cp", "-R", os.path.join(ARGS.root, "examples"), path], env=self.sb.env)
+        run(["cp", "-R", os.path.join(ARGS.root, "examples"), os.path.join(ARGS.root, "action.yml"), path], env=self.sb.env)
+        os.makedirs(os.path.join(path, "scripts"))
+        for name in ("ci-action.sh", "ci-action-tool.sh"):  # the action's scripts
+            run(["cp", os.path.join(ARGS.root, "scripts", name), os.path.join(path, "scripts")], env=self.sb.env)
         write(os.path.join(path, "fake-gate.py"), FAKE_GATE, mode=0o755)
         write(os.path.join(path, "scripts", "install-deps.sh"), "#!/bin/sh\necho 'install-deps: (stand-in)'\n", mode=0o755)
         write(os.path.join(path, "record-build.sh"), f"#!/bin/sh\necho built >> '{self.builds}'\n", mode=0o755)
@@ -123,6 +130,7 @@ class PipelineTestCase(unittest.TestCase):
               COMMAND sh "${CMAKE_SOURCE_DIR}/record-build.sh"
               COMMAND "${CMAKE_COMMAND}" -E copy "${CMAKE_SOURCE_DIR}/fake-gate.py" "${CMAKE_BINARY_DIR}/autofix-gate"
               VERBATIM)
+            install(PROGRAMS "${CMAKE_BINARY_DIR}/autofix-gate" DESTINATION bin)
             """))
         git = lambda *a: run(["git", "-C", path, *a], env=self.sb.env)
         git("add", "--all")
@@ -436,6 +444,25 @@ class GitLabPipelineTest(PipelineTestCase):
         p, commits, pushes = self.three_fixes(push_each=True)
         self.run_pipelines(*(self.push_pipeline("main", *push) for push in pushes))
         self.assertThreeVerdictsAndOneRevert(p, commits, self.describe)
+
+    def test_the_base_input_judges_the_head_against_that_commit_once(self):
+        # Three fix commits in one push would get a verdict each; with the component's `base` input the
+        # pipeline judges the head against that commit, once: C1..C3, which breaks the check (C2).
+        p, commits, pushes = self.three_fixes(push_each=False)
+        c1, c2, c3 = commits
+        pinned = os.path.join(self.runs_dir, "based .gitlab-ci.yml")
+        with open(pinned, "w") as f:
+            yaml.safe_dump({"include": [{"component": "$CI_SERVER_FQDN/acme/autofixgate/autofix-gate@main",
+                                         "inputs": {"repository": self.tool, "version": "main", "shards": 2,
+                                                    "base": c1}}]}, f)
+        self.pipelines.append(Pipeline(
+            pinned, self.runs_dir, self.sb.remote, self.push_pipeline("main", *pushes[0]), env=self.sb.env,
+            push_urls=[PUSH_URL], components=COMPONENTS, name="pipeline with a base",
+            project_variables={"AUTOFIX_PUSH_TOKEN": "fake-push-token", "AUTOFIX_API_TOKEN": "fake-api-token"}).run())
+        self.assertEqual(self.judged(), {(c1, c3): {"rejected"}}, self.describe())
+        self.assertEqual(len(self.calls("merge")), 1, self.describe())
+        self.assertIn(f"AUTOFIX_CI_BASE_COMMIT is '{c1}': judging one change, {c1}..{c3}",
+                      self.pipelines[0].output_of("autofix:prepare"))
 
     def test_a_fork_merge_request_fails_with_a_clear_message(self):
         b, m, h = self.branch_moved_scenario()

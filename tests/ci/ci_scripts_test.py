@@ -576,6 +576,13 @@ class PlanScriptTest(ScriptTestCase):
         # A new branch (before is all zeros) or a pipeline run by hand: the head commit alone.
         self.assertEqual(self.plan(c2, 0, AUTOFIX_CI_EVENT="push", AUTOFIX_CI_BRANCH="main", AUTOFIX_CI_BEFORE="0" * 40),
                          [f"{human}..{c2}"])
+        # A fixed base (the GitLab component's `base` input): the head against it, one change; one that
+        # cannot be resolved fails.
+        self.assertEqual(self.plan(c3, 0, f"AUTOFIX_CI_BASE_COMMIT is '{c1}': judging one change, {c1}..{c3}",
+                                   AUTOFIX_CI_EVENT="push", AUTOFIX_CI_BRANCH="main", AUTOFIX_CI_BEFORE=self.base,
+                                   AUTOFIX_CI_BASE_COMMIT=c1), [f"{c1}..{c3}"])
+        self.plan(c3, 4, "cannot resolve the base 'no-such-ref'", AUTOFIX_CI_EVENT="push", AUTOFIX_CI_BRANCH="main",
+                  AUTOFIX_CI_BEFORE=self.base, AUTOFIX_CI_BASE_COMMIT="no-such-ref")
 
     def test_a_force_push_to_main_judges_from_the_common_history(self):
         gone = self.sb.commit({"a.txt": "gone\n"}, fix_message("gone"))

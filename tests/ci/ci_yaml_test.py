@@ -3,13 +3,15 @@
 """Parses the CI examples with PyYAML (Debian package python3-yaml) and checks their structure: the
 stages and jobs of the flow, sharding, the reports, that every script they call exists, and what must
 never come back (a concurrency group that cancels runs, a build in every job, a tag that does not exist).
-SchemaTest validates both files against the schemas the platforms use (python3-jsonschema), read from
---schemas DIR (default: ../shared/schemas beside the source directory); it is skipped, saying why, when a
-schema file or jsonschema is missing (exit 77 when every test ran was skipped).
+SchemaTest validates every file of examples/ci/github and examples/ci/gitlab and the component
+templates/autofix-gate.yml against the schemas the platforms use (python3-jsonschema), read from
+--schemas DIR (default: tests/data/schemas, where they are checked in); a missing schema fails, a missing
+jsonschema module skips (exit 77 when every test ran was skipped).
 
     ci_yaml_test.py --root SOURCE_DIR [--schemas DIR] [unittest arguments, e.g. SchemaTest]
 """
 import argparse
+import glob
 import os
 import re
 import subprocess
@@ -77,7 +79,7 @@ def shell_snippets(node):
 
 
 class Common(unittest.TestCase):
-    def check_scripts(self, doc, variables):
+    def check_scripts(self, doc, variables, expected=ALL_SCRIPTS):
         self.assertTrue(variables["AUTOFIX_CI_SCRIPTS"].endswith("examples/ci/scripts"))
         called = set()
         for snippet in shell_snippets(doc):
@@ -87,7 +89,7 @@ class Common(unittest.TestCase):
             text = re.sub(r"\$\{\{.*?\}\}", "EXPR", snippet)
             proc = subprocess.run(["bash", "-n", "-c", text], capture_output=True, text=True)
             self.assertEqual(proc.returncode, 0, f"bash -n failed on:\n{snippet}\n{proc.stderr}")
-        self.assertEqual(called, ALL_SCRIPTS)
+        self.assertEqual(called, expected)
         for name in called:
             path = os.path.join(ROOT, "examples", "ci", "scripts", name)
             self.assertTrue(os.path.isfile(path), path)
@@ -120,7 +122,7 @@ class GitHubWorkflowTest(Common):
             self.assertEqual(self.jobs[job]["needs"], ["prepare", "merge-shards"])
             self.assertIn(f"contains(needs.merge-shards.outputs.verdicts, '{verdict}')", self.jobs[job]["if"])
             self.assertIn(f"{job}.sh --skip-other-verdicts", self.steps(job)[-1]["run"])
-        self.assertIn("AUTOFIX_VERDICTS", self.jobs["merge-shards"]["outputs"]["verdicts"])
+        self.assertEqual(self.jobs["merge-shards"]["outputs"]["verdicts"], "${{ steps.gate.outputs.verdicts }}")
         self.assertIn("AUTOFIX_TARGETS", self.jobs["prepare"]["outputs"]["targets"])
 
     def test_no_concurrency_group_cancels_a_run(self):
@@ -140,48 +142,61 @@ class GitHubWorkflowTest(Common):
         self.assertIn('"$HEAD_REPOSITORY" != "$GITHUB_REPOSITORY"', first["run"])
         self.assertIn('[ -z "$GATE_REPOSITORY" ]', first["run"])
 
-    def test_autofix_gate_is_built_once_and_handed_on_as_a_tar(self):
-        builds = [(job, s) for job in self.jobs for s in self.steps(job) if "cmake --build" in s.get("run", "")]
-        self.assertEqual([job for job, _ in builds], ["prepare"])
-        self.assertIn("tar -czf autofix-gate-tool.tar.gz", builds[0][1]["run"])
-        self.assertEqual(self.step_using("prepare", "actions/upload-artifact")["with"]["name"], "autofix-gate-tool")
-        for job in ("gate", "merge-shards", "accept", "review", "revert"):
-            names = [s["with"].get("name") for s in self.steps(job) if s.get("uses", "").startswith("actions/download-artifact")]
-            self.assertIn("autofix-gate-tool", names, job)
-            self.assertTrue(any("tar -xzf autofix-gate-tool.tar.gz" in s.get("run", "") for s in self.steps(job)), job)
-            self.assertFalse(any(s.get("with", {}).get("path") == ".autofix-gate" for s in self.steps(job)), job)
+    def action_steps(self, job):
+        return [s for s in self.steps(job) if s.get("uses") == "./.autofix-gate"]
+
+    def test_the_gate_steps_are_the_action_checked_out_beside_the_project(self):
+        # GitHub runs a local action only from the workspace: AutofixGate is checked out at .autofix-gate
+        # (the repository variables pin it) before the step that uses it, in every job that does.
+        for job in ("prepare", "gate", "merge-shards"):
+            steps = self.steps(job)
+            uses = steps.index(self.action_steps(job)[0])
+            checkouts = [s for s in steps[:uses] if s.get("uses", "").startswith("actions/checkout@")]
+            self.assertIn({"repository": "${{ vars.AUTOFIX_GATE_REPOSITORY }}", "ref": "${{ vars.AUTOFIX_GATE_REF }}",
+                           "path": ".autofix-gate"}, [c.get("with") for c in checkouts], job)
+        self.assertEqual([s["with"] for s in self.action_steps("prepare")], [{"part": "tool"}])
+        self.assertEqual(self.action_steps("prepare")[0]["if"], "steps.plan.outputs.AUTOFIX_TARGET_COUNT != '0'")
+        self.assertEqual(len(self.action_steps("gate")), 1)
+        self.assertEqual(len(self.action_steps("merge-shards")), 1)
+        for job in ("accept", "review", "revert"):
+            self.assertEqual(self.action_steps(job), [], job)
+
+    def test_autofix_gate_is_built_once_into_the_cache(self):
+        # No job compiles: `part: tool` in prepare builds into the actions cache, the shards and the merge
+        # restore it (the action's steps: tests/ci/action_test.py, ci.pipelines counts the builds).
+        builds = [job for job in self.jobs for s in self.steps(job) if "cmake" in s.get("run", "")]
+        self.assertEqual(builds, [])
+        for job in self.jobs:
+            for step in self.steps(job):
+                self.assertNotIn("autofix-gate-tool", str(step.get("with", {})), job)
+                if step.get("uses") == "./.autofix-gate" and job != "prepare":
+                    self.assertNotEqual(step["with"]["part"], "tool", job)
 
     def test_matrix_shards(self):
         self.assertEqual(self.jobs["gate"]["strategy"]["matrix"]["shard"], [1, 2])
-        runs = "\n".join(s.get("run", "") for s in self.steps("gate"))
-        self.assertIn('for-each-target.sh" gate.sh --shard "${{ matrix.shard }}/2"', runs)
-        self.assertIn("autofix-shard-", self.step_using("gate", "actions/upload-artifact")["with"]["name"])
-        downloads = [s for s in self.steps("merge-shards") if s.get("uses", "").startswith("actions/download-artifact")]
-        self.assertEqual(downloads[-1]["with"]["pattern"], "autofix-shard-*")
+        self.assertIs(self.jobs["gate"]["strategy"]["fail-fast"], False)
+        self.assertEqual(self.action_steps("gate")[0]["with"],
+                         {"targets": "${{ needs.prepare.outputs.targets }}", "shards": 2, "part": "${{ matrix.shard }}",
+                          "report-dir": "autofix-artifacts"})
+        merge = self.action_steps("merge-shards")[0]
+        self.assertEqual(merge["id"], "gate")
+        self.assertEqual({k: merge["with"][k] for k in ("targets", "shards", "part", "report-dir")},
+                         {"targets": "${{ needs.prepare.outputs.targets }}", "shards": 2, "part": "merge",
+                          "report-dir": "autofix-artifacts"})
 
     def test_reports(self):
-        runs = "\n".join(s.get("run", "") for s in self.steps("merge-shards"))
-        self.assertIn('cat autofix-artifacts/verdicts.env >> "$GITHUB_OUTPUT"', runs)
-        summary = [s for s in self.steps("merge-shards") if "GITHUB_STEP_SUMMARY" in s.get("run", "")]
-        self.assertEqual([s["run"] for s in summary], ['cat autofix-artifacts/summary.md >> "$GITHUB_STEP_SUMMARY"'])
-        self.assertIn("always()", summary[0]["if"])
-        # Tests and tiers as two check runs, so that neither counts the other's cases (docs/junit.md).
-        junit = [s for s in self.steps("merge-shards") if s.get("uses", "").startswith("mikepenz/action-junit-report@")]
-        self.assertEqual([(s["uses"], s["with"]["report_paths"], s["with"]["check_name"]) for s in junit],
-                         [("mikepenz/action-junit-report@v6", "autofix-artifacts/targets/*/report/junit.xml", "autofix-gate tests"),
-                          ("mikepenz/action-junit-report@v6", "autofix-artifacts/targets/*/report/autofix-tiers.xml",
-                           "autofix-gate tiers")])
-        for step in junit:
-            self.assertIn(step["with"]["report_paths"], step["if"])
-            # tests/junit/junit_readers.py reads this template from here to check the titles.
-            self.assertEqual(step["with"]["check_title_template"], "{{CLASS_NAME}}.{{TEST_NAME}}")
-        sarif = self.step_using("merge-shards", "github/codeql-action/upload-sarif")
-        self.assertEqual(sarif["uses"], "github/codeql-action/upload-sarif@v4")
-        self.assertEqual(sarif["with"], {"sarif_file": "autofix-artifacts/targets/1/report/autofix.sarif",
-                                         "category": "autofix-gate"})
-        self.assertIn("always()", sarif["if"])
-        self.assertEqual(self.jobs["merge-shards"]["permissions"]["security-events"], "write")
-        self.assertEqual(self.step_using("merge-shards", "actions/upload-artifact")["with"]["name"], "autofix-report")
+        merge = self.action_steps("merge-shards")[0]
+        # The action publishes: the job summary, tests and tiers as two check runs, SARIF for one change.
+        self.assertIs(merge["with"]["junit"], True)
+        self.assertIs(merge["with"]["upload-sarif"], True)
+        self.assertEqual(self.jobs["merge-shards"]["permissions"],
+                         {"contents": "read", "checks": "write", "security-events": "write"})
+        upload = self.step_using("merge-shards", "actions/upload-artifact")
+        self.assertEqual(upload["with"], {"name": "autofix-report", "path": "autofix-artifacts/"})
+        self.assertEqual(upload["if"], "always()")
+        for job in ("accept", "review", "revert"):
+            download = self.step_using(job, "actions/download-artifact")
+            self.assertEqual(download["with"], {"name": "autofix-report", "path": "autofix-artifacts"}, job)
 
     def test_review_labels_and_pushing_jobs_may_write(self):
         hook = [s for s in self.steps("review") if "AUTOFIX_REVIEW_COMMAND" in s.get("env", {})][0]
@@ -195,7 +210,50 @@ class GitHubWorkflowTest(Common):
             self.assertEqual(self.step_using(job, "actions/checkout")["with"]["fetch-depth"], 0)
 
     def test_scripts_exist_and_snippets_parse(self):
-        self.check_scripts(self.doc, self.doc["env"])
+        # gate.sh and merge-shards.sh run inside the action (scripts/ci-action.sh).
+        self.check_scripts(self.doc, self.doc["env"], ALL_SCRIPTS - {"gate.sh", "merge-shards.sh"})
+        with open(os.path.join(ROOT, "scripts", "ci-action.sh"), encoding="utf-8") as f:
+            action_script = f.read()
+        for name in ("for-each-target.sh", "gate.sh", "merge-shards.sh"):
+            self.assertIn(name, action_script)
+
+
+class SudoTest(unittest.TestCase):
+    """scripts/install-deps.sh (and apt-get) need root: every call in examples/ci and the component goes
+    through ${SUDO}, which the job sets from `id -u` (empty as root, where a container may have no sudo;
+    sudo otherwise, as on GitHub's runners), as the action's ci-action-tool.sh does."""
+    SUDO = 'SUDO=$([ "$(id -u)" -eq 0 ] || echo sudo)'
+    FILES = ("examples/ci/github/autofix-gate-health.yml", "examples/ci/gitlab/autofix-gate-health.gitlab-ci.yml",
+             "templates/autofix-gate.yml")
+
+    def lines(self, relative):
+        with open(os.path.join(ROOT, relative), encoding="utf-8") as f:
+            return f.read().splitlines()
+
+    def test_every_call_goes_through_sudo_set_from_id(self):
+        for relative in self.FILES:
+            with self.subTest(file=relative):
+                lines = self.lines(relative)
+                defined = [i for i, line in enumerate(lines) if self.SUDO in line]
+                self.assertEqual(len(defined), 1, relative)
+                calls = [(i, line) for i, line in enumerate(lines) if re.search(r"install-deps\.sh( |$)|apt-get ", line)
+                         and "tar -czf" not in line]
+                self.assertTrue(calls, relative)
+                for i, line in calls:
+                    self.assertGreater(i, defined[0], line)
+                    for call in re.findall(r"(\S+ )?(\S*install-deps\.sh|apt-get) ", line + " "):
+                        self.assertEqual(call[0], "${SUDO} ", line)
+
+    def test_sudo_is_empty_for_root_and_sudo_otherwise(self):
+        import tempfile
+        with tempfile.TemporaryDirectory() as stub:
+            for uid, expected in (("0", ""), ("1001", "sudo")):
+                with open(os.path.join(stub, "id"), "w") as f:
+                    f.write(f"#!/bin/sh\necho {uid}\n")
+                os.chmod(os.path.join(stub, "id"), 0o755)
+                proc = subprocess.run(["bash", "-c", self.SUDO + '; printf %s "$SUDO"'], capture_output=True, text=True,
+                                      env=dict(os.environ, PATH=stub + os.pathsep + os.environ["PATH"]))
+                self.assertEqual((proc.returncode, proc.stdout), (0, expected), uid)
 
 
 class HealthScheduleTest(unittest.TestCase):
@@ -316,14 +374,13 @@ class GitLabTemplateTest(Common):
 
 
 class SchemaTest(unittest.TestCase):
-    """Both files against the schemas GitHub's and GitLab's editors use (third-party files kept outside
-    the repository, see SCHEMAS)."""
+    """Every CI file of examples/ci and the component against the schemas GitHub's and GitLab's editors use,
+    checked in at tests/data/schemas (SchemaStore's github-workflow.json, GitLab's ci.json as gitlab-ci.json;
+    tests/data/schemas/README.md), and a key each schema rejects, so that the check cannot pass vacuously."""
 
     def validator(self, name):
         path = os.path.join(SCHEMAS, name)
-        if not os.path.isfile(path):
-            self.skipTest(f"no schema at {path}; put SchemaStore's github-workflow.json and GitLab's ci.json "
-                          f"(as gitlab-ci.json) there to validate against them")
+        self.assertTrue(os.path.isfile(path), f"no schema at {path} (tests/data/schemas/README.md says where it comes from)")
         try:
             import jsonschema
         except ImportError:
@@ -332,42 +389,97 @@ class SchemaTest(unittest.TestCase):
         with open(path, encoding="utf-8") as f:
             return jsonschema.Draft7Validator(json.load(f))
 
+    @staticmethod
+    def errors(validator, doc):
+        return [f"{'/'.join(map(str, e.absolute_path))}: {e.message[:300]}" for e in validator.iter_errors(doc)]
+
     def assertValid(self, validator, doc, what):
-        errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message[:300]}" for e in validator.iter_errors(doc)]
-        self.assertEqual(errors, [], f"{what} does not match the schema")
+        self.assertEqual(self.errors(validator, doc), [], f"{what} does not match the schema")
 
-    def test_github_workflow(self):
-        validator = self.validator("github-workflow.json")
-        doc = load("examples/ci/github/autofix-gate.yml")
+    def assertRejected(self, validator, doc, where):
+        """The schema finds an error at the path `where` (a list of keys), and only there."""
+        paths = [list(e.absolute_path) for e in validator.iter_errors(doc)]
+        self.assertTrue(paths, f"the schema accepted a document with a mistake at {where}")
+        self.assertTrue(all(p[:len(where)] == where for p in paths), paths)
+
+    @staticmethod
+    def github_workflow(path):
+        with open(path, encoding="utf-8") as f:
+            doc = yaml.safe_load(f)
         doc["on"] = doc.pop(True)  # the key as GitHub reads it (YAML 1.1 reads a bare `on` as true)
-        self.assertValid(validator, doc, "examples/ci/github/autofix-gate.yml")
-        # The schema does reject a mistake: a step key GitHub does not know.
-        doc["jobs"]["gate"]["steps"][0]["withh"] = {}
-        self.assertTrue(list(validator.iter_errors(doc)))
+        return doc
 
-    def test_gitlab_template(self):
-        validator = self.validator("gitlab-ci.json")
-
+    @staticmethod
+    def gitlab_file(path):
         class Loader(yaml.SafeLoader):
             """!reference [a, b] as the list of strings GitLab's schema expects."""
         Loader.add_constructor("!reference", lambda loader, node: loader.construct_sequence(node))
-        doc = load("examples/ci/gitlab/autofix-gate.gitlab-ci.yml", Loader)
-        self.assertValid(validator, doc, "examples/ci/gitlab/autofix-gate.gitlab-ci.yml")
-        # The component's jobs with the example's inputs: !reference [a, b] as the list of strings.
+        with open(path, encoding="utf-8") as f:
+            return yaml.load(f, Loader=Loader)
+
+    def test_github_workflows(self):
+        validator = self.validator("github-workflow.json")
+        paths = sorted(glob.glob(os.path.join(ROOT, "examples", "ci", "github", "*.yml")))
+        self.assertEqual([os.path.basename(p) for p in paths], ["autofix-gate-health.yml", "autofix-gate.yml"])
+        for path in paths:
+            with self.subTest(path=os.path.relpath(path, ROOT)):
+                self.assertValid(validator, self.github_workflow(path), path)
+
+    def test_github_schema_rejects_an_unknown_key(self):
+        validator = self.validator("github-workflow.json")
+        doc = self.github_workflow(os.path.join(ROOT, "examples", "ci", "github", "autofix-gate.yml"))
+        doc["jobs"]["gate"]["steps"][0]["withh"] = {}  # a step key GitHub does not know
+        self.assertRejected(validator, doc, ["jobs", "gate"])
+        doc = self.github_workflow(os.path.join(ROOT, "examples", "ci", "github", "autofix-gate.yml"))
+        doc["jobs"]["gate"]["runs_on"] = "ubuntu-latest"  # a job key GitHub does not know
+        self.assertRejected(validator, doc, ["jobs", "gate"])
+
+    def test_gitlab_files(self):
+        validator = self.validator("gitlab-ci.json")
+        paths = sorted(glob.glob(os.path.join(ROOT, "examples", "ci", "gitlab", "*.yml")))
+        self.assertEqual([os.path.basename(p) for p in paths],
+                         ["autofix-gate-health.gitlab-ci.yml", "autofix-gate.gitlab-ci.yml"])
+        for path in paths:
+            with self.subTest(path=os.path.relpath(path, ROOT)):
+                self.assertValid(validator, self.gitlab_file(path), path)
+
+    def test_gitlab_component(self):
+        validator = self.validator("gitlab-ci.json")
+        path = os.path.join(ROOT, "templates", "autofix-gate.yml")
+        with open(path, encoding="utf-8") as f:
+            header, separator, _ = f.read().partition("\n---\n")
+        self.assertEqual(separator, "\n---\n")
+        # The header document (spec: inputs) on its own, as GitLab reads it.
+        self.assertValid(validator, yaml.safe_load(header), "the spec header of templates/autofix-gate.yml")
+        # The jobs with the inputs interpolated: the defaults, and the example's inputs merged into it.
+        as_list = lambda path: path  # noqa: E731  !reference [a, b] as the list of strings
+        self.assertValid(validator, with_references(gitlab_runner.component_document(path, {}), as_list),
+                         "templates/autofix-gate.yml with its default inputs")
+        self.assertValid(validator, gitlab_pipeline(as_list), "templates/autofix-gate.yml with the example's inputs")
+
+    def test_gitlab_schema_rejects_an_unknown_key(self):
+        validator = self.validator("gitlab-ci.json")
         doc = gitlab_pipeline(lambda path: path)
-        self.assertValid(validator, doc, "templates/autofix-gate.yml with the example's inputs")
-        doc["autofix:gate"]["parallel"] = 0
-        self.assertTrue(list(validator.iter_errors(doc)))
+        doc["autofix:gate"]["scripts"] = ["true"]  # a job key GitLab does not know
+        self.assertRejected(validator, doc, ["autofix:gate"])
+        doc = gitlab_pipeline(lambda path: path)
+        doc["autofix:gate"]["parallel"] = 0  # parallel is 1 to 200
+        self.assertRejected(validator, doc, ["autofix:gate"])
+        with open(os.path.join(ROOT, "templates", "autofix-gate.yml"), encoding="utf-8") as f:
+            header = yaml.safe_load(f.read().partition("\n---\n")[0])
+        header["spec"]["input"] = {}  # spec knows only inputs
+        self.assertRejected(validator, header, ["spec"])
 
 
 def main():
     global ROOT, SCHEMAS
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--root", required=True)
-    parser.add_argument("--schemas", help="the folder with github-workflow.json and gitlab-ci.json")
+    parser.add_argument("--schemas", help="the folder with github-workflow.json and gitlab-ci.json "
+                                          "(default: tests/data/schemas)")
     args, rest = parser.parse_known_args()
     ROOT = os.path.abspath(args.root)
-    SCHEMAS = os.path.abspath(args.schemas or os.path.join(ROOT, "..", "shared", "schemas"))
+    SCHEMAS = os.path.abspath(args.schemas or os.path.join(ROOT, "tests", "data", "schemas"))
     result = unittest.main(argv=[sys.argv[0], "-v", *rest], exit=False).result
     if not result.wasSuccessful():
         sys.exit(1)

@@ -13,7 +13,12 @@ actions/download-artifact (files lose their permission bits, as on GitHub), mike
 .sarif files, as JSON, and fails when it does not exist, as the action does; a run without
 automationDetails gets `category` as its id, the action's populateRunAutomationDetails). Both record what
 they read instead of publishing it. Not emulated: fetch-depth (every checkout has
-the whole history), tokens, permissions, runners. Workflow-level `concurrency` is emulated for
+the whole history), tokens, permissions, runners. A local composite action (`uses: ./path`, a folder of the
+workspace holding action.yml, as after a checkout): its inputs (`with:` over the defaults, an undeclared
+one is an error), its steps (`run:` with `shell: bash`, `working-directory`, `env`, `if:`, nested `uses:`)
+with `github.action_path` set, and its `outputs`; actions/cache (a miss saves `path` under `key` when the
+job succeeded, a hit restores it with the permission bits; the cache belongs to the run, so runs that
+arrive together all miss it). RUNNER_TEMP is a directory per job. Workflow-level `concurrency` is emulated for
 runs that arrive together: of the runs queued in one group behind a running one, only the newest runs,
 the others are cancelled. Any other action or keyword we rely on raises an error.
 """
@@ -73,6 +78,7 @@ class Run:
         self.jobs = {}         # job id -> {"result", "outputs", "legs": [...]}
         self.log = []          # (job, step name, returncode, stdout, stderr)
         self.reports = []      # (action, inputs, {file: what the action read}) of the report actions
+        self.caches = {}       # actions/cache: key -> the saved directory
         self.github = self.github_context()
 
     # --- contexts ---------------------------------------------------------------------------------------
@@ -88,7 +94,8 @@ class Run:
             ref_name = ref.split("/", 2)[2]
         return {"event_name": self.event_name, "event": e, "ref": ref, "ref_name": ref_name, "sha": sha,
                 "head_ref": head_ref, "base_ref": base_ref, "repository": self.repository,
-                "token": "fake-token", "workspace": None}
+                "token": "fake-token", "workspace": None, "server_url": "https://github.com",
+                "action_path": "", "action_repository": ""}
 
     def evaluator(self, extra=None, status="success", workspace=None):
         context = {"github": self.github, "vars": self.vars, "secrets": {}, "runner": {"os": "Linux"},
@@ -142,21 +149,34 @@ class Run:
         self.jobs[job_id] = {"result": result, "outputs": outputs, "legs": leg_records}
 
     def run_leg(self, job_id, job, needs, matrix, index):
-        workspace = os.path.join(self.dir, f"{job_id} {index + 1}", "work space")
+        leg_dir = os.path.join(self.dir, f"{job_id} {index + 1}")
+        workspace = os.path.join(leg_dir, "work space")
         os.makedirs(workspace)
-        files = {name: os.path.join(self.dir, f"{job_id} {index + 1}", name)
-                 for name in ("output", "env", "path", "summary")}
+        temp = os.path.join(leg_dir, "runner temp")
+        os.makedirs(temp)
+        leg = {"job": job_id, "workspace": workspace, "temp": temp, "path": [], "env": {}, "post": [],
+               "files": {name: os.path.join(leg_dir, name) for name in ("output", "env", "path", "summary")}}
         steps = {}
-        path_entries = []
-        extra_env = {}
         context = {"needs": needs, "matrix": matrix, "steps": steps, "job": {"status": "success"}}
         github = dict(self.github, workspace=workspace)
         ev0 = self.evaluator(dict(context, github=github), workspace=workspace)
         job_env = {k: to_string(v) for k, v in substitute(job.get("env", {}), ev0).items()}
+        status = self.run_steps(job["steps"], leg, context, github, dict(self.workflow_env, **job_env))
+        for post in reversed(leg["post"]):
+            post(status)
+        ev = self.evaluator(dict(context, github=github), status=status, workspace=workspace)
+        outputs = {k: to_string(substitute(v, ev)) for k, v in (job.get("outputs") or {}).items()}
+        return {"result": status, "outputs": outputs, "workspace": workspace, "matrix": matrix}
+
+    def run_steps(self, step_list, leg, context, github, base_env, composite=None):
+        """The steps of a job, or of a composite action (composite: its name, for the log); fills
+        context["steps"]; returns "success" or "failure"."""
+        steps = context["steps"]
+        workspace = leg["workspace"]
         status = "success"
-        for number, step in enumerate(job["steps"]):
+        for number, step in enumerate(step_list):
             step_id = step.get("id", f"__step{number}")
-            env = dict(self.workflow_env, **job_env, **extra_env)
+            env = dict(base_env, **leg["env"])
             ev = self.evaluator(dict(context, github=github, env=env), status=status, workspace=workspace)
             if not condition(step.get("if", "success()"), ev):
                 steps[step_id] = {"outcome": "skipped", "conclusion": "skipped", "outputs": {}}
@@ -165,45 +185,95 @@ class Run:
             ev = self.evaluator(dict(context, github=github, env=env), status=status, workspace=workspace)
             name = step.get("name") or step.get("uses") or step.get("run", "")[:40]
             if "run" in step:
+                if composite is not None and step.get("shell") != "bash":
+                    raise WorkflowError(f"{composite}: the step {name!r} has no `shell: bash` (a composite action's run steps need one)")
+                files = leg["files"]
                 for f in files.values():
                     open(f, "w").close()
                 script = substitute(step["run"], ev)
-                rc, out, err = self.run_shell(script, workspace, env, files, path_entries)
+                cwd = os.path.join(workspace, to_string(substitute(step.get("working-directory", ""), ev)))
+                rc, out, err = self.run_shell(script, cwd, env, files, leg)
                 outputs = parse_env_file(files["output"])
-                extra_env.update(parse_env_file(files["env"]))
+                leg["env"].update(parse_env_file(files["env"]))
                 with open(files["path"]) as f:
-                    path_entries[:0] = [line.strip() for line in f if line.strip()][::-1]
+                    leg["path"][:0] = [line.strip() for line in f if line.strip()][::-1]
                 with open(files["summary"]) as f:
                     self.summary = getattr(self, "summary", "") + f.read()
             else:
                 inputs = substitute(step.get("with", {}), ev)
-                rc, out, err, outputs = self.run_action(step["uses"], inputs, workspace)
-            self.log.append((job_id, name, rc, out, err))
+                rc, out, err, outputs = self.run_action(step["uses"], inputs, leg, context, github, env, status)
+            self.log.append((leg["job"], f"{composite} / {name}" if composite else name, rc, out, err))
             ok = rc == 0
             steps[step_id] = {"outcome": "success" if ok else "failure",
                               "conclusion": "success" if ok else "failure", "outputs": outputs}
             if not ok:
                 status = "failure"
-        ev = self.evaluator(dict(context, github=github), status=status, workspace=workspace)
-        outputs = {k: to_string(substitute(v, ev)) for k, v in (job.get("outputs") or {}).items()}
-        return {"result": status, "outputs": outputs, "workspace": workspace, "matrix": matrix}
+        return status
 
-    def run_shell(self, script, workspace, env, files, path_entries):
+    def run_shell(self, script, cwd, env, files, leg):
         full = dict(self.base_env)
         full.update(env)
+        workspace = leg["workspace"]
         full.update(CI="true", GITHUB_ACTIONS="true", GITHUB_WORKSPACE=workspace, GITHUB_EVENT_NAME=self.event_name,
                     GITHUB_REPOSITORY=self.repository, GITHUB_SHA=self.github["sha"], GITHUB_REF=self.github["ref"],
                     GITHUB_REF_NAME=self.github["ref_name"], GITHUB_HEAD_REF=self.github["head_ref"],
                     GITHUB_BASE_REF=self.github["base_ref"], GITHUB_OUTPUT=files["output"], GITHUB_ENV=files["env"],
-                    GITHUB_PATH=files["path"], GITHUB_STEP_SUMMARY=files["summary"])
-        full["PATH"] = os.pathsep.join(path_entries + [full.get("PATH", os.defpath)])
-        proc = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script], cwd=workspace,
+                    GITHUB_PATH=files["path"], GITHUB_STEP_SUMMARY=files["summary"], RUNNER_TEMP=leg["temp"],
+                    RUNNER_OS="Linux")
+        full["PATH"] = os.pathsep.join(leg["path"] + [full.get("PATH", os.defpath)])
+        proc = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script], cwd=cwd,
                               env=full, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         return proc.returncode, proc.stdout, proc.stderr
 
+    def run_composite(self, uses, inputs, leg, context, github, env, status):
+        """A local composite action: its steps in a context of their own, its outputs mapped."""
+        path = os.path.normpath(os.path.join(leg["workspace"], uses))
+        found = [p for p in (os.path.join(path, "action.yml"), os.path.join(path, "action.yaml")) if os.path.isfile(p)]
+        if not found:
+            raise WorkflowError(f"{uses}: no action.yml in {path} (check the repository out first)")
+        with open(found[0], encoding="utf-8") as f:
+            action = yaml.safe_load(f)
+        if action.get("runs", {}).get("using") != "composite":
+            raise WorkflowError(f"{uses}: only composite actions are emulated")
+        declared = action.get("inputs") or {}
+        unknown = sorted(set(inputs) - set(declared))
+        if unknown:
+            raise WorkflowError(f"{uses}: unexpected inputs {unknown}; the action declares {sorted(declared)}")
+        inner_github = dict(github, action_path=path, action_repository="")
+        ev = self.evaluator(dict(context, github=inner_github, env=env), status=status, workspace=leg["workspace"])
+        values = {name: to_string(inputs[name]) if name in inputs else to_string(substitute(spec.get("default", ""), ev))
+                  for name, spec in declared.items()}
+        inner = {"steps": {}, "inputs": values, "job": context.get("job", {}), "matrix": context.get("matrix", {}),
+                 "needs": context.get("needs", {})}
+        mark = len(self.log)
+        result = self.run_steps(action["runs"]["steps"], leg, inner, inner_github, env, composite=uses)
+        ev = self.evaluator(dict(inner, github=inner_github), status=result, workspace=leg["workspace"])
+        outputs = {k: to_string(substitute(v.get("value", ""), ev)) for k, v in (action.get("outputs") or {}).items()}
+        failed = [f"{name}: exit {rc}" for _, name, rc, _, _ in self.log[mark:] if rc != 0]
+        return (0 if result == "success" else 1), "", "\n".join(failed), outputs
+
+    def cache(self, inputs, leg):
+        """actions/cache: restore `path` on an exact `key`, else save it when the job ends well."""
+        key, path = to_string(inputs["key"]), os.path.join(leg["workspace"], to_string(inputs["path"]))
+        if key in self.caches:
+            shutil.copytree(self.caches[key], path, dirs_exist_ok=True, symlinks=True)
+            return {"cache-hit": "true"}
+
+        def save(status):
+            if status == "success" and key not in self.caches and os.path.exists(path):
+                self.caches[key] = os.path.join(self.dir, "caches", key)
+                shutil.copytree(path, self.caches[key], symlinks=True)
+        leg["post"].append(save)
+        return {"cache-hit": "false"}
+
     # --- actions --------------------------------------------------------------------------------------------
-    def run_action(self, uses, inputs, workspace):
+    def run_action(self, uses, inputs, leg, context, github, env, status):
+        workspace = leg["workspace"]
+        if uses.startswith("./"):
+            return self.run_composite(uses, inputs, leg, context, github, env, status)
         action = uses.split("@")[0]
+        if action == "actions/cache":
+            return (0, "", "", self.cache(inputs, leg))
         handler = {"actions/checkout": self.checkout, "actions/upload-artifact": self.upload,
                    "actions/download-artifact": self.download}.get(action)
         if handler:

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""scripts/release.sh on throwaway repositories: the version line, the changelog section, the commit and the
-annotated tag it makes, and every refusal (exit 2, nothing changed). The project's own CMakeLists.txt and
+"""scripts/release.sh on throwaway repositories: the version line, the changelog section, the commit, the
+annotated tag it makes and the major tag it moves, and every refusal (exit 2, nothing changed). The project's own CMakeLists.txt and
 CHANGELOG.md are used as the starting point, so a change of their shape that the script cannot handle fails here."""
 import argparse
 import datetime
@@ -77,6 +77,9 @@ class ReleaseTest(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
         self.assertEqual(git(self.repo, "cat-file", "-t", "v" + self.version), "tag")  # annotated
         self.assertEqual(git(self.repo, "rev-parse", "v" + self.version + "^{commit}"), git(self.repo, "rev-parse", "HEAD"))
+        major_tag = "v" + self.version.split(".")[0]
+        self.assertMajorTag(major_tag, self.version)
+        self.assertIn(f"push with: git push origin HEAD v{self.version} && git push --force origin {major_tag}", r.stdout)
         self.assertEqual(git(self.repo, "log", "-1", "--format=%s"), "Release " + self.version)
         self.assertEqual(self.changelog().split("## [Unreleased]\n", 1)[1],
                          "\n## [" + self.version + "] - " + today + "\n" + unreleased)
@@ -91,7 +94,22 @@ class ReleaseTest(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
         self.assertEqual(self.cmake_version(), following)
         self.assertIn("## [Unreleased]\n\n## [" + following + "] - " + today + "\n\n### Fixed\n- a bug\n", self.changelog())
-        self.assertEqual(git(self.repo, "tag", "--list"), "v" + self.version + "\nv" + following)
+        # The major tag moved to the newer release of the same major version.
+        self.assertMajorTag(major_tag, following)
+        self.assertEqual(git(self.repo, "tag", "--list"), "\n".join(sorted({major_tag, "v" + self.version, "v" + following})))
+        # A new major version gets a major tag of its own; the old one stays where it was.
+        self.add_entry("a break")
+        r = self.release(f"{major + 1}.0.0")
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertMajorTag(f"v{major + 1}", f"{major + 1}.0.0")
+        self.assertMajorTag(major_tag, following)
+
+    def assertMajorTag(self, major, version):
+        """The major tag is annotated and points at the commit of vVERSION."""
+        self.assertEqual(git(self.repo, "cat-file", "-t", major), "tag")
+        self.assertEqual(git(self.repo, "rev-parse", major + "^{commit}"), git(self.repo, "rev-parse", f"v{version}^{{commit}}"))
+        self.assertEqual(git(self.repo, "tag", "-l", "--format=%(contents:subject)", major),
+                         f"AutofixGate {version} (the latest {major}.y.z release)")
 
     def test_refusals_change_nothing(self):
         self.expect_refused([], "usage: scripts/release.sh X.Y.Z")

@@ -29,7 +29,7 @@ Commands (each prints JSON):
                                  failing assertion annotated; every testcase@file in the workspace);
                                  junit-strict.xml valid as written and equal to junit.xml without
                                  testcase@file/@line; exit 1 listing every difference
-mikepenz's titles use the check_title_template that examples/ci/github/autofix-gate.yml gives it.
+mikepenz's titles use the check_title_template that action.yml (used by examples/ci/github/autofix-gate.yml) gives it.
 """
 import argparse
 import hashlib
@@ -184,16 +184,17 @@ def text_of(element):
 
 
 def workflow_title_template(report_file):
-    """check_title_template of the mikepenz step that publishes `report_file` in examples/ci/github."""
+    """check_title_template of the mikepenz step that publishes `report_file` in the GitHub Action
+    (action.yml, which examples/ci/github/autofix-gate.yml uses): the tests' check run for junit.xml, the
+    tiers' for autofix-tiers.xml."""
     import yaml  # python3-yaml (scripts/install-deps.sh)
-    workflow = os.path.join(HERE, "..", "..", "examples", "ci", "github", "autofix-gate.yml")
-    with open(workflow, encoding="utf-8") as f:
+    check = {"junit.xml": "autofix-gate tests", "autofix-tiers.xml": "autofix-gate tiers"}.get(report_file)
+    with open(os.path.join(HERE, "..", "..", "action.yml"), encoding="utf-8") as f:
         doc = yaml.safe_load(f)
-    for job in doc["jobs"].values():
-        for step in job.get("steps", []):
-            inputs = step.get("with", {})
-            if step.get("uses", "").startswith("mikepenz/") and inputs.get("report_paths", "").endswith("/" + report_file):
-                return inputs.get("check_title_template")
+    for step in doc["runs"]["steps"]:
+        inputs = step.get("with", {})
+        if step.get("uses", "").startswith("mikepenz/") and inputs.get("check_name") == check:
+            return inputs.get("check_title_template")
     return None
 
 

@@ -20,6 +20,9 @@
 #     merge base), else with the target branch. When AUTOFIX_CI_HEAD_REPOSITORY and AUTOFIX_CI_REPOSITORY
 #     differ, the change comes from a fork: refused (exit 2), since a fork's pipeline has neither the
 #     variables nor the right to push.
+#   AUTOFIX_CI_BASE_COMMIT set (a commit id, branch or tag; the GitLab component's `base` input): whatever
+#     the event, one change, the head against that commit (against their merge base when it is not an
+#     ancestor of the head); a fork is still refused.
 # Exit: 0 planned (possibly nothing); 2 refused (bad usage, a fork); 4 the commits cannot be read.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -28,7 +31,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 case ${1:-} in
   "") ;;
   -h | --help)
-    sed -n '2,24s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+    sed -n '2,27s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
     exit 0
     ;;
   *) afci_die "$AFCI_REFUSED" "unknown argument '$1' (usage: plan.sh; the event comes from AUTOFIX_CI_* variables)" ;;
@@ -97,6 +100,11 @@ case $event in
   *) afci_die "$AFCI_REFUSED" "AUTOFIX_CI_EVENT is '$event'; one of push, pull_request, merge_request" ;;
 esac
 
+if [ -n "${AUTOFIX_CI_BASE_COMMIT:-}" ]; then
+  base=$(afci_base_for "$root" "$head" "$AUTOFIX_CI_BASE_COMMIT")
+  afci_note "AUTOFIX_CI_BASE_COMMIT is '$AUTOFIX_CI_BASE_COMMIT': judging one change, $base..$head"
+  targets=("$base..$head")
+fi
 for t in "${targets[@]}"; do afci_note "to judge: $t"; done
 [ ${#targets[@]} -gt 0 ] || afci_note "nothing to judge"
 mkdir -p "$AFCI_ARTIFACTS"
