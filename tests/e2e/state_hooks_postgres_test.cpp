@@ -127,10 +127,14 @@ class PostgresStateE2e : public ::testing::Test {
     server_ = std::make_unique<PostgresServer>(bin);
     // The gate's pg_dump, dropdb and pg_restore, and the fixer's psql, are the server's own version.
     const char* path = std::getenv("PATH");
-    ::setenv("PATH", (bin.string() + ":" + (path ? path : "/usr/bin:/bin")).c_str(), 1);
+    path_ = path ? path : "/usr/bin:/bin";
+    ::setenv("PATH", (bin.string() + ":" + path_).c_str(), 1);
     std::fprintf(stderr, "[postgres] server %s started in %.2f s\n", bin.string().c_str(), server_->start_seconds());
   }
-  static void TearDownTestSuite() { server_.reset(); }
+  static void TearDownTestSuite() {
+    if (server_) ::setenv("PATH", path_.c_str(), 1);
+    server_.reset();
+  }
 
   void SetUp() override {
     if (!server_) GTEST_SKIP() << "PostgreSQL's server binaries are not installed (/usr/lib/postgresql/*/bin/initdb): "
@@ -184,6 +188,7 @@ class PostgresStateE2e : public ::testing::Test {
   }
 
   static inline std::unique_ptr<PostgresServer> server_;
+  static inline std::string path_;  // PATH before the suite
   std::string database_;
   std::string schema_, rows_;
   TempDir tmp_;
