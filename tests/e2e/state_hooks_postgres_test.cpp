@@ -5,7 +5,8 @@
 // the `postgres` system user when the tests run as root (initdb refuses root). One server for the whole
 // run of this suite (ctest runs the suite as one test, e2e.postgres), stopped at its end whatever happened;
 // skipped only where the server binaries are not installed. A fixer runs a migration with psql (adds a
-// column and a table, deletes rows) on a throwaway repository whose only test reads a file.
+// column and a table, deletes rows) on a throwaway repository whose only test reads a file; `restore ID`
+// brings back the database saved by `snapshot`.
 #include <gtest/gtest.h>
 
 #include <arpa/inet.h>
@@ -229,6 +230,17 @@ TEST_F(PostgresStateE2e, AnAcceptedFixKeepsTheMigratedDatabase) {
   EXPECT_NE(schema().find("email text"), std::string::npos);
   EXPECT_EQ(sql(database_, "SELECT count(*) FROM pg_tables WHERE tablename = 'audit'"), "1\n");
   expect_dump_kept_with_the_snapshot();
+}
+
+// `snapshot` dumps the database with the tree; after a migration, `restore ID` brings both back.
+TEST_F(PostgresStateE2e, RestoreIdBringsBackTheDatabaseSavedWithTheSnapshot) {
+  const std::string id = make_snapshot(repo_, "before the migration");
+  sql(database_, kMigration);
+  write_file(repo_ / "value.conf", "bad\n");
+  runners::ProcessResult r = gate(repo_, {"restore", id});
+  ASSERT_EQ(r.exit_code, 0) << show(r);
+  EXPECT_EQ(read_file(repo_ / "value.conf"), "ok\n");
+  expect_database_as_saved();
 }
 
 }  // namespace
