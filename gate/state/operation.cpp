@@ -498,6 +498,10 @@ snapshot::RestoreReport restore_under_journal(const git::Repository& repo, const
       journal.write(entry);
       StateHookEvents events;
       events.say = say;
+      events.process_group = [&](std::optional<int> group) {  // `recover` ends a restore a kill left running
+        entry.process_group = group;
+        journal.write(entry, false);
+      };
       StateHooks::load(repo.workdir(), dir).restore(*saved, events);
     } else {
       say("[state] --no-state: the state saved with snapshot " + id + " was not restored (" +

@@ -168,6 +168,30 @@ TEST_F(StateHooksE2e, RestoreIdPutsBackTheStateSavedWithTheSnapshotUnlessNoState
   EXPECT_TRUE(fs::exists(repo_ / ".git" / "autofix" / "state" / second / ".saved.json"));  // only the dropped one went
 }
 
+// A `restore ID` killed during its state restore: `recover` ends the hook's command and restores the state.
+TEST_F(StateHooksE2e, RecoverFinishesARestoreIdKilledDuringItsStateRestore) {
+  const fs::path slow = tmp_ / "restore slowly", started = tmp_ / "restore started";
+  make_project(R"([{"name": "cache", "save": ["sh", "-c", "cp data/cache.txt \"$1/\"", "save", "{dir}"],
+      "restore": ["sh", "-c", "if test -f \"$2\"; then touch \"$3\"; sleep 60; fi; cp \"$1/cache.txt\" data/",
+                  "restore", "{dir}", ")" + slow.string() + R"(", ")" + started.string() + R"("]}])");
+  const std::string id = make_snapshot(repo_, "before");
+  write_file(repo_ / "data" / "cache.txt", "cache v2\n");
+  write_file(slow, "");
+  runners::ProcessResult r = run_and_signal({gate_binary().string(), "restore", id}, repo_,
+                                            [&] { return fs::exists(started); }, std::chrono::microseconds(0), SIGKILL);
+  ASSERT_EQ(r.signal, SIGKILL) << show(r);
+  EXPECT_EQ(read_file(repo_ / "data" / "cache.txt"), "cache v2\n");
+  EXPECT_EQ(gate(repo_, {"restore", id}).exit_code, 2);  // the journal waits for recover
+  fs::remove(slow);
+  runners::ProcessResult rec = run({gate_binary().string(), "recover"}, repo_, {}, std::chrono::minutes(1));
+  ASSERT_EQ(rec.exit_code, 0) << show(rec);
+  EXPECT_NE(rec.err.find("ending process group "), std::string::npos) << show(rec);  // the sleeping restore
+  EXPECT_NE(rec.err.find("[state] restoring 'cache'"), std::string::npos) << show(rec);
+  EXPECT_EQ(read_file(repo_ / "data" / "cache.txt"), "cache v1\n");
+  EXPECT_FALSE(fs::exists(repo_ / ".git" / "autofix" / "journal.json"));
+  EXPECT_TRUE(fs::exists(repo_ / ".git" / "autofix" / "state" / id / ".saved.json"));  // still the snapshot's
+}
+
 // The sqlite kind: a fixer runs a migration (a column added, rows deleted) and breaks a test; the
 // rejected fix leaves the database's schema and rows exactly as before.
 TEST_F(StateHooksE2e, ARejectedMigrationLeavesTheSqliteDatabaseAsItWas) {
