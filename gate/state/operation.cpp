@@ -595,7 +595,13 @@ Recovery recover(const git::Repository& repo, const std::string& command_line, c
       result.state_restored.assign(e.saved_state.rbegin(), e.saved_state.rend());
     }
     // A complete save stays with the snapshot (`restore ID`); one a kill stopped is of no use.
-    if (!StateHooks::saved_in(dir)) StateHooks(repo.workdir(), dir, {}).remove(say);
+    bool complete = true;
+    try {
+      complete = StateHooks::saved_in(dir).has_value();
+    } catch (const Error& damaged) {
+      say(std::string("warning: ") + damaged.what());  // kept: `restore ID` says the same, `snapshots drop` removes it
+    }
+    if (!complete) StateHooks(repo.workdir(), dir, {}).remove(say);
   }
   journal.clear();
   vault.remove();
