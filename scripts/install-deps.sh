@@ -20,6 +20,7 @@ packages=(
   nlohmann-json3-dev libpugixml-dev libcli11-dev zlib1g-dev
   libsqlite3-dev                         # the sqlite kind of state hooks (docs/state-hooks.md)
   sqlite3                                # examples/inventory: its setup script and migration fixers
+  postgresql                             # tests/e2e: a real server for the postgres kind of state hooks
   libgtest-dev libgmock-dev
   catch2 doctest-dev                     # test frameworks of the end-to-end fixture projects
   clang-tidy cppcheck                    # the static-analysis tiers (docs/tiers.md)

@@ -29,6 +29,7 @@
 #include "gate/state/journal.h"
 #include "gate/state/lock.h"
 #include "gate/state/operation.h"
+#include "gate/state/state_hooks.h"
 #include "gate/snapshot/snapshot_store.h"
 #include "gate/util/clock.h"
 #include "gate/util/error.h"
@@ -58,6 +59,7 @@ constexpr const char* kProgram = "autofix-gate";
 struct Options {
   std::string dir = ".";
   bool json = false;
+  bool no_state = false;  // snapshot, restore: leave the state hooks out
   std::string message;
   std::string snapshot_id;
   std::optional<size_t> keep;
@@ -143,13 +145,41 @@ void drop_snapshot(const git::Repository& repo, const std::string& id) {
                 "run `autofix-gate recover` first");
   snapshot::SnapshotStore(repo).drop(id);
   git::remove_reference_if_any(repo, std::string(snapshot::kDiscardedRefPrefix) + id);
+  StateHooks(repo.workdir(), state_hooks_dir(repo.state_dir(), id), {}).remove(say);  // its saved state goes with it
 }
 
-int cmd_snapshot(const Options& o) {
+GateConfig effective_config_of(Options& o, const git::Repository& repo);
+
+int cmd_snapshot(Options& o) {
   git::Repository repo = git::Repository::open(o.dir);
   RepositoryLock lock = lock_repository(repo, o.command_line, say);
   repo.require_idle();
+  std::vector<StateHookSpec> hooks;
+  if (!o.no_state) {
+    try {
+      hooks = effective_config_of(o, repo).state;
+    } catch (const Error& e) {
+      if (o.config) throw;
+      // A snapshot protects the tree first: one taken before a broken configuration is fixed must not fail.
+      say(std::string("warning: the snapshot holds the tree only: cannot read the configuration for its state hooks: ") +
+          e.what());
+    }
+  }
   snapshot::StoredSnapshot s = snapshot::SnapshotStore(repo).create(o.message);
+  if (!hooks.empty()) {
+    // The state hooks' saves (docs/state-hooks.md), kept with the snapshot for `restore ID`. A save that
+    // fails: the snapshot is dropped again, nothing is kept.
+    StateHooks state(repo.workdir(), state_hooks_dir(repo.state_dir(), s.manifest.id), hooks);
+    StateHookEvents events;
+    events.say = say;
+    try {
+      state.save_all(events);
+    } catch (const Error&) {
+      state.remove(say);
+      snapshot::SnapshotStore(repo).drop(s.manifest.id);
+      throw;
+    }
+  }
   if (o.json) {
     nlohmann::json j = snapshot::to_json(s.manifest);
     j["commit"] = git::to_hex(s.commit);
@@ -163,7 +193,7 @@ int cmd_snapshot(const Options& o) {
 
 int cmd_restore(const Options& o) {
   git::Repository repo = git::Repository::open(o.dir);
-  snapshot::RestoreReport report = restore_under_journal(repo, o.snapshot_id, o.command_line, say);
+  snapshot::RestoreReport report = restore_under_journal(repo, o.snapshot_id, o.command_line, say, !o.no_state);
   if (o.json) print_json(reporters::restore_json(o.snapshot_id, report));
   else std::cout << reporters::restore_text(o.snapshot_id, report);
   return exit_code::ok;
@@ -576,6 +606,8 @@ BreakerConfig breaker_config(Options& o, const git::Repository& repo) {
   return effective_config(attempt_options(o), repo).breaker;
 }
 
+GateConfig effective_config_of(Options& o, const git::Repository& repo) { return effective_config(attempt_options(o), repo); }
+
 void print_verdict(const AttemptResult& r, const std::filesystem::path& report_dir) {
   std::cout << "verdict: " << to_string(r.verdict) << ": " << r.reason << "\n";
   if (r.branch) std::cout << "branch: " << *r.branch << "\n";
@@ -908,6 +940,9 @@ int run(int argc, char** argv) {
   add_dir_option(snapshot, o);
   snapshot->add_option("-m,--message", o.message, "Note stored with the snapshot");
   snapshot->add_flag("--json", o.json, "Print the manifest as JSON instead of the id");
+  snapshot->add_option("--config", o.config, "Gate configuration: its state hooks are saved with the snapshot "
+                                             "(see docs/state-hooks.md)")->type_name("FILE");
+  snapshot->add_flag("--no-state", o.no_state, "Do not run the state hooks' saves: the snapshot holds the tree only");
   snapshot->callback([&] { action = [&] { return cmd_snapshot(o); }; });
 
   CLI::App* attempt = app.add_subcommand(
@@ -1109,6 +1144,8 @@ int run(int argc, char** argv) {
   restore->add_option("id", o.snapshot_id, "Snapshot id (see `snapshots list`)")->required();
   add_dir_option(restore, o);
   restore->add_flag("--json", o.json, "Print what was done as JSON");
+  restore->add_flag("--no-state", o.no_state, "Restore the tree only, not the state saved with the snapshot "
+                                              "(docs/state-hooks.md)");
   restore->callback([&] { action = [&] { return cmd_restore(o); }; });
 
   CLI::App* recover_cmd = app.add_subcommand(

@@ -121,13 +121,14 @@ TierConfig parse_tier(const JsonValue& value) {
 }
 
 // One entry of "state": a command hook {name, save, restore, check?, timeout?} or a built-in kind
-// {name, kind: "file", paths}.
+// {name, kind: "file", paths}, {name, kind: "sqlite", path, timeout?}, {name, kind: "postgres", url, check?, timeout?}.
 StateHookSpec parse_state_hook(const JsonValue& value) {
   value.object();
   StateHookSpec hook;
   if (auto v = value.find("kind")) hook.kind = v->one_of(kStateHookKinds, "state kind");
   if (hook.kind == StateHookKind::file) value.allow_only({"name", "kind", "paths"});
   else if (hook.kind == StateHookKind::sqlite) value.allow_only({"name", "kind", "path", "timeout"});
+  else if (hook.kind == StateHookKind::postgres) value.allow_only({"name", "kind", "url", "check", "timeout"});
   else value.allow_only({"name", "kind", "save", "restore", "check", "timeout"});
   const JsonValue name = value.at("name", "every state hook needs a name");
   hook.name = name.text();
@@ -165,6 +166,15 @@ StateHookSpec parse_state_hook(const JsonValue& value) {
     if (!required && !value.find(key)) return std::vector<std::string>{};
     return value.at(key, why).texts(why);
   };
+  if (hook.kind == StateHookKind::postgres) {
+    const JsonValue url = value.at("url", "the database as a libpq URL: \"postgresql://user@localhost:5432/app\"");
+    hook.url = url.text();
+    if (!parse_postgres_url(hook.url))
+      url.fail(quoted_text(redacted_url(hook.url)) + " is not a postgresql:// URL that names a database",
+               "write it as postgresql://[user[:password]@][host][:port]/database[?parameters]");
+    hook.check = command("check", false);
+    return hook;
+  }
   hook.save = command("save", true);
   hook.restore = command("restore", true);
   hook.check = command("check", false);
@@ -432,6 +442,10 @@ nlohmann::json to_json(const GateConfig& config) {
         h["paths"] = hook.paths;
       } else if (hook.kind == StateHookKind::sqlite) {
         h["path"] = hook.path;
+        h["timeout"] = hook.timeout.count();
+      } else if (hook.kind == StateHookKind::postgres) {
+        h["url"] = hook.url;
+        if (!hook.check.empty()) h["check"] = hook.check;
         h["timeout"] = hook.timeout.count();
       } else {
         h["save"] = hook.save;

@@ -15,6 +15,7 @@
 #include "gate/state/baseline.h"
 #include "gate/state/batch_record.h"
 #include "gate/state/operation.h"
+#include "gate/state/state_hooks.h"
 #include "gate/util/error.h"
 #include "gate/util/trace.h"
 
@@ -106,6 +107,30 @@ std::size_t drop_checkpoint_batches(const git::Repository& repo, const Retention
   return drop.size();
 }
 
+// The saved state of snapshots that are gone (.git/autofix/state/<id>/, docs/state-hooks.md): it is kept
+// exactly as long as its snapshot, never the pinned ones'.
+std::size_t drop_orphan_state(const git::Repository& repo, const std::set<std::string>& pinned) {
+  const fs::path dir = state_hooks_dir(repo.state_dir(), "x").parent_path();
+  std::error_code ec;
+  fs::directory_iterator it(dir, ec), end;
+  if (ec) {
+    if (ec == std::errc::no_such_file_or_directory) return 0;
+    throw Error(ErrorKind::io, "cannot list the saved state in '" + dir.string() + "': " + ec.message());
+  }
+  std::set<std::string> kept(pinned);
+  for (std::string& id : git::reference_names_under(repo, snapshot::kSnapshotRefPrefix)) kept.insert(std::move(id));
+  std::vector<fs::path> orphans;
+  for (; it != end; it.increment(ec)) {
+    if (ec) throw Error(ErrorKind::io, "cannot list the saved state in '" + dir.string() + "': " + ec.message());
+    if (!kept.contains(it->path().filename().string())) orphans.push_back(it->path());
+  }
+  for (const fs::path& p : orphans) {
+    fs::remove_all(p, ec);
+    if (ec) throw Error(ErrorKind::io, "cannot remove the saved state '" + p.string() + "': " + ec.message());
+  }
+  return orphans.size();
+}
+
 }  // namespace
 
 RetentionOutcome apply_retention(const git::Repository& repo, const RetentionConfig& rule,
@@ -122,6 +147,7 @@ RetentionOutcome apply_retention(const git::Repository& repo, const RetentionCon
   const SystemTime now = std::chrono::system_clock::now();
   out.snapshots = drop_refs(repo, snapshot::kSnapshotRefPrefix, rule, now, pinned);
   out.discarded = drop_refs(repo, snapshot::kDiscardedRefPrefix, rule, now, pinned);
+  out.saved_state = drop_orphan_state(repo, pinned);
   out.baselines = drop_baselines(repo, rule, baseline_in_use);
   std::set<std::string> batches;
   if (batch_in_use) batches.insert(*batch_in_use);

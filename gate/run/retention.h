@@ -14,12 +14,13 @@ namespace autofix {
 struct RetentionOutcome {
   std::size_t snapshots = 0;  // refs/autofix/snapshots/* removed
   std::size_t discarded = 0;  // refs/autofix/discarded/* removed
+  std::size_t saved_state = 0;  // .git/autofix/state/<id>/ of snapshots that are gone, removed
   std::size_t baselines = 0;  // .git/autofix/baselines/*.json removed
   std::size_t batch_records = 0;       // .git/autofix/batches/<id>/ removed
   std::size_t checkpoint_batches = 0;  // batches whose refs/autofix/checkpoints/<id>/* were removed
 };
 
-// Removes the snapshots, discarded work trees and stored baselines beyond `rule`, never the snapshot an
+// Removes the snapshots (with their saved state), discarded work trees and stored baselines beyond `rule`, never the snapshot an
 // unfinished operation's journal names, nor `snapshot_in_use` (this run's), nor `baseline_in_use` (marked
 // as just used first). Call it
 // with the repository's lock held. Nothing when the rule is turned off. Throws Error when a ref or a file

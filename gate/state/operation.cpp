@@ -330,6 +330,8 @@ void Operation::save_state(const std::vector<StateHookSpec>& hooks) {
     // save_all() restored what it had saved: nothing is left for the rollback to restore.
     entry_.saved_state.clear();
     record();
+    state_hooks_->remove(say_);
+    state_hooks_.reset();
     throw_if_interrupted();  // a save stopped by SIGINT/SIGTERM: the gate exits 128 + N, not 4
     throw;
   }
@@ -372,7 +374,7 @@ void Operation::finish() {
   } catch (const Error& e) {
     say_(std::string("warning: ") + e.what());
   }
-  if (state_hooks_) state_hooks_->remove(say_);  // the state as the fix left it is kept
+  // The state as the fix left it stays; the saved state stays with the snapshot (`restore ID`).
 }
 
 snapshot::RestoreOptions Operation::restore_options() {
@@ -432,8 +434,7 @@ snapshot::RestoreReport Operation::roll_back() {
   step.emplace("journal and private copy cleared");
   journal_.clear();
   runners::set_operation_marker(std::nullopt);
-  vault_.remove();
-  if (state_hooks_) state_hooks_->remove(say_);
+  vault_.remove();  // the saved state stays with the snapshot (`restore ID`)
   open_ = false;
   return done.restore;
 }
@@ -471,7 +472,7 @@ Operation::~Operation() {
 }
 
 snapshot::RestoreReport restore_under_journal(const git::Repository& repo, const std::string& id,
-                                              const std::string& command_line, const MessageSink& say) {
+                                              const std::string& command_line, const MessageSink& say, bool with_state) {
   RepositoryLock lock = lock_repository(repo, command_line, say);
   // A merge, rebase or index.lock belongs to another operation: a restore would tear it apart.
   // (`recover` does not ask: finishing an interrupted gate's own restore must always be possible.)
@@ -488,6 +489,27 @@ snapshot::RestoreReport restore_under_journal(const git::Repository& repo, const
     journal.write(entry, false);
   };
   snapshot::RestoreReport report = snapshot::restore_snapshot(repo, s, options);
+  // The snapshot's saved state, after the tree (its restore commands may live in the tree). Journaled first:
+  // a kill or a failing restore leaves `recover` to finish it.
+  const std::filesystem::path dir = state_hooks_dir(repo.state_dir(), id);
+  if (std::optional<std::vector<std::string>> saved = StateHooks::saved_in(dir); saved && !saved->empty()) {
+    if (with_state) {
+      entry.saved_state = *saved;
+      journal.write(entry);
+      StateHookEvents events;
+      events.say = say;
+      events.process_group = [&](std::optional<int> group) {  // `recover` ends a restore a kill left running
+        entry.process_group = group;
+        journal.write(entry, false);
+      };
+      StateHooks::load(repo.workdir(), dir).restore(*saved, events);
+    } else {
+      say("[state] --no-state: the state saved with snapshot " + id + " was not restored (" +
+          std::to_string(saved->size()) + " hook(s))");
+    }
+  } else if (!saved && std::filesystem::exists(dir)) {
+    say("warning: the state saved with snapshot " + id + " is incomplete (its saves were stopped): the tree only was restored");
+  }
   journal.clear();
   Vault::of(repo).remove();  // the journal's mirror was its only content
   return report;
@@ -572,7 +594,14 @@ Recovery recover(const git::Repository& repo, const std::string& command_line, c
       StateHooks::load(repo.workdir(), dir).restore(e.saved_state, events);  // throws: the journal is kept
       result.state_restored.assign(e.saved_state.rbegin(), e.saved_state.rend());
     }
-    StateHooks(repo.workdir(), dir, {}).remove(say);
+    // A complete save stays with the snapshot (`restore ID`); one a kill stopped is of no use.
+    bool complete = true;
+    try {
+      complete = StateHooks::saved_in(dir).has_value();
+    } catch (const Error& damaged) {
+      say(std::string("warning: ") + damaged.what());  // kept: `restore ID` says the same, `snapshots drop` removes it
+    }
+    if (!complete) StateHooks(repo.workdir(), dir, {}).remove(say);
   }
   journal.clear();
   vault.remove();

@@ -127,9 +127,12 @@ class Operation {
   bool open_ = false;
 };
 
-// Restores `id` under the journal, so that a restore killed half way is finished by `recover`.
+// Restores `id` under the journal, so that a restore killed half way is finished by `recover`; then, with
+// `with_state`, the state saved with the snapshot (StateHooks::saved_in), journaled first (`saved_state`),
+// so that a failing or killed state restore is finished by `recover` too (throws Error(kStateHookError)).
 snapshot::RestoreReport restore_under_journal(const git::Repository& repo, const std::string& id,
-                                              const std::string& command_line, const MessageSink& say);
+                                              const std::string& command_line, const MessageSink& say,
+                                              bool with_state = true);
 
 struct Recovery {
   std::optional<JournalEntry> unfinished;        // what was found in the journal

@@ -27,6 +27,7 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr const char* kHooksFile = ".hooks.json";
+constexpr const char* kAllSavedFile = ".saved.json";
 constexpr const char* kSavedFile = "saved.json";
 constexpr size_t kOutputLines = 10;
 
@@ -65,6 +66,19 @@ std::string last_lines(const runners::ProcessResult& r) {
   return out;
 }
 
+// The command as messages show it: a postgres hook's url without its password.
+std::string shown_command(const StateHookSpec& hook, const std::vector<std::string>& argv) {
+  std::string text = joined(argv);
+  if (hook.kind != StateHookKind::postgres || hook.url.empty()) return text;
+  const std::optional<PostgresUrl> url = parse_postgres_url(hook.url);
+  for (const std::string& secret : {hook.url, url ? url->maintenance_url : hook.url}) {
+    const std::string shown = redacted_url(secret);
+    for (size_t at = text.find(secret); at != std::string::npos; at = text.find(secret, at + shown.size()))
+      text.replace(at, secret.size(), shown);
+  }
+  return text;
+}
+
 // Runs one of a hook's commands; throws Error(kStateHookError) unless it succeeded.
 void run_command(const fs::path& root, const StateHookSpec& hook, const char* step, const std::vector<std::string>& argv,
                  const fs::path& dir, bool stop_on_interrupt, const StateHookEvents& events, const std::string& hint) {
@@ -75,7 +89,7 @@ void run_command(const fs::path& root, const StateHookSpec& hook, const char* st
   spec.timeout = hook.timeout;
   spec.stop_on_interrupt = stop_on_interrupt;
   if (events.process_group) spec.on_started = [&](int group) { events.process_group(group); };
-  const std::string what = "state hook '" + hook.name + "': " + step + " `" + joined(spec.argv) + "`";
+  const std::string what = "state hook '" + hook.name + "': " + step + " `" + shown_command(hook, spec.argv) + "`";
   runners::ProcessResult r;
   try {
     r = runners::run_process(spec);
@@ -169,10 +183,24 @@ void restore_sqlite(const fs::path& root, const StateHookSpec& h, const fs::path
   backup(from.get(), to.get(), h.timeout, "restore the SQLite database '" + db.string() + "'");
 }
 
+// ---- the postgres kind -------------------------------------------------------------------------------
+
+const char* const kPostgresSaveHint =
+    "check that the server is up and that the url reaches the database (`psql URL`), and that pg_dump "
+    "(Debian: postgresql-client) is on PATH; nothing was changed";
+
+PostgresUrl postgres_url(const StateHookSpec& h) {
+  std::optional<PostgresUrl> url = parse_postgres_url(h.url);
+  if (!url)
+    throw hook_error("state hook '" + h.name + "': '" + redacted_url(h.url) + "' is not a postgresql:// URL that names a database");
+  return *url;
+}
+
 nlohmann::json hook_json(const StateHookSpec& h) {
   nlohmann::json j = {{"name", h.name}, {"kind", to_string(h.kind)}, {"timeout", h.timeout.count()}};
   if (h.kind == StateHookKind::file) j["paths"] = h.paths;
   else if (h.kind == StateHookKind::sqlite) j["path"] = h.path;
+  else if (h.kind == StateHookKind::postgres) j.update({{"url", h.url}, {"check", h.check}});
   else j.update({{"save", h.save}, {"restore", h.restore}, {"check", h.check}});
   return j;
 }
@@ -186,6 +214,9 @@ StateHookSpec hook_from(const JsonValue& v) {
     h.paths = v.strings("paths");
   } else if (h.kind == StateHookKind::sqlite) {
     h.path = v.string("path");
+  } else if (h.kind == StateHookKind::postgres) {
+    h.url = v.string("url");
+    h.check = v.strings("check");
   } else {
     h.save = v.strings("save");
     h.restore = v.strings("restore");
@@ -198,6 +229,17 @@ StateHookSpec hook_from(const JsonValue& v) {
 
 fs::path state_hooks_dir(const fs::path& state_dir, const std::string& snapshot_id) {
   return state_dir / "state" / snapshot_id;
+}
+
+std::vector<std::string> postgres_save_command(const StateHookSpec& hook) {
+  return {"pg_dump", "--format=custom", "--no-password", "--file={dir}/" + std::string(kPostgresDump), "--dbname=" + hook.url};
+}
+
+std::vector<std::vector<std::string>> postgres_restore_commands(const StateHookSpec& hook) {
+  const PostgresUrl url = postgres_url(hook);
+  return {{"dropdb", "--if-exists", "--force", "--no-password", "--maintenance-db=" + url.maintenance_url, url.database},
+          {"pg_restore", "--create", "--exit-on-error", "--no-password", "--dbname=" + url.maintenance_url,
+           "{dir}/" + std::string(kPostgresDump)}};
 }
 
 std::vector<std::string> with_dir(const std::vector<std::string>& argv, const fs::path& dir) {
@@ -302,6 +344,8 @@ void StateHooks::save_all(const StateHookEvents& events) const {
       if (events.say) events.say("[state] saving '" + h.name + "'");
       if (h.kind == StateHookKind::file) save_files(root_, h.paths, dir);
       else if (h.kind == StateHookKind::sqlite) save_sqlite(root_, h, dir);
+      else if (h.kind == StateHookKind::postgres)
+        run_command(root_, h, "save", postgres_save_command(h), dir, true, events, kPostgresSaveHint);
       else run_command(root_, h, "save", h.save, dir, true, events,
                        "fix the hook or its command (docs/state-hooks.md); nothing was changed");
     } catch (const Error& failed) {
@@ -319,6 +363,19 @@ void StateHooks::save_all(const StateHookEvents& events) const {
     done.push_back(h.name);
     if (events.saved) events.saved(h.name);
   }
+  write_file_atomically(dir_ / kAllSavedFile, nlohmann::json(done).dump(2) + "\n");
+}
+
+std::optional<std::vector<std::string>> StateHooks::saved_in(const fs::path& dir) {
+  const fs::path file = dir / kAllSavedFile;
+  std::optional<std::string> text = read_file_if_exists(file);
+  if (!text) return std::nullopt;
+  const JsonSource source{"the saved state's record " + file.string(), kStateHookError,
+                          "restore the state by hand, or restore with --no-state"};
+  const JsonDocument doc = parse_json_strictly(*text, source, "the file was damaged");
+  std::vector<std::string> names;
+  for (const JsonValue& item : JsonValue(doc, source).array("saved state hooks")) names.push_back(item.text());
+  return names;
 }
 
 void StateHooks::restore(const std::vector<std::string>& saved, const StateHookEvents& events) const {
@@ -328,7 +385,12 @@ void StateHooks::restore(const std::vector<std::string>& saved, const StateHookE
     if (events.say) events.say("[state] restoring '" + h.name + "'");
     if (h.kind == StateHookKind::file) restore_files(root_, dir);
     else if (h.kind == StateHookKind::sqlite) restore_sqlite(root_, h, dir);
-    else run_command(root_, h, "restore", h.restore, dir, false, events, kRecoverHint);
+    else if (h.kind == StateHookKind::postgres) {
+      for (const std::vector<std::string>& argv : postgres_restore_commands(h))
+        run_command(root_, h, "restore", argv, dir, false, events, kRecoverHint);
+    } else {
+      run_command(root_, h, "restore", h.restore, dir, false, events, kRecoverHint);
+    }
   }
   for (const std::string& name : saved) {
     const StateHookSpec& h = hook_named(name);

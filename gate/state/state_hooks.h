@@ -3,10 +3,13 @@
 // External state hooks (docs/state-hooks.md): state outside the tree (a database, an ignored data file,
 // deployed configuration) saved before a fix and put back with the tree.
 //
-// An operation's hooks live in .git/autofix/state/<snapshot-id>/: `.hooks.json` (the hooks as they were
+// A snapshot's hooks live in .git/autofix/state/<snapshot-id>/ as long as the snapshot is kept (retention and
+// `snapshots drop` remove both; `restore ID` restores them after the tree): `.hooks.json` (the hooks as they were
 // when saved, so that `recover` after a kill -9 restores with the same commands whatever the fixer did to
-// autofix-gate.json) and one private directory per hook, `{dir}` of its commands. A `file` hook copies its
-// paths (byte for byte, mode kept) into `{dir}/files/` with `{dir}/saved.json` saying which existed.
+// autofix-gate.json), `.saved.json` (the hooks saved, once all are) and one private directory per hook,
+// `{dir}` of its commands. A `file` hook copies its
+// paths (byte for byte, mode kept) into `{dir}/files/` with `{dir}/saved.json` saying which existed; a
+// `sqlite` hook backs its database up into `{dir}/database.sqlite`, a `postgres` hook dumps into `{dir}/database.dump`.
 // Commands run from the repository root through runners/ (own process group, timeout).
 #include <filesystem>
 #include <functional>
@@ -51,6 +54,10 @@ class StateHooks {
   void restore(const std::vector<std::string>& saved, const StateHookEvents& events) const;
   // Removes the operation's directory (the saved state); a failure is a warning on `say`.
   void remove(const std::function<void(const std::string&)>& say) const;
+  // The hooks whose save completed, in save order, as save_all() records them (`.saved.json`) once every
+  // save is done: what `restore ID` restores. nullopt when `dir` holds no such record (no state was saved,
+  // or a kill stopped the saves). Throws Error(kStateHookError) when the record is damaged.
+  static std::optional<std::vector<std::string>> saved_in(const std::filesystem::path& dir);
 
   const std::vector<StateHookSpec>& hooks() const noexcept { return hooks_; }
   const std::filesystem::path& dir() const noexcept { return dir_; }
@@ -69,6 +76,15 @@ class StateHooks {
 // those that did not exist at save. Throw Error(kStateHookError) naming the path.
 void save_files(const std::filesystem::path& root, const std::vector<std::string>& paths, const std::filesystem::path& dir);
 void restore_files(const std::filesystem::path& root, const std::filesystem::path& dir);
+
+// The built-in `postgres` kind's commands (before "{dir}" is replaced): the save dumps the database at the
+// hook's url into {dir}/database.dump (pg_dump's custom format); the restore drops the database (also
+// ending its other connections: dropdb --force, PostgreSQL 13+) from the maintenance database `postgres`
+// and re-creates it from the dump (pg_restore --create), so that what the fix added (a table, a column)
+// is gone and what it deleted is back. Throws Error(kStateHookError) on a url that names no database.
+inline constexpr const char* kPostgresDump = "database.dump";
+std::vector<std::string> postgres_save_command(const StateHookSpec& hook);
+std::vector<std::vector<std::string>> postgres_restore_commands(const StateHookSpec& hook);
 
 // `argv` with every "{dir}" in an argument replaced by `dir`.
 std::vector<std::string> with_dir(const std::vector<std::string>& argv, const std::filesystem::path& dir);

@@ -39,8 +39,12 @@ TEST(Retention, AttemptsKeepTheNewestSnapshotsAndBaselinesWithinTheLimits) {
   write_file(config, R"({"version": 1, "retention": {"snapshots": 2, "snapshot_days": 0, "snapshots_at_most": 2, "baselines": 1}})");
   const std::string docs = make_patch(c, {{"docs/notes.md", "# Notes\n"}}, "notes");
   // History from before: two snapshots, a discarded work tree of 2020, two stored baselines of other trees.
-  make_snapshot(c.repo(), "one");
+  const std::string one = make_snapshot(c.repo(), "one");
   make_snapshot(c.repo(), "two");
+  // The saved state (docs/state-hooks.md) of snapshot one, and of a snapshot that is gone: both go.
+  const fs::path state = c.repo() / ".git" / "autofix" / "state";
+  write_file(state / one / ".saved.json", "[]\n");
+  write_file(state / "20200101T000000Z-abcdef" / ".saved.json", "[]\n");
   git(c.repo(), {"update-ref", "refs/autofix/discarded/20200101T000000Z-abcdef", "HEAD"});
   const fs::path baselines = c.repo() / ".git" / "autofix" / "baselines";
   for (const char* old : {"0ld1", "0ld2"}) {
@@ -69,6 +73,7 @@ TEST(Retention, AttemptsKeepTheNewestSnapshotsAndBaselinesWithinTheLimits) {
   EXPECT_EQ(sorted(refs_under(c.repo(), "refs/autofix/discarded/")),
             sorted({"refs/autofix/discarded/" + attempts[0], "refs/autofix/discarded/" + attempts[1]}));
   EXPECT_EQ(baseline_keys(c), Strings{key}) << "the baseline in use stays, the older ones go";
+  EXPECT_TRUE(fs::is_empty(state)) << "the saved state goes with its snapshot";
   Strings records;
   for (const auto& entry : fs::directory_iterator(batches)) records.push_back(entry.path().filename().string());
   EXPECT_EQ(sorted(records), (Strings{old_batches[1], old_batches[2]}));

@@ -7,6 +7,8 @@
 
 #include <signal.h>
 
+#include <algorithm>
+
 #include "tests/e2e/e2e_helpers.h"
 
 namespace autofix::testing {
@@ -52,7 +54,17 @@ class StateHooksE2e : public ::testing::Test {
     EXPECT_EQ(read_file(repo_ / "data" / "cache.txt"), "cache v1\n");
     EXPECT_FALSE(fs::exists(repo_ / "data" / "created.db"));
     EXPECT_EQ(read_file(repo_ / "value.conf"), "ok\n");
-    EXPECT_FALSE(fs::exists(repo_ / ".git" / "autofix" / "state"));
+    expect_state_kept_with_the_snapshot();
+  }
+  // The saved state stays with the operation's snapshot (for `restore ID`), complete.
+  void expect_state_kept_with_the_snapshot() const {
+    std::vector<std::string> ids;
+    for (const fs::directory_entry& e : fs::directory_iterator(repo_ / ".git" / "autofix" / "state"))
+      ids.push_back(e.path().filename().string());
+    ASSERT_EQ(ids.size(), 1u);
+    const std::vector<std::string> snapshots = listed_snapshot_ids(repo_);
+    EXPECT_NE(std::find(snapshots.begin(), snapshots.end(), ids[0]), snapshots.end()) << ids[0];
+    EXPECT_TRUE(fs::exists(repo_ / ".git" / "autofix" / "state" / ids[0] / ".saved.json"));
   }
   // What each fixer does to the state: rewrites app.db and cache.txt, creates created.db.
   static constexpr const char* kMigrate =
@@ -77,7 +89,7 @@ TEST_F(StateHooksE2e, AnAcceptedFixKeepsTheChangedState) {
   EXPECT_EQ(read_file(repo_ / "data" / "app.db"), "migrated\n");
   EXPECT_EQ(read_file(repo_ / "data" / "cache.txt"), "cache v2\n");
   EXPECT_EQ(read_file(repo_ / "data" / "created.db"), "new\n");
-  EXPECT_FALSE(fs::exists(repo_ / ".git" / "autofix" / "state"));
+  expect_state_kept_with_the_snapshot();
 }
 
 TEST_F(StateHooksE2e, RecoverAfterKill9RestoresTheState) {
@@ -119,7 +131,65 @@ TEST_F(StateHooksE2e, AFailingRestoreKeepsTheJournalAndRecoverFinishesItOnceTheC
   ASSERT_EQ(rec.exit_code, 0) << show(rec);
   EXPECT_EQ(read_file(repo_ / "data" / "app.db"), kData);
   EXPECT_FALSE(fs::exists(repo_ / ".git" / "autofix" / "journal.json"));
-  EXPECT_FALSE(fs::exists(repo_ / ".git" / "autofix" / "state"));
+  expect_state_kept_with_the_snapshot();
+}
+
+// `snapshot` saves the configured state with the snapshot; `restore ID` puts the tree back, then the state
+// (byte for byte), unless --no-state; dropping the snapshot drops its state.
+TEST_F(StateHooksE2e, RestoreIdPutsBackTheStateSavedWithTheSnapshotUnlessNoState) {
+  make_project(R"([{"name": "db", "kind": "file", "paths": ["data/app.db"]}])");
+  const std::string id = make_snapshot(repo_, "before the migration");
+  const fs::path saved = repo_ / ".git" / "autofix" / "state" / id;
+  ASSERT_TRUE(fs::exists(saved / ".saved.json"));
+  write_file(repo_ / "data" / "app.db", "migrated\n");
+  write_file(repo_ / "value.conf", "bad\n");
+
+  runners::ProcessResult r = gate(repo_, {"restore", "--no-state", id});
+  ASSERT_EQ(r.exit_code, 0) << show(r);
+  EXPECT_EQ(read_file(repo_ / "value.conf"), "ok\n");
+  EXPECT_EQ(read_file(repo_ / "data" / "app.db"), "migrated\n");
+  EXPECT_NE(r.err.find("[state] --no-state: the state saved with snapshot " + id + " was not restored (1 hook(s))"),
+            std::string::npos) << show(r);
+
+  r = gate(repo_, {"restore", id});
+  ASSERT_EQ(r.exit_code, 0) << show(r);
+  EXPECT_EQ(read_file(repo_ / "data" / "app.db"), kData);
+  EXPECT_NE(r.err.find("[state] restoring 'db'"), std::string::npos) << show(r);
+  EXPECT_TRUE(fs::exists(saved / ".saved.json"));  // a restore keeps it: the snapshot can be restored again
+  EXPECT_FALSE(fs::exists(repo_ / ".git" / "autofix" / "journal.json"));
+
+  const std::string second = make_snapshot(repo_, "second");
+  ASSERT_EQ(gate(repo_, {"snapshots", "drop", id}).exit_code, 0);
+  EXPECT_FALSE(fs::exists(saved));
+  r = gate(repo_, {"snapshot", "--no-state"});
+  ASSERT_EQ(r.exit_code, 0) << show(r);
+  std::string no_state_id = r.out.substr(0, r.out.find('\n'));
+  EXPECT_FALSE(fs::exists(repo_ / ".git" / "autofix" / "state" / no_state_id));
+  EXPECT_TRUE(fs::exists(repo_ / ".git" / "autofix" / "state" / second / ".saved.json"));  // only the dropped one went
+}
+
+// A `restore ID` killed during its state restore: `recover` ends the hook's command and restores the state.
+TEST_F(StateHooksE2e, RecoverFinishesARestoreIdKilledDuringItsStateRestore) {
+  const fs::path slow = tmp_ / "restore slowly", started = tmp_ / "restore started";
+  make_project(R"([{"name": "cache", "save": ["sh", "-c", "cp data/cache.txt \"$1/\"", "save", "{dir}"],
+      "restore": ["sh", "-c", "if test -f \"$2\"; then touch \"$3\"; sleep 60; fi; cp \"$1/cache.txt\" data/",
+                  "restore", "{dir}", ")" + slow.string() + R"(", ")" + started.string() + R"("]}])");
+  const std::string id = make_snapshot(repo_, "before");
+  write_file(repo_ / "data" / "cache.txt", "cache v2\n");
+  write_file(slow, "");
+  runners::ProcessResult r = run_and_signal({gate_binary().string(), "restore", id}, repo_,
+                                            [&] { return fs::exists(started); }, std::chrono::microseconds(0), SIGKILL);
+  ASSERT_EQ(r.signal, SIGKILL) << show(r);
+  EXPECT_EQ(read_file(repo_ / "data" / "cache.txt"), "cache v2\n");
+  EXPECT_EQ(gate(repo_, {"restore", id}).exit_code, 2);  // the journal waits for recover
+  fs::remove(slow);
+  runners::ProcessResult rec = run({gate_binary().string(), "recover"}, repo_, {}, std::chrono::minutes(1));
+  ASSERT_EQ(rec.exit_code, 0) << show(rec);
+  EXPECT_NE(rec.err.find("ending process group "), std::string::npos) << show(rec);  // the sleeping restore
+  EXPECT_NE(rec.err.find("[state] restoring 'cache'"), std::string::npos) << show(rec);
+  EXPECT_EQ(read_file(repo_ / "data" / "cache.txt"), "cache v1\n");
+  EXPECT_FALSE(fs::exists(repo_ / ".git" / "autofix" / "journal.json"));
+  EXPECT_TRUE(fs::exists(repo_ / ".git" / "autofix" / "state" / id / ".saved.json"));  // still the snapshot's
 }
 
 // The sqlite kind: a fixer runs a migration (a column added, rows deleted) and breaks a test; the

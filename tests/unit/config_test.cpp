@@ -523,9 +523,14 @@ TEST(ParseConfig, ReadsStateHooks) {
        "check": ["scripts/db-check.sh"], "timeout": 30},
       {"name": "cfg", "save": ["save"], "restore": ["restore"]},
       {"name": "data", "kind": "file", "paths": ["data/app.sqlite", "local.conf"]},
-      {"name": "app", "kind": "sqlite", "path": "data/app.sqlite", "timeout": 5}])"),
+      {"name": "app", "kind": "sqlite", "path": "data/app.sqlite", "timeout": 5},
+      {"name": "pg", "kind": "postgres", "url": "postgresql://app@localhost:5432/app", "check": ["c"], "timeout": 60},
+      {"name": "pg2", "kind": "postgres", "url": "postgres:///other"}])"),
                               "gate.json");
-  ASSERT_EQ(c.state.size(), 4u);
+  ASSERT_EQ(c.state.size(), 6u);
+  EXPECT_EQ(c.state[4], (StateHookSpec{"pg", StateHookKind::postgres, {}, {}, {"c"}, {}, 60s, {},
+                                       "postgresql://app@localhost:5432/app"}));
+  EXPECT_EQ(c.state[5], (StateHookSpec{"pg2", StateHookKind::postgres, {}, {}, {}, {}, 120s, {}, "postgres:///other"}));
   EXPECT_EQ(c.state[3], (StateHookSpec{"app", StateHookKind::sqlite, {}, {}, {}, {}, 5s, "data/app.sqlite"}));
   EXPECT_EQ(c.state[0], (StateHookSpec{"db", StateHookKind::command, {"scripts/db-save.sh", "{dir}"},
                                        {"scripts/db-restore.sh", "{dir}"}, {"scripts/db-check.sh"}, {}, 30s}));
@@ -563,8 +568,21 @@ TEST(ParseConfig, RefusesBadStateHooks) {
             "gate.json: state[0].name: 'd/b' holds '/', which a state hook name cannot");
   EXPECT_EQ(problem(state(R"({"name": ".db", "save": ["s"], "restore": ["r"]})")),
             "gate.json: state[0].name: '.db' starts with '.', which a state hook name cannot");
-  EXPECT_EQ(problem(state(R"({"name": "db", "kind": "postgres", "url": "x"})")),
-            "gate.json: state[0].kind: unknown state kind 'postgres' (expected command, file or sqlite)");
+  EXPECT_EQ(problem(state(R"({"name": "db", "kind": "mysql", "url": "x"})")),
+            "gate.json: state[0].kind: unknown state kind 'mysql' (expected command, file, sqlite or postgres)");
+  EXPECT_EQ(problem(state(R"({"name": "db", "kind": "postgres"})")),
+            "gate.json: state[0].url: missing (the database as a libpq URL: \"postgresql://user@localhost:5432/app\")");
+  EXPECT_EQ(problem(state(R"({"name": "db", "kind": "postgres", "url": "postgresql://u:secret@db:5432"})"), &hint),
+            "gate.json: state[0].url: 'postgresql://u:***@db:5432' is not a postgresql:// URL that names a database");
+  EXPECT_EQ(hint, "write it as postgresql://[user[:password]@][host][:port]/database[?parameters]");
+  EXPECT_EQ(problem(state(R"({"name": "db", "kind": "postgres", "url": "mysql://db/app"})")),
+            "gate.json: state[0].url: 'mysql://db/app' is not a postgresql:// URL that names a database");
+  EXPECT_EQ(problem(state(R"({"name": "db", "kind": "postgres", "url": "postgresql:///app", "save": ["s"]})"), &hint),
+            "gate.json: state[0]: unknown key 'save' (expected name, kind, url, check or timeout)");
+  EXPECT_EQ(problem(state(R"({"name": "db", "kind": "postgres", "url": "postgresql:///app", "check": []})")),
+            "gate.json: state[0].check: empty (the 'check' command as an array: [\"scripts/db-check.sh\", \"{dir}\"])");
+  EXPECT_EQ(problem(state(R"({"name": "db", "kind": "postgres", "url": "postgresql:///app", "timeout": 0})")),
+            "gate.json: state[0].timeout: must be between 1 and 86400 seconds, got 0");
   EXPECT_EQ(problem(state(R"({"name": "data", "kind": "file", "paths": ["/etc/passwd"]})"), &hint),
             "gate.json: state[0].paths[0]: '/etc/passwd' is not a path inside the repository (absolute, '..', '.git' "
             "or empty parts)");

@@ -14,6 +14,7 @@
 
 #include "gate/policy/config.h"
 #include "gate/results/attempt_result.h"
+#include "gate/results/state_hook.h"
 #include "gate/util/error.h"
 #include "tests/support/json_schema_check.h"
 #include "tests/support/test_support.h"
@@ -63,6 +64,10 @@ TEST(ConfigSchema, ListsTheConfigurationsClosedSets) {
   EXPECT_EQ(defs.at("lane").at("enum"), names_of(kLanes));
   EXPECT_EQ(defs.at("tier").at("properties").at("fail_on").at("enum"), names_of(kFailOnTable));
   EXPECT_EQ(s.at("properties").at("protect").at("items").at("properties").at("level").at("enum"), names_of(kRiskLevels));
+  json state_kinds = json::array();  // one alternative of state_hook per kind, in the table's order
+  for (const json& alternative : defs.at("state_hook").at("oneOf"))
+    state_kinds.push_back(alternative.at("properties").at("kind").at("const"));
+  EXPECT_EQ(state_kinds, names_of(kStateHookKinds));
   // The kinds the schema keeps out of the docs lane are those that need a build.
   json need_build = json::array();
   for (const TierKindRow& row : kTierKindRows)

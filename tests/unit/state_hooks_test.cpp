@@ -3,6 +3,8 @@
 
 #include <sys/stat.h>
 
+#include <cstdlib>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -120,6 +122,8 @@ TEST(StateHooks, SavesInOrderRestoresInReverseThenChecksAndLoadsWhatItSaved) {
   StateHooks(t.root, t.dir, hooks).save_all(t.events());
   EXPECT_EQ(t.saved, (std::vector<std::string>{"db", "cfg"}));
   EXPECT_EQ(t.log(), "save db\nsave cfg\n");
+  EXPECT_EQ(StateHooks::saved_in(t.dir), (std::vector<std::string>{"db", "cfg"}));  // for `restore ID`
+  EXPECT_EQ(StateHooks::saved_in(t.tmp / "nothing saved"), std::nullopt);
 
   StateHooks loaded = StateHooks::load(t.root, t.dir);
   EXPECT_EQ(loaded.hooks(), hooks);
@@ -151,6 +155,7 @@ TEST(StateHooks, AFailingSaveRestoresTheSavesDoneAndNamesTheHookItsExitAndItsOut
   }
   EXPECT_EQ(t.saved, (std::vector<std::string>{"db"}));
   EXPECT_EQ(t.log(), "save db\nrestore db\n");
+  EXPECT_EQ(StateHooks::saved_in(t.dir), std::nullopt);  // an incomplete save is nothing `restore ID` could use
 }
 
 TEST(StateHooks, AMissingProgramOrATimeoutIsAClearError) {
@@ -265,6 +270,93 @@ TEST(StateHookSqlite, ADatabaseTheFixCreatedIsRemoved) {
   sql(t.root / "app.sqlite", "CREATE TABLE t(x); INSERT INTO t VALUES (1);");
   hooks.restore(t.saved, t.events());
   EXPECT_FALSE(fs::exists(t.root / "app.sqlite"));
+}
+
+TEST(PostgresUrl, NamesTheDatabaseAndTheMaintenanceDatabase) {
+  auto parsed = [](const std::string& url) {
+    std::optional<PostgresUrl> u = parse_postgres_url(url);
+    return u ? u->database + " | " + u->maintenance_url : std::string("none");
+  };
+  EXPECT_EQ(parsed("postgresql://app:pw@db.local:5433/app?sslmode=require"),
+            "app | postgresql://app:pw@db.local:5433/postgres?sslmode=require");
+  EXPECT_EQ(parsed("postgres:///my%20db"), "my db | postgres:///postgres");
+  EXPECT_EQ(parsed("postgresql://localhost"), "none");
+  EXPECT_EQ(parsed("postgresql://localhost/"), "none");
+  EXPECT_EQ(parsed("postgresql://localhost?dbname=app"), "none");
+  EXPECT_EQ(parsed("postgresql://localhost/a%2"), "none");
+  EXPECT_EQ(parsed("mysql://localhost/app"), "none");
+  EXPECT_EQ(redacted_url("postgresql://app:s3cret@db:5432/app"), "postgresql://app:***@db:5432/app");
+  EXPECT_EQ(redacted_url("postgresql://app@db/app"), "postgresql://app@db/app");
+  EXPECT_EQ(redacted_url("postgresql://db:5432/app"), "postgresql://db:5432/app");
+}
+
+TEST(StateHookPostgres, CommandsDumpThenDropAndRecreateFromTheDump) {
+  StateHookSpec h{"pg", StateHookKind::postgres, {}, {}, {}, {}, 60s, {}, "postgresql://u@127.0.0.1:5999/app"};
+  EXPECT_EQ(postgres_save_command(h),
+            (std::vector<std::string>{"pg_dump", "--format=custom", "--no-password", "--file={dir}/database.dump",
+                                      "--dbname=postgresql://u@127.0.0.1:5999/app"}));
+  EXPECT_EQ(postgres_restore_commands(h),
+            (std::vector<std::vector<std::string>>{
+                {"dropdb", "--if-exists", "--force", "--no-password", "--maintenance-db=postgresql://u@127.0.0.1:5999/postgres", "app"},
+                {"pg_restore", "--create", "--exit-on-error", "--no-password",
+                 "--dbname=postgresql://u@127.0.0.1:5999/postgres", "{dir}/database.dump"}}));
+}
+
+// pg_dump, dropdb and pg_restore replaced on PATH by scripts that log their arguments (or fail).
+class FakePostgresTools {
+ public:
+  explicit FakePostgresTools(const fs::path& bin, const std::string& pg_dump_body) : old_path_(std::getenv("PATH")) {
+    fs::create_directories(bin);
+    for (const auto& [name, body] : std::vector<std::pair<std::string, std::string>>{
+             {"pg_dump", pg_dump_body}, {"dropdb", "echo dropdb \"$@\" >> log.txt"}, {"pg_restore", "echo pg_restore \"$@\" >> log.txt"}}) {
+      write_file(bin / name, "#!/bin/sh\n" + body + "\n");
+      fs::permissions(bin / name, fs::perms::owner_all);
+    }
+    ::setenv("PATH", (bin.string() + ":" + old_path_).c_str(), 1);
+  }
+  ~FakePostgresTools() { ::setenv("PATH", old_path_.c_str(), 1); }
+
+ private:
+  std::string old_path_;
+};
+
+TEST(StateHookPostgres, SavesRestoresAndChecksThroughTheTools) {
+  Hooked t;
+  fs::create_directories(t.root);
+  FakePostgresTools tools(t.tmp / "bin", "echo pg_dump \"$@\" >> log.txt");
+  StateHookSpec h{"pg", StateHookKind::postgres, {}, {}, {"sh", "-c", "echo check >> log.txt"}, {}, 60s, {},
+                  "postgresql://u@127.0.0.1:5999/app"};
+  StateHooks(t.root, t.dir, {h}).save_all(t.events());
+  EXPECT_EQ(t.saved, (std::vector<std::string>{"pg"}));
+  StateHooks loaded = StateHooks::load(t.root, t.dir);
+  ASSERT_EQ(loaded.hooks().size(), 1u);
+  EXPECT_EQ(loaded.hooks()[0], h);
+  loaded.restore(t.saved, t.events());
+  const std::string d = (t.dir / "pg").string();
+  EXPECT_EQ(t.log(), "pg_dump --format=custom --no-password --file=" + d + "/database.dump --dbname=postgresql://u@127.0.0.1:5999/app\n"
+                     "dropdb --if-exists --force --no-password --maintenance-db=postgresql://u@127.0.0.1:5999/postgres app\n"
+                     "pg_restore --create --exit-on-error --no-password --dbname=postgresql://u@127.0.0.1:5999/postgres " + d +
+                     "/database.dump\ncheck\n");
+}
+
+TEST(StateHookPostgres, AFailingDumpNamesTheHookTheCommandWithoutThePasswordAndWhatToDo) {
+  Hooked t;
+  fs::create_directories(t.root);
+  FakePostgresTools tools(t.tmp / "bin", "echo 'pg_dump: error: connection to server failed' >&2; exit 1");
+  StateHookSpec h{"pg", StateHookKind::postgres, {}, {}, {}, {}, 60s, {}, "postgresql://u:s3cret@127.0.0.1:5999/app"};
+  try {
+    StateHooks(t.root, t.dir, {h}).save_all(t.events());
+    FAIL() << "a failing pg_dump went through";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), kStateHookError);
+    EXPECT_EQ(std::string(e.what()), "state hook 'pg': save `pg_dump --format=custom --no-password --file=" +
+                                         (t.dir / "pg").string() +
+                                         "/database.dump --dbname=postgresql://u:***@127.0.0.1:5999/app` failed (exit code "
+                                         "1); the last lines of its output:\n  pg_dump: error: connection to server failed");
+    EXPECT_EQ(e.hint(), "check that the server is up and that the url reaches the database (`psql URL`), and that pg_dump "
+                        "(Debian: postgresql-client) is on PATH; nothing was changed");
+  }
+  EXPECT_TRUE(t.saved.empty());
 }
 
 }  // namespace
