@@ -231,7 +231,10 @@ struct Tally {
 };
 
 // One strategy: the uninterrupted run, then every point. `flags` start a new batch (--strategy ...).
-void kill_and_resume_everywhere(const Strings& flags, unsigned seed, int per_step, bool with_sigterm, Tally& tally) {
+// Only the points whose index modulo `lanes` is `lane` run here: the other lanes (each in a repository of
+// its own, side by side) take the others.
+void kill_and_resume_everywhere(const Strings& flags, unsigned seed, int per_step, bool with_sigterm, int lane, int lanes,
+                                Tally& tally) {
   ScriptProject c;
   const fs::path file = write_batch(c);
   Strings start = flags;
@@ -280,20 +283,16 @@ void kill_and_resume_everywhere(const Strings& flags, unsigned seed, int per_ste
   std::mt19937 random(seed);
   std::uniform_real_distribution<double> within(0.0, 1.0);
   const long step_us = static_cast<long>(step_seconds / steps * 1e6);
-  std::string offsets;
   for (int k = 0; k < 2; ++k) {
     const auto us = std::chrono::microseconds(static_cast<long>((k + within(random)) / 2 * 150000));
-    offsets += " start+" + std::to_string(us.count() / 1000);
     points.push_back({"at start+" + std::to_string(us.count() / 1000) + " ms", [] { return true; }, us, std::nullopt});
   }
   for (std::size_t k = 0; k < steps; ++k)
     for (int j = 0; j < per_step; ++j) {
       const auto us = std::chrono::microseconds(static_cast<long>((j + within(random)) / per_step * step_us));
       const std::string name = "step " + std::to_string(k + 1) + "+" + std::to_string(us.count() / 1000) + " ms";
-      offsets += " " + name.substr(0, name.size() - 3);
       points.push_back({name, [&c, k] { return recorded_steps(c) == static_cast<long>(k); }, us, std::nullopt});
     }
-  say("[ points   ] " + strategy + ": seed " + std::to_string(seed) + ", offsets (ms):" + offsets + "\n");
   points.push_back({"record written", [&] { return recorded_steps(c) == 0; }, std::chrono::microseconds(0), 0});
   points.push_back({"after the last step", [&] { return recorded_steps(c) == static_cast<long>(steps); },
                     std::chrono::microseconds(0), steps});
@@ -307,7 +306,13 @@ void kill_and_resume_everywhere(const Strings& flags, unsigned seed, int per_ste
   if (with_sigterm)
     points.push_back({"SIGTERM inside step 3", [&] { return recorded_steps(c) == 2; }, mid_step, std::nullopt, SIGTERM});
 
-  for (const KillPoint& p : points) {
+  std::string mine;
+  for (std::size_t index = lane; index < points.size(); index += lanes) mine += " [" + points[index].name + "]";
+  say("[ points   ] " + strategy + " lane " + std::to_string(lane + 1) + " of " + std::to_string(lanes) + ": seed " +
+      std::to_string(seed) + ":" + mine + "\n");
+  for (std::size_t index = 0; index < points.size(); ++index) {
+    if (static_cast<int>(index % lanes) != lane) continue;
+    const KillPoint& p = points[index];
     SCOPED_TRACE(p.name);
     ++tally.points;
     const auto point_began = Clock::now();
@@ -402,20 +407,31 @@ unsigned kill_seed() {
 
 TEST(BatchResume, KillNineAtThirtyPointsOverWholeBatchesThenRecoverAndResumeGivesTheUninterruptedResult) {
   const unsigned seed = kill_seed();
-  // Side by side, each in a repository of its own: a batch waits on its builds and tests most of the time.
-  Tally tally, checkpoint;
-  std::thread other([&] {
-    kill_and_resume_everywhere({"--strategy", "checkpoint", "--checkpoint-every", "2"}, seed + 1, 2, false, checkpoint);
-  });
-  kill_and_resume_everywhere({"--strategy", "best_effort"}, seed, 2, true, tally);
-  other.join();
-  tally.points += checkpoint.points;
-  tally.killed += checkpoint.killed;
-  tally.resumed += checkpoint.resumed;
-  tally.restarted += checkpoint.restarted;
-  tally.had_ended += checkpoint.had_ended;
-  tally.resumed_after_branch += checkpoint.resumed_after_branch;
-  for (const auto& [phase, n] : checkpoint.where) tally.where[phase] += n;
+  // Four lanes side by side, two per strategy, each in a repository of its own: a batch waits on its
+  // builds, tests and fsyncs most of the time.
+  constexpr int kLanes = 2;
+  std::vector<Tally> tallies(2 * kLanes);
+  std::vector<std::thread> lanes;
+  for (int lane = 0; lane < kLanes; ++lane) {
+    lanes.emplace_back([&, lane] {
+      kill_and_resume_everywhere({"--strategy", "best_effort"}, seed, 2, true, lane, kLanes, tallies[lane]);
+    });
+    lanes.emplace_back([&, lane] {
+      kill_and_resume_everywhere({"--strategy", "checkpoint", "--checkpoint-every", "2"}, seed + 1, 2, false, lane, kLanes,
+                                 tallies[kLanes + lane]);
+    });
+  }
+  for (std::thread& t : lanes) t.join();
+  Tally tally;
+  for (const Tally& t : tallies) {
+    tally.points += t.points;
+    tally.killed += t.killed;
+    tally.resumed += t.resumed;
+    tally.restarted += t.restarted;
+    tally.had_ended += t.had_ended;
+    tally.resumed_after_branch += t.resumed_after_branch;
+    for (const auto& [phase, n] : t.where) tally.where[phase] += n;
+  }
   std::string where;
   for (const auto& [phase, n] : tally.where) where += " " + phase + ": " + std::to_string(n) + ";";
   std::cout << "[ measured ] " << tally.killed << " of " << tally.points << " points hit a running batch (" << tally.resumed
