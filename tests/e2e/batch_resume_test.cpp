@@ -5,13 +5,17 @@
 // breaking a test, in two strategies: best_effort (a failed whole, bisection) and checkpoint (every 2:
 // checkpoints, a failed group rolled back to the last one). One uninterrupted run per strategy gives the
 // expected result; then the batch is killed again and again (SIGKILL to its process group, as a CI runner
-// or a terminal does), each time at another point:
-//   - at seeded time offsets, one in each of N equal slices of the uninterrupted run's time (the seed and
-//     the offsets are printed; AUTOFIX_BATCH_KILL_SEED=S replays a run): they land wherever the batch is
-//     — starting, running the fixer, storing the baseline, applying a step, building, testing, recording
-//     a step, landing, writing the reports — and the test prints where each one landed;
-//   - at points a time offset hits by luck only: right after the record was written, after the last step,
-//     while landing, right after the branch (and the checkpoint refs) were written.
+// or a terminal does), each time at another point, 35 in all (and one SIGTERM):
+//   - at seeded offsets (the seed and the points are printed; AUTOFIX_BATCH_KILL_SEED=S replays a run): two
+//     within the first 150 ms of a run (the snapshot, the fixer, the record) and two in each step, drawn
+//     from equal slices of the step's measured time after the previous step was recorded. They land
+//     wherever the batch is — applying a step, building, testing, judging, recording it, restoring — and
+//     the test prints where each one landed (the journal's phase, the steps recorded) and a tally;
+//   - at points an offset hits by luck only: right after the record was written, after the last step,
+//     while landing, right after the branch (and the checkpoint refs) were written, while the reports,
+//     the history and finished.json are written.
+// Each strategy's points are shared by two lanes; the four lanes run side by side, each in a repository of
+// its own (a batch mostly waits on its builds, tests and fsyncs): about 25 s in all on the shared machine.
 // After each kill `recover` must give back the user's tree exactly, and the batch must end with the same
 // verdicts, reasons, steps, checkpoints and branch (one commit per accepted fix, in order, none twice,
 // whole messages equal) as the uninterrupted run: through `batch --resume ID` when its record was written
@@ -114,7 +118,10 @@ Strings unfinished(const ScriptProject& c) { return recorded(c, false); }
 long recorded_steps(const ScriptProject& c) {
   Strings ids = unfinished(c);
   if (ids.size() != 1) return -1;
-  std::string text = read_file(records(c) / ids[0] / "steps.jsonl");
+  // Polled from the killer thread while the gate writes: never throws (a file not there yet is no record).
+  std::ifstream in(records(c) / ids[0] / "steps.jsonl");
+  if (!in) return -1;
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   return static_cast<long>(std::count(text.begin(), text.end(), '\n'));
 }
 
