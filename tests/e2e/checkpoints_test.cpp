@@ -1,40 +1,34 @@
 // SPDX-License-Identifier: MIT
-// `autofix-gate checkpoints` end to end, on a copy of examples/calculator: a checkpoint-strategy batch of
+// `autofix-gate checkpoints` end to end, on the compiler-free stand-in of examples/calculator
+// (tests/e2e/script_project.h; checkpoints are the gate's, the compiler adds nothing): a checkpoint-strategy batch of
 // two good fixes (one per group) leaves two checkpoint refs; list, show and validate print them; restore
 // makes the work tree the checkpoint's and its snapshot gives the user's work back byte for byte; a ref
 // moved to another checkpoint's commit and an edited manifest fail validation, named; cleanup --keep 1.
 #include <gtest/gtest.h>
 
 #include "tests/e2e/attempt_data/calculator_repo.h"
+#include "tests/e2e/script_project.h"
 #include "tests/support/json_schema_check.h"
 
 namespace autofix::testing {
 namespace {
 
-using attempt::Calculator;
-using attempt::example_fix;
 using attempt::lines_of;
-using attempt::make_patch;
 using attempt::refs_under;
-using attempt::replaced;
 using attempt::source_fingerprint;
 
 using Strings = std::vector<std::string>;
 
-runners::ProcessResult run(const Calculator& c, Strings args) { return gate(c.repo(), args, std::chrono::minutes(10)); }
+runners::ProcessResult run(const ScriptProject& c, Strings args) { return gate(c.repo(), args, std::chrono::minutes(10)); }
 
 nlohmann::json json_of(const runners::ProcessResult& r) { return nlohmann::json::parse(r.out); }
 
 TEST(Checkpoints, ABatchRecordsThemAndTheCommandsListShowValidateRestoreAndCleanUp) {
-  Calculator c;
+  ScriptProject c;
   // Two good fixes, a checkpoint after each.
-  fs::path dir = c.tmp() / "patch dir";
-  fs::create_directories(dir);
-  fs::copy_file(example_fix("correct-fix.diff"), dir / "1-mean.diff");
-  fs::copy_file(make_patch(c, {{"parser/parser.h", replaced(read_file(c.repo() / "parser/parser.h"), "// Parses \"1.5, 2, -3\"",
-                                                            "// Parses a list such as \"1.5, 2, -3\"")}},
-                           "doc"),
-                dir / "2-doc.diff");
+  const fs::path dir = c.tmp() / "patch dir";
+  c.mean_fix(dir, "1-mean");
+  c.patch(dir, "2-doc", "parser/parser.doc", "# Parses \"1.5, 2, -3\"", "# Parses a list such as \"1.5, 2, -3\"");
   // The user's uncommitted work at the time of the batch: part of every checkpoint's tree.
   write_file(c.repo() / "my notes.txt", "remember the milk\n");
   fs::path config = c.tmp() / "tests only.json";
@@ -56,8 +50,8 @@ TEST(Checkpoints, ABatchRecordsThemAndTheCommandsListShowValidateRestoreAndClean
   // Each checkpoint's commit: on top of HEAD, the tree with its fixes and the user's work.
   EXPECT_EQ(c.git_out({"rev-parse", ref2 + "^"}), c.original_head());
   EXPECT_EQ(lines_of(c.git_out({"diff", "--name-only", c.original_head(), ref2})),
-            (Strings{"mathlib/mathlib.cpp", "my notes.txt", "parser/parser.h"}));
-  EXPECT_EQ(lines_of(c.git_out({"diff", "--name-only", ref1, ref2})), (Strings{"parser/parser.h"}));
+            (Strings{"mathlib/mathlib.src", "my notes.txt", "parser/parser.doc"}));
+  EXPECT_EQ(lines_of(c.git_out({"diff", "--name-only", ref1, ref2})), (Strings{"parser/parser.doc"}));
 
   // list --json, exact but for the times and hashes only the run knows (checked against git).
   runners::ProcessResult list = run(c, {"checkpoints", "list", "--json"});
@@ -79,7 +73,7 @@ TEST(Checkpoints, ABatchRecordsThemAndTheCommandsListShowValidateRestoreAndClean
           {"fixes", n == 0 ? Strings{"1-mean"} : Strings{"1-mean", "2-doc"}},
           {"step", n + 1},
           // Both steps are judged against the baseline: the mean fix's test is fixed in each.
-          {"tests", {{"run", 10}, {"passed", 10}, {"failed", 0}, {"fixed", 1}}},
+          {"tests", {{"run", 5}, {"passed", 5}, {"failed", 0}, {"fixed", 1}}},
           {"created", m.at("created")},
           {"tree", c.git_out({"rev-parse", ref + "^{tree}"})},
           {"excluded", Strings{"build", "build/autofix"}},
@@ -98,13 +92,13 @@ TEST(Checkpoints, ABatchRecordsThemAndTheCommandsListShowValidateRestoreAndClean
   // restore: the user has worked on since; the tree becomes the checkpoint's, the snapshot gives it back.
   write_file(c.repo() / "my notes.txt", "remember the milk and the bread\n");
   write_file(c.repo() / "later.txt", "written after the batch\n");
-  write_file(c.repo() / "mathlib" / "mathlib.h", read_file(c.repo() / "mathlib" / "mathlib.h") + "// later\n");
+  write_file(c.repo() / "mathlib" / "mathlib.doc", c.read("mathlib/mathlib.doc") + "# later\n");
   const TreeFingerprint before = source_fingerprint(c.repo());
   runners::ProcessResult restored = run(c, {"checkpoints", "restore", id2, "--json"});
   ASSERT_EQ(restored.exit_code, 0) << show(restored);
   nlohmann::json r = json_of(restored);
   EXPECT_EQ(r.at("checkpoint").get<std::string>(), id2);
-  EXPECT_EQ(r.at("paths").get<Strings>(), (Strings{"later.txt", "mathlib/mathlib.cpp", "mathlib/mathlib.h", "my notes.txt", "parser/parser.h"}));
+  EXPECT_EQ(r.at("paths").get<Strings>(), (Strings{"later.txt", "mathlib/mathlib.doc", "mathlib/mathlib.src", "my notes.txt", "parser/parser.doc"}));
   runners::ProcessResult now = run(c, {"snapshot", "--json"});
   ASSERT_EQ(now.exit_code, 0) << show(now);
   EXPECT_EQ(json_of(now).at("trees").at("worktree").get<std::string>(), c.git_out({"rev-parse", ref2 + "^{tree}"}));
