@@ -193,7 +193,10 @@ TEST(FailureType, ATestTheFixBreaksThroughTheJudgeIsATestRegression) {
   ASSERT_EQ(r.verdict, Verdict::rejected) << r.reason;
   ASSERT_TRUE(r.failure);
   EXPECT_EQ(r.failure->type, FailureType::test_regression);
-  EXPECT_EQ(r.failure->signature, "rejected: " + r.reason + "\ntest b");
+  EXPECT_EQ(r.reason, "1 test(s) broken by the fix: b passed without the fix and fails with it "
+                      "(passed 1 of 1 run without the fix, failed 5 of 5 runs with it)");
+  EXPECT_EQ(r.failure->signature, "rejected: 1 test(s) broken by the fix: b passed without the fix and fails with it "
+                                  "(passed <n> of <n> runs without the fix, failed <n> of <n> runs with it)\ntest b");
 }
 
 }  // namespace
