@@ -38,7 +38,8 @@ nav a{margin-right:14px;color:var(--info)}
 table{width:100%;border-collapse:collapse;margin:6px 0;font-size:14px}
 th,td{text-align:left;vertical-align:top;padding:3px 8px;border-bottom:1px solid var(--line);overflow-wrap:anywhere}
 th{background:var(--panel);font-weight:600}
-td.n,th.n{text-align:right;white-space:nowrap}
+td.n{text-align:right;white-space:nowrap}
+th.n{text-align:right}
 td.sig{white-space:pre-wrap}
 svg.chart{display:block;width:100%;height:180px;border:1px solid var(--line);border-radius:3px;background:var(--panel)}
 svg.bars{display:block;width:100%;height:16px;margin:2px 0 8px;border-radius:3px;background:var(--panel)}

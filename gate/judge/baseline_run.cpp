@@ -38,7 +38,9 @@ std::string key_of_baseline(const Layout& l, const std::string& tree, const Gate
 
 std::optional<BaselineRecord> stored_baseline(const Layout& l, const git::Repository& repo, const std::string& tree,
                                               const GateConfig& config, const std::string& key_extra) {
-  if (!fs::exists(l.build_dir / "CMakeCache.txt") || lacks_what_the_gate_reads(l.build_dir)) return std::nullopt;
+  // The key holds the CMake cache: without one there is no key yet. (A build the gate configures once more
+  // before its baseline, ensure_baseline above, keeps its cache: a changed one is only a miss.)
+  if (!fs::exists(l.build_dir / "CMakeCache.txt")) return std::nullopt;
   return BaselineCache(repo.state_dir()).load(key_of_baseline(l, tree, config, key_extra));
 }
 

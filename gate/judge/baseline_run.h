@@ -20,7 +20,7 @@ BaselineRecord ensure_baseline(Toolchain& toolchain, const git::Repository& repo
                                const std::string& key_extra = {});
 
 // The baseline stored for `tree` under the key ensure_baseline would use, without configuring, building or
-// running anything: nullopt when the build directory is not configured (as the gate needs it) or nothing
+// running anything: nullopt when the build directory has no CMake cache yet or nothing
 // is stored under the key. What the circuit breaker's key is made of before an attempt touches anything.
 std::optional<BaselineRecord> stored_baseline(const Layout& l, const git::Repository& repo, const std::string& tree,
                                               const GateConfig& config, const std::string& key_extra = {});
