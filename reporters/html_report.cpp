@@ -78,50 +78,12 @@ table.excerpt tr.hit td.ln{color:#1f2328;font-weight:600}
 )css";
 static_assert(kStyle.find_first_of("<>&") == std::string_view::npos, "the serializer would escape these");
 
-// Nothing may be loaded or run: the page must look the same from file://, a CI artifact viewer, or a
-// machine without network. A report that ever tried would be refused by the browser, not followed.
-constexpr const char* kContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
-
-// HTML elements that have no end tag. Every other element is written with one, even when empty: an HTML
-// parser reads <div/> as an opening tag.
-constexpr std::array<std::string_view, 7> kVoidElements = {"meta", "br", "hr", "img", "input", "link", "wbr"};
-
 using pugi::xml_node;
-
-xml_node add(xml_node parent, const char* tag, const char* cls = nullptr) {
-  xml_node n = parent.append_child(tag);
-  if (cls) n.append_attribute("class") = cls;
-  return n;
-}
-
-// The one way stranger text enters the page.
-void append_text(xml_node parent, std::string_view text) {
-  parent.append_child(pugi::node_pcdata).set_value(html_text(text).c_str());
-}
-
-xml_node add_text(xml_node parent, const char* tag, std::string_view text, const char* cls = nullptr) {
-  xml_node n = add(parent, tag, cls);
-  append_text(n, text);
-  return n;
-}
-
-void set_attribute(xml_node n, const char* name, std::string_view value) {
-  n.append_attribute(name) = html_text(value).c_str();
-}
-
-// An empty text node makes the serializer write "<x></x>" instead of "<x/>".
-void close_empty_elements(xml_node n) {
-  for (xml_node child : n.children())
-    if (child.type() == pugi::node_element) close_empty_elements(child);
-  if (n.type() == pugi::node_element && !n.first_child() && std::find(kVoidElements.begin(), kVoidElements.end(), n.name()) == kVoidElements.end())
-    n.append_child(pugi::node_pcdata);
-}
-
-std::string fixed(double value, int decimals) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, value);
-  return buf;
-}
+using html::add;
+using html::add_text;
+using html::append_text;
+using html::fixed;
+using html::set_attribute;
 
 std::string location_text(const std::string& file, int line) {
   return line > 0 ? file + ":" + std::to_string(line) : file;
@@ -501,38 +463,9 @@ void attempt_section(xml_node main, const AttemptResult& r) {
 
 }  // namespace
 
-std::string html_text(std::string_view text) {
-  std::string valid = sanitize_utf8(text);
-  std::string out;
-  out.reserve(valid.size());
-  for (unsigned char c : valid) {
-    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f) {
-      char escape[8];
-      std::snprintf(escape, sizeof escape, "\\x%02x", c);
-      out += escape;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out;
-}
-
 std::string attempt_html(const AttemptResult& r) {
-  pugi::xml_document doc;
-  xml_node html = doc.append_child("html");
-  html.append_attribute("lang") = "en";
-  xml_node head = add(html, "head");
-  add(head, "meta").append_attribute("charset") = "utf-8";
-  xml_node csp = add(head, "meta");
-  csp.append_attribute("http-equiv") = "Content-Security-Policy";
-  csp.append_attribute("content") = kContentSecurityPolicy;
-  xml_node viewport = add(head, "meta");
-  viewport.append_attribute("name") = "viewport";
-  viewport.append_attribute("content") = "width=device-width, initial-scale=1";
-  add_text(head, "title", std::string("AutofixGate: ") + headline(r.verdict) + " · " + r.attempt_id);
-  add(head, "style").append_child(pugi::node_pcdata).set_value(std::string(kStyle).c_str());
-
-  xml_node body = add(html, "body");
+  html::Page page(std::string("AutofixGate: ") + headline(r.verdict) + " · " + r.attempt_id, kStyle);
+  xml_node body = page.body();
   header_section(body, r);
   xml_node main = add(body, "main");
   navigation(main, r);
@@ -544,13 +477,7 @@ std::string attempt_html(const AttemptResult& r) {
   timeline_section(main, r);
   attempt_section(main, r);
 
-  close_empty_elements(html);
-  std::ostringstream out;
-  out << "<!DOCTYPE html>\n";
-  // Raw: indentation would change the text of <pre> blocks.
-  doc.save(out, "", pugi::format_raw | pugi::format_no_declaration, pugi::encoding_utf8);
-  out << "\n";
-  return out.str();
+  return page.str();
 }
 
 }  // namespace autofix::reporters

@@ -4,9 +4,9 @@
 // opened from disk). Inline CSS and inline SVG only: no script, no font, no image or style sheet loaded
 // from anywhere, and a Content-Security-Policy that forbids them. Pure: a string out of the results model.
 #include <string>
-#include <string_view>
 
 #include "gate/results/attempt_result.h"
+#include "reporters/html_document.h"  // html_text, the escaping every page shares
 
 namespace autofix::reporters {
 
@@ -19,11 +19,5 @@ namespace autofix::reporters {
 // fixer). A source excerpt is a table of numbered lines, the line it is about marked (class "hit"). In a
 // merged result, the shard that ran each test and the shards that ran each tier.
 std::string attempt_html(const AttemptResult& result);
-
-// Text from strangers (test names, output, messages, paths) made fit for an HTML text node or attribute
-// value before the markup escaping (which the serializer does: '<', '&', '>', '"'): bytes that are not
-// UTF-8 become U+FFFD, and control characters other than tab, line feed and carriage return (NUL
-// included) are shown as "\xNN", since HTML allows them nowhere.
-std::string html_text(std::string_view text);
 
 }  // namespace autofix::reporters

@@ -412,6 +412,21 @@ int cmd_history_stats(const Options& o) {
   return exit_code::ok;
 }
 
+BreakerConfig breaker_config(Options& o, const git::Repository& repo);
+
+int cmd_history_html(Options& o) {
+  git::Repository repo = git::Repository::open(o.dir);
+  const SystemTime now = std::chrono::system_clock::now();
+  HistoryFilter filter;
+  if (o.since) filter.since = parse_history_time(*o.since, now, "--since");
+  if (o.until) filter.until = parse_history_time(*o.until, now, "--until");
+  HistoryDashboard dashboard = dashboard_of_history(repo, filter, breaker_config(o, repo), now);
+  warn_damaged(dashboard.damaged);
+  write_history_html(dashboard, o.export_out);
+  std::cout << "wrote the dashboard of " << dashboard.records << " history record(s) to " << o.export_out << "\n";
+  return exit_code::ok;
+}
+
 int cmd_history_sync(const Options& o) {
   git::Repository repo = git::Repository::open(o.dir);
   git::LogSync s = sync_history(repo, o.remote);
@@ -529,7 +544,6 @@ std::string breaker_line(const BreakerListing& b) {
   return line + "  " + b.key;
 }
 
-BreakerConfig breaker_config(Options& o, const git::Repository& repo);
 
 int cmd_breaker_list(Options& o) {
   git::Repository repo = git::Repository::open(o.dir);
@@ -1251,9 +1265,18 @@ int run(int argc, char** argv) {
       ->type_name("DATE|DURATION");
   history_stats->add_option("--until", o.until, "Only runs that started before")->type_name("DATE|DURATION");
   history_stats->add_flag("--json", o.json, "Print them as JSON");
+  CLI::App* history_html = history->add_subcommand(
+      "html", "Write the history's dashboard: one self-contained HTML page (verdicts by day, acceptance per fix "
+              "source, frequent failures, circuit breakers, flaky tests, slowest phases; docs/history.md#dashboard)");
+  add_dir_option(history_html, o);
+  history_html->add_option("--out", o.export_out, "The file to write")->required()->type_name("FILE");
+  history_html->add_option("--since", o.since, "Only runs that started at or after (as for `history`)")
+      ->type_name("DATE|DURATION");
+  history_html->add_option("--until", o.until, "Only runs that started before")->type_name("DATE|DURATION");
   history->callback([&] {
-    action = [&, history_show, history_export, history_sync, history_stats] {
+    action = [&, history_show, history_export, history_sync, history_stats, history_html] {
       if (history_stats->parsed()) return cmd_history_stats(o);
+      if (history_html->parsed()) return cmd_history_html(o);
       if (history_show->parsed()) return cmd_history_show(o);
       if (history_export->parsed()) return cmd_history_export(o);
       if (history_sync->parsed()) return cmd_history_sync(o);

@@ -22,7 +22,27 @@ size_t passed_count(const std::vector<TestRecord>& tests) {
       std::count_if(tests.begin(), tests.end(), [](const TestRecord& t) { return t.status == RunStatus::passed; }));
 }
 
+// The key the baseline of `tree` is stored under, once the build directory is configured. Sanitizer tiers
+// add to what the baseline holds: a configuration with other ones needs another.
+std::string key_of_baseline(const Layout& l, const std::string& tree, const GateConfig& config, const std::string& key_extra) {
+  std::string extra = key_extra;
+  for (const TierConfig& t : config.tiers)
+    if (t.kind == TierKind::sanitizers) {
+      extra += "\nsanitizers " + t.name;
+      for (const std::string& label : t.labels) extra += " " + label;
+    }
+  return baseline_key(tree, l.build_dir, cmake_cache_text(l.build_dir) + extra);
+}
+
 }  // namespace
+
+std::optional<BaselineRecord> stored_baseline(const Layout& l, const git::Repository& repo, const std::string& tree,
+                                              const GateConfig& config, const std::string& key_extra) {
+  // The key holds the CMake cache: without one there is no key yet. (A build the gate configures once more
+  // before its baseline, ensure_baseline above, keeps its cache: a changed one is only a miss.)
+  if (!fs::exists(l.build_dir / "CMakeCache.txt")) return std::nullopt;
+  return BaselineCache(repo.state_dir()).load(key_of_baseline(l, tree, config, key_extra));
+}
 
 BaselineRecord ensure_baseline(Toolchain& toolchain, const git::Repository& repo, const Layout& l, const std::string& tree,
                                const RunSettings& s, const GateConfig& config, Phases& phases, BaselineInfo& info,
@@ -36,15 +56,8 @@ BaselineRecord ensure_baseline(Toolchain& toolchain, const git::Repository& repo
     runners::BuildResult configured = build_tree(toolchain, l, s);
     phases.end(configured.ok ? "configured and built" : configured.failure);
   }
-  // Sanitizer tiers add to what the baseline holds: a configuration with other ones needs another.
-  std::string extra = key_extra;
-  for (const TierConfig& t : config.tiers)
-    if (t.kind == TierKind::sanitizers) {
-      extra += "\nsanitizers " + t.name;
-      for (const std::string& label : t.labels) extra += " " + label;
-    }
   std::optional<TraceScope> step(std::in_place, "key");
-  std::string key = baseline_key(tree, l.build_dir, cmake_cache_text(l.build_dir) + extra);
+  std::string key = key_of_baseline(l, tree, config, key_extra);
   info.key = key;
   step.emplace("lookup");
   std::optional<BaselineRecord> stored = cache.load(key);

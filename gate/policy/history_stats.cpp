@@ -10,6 +10,12 @@ namespace {
 
 bool rejected(const HistoryRecord& r) { return r.verdict != "accepted"; }
 
+// A run that judged a fix and did not accept it: not a refusal of the circuit breaker (nothing was judged:
+// its signature is the one that opened the breaker, again), nor a `breaker reset`.
+bool failed_fix(const HistoryRecord& r) {
+  return rejected(r) && r.verdict != kRefusedBreakerOpen && r.command != "breaker-reset";
+}
+
 std::vector<AcceptanceRate> rates(const std::map<std::string, AcceptanceRate>& by_name) {
   std::vector<AcceptanceRate> out;
   for (const auto& [name, rate] : by_name) out.push_back(rate);
@@ -50,8 +56,17 @@ std::string fix_source(const HistoryRecord& r) {
   return "none";
 }
 
-HistoryStats history_stats(const std::vector<HistoryRecord>& records) {
+std::vector<FlakyTestCount> most_flaky(std::vector<FlakyTestCount> flaky, std::size_t limit) {
+  std::sort(flaky.begin(), flaky.end(), [](const FlakyTestCount& a, const FlakyTestCount& b) {
+    return a.flakes != b.flakes ? a.flakes > b.flakes : a.name < b.name;
+  });
+  if (flaky.size() > limit) flaky.resize(limit);
+  return flaky;
+}
+
+HistoryStats history_stats(const std::vector<HistoryRecord>& records, const std::vector<FlakyTestCount>& flaky) {
   HistoryStats s;
+  s.flaky_tests = most_flaky(flaky, kTopCount);
   s.records = records.size();
   std::map<std::string, AcceptanceRate> commands, sources;
   std::map<std::string, NamedCount> signatures, broken;
@@ -64,7 +79,7 @@ HistoryStats history_stats(const std::vector<HistoryRecord>& records) {
       ++rate.runs;
       if (!rejected(r)) ++rate.accepted;
     }
-    if (rejected(r) && !r.failure.signature.empty()) count(signatures, r.failure.signature, r.id);
+    if (failed_fix(r) && !r.failure.signature.empty()) count(signatures, r.failure.signature, r.id);
     for (const std::string& test : r.tests.broken) count(broken, test, r.id);
     if (r.command == "batch") continue;
     for (const auto& [phase, ms] : r.phase_ms) {
@@ -93,7 +108,7 @@ HistoryStats history_stats(const std::vector<HistoryRecord>& records) {
   // A test that broke in many of the newest rejected runs.
   std::vector<const HistoryRecord*> recent;
   for (const HistoryRecord& r : records)
-    if (rejected(r) && r.command != "batch" && recent.size() < kRecentRejections) recent.push_back(&r);
+    if (failed_fix(r) && r.command != "batch" && recent.size() < kRecentRejections) recent.push_back(&r);
   std::map<std::string, std::size_t> recent_broken;
   for (const HistoryRecord* r : recent)
     for (const std::string& test : r->tests.broken) ++recent_broken[test];
@@ -114,6 +129,12 @@ HistoryStats history_stats(const std::vector<HistoryRecord>& records) {
       s.recommendations.push_back("the " + p.phase + " phase took " + std::to_string(p.percent) + "% of gate time (" +
                                   seconds_text(p.total_ms) + " of " + seconds_text(all_ms) + " over " +
                                   std::to_string(p.runs) + " runs, median " + seconds_text(p.median_ms) + ")");
+  // A test that keeps flaking.
+  for (const FlakyTestCount& f : s.flaky_tests)
+    if (f.flakes >= kFlakyRecommendation)
+      s.recommendations.push_back("test " + f.name + " flaked " + std::to_string(f.flakes) + " times" +
+                                  (f.last_seen.empty() ? std::string() : " (last " + f.last_seen + ")") +
+                                  ": fix or quarantine it, its failures cost re-runs and hide regressions");
   // A source of fixes that is mostly rejected.
   for (const AcceptanceRate& rate : s.by_fix_source)
     if (rate.name != "none" && rate.runs >= 5 && rate.accepted * 2 < rate.runs)

@@ -8,32 +8,10 @@
 #include <string>
 #include <vector>
 
+#include "gate/results/history_dashboard.h"
 #include "gate/results/history_record.h"
 
 namespace autofix {
-
-struct AcceptanceRate {
-  std::string name;  // a command, or a fix source: patch, fixer, none (verify judges a commit)
-  std::size_t runs = 0;
-  std::size_t accepted = 0;
-  bool operator==(const AcceptanceRate&) const = default;
-};
-
-struct NamedCount {
-  std::string name;
-  std::size_t count = 0;
-  std::string last_id;  // the newest record it comes from
-  bool operator==(const NamedCount&) const = default;
-};
-
-struct PhaseTime {
-  std::string phase;
-  std::size_t runs = 0;          // records that have the phase
-  std::uint64_t median_ms = 0;
-  std::uint64_t total_ms = 0;
-  unsigned percent = 0;          // of the total of every phase, rounded down
-  bool operator==(const PhaseTime&) const = default;
-};
 
 struct HistoryStats {
   std::size_t records = 0;
@@ -42,16 +20,25 @@ struct HistoryStats {
   std::vector<NamedCount> signatures;         // most frequent first (then by name), at most kTopCount
   std::vector<NamedCount> broken_tests;       // the same
   std::vector<PhaseTime> phases;              // most total time first (then by name)
+  std::vector<FlakyTestCount> flaky_tests;    // most flakes first (then by name), at most kTopCount
   std::vector<std::string> recommendations;   // most pressing first
 };
 
 inline constexpr std::size_t kTopCount = 10;
 // How many of the newest rejected runs a test's breakages are counted over for a recommendation.
 inline constexpr std::size_t kRecentRejections = 10;
+// How many flakes of one test make a recommendation.
+inline constexpr std::size_t kFlakyRecommendation = 3;
 
 // `records` newest first (as HistoryStore::newest gives them). A batch's own record counts for acceptance
-// but not for phases (its steps carry their own).
-HistoryStats history_stats(const std::vector<HistoryRecord>& records);
+// but not for phases (its steps carry their own). A run the circuit breaker refused counts for acceptance
+// (it was not accepted) but is no new failure: its signature (the one that opened the breaker, again) is
+// not counted, and it is not one of the recent rejected runs. `flaky` (the flake store's counts, in any
+// order): the tests seen flaking, most flakes first.
+HistoryStats history_stats(const std::vector<HistoryRecord>& records, const std::vector<FlakyTestCount>& flaky = {});
+
+// `flaky` most flakes first, then by name; at most `limit`.
+std::vector<FlakyTestCount> most_flaky(std::vector<FlakyTestCount> flaky, std::size_t limit);
 
 // Where a record's fix came from: patch, fixer or none.
 std::string fix_source(const HistoryRecord& r);

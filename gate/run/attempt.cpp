@@ -155,6 +155,31 @@ BreakerState breaker_state_or_warn(const git::Repository& repo, const std::strin
   }
 }
 
+// Marks `result` refused by the open circuit breaker of `key` and says so on stderr.
+void refuse_for_breaker(AttemptResult& result, const std::string& key, const BreakerState& state,
+                        reporters::Progress& progress) {
+  result.verdict = Verdict::refused_breaker_open;
+  result.breaker = breaker_refusal(key, state);
+  result.reason = "the circuit breaker of " + key + " is open after " + std::to_string(state.consecutive_rejections) +
+                  " consecutive rejections; it half-opens at " + result.breaker->half_opens_at;
+  progress.note(refusal_message(*result.breaker));
+}
+
+// The baseline's failing tests for the breaker's key (docs/breaker.md, "The key"), from the baseline stored
+// for the tree as it is now: nullopt when none is stored yet (or the tree cannot be read), and the key is
+// then decided after the baseline run.
+std::optional<std::vector<std::string>> stored_baseline_failures(const git::Repository& repo, const Layout& l,
+                                                                 const GateConfig& config) {
+  try {
+    const std::string tree = git::to_hex(worktree_tree_now(repo, l.excluded));
+    if (std::optional<BaselineRecord> stored = stored_baseline(l, repo, tree, config))
+      return baseline_failing_tests(*stored);
+  } catch (const Error&) {
+  } catch (const std::filesystem::filesystem_error&) {
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 AttemptOutcome run_attempt(const AttemptOptions& o, reporters::Progress& progress) {
@@ -182,22 +207,26 @@ AttemptOutcome run_attempt(const AttemptOptions& o, reporters::Progress& progres
 
   // The circuit breaker (docs/breaker.md): while the key's breaker is open, refuse before anything is
   // read or touched. A dry run changes nothing and is no attempt: it is never refused, never counted.
+  // Without --target and --require-fixed the key's target is the baseline's failing tests: known now when
+  // the baseline of the tree as it is was stored by an earlier run, else decided after the baseline run
+  // (the refusal then comes before the fix is applied, and the snapshot is restored).
   std::string breaker_key;
+  bool key_after_baseline = false;
   if (!o.dry_run) {
     step.emplace("breaker");
-    breaker_key = breaker_key_of(repo, o.target, o.require_fixed);
-    BreakerState state = breaker_state_or_warn(repo, breaker_key, config.breaker, progress);
+    std::optional<std::vector<std::string>> failing;
+    if (!o.target && o.require_fixed.empty()) failing = stored_baseline_failures(repo, l, config);
+    key_after_baseline = !o.target && o.require_fixed.empty() && !failing;
+    // Until the baseline says otherwise (a patch refused before it ran), the target is "any".
+    breaker_key = breaker_key_of(repo, o.target, o.require_fixed, failing.value_or(std::vector<std::string>{}));
+    BreakerState state;
+    if (!key_after_baseline) state = breaker_state_or_warn(repo, breaker_key, config.breaker, progress);
     step.reset();
     if (breaker_refuses(state)) {
-      result.verdict = Verdict::refused_breaker_open;
-      result.breaker = breaker_refusal(breaker_key, state);
-      result.reason = "the circuit breaker of " + breaker_key + " is open after " +
-                      std::to_string(state.consecutive_rejections) + " consecutive rejections; it half-opens at " +
-                      result.breaker->half_opens_at;
+      refuse_for_breaker(result, breaker_key, state, progress);
       result.attempt_id = new_attempt_id();
       place_reports(l, result.attempt_id);
       outcome.report_dir = l.report_dir;
-      progress.note(refusal_message(*result.breaker));
       explain_outcome(result);
       write_reports_or_warn(result, l, progress);
       record_attempt(repo, o, result, std::nullopt, head_commit(repo), breaker_key);
@@ -267,7 +296,15 @@ AttemptOutcome run_attempt(const AttemptOptions& o, reporters::Progress& progres
   try {
     BaselineRecord baseline =
         ensure_baseline(toolchain, repo, l, git::to_hex(snap.worktree_tree), settings, config, phases, result.baseline);
-    if (!baseline.build_ok) {
+    std::optional<BreakerState> refused;
+    if (key_after_baseline) {
+      breaker_key = breaker_key_of(repo, std::nullopt, {}, baseline_failing_tests(baseline));
+      BreakerState state = breaker_state_or_warn(repo, breaker_key, config.breaker, progress);
+      if (breaker_refuses(state)) refused = state;
+    }
+    if (refused) {
+      refuse_for_breaker(result, breaker_key, *refused, progress);  // nothing was applied: the snapshot is restored
+    } else if (!baseline.build_ok) {
       result.verdict = Verdict::error;
       result.reason = "the tree without the fix does not build, so the fix cannot be judged" +
                       (baseline.build_errors.empty() ? std::string() : ": " + baseline.build_errors.front());

@@ -14,11 +14,20 @@
 namespace autofix {
 
 std::string breaker_key_of(const git::Repository& repo, const std::optional<std::string>& target,
-                           const std::vector<std::string>& require_fixed) {
+                           const std::vector<std::string>& require_fixed, const std::vector<std::string>& baseline_failing) {
   std::string root = repo.workdir().generic_string();
   while (root.size() > 1 && root.back() == '/') root.pop_back();
   const std::string repository = repository_identity(git::remote_url(repo, "origin"), root);
-  return breaker_key(repository, git::current_branch(repo).value_or(""), breaker_target(target, require_fixed, {}));
+  return breaker_key(repository, git::current_branch(repo).value_or(""), breaker_target(target, require_fixed, baseline_failing));
+}
+
+std::vector<std::string> baseline_failing_tests(const BaselineRecord& baseline) {
+  std::vector<std::string> failing;
+  for (const TestRecord& t : baseline.tests)
+    if ((t.status == RunStatus::failed || t.status == RunStatus::timeout) &&
+        std::find(baseline.flaky.begin(), baseline.flaky.end(), t.name) == baseline.flaky.end())
+      failing.push_back(t.name);
+  return failing;
 }
 
 std::vector<BreakerEvent> breaker_events(const std::vector<HistoryRecord>& records) {

@@ -11,13 +11,19 @@
 #include "gate/policy/breaker.h"
 #include "gate/results/attempt_result.h"
 #include "gate/results/history_record.h"
+#include "gate/state/baseline.h"
 
 namespace autofix {
 
 // The key of a run in `repo`: its origin (else its path), its branch, and the target (breaker_target:
-// --target, else the tests --require-fixed names, else "any").
+// --target, else the tests --require-fixed names, else the baseline's failing tests, else "any").
 std::string breaker_key_of(const git::Repository& repo, const std::optional<std::string>& target,
-                           const std::vector<std::string>& require_fixed);
+                           const std::vector<std::string>& require_fixed,
+                           const std::vector<std::string>& baseline_failing = {});
+
+// The tests that fail on the tree without the fix, as the fix would have to turn them green: those whose
+// run failed or timed out, not those its re-runs found flaky. By name, in the baseline's order.
+std::vector<std::string> baseline_failing_tests(const BaselineRecord& baseline);
 
 // The breaker events of `records` (a key's history, oldest first), ordered by when each ended: records that
 // are no event are left out, a record whose end time cannot be read counts at its start, else is left out.

@@ -5,9 +5,13 @@
 #include <charconv>
 #include <limits>
 
+#include "gate/policy/history_dashboard.h"
+#include "gate/run/breaker.h"
+#include "gate/state/flake_store.h"
 #include "gate/state/history_store.h"
 #include "gate/util/atomic_file.h"
 #include "gate/util/error.h"
+#include "reporters/history_html.h"
 #include "reporters/history_json.h"
 #include "reporters/history_table.h"
 
@@ -118,7 +122,34 @@ HistoryStats stats_of_history(const git::Repository& repo, const HistoryFilter& 
   all.limit = std::numeric_limits<std::size_t>::max();
   HistoryListing listing = list_history(repo, all);
   damaged = listing.damaged;
-  return history_stats(listing.records);
+  return history_stats(listing.records, flaky_tests_of(repo));
+}
+
+std::vector<FlakyTestCount> flaky_tests_of(const git::Repository& repo) {
+  std::vector<FlakyTestCount> out;
+  for (const auto& [name, entry] : FlakeStore(repo.state_dir()).load())
+    if (entry.flakes > 0) out.push_back({name, static_cast<std::size_t>(entry.flakes), entry.last_seen});
+  return out;
+}
+
+HistoryDashboard dashboard_of_history(const git::Repository& repo, const HistoryFilter& filter,
+                                      const BreakerConfig& config, SystemTime now) {
+  HistoryFilter all = filter;
+  all.limit = std::numeric_limits<std::size_t>::max();
+  HistoryListing listing = list_history(repo, all);
+  DashboardInput in;
+  in.records = std::move(listing.records);
+  in.damaged = std::move(listing.damaged);
+  for (BreakerListing& b : list_breakers(repo, config, now)) in.breakers.emplace_back(std::move(b.key), b.state);
+  in.flaky = flaky_tests_of(repo);
+  in.now = now;
+  if (filter.since) in.since = format_iso8601_utc(*filter.since);
+  if (filter.until) in.until = format_iso8601_utc(*filter.until);
+  return history_dashboard(in);
+}
+
+void write_history_html(const HistoryDashboard& dashboard, const std::filesystem::path& out) {
+  write_file_atomically(out, reporters::history_html(dashboard));
 }
 
 namespace {
@@ -154,6 +185,10 @@ nlohmann::ordered_json history_stats_json(const HistoryStats& s) {
     phases.push_back({{"phase", p.phase}, {"runs", p.runs}, {"median_ms", p.median_ms}, {"total_ms", p.total_ms},
                       {"percent", p.percent}});
   j["phases"] = std::move(phases);
+  nlohmann::ordered_json flaky = nlohmann::ordered_json::array();
+  for (const FlakyTestCount& f : s.flaky_tests)
+    flaky.push_back({{"name", f.name}, {"flakes", f.flakes}, {"last_seen", f.last_seen}});
+  j["flaky_tests"] = std::move(flaky);
   j["recommendations"] = s.recommendations;
   return j;
 }
@@ -173,6 +208,9 @@ std::string history_stats_text(const HistoryStats& s) {
   for (const PhaseTime& p : s.phases)
     t += "  " + p.phase + ": " + std::to_string(p.median_ms) + " ms, " + std::to_string(p.percent) + "% (" +
          std::to_string(p.runs) + " runs)\n";
+  if (!s.flaky_tests.empty()) t += "flaky tests (this clone's flake store):\n";
+  for (const FlakyTestCount& f : s.flaky_tests)
+    t += "  " + std::to_string(f.flakes) + "x " + f.name + (f.last_seen.empty() ? "" : " (last " + f.last_seen + ")") + "\n";
   if (!s.recommendations.empty()) t += "recommendations:\n";
   for (const std::string& r : s.recommendations) t += "  - " + r + "\n";
   return t;

@@ -13,7 +13,9 @@
 
 #include "gate/git/file_log.h"
 #include "gate/git/repository.h"
+#include "gate/policy/breaker.h"
 #include "gate/policy/history_stats.h"
+#include "gate/results/history_dashboard.h"
 #include "gate/results/history_record.h"
 #include "gate/util/clock.h"
 
@@ -49,8 +51,18 @@ enum class HistoryExportFormat { jsonl, csv };
 // header. Returns the listing written (its damaged records were skipped).
 HistoryListing export_history(const git::Repository& repo, HistoryExportFormat format, const std::filesystem::path& out);
 
-// `history stats`: over every record that passes `filter` (its limit ignored).
+// `history stats`: over every record that passes `filter` (its limit ignored), and this clone's flake
+// store (.git/autofix/flaky.json: every test seen flaking, whatever the window).
 HistoryStats stats_of_history(const git::Repository& repo, const HistoryFilter& filter, std::vector<std::string>& damaged);
+// The flake store's counts of `repo` (a damaged or missing store: none).
+std::vector<FlakyTestCount> flaky_tests_of(const git::Repository& repo);
+
+// `history html`: the dashboard of every record that passes `filter` (its limit ignored), every breaker
+// key's state at `now` (`config`: the configuration's breaker section) and the flake store's counts.
+HistoryDashboard dashboard_of_history(const git::Repository& repo, const HistoryFilter& filter,
+                                      const BreakerConfig& config, SystemTime now);
+// Writes the dashboard's page to `out` (atomically).
+void write_history_html(const HistoryDashboard& dashboard, const std::filesystem::path& out);
 nlohmann::ordered_json history_stats_json(const HistoryStats& stats);
 std::string history_stats_text(const HistoryStats& stats);
 

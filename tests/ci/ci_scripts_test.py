@@ -347,6 +347,10 @@ FAKE_GATE = r'''#!/usr/bin/python3
 """Stand-in for autofix-gate verify/merge: verdict from FAKE_VERDICT; logs its arguments."""
 import json, os, sys
 args = sys.argv[1:]
+if args[:2] == ["history", "sync"]:  # logged apart: the tests read the verify/merge calls
+    with open(os.environ["FAKE_LOG"] + ".sync", "a") as log:
+        log.write(json.dumps(args) + "\n")
+    sys.exit(int(os.environ.get("FAKE_SYNC_EXIT", "0")))
 with open(os.environ["FAKE_LOG"], "a") as log:
     log.write(json.dumps(args) + "\n")
 codes = {"accepted": 0, "rejected": 1, "needs_review": 3, "error": 4}
@@ -418,6 +422,12 @@ class GateScriptTest(ScriptTestCase):
             self.assertEqual(env["AUTOFIX_REASON"], "fake reason second line")
             for name in ("report.json", "junit.xml", "summary.md", "autofix.sarif"):
                 self.assertTrue(os.path.isfile(os.path.join(self.artifacts, "report", name)), name)
+        # Each run shares the history with the remote; a sync that fails is a warning, the verdict stands.
+        syncs = [__import__("json").loads(line) for line in read(self.log + ".sync").splitlines()]
+        self.assertEqual(syncs, [["history", "sync", "-C", self.ci, "origin"]] * 3)
+        self.assertExit(self.sb.script("gate.sh", self.ci, env={**self.env, "FAKE_SYNC_EXIT": "4"}), 0,
+                        "warning: the history could not be synced with origin (the verdict stands",
+                        "verdict: accepted")
         build = os.path.join(self.ci, "build dir")
         self.assertEqual(self.calls()[-1], ["verify", "-C", self.ci, "--build-dir", build,
                                             "--report-dir", os.path.join(build, "autofix"),
@@ -692,6 +702,9 @@ class FlowTest(ScriptTestCase):
         ci, env, proc = self.gate(head, "autofix/mul")
         self.assertExit(proc, 0, "verdict: accepted")
         self.assertEqual(self.verdict(env), "accepted")
+        # gate.sh shared the verify's history record with the remote (history sync).
+        self.assertRegex(self.sb.remote_git("rev-parse", "--verify", "-q", "refs/autofix/history"), "^[0-9a-f]{40}$")
+        self.assertIn(" verify accepted", self.sb.remote_git("log", "--format=%s", "refs/autofix/history"))
         self.assertReports(env)
         self.assertExit(self.sb.script("accept.sh", ci, env=env), 0)
         self.assertEqual(self.sb.remote_branches(), {"main": head, "autofix/mul": head})
@@ -747,6 +760,9 @@ class FlowTest(ScriptTestCase):
         for k in (1, 2):
             ci, env, proc = self.gate(head, "autofix/mul", "--shard", f"{k}/2", name=f"shard {k}")
             self.assertExit(proc, 0, f"shard {k}/2 done")
+            # Each shard's job synced its record: the remote's history holds both (merged by union).
+            history = self.sb.remote_git("log", "--format=%s", "refs/autofix/history")
+            self.assertEqual(history.count(" verify "), k, history)
             shutil.copytree(env["AUTOFIX_CI_ARTIFACTS_DIR"], os.path.join(shards, f"autofix-shard-{k}"))
         merged = os.path.join(self.sb.dir, "merged artifacts")
         env = {"AUTOFIX_GATE": ARGS.gate, "AUTOFIX_CI_ARTIFACTS_DIR": merged, "AUTOFIX_CI_SHARDS": "2"}

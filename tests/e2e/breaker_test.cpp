@@ -2,7 +2,9 @@
 // The circuit breaker end to end (docs/breaker.md): with threshold 3, three rejected attempts with the same
 // failure open it; the fourth is refused with exit 6 before anything is touched (the work tree exact, no
 // snapshot taken), with a report.json saying so; `breaker reset` lets the next attempt run again. A batch
-// counts for its target too, and is refused while it is open.
+// counts for its target too, and is refused while it is open. Without --target, the key's target is the
+// baseline's failing tests: known before anything is touched once the baseline is stored, else decided after
+// the baseline run (the refusal then restores the snapshot).
 // A tiny CMake project without a compiler (its test reads a file).
 #include <gtest/gtest.h>
 
@@ -109,6 +111,57 @@ TEST(Breaker, ABatchCountsForItsTargetAndIsRefusedWithExit6WhileItIsOpen) {
   EXPECT_EQ(same.exit_code, 6) << show(same);
   runners::ProcessResult other = gate(repo, {"attempt", "--patch", (patches / "a.diff").string(), "--target", "ISSUE-8"});
   EXPECT_EQ(other.exit_code, 1) << show(other);
+}
+
+// A project whose test known_bad fails without the fix: the target is "tests:known_bad". The first attempt
+// decides its key after the baseline run; once the baseline is stored, the refusal comes before anything
+// is touched; with the stored baselines gone, it comes after the baseline run, the tree restored.
+TEST(Breaker, WithoutATargetTheKeyIsTheBaselinesFailingTestsStoredOrDecidedAfterTheBaseline) {
+  TempDir tmp;
+  const fs::path repo = tmp / "breaker baseline";
+  make_fileread_project(repo,
+                        std::string(kCMake) +
+                            "add_test(NAME known_bad COMMAND grep -qx fixed \"${CMAKE_CURRENT_SOURCE_DIR}/bad.conf\")\n",
+                        {{"value.conf", "ok\n"}, {"bad.conf", "broken\n"}});
+  write_file(repo / "autofix-gate.json", R"({"version": 1, "tiers": [{"name": "tests", "kind": "ctest"}],
+      "breaker": {"threshold": 2}})");
+  git(repo, {"commit", "-qam", "breaker threshold 2"});
+  write_file(repo / "value.conf", "broken\n");
+  const fs::path patch = tmp / "break.diff";
+  write_file(patch, git(repo, {"diff"}));
+  git(repo, {"checkout", "--", "value.conf"});
+  const std::vector<std::string> attempt = {"attempt", "--flaky-reruns", "0", "--patch", patch.string(), "--json"};
+  const std::string key = fs::canonical(repo).generic_string() + "|main|tests:known_bad";
+
+  for (int i = 1; i <= 2; ++i) {
+    runners::ProcessResult r = gate(repo, attempt);
+    ASSERT_EQ(r.exit_code, 1) << "attempt " << i << "\n" << show(r);
+  }
+  runners::ProcessResult list = gate(repo, {"breaker", "list", "--json"});
+  ASSERT_EQ(list.exit_code, 0) << show(list);
+  const nlohmann::json listed = json_of(list);
+  ASSERT_EQ(listed.size(), 1u) << listed.dump(2);
+  EXPECT_EQ(listed[0].at("key"), key);  // the first attempt's key too, decided after its baseline run
+  EXPECT_EQ(listed[0].at("state"), "open");
+
+  const auto before = tree_state(repo);
+  const std::string refs_before = git(repo, {"for-each-ref", "refs/autofix/snapshots/"});
+  runners::ProcessResult stored = gate(repo, attempt);
+  ASSERT_EQ(stored.exit_code, 6) << show(stored);
+  EXPECT_EQ(json_of(stored).at("breaker").at("key"), key);
+  EXPECT_EQ(json_of(stored).at("snapshot"), "");
+  EXPECT_EQ(tree_state(repo), before);
+  EXPECT_EQ(git(repo, {"for-each-ref", "refs/autofix/snapshots/"}), refs_before) << "no snapshot taken";
+
+  fs::remove_all(repo / ".git" / "autofix" / "baselines");
+  runners::ProcessResult after = gate(repo, attempt);
+  ASSERT_EQ(after.exit_code, 6) << show(after);
+  const nlohmann::json report = json_of(after);
+  EXPECT_EQ(report.at("verdict"), "refused_breaker_open");
+  EXPECT_EQ(report.at("breaker").at("key"), key);
+  EXPECT_NE(report.at("snapshot"), "");
+  EXPECT_EQ(report.at("patch_applied"), false);
+  EXPECT_EQ(tree_state(repo), before);
 }
 
 }  // namespace

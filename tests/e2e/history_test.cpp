@@ -5,8 +5,10 @@
 #include <gtest/gtest.h>
 
 #include <set>
+#include <sstream>
 
 #include "tests/e2e/e2e_helpers.h"
+#include "tests/support/json_schema_check.h"
 
 namespace autofix::testing {
 namespace {
@@ -121,6 +123,15 @@ TEST(History, TwoClonesSyncThroughABareRepositoryAndAFreshCloneSeesBoth) {
   EXPECT_LT(rows[1][0], rows[2][0]);
   EXPECT_EQ(rows[1].size(), 30u);
   EXPECT_EQ(rows[2].size(), 30u);
+
+  // Every real record is valid against docs/schemas/history-record.schema.json.
+  r = gate_in(three, {"history", "export", "--format", "jsonl", "--out", (tmp / "all history.jsonl").string()});
+  ASSERT_EQ(r.exit_code, 0) << show(r);
+  std::istringstream lines(read_file(tmp / "all history.jsonl"));
+  std::size_t valid = 0;
+  for (std::string line; std::getline(lines, line); ++valid)
+    EXPECT_EQ(json_schema_problems("history-record.schema.json", nlohmann::json::parse(line)), "") << line;
+  EXPECT_EQ(valid, 2u);
 
   r = gate_in(three, {"history", "show", listed[0].at("id").get<std::string>(), "--json"});
   ASSERT_EQ(r.exit_code, 0) << show(r);

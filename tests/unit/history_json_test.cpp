@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "gate/util/error.h"
+#include "tests/support/json_schema_check.h"
 
 namespace autofix::reporters {
 namespace {
@@ -81,6 +82,32 @@ TEST(HistoryJson, ADamagedRecordIsAnErrorNamingWhatIsWrong) {
   bad = j;
   bad["added_later"] = true;
   EXPECT_EQ(read_history_record(bad.dump(), "r.json"), full_record());
+}
+
+// docs/schemas/history-record.schema.json describes what the gate writes: a full record, an empty one, a
+// newer gate's extra field; a record the reader would skip as damaged fails it.
+TEST(HistoryJson, IsValidAgainstItsSchema) {
+  HistoryRecord empty;
+  empty.id = "20261207T221522Z-3f9a1c";
+  empty.command = "verify";
+  empty.verdict = "accepted";
+  nlohmann::ordered_json newer = history_record_json(full_record());
+  newer["added_later"] = true;
+  for (const nlohmann::ordered_json& j : {history_record_json(full_record()), history_record_json(empty), newer})
+    EXPECT_EQ(testing::json_schema_problems("history-record.schema.json", nlohmann::json::parse(j.dump())), "") << j.dump(2);
+
+  nlohmann::json bad = nlohmann::json::parse(history_record_json(full_record()).dump());
+  bad.erase("verdict");
+  bad["id"] = "yesterday";
+  bad["tests"]["run"] = -1;
+  bad["phase_ms"]["build"] = "300";
+  bad["fix"]["patch_sha256"] = "ABC";
+  const std::string problems = testing::json_schema_problems("history-record.schema.json", bad);
+  EXPECT_TRUE(problems.contains(": (the document): 'verdict' is a required property\n")) << problems;
+  EXPECT_TRUE(problems.contains(": id: 'yesterday' does not match ")) << problems;
+  EXPECT_TRUE(problems.contains(": tests.run: -1 is less than the minimum of 0\n")) << problems;
+  EXPECT_TRUE(problems.contains(": phase_ms.build: '300' is not of type 'integer'\n")) << problems;
+  EXPECT_TRUE(problems.contains(": fix.patch_sha256: 'ABC' does not match ")) << problems;
 }
 
 TEST(HistoryId, TimeSortableIdsWithARealDate) {

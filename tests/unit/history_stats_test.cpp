@@ -70,5 +70,41 @@ TEST(HistoryStats, AMostlyRejectedFixSourceAndNothingToSay) {
   EXPECT_EQ(fix_source(records[0]), "patch");
 }
 
+TEST(HistoryStats, ABreakerRefusalIsNoNewFailureButCountsAsNotAccepted) {
+  // Three rejections opened the breaker; the two runs it refused carry the same signature again.
+  std::vector<HistoryRecord> records;
+  for (int n = 0; n < 2; ++n) records.push_back(run(20 - n, "attempt", kRefusedBreakerOpen, {}, "regressed: math.add"));
+  for (int n = 0; n < 3; ++n) records.push_back(run(10 - n, "attempt", "rejected", {"math.add"}, "regressed: math.add"));
+  records.push_back(run(5, "breaker-reset", "reset"));
+  HistoryStats s = history_stats(records);
+  EXPECT_EQ(s.signatures, (std::vector<NamedCount>{{"regressed: math.add", 3, "20261207T100000Z-0000000a"}}));
+  EXPECT_EQ(s.by_command, (std::vector<AcceptanceRate>{{"attempt", 5, 0}, {"breaker-reset", 1, 0}}));
+  // The recent rejected runs are the three judged ones, not the refusals.
+  EXPECT_EQ(s.recommendations[0], "test math.add broke 3 of the last 3 rejected runs: look at it before the next run");
+  EXPECT_EQ(s.recommendations[1],
+            "3 rejected runs failed the same way (regressed: math.add, last in 20261207T100000Z-0000000a): retrying the "
+            "same fix will not help; change the approach");
+}
+
+TEST(HistoryStats, FlakyTestsMostFlakesFirstWithARecommendationFromThree) {
+  std::vector<FlakyTestCount> flaky{{"net.retry", 1, "2026-12-01T10:00:00Z"},
+                                    {"io.read", 4, "2026-12-07T10:00:00Z"},
+                                    {"db.lock", 4, ""},
+                                    {"a.b", 2, "2026-12-02T10:00:00Z"}};
+  HistoryStats s = history_stats({run(1, "attempt", "accepted")}, flaky);
+  EXPECT_EQ(s.flaky_tests, (std::vector<FlakyTestCount>{{"db.lock", 4, ""},
+                                                        {"io.read", 4, "2026-12-07T10:00:00Z"},
+                                                        {"a.b", 2, "2026-12-02T10:00:00Z"},
+                                                        {"net.retry", 1, "2026-12-01T10:00:00Z"}}));
+  EXPECT_EQ(s.recommendations,
+            (std::vector<std::string>{
+                "test db.lock flaked 4 times: fix or quarantine it, its failures cost re-runs and hide regressions",
+                "test io.read flaked 4 times (last 2026-12-07T10:00:00Z): fix or quarantine it, its failures cost "
+                "re-runs and hide regressions"}));
+  std::vector<FlakyTestCount> many;
+  for (int n = 0; n < 15; ++n) many.push_back({"t" + std::to_string(n), 1, ""});
+  EXPECT_EQ(history_stats({}, many).flaky_tests.size(), kTopCount);
+}
+
 }  // namespace
 }  // namespace autofix

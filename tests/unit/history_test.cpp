@@ -107,6 +107,7 @@ TEST(History, StatsAsTextAndJson) {
   s.signatures = {{"sig", 1, "20261207T120000Z-00000001"}};
   s.broken_tests = {{"t", 1, "20261207T120000Z-00000001"}};
   s.phases = {{"build", 2, 1500, 3000, 75}};
+  s.flaky_tests = {{"io.read", 4, "2026-12-07T10:00:00Z"}, {"net", 1, ""}};
   s.recommendations = {"look"};
   EXPECT_EQ(history_stats_text(s),
             "2 record(s)\n"
@@ -115,6 +116,7 @@ TEST(History, StatsAsTextAndJson) {
             "most frequent failure signatures:\n  1x sig\n"
             "tests most often broken:\n  1x t\n"
             "time by phase (median, share of all):\n  build: 1500 ms, 75% (2 runs)\n"
+            "flaky tests (this clone's flake store):\n  4x io.read (last 2026-12-07T10:00:00Z)\n  1x net\n"
             "recommendations:\n  - look\n");
   EXPECT_EQ(history_stats_json(s).dump(),
             R"({"records":2,"by_command":[{"name":"attempt","runs":2,"accepted":1}],)"
@@ -122,6 +124,8 @@ TEST(History, StatsAsTextAndJson) {
             R"("signatures":[{"name":"sig","count":1,"last_id":"20261207T120000Z-00000001"}],)"
             R"("broken_tests":[{"name":"t","count":1,"last_id":"20261207T120000Z-00000001"}],)"
             R"("phases":[{"phase":"build","runs":2,"median_ms":1500,"total_ms":3000,"percent":75}],)"
+            R"("flaky_tests":[{"name":"io.read","flakes":4,"last_seen":"2026-12-07T10:00:00Z"},)"
+            R"({"name":"net","flakes":1,"last_seen":""}],)"
             R"("recommendations":["look"]})");
   EXPECT_EQ(history_stats_text(HistoryStats{}), "0 record(s)\n");
 }

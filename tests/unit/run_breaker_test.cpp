@@ -118,8 +118,29 @@ TEST(BreakerKeyOf, IsTheOriginTheBranchAndTheTarget) {
   git(root, {"remote", "add", "origin", "git@GitHub.com:acme/parser.git"});
   EXPECT_EQ(breaker_key_of(repo, "ISSUE-14", {"ignored"}), "github.com/acme/parser|main|ISSUE-14");
   EXPECT_EQ(breaker_key_of(repo, std::nullopt, {"b", "a"}), "github.com/acme/parser|main|tests:a,b");
+  // Without --target and --require-fixed: the baseline's failing tests, normalized and sorted.
+  EXPECT_EQ(breaker_key_of(repo, std::nullopt, {}, {"math.div (took 12 ms)", "io.read"}),
+            "github.com/acme/parser|main|tests:io.read,math.div (took <duration>)");
+  EXPECT_EQ(breaker_key_of(repo, std::nullopt, {"a"}, {"ignored"}), "github.com/acme/parser|main|tests:a");
+  EXPECT_EQ(breaker_key_of(repo, "ISSUE-14", {}, {"ignored"}), "github.com/acme/parser|main|ISSUE-14");
   git(root, {"checkout", "-q", "--detach"});
   EXPECT_EQ(breaker_key_of(repo, std::nullopt, {}), "github.com/acme/parser|(detached)|any");
+}
+
+// The tests a fix would have to turn green: failed or timed out on the baseline, not flaky there.
+TEST(BaselineFailingTests, AreTheFailuresAndTimeoutsThatRepeated) {
+  BaselineRecord b;
+  for (auto [name, status] : {std::pair{"passes", RunStatus::passed}, {"fails", RunStatus::failed},
+                              {"hangs", RunStatus::timeout}, {"skipped", RunStatus::skipped},
+                              {"not run", RunStatus::not_run}, {"flakes", RunStatus::failed}}) {
+    TestRecord t;
+    t.name = name;
+    t.status = status;
+    b.tests.push_back(t);
+  }
+  b.flaky = {"flakes"};
+  EXPECT_EQ(baseline_failing_tests(b), (std::vector<std::string>{"fails", "hangs"}));
+  EXPECT_TRUE(baseline_failing_tests(BaselineRecord{}).empty());
 }
 
 TEST(BreakerRefusal, SaysTheKeyTheFailureTheTimesAndTheExactResetCommand) {

@@ -129,6 +129,10 @@ else
   "${cmd[@]}" || rc=$?
   afci_note "autofix-gate verify exited $rc"
 fi
+# The history (every verdict, and the circuit breakers) is shared through the remote (docs/history.md);
+# a sync that fails is a warning: the verdict stands, the next job's sync pushes these records too.
+"$gate_bin" history sync -C "$root" "$AFCI_REMOTE" ||
+  afci_note "warning: the history could not be synced with $AFCI_REMOTE (the verdict stands; see docs/history.md)"
 
 # --- shard: keep the partial result for merge-shards.sh ----------------------------------------------------
 if [ -n "$shard" ]; then
