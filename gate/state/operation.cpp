@@ -495,7 +495,14 @@ snapshot::RestoreReport restore_under_journal(const git::Repository& repo, const
   if (std::optional<std::vector<std::string>> saved = StateHooks::saved_in(dir); saved && !saved->empty()) {
     if (with_state) {
       entry.saved_state = *saved;
+      // Its processes carry the marker from their start: a kill before their process group is journaled
+      // (below) still leaves `recover` a way to end them, before a late restore writes over its own.
+      entry.process_marker = new_process_marker();
       journal.write(entry);
+      runners::set_operation_marker(entry.process_marker);
+      struct MarkerReset {
+        ~MarkerReset() { runners::set_operation_marker(std::nullopt); }
+      } marker_reset;
       StateHookEvents events;
       events.say = say;
       events.process_group = [&](std::optional<int> group) {  // `recover` ends a restore a kill left running
