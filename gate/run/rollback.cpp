@@ -256,6 +256,9 @@ RollbackOutcome run_rollback(const RollbackOptions& ro, reporters::Progress& pro
   Written w;
   {
     Operation op = open_operation(repo, std::move(lock), "rollback", "rollback to " + r.to_commit.substr(0, 12), l, progress);
+    // External state (docs/state-hooks.md) is saved before the tests before and the rollback run: they
+    // may change it, and an interrupted or refused rollback puts it back with the tree.
+    op.save_state(config.state);
     const snapshot::Manifest& snap = op.snapshot().manifest;
     r.id = snap.id;
     w = write_commits(repo, ro, head, to, plan, walked, r.id, identity);

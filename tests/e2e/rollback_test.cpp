@@ -156,6 +156,17 @@ TEST_F(Rollbacks, PathsAndCompleteLevelsAndEveryRefusalChangesNothing) {
   EXPECT_EQ(head(), before);
   git(repo_, {"checkout", "--", "value.conf"});
 
+  // The external state is saved before anything changes: a save that fails refuses the rollback.
+  fs::create_directories(repo_ / "state dir");
+  write_file(tmp_.path() / "state.json", R"({"version": 1, "state": [{"name": "db", "kind": "file", "paths": ["state dir"]}]})");
+  runners::ProcessResult unsaved = gate_with({"--to", version_, "--level", "complete", "--no-verify", "--config",
+                                              (tmp_.path() / "state.json").string()});
+  EXPECT_EQ(unsaved.exit_code, 4) << show(unsaved);
+  EXPECT_NE(unsaved.err.find("state dir': not a regular file"), std::string::npos) << show(unsaved);
+  EXPECT_EQ(head(), before);
+  EXPECT_EQ(git_out({"status", "--porcelain"}), "");
+  fs::remove(repo_ / "state dir");
+
   runners::ProcessResult paths = gate_with({"--to", version_, "--level", "paths", "--paths", "v*.conf", "--no-verify"});
   ASSERT_EQ(paths.exit_code, 0) << show(paths);
   EXPECT_EQ(git_out({"log", "--format=%s", "-1"}), "autofix-gate: roll back 1 path(s) to " + version_.substr(0, 12));
