@@ -33,7 +33,7 @@ std::vector<std::size_t> all_together(BatchLedger& ledger, bool land_partial) {
   std::optional<StepOutcome> o = judge_applying(ledger, all, "all fixes");
   all = ledger.only_pending(all);
   if (!o || o->kind == StepOutcome::Kind::passed) return all;
-  std::vector<std::size_t> passing = ledger.settle({}, all, {}, ledger.steps().size() - 1);
+  std::vector<std::size_t> passing = ledger.settle_failed({}, all, ledger.steps().size() - 1);
   if (land_partial) return passing;
   std::vector<std::size_t> culprits;
   for (std::size_t i = 0; i < ledger.decisions().size(); ++i) {
@@ -64,7 +64,7 @@ std::vector<std::size_t> in_checkpoints(BatchLedger& ledger, std::size_t every, 
     group = ledger.only_pending(group);
     std::vector<std::size_t> next = base;
     if (o && o->kind == StepOutcome::Kind::passed) next.insert(next.end(), group.begin(), group.end());
-    else if (o) next = ledger.settle(base, group, base, ledger.steps().size() - 1);
+    else if (o) next = ledger.settle_failed(base, group, ledger.steps().size() - 1);
     if (next != base || out.empty()) out.push_back(BatchCheckpoint{next, ledger.steps().size() - 1});
     base = std::move(next);
   }

@@ -113,6 +113,68 @@ std::vector<std::size_t> BatchLedger::settle(const std::vector<std::size_t>& bas
   return settle(after_left, right, origin, right_known ? failed_in : std::nullopt);
 }
 
+std::vector<std::size_t> BatchLedger::settle_failed(const std::vector<std::size_t>& base, std::vector<std::size_t> group,
+                                                    std::size_t failed_in) {
+  group = ordered(only_pending(group));
+  // A copy: judging appends to steps_.
+  const std::optional<std::vector<SuspectGroup>> groups = steps_[failed_in].outcome.suspects;
+  if (!groups || groups->empty()) return ordered(settle(base, group, base, failed_in));
+  std::vector<std::size_t> suspects;
+  bool one_each = true;  // every broken test has exactly one suspect
+  for (const SuspectGroup& g : *groups) {
+    // A test no fix reaches, or one a fix of the base (or an already decided one) reaches: no narrowing.
+    if (g.fixes.empty()) return ordered(settle(base, group, base, failed_in));
+    for (std::size_t f : g.fixes) {
+      if (!contains(group, f)) return ordered(settle(base, group, base, failed_in));
+      if (!contains(suspects, f)) suspects.push_back(f);
+    }
+    one_each = one_each && g.fixes.size() == 1;
+  }
+  // A fix that depends on a suspect goes with it: without it, it may not apply.
+  std::vector<std::size_t> with_suspects = suspects;
+  for (std::size_t f : suspects)
+    for (std::size_t d : dependents_of(deps_, f))
+      if (contains(group, d) && !contains(with_suspects, d)) with_suspects.push_back(d);
+  with_suspects = ordered(std::move(with_suspects));
+  std::vector<std::size_t> others;
+  for (std::size_t f : group)
+    if (!contains(with_suspects, f)) others.push_back(f);
+
+  std::vector<std::size_t> new_base = base;
+  std::optional<std::size_t> without_step;
+  if (!others.empty()) {
+    StepOutcome o = judge(joined(base, others), "without the suspects");
+    if (o.kind == StepOutcome::Kind::not_applied) {
+      skip_not_applied(o);
+      return ordered(settle(base, group, base, failed_in));  // group changed: judged again, bisected as usual
+    }
+    if (o.kind == StepOutcome::Kind::failed) {
+      // More fails than the suspects explain: each part is bisected as usual.
+      std::vector<std::size_t> after_others = settle(base, others, base, steps_.size() - 1);
+      return ordered(settle(after_others, with_suspects, base, std::nullopt));
+    }
+    without_step = steps_.size() - 1;
+    new_base = joined(base, others);
+  }
+  // The suspects failed on the new base (base + others + suspects is the set that failed).
+  if (!one_each) return ordered(settle(new_base, with_suspects, new_base, failed_in));
+  for (std::size_t f : suspects) {
+    if (!pending(f)) continue;
+    std::vector<std::string> tests;
+    for (const SuspectGroup& g : *groups)
+      if (g.fixes.front() == f) tests.push_back(g.test);
+    std::string list;
+    for (std::size_t t = 0; t < tests.size(); ++t)
+      list += (t == 0 ? "" : t + 1 == tests.size() ? " and " : ", ") + tests[t];
+    const std::string& why = steps_[failed_in].outcome.reason;
+    std::string reason = (why.empty() ? std::string("the set with it fails") : why) + " (" + step_name(failed_in) +
+                         "); of the set's fixes only it reaches " + list + " through the build";
+    if (without_step) reason += "; the set without the suspects passes (" + step_name(*without_step) + ")";
+    decide(f, FixVerdict::rejected, reason, failed_in);
+  }
+  return ordered(new_base);
+}
+
 void BatchLedger::blame(std::size_t fix, const std::vector<std::size_t>& base, const std::vector<std::size_t>& origin,
                         std::size_t failed_in) {
   auto failure = [&](std::size_t step) {

@@ -9,6 +9,14 @@
 // fixes that joined during this bisection: then it is judged once more on the base the bisection started
 // from, and when it passes there the failure is an interaction, whose partner is found by bisecting the
 // fixes that joined (a binary search on their order).
+//
+// Suspect narrowing (settle_failed): a failed set that names, for each of its broken tests, the fixes
+// whose files that test builds from (its suspects: traced through the build graph by the judge), is
+// settled among its suspects only. The fixes that reach no broken test are judged once on the base
+// without the suspects ("without the suspects"); when that passes and every broken test has exactly one
+// suspect, the suspects are the culprits (no bisection); with more suspects to a test, only the
+// suspects are bisected, on the base plus the others. When the set without the suspects fails too,
+// the failure is more than the suspects explain: both parts are bisected as usual.
 #include <cstddef>
 #include <functional>
 #include <optional>
@@ -17,6 +25,7 @@
 
 #include "gate/policy/fix_graph.h"
 #include "gate/results/fix_verdict.h"
+#include "gate/results/suspect_group.h"
 
 namespace autofix {
 
@@ -27,6 +36,9 @@ struct StepOutcome {
   Kind kind = Kind::failed;
   std::size_t fix = 0;  // not_applied: the first fix that did not apply after those before it
   std::string reason;   // not_applied: why; failed: what broke (for the culprit's reason), may be empty
+  // failed: one group per broken test, when every failure of the set is a broken test whose suspects
+  // are known (else nullopt: the failure is bisected without narrowing).
+  std::optional<std::vector<SuspectGroup>> suspects{};
 };
 
 // Judges a set of fix indices; nothing of the judge is known here but its answers.
@@ -68,6 +80,12 @@ class BatchLedger {
   // the step in which base + group failed, when known. `origin`: the base the bisection started from.
   std::vector<std::size_t> settle(const std::vector<std::size_t>& base, std::vector<std::size_t> group,
                                   const std::vector<std::size_t>& origin, std::optional<std::size_t> failed_in);
+
+  // settle() of `group`, which failed on the passing `base` in step `failed_in` (base + group was the set
+  // judged), with suspect narrowing when that step names suspects inside `group` (see the top of the
+  // file). `base` is also the origin of the bisection. Returns the new passing base, in dependency order.
+  std::vector<std::size_t> settle_failed(const std::vector<std::size_t>& base, std::vector<std::size_t> group,
+                                         std::size_t failed_in);
 
   const std::vector<std::string>& ids() const noexcept { return ids_; }
   const FixDeps& deps() const noexcept { return deps_; }

@@ -113,4 +113,27 @@ std::vector<std::string> order_tests_by_impact(const BuildGraph* graph, const st
   return affected;
 }
 
+std::optional<std::vector<SuspectGroup>> suspects_of_failure(
+    const AttemptResult& result, const std::vector<std::pair<std::size_t, std::vector<std::string>>>& fix_files) {
+  if (result.verdict != Verdict::rejected || !result.build.ok) return std::nullopt;
+  const std::vector<std::string> regressions = result.regressions();
+  if (regressions.empty()) return std::nullopt;
+  std::vector<SuspectGroup> out;
+  for (const std::string& test : regressions) {
+    auto entry = std::find_if(result.cascading.begin(), result.cascading.end(),
+                              [&](const CascadeEntry& c) { return c.test == test; });
+    if (entry == result.cascading.end()) return std::nullopt;
+    SuspectGroup group{test, {}};
+    for (const auto& [fix, files] : fix_files) {
+      bool reaches = std::any_of(entry->candidates.begin(), entry->candidates.end(), [&](const CascadeCandidate& c) {
+        return std::find(files.begin(), files.end(), c.file) != files.end();
+      });
+      if (reaches) group.fixes.push_back(fix);
+    }
+    if (group.fixes.empty()) return std::nullopt;
+    out.push_back(std::move(group));
+  }
+  return out;
+}
+
 }  // namespace autofix

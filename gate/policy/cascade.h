@@ -2,10 +2,13 @@
 #pragma once
 // How each regression connects to the change: through the build graph, from the regressed test's
 // target to a file the fix changed (see gate/policy/build_graph.h).
+#include <cstddef>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "gate/policy/bisection.h"
 #include "gate/results/attempt_result.h"
 #include "gate/policy/build_graph.h"
 #include "runners/ctest_runner.h"
@@ -40,5 +43,13 @@ std::vector<CascadeEntry> trace_regressions(const BuildGraph* graph, const std::
 // graph is null.
 std::vector<std::string> order_tests_by_impact(const BuildGraph* graph, const std::vector<runners::DiscoveredTest>& tests,
                                                const std::vector<std::string>& changed_files);
+
+// The suspects of a batch step that failed (gate/policy/bisection.h): for each regression of `result`,
+// the fixes whose files (`fix_files`: fix index → the repository-relative paths its patch changed in
+// this step) hold one of the regression's cascade candidates. nullopt unless the step was rejected
+// with a successful build and regressions, and every regression has candidates that some fix changed:
+// anything else (a failed build, a tier, a test no change reaches) is not narrowed.
+std::optional<std::vector<SuspectGroup>> suspects_of_failure(
+    const AttemptResult& result, const std::vector<std::pair<std::size_t, std::vector<std::string>>>& fix_files);
 
 }  // namespace autofix

@@ -18,6 +18,7 @@
 #include "gate/policy/batch_file.h"
 #include "gate/policy/batch_plan.h"
 #include "gate/policy/batch_replay.h"
+#include "gate/policy/cascade.h"
 #include "gate/policy/recovery_plan.h"
 #include "gate/run/breaker.h"
 #include "gate/run/checkpoints.h"
@@ -374,7 +375,7 @@ BatchOutcome run_batch(const BatchOptions& o, reporters::Progress& progress) {
   for (const BatchFix& f : batch.fixes) input.ids.push_back(f.id);
   std::vector<RecordedStep> replay;
   for (const BatchRecordStep& s : step_records)
-    replay.push_back({s.set, StepOutcome{step_kind(s.verdict), s.fix, s.reason}});
+    replay.push_back({s.set, StepOutcome{step_kind(s.verdict), s.fix, s.reason, s.suspects}});
   if (record) {
     check_replay(input, replay);  // a record that does not match the plan is refused before anything changes
     require_the_recorded_start(repo, l, *record);
@@ -459,8 +460,14 @@ BatchOutcome run_batch(const BatchOptions& o, reporters::Progress& progress) {
       if (!stepped) base = now;
       git_oid target = base;
       bool applied = true;
+      // The files each fix changes in this step: a failed step's suspects are traced to them.
+      std::vector<std::pair<std::size_t, std::vector<std::string>>> fix_files;
       for (std::size_t i : set) try {
+          const git_oid before_fix = target;
           target = git::apply_patch_to_tree(repo, target, batch.fixes[i].patch_text);
+          std::vector<std::string> paths;
+          for (const FileChange& c : changed_files(diff_trees(repo, before_fix, target).get())) paths.push_back(c.path);
+          fix_files.emplace_back(i, std::move(paths));
         } catch (const git::PatchRefused& e) {
           out = StepOutcome{StepOutcome::Kind::not_applied, i, e.what()};
           applied = false;
@@ -477,7 +484,10 @@ BatchOutcome run_batch(const BatchOptions& o, reporters::Progress& progress) {
         JudgeInput in = judge_input(toolchain, repo, l, config, settings, phases, baseline, base, after);
         judge_change(in, r);
         out.kind = r.verdict == Verdict::accepted ? StepOutcome::Kind::passed : StepOutcome::Kind::failed;
-        if (out.kind == StepOutcome::Kind::failed) out.reason = r.reason;
+        if (out.kind == StepOutcome::Kind::failed) {
+          out.reason = r.reason;
+          out.suspects = suspects_of_failure(r, fix_files);
+        }
         write_step_reports(r, batch_id + "-step-" + std::to_string(number), snap.id, o.command,
                            step_report_dir(l, number), progress);
       }
@@ -506,7 +516,8 @@ BatchOutcome run_batch(const BatchOptions& o, reporters::Progress& progress) {
         record_history_or_warn(repo, history_record_of(judged, c), std::cerr);
       }
       BatchRecordStep rec{set, step_verdict(out.kind), out.fix, out.reason, seconds_since(start),
-                          r.names_with(Transition::FAIL_TO_PASS), r.regressions(), r.tests_run(), r.tests_passed()};
+                          r.names_with(Transition::FAIL_TO_PASS), r.regressions(), r.tests_run(), r.tests_passed(),
+                          out.suspects};
       // Durable before the plan goes on: a kill from here on resumes after this step.
       store.append_step(batch_id, rec);
       step_records.push_back(std::move(rec));

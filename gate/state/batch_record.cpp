@@ -43,20 +43,26 @@ std::string patch_name(std::size_t index) {
 }
 
 nlohmann::json step_json(const BatchRecordStep& s) {
-  return {{"set", s.set},
-          {"verdict", s.verdict},
-          {"fix", s.fix},
-          {"reason", s.reason},
-          {"seconds", s.seconds},
-          {"tests_fixed", s.tests_fixed},
-          {"tests_broken", s.tests_broken},
-          {"tests_run", s.tests_run},
-          {"tests_passed", s.tests_passed}};
+  nlohmann::json j = {{"set", s.set},
+                      {"verdict", s.verdict},
+                      {"fix", s.fix},
+                      {"reason", s.reason},
+                      {"seconds", s.seconds},
+                      {"tests_fixed", s.tests_fixed},
+                      {"tests_broken", s.tests_broken},
+                      {"tests_run", s.tests_run},
+                      {"tests_passed", s.tests_passed}};
+  if (s.suspects) {
+    nlohmann::json groups = nlohmann::json::array();
+    for (const SuspectGroup& g : *s.suspects) groups.push_back({{"test", g.test}, {"fixes", g.fixes}});
+    j["suspects"] = std::move(groups);
+  }
+  return j;
 }
 
 BatchRecordStep step_from(const JsonValue& v) {
   v.object().allow_only({"set", "verdict", "fix", "reason", "seconds", "tests_fixed", "tests_broken", "tests_run",
-                         "tests_passed"});
+                         "tests_passed", "suspects"});
   BatchRecordStep s;
   for (const JsonValue& i : v.array("set", "fix indices")) s.set.push_back(i.unsigned_integer());
   s.verdict = v.string("verdict");
@@ -69,6 +75,15 @@ BatchRecordStep step_from(const JsonValue& v) {
   s.tests_broken = v.strings("tests_broken");
   s.tests_run = v.unsigned_integer("tests_run");
   s.tests_passed = v.unsigned_integer("tests_passed");
+  if (std::optional<JsonValue> groups = v.find("suspects")) {
+    s.suspects.emplace();
+    for (const JsonValue& g : groups->array("suspect groups")) {
+      g.object().allow_only({"test", "fixes"});
+      SuspectGroup group{g.string("test"), {}};
+      for (const JsonValue& i : g.array("fixes", "fix indices")) group.fixes.push_back(i.unsigned_integer());
+      s.suspects->push_back(std::move(group));
+    }
+  }
   return s;
 }
 

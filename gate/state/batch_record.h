@@ -16,6 +16,7 @@
 
 #include "gate/results/batch_strategy.h"
 #include "gate/results/on_accept.h"
+#include "gate/results/suspect_group.h"
 
 namespace autofix {
 
@@ -54,6 +55,8 @@ struct BatchRecordStep {
   std::vector<std::string> tests_broken;  // regressions
   std::size_t tests_run = 0;
   std::size_t tests_passed = 0;
+  // failed: the suspects of each broken test (gate/policy/bisection.h), which a resumed plan replays.
+  std::optional<std::vector<SuspectGroup>> suspects{};
   bool operator==(const BatchRecordStep&) const = default;
 };
 

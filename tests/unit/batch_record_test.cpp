@@ -53,6 +53,7 @@ TEST(BatchRecord, RoundTripsTheBatchAndItsStepsByteForByte) {
   EXPECT_EQ(store.read(r.batch_id), r);
   EXPECT_TRUE(store.read_steps(r.batch_id).steps.empty());
   std::vector<BatchRecordStep> steps = {step({0, 1}, "failed"), step({0}, "passed")};
+  steps.front().suspects = std::vector<SuspectGroup>{{"Math.Mean", {1}}, {"Math.Sum", {0, 1}}};
   steps.push_back(step({1}, "not_applied"));
   steps.back().fix = 1;
   for (const BatchRecordStep& s : steps) store.append_step(r.batch_id, s);

@@ -20,8 +20,22 @@ struct FakeJudge {
   std::set<std::size_t> bad{2, 9};
   std::pair<std::size_t, std::size_t> interacting{4, 11};
   std::size_t calls = 0;
+  bool suspects = false;  // a failure names its suspects (each bad fix; the pair), as the live judge traces them
 
   StepOutcome operator()(const std::vector<std::size_t>& set) {
+    StepOutcome o = judged(set);
+    if (suspects && o.kind == StepOutcome::Kind::failed) {
+      o.suspects.emplace();
+      std::set<std::size_t> in(set.begin(), set.end());
+      for (std::size_t i : set)
+        if (bad.contains(i)) o.suspects->push_back({"t" + std::to_string(i), {i}});
+      if (in.contains(interacting.first) && in.contains(interacting.second))
+        o.suspects->push_back({"pair", {interacting.first, interacting.second}});
+    }
+    return o;
+  }
+
+  StepOutcome judged(const std::vector<std::size_t>& set) {
     ++calls;
     std::set<std::size_t> applied;
     for (std::size_t i : set) {
@@ -81,21 +95,23 @@ std::vector<RecordedStep> first_steps(const BatchPlan& plan, std::size_t m) {
 
 class Replay : public ::testing::TestWithParam<BatchStrategy> {};
 
-TEST_P(Replay, ResumingAfterAnyStepEqualsTheUninterruptedRun) {
-  const BatchPlanInput in = twelve(GetParam());
+void check_resuming_after_any_step(BatchStrategy strategy, bool suspects) {
+  const BatchPlanInput in = twelve(strategy);
   FakeJudge whole;
+  whole.suspects = suspects;
   const BatchPlan expected = plan_batch(in, [&](const std::vector<std::size_t>& s) { return whole(s); });
   ASSERT_GE(expected.steps.size(), 4u) << "the scenario must take several steps";
   ASSERT_EQ(whole.calls, expected.steps.size());
-  std::cout << "[ replayed ] " << to_string(GetParam()) << ": " << expected.steps.size() << " steps, resumed after each of 0.."
+  std::cout << "[ replayed ] " << to_string(strategy) << ": " << expected.steps.size() << " steps, resumed after each of 0.."
             << expected.steps.size() << "\n";
   for (std::size_t m = 0; m <= expected.steps.size(); ++m) {
-    const std::string where = std::string(to_string(GetParam())) + ", resumed after " + std::to_string(m) + " steps";
+    const std::string where = std::string(to_string(strategy)) + ", resumed after " + std::to_string(m) + " steps";
     ReplayCheck check = check_replay(in, first_steps(expected, m));
     EXPECT_EQ(check.steps, m) << where;
     EXPECT_EQ(check.complete, m == expected.steps.size()) << where;
 
     FakeJudge live;
+    live.suspects = suspects;
     ReplayingJudge judge(first_steps(expected, m), in.ids, [&](const std::vector<std::size_t>& s) { return live(s); });
     BatchPlan resumed = plan_batch(in, [&](const std::vector<std::size_t>& s) { return judge(s); });
     expect_same_plan(expected, resumed, where);
@@ -103,6 +119,13 @@ TEST_P(Replay, ResumingAfterAnyStepEqualsTheUninterruptedRun) {
     EXPECT_EQ(judge.replayed(), m) << where;
     EXPECT_EQ(judge.judged_now(), expected.steps.size() - m) << where;
   }
+}
+
+TEST_P(Replay, ResumingAfterAnyStepEqualsTheUninterruptedRun) { check_resuming_after_any_step(GetParam(), false); }
+
+// The suspects a failed step named come back from the record: the narrowed plan resumes the same way.
+TEST_P(Replay, ResumingANarrowedPlanAfterAnyStepEqualsTheUninterruptedRun) {
+  check_resuming_after_any_step(GetParam(), true);
 }
 
 INSTANTIATE_TEST_SUITE_P(EveryStrategy, Replay,

@@ -260,6 +260,53 @@ TEST(CascadeRealProject, TracesChangesThroughABuiltProject) {
             (Strings{"math_test", "app_smoke", "script", "strings_test"}));
 }
 
+// A failed batch step's suspects: per regression, the fixes whose files hold one of its candidates.
+AttemptResult failed_step(std::vector<std::pair<std::string, std::vector<std::string>>> regressions) {
+  AttemptResult r;
+  r.verdict = Verdict::rejected;
+  r.build.ok = true;
+  for (auto& [test, files] : regressions) {
+    TestOutcome t;
+    t.name = test;
+    t.ctest_test = test;
+    t.transition = Transition::PASS_TO_FAIL;
+    r.tests.push_back(t);
+    CascadeEntry e{test, CascadeKind::cascading, "", {}, {}};
+    for (const std::string& f : files) e.candidates.push_back({f, {test, f}});
+    r.cascading.push_back(std::move(e));
+  }
+  return r;
+}
+
+TEST(Suspects, EachRegressionNamesTheFixesWhoseFilesItReaches) {
+  AttemptResult r = failed_step({{"t1", {"src/a.cpp"}}, {"t2", {"src/b.cpp", "include/c.h"}}});
+  std::vector<std::pair<std::size_t, std::vector<std::string>>> files = {
+      {0, {"src/a.cpp"}}, {3, {"include/c.h", "README"}}, {5, {"src/b.cpp"}}, {7, {"docs/x.md"}}};
+  std::optional<std::vector<SuspectGroup>> s = suspects_of_failure(r, files);
+  ASSERT_TRUE(s.has_value());
+  EXPECT_EQ(*s, (std::vector<SuspectGroup>{{"t1", {0}}, {"t2", {3, 5}}}));
+}
+
+TEST(Suspects, NoneWhenAnyFailureIsNotTraced) {
+  std::vector<std::pair<std::size_t, std::vector<std::string>>> files = {{0, {"src/a.cpp"}}};
+  // A regression whose candidates no fix changed (or that has none): nothing is narrowed.
+  EXPECT_FALSE(suspects_of_failure(failed_step({{"t1", {"src/a.cpp"}}, {"t2", {}}}), files));
+  EXPECT_FALSE(suspects_of_failure(failed_step({{"t1", {"src/other.cpp"}}}), files));
+  // A regression without a cascade entry.
+  AttemptResult untraced = failed_step({{"t1", {"src/a.cpp"}}});
+  untraced.cascading.clear();
+  EXPECT_FALSE(suspects_of_failure(untraced, files));
+  // A failed build, or a rejection that is no regression (a tier): nothing is narrowed.
+  AttemptResult build = failed_step({{"t1", {"src/a.cpp"}}});
+  build.build.ok = false;
+  EXPECT_FALSE(suspects_of_failure(build, files));
+  EXPECT_FALSE(suspects_of_failure(failed_step({}), files));
+  AttemptResult passed = failed_step({{"t1", {"src/a.cpp"}}});
+  passed.verdict = Verdict::accepted;
+  EXPECT_FALSE(suspects_of_failure(passed, files));
+  EXPECT_TRUE(suspects_of_failure(failed_step({{"t1", {"src/a.cpp"}}}), files));
+}
+
 // Makefile generators: the headers come from the compilers' depfiles next to the objects.
 TEST(CascadeRealProject, ReadsAMakefileBuild) {
   TempDir dir;
