@@ -245,6 +245,42 @@ TEST(Batch, OnAcceptCommitPutsOneCommitPerFixOnTheCurrentBranch) {
   EXPECT_FALSE(fs::exists(c.journal()));
 }
 
+// Suspect narrowing on a real build graph (docs/batch.md, "Suspects"): the broken parser test builds from
+// parser.cpp alone among the changed files, so the fix that changed it is the one suspect; the set without
+// it passes, and the culprit is rejected without bisecting: 2 runs, not the 4 of halving three fixes.
+TEST(Batch, AFailedStepsBrokenTestNamesItsOneSuspectAndTheRestIsJudgedWithoutIt) {
+  Calculator c;
+  fs::path dir = c.tmp() / "patch dir";
+  fs::create_directories(dir);
+  fs::copy_file(example_fix("correct-fix.diff"), dir / "1-mean.diff");
+  auto patch_of = [&](const std::string& path, const std::string& from, const std::string& to, const std::string& name) {
+    return make_patch(c, {{path, replaced(read_file(c.repo() / path), from, to)}}, name);
+  };
+  fs::copy_file(patch_of("formatter/formatter.h", "// \"3.14\" : two decimals, always.",
+                         "// \"3.14\": two decimals, always.", "doc"),
+                dir / "2-doc.diff");
+  fs::copy_file(patch_of("parser/parser.cpp", "out.push_back(value);", "out.push_back(value + 1);", "plus"),
+                dir / "3-plus.diff");
+  edit_as_the_user(c);
+  runners::ProcessResult r = batch(c, {"--patch-dir", dir.string()});
+  ASSERT_EQ(r.exit_code, 1) << show(r);
+  nlohmann::json report = batch_report(c);
+  EXPECT_EQ(verdicts(report), (std::map<std::string, std::string>{
+                                  {"1-mean", "accepted"}, {"2-doc", "accepted"}, {"3-plus", "rejected"}}))
+      << report.dump(2);
+  EXPECT_EQ(report.at("totals").at("runs"), 2) << report.dump(2);
+  ASSERT_EQ(report.at("steps").size(), 2u) << report.dump(2);
+  EXPECT_EQ(report.at("steps")[0].at("verdict"), "failed");
+  EXPECT_EQ(report.at("steps")[1].at("purpose"), "without the suspects");
+  EXPECT_EQ(report.at("steps")[1].at("set"), (nlohmann::json{"1-mean", "2-doc"}));
+  EXPECT_EQ(report.at("steps")[1].at("verdict"), "passed");
+  EXPECT_NE(reason_of(report, "3-plus").find("the set without the suspects passes"), std::string::npos)
+      << reason_of(report, "3-plus");
+  EXPECT_EQ(json_schema_problems("batch-report.schema.json", report), "");
+  EXPECT_EQ(lines_of(c.git_out({"status", "--porcelain"})), (Strings{" M mathlib/mathlib.h", "?? \"my notes.txt\""}));
+  EXPECT_FALSE(fs::exists(c.journal()));
+}
+
 TEST(Batch, SigtermDuringAStepRestoresTheTreeAndExits143) {
   ScriptProject c;
   fs::path file = write_batch(c, "best_effort");
