@@ -172,7 +172,7 @@ add_test(NAME other_is_ok COMMAND grep -qx ok "${CMAKE_CURRENT_SOURCE_DIR}/other
 
 CONSUMER_CMAKE = """cmake_minimum_required(VERSION 3.25)
 project(PackagedConsumer LANGUAGES CXX)
-find_package(AutofixGate 0.1 REQUIRED)
+find_package(AutofixGate @MAJOR_MINOR@ REQUIRED)
 include(AutofixGate)
 get_target_property(location AutofixGate::autofix-gate LOCATION)
 message(STATUS "AutofixGate_DIR=${AutofixGate_DIR}")
@@ -246,7 +246,7 @@ class PackageInstalled(unittest.TestCase):
         project = os.path.join(self.tmp, "consumer project")
         os.makedirs(project)
         with open(os.path.join(project, "CMakeLists.txt"), "w") as f:
-            f.write(CONSUMER_CMAKE)
+            f.write(CONSUMER_CMAKE.replace("@MAJOR_MINOR@", ".".join(VERSION.split(".")[:2])))
         out = checked(["cmake", "-S", project, "-B", os.path.join(self.tmp, "consumer build"),
                        f"-DCMAKE_PREFIX_PATH={self.root}/usr"])
         self.assertIn(f"-- AutofixGate_DIR={self.root}/usr/lib/{multiarch()}/cmake/AutofixGate\n", out)

@@ -99,7 +99,7 @@ def check_autofix_tests(build_dir, source_dir, runner, config, report_dir, tiers
 
 def check_runner_runs(runner):
     out = run([runner, "--version"])
-    if "0.1" not in out:
+    if not re.match(r"autofix-gate \d+\.\d+\.\d+\n", out):
         raise Failure(f"{runner} --version printed {out!r}")
 
 
