@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "gate/policy/batch_plan.h"
+#include "tests/unit/batch_plan_fakes.h"
 
 #include <cmath>
 #include <set>
@@ -9,6 +10,10 @@
 
 namespace autofix {
 namespace {
+
+using testing::independent;
+using testing::run;
+using testing::with;
 
 // A judge that knows which fixes are bad: a set fails when it holds a bad fix or both fixes of an
 // interacting pair; a fix does not apply after its `conflicts` partner. Counts the build+test runs.
@@ -34,24 +39,8 @@ struct FakeJudge {
   }
 };
 
-BatchPlanInput independent(std::size_t n, BatchStrategy strategy) {
-  BatchPlanInput in;
-  for (std::size_t i = 0; i < n; ++i) in.ids.push_back("f" + std::to_string(i));
-  in.deps.assign(n, {});
-  in.strategy = strategy;
-  return in;
-}
 
-BatchPlan run(const BatchPlanInput& in, FakeJudge& judge) {
-  return plan_batch(in, [&](const std::vector<std::size_t>& set) { return judge(set); });
-}
 
-std::set<std::size_t> with(const BatchPlan& plan, FixVerdict v) {
-  std::set<std::size_t> out;
-  for (std::size_t i = 0; i < plan.decisions.size(); ++i)
-    if (plan.decisions[i].verdict == v) out.insert(i);
-  return out;
-}
 
 std::size_t bound(std::size_t k, std::size_t n) {
   return 1 + 2 * k * static_cast<std::size_t>(std::ceil(std::log2(static_cast<double>(n))));

@@ -10,9 +10,14 @@
 #include <gtest/gtest.h>
 
 #include "gate/policy/batch_plan.h"
+#include "tests/unit/batch_plan_fakes.h"
 
 namespace autofix {
 namespace {
+
+using testing::independent;
+using testing::run;
+using testing::with;
 
 // Fix i changes files[i]; test t builds from builds[t]. A set fails when it holds a fix of `breaks`
 // (fix → the test it breaks) or both fixes of an interacting pair (→ the test they break together).
@@ -64,24 +69,8 @@ GraphJudge own_library_each(std::size_t n) {
   return j;
 }
 
-BatchPlanInput independent(std::size_t n, BatchStrategy strategy = BatchStrategy::best_effort) {
-  BatchPlanInput in;
-  for (std::size_t i = 0; i < n; ++i) in.ids.push_back("f" + std::to_string(i));
-  in.deps.assign(n, {});
-  in.strategy = strategy;
-  return in;
-}
 
-BatchPlan run(const BatchPlanInput& in, GraphJudge& judge) {
-  return plan_batch(in, [&](const std::vector<std::size_t>& set) { return judge(set); });
-}
 
-std::set<std::size_t> with(const BatchPlan& plan, FixVerdict v) {
-  std::set<std::size_t> out;
-  for (std::size_t i = 0; i < plan.decisions.size(); ++i)
-    if (plan.decisions[i].verdict == v) out.insert(i);
-  return out;
-}
 
 std::vector<std::size_t> range_without(std::size_t n, std::set<std::size_t> left_out) {
   std::vector<std::size_t> out;
