@@ -22,7 +22,8 @@ nlohmann::ordered_json history_record_json(const HistoryRecord& r) {
   j["verdict"] = r.verdict;
   j["reason"] = r.reason;
   j["failure"] = {{"type", r.failure.type}, {"signature", r.failure.signature}};
-  j["tests"] = {{"run", r.tests.run}, {"passed", r.tests.passed}, {"fixed", r.tests.fixed}, {"broken", r.tests.broken}};
+  j["tests"] = {{"run", r.tests.run}, {"passed", r.tests.passed}, {"fixed", r.tests.fixed}, {"broken", r.tests.broken},
+                {"flaky", r.tests.flaky}};
   nlohmann::ordered_json phases = nlohmann::ordered_json::object();
   for (const auto& [phase, ms] : r.phase_ms) phases[phase] = ms;
   j["phase_ms"] = std::move(phases);
@@ -65,7 +66,9 @@ HistoryRecord read_history_record(std::string_view text, const std::string& name
   const JsonValue failure = root.object("failure");
   r.failure = {failure.string("type"), failure.string("signature")};
   const JsonValue tests = root.object("tests");
-  r.tests = {tests.unsigned_integer("run"), tests.unsigned_integer("passed"), tests.strings("fixed"), tests.strings("broken")};
+  // "flaky" is absent from records written before 0.3.
+  r.tests = {tests.unsigned_integer("run"), tests.unsigned_integer("passed"), tests.strings("fixed"), tests.strings("broken"),
+             tests.find("flaky") ? tests.strings("flaky") : std::vector<std::string>{}};
   for (auto& [phase, ms] : root.object("phase_ms").members()) r.phase_ms.emplace_back(phase, ms.unsigned_integer());
   r.snapshot = root.string("snapshot");
   r.branch = root.string("branch");

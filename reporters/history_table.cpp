@@ -51,7 +51,8 @@ std::vector<std::string> cells(const HistoryRecord& r) {
           r.branch,
           r.commit,
           r.gate_version,
-          r.breaker_key};
+          r.breaker_key,
+          joined(r.tests.flaky)};
 }
 
 std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
@@ -69,7 +70,8 @@ const std::vector<std::string>& history_csv_columns() {
       "who_email",    "who_host",    "ci_run_url",     "patch_sha256",      "patch_file",  "fixer",
       "base",         "head",        "lane",           "risk",              "verdict",     "reason",
       "failure_type", "failure_signature", "tests_run", "tests_passed",     "tests_fixed", "tests_broken",
-      "phase_ms",     "snapshot",    "branch",         "commit",            "gate_version", "breaker_key"};
+      "phase_ms",     "snapshot",    "branch",         "commit",            "gate_version", "breaker_key",
+      "tests_flaky"};
   return columns;
 }
 
@@ -130,6 +132,7 @@ std::string history_details(const HistoryRecord& r) {
   field("tests", std::to_string(r.tests.passed) + " of " + std::to_string(r.tests.run) + " passed");
   field("fixed", joined(r.tests.fixed));
   field("broken", joined(r.tests.broken));
+  field("flaky", joined(r.tests.flaky));
   field("phases (ms)", phases(r));
   field("snapshot", r.snapshot);
   field("branch", r.branch);

@@ -56,6 +56,21 @@ std::string fix_source(const HistoryRecord& r) {
   return "none";
 }
 
+std::vector<FlakyTestCount> flaky_tests_in(const std::vector<HistoryRecord>& records,
+                                           const std::vector<FlakyTestCount>& store) {
+  std::map<std::string, FlakyTestCount> by_name;
+  for (const HistoryRecord& r : records)
+    for (const std::string& name : r.tests.flaky) {
+      FlakyTestCount& f = by_name.try_emplace(name, FlakyTestCount{name, 0, ""}).first->second;
+      ++f.flakes;
+      f.last_seen = std::max(f.last_seen, r.ended);  // ISO 8601 UTC: text order is time order
+    }
+  for (const FlakyTestCount& f : store) by_name.try_emplace(f.name, f);
+  std::vector<FlakyTestCount> out;
+  for (auto& [name, f] : by_name) out.push_back(std::move(f));
+  return out;
+}
+
 std::vector<FlakyTestCount> most_flaky(std::vector<FlakyTestCount> flaky, std::size_t limit) {
   std::sort(flaky.begin(), flaky.end(), [](const FlakyTestCount& a, const FlakyTestCount& b) {
     return a.flakes != b.flakes ? a.flakes > b.flakes : a.name < b.name;

@@ -37,6 +37,12 @@ inline constexpr std::size_t kFlakyRecommendation = 3;
 // order): the tests seen flaking, most flakes first.
 HistoryStats history_stats(const std::vector<HistoryRecord>& records, const std::vector<FlakyTestCount>& flaky = {});
 
+// The flaky tests of `records`: each record that judged a test flaky is one flake of it, last seen when the
+// newest such record ended. Records travel with `history sync`, so every clone of a CI sees the same. Tests
+// no record names come from `store` (this clone's flake store: flakes seen before records carried them).
+std::vector<FlakyTestCount> flaky_tests_in(const std::vector<HistoryRecord>& records,
+                                           const std::vector<FlakyTestCount>& store);
+
 // `flaky` most flakes first, then by name; at most `limit`.
 std::vector<FlakyTestCount> most_flaky(std::vector<FlakyTestCount> flaky, std::size_t limit);
 

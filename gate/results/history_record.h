@@ -46,6 +46,7 @@ struct HistoryTests {
   std::uint64_t passed = 0;
   std::vector<std::string> fixed;   // FAIL_TO_PASS, by name
   std::vector<std::string> broken;  // the regressions, by name
+  std::vector<std::string> flaky;   // judged flaky in this run, by name (none in records before 0.3)
   bool operator==(const HistoryTests&) const = default;
 };
 

@@ -122,7 +122,7 @@ HistoryStats stats_of_history(const git::Repository& repo, const HistoryFilter& 
   all.limit = std::numeric_limits<std::size_t>::max();
   HistoryListing listing = list_history(repo, all);
   damaged = listing.damaged;
-  return history_stats(listing.records, flaky_tests_of(repo));
+  return history_stats(listing.records, flaky_tests_in(listing.records, flaky_tests_of(repo)));
 }
 
 std::vector<FlakyTestCount> flaky_tests_of(const git::Repository& repo) {
@@ -141,7 +141,7 @@ HistoryDashboard dashboard_of_history(const git::Repository& repo, const History
   in.records = std::move(listing.records);
   in.damaged = std::move(listing.damaged);
   for (BreakerListing& b : list_breakers(repo, config, now)) in.breakers.emplace_back(std::move(b.key), b.state);
-  in.flaky = flaky_tests_of(repo);
+  in.flaky = flaky_tests_in(in.records, flaky_tests_of(repo));
   in.now = now;
   if (filter.since) in.since = format_iso8601_utc(*filter.since);
   if (filter.until) in.until = format_iso8601_utc(*filter.until);
@@ -208,7 +208,7 @@ std::string history_stats_text(const HistoryStats& s) {
   for (const PhaseTime& p : s.phases)
     t += "  " + p.phase + ": " + std::to_string(p.median_ms) + " ms, " + std::to_string(p.percent) + "% (" +
          std::to_string(p.runs) + " runs)\n";
-  if (!s.flaky_tests.empty()) t += "flaky tests (this clone's flake store):\n";
+  if (!s.flaky_tests.empty()) t += "flaky tests:\n";
   for (const FlakyTestCount& f : s.flaky_tests)
     t += "  " + std::to_string(f.flakes) + "x " + f.name + (f.last_seen.empty() ? "" : " (last " + f.last_seen + ")") + "\n";
   if (!s.recommendations.empty()) t += "recommendations:\n";

@@ -78,7 +78,8 @@ HistoryRecord history_record_of(const AttemptResult& r, const HistoryContext& co
   h.verdict = to_string(r.verdict);
   h.reason = r.reason;
   if (r.failure) h.failure = {to_string(r.failure->type), r.failure->signature};
-  h.tests = {r.tests_run(), r.tests_passed(), r.names_with(Transition::FAIL_TO_PASS), r.regressions()};
+  h.tests = {r.tests_run(), r.tests_passed(), r.names_with(Transition::FAIL_TO_PASS), r.regressions(),
+             r.names_with(Transition::FLAKY)};
   for (const auto& [phase, seconds] : r.durations)
     h.phase_ms.emplace_back(phase, static_cast<std::uint64_t>(std::llround(std::max(0.0, seconds) * 1000)));
   h.snapshot = r.snapshot;

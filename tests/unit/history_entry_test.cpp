@@ -68,7 +68,16 @@ TEST(HistoryEntry, AnAttemptsRecordHoldsItsResultsAndContext) {
   c.patch = "abc";
   c.patch_file = "fix.diff";
   c.base = std::string(40, 'b');
-  HistoryRecord h = history_record_of(rejected_attempt(), c);
+  AttemptResult r = rejected_attempt();
+  TestOutcome flaky;  // passed in the end, failed in a rerun: judged flaky, recorded by name
+  flaky.name = "c";
+  flaky.ctest_test = "c";
+  flaky.transition = Transition::FLAKY;
+  flaky.after = TestRecord{};
+  flaky.after->name = "c";
+  flaky.after->status = RunStatus::passed;
+  r.tests.push_back(flaky);
+  HistoryRecord h = history_record_of(r, c);
   HistoryRecord expected;
   expected.id = "20261207T221522Z-3f9a1c";
   expected.started = "2026-12-07T22:15:22Z";
@@ -83,7 +92,7 @@ TEST(HistoryEntry, AnAttemptsRecordHoldsItsResultsAndContext) {
   expected.verdict = "rejected";
   expected.reason = "1 test regressed";
   expected.failure = {"test_regression", "regressed: b"};
-  expected.tests = {2, 1, {"a"}, {"b"}};
+  expected.tests = {3, 2, {"a"}, {"b"}, {"c"}};
   expected.phase_ms = {{"baseline", 1234}, {"build", 1}};
   expected.snapshot = "20261207T221522Z-3f9a1c";
   expected.gate_version = build_info().version;

@@ -25,7 +25,7 @@ HistoryRecord full_record() {
   r.verdict = "rejected";
   r.reason = "1 test regressed: \"q\"\n";
   r.failure = {"test_regression", "regressed: math.adds <N>"};
-  r.tests = {12, 10, {"math.fixed"}, {"math.adds", "io.reads"}};
+  r.tests = {12, 10, {"math.fixed"}, {"math.adds", "io.reads"}, {"net.retries"}};
   r.phase_ms = {{"baseline", 1200}, {"build", 300}, {"tests", 4500}};
   r.snapshot = "20261207T221522Z-3f9a1c";
   r.branch = "autofix/20261207T221522Z-3f9a1c";
@@ -53,6 +53,16 @@ TEST(HistoryJson, EveryFieldRoundTripsInAFixedOrder) {
   empty.command = "verify";
   empty.verdict = "accepted";
   EXPECT_EQ(read_history_record(history_record_text(empty), "e.json"), empty);
+}
+
+TEST(HistoryJson, ARecordWrittenBeforeFlakyTestsWereRecordedReadsWithNone) {
+  const HistoryRecord r = full_record();
+  nlohmann::ordered_json j = history_record_json(r);
+  EXPECT_EQ(j.at("tests").at("flaky"), (nlohmann::ordered_json{"net.retries"}));
+  j["tests"].erase("flaky");
+  HistoryRecord expected = r;
+  expected.tests.flaky.clear();
+  EXPECT_EQ(read_history_record(j.dump(), "old.json"), expected);
 }
 
 TEST(HistoryJson, ADamagedRecordIsAnErrorNamingWhatIsWrong) {

@@ -86,6 +86,21 @@ TEST(HistoryStats, ABreakerRefusalIsNoNewFailureButCountsAsNotAccepted) {
             "same fix will not help; change the approach");
 }
 
+TEST(HistoryStats, FlakyTestsComeFromTheRecordsAndTheStoreOnlyForTestsNoRecordNames) {
+  HistoryRecord a = run(1, "attempt", "accepted"), b = run(2, "verify", "rejected"), c = run(3, "attempt", "accepted");
+  a.ended = "2026-12-07T01:00:00Z";
+  b.ended = "2026-12-07T02:00:00Z";
+  c.ended = "2026-12-07T03:00:00Z";
+  a.tests.flaky = {"io.read", "net.retry"};
+  b.tests.flaky = {"io.read"};
+  // Newest first, as the store lists records; the store's own count of io.read is older and smaller.
+  std::vector<FlakyTestCount> store{{"io.read", 1, "2026-11-30T00:00:00Z"}, {"db.lock", 5, "2026-11-01T00:00:00Z"}};
+  EXPECT_EQ(flaky_tests_in({c, b, a}, store), (std::vector<FlakyTestCount>{{"db.lock", 5, "2026-11-01T00:00:00Z"},
+                                                                          {"io.read", 2, "2026-12-07T02:00:00Z"},
+                                                                          {"net.retry", 1, "2026-12-07T01:00:00Z"}}));
+  EXPECT_EQ(flaky_tests_in({}, {}), std::vector<FlakyTestCount>{});
+}
+
 TEST(HistoryStats, FlakyTestsMostFlakesFirstWithARecommendationFromThree) {
   std::vector<FlakyTestCount> flaky{{"net.retry", 1, "2026-12-01T10:00:00Z"},
                                     {"io.read", 4, "2026-12-07T10:00:00Z"},

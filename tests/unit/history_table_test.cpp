@@ -32,17 +32,17 @@ TEST(HistoryTable, EveryFieldHasAColumnInAFixedOrder) {
   r.verdict = "rejected";
   r.reason = "1 test \"t\" regressed\nmore";
   r.failure = {"test_regression", "sig"};
-  r.tests = {3, 2, {"f1", "f2"}, {"t"}};
+  r.tests = {3, 2, {"f1", "f2"}, {"t"}, {"io.read", "net"}};
   r.phase_ms = {{"build", 10}, {"tests", 20}};
   r.gate_version = "0.1.0";
   EXPECT_EQ(history_csv_header(),
             "id,started,ended,command,args,who_name,who_email,who_host,ci_run_url,patch_sha256,patch_file,fixer,base,"
             "head,lane,risk,verdict,reason,failure_type,failure_signature,tests_run,tests_passed,tests_fixed,"
-            "tests_broken,phase_ms,snapshot,branch,commit,gate_version,breaker_key\r\n");
+            "tests_broken,phase_ms,snapshot,branch,commit,gate_version,breaker_key,tests_flaky\r\n");
   EXPECT_EQ(history_csv_row(r),
             "20261207T221522Z-3f9a1c2b,2026-12-07T22:15:22Z,2026-12-07T22:16:01Z,attempt,\"--patch;a, b.diff\",Ada,"
             "ada@example.com,host,https://ci/1,ab,\"a, b.diff\",,b1,,standard,normal,rejected,"
-            "\"1 test \"\"t\"\" regressed\nmore\",test_regression,sig,3,2,f1;f2,t,build=10;tests=20,,,,0.1.0,\r\n");
+            "\"1 test \"\"t\"\" regressed\nmore\",test_regression,sig,3,2,f1;f2,t,build=10;tests=20,,,,0.1.0,,io.read;net\r\n");
   EXPECT_EQ(history_line(r), "20261207T221522Z-3f9a1c2b  rejected      attempt     Ada <ada@example.com>  1 test \"t\" regressed");
   EXPECT_EQ(history_details(r),
             "id:           20261207T221522Z-3f9a1c2b\n"
@@ -61,6 +61,7 @@ TEST(HistoryTable, EveryFieldHasAColumnInAFixedOrder) {
             "tests:        2 of 3 passed\n"
             "fixed:        f1;f2\n"
             "broken:       t\n"
+            "flaky:        io.read;net\n"
             "phases (ms):  build=10;tests=20\n"
             "gate version: 0.1.0\n");
 }

@@ -116,7 +116,7 @@ TEST(History, StatsAsTextAndJson) {
             "most frequent failure signatures:\n  1x sig\n"
             "tests most often broken:\n  1x t\n"
             "time by phase (median, share of all):\n  build: 1500 ms, 75% (2 runs)\n"
-            "flaky tests (this clone's flake store):\n  4x io.read (last 2026-12-07T10:00:00Z)\n  1x net\n"
+            "flaky tests:\n  4x io.read (last 2026-12-07T10:00:00Z)\n  1x net\n"
             "recommendations:\n  - look\n");
   EXPECT_EQ(history_stats_json(s).dump(),
             R"({"records":2,"by_command":[{"name":"attempt","runs":2,"accepted":1}],)"
