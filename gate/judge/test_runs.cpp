@@ -118,8 +118,14 @@ bool lacks_what_the_gate_reads(const fs::path& build_dir) {
   std::string cache = cmake_cache_text(build_dir);
   size_t at = cache.find("CMAKE_GENERATOR:INTERNAL=");
   std::string generator = at == std::string::npos ? "" : cache.substr(at, cache.find('\n', at) - at);
-  bool writes_database = generator.find("Makefiles") != std::string::npos || generator.find("Ninja") != std::string::npos;
-  return writes_database && !fs::exists(build_dir / "compile_commands.json");
+  bool generator_writes_one = generator.find("Makefiles") != std::string::npos || generator.find("Ninja") != std::string::npos;
+  // CMake writes the database for compiled languages only: a project of custom commands and scripts
+  // (LANGUAGES NONE) never gets one, and asking again would configure it on every run.
+  bool compiles = false;
+  for (const char* language : {"C", "CXX", "CUDA", "OBJC", "OBJCXX"})
+    compiles = compiles || cache.starts_with(std::string("CMAKE_") + language + "_COMPILER:") ||
+               cache.find(std::string("\nCMAKE_") + language + "_COMPILER:") != std::string::npos;
+  return generator_writes_one && compiles && !fs::exists(build_dir / "compile_commands.json");
 }
 
 runners::BuildResult build_tree(Toolchain& toolchain, const Layout& l, const RunSettings& s, bool reconfigure) {

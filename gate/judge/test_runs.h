@@ -21,7 +21,8 @@ namespace autofix {
 std::string cmake_cache_text(const std::filesystem::path& build_dir);
 
 // A build configured before the gate asked for them lacks the File API's codemodel reply (cascading
-// failures) or, with a generator that writes one, compile_commands.json (the static tiers).
+// failures) or, with a generator that writes one for a compiled language the cache names,
+// compile_commands.json (the static tiers).
 bool lacks_what_the_gate_reads(const std::filesystem::path& build_dir);
 
 runners::BuildResult build_tree(Toolchain& toolchain, const Layout& l, const RunSettings& s, bool reconfigure = false);
