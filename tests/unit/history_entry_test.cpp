@@ -30,6 +30,18 @@ TEST(HistoryEntry, CiRunFromGitHubsThreeVariablesElseGitLabsJobUrl) {
   EXPECT_EQ(ci_run_url(env_of({})), "");
 }
 
+// One test's outcome with its result after the change.
+TestOutcome outcome(const std::string& name, Transition transition, RunStatus after) {
+  TestOutcome o;
+  o.name = name;
+  o.ctest_test = name;
+  o.transition = transition;
+  o.after = TestRecord{};
+  o.after->name = name;
+  o.after->status = after;
+  return o;
+}
+
 AttemptResult rejected_attempt() {
   AttemptResult r;
   r.attempt_id = "20261207T221522Z-3f9a1c";
@@ -41,21 +53,8 @@ AttemptResult rejected_attempt() {
   r.risk.level = RiskLevel::high;
   r.failure = Failure{FailureType::test_regression, "regressed: b", {}};
   r.durations = {{"baseline", 1.2344}, {"build", 0.0005}};
-  TestOutcome fixed;
-  fixed.name = "a";
-  fixed.ctest_test = "a";
-  fixed.transition = Transition::FAIL_TO_PASS;
-  fixed.after = TestRecord{};
-  fixed.after->name = "a";
-  fixed.after->status = RunStatus::passed;
-  TestOutcome broken;
-  broken.name = "b";
-  broken.ctest_test = "b";
-  broken.transition = Transition::PASS_TO_FAIL;
-  broken.after = TestRecord{};
-  broken.after->name = "b";
-  broken.after->status = RunStatus::failed;
-  r.tests = {fixed, broken};
+  r.tests = {outcome("a", Transition::FAIL_TO_PASS, RunStatus::passed),
+             outcome("b", Transition::PASS_TO_FAIL, RunStatus::failed)};
   return r;
 }
 
@@ -69,14 +68,8 @@ TEST(HistoryEntry, AnAttemptsRecordHoldsItsResultsAndContext) {
   c.patch_file = "fix.diff";
   c.base = std::string(40, 'b');
   AttemptResult r = rejected_attempt();
-  TestOutcome flaky;  // passed in the end, failed in a rerun: judged flaky, recorded by name
-  flaky.name = "c";
-  flaky.ctest_test = "c";
-  flaky.transition = Transition::FLAKY;
-  flaky.after = TestRecord{};
-  flaky.after->name = "c";
-  flaky.after->status = RunStatus::passed;
-  r.tests.push_back(flaky);
+  // Passed in the end, failed in a rerun: judged flaky, recorded by name.
+  r.tests.push_back(outcome("c", Transition::FLAKY, RunStatus::passed));
   HistoryRecord h = history_record_of(r, c);
   HistoryRecord expected;
   expected.id = "20261207T221522Z-3f9a1c";
